@@ -1,0 +1,43 @@
+/*
+ * Configuration: herald.conf ("key = value" lines, '#' comments), XDG
+ * paths, defaults, and command-line overrides. Precedence: command line,
+ * then environment (HERALD_DB, HERALD_CONFIG), then the file, then defaults.
+ */
+#ifndef HERALD_CONFIG_H
+#define HERALD_CONFIG_H
+
+struct config;
+
+/* Description of one known key. */
+struct config_key {
+	const char	*name;
+	const char	*def;		/* default, or NULL: none */
+	const char	*help;
+};
+extern const struct config_key config_keys[];
+const struct config_key *config_key_find(const char *name);
+
+/* Default paths, allocated: $XDG_DATA_HOME/herald/herald.db and
+ * $XDG_CONFIG_HOME/herald/herald.conf (XDG defaults when unset). */
+char	*config_default_db(void);
+char	*config_default_file(void);
+
+/* Load path (a missing file is an empty config). NULL on error. */
+struct config *config_load(const char *path, char **cause);
+void	 config_free(struct config *);
+const char *config_file(const struct config *);
+/* Value from override, file, or default (NULL when none). */
+const char *config_get(const struct config *, const char *key);
+/* 1 if the value comes from the file or an override, 0 if default. */
+int	 config_is_set(const struct config *, const char *key);
+/* Command-line override for this run only; validated. */
+int	 config_override(struct config *, const char *key, const char *value,
+	    char **cause);
+/* Validate, then write key = value to the file (keeps comments and order;
+ * creates the file 0600 in a 0700 directory). */
+int	 config_set(struct config *, const char *key, const char *value,
+	    char **cause);
+/* Check a value for a key (numbers in range, addresses parse, ...). */
+int	 config_validate(const char *key, const char *value, char **cause);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * The database: every SQL statement of herald lives in store.c (and db/).
+ *
+ * store_open() creates the file mode 0600 in a 0700 directory, turns on WAL,
+ * foreign keys and a busy timeout, creates or migrates the schema (in one
+ * transaction) and refuses a database written by a newer herald.
+ *
+ * Functions return 0 on success and -1 with an allocated *cause on failure,
+ * unless said otherwise.
+ */
+#ifndef HERALD_STORE_H
+#define HERALD_STORE_H
+
+#include <stdint.h>
+
+struct store;
+
+/* The schema version this build writes. */
+int	 store_version(void);
+int	 store_open(const char *path, struct store **, char **cause);
+void	 store_close(struct store *);
+const char *store_path(const struct store *);
+/* The version of the open database (after migration: store_version()). */
+int	 store_db_version(struct store *);
+
+/* Transactions (not nested). */
+int	 store_begin(struct store *, char **cause);
+int	 store_commit(struct store *, char **cause);
+void	 store_rollback(struct store *);
+
+/* ---- lists ---- */
+
+struct list_info {
+	int64_t		 id;
+	char		*name;
+	int64_t		 created_at;
+	int64_t		 members;
+	int64_t		 suppressed;	/* members whose address is suppressed */
+};
+
+/* 0 found (*id set), 1 not found, -1 error. */
+int	 store_list_find(struct store *, const char *name, int64_t *id,
+	    char **cause);
+int	 store_list_create(struct store *, const char *name, int64_t *id,
+	    char **cause);
+/* All lists by name; free with store_lists_free. */
+int	 store_lists(struct store *, struct list_info **, size_t *,
+	    char **cause);
+/* One list's info (0 found, 1 not found, -1 error); free name. */
+int	 store_list_info(struct store *, const char *name, struct list_info *,
+	    char **cause);
+void	 store_lists_free(struct list_info *, size_t);
+/* Remove a list and its members. 0 removed, 1 not found, -1 error. */
+int	 store_list_remove(struct store *, const char *name, char **cause);
+/* Attribute names used by the list's members, in first-seen order. */
+int	 store_list_attr_names(struct store *, int64_t list, char ***names,
+	    size_t *n, char **cause);
+
+/* ---- imports and contacts ---- */
+
+/* Record the start of an import (inside the caller's transaction). */
+int	 store_import_begin(struct store *, int64_t list, const char *source,
+	    int64_t *import_id, char **cause);
+int	 store_import_finish(struct store *, int64_t import_id, uint64_t rows,
+	    uint64_t imported, uint64_t updated, uint64_t duplicates,
+	    uint64_t invalid, uint64_t suppressed, char **cause);
+
+enum store_put {
+	STORE_PUT_NEW,		/* added to the list */
+	STORE_PUT_UPDATED,	/* was on the list before this import: updated */
+	STORE_PUT_DUPLICATE,	/* already written by this import: unchanged */
+};
+/*
+ * Add or update one contact of list by import import_id from source line
+ * line. addr is normalised; attrs is a JSON object ("{}" when none). For a
+ * duplicate, *first_line is the line that wrote it first.
+ */
+int	 store_contact_put(struct store *, int64_t list, int64_t import_id,
+	    uint64_t line, const char *addr, const char *name,
+	    const char *attrs, enum store_put *, uint64_t *first_line,
+	    char **cause);
+
+struct contact {
+	int64_t		 id;
+	const char	*addr;
+	const char	*name;
+	const char	*attrs;		/* JSON object */
+	int		 suppressed;
+};
+/* Called per contact; return non-zero to stop. Pointers valid in the call. */
+typedef int (*store_contact_cb)(const struct contact *, void *arg);
+/*
+ * Members of list in import order. filter (may be NULL) matches a substring
+ * of address or name, case-insensitively. offset/limit page (limit 0 = all).
+ */
+int	 store_contacts(struct store *, int64_t list, const char *filter,
+	    int64_t offset, int64_t limit, store_contact_cb, void *arg,
+	    char **cause);
+int	 store_contacts_count(struct store *, int64_t list, const char *filter,
+	    int64_t *count, char **cause);
+
+/* ---- suppressions ---- */
+
+/* 1 if addr (any case) is suppressed, 0 if not, -1 on error. */
+int	 store_is_suppressed(struct store *, const char *addr, char **cause);
+/* Add; *added is 0 if it was already there. */
+int	 store_suppress_add(struct store *, const char *addr, const char *reason,
+	    const char *detail, int *added, char **cause);
+struct suppression {
+	const char	*addr;
+	const char	*reason;
+	const char	*detail;
+	int64_t		 created_at;
+};
+typedef int (*store_suppression_cb)(const struct suppression *, void *arg);
+int	 store_suppressions(struct store *, store_suppression_cb, void *arg,
+	    char **cause);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * Small helpers every module uses: allocation that cannot fail (out of
+ * memory is fatal), a growable byte buffer, and private directories.
+ *
+ * Error convention (as in tmux): a function that can fail returns -1 (or
+ * NULL) and, when cause is not NULL, stores an allocated message in *cause
+ * that the caller shows and frees.
+ */
+#ifndef HERALD_UTIL_H
+#define HERALD_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HERALD_VERSION "0.1.0"
+
+/* sysexits.h values, named here so the core need not include it. */
+#define EXIT_USAGE	64	/* EX_USAGE */
+#define EXIT_DATAERR	65	/* EX_DATAERR */
+#define EXIT_NOINPUT	66	/* EX_NOINPUT */
+#define EXIT_UNAVAIL	69	/* EX_UNAVAILABLE */
+#define EXIT_SOFTWARE	70	/* EX_SOFTWARE */
+#define EXIT_CANTCREAT	73	/* EX_CANTCREAT */
+#define EXIT_IOERR	74	/* EX_IOERR */
+#define EXIT_TEMPFAIL	75	/* EX_TEMPFAIL */
+#define EXIT_CONFIG	78	/* EX_CONFIG */
+
+#define PRINTFLIKE(a, b) __attribute__((format(printf, a, b)))
+#define NORETURN __attribute__((noreturn))
+#define nitems(a) (sizeof (a) / sizeof (a)[0])
+
+void	 fatal(const char *, ...) PRINTFLIKE(1, 2) NORETURN;
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+/* Allocated printf; never returns NULL. */
+char	*xprintf(const char *, ...) PRINTFLIKE(1, 2);
+char	*xvprintf(const char *, va_list) PRINTFLIKE(1, 0);
+/* Set *cause (if cause is not NULL) to an allocated message; returns -1. */
+int	 set_cause(char **cause, const char *, ...) PRINTFLIKE(2, 3);
+
+/* A growable byte buffer, always NUL-terminated after its len bytes. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+void	 buf_init(struct buf *);
+void	 buf_free(struct buf *);
+void	 buf_reset(struct buf *);
+void	 buf_grow(struct buf *, size_t);
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_addc(struct buf *, char);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_printf(struct buf *, const char *, ...) PRINTFLIKE(2, 3);
+/* Take the contents as an allocated string; the buffer is left empty. */
+char	*buf_take(struct buf *);
+
+/* Create dir and its parents, the last one mode 0700 (existing ones kept). */
+int	 mkdir_private(const char *dir, char **cause);
+/* The directory part of path, allocated. */
+char	*path_dirname(const char *path);
+/* "~/x" and relative names are left alone; returns $HOME or "/" . */
+const char *home_dir(void);
+
+/* Case-insensitive ASCII compare, for keywords. */
+int	 ascii_casecmp(const char *, const char *);
+/* Trim ASCII space and tab at both ends in place; returns s. */
+char	*trim(char *s);
+/* Parse a decimal integer in [min, max]; -1 on anything else. */
+int	 parse_int(const char *s, long long min, long long max, long long *out);
+
+#endif
