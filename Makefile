@@ -28,7 +28,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $(WARN) \
 LDLIBS  += $(PKG_LIBS) -lm
 
 B        = build
-CORE_SRC = $(filter-out src/main.c,$(wildcard src/*.c))
+CORE_SRC = $(wildcard src/*.c)
 UI_SRC   = $(wildcard ui/*.c)
 CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(B)/dbsql.o
 UI_OBJ   = $(UI_SRC:%.c=$(B)/%.o)
@@ -41,7 +41,7 @@ SQL      = db/schema.sql $(sort $(wildcard db/migrations/*.sql))
 
 all: herald
 
-herald: $(B)/src/main.o $(CORE_OBJ) $(UI_OBJ)
+herald: $(CORE_OBJ) $(UI_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/%.o: %.c

@@ -17,6 +17,8 @@ struct store;
 
 /* The schema version this build writes. */
 int	 store_version(void);
+/* Returns 0, -1 when the file cannot be created or opened, or -2 when it
+ * is not a database this herald can use (not herald's, or newer). */
 int	 store_open(const char *path, struct store **, char **cause);
 void	 store_close(struct store *);
 const char *store_path(const struct store *);

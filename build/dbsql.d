@@ -1,0 +1,2 @@
+build/dbsql.o: build/dbsql.c src/dbsql.h
+src/dbsql.h:

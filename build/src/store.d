@@ -1,0 +1,4 @@
+build/src/store.o: src/store.c src/dbsql.h src/store.h src/util.h
+src/dbsql.h:
+src/store.h:
+src/util.h:

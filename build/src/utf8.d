@@ -1,0 +1,3 @@
+build/src/utf8.o: src/utf8.c src/utf8.h src/util.h
+src/utf8.h:
+src/util.h:

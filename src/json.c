@@ -1,0 +1,214 @@
+/* JSON text: escaping for output, and reading flat string objects. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "utf8.h"
+
+/* Append s[0..len) as a JSON string literal. */
+void
+json_strn(struct buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t		  i;
+	int		  n;
+	unsigned int	  cp;
+	unsigned char	  c;
+
+	buf_addc(b, '"');
+	for (i = 0; i < len; ) {
+		c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			n = utf8_decode(s + i, len - i, &cp);
+			if (n < 0) {
+				buf_adds(b, "\xef\xbf\xbd");	/* U+FFFD */
+				i++;
+			} else {
+				buf_add(b, s + i, (size_t)n);
+				i += (size_t)n;
+			}
+			continue;
+		}
+		i++;
+		switch (c) {
+		case '"':  buf_adds(b, "\\\""); break;
+		case '\\': buf_adds(b, "\\\\"); break;
+		case '\n': buf_adds(b, "\\n"); break;
+		case '\r': buf_adds(b, "\\r"); break;
+		case '\t': buf_adds(b, "\\t"); break;
+		default:
+			if (c < 0x20 || c == 0x7f) {
+				buf_adds(b, "\\u00");
+				buf_addc(b, hex[c >> 4]);
+				buf_addc(b, hex[c & 0xf]);
+			} else
+				buf_addc(b, (char)c);
+		}
+	}
+	buf_addc(b, '"');
+}
+
+/* Append a NUL-terminated string as a JSON string literal. */
+void
+json_str(struct buf *b, const char *s)
+{
+	json_strn(b, s == NULL ? "" : s, s == NULL ? 0 : strlen(s));
+}
+
+/* Append "key": preceded by a comma unless it is the first member. */
+void
+json_key(struct buf *b, const char *key, int first)
+{
+	if (!first)
+		buf_addc(b, ',');
+	json_str(b, key);
+	buf_addc(b, ':');
+}
+
+/* Skip JSON white space. */
+static const char *
+json_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* Append code point cp to b as UTF-8. */
+static void
+json_put_utf8(struct buf *b, unsigned int cp)
+{
+	if (cp < 0x80)
+		buf_addc(b, (char)cp);
+	else if (cp < 0x800) {
+		buf_addc(b, (char)(0xc0 | (cp >> 6)));
+		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		buf_addc(b, (char)(0xe0 | (cp >> 12)));
+		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		buf_addc(b, (char)(0xf0 | (cp >> 18)));
+		buf_addc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
+		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+/* Read four hex digits. */
+static int
+json_hex4(const char *p, unsigned int *v)
+{
+	int	i;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		*v <<= 4;
+		if (p[i] >= '0' && p[i] <= '9')
+			*v |= (unsigned int)(p[i] - '0');
+		else if (p[i] >= 'a' && p[i] <= 'f')
+			*v |= (unsigned int)(p[i] - 'a' + 10);
+		else if (p[i] >= 'A' && p[i] <= 'F')
+			*v |= (unsigned int)(p[i] - 'A' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* Decode the string literal at *pp into out; advances *pp past it. */
+static int
+json_read_str(const char **pp, struct buf *out)
+{
+	const char	*p = *pp;
+	unsigned int	 cp, lo;
+
+	buf_reset(out);
+	if (*p++ != '"')
+		return -1;
+	for (;;) {
+		if (*p == '\0')
+			return -1;
+		if (*p == '"')
+			break;
+		if (*p != '\\') {
+			buf_addc(out, *p++);
+			continue;
+		}
+		p++;
+		switch (*p) {
+		case '"': case '\\': case '/': buf_addc(out, *p); break;
+		case 'b': buf_addc(out, '\b'); break;
+		case 'f': buf_addc(out, '\f'); break;
+		case 'n': buf_addc(out, '\n'); break;
+		case 'r': buf_addc(out, '\r'); break;
+		case 't': buf_addc(out, '\t'); break;
+		case 'u':
+			if (json_hex4(p + 1, &cp) == -1)
+				return -1;
+			p += 4;
+			if (cp >= 0xd800 && cp < 0xdc00 && p[1] == '\\' &&
+			    p[2] == 'u' && json_hex4(p + 3, &lo) == 0 &&
+			    lo >= 0xdc00 && lo < 0xe000) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				p += 6;
+			} else if (cp >= 0xd800 && cp < 0xe000)
+				cp = 0xfffd;
+			json_put_utf8(out, cp);
+			break;
+		default:
+			return -1;
+		}
+		p++;
+	}
+	*pp = p + 1;
+	return 0;
+}
+
+/* Walk a flat object of string values, calling cb for each pair. */
+int
+json_each_pair(const char *text, json_pair_cb cb, void *arg)
+{
+	struct buf	 key, val;
+	const char	*p;
+	int		 rc = -1;
+
+	buf_init(&key);
+	buf_init(&val);
+	p = json_ws(text);
+	if (*p++ != '{')
+		goto out;
+	p = json_ws(p);
+	if (*p == '}') {
+		rc = 0;
+		goto out;
+	}
+	for (;;) {
+		p = json_ws(p);
+		if (json_read_str(&p, &key) == -1)
+			goto out;
+		p = json_ws(p);
+		if (*p++ != ':')
+			goto out;
+		p = json_ws(p);
+		if (json_read_str(&p, &val) == -1)
+			goto out;
+		if (cb(key.data != NULL ? key.data : "",
+		    val.data != NULL ? val.data : "", arg) != 0)
+			break;
+		p = json_ws(p);
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if (*p != '}')
+			goto out;
+		break;
+	}
+	rc = 0;
+out:
+	buf_free(&key);
+	buf_free(&val);
+	return rc;
+}

@@ -1,0 +1,745 @@
+/*
+ * The database. Every SQL statement of herald is here or in db/.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "dbsql.h"
+#include "store.h"
+#include "util.h"
+
+/* Statements on the import path, prepared once. */
+enum store_stmt {
+	ST_CONTACT_INSERT,
+	ST_CONTACT_LOOKUP,
+	ST_CONTACT_UPDATE,
+	ST_SUPPRESSED,
+	ST_COUNT
+};
+
+static const char *const store_stmt_sql[ST_COUNT] = {
+	[ST_CONTACT_INSERT] =
+	    "INSERT INTO contacts (list_id, addr, name, attrs, added_at,"
+	    " import_id, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT (list_id, addr) DO NOTHING",
+	[ST_CONTACT_LOOKUP] =
+	    "SELECT import_id, line FROM contacts"
+	    " WHERE list_id = ?1 AND addr = ?2",
+	/* An update keeps a name it had if the new row has none, and merges
+	 * attributes (new values win). */
+	[ST_CONTACT_UPDATE] =
+	    "UPDATE contacts SET name = CASE WHEN ?3 = '' THEN name ELSE ?3"
+	    " END, attrs = json_patch(attrs, ?4), import_id = ?5, line = ?6"
+	    " WHERE list_id = ?1 AND addr = ?2",
+	[ST_SUPPRESSED] =
+	    "SELECT 1 FROM suppressions WHERE addr_lc = lower(?1)",
+};
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	int		 version;
+	sqlite3_stmt	*stmt[ST_COUNT];
+};
+
+/* The newest schema version this build knows. */
+int
+store_version(void)
+{
+	const struct db_migration	*m;
+	int				 v = 1;
+
+	for (m = db_migrations; m->version != 0; m++)
+		if (m->version > v)
+			v = m->version;
+	return v;
+}
+
+/* Report the database's last error with some context. */
+static int
+store_error(struct store *st, char **cause, const char *what)
+{
+	return set_cause(cause, "%s: %s: %s", st->path, what,
+	    sqlite3_errmsg(st->db));
+}
+
+/* Run SQL that returns no rows. */
+static int
+store_exec(struct store *st, const char *sql, char **cause)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		set_cause(cause, "%s: %s", st->path,
+		    err != NULL ? err : sqlite3_errmsg(st->db));
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Prepare a statement or report why not. */
+static sqlite3_stmt *
+store_prepare(struct store *st, const char *sql, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_error(st, cause, "prepare");
+		return NULL;
+	}
+	return s;
+}
+
+/* Read one integer from a query without parameters. */
+static int
+store_int(struct store *st, const char *sql, int64_t *out, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_prepare(st, sql, cause)) == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_error(st, cause, "query");
+	if (rc == SQLITE_DONE)
+		*out = 0;
+	return 0;
+}
+
+/* Create the schema, or bring an older one up to date, in one transaction. */
+static int
+store_migrate(struct store *st, char **cause)
+{
+	const struct db_migration	*m;
+	int64_t				 v, tables;
+	int				 want = store_version();
+	char				*sql;
+
+	if (store_exec(st, "BEGIN IMMEDIATE", cause) == -1)
+		return -1;
+	if (store_int(st, "PRAGMA user_version", &v, cause) == -1)
+		goto fail;
+	if (v > want) {
+		set_cause(cause, "%s was written by a newer herald (database "
+		    "version %lld; this herald knows versions up to %d): "
+		    "upgrade herald to use it", st->path, (long long)v, want);
+		st->version = -2;
+		goto fail;
+	}
+	if (v == 0) {
+		if (store_int(st, "SELECT count(*) FROM sqlite_master",
+		    &tables, cause) == -1)
+			goto fail;
+		if (tables != 0) {
+			set_cause(cause, "%s is an SQLite database but not "
+			    "herald's (it has tables and no herald version)",
+			    st->path);
+			st->version = -2;
+			goto fail;
+		}
+		if (store_exec(st, db_schema_sql, cause) == -1)
+			goto fail;
+	} else {
+		for (m = db_migrations; m->version != 0; m++) {
+			if (m->version <= v)
+				continue;
+			if (store_exec(st, m->sql, cause) == -1) {
+				char *inner = *cause;
+				set_cause(cause, "migration %s: %s", m->name,
+				    inner);
+				free(inner);
+				goto fail;
+			}
+		}
+	}
+	sql = xprintf("PRAGMA user_version = %d", want);
+	if (store_exec(st, sql, cause) == -1) {
+		free(sql);
+		goto fail;
+	}
+	free(sql);
+	if (store_exec(st, "COMMIT", cause) == -1)
+		goto fail;
+	st->version = want;
+	return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Create the file 0600 (in a 0700 directory) before SQLite opens it. */
+static int
+store_create_file(const char *path, char **cause)
+{
+	char	*dir;
+	int	 fd, rc;
+
+	dir = path_dirname(path);
+	rc = mkdir_private(dir, cause);
+	free(dir);
+	if (rc == -1)
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return set_cause(cause, "cannot open %s: %s", path,
+		    strerror(errno));
+	close(fd);
+	return 0;
+}
+
+/* Open (creating or migrating) the database at path. */
+int
+store_open(const char *path, struct store **out, char **cause)
+{
+	struct store	*st;
+	int		 i, rc = -1;
+	int64_t		 v;
+
+	*out = NULL;
+	if (store_create_file(path, cause) == -1)
+		return -1;
+	st = xcalloc(1, sizeof *st);
+	st->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		store_error(st, cause, "open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	/* A file that is not SQLite fails here, with SQLite's own words. */
+	if (store_int(st, "PRAGMA user_version", &v, cause) == -1) {
+		if (sqlite3_errcode(st->db) == SQLITE_NOTADB)
+			rc = -2;
+		goto fail;
+	}
+	if (store_exec(st, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA foreign_keys = ON;", cause) == -1)
+		goto fail;
+	if (store_migrate(st, cause) == -1) {
+		rc = st->version == -2 ? -2 : -1;
+		goto fail;
+	}
+	for (i = 0; i < ST_COUNT; i++) {
+		st->stmt[i] = store_prepare(st, store_stmt_sql[i], cause);
+		if (st->stmt[i] == NULL)
+			goto fail;
+	}
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return rc;
+}
+
+/* Close the database. */
+void
+store_close(struct store *st)
+{
+	int	i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+/* The path the database was opened from. */
+const char *
+store_path(const struct store *st)
+{
+	return st->path;
+}
+
+/* The version of the open database. */
+int
+store_db_version(struct store *st)
+{
+	return st->version;
+}
+
+/* Start a write transaction (taking the lock now, not at first write). */
+int
+store_begin(struct store *st, char **cause)
+{
+	return store_exec(st, "BEGIN IMMEDIATE", cause);
+}
+
+/* Commit the open transaction. */
+int
+store_commit(struct store *st, char **cause)
+{
+	return store_exec(st, "COMMIT", cause);
+}
+
+/* Roll back the open transaction, if any. */
+void
+store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Step a statement that returns no rows, then finalize it. */
+static int
+store_run(struct store *st, sqlite3_stmt *s, char **cause)
+{
+	int	rc;
+
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_error(st, cause, "write");
+	return 0;
+}
+
+/* ---- lists ---- */
+
+/* Find a list by name. */
+int
+store_list_find(struct store *st, const char *name, int64_t *id,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = store_prepare(st, "SELECT id FROM lists WHERE name = ?1", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return store_error(st, cause, "find list");
+}
+
+/* Create a list. */
+int
+store_list_create(struct store *st, const char *name, int64_t *id,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+
+	s = store_prepare(st, "INSERT INTO lists (name, created_at)"
+	    " VALUES (?1, ?2)", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+	if (store_run(st, s, cause) == -1)
+		return -1;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+#define LIST_INFO_SQL							\
+	"SELECT l.id, l.name, l.created_at,"				\
+	" (SELECT count(*) FROM contacts c WHERE c.list_id = l.id),"	\
+	" (SELECT count(*) FROM contacts c JOIN suppressions s"		\
+	"  ON s.addr_lc = lower(c.addr) WHERE c.list_id = l.id)"	\
+	" FROM lists l"
+
+/* Fill a list_info from a LIST_INFO_SQL row. */
+static void
+store_list_row(sqlite3_stmt *s, struct list_info *li)
+{
+	li->id = sqlite3_column_int64(s, 0);
+	li->name = xstrdup((const char *)sqlite3_column_text(s, 1));
+	li->created_at = sqlite3_column_int64(s, 2);
+	li->members = sqlite3_column_int64(s, 3);
+	li->suppressed = sqlite3_column_int64(s, 4);
+}
+
+/* Every list with its member counts, by name. */
+int
+store_lists(struct store *st, struct list_info **out, size_t *n,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+	struct list_info *v = NULL;
+	size_t		 len = 0;
+	int		 rc;
+
+	if ((s = store_prepare(st, LIST_INFO_SQL " ORDER BY l.name",
+	    cause)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xreallocarray(v, len + 1, sizeof *v);
+		store_list_row(s, &v[len++]);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		store_lists_free(v, len);
+		return store_error(st, cause, "lists");
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+/* One list's counts. */
+int
+store_list_info(struct store *st, const char *name, struct list_info *li,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_prepare(st, LIST_INFO_SQL " WHERE l.name = ?1",
+	    cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		store_list_row(s, li);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return store_error(st, cause, "list");
+}
+
+/* Free what store_lists returned. */
+void
+store_lists_free(struct list_info *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+/* Remove a list; its members and imports go with it (cascade). */
+int
+store_list_remove(struct store *st, const char *name, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_prepare(st, "DELETE FROM lists WHERE name = ?1",
+	    cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (store_run(st, s, cause) == -1)
+		return -1;
+	return sqlite3_changes(st->db) == 0 ? 1 : 0;
+}
+
+/* The attribute names members of a list carry, in first-seen order. */
+int
+store_list_attr_names(struct store *st, int64_t list, char ***names,
+    size_t *n, char **cause)
+{
+	sqlite3_stmt	*s;
+	char		**v = NULL;
+	size_t		 len = 0, i;
+	int		 rc;
+
+	s = store_prepare(st, "SELECT j.key FROM contacts c, json_each(c.attrs) j"
+	    " WHERE c.list_id = ?1 GROUP BY j.key"
+	    " ORDER BY min(c.id), min(j.id)", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, list);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xreallocarray(v, len + 1, sizeof *v);
+		v[len++] = xstrdup((const char *)sqlite3_column_text(s, 0));
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		for (i = 0; i < len; i++)
+			free(v[i]);
+		free(v);
+		return store_error(st, cause, "attribute names");
+	}
+	*names = v;
+	*n = len;
+	return 0;
+}
+
+/* ---- imports and contacts ---- */
+
+/* Record that an import into list has begun. */
+int
+store_import_begin(struct store *st, int64_t list, const char *source,
+    int64_t *import_id, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	s = store_prepare(st, "INSERT INTO imports (list_id, source,"
+	    " started_at) VALUES (?1, ?2, ?3)", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, list);
+	sqlite3_bind_text(s, 2, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
+	if (store_run(st, s, cause) == -1)
+		return -1;
+	*import_id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+/* Record an import's counts. */
+int
+store_import_finish(struct store *st, int64_t import_id, uint64_t rows,
+    uint64_t imported, uint64_t updated, uint64_t duplicates,
+    uint64_t invalid, uint64_t suppressed, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	s = store_prepare(st, "UPDATE imports SET rows = ?2, imported = ?3,"
+	    " updated = ?4, duplicates = ?5, invalid = ?6, suppressed = ?7"
+	    " WHERE id = ?1", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, import_id);
+	sqlite3_bind_int64(s, 2, (int64_t)rows);
+	sqlite3_bind_int64(s, 3, (int64_t)imported);
+	sqlite3_bind_int64(s, 4, (int64_t)updated);
+	sqlite3_bind_int64(s, 5, (int64_t)duplicates);
+	sqlite3_bind_int64(s, 6, (int64_t)invalid);
+	sqlite3_bind_int64(s, 7, (int64_t)suppressed);
+	return store_run(st, s, cause);
+}
+
+/* Step a cached statement once and reset it. */
+static int
+store_step_cached(struct store *st, sqlite3_stmt *s, char **cause)
+{
+	int	rc;
+
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_error(st, cause, "write contact");
+	return 0;
+}
+
+/* Insert a contact, or tell a duplicate of this import from an update. */
+int
+store_contact_put(struct store *st, int64_t list, int64_t import_id,
+    uint64_t line, const char *addr, const char *name, const char *attrs,
+    enum store_put *result, uint64_t *first_line, char **cause)
+{
+	sqlite3_stmt	*s;
+	int64_t		 prev_import;
+	int		 rc;
+
+	s = st->stmt[ST_CONTACT_INSERT];
+	sqlite3_bind_int64(s, 1, list);
+	sqlite3_bind_text(s, 2, addr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, attrs, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (int64_t)time(NULL));
+	sqlite3_bind_int64(s, 6, import_id);
+	sqlite3_bind_int64(s, 7, (int64_t)line);
+	if (store_step_cached(st, s, cause) == -1)
+		return -1;
+	if (sqlite3_changes(st->db) == 1) {
+		*result = STORE_PUT_NEW;
+		return 0;
+	}
+
+	s = st->stmt[ST_CONTACT_LOOKUP];
+	sqlite3_bind_int64(s, 1, list);
+	sqlite3_bind_text(s, 2, addr, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return store_error(st, cause, "look up contact");
+	}
+	prev_import = sqlite3_column_int64(s, 0);
+	if (first_line != NULL)
+		*first_line = (uint64_t)sqlite3_column_int64(s, 1);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (prev_import == import_id) {
+		*result = STORE_PUT_DUPLICATE;
+		return 0;
+	}
+
+	s = st->stmt[ST_CONTACT_UPDATE];
+	sqlite3_bind_int64(s, 1, list);
+	sqlite3_bind_text(s, 2, addr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, attrs, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, import_id);
+	sqlite3_bind_int64(s, 6, (int64_t)line);
+	if (store_step_cached(st, s, cause) == -1)
+		return -1;
+	*result = STORE_PUT_UPDATED;
+	return 0;
+}
+
+/* Bind the members query's filter (NULL or empty: everything). */
+static void
+store_bind_filter(sqlite3_stmt *s, int idx, const char *filter)
+{
+	if (filter == NULL || *filter == '\0')
+		sqlite3_bind_null(s, idx);
+	else
+		sqlite3_bind_text(s, idx, filter, -1, SQLITE_STATIC);
+}
+
+#define CONTACT_FILTER							\
+	" WHERE c.list_id = ?1 AND (?2 IS NULL"				\
+	" OR instr(lower(c.addr), lower(?2)) > 0"			\
+	" OR instr(lower(c.name), lower(?2)) > 0)"
+
+/* Page through a list's members in import order. */
+int
+store_contacts(struct store *st, int64_t list, const char *filter,
+    int64_t offset, int64_t limit, store_contact_cb cb, void *arg,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+	struct contact	 c;
+	int		 rc;
+
+	s = store_prepare(st, "SELECT c.id, c.addr, c.name, c.attrs,"
+	    " EXISTS (SELECT 1 FROM suppressions s"
+	    "  WHERE s.addr_lc = lower(c.addr))"
+	    " FROM contacts c" CONTACT_FILTER
+	    " ORDER BY c.id LIMIT ?3 OFFSET ?4", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, list);
+	store_bind_filter(s, 2, filter);
+	sqlite3_bind_int64(s, 3, limit > 0 ? limit : -1);
+	sqlite3_bind_int64(s, 4, offset > 0 ? offset : 0);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		c.id = sqlite3_column_int64(s, 0);
+		c.addr = (const char *)sqlite3_column_text(s, 1);
+		c.name = (const char *)sqlite3_column_text(s, 2);
+		c.attrs = (const char *)sqlite3_column_text(s, 3);
+		c.suppressed = sqlite3_column_int(s, 4);
+		if (cb(&c, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_error(st, cause, "members");
+	return 0;
+}
+
+/* How many members match the filter. */
+int
+store_contacts_count(struct store *st, int64_t list, const char *filter,
+    int64_t *count, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = store_prepare(st, "SELECT count(*) FROM contacts c"
+	    CONTACT_FILTER, cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, list);
+	store_bind_filter(s, 2, filter);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_error(st, cause, "count members");
+	return 0;
+}
+
+/* ---- suppressions ---- */
+
+/* Is addr suppressed (in any letter case)? */
+int
+store_is_suppressed(struct store *st, const char *addr, char **cause)
+{
+	sqlite3_stmt	*s = st->stmt[ST_SUPPRESSED];
+	int		 rc;
+
+	sqlite3_bind_text(s, 1, addr, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_error(st, cause, "suppression lookup");
+}
+
+/* Add a suppression (kept as it was if the address is already there). */
+int
+store_suppress_add(struct store *st, const char *addr, const char *reason,
+    const char *detail, int *added, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	s = store_prepare(st, "INSERT INTO suppressions (addr_lc, addr,"
+	    " reason, detail, created_at) VALUES (lower(?1), ?1, ?2, ?3, ?4)"
+	    " ON CONFLICT (addr_lc) DO NOTHING", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, addr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, detail != NULL ? detail : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (int64_t)time(NULL));
+	if (store_run(st, s, cause) == -1)
+		return -1;
+	if (added != NULL)
+		*added = sqlite3_changes(st->db) == 1;
+	return 0;
+}
+
+/* Every suppression, by address. */
+int
+store_suppressions(struct store *st, store_suppression_cb cb, void *arg,
+    char **cause)
+{
+	sqlite3_stmt		*s;
+	struct suppression	 sup;
+	int			 rc;
+
+	s = store_prepare(st, "SELECT addr, reason, detail, created_at"
+	    " FROM suppressions ORDER BY addr_lc", cause);
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sup.addr = (const char *)sqlite3_column_text(s, 0);
+		sup.reason = (const char *)sqlite3_column_text(s, 1);
+		sup.detail = (const char *)sqlite3_column_text(s, 2);
+		sup.created_at = sqlite3_column_int64(s, 3);
+		if (cb(&sup, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_error(st, cause, "suppressions");
+	return 0;
+}
