@@ -1,0 +1,41 @@
+#!/bin/sh
+# Install the Debian packages herald needs to build and test, if missing.
+# Idempotent and silent when everything is there (make deps, run, check).
+set -eu
+
+BUILD="gcc make pkg-config libncurses-dev libssl-dev libldns-dev
+libsqlite3-dev libopendkim-dev libpsl-dev libidn2-dev publicsuffix"
+# Test lab: DNS (nsd, drill), SMTP servers (postfix, aiosmtpd), swaks, the
+# console driver (tmux), reference tools (sqlite3, dkimpy, opendkim-tools).
+TEST="nsd ldnsutils postfix python3-aiosmtpd swaks tmux sqlite3 python3-dkim
+opendkim-tools python3-yaml openssl ca-certificates procps iproute2"
+
+missing=""
+for p in $BUILD $TEST; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$status" in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+echo "herald: installing Debian packages:$missing" >&2
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	else
+		echo "herald: need root to install:$missing" >&2
+		echo "  run: apt-get install$missing" >&2
+		exit 1
+	fi
+fi
+# Postfix asks how to configure the system instance: herald's tests run
+# their own instance, so the system one is left unconfigured.
+echo "postfix postfix/main_mailer_type select No configuration" |
+	$SUDO debconf-set-selections
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
