@@ -5,6 +5,8 @@
  * this run.
  */
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -425,6 +427,11 @@ cli_main(int argc, char **argv, cli_console_fn console)
 	int			 rc;
 
 	cli_console = console;
+	/* Display widths (wcwidth) need a UTF-8 character type; only LC_CTYPE
+	 * changes, so numbers in JSON keep their C form. */
+	if (setlocale(LC_CTYPE, "") == NULL ||
+	    strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
 	memset(&p, 0, sizeof p);
 	memset(&env, 0, sizeof env);
 	buf_init(&p.path);
