@@ -8,7 +8,8 @@ libsqlite3-dev libopendkim-dev libpsl-dev libidn2-dev publicsuffix"
 # Test lab: DNS (nsd, drill), SMTP servers (postfix, aiosmtpd), swaks, the
 # console driver (tmux), reference tools (sqlite3, dkimpy, opendkim-tools).
 TEST="nsd ldnsutils postfix python3-aiosmtpd swaks tmux sqlite3 python3-dkim
-opendkim-tools python3-yaml openssl ca-certificates procps iproute2"
+opendkim-tools python3-yaml openssl ca-certificates procps iproute2
+libnet-ssleay-perl"
 
 missing=""
 for p in $BUILD $TEST; do
