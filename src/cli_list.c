@@ -122,30 +122,24 @@ list_import_report(struct cli_env *env, struct importer *imp,
 	}
 }
 
-/* herald list import LIST FILE */
+/*
+ * Run an import to the end. Returns 0 with the committed importer in *out,
+ * or an exit status (the import rolled back and the reason printed).
+ */
 static int
-cmd_list_import(struct cli_env *env, const struct cli_cmd *cmd,
-    struct cli_args *a)
+list_run_import(struct cli_env *env, const char *list, const char *path,
+    const struct import_options *o, struct importer **out)
 {
-	struct import_options	 o;
-	struct importer		*imp;
-	char			*cause = NULL;
-	int			 rc, code = 0;
-	time_t			 last = 0;
+	struct importer	*imp;
+	char		*cause = NULL;
+	const char	*what = list != NULL ? list : "the suppressions";
+	int		 rc, code = 0;
+	time_t		 last = 0;
 
-	memset(&o, 0, sizeof o);
-	if (list_format(cli_opt(cmd, a, "format"), &o.format) == -1)
-		return EXIT_USAGE;
-	o.strict = cli_opt(cmd, a, "strict") != NULL;
-	if (*a->argv[0] == '\0') {
-		cli_err("a list needs a name");
-		return EXIT_USAGE;
-	}
 	if ((rc = cli_store(env)) != 0)
 		return rc;
 	cli_catch_signals();
-	imp = import_open(env->store, a->argv[0], a->argv[1], &o, &cause,
-	    &code);
+	imp = import_open(env->store, list, path, o, &cause, &code);
 	if (imp == NULL)
 		return cli_fail(code != 0 ? code : EXIT_DATAERR, cause);
 	while ((rc = import_step(imp, IMPORT_STEP_ROWS, &cause, &code)) == 1) {
@@ -157,26 +151,99 @@ cmd_list_import(struct cli_env *env, const struct cli_cmd *cmd,
 		fputs("\r\033[K", stderr);
 	if (cli_interrupted) {
 		import_free(imp);
-		cli_err("interrupted: nothing was imported, list %s is as it "
-		    "was", a->argv[0]);
+		free(cause);
+		cli_err("interrupted: nothing was imported, %s %s as it was",
+		    what, list != NULL ? "is" : "are");
 		return 130;
 	}
 	if (rc == -1) {
 		import_free(imp);
 		cli_err("%s", cause);
 		free(cause);
-		cli_err("nothing was imported; list %s is as it was",
-		    a->argv[0]);
+		cli_err("nothing was imported; %s %s as it was", what,
+		    list != NULL ? "is" : "are");
 		return code != 0 ? code : EXIT_DATAERR;
 	}
 	if (import_commit(imp, &cause) == -1) {
 		import_free(imp);
 		return cli_fail(EXIT_IOERR, cause);
 	}
+	*out = imp;
+	return 0;
+}
+
+/* herald list import LIST FILE */
+static int
+cmd_list_import(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct import_options	 o;
+	struct importer		*imp;
+	int			 rc;
+
+	memset(&o, 0, sizeof o);
+	if (list_format(cli_opt(cmd, a, "format"), &o.format) == -1)
+		return EXIT_USAGE;
+	o.strict = cli_opt(cmd, a, "strict") != NULL;
+	if (*a->argv[0] == '\0') {
+		cli_err("a list needs a name");
+		return EXIT_USAGE;
+	}
+	if ((rc = list_run_import(env, a->argv[0], a->argv[1], &o, &imp)) != 0)
+		return rc;
 	list_import_report(env, imp, a->argv[0], a->argv[1]);
-	code = import_stats(imp)->invalid != 0 ? EXIT_DATAERR : 0;
+	rc = import_stats(imp)->invalid != 0 ? EXIT_DATAERR : 0;
 	import_free(imp);
-	return code;
+	return rc;
+}
+
+/* herald suppress import FILE */
+static int
+cmd_suppress_import(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct import_options		 o;
+	struct importer			*imp;
+	const struct import_stats	*s;
+	struct buf			 b;
+	int				 rc;
+
+	memset(&o, 0, sizeof o);
+	if (list_format(cli_opt(cmd, a, "format"), &o.format) == -1)
+		return EXIT_USAGE;
+	o.to_suppressions = 1;
+	if ((rc = list_run_import(env, NULL, a->argv[0], &o, &imp)) != 0)
+		return rc;
+	s = import_stats(imp);
+	if (env->json) {
+		buf_init(&b);
+		buf_adds(&b, "{\"file\":");
+		json_str(&b, a->argv[0]);
+		buf_printf(&b, ",\"rows\":%llu,\"suppressed\":%llu,"
+		    "\"already\":%llu,\"invalid\":%llu,\"errors\":[",
+		    (unsigned long long)s->rows,
+		    (unsigned long long)s->imported,
+		    (unsigned long long)s->duplicates,
+		    (unsigned long long)s->invalid);
+		import_errors(imp, 0, list_error_json, &b);
+		buf_adds(&b, "]}");
+		cli_json_out(&b);
+		buf_free(&b);
+	} else {
+		printf("%llu rows read from %s\n  suppressed  %llu\n"
+		    "  already     %llu\n  invalid     %llu\n",
+		    (unsigned long long)s->rows, a->argv[0],
+		    (unsigned long long)s->imported,
+		    (unsigned long long)s->duplicates,
+		    (unsigned long long)s->invalid);
+		if (s->invalid != 0) {
+			printf("invalid rows (not suppressed):\n");
+			import_errors(imp, 0, list_error_text, NULL);
+		}
+	}
+	rc = s->invalid != 0 ? EXIT_DATAERR : 0;
+	import_free(imp);
+	return rc;
 }
 
 /* Print a date as YYYY-MM-DD HH:MM in local time. */
@@ -515,6 +582,10 @@ static const struct cli_opt import_opts[] = {
 	  "stored)" },
 	{ NULL, NULL, NULL }
 };
+static const struct cli_opt suppress_import_opts[] = {
+	{ "format", "FMT", "csv, tsv, lines or auto (default: detect)" },
+	{ NULL, NULL, NULL }
+};
 static const struct cli_opt show_opts[] = {
 	{ "filter", "TEXT", "only members whose address or name contains "
 	  "TEXT" },
@@ -553,6 +624,11 @@ const struct cli_cmd cli_list_cmds[] = {
 	  "addresses", "Suppressed addresses may stay on lists; they are "
 	  "flagged there and never\nsent to. Matching ignores letter case.",
 	  suppress_opts, cmd_suppress_add },
+	{ "suppress import", "FILE", 1, 1, "suppress every address in FILE",
+	  "FILE is read as list import reads it (CSV, TSV or one address a "
+	  "line).\nInvalid rows are reported with their line numbers; the "
+	  "rest is added in\none transaction. Exit status 65 when some rows "
+	  "were invalid.", suppress_import_opts, cmd_suppress_import },
 	{ "suppress ls", "", 0, 0, "list suppressed addresses", NULL, NULL,
 	  cmd_suppress_ls },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }

@@ -90,6 +90,7 @@ struct importer {
 	int			 committed;
 	int			 failed;
 	int			 check_suppressed;
+	int			 to_suppressions;
 	struct buf		 json;
 	FILE			*spool;
 	struct import_stats	 stats;
@@ -630,6 +631,16 @@ import_store(struct importer *imp, const char *name, char **cause,
 	int		 r;
 
 	*exitcode = EXIT_IOERR;
+	if (imp->to_suppressions) {
+		if (store_suppress_add(imp->store, imp->addr, "import",
+		    imp->path, &r, cause) != 0)
+			return (-1);
+		if (r)
+			imp->stats.imported++;
+		else
+			imp->stats.duplicates++;
+		return (0);
+	}
 	if (store_contact_put(imp->store, imp->list_id, imp->import_id,
 	    imp->rec_line, imp->addr, name, imp->json.data, &put, &first_line,
 	    cause) != 0)
@@ -804,6 +815,8 @@ import_begin(struct importer *imp, const char *list, char **cause,
 	if (store_begin(imp->store, cause) != 0)
 		return (-1);
 	imp->in_txn = 1;
+	if (imp->to_suppressions)
+		return (0);
 	r = store_list_find(imp->store, list, &imp->list_id, cause);
 	if (r == -1)
 		return (-1);
@@ -838,7 +851,8 @@ import_open(struct store *st, const char *list, const char *path,
 	struct stat	 sb;
 	off_t		 pos;
 
-	if (list == NULL || *list == '\0') {
+	if ((opts == NULL || !opts->to_suppressions) &&
+	    (list == NULL || *list == '\0')) {
 		*exitcode = EXIT_USAGE;
 		set_cause(cause, "empty list name");
 		return (NULL);
@@ -847,6 +861,7 @@ import_open(struct store *st, const char *list, const char *path,
 	imp->store = st;
 	if (opts != NULL)
 		imp->opts = *opts;
+	imp->to_suppressions = imp->opts.to_suppressions;
 	imp->format = imp->opts.format;
 	imp->email_col = imp->name_col = -1;
 	imp->line = 1;
@@ -995,7 +1010,7 @@ import_commit(struct importer *imp, char **cause)
 
 	if (imp->failed || !imp->in_txn)
 		return (set_cause(cause, "import cannot be committed"));
-	if (store_import_finish(imp->store, imp->import_id, s->rows,
+	if (!imp->to_suppressions && store_import_finish(imp->store, imp->import_id, s->rows,
 	    s->imported, s->updated, s->duplicates, s->invalid, s->suppressed,
 	    cause) != 0)
 		return (-1);

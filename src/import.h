@@ -41,6 +41,10 @@ struct import_stats {
 struct import_options {
 	enum import_format format;
 	int		   strict;	/* any invalid row aborts the import */
+	/* Add every address to the suppressions instead of a list (list is
+	 * then NULL): imported counts new suppressions, duplicates the
+	 * addresses that were already suppressed or repeated. */
+	int		   to_suppressions;
 };
 
 struct importer;

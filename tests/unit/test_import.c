@@ -67,7 +67,7 @@ static void
 run(const char *list, const char *path, enum import_format fmt, int strict,
     int commit, struct result *r)
 {
-	struct import_options	 o = { fmt, strict };
+	struct import_options	 o = { .format = fmt, .strict = strict };
 	struct importer		*imp;
 
 	memset(r, 0, sizeof *r);
@@ -533,7 +533,7 @@ test_transaction(void)
 static void
 test_api(void)
 {
-	struct import_options	 o = { IMPORT_CSV, 0 };
+	struct import_options	 o = { .format = IMPORT_CSV };
 	struct importer		*imp;
 	struct buf		 b;
 	char			*path, *cause = NULL;
