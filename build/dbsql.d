@@ -1,2 +1,0 @@
-build/dbsql.o: build/dbsql.c src/dbsql.h
-src/dbsql.h:
