@@ -213,8 +213,9 @@ store_open(const char *path, struct store **out, char **cause)
 		return -1;
 	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
+	/* One connection per thread: SQLite's own mutexes are not needed. */
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		store_error(st, cause, "open");
 		goto fail;
 	}
@@ -460,7 +461,7 @@ store_list_attr_names(struct store *st, int64_t list, char ***names,
 
 	s = store_prepare(st, "SELECT j.key FROM contacts c, json_each(c.attrs) j"
 	    " WHERE c.list_id = ?1 GROUP BY j.key"
-	    " ORDER BY min(c.id), min(j.id)", cause);
+	    " ORDER BY min((c.import_id << 32) + c.line), min(j.id)", cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, list);
@@ -610,7 +611,7 @@ store_bind_filter(sqlite3_stmt *s, int idx, const char *filter)
 	" OR instr(lower(c.addr), lower(?2)) > 0"			\
 	" OR instr(lower(c.name), lower(?2)) > 0)"
 
-/* Page through a list's members in import order. */
+/* Page through a list's members in address order. */
 int
 store_contacts(struct store *st, int64_t list, const char *filter,
     int64_t offset, int64_t limit, store_contact_cb cb, void *arg,
@@ -620,11 +621,11 @@ store_contacts(struct store *st, int64_t list, const char *filter,
 	struct contact	 c;
 	int		 rc;
 
-	s = store_prepare(st, "SELECT c.id, c.addr, c.name, c.attrs,"
+	s = store_prepare(st, "SELECT c.addr, c.name, c.attrs,"
 	    " EXISTS (SELECT 1 FROM suppressions s"
 	    "  WHERE s.addr_lc = lower(c.addr))"
 	    " FROM contacts c" CONTACT_FILTER
-	    " ORDER BY c.id LIMIT ?3 OFFSET ?4", cause);
+	    " ORDER BY c.addr LIMIT ?3 OFFSET ?4", cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, list);
@@ -632,11 +633,10 @@ store_contacts(struct store *st, int64_t list, const char *filter,
 	sqlite3_bind_int64(s, 3, limit > 0 ? limit : -1);
 	sqlite3_bind_int64(s, 4, offset > 0 ? offset : 0);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		c.id = sqlite3_column_int64(s, 0);
-		c.addr = (const char *)sqlite3_column_text(s, 1);
-		c.name = (const char *)sqlite3_column_text(s, 2);
-		c.attrs = (const char *)sqlite3_column_text(s, 3);
-		c.suppressed = sqlite3_column_int(s, 4);
+		c.addr = (const char *)sqlite3_column_text(s, 0);
+		c.name = (const char *)sqlite3_column_text(s, 1);
+		c.attrs = (const char *)sqlite3_column_text(s, 2);
+		c.suppressed = sqlite3_column_int(s, 3);
 		if (cb(&c, arg) != 0) {
 			rc = SQLITE_DONE;
 			break;

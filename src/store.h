@@ -83,7 +83,6 @@ int	 store_contact_put(struct store *, int64_t list, int64_t import_id,
 	    char **cause);
 
 struct contact {
-	int64_t		 id;
 	const char	*addr;
 	const char	*name;
 	const char	*attrs;		/* JSON object */
@@ -92,7 +91,7 @@ struct contact {
 /* Called per contact; return non-zero to stop. Pointers valid in the call. */
 typedef int (*store_contact_cb)(const struct contact *, void *arg);
 /*
- * Members of list in import order. filter (may be NULL) matches a substring
+ * Members of list in address order. filter (may be NULL) matches a substring
  * of address or name, case-insensitively. offset/limit page (limit 0 = all).
  */
 int	 store_contacts(struct store *, int64_t list, const char *filter,
