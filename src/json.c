@@ -17,6 +17,17 @@ json_strn(struct buf *b, const char *s, size_t len)
 
 	buf_addc(b, '"');
 	for (i = 0; i < len; ) {
+		/* Copy a run of characters that need no escape at once. */
+		for (n = 0; i + (size_t)n < len; n++) {
+			c = (unsigned char)s[i + (size_t)n];
+			if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+				break;
+		}
+		if (n > 0) {
+			buf_add(b, s + i, (size_t)n);
+			i += (size_t)n;
+			continue;
+		}
 		c = (unsigned char)s[i];
 		if (c >= 0x80) {
 			n = utf8_decode(s + i, len - i, &cp);

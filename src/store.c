@@ -227,6 +227,10 @@ store_open(const char *path, struct store **out, char **cause)
 			rc = -2;
 		goto fail;
 	}
+	/* 16 KB pages: fewer, shallower B-tree pages for big lists (set
+	 * before the first table exists). */
+	if (v == 0 && store_exec(st, "PRAGMA page_size = 16384", cause) == -1)
+		goto fail;
 	if (store_exec(st, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA foreign_keys = ON;", cause) == -1)
