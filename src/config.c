@@ -38,6 +38,8 @@ const struct config_key config_keys[] = {
 	{ "ca_file", NULL, "extra trust anchors (PEM) for TLS verification" },
 	{ "unsubscribe_url", NULL, "https URI for one-click unsubscribe" },
 	{ "health_interval", "30", "seconds between live health checks" },
+	{ "dns_timeout", "3", "seconds to wait for a DNS answer per try" },
+	{ "dns_retries", "2", "tries per DNS server" },
 	{ NULL, NULL, NULL }
 };
 
@@ -200,6 +202,14 @@ config_validate(const char *key, const char *v, char **cause)
 		if (parse_int(v, 5, 86400, &n) == -1)
 			return set_cause(cause, "health_interval: '%s': "
 			    "expected seconds from 5 to 86400", v);
+	} else if (strcmp(key, "dns_timeout") == 0) {
+		if (parse_int(v, 1, 60, &n) == -1)
+			return set_cause(cause, "dns_timeout: '%s': expected "
+			    "seconds from 1 to 60", v);
+	} else if (strcmp(key, "dns_retries") == 0) {
+		if (parse_int(v, 1, 10, &n) == -1)
+			return set_cause(cause, "dns_retries: '%s': expected "
+			    "1 to 10", v);
 	} else if (strcmp(key, "unsubscribe_url") == 0) {
 		if (strncmp(v, "https://", 8) != 0 || v[8] == '\0')
 			return set_cause(cause, "unsubscribe_url: '%s': "

@@ -1,0 +1,6 @@
+/* herald check DOMAIN */
+#include "cli_int.h"
+
+const struct cli_cmd cli_check_cmds[] = {
+	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
+};

@@ -1,0 +1,6 @@
+/* herald spf IP DOMAIN */
+#include "cli_int.h"
+
+const struct cli_cmd cli_spf_cmds[] = {
+	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
+};
