@@ -1,0 +1,238 @@
+/*
+ * A one-line text field: UTF-8 text edited a character at a time, with a
+ * cursor, horizontal scrolling by display columns and the usual readline
+ * keys (Ctrl-A/E/U/K/W). Control characters are never inserted.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+#include "widget.h"
+
+#define FIELD_MAX	4096	/* bytes */
+
+/* A field holding initial, cursor at the end. */
+void
+field_init(struct field *f, const char *initial)
+{
+	memset(f, 0, sizeof *f);
+	f->max = FIELD_MAX;
+	field_set(f, initial != NULL ? initial : "");
+}
+
+/* Free the field's text. */
+void
+field_free(struct field *f)
+{
+	free(f->text);
+	f->text = NULL;
+}
+
+/* Replace the text; the cursor goes to the end. */
+void
+field_set(struct field *f, const char *s)
+{
+	size_t	len = strlen(s);
+
+	if (len > f->max) {
+		len = f->max;
+		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;
+	}
+	free(f->text);
+	f->cap = len + 64;
+	f->text = xmalloc(f->cap);
+	memcpy(f->text, s, len);
+	f->text[len] = '\0';
+	f->len = f->cur = len;
+	f->scroll = 0;
+}
+
+/* Display columns of the first n bytes of s. */
+static int
+field_width(const char *s, size_t n)
+{
+	char	*t = xstrndup(s, n);
+	int	 w = utf8_width(t);
+
+	free(t);
+	return w;
+}
+
+/* Offset of the character before off. */
+static size_t
+field_prev(const struct field *f, size_t off)
+{
+	if (off == 0)
+		return 0;
+	off--;
+	while (off > 0 && ((unsigned char)f->text[off] & 0xc0) == 0x80)
+		off--;
+	return off;
+}
+
+/* Offset of the character after off. */
+static size_t
+field_next(const struct field *f, size_t off)
+{
+	if (off >= f->len)
+		return f->len;
+	off++;
+	while (off < f->len && ((unsigned char)f->text[off] & 0xc0) == 0x80)
+		off++;
+	return off;
+}
+
+/* Remove the bytes [from, to). */
+static void
+field_cut(struct field *f, size_t from, size_t to)
+{
+	memmove(f->text + from, f->text + to, f->len - to + 1);
+	f->len -= to - from;
+	f->cur = from;
+}
+
+/* Insert code point cp at the cursor; 0, or -1 if it is not text. */
+static int
+field_insert(struct field *f, unsigned int cp)
+{
+	char	u[4];
+	size_t	n;
+
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||
+	    (cp >= 0xd800 && cp < 0xe000) || cp > 0x10ffff)
+		return -1;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	if (f->len + n > f->max)
+		return 0;
+	if (f->len + n + 1 > f->cap) {
+		f->cap = (f->len + n + 1) * 2;
+		f->text = xreallocarray(f->text, 1, f->cap);
+	}
+	memmove(f->text + f->cur + n, f->text + f->cur, f->len - f->cur + 1);
+	memcpy(f->text + f->cur, u, n);
+	f->len += n;
+	f->cur += n;
+	return 0;
+}
+
+/* Ctrl-W: back to the previous space or slash. */
+static void
+field_cut_word(struct field *f)
+{
+	size_t	start = f->cur;
+
+	while (start > 0 && (f->text[start - 1] == ' ' ||
+	    f->text[start - 1] == '/'))
+		start--;
+	while (start > 0 && f->text[start - 1] != ' ' &&
+	    f->text[start - 1] != '/')
+		start--;
+	field_cut(f, start, f->cur);
+}
+
+/* Edit by one key; says what happened. */
+enum field_result
+field_key(struct ui *ui, struct field *f, int key)
+{
+	if (UI_IS_ENTER(key))
+		return FIELD_ENTER;
+	if (UI_IS_CANCEL(key))
+		return FIELD_CANCEL;
+	switch (key) {
+	case UI_FKEY(KEY_LEFT):
+	case UI_CTRL('b'):
+		f->cur = field_prev(f, f->cur);
+		return FIELD_MOVED;
+	case UI_FKEY(KEY_RIGHT):
+	case UI_CTRL('f'):
+		f->cur = field_next(f, f->cur);
+		return FIELD_MOVED;
+	case UI_FKEY(KEY_HOME):
+	case UI_CTRL('a'):
+		f->cur = 0;
+		return FIELD_MOVED;
+	case UI_FKEY(KEY_END):
+	case UI_CTRL('e'):
+		f->cur = f->len;
+		return FIELD_MOVED;
+	case UI_FKEY(KEY_BACKSPACE):
+	case 0x7f:
+	case UI_CTRL('h'):
+		if (f->cur == 0)
+			return FIELD_MOVED;
+		field_cut(f, field_prev(f, f->cur), f->cur);
+		return FIELD_CHANGED;
+	case UI_FKEY(KEY_DC):
+	case UI_CTRL('d'):
+		if (f->cur == f->len)
+			return FIELD_MOVED;
+		field_cut(f, f->cur, field_next(f, f->cur));
+		return FIELD_CHANGED;
+	case UI_CTRL('u'):
+		field_cut(f, 0, f->cur);
+		return FIELD_CHANGED;
+	case UI_CTRL('k'):
+		f->text[f->cur] = '\0';
+		f->len = f->cur;
+		return FIELD_CHANGED;
+	case UI_CTRL('w'):
+		field_cut_word(f);
+		return FIELD_CHANGED;
+	case '\t':
+		if (f->complete == NULL)
+			return FIELD_IGNORED;
+		f->complete(ui, f);
+		return FIELD_CHANGED;
+	}
+	if ((key & UI_FKEY(0)) != 0 || field_insert(f, (unsigned int)key) != 0)
+		return FIELD_IGNORED;
+	return FIELD_CHANGED;
+}
+
+/* Draw the field, scrolled so the cursor is visible. */
+void
+field_draw(struct ui *ui, struct field *f, int y, int x, int w, int focus)
+{
+	int	 col, skip, lead = 0;
+	size_t	 start;
+	char	*shown;
+
+	if (w < 2)
+		return;
+	col = field_width(f->text, f->cur);
+	if (col < f->scroll)
+		f->scroll = col;
+	if (col - f->scroll > w - 1)
+		f->scroll = col - (w - 1);
+	/* The first column shown may fall inside a wide character. */
+	start = utf8_prefix(f->text, f->scroll);
+	skip = field_width(f->text, start);
+	if (skip < f->scroll) {
+		start = field_next(f, start);
+		lead = field_width(f->text, start) - f->scroll;
+	}
+	shown = xprintf("%*s%s", lead, "", f->text + start);
+	ui_fill(ui, y, x, w, ROLE_FIELD, shown);
+	free(shown);
+	if (focus)
+		ui_cursor(ui, y, x + col - f->scroll);
+}

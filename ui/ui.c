@@ -1,0 +1,406 @@
+/*
+ * The console shell: curses set-up, one poll() loop on the terminal with
+ * timers (each view's and dialog's tick, see view.c), a dirty flag redrawn
+ * at most every UI_FRAME_MS (frame.c), and key dispatch: the top dialog,
+ * else the view, else the shell's own keys.
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "config.h"
+#include "store.h"
+#include "ui.h"
+#include "ui_int.h"
+#include "widget.h"
+
+/* Milliseconds on the monotonic clock, for timers and frame pacing. */
+int64_t
+ui_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The open database. */
+struct store *
+ui_store(struct ui *ui)
+{
+	return ui->st;
+}
+
+/* The configuration (file plus command-line overrides). */
+struct config *
+ui_config(struct ui *ui)
+{
+	return ui->cfg;
+}
+
+/* The database path as given, for the top bar. */
+const char *
+ui_db_path(struct ui *ui)
+{
+	return ui->db_path;
+}
+
+/* Ask for a redraw at the next frame. */
+void
+ui_dirty(struct ui *ui)
+{
+	ui->dirty = 1;
+}
+
+/* Attributes for a colour role, in colour or monochrome. */
+attr_t
+ui_attr(struct ui *ui, enum ui_role role)
+{
+	return colour_attr(ui->colour, role);
+}
+
+/* Show the terminal cursor at y,x once this frame is drawn. */
+void
+ui_cursor(struct ui *ui, int y, int x)
+{
+	ui->cursor_y = y;
+	ui->cursor_x = x;
+}
+
+/* The sending domain: "domain" if set, else the domain of "from". */
+void
+ui_config_changed(struct ui *ui)
+{
+	const char	*from, *reason, *d;
+	char		 name[ADDR_NAME_MAX + 1], addr[ADDR_MAX + 1];
+
+	free(ui->domain);
+	ui->domain = NULL;
+	if ((d = config_get(ui->cfg, "domain")) != NULL && *d != '\0')
+		ui->domain = xstrdup(d);
+	else if ((from = config_get(ui->cfg, "from")) != NULL &&
+	    addr_parse_mailbox(from, strlen(from), name, addr, &reason) == 0)
+		ui->domain = xstrdup(addr_domain(addr));
+	ui->dirty = 1;
+}
+
+static void	ui_status_set(struct ui *, int, const char *, va_list)
+		    PRINTFLIKE(3, 0);
+
+/* Replace the status message. */
+static void
+ui_status_set(struct ui *ui, int error, const char *fmt, va_list ap)
+{
+	free(ui->status);
+	ui->status = xvprintf(fmt, ap);
+	ui->status_error = error;
+	ui->dirty = 1;
+}
+
+/* An informative message in the status line. */
+void
+ui_info(struct ui *ui, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	ui_status_set(ui, 0, fmt, ap);
+	va_end(ap);
+}
+
+/* An error in the status line: it stands out until the next key. */
+void
+ui_error(struct ui *ui, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	ui_status_set(ui, 1, fmt, ap);
+	va_end(ap);
+}
+
+/* Show a core error and free it. */
+void
+ui_cause(struct ui *ui, const char *what, char *cause)
+{
+	ui_error(ui, "%s: %s", what, cause != NULL ? cause : "failed");
+	free(cause);
+}
+
+/* Ctrl-Z: give the terminal back to the shell until fg. */
+static void
+ui_suspend(struct ui *ui)
+{
+	def_prog_mode();
+	endwin();
+	raise(SIGTSTP);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	ui->dirty = 1;
+}
+
+/* Hand the terminal to a program (an editor) and take it back. */
+int
+ui_run_external(struct ui *ui, char *const argv[], char **cause)
+{
+	struct sigaction	 ign, oint, oquit;
+	pid_t			 pid;
+	int			 status = 0, rc = 0;
+
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	def_prog_mode();
+	endwin();
+	/* As system(3) does: ^C belongs to the program, not to us. */
+	sigaction(SIGINT, &ign, &oint);
+	sigaction(SIGQUIT, &ign, &oquit);
+	if ((pid = fork()) == -1)
+		rc = set_cause(cause, "fork: %s", strerror(errno));
+	else if (pid == 0) {
+		sigaction(SIGINT, &oint, NULL);
+		sigaction(SIGQUIT, &oquit, NULL);
+		execvp(argv[0], argv);
+		_exit(127);
+	} else {
+		while (waitpid(pid, &status, 0) == -1)
+			if (errno != EINTR) {
+				rc = set_cause(cause, "wait: %s",
+				    strerror(errno));
+				break;
+			}
+	}
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGQUIT, &oquit, NULL);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	ui->dirty = 1;
+	return rc == -1 ? -1 : status;
+}
+
+/* The shell's own keys, for what the view did not handle. */
+static enum ui_action
+ui_key_global(struct ui *ui, int key)
+{
+	if (key == 'q' || key == UI_CTRL('c'))
+		return UI_QUIT;
+	if (key == '?' || key == UI_FKEY(KEY_F(1))) {
+		help_open(ui, ui_top(ui)->ops);
+		return UI_REDRAW;
+	}
+	if (key == '\t')
+		return UI_SWITCH((ui->tab + 1) % TAB_COUNT);
+	if (key == UI_FKEY(KEY_BTAB))
+		return UI_SWITCH((ui->tab + TAB_COUNT - 1) % TAB_COUNT);
+	if (key >= '1' && key < '1' + TAB_COUNT)
+		return UI_SWITCH(key - '1');
+	if (key == UI_ESC && ui->depth[ui->tab] > 1)
+		return UI_POP;
+	return UI_HANDLED;
+}
+
+/* Do what a key handler asked for. */
+static void
+ui_act(struct ui *ui, enum ui_action a)
+{
+	if (a == UI_REDRAW)
+		ui->dirty = 1;
+	else if (a == UI_POP)
+		ui_pop(ui);
+	else if (a == UI_QUIT)
+		ui->quit = 1;
+	else if (a >= UI_SWITCH_FIRST)
+		ui_switch(ui, a - UI_SWITCH_FIRST);
+}
+
+/* One key: to the top dialog if any, else the view, then the shell. */
+static void
+ui_key(struct ui *ui, int key)
+{
+	struct ui_dialog	*d;
+	struct ui_view		*v;
+	enum ui_action		 a;
+
+	if (key == UI_FKEY(KEY_RESIZE)) {
+		ui->dirty = 1;
+		return;
+	}
+	if (ui->status != NULL) {
+		free(ui->status);
+		ui->status = NULL;
+		ui->dirty = 1;
+	}
+	if (key == UI_CTRL('z')) {
+		ui_suspend(ui);
+		return;
+	}
+	if (key == UI_CTRL('l')) {
+		clearok(curscr, TRUE);
+		ui->dirty = 1;
+		return;
+	}
+	if ((d = ui_dialog_top(ui)) != NULL) {
+		a = d->ops->key(ui, d->dlg, key);
+		if (a == UI_POP)
+			ui_dialog_close(ui, d->dlg);
+		else if (a == UI_QUIT)
+			ui->quit = 1;
+		else if (a != UI_HANDLED && a != UI_IGNORED)
+			ui->dirty = 1;
+	} else if (ui_too_small()) {
+		if (key == 'q' || key == UI_CTRL('c'))
+			ui->quit = 1;
+	} else {
+		v = ui_top(ui);
+		a = v->ops->key != NULL ? v->ops->key(ui, v->state, key) :
+		    UI_IGNORED;
+		if (a == UI_IGNORED)
+			a = ui_key_global(ui, key);
+		ui_act(ui, a);
+	}
+	ui_dialog_reap(ui);
+}
+
+/* Read every key waiting; returns the number read. */
+static int
+ui_read_keys(struct ui *ui)
+{
+	wint_t	wc;
+	int	r, n = 0;
+
+	while (!ui->quit && (r = get_wch(&wc)) != ERR) {
+		ui_key(ui, r == KEY_CODE_YES ? UI_FKEY((int)wc) : (int)wc);
+		n++;
+	}
+	return n;
+}
+
+/* The loop: ticks, a frame when dirty, then wait for a key or a timer. */
+static void
+ui_loop(struct ui *ui)
+{
+	struct pollfd	pfd;
+	int64_t		next, now, wait;
+	int		n, idle = 0;
+
+	while (!ui->quit) {
+		ui_run_ticks(ui, &next);
+		now = ui_now();
+		if (ui->dirty) {
+			if (now - ui->drawn_at >= UI_FRAME_MS)
+				ui_draw(ui);
+			else if (ui->drawn_at + UI_FRAME_MS < next)
+				next = ui->drawn_at + UI_FRAME_MS;
+		}
+		wait = -1;
+		if (next != UI_NEVER) {
+			wait = next - ui_now();
+			if (wait < 0)
+				wait = 0;
+			if (wait > 60000)
+				wait = 60000;
+		}
+		pfd.fd = STDIN_FILENO;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		n = poll(&pfd, 1, (int)wait);
+		if (n == -1 && errno != EINTR)
+			break;
+		/* SIGWINCH interrupts poll; get_wch then gives KEY_RESIZE. */
+		if (ui_read_keys(ui) == 0 && n > 0) {
+			/* Readable but nothing read: the terminal is gone. */
+			if ((pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) ||
+			    ++idle > 100)
+				break;
+		} else
+			idle = 0;
+	}
+}
+
+/* Start curses; 0, or -1 when the terminal cannot be used. */
+static int
+ui_start(struct ui *ui, SCREEN **scr)
+{
+	const char	*nc = getenv("NO_COLOR");
+
+	if ((*scr = newterm(NULL, stdout, stdin)) == NULL)
+		return -1;
+	set_term(*scr);
+	/* raw, not cbreak: Ctrl-C is a key that cancels, not a kill. */
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	ui->colour = has_colors() && (nc == NULL || *nc == '\0');
+	if (ui->colour) {
+		start_color();
+		use_default_colors();
+		colour_init();
+	}
+	return 0;
+}
+
+/* Close every view and dialog; free the shell's own state. */
+static void
+ui_stop(struct ui *ui)
+{
+	ui_views_close(ui);
+	free(ui->status);
+	free(ui->domain);
+}
+
+/* Open the database, then run the console until q. */
+int
+ui_main(struct config *cfg, const char *db_path)
+{
+	struct ui	 ui;
+	SCREEN		*scr;
+	char		*cause = NULL;
+	int		 rc;
+
+	memset(&ui, 0, sizeof ui);
+	ui.cfg = cfg;
+	ui.db_path = db_path;
+	ui.tab = TAB_LISTS;
+	if ((rc = store_open(db_path, &ui.st, &cause)) != 0) {
+		fprintf(stderr, "herald: %s\n", cause != NULL ? cause :
+		    "cannot open the database");
+		free(cause);
+		return rc == -2 ? EXIT_DATAERR : EXIT_CANTCREAT;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "herald: the console needs a terminal; "
+		    "see `herald help` for the commands\n");
+		store_close(ui.st);
+		return EXIT_USAGE;
+	}
+	setlocale(LC_ALL, "");
+	if (ui_start(&ui, &scr) == -1) {
+		fprintf(stderr, "herald: cannot use terminal type '%s'\n",
+		    getenv("TERM") != NULL ? getenv("TERM") : "(unset)");
+		store_close(ui.st);
+		return EXIT_UNAVAIL;
+	}
+	ui_config_changed(&ui);
+	ui_view_open(&ui, TAB_LISTS, ui_tab_ops(TAB_LISTS), NULL);
+	if (!config_is_set(cfg, "from"))
+		ui_push(&ui, &screen_setup_ops, NULL);
+	ui_loop(&ui);
+	ui_stop(&ui);
+	endwin();
+	delscreen(scr);
+	store_close(ui.st);
+	return 0;
+}
