@@ -426,12 +426,11 @@ addr_find_unquoted(const char *s, size_t from, size_t len, char c)
 }
 
 /*
- * Unquote a display name into name[ADDR_NAME_MAX + 1]: quoted parts lose
- * their quotes and backslashes, runs of white space become one space, the
- * ends are trimmed. Control characters and invalid UTF-8 are refused.
+ * Copy a display name into name[ADDR_NAME_MAX + 1]; see addr.h. With
+ * unquote, quoted parts lose their quotes and backslashes.
  */
-static const char *
-addr_name(const char *s, size_t len, char *name)
+const char *
+addr_clean_name(const char *s, size_t len, char *name, int unquote)
 {
 	size_t		i, o = 0, bad;
 	int		quoted = 0, space = 0;
@@ -439,7 +438,7 @@ addr_name(const char *s, size_t len, char *name)
 
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
-		if (c == '"') {
+		if (unquote && c == '"') {
 			quoted = !quoted;
 			continue;
 		}
@@ -503,7 +502,7 @@ addr_parse_mailbox(const char *s, size_t len, char *name, char *addr,
 			return (-1);
 		}
 	}
-	if ((why = addr_name(s, (size_t)lt, name)) != NULL) {
+	if ((why = addr_clean_name(s, (size_t)lt, name, 1)) != NULL) {
 		name[0] = '\0';
 		*reason = why;
 		return (-1);

@@ -37,6 +37,15 @@ int	addr_normalise(const char *s, size_t len, char *out, const char **reason);
 int	addr_parse_mailbox(const char *s, size_t len, char *name, char *addr,
 	    const char **reason);
 
+/*
+ * Clean a display name into name[ADDR_NAME_MAX + 1]: runs of white space
+ * (line breaks too) become one space, the ends are trimmed; with unquote,
+ * quoted parts lose their quotes and backslash escapes. Returns NULL, or a
+ * static reason (control character, invalid UTF-8, too long).
+ */
+const char *addr_clean_name(const char *s, size_t len, char *name,
+	    int unquote);
+
 /* The domain part of a normalised address (after the last '@'). */
 const char *addr_domain(const char *addr);
 

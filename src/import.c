@@ -476,36 +476,6 @@ import_blank(const struct importer *imp)
 	return (1);
 }
 
-/*
- * Copy a name column into out[ADDR_NAME_MAX + 1], runs of white space (line
- * breaks too) folded to one space; control characters are refused.
- */
-static const char *
-import_clean_name(const char *s, size_t len, char *out)
-{
-	size_t		i, o = 0;
-	int		space = 0;
-	unsigned char	c;
-
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-			space = (o > 0);
-			continue;
-		}
-		if (c < 0x20 || c == 0x7f)
-			return ("control character in name");
-		if (o + space + 1 > ADDR_NAME_MAX)
-			return ("name longer than 256 bytes");
-		if (space)
-			out[o++] = ' ';
-		space = 0;
-		out[o++] = (char)c;
-	}
-	out[o] = '\0';
-	return (NULL);
-}
-
 /* Count an invalid row and spool it; in strict mode, fail the import. */
 static int
 import_invalid(struct importer *imp, uint64_t line, const char *reason,
@@ -612,7 +582,7 @@ import_parse_row(struct importer *imp, const char **name)
 	if (ncol != -1 && (size_t)ncol < imp->nfields) {
 		s = import_col(imp, (size_t)ncol, &len);
 		if (len > 0) {
-			if ((why = import_clean_name(s, len, imp->name)) != NULL)
+			if ((why = addr_clean_name(s, len, imp->name, 0)) != NULL)
 				return (why);
 			*name = imp->name;
 		}
