@@ -782,7 +782,7 @@ import_begin(struct importer *imp, const char *list, char **cause,
 	int	 found = 0, r;
 
 	*exitcode = EXIT_IOERR;
-	if (store_begin(imp->store, cause) != 0)
+	if (store_begin_bulk(imp->store, cause) != 0)
 		return (-1);
 	imp->in_txn = 1;
 	if (imp->to_suppressions)

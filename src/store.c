@@ -47,6 +47,7 @@ struct store {
 	sqlite3		*db;
 	char		*path;
 	int		 version;
+	int		 bulk;		/* foreign keys off for this transaction */
 	sqlite3_stmt	*stmt[ST_COUNT];
 };
 
@@ -280,6 +281,8 @@ store_db_version(struct store *st)
 	return st->version;
 }
 
+static void	store_end_bulk(struct store *);
+
 /* Start a write transaction (taking the lock now, not at first write). */
 int
 store_begin(struct store *st, char **cause)
@@ -287,11 +290,45 @@ store_begin(struct store *st, char **cause)
 	return store_exec(st, "BEGIN IMMEDIATE", cause);
 }
 
+/*
+ * Start a write transaction for a bulk load into a list the transaction
+ * itself finds or creates: foreign keys are not checked per row (the
+ * write lock keeps the list from going away), which saves a lookup for
+ * every contact. They are on again after commit or rollback.
+ */
+int
+store_begin_bulk(struct store *st, char **cause)
+{
+	if (store_exec(st, "PRAGMA foreign_keys = OFF", cause) == -1)
+		return -1;
+	st->bulk = 1;
+	if (store_begin(st, cause) == -1) {
+		store_end_bulk(st);
+		return -1;
+	}
+	return 0;
+}
+
+/* Turn foreign keys back on after a bulk transaction. */
+static void
+store_end_bulk(struct store *st)
+{
+	if (st->bulk && sqlite3_get_autocommit(st->db)) {
+		sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL,
+		    NULL);
+		st->bulk = 0;
+	}
+}
+
 /* Commit the open transaction. */
 int
 store_commit(struct store *st, char **cause)
 {
-	return store_exec(st, "COMMIT", cause);
+	int	rc;
+
+	rc = store_exec(st, "COMMIT", cause);
+	store_end_bulk(st);
+	return rc;
 }
 
 /* Roll back the open transaction, if any. */
@@ -300,6 +337,7 @@ store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	store_end_bulk(st);
 }
 
 /* Step a statement that returns no rows, then finalize it. */

@@ -27,6 +27,8 @@ int	 store_db_version(struct store *);
 
 /* Transactions (not nested). */
 int	 store_begin(struct store *, char **cause);
+/* A transaction for a bulk load into one list: see store.c. */
+int	 store_begin_bulk(struct store *, char **cause);
 int	 store_commit(struct store *, char **cause);
 void	 store_rollback(struct store *);
 

@@ -189,7 +189,7 @@ test_contacts(void)
 
 	path = xprintf("%s/c.db", dir);
 	CHECK(store_open(path, &st, &cause) == 0);
-	CHECK(store_begin(st, &cause) == 0);
+	CHECK(store_begin_bulk(st, &cause) == 0);
 	CHECK(store_list_create(st, "news", &list, &cause) == 0);
 	CHECK(store_import_begin(st, list, "a.csv", &imp1, &cause) == 0);
 	CHECK(store_contact_put(st, list, imp1, 2, "a@example.org", "Ann",
@@ -226,6 +226,10 @@ test_contacts(void)
 	CHECK(store_contacts_count(st, list, "ANN", &count, &cause) == 0);
 	CHECK_INT(count, 1);
 	CHECK_INT(store_list_remove(st, "news", &cause), 0);
+	/* Foreign keys are back on after the bulk transaction: the members
+	 * went with the list. */
+	CHECK(store_contacts_count(st, list, NULL, &count, &cause) == 0);
+	CHECK_INT(count, 0);
 	CHECK_INT(store_list_remove(st, "news", &cause), 1);
 	CHECK_INT(store_list_find(st, "news", &list, &cause), 1);
 	store_close(st);
