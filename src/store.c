@@ -14,6 +14,7 @@
 
 #include "dbsql.h"
 #include "store.h"
+#include "store_int.h"
 #include "util.h"
 
 /* Statements on the import path, prepared once. */
@@ -65,7 +66,7 @@ store_version(void)
 }
 
 /* Report the database's last error with some context. */
-static int
+int
 store_error(struct store *st, char **cause, const char *what)
 {
 	return set_cause(cause, "%s: %s: %s", st->path, what,
@@ -73,7 +74,7 @@ store_error(struct store *st, char **cause, const char *what)
 }
 
 /* Run SQL that returns no rows. */
-static int
+int
 store_exec(struct store *st, const char *sql, char **cause)
 {
 	char	*err = NULL;
@@ -88,7 +89,7 @@ store_exec(struct store *st, const char *sql, char **cause)
 }
 
 /* Prepare a statement or report why not. */
-static sqlite3_stmt *
+sqlite3_stmt *
 store_prepare(struct store *st, const char *sql, char **cause)
 {
 	sqlite3_stmt	*s;
@@ -101,7 +102,7 @@ store_prepare(struct store *st, const char *sql, char **cause)
 }
 
 /* Read one integer from a query without parameters. */
-static int
+int
 store_int(struct store *st, const char *sql, int64_t *out, char **cause)
 {
 	sqlite3_stmt	*s;
@@ -267,6 +268,22 @@ store_close(struct store *st)
 	free(st);
 }
 
+/* The connection, for the store module's other files. */
+sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
+}
+
+/* A text column, never NULL. */
+const char *
+store_text(sqlite3_stmt *s, int col)
+{
+	const unsigned char	*t = sqlite3_column_text(s, col);
+
+	return t != NULL ? (const char *)t : "";
+}
+
 /* The path the database was opened from. */
 const char *
 store_path(const struct store *st)
@@ -341,7 +358,7 @@ store_rollback(struct store *st)
 }
 
 /* Step a statement that returns no rows, then finalize it. */
-static int
+int
 store_run(struct store *st, sqlite3_stmt *s, char **cause)
 {
 	int	rc;

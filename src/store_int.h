@@ -1,0 +1,30 @@
+/*
+ * Inside the store module: what its files (store.c, store_*.c) share.
+ * Nothing outside src/store*.c includes this.
+ */
+#ifndef HERALD_STORE_INT_H
+#define HERALD_STORE_INT_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+struct store;
+
+/* The open connection. */
+sqlite3		*store_db(struct store *);
+/* Set *cause to "PATH: what: SQLite's message"; returns -1. */
+int		 store_error(struct store *, char **cause, const char *what);
+/* Run SQL that returns no rows. */
+int		 store_exec(struct store *, const char *sql, char **cause);
+/* Prepare, or NULL with *cause. */
+sqlite3_stmt	*store_prepare(struct store *, const char *sql, char **cause);
+/* One integer from a query without parameters (0 when no row). */
+int		 store_int(struct store *, const char *sql, int64_t *out,
+		    char **cause);
+/* Step a statement that returns no rows, then finalize it. */
+int		 store_run(struct store *, sqlite3_stmt *, char **cause);
+/* A column as a string, "" for NULL. */
+const char	*store_text(sqlite3_stmt *, int col);
+
+#endif
