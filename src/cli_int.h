@@ -48,11 +48,13 @@ void		 cli_json_out(struct buf *);
 extern volatile int cli_interrupted;
 void		 cli_catch_signals(void);
 
-/* Commands in cli_list.c, cli_config.c, cli_spf.c and cli_check.c. */
+/* Commands, one table per file cli_NAME.c. */
 extern const struct cli_cmd cli_list_cmds[];
 extern const struct cli_cmd cli_config_cmds[];
 extern const struct cli_cmd cli_spf_cmds[];
 extern const struct cli_cmd cli_check_cmds[];
+extern const struct cli_cmd cli_dkim_cmds[];
+extern const struct cli_cmd cli_issue_cmds[];
 
 /* A resolver from the configuration (resolver, dns_timeout, dns_retries);
  * NULL after printing why. */

@@ -119,4 +119,44 @@ typedef int (*store_suppression_cb)(const struct suppression *, void *arg);
 int	 store_suppressions(struct store *, store_suppression_cb, void *arg,
 	    char **cause);
 
+/* ---- DKIM keys (store_dkim.c) ---- */
+
+struct dkim_key;
+/* Record a new key; *id set. Fails if domain/selector exists. */
+int	 store_dkim_add(struct store *, const struct dkim_key *, int64_t *id,
+	    char **cause);
+/* Keys of domain (NULL: every domain) by domain and selector; free each
+ * with dkim_key_free, then the array. */
+int	 store_dkim_keys(struct store *, const char *domain,
+	    struct dkim_key **, size_t *, char **cause);
+/* 0 found, 1 not found, -1 error; free with dkim_key_free. */
+int	 store_dkim_get(struct store *, const char *domain,
+	    const char *selector, struct dkim_key *, char **cause);
+int	 store_dkim_set_active(struct store *, const char *domain,
+	    const char *selector, int active, char **cause);
+
+/* ---- issues, meta and unsubscribe tokens (store_issue.c) ---- */
+
+struct issue;
+/* Save a new issue; sets its id and times. */
+int	 store_issue_add(struct store *, struct issue *, char **cause);
+int	 store_issue_update(struct store *, struct issue *, char **cause);
+/* 0 found, 1 not found, -1 error; free with issue_free. */
+int	 store_issue_get(struct store *, int64_t id, struct issue *,
+	    char **cause);
+/* Every issue, newest first; free each with issue_free, then the array. */
+int	 store_issues(struct store *, struct issue **, size_t *,
+	    char **cause);
+/* A database setting: 0 found (*value allocated), 1 not found, -1 error. */
+int	 store_meta_get(struct store *, const char *key, char **value,
+	    char **cause);
+int	 store_meta_set(struct store *, const char *key, const char *value,
+	    char **cause);
+/* Remember which address an unsubscribe token stands for. */
+int	 store_token_put(struct store *, const char *token, const char *addr,
+	    int64_t issue_id, char **cause);
+/* 0 found (*addr allocated), 1 not found, -1 error. */
+int	 store_token_find(struct store *, const char *token, char **addr,
+	    char **cause);
+
 #endif
