@@ -38,6 +38,13 @@ int		 dkim_algo_parse(const char *, enum dkim_algo *);
 const char	*dkim_algo_name(enum dkim_algo);
 void		 dkim_key_free(struct dkim_key *);
 
+/* Check and normalise a domain (lower case; a Unicode name becomes its
+ * A-label) and a selector (DNS labels of letters, digits and hyphens,
+ * separated by dots; lower case). Allocated in *dom and *sel; -1 with
+ * *cause when either is not valid. */
+int		 dkim_names(const char *domain, const char *selector,
+		    char **dom, char **sel, char **cause);
+
 /* The directory keys live in: DIR/keys for a database at DIR/herald.db. */
 char		*dkim_key_dir(const char *db_path);
 /* Generate a key for domain/selector, write it, record it (active).
@@ -48,6 +55,10 @@ int		 dkim_keygen(struct store *, const char *db_path,
 
 /* The TXT value: "v=DKIM1; k=rsa; p=..." (allocated). */
 char		*dkim_record_value(const struct dkim_key *);
+/* The TXT value as character-strings of at most 255 bytes: the tags, then
+ * p= split (allocated array of allocated strings; *n set). */
+char		**dkim_record_strings(const struct dkim_key *, size_t *n);
+void		 dkim_record_strings_free(char **, size_t);
 /* The zone-file line: SELECTOR._domainkey.DOMAIN. 3600 IN TXT ( "..." "..." )
  * with character-strings of at most 255 bytes (allocated). */
 char		*dkim_record_zone(const struct dkim_key *);
@@ -75,20 +86,48 @@ struct dkim_signer *dkim_signer_new(struct store *, const char *domain,
 void		 dkim_signer_free(struct dkim_signer *);
 /* How many signatures sign() adds. */
 size_t		 dkim_signer_count(const struct dkim_signer *);
-/* Sign msg (CRLF line ends, headers and body) and append the
+/*
+ * Sign msg (CRLF line ends, headers and body) and append the
  * "DKIM-Signature: ...\r\n" header fields to sigs, to be put in front of
- * the message. */
-int		 dkim_sign(struct dkim_signer *, const char *msg, size_t len,
-		    struct buf *sigs, char **cause);
+ * the message. A bare CR or LF in msg is refused (it would be sent
+ * differently from what was signed). Not named dkim_sign: libopendkim
+ * exports that symbol (and dkim_verify).
+ */
+int		 dkim_signer_sign(struct dkim_signer *, const char *msg,
+		    size_t len, struct buf *sigs, char **cause);
 
 struct dkim_verdict {
 	int	 signatures;	/* DKIM-Signature fields found */
 	int	 passed;	/* of those, verified with a good body hash */
 	char	*summary;	/* one line per signature: "d=x s=y a=z: pass" */
 };
-/* Verify every signature of msg, looking keys up through dns. */
-int		 dkim_verify(struct dns *, const char *msg, size_t len,
+/* Verify every signature of msg (CRLF line ends), looking keys up
+ * through dns. -1 with *cause only when msg cannot be checked at all. */
+int		 dkim_verify_message(struct dns *, const char *msg, size_t len,
 		    struct dkim_verdict *, char **cause);
+/*
+ * Where the verifier finds key records: the TXT value at name
+ * ("SELECTOR._domainkey.DOMAIN"), allocated in *txt with its length.
+ * Returns 0 found, 1 no record, -1 the lookup failed (*why allocated).
+ */
+typedef int (*dkim_lookup_fn)(void *arg, const char *name, char **txt,
+		    size_t *len, char **why);
+/* dkim_verify_message with keys from lookup (tests: a table). */
+int		 dkim_verify_lookup(dkim_lookup_fn lookup, void *arg,
+		    const char *msg, size_t len, struct dkim_verdict *,
+		    char **cause);
 void		 dkim_verdict_free(struct dkim_verdict *);
+
+/*
+ * Transitional: the contract first named these dkim_sign and dkim_verify,
+ * which are libopendkim's own symbols (a definition here would replace
+ * them for the whole program). Callers should move to the names above;
+ * then these two lines go. dkim_sign.c, which calls libopendkim, defines
+ * HERALD_DKIM_LIBOPENDKIM.
+ */
+#ifndef HERALD_DKIM_LIBOPENDKIM
+#define dkim_sign(s, m, l, sigs, c)	dkim_signer_sign(s, m, l, sigs, c)
+#define dkim_verify(d, m, l, v, c)	dkim_verify_message(d, m, l, v, c)
+#endif
 
 #endif

@@ -54,7 +54,9 @@ struct dns_record {
 					 * may hold NUL bytes: see len */
 		char		*name;	/* PTR or CNAME target, no trailing dot */
 	} u;
-	size_t		 len;		/* TXT: bytes in u.txt */
+	size_t		 len;		/* TXT: bytes in u.txt; TLSA: u.txt holds
+					 * the raw rdata (usage, selector,
+					 * matching type, data), len bytes */
 };
 
 struct dns_answer {
@@ -72,11 +74,21 @@ void		 dns_close(struct dns *);
 /* "127.0.0.1:5353", or "system (192.0.2.53)" for messages. */
 const char	*dns_describe(const struct dns *);
 
-/* Look up name (absolute, without trailing dot) and type; returns
- * out->status. MX answers are sorted by preference. */
+/*
+ * Look up name (absolute; one trailing dot allowed) and type; returns
+ * out->status. Names here are text: labels separated by dots, RFC 1035
+ * escapes ("\.", "\DDD") for other bytes. Names in answers (MX hosts, PTR
+ * and CNAME targets) come back the same way with every byte outside
+ * printable ASCII escaped, and "" for the root (a null MX). The answer
+ * holds the records of the asked type owned by name or by a name of the
+ * CNAME chain the server included. MX answers are sorted by preference.
+ * A name that cannot be a DNS name gives DNS_ERROR without a query.
+ */
 enum dns_status	 dns_query(struct dns *, const char *name, enum dns_type,
 		    struct dns_answer *out);
 void		 dns_answer_free(struct dns_answer *);
+/* 1 if name can be queried (labels of 1-63 bytes, 255 bytes in all). */
+int		 dns_name_valid(const char *name);
 const char	*dns_status_name(enum dns_status);
 /* The reverse-lookup name of an IPv4 or IPv6 address ("4.3.2.1.in-addr.arpa"),
  * allocated; NULL if ip is not an address. */

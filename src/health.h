@@ -18,10 +18,15 @@ enum health_status {
 };
 
 struct health_check {
-	const char		*id;		/* stable: "spf", "ptr", "fcrdns",
-						 * "helo", "ptr_align", "dmarc",
+	const char		*id;		/* stable, in this order: "spf",
+						 * "ptr", "fcrdns", "helo",
+						 * "ptr_align", "dmarc",
 						 * "spf_align", "dkim_align",
-						 * "dkim:SELECTOR", "mx" */
+						 * "dkim:SELECTOR" each (or "dkim"
+						 * when there is none), "mx", and
+						 * "bounce_mx" when the envelope-
+						 * from domain is not the From
+						 * domain */
 	char			*title;		/* "SPF for 192.0.2.1 and example.org" */
 	enum health_status	 status;
 	char			*observed;	/* what was found, one line */
@@ -34,8 +39,8 @@ struct health_input {
 	const char	*helo;		/* the HELO name */
 	const char	*envelope_from;	/* MAIL FROM address */
 	const char	**selectors;	/* DKIM selectors to check, NULL-ended;
-					 * NULL or empty: the local keys (none
-					 * until keys exist) */
+					 * NULL or empty: the active local keys
+					 * of domain (none without a store) */
 };
 
 /* Called once per check as soon as it is decided (the console shows

@@ -1,4 +1,4 @@
-/* JSON text: escaping for output, and reading flat string objects. */
+/* JSON text: escaping for output, and reading objects member by member. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,12 +177,129 @@ json_read_str(const char **pp, struct buf *out)
 	return 0;
 }
 
-/* Walk a flat object of string values, calling cb for each pair. */
+#define JSON_MAX_DEPTH	64
+
+static const char	*json_skip(const char *, struct buf *, int);
+
+/* Skip a number as JSON writes it; NULL if p does not start one. */
+static const char *
+json_skip_number(const char *p)
+{
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return NULL;
+	if (*p == '.') {
+		if (*++p < '0' || *p > '9')
+			return NULL;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (*p < '0' || *p > '9')
+			return NULL;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return p;
+}
+
+/* Skip the members of an object or the elements of an array (p is past
+ * the opening bracket); NULL if malformed. */
+static const char *
+json_skip_members(const char *p, struct buf *scratch, int object, int depth)
+{
+	const char	end = object ? '}' : ']';
+
+	p = json_ws(p);
+	if (*p == end)
+		return p + 1;
+	for (;;) {
+		p = json_ws(p);
+		if (object) {
+			if (json_read_str(&p, scratch) == -1)
+				return NULL;
+			p = json_ws(p);
+			if (*p++ != ':')
+				return NULL;
+		}
+		if ((p = json_skip(json_ws(p), scratch, depth + 1)) == NULL)
+			return NULL;
+		p = json_ws(p);
+		if (*p == end)
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+/* Skip any JSON value at p; NULL if malformed or nested too deeply. */
+static const char *
+json_skip(const char *p, struct buf *scratch, int depth)
+{
+	if (depth > JSON_MAX_DEPTH)
+		return NULL;
+	switch (*p) {
+	case '"':
+		return json_read_str(&p, scratch) == -1 ? NULL : p;
+	case '{':
+		return json_skip_members(p + 1, scratch, 1, depth);
+	case '[':
+		return json_skip_members(p + 1, scratch, 0, depth);
+	case 't':
+		return strncmp(p, "true", 4) == 0 ? p + 4 : NULL;
+	case 'f':
+		return strncmp(p, "false", 5) == 0 ? p + 5 : NULL;
+	case 'n':
+		return strncmp(p, "null", 4) == 0 ? p + 4 : NULL;
+	default:
+		return json_skip_number(p);
+	}
+}
+
+/* Read the value at *pp into val (strings decoded, others as written);
+ * advances *pp past it. */
+static int
+json_read_value(const char **pp, struct buf *val, enum json_type *type)
+{
+	const char	*p = *pp, *end;
+
+	if (*p == '"') {
+		*type = JSON_STRING;
+		return json_read_str(pp, val);
+	}
+	if ((end = json_skip(p, val, 0)) == NULL)
+		return -1;
+	switch (*p) {
+	case '{':	*type = JSON_OBJECT; break;
+	case '[':	*type = JSON_ARRAY; break;
+	case 't':
+	case 'f':	*type = JSON_BOOL; break;
+	case 'n':	*type = JSON_NULL; break;
+	default:	*type = JSON_NUMBER; break;
+	}
+	buf_reset(val);
+	if (*type != JSON_NULL)
+		buf_add(val, p, (size_t)(end - p));
+	*pp = end;
+	return 0;
+}
+
+/* Walk an object, calling cb for each member with its value and type. */
 int
-json_each_pair(const char *text, json_pair_cb cb, void *arg)
+json_each_value(const char *text, json_value_cb cb, void *arg)
 {
 	struct buf	 key, val;
 	const char	*p;
+	enum json_type	 type;
 	int		 rc = -1;
 
 	buf_init(&key);
@@ -203,9 +320,9 @@ json_each_pair(const char *text, json_pair_cb cb, void *arg)
 		if (*p++ != ':')
 			goto out;
 		p = json_ws(p);
-		if (json_read_str(&p, &val) == -1)
+		if (json_read_value(&p, &val, &type) == -1)
 			goto out;
-		if (cb(key.data != NULL ? key.data : "",
+		if (cb(key.data != NULL ? key.data : "", type,
 		    val.data != NULL ? val.data : "", arg) != 0)
 			break;
 		p = json_ws(p);
@@ -222,4 +339,38 @@ out:
 	buf_free(&key);
 	buf_free(&val);
 	return rc;
+}
+
+struct json_pairs {
+	json_pair_cb	 cb;
+	void		*arg;
+	int		 bad;	/* a value was not a string */
+};
+
+/* json_each_value's callback for json_each_pair: strings only. */
+static int
+json_pair_value(const char *key, enum json_type type, const char *value,
+    void *arg)
+{
+	struct json_pairs	*jp = arg;
+
+	if (type != JSON_STRING) {
+		jp->bad = 1;
+		return 1;
+	}
+	return jp->cb(key, value, jp->arg);
+}
+
+/* Walk a flat object of string values, calling cb for each pair. */
+int
+json_each_pair(const char *text, json_pair_cb cb, void *arg)
+{
+	struct json_pairs	jp;
+
+	jp.cb = cb;
+	jp.arg = arg;
+	jp.bad = 0;
+	if (json_each_value(text, json_pair_value, &jp) == -1 || jp.bad)
+		return -1;
+	return 0;
 }

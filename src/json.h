@@ -18,4 +18,23 @@ void	json_key(struct buf *, const char *key, int first);
 typedef int (*json_pair_cb)(const char *key, const char *value, void *arg);
 int	json_each_pair(const char *text, json_pair_cb cb, void *arg);
 
+/*
+ * The same walk over any object (a line of `herald check --stream`): cb
+ * gets each member's type and value, strings decoded, numbers, true and
+ * false as written, null as "", a nested object or array as its JSON text.
+ * A non-zero return from cb stops the walk. Returns 0, or -1 if text is
+ * not an object or is malformed (or nested more than 64 deep).
+ */
+enum json_type {
+	JSON_STRING,
+	JSON_NUMBER,
+	JSON_BOOL,
+	JSON_NULL,
+	JSON_OBJECT,
+	JSON_ARRAY,
+};
+typedef int (*json_value_cb)(const char *key, enum json_type,
+	    const char *value, void *arg);
+int	json_each_value(const char *text, json_value_cb cb, void *arg);
+
 #endif

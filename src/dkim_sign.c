@@ -1,0 +1,743 @@
+/*
+ * DKIM signing and verifying with libopendkim: relaxed/relaxed,
+ * rsa-sha256 or ed25519-sha256, one signature per active key of the From
+ * domain, an explicit list of signed header fields (From, To and Subject
+ * oversigned). The verifier gets its keys through a lookup callback (a
+ * resolver, or a table in the tests), because libopendkim's own resolver
+ * only speaks to port 53.
+ *
+ * Private keys are read once per signer, kept in memory only as long as
+ * the signer lives and wiped when it is freed.
+ */
+/* Here dkim_sign and dkim_verify are libopendkim's (see dkim.h). */
+#define HERALD_DKIM_LIBOPENDKIM
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <opendkim/dkim.h>
+
+#include "dkim.h"
+#include "dkim_int.h"
+#include "dns.h"
+#include "store.h"
+#include "util.h"
+
+#define DKIM_KEYFILE_MAX	16384	/* bytes of a PEM file */
+#define DKIM_VERIFY_MAX		16	/* signatures one message may carry */
+#define DKIM_HDR_NAME		"DKIM-Signature: "
+
+/* What is signed (RFC 6376 5.4, RFC 8058 for List-Unsubscribe-Post). */
+static const char *dkim_sign_hdrs[] = {
+	"from", "to", "subject", "date", "message-id", "mime-version",
+	"content-type", "content-transfer-encoding", "reply-to",
+	"list-unsubscribe", "list-unsubscribe-post", NULL
+};
+/* Signed once more than present: nobody can add a second one. */
+static const char *dkim_oversign_hdrs[] = { "from", "subject", "to", NULL };
+
+struct dkim_signkey {
+	char		*selector;
+	unsigned char	*pem;		/* NUL-terminated; wiped when freed */
+	size_t		 pemlen;
+	dkim_alg_t	 alg;
+};
+
+struct dkim_signer {
+	DKIM_LIB		*lib;
+	char			*domain;
+	struct dkim_signkey	*keys;
+	size_t			 n;
+};
+
+/* One header field of a message: pointers into it, without the CRLF. */
+struct dkim_field {
+	const char	*p;
+	size_t		 len;
+};
+
+struct dkim_msg {
+	struct dkim_field	*f;
+	size_t			 n, cap;
+	const char		*body;
+	size_t			 bodylen;
+};
+
+/* ---- messages ---- */
+
+/* Where the first bare CR or LF is; -1 when every line ends in CRLF. */
+static ssize_t
+dkim_bare_eol(const char *msg, size_t len)
+{
+	const char	*p, *end = msg + len;
+
+	for (p = msg; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		if (p == msg || p[-1] != '\r')
+			return p - msg;
+	for (p = msg; (p = memchr(p, '\r', (size_t)(end - p))) != NULL; p++)
+		if (p + 1 == end || p[1] != '\n')
+			return p - msg;
+	return -1;
+}
+
+/* The line number of position p in msg, for messages. */
+static size_t
+dkim_line_of(const char *msg, const char *p)
+{
+	size_t	n = 1;
+
+	while ((msg = memchr(msg, '\n', (size_t)(p - msg))) != NULL) {
+		n++;
+		msg++;
+	}
+	return n;
+}
+
+/* Split msg (CRLF line ends) into header fields and the body. */
+static int
+dkim_msg_split(const char *msg, size_t len, struct dkim_msg *m, char **cause)
+{
+	const char	*p = msg, *end = msg + len, *eol, *colon;
+	ssize_t		 bad;
+	int		 show;
+
+	memset(m, 0, sizeof *m);
+	if ((bad = dkim_bare_eol(msg, len)) != -1)
+		return set_cause(cause, "a bare %s at byte %zd (line %zu): the "
+		    "message needs CRLF line ends", msg[bad] == '\n' ? "LF" :
+		    "CR", bad + 1, dkim_line_of(msg, msg + bad));
+	while (p < end) {
+		if (end - p >= 2 && p[0] == '\r' && p[1] == '\n') {
+			p += 2;		/* the empty line: the body follows */
+			break;
+		}
+		/* A field runs until a CRLF not followed by WSP. */
+		for (eol = p;; eol += 2) {
+			eol = memmem(eol, (size_t)(end - eol), "\r\n", 2);
+			if (eol == NULL) {
+				eol = end;
+				break;
+			}
+			if (eol + 2 >= end || (eol[2] != ' ' && eol[2] != '\t'))
+				break;
+		}
+		colon = memchr(p, ':', (size_t)(eol - p));
+		if (*p == ' ' || *p == '\t' || colon == NULL || colon == p) {
+			free(m->f);
+			m->f = NULL;
+			show = eol - p > 60 ? 60 : (int)(eol - p);
+			return set_cause(cause, "line %zu is not a header "
+			    "field: \"%.*s\"", dkim_line_of(msg, p), show, p);
+		}
+		if (m->n == m->cap) {
+			m->cap = m->cap == 0 ? 32 : m->cap * 2;
+			m->f = xreallocarray(m->f, m->cap, sizeof *m->f);
+		}
+		m->f[m->n].p = p;
+		m->f[m->n++].len = (size_t)(eol - p);
+		p = eol == end ? end : eol + 2;
+	}
+	if (m->n == 0)
+		return set_cause(cause, "the message has no header fields");
+	m->body = p;
+	m->bodylen = (size_t)(end - p);
+	return 0;
+}
+
+/*
+ * Feed a split message to a signing or verifying handle. A body without
+ * a final CRLF is fed with one, as SMTP will send it. A verifier goes on
+ * after a key lookup failed for one signature, to check the others.
+ */
+static DKIM_STAT
+dkim_msg_feed(DKIM *d, const struct dkim_msg *m, int verify, int *stage)
+{
+	DKIM_STAT	st;
+	size_t		i;
+
+	*stage = 0;
+	for (i = 0; i < m->n; i++)
+		if ((st = dkim_header(d, (u_char *)m->f[i].p,
+		    m->f[i].len)) != DKIM_STAT_OK)
+			return st;
+	*stage = 1;
+	st = dkim_eoh(d);
+	if (st != DKIM_STAT_OK && (!verify || (st != DKIM_STAT_CBERROR &&
+	    st != DKIM_STAT_CBTRYAGAIN && st != DKIM_STAT_NOKEY &&
+	    st != DKIM_STAT_KEYFAIL)))
+		return st;
+	*stage = 2;
+	if (m->bodylen != 0 && (st = dkim_body(d, (u_char *)m->body,
+	    m->bodylen)) != DKIM_STAT_OK)
+		return st;
+	if (m->bodylen != 0 && (m->bodylen < 2 ||
+	    memcmp(m->body + m->bodylen - 2, "\r\n", 2) != 0) &&
+	    (st = dkim_body(d, (u_char *)"\r\n", 2)) != DKIM_STAT_OK)
+		return st;
+	*stage = 3;
+	return dkim_eom(d, NULL);
+}
+
+/* libopendkim's word on a failure, for a cause. */
+static const char *
+dkim_lib_error(DKIM *d, DKIM_STAT st)
+{
+	const char	*e = d != NULL ? dkim_geterror(d) : NULL;
+
+	if (e != NULL && *e != '\0')
+		return e;
+	e = dkim_getresultstr(st);
+	return e != NULL ? e : "unknown error";
+}
+
+/* ---- signing ---- */
+
+/* Wipe and free a key's PEM. */
+static void
+dkim_signkey_free(struct dkim_signkey *k)
+{
+	if (k->pem != NULL) {
+		OPENSSL_cleanse(k->pem, k->pemlen);
+		free(k->pem);
+	}
+	free(k->selector);
+	memset(k, 0, sizeof *k);
+}
+
+/* Read a private key file: a regular file of ours, not readable by others. */
+static int
+dkim_read_keyfile(const char *path, unsigned char **out, size_t *outlen,
+    char **cause)
+{
+	struct stat	 st;
+	unsigned char	*buf;
+	size_t		 off = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return set_cause(cause, "cannot open the key file %s: %s",
+		    path, strerror(errno));
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return set_cause(cause, "%s is not a regular file", path);
+	}
+	if ((st.st_mode & 077) != 0) {
+		close(fd);
+		return set_cause(cause, "the key file %s is mode %04o, open "
+		    "to other users: chmod 600 it (and consider the key "
+		    "leaked: rotate it)", path,
+		    (unsigned int)(st.st_mode & 07777));
+	}
+	if (st.st_size <= 0 || st.st_size > DKIM_KEYFILE_MAX) {
+		close(fd);
+		return set_cause(cause, "the key file %s has an unlikely size "
+		    "(%lld bytes)", path, (long long)st.st_size);
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	while (off < (size_t)st.st_size) {
+		n = read(fd, buf + off, (size_t)st.st_size - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(fd);
+	if (off != (size_t)st.st_size) {
+		OPENSSL_cleanse(buf, off);
+		free(buf);
+		return set_cause(cause, "cannot read the key file %s", path);
+	}
+	buf[off] = '\0';
+	*out = buf;
+	*outlen = off;
+	return 0;
+}
+
+/* Load one key and check it against what the database says about it. */
+static int
+dkim_signkey_load(const struct dkim_key *k, struct dkim_signkey *sk,
+    char **cause)
+{
+	BIO		*bio;
+	EVP_PKEY	*pk;
+	char		*pub;
+	int		 type, rc = -1;
+
+	memset(sk, 0, sizeof *sk);
+	if (dkim_read_keyfile(k->key_file, &sk->pem, &sk->pemlen, cause) == -1)
+		return -1;
+	if ((bio = BIO_new_mem_buf(sk->pem, (int)sk->pemlen)) == NULL)
+		fatal("out of memory");
+	pk = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	if (pk == NULL) {
+		set_cause(cause, "%s is not a PEM private key",
+		    k->key_file);
+		goto out;
+	}
+	type = EVP_PKEY_get_base_id(pk);
+	if ((k->algo == DKIM_ED25519) != (type == EVP_PKEY_ED25519) ||
+	    (k->algo != DKIM_ED25519 && type != EVP_PKEY_RSA)) {
+		set_cause(cause, "%s does not hold an %s key", k->key_file,
+		    dkim_algo_name(k->algo));
+		goto out;
+	}
+	if ((pub = dkim_pubkey_b64(pk, k->algo, cause)) == NULL)
+		goto out;
+	if (strcmp(pub, k->public_key) != 0) {
+		set_cause(cause, "the key in %s is not the one recorded for "
+		    "%s selector %s (replaced file?)", k->key_file, k->domain,
+		    k->selector);
+		free(pub);
+		goto out;
+	}
+	free(pub);
+	sk->selector = xstrdup(k->selector);
+	sk->alg = k->algo == DKIM_ED25519 ? DKIM_SIGN_ED25519SHA256 :
+	    DKIM_SIGN_RSASHA256;
+	rc = 0;
+out:
+	EVP_PKEY_free(pk);
+	if (rc == -1)
+		dkim_signkey_free(sk);
+	return rc;
+}
+
+/* A libopendkim instance that signs what herald wants signed. */
+static DKIM_LIB *
+dkim_sign_lib(char **cause)
+{
+	DKIM_LIB	*lib;
+
+	if ((lib = dkim_init(NULL, NULL)) == NULL) {
+		set_cause(cause, "libopendkim: dkim_init failed");
+		return NULL;
+	}
+	if (dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_SIGNHDRS,
+	    dkim_sign_hdrs, sizeof(char **)) != DKIM_STAT_OK ||
+	    dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_OVERSIGNHDRS,
+	    dkim_oversign_hdrs, sizeof(char **)) != DKIM_STAT_OK) {
+		dkim_close(lib);
+		set_cause(cause, "libopendkim: cannot set the signed header "
+		    "fields");
+		return NULL;
+	}
+	return lib;
+}
+
+/* A signer for the active keys of domain, keys loaded once. */
+struct dkim_signer *
+dkim_signer_new(struct store *st, const char *domain, char **cause)
+{
+	struct dkim_signer	*s;
+	struct dkim_key		*keys;
+	size_t			 n, i;
+	char			*dom, *p;
+
+	dom = xstrdup(domain);
+	for (p = dom; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (store_dkim_keys(st, dom, &keys, &n, cause) == -1) {
+		free(dom);
+		return NULL;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->domain = dom;
+	s->keys = xcalloc(n != 0 ? n : 1, sizeof *s->keys);
+	for (i = 0; i < n; i++) {
+		if (!keys[i].active)
+			continue;
+		if (dkim_signkey_load(&keys[i], &s->keys[s->n], cause) == -1)
+			goto fail;
+		s->n++;
+	}
+	if (s->n == 0) {
+		set_cause(cause, "%s has no active DKIM key%s: herald dkim "
+		    "keygen %s SELECTOR makes one", dom, n != 0 ? " (herald "
+		    "dkim activate turns one on)" : "", dom);
+		goto fail;
+	}
+	if ((s->lib = dkim_sign_lib(cause)) == NULL)
+		goto fail;
+	for (i = 0; i < s->n; i++)
+		if (s->keys[i].alg == DKIM_SIGN_ED25519SHA256 &&
+		    !dkim_libfeature(s->lib, DKIM_FEATURE_ED25519)) {
+			set_cause(cause, "this libopendkim cannot sign with "
+			    "Ed25519 (selector %s)", s->keys[i].selector);
+			goto fail;
+		}
+	for (i = 0; i < n; i++)
+		dkim_key_free(&keys[i]);
+	free(keys);
+	return s;
+fail:
+	for (i = 0; i < n; i++)
+		dkim_key_free(&keys[i]);
+	free(keys);
+	dkim_signer_free(s);
+	return NULL;
+}
+
+/* Free a signer, wiping its keys. */
+void
+dkim_signer_free(struct dkim_signer *s)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n; i++)
+		dkim_signkey_free(&s->keys[i]);
+	free(s->keys);
+	if (s->lib != NULL)
+		dkim_close(s->lib);
+	free(s->domain);
+	free(s);
+}
+
+/* How many signatures each message gets. */
+size_t
+dkim_signer_count(const struct dkim_signer *s)
+{
+	return s->n;
+}
+
+/* Append a DKIM-Signature field: libopendkim's value, CRLF line ends. */
+static void
+dkim_add_sighdr(struct buf *sigs, const u_char *v, size_t len)
+{
+	size_t	i;
+
+	buf_adds(sigs, DKIM_HDR_NAME);
+	for (i = 0; i < len; i++) {
+		if (v[i] == '\r')
+			continue;
+		if (v[i] == '\n')
+			buf_addc(sigs, '\r');
+		buf_addc(sigs, (char)v[i]);
+	}
+	buf_add(sigs, "\r\n", 2);
+}
+
+/* Sign with one key. */
+static int
+dkim_sign_one(struct dkim_signer *s, struct dkim_signkey *k,
+    const struct dkim_msg *m, struct buf *sigs, char **cause)
+{
+	DKIM		*d;
+	DKIM_STAT	 st;
+	u_char		*hdr;
+	size_t		 hlen;
+	int		 stage, rc = -1;
+
+	d = dkim_sign(s->lib, (const u_char *)"herald", NULL, k->pem,
+	    (const u_char *)k->selector, (const u_char *)s->domain,
+	    DKIM_CANON_RELAXED, DKIM_CANON_RELAXED, k->alg, -1, &st);
+	if (d == NULL)
+		return set_cause(cause, "DKIM signing (selector %s): %s",
+		    k->selector, dkim_getresultstr(st));
+	if ((st = dkim_msg_feed(d, m, 0, &stage)) != DKIM_STAT_OK) {
+		set_cause(cause, "DKIM signing (selector %s): %s", k->selector,
+		    dkim_lib_error(d, st));
+		goto out;
+	}
+	st = dkim_getsighdr_d(d, strlen(DKIM_HDR_NAME), &hdr, &hlen);
+	if (st != DKIM_STAT_OK) {
+		set_cause(cause, "DKIM signing (selector %s): %s", k->selector,
+		    dkim_lib_error(d, st));
+		goto out;
+	}
+	dkim_add_sighdr(sigs, hdr, hlen);
+	rc = 0;
+out:
+	dkim_free(d);
+	return rc;
+}
+
+/* Sign msg with every key; the DKIM-Signature fields go to sigs. */
+int
+dkim_signer_sign(struct dkim_signer *s, const char *msg, size_t len,
+    struct buf *sigs, char **cause)
+{
+	struct dkim_msg	m;
+	size_t		i, mark = sigs->len;
+
+	if (dkim_msg_split(msg, len, &m, cause) == -1)
+		return -1;
+	for (i = 0; i < s->n; i++)
+		if (dkim_sign_one(s, &s->keys[i], &m, sigs, cause) == -1) {
+			sigs->len = mark;
+			if (sigs->data != NULL)
+				sigs->data[mark] = '\0';
+			free(m.f);
+			return -1;
+		}
+	free(m.f);
+	return 0;
+}
+
+/* ---- verifying ---- */
+
+struct dkim_vctx {
+	dkim_lookup_fn	 fn;
+	void		*arg;
+	struct buf	 notes;		/* "name\twhy\n" per failed lookup */
+};
+
+/* What the lookup said about name, or NULL. */
+static char *
+dkim_vctx_note(struct dkim_vctx *c, const char *name)
+{
+	const char	*p = c->notes.data, *tab, *nl;
+	size_t		 len = strlen(name);
+
+	while (p != NULL && *p != '\0') {
+		tab = strchr(p, '\t');
+		nl = strchr(tab, '\n');
+		if ((size_t)(tab - p) == len && memcmp(p, name, len) == 0)
+			return xstrndup(tab + 1, (size_t)(nl - tab - 1));
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+/* libopendkim's key lookup: asks the verifier's source. */
+static DKIM_CBSTAT
+dkim_key_cb(DKIM *d, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
+{
+	struct dkim_vctx	*c = dkim_get_user_context(d);
+	const char		*sel, *dom;
+	char			*name, *txt = NULL, *why = NULL;
+	size_t			 len = 0;
+	int			 rc;
+	DKIM_CBSTAT		 ret = DKIM_CBSTAT_CONTINUE;
+
+	sel = (const char *)dkim_sig_getselector(sig);
+	dom = (const char *)dkim_sig_getdomain(sig);
+	if (c == NULL || sel == NULL || dom == NULL)
+		return DKIM_CBSTAT_ERROR;
+	name = xprintf("%s._domainkey.%s", sel, dom);
+	rc = c->fn(c->arg, name, &txt, &len, &why);
+	if (rc == 1) {
+		buf_printf(&c->notes, "%s\tno key record at %s\n", name, name);
+		ret = DKIM_CBSTAT_NOTFOUND;
+	} else if (rc == -1) {
+		buf_printf(&c->notes, "%s\tkey lookup failed: %s\n", name,
+		    why != NULL ? why : "unknown error");
+		ret = DKIM_CBSTAT_ERROR;
+	} else if (len >= buflen || memchr(txt, '\0', len) != NULL) {
+		buf_printf(&c->notes, "%s\tthe key record at %s is too long "
+		    "or holds a NUL byte\n", name, name);
+		ret = DKIM_CBSTAT_ERROR;
+	} else {
+		memcpy(buf, txt, len);
+		buf[len] = '\0';
+	}
+	free(txt);
+	free(why);
+	free(name);
+	return ret;
+}
+
+/* "rsa-sha256" etc. */
+static const char *
+dkim_alg_name(dkim_alg_t a)
+{
+	switch (a) {
+	case DKIM_SIGN_RSASHA1:
+		return "rsa-sha1";
+	case DKIM_SIGN_RSASHA256:
+		return "rsa-sha256";
+	case DKIM_SIGN_ED25519SHA256:
+		return "ed25519-sha256";
+	default:
+		return "unknown";
+	}
+}
+
+/* One line about one signature; returns 1 if it passed. */
+static int
+dkim_describe_sig(struct dkim_vctx *c, DKIM_SIGINFO *sig, struct buf *out)
+{
+	const char	*dom, *sel, *e;
+	char		*name, *note;
+	dkim_alg_t	 alg = DKIM_SIGN_UNKNOWN;
+	unsigned int	 flags = dkim_sig_getflags(sig);
+	int		 bh = dkim_sig_getbh(sig), err = dkim_sig_geterror(sig);
+	int		 pass;
+
+	dom = (const char *)dkim_sig_getdomain(sig);
+	sel = (const char *)dkim_sig_getselector(sig);
+	dkim_sig_getsignalg(sig, &alg);
+	buf_printf(out, "d=%s s=%s a=%s: ", dom != NULL ? dom : "?",
+	    sel != NULL ? sel : "?", dkim_alg_name(alg));
+	pass = (flags & DKIM_SIGFLAG_PASSED) != 0 && bh == DKIM_SIGBH_MATCH;
+	if (pass) {
+		buf_adds(out, "pass");
+		if (flags & DKIM_SIGFLAG_TESTKEY)
+			buf_adds(out, " (t=y: a test key)");
+	} else if ((flags & DKIM_SIGFLAG_PASSED) && bh != DKIM_SIGBH_MATCH)
+		buf_adds(out, "fail (body hash mismatch: the body was "
+		    "changed)");
+	else if (err == DKIM_SIGERROR_NOKEY || err == DKIM_SIGERROR_KEYFAIL ||
+	    err == DKIM_SIGERROR_UNKNOWN) {
+		name = xprintf("%s._domainkey.%s", sel != NULL ? sel : "",
+		    dom != NULL ? dom : "");
+		note = dkim_vctx_note(c, name);
+		e = err == DKIM_SIGERROR_UNKNOWN && note == NULL ?
+		    "not checked" : dkim_sig_geterrorstr(err);
+		buf_printf(out, "fail (%s)", note != NULL ? note : e != NULL ?
+		    e : "no key");
+		free(note);
+		free(name);
+	} else if (err == DKIM_SIGERROR_OK || err == DKIM_SIGERROR_BADSIG) {
+		if (bh == DKIM_SIGBH_MISMATCH)
+			buf_adds(out, "fail (signature mismatch and body hash "
+			    "mismatch)");
+		else
+			buf_adds(out, "fail (signature mismatch: a signed "
+			    "header field was changed, or the wrong key)");
+	} else {
+		e = dkim_sig_geterrorstr(err);
+		buf_printf(out, "fail (%s)", e != NULL ? e : "error");
+	}
+	buf_addc(out, '\n');
+	return pass;
+}
+
+/* Verify every signature of msg with keys from lookup. */
+int
+dkim_verify_lookup(dkim_lookup_fn lookup, void *arg, const char *msg,
+    size_t len, struct dkim_verdict *v, char **cause)
+{
+	struct dkim_msg	  m;
+	struct dkim_vctx  c;
+	struct buf	  sum;
+	DKIM_LIB	 *lib;
+	DKIM		 *d;
+	DKIM_STAT	  st;
+	DKIM_SIGINFO	**sigs;
+	int		  nsigs = 0, i, stage, rc = -1;
+
+	memset(v, 0, sizeof *v);
+	if (dkim_msg_split(msg, len, &m, cause) == -1)
+		return -1;
+	memset(&c, 0, sizeof c);
+	c.fn = lookup;
+	c.arg = arg;
+	buf_init(&c.notes);
+	buf_init(&sum);
+	if ((lib = dkim_init(NULL, NULL)) == NULL) {
+		free(m.f);
+		return set_cause(cause, "libopendkim: dkim_init failed");
+	}
+	dkim_set_key_lookup(lib, dkim_key_cb);
+	if ((d = dkim_verify(lib, (const u_char *)"herald", NULL, &st)) ==
+	    NULL) {
+		set_cause(cause, "libopendkim: %s", dkim_getresultstr(st));
+		goto out;
+	}
+	dkim_set_user_context(d, &c);
+	st = dkim_msg_feed(d, &m, 1, &stage);
+	if (st == DKIM_STAT_NOSIG) {
+		v->summary = xstrdup("no DKIM-Signature field\n");
+		rc = 0;
+		goto out;
+	}
+	if (stage == 0 && st != DKIM_STAT_OK) {
+		set_cause(cause, "the message cannot be checked: %s",
+		    dkim_lib_error(d, st));
+		goto out;
+	}
+	if (dkim_getsiglist(d, &sigs, &nsigs) != DKIM_STAT_OK || nsigs == 0) {
+		v->summary = xprintf("no usable DKIM-Signature field (%s)\n",
+		    dkim_lib_error(d, st));
+		rc = 0;
+		goto out;
+	}
+	v->signatures = nsigs;
+	for (i = 0; i < nsigs && i < DKIM_VERIFY_MAX; i++)
+		v->passed += dkim_describe_sig(&c, sigs[i], &sum);
+	if (nsigs > DKIM_VERIFY_MAX)
+		buf_printf(&sum, "(%d more signatures not described)\n",
+		    nsigs - DKIM_VERIFY_MAX);
+	v->summary = buf_take(&sum);
+	rc = 0;
+out:
+	if (d != NULL)
+		dkim_free(d);
+	dkim_close(lib);
+	buf_free(&sum);
+	buf_free(&c.notes);
+	free(m.f);
+	return rc;
+}
+
+/* Key records from DNS: the TXT record that is a DKIM key record. */
+static int
+dkim_dns_lookup(void *arg, const char *name, char **txt, size_t *len,
+    char **why)
+{
+	struct dns		*dns = arg;
+	struct dns_answer	 ans;
+	enum dns_status		 st;
+	size_t			 i;
+	int			 rc = 1;
+
+	memset(&ans, 0, sizeof ans);
+	st = dns_query(dns, name, DNS_TXT, &ans);
+	switch (st) {
+	case DNS_OK:
+		for (i = 0; i < ans.n; i++)
+			if (dkim_txt_is_key(ans.rr[i].u.txt, ans.rr[i].len)) {
+				*txt = xmalloc(ans.rr[i].len + 1);
+				memcpy(*txt, ans.rr[i].u.txt, ans.rr[i].len);
+				(*txt)[ans.rr[i].len] = '\0';
+				*len = ans.rr[i].len;
+				rc = 0;
+				break;
+			}
+		break;
+	case DNS_NXDOMAIN:
+	case DNS_NODATA:
+		break;
+	default:
+		*why = xprintf("%s%s%s (resolver %s)", dns_status_name(st),
+		    ans.why != NULL ? ": " : "", ans.why != NULL ? ans.why : "",
+		    dns_describe(dns));
+		rc = -1;
+		break;
+	}
+	dns_answer_free(&ans);
+	return rc;
+}
+
+/* Verify every signature of msg, keys from DNS. */
+int
+dkim_verify_message(struct dns *dns, const char *msg, size_t len,
+    struct dkim_verdict *v, char **cause)
+{
+	return dkim_verify_lookup(dkim_dns_lookup, dns, msg, len, v, cause);
+}
+
+/* Free a verdict's summary. */
+void
+dkim_verdict_free(struct dkim_verdict *v)
+{
+	free(v->summary);
+	v->summary = NULL;
+}

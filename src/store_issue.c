@@ -1,0 +1,239 @@
+/*
+ * The store's issues, meta settings and unsubscribe tokens.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "message.h"
+#include "store.h"
+#include "store_int.h"
+#include "util.h"
+
+#define ISSUE_COLUMNS							\
+	"SELECT i.id, coalesce(i.list_id, 0), l.name, i.from_hdr,"	\
+	" i.reply_to, i.subject, i.body, i.unsubscribe, i.encoding,"	\
+	" i.created_at, i.updated_at"					\
+	" FROM issues i LEFT JOIN lists l ON l.id = i.list_id"
+
+/* Fill an issue from an ISSUE_COLUMNS row. */
+static void
+store_issue_row(sqlite3_stmt *s, struct issue *is)
+{
+	memset(is, 0, sizeof *is);
+	is->id = sqlite3_column_int64(s, 0);
+	is->list_id = sqlite3_column_int64(s, 1);
+	if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+		is->list_name = xstrdup(store_text(s, 2));
+	is->from = xstrdup(store_text(s, 3));
+	is->reply_to = xstrdup(store_text(s, 4));
+	is->subject = xstrdup(store_text(s, 5));
+	is->body = xstrdup(store_text(s, 6));
+	is->unsubscribe = xstrdup(store_text(s, 7));
+	is->encoding = xstrdup(store_text(s, 8));
+	is->created_at = sqlite3_column_int64(s, 9);
+	is->updated_at = sqlite3_column_int64(s, 10);
+}
+
+/* A string field, "" for NULL. */
+static const char *
+store_issue_str(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+/* Bind the columns an insert and an update share (?2 .. ?9). */
+static void
+store_issue_bind(sqlite3_stmt *s, const struct issue *is)
+{
+	if (is->list_id != 0)
+		sqlite3_bind_int64(s, 2, is->list_id);
+	else
+		sqlite3_bind_null(s, 2);
+	sqlite3_bind_text(s, 3, store_issue_str(is->from), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, store_issue_str(is->reply_to), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, store_issue_str(is->subject), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, store_issue_str(is->body), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, store_issue_str(is->unsubscribe), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, is->encoding != NULL && *is->encoding != '\0' ?
+	    is->encoding : "auto", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 9, is->updated_at);
+}
+
+/* Save a new issue; sets its id and times. */
+int
+store_issue_add(struct store *st, struct issue *is, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	s = store_prepare(st, "INSERT INTO issues (list_id, from_hdr,"
+	    " reply_to, subject, body, unsubscribe, encoding, updated_at,"
+	    " created_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)", cause);
+	if (s == NULL)
+		return -1;
+	is->created_at = is->updated_at = (int64_t)time(NULL);
+	store_issue_bind(s, is);
+	if (store_run(st, s, cause) == -1)
+		return -1;
+	is->id = sqlite3_last_insert_rowid(store_db(st));
+	return 0;
+}
+
+/* Save an issue's fields; updates its time. */
+int
+store_issue_update(struct store *st, struct issue *is, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	s = store_prepare(st, "UPDATE issues SET list_id = ?2, from_hdr = ?3,"
+	    " reply_to = ?4, subject = ?5, body = ?6, unsubscribe = ?7,"
+	    " encoding = ?8, updated_at = ?9 WHERE id = ?1", cause);
+	if (s == NULL)
+		return -1;
+	is->updated_at = (int64_t)time(NULL);
+	sqlite3_bind_int64(s, 1, is->id);
+	store_issue_bind(s, is);
+	if (store_run(st, s, cause) == -1)
+		return -1;
+	if (sqlite3_changes(store_db(st)) == 0)
+		return set_cause(cause, "no issue %lld", (long long)is->id);
+	return 0;
+}
+
+/* One issue by id. */
+int
+store_issue_get(struct store *st, int64_t id, struct issue *is,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_prepare(st, ISSUE_COLUMNS " WHERE i.id = ?1",
+	    cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		store_issue_row(s, is);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return store_error(st, cause, "issue");
+}
+
+/* Every issue, newest first. */
+int
+store_issues(struct store *st, struct issue **out, size_t *n, char **cause)
+{
+	sqlite3_stmt	*s;
+	struct issue	*v = NULL;
+	size_t		 len = 0, i;
+	int		 rc;
+
+	if ((s = store_prepare(st, ISSUE_COLUMNS " ORDER BY i.id DESC",
+	    cause)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xreallocarray(v, len + 1, sizeof *v);
+		store_issue_row(s, &v[len++]);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		for (i = 0; i < len; i++)
+			issue_free(&v[i]);
+		free(v);
+		return store_error(st, cause, "issues");
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+/* A database setting. */
+int
+store_meta_get(struct store *st, const char *key, char **value, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_prepare(st, "SELECT value FROM meta WHERE key = ?1",
+	    cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*value = xstrdup(store_text(s, 0));
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return store_error(st, cause, "meta");
+}
+
+/* Set a database setting (replacing an older value). */
+int
+store_meta_set(struct store *st, const char *key, const char *value,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_prepare(st, "INSERT INTO meta (key, value)"
+	    " VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+	    cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	return store_run(st, s, cause);
+}
+
+/* Remember a token handed out (the first issue that used it is kept). */
+int
+store_token_put(struct store *st, const char *token, const char *addr,
+    int64_t issue_id, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_prepare(st, "INSERT INTO unsub_tokens (token, addr,"
+	    " issue_id, created_at) VALUES (?1, ?2, ?3, ?4)"
+	    " ON CONFLICT (token) DO NOTHING", cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, token, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, addr, -1, SQLITE_STATIC);
+	if (issue_id != 0)
+		sqlite3_bind_int64(s, 3, issue_id);
+	else
+		sqlite3_bind_null(s, 3);
+	sqlite3_bind_int64(s, 4, (int64_t)time(NULL));
+	return store_run(st, s, cause);
+}
+
+/* The address a token stands for. */
+int
+store_token_find(struct store *st, const char *token, char **addr,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_prepare(st, "SELECT addr FROM unsub_tokens"
+	    " WHERE token = ?1", cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, token, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*addr = xstrdup(store_text(s, 0));
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return store_error(st, cause, "unsubscribe token");
+}
