@@ -1,0 +1,107 @@
+/*
+ * The SMTP client: one non-blocking session per connection, a state
+ * machine driven by the event loop (src/loop.h), as OpenSMTPD's
+ * smtp_client.c. EHLO (HELO fallback), STARTTLS then EHLO again forgetting
+ * the old extensions, AUTH PLAIN/LOGIN only over TLS, SIZE, PIPELINING
+ * where offered, 8BITMIME when needed, enhanced status codes, multi-line
+ * replies, the RFC 5321 4.5.3.2 timeouts, dot-stuffing, CRLF only on the
+ * wire, several messages per connection (RSET between transactions), QUIT.
+ *
+ * Results leave only through the callbacks in struct smtp_events.
+ */
+#ifndef HERALD_SMTP_H
+#define HERALD_SMTP_H
+
+#include <sys/socket.h>
+
+#include <stddef.h>
+
+#include "tls.h"
+
+struct loop;
+struct smtp_session;
+
+enum smtp_outcome {
+	SMTP_DELIVERED,		/* 2xx after the final "." */
+	SMTP_DEFERRED,		/* 4xx, or the connection failed before "." */
+	SMTP_BOUNCED,		/* 5xx */
+	SMTP_UNKNOWN,		/* "." sent, no reply: never resend silently */
+};
+
+struct smtp_reply {
+	int	 code;			/* 0 when there was no reply */
+	char	 enhanced[16];		/* "5.1.1", "" when none */
+	char	 text[512];		/* the reply, lines joined by " / ",
+					 * control characters replaced */
+	char	 stage[12];		/* connect, banner, ehlo, starttls, auth,
+					 * mail, rcpt, data, dot, quit */
+};
+
+struct smtp_params {
+	const char		*helo;		/* our name */
+	const char		*host;		/* the MX (or relay) name: SNI and
+						 * the certificate name check */
+	enum tls_policy		 policy;
+	int			 no_starttls;	/* retry after a failed handshake
+						 * under "may": plaintext */
+	int			 implicit_tls;	/* port 465 relays */
+	struct tls_ctx		*tls;
+	const struct tls_tlsa	*tlsa;		/* for dane, validated */
+	size_t			 ntlsa;
+	const char		*auth_user;	/* relay AUTH, NULL: none */
+	const char		*auth_pass;
+	unsigned int		 max_messages;	/* per connection; 0: 100 */
+	/* Timeouts in seconds (0: RFC 5321 4.5.3.2 defaults: connect 30,
+	 * greeting 300, EHLO/MAIL/RCPT 300, DATA 120, block 180, "." 600). */
+	unsigned int		 t_connect, t_greeting, t_command, t_data,
+				 t_block, t_dot;
+};
+
+/* One message for one recipient. The data are not dot-stuffed: the
+ * session stuffs as it writes. */
+struct smtp_msg {
+	const char	*mail_from;
+	const char	*rcpt;
+	const char	*data;		/* CRLF line ends */
+	size_t		 len;
+	int		 eightbit;	/* has 8-bit bytes: BODY=8BITMIME */
+	void		*cookie;	/* the caller's */
+};
+
+struct smtp_events {
+	/* Ready for a message: after the greeting, EHLO, TLS and AUTH, and
+	 * after each transaction. Call smtp_submit() or smtp_quit(). */
+	void	(*ready)(struct smtp_session *, void *arg);
+	/* One submitted message's outcome. */
+	void	(*done)(struct smtp_session *, struct smtp_msg *,
+		    enum smtp_outcome, const struct smtp_reply *, void *arg);
+	/* The session is over; the session is freed after this returns.
+	 * outcome is DELIVERED for a clean QUIT, else DEFERRED (or BOUNCED
+	 * for a 5xx greeting or EHLO) with the reply and why. tls_failed is
+	 * set when a STARTTLS handshake failed (under "may" the caller may
+	 * retry the host with no_starttls). */
+	void	(*closed)(struct smtp_session *, enum smtp_outcome,
+		    const struct smtp_reply *, int tls_failed, void *arg);
+};
+
+/*
+ * Connect to addr (from source, which may be NULL) and run a session.
+ * Returns NULL with *cause if the socket cannot even be made; every later
+ * failure arrives through events->closed.
+ */
+struct smtp_session *smtp_connect(struct loop *, const struct sockaddr *,
+		    socklen_t, const struct sockaddr *source, socklen_t,
+		    const struct smtp_params *, const struct smtp_events *,
+		    void *arg, char **cause);
+/* Hand a message to a ready session. -1 if the session is not ready. */
+int		 smtp_submit(struct smtp_session *, struct smtp_msg *);
+/* Say QUIT and close when idle. */
+void		 smtp_quit(struct smtp_session *);
+/* Close now (messages in flight: DEFERRED, or UNKNOWN after "."). */
+void		 smtp_abort(struct smtp_session *);
+/* What TLS was negotiated (or not) on this session. */
+const struct tls_status *smtp_tls_status(const struct smtp_session *);
+/* The peer's address as text. */
+const char	*smtp_peer(const struct smtp_session *);
+
+#endif
