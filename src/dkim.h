@@ -116,18 +116,10 @@ typedef int (*dkim_lookup_fn)(void *arg, const char *name, char **txt,
 int		 dkim_verify_lookup(dkim_lookup_fn lookup, void *arg,
 		    const char *msg, size_t len, struct dkim_verdict *,
 		    char **cause);
+/* dkim_verify_message with the local public keys instead of DNS: does
+ * herald's own signature hold (a preview's signature status, offline)? */
+int		 dkim_verify_local(struct store *, const char *msg, size_t len,
+		    struct dkim_verdict *, char **cause);
 void		 dkim_verdict_free(struct dkim_verdict *);
-
-/*
- * Transitional: the contract first named these dkim_sign and dkim_verify,
- * which are libopendkim's own symbols (a definition here would replace
- * them for the whole program). Callers should move to the names above;
- * then these two lines go. dkim_sign.c, which calls libopendkim, defines
- * HERALD_DKIM_LIBOPENDKIM.
- */
-#ifndef HERALD_DKIM_LIBOPENDKIM
-#define dkim_sign(s, m, l, sigs, c)	dkim_signer_sign(s, m, l, sigs, c)
-#define dkim_verify(d, m, l, v, c)	dkim_verify_message(d, m, l, v, c)
-#endif
 
 #endif

@@ -22,4 +22,32 @@ char	*dkim_txt_show(const char *txt, size_t len, size_t max);
  * 32 bytes (Ed25519), in base64; NULL with *cause. */
 char	*dkim_pubkey_b64(EVP_PKEY *, enum dkim_algo, char **cause);
 
+#ifdef HERALD_DKIM_LIBOPENDKIM
+/* For the files that include <opendkim/dkim.h> first. */
+
+/* One header field of a message: pointers into it, without the CRLF. */
+struct dkim_field {
+	const char	*p;
+	size_t		 len;
+};
+
+/* A message split for libopendkim: header fields, then the body. */
+struct dkim_msg {
+	struct dkim_field	*f;
+	size_t			 n, cap;
+	const char		*body;
+	size_t			 bodylen;
+};
+
+/* Split msg (CRLF line ends, no bare CR or LF); free m->f after. */
+int		 dkim_msg_split(const char *msg, size_t len, struct dkim_msg *m,
+		    char **cause);
+/* Feed a split message to a handle; *stage says how far it got (0
+ * headers, 1 end of headers, 2 body, 3 end of message). */
+DKIM_STAT	 dkim_msg_feed(DKIM *, const struct dkim_msg *, int verify,
+		    int *stage);
+/* libopendkim's words for a failure. */
+const char	*dkim_lib_error(DKIM *, DKIM_STAT);
+#endif
+
 #endif

@@ -1,9 +1,9 @@
 /*
  * The MIME pieces of a message (RFC 2045-2047, RFC 5322 folding): header
  * values as plain or encoded-words, mailboxes, the body's line ends and
- * transfer encodings. Inside the message module only (message.c,
- * merge.c, message_edit.c): nothing here validates its input, the caller
- * has already refused line breaks and invalid UTF-8.
+ * transfer encodings. Inside the message module only (message*.c):
+ * nothing here validates its input, the caller has already refused line
+ * breaks and invalid UTF-8.
  */
 #ifndef HERALD_MIME_H
 #define HERALD_MIME_H

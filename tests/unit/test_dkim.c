@@ -472,6 +472,17 @@ test_sign_verify(struct store *st, const char *db)
 		    "to;") != NULL);
 		free(p);
 
+		/* Offline, against the local keys (a preview's status). */
+		{
+			struct dkim_verdict lv;
+
+			CHECK_INT(dkim_verify_local(st, signed_msg,
+			    strlen(signed_msg), &lv, NULL), 0);
+			CHECK_INT(lv.signatures, 2);
+			CHECK_INT(lv.passed, 2);
+			dkim_verdict_free(&lv);
+		}
+
 		/* A changed body: both body hashes fail. */
 		bad = replace(signed_msg, "Hello Jane", "Hello Joan");
 		sum = verify_text(&t, bad, 2, 0);
