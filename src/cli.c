@@ -183,7 +183,7 @@ cli_list_commands(FILE *f, const char *prefix)
 			    !cli_path_has_prefix(c->path, prefix))
 				continue;
 			left = xprintf("%s %s", c->path, c->args);
-			fprintf(f, "  herald %-30s %s\n", left, c->summary);
+			fprintf(f, "  herald %-38s %s\n", left, c->summary);
 			free(left);
 		}
 }
