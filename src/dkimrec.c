@@ -9,74 +9,19 @@
 #include <openssl/x509.h>
 
 #include "dkimrec.h"
+#include "taglist.h"
 #include "util.h"
-
-/* One tag=value of a tag list: pointers into the record. */
-struct dkimrec_tag {
-	const char	*name, *value;
-	size_t		 nlen, vlen;
-};
 
 /* Folding white space of a tag list (RFC 6376 FWS). */
 static int
 dkimrec_fws(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* Is c a character of a tag name (ALPHA *ALNUMPUNC)? */
-static int
-dkimrec_namechar(char c, int first)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-		return 1;
-	return !first && ((c >= '0' && c <= '9') || c == '_');
-}
-
-/* Cut the next tag off [*p, end). Returns 1, 0 at the end, -1 on error. */
-static int
-dkimrec_next_tag(const char **p, const char *end, struct dkimrec_tag *t,
-    char **cause)
-{
-	const char	*s, *e, *eq, *n;
-
-	for (;;) {
-		if (*p >= end)
-			return 0;
-		s = *p;
-		if ((e = memchr(s, ';', (size_t)(end - s))) == NULL)
-			e = end;
-		*p = e < end ? e + 1 : end;
-		while (s < e && dkimrec_fws(*s))
-			s++;
-		while (e > s && dkimrec_fws(e[-1]))
-			e--;
-		if (s < e)
-			break;	/* empty elements (";;", a final ";") skipped */
-	}
-	if ((eq = memchr(s, '=', (size_t)(e - s))) == NULL)
-		return set_cause(cause, "'%.*s' is not a tag=value pair",
-		    (int)(e - s > 40 ? 40 : e - s), s);
-	for (n = eq; n > s && dkimrec_fws(n[-1]); n--)
-		;
-	if (n == s)
-		return set_cause(cause, "a tag without a name");
-	t->name = s;
-	t->nlen = (size_t)(n - s);
-	for (s = t->name; s < n; s++)
-		if (!dkimrec_namechar(*s, s == t->name))
-			return set_cause(cause, "'%.*s' is not a tag name",
-			    (int)(t->nlen > 40 ? 40 : t->nlen), t->name);
-	for (s = eq + 1; s < e && dkimrec_fws(*s); s++)
-		;
-	t->value = s;
-	t->vlen = (size_t)(e - s);
-	return 1;
+	return taglist_ws(c, TAGLIST_FWS);
 }
 
 /* Is word one of the colon-separated items of t's value? */
 static int
-dkimrec_has_item(const struct dkimrec_tag *t, const char *word)
+dkimrec_has_item(const struct tag *t, const char *word)
 {
 	const char	*s = t->value, *end = t->value + t->vlen, *e, *x;
 	size_t		 wl = strlen(word);
@@ -213,8 +158,8 @@ dkimrec_check_ed25519(struct dkimrec *r, char **cause)
 
 /* Apply one tag to r; which tells its index in the known list. */
 static int
-dkimrec_apply(struct dkimrec *r, int which, const struct dkimrec_tag *t,
-    const struct dkimrec_tag **pt, char **cause)
+dkimrec_apply(struct dkimrec *r, int which, const struct tag *t,
+    const struct tag **pt, char **cause)
 {
 	switch (which) {
 	case 0:	/* v */
@@ -263,8 +208,8 @@ dkimrec_parse(const char *txt, size_t len, struct dkimrec *r, char **cause)
 {
 	static const char *const known[] = { "v", "h", "k", "p", "s", "t",
 	    "n" };
-	const struct dkimrec_tag	*pt = NULL;
-	struct dkimrec_tag		 tags[nitems(known)], t;
+	const struct tag	*pt = NULL;
+	struct tag		 tags[nitems(known)], t;
 	const char			*p = txt;
 	unsigned int			 seen = 0;
 	size_t				 i, k;
@@ -279,7 +224,7 @@ dkimrec_parse(const char *txt, size_t len, struct dkimrec *r, char **cause)
 		    txt[i] == 0x7f)
 			return set_cause(cause, "the record holds a control "
 			    "character (byte %zu)", i + 1);
-	while ((rc = dkimrec_next_tag(&p, txt + len, &t, cause)) == 1) {
+	while ((rc = taglist_next(&p, txt + len, TAGLIST_FWS, &t, cause)) == 1) {
 		for (k = 0; k < nitems(known); k++)
 			if (strlen(known[k]) == t.nlen &&
 			    memcmp(known[k], t.name, t.nlen) == 0)

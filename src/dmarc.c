@@ -9,81 +9,15 @@
 #include <libpsl.h>
 
 #include "dmarc.h"
+#include "taglist.h"
 #include "util.h"
 
 #define DMARC_PSL_FILE	"/usr/share/publicsuffix/public_suffix_list.dat"
 #define DMARC_NAME_MAX	253	/* a domain name in text, no trailing dot */
 
-/* One tag=value element of a record: pointers into the text. */
-struct dmarc_tag {
-	const char	*name, *value;
-	size_t		 nlen, vlen;
-};
-
-/* Is c white space inside a record (RFC 7489 WSP)? */
-static int
-dmarc_wsp(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/*
- * Split the next element off [*p, end): sets t and moves *p past the ';'.
- * Returns 1 for a tag, 0 at the end, -1 with cause on bad syntax. Empty
- * elements (";;", a trailing ";") are skipped.
- */
-static int
-dmarc_next_tag(const char **p, const char *end, struct dmarc_tag *t,
-    char **cause)
-{
-	const char	*s, *e, *eq, *n;
-
-	for (;;) {
-		if (*p >= end)
-			return 0;
-		s = *p;
-		if ((e = memchr(s, ';', (size_t)(end - s))) == NULL)
-			e = end;
-		*p = e < end ? e + 1 : end;
-		while (s < e && dmarc_wsp(*s))
-			s++;
-		while (e > s && dmarc_wsp(e[-1]))
-			e--;
-		if (s < e)
-			break;
-	}
-	if ((eq = memchr(s, '=', (size_t)(e - s))) == NULL)
-		return set_cause(cause, "'%.*s' is not a tag=value pair",
-		    (int)(e - s > 40 ? 40 : e - s), s);
-	n = eq;
-	while (n > s && dmarc_wsp(n[-1]))
-		n--;
-	if (n == s)
-		return set_cause(cause, "a tag without a name");
-	t->name = s;
-	t->nlen = (size_t)(n - s);
-	for (s = t->name; s < n; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_')
-			return set_cause(cause, "'%.*s' is not a tag name",
-			    (int)(t->nlen > 40 ? 40 : t->nlen), t->name);
-	for (s = eq + 1; s < e && dmarc_wsp(*s); s++)
-		;
-	t->value = s;
-	t->vlen = (size_t)(e - s);
-	return 1;
-}
-
-/* Is the tag named name (case-insensitive)? */
-static int
-dmarc_tag_is(const struct dmarc_tag *t, const char *name)
-{
-	return strlen(name) == t->nlen && strncasecmp(t->name, name,
-	    t->nlen) == 0;
-}
-
 /* Is the value of t equal to word (case-insensitive)? */
 static int
-dmarc_value_is(const struct dmarc_tag *t, const char *word)
+dmarc_value_is(const struct tag *t, const char *word)
 {
 	return strlen(word) == t->vlen && strncasecmp(t->value, word,
 	    t->vlen) == 0;
@@ -91,7 +25,7 @@ dmarc_value_is(const struct dmarc_tag *t, const char *word)
 
 /* Parse a policy keyword. */
 static int
-dmarc_policy(const struct dmarc_tag *t, enum dmarc_policy *out, char **cause)
+dmarc_policy(const struct tag *t, enum dmarc_policy *out, char **cause)
 {
 	if (dmarc_value_is(t, "none"))
 		*out = DMARC_P_NONE;
@@ -108,7 +42,7 @@ dmarc_policy(const struct dmarc_tag *t, enum dmarc_policy *out, char **cause)
 
 /* Parse adkim= or aspf=. */
 static int
-dmarc_mode(const struct dmarc_tag *t, char *out, char **cause)
+dmarc_mode(const struct tag *t, char *out, char **cause)
 {
 	if (t->vlen == 1 && (t->value[0] == 'r' || t->value[0] == 'R'))
 		*out = 'r';
@@ -123,7 +57,7 @@ dmarc_mode(const struct dmarc_tag *t, char *out, char **cause)
 
 /* Parse a decimal number tag within [0, max]. */
 static int
-dmarc_number(const struct dmarc_tag *t, unsigned long max,
+dmarc_number(const struct tag *t, unsigned long max,
     unsigned long *out, char **cause)
 {
 	unsigned long	v = 0;
@@ -145,7 +79,7 @@ dmarc_number(const struct dmarc_tag *t, unsigned long max,
 /* Check a rua= or ruf= list: comma-separated URIs, each with a scheme
  * (mailto: with an address), optionally "!size". */
 static int
-dmarc_uris(const struct dmarc_tag *t, char **out, char **cause)
+dmarc_uris(const struct tag *t, char **out, char **cause)
 {
 	const char	*s = t->value, *end = t->value + t->vlen, *e, *c;
 
@@ -154,7 +88,7 @@ dmarc_uris(const struct dmarc_tag *t, char **out, char **cause)
 	while (s < end) {
 		if ((e = memchr(s, ',', (size_t)(end - s))) == NULL)
 			e = end;
-		while (s < e && dmarc_wsp(*s))
+		while (s < e && taglist_ws(*s, TAGLIST_WSP))
 			s++;
 		if ((c = memchr(s, ':', (size_t)(e - s))) == NULL || c == s)
 			return set_cause(cause, "%.*s=: '%.*s' is not a URI "
@@ -173,7 +107,7 @@ dmarc_uris(const struct dmarc_tag *t, char **out, char **cause)
 
 /* Check fo=: options 0, 1, d, s separated by colons. */
 static int
-dmarc_fo(const struct dmarc_tag *t, char **out, char **cause)
+dmarc_fo(const struct tag *t, char **out, char **cause)
 {
 	size_t	i;
 
@@ -198,11 +132,11 @@ int
 dmarc_is_record(const char *txt, size_t len)
 {
 	const char		*p = txt;
-	struct dmarc_tag	 t;
+	struct tag	 t;
 	char			*cause = NULL;
 	int			 rc;
 
-	rc = dmarc_next_tag(&p, txt + len, &t, &cause);
+	rc = taglist_next(&p, txt + len, TAGLIST_WSP, &t, &cause);
 	free(cause);
 	return rc == 1 && t.nlen == 1 && t.name[0] == 'v' && t.vlen == 6 &&
 	    memcmp(t.value, "DMARC1", 6) == 0;
@@ -214,15 +148,15 @@ dmarc_looks_like(const char *txt, size_t len)
 {
 	size_t	i = 0;
 
-	while (i < len && dmarc_wsp(txt[i]))
+	while (i < len && taglist_ws(txt[i], TAGLIST_WSP))
 		i++;
 	if (i >= len || (txt[i] != 'v' && txt[i] != 'V'))
 		return 0;
-	for (i++; i < len && dmarc_wsp(txt[i]); i++)
+	for (i++; i < len && taglist_ws(txt[i], TAGLIST_WSP); i++)
 		;
 	if (i >= len || txt[i] != '=')
 		return 0;
-	for (i++; i < len && dmarc_wsp(txt[i]); i++)
+	for (i++; i < len && taglist_ws(txt[i], TAGLIST_WSP); i++)
 		;
 	return len - i >= 5 && strncasecmp(txt + i, "dmarc", 5) == 0;
 }
@@ -234,7 +168,7 @@ dmarc_parse(const char *txt, size_t len, struct dmarc_record *r, char **cause)
 	static const char *const known[] = { "v", "p", "sp", "pct", "adkim",
 	    "aspf", "rua", "ruf", "fo", "rf", "ri" };
 	const char		*p = txt, *end = txt + len;
-	struct dmarc_tag	 t;
+	struct tag	 t;
 	unsigned int		 seen = 0, bit;
 	unsigned long		 v;
 	size_t			 i, k;
@@ -254,9 +188,9 @@ dmarc_parse(const char *txt, size_t len, struct dmarc_record *r, char **cause)
 	if (!dmarc_is_record(txt, len))
 		return set_cause(cause, "the record must begin with "
 		    "v=DMARC1");
-	while ((rc = dmarc_next_tag(&p, end, &t, cause)) == 1) {
+	while ((rc = taglist_next(&p, end, TAGLIST_WSP, &t, cause)) == 1) {
 		for (k = 0; k < nitems(known); k++)
-			if (dmarc_tag_is(&t, known[k]))
+			if (tag_is(&t, known[k]))
 				break;
 		if (k == nitems(known))
 			continue;	/* unknown tags are ignored (6.3) */
