@@ -159,4 +159,84 @@ int	 store_token_put(struct store *, const char *token, const char *addr,
 int	 store_token_find(struct store *, const char *token, char **addr,
 	    char **cause);
 
+/* ---- sends, recipients and events (store_send.c) ---- */
+
+struct send_settings;
+struct send_info;
+struct send_counts;
+struct send_rcpt;
+struct send_change;
+struct send_event;
+
+/* Record a new send of issue id with its settings (in the caller's
+ * transaction). 1 if the issue has a send already. */
+int	 store_send_create(struct store *, int64_t id,
+	    const struct send_settings *, char **cause);
+/* Snapshot one member as a queued recipient (in the same transaction). */
+int	 store_send_add_rcpt(struct store *, int64_t id, const char *addr,
+	    const char *name, const char *attrs, const char *domain,
+	    const char *token, char **cause);
+/* 0 found, 1 not found, -1 error; free with send_info_free. */
+int	 store_send_get(struct store *, int64_t id, struct send_info *,
+	    char **cause);
+/* The ids of every send, newest first (allocated array). */
+int	 store_send_ids(struct store *, int64_t **ids, size_t *n,
+	    char **cause);
+/* Replace a send's settings (resume with overrides). */
+int	 store_send_set_settings(struct store *, int64_t id,
+	    const struct send_settings *, char **cause);
+/* Ask for a pause (1) or clear it (0); read it back cheaply. */
+int	 store_send_set_paused(struct store *, int64_t id, int paused,
+	    char **cause);
+int	 store_send_paused(struct store *, int64_t id, int *paused,
+	    char **cause);
+/* The engine that now works on the send (pid, now). */
+int	 store_send_set_engine(struct store *, int64_t id, int64_t pid,
+	    char **cause);
+/* Note that the send finished at (0: not finished). */
+int	 store_send_set_finished(struct store *, int64_t id, int64_t at,
+	    char **cause);
+/* Recipients by state and the earliest next attempt. */
+int	 store_send_counts(struct store *, int64_t id, struct send_counts *,
+	    char **cause);
+/*
+ * After an engine stopped (in one transaction, with events): recipients
+ * left "connecting" are queued again, those left "sent-data" become
+ * "unknown". *requeued and *unknown say how many.
+ */
+int	 store_send_recover(struct store *, int64_t id, int64_t *requeued,
+	    int64_t *unknown, char **cause);
+/* `resume --retry-unknown`: every unknown recipient queued again. */
+int	 store_send_retry_unknown(struct store *, int64_t id, int64_t *n,
+	    char **cause);
+/* Called per recipient; non-zero stops. */
+typedef int (*store_rcpt_cb)(const struct send_rcpt *, void *arg);
+/*
+ * Recipients to take up, at most limit, by id: queued ones with an id
+ * above after, or (deferred != 0) deferred ones whose next attempt is due
+ * at now.
+ */
+int	 store_send_due(struct store *, int64_t id, int64_t after, int64_t now,
+	    int deferred, int limit, store_rcpt_cb, void *arg, char **cause);
+/* Apply n state changes with an event each, in one transaction. */
+int	 store_send_record(struct store *, int64_t id,
+	    const struct send_change *, size_t n, char **cause);
+/* Called per event or report row; non-zero stops. */
+typedef int (*store_event_cb)(const struct send_event *, void *arg);
+/* Events of a send with an id above after, in order (limit 0: all). */
+int	 store_send_events(struct store *, int64_t id, int64_t after,
+	    int limit, store_event_cb, void *arg, char **cause);
+/* The id of the send's latest event (0: none). */
+int	 store_send_last_event(struct store *, int64_t id, int64_t *last,
+	    char **cause);
+/* Every recipient's latest state, by id (the report). */
+int	 store_send_rcpts(struct store *, int64_t id, store_event_cb,
+	    void *arg, char **cause);
+/* Recipients a server answered, by destination domain, trust word and
+ * DANE result (ordered by domain). */
+typedef int (*store_tls_cb)(const char *domain, const char *verify,
+	    const char *dane, int64_t n, void *arg);
+int	 store_send_tls(struct store *, int64_t id, store_tls_cb, void *arg,
+	    char **cause);
+
 #endif

@@ -48,4 +48,45 @@ struct tls_ctx;
 struct tls_ctx	*tls_ctx_new(const char *ca_file, char **cause);
 void		 tls_ctx_free(struct tls_ctx *);
 
+/*
+ * One TLS connection over a connected non-blocking socket, for the SMTP
+ * client (src/smtp.c); the send engine itself need not use these. Every
+ * call that can block returns TLS_WANT_READ or TLS_WANT_WRITE instead: wait
+ * for that direction on the socket and call again (with the same or more
+ * bytes, for a write). No call leaves decrypted bytes behind unread as long
+ * as the caller reads until it gets TLS_WANT_READ.
+ *
+ * With tlsa/ntlsa (ntlsa > 0) the session authenticates with DANE (RFC
+ * 7672): the certificate must match a usable TLSA record. The handshake
+ * itself never fails on trust: what the certificate proved is recorded by
+ * tls_conn_status(), which also says whether the policy is met.
+ */
+#define TLS_WANT_READ	(-2)
+#define TLS_WANT_WRITE	(-3)
+
+struct tls_conn;
+/* NULL with *cause on failure. host: SNI and the name to verify. */
+struct tls_conn	*tls_conn_new(struct tls_ctx *, int fd, const char *host,
+		    const struct tls_tlsa *, size_t ntlsa, char **cause);
+/* Free (the socket is the caller's; no close_notify is sent). */
+void		 tls_conn_free(struct tls_conn *);
+/* 0 when the handshake is done, TLS_WANT_*, or -1 with *cause. */
+int		 tls_conn_handshake(struct tls_conn *, char **cause);
+/* Bytes read (> 0), 0 at end of stream, TLS_WANT_*, or -1 with *cause. */
+long		 tls_conn_read(struct tls_conn *, void *, size_t, char **cause);
+/* Bytes written (> 0, maybe fewer than len), TLS_WANT_*, -1 with *cause. */
+long		 tls_conn_write(struct tls_conn *, const void *, size_t,
+		    char **cause);
+/* Send close_notify once, without waiting for anything. */
+void		 tls_conn_close_notify(struct tls_conn *);
+/*
+ * After the handshake: fill st (version, cipher, bits, trust word, DANE
+ * result, peer names, "POLICY:TRUST" summary). Returns 0 if the policy is
+ * met, -1 with *cause ("TLS: certificate does not name mx.example.org",
+ * "TLS: untrusted chain: self-signed certificate", "TLS: DANE: ...") if
+ * verify or dane demands more than the certificate proved.
+ */
+int		 tls_conn_status(struct tls_conn *, enum tls_policy,
+		    struct tls_status *, char **cause);
+
 #endif

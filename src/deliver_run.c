@@ -1,0 +1,380 @@
+/*
+ * The engine's life: setting up (settings, issue, TLS, workers), the
+ * tick (signals, a pause asked for, deferred recipients due again, idle
+ * destinations), running the loop, and putting everything away.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deliver_int.h"
+#include "loop.h"
+#include "message.h"
+#include "store.h"
+#include "tls.h"
+
+#define ENGINE_WINDOW		1000	/* recipients held at once */
+#define ENGINE_TICK_MS		250	/* pause, signals, retries, holds */
+#define ENGINE_DEST_GC_MS	60000	/* an empty destination is freed */
+
+static volatile sig_atomic_t engine_signalled;
+
+/* Note a termination signal; the tick drains the engine. */
+static void
+engine_on_signal(int sig)
+{
+	(void)sig;
+	engine_signalled = 1;
+}
+
+/* The earliest deferred attempt, from the store. */
+static int
+engine_next_due(struct engine *e, char **cause)
+{
+	struct send_counts	c;
+
+	if (store_send_counts(e->st, e->id, &c, cause) == -1)
+		return -1;
+	e->next_due = c.next_at;
+	if (c.n[RCPT_QUEUED] > 0 && e->at_end && e->nwindow == 0) {
+		e->at_end = 0;	/* queued behind our back: take them up */
+		e->cursor = 0;
+	}
+	return 0;
+}
+
+/* Take up the deferred recipients whose time has come. */
+static int
+engine_retry(struct engine *e, char **cause)
+{
+	int	room = e->window_max - e->nwindow;
+
+	if (e->next_due == 0 || (int64_t)time(NULL) < e->next_due ||
+	    e->draining || room <= 0)
+		return 0;
+	if (store_send_due(e->st, e->id, 0, (int64_t)time(NULL), 1, room,
+	    engine_take, e, cause) == -1)
+		return -1;
+	if (engine_flush(e) == -1)
+		return -1;
+	return engine_next_due(e, cause);
+}
+
+/* Free destinations nobody has used for a while. */
+static void
+engine_gc(struct engine *e)
+{
+	struct dest	*d, *next;
+	uint64_t	 now = engine_now(e);
+	size_t		 i;
+
+	for (i = 0; i < e->hsize; i++)
+		for (d = e->htab[i]; d != NULL; d = next) {
+			next = d->hnext;
+			if (!dest_unused(d) || d->queued) {
+				d->empty_since = 0;
+				continue;
+			}
+			if (d->empty_since == 0)
+				d->empty_since = now;
+			else if (now - d->empty_since > ENGINE_DEST_GC_MS &&
+			    d->dead_until <= now)
+				dest_free(e, d);
+		}
+}
+
+/* Begin to stop: no new transactions; those in flight finish. */
+static void
+engine_drain(struct engine *e, const char *why)
+{
+	if (e->draining)
+		return;
+	fprintf(stderr, "herald engine: send %lld: %s: finishing %d "
+	    "session%s\n", (long long)e->id, why, e->nsessions,
+	    e->nsessions == 1 ? "" : "s");
+	e->draining = 1;
+	sess_drain(e);
+}
+
+/* Every ENGINE_TICK_MS: signals, a pause, retries due, destinations. */
+static void
+engine_tick(void *arg)
+{
+	struct engine	*e = arg;
+	char		*cause = NULL;
+	int		 paused;
+
+	e->tick = NULL;
+	if (engine_signalled)
+		engine_drain(e, "signalled");
+	if (store_send_paused(e->st, e->id, &paused, &cause) == -1) {
+		fprintf(stderr, "herald engine: %s\n", cause);
+		free(cause);
+		cause = NULL;
+	} else if (paused)
+		engine_drain(e, "paused");
+	if (engine_retry(e, &cause) == -1) {
+		free(e->error);
+		e->error = cause;
+		engine_abort(e);
+		return;
+	}
+	engine_gc(e);
+	e->tick = loop_timer_add(e->loop, ENGINE_TICK_MS, engine_tick, e);
+}
+
+/* Tell the process that started us how it went, once. */
+static void
+engine_ready(int fd, const char *msg)
+{
+	size_t	len = strlen(msg);
+	ssize_t	n;
+
+	if (fd == -1)
+		return;
+	while (len > 0) {
+		n = write(fd, msg, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		msg += n;
+		len -= (size_t)n;
+	}
+	close(fd);
+}
+
+/* Read the relay password from fd (at most 1 KB, one line). */
+static char *
+engine_password(int fd)
+{
+	char	 buf[1024];
+	size_t	 len = 0;
+	ssize_t	 n;
+
+	if (fd == -1)
+		return NULL;
+	while (len < sizeof buf - 1) {
+		n = read(fd, buf + len, sizeof buf - 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (*buf == '\0')
+		return NULL;
+	return xstrdup(buf);
+}
+
+/* Parse --source-ip into the address for its family. */
+static int
+engine_source(struct engine *e, char **cause)
+{
+	const char		*ip = e->info.set.source_ip;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&e->src4;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&e->src6;
+
+	if (*ip == '\0')
+		return 0;
+	if (inet_pton(AF_INET, ip, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		e->src4len = sizeof *sin;
+	} else if (inet_pton(AF_INET6, ip, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		e->src6len = sizeof *sin6;
+	} else
+		return set_cause(cause, "source address '%s' is not an IP "
+		    "address", ip);
+	return 0;
+}
+
+/* Set the engine up: settings, issue, TLS, workers, relay, source. */
+static int
+engine_setup(struct engine *e, const struct deliver_run *run, char **cause)
+{
+	struct workers_setup	 ws;
+	struct send_settings	*set = &e->info.set;
+	char			*domain = NULL;
+	long			 ncpu;
+	int			 rc;
+
+	if ((rc = store_send_get(e->st, e->id, &e->info, cause)) != 0) {
+		if (rc == 1)
+			set_cause(cause, "no send %lld", (long long)e->id);
+		return -1;
+	}
+	e->lim = &set->limits;
+	e->issue = xcalloc(1, sizeof *e->issue);
+	if ((rc = store_issue_get(e->st, e->id, e->issue, cause)) != 0) {
+		if (rc == 1)
+			set_cause(cause, "no issue %lld", (long long)e->id);
+		return -1;
+	}
+	if (engine_source(e, cause) == -1)
+		return -1;
+	if (*set->relay != '\0' && deliver_relay_parse(set->relay,
+	    e->relay_host, &e->relay_port, cause) == -1)
+		return -1;
+	e->password = engine_password(run->password_fd);
+	if ((e->tls = tls_ctx_new(*set->ca_file != '\0' ? set->ca_file : NULL,
+	    cause)) == NULL)
+		return -1;
+	if ((domain = message_from_domain(e->issue, cause)) == NULL)
+		return -1;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	memset(&ws, 0, sizeof ws);
+	ws.n = ncpu < 2 ? 2 : ncpu > 8 ? 8 : (int)ncpu;
+	ws.issue = e->issue;
+	ws.unsubscribe_url = *set->unsubscribe_url != '\0' ?
+	    set->unsubscribe_url : NULL;
+	ws.sign_domain = domain;
+	ws.store = e->st;
+	ws.dns.resolver = *set->resolver != '\0' ? set->resolver : NULL;
+	ws.dns.timeout_ms = set->dns_timeout * 1000;
+	ws.dns.retries = set->dns_retries;
+	e->w = workers_new(&ws, cause);
+	if (e->w != NULL && workers_signatures(e->w) == 0)
+		fprintf(stderr, "herald engine: send %lld: %s has no active "
+		    "DKIM key: messages go out unsigned\n", (long long)e->id,
+		    domain);
+	free(domain);
+	if (e->w == NULL)
+		return -1;
+	e->rate.rate = e->lim->rate;
+	e->window_max = ENGINE_WINDOW;
+	e->mem_max = e->lim->concurrency * 4 > 256 ?
+	    e->lim->concurrency * 4 : 256;
+	return 0;
+}
+
+/* Free everything the engine holds. */
+static void
+engine_free(struct engine *e)
+{
+	struct rcpt	*r;
+	size_t		 i;
+
+	workers_free(e->w);
+	while ((r = TAILQ_FIRST(&e->rcpts)) != NULL)
+		engine_rcpt_done(e, r);
+	for (i = 0; i < e->hsize; i++)
+		while (e->htab[i] != NULL)
+			dest_free(e, e->htab[i]);
+	free(e->htab);
+	if (e->tick != NULL)
+		loop_timer_del(e->loop, e->tick);
+	if (e->rate_timer != NULL)
+		loop_timer_del(e->loop, e->rate_timer);
+	if (e->loop != NULL)
+		loop_free(e->loop);
+	tls_ctx_free(e->tls);
+	if (e->password != NULL) {
+		explicit_bzero(e->password, strlen(e->password));
+		free(e->password);
+	}
+	if (e->issue != NULL) {
+		issue_free(e->issue);
+		free(e->issue);
+	}
+	send_info_free(&e->info);
+	free(e->chg);
+	free(e->error);
+}
+
+/* Run a send until it is finished, paused or told to stop. */
+int
+deliver_engine_run(const struct deliver_run *run, char **cause)
+{
+	struct engine		 e;
+	struct sigaction	 sa;
+	int64_t			 requeued = 0, unknown = 0;
+	int			 rc, ready_fd = run->ready_fd;
+	char			*okmsg;
+
+	memset(&e, 0, sizeof e);
+	e.st = run->st;
+	e.id = run->id;
+	TAILQ_INIT(&e.runq);
+	TAILQ_INIT(&e.slotq);
+	TAILQ_INIT(&e.ratewait);
+	TAILQ_INIT(&e.rcpts);
+	TAILQ_INIT(&e.sessions);
+
+	rc = send_lock_take(run->db_path, run->id, cause);
+	if (rc == 1)
+		set_cause(cause, "an engine already runs send %lld",
+		    (long long)run->id);
+	if (rc != 0)
+		goto fail;
+	if (engine_setup(&e, run, cause) == -1)
+		goto fail;
+	if (store_send_set_engine(e.st, e.id, (int64_t)getpid(),
+	    cause) == -1 ||
+	    store_send_recover(e.st, e.id, &requeued, &unknown, cause) == -1 ||
+	    engine_next_due(&e, cause) == -1)
+		goto fail;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = engine_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGHUP, SIG_IGN);
+	if ((e.loop = loop_new()) == NULL) {
+		set_cause(cause, "cannot make the event loop");
+		goto fail;
+	}
+	if (loop_fd_add(e.loop, workers_fd(e.w), LOOP_READ, engine_jobs,
+	    &e) == -1) {
+		set_cause(cause, "cannot watch the workers");
+		goto fail;
+	}
+	loop_before_sleep(e.loop, engine_before_sleep, &e);
+	e.tick = loop_timer_add(e.loop, ENGINE_TICK_MS, engine_tick, &e);
+	e.want_fill = 1;
+	fprintf(stderr, "herald engine: send %lld: pid %ld started (%lld "
+	    "queued again, %lld unknown after the last engine)\n",
+	    (long long)e.id, (long)getpid(), (long long)requeued,
+	    (long long)unknown);
+	okmsg = xprintf("ok %ld\n", (long)getpid());
+	engine_ready(ready_fd, okmsg);
+	free(okmsg);
+	ready_fd = -1;
+
+	loop_run(e.loop);
+
+	loop_fd_del(e.loop, workers_fd(e.w));
+	fprintf(stderr, "herald engine: send %lld: %s: %llu delivered, %llu "
+	    "deferred, %llu bounced, %llu unknown\n", (long long)e.id,
+	    e.error != NULL ? "stopped on an error" : e.finished ? "finished" :
+	    "stopped", (unsigned long long)e.delivered,
+	    (unsigned long long)e.deferred, (unsigned long long)e.bounced,
+	    (unsigned long long)e.unknown);
+	if (e.error != NULL) {
+		set_cause(cause, "%s", e.error);
+		goto fail;
+	}
+	engine_free(&e);
+	return 0;
+fail:
+	if (ready_fd != -1) {
+		char *msg = xprintf("error: %s\n", *cause != NULL ? *cause :
+		    "the engine failed");
+		engine_ready(ready_fd, msg);
+		free(msg);
+	}
+	engine_free(&e);
+	return -1;
+}

@@ -1,0 +1,193 @@
+/*
+ * herald subcommands in child processes: the argv (the console's database
+ * and configuration file, and the DNS options its own command line
+ * overrode), starting, polling and stopping, on the Health screen's
+ * worker.
+ */
+#include <sys/wait.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "subcmd.h"
+#include "screen.h"
+
+#define SUBCMD_EXE		"/proc/self/exe"
+#define SUBCMD_ARGS_MAX	32
+
+static const char *const subcmd_spin[] = {
+	"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"
+};
+
+/* The spinner's frame n. */
+const char *
+subcmd_spinner(unsigned int n)
+{
+	return subcmd_spin[n % nitems(subcmd_spin)];
+}
+
+/* Nothing running. */
+void
+subcmd_init(struct subcmd *j)
+{
+	memset(j, 0, sizeof *j);
+	hworker_init(&j->w);
+}
+
+/* Stop it and free everything. */
+void
+subcmd_free(struct subcmd *j)
+{
+	hworker_free(&j->w);
+	free(j->line);
+	free(j->error);
+	j->line = j->error = NULL;
+	j->running = 0;
+}
+
+/* An integer config key, or def. */
+static long long
+subcmd_config_int(struct ui *ui, const char *key, long long min, long long max,
+    long long def)
+{
+	const char	*v = config_get(ui_config(ui), key);
+	long long	 n;
+
+	if (v == NULL || parse_int(v, min, max, &n) == -1)
+		return def;
+	return n;
+}
+
+/* Three lookups that time out, and five seconds more. */
+int64_t
+subcmd_dns_limit(struct ui *ui)
+{
+	return 3 * subcmd_config_int(ui, "dns_timeout", 1, 60, 3) *
+	    subcmd_config_int(ui, "dns_retries", 1, 10, 2) * 1000 + 5000;
+}
+
+/* Append --opt VALUE when key is set (file or command line). */
+static void
+subcmd_arg_opt(struct ui *ui, char **argv, int *n, const char *key)
+{
+	const char	*v = config_get(ui_config(ui), key);
+
+	if (!config_is_set(ui_config(ui), key) || v == NULL || *v == '\0')
+		return;
+	argv[(*n)++] = xprintf("--%s", key);
+	argv[(*n)++] = xstrdup(v);
+}
+
+/* herald --db DB [--config FILE] [--resolver ...] args... */
+static char **
+subcmd_argv(struct ui *ui, const char *const *args)
+{
+	const char	*file = config_file(ui_config(ui));
+	char		**argv = xcalloc(SUBCMD_ARGS_MAX + 1, sizeof *argv);
+	int		  n = 0;
+
+	argv[n++] = xstrdup("herald");
+	argv[n++] = xstrdup("--db");
+	argv[n++] = xstrdup(ui_db_path(ui));
+	if (file != NULL) {
+		argv[n++] = xstrdup("--config");
+		argv[n++] = xstrdup(file);
+	}
+	subcmd_arg_opt(ui, argv, &n, "resolver");
+	subcmd_arg_opt(ui, argv, &n, "dns_timeout");
+	subcmd_arg_opt(ui, argv, &n, "dns_retries");
+	for (; *args != NULL && n < SUBCMD_ARGS_MAX; args++)
+		argv[n++] = xstrdup(*args);
+	argv[n] = NULL;
+	return argv;
+}
+
+/* Start a run. */
+int
+subcmd_start(struct ui *ui, struct subcmd *j, const char *const *args,
+    int64_t limit_ms, char **cause)
+{
+	char	**argv, **p;
+	int	  rc;
+
+	subcmd_stop(j);
+	free(j->line);
+	free(j->error);
+	j->line = j->error = NULL;
+	j->exit = -1;
+	j->limit_ms = limit_ms;
+	argv = subcmd_argv(ui, args);
+	rc = hworker_start(&j->w, SUBCMD_EXE, argv, cause);
+	for (p = argv; *p != NULL; p++)
+		free(*p);
+	free(argv);
+	j->running = rc == 0;
+	return rc;
+}
+
+/* Keep the last non-empty line. */
+static void
+subcmd_line(const char *line, void *arg)
+{
+	struct subcmd	*j = arg;
+
+	if (*line == '\0')
+		return;
+	free(j->line);
+	j->line = xstrdup(line);
+}
+
+/* The run is over: what it said and why it failed, if it did. */
+static void
+subcmd_over(struct subcmd *j)
+{
+	int	st = j->w.status;
+	char	*err = hworker_last_error(&j->w);
+
+	j->running = 0;
+	j->exit = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	free(j->error);
+	j->error = NULL;
+	if (err != NULL) {
+		/* "herald: ..." from cli_err: the prefix says nothing here. */
+		if (strncmp(err, "herald: ", 8) == 0)
+			j->error = xstrdup(err + 8);
+		else
+			j->error = xstrdup(err);
+		free(err);
+	} else if (WIFSIGNALED(st))
+		j->error = xprintf("killed by signal %d", WTERMSIG(st));
+	else if (j->exit != 0 && j->line == NULL)
+		j->error = xprintf("exit status %d", j->exit);
+}
+
+/* Read, reap, and stop a run silent too long. */
+int
+subcmd_poll(struct subcmd *j)
+{
+	if (!j->running)
+		return 0;
+	if (hworker_poll(&j->w, subcmd_line, j) == 0) {
+		subcmd_over(j);
+		return 0;
+	}
+	if (j->limit_ms > 0 && ui_now() - j->w.heard > j->limit_ms) {
+		hworker_stop(&j->w);
+		j->running = 0;
+		j->exit = -1;
+		free(j->error);
+		j->error = xprintf("no answer for %lld s: stopped",
+		    (long long)(j->limit_ms / 1000));
+		return 0;
+	}
+	return 1;
+}
+
+/* Stop a run in flight. */
+void
+subcmd_stop(struct subcmd *j)
+{
+	hworker_stop(&j->w);
+	j->running = 0;
+}
