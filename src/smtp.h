@@ -33,8 +33,9 @@ struct smtp_reply {
 	char	 enhanced[16];		/* "5.1.1", "" when none */
 	char	 text[512];		/* the reply, lines joined by " / ",
 					 * control characters replaced */
-	char	 stage[12];		/* connect, banner, ehlo, starttls, auth,
-					 * mail, rcpt, data, dot, quit */
+	char	 stage[12];		/* connect, banner, ehlo, helo, starttls,
+					 * auth, mail, rcpt, data, dot, rset,
+					 * quit, idle */
 };
 
 struct smtp_params {
