@@ -616,7 +616,7 @@ send_report_cb(const struct send_event *e, void *arg)
 		buf_printf(&b, "%s%s%s", e->enhanced, *e->enhanced != '\0' ?
 		    " " : "", e->reply);
 		cell = utf8_fit(b.data != NULL ? b.data : "", 60, 1);
-		printf("%s\n", cell);
+		printf("%s\n", trim(cell));
 		free(cell);
 	}
 	buf_free(&b);

@@ -4,13 +4,10 @@
  *
  * A send is named by its issue's id: an issue is sent at most once (its
  * recipients are a snapshot of the list taken then); resume continues it.
+ * The relay password is read from relay_password_file (mode 0600) or asked
+ * on the terminal, and handed to the engine through a pipe: never on a
+ * command line, never stored, never logged.
  */
-#include <sys/types.h>
-#include <sys/stat.h>
-#include <arpa/inet.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "addr.h"
 #include "cli_int.h"
 #include "cli_send.h"
 #include "config.h"
@@ -29,189 +25,107 @@
 #include "message.h"
 #include "store.h"
 
-/* What queueing (or a dry run) walks through. */
-struct send_queue {
-	struct cli_env		*env;
-	const struct issue	*is;
-	int64_t			 queued, skipped;
-	/* dry run */
-	const char		*dir;
-	struct dkim_signer	*signer;
-	const char		*unsubscribe_url;
-	int			 failed;
-	char			*cause;
-};
+#define SEND_PASSWORD_MAX	512
 
-/* Queue one member as a recipient of the send. */
+/* Options of send and resume that are not settings. */
 static int
-send_queue_cb(const struct contact *c, void *arg)
+send_not_setting(const char *name)
 {
-	struct send_queue	*q = arg;
-	char			 token[MESSAGE_TOKEN_LEN + 1];
+	return strcmp(name, "follow") == 0 || strcmp(name, "dry-run") == 0 ||
+	    strcmp(name, "retry-unknown") == 0;
+}
 
-	if (c->suppressed) {
-		q->skipped++;
+/* Apply the settings given as options; *given counts them. 0 or -1. */
+static int
+send_apply(const struct cli_cmd *cmd, const struct cli_args *a,
+    struct send_settings *set, int *given)
+{
+	char	*cause = NULL;
+	int	 i;
+
+	*given = 0;
+	for (i = 0; cmd->opts[i].name != NULL; i++) {
+		if (a->val[i] == NULL || send_not_setting(cmd->opts[i].name))
+			continue;
+		if (deliver_setting(set, cmd->opts[i].name, a->val[i],
+		    &cause) == -1) {
+			cli_fail(0, cause);
+			return -1;
+		}
+		(*given)++;
+	}
+	if (deliver_settings_check(set, &cause) == -1) {
+		cli_fail(0, cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* Ask for the relay password on the terminal, without echo. */
+static int
+send_password_prompt(const struct send_settings *set, char **out)
+{
+	struct termios	 old, quiet;
+	char		 buf[SEND_PASSWORD_MAX + 2];
+	FILE		*tty;
+	int		 ok;
+
+	if ((tty = fopen("/dev/tty", "r+e")) == NULL) {
+		cli_err("the relay needs a password and there is no terminal "
+		    "to ask for it on: set relay_password_file (a file of "
+		    "mode 0600)");
+		return EXIT_USAGE;
+	}
+	fprintf(tty, "password for %s at %s: ", set->relay_user, set->relay);
+	fflush(tty);
+	tcgetattr(fileno(tty), &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	ok = fgets(buf, sizeof buf, tty) != NULL;
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	buf[ok ? strcspn(buf, "\r\n") : 0] = '\0';
+	if (*buf == '\0') {
+		explicit_bzero(buf, sizeof buf);
+		cli_err("no password given");
+		return EXIT_USAGE;
+	}
+	*out = xstrdup(buf);
+	explicit_bzero(buf, sizeof buf);
+	return 0;
+}
+
+/* The relay password when the send authenticates. 0 or an exit status;
+ * *out NULL when there is none to give. */
+static int
+send_password(const struct send_settings *set, char **out)
+{
+	char	*cause = NULL;
+
+	*out = NULL;
+	if (*set->relay == '\0' || *set->relay_user == '\0')
 		return 0;
-	}
-	if (message_token(q->env->store, q->is->id, c->addr, token,
-	    &q->cause) == -1 || store_send_add_rcpt(q->env->store, q->is->id,
-	    c->addr, c->name, c->attrs, addr_domain(c->addr), token,
-	    &q->cause) == -1) {
-		q->failed = 1;
-		return 1;
-	}
-	q->queued++;
+	if (*set->relay_password_file == '\0')
+		return send_password_prompt(set, out);
+	if (deliver_password_file(set->relay_password_file, out,
+	    &cause) == -1)
+		return cli_fail(EXIT_CONFIG, cause);
 	return 0;
 }
 
-/* A file name for a dry run's message: NNNN-address.eml, bytes outside
- * [A-Za-z0-9@._+-] replaced by '_'. */
-static char *
-send_dry_name(const char *dir, int64_t n, const char *addr)
+/* Wipe and free a password. */
+static void
+send_password_free(char *pw)
 {
-	char	*name, *p;
-
-	name = xprintf("%s/%04lld-%s.eml", dir, (long long)n, addr);
-	for (p = name + strlen(dir) + 1; *p != '\0'; p++)
-		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789@._+-", *p) == NULL || (p[0] == '.' &&
-		    p[-1] == '/'))
-			*p = '_';
-	return name;
+	if (pw != NULL) {
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+	}
 }
 
-/* Write one member's exact signed message into the dry run's directory. */
-static int
-send_dry_cb(const struct contact *c, void *arg)
-{
-	struct send_queue	*q = arg;
-	struct recipient	 r;
-	struct render_options	 o;
-	struct buf		 msg;
-	char			 token[MESSAGE_TOKEN_LEN + 1], *path;
-	ssize_t			 n;
-	int			 fd;
-
-	if (c->suppressed) {
-		q->skipped++;
-		return 0;
-	}
-	if (cli_interrupted) {
-		q->cause = xstrdup("interrupted");
-		q->failed = 1;
-		return 1;
-	}
-	if (message_token(q->env->store, q->is->id, c->addr, token,
-	    &q->cause) == -1) {
-		q->failed = 1;
-		return 1;
-	}
-	memset(&r, 0, sizeof r);
-	r.addr = c->addr;
-	r.name = c->name;
-	r.attrs = c->attrs;
-	memset(&o, 0, sizeof o);
-	o.date = time(NULL);
-	o.token = token;
-	o.unsubscribe_url = q->unsubscribe_url;
-	buf_init(&msg);
-	if (message_build(NULL, q->is, &r, q->signer, &o, &msg,
-	    &q->cause) == -1) {
-		buf_free(&msg);
-		q->failed = 1;
-		return 1;
-	}
-	path = send_dry_name(q->dir, q->queued + 1, c->addr);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	n = fd == -1 ? -1 : write(fd, msg.data, msg.len);
-	if (fd == -1 || n != (ssize_t)msg.len || close(fd) == -1) {
-		q->cause = xprintf("%s: %s", path, strerror(errno));
-		q->failed = 1;
-	}
-	free(path);
-	buf_free(&msg);
-	if (q->failed)
-		return 1;
-	q->queued++;
-	return 0;
-}
-
-/* herald send ID --dry-run DIR: write every message, send nothing. */
-static int
-send_dry_run(struct cli_env *env, const struct issue *is, const char *dir,
-    const char *unsubscribe_url)
-{
-	struct send_queue	 q;
-	struct buf		 b;
-	char			*domain, *cause = NULL;
-	size_t			 nsigs = 0;
-	int			 rc;
-
-	memset(&q, 0, sizeof q);
-	q.env = env;
-	q.is = is;
-	q.dir = dir;
-	q.unsubscribe_url = unsubscribe_url;
-	if (mkdir_private(dir, &cause) == -1)
-		return cli_fail(EXIT_CANTCREAT, cause);
-	if ((domain = message_from_domain(is, &cause)) == NULL)
-		return cli_fail(EXIT_DATAERR, cause);
-	q.signer = dkim_signer_new(env->store, domain, &cause);
-	if (q.signer != NULL)
-		nsigs = dkim_signer_count(q.signer);
-	free(cause);
-	cause = NULL;
-	cli_catch_signals();
-	if (store_begin(env->store, &cause) == -1) {
-		free(domain);
-		dkim_signer_free(q.signer);
-		return cli_fail(EXIT_IOERR, cause);
-	}
-	rc = store_contacts(env->store, is->list_id, NULL, 0, 0, send_dry_cb,
-	    &q, &cause);
-	if (rc == -1 || q.failed) {
-		store_rollback(env->store);
-		dkim_signer_free(q.signer);
-		free(domain);
-		return cli_fail(EXIT_IOERR, q.failed ? q.cause : cause);
-	}
-	if (store_commit(env->store, &cause) == -1) {
-		dkim_signer_free(q.signer);
-		free(domain);
-		return cli_fail(EXIT_IOERR, cause);
-	}
-	dkim_signer_free(q.signer);
-	if (env->json) {
-		buf_init(&b);
-		buf_adds(&b, "{\"dry_run\":");
-		json_str(&b, dir);
-		buf_printf(&b, ",\"messages\":%lld,\"skipped\":%lld,"
-		    "\"signatures\":%zu}", (long long)q.queued,
-		    (long long)q.skipped, nsigs);
-		cli_json_out(&b);
-		buf_free(&b);
-	} else {
-		printf("dry run: %lld message%s written to %s", (long long)
-		    q.queued, q.queued == 1 ? "" : "s", dir);
-		if (q.skipped != 0)
-			printf(" (%lld suppressed member%s skipped)",
-			    (long long)q.skipped, q.skipped == 1 ? "" : "s");
-		printf("\n");
-		if (nsigs != 0)
-			printf("each signed with %zu DKIM signature%s for %s; "
-			    "nothing was sent or recorded as sent\n", nsigs,
-			    nsigs == 1 ? "" : "s", domain);
-		else
-			printf("not signed: %s has no active DKIM key (herald "
-			    "dkim keygen %s SELECTOR); nothing was sent\n",
-			    domain, domain);
-	}
-	free(domain);
-	return 0;
-}
-
-/* Start the engine of a send; prints it. 0 or an exit status. */
+/* Start the engine of a send. 0 or an exit status. */
 static int
 send_start(struct cli_env *env, int64_t id, const char *password,
     int64_t *pid)
@@ -224,19 +138,25 @@ send_start(struct cli_env *env, int64_t id, const char *password,
 	sp.config_path = config_file(env->cfg);
 	sp.id = id;
 	sp.password = password;
-	if (deliver_spawn(&sp, pid, &cause) == -1)
-		return cli_fail(EXIT_TEMPFAIL, cause);
+	if (deliver_spawn(&sp, pid, &cause) == -1) {
+		cli_err("the engine did not start: %s", cause);
+		cli_err("send %lld is recorded: herald resume %lld starts it "
+		    "once that is put right", (long long)id, (long long)id);
+		free(cause);
+		return EXIT_TEMPFAIL;
+	}
 	return 0;
 }
 
-/* Say that a send was started (on stderr when --follow --json). */
+/* Say that a send was started (on stderr with --follow --json, so that
+ * standard output has only the events). */
 static void
 send_started(struct cli_env *env, int follow, const char *what, int64_t id,
     int64_t queued, int64_t skipped, int64_t pid)
 {
-	FILE	*out = follow && env->json ? stderr : stdout;
-	char	*log = send_log_path(env->db_path, id);
-	struct buf b;
+	FILE		*out = follow && env->json ? stderr : stdout;
+	char		*log = send_log_path(env->db_path, id);
+	struct buf	 b;
 
 	if (env->json && !follow) {
 		buf_init(&b);
@@ -266,121 +186,186 @@ send_started(struct cli_env *env, int follow, const char *what, int64_t id,
 	free(log);
 }
 
+/* herald send ID --dry-run DIR */
+static int
+send_dry(struct cli_env *env, const struct issue *is,
+    const struct send_settings *set, const char *dir)
+{
+	struct buf	 b;
+	char		*cause = NULL, *domain;
+	int64_t		 written, skipped;
+	size_t		 nsigs;
+
+	cli_catch_signals();
+	if (deliver_dry_run(env->store, is, *set->unsubscribe_url != '\0' ?
+	    set->unsubscribe_url : NULL, dir, (volatile int *)&cli_interrupted,
+	    &written, &skipped, &nsigs, &cause) == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (env->json) {
+		buf_init(&b);
+		buf_adds(&b, "{\"dry_run\":");
+		json_str(&b, dir);
+		buf_printf(&b, ",\"messages\":%lld,\"skipped\":%lld,"
+		    "\"signatures\":%zu}", (long long)written,
+		    (long long)skipped, nsigs);
+		cli_json_out(&b);
+		buf_free(&b);
+		return 0;
+	}
+	printf("dry run: %lld message%s written to %s", (long long)written,
+	    written == 1 ? "" : "s", dir);
+	if (skipped != 0)
+		printf(" (%lld suppressed member%s skipped)",
+		    (long long)skipped, skipped == 1 ? "" : "s");
+	printf("\n");
+	domain = message_from_domain(is, NULL);
+	if (nsigs != 0)
+		printf("each signed (%zu DKIM signature%s for %s); nothing was "
+		    "sent or recorded\n", nsigs, nsigs == 1 ? "" : "s",
+		    domain != NULL ? domain : "?");
+	else
+		printf("not signed: %s has no active DKIM key (herald dkim "
+		    "keygen %s SELECTOR); nothing was sent or recorded\n",
+		    domain != NULL ? domain : "?", domain != NULL ? domain :
+		    "DOMAIN");
+	free(domain);
+	return 0;
+}
+
+/* The From domain's DKIM keys must be usable now, not in the engine;
+ * without any, say that the messages go out unsigned. */
+static int
+send_check_keys(struct cli_env *env, const struct issue *is)
+{
+	struct dkim_signer	*signer;
+	struct dkim_key		*keys;
+	char			*domain, *cause = NULL;
+	size_t			 n, i;
+	int			 active = 0, rc = 0;
+
+	if ((domain = message_from_domain(is, &cause)) == NULL)
+		return cli_fail(EXIT_DATAERR, cause);
+	if (store_dkim_keys(env->store, domain, &keys, &n, &cause) == -1) {
+		free(domain);
+		return cli_fail(EXIT_IOERR, cause);
+	}
+	for (i = 0; i < n; i++) {
+		active += keys[i].active != 0;
+		dkim_key_free(&keys[i]);
+	}
+	free(keys);
+	if (active == 0)
+		cli_err("note: %s has no active DKIM key: the messages go out "
+		    "unsigned (herald dkim keygen %s SELECTOR)", domain,
+		    domain);
+	else if ((signer = dkim_signer_new(env->store, domain,
+	    &cause)) == NULL)
+		rc = cli_fail(EXIT_DATAERR, cause);
+	else
+		dkim_signer_free(signer);
+	free(domain);
+	return rc;
+}
+
+/* A resolver for the settings (to find the HELO name), or NULL. */
+static struct dns *
+send_dns(const struct send_settings *set)
+{
+	struct dns_options	o;
+	char			*cause = NULL;
+	struct dns		*dns;
+
+	memset(&o, 0, sizeof o);
+	o.resolver = *set->resolver != '\0' ? set->resolver : NULL;
+	o.timeout_ms = set->dns_timeout * 1000;
+	o.retries = set->dns_retries;
+	if ((dns = dns_open(&o, &cause)) == NULL)
+		free(cause);
+	return dns;
+}
+
 /* herald send ID */
 static int
 cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 {
 	struct issue		 is;
 	struct send_settings	 set;
-	struct send_info	 old;
-	struct send_queue	 q;
 	struct tls_ctx		*tls;
-	const char		*dry = cli_opt(cmd, a, "dry-run"), *reason;
+	struct dns		*dns = NULL;
+	const char		*dry = cli_opt(cmd, a, "dry-run");
 	char			*cause = NULL, *password = NULL;
-	char			 name[ADDR_NAME_MAX + 1], from[ADDR_MAX + 1];
 	int			 follow = cli_opt(cmd, a, "follow") != NULL;
-	int64_t			 id, pid;
-	int			 rc;
+	int64_t			 id, pid, queued, skipped;
+	int			 rc, given;
 
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
 	    (rc = cli_store(env)) != 0)
 		return rc;
 	memset(&is, 0, sizeof is);
 	send_settings_init(&set);
-	rc = store_issue_get(env->store, id, &is, &cause);
-	if (rc != 0) {
+	if ((rc = store_issue_get(env->store, id, &is, &cause)) != 0) {
 		if (rc == -1)
-			return cli_fail(EXIT_IOERR, cause);
-		cli_err("no issue %lld (herald issue ls shows them)",
-		    (long long)id);
-		rc = EXIT_NOINPUT;
+			rc = cli_fail(EXIT_IOERR, cause);
+		else {
+			cli_err("no issue %lld (herald issue ls shows them)",
+			    (long long)id);
+			rc = EXIT_NOINPUT;
+		}
 		goto out;
 	}
-	if (is.list_id == 0) {
-		cli_err("issue %lld has no list (it was removed)",
-		    (long long)id);
-		rc = EXIT_DATAERR;
+	if (deliver_settings_config(env->cfg, &set, &cause) == -1) {
+		rc = cli_fail(EXIT_CONFIG, cause);
 		goto out;
 	}
-	if (send_options(env, cmd, a, 0, &set) == -1) {
+	if (send_apply(cmd, a, &set, &given) == -1) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
 	if (dry != NULL) {
-		rc = send_dry_run(env, &is, dry, *set.unsubscribe_url != '\0' ?
-		    set.unsubscribe_url : NULL);
+		rc = send_dry(env, &is, &set, dry);
 		goto out;
 	}
-	if ((rc = store_send_get(env->store, id, &old, &cause)) != 1) {
-		if (rc == -1)
-			rc = cli_fail(EXIT_IOERR, cause);
-		else {
-			send_info_free(&old);
-			cli_err("issue %lld was sent already (herald status "
-			    "%lld); herald resume %lld continues a send that "
-			    "stopped", (long long)id, (long long)id,
-			    (long long)id);
-			rc = EXIT_DATAERR;
-		}
+	if (*set.helo == '\0' && *set.source_ip != '\0')
+		dns = send_dns(&set);
+	rc = deliver_settings_complete(env->cfg, &is, &set, dns, &cause);
+	if (dns != NULL)
+		dns_close(dns);
+	if (rc == -1) {
+		rc = cli_fail(EXIT_DATAERR, cause);
 		goto out;
 	}
-	/* Envelope-from: the bounce address, or From's. */
-	if (config_get(env->cfg, "bounce") != NULL)
-		send_set_str(&set.envelope_from, config_get(env->cfg,
-		    "bounce"));
-	else if (addr_parse_mailbox(is.from, strlen(is.from), name, from,
-	    &reason) == 0)
-		send_set_str(&set.envelope_from, from);
-	else {
-		cli_err("issue %lld: From '%s': %s", (long long)id, is.from,
-		    reason);
-		rc = EXIT_DATAERR;
-		goto out;
-	}
-	send_default_helo(env, &set);
-	/* A trust file that OpenSSL cannot load is an error now, not in
-	 * the middle of the send. */
+	/* A trust file OpenSSL cannot load is an error now, not halfway. */
 	if ((tls = tls_ctx_new(*set.ca_file != '\0' ? set.ca_file : NULL,
 	    &cause)) == NULL) {
 		rc = cli_fail(EXIT_CONFIG, cause);
 		goto out;
 	}
 	tls_ctx_free(tls);
+	if ((rc = send_check_keys(env, &is)) != 0)
+		goto out;
 	if ((rc = send_password(&set, &password)) != 0)
 		goto out;
-
-	memset(&q, 0, sizeof q);
-	q.env = env;
-	q.is = &is;
-	if (store_begin(env->store, &cause) == -1) {
-		rc = cli_fail(EXIT_IOERR, cause);
+	switch (deliver_queue(env->store, &is, &set, &queued, &skipped,
+	    &cause)) {
+	case -1:
+		rc = cli_fail(is.list_id == 0 ? EXIT_DATAERR : EXIT_IOERR,
+		    cause);
 		goto out;
-	}
-	if ((rc = store_send_create(env->store, id, &set, &cause)) != 0 ||
-	    store_contacts(env->store, is.list_id, NULL, 0, 0, send_queue_cb,
-	    &q, &cause) == -1 || q.failed) {
-		store_rollback(env->store);
-		if (rc == 1) {
-			cli_err("issue %lld was sent already", (long long)id);
-			rc = EXIT_DATAERR;
-		} else
-			rc = cli_fail(EXIT_IOERR, q.failed ? q.cause : cause);
-		goto out;
-	}
-	if (q.queued == 0) {
-		store_rollback(env->store);
-		cli_err("nothing to send: list %s has no member that is not "
-		    "suppressed", is.list_name);
+	case 1:
+		cli_err("issue %lld was sent already (herald status %lld); "
+		    "herald resume %lld continues a send that stopped",
+		    (long long)id, (long long)id, (long long)id);
 		rc = EXIT_DATAERR;
 		goto out;
-	}
-	if (store_commit(env->store, &cause) == -1) {
-		rc = cli_fail(EXIT_IOERR, cause);
+	case 2:
+		cli_err("nothing to send: list %s has no member that is not "
+		    "suppressed", is.list_name != NULL ? is.list_name : "?");
+		rc = EXIT_DATAERR;
 		goto out;
 	}
 	if ((rc = send_start(env, id, password, &pid)) != 0)
 		goto out;
-	send_started(env, follow, "started", id, q.queued, q.skipped, pid);
+	send_started(env, follow, "started", id, queued, skipped, pid);
 	rc = follow ? send_follow(env, id, 0) : 0;
 out:
 	send_password_free(password);
@@ -389,36 +374,56 @@ out:
 	return rc;
 }
 
+/* Wait up to 15 s for a paused send's engine to finish what it had in
+ * flight. 1 if it is still running. */
+static int
+send_wait_engine(struct cli_env *env, int64_t id)
+{
+	struct timespec	 ts = { 0, 100000000 };
+	char		*cause = NULL;
+	int		 i, held = 1;
+
+	for (i = 0; held == 1 && i < 150; i++) {
+		nanosleep(&ts, NULL);
+		if ((held = send_lock_held(env->db_path, id, &cause)) == -1)
+			free(cause);
+	}
+	return held == 1;
+}
+
 /* herald resume ID */
 static int
 cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
     struct cli_args *a)
 {
-	static const char *const opts[] = { "tls", "relay", "auth",
-	    "concurrency", "per-domain", "rate", "helo", "source-ip",
-	    "smtp-port", "ca-file", "retry-first", "retry-giveup", "resolver",
-	    "retry-unknown" };
 	struct send_info	 info;
 	struct send_counts	 c;
 	enum send_state		 state;
 	char			*cause = NULL, *password = NULL;
 	int			 follow = cli_opt(cmd, a, "follow") != NULL;
-	int			 retry = cli_opt(cmd, a, "retry-unknown") != NULL;
-	int			 rc, engine, changed = 0;
+	int			 retry;
+	int			 rc, engine, given;
 	int64_t			 id, pid, last, n = 0;
-	size_t			 i;
 
+	retry = cli_opt(cmd, a, "retry-unknown") != NULL;
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
 	    (rc = send_load(env, id, &info)) != 0)
 		return rc;
-	for (i = 0; i < nitems(opts); i++)
-		changed |= cli_opt(cmd, a, opts[i]) != NULL;
 	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
 		goto out;
+	/* A pause asked for: its engine finishes first. */
+	if (engine && info.paused && (engine = send_wait_engine(env, id)))
+		cli_err("send %lld is still finishing what was in flight",
+		    (long long)id);
+	if (send_apply(cmd, a, &info.set, &given) == -1) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (engine) {
-		if (changed) {
-			cli_err("send %lld is running (engine pid %lld): herald "
-			    "pause %lld first, then resume with new options",
+		if (given != 0 || retry) {
+			cli_err("send %lld is running (engine pid %lld): "
+			    "herald pause %lld first, then resume with new "
+			    "options",
 			    (long long)id, (long long)info.engine_pid,
 			    (long long)id);
 			rc = EXIT_TEMPFAIL;
@@ -434,10 +439,6 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 			    (long long)info.engine_pid);
 		goto out;
 	}
-	if (send_options(env, cmd, a, 1, &info.set) == -1) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
 	if (store_send_set_settings(env->store, id, &info.set, &cause) == -1 ||
 	    store_send_set_paused(env->store, id, 0, &cause) == -1 ||
 	    (retry && store_send_retry_unknown(env->store, id, &n,
@@ -447,7 +448,8 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 		goto out;
 	}
 	if (send_state_derive(&c, 0, 0) == SEND_FINISHED) {
-		printf("send %lld is finished: nothing to resume", (long long)id);
+		printf("send %lld is finished: nothing to resume",
+		    (long long)id);
 		if (c.n[RCPT_UNKNOWN] > 0)
 			printf(" (%lld unknown: --retry-unknown sends them "
 			    "again)", (long long)c.n[RCPT_UNKNOWN]);
@@ -481,10 +483,9 @@ cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	struct send_info	 info;
 	struct send_counts	 c;
 	enum send_state		 state;
-	struct timespec		 ts = { 0, 100000000 };
 	char			*cause = NULL;
 	int64_t			 id;
-	int			 rc, engine, i;
+	int			 rc, engine;
 
 	(void)cmd;
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
@@ -501,16 +502,9 @@ cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
 	}
-	/* The engine sees the flag within a quarter second, finishes what
-	 * is in flight and exits. */
-	for (i = 0; engine && i < 150; i++) {
-		nanosleep(&ts, NULL);
-		if ((engine = send_lock_held(env->db_path, id, &cause)) == -1) {
-			rc = cli_fail(EXIT_IOERR, cause);
-			goto out;
-		}
-	}
-	if (engine)
+	/* The engine sees the flag within a quarter of a second, lets the
+	 * transactions in flight finish and exits. */
+	if (engine && send_wait_engine(env, id))
 		printf("send %lld pausing: the engine is finishing the "
 		    "transactions in flight\n", (long long)id);
 	else
@@ -623,7 +617,9 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "herald resume ID --retry-unknown.\n--dry-run DIR writes each "
 	  "message, signed, to DIR/NNNN-ADDRESS.eml (mode\n0600) and records "
 	  "nothing: the issue can still be sent. An issue is sent\nonce; "
-	  "herald resume continues it.", send_opts, cmd_send },
+	  "herald resume continues it. --tls dane is not complete: without\n"
+	  "DNSSEC-validated TLSA lookups it behaves as may (dane: none).",
+	  send_opts, cmd_send },
 	{ "resume", "ID", 1, 1, "continue a paused or interrupted send",
 	  "Starts the engine again with the settings the send was started "
 	  "with; options\ngiven here replace them. --retry-unknown queues the "

@@ -29,21 +29,8 @@ void	send_time(char *, size_t, int64_t);
  */
 int	send_follow(struct cli_env *, int64_t id, int64_t after);
 
-/* cli_send_opts.c: apply send's (or, with resume set, resume's) options
- * to set; 0, or -1 after saying why. */
 struct cli_cmd;
 struct cli_args;
-int	send_options(struct cli_env *, const struct cli_cmd *,
-	    const struct cli_args *, int resume, struct send_settings *);
-/* A HELO name when none is set: the source address's PTR, or ours. */
-void	send_default_helo(struct cli_env *, struct send_settings *);
-/* The relay password (file or prompt) when the send authenticates; 0 or
- * an exit status, *out NULL when none. Free with send_password_free. */
-int	send_password(const struct send_settings *, char **out);
-void	send_password_free(char *);
-/* Replace a settings string. */
-void	send_set_str(char **, const char *);
-
 /* herald status ID and herald report ID (cli_report.c). */
 int	cmd_send_status(struct cli_env *, const struct cli_cmd *,
 	    struct cli_args *);

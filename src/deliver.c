@@ -17,13 +17,6 @@
  * "." can be on the wire, and an engine killed at any moment leaves each
  * recipient queued (nothing sent), unknown (maybe sent) or final.
  */
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +30,6 @@
 #include "tls.h"
 
 #define ENGINE_ROUTE_TTL_MS	(3600 * 1000)
-
 
 /* The loop's time in ms. */
 uint64_t
@@ -436,8 +428,20 @@ engine_schedule(struct engine *e, struct dest *d)
 		return;
 	if (d->route.status != ROUTE_OK) {
 		if (d->route.status == ROUTE_DEFER) {
+			/* What comes meanwhile is deferred for the same
+			 * reason. */
 			d->dead_until = now + engine_dead_ms(e);
 			d->rstate = DEST_NOROUTE;
+			memset(&d->last, 0, sizeof d->last);
+			d->last.code = d->route.code;
+			snprintf(d->last.enhanced, sizeof d->last.enhanced,
+			    "%s", d->route.enhanced);
+			snprintf(d->last.text, sizeof d->last.text, "%s",
+			    d->route.reply);
+			snprintf(d->last.stage, sizeof d->last.stage, "dns");
+			memset(&d->last_tls, 0, sizeof d->last_tls);
+			d->last_mx[0] = d->last_ip[0] = '\0';
+			d->has_last = 1;
 		}
 		engine_route_fail(e, d);
 		if (d->rstate == DEST_NOROUTE)
@@ -549,6 +553,7 @@ engine_take(const struct send_rcpt *sr, void *arg)
 	struct engine	*e = arg;
 	struct rcpt	*r, **head;
 
+	e->seen++;
 	if (sr->state != RCPT_DEFERRED && sr->id > e->cursor)
 		e->cursor = sr->id;
 	/* Already held (taken up again by a retry): never twice. */
@@ -583,15 +588,16 @@ engine_take(const struct send_rcpt *sr, void *arg)
 static int
 engine_fill(struct engine *e, char **cause)
 {
-	int	room = e->window_max - e->nwindow, before = e->nwindow;
+	int	room = e->window_max - e->nwindow;
 
 	e->want_fill = 0;
 	if (e->at_end || e->draining || room < e->window_max / 4)
 		return 0;
+	e->seen = 0;
 	if (store_send_due(e->st, e->id, e->cursor, 0, 0, room, engine_take,
 	    e, cause) == -1)
 		return -1;
-	if (e->nwindow - before < room)
+	if (e->seen < room)
 		e->at_end = 1;
 	return 0;
 }
@@ -657,6 +663,24 @@ engine_done(struct engine *e, char **cause)
 	return 0;
 }
 
+/* Every session is gone: what is still marked connecting is queued
+ * again (nothing of it went out), and the loop stops. */
+static void
+engine_stop_drained(struct engine *e)
+{
+	struct rcpt	*r;
+
+	TAILQ_FOREACH(r, &e->rcpts, all)
+		if (r->dbstate == RCPT_CONNECTING)
+			engine_change(e, r, RCPT_QUEUED);
+	if (engine_flush(e) == -1) {
+		engine_abort(e);
+		return;
+	}
+	e->stopping = 1;
+	loop_stop(e->loop);
+}
+
 /*
  * Before every sleep: take up recipients, move every woken destination
  * on, then commit the turn's changes. Nothing may be handed to a session
@@ -685,10 +709,8 @@ engine_before_sleep(void *arg)
 		return;
 	}
 	if (e->draining) {
-		if (e->nsessions == 0) {
-			e->stopping = 1;
-			loop_stop(e->loop);
-		}
+		if (e->nsessions == 0)
+			engine_stop_drained(e);
 		return;
 	}
 	if ((rc = engine_done(e, &cause)) == -1)

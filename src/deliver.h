@@ -116,7 +116,7 @@ void		 dest_ctl_ok(struct dest_ctl *);
 /* The overall message rate: at most rate submissions per second. */
 struct rate_ctl {
 	int		 rate;		/* 0: no limit */
-	uint64_t	 next_us;	/* the next submission's earliest time */
+	uint64_t	 next_us;	/* the next submission, not before */
 };
 /* 0 if a message may go at now_us (and it is counted), else the
  * microseconds to wait. */
@@ -208,6 +208,54 @@ struct send_change {
 /* Append the DESIGN.md JSON line of an event (no newline). */
 struct buf;
 void		 send_event_json(struct buf *, const struct send_event *);
+
+/* ---- getting a send ready (deliver_setup.c) ---- */
+
+struct config;
+struct dns;
+struct issue;
+
+/* Set one setting by option name ("per-domain", "tls", "auth") or
+ * configuration key ("per_domain", "tls_policy", "relay_user") from
+ * text, checked. */
+int		 deliver_setting(struct send_settings *, const char *name,
+		    const char *value, char **cause);
+/* Every setting the configuration has (over the defaults). */
+int		 deliver_settings_config(const struct config *,
+		    struct send_settings *, char **cause);
+/* Check the settings together (AUTH only with a relay). */
+int		 deliver_settings_check(const struct send_settings *,
+		    char **cause);
+/* Fill in the envelope-from (config bounce, else the issue's From) and,
+ * when unset, the HELO name (the PTR of source_ip looked up with dns,
+ * which may be NULL, else this host's name). */
+int		 deliver_settings_complete(const struct config *,
+		    const struct issue *, struct send_settings *, struct dns *,
+		    char **cause);
+/* The relay password from the first line of a file that must be mode
+ * 0600 (nobody else may read it); allocated, wipe it after use. */
+int		 deliver_password_file(const char *path, char **out,
+		    char **cause);
+/*
+ * Start a send of an issue: record it with its settings and snapshot
+ * every member of its list that is not suppressed as a queued recipient
+ * (with its unsubscribe token), in one transaction. 0; 1 when the issue
+ * has a send already; 2 when no member is left to send to; -1.
+ */
+int		 deliver_queue(struct store *, const struct issue *,
+		    const struct send_settings *, int64_t *queued,
+		    int64_t *skipped, char **cause);
+/*
+ * Instead of sending, write each recipient's exact signed message to
+ * DIR/NNNN-ADDRESS.eml (mode 0600; DIR made 0700 if need be); nothing is
+ * recorded as sent. *nsigs: DKIM signatures per message (0: the From
+ * domain has no active key). stop (may be NULL) is polled between
+ * messages.
+ */
+int		 deliver_dry_run(struct store *, const struct issue *,
+		    const char *unsubscribe_url, const char *dir,
+		    volatile int *stop, int64_t *written, int64_t *skipped,
+		    size_t *nsigs, char **cause);
 
 /* ---- the lock, the detached engine (sendlock.c) ---- */
 

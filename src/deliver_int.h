@@ -99,8 +99,8 @@ struct workers_setup {
 	const struct issue	*issue;		/* read only */
 	const char		*unsubscribe_url;
 	const char		*sign_domain;	/* NULL: do not sign */
-	struct store		*store;		/* keys are read here, before the
-						 * threads start */
+	struct store		*store;		/* keys are read here, before
+						 * the threads start */
 	struct dns_options	 dns;
 };
 /* Start n threads, each with its own resolver and signer. */
@@ -227,6 +227,7 @@ struct engine {
 	struct sess_list	 sessions;
 	int64_t			 cursor;	/* highest id taken up */
 	int			 at_end;	/* no queued one above it */
+	int			 seen;		/* rows of the last take-up */
 	int			 nwindow;
 	int			 window_max;
 	int			 want_fill;
@@ -247,7 +248,7 @@ struct engine {
 	int			 draining;	/* pause or SIGTERM */
 	int			 stopping;
 	int			 finished;
-	char			*error;		/* fatal: why the engine stops */
+	char			*error;		/* why the engine stops */
 	uint64_t		 delivered, deferred, bounced, unknown;
 };
 

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,27 @@
 #define ENGINE_DEST_GC_MS	60000	/* an empty destination is freed */
 
 static volatile sig_atomic_t engine_signalled;
+
+/* A line in the engine's log (its standard error, the file beside the
+ * database): the time, the send, the message. Never a password. */
+static void PRINTFLIKE(2, 3)
+engine_log(struct engine *e, const char *fmt, ...)
+{
+	char		 at[32];
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+	va_list		 ap;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		at[0] = '\0';
+	fprintf(stderr, "%s herald engine: send %lld: ", at, (long long)e->id);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
 
 /* Note a termination signal; the tick drains the engine. */
 static void
@@ -98,8 +120,7 @@ engine_drain(struct engine *e, const char *why)
 {
 	if (e->draining)
 		return;
-	fprintf(stderr, "herald engine: send %lld: %s: finishing %d "
-	    "session%s\n", (long long)e->id, why, e->nsessions,
+	engine_log(e, "%s: finishing %d session%s", why, e->nsessions,
 	    e->nsessions == 1 ? "" : "s");
 	e->draining = 1;
 	sess_drain(e);
@@ -117,7 +138,7 @@ engine_tick(void *arg)
 	if (engine_signalled)
 		engine_drain(e, "signalled");
 	if (store_send_paused(e->st, e->id, &paused, &cause) == -1) {
-		fprintf(stderr, "herald engine: %s\n", cause);
+		engine_log(e, "%s", cause);
 		free(cause);
 		cause = NULL;
 	} else if (paused)
@@ -247,9 +268,11 @@ engine_setup(struct engine *e, const struct deliver_run *run, char **cause)
 	ws.dns.retries = set->dns_retries;
 	e->w = workers_new(&ws, cause);
 	if (e->w != NULL && workers_signatures(e->w) == 0)
-		fprintf(stderr, "herald engine: send %lld: %s has no active "
-		    "DKIM key: messages go out unsigned\n", (long long)e->id,
-		    domain);
+		engine_log(e, "%s has no active DKIM key: messages go out "
+		    "unsigned", domain);
+	if (set->policy == TLS_POLICY_DANE)
+		engine_log(e, "tls dane: DNSSEC-validated TLSA lookups are not "
+		    "built yet; dane behaves as may and records dane none");
 	free(domain);
 	if (e->w == NULL)
 		return -1;
@@ -344,9 +367,8 @@ deliver_engine_run(const struct deliver_run *run, char **cause)
 	loop_before_sleep(e.loop, engine_before_sleep, &e);
 	e.tick = loop_timer_add(e.loop, ENGINE_TICK_MS, engine_tick, &e);
 	e.want_fill = 1;
-	fprintf(stderr, "herald engine: send %lld: pid %ld started (%lld "
-	    "queued again, %lld unknown after the last engine)\n",
-	    (long long)e.id, (long)getpid(), (long long)requeued,
+	engine_log(&e, "pid %ld started (%lld queued again, %lld unknown "
+	    "after the last engine)", (long)getpid(), (long long)requeued,
 	    (long long)unknown);
 	okmsg = xprintf("ok %ld\n", (long)getpid());
 	engine_ready(ready_fd, okmsg);
@@ -356,12 +378,13 @@ deliver_engine_run(const struct deliver_run *run, char **cause)
 	loop_run(e.loop);
 
 	loop_fd_del(e.loop, workers_fd(e.w));
-	fprintf(stderr, "herald engine: send %lld: %s: %llu delivered, %llu "
-	    "deferred, %llu bounced, %llu unknown\n", (long long)e.id,
-	    e.error != NULL ? "stopped on an error" : e.finished ? "finished" :
-	    "stopped", (unsigned long long)e.delivered,
-	    (unsigned long long)e.deferred, (unsigned long long)e.bounced,
-	    (unsigned long long)e.unknown);
+	engine_log(&e, "%s: %llu delivered, %llu deferred, %llu bounced, "
+	    "%llu unknown", e.error != NULL ? "stopped on an error" :
+	    e.finished ? "finished" : "stopped",
+	    (unsigned long long)e.delivered, (unsigned long long)e.deferred,
+	    (unsigned long long)e.bounced, (unsigned long long)e.unknown);
+	if (e.error != NULL)
+		engine_log(&e, "%s", e.error);
 	if (e.error != NULL) {
 		set_cause(cause, "%s", e.error);
 		goto fail;

@@ -240,7 +240,8 @@ sess_last(struct dest *d, const struct smtp_reply *reply,
     const struct tls_status *tls, const char *host, const char *ip)
 {
 	d->last = *reply;
-	if (tls != NULL)
+	/* A connection that never reached a server had no TLS at all. */
+	if (tls != NULL && strcmp(reply->stage, "connect") != 0)
 		d->last_tls = *tls;
 	else
 		memset(&d->last_tls, 0, sizeof d->last_tls);
@@ -386,7 +387,10 @@ sess_done(struct smtp_session *s, struct smtp_msg *msg,
 		break;
 	default:
 		state = RCPT_DEFERRED;
-		dest_ctl_fail(&d->ctl, e->lim, engine_now(e));
+		/* A 4xx to RCPT is about that mailbox (full, greylisted);
+		 * anything else, and a 421 anywhere, is about the server. */
+		if (reply->code == 421 || strcmp(reply->stage, "rcpt") != 0)
+			dest_ctl_fail(&d->ctl, e->lim, engine_now(e));
 		break;
 	}
 	engine_outcome(e, r, state, reply, smtp_tls_status(s), sess->host,

@@ -283,7 +283,8 @@ deliver_relay_parse(const char *s, char *host, int *port, char **cause)
 		len = (size_t)(end - s - 1);
 		colon = end[1] == ':' ? end + 1 : NULL;
 		if (end[1] != '\0' && colon == NULL)
-			return set_cause(cause, "relay '%s': junk after ']'", s);
+			return set_cause(cause, "relay '%s': junk after "
+			    "']'", s);
 		s++;
 	} else {
 		colon = strrchr(s, ':');
