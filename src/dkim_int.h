@@ -50,4 +50,9 @@ DKIM_STAT	 dkim_msg_feed(DKIM *, const struct dkim_msg *, int verify,
 const char	*dkim_lib_error(DKIM *, DKIM_STAT);
 #endif
 
+/* How many times a signer handed libopendkim its key already decoded
+ * instead of letting it decode the PEM again (see dkim_sign.c): one per
+ * signature when the cache works. */
+unsigned long	 dkim_signer_cache_hits(const struct dkim_signer *);
+
 #endif
