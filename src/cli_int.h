@@ -5,7 +5,7 @@
 #include "cli.h"
 #include "util.h"
 
-#define CLI_MAXOPTS	16
+#define CLI_MAXOPTS	24
 #define CLI_MAXARGS	256
 
 /* A command's own option. */

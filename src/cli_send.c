@@ -1,6 +1,8 @@
 /*
- * herald send | resume | pause ID, the internal herald engine ID, and the
- * table of send commands (status and report are in cli_report.c).
+ * herald send | resume | pause ID, herald send ID --test ADDR (one message
+ * now, by the engine's test mode, recording nothing), the internal herald
+ * engine ID, and the table of send commands (status and report are in
+ * cli_report.c).
  *
  * A send is named by its issue's id: an issue is sent at most once (its
  * recipients are a snapshot of the list taken then); resume continues it.
@@ -11,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "cli_int.h"
 #include "cli_send.h"
 #include "config.h"
@@ -32,7 +36,7 @@ static int
 send_not_setting(const char *name)
 {
 	return strcmp(name, "follow") == 0 || strcmp(name, "dry-run") == 0 ||
-	    strcmp(name, "retry-unknown") == 0;
+	    strcmp(name, "retry-unknown") == 0 || strcmp(name, "test") == 0;
 }
 
 /* Apply the settings given as options; *given counts them. 0 or -1. */
@@ -284,6 +288,175 @@ send_dns(const struct send_settings *set)
 	return dns;
 }
 
+/* The member of the issue's list a test goes to. */
+struct send_member {
+	const char	*want;		/* the normalised address */
+	char		*addr, *name, *attrs;
+	int		 suppressed, exact;
+};
+
+/* Keep the contact whose address is the one asked for (an exact match
+ * over one that differs in case only). */
+static int
+send_member_cb(const struct contact *c, void *arg)
+{
+	struct send_member	*m = arg;
+	int			 exact = strcmp(c->addr, m->want) == 0;
+
+	if (!exact && strcasecmp(c->addr, m->want) != 0)
+		return 0;
+	if (m->addr != NULL && (m->exact || !exact))
+		return 0;
+	free(m->addr);
+	free(m->name);
+	free(m->attrs);
+	m->addr = xstrdup(c->addr);
+	m->name = xstrdup(c->name);
+	m->attrs = xstrdup(c->attrs);
+	m->suppressed = c->suppressed;
+	m->exact = exact;
+	return 0;
+}
+
+/* Append " via MX [IP]" and the TLS of a test's outcome. */
+static void
+send_test_via(struct buf *b, const struct send_change *c)
+{
+	if (*c->mx != '\0' || *c->ip != '\0') {
+		buf_printf(b, " via %s", *c->mx != '\0' ? c->mx : c->ip);
+		if (*c->ip != '\0' && strcmp(c->ip, c->mx) != 0)
+			buf_printf(b, " [%s]", c->ip);
+		if (*c->tls.version != '\0')
+			buf_printf(b, " %s %s %s", c->tls.version,
+			    c->tls.cipher, c->tls.verify);
+		else if (strcmp(c->stage, "connect") != 0)
+			buf_adds(b, " plaintext");
+		if (strcmp(c->tls.dane, "validated") == 0 ||
+		    strcmp(c->tls.dane, "failed") == 0)
+			buf_printf(b, " dane %s", c->tls.dane);
+	}
+}
+
+/* Print a test's outcome: one line, or the JSON line of DESIGN.md. */
+static void
+send_test_print(struct cli_env *env, const char *addr,
+    const struct send_change *c)
+{
+	struct send_event	 ev;
+	struct buf		 b;
+	const char		*p;
+
+	buf_init(&b);
+	if (env->json) {
+		memset(&ev, 0, sizeof ev);
+		ev.rcpt = addr;
+		ev.domain = "";
+		ev.state = c->state;
+		ev.mx = c->mx;
+		ev.ip = c->ip;
+		ev.tls_version = c->tls.version;
+		ev.tls_cipher = c->tls.cipher;
+		ev.tls_verify = c->tls.verify;
+		ev.tls_dane = c->tls.dane;
+		ev.code = c->code;
+		ev.enhanced = c->enhanced;
+		ev.reply = c->reply;
+		ev.attempts = 1;
+		ev.at = c->at;
+		send_event_json(&b, &ev);
+		cli_json_out(&b);
+		buf_free(&b);
+		return;
+	}
+	buf_printf(&b, "test to %s: %s", addr, rcpt_state_name(c->state));
+	if (strcmp(c->stage, "dns") == 0)
+		buf_adds(&b, " (no route)");
+	send_test_via(&b, c);
+	buf_addc(&b, ':');
+	if (c->code > 0)
+		buf_printf(&b, " %d", c->code);
+	if (*c->enhanced != '\0')
+		buf_printf(&b, " %s", c->enhanced);
+	if (*c->reply != '\0')
+		buf_printf(&b, " %s", c->reply);
+	/* Server text is cleaned already; be sure nothing steers the
+	 * terminal. */
+	for (p = b.data; *p != '\0'; p++)
+		fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p,
+		    stdout);
+	fputc('\n', stdout);
+	buf_free(&b);
+}
+
+/*
+ * herald send ID --test ADDR: the issue rendered for ADDR (a member of its
+ * list with their name and fields, anyone else with none), signed and
+ * delivered now, in the foreground, by the engine with the send's
+ * settings; the send itself is neither made nor touched.
+ */
+static int
+send_test(struct cli_env *env, const struct issue *is,
+    const struct send_settings *set, const char *to, const char *password)
+{
+	struct deliver_test	 t;
+	struct send_member	 m;
+	struct send_change	 c;
+	const char		*reason;
+	char			 name[ADDR_NAME_MAX + 1], addr[ADDR_MAX + 1];
+	char			*cause = NULL;
+	int			 rc;
+
+	if (addr_parse_mailbox(to, strlen(to), name, addr, &reason) == -1) {
+		cli_err("--test '%s': %s", to, reason);
+		return EXIT_DATAERR;
+	}
+	memset(&m, 0, sizeof m);
+	m.want = addr;
+	if (is->list_id != 0 && store_contacts(env->store, is->list_id, addr,
+	    0, 0, send_member_cb, &m, &cause) == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (m.addr == NULL) {
+		if ((rc = store_is_suppressed(env->store, addr, &cause)) == -1)
+			return cli_fail(EXIT_IOERR, cause);
+		m.suppressed = rc;
+	}
+	if (m.suppressed)
+		cli_err("note: %s is suppressed: a send skips it; the test "
+		    "goes to it all the same", m.addr != NULL ? m.addr : addr);
+	memset(&t, 0, sizeof t);
+	t.st = env->store;
+	t.id = is->id;
+	t.set = set;
+	t.addr = m.addr != NULL ? m.addr : addr;
+	t.name = m.addr != NULL ? m.name : name;
+	t.attrs = m.addr != NULL ? m.attrs : "{}";
+	t.password = password;
+	t.stop = (volatile int *)&cli_interrupted;
+	cli_catch_signals();
+	rc = deliver_test_run(&t, &c, &cause);
+	if (rc == 0)
+		send_test_print(env, t.addr, &c);
+	free(m.addr);
+	free(m.name);
+	free(m.attrs);
+	if (rc == -1)
+		return cli_fail(EXIT_SOFTWARE, cause);
+	if (rc == 1) {
+		cli_err("interrupted: the test was abandoned");
+		return 130;
+	}
+	if (strcmp(c.stage, "dns") == 0)
+		return EXIT_UNAVAIL;
+	switch (c.state) {
+	case RCPT_DELIVERED:
+		return 0;
+	case RCPT_BOUNCED:
+		return EXIT_DATAERR;
+	default:
+		return EXIT_TEMPFAIL;
+	}
+}
+
 /* herald send ID */
 static int
 cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
@@ -293,13 +466,20 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	struct tls_ctx		*tls;
 	struct dns		*dns = NULL;
 	const char		*dry = cli_opt(cmd, a, "dry-run");
+	const char		*test = cli_opt(cmd, a, "test");
 	char			*cause = NULL, *password = NULL;
 	int			 follow = cli_opt(cmd, a, "follow") != NULL;
 	int64_t			 id, pid, queued, skipped;
 	int			 rc, given;
 
-	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
-	    (rc = cli_store(env)) != 0)
+	if ((rc = send_id_arg(a->argv[0], &id)) != 0)
+		return rc;
+	if (test != NULL && (dry != NULL || follow)) {
+		cli_err("--test sends one message now: not with --%s",
+		    dry != NULL ? "dry-run" : "follow");
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_store(env)) != 0)
 		return rc;
 	memset(&is, 0, sizeof is);
 	send_settings_init(&set);
@@ -345,6 +525,10 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 		goto out;
 	if ((rc = send_password(&set, &password)) != 0)
 		goto out;
+	if (test != NULL) {
+		rc = send_test(env, &is, &set, test, password);
+		goto out;
+	}
 	switch (deliver_queue(env->store, &is, &set, &queued, &skipped,
 	    &cause)) {
 	case -1:
@@ -561,6 +745,8 @@ static const struct cli_opt send_opts[] = {
 	{ "rate", "N", "messages per second overall (0: no limit)" },
 	{ "dry-run", "DIR", "write each recipient's signed message to DIR; "
 	  "send nothing" },
+	{ "test", "ADDR", "send only a test to ADDR now, in the foreground; "
+	  "record nothing" },
 	{ "follow", NULL, "print each recipient's outcome as it happens" },
 	{ "helo", "NAME", "EHLO name (default: the PTR of --source-ip, or "
 	  "this host's name)" },
@@ -612,9 +798,20 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "domain's MX, or through --relay. Closing the\nterminal does not "
 	  "stop it. --follow prints each recipient's outcome (--json:\none "
 	  "JSON line each) until the send is finished or only deferred "
-	  "recipients\nare left. A recipient whose message was handed over "
-	  "but never answered is\n\"unknown\" and is not sent again unless "
-	  "herald resume ID --retry-unknown.\n--dry-run DIR writes each "
+	  "recipients\nare left. A recipient is \"sent-data\" once the server "
+	  "has answered DATA with\n354, and only then does its message go "
+	  "out: one whose final \".\" went out\nbut was never answered is "
+	  "\"unknown\" and is not sent again unless herald\nresume ID "
+	  "--retry-unknown; one stopped before that (by kill -9 too) is "
+	  "queued\nagain and sent once.\n"
+	  "--test ADDR sends the issue to ADDR alone, now, in the foreground, "
+	  "as the\nsend would: rendered for ADDR (with its name and fields "
+	  "when a member),\nsigned, with the same routing, TLS policy and "
+	  "relay. It prints one line\n(--json: the JSON line of --follow) and "
+	  "exits 0 delivered, 65 bounced, 75\ndeferred or unknown, 69 no "
+	  "route (DNS: no such domain, null MX, no answer).\nIt records "
+	  "nothing: no send is made, a bounce suppresses nothing.\n"
+	  "--dry-run DIR writes each "
 	  "message, signed, to DIR/NNNN-ADDRESS.eml (mode\n0600) and records "
 	  "nothing: the issue can still be sent. An issue is sent\nonce; "
 	  "herald resume continues it. --tls dane is not complete: without\n"
@@ -633,9 +830,13 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "interrupted, waiting or finished",
 	  "ID is the issue's id. Counts per recipient state, what is in "
 	  "flight, when the\nnext attempt is due, the TLS summary, the engine "
-	  "and the settings. --json\nfor all of it as one object. "
-	  "\"interrupted\" means the engine stopped with work\nleft: herald "
-	  "resume ID continues it.", NULL, cmd_send_status },
+	  "and the settings. --json\nfor all of it as one object. In flight: "
+	  "\"connecting\" (in a session, none of\nthe message sent yet: if "
+	  "the engine stops, queued again) and \"sent-data\"\n(the server "
+	  "answered 354 to DATA and the message is going out: if the\nengine "
+	  "stops, \"unknown\"). \"interrupted\" means the engine stopped with "
+	  "work\nleft: herald resume ID continues it. A test (herald send ID "
+	  "--test ADDR)\nmakes no send.", NULL, cmd_send_status },
 	{ "report", "ID", 1, 1, "every recipient's outcome and a TLS summary",
 	  "One row per recipient: state, MX and address, TLS version and "
 	  "trust word\n(none, untrusted, trusted, verified), the server's "

@@ -11,12 +11,15 @@
  * states and the send_events rows, tailed by id.
  *
  * A recipient: queued -> connecting -> sent-data -> delivered | deferred |
- * bounced | unknown. "connecting": bound to a session being set up.
- * "sent-data": handed to a session for its transaction; from here on the
- * final "." may have gone out, so an engine that dies leaves it "unknown"
- * (never resent without `herald resume ID --retry-unknown`), while one left
- * "connecting" goes back to "queued". "deferred" carries the time of its
- * next attempt; a deferred recipient whose time has come is "queued" again.
+ * bounced | unknown. "connecting": bound to a session being set up, or
+ * handed to one for its transaction while MAIL, RCPT and DATA are under
+ * way (nothing of the message has gone out). "sent-data": the server
+ * answered 354 to DATA, and the body is written only once that is
+ * committed (smtp.h); from here on the final "." may have gone out, so an
+ * engine that dies leaves it "unknown" (never resent without `herald
+ * resume ID --retry-unknown`), while one left "connecting" goes back to
+ * "queued". "deferred" carries the time of its next attempt; a deferred
+ * recipient whose time has come is "queued" again.
  */
 #ifndef HERALD_DELIVER_H
 #define HERALD_DELIVER_H
@@ -298,5 +301,36 @@ struct deliver_run {
 /* Run a send's engine until the send is finished or paused (or SIGTERM).
  * 0, or -1 with *cause. */
 int		 deliver_engine_run(const struct deliver_run *, char **cause);
+
+/*
+ * A test: the issue rendered for one address, signed, and delivered now,
+ * in this process, by the engine itself (the same routing, MX failover,
+ * TLS policy, relay and AUTH, sessions and timeouts as a send) with a
+ * one-recipient queue held in memory. Nothing is recorded: no send is
+ * made, no recipient row is read or written, a 5xx suppresses nothing
+ * (only the address's unsubscribe token is stored, so that the link in the
+ * test works). The message has its own Message-ID.
+ */
+struct deliver_test {
+	struct store			*st;
+	int64_t				 id;		/* the issue */
+	const struct send_settings	*set;		/* completed */
+	const char			*addr;		/* the recipient */
+	const char			*name;		/* "" when none */
+	const char			*attrs;		/* JSON; "{}" */
+	const char			*password;	/* relay AUTH, or NULL */
+	volatile int			*stop;		/* set: give up now
+							 * (may be NULL) */
+};
+/*
+ * Run a test until its message has an outcome and its session is closed.
+ * 0 with *out: state delivered, deferred (a 4xx, or no server could be
+ * reached), bounced or unknown, with mx, ip, tls, code, enhanced, reply
+ * and stage ("dns" when routing failed: NXDOMAIN or null MX bounced,
+ * SERVFAIL or timeout deferred); 1 when *stop was set first; -1 with
+ * *cause when it could not run.
+ */
+int		 deliver_test_run(const struct deliver_test *,
+		    struct send_change *out, char **cause);
 
 #endif

@@ -244,6 +244,14 @@ struct engine {
 	struct send_change	*chg;
 	size_t			 nchg, capchg;
 
+	/* A test (deliver_test_run): one recipient held in memory, nothing
+	 * read from or written to the send's rows; the outcome kept here. */
+	int			 test;
+	int			 test_have;
+	struct send_change	 test_out;
+	volatile int		*test_stop;
+	int			 test_stopped;
+
 	struct loop_timer	*tick;
 	int			 draining;	/* pause or SIGTERM */
 	int			 stopping;

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "deliver_int.h"
 #include "loop.h"
 #include "message.h"
@@ -39,6 +40,8 @@ engine_log(struct engine *e, const char *fmt, ...)
 	struct tm	 tm;
 	va_list		 ap;
 
+	if (e->test)
+		return;		/* the command says what matters */
 	if (localtime_r(&t, &tm) == NULL ||
 	    strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", &tm) == 0)
 		at[0] = '\0';
@@ -137,6 +140,23 @@ engine_tick(void *arg)
 	e->tick = NULL;
 	if (engine_signalled)
 		engine_drain(e, "signalled");
+	if (e->test) {
+		if (e->test_stop != NULL && *e->test_stop &&
+		    !e->test_stopped) {
+			/* Interrupted: no new session, and the one under
+			 * way closed now; the loop stops once it is gone. */
+			struct sess	*sess;
+
+			e->test_stopped = 1;
+			e->draining = 1;
+			TAILQ_FOREACH(sess, &e->sessions, all)
+				smtp_abort(sess->s);
+		}
+		engine_gc(e);
+		e->tick = loop_timer_add(e->loop, ENGINE_TICK_MS, engine_tick,
+		    e);
+		return;
+	}
 	if (store_send_paused(e->st, e->id, &paused, &cause) == -1) {
 		engine_log(e, "%s", cause);
 		free(cause);
@@ -222,9 +242,10 @@ engine_source(struct engine *e, char **cause)
 	return 0;
 }
 
-/* Set the engine up: settings, issue, TLS, workers, relay, source. */
+/* Set the engine up from its settings (e->info): issue, TLS, workers,
+ * relay, source. */
 static int
-engine_setup(struct engine *e, const struct deliver_run *run, char **cause)
+engine_setup(struct engine *e, char **cause)
 {
 	struct workers_setup	 ws;
 	struct send_settings	*set = &e->info.set;
@@ -232,11 +253,6 @@ engine_setup(struct engine *e, const struct deliver_run *run, char **cause)
 	long			 ncpu;
 	int			 rc;
 
-	if ((rc = store_send_get(e->st, e->id, &e->info, cause)) != 0) {
-		if (rc == 1)
-			set_cause(cause, "no send %lld", (long long)e->id);
-		return -1;
-	}
 	e->lim = &set->limits;
 	e->issue = xcalloc(1, sizeof *e->issue);
 	if ((rc = store_issue_get(e->st, e->id, e->issue, cause)) != 0) {
@@ -249,7 +265,6 @@ engine_setup(struct engine *e, const struct deliver_run *run, char **cause)
 	if (*set->relay != '\0' && deliver_relay_parse(set->relay,
 	    e->relay_host, &e->relay_port, cause) == -1)
 		return -1;
-	e->password = engine_password(run->password_fd);
 	if ((e->tls = tls_ctx_new(*set->ca_file != '\0' ? set->ca_file : NULL,
 	    cause)) == NULL)
 		return -1;
@@ -342,7 +357,13 @@ deliver_engine_run(const struct deliver_run *run, char **cause)
 		    (long long)run->id);
 	if (rc != 0)
 		goto fail;
-	if (engine_setup(&e, run, cause) == -1)
+	if ((rc = store_send_get(e.st, e.id, &e.info, cause)) != 0) {
+		if (rc == 1)
+			set_cause(cause, "no send %lld", (long long)e.id);
+		goto fail;
+	}
+	e.password = engine_password(run->password_fd);
+	if (engine_setup(&e, cause) == -1)
 		goto fail;
 	if (store_send_set_engine(e.st, e.id, (int64_t)getpid(),
 	    cause) == -1 ||
@@ -400,4 +421,107 @@ fail:
 	}
 	engine_free(&e);
 	return -1;
+}
+
+/* A copy of settings that owns its strings. */
+static void
+engine_settings_copy(struct send_settings *dst, const struct send_settings *src)
+{
+	*dst = *src;
+	dst->relay = xstrdup(src->relay);
+	dst->relay_user = xstrdup(src->relay_user);
+	dst->relay_password_file = xstrdup(src->relay_password_file);
+	dst->helo = xstrdup(src->helo);
+	dst->source_ip = xstrdup(src->source_ip);
+	dst->resolver = xstrdup(src->resolver);
+	dst->ca_file = xstrdup(src->ca_file);
+	dst->envelope_from = xstrdup(src->envelope_from);
+	dst->unsubscribe_url = xstrdup(src->unsubscribe_url);
+}
+
+/*
+ * A test: the engine with one recipient taken up from memory instead of
+ * the store (e->test: engine_flush keeps the outcome instead of writing
+ * it, engine_done ends once the recipient is settled and its session
+ * closed, the tick looks at no send row).
+ */
+int
+deliver_test_run(const struct deliver_test *t, struct send_change *out,
+    char **cause)
+{
+	struct engine		 e;
+	struct send_rcpt	 sr;
+	char			 token[MESSAGE_TOKEN_LEN + 1];
+	const char		*domain;
+	int			 rc = -1, watching = 0;
+
+	memset(out, 0, sizeof *out);
+	memset(&e, 0, sizeof e);
+	e.st = t->st;
+	e.id = t->id;
+	e.test = 1;
+	e.test_stop = t->stop;
+	TAILQ_INIT(&e.runq);
+	TAILQ_INIT(&e.slotq);
+	TAILQ_INIT(&e.ratewait);
+	TAILQ_INIT(&e.rcpts);
+	TAILQ_INIT(&e.sessions);
+	e.info.id = t->id;
+	engine_settings_copy(&e.info.set, t->set);
+	if (t->password != NULL)
+		e.password = xstrdup(t->password);
+
+	if ((domain = addr_domain(t->addr)) == NULL || *domain == '\0') {
+		set_cause(cause, "'%s' has no domain", t->addr);
+		goto out;
+	}
+	if (engine_setup(&e, cause) == -1 ||
+	    message_token(e.st, t->id, t->addr, token, cause) == -1)
+		goto out;
+	if ((e.loop = loop_new()) == NULL) {
+		set_cause(cause, "cannot make the event loop");
+		goto out;
+	}
+	if (loop_fd_add(e.loop, workers_fd(e.w), LOOP_READ, engine_jobs,
+	    &e) == -1) {
+		set_cause(cause, "cannot watch the workers");
+		goto out;
+	}
+	watching = 1;
+	loop_before_sleep(e.loop, engine_before_sleep, &e);
+	e.tick = loop_timer_add(e.loop, ENGINE_TICK_MS, engine_tick, &e);
+
+	/* The queue: this one recipient, and nothing to take from the
+	 * store. */
+	memset(&sr, 0, sizeof sr);
+	sr.addr = t->addr;
+	sr.name = t->name != NULL ? t->name : "";
+	sr.attrs = t->attrs != NULL ? t->attrs : "{}";
+	sr.domain = domain;
+	sr.token = token;
+	sr.state = RCPT_QUEUED;
+	e.at_end = 1;
+	engine_take(&sr, &e);
+
+	loop_run(e.loop);
+
+	if (e.error != NULL) {
+		set_cause(cause, "%s", e.error);
+		goto out;
+	}
+	if (e.test_stopped) {
+		rc = 1;
+		goto out;
+	}
+	if (!e.test_have) {
+		set_cause(cause, "the test ended without an outcome");
+		goto out;
+	}
+	*out = e.test_out;
+	rc = 0;
+out:
+	if (watching)
+		loop_fd_del(e.loop, workers_fd(e.w));
+	engine_free(&e);
+	return rc;
 }

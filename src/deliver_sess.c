@@ -20,15 +20,17 @@
 #define SESS_IDLE_MS	3000	/* a parked session quits after this */
 
 static void	sess_ready(struct smtp_session *, void *);
+static void	sess_data(struct smtp_session *, struct smtp_msg *, void *);
 static void	sess_done(struct smtp_session *, struct smtp_msg *,
 		    enum smtp_outcome, const struct smtp_reply *, void *);
 static void	sess_closed(struct smtp_session *, enum smtp_outcome,
 		    const struct smtp_reply *, int, void *);
 
 static const struct smtp_events sess_events = {
-	sess_ready,
-	sess_done,
-	sess_closed,
+	.ready = sess_ready,
+	.data = sess_data,
+	.done = sess_done,
+	.closed = sess_closed,
 };
 
 /* Monotonic microseconds, for the rate. */
@@ -69,12 +71,14 @@ sess_connecting(struct engine *e, struct rcpt *r, const char *host,
 	snprintf(c->ip, sizeof c->ip, "%s", ip);
 }
 
-/* Hand r to a ready session now, and record it "sent-data". */
+/*
+ * Hand r to a ready session now. It stays "connecting": only MAIL, RCPT
+ * and DATA go out until the server's 354 (sess_data) is recorded and
+ * committed.
+ */
 static void
 sess_submit(struct engine *e, struct sess *sess, struct rcpt *r)
 {
-	struct send_change	*c;
-
 	memset(&r->sm, 0, sizeof r->sm);
 	r->sm.mail_from = e->info.set.envelope_from;
 	r->sm.rcpt = r->addr;
@@ -91,11 +95,6 @@ sess_submit(struct engine *e, struct sess *sess, struct rcpt *r)
 	sess->cur = r;
 	sess->sent++;
 	sess_connecting(e, r, sess->host, sess->ip);
-	c = engine_change(e, r, RCPT_SENT_DATA);
-	c->attempt = 1;
-	snprintf(c->mx, sizeof c->mx, "%s", sess->host);
-	snprintf(c->ip, sizeof c->ip, "%s", sess->ip);
-	c->tls = *smtp_tls_status(sess->s);
 }
 
 /* The rate's timer: hand messages to the sessions waiting for it. */
@@ -361,6 +360,27 @@ sess_ready(struct smtp_session *s, void *arg)
 	sess_next(e, sess);
 }
 
+/*
+ * The server answered 354: record r "sent-data". The session writes the
+ * body no earlier than the next loop turn (smtp.h), and the before-sleep
+ * hook commits this change before that turn polls: so "sent-data" is on
+ * disk before any byte of the message, and an engine killed before then
+ * leaves r "connecting", queued again on recovery (it was not sent).
+ */
+static void
+sess_data(struct smtp_session *s, struct smtp_msg *msg, void *arg)
+{
+	struct sess		*sess = arg;
+	struct rcpt		*r = msg->cookie;
+	struct send_change	*c;
+
+	c = engine_change(sess->e, r, RCPT_SENT_DATA);
+	c->attempt = 1;
+	snprintf(c->mx, sizeof c->mx, "%s", sess->host);
+	snprintf(c->ip, sizeof c->ip, "%s", sess->ip);
+	c->tls = *smtp_tls_status(s);
+}
+
 /* One message's outcome. */
 static void
 sess_done(struct smtp_session *s, struct smtp_msg *msg,
@@ -422,11 +442,15 @@ sess_closed(struct smtp_session *s, enum smtp_outcome outcome,
 	if (!sess->was_ready)
 		d->nopening--;
 	if ((r = sess->cur) != NULL) {
-		/* The session owes us an outcome: say what we know. */
+		/* The session owes us an outcome: say what we know. Only a
+		 * message whose body may have gone out is unknown. */
 		memset(&lost, 0, sizeof lost);
 		snprintf(lost.text, sizeof lost.text, "the session ended "
 		    "without a reply to the message");
-		engine_outcome(e, r, RCPT_UNKNOWN, &lost, smtp_tls_status(s),
+		snprintf(lost.stage, sizeof lost.stage, "%s",
+		    r->dbstate == RCPT_SENT_DATA ? "dot" : "data");
+		engine_outcome(e, r, r->dbstate == RCPT_SENT_DATA ?
+		    RCPT_UNKNOWN : RCPT_DEFERRED, &lost, smtp_tls_status(s),
 		    sess->host, sess->ip);
 		engine_rcpt_done(e, r);
 	}

@@ -48,8 +48,10 @@ rcpt_state_parse(const char *s, enum rcpt_state *out)
 /*
  * The moves the engine makes. From queued: bound to a session, or an
  * outcome decided without one (a null MX bounces, a dead destination
- * defers). From connecting: handed over, back to queued (the engine
- * stopped before the session was ready), or an outcome of the connection.
+ * defers). From connecting: the server's 354 to DATA (sent-data), back to
+ * queued (the engine stopped before handing it over), or an outcome decided
+ * before any of the message went out (the connection failed, MAIL or RCPT
+ * refused): never delivered or unknown, which need the body on the wire.
  * From sent-data: the transaction's outcome. From deferred: due again, or
  * given up. From unknown: only the operator's --retry-unknown.
  */

@@ -248,6 +248,7 @@ smtp_submit(struct smtp_session *s, struct smtp_msg *m)
 	s->nsteps = s->nsent = s->nreplied = 0;
 	s->body_off = 0;
 	s->body_end = 0;
+	s->body_hold = 0;
 	smtp_set_state(s, SMTP_TRANS);
 
 	if (m->mail_from == NULL || m->rcpt == NULL || m->data == NULL ||
@@ -419,7 +420,11 @@ smtp_after_ehlo(struct smtp_session *s)
 	smtp_timer_arm(s, s->t_command);
 }
 
-/* The 354 came: stream the message. */
+/*
+ * The 354 came: tell the caller, and stream the message from the next
+ * loop turn on (smtp_io clears body_hold when the loop next calls it), so
+ * that the caller's before-sleep hook runs in between (smtp.h).
+ */
 static void
 smtp_body_start(struct smtp_session *s)
 {
@@ -427,7 +432,10 @@ smtp_body_start(struct smtp_session *s)
 	smtp_stuff_init(&s->stuff);
 	s->body_off = 0;
 	s->body_end = 0;
+	s->body_hold = 1;
 	smtp_timer_arm(s, s->t_block);
+	if (s->ev.data != NULL)
+		s->ev.data(s, s->msg, s->arg);
 }
 
 /* One reply in a transaction (RSET, MAIL, RCPT, DATA). */

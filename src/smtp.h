@@ -8,6 +8,18 @@
  * wire, several messages per connection (RSET between transactions), QUIT.
  *
  * Results leave only through the callbacks in struct smtp_events.
+ *
+ * When the message body goes out: a transaction is MAIL, RCPT, DATA (sent
+ * together where PIPELINING is offered), then, once the server has
+ * answered 354 to DATA, the body and its final "." (BDAT/CHUNKING is never
+ * used). The 354 is reported through events->data, and the session writes
+ * no byte of the body before the next turn of the loop (src/loop.h), that
+ * is, not before the loop's before-sleep hook has run again. So what the
+ * caller records in the data callback and commits in its before-sleep hook
+ * is on disk before any of the message, the final "." above all, can be
+ * on the wire; a caller killed before that commit has sent MAIL, RCPT and
+ * DATA at most, which delivers nothing. Pipelining changes none of this:
+ * the 354 is always read before the body is written.
  */
 #ifndef HERALD_SMTP_H
 #define HERALD_SMTP_H
@@ -73,6 +85,14 @@ struct smtp_events {
 	/* Ready for a message: after the greeting, EHLO, TLS and AUTH, and
 	 * after each transaction. Call smtp_submit() or smtp_quit(). */
 	void	(*ready)(struct smtp_session *, void *arg);
+	/* The server answered 354 to the DATA of msg: the body goes next.
+	 * Guaranteed: no byte of the body (nor the final ".") is written
+	 * before the next loop turn, so the before-sleep hook runs between
+	 * this callback and the body. Called at most once per message, and
+	 * never for one refused before DATA; done follows in every case (an
+	 * outcome of UNKNOWN only ever after this callback). NULL: not
+	 * wanted (the body is still held for a turn). */
+	void	(*data)(struct smtp_session *, struct smtp_msg *, void *arg);
 	/* One submitted message's outcome. */
 	void	(*done)(struct smtp_session *, struct smtp_msg *,
 		    enum smtp_outcome, const struct smtp_reply *, void *arg);

@@ -466,7 +466,8 @@ smtp_flush(struct smtp_session *s)
 	while (s->fd != -1 && s->state != SMTP_CLOSED &&
 	    s->state != SMTP_CONNECT && s->state != SMTP_TLS &&
 	    s->state != SMTP_TLS_IMPLICIT) {
-		if (s->state == SMTP_BODY)
+		/* Not one body byte in the turn the 354 was read in. */
+		if (s->state == SMTP_BODY && !s->body_hold)
 			smtp_body_fill(s);
 		left = s->out.len - s->outoff;
 		if (left == 0) {
@@ -517,6 +518,10 @@ smtp_io(int fd, int events, void *arg)
 	struct smtp_session	*s = arg;
 
 	(void)fd;
+	/* The loop calls us at most once a turn: a 354 read before this
+	 * call was read in an earlier turn, and the before-sleep hook has
+	 * run since. The body may go. */
+	s->body_hold = 0;
 	switch (s->state) {
 	case SMTP_CONNECT:
 		smtp_connected(s);

@@ -93,6 +93,8 @@ struct smtp_session {
 	struct smtp_reply	 fail;
 	size_t			 body_off;
 	int			 body_end;
+	int			 body_hold;	/* 354 read this turn: the body
+						 * waits for the next one */
 	struct smtp_stuff	 stuff;
 	unsigned int		 ntrans;	/* MAIL commands sent */
 	int			 broken;	/* no further transaction */

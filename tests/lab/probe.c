@@ -5,8 +5,11 @@
  *   probe [options] ADDR PORT [RCPT FILE]...
  *
  * Sends each FILE to its RCPT over one connection (RSET between) and
- * prints one JSON line per outcome, then one for the end of the session:
+ * prints a JSON line when the server answers 354 to a message's DATA (the
+ * data callback, after which the body goes out), one per outcome, then
+ * one for the end of the session:
  *
+ *   {"event":"data","n":1,"rcpt":"a@b"}
  *   {"event":"done","n":1,"rcpt":"a@b","outcome":"delivered","code":250,
  *    "enhanced":"2.0.0","stage":"dot","reply":"...","tls":{...}}
  *   {"event":"closed","outcome":"delivered","code":221,...,"tls_failed":0,
@@ -212,6 +215,23 @@ on_ready(struct smtp_session *s, void *arg)
 		return;
 	}
 	pr->next++;
+}
+
+/* The server answered 354: the body goes from the next loop turn. */
+static void
+on_data(struct smtp_session *s, struct smtp_msg *m, void *arg)
+{
+	struct probe	*pr = arg;
+	struct buf	 b;
+
+	(void)s;
+	buf_init(&b);
+	buf_adds(&b, "{\"event\":\"data\"");
+	json_key(&b, "n", 0);
+	buf_printf(&b, "%zu", (size_t)((m - pr->msgs) + 1));
+	json_key(&b, "rcpt", 0);
+	json_str(&b, m->rcpt);
+	emit(&b);
 }
 
 /* One message's outcome. */
@@ -430,6 +450,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	pr.ev.ready = on_ready;
+	pr.ev.data = on_data;
 	pr.ev.done = on_done;
 	pr.ev.closed = on_closed;
 	pr.loop = loop_new();

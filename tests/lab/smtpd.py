@@ -158,6 +158,12 @@ class Handler:
         return reply
 
     async def handle_RCPT(self, server, session, envelope, address, options):
+        if self.opts.rcpt_delay:
+            # A client killed while it waits here has sent MAIL and RCPT
+            # (and DATA, if it pipelines) but none of its message.
+            log.info("holding the reply to RCPT TO:<%s> for %g s", address,
+                     self.opts.rcpt_delay)
+            await asyncio.sleep(self.opts.rcpt_delay)
         reply = self.rcpt_rules.reply_for(address) or "250 2.1.5 OK"
         if reply.startswith("2"):
             envelope.rcpt_tos.append(address)
@@ -299,6 +305,8 @@ def parse_args(argv):
                    help="answer MAIL FROM matching GLOB (repeatable, first match wins)")
     f.add_argument("--rcpt-rule", nargs=2, action="append", default=[], metavar=("GLOB", "REPLY"),
                    help="answer RCPT TO matching GLOB (repeatable, first match wins)")
+    f.add_argument("--rcpt-delay", type=float, default=0, metavar="SEC",
+                   help="wait before each reply to RCPT (logged as 'holding the reply to RCPT')")
     f.add_argument("--data-delay", type=float, default=0, metavar="SEC",
                    help="wait before the reply to the final dot")
     f.add_argument("--drop-after-data", action="store_true",

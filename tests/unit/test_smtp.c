@@ -3,9 +3,18 @@
  * codes, hostile replies: endless lines, endless replies, NUL, bare LF,
  * bare CR, non-ASCII), EHLO keywords, dot-stuffing with CRLF
  * normalisation (never a bare CR or LF on the wire, chunk boundaries
- * anywhere), command arguments, base64; and the event loop's timers and
- * descriptors.
+ * anywhere), command arguments, base64; the event loop's timers and
+ * descriptors; and a session against a scripted server on loopback: the
+ * data callback at 354, and no byte of the body before the loop's next
+ * before-sleep hook, with and without PIPELINING.
  */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -555,6 +564,330 @@ test_loop(void)
 	loop_free(l);
 }
 
+/*
+ * A scripted SMTP server in the same loop as the client session: it
+ * answers a whole read's commands in one write, so with PIPELINING the
+ * client gets "250 250 354" together and reads the 354 in the turn it
+ * reads the others.
+ */
+struct fake {
+	struct loop		*loop;
+	int			 lfd, cfd;
+	int			 pipelining;
+	int			 rcpt_code;		/* 250 or 550 */
+	char			 in[8192];
+	size_t			 inlen;
+	int			 in_data;
+	int			 rcpt_ok;
+	size_t			 body;			/* this message's */
+	int			 batched;		/* MAIL+RCPT+DATA in
+							 * one read */
+	int			 turn;			/* hooks run */
+	int			 data_turn, body_turn;	/* -1: not yet */
+	int			 check;			/* hook: look now */
+	int			 hold_ok, hold_bad;	/* per message */
+	struct smtp_msg		 msgs[2];
+	size_t			 nmsgs, next;
+	int			 ndata, ndone, closed;
+	int			 data_msg_ok;
+	enum smtp_outcome	 outcome[2];
+	enum smtp_outcome	 close_outcome;
+};
+
+/* Write all of a reply (the socket has room: replies are small). */
+static void
+fake_write(struct fake *f, const char *s, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		n = send(f->cfd, s, len, MSG_NOSIGNAL);
+		if (n <= 0)
+			return;
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+/* The server's side of the connection: read, answer each line. */
+static void
+fake_conn(int fd, int events, void *arg)
+{
+	struct fake	*f = arg;
+	char		 out[1024], *line, *eol;
+	size_t		 outlen = 0, used = 0;
+	ssize_t		 n;
+	int		 mail = 0, rcpt = 0, data = 0, closing = 0;
+
+	(void)events;
+	n = recv(fd, f->in + f->inlen, sizeof f->in - f->inlen - 1, 0);
+	if (n <= 0) {
+		loop_fd_del(f->loop, fd);
+		close(fd);
+		f->cfd = -1;
+		return;
+	}
+	f->inlen += (size_t)n;
+	f->in[f->inlen] = '\0';
+	while (used < f->inlen) {
+		line = f->in + used;
+		if (f->in_data) {
+			/* The body: count it, answer the final ".". */
+			if (f->body == 0 && f->body_turn == -1)
+				f->body_turn = f->turn;
+			if ((eol = strstr(line, "\r\n.\r\n")) == NULL) {
+				f->body += f->inlen - used;
+				used = f->inlen;
+				break;
+			}
+			f->body += (size_t)(eol + 5 - line);
+			used += (size_t)(eol + 5 - line);
+			f->in_data = 0;
+			outlen += (size_t)snprintf(out + outlen,
+			    sizeof out - outlen, "250 2.0.0 queued\r\n");
+			continue;
+		}
+		if ((eol = strstr(line, "\r\n")) == NULL)
+			break;
+		used += (size_t)(eol + 2 - line);
+		if (strncmp(line, "EHLO", 4) == 0)
+			outlen += (size_t)snprintf(out + outlen,
+			    sizeof out - outlen, "250-fake\r\n%s250 8BITMIME\r\n",
+			    f->pipelining ? "250-PIPELINING\r\n" : "");
+		else if (strncmp(line, "MAIL", 4) == 0) {
+			mail = 1;
+			outlen += (size_t)snprintf(out + outlen,
+			    sizeof out - outlen, "250 2.1.0 ok\r\n");
+		} else if (strncmp(line, "RCPT", 4) == 0) {
+			rcpt = 1;
+			f->rcpt_ok = f->rcpt_code / 100 == 2;
+			outlen += (size_t)snprintf(out + outlen,
+			    sizeof out - outlen, "%d 5.1.1 rcpt\r\n",
+			    f->rcpt_code);
+		} else if (strncmp(line, "DATA", 4) == 0) {
+			data = 1;
+			if (f->rcpt_ok) {
+				f->in_data = 1;
+				f->body = 0;
+				f->body_turn = -1;
+				outlen += (size_t)snprintf(out + outlen,
+				    sizeof out - outlen, "354 go on\r\n");
+			} else
+				outlen += (size_t)snprintf(out + outlen,
+				    sizeof out - outlen, "554 5.5.1 no valid "
+				    "recipients\r\n");
+		} else if (strncmp(line, "RSET", 4) == 0)
+			outlen += (size_t)snprintf(out + outlen,
+			    sizeof out - outlen, "250 2.0.0 ok\r\n");
+		else if (strncmp(line, "QUIT", 4) == 0) {
+			outlen += (size_t)snprintf(out + outlen,
+			    sizeof out - outlen, "221 2.0.0 bye\r\n");
+			closing = 1;
+		} else
+			outlen += (size_t)snprintf(out + outlen,
+			    sizeof out - outlen, "500 5.5.2 what\r\n");
+	}
+	memmove(f->in, f->in + used, f->inlen - used);
+	f->inlen -= used;
+	if (mail && rcpt && data)
+		f->batched = 1;
+	fake_write(f, out, outlen);
+	if (closing) {
+		loop_fd_del(f->loop, fd);
+		close(fd);
+		f->cfd = -1;
+	}
+}
+
+/* A connection: greet, then listen to it. */
+static void
+fake_accept(int fd, int events, void *arg)
+{
+	struct fake	*f = arg;
+
+	(void)events;
+	if ((f->cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK |
+	    SOCK_CLOEXEC)) == -1)
+		return;
+	loop_fd_add(f->loop, f->cfd, LOOP_READ, fake_conn, f);
+	fake_write(f, "220 fake ESMTP\r\n", 16);
+}
+
+/* Before every sleep: the first hook after a data callback must find no
+ * byte of that message's body written, or waiting at the server. */
+static void
+fake_hook(void *arg)
+{
+	struct fake	*f = arg;
+	char		 c;
+
+	f->turn++;
+	if (!f->check)
+		return;
+	f->check = 0;
+	if (f->body == 0 && f->cfd != -1 &&
+	    recv(f->cfd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == -1 &&
+	    (errno == EAGAIN || errno == EWOULDBLOCK))
+		f->hold_ok++;
+	else
+		f->hold_bad++;
+}
+
+static void
+fake_ready(struct smtp_session *s, void *arg)
+{
+	struct fake	*f = arg;
+
+	if (f->next < f->nmsgs)
+		CHECK_INT(smtp_submit(s, &f->msgs[f->next++]), 0);
+	else
+		smtp_quit(s);
+}
+
+static void
+fake_data(struct smtp_session *s, struct smtp_msg *m, void *arg)
+{
+	struct fake	*f = arg;
+
+	(void)s;
+	f->ndata++;
+	f->data_turn = f->turn;
+	if (m == &f->msgs[f->next - 1])
+		f->data_msg_ok++;
+	f->check = 1;
+}
+
+static void
+fake_done(struct smtp_session *s, struct smtp_msg *m, enum smtp_outcome o,
+    const struct smtp_reply *r, void *arg)
+{
+	struct fake	*f = arg;
+
+	(void)s;
+	(void)r;
+	if (f->ndone < 2)
+		f->outcome[f->ndone] = o;
+	f->ndone++;
+	(void)m;
+}
+
+static void
+fake_closed(struct smtp_session *s, enum smtp_outcome o,
+    const struct smtp_reply *r, int tls_failed, void *arg)
+{
+	struct fake	*f = arg;
+
+	(void)s;
+	(void)r;
+	(void)tls_failed;
+	f->close_outcome = o;
+	f->closed = 1;
+}
+
+/* Run one session of nmsgs messages against the fake server. */
+static void
+fake_run(struct fake *f, int pipelining, int rcpt_code, size_t nmsgs)
+{
+	static const struct smtp_events	 ev = {
+		.ready = fake_ready,
+		.data = fake_data,
+		.done = fake_done,
+		.closed = fake_closed,
+	};
+	static char		 body[200000];
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof sin;
+	struct smtp_params	 p;
+	char			*cause = NULL;
+	size_t			 i;
+	int			 turns;
+
+	memset(f, 0, sizeof *f);
+	f->pipelining = pipelining;
+	f->rcpt_code = rcpt_code;
+	f->cfd = -1;
+	f->data_turn = f->body_turn = -1;
+	/* A body larger than the socket buffers: written over turns. */
+	for (i = 0; i < sizeof body - 1; i++)
+		body[i] = i % 64 == 63 ? '\n' : 'a' + (char)(i % 26);
+	for (i = 0; i < nmsgs; i++) {
+		f->msgs[i].mail_from = "from@herald.test";
+		f->msgs[i].rcpt = i == 0 ? "one@fake.test" : "two@fake.test";
+		f->msgs[i].data = body;
+		f->msgs[i].len = sizeof body - 1;
+	}
+	f->nmsgs = nmsgs;
+	f->loop = loop_new();
+	loop_before_sleep(f->loop, fake_hook, f);
+	f->lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK_INT(bind(f->lfd, (struct sockaddr *)&sin, sizeof sin), 0);
+	CHECK_INT(listen(f->lfd, 4), 0);
+	CHECK_INT(getsockname(f->lfd, (struct sockaddr *)&sin, &len), 0);
+	loop_fd_add(f->loop, f->lfd, LOOP_READ, fake_accept, f);
+
+	memset(&p, 0, sizeof p);
+	p.helo = "client.herald.test";
+	p.host = "fake.test";
+	p.policy = TLS_POLICY_NONE;
+	p.t_connect = p.t_greeting = p.t_command = p.t_data = p.t_block =
+	    p.t_dot = 5;
+	CHECK(smtp_connect(f->loop, (struct sockaddr *)&sin, sizeof sin,
+	    NULL, 0, &p, &ev, f, &cause) != NULL);
+	free(cause);
+	for (turns = 0; !f->closed && turns < 5000; turns++)
+		loop_once(f->loop, 1000);
+	CHECK(f->closed);
+	if (f->cfd != -1) {
+		loop_fd_del(f->loop, f->cfd);
+		close(f->cfd);
+	}
+	loop_fd_del(f->loop, f->lfd);
+	close(f->lfd);
+	loop_free(f->loop);
+}
+
+/* The data callback and the body held for a turn. */
+static void
+test_session_data(void)
+{
+	struct fake	f;
+
+	/* PIPELINING: MAIL, RCPT and DATA in one write, "250 250 354"
+	 * in one read; two messages, RSET between. */
+	fake_run(&f, 1, 250, 2);
+	CHECK(f.batched);
+	CHECK_INT(f.ndata, 2);
+	CHECK_INT(f.data_msg_ok, 2);
+	CHECK_INT(f.ndone, 2);
+	CHECK_INT(f.outcome[0], SMTP_DELIVERED);
+	CHECK_INT(f.outcome[1], SMTP_DELIVERED);
+	CHECK_INT(f.hold_ok, 2);
+	CHECK_INT(f.hold_bad, 0);
+	CHECK(f.body_turn > f.data_turn);
+	CHECK_INT(f.close_outcome, SMTP_DELIVERED);
+
+	/* One command at a time. */
+	fake_run(&f, 0, 250, 1);
+	CHECK(!f.batched);
+	CHECK_INT(f.ndata, 1);
+	CHECK_INT(f.hold_ok, 1);
+	CHECK_INT(f.hold_bad, 0);
+	CHECK(f.body_turn > f.data_turn);
+	CHECK_INT(f.outcome[0], SMTP_DELIVERED);
+
+	/* RCPT refused, DATA refused: no data callback, nothing sent. */
+	fake_run(&f, 1, 550, 1);
+	CHECK(f.batched);
+	CHECK_INT(f.ndata, 0);
+	CHECK_INT(f.ndone, 1);
+	CHECK_INT(f.outcome[0], SMTP_BOUNCED);
+	CHECK_INT(f.body, 0);
+}
+
 int
 main(void)
 {
@@ -565,5 +898,6 @@ main(void)
 	test_stuff();
 	test_args();
 	test_loop();
+	test_session_data();
 	TEST_END();
 }

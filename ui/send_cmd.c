@@ -1,0 +1,115 @@
+/*
+ * The Send screen's commands: `herald send ID`, `herald pause ID`,
+ * `herald resume ID` and `herald send ID --test ADDR` run as children of the console (subcmd.c, on the
+ * Health screen's worker: non-blocking pipes, own process group, always
+ * reaped), never in the console's own process. `send` and `resume` start
+ * the engine detached, in a session of its own, and return, so the
+ * engine outlives the console; `pause` waits for the engine to finish
+ * what is in flight. The commands hold the send's lock logic; the console
+ * shows what they say, then what the database says.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "send.h"
+
+#define SEND_CMD_ARGS	24
+
+/* Keys a send reads that the console's own command line may override:
+ * passed on as --KEY VALUE when set. (subcmd passes the DNS ones.) */
+static const char *const send_cmd_keys[] = {
+	"smtp_port", "ca_file", "helo", "source_ip", "relay", "bounce",
+};
+
+/* Nothing running. */
+void
+send_cmd_init(struct send_cmd *c)
+{
+	memset(c, 0, sizeof *c);
+	subcmd_init(&c->sub);
+}
+
+/* Stop a command still running and free it. */
+void
+send_cmd_free(struct send_cmd *c)
+{
+	subcmd_free(&c->sub);
+	c->kind = SEND_CMD_NONE;
+}
+
+/* Start a command. */
+int
+send_cmd_start(struct ui *ui, struct send_cmd *c, enum send_cmd_kind kind,
+    int64_t id, enum tls_policy policy, const char *to, char **cause)
+{
+	const struct config	*cfg = ui_config(ui);
+	const char		*args[SEND_CMD_ARGS + 1], *v;
+	char			 num[32], opts[nitems(send_cmd_keys)][32];
+	size_t			 i;
+	int			 n = 0;
+
+	if (c->kind != SEND_CMD_NONE)
+		return set_cause(cause, "a command is still running");
+	snprintf(num, sizeof num, "%lld", (long long)id);
+	args[n++] = kind == SEND_CMD_PAUSE ? "pause" : kind ==
+	    SEND_CMD_RESUME ? "resume" : "send";
+	args[n++] = num;
+	if (kind == SEND_CMD_TEST) {
+		args[n++] = "--test";
+		args[n++] = to;
+		args[n++] = "--json";
+	}
+	if (kind == SEND_CMD_SEND || kind == SEND_CMD_TEST) {
+		args[n++] = "--tls";
+		args[n++] = tls_policy_name(policy);
+		for (i = 0; i < nitems(send_cmd_keys); i++) {
+			if (!config_is_set(cfg, send_cmd_keys[i]) ||
+			    (v = config_get(cfg, send_cmd_keys[i])) == NULL ||
+			    *v == '\0')
+				continue;
+			snprintf(opts[i], sizeof opts[i], "--%s",
+			    send_cmd_keys[i]);
+			args[n++] = opts[i];
+			args[n++] = v;
+		}
+	}
+	args[n] = NULL;
+	/* No limit on silence: pause waits for the transactions in flight,
+	 * send for the engine to start, a test for its server (each has
+	 * its own deadlines). */
+	if (subcmd_start(ui, &c->sub, args, 0, cause) == -1)
+		return -1;
+	c->kind = kind;
+	c->id = id;
+	return 0;
+}
+
+/* Read its output; once it is over, say how it went. */
+int
+send_cmd_poll(struct send_cmd *c, int *ok, char **msg)
+{
+	*ok = 0;
+	*msg = NULL;
+	if (c->kind == SEND_CMD_NONE)
+		return 0;
+	if (subcmd_poll(&c->sub) == 1)
+		return 1;
+	if (c->kind == SEND_CMD_TEST && c->sub.line != NULL) {
+		/* Deferred or bounced exits non-zero: an outcome all the
+		 * same. */
+		*ok = 1;
+		*msg = xstrdup(c->sub.line);
+		c->kind = SEND_CMD_NONE;
+		return 0;
+	}
+	*ok = c->sub.exit == 0;
+	if (*ok)
+		*msg = c->sub.line != NULL ? xstrdup(c->sub.line) : NULL;
+	else
+		*msg = xstrdup(c->sub.error != NULL ? c->sub.error :
+		    c->sub.line != NULL ? c->sub.line : "failed");
+	c->kind = SEND_CMD_NONE;
+	return 0;
+}
