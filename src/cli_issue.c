@@ -329,35 +329,6 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	return 0;
 }
 
-/* The member found for a preview. */
-struct issue_member {
-	const char	*want;		/* normalised address asked for */
-	char		*addr, *name, *attrs;
-	int		 suppressed, exact;
-};
-
-/* Keep the contact whose address is the one asked for. */
-static int
-issue_member_cb(const struct contact *c, void *arg)
-{
-	struct issue_member	*m = arg;
-	int			 exact = strcmp(c->addr, m->want) == 0;
-
-	if (!exact && strcasecmp(c->addr, m->want) != 0)
-		return 0;
-	if (m->addr != NULL && (m->exact || !exact))
-		return 0;
-	free(m->addr);
-	free(m->name);
-	free(m->attrs);
-	m->addr = xstrdup(c->addr);
-	m->name = xstrdup(c->name);
-	m->attrs = xstrdup(c->attrs);
-	m->suppressed = c->suppressed;
-	m->exact = exact;
-	return 0;
-}
-
 /* A signer for the issue's From domain: NULL with *unsigned_why when the
  * domain has no active key. Returns 0 or an exit status. */
 static int
@@ -392,7 +363,7 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
     struct cli_args *a)
 {
 	struct issue		 is;
-	struct issue_member	 m;
+	struct member		 m;
 	struct recipient	 r;
 	struct render_options	 o;
 	struct dkim_signer	*signer = NULL;
@@ -417,9 +388,8 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 		return rc;
 	memset(&m, 0, sizeof m);
 	buf_init(&out);
-	m.want = addr;
-	if (is.list_id != 0 && store_contacts(env->store, is.list_id, addr, 0,
-	    0, issue_member_cb, &m, &cause) == -1) {
+	if (is.list_id != 0 && store_member_find(env->store, is.list_id, addr,
+	    &m, &cause) == -1) {
 		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
 	}
@@ -482,9 +452,7 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 out:
 	dkim_signer_free(signer);
 	free(domain);
-	free(m.addr);
-	free(m.name);
-	free(m.attrs);
+	store_member_free(&m);
 	buf_free(&out);
 	issue_free(&is);
 	return rc;

@@ -288,36 +288,6 @@ send_dns(const struct send_settings *set)
 	return dns;
 }
 
-/* The member of the issue's list a test goes to. */
-struct send_member {
-	const char	*want;		/* the normalised address */
-	char		*addr, *name, *attrs;
-	int		 suppressed, exact;
-};
-
-/* Keep the contact whose address is the one asked for (an exact match
- * over one that differs in case only). */
-static int
-send_member_cb(const struct contact *c, void *arg)
-{
-	struct send_member	*m = arg;
-	int			 exact = strcmp(c->addr, m->want) == 0;
-
-	if (!exact && strcasecmp(c->addr, m->want) != 0)
-		return 0;
-	if (m->addr != NULL && (m->exact || !exact))
-		return 0;
-	free(m->addr);
-	free(m->name);
-	free(m->attrs);
-	m->addr = xstrdup(c->addr);
-	m->name = xstrdup(c->name);
-	m->attrs = xstrdup(c->attrs);
-	m->suppressed = c->suppressed;
-	m->exact = exact;
-	return 0;
-}
-
 /* Append " via MX [IP]" and the TLS of a test's outcome. */
 static void
 send_test_via(struct buf *b, const struct send_change *c)
@@ -399,7 +369,7 @@ send_test(struct cli_env *env, const struct issue *is,
     const struct send_settings *set, const char *to, const char *password)
 {
 	struct deliver_test	 t;
-	struct send_member	 m;
+	struct member		 m;
 	struct send_change	 c;
 	const char		*reason;
 	char			 name[ADDR_NAME_MAX + 1], addr[ADDR_MAX + 1];
@@ -411,9 +381,8 @@ send_test(struct cli_env *env, const struct issue *is,
 		return EXIT_DATAERR;
 	}
 	memset(&m, 0, sizeof m);
-	m.want = addr;
-	if (is->list_id != 0 && store_contacts(env->store, is->list_id, addr,
-	    0, 0, send_member_cb, &m, &cause) == -1)
+	if (is->list_id != 0 && store_member_find(env->store, is->list_id, addr,
+	    &m, &cause) == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	if (m.addr == NULL) {
 		if ((rc = store_is_suppressed(env->store, addr, &cause)) == -1)
@@ -436,9 +405,7 @@ send_test(struct cli_env *env, const struct issue *is,
 	rc = deliver_test_run(&t, &c, &cause);
 	if (rc == 0)
 		send_test_print(env, t.addr, &c);
-	free(m.addr);
-	free(m.name);
-	free(m.attrs);
+	store_member_free(&m);
 	if (rc == -1)
 		return cli_fail(EXIT_SOFTWARE, cause);
 	if (rc == 1) {

@@ -730,6 +730,50 @@ store_contacts_count(struct store *st, int64_t list, const char *filter,
 	return 0;
 }
 
+/* Find one member by address, preferring the exact spelling. */
+int
+store_member_find(struct store *st, int64_t list, const char *addr,
+    struct member *m, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	memset(m, 0, sizeof *m);
+	s = store_prepare(st, "SELECT c.addr, c.name, c.attrs,"
+	    " EXISTS (SELECT 1 FROM suppressions s"
+	    "  WHERE s.addr_lc = lower(c.addr))"
+	    " FROM contacts c WHERE c.list_id = ?1"
+	    " AND lower(c.addr) = lower(?2)"
+	    " ORDER BY c.addr = ?2 DESC, c.addr LIMIT 1", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, list);
+	sqlite3_bind_text(s, 2, addr, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		m->addr = xstrdup(store_text(s, 0));
+		m->name = xstrdup(store_text(s, 1));
+		m->attrs = xstrdup(store_text(s, 2));
+		m->suppressed = sqlite3_column_int(s, 3);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return store_error(st, cause, "find member");
+}
+
+/* Free what store_member_find filled. */
+void
+store_member_free(struct member *m)
+{
+	free(m->addr);
+	free(m->name);
+	free(m->attrs);
+	memset(m, 0, sizeof *m);
+}
+
 /* ---- suppressions ---- */
 
 /* Is addr suppressed (in any letter case)? */

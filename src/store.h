@@ -102,6 +102,18 @@ int	 store_contacts(struct store *, int64_t list, const char *filter,
 int	 store_contacts_count(struct store *, int64_t list, const char *filter,
 	    int64_t *count, char **cause);
 
+/* A copy of one member. */
+struct member {
+	char	*addr, *name, *attrs;
+	int	 suppressed;
+};
+/* A member of list by address: the exact address, else one differing only
+ * in letter case. 0 found (*m filled; free with store_member_free), 1 not
+ * found, -1 error. */
+int	 store_member_find(struct store *, int64_t list, const char *addr,
+	    struct member *m, char **cause);
+void	 store_member_free(struct member *);
+
 /* ---- suppressions ---- */
 
 /* 1 if addr (any case) is suppressed, 0 if not, -1 on error. */
