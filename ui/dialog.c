@@ -100,6 +100,8 @@ prompt_open(struct ui *ui, const char *title, const char *label,
 struct confirm {
 	char		*title;
 	char		*question;
+	char		*hint;		/* NULL: the short form */
+	int		 width;		/* the long form's box width */
 	confirm_done_fn	 done;
 	void		*arg;
 };
@@ -122,6 +124,57 @@ confirm_draw(struct ui *ui, void *dlg)
 		*nl = '\n';
 	ui_print(ui, r.y + 5, r.x + 2, r.w - 4, ROLE_DIM,
 	    "y: yes   n or Esc: no (default)");
+}
+
+/* Rows text takes wrapped at spaces to w columns (as ui_wrap does). */
+static int
+confirm_wrap_rows(const char *text, int w)
+{
+	const char	*p = text, *end;
+	int		 rows = 0, lw = 0, ww;
+	char		*word;
+
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0' || *p == '\n') {
+			if (lw > 0 || *p == '\n')
+				rows++;
+			lw = 0;
+			if (*p == '\0')
+				return rows;
+			p++;
+			continue;
+		}
+		end = p + strcspn(p, " \n");
+		word = xstrndup(p, (size_t)(end - p));
+		ww = utf8_width(word);
+		free(word);
+		if (lw > 0 && lw + 1 + ww > w) {
+			rows++;
+			lw = 0;
+		}
+		lw += (lw > 0) + ww;
+		p = end;
+	}
+}
+
+/* The long form: the text wrapped in a wider box, then the hint. */
+static void
+confirm_text_draw(struct ui *ui, void *dlg)
+{
+	struct confirm	*c = dlg;
+	struct ui_rect	 r;
+	int		 w = c->width - 4, rows;
+
+	if (w > COLS - 6)
+		w = COLS - 6;
+	rows = confirm_wrap_rows(c->question, w);
+	r = ui_centre(rows + 4, w + 4);
+	ui_box(ui, &r, ROLE_DIALOG, c->title);
+	ui_wrap(ui, r.y + 1, r.x + 2, r.w - 4, r.h - 4, ROLE_DIALOG,
+	    c->question);
+	ui_print(ui, r.y + r.h - 2, r.x + 2, r.w - 4, ROLE_EMPH, c->hint);
 }
 
 /* Only y means yes. */
@@ -150,11 +203,15 @@ confirm_free(void *dlg)
 
 	free(c->title);
 	free(c->question);
+	free(c->hint);
 	free(c);
 }
 
 static const struct dialog_ops confirm_ops = {
 	confirm_draw, confirm_key, NULL, confirm_free
+};
+static const struct dialog_ops confirm_text_ops = {
+	confirm_text_draw, confirm_key, NULL, confirm_free
 };
 
 /* Open a y/N question. */
@@ -169,6 +226,22 @@ confirm_open(struct ui *ui, const char *title, const char *question,
 	c->done = done;
 	c->arg = arg;
 	ui_dialog_open(ui, &confirm_ops, c);
+}
+
+/* Open a y/N question over a text of several lines, wrapped. */
+void
+confirm_open_text(struct ui *ui, const char *title, const char *text,
+    int width, const char *hint, confirm_done_fn done, void *arg)
+{
+	struct confirm	*c = xcalloc(1, sizeof *c);
+
+	c->title = xstrdup(title);
+	c->question = xstrdup(text);
+	c->hint = xstrdup(hint);
+	c->width = width;
+	c->done = done;
+	c->arg = arg;
+	ui_dialog_open(ui, &confirm_text_ops, c);
 }
 
 /* ---- message ---- */

@@ -165,107 +165,11 @@ send_pick_open(struct ui *ui, int64_t current, send_pick_fn done, void *arg)
 
 /* ---- the confirmation ---- */
 
-struct send_confirm {
-	char		*title;
-	char		*text;
-	confirm_done_fn	 done;
-	void		*arg;
-};
-
-/* Rows text takes wrapped at spaces to w columns (as ui_wrap does). */
-static int
-send_wrap_rows(const char *text, int w)
-{
-	const char	*p = text, *end;
-	int		 rows = 0, lw = 0, ww;
-	char		*word;
-
-	for (;;) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0' || *p == '\n') {
-			if (lw > 0 || *p == '\n')
-				rows++;
-			lw = 0;
-			if (*p == '\0')
-				return rows;
-			p++;
-			continue;
-		}
-		end = p + strcspn(p, " \n");
-		word = xstrndup(p, (size_t)(end - p));
-		ww = utf8_width(word);
-		free(word);
-		if (lw > 0 && lw + 1 + ww > w) {
-			rows++;
-			lw = 0;
-		}
-		lw += (lw > 0) + ww;
-		p = end;
-	}
-}
-
-/* The text, wrapped, and the y/N hint. */
-static void
-send_confirm_draw(struct ui *ui, void *dlg)
-{
-	struct send_confirm	*c = dlg;
-	struct ui_rect		 r;
-	int			 w = SEND_CONFIRM_WIDTH - 4, rows;
-
-	if (w > COLS - 6)
-		w = COLS - 6;
-	rows = send_wrap_rows(c->text, w);
-	r = ui_centre(rows + 4, w + 4);
-	ui_box(ui, &r, ROLE_DIALOG, c->title);
-	ui_wrap(ui, r.y + 1, r.x + 2, r.w - 4, r.h - 4, ROLE_DIALOG, c->text);
-	ui_print(ui, r.y + r.h - 2, r.x + 2, r.w - 4, ROLE_EMPH,
-	    "y: start the send   n or Esc: do not send (default)");
-}
-
-/* Only y starts it. */
-static enum ui_action
-send_confirm_key(struct ui *ui, void *dlg, int key)
-{
-	struct send_confirm	*c = dlg;
-
-	if (key == 'y' || key == 'Y') {
-		c->done(ui, 1, c->arg);
-		return UI_POP;
-	}
-	if (key == 'n' || key == 'N' || key == 'q' || UI_IS_ENTER(key) ||
-	    UI_IS_CANCEL(key)) {
-		c->done(ui, 0, c->arg);
-		return UI_POP;
-	}
-	return UI_HANDLED;
-}
-
-/* Free the confirmation. */
-static void
-send_confirm_free(void *dlg)
-{
-	struct send_confirm	*c = dlg;
-
-	free(c->title);
-	free(c->text);
-	free(c);
-}
-
-static const struct dialog_ops send_confirm_ops = {
-	send_confirm_draw, send_confirm_key, NULL, send_confirm_free
-};
-
 /* Ask y/N with a text of several lines. */
 void
 send_confirm_open(struct ui *ui, const char *title, const char *text,
     confirm_done_fn done, void *arg)
 {
-	struct send_confirm	*c = xcalloc(1, sizeof *c);
-
-	c->title = xstrdup(title);
-	c->text = xstrdup(text);
-	c->done = done;
-	c->arg = arg;
-	ui_dialog_open(ui, &send_confirm_ops, c);
+	confirm_open_text(ui, title, text, SEND_CONFIRM_WIDTH,
+	    "y: start the send   n or Esc: do not send (default)", done, arg);
 }

@@ -105,6 +105,10 @@ typedef void (*confirm_done_fn)(struct ui *, int yes, void *arg);
 /* A y/N question (a second line after a newline); only y is yes. */
 void	confirm_open(struct ui *, const char *title, const char *question,
 	    confirm_done_fn, void *arg);
+/* The same over a text of several lines, wrapped in a box width columns
+ * wide, with hint (what y and n do) below it. */
+void	confirm_open_text(struct ui *, const char *title, const char *text,
+	    int width, const char *hint, confirm_done_fn, void *arg);
 
 /* A box of text lines ('\n' separated) closed by Enter, Esc or q. */
 void	message_open(struct ui *, const char *title, const char *text);
