@@ -122,7 +122,8 @@ CREATE TABLE sends (
 	rate		INTEGER NOT NULL DEFAULT 0,	-- messages/s, 0: no limit
 	per_connection	INTEGER NOT NULL DEFAULT 100,	-- messages per session
 	retry_first	INTEGER NOT NULL DEFAULT 300,	-- seconds
-	retry_giveup	INTEGER NOT NULL DEFAULT 172800
+	retry_giveup	INTEGER NOT NULL DEFAULT 172800,
+	smtp_timeouts	TEXT NOT NULL DEFAULT ''	-- NAME=SECS,...; '': defaults
 );
 
 -- One recipient of a send: a snapshot of a list member taken when the send

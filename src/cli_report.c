@@ -388,6 +388,8 @@ send_settings_json(struct buf *b, const struct send_settings *s)
 	json_str(b, s->ca_file);
 	buf_adds(b, ",\"envelope_from\":");
 	json_str(b, s->envelope_from);
+	buf_adds(b, ",\"smtp_timeouts\":");
+	json_str(b, s->smtp_timeouts);
 	buf_printf(b, ",\"smtp_port\":%d,\"concurrency\":%d,\"per_domain\":%d,"
 	    "\"rate\":%d,\"per_connection\":%d,\"retry_first\":%lld,"
 	    "\"retry_giveup\":%lld}", s->smtp_port, l->concurrency,
@@ -493,9 +495,12 @@ send_status_text(struct cli_env *env, const struct send_info *info,
 	    s->limits.per_domain);
 	if (s->limits.rate > 0)
 		printf("%d/s, ", s->limits.rate);
-	printf("retry after %llds, give up after %llds\n",
+	printf("retry after %llds, give up after %llds",
 	    (long long)s->limits.retry_first,
 	    (long long)s->limits.retry_giveup);
+	if (*s->smtp_timeouts != '\0')
+		printf(", timeouts %s", s->smtp_timeouts);
+	printf("\n");
 	if (state == SEND_INTERRUPTED || state == SEND_PAUSED)
 		printf("  herald resume %lld continues it\n",
 		    (long long)info->id);

@@ -719,6 +719,8 @@ static const struct cli_opt send_opts[] = {
 	  "this host's name)" },
 	{ "source-ip", "IP", "address to send from" },
 	{ "smtp-port", "PORT", "port of every MX (25)" },
+	{ "smtp-timeouts", "NAME=S,...", "SMTP timeouts to change (see "
+	  "below)" },
 	{ "ca-file", "FILE", "extra trust anchors (PEM)" },
 	{ "retry-first", "SECONDS", "first retry of a deferred recipient "
 	  "(300; then doubling)" },
@@ -740,6 +742,7 @@ static const struct cli_opt resume_opts[] = {
 	{ "helo", "NAME", "EHLO name" },
 	{ "source-ip", "IP", "address to send from" },
 	{ "smtp-port", "PORT", "port of every MX" },
+	{ "smtp-timeouts", "NAME=S,...", "SMTP timeouts (see send --help)" },
 	{ "ca-file", "FILE", "extra trust anchors (PEM)" },
 	{ "retry-first", "SECONDS", "first retry of a deferred recipient" },
 	{ "retry-giveup", "SECONDS", "bounce what is still deferred after "
@@ -781,7 +784,12 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "--dry-run DIR writes each "
 	  "message, signed, to DIR/NNNN-ADDRESS.eml (mode\n0600) and records "
 	  "nothing: the issue can still be sent. An issue is sent\nonce; "
-	  "herald resume continues it. --tls dane is not complete: without\n"
+	  "herald resume continues it.\n"
+	  "--smtp-timeouts changes the RFC 5321 4.5.3.2 timeouts, in seconds: "
+	  "connect\n(30), greeting (300), command: EHLO, MAIL, RCPT, RSET "
+	  "(300), data: the DATA\ncommand (120), block: each body write (180), "
+	  "dot: the reply to \".\" (600);\ne.g. --smtp-timeouts "
+	  "connect=10,greeting=60. --tls dane is not complete: without\n"
 	  "DNSSEC-validated TLSA lookups it behaves as may (dane: none).",
 	  send_opts, cmd_send },
 	{ "resume", "ID", 1, 1, "continue a paused or interrupted send",

@@ -15,6 +15,7 @@
 
 #include "addr.h"
 #include "config.h"
+#include "smtp.h"
 #include "util.h"
 
 const struct config_key config_keys[] = {
@@ -40,6 +41,9 @@ const struct config_key config_keys[] = {
 	{ "health_interval", "30", "seconds between live health checks" },
 	{ "dns_timeout", "3", "seconds to wait for a DNS answer per try" },
 	{ "dns_retries", "2", "tries per DNS server" },
+	{ "smtp_timeouts", "connect=30,greeting=300,command=300,data=120,"
+	    "block=180,dot=600", "SMTP timeouts in seconds (RFC 5321 "
+	    "4.5.3.2); give only those to change" },
 	{ NULL, NULL, NULL }
 };
 
@@ -210,6 +214,12 @@ config_validate(const char *key, const char *v, char **cause)
 		if (parse_int(v, 1, 10, &n) == -1)
 			return set_cause(cause, "dns_retries: '%s': expected "
 			    "1 to 10", v);
+	} else if (strcmp(key, "smtp_timeouts") == 0) {
+		struct smtp_timeouts	 t;
+
+		memset(&t, 0, sizeof t);
+		if (smtp_timeouts_parse(v, &t, cause) == -1)
+			return -1;
 	} else if (strcmp(key, "unsubscribe_url") == 0) {
 		if (strncmp(v, "https://", 8) != 0 || v[8] == '\0')
 			return set_cause(cause, "unsubscribe_url: '%s': "

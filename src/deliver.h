@@ -138,6 +138,7 @@ struct send_settings {
 	char		*ca_file;
 	char		*envelope_from;
 	char		*unsubscribe_url;
+	char		*smtp_timeouts;		/* "NAME=SECS,...", "" */
 	int		 dns_timeout;		/* seconds per try */
 	int		 dns_retries;
 	int		 smtp_port;

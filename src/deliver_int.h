@@ -216,6 +216,7 @@ struct engine {
 	socklen_t		 src4len, src6len;
 	char			 relay_host[256];
 	int			 relay_port;
+	struct smtp_timeouts	 timeouts;	/* --smtp-timeouts */
 
 	struct dest		**htab;
 	size_t			 hsize, ndests;

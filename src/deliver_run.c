@@ -265,6 +265,9 @@ engine_setup(struct engine *e, char **cause)
 	if (*set->relay != '\0' && deliver_relay_parse(set->relay,
 	    e->relay_host, &e->relay_port, cause) == -1)
 		return -1;
+	if (smtp_timeouts_parse(set->smtp_timeouts, &e->timeouts,
+	    cause) == -1)
+		return -1;
 	if ((e->tls = tls_ctx_new(*set->ca_file != '\0' ? set->ca_file : NULL,
 	    cause)) == NULL)
 		return -1;
@@ -437,6 +440,7 @@ engine_settings_copy(struct send_settings *dst, const struct send_settings *src)
 	dst->ca_file = xstrdup(src->ca_file);
 	dst->envelope_from = xstrdup(src->envelope_from);
 	dst->unsubscribe_url = xstrdup(src->unsubscribe_url);
+	dst->smtp_timeouts = xstrdup(src->smtp_timeouts);
 }
 
 /*

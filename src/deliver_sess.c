@@ -305,6 +305,7 @@ sess_open(struct engine *e, struct dest *d)
 	    e->info.set.relay_user : NULL;
 	p.auth_pass = p.auth_user != NULL ? e->password : NULL;
 	p.max_messages = (unsigned int)e->lim->per_connection;
+	smtp_timeouts_apply(&e->timeouts, &p);
 	if (t->ss.ss_family == AF_INET && e->src4len != 0) {
 		src = (const struct sockaddr *)&e->src4;
 		srclen = e->src4len;

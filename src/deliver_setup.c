@@ -24,6 +24,7 @@
 #include "dkim.h"
 #include "dns.h"
 #include "message.h"
+#include "smtp.h"
 #include "store.h"
 
 #define DELIVER_PASSWORD_MAX	512
@@ -37,6 +38,7 @@ enum setting_type {
 	SET_HELO,
 	SET_IP,
 	SET_FILE,
+	SET_TIMEOUTS,
 };
 
 /* Every setting: its option name, its configuration key, where it goes. */
@@ -64,6 +66,8 @@ static const struct setting {
 	{ "dns-timeout", "dns_timeout", SET_INT, S(dns_timeout), 1, 60 },
 	{ "dns-retries", "dns_retries", SET_INT, S(dns_retries), 1, 10 },
 	{ "smtp-port", "smtp_port", SET_INT, S(smtp_port), 1, 65535 },
+	{ "smtp-timeouts", "smtp_timeouts", SET_TIMEOUTS, S(smtp_timeouts),
+	  0, 0 },
 	{ "concurrency", "concurrency", SET_INT, L(concurrency), 1, 1000 },
 	{ "per-domain", "per_domain", SET_INT, L(per_domain), 1, 100 },
 	{ "rate", "rate", SET_INT, L(rate), 0, 100000 },
@@ -159,6 +163,14 @@ deliver_setting(struct send_settings *set, const char *name,
 			return set_cause(cause, "--%s: cannot read %s: %s",
 			    s->name, value, strerror(errno));
 		break;
+	case SET_TIMEOUTS: {
+		struct smtp_timeouts	 t;
+
+		memset(&t, 0, sizeof t);
+		if (smtp_timeouts_parse(value, &t, cause) == -1)
+			return -1;
+		break;
+	}
 	case SET_STR:
 		break;
 	}

@@ -241,6 +241,7 @@ send_settings_init(struct send_settings *s)
 	s->ca_file = xstrdup("");
 	s->envelope_from = xstrdup("");
 	s->unsubscribe_url = xstrdup("");
+	s->smtp_timeouts = xstrdup("");
 	s->dns_timeout = 3;
 	s->dns_retries = 2;
 	s->smtp_port = 25;
@@ -260,6 +261,7 @@ send_settings_free(struct send_settings *s)
 	free(s->ca_file);
 	free(s->envelope_from);
 	free(s->unsubscribe_url);
+	free(s->smtp_timeouts);
 	memset(s, 0, sizeof *s);
 }
 

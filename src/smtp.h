@@ -70,6 +70,20 @@ struct smtp_params {
 				 t_block, t_dot;
 };
 
+/*
+ * The RFC 5321 4.5.3.2 timeouts in seconds, 0 for the default. As text
+ * (option --smtp-timeouts, key smtp_timeouts): "NAME=SECS,..." with names
+ * connect, greeting, command (EHLO, MAIL, RCPT, RSET), data (the DATA
+ * command), block (each body write) and dot (the reply to ".").
+ */
+struct smtp_timeouts {
+	unsigned int	 connect, greeting, command, data, block, dot;
+};
+int		 smtp_timeouts_parse(const char *, struct smtp_timeouts *,
+		    char **cause);
+void		 smtp_timeouts_apply(const struct smtp_timeouts *,
+		    struct smtp_params *);
+
 /* One message for one recipient. The data are not dot-stuffed: the
  * session stuffs as it writes. */
 struct smtp_msg {

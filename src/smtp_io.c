@@ -12,6 +12,7 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -662,6 +663,66 @@ smtp_params_copy(struct smtp_session *s, const struct smtp_params *p,
 	s->t_block = p->t_block ? p->t_block : 180;
 	s->t_dot = p->t_dot ? p->t_dot : 600;
 	return 0;
+}
+
+/* Parse "NAME=SECS,..." into t (names not given are left as they are). */
+int
+smtp_timeouts_parse(const char *text, struct smtp_timeouts *t, char **cause)
+{
+	static const struct {
+		const char	*name;
+		size_t		 off;
+	} names[] = {
+		{ "connect", offsetof(struct smtp_timeouts, connect) },
+		{ "greeting", offsetof(struct smtp_timeouts, greeting) },
+		{ "command", offsetof(struct smtp_timeouts, command) },
+		{ "data", offsetof(struct smtp_timeouts, data) },
+		{ "block", offsetof(struct smtp_timeouts, block) },
+		{ "dot", offsetof(struct smtp_timeouts, dot) },
+	};
+	const char	*p = text, *eq, *end;
+	char		 num[16];
+	long long	 v;
+	size_t		 i, len;
+
+	while (*p != '\0') {
+		end = p + strcspn(p, ",");
+		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL)
+			return set_cause(cause, "smtp timeouts: '%.*s': "
+			    "expected NAME=SECONDS", (int)(end - p), p);
+		for (i = 0; i < nitems(names); i++)
+			if (strlen(names[i].name) == (size_t)(eq - p) &&
+			    strncmp(names[i].name, p, (size_t)(eq - p)) == 0)
+				break;
+		if (i == nitems(names))
+			return set_cause(cause, "smtp timeouts: no timeout "
+			    "called '%.*s' (connect, greeting, command, data, "
+			    "block, dot)", (int)(eq - p), p);
+		len = (size_t)(end - eq - 1);
+		if (len >= sizeof num)
+			len = sizeof num - 1;
+		memcpy(num, eq + 1, len);
+		num[len] = '\0';
+		if (parse_int(num, 1, 3600, &v) == -1)
+			return set_cause(cause, "smtp timeouts: %s: '%.*s' is "
+			    "not a number of seconds from 1 to 3600",
+			    names[i].name, (int)(end - eq - 1), eq + 1);
+		*(unsigned int *)((char *)t + names[i].off) = (unsigned int)v;
+		p = *end == ',' ? end + 1 : end;
+	}
+	return 0;
+}
+
+/* Copy the timeouts that are set into a session's parameters. */
+void
+smtp_timeouts_apply(const struct smtp_timeouts *t, struct smtp_params *p)
+{
+	p->t_connect = t->connect;
+	p->t_greeting = t->greeting;
+	p->t_command = t->command;
+	p->t_data = t->data;
+	p->t_block = t->block;
+	p->t_dot = t->dot;
 }
 
 /* Connect and run a session. */

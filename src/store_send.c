@@ -18,14 +18,15 @@
 	"tls_policy, relay, relay_user, relay_password_file, helo,"	\
 	" source_ip, resolver, dns_timeout, dns_retries, smtp_port,"	\
 	" ca_file, envelope_from, unsubscribe_url, concurrency,"	\
-	" per_domain, rate, per_connection, retry_first, retry_giveup"
+	" per_domain, rate, per_connection, retry_first, retry_giveup,"	\
+	" smtp_timeouts"
 
 /* The columns an event or report row is read from, in this order. */
 #define SEND_EVENT_COLUMNS						\
 	"state, mx, ip, tls_version, tls_cipher, tls_verify, tls_dane,"	\
 	" code, enhanced, reply, attempts, next_at"
 
-/* Bind settings to ?2 .. ?20 in SEND_SETTINGS_COLUMNS order. */
+/* Bind settings to ?2 .. ?21 in SEND_SETTINGS_COLUMNS order. */
 static void
 store_send_bind_settings(sqlite3_stmt *s, const struct send_settings *set)
 {
@@ -51,6 +52,7 @@ store_send_bind_settings(sqlite3_stmt *s, const struct send_settings *set)
 	sqlite3_bind_int(s, 18, l->per_connection);
 	sqlite3_bind_int64(s, 19, l->retry_first);
 	sqlite3_bind_int64(s, 20, l->retry_giveup);
+	sqlite3_bind_text(s, 21, set->smtp_timeouts, -1, SQLITE_STATIC);
 }
 
 /* Record a new send. */
@@ -64,12 +66,12 @@ store_send_create(struct store *st, int64_t id,
 	s = store_prepare(st, "INSERT INTO sends (id, " SEND_SETTINGS_COLUMNS
 	    ", created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
 	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
-	    " ?21) ON CONFLICT (id) DO NOTHING", cause);
+	    " ?22, ?22) ON CONFLICT (id) DO NOTHING", cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	store_send_bind_settings(s, set);
-	sqlite3_bind_int64(s, 21, now);
+	sqlite3_bind_int64(s, 22, now);
 	if (store_run(st, s, cause) == -1)
 		return -1;
 	return sqlite3_changes(store_db(st)) == 1 ? 0 : 1;
@@ -149,13 +151,15 @@ store_send_get(struct store *st, int64_t id, struct send_info *info,
 	l->per_connection = sqlite3_column_int(s, 16);
 	l->retry_first = sqlite3_column_int64(s, 17);
 	l->retry_giveup = sqlite3_column_int64(s, 18);
-	info->id = sqlite3_column_int64(s, 19);
-	info->created_at = sqlite3_column_int64(s, 20);
-	info->updated_at = sqlite3_column_int64(s, 21);
-	info->finished_at = sqlite3_column_int64(s, 22);
-	info->paused = sqlite3_column_int(s, 23);
-	info->engine_pid = sqlite3_column_int64(s, 24);
-	info->engine_at = sqlite3_column_int64(s, 25);
+	free(set->smtp_timeouts);
+	set->smtp_timeouts = xstrdup(store_text(s, 19));
+	info->id = sqlite3_column_int64(s, 20);
+	info->created_at = sqlite3_column_int64(s, 21);
+	info->updated_at = sqlite3_column_int64(s, 22);
+	info->finished_at = sqlite3_column_int64(s, 23);
+	info->paused = sqlite3_column_int(s, 24);
+	info->engine_pid = sqlite3_column_int64(s, 25);
+	info->engine_at = sqlite3_column_int64(s, 26);
 	sqlite3_finalize(s);
 	return 0;
 }
@@ -200,13 +204,13 @@ store_send_set_settings(struct store *st, int64_t id,
 
 	s = store_prepare(st, "UPDATE sends SET (" SEND_SETTINGS_COLUMNS
 	    ", updated_at) = (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-	    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21) WHERE id = ?1",
+	    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22) WHERE id = ?1",
 	    cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	store_send_bind_settings(s, set);
-	sqlite3_bind_int64(s, 21, (int64_t)time(NULL));
+	sqlite3_bind_int64(s, 22, (int64_t)time(NULL));
 	return store_run(st, s, cause);
 }
 

@@ -888,6 +888,53 @@ test_session_data(void)
 	CHECK_INT(f.body, 0);
 }
 
+/* --smtp-timeouts: names, bounds, and the fields left alone. */
+static void
+test_timeouts(void)
+{
+	struct smtp_timeouts	 t;
+	struct smtp_params	 p;
+	char			*cause = NULL;
+
+	memset(&t, 0, sizeof t);
+	CHECK(smtp_timeouts_parse("", &t, &cause) == 0);
+	CHECK_INT(t.greeting, 0);
+	CHECK(smtp_timeouts_parse("connect=10,dot=900", &t, &cause) == 0);
+	CHECK_INT(t.connect, 10);
+	CHECK_INT(t.dot, 900);
+	CHECK_INT(t.command, 0);
+	CHECK(smtp_timeouts_parse("greeting=60,", &t, &cause) == 0);
+	CHECK_INT(t.greeting, 60);
+	CHECK_INT(t.connect, 10);
+	memset(&p, 0, sizeof p);
+	smtp_timeouts_apply(&t, &p);
+	CHECK_INT(p.t_connect, 10);
+	CHECK_INT(p.t_greeting, 60);
+	CHECK_INT(p.t_dot, 900);
+	CHECK_INT(p.t_data, 0);
+
+	CHECK(smtp_timeouts_parse("greeting", &t, &cause) == -1);
+	CHECK(cause != NULL && strstr(cause, "expected NAME=SECONDS") != NULL);
+	free(cause);
+	cause = NULL;
+	CHECK(smtp_timeouts_parse("hello=5", &t, &cause) == -1);
+	CHECK(cause != NULL && strstr(cause, "no timeout called 'hello'") !=
+	    NULL);
+	free(cause);
+	cause = NULL;
+	CHECK(smtp_timeouts_parse("data=0", &t, &cause) == -1);
+	CHECK(cause != NULL && strstr(cause, "data: '0'") != NULL);
+	free(cause);
+	cause = NULL;
+	CHECK(smtp_timeouts_parse("block=3601", &t, &cause) == -1);
+	free(cause);
+	cause = NULL;
+	CHECK(smtp_timeouts_parse("block=99999999999999999999", &t,
+	    &cause) == -1);
+	free(cause);
+	CHECK_INT(t.block, 0);
+}
+
 int
 main(void)
 {
@@ -899,5 +946,6 @@ main(void)
 	test_args();
 	test_loop();
 	test_session_data();
+	test_timeouts();
 	TEST_END();
 }
