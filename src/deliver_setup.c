@@ -304,6 +304,7 @@ struct deliver_walk {
 	int64_t			 n, skipped;
 	const char		*dir;		/* dry run */
 	struct dkim_signer	*signer;
+	struct message_tokens	*tokens;
 	const char		*unsubscribe_url;
 	volatile int		*stop;
 	char			*cause;
@@ -320,7 +321,8 @@ deliver_queue_cb(const struct contact *c, void *arg)
 		w->skipped++;
 		return 0;
 	}
-	if (message_token(w->st, w->is->id, c->addr, token, &w->cause) == -1 ||
+	if (message_tokens_make(w->tokens, w->st, w->is->id, c->addr, token,
+	    &w->cause) == -1 ||
 	    store_send_add_rcpt(w->st, w->is->id, c->addr, c->name, c->attrs,
 	    addr_domain(c->addr), token, &w->cause) == -1)
 		return 1;
@@ -350,8 +352,14 @@ deliver_queue(struct store *st, const struct issue *is,
 		store_rollback(st);
 		return rc;
 	}
-	if (store_contacts(st, is->list_id, NULL, 0, 0, deliver_queue_cb, &w,
-	    cause) == -1 || w.cause != NULL) {
+	if ((w.tokens = message_tokens_new(st, cause)) == NULL) {
+		store_rollback(st);
+		return -1;
+	}
+	rc = store_contacts(st, is->list_id, NULL, 0, 0, deliver_queue_cb, &w,
+	    cause);
+	message_tokens_free(w.tokens);
+	if (rc == -1 || w.cause != NULL) {
 		store_rollback(st);
 		if (w.cause != NULL) {
 			free(*cause);
@@ -406,7 +414,8 @@ deliver_dry_cb(const struct contact *c, void *arg)
 		w->cause = xstrdup("interrupted");
 		return 1;
 	}
-	if (message_token(w->st, w->is->id, c->addr, token, &w->cause) == -1)
+	if (message_tokens_make(w->tokens, w->st, w->is->id, c->addr, token,
+	    &w->cause) == -1)
 		return 1;
 	memset(&r, 0, sizeof r);
 	r.addr = c->addr;
@@ -469,6 +478,10 @@ deliver_dry_run(struct store *st, const struct issue *is,
 	/* One transaction for the unsubscribe tokens it records. */
 	if (store_begin(st, cause) == -1)
 		goto out;
+	if ((w.tokens = message_tokens_new(st, cause)) == NULL) {
+		store_rollback(st);
+		goto out;
+	}
 	if (store_contacts(st, is->list_id, NULL, 0, 0, deliver_dry_cb, &w,
 	    cause) == -1 || w.cause != NULL) {
 		store_rollback(st);
@@ -484,6 +497,7 @@ deliver_dry_run(struct store *st, const struct issue *is,
 	*skipped = w.skipped;
 	rc = 0;
 out:
+	message_tokens_free(w.tokens);
 	dkim_signer_free(w.signer);
 	return rc;
 }

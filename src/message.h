@@ -97,6 +97,12 @@ void	message_merge_free(char **names, char **values, size_t n);
  */
 int	message_token(struct store *, int64_t issue_id, const char *addr,
 	    char *out, char **cause);
+/* The same for many addresses: the secret read once. */
+struct message_tokens;
+struct message_tokens *message_tokens_new(struct store *, char **cause);
+int	message_tokens_make(struct message_tokens *, struct store *,
+	    int64_t issue_id, const char *addr, char *out, char **cause);
+void	message_tokens_free(struct message_tokens *);
 /* 1 if s looks like a token (MESSAGE_TOKEN_LEN base32 characters in
  * either case), else 0. */
 int	message_is_token(const char *s);

@@ -12,7 +12,8 @@
 #include <string.h>
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include "message.h"
@@ -68,27 +69,86 @@ message_secret(struct store *st, unsigned char *key, char **cause)
 	return 0;
 }
 
+/* A keyed HMAC-SHA256 for many tokens: the secret is read and the MAC
+ * fetched once, not for every member of a large list. */
+struct message_tokens {
+	EVP_MAC		*mac;
+	EVP_MAC_CTX	*ctx;
+};
+
+/* Ready to make tokens with the database's secret. */
+struct message_tokens *
+message_tokens_new(struct store *st, char **cause)
+{
+	struct message_tokens	*tk;
+	unsigned char		 key[MESSAGE_SECRET_BYTES];
+	char			 digest[] = "SHA256";
+	OSSL_PARAM		 params[2];
+
+	if (message_secret(st, key, cause) == -1)
+		return NULL;
+	tk = xcalloc(1, sizeof *tk);
+	params[0] = OSSL_PARAM_construct_utf8_string("digest", digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if ((tk->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
+	    (tk->ctx = EVP_MAC_CTX_new(tk->mac)) == NULL ||
+	    EVP_MAC_init(tk->ctx, key, sizeof key, params) != 1) {
+		explicit_bzero(key, sizeof key);
+		message_tokens_free(tk);
+		set_cause(cause, "HMAC-SHA256 is not available from OpenSSL");
+		return NULL;
+	}
+	explicit_bzero(key, sizeof key);
+	return tk;
+}
+
 /* Derive and record the unsubscribe token of addr for an issue. */
+int
+message_tokens_make(struct message_tokens *tk, struct store *st,
+    int64_t issue_id, const char *addr, char *out, char **cause)
+{
+	unsigned char	 mac[EVP_MAX_MD_SIZE];
+	char		 id[32];
+	size_t		 maclen = 0;
+	int		 n;
+
+	n = snprintf(id, sizeof id, "%lld\n", (long long)issue_id);
+	/* NULL key: again with the key given to message_tokens_new. */
+	if (EVP_MAC_init(tk->ctx, NULL, 0, NULL) != 1 ||
+	    EVP_MAC_update(tk->ctx, (unsigned char *)id, (size_t)n) != 1 ||
+	    EVP_MAC_update(tk->ctx, (const unsigned char *)addr,
+	    strlen(addr)) != 1 ||
+	    EVP_MAC_final(tk->ctx, mac, &maclen, sizeof mac) != 1 ||
+	    maclen < 13)
+		return set_cause(cause, "HMAC-SHA256 failed");
+	mime_base32(out, MESSAGE_TOKEN_LEN + 1, mac, 13);
+	return store_token_put(st, out, addr, issue_id, cause);
+}
+
+/* Done making tokens. */
+void
+message_tokens_free(struct message_tokens *tk)
+{
+	if (tk == NULL)
+		return;
+	EVP_MAC_CTX_free(tk->ctx);
+	EVP_MAC_free(tk->mac);
+	free(tk);
+}
+
+/* One token (see message_tokens_make). */
 int
 message_token(struct store *st, int64_t issue_id, const char *addr,
     char *out, char **cause)
 {
-	unsigned char	 key[MESSAGE_SECRET_BYTES], mac[EVP_MAX_MD_SIZE];
-	unsigned int	 maclen = 0;
-	char		*data;
-	int		 ok;
+	struct message_tokens	*tk;
+	int			 rc;
 
-	if (message_secret(st, key, cause) == -1)
+	if ((tk = message_tokens_new(st, cause)) == NULL)
 		return -1;
-	data = xprintf("%lld\n%s", (long long)issue_id, addr);
-	ok = HMAC(EVP_sha256(), key, sizeof key, (unsigned char *)data,
-	    strlen(data), mac, &maclen) != NULL;
-	explicit_bzero(key, sizeof key);
-	free(data);
-	if (!ok || maclen < 13)
-		return set_cause(cause, "HMAC-SHA256 failed");
-	mime_base32(out, MESSAGE_TOKEN_LEN + 1, mac, 13);
-	return store_token_put(st, out, addr, issue_id, cause);
+	rc = message_tokens_make(tk, st, issue_id, addr, out, cause);
+	message_tokens_free(tk);
+	return rc;
 }
 
 /* Does s look like a token? */

@@ -50,6 +50,13 @@ struct store {
 	int		 version;
 	int		 bulk;		/* foreign keys off for this transaction */
 	sqlite3_stmt	*stmt[ST_COUNT];
+	/* Statements run on every engine turn, prepared once (store_cached):
+	 * parsing them anew each turn cost more than running them. */
+	struct {
+		const char	*sql;
+		sqlite3_stmt	*s;
+	} cache[STORE_CACHE_MAX];
+	int		 ncache;
 };
 
 /* The newest schema version this build knows. */
@@ -99,6 +106,48 @@ store_prepare(struct store *st, const char *sql, char **cause)
 		return NULL;
 	}
 	return s;
+}
+
+/*
+ * A statement prepared once for this connection and kept, found by the
+ * address of its SQL (a string constant): reset, bindings cleared. The
+ * caller resets it after use and never finalizes it.
+ */
+sqlite3_stmt *
+store_cached(struct store *st, const char *sql, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 i;
+
+	for (i = 0; i < st->ncache; i++)
+		if (st->cache[i].sql == sql) {
+			s = st->cache[i].s;
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			return s;
+		}
+	if (st->ncache == STORE_CACHE_MAX)
+		return store_prepare(st, sql, cause);	/* never: a bug */
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+	    NULL) != SQLITE_OK) {
+		store_error(st, cause, "prepare");
+		return NULL;
+	}
+	st->cache[st->ncache].sql = sql;
+	st->cache[st->ncache++].s = s;
+	return s;
+}
+
+/* Step a kept (store_cached) statement that returns no rows; reset it. */
+int
+store_run_kept(struct store *st, sqlite3_stmt *s, char **cause)
+{
+	int	rc = 0;
+
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = store_error(st, cause, "write");
+	sqlite3_reset(s);
+	return rc;
 }
 
 /* Read one integer from a query without parameters. */
@@ -263,6 +312,8 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (i = 0; i < st->ncache; i++)
+		sqlite3_finalize(st->cache[i].s);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -304,7 +355,17 @@ static void	store_end_bulk(struct store *);
 int
 store_begin(struct store *st, char **cause)
 {
-	return store_exec(st, "BEGIN IMMEDIATE", cause);
+	static const char	 sql[] = "BEGIN IMMEDIATE";
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	if ((s = store_cached(st, sql, cause)) == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_error(st, cause, "begin");
+	return 0;
 }
 
 /*
@@ -341,9 +402,17 @@ store_end_bulk(struct store *st)
 int
 store_commit(struct store *st, char **cause)
 {
-	int	rc;
+	static const char	 sql[] = "COMMIT";
+	sqlite3_stmt		*s;
+	int			 rc = 0;
 
-	rc = store_exec(st, "COMMIT", cause);
+	if ((s = store_cached(st, sql, cause)) == NULL)
+		rc = -1;
+	else {
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = store_error(st, cause, "commit");
+		sqlite3_reset(s);
+	}
 	store_end_bulk(st);
 	return rc;
 }

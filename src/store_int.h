@@ -19,6 +19,12 @@ int		 store_error(struct store *, char **cause, const char *what);
 int		 store_exec(struct store *, const char *sql, char **cause);
 /* Prepare, or NULL with *cause. */
 sqlite3_stmt	*store_prepare(struct store *, const char *sql, char **cause);
+/* A statement kept prepared for the connection, found by the address of
+ * its constant SQL; reset it after use, never finalize it. */
+#define STORE_CACHE_MAX	32
+sqlite3_stmt	*store_cached(struct store *, const char *sql, char **cause);
+/* Step a kept statement that returns no rows, then reset it. */
+int		 store_run_kept(struct store *, sqlite3_stmt *, char **cause);
 /* One integer from a query without parameters (0 when no row). */
 int		 store_int(struct store *, const char *sql, int64_t *out,
 		    char **cause);

@@ -199,11 +199,12 @@ int
 store_token_put(struct store *st, const char *token, const char *addr,
     int64_t issue_id, char **cause)
 {
-	sqlite3_stmt	*s;
-
-	if ((s = store_prepare(st, "INSERT INTO unsub_tokens (token, addr,"
+	static const char	 sql[] = "INSERT INTO unsub_tokens (token, addr,"
 	    " issue_id, created_at) VALUES (?1, ?2, ?3, ?4)"
-	    " ON CONFLICT (token) DO NOTHING", cause)) == NULL)
+	    " ON CONFLICT (token) DO NOTHING";
+	sqlite3_stmt		*s;
+
+	if ((s = store_cached(st, sql, cause)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, token, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, addr, -1, SQLITE_STATIC);
@@ -212,7 +213,7 @@ store_token_put(struct store *st, const char *token, const char *addr,
 	else
 		sqlite3_bind_null(s, 3);
 	sqlite3_bind_int64(s, 4, (int64_t)time(NULL));
-	return store_run(st, s, cause);
+	return store_run_kept(st, s, cause);
 }
 
 /* The address a token stands for. */

@@ -83,12 +83,12 @@ store_send_add_rcpt(struct store *st, int64_t id, const char *addr,
     const char *name, const char *attrs, const char *domain,
     const char *token, char **cause)
 {
-	sqlite3_stmt	*s;
+	static const char	 sql[] = "INSERT INTO recipients (send_id, addr,"
+	    " name, attrs, domain, token, updated_at) VALUES (?1, ?2, ?3, ?4,"
+	    " ?5, ?6, ?7)";
+	sqlite3_stmt		*s;
 
-	s = store_prepare(st, "INSERT INTO recipients (send_id, addr, name,"
-	    " attrs, domain, token, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-	    " ?7)", cause);
-	if (s == NULL)
+	if ((s = store_cached(st, sql, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_text(s, 2, addr, -1, SQLITE_STATIC);
@@ -98,7 +98,7 @@ store_send_add_rcpt(struct store *st, int64_t id, const char *addr,
 	sqlite3_bind_text(s, 5, domain, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, token, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 7, (int64_t)time(NULL));
-	return store_run(st, s, cause);
+	return store_run_kept(st, s, cause);
 }
 
 /* Load a send. */
@@ -537,13 +537,12 @@ store_send_record(struct store *st, int64_t id, const struct send_change *c,
 	(void)id;
 	if (n == 0)
 		return 0;
-	memset(stmt, 0, sizeof stmt);
 	for (k = 0; k < SR_COUNT; k++)
-		if ((stmt[k] = store_prepare(st, store_send_record_sql[k],
+		if ((stmt[k] = store_cached(st, store_send_record_sql[k],
 		    cause)) == NULL)
-			goto out;
+			return -1;
 	if (store_begin(st, cause) == -1)
-		goto out;
+		return -1;
 	for (i = 0; i < n; i++)
 		if (store_send_change(st, stmt, &c[i], cause) == -1) {
 			store_rollback(st);
@@ -552,7 +551,7 @@ store_send_record(struct store *st, int64_t id, const struct send_change *c,
 	rc = store_commit(st, cause);
 out:
 	for (k = 0; k < SR_COUNT; k++)
-		sqlite3_finalize(stmt[k]);
+		sqlite3_reset(stmt[k]);
 	return rc;
 }
 

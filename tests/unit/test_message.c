@@ -930,6 +930,30 @@ test_store(struct store **stp)
 	CHECK(store_token_find(st, "aaaaaaaaaaaaaaaaaaaa", &addr, &cause) == 1);
 	CHECK(!message_is_token("abc") && !message_is_token("a@b.c"));
 
+	/* Under a known secret the tokens are HMAC-SHA256 of "ID\nADDR",
+	 * 100 bits in base32 (Python's hmac gives the same), made one by
+	 * one or many with one keyed MAC. */
+	{
+		struct message_tokens	*tk;
+
+		CHECK(store_meta_set(st, "unsubscribe_secret",
+		    "00112233445566778899aabbccddeeff"
+		    "00112233445566778899aabbccddeeff", &cause) == 0);
+		CHECK(message_token(st, 7, "jane@example.net", t1,
+		    &cause) == 0);
+		CHECK_STR(t1, "47f3pqbqk4qyi2k7gnvp");
+		CHECK((tk = message_tokens_new(st, &cause)) != NULL);
+		CHECK(message_tokens_make(tk, st, 7, "bob@example.org", t2,
+		    &cause) == 0);
+		CHECK_STR(t2, "fgvzv5wg7sy523hl4npk");
+		CHECK(message_tokens_make(tk, st, 7, "jane@example.net", t2,
+		    &cause) == 0);
+		CHECK_STR(t2, "47f3pqbqk4qyi2k7gnvp");
+		message_tokens_free(tk);
+		CHECK(message_token(st, is.id, "jane@example.net", t1,
+		    &cause) == 0);
+	}
+
 	/* message_build without a token makes and records one. */
 	buf_init(&b);
 	CHECK(message_build(st, &is, &jane, NULL, NULL, &b, &cause) == 0);
