@@ -158,7 +158,14 @@ CREATE TABLE recipients (
 	reply		TEXT NOT NULL DEFAULT '',
 	stage		TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX recipients_send_state ON recipients (send_id, state);
+-- A state change moves no entry of recipients_send; only taking up a
+-- queued or deferred recipient touches the partial indexes (the engine
+-- commits a few pages a turn, not one per state).
+CREATE INDEX recipients_send ON recipients (send_id);
+CREATE INDEX recipients_queued ON recipients (send_id, id)
+	WHERE state = 'queued';
+CREATE INDEX recipients_deferred ON recipients (send_id, id)
+	WHERE state = 'deferred';
 
 -- Every state change of every recipient, in order: what `send --follow`
 -- and the console tail by id.
@@ -180,4 +187,5 @@ CREATE TABLE send_events (
 	enhanced	TEXT NOT NULL DEFAULT '',
 	reply		TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX send_events_send ON send_events (send_id, id);
+-- No index: readers tail by id (the rowid) and the newest send's events
+-- are at the end.

@@ -11,11 +11,13 @@
  */
 #include <sys/types.h>
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include "mime.h"
 #include "utf8.h"
+#include "util.h"
 
 /* The longest run plain text keeps on one folded line (with "Subject: "
  * in front it stays under 76 columns). */
@@ -529,32 +531,28 @@ mime_choose_cte(const char *s, size_t len, int allow_8bit)
 	return MIME_QP;
 }
 
-/* Append one QP token, with a soft break first if the line would pass 76. */
-static void
-mime_qp_token(struct buf *b, const char *tok, size_t n, size_t *col)
-{
-	if (*col + n > MIME_LINE_MAX - 1) {
-		buf_adds(b, "=\r\n");
-		*col = 0;
-	}
-	buf_add(b, tok, n);
-	*col += n;
-}
-
-/* Quoted-printable (RFC 2045 6.7) for a CRLF body: CRLF are line breaks. */
+/*
+ * Quoted-printable (RFC 2045 6.7) for a CRLF body: CRLF are line breaks.
+ * Written straight into room made once (an input byte is at most "=XX",
+ * with a soft break "=" CRLF before it): this runs for every recipient.
+ */
 void
 mime_qp(struct buf *b, const char *s, size_t len)
 {
-	size_t		i, col = 0;
+	size_t		i, col = 0, n;
 	unsigned char	c;
-	char		tok[3];
-	int		eol;
+	char		*o;
+	int		eol, plain;
 
-	buf_grow(b, len + len / 8 + 16);
+	if (len > (SIZE_MAX - 16) / 6)
+		fatal("quoted-printable: body too large");
+	buf_grow(b, len * 6 + 16);
+	o = b->data + b->len;
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
 		if (c == '\r' && i + 1 < len && s[i + 1] == '\n') {
-			buf_adds(b, "\r\n");
+			*o++ = '\r';
+			*o++ = '\n';
 			col = 0;
 			i++;
 			continue;
@@ -562,17 +560,26 @@ mime_qp(struct buf *b, const char *s, size_t len)
 		/* Space and tab are encoded at the end of a line only. */
 		eol = i + 1 == len || (s[i + 1] == '\r' && i + 2 < len &&
 		    s[i + 2] == '\n');
-		if ((c >= 33 && c <= 126 && c != '=') ||
-		    ((c == ' ' || c == '\t') && !eol)) {
-			tok[0] = (char)c;
-			mime_qp_token(b, tok, 1, &col);
-		} else {
-			tok[0] = '=';
-			tok[1] = mime_hex[c >> 4];
-			tok[2] = mime_hex[c & 15];
-			mime_qp_token(b, tok, 3, &col);
+		plain = (c >= 33 && c <= 126 && c != '=') ||
+		    ((c == ' ' || c == '\t') && !eol);
+		n = plain ? 1 : 3;
+		if (col + n > MIME_LINE_MAX - 1) {
+			*o++ = '=';
+			*o++ = '\r';
+			*o++ = '\n';
+			col = 0;
 		}
+		if (plain)
+			*o++ = (char)c;
+		else {
+			*o++ = '=';
+			*o++ = mime_hex[c >> 4];
+			*o++ = mime_hex[c & 15];
+		}
+		col += n;
 	}
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
 }
 
 /* Write len bytes of s in lower-case base32 (no padding) to out. */

@@ -315,40 +315,53 @@ smtp_stuff_init(struct smtp_stuff *st)
 	st->cr = 0;
 }
 
-/* Append in[0..len), stuffed and with CRLF line ends, to out. */
+/*
+ * Append in[0..len), stuffed and with CRLF line ends, to out. A line that
+ * already ends in CRLF is copied with it in one piece; memchr finds the
+ * line ends (the next CR and the next LF are kept, so a body without CRs
+ * is not searched again for every line).
+ */
 void
 smtp_stuff(struct smtp_stuff *st, struct buf *out, const char *in,
     size_t len)
 {
-	size_t	i = 0, run;
+	const char	*p = in, *end = in + len, *cr, *lf, *stop;
 
 	buf_grow(out, len + len / 32 + 8);
-	while (i < len) {
-		if (in[i] == '\r') {
-			buf_add(out, "\r\n", 2);
-			st->cr = 1;
-			st->bol = 1;
-			i++;
-			continue;
-		}
-		if (in[i] == '\n') {
-			/* The LF of a CRLF was written with its CR. */
-			if (!st->cr)
-				buf_add(out, "\r\n", 2);
+	cr = memchr(p, '\r', len);
+	lf = memchr(p, '\n', len);
+	while (p < end) {
+		if (*p == '\n' && st->cr) {
+			/* The LF of a CRLF whose CR ended the last chunk. */
 			st->cr = 0;
-			st->bol = 1;
-			i++;
+			p++;
 			continue;
 		}
 		st->cr = 0;
-		if (st->bol && in[i] == '.')
+		if (st->bol && *p == '.')
 			buf_addc(out, '.');
-		st->bol = 0;
-		for (run = i; run < len && in[run] != '\r' && in[run] != '\n';
-		    run++)
-			;
-		buf_add(out, in + i, run - i);
-		i = run;
+		if (cr != NULL && cr < p)
+			cr = memchr(p, '\r', (size_t)(end - p));
+		if (lf != NULL && lf < p)
+			lf = memchr(p, '\n', (size_t)(end - p));
+		stop = cr == NULL ? lf : lf == NULL || cr < lf ? cr : lf;
+		if (stop == NULL) {
+			buf_add(out, p, (size_t)(end - p));
+			st->bol = 0;
+			return;
+		}
+		st->bol = 1;
+		if (*stop == '\r' && stop + 1 < end && stop[1] == '\n') {
+			buf_add(out, p, (size_t)(stop + 2 - p));
+			p = stop + 2;
+			continue;
+		}
+		/* A bare CR or LF becomes CRLF; a CR at the end of the chunk
+		 * remembers that an LF starting the next is its pair. */
+		buf_add(out, p, (size_t)(stop - p));
+		buf_add(out, "\r\n", 2);
+		st->cr = *stop == '\r';
+		p = stop + 1;
 	}
 }
 

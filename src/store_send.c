@@ -631,15 +631,16 @@ store_send_last_event(struct store *st, int64_t id, int64_t *last,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	s = store_prepare(st, "SELECT coalesce(max(id), 0) FROM send_events"
-	    " WHERE send_id = ?1", cause);
+	/* Backwards from the newest event: a send's are near the end. */
+	s = store_prepare(st, "SELECT id FROM send_events WHERE send_id = ?1"
+	    " ORDER BY id DESC LIMIT 1", cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
 	*last = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_error(st, cause, "send events");
 	return 0;
 }
