@@ -401,6 +401,7 @@ send_test(struct cli_env *env, const struct issue *is,
 	t.attrs = m.addr != NULL ? m.attrs : "{}";
 	t.password = password;
 	t.stop = (volatile int *)&cli_interrupted;
+	t.dnssec_anchor = config_get(env->cfg, "dnssec_anchor");
 	cli_catch_signals();
 	rc = deliver_test_run(&t, &c, &cause);
 	if (rc == 0)
@@ -696,6 +697,7 @@ cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
 	run.st = env->store;
 	run.db_path = env->db_path;
 	run.id = id;
+	run.dnssec_anchor = config_get(env->cfg, "dnssec_anchor");
 	if (deliver_engine_run(&run, &cause) == -1)
 		return cli_fail(EXIT_SOFTWARE, cause);
 	return 0;
