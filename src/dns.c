@@ -115,10 +115,10 @@ dns_load_anchor(ldns_resolver *res, const char *path, char **cause)
 		    st == LDNS_STATUS_SYNTAX_INCLUDE)
 			continue;
 		if (st != LDNS_STATUS_OK) {
-			if (feof(fp) && rr == NULL)
-				break;
+			/* ldns counts the record's own newline already. */
 			set_cause(cause, "dnssec_anchor %s line %d: %s", path,
-			    line, ldns_get_errorstr_by_id(st));
+			    line > 1 ? line - 1 : line,
+			    ldns_get_errorstr_by_id(st));
 			goto out;
 		}
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_DNSKEY ||
