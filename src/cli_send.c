@@ -401,6 +401,7 @@ send_test(struct cli_env *env, const struct issue *is,
 	t.attrs = m.addr != NULL ? m.attrs : "{}";
 	t.password = password;
 	t.stop = (volatile int *)&cli_interrupted;
+	t.dnssec_anchor = config_get(env->cfg, "dnssec_anchor");
 	cli_catch_signals();
 	rc = deliver_test_run(&t, &c, &cause);
 	if (rc == 0)
@@ -696,6 +697,7 @@ cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
 	run.st = env->store;
 	run.db_path = env->db_path;
 	run.id = id;
+	run.dnssec_anchor = config_get(env->cfg, "dnssec_anchor");
 	if (deliver_engine_run(&run, &cause) == -1)
 		return cli_fail(EXIT_SOFTWARE, cause);
 	return 0;
@@ -789,8 +791,11 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "connect\n(30), greeting (300), command: EHLO, MAIL, RCPT, RSET "
 	  "(300), data: the DATA\ncommand (120), block: each body write (180), "
 	  "dot: the reply to \".\" (600);\ne.g. --smtp-timeouts "
-	  "connect=10,greeting=60. --tls dane is not complete: without\n"
-	  "DNSSEC-validated TLSA lookups it behaves as may (dane: none).",
+	  "connect=10,greeting=60.\n"
+	  "--tls dane validates DNSSEC from the dnssec_anchor key (default\n"
+	  "/usr/share/dns/root.key); signed, usable TLSA records for an MX make "
+	  "TLS with\na matching certificate mandatory; unsigned zones or no TLSA "
+	  "act as may;\nbogus DNSSEC data or a failed TLSA lookup defers.",
 	  send_opts, cmd_send },
 	{ "resume", "ID", 1, 1, "continue a paused or interrupted send",
 	  "Starts the engine again with the settings the send was started "

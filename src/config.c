@@ -37,6 +37,8 @@ const struct config_key config_keys[] = {
 	    "password" },
 	{ "smtp_port", "25", "port for direct-to-MX delivery" },
 	{ "ca_file", NULL, "extra trust anchors (PEM) for TLS verification" },
+	{ "dnssec_anchor", NULL, "DNSKEY or DS records (zone file) DNSSEC is "
+	    "validated from, for tls dane (default: /usr/share/dns/root.key)" },
 	{ "unsubscribe_url", NULL, "https URI for one-click unsubscribe" },
 	{ "health_interval", "30", "seconds between live health checks" },
 	{ "dns_timeout", "3", "seconds to wait for a DNS answer per try" },
@@ -220,6 +222,12 @@ config_validate(const char *key, const char *v, char **cause)
 		memset(&t, 0, sizeof t);
 		if (smtp_timeouts_parse(v, &t, cause) == -1)
 			return -1;
+	} else if (strcmp(key, "dnssec_anchor") == 0) {
+		/* The engine reads it from wherever it runs: no relative
+		 * paths. Whether it holds keys is checked when it is used. */
+		if (v[0] != '/')
+			return set_cause(cause, "dnssec_anchor: '%s': expected "
+			    "an absolute path", v);
 	} else if (strcmp(key, "unsubscribe_url") == 0) {
 		if (strncmp(v, "https://", 8) != 0 || v[8] == '\0')
 			return set_cause(cause, "unsubscribe_url: '%s': "

@@ -291,6 +291,10 @@ int		 deliver_spawn(const struct deliver_spawn *, int64_t *pid,
 
 /* ---- the engine (deliver.c) ---- */
 
+/* The trust anchor dane uses when dnssec_anchor is not set (Debian's
+ * dns-root-data). */
+#define DELIVER_DNSSEC_ANCHOR	"/usr/share/dns/root.key"
+
 struct deliver_run {
 	struct store	*st;
 	const char	*db_path;
@@ -298,9 +302,12 @@ struct deliver_run {
 	int		 ready_fd;	/* write "ok" or an error, then close;
 					 * -1: none */
 	int		 password_fd;	/* read the relay password; -1: none */
+	const char	*dnssec_anchor;	/* config dnssec_anchor, or NULL */
 };
 /* Run a send's engine until the send is finished or paused (or SIGTERM).
- * 0, or -1 with *cause. */
+ * 0, or -1 with *cause. With the policy dane, DNSSEC is validated from
+ * dnssec_anchor, else DELIVER_DNSSEC_ANCHOR; neither existing is an error.
+ * The anchor is the machine's (like its CA store), not kept with a send. */
 int		 deliver_engine_run(const struct deliver_run *, char **cause);
 
 /*
@@ -322,6 +329,7 @@ struct deliver_test {
 	const char			*password;	/* relay AUTH, or NULL */
 	volatile int			*stop;		/* set: give up now
 							 * (may be NULL) */
+	const char			*dnssec_anchor;	/* config, or NULL */
 };
 /*
  * Run a test until its message has an outcome and its session is closed.

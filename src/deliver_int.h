@@ -37,6 +37,9 @@ struct target {
 	uint64_t		 dead_until;	/* ms: failed, skipped until */
 	int			 no_tls;	/* "may": plaintext after a
 						 * failed handshake */
+	struct tls_tlsa		*tlsa;		/* DANE: the host's usable,
+						 * validated TLSA records */
+	size_t			 ntlsa;
 };
 
 enum route_status {
@@ -59,12 +62,25 @@ typedef uint32_t (*route_rand_fn)(void *arg);
 /* The MX records of an answer in the order to try them: by preference,
  * equal preferences shuffled. */
 void	route_order(struct dns_record *, size_t, route_rand_fn, void *arg);
-/* Route mail for domain: MX (or implicit MX), each host's A then AAAA
- * addresses, on port. Blocking: run in a worker. */
+/*
+ * Route mail for domain: MX (or implicit MX), each host's A then AAAA
+ * addresses, on port. Blocking: run in a worker. With a validating
+ * resolver (dnssec_enabled: the send's policy is dane) the lookups are
+ * DNSSEC-validated and, where MX and addresses are secure, each host's
+ * TLSA records at _PORT._tcp.HOST go on its targets (RFC 7672); a host
+ * whose TLSA lookup is bogus or fails is left out, and a route left
+ * without hosts that way defers.
+ */
 void	route_mx(struct dns *, const char *domain, int port, struct route *);
 /* Route everything through a relay host (name or address) and port. */
 void	route_relay(struct dns *, const char *host, int port, struct route *);
 void	route_free(struct route *);
+/* The usable TLSA records (usage 2 or 3, selector 0 or 1, matching type 0,
+ * 1 or 2 with a digest of its length) of raw TLSA rdata; allocated, NULL
+ * when none (*nout 0). */
+struct tls_tlsa *route_tlsa_usable(const struct dns_record *, size_t n,
+	    size_t *nout);
+void	route_tlsa_free(struct tls_tlsa *, size_t n);
 
 /* ---- worker threads (workers.c) ---- */
 
@@ -217,6 +233,7 @@ struct engine {
 	char			 relay_host[256];
 	int			 relay_port;
 	struct smtp_timeouts	 timeouts;	/* --smtp-timeouts */
+	const char		*dnssec_anchor;	/* config; NULL: the default */
 
 	struct dest		**htab;
 	size_t			 hsize, ndests;

@@ -284,13 +284,26 @@ engine_setup(struct engine *e, char **cause)
 	ws.dns.resolver = *set->resolver != '\0' ? set->resolver : NULL;
 	ws.dns.timeout_ms = set->dns_timeout * 1000;
 	ws.dns.retries = set->dns_retries;
+	if (set->policy == TLS_POLICY_DANE) {
+		/* Each worker's resolver loads and validates from it. */
+		ws.dns.dnssec_anchor = e->dnssec_anchor != NULL &&
+		    *e->dnssec_anchor != '\0' ? e->dnssec_anchor :
+		    DELIVER_DNSSEC_ANCHOR;
+		if (access(ws.dns.dnssec_anchor, R_OK) == -1) {
+			set_cause(cause, "tls dane: no DNSSEC trust anchor: "
+			    "%s: %s (set dnssec_anchor)",
+			    ws.dns.dnssec_anchor, strerror(errno));
+			free(domain);
+			return -1;
+		}
+	}
 	e->w = workers_new(&ws, cause);
 	if (e->w != NULL && workers_signatures(e->w) == 0)
 		engine_log(e, "%s has no active DKIM key: messages go out "
 		    "unsigned", domain);
-	if (set->policy == TLS_POLICY_DANE)
-		engine_log(e, "tls dane: DNSSEC-validated TLSA lookups are not "
-		    "built yet; dane behaves as may and records dane none");
+	if (set->policy == TLS_POLICY_DANE && e->w != NULL)
+		engine_log(e, "tls dane: TLSA records validated from the "
+		    "DNSSEC trust anchor %s", ws.dns.dnssec_anchor);
 	free(domain);
 	if (e->w == NULL)
 		return -1;
@@ -348,6 +361,7 @@ deliver_engine_run(const struct deliver_run *run, char **cause)
 	memset(&e, 0, sizeof e);
 	e.st = run->st;
 	e.id = run->id;
+	e.dnssec_anchor = run->dnssec_anchor;
 	TAILQ_INIT(&e.runq);
 	TAILQ_INIT(&e.slotq);
 	TAILQ_INIT(&e.ratewait);
@@ -465,6 +479,7 @@ deliver_test_run(const struct deliver_test *t, struct send_change *out,
 	e.id = t->id;
 	e.test = 1;
 	e.test_stop = t->stop;
+	e.dnssec_anchor = t->dnssec_anchor;
 	TAILQ_INIT(&e.runq);
 	TAILQ_INIT(&e.slotq);
 	TAILQ_INIT(&e.ratewait);

@@ -299,6 +299,8 @@ sess_open(struct engine *e, struct dest *d)
 	p.host = t->host;
 	p.policy = e->info.set.policy;
 	p.no_starttls = t->no_tls;
+	p.tlsa = t->tlsa;		/* DANE: validated in routing */
+	p.ntlsa = t->ntlsa;
 	p.implicit_tls = e->relay_host[0] != '\0' && e->relay_port == 465;
 	p.tls = e->tls;
 	p.auth_user = *e->info.set.relay_user != '\0' && e->password != NULL ?
@@ -458,9 +460,12 @@ sess_closed(struct smtp_session *s, enum smtp_outcome outcome,
 	if ((r = sess->first) != NULL) {
 		sess->first = NULL;
 		if (!e->draining && !sess->was_ready) {
-			plain = tls_failed && e->info.set.policy ==
-			    TLS_POLICY_MAY && sess->rgen == d->rgen &&
+			/* dane without TLSA for the host acts as may. */
+			plain = tls_failed && sess->rgen == d->rgen &&
 			    sess->tgt < d->route.n &&
+			    (e->info.set.policy == TLS_POLICY_MAY ||
+			    (e->info.set.policy == TLS_POLICY_DANE &&
+			    d->route.t[sess->tgt].ntlsa == 0)) &&
 			    !d->route.t[sess->tgt].no_tls;
 			if (plain)
 				d->route.t[sess->tgt].no_tls = 1;

@@ -13,24 +13,19 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <errno.h>
 #include <ldns/ldns.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dns.h"
+#include "dns_int.h"
 #include "util.h"
 
 #define DNS_WIRE_MAX	255	/* bytes in a name, root label included */
 #define DNS_CHAIN_MAX	16	/* CNAMEs followed within one answer */
 #define DNS_EDNS_SIZE	1232	/* UDP payload we offer (DNS flag day 2020) */
-
-struct dns {
-	ldns_resolver	*res;
-	char		*desc;		/* for messages */
-	int		 timeout_ms;
-	int		 tries;
-};
 
 /* Build a resolver for "IP", "IP:PORT", "[IPv6]:PORT" or a bare IPv6. */
 static ldns_resolver *
@@ -91,6 +86,63 @@ dns_resolver_at(const char *spec, char **cause)
 	return res;
 }
 
+/*
+ * Read the trust anchors of a file in zone format (root.key, root.ds, or a
+ * zone's KSK for a lab): its DNSKEY and DS records become the resolver's
+ * DNSSEC anchors. Other records and $ directives are skipped; a record
+ * that does not parse is an error naming its line.
+ */
+static int
+dns_load_anchor(ldns_resolver *res, const char *path, char **cause)
+{
+	FILE		*fp;
+	ldns_rr		*rr;
+	ldns_rdf	*origin = NULL, *prev = NULL;
+	ldns_status	 st;
+	uint32_t	 ttl = 3600;
+	int		 line = 1, n = 0, rc = -1;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		set_cause(cause, "dnssec_anchor %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (!feof(fp)) {
+		rr = NULL;
+		st = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &origin, &prev, &line);
+		if (st == LDNS_STATUS_SYNTAX_EMPTY ||
+		    st == LDNS_STATUS_SYNTAX_TTL ||
+		    st == LDNS_STATUS_SYNTAX_ORIGIN ||
+		    st == LDNS_STATUS_SYNTAX_INCLUDE)
+			continue;
+		if (st != LDNS_STATUS_OK) {
+			/* ldns counts the record's own newline already. */
+			set_cause(cause, "dnssec_anchor %s line %d: %s", path,
+			    line > 1 ? line - 1 : line,
+			    ldns_get_errorstr_by_id(st));
+			goto out;
+		}
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_DNSKEY ||
+		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_DS) {
+			if (ldns_resolver_push_dnssec_anchor(res, rr) !=
+			    LDNS_STATUS_OK)
+				fatal("ldns: cannot add a trust anchor");
+			n++;
+		}
+		ldns_rr_free(rr);
+	}
+	if (n == 0) {
+		set_cause(cause, "dnssec_anchor %s: no DNSKEY or DS record",
+		    path);
+		goto out;
+	}
+	rc = 0;
+out:
+	ldns_rdf_deep_free(origin);
+	ldns_rdf_deep_free(prev);
+	fclose(fp);
+	return rc;
+}
+
 /* Open a resolver with the given options. */
 struct dns *
 dns_open(const struct dns_options *o, char **cause)
@@ -137,6 +189,14 @@ dns_open(const struct dns_options *o, char **cause)
 	ldns_resolver_set_usevc(res, false);
 	ldns_resolver_set_dnssec(res, false);
 	ldns_resolver_set_edns_udp_size(res, DNS_EDNS_SIZE);
+	if (o != NULL && o->dnssec_anchor != NULL) {
+		if (dns_load_anchor(res, o->dnssec_anchor, cause) == -1) {
+			ldns_resolver_deep_free(res);
+			return NULL;
+		}
+		/* DO on every query: the signatures come with the data. */
+		ldns_resolver_set_dnssec(res, true);
+	}
 
 	d = xcalloc(1, sizeof *d);
 	d->res = res;
@@ -364,6 +424,7 @@ dns_rr_copy(const ldns_rr *rr, enum dns_type type, struct dns_record *r)
 		r->u.name = dns_rdf_name(rdf);
 		return r->u.name == NULL ? -1 : 0;
 	case DNS_TLSA:
+	case DNS_DS:
 		/* The raw rdata, for DANE: usage, selector, type, data. */
 		{
 			struct buf	b;
@@ -392,6 +453,7 @@ dns_record_clear(struct dns_record *r)
 		break;
 	case DNS_TXT:
 	case DNS_TLSA:
+	case DNS_DS:
 		free(r->u.txt);
 		break;
 	case DNS_PTR:
@@ -570,6 +632,14 @@ enum dns_status
 dns_query(struct dns *d, const char *name, enum dns_type type,
     struct dns_answer *out)
 {
+	return dns_query_pkt(d, name, type, out, NULL);
+}
+
+/* dns_query, also handing back the answer packet when there is one. */
+enum dns_status
+dns_query_pkt(struct dns *d, const char *name, enum dns_type type,
+    struct dns_answer *out, ldns_pkt **keep)
+{
 	uint8_t		 wire[DNS_WIRE_MAX];
 	size_t		 wlen, i;
 	ldns_rdf	*qname;
@@ -648,6 +718,12 @@ done:
 		out->rr = NULL;
 		out->n = 0;
 	}
+	if (keep != NULL && (ret == DNS_OK || ret == DNS_NODATA ||
+	    ret == DNS_NXDOMAIN)) {
+		*keep = a;
+		a = NULL;
+	} else if (keep != NULL)
+		*keep = NULL;
 	ldns_pkt_free(a);
 	ldns_pkt_free(q);
 	ldns_rdf_deep_free(qname);

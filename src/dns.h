@@ -31,6 +31,7 @@ enum dns_type {
 	DNS_PTR = 12,
 	DNS_CNAME = 5,
 	DNS_AAAA = 28,
+	DNS_DS = 43,
 	DNS_TLSA = 52,
 };
 
@@ -38,6 +39,9 @@ struct dns_options {
 	const char	*resolver;	/* "IP[:PORT]", or NULL: the system's */
 	int		 timeout_ms;	/* per try; 0: 3000 */
 	int		 retries;	/* tries per server; 0: 2 */
+	const char	*dnssec_anchor;	/* DNSKEY or DS records (zone file):
+					 * set, the resolver can validate
+					 * (dnssec.h); NULL: it cannot */
 };
 
 struct dns_record {
@@ -54,9 +58,10 @@ struct dns_record {
 					 * may hold NUL bytes: see len */
 		char		*name;	/* PTR or CNAME target, no trailing dot */
 	} u;
-	size_t		 len;		/* TXT: bytes in u.txt; TLSA: u.txt holds
-					 * the raw rdata (usage, selector,
-					 * matching type, data), len bytes */
+	size_t		 len;		/* TXT: bytes in u.txt; TLSA and DS:
+					 * u.txt holds the raw rdata (TLSA:
+					 * usage, selector, matching type,
+					 * data), len bytes */
 };
 
 struct dns_answer {
@@ -68,7 +73,8 @@ struct dns_answer {
 
 struct dns;
 
-/* A resolver. NULL with *cause on failure (bad address, no resolv.conf). */
+/* A resolver. NULL with *cause on failure (bad address, no resolv.conf,
+ * an anchor file that cannot be read or holds no DNSKEY or DS). */
 struct dns	*dns_open(const struct dns_options *, char **cause);
 void		 dns_close(struct dns *);
 /* "127.0.0.1:5353", or "system (192.0.2.53)" for messages. */

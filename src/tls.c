@@ -276,6 +276,9 @@ tls_conn_new(struct tls_ctx *t, int fd, const char *host,
 		/* The TLSA base domain is the reference identifier. */
 		if (SSL_dane_enable(c->ssl, c->host) <= 0)
 			goto fail;
+		/* RFC 7672 3.1.1: DANE-EE(3) binds the key, not a name;
+		 * DANE-TA(2) still checks the MX host name. */
+		SSL_dane_set_flags(c->ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
 		for (i = 0; i < ntlsa; i++) {
 			rv = SSL_dane_tlsa_add(c->ssl, tlsa[i].usage,
 			    tlsa[i].selector, tlsa[i].mtype, tlsa[i].data,

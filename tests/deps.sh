@@ -3,8 +3,10 @@
 # Idempotent and silent when everything is there (make deps, run, check).
 set -eu
 
+# dns-root-data: the DNSSEC root trust anchor --tls dane uses by default.
 BUILD="gcc make pkg-config libncurses-dev libssl-dev libldns-dev
-libsqlite3-dev libopendkim-dev libpsl-dev libidn2-dev publicsuffix"
+libsqlite3-dev libopendkim-dev libpsl-dev libidn2-dev publicsuffix
+dns-root-data"
 # Test lab: DNS (nsd, drill), SMTP servers (postfix, aiosmtpd), swaks, the
 # console driver (tmux), reference tools (sqlite3, dkimpy, opendkim-tools).
 TEST="nsd ldnsutils postfix python3-aiosmtpd swaks tmux sqlite3 python3-dkim
