@@ -43,9 +43,9 @@ const struct config_key config_keys[] = {
 	{ "health_interval", "30", "seconds between live health checks" },
 	{ "dns_timeout", "3", "seconds to wait for a DNS answer per try" },
 	{ "dns_retries", "2", "tries per DNS server" },
-	{ "smtp_timeouts", "connect=30,greeting=300,command=300,data=120,"
-	    "block=180,dot=600", "SMTP timeouts in seconds (RFC 5321 "
-	    "4.5.3.2); give only those to change" },
+	{ "smtp_timeouts", NULL, "SMTP timeouts to change, NAME=SECONDS,...: "
+	    "connect 30, greeting 300, command 300, data 120, block 180, "
+	    "dot 600" },
 	{ NULL, NULL, NULL }
 };
 

@@ -612,15 +612,18 @@ engine_fill(struct engine *e, char **cause)
 	return 0;
 }
 
-/* Commit the turn's changes. A store that cannot be written stops the
- * engine before anything more goes on the wire. A test records nothing:
- * it keeps its recipient's outcome. */
+/*
+ * Hand the turn's changes to the committer. The sessions whose 354 came
+ * this turn learn which batch holds it: their bodies go once that batch
+ * is on disk (engine_committed). A test records nothing: it keeps its
+ * recipient's outcome.
+ */
 int
 engine_flush(struct engine *e)
 {
-	char	*cause = NULL;
-	size_t	 i;
-	int	 try;
+	struct sess	*sess;
+	uint64_t	 batch;
+	size_t		 i;
 
 	if (e->nchg == 0)
 		return 0;
@@ -633,21 +636,47 @@ engine_flush(struct engine *e)
 		e->nchg = 0;
 		return 0;
 	}
-	for (try = 0; try < 5; try++) {
-		if (store_send_record(e->st, e->id, e->chg, e->nchg,
-		    &cause) == 0) {
-			e->nchg = 0;
-			return 0;
-		}
-		if (try < 4) {
-			free(cause);
-			cause = NULL;
-			usleep(200000);
-		}
+	batch = committer_submit(e->cm, e->chg, e->nchg);
+	e->nchg = 0;
+	TAILQ_FOREACH_REVERSE(sess, &e->bodyq, sess_list, bodyq) {
+		if (sess->body_batch != 0)
+			break;
+		sess->body_batch = batch;
 	}
-	free(e->error);
-	e->error = cause;
-	return -1;
+	return 0;
+}
+
+/*
+ * A transaction of the committer ended: let the bodies whose 354 it
+ * recorded go. A write that failed stops the engine; the bodies still
+ * held never leave.
+ */
+void
+engine_committed(int fd, int events, void *arg)
+{
+	struct engine	*e = arg;
+	struct sess	*sess;
+	uint64_t	 done;
+	char		*cause = NULL;
+
+	(void)fd;
+	(void)events;
+	if (committer_poll(e->cm, &done, &cause) == -1) {
+		if (e->error == NULL)
+			e->error = cause;
+		else
+			free(cause);
+		if (!e->stopping)
+			engine_abort(e);
+		return;
+	}
+	while ((sess = TAILQ_FIRST(&e->bodyq)) != NULL &&
+	    sess->body_batch != 0 && sess->body_batch <= done) {
+		TAILQ_REMOVE(&e->bodyq, sess, bodyq);
+		sess->body_waits = 0;
+		sess->body_batch = 0;
+		smtp_body_release(sess->s);
+	}
 }
 
 /* Stop now: abort every session (nothing more goes out) and the loop. */
@@ -673,7 +702,8 @@ engine_done(struct engine *e, char **cause)
 		return e->nwindow == 0 && e->nsessions == 0 && e->njobs == 0 &&
 		    e->nchg == 0;
 	if (e->nwindow != 0 || e->nsessions != 0 || e->njobs != 0 ||
-	    !e->at_end || e->next_due != 0 || e->nchg != 0)
+	    !e->at_end || e->next_due != 0 || e->nchg != 0 ||
+	    (e->cm != NULL && !committer_idle(e->cm)))
 		return 0;
 	if (store_send_counts(e->st, e->id, &c, cause) == -1)
 		return -1;
@@ -694,11 +724,17 @@ static void
 engine_stop_drained(struct engine *e)
 {
 	struct rcpt	*r;
+	char		*cause = NULL;
 
 	TAILQ_FOREACH(r, &e->rcpts, all)
 		if (r->dbstate == RCPT_CONNECTING)
 			engine_change(e, r, RCPT_QUEUED);
-	if (engine_flush(e) == -1) {
+	if (engine_flush(e) == -1 ||
+	    (e->cm != NULL && committer_wait(e->cm, &cause) == -1)) {
+		if (cause != NULL) {
+			free(e->error);
+			e->error = cause;
+		}
 		engine_abort(e);
 		return;
 	}

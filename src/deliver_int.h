@@ -16,6 +16,7 @@
 #include "smtp.h"
 #include "util.h"
 
+struct committer;
 struct dkim_signer;
 struct issue;
 struct loop;
@@ -212,6 +213,10 @@ struct sess {
 	int			 ratewait;	/* on e->ratewait */
 	struct loop_timer	*idle_timer;
 	unsigned int		 sent;
+	int			 body_waits;	/* on e->bodyq */
+	uint64_t		 body_batch;	/* its 354's batch, 0: not
+						 * handed to the committer */
+	TAILQ_ENTRY(sess)	 bodyq;
 	TAILQ_ENTRY(sess)	 entry;		/* dest->idle or e->ratewait */
 	TAILQ_ENTRY(sess)	 all;		/* e->sessions */
 };
@@ -261,6 +266,8 @@ struct engine {
 
 	struct send_change	*chg;
 	size_t			 nchg, capchg;
+	struct committer	*cm;		/* NULL: write in the loop */
+	struct sess_list	 bodyq;		/* bodies held for a commit */
 
 	/* A test (deliver_test_run): one recipient held in memory, nothing
 	 * read from or written to the send's rows; the outcome kept here. */
@@ -285,6 +292,7 @@ int		 dest_unused(const struct dest *);
 void		 engine_jobs(int fd, int events, void *);
 int		 engine_take(const struct send_rcpt *, void *);
 int		 engine_flush(struct engine *);
+void		 engine_committed(int fd, int events, void *);
 void		 engine_abort(struct engine *);
 int		 engine_done(struct engine *, char **cause);
 void		 engine_before_sleep(void *);
@@ -298,6 +306,18 @@ void		 engine_outcome(struct engine *, struct rcpt *, enum rcpt_state,
 void		 engine_defer_dest(struct engine *, struct dest *);
 void		 engine_rcpt_done(struct engine *, struct rcpt *);
 void		 engine_unbind(struct engine *, struct rcpt *);
+
+/* deliver_commit.c */
+struct committer *committer_new(const char *path, int64_t send_id,
+		    char **cause);
+int		 committer_fd(struct committer *);
+uint64_t	 committer_submit(struct committer *,
+		    const struct send_change *, size_t);
+int		 committer_poll(struct committer *, uint64_t *done,
+		    char **cause);
+int		 committer_idle(struct committer *);
+int		 committer_wait(struct committer *, char **cause);
+void		 committer_free(struct committer *);
 
 /* deliver_sess.c */
 int		 sess_open(struct engine *, struct dest *);

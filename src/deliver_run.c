@@ -321,6 +321,7 @@ engine_free(struct engine *e)
 	struct rcpt	*r;
 	size_t		 i;
 
+	committer_free(e->cm);
 	workers_free(e->w);
 	while ((r = TAILQ_FIRST(&e->rcpts)) != NULL)
 		engine_rcpt_done(e, r);
@@ -356,7 +357,7 @@ deliver_engine_run(const struct deliver_run *run, char **cause)
 	struct sigaction	 sa;
 	int64_t			 requeued = 0, unknown = 0;
 	int			 rc, ready_fd = run->ready_fd;
-	char			*okmsg;
+	char			*okmsg, *wcause = NULL;
 
 	memset(&e, 0, sizeof e);
 	e.st = run->st;
@@ -367,6 +368,7 @@ deliver_engine_run(const struct deliver_run *run, char **cause)
 	TAILQ_INIT(&e.ratewait);
 	TAILQ_INIT(&e.rcpts);
 	TAILQ_INIT(&e.sessions);
+	TAILQ_INIT(&e.bodyq);
 
 	rc = send_lock_take(run->db_path, run->id, cause);
 	if (rc == 1)
@@ -402,6 +404,13 @@ deliver_engine_run(const struct deliver_run *run, char **cause)
 		set_cause(cause, "cannot watch the workers");
 		goto fail;
 	}
+	if ((e.cm = committer_new(run->db_path, e.id, cause)) == NULL)
+		goto fail;
+	if (loop_fd_add(e.loop, committer_fd(e.cm), LOOP_READ,
+	    engine_committed, &e) == -1) {
+		set_cause(cause, "cannot watch the committer");
+		goto fail;
+	}
 	loop_before_sleep(e.loop, engine_before_sleep, &e);
 	e.tick = loop_timer_add(e.loop, ENGINE_TICK_MS, engine_tick, &e);
 	e.want_fill = 1;
@@ -416,6 +425,14 @@ deliver_engine_run(const struct deliver_run *run, char **cause)
 	loop_run(e.loop);
 
 	loop_fd_del(e.loop, workers_fd(e.w));
+	loop_fd_del(e.loop, committer_fd(e.cm));
+	/* What the last turns handed over is written before we say so. */
+	if (committer_wait(e.cm, &wcause) == -1) {
+		if (e.error == NULL)
+			e.error = wcause;
+		else
+			free(wcause);
+	}
 	engine_log(&e, "%s: %llu delivered, %llu deferred, %llu bounced, "
 	    "%llu unknown", e.error != NULL ? "stopped on an error" :
 	    e.finished ? "finished" : "stopped",
@@ -485,6 +502,7 @@ deliver_test_run(const struct deliver_test *t, struct send_change *out,
 	TAILQ_INIT(&e.ratewait);
 	TAILQ_INIT(&e.rcpts);
 	TAILQ_INIT(&e.sessions);
+	TAILQ_INIT(&e.bodyq);
 	e.info.id = t->id;
 	engine_settings_copy(&e.info.set, t->set);
 	if (t->password != NULL)

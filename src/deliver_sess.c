@@ -382,6 +382,13 @@ sess_data(struct smtp_session *s, struct smtp_msg *msg, void *arg)
 	snprintf(c->mx, sizeof c->mx, "%s", sess->host);
 	snprintf(c->ip, sizeof c->ip, "%s", sess->ip);
 	c->tls = *smtp_tls_status(s);
+	/* The body waits for the committer to have this on disk. */
+	if (sess->e->cm != NULL) {
+		smtp_body_wait(s);
+		sess->body_waits = 1;
+		sess->body_batch = 0;
+		TAILQ_INSERT_TAIL(&sess->e->bodyq, sess, bodyq);
+	}
 }
 
 /* One message's outcome. */
@@ -438,6 +445,10 @@ sess_closed(struct smtp_session *s, enum smtp_outcome outcome,
 	if (sess->ratewait) {
 		TAILQ_REMOVE(&e->ratewait, sess, entry);
 		sess->ratewait = 0;
+	}
+	if (sess->body_waits) {
+		TAILQ_REMOVE(&e->bodyq, sess, bodyq);
+		sess->body_waits = 0;
 	}
 	TAILQ_REMOVE(&e->sessions, sess, all);
 	d->nsessions--;

@@ -420,6 +420,29 @@ smtp_after_ehlo(struct smtp_session *s)
 	smtp_timer_arm(s, s->t_command);
 }
 
+/* Keep the body back until smtp_body_release (smtp.h). */
+void
+smtp_body_wait(struct smtp_session *s)
+{
+	if (s->state == SMTP_BODY)
+		s->body_wait = 1;
+}
+
+/* The 354 is on record: the body may go now (the turn it came in is
+ * over, since the caller learnt that after it). */
+void
+smtp_body_release(struct smtp_session *s)
+{
+	if (!s->body_wait)
+		return;
+	s->body_wait = 0;
+	s->body_hold = 0;
+	if (s->state != SMTP_BODY)
+		return;
+	smtp_flush(s);
+	smtp_update(s);
+}
+
 /*
  * The 354 came: tell the caller, and stream the message from the next
  * loop turn on (smtp_io clears body_hold when the loop next calls it), so
@@ -433,6 +456,7 @@ smtp_body_start(struct smtp_session *s)
 	s->body_off = 0;
 	s->body_end = 0;
 	s->body_hold = 1;
+	s->body_wait = 0;
 	smtp_timer_arm(s, s->t_block);
 	if (s->ev.data != NULL)
 		s->ev.data(s, s->msg, s->arg);

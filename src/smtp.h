@@ -134,6 +134,13 @@ int		 smtp_submit(struct smtp_session *, struct smtp_msg *);
 void		 smtp_quit(struct smtp_session *);
 /* Close now (messages in flight: DEFERRED, or UNKNOWN after "."). */
 void		 smtp_abort(struct smtp_session *);
+/*
+ * From the data callback: keep this message's body back until
+ * smtp_body_release(), for a caller that records the 354 on disk in the
+ * background and may let the body go only once it is there.
+ */
+void		 smtp_body_wait(struct smtp_session *);
+void		 smtp_body_release(struct smtp_session *);
 /* What TLS was negotiated (or not) on this session. */
 const struct tls_status *smtp_tls_status(const struct smtp_session *);
 /* The peer's address as text. */

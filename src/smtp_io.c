@@ -267,7 +267,7 @@ smtp_update(struct smtp_session *s)
 		ev = LOOP_READ;
 		if ((s->out.len > s->outoff && !s->write_wants_read) ||
 		    s->read_wants_write || (s->state == SMTP_BODY &&
-		    !s->body_end))
+		    !s->body_end && !s->body_wait))
 			ev |= LOOP_WRITE;
 		break;
 	}
@@ -468,7 +468,7 @@ smtp_flush(struct smtp_session *s)
 	    s->state != SMTP_CONNECT && s->state != SMTP_TLS &&
 	    s->state != SMTP_TLS_IMPLICIT) {
 		/* Not one body byte in the turn the 354 was read in. */
-		if (s->state == SMTP_BODY && !s->body_hold)
+		if (s->state == SMTP_BODY && !s->body_hold && !s->body_wait)
 			smtp_body_fill(s);
 		left = s->out.len - s->outoff;
 		if (left == 0) {

@@ -95,6 +95,7 @@ struct smtp_session {
 	int			 body_end;
 	int			 body_hold;	/* 354 read this turn: the body
 						 * waits for the next one */
+	int			 body_wait;	/* and for smtp_body_release */
 	struct smtp_stuff	 stuff;
 	unsigned int		 ntrans;	/* MAIL commands sent */
 	int			 broken;	/* no further transaction */

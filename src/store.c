@@ -235,9 +235,16 @@ fail:
 static int
 store_create_file(const char *path, char **cause)
 {
-	char	*dir;
-	int	 fd, rc;
+	struct stat	 sb;
+	char		*dir;
+	int		 fd, rc;
 
+	/* An existing file is never opened here: closing a descriptor of a
+	 * database drops every POSIX lock this process holds on it, those
+	 * of the connections already open on it too (the send engine opens
+	 * a second one for its committer). */
+	if (stat(path, &sb) == 0)
+		return 0;
 	dir = path_dirname(path);
 	rc = mkdir_private(dir, cause);
 	free(dir);

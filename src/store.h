@@ -182,6 +182,8 @@ struct send_event;
 
 /* Record a new send of issue id with its settings (in the caller's
  * transaction). 1 if the issue has a send already. */
+/* A connection that only records recipients' changes (store_send_record). */
+int	 store_send_writer(struct store *, char **cause);
 int	 store_send_create(struct store *, int64_t id,
 	    const struct send_settings *, char **cause);
 /* Snapshot one member as a queued recipient (in the same transaction). */

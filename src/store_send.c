@@ -55,6 +55,17 @@ store_send_bind_settings(sqlite3_stmt *s, const struct send_settings *set)
 	sqlite3_bind_text(s, 21, set->smtp_timeouts, -1, SQLITE_STATIC);
 }
 
+/*
+ * Ready a connection that only records recipients' changes (the engine's
+ * committer): their send and recipient rows exist, since the engine took
+ * them up, so the foreign keys of every event row need not be looked up.
+ */
+int
+store_send_writer(struct store *st, char **cause)
+{
+	return store_exec(st, "PRAGMA foreign_keys = OFF", cause);
+}
+
 /* Record a new send. */
 int
 store_send_create(struct store *st, int64_t id,
