@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "deliver_int.h"
@@ -174,6 +175,69 @@ sess_unpark(struct engine *e, struct sess *sess)
 	}
 }
 
+/*
+ * The index of the target of d that a session to host at ip can serve:
+ * the same host name (SNI, certificate name, TLSA) at the same address,
+ * alive, and of the preference d would try now (never a backup MX while
+ * a better one is up). -1 if none.
+ */
+static int
+sess_target_same(struct engine *e, const struct dest *d, const char *host,
+    const char *ip)
+{
+	const struct target	*t;
+	uint64_t		 now = engine_now(e);
+	size_t			 i;
+
+	if (d->rstate != DEST_ROUTED || d->route.n == 0 ||
+	    d->cursor >= d->route.n)
+		return -1;
+	for (i = 0; i < d->route.n; i++) {
+		t = &d->route.t[i];
+		if (t->pref == d->route.t[d->cursor].pref &&
+		    t->dead_until <= now && strcasecmp(t->host, host) == 0 &&
+		    strcmp(t->ip, ip) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * A ready session whose destination has nothing more for it: another
+ * destination with messages ready whose MX is the same host at the same
+ * address takes it over (domains hosted by one provider share its MX),
+ * as Postfix's connection cache does, within that destination's own
+ * session limit. 1 if it did.
+ */
+static int
+sess_adopt(struct engine *e, struct sess *sess)
+{
+	struct dest	*d = sess->dest, *nd;
+	uint64_t	 now = engine_now(e);
+	size_t		 h;
+	int		 i;
+
+	if (e->relay_host[0] != '\0')
+		return 0;
+	for (h = 0; h < e->hsize; h++)
+		for (nd = e->htab[h]; nd != NULL; nd = nd->hnext) {
+			if (nd == d || nd->nready == 0 ||
+			    !dest_ctl_can_open(&nd->ctl, nd->nsessions, now) ||
+			    (i = sess_target_same(e, nd, sess->host,
+			    sess->ip)) == -1)
+				continue;
+			d->nsessions--;
+			nd->nsessions++;
+			sess->dest = nd;
+			sess->rgen = nd->rgen;
+			sess->tgt = (size_t)i;
+			engine_wake(e, d);
+			sess_send(e, sess, sess_pop(nd));
+			return 1;
+		}
+	return 0;
+}
+
 /* A ready session with nothing bound: next message, park, or quit. */
 static void
 sess_next(struct engine *e, struct sess *sess)
@@ -197,6 +261,8 @@ sess_next(struct engine *e, struct sess *sess)
 		engine_wake(e, d);
 		return;
 	}
+	if (sess_adopt(e, sess))
+		return;
 	smtp_quit(sess->s);
 }
 
