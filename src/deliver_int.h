@@ -41,6 +41,9 @@ struct target {
 	struct tls_tlsa		*tlsa;		/* DANE: the host's usable,
 						 * validated TLSA records */
 	size_t			 ntlsa;
+	int			 tls_required;	/* DANE: secure TLSA records,
+						 * none usable: TLS, no
+						 * plaintext (RFC 7672 2.2) */
 };
 
 enum route_status {

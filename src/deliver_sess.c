@@ -367,6 +367,7 @@ sess_open(struct engine *e, struct dest *d)
 	p.no_starttls = t->no_tls;
 	p.tlsa = t->tlsa;		/* DANE: validated in routing */
 	p.ntlsa = t->ntlsa;
+	p.tls_required = t->tls_required;
 	p.implicit_tls = e->relay_host[0] != '\0' && e->relay_port == 465;
 	p.tls = e->tls;
 	p.auth_user = *e->info.set.relay_user != '\0' && e->password != NULL ?
@@ -542,7 +543,8 @@ sess_closed(struct smtp_session *s, enum smtp_outcome outcome,
 			    sess->tgt < d->route.n &&
 			    (e->info.set.policy == TLS_POLICY_MAY ||
 			    (e->info.set.policy == TLS_POLICY_DANE &&
-			    d->route.t[sess->tgt].ntlsa == 0)) &&
+			    d->route.t[sess->tgt].ntlsa == 0 &&
+			    !d->route.t[sess->tgt].tls_required)) &&
 			    !d->route.t[sess->tgt].no_tls;
 			if (plain)
 				d->route.t[sess->tgt].no_tls = 1;

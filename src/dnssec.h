@@ -5,8 +5,10 @@
  * one it could, and a proven "no TLSA" from a stripped one.
  *
  * Signatures are checked here, by herald, not trusted from the resolver's
- * AD bit. Wildcard-expanded positive answers are accepted when their RRSIG
- * verifies; the proof that no closer name exists is not checked.
+ * AD bit. An RRSIG counts only when its signer is the owner's zone or
+ * above; a wildcard-expanded answer needs the NSEC or NSEC3 proof that no
+ * closer name exists; a denial's NSEC from the parent side of a zone cut
+ * proves nothing below it.
  */
 #ifndef HERALD_DNSSEC_H
 #define HERALD_DNSSEC_H

@@ -227,6 +227,11 @@ route_tlsa(struct dns *dns, struct route *r, size_t from, const char *host,
 		if ((t = route_tlsa_usable(a.rr, a.n, &n)) != NULL) {
 			route_set_tlsa(r, from, t, n);
 			route_tlsa_free(t, n);
+		} else {
+			/* RFC 7672 2.2: secure TLSA records, none usable:
+			 * TLS without authentication, but TLS. */
+			for (n = from; n < r->n; n++)
+				r->t[n].tls_required = 1;
 		}
 		break;
 	case DNSSEC_INSECURE:
@@ -281,7 +286,9 @@ route_host(struct dns *dns, struct route *r, const char *host,
 				    "failed: %s)", host, dnssec_state_name(sec),
 				    swhy);
 			}
-			if (sec != DNSSEC_SECURE)
+			/* Only a provably unsigned answer turns DANE off: a
+			 * failed lookup adds no address and proves nothing. */
+			if (sec == DNSSEC_INSECURE)
 				secure = 0;
 			free(swhy);
 		} else

@@ -361,7 +361,8 @@ smtp_tls_required(const struct smtp_session *s)
 {
 	return s->policy == TLS_POLICY_ENCRYPT ||
 	    s->policy == TLS_POLICY_VERIFY ||
-	    (s->policy == TLS_POLICY_DANE && s->ntlsa > 0);
+	    (s->policy == TLS_POLICY_DANE && (s->ntlsa > 0 ||
+	    s->tls_required));
 }
 
 /* EHLO (or HELO) done: STARTTLS, AUTH, or ready. */

@@ -61,6 +61,8 @@ struct smtp_params {
 	struct tls_ctx		*tls;
 	const struct tls_tlsa	*tlsa;		/* for dane, validated */
 	size_t			 ntlsa;
+	int			 tls_required;	/* dane: TLS even without
+						 * usable TLSA records */
 	const char		*auth_user;	/* relay AUTH, NULL: none */
 	const char		*auth_pass;
 	unsigned int		 max_messages;	/* per connection; 0: 100 */

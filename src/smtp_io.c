@@ -652,6 +652,7 @@ smtp_params_copy(struct smtp_session *s, const struct smtp_params *p,
 		s->ntlsa = p->ntlsa;
 	}
 	s->policy = p->policy;
+	s->tls_required = p->tls_required;
 	s->no_starttls = p->no_starttls;
 	s->implicit_tls = p->implicit_tls;
 	s->tlsctx = p->tls;

@@ -56,6 +56,7 @@ struct smtp_session {
 	char			*auth_pass;
 	struct tls_tlsa		*tlsa;
 	size_t			 ntlsa;
+	int			 tls_required;
 	enum tls_policy		 policy;
 	int			 no_starttls;
 	int			 implicit_tls;

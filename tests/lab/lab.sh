@@ -884,14 +884,16 @@ fi
 # zone is DNSSEC-signed (NSEC) by ldns-signzone with KEY, an ldns-keygen
 # base name (KEY.key and KEY.private), which also puts KEY's DNSKEY in it.
 # SED-SCRIPT, when given, edits the signed text before NSD loads it: a test
-# breaks a signature that way on purpose.
+# breaks a signature that way on purpose.  LAB_SIGNZONE_OPTS adds options
+# to ldns-signzone (-n: NSEC3).
 lab_zone_signed() {
 	lab__need_dir || return 1
 	[ $# -ge 2 ] || { lab__err "usage: lab_zone_signed ZONE KEY [SED-SCRIPT]"; return 1; }
 	local zone=${1%.} key=$2 edit=${3:-} serial out dir=$LAB_DIR/dns/zones
 	zone=${zone,,}
 	serial=$(lab__zone_write "$zone") || return 1
-	if ! out=$(ldns-signzone -f "$dir/$zone.zone.signed" "$dir/$zone.zone" "$key" 2>&1); then
+	# shellcheck disable=SC2086  # options, split on purpose
+	if ! out=$(ldns-signzone ${LAB_SIGNZONE_OPTS:-} -f "$dir/$zone.zone.signed" "$dir/$zone.zone" "$key" 2>&1); then
 		lab__err "ldns-signzone $zone: $out"
 		return 1
 	fi
