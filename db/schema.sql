@@ -187,5 +187,5 @@ CREATE TABLE send_events (
 	enhanced	TEXT NOT NULL DEFAULT '',
 	reply		TEXT NOT NULL DEFAULT ''
 );
--- No index: readers tail by id (the rowid) and the newest send's events
--- are at the end.
+-- Appended to at its end only: one page a commit.
+CREATE INDEX send_events_send ON send_events (send_id, id);

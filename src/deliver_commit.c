@@ -201,14 +201,15 @@ committer_poll(struct committer *c, uint64_t *done, char **cause)
 	return rc;
 }
 
-/* Is every batch handed over on disk (or has a write failed)? */
+/* Is every batch handed over on disk? (Never after a failed write: the
+ * loop learns of that from committer_poll and stops.) */
 int
 committer_idle(struct committer *c)
 {
 	int	idle;
 
 	pthread_mutex_lock(&c->mtx);
-	idle = c->done == c->submitted || c->error != NULL;
+	idle = c->done == c->submitted && c->error == NULL;
 	pthread_mutex_unlock(&c->mtx);
 	return idle;
 }

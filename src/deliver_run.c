@@ -70,7 +70,9 @@ engine_next_due(struct engine *e, char **cause)
 	if (store_send_counts(e->st, e->id, &c, cause) == -1)
 		return -1;
 	e->next_due = c.next_at;
-	if (c.n[RCPT_QUEUED] > 0 && e->at_end && e->nwindow == 0) {
+	/* Rows still waiting for the committer would look queued. */
+	if (c.n[RCPT_QUEUED] > 0 && e->at_end && e->nwindow == 0 &&
+	    (e->cm == NULL || committer_idle(e->cm))) {
 		e->at_end = 0;	/* queued behind our back: take them up */
 		e->cursor = 0;
 	}
@@ -83,8 +85,11 @@ engine_retry(struct engine *e, char **cause)
 {
 	int	room = e->window_max - e->nwindow;
 
+	/* A deferral still waiting for the committer would be taken up
+	 * again from its old row: wait for the next tick. */
 	if (e->next_due == 0 || (int64_t)time(NULL) < e->next_due ||
-	    e->draining || room <= 0)
+	    e->draining || room <= 0 ||
+	    (e->cm != NULL && !committer_idle(e->cm)))
 		return 0;
 	if (store_send_due(e->st, e->id, 0, (int64_t)time(NULL), 1, room,
 	    engine_take, e, cause) == -1)

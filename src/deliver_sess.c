@@ -176,14 +176,39 @@ sess_unpark(struct engine *e, struct sess *sess)
 }
 
 /*
- * The index of the target of d that a session to host at ip can serve:
- * the same host name (SNI, certificate name, TLSA) at the same address,
- * alive, and of the preference d would try now (never a backup MX while
- * a better one is up). -1 if none.
+ * Would a session opened for target a be the one opened for b? The same
+ * TLS demands: plaintext fallback or not, and for DANE the same TLSA
+ * records, or TLS required alike (a domain whose MX records are signed
+ * has them for a host another, unsigned, domain shares).
  */
 static int
-sess_target_same(struct engine *e, const struct dest *d, const char *host,
-    const char *ip)
+sess_target_alike(const struct target *a, const struct target *b)
+{
+	size_t	i;
+
+	if (a->no_tls != b->no_tls || a->tls_required != b->tls_required ||
+	    a->ntlsa != b->ntlsa)
+		return 0;
+	for (i = 0; i < a->ntlsa; i++)
+		if (a->tlsa[i].usage != b->tlsa[i].usage ||
+		    a->tlsa[i].selector != b->tlsa[i].selector ||
+		    a->tlsa[i].mtype != b->tlsa[i].mtype ||
+		    a->tlsa[i].len != b->tlsa[i].len ||
+		    memcmp(a->tlsa[i].data, b->tlsa[i].data,
+		    a->tlsa[i].len) != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * The index of the target of d that a session opened for target cur can
+ * serve: the same host name (SNI, certificate name) at the same address
+ * with the same TLS demands, alive, and of the preference d would try now
+ * (never a backup MX while a better one is up). -1 if none.
+ */
+static int
+sess_target_same(struct engine *e, const struct dest *d,
+    const struct target *cur)
 {
 	const struct target	*t;
 	uint64_t		 now = engine_now(e);
@@ -195,8 +220,9 @@ sess_target_same(struct engine *e, const struct dest *d, const char *host,
 	for (i = 0; i < d->route.n; i++) {
 		t = &d->route.t[i];
 		if (t->pref == d->route.t[d->cursor].pref &&
-		    t->dead_until <= now && strcasecmp(t->host, host) == 0 &&
-		    strcmp(t->ip, ip) == 0)
+		    t->dead_until <= now &&
+		    strcasecmp(t->host, cur->host) == 0 &&
+		    strcmp(t->ip, cur->ip) == 0 && sess_target_alike(t, cur))
 			return (int)i;
 	}
 	return -1;
@@ -212,19 +238,22 @@ sess_target_same(struct engine *e, const struct dest *d, const char *host,
 static int
 sess_adopt(struct engine *e, struct sess *sess)
 {
-	struct dest	*d = sess->dest, *nd;
-	uint64_t	 now = engine_now(e);
-	size_t		 h;
-	int		 i;
+	struct dest		*d = sess->dest, *nd;
+	const struct target	*cur;
+	uint64_t		 now = engine_now(e);
+	size_t			 h;
+	int			 i;
 
-	if (e->relay_host[0] != '\0')
+	/* The target the session was opened for, as routed then. */
+	if (e->relay_host[0] != '\0' || sess->rgen != d->rgen ||
+	    sess->tgt >= d->route.n)
 		return 0;
+	cur = &d->route.t[sess->tgt];
 	for (h = 0; h < e->hsize; h++)
 		for (nd = e->htab[h]; nd != NULL; nd = nd->hnext) {
 			if (nd == d || nd->nready == 0 ||
 			    !dest_ctl_can_open(&nd->ctl, nd->nsessions, now) ||
-			    (i = sess_target_same(e, nd, sess->host,
-			    sess->ip)) == -1)
+			    (i = sess_target_same(e, nd, cur)) == -1)
 				continue;
 			d->nsessions--;
 			nd->nsessions++;

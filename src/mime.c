@@ -544,9 +544,11 @@ mime_qp(struct buf *b, const char *s, size_t len)
 	char		*o;
 	int		eol, plain;
 
-	if (len > (SIZE_MAX - 16) / 6)
+	/* At most 3 bytes an input byte, and a 3-byte soft break at most
+	 * every 72 output bytes: len / 8 covers those. */
+	if (len > (SIZE_MAX - 32) / 4)
 		fatal("quoted-printable: body too large");
-	buf_grow(b, len * 6 + 16);
+	buf_grow(b, len * 3 + len / 8 + 32);
 	o = b->data + b->len;
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];

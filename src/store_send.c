@@ -559,7 +559,10 @@ store_send_record(struct store *st, int64_t id, const struct send_change *c,
 			store_rollback(st);
 			goto out;
 		}
-	rc = store_commit(st, cause);
+	/* A commit that failed leaves the transaction open: end it, so a
+	 * retry starts afresh instead of failing on BEGIN. */
+	if ((rc = store_commit(st, cause)) == -1)
+		store_rollback(st);
 out:
 	for (k = 0; k < SR_COUNT; k++)
 		sqlite3_reset(stmt[k]);
@@ -642,7 +645,6 @@ store_send_last_event(struct store *st, int64_t id, int64_t *last,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	/* Backwards from the newest event: a send's are near the end. */
 	s = store_prepare(st, "SELECT id FROM send_events WHERE send_id = ?1"
 	    " ORDER BY id DESC LIMIT 1", cause);
 	if (s == NULL)
