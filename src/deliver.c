@@ -421,6 +421,11 @@ engine_schedule(struct engine *e, struct dest *d)
 	struct rcpt	*r;
 	int		 ahead, rc;
 
+	/* Nothing left for d and nothing more to come: its parked sessions
+	 * need not wait out their idle time (the engine exits sooner). */
+	if (d->nwait + d->nready + d->nrendering == 0 && e->at_end &&
+	    !TAILQ_EMPTY(&d->idle))
+		sess_release(e, d);
 	if (d->nwait + d->nready == 0 || e->draining)
 		return;
 	if (d->dead_until > now) {

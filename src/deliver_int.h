@@ -325,6 +325,7 @@ void		 committer_free(struct committer *);
 /* deliver_sess.c */
 int		 sess_open(struct engine *, struct dest *);
 int		 sess_give(struct engine *, struct dest *);
+void		 sess_release(struct engine *, struct dest *);
 void		 sess_drain(struct engine *);
 void		 sess_rate_kick(struct engine *);
 

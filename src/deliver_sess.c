@@ -295,6 +295,20 @@ sess_next(struct engine *e, struct sess *sess)
 	smtp_quit(sess->s);
 }
 
+/* d has nothing left: its parked sessions go on with another domain
+ * sharing their MX, or quit now. */
+void
+sess_release(struct engine *e, struct dest *d)
+{
+	struct sess	*sess;
+
+	while ((sess = TAILQ_FIRST(&d->idle)) != NULL) {
+		sess_unpark(e, sess);
+		if (!sess_adopt(e, sess))
+			smtp_quit(sess->s);
+	}
+}
+
 /* Hand d's ready messages to its parked sessions. */
 int
 sess_give(struct engine *e, struct dest *d)
