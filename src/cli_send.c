@@ -6,10 +6,12 @@
  *
  * A send is named by its issue's id: an issue is sent at most once (its
  * recipients are a snapshot of the list taken then); resume continues it.
- * The relay password is read from relay_password_file (mode 0600) or asked
- * on the terminal, and handed to the engine through a pipe: never on a
- * command line, never stored, never logged.
+ * The relay password is read from --password-fd FD (what the console
+ * uses), relay_password_file (mode 0600) or asked on the terminal, and
+ * handed to the engine through a pipe: never on a command line, never
+ * stored, never logged.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,14 +31,13 @@
 #include "message.h"
 #include "store.h"
 
-#define SEND_PASSWORD_MAX	512
-
 /* Options of send and resume that are not settings. */
 static int
 send_not_setting(const char *name)
 {
 	return strcmp(name, "follow") == 0 || strcmp(name, "dry-run") == 0 ||
-	    strcmp(name, "retry-unknown") == 0 || strcmp(name, "test") == 0;
+	    strcmp(name, "retry-unknown") == 0 || strcmp(name, "test") == 0 ||
+	    strcmp(name, "password-fd") == 0;
 }
 
 /* Apply the settings given as options; *given counts them. 0 or -1. */
@@ -70,11 +71,18 @@ static int
 send_password_prompt(const struct send_settings *set, char **out)
 {
 	struct termios	 old, quiet;
-	char		 buf[SEND_PASSWORD_MAX + 2];
+	char		 buf[DELIVER_PASSWORD_MAX + 2];
 	FILE		*tty;
 	int		 ok;
 
-	if ((tty = fopen("/dev/tty", "r+e")) == NULL) {
+	/* A process in the background (a child of the console) would be
+	 * stopped by the terminal: no terminal to ask on, then. */
+	if ((tty = fopen("/dev/tty", "r+e")) != NULL &&
+	    tcgetpgrp(fileno(tty)) != getpgrp()) {
+		fclose(tty);
+		tty = NULL;
+	}
+	if (tty == NULL) {
 		cli_err("the relay needs a password and there is no terminal "
 		    "to ask for it on: set relay_password_file (a file of "
 		    "mode 0600)");
@@ -101,16 +109,67 @@ send_password_prompt(const struct send_settings *set, char **out)
 	return 0;
 }
 
-/* The relay password when the send authenticates. 0 or an exit status;
- * *out NULL when there is none to give. */
+/* --password-fd FD: the first line read from FD (then closed), as the
+ * password file's is. 0 or an exit status. */
 static int
-send_password(const struct send_settings *set, char **out)
+send_password_read(const char *arg, char **out)
+{
+	char		 buf[DELIVER_PASSWORD_MAX + 2];
+	long long	 fd;
+	size_t		 len = 0;
+	ssize_t		 n;
+
+	if (parse_int(arg, 0, 65535, &fd) == -1) {
+		cli_err("--password-fd '%s': not a file descriptor", arg);
+		return EXIT_USAGE;
+	}
+	/* Up to the end of the first line, never past the limit. */
+	while (len < sizeof buf - 1 && memchr(buf, '\n', len) == NULL) {
+		n = read((int)fd, buf + len, sizeof buf - 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			explicit_bzero(buf, sizeof buf);
+			cli_err("--password-fd %lld: %s", fd, strerror(errno));
+			return EXIT_USAGE;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (fd > 2)
+		close((int)fd);
+	buf[len] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (*buf == '\0' || strlen(buf) > DELIVER_PASSWORD_MAX) {
+		explicit_bzero(buf, sizeof buf);
+		cli_err("--password-fd %lld: no password on its first line (or "
+		    "one over %d bytes)", fd, DELIVER_PASSWORD_MAX);
+		return EXIT_USAGE;
+	}
+	*out = xstrdup(buf);
+	explicit_bzero(buf, sizeof buf);
+	return 0;
+}
+
+/* The relay password when the send authenticates: from fdarg (the
+ * --password-fd option, or NULL), relay_password_file, or the terminal.
+ * 0 or an exit status; *out NULL when there is none to give. */
+static int
+send_password(const struct send_settings *set, const char *fdarg, char **out)
 {
 	char	*cause = NULL;
 
 	*out = NULL;
-	if (*set->relay == '\0' || *set->relay_user == '\0')
-		return 0;
+	if (*set->relay == '\0' || *set->relay_user == '\0') {
+		if (fdarg == NULL)
+			return 0;
+		cli_err("--password-fd: this send does not authenticate "
+		    "(AUTH needs --relay HOST and --auth USER)");
+		return EXIT_USAGE;
+	}
+	if (fdarg != NULL)
+		return send_password_read(fdarg, out);
 	if (*set->relay_password_file == '\0')
 		return send_password_prompt(set, out);
 	if (deliver_password_file(set->relay_password_file, out,
@@ -491,7 +550,8 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	tls_ctx_free(tls);
 	if ((rc = send_check_keys(env, &is)) != 0)
 		goto out;
-	if ((rc = send_password(&set, &password)) != 0)
+	if ((rc = send_password(&set, cli_opt(cmd, a, "password-fd"),
+	    &password)) != 0)
 		goto out;
 	if (test != NULL) {
 		rc = send_test(env, &is, &set, test, password);
@@ -608,7 +668,8 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 		printf("\n");
 		goto out;
 	}
-	if ((rc = send_password(&info.set, &password)) != 0)
+	if ((rc = send_password(&info.set, cli_opt(cmd, a, "password-fd"),
+	    &password)) != 0)
 		goto out;
 	if (store_send_last_event(env->store, id, &last, &cause) == -1) {
 		rc = cli_fail(EXIT_IOERR, cause);
@@ -707,8 +768,9 @@ static const struct cli_opt send_opts[] = {
 	{ "tls", "POLICY", "none, may (default), encrypt, verify or dane" },
 	{ "relay", "HOST[:PORT]", "send through a relay (587 STARTTLS, 465 "
 	  "TLS) instead of MX" },
-	{ "auth", "USER", "AUTH at the relay (password: relay_password_file "
-	  "or a prompt)" },
+	{ "auth", "USER", "AUTH at the relay (the password: see above)" },
+	{ "password-fd", "FD", "read the relay password from the first line "
+	  "of FD" },
 	{ "concurrency", "N", "SMTP sessions at once (20)" },
 	{ "per-domain", "N", "sessions per destination (2)" },
 	{ "rate", "N", "messages per second overall (0: no limit)" },
@@ -738,6 +800,8 @@ static const struct cli_opt resume_opts[] = {
 	{ "tls", "POLICY", "none, may, encrypt, verify or dane" },
 	{ "relay", "HOST[:PORT]", "send through a relay" },
 	{ "auth", "USER", "AUTH at the relay" },
+	{ "password-fd", "FD", "read the relay password from the first line "
+	  "of FD" },
 	{ "concurrency", "N", "SMTP sessions at once" },
 	{ "per-domain", "N", "sessions per destination" },
 	{ "rate", "N", "messages per second overall" },
@@ -795,13 +859,19 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "--tls dane validates DNSSEC from the dnssec_anchor key (default\n"
 	  "/usr/share/dns/root.key); signed, usable TLSA records for an MX make "
 	  "TLS with\na matching certificate mandatory; unsigned zones or no TLSA "
-	  "act as may;\nbogus DNSSEC data or a failed TLSA lookup defers.",
+	  "act as may;\nbogus DNSSEC data or a failed TLSA lookup defers.\n"
+	  "The relay password (--auth) is the first line read from "
+	  "--password-fd FD, else\nfrom relay_password_file (mode 0600), else "
+	  "asked on the terminal; never taken\nfrom the command line, never "
+	  "stored or logged.",
 	  send_opts, cmd_send },
 	{ "resume", "ID", 1, 1, "continue a paused or interrupted send",
 	  "Starts the engine again with the settings the send was started "
 	  "with; options\ngiven here replace them. --retry-unknown queues the "
 	  "unknown recipients again\n(they may then arrive twice: that is the "
-	  "operator's decision). A running\nsend with --follow is followed.",
+	  "operator's decision). A running\nsend with --follow is followed. "
+	  "A relay password is read again as send reads it\n(--password-fd, "
+	  "relay_password_file, or the terminal).",
 	  resume_opts, cmd_resume },
 	{ "pause", "ID", 1, 1, "stop a send after the transactions in flight",
 	  "The engine starts no new transaction, lets those in flight finish "

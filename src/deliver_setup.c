@@ -27,8 +27,6 @@
 #include "smtp.h"
 #include "store.h"
 
-#define DELIVER_PASSWORD_MAX	512
-
 enum setting_type {
 	SET_STR,
 	SET_INT,

@@ -1,6 +1,6 @@
 /*
- * Modal dialogs: a one-line prompt, a y/N confirmation, and a box of text
- * (import summaries, help). Each closes itself and then tells its caller
+ * Modal dialogs: a one-line prompt (masked for a password), a y/N
+ * confirmation, and a box of text (import summaries, help). Each closes itself and then tells its caller
  * through a callback, which may open the next dialog.
  */
 #include <stdlib.h>
@@ -34,6 +34,7 @@ prompt_draw(struct ui *ui, void *dlg)
 	field_draw(ui, &p->field, r.y + 3, r.x + 2, r.w - 4, 1);
 	ui_print(ui, r.y + 5, r.x + 2, r.w - 4, ROLE_DIM, p->paths ?
 	    "Enter: OK   Esc: cancel   Tab: complete file name" :
+	    p->field.masked ? "Enter: OK   Esc: cancel   (typing shows as *)" :
 	    "Enter: OK   Esc: cancel");
 }
 
@@ -49,6 +50,7 @@ prompt_key(struct ui *ui, void *dlg, int key)
 	case FIELD_ENTER:
 		text = xstrdup(p->field.text);
 		rc = p->done(ui, text, p->arg);
+		explicit_bzero(text, strlen(text));
 		free(text);
 		return rc == 0 ? UI_POP : UI_REDRAW;
 	case FIELD_CANCEL:
@@ -90,6 +92,23 @@ prompt_open(struct ui *ui, const char *title, const char *label,
 	if (paths)
 		p->field.complete = complete_path;
 	p->paths = paths;
+	p->done = done;
+	p->arg = arg;
+	ui_dialog_open(ui, &prompt_ops, p);
+}
+
+/* Open a masked prompt for a secret. */
+void
+prompt_open_secret(struct ui *ui, const char *title, const char *label,
+    size_t max, prompt_done_fn done, void *arg)
+{
+	struct prompt	*p = xcalloc(1, sizeof *p);
+
+	p->title = xstrdup(title);
+	p->label = xstrdup(label);
+	field_init(&p->field, NULL);
+	p->field.masked = 1;
+	p->field.max = max;
 	p->done = done;
 	p->arg = arg;
 	ui_dialog_open(ui, &prompt_ops, p);

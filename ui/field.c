@@ -1,7 +1,9 @@
 /*
  * A one-line text field: UTF-8 text edited a character at a time, with a
  * cursor, horizontal scrolling by display columns and the usual readline
- * keys (Ctrl-A/E/U/K/W). Control characters are never inserted.
+ * keys (Ctrl-A/E/U/K/W). Control characters are never inserted. A masked
+ * field (a password) draws a '*' for each character; no field leaves its
+ * text in memory it frees or no longer uses.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +22,15 @@ field_init(struct field *f, const char *initial)
 	field_set(f, initial != NULL ? initial : "");
 }
 
-/* Free the field's text. */
+/* Wipe and free the field's text. */
 void
 field_free(struct field *f)
 {
+	if (f->text != NULL)
+		explicit_bzero(f->text, f->cap);
 	free(f->text);
 	f->text = NULL;
+	f->len = f->cap = f->cur = 0;
 }
 
 /* Replace the text; the cursor goes to the end. */
@@ -39,7 +44,7 @@ field_set(struct field *f, const char *s)
 		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
 			len--;
 	}
-	free(f->text);
+	field_free(f);
 	f->cap = len + 64;
 	f->text = xmalloc(f->cap);
 	memcpy(f->text, s, len);
@@ -83,11 +88,12 @@ field_next(const struct field *f, size_t off)
 	return off;
 }
 
-/* Remove the bytes [from, to). */
+/* Remove the bytes [from, to); the bytes freed at the end are wiped. */
 static void
 field_cut(struct field *f, size_t from, size_t to)
 {
 	memmove(f->text + from, f->text + to, f->len - to + 1);
+	explicit_bzero(f->text + f->len - (to - from) + 1, to - from);
 	f->len -= to - from;
 	f->cur = from;
 }
@@ -96,7 +102,7 @@ field_cut(struct field *f, size_t from, size_t to)
 static int
 field_insert(struct field *f, unsigned int cp)
 {
-	char	u[4];
+	char	u[4], *grown;
 	size_t	n;
 
 	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||
@@ -124,8 +130,13 @@ field_insert(struct field *f, unsigned int cp)
 	if (f->len + n > f->max)
 		return 0;
 	if (f->len + n + 1 > f->cap) {
+		/* Not realloc: the old buffer is wiped before it is freed. */
+		grown = xmalloc((f->len + n + 1) * 2);
+		memcpy(grown, f->text, f->len + 1);
+		explicit_bzero(f->text, f->cap);
+		free(f->text);
+		f->text = grown;
 		f->cap = (f->len + n + 1) * 2;
-		f->text = xreallocarray(f->text, 1, f->cap);
 	}
 	memmove(f->text + f->cur + n, f->text + f->cur, f->len - f->cur + 1);
 	memcpy(f->text + f->cur, u, n);
@@ -191,8 +202,7 @@ field_key(struct ui *ui, struct field *f, int key)
 		field_cut(f, 0, f->cur);
 		return FIELD_CHANGED;
 	case UI_CTRL('k'):
-		f->text[f->cur] = '\0';
-		f->len = f->cur;
+		field_cut(f, f->cur, f->len);
 		return FIELD_CHANGED;
 	case UI_CTRL('w'):
 		field_cut_word(f);
@@ -208,6 +218,40 @@ field_key(struct ui *ui, struct field *f, int key)
 	return FIELD_CHANGED;
 }
 
+/* Characters (not bytes) in the first n bytes of s. */
+static size_t
+field_chars(const char *s, size_t n)
+{
+	size_t	i, chars = 0;
+
+	for (i = 0; i < n; i++)
+		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return chars;
+}
+
+/* A masked field: a '*' a character, scrolled so the cursor shows; the
+ * text itself never reaches the screen. */
+static void
+field_draw_masked(struct ui *ui, struct field *f, int y, int x, int w,
+    int focus)
+{
+	size_t	 col = field_chars(f->text, f->cur);
+	size_t	 all = field_chars(f->text, f->len);
+	char	*stars;
+
+	if (col < (size_t)f->scroll)
+		f->scroll = (int)col;
+	if (col - (size_t)f->scroll > (size_t)w - 1)
+		f->scroll = (int)(col - ((size_t)w - 1));
+	stars = xmalloc(all - (size_t)f->scroll + 1);
+	memset(stars, '*', all - (size_t)f->scroll);
+	stars[all - (size_t)f->scroll] = '\0';
+	ui_fill(ui, y, x, w, ROLE_FIELD, stars);
+	free(stars);
+	if (focus)
+		ui_cursor(ui, y, x + (int)(col - (size_t)f->scroll));
+}
+
 /* Draw the field, scrolled so the cursor is visible. */
 void
 field_draw(struct ui *ui, struct field *f, int y, int x, int w, int focus)
@@ -218,6 +262,10 @@ field_draw(struct ui *ui, struct field *f, int y, int x, int w, int focus)
 
 	if (w < 2)
 		return;
+	if (f->masked) {
+		field_draw_masked(ui, f, y, x, w, focus);
+		return;
+	}
 	col = field_width(f->text, f->cur);
 	if (col < f->scroll)
 		f->scroll = col;

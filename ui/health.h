@@ -37,6 +37,10 @@ void	hworker_init(struct hworker *);
  * stdout and stderr on non-blocking pipes. -1 with *cause on failure. */
 int	hworker_start(struct hworker *, const char *path, char *const argv[],
 	    char **cause);
+/* The same, and fd3 (unless -1) becomes the child's descriptor 3 (a pipe
+ * holding a password, say); the caller closes its own copy after. */
+int	hworker_start_fd(struct hworker *, const char *path,
+	    char *const argv[], int fd3, char **cause);
 /* Read what is waiting, calling fn for each complete stdout line; reap
  * the child once it has exited. Returns 1 while it runs or has output
  * left, 0 when it is over (status and errtext are then final). */

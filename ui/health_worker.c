@@ -53,7 +53,7 @@ hworker_close(int *fd)
 
 /* In the child: plumbing, then exec; never returns. */
 static void
-hworker_child(int out, int err, pid_t parent, const char *path,
+hworker_child(int out, int err, int fd3, pid_t parent, const char *path,
     char *const argv[])
 {
 	int	null;
@@ -70,7 +70,11 @@ hworker_child(int out, int err, pid_t parent, const char *path,
 	}
 	if (dup2(out, 1) == -1 || dup2(err, 2) == -1)
 		_exit(127);
-	closefrom(3);
+	if (fd3 == 3)
+		fcntl(3, F_SETFD, 0);		/* keep it across exec */
+	else if (fd3 != -1 && dup2(fd3, 3) == -1)
+		_exit(127);
+	closefrom(fd3 != -1 ? 4 : 3);
 	execv(path, argv);
 	dprintf(2, "herald: cannot run %s: %s\n", path, strerror(errno));
 	_exit(127);
@@ -80,6 +84,14 @@ hworker_child(int out, int err, pid_t parent, const char *path,
 int
 hworker_start(struct hworker *w, const char *path, char *const argv[],
     char **cause)
+{
+	return hworker_start_fd(w, path, argv, -1, cause);
+}
+
+/* Start the child, handing it fd3 as its descriptor 3. */
+int
+hworker_start_fd(struct hworker *w, const char *path, char *const argv[],
+    int fd3, char **cause)
 {
 	int	out[2], err[2];
 	pid_t	parent = getpid();
@@ -100,7 +112,7 @@ hworker_start(struct hworker *w, const char *path, char *const argv[],
 		close(err[1]);
 		return set_cause(cause, "fork: %s", strerror(errno));
 	case 0:
-		hworker_child(out[1], err[1], parent, path, argv);
+		hworker_child(out[1], err[1], fd3, parent, path, argv);
 		break;
 	}
 	close(out[1]);

@@ -200,6 +200,7 @@ send_close(struct ui *ui, void *state)
 	(void)ui;
 	send_cmd_free(&s->cmd);
 	send_pre_free(&s->pre);
+	free(s->pw_to);
 	send_live_free(&s->live);
 	free(s->empty);
 	free(s);

@@ -153,10 +153,11 @@ struct send_cmd {
 void		 send_cmd_init(struct send_cmd *);
 void		 send_cmd_free(struct send_cmd *);
 /* Start `herald ... send ID --tls P` (pause, resume; with to, a test
- * to that address). */
+ * to that address); a password (or NULL) goes to send, resume or the
+ * test on a pipe (--password-fd 3). */
 int		 send_cmd_start(struct ui *, struct send_cmd *,
 		    enum send_cmd_kind, int64_t id, enum tls_policy,
-		    const char *to, char **cause);
+		    const char *to, const char *password, char **cause);
 /* 1 while it runs; 0 once over: then *ok and (allocated) *msg say how
  * it went (a test: *ok when it printed its outcome, *msg that line). */
 int		 send_cmd_poll(struct send_cmd *, int *ok, char **msg);
@@ -264,6 +265,10 @@ struct send_screen {
 	int		 follow;	/* keep the newest outcome in view */
 	int64_t		 shown_dropped;	/* ring drops the table knows of */
 	char		 cell[256];
+	/* what waits for the relay password (send_start.c) */
+	enum send_cmd_kind pw_kind;
+	int64_t		 pw_id;
+	char		*pw_to;		/* a test's address */
 };
 
 /* Watch send id (screen_send.c); picked: the operator chose it. */
@@ -276,8 +281,20 @@ void		 send_resume(struct ui *, struct send_screen *);
 void		 send_cmd_done(struct ui *, struct send_screen *,
 		    enum send_cmd_kind, int64_t id, int ok, char *msg);
 int		 send_busy(struct ui *, struct send_screen *);
+/* Ask for the relay password when the send (kind: SEND_CMD_SEND,
+ * _RESUME or _TEST to to) authenticates at relay as user and no password
+ * file is set; then run it (send_start.c). 0 when it needs none. */
+int		 send_password_ask(struct ui *, struct send_screen *,
+		    enum send_cmd_kind, int64_t id, const char *to,
+		    const char *relay, const char *user, const char *pwfile);
+/* The same for the relay the configuration names: 1 if it asked. */
+int		 send_password_config(struct ui *, struct send_screen *,
+		    enum send_cmd_kind, int64_t id, const char *to);
 /* T: a test to one address, and its outcome (send_test.c). */
 void		 send_test_start(struct ui *, struct send_screen *);
+/* Start the test to addr (password: NULL or the relay's). */
+void		 send_test_run(struct ui *, struct send_screen *,
+		    const char *addr, const char *password);
 void		 send_test_done(struct ui *, struct send_screen *, int ok,
 		    const char *msg);
 void		 send_draw(struct ui *, void *state, const struct ui_rect *);

@@ -6,21 +6,28 @@
  * the engine detached, in a session of its own, and return, so the
  * engine outlives the console; `pause` waits for the engine to finish
  * what is in flight. The commands hold the send's lock logic; the console
- * shows what they say, then what the database says.
+ * shows what they say, then what the database says. A relay password the
+ * operator typed goes to the child on a pipe it inherits as descriptor 3
+ * (--password-fd 3), written and closed before the child starts: never on
+ * its command line.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "send.h"
 
-#define SEND_CMD_ARGS	24
+#define SEND_CMD_ARGS	32
 
 /* Keys a send reads that the console's own command line may override:
  * passed on as --KEY VALUE when set. (subcmd passes the DNS ones.) */
 static const char *const send_cmd_keys[] = {
 	"smtp_port", "ca_file", "helo", "source_ip", "relay", "bounce",
+	"relay_user", "relay_password_file",
 };
 
 /* Nothing running. */
@@ -39,16 +46,42 @@ send_cmd_free(struct send_cmd *c)
 	c->kind = SEND_CMD_NONE;
 }
 
+/* A pipe holding the password and a newline, its write end closed: the
+ * read end, or -1 with *cause. The password is far below PIPE_BUF, so
+ * the write neither blocks nor splits. */
+static int
+send_cmd_password_pipe(const char *password, char **cause)
+{
+	size_t	len = strlen(password);
+	int	fds[2];
+
+	if (len == 0 || len > DELIVER_PASSWORD_MAX)
+		return set_cause(cause, "no password, or one over %d bytes",
+		    DELIVER_PASSWORD_MAX);
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return set_cause(cause, "pipe: %s", strerror(errno));
+	if (write(fds[1], password, len) != (ssize_t)len ||
+	    write(fds[1], "\n", 1) != 1) {
+		close(fds[0]);
+		close(fds[1]);
+		return set_cause(cause, "cannot hand the password over: %s",
+		    strerror(errno));
+	}
+	close(fds[1]);
+	return fds[0];
+}
+
 /* Start a command. */
 int
 send_cmd_start(struct ui *ui, struct send_cmd *c, enum send_cmd_kind kind,
-    int64_t id, enum tls_policy policy, const char *to, char **cause)
+    int64_t id, enum tls_policy policy, const char *to, const char *password,
+    char **cause)
 {
 	const struct config	*cfg = ui_config(ui);
 	const char		*args[SEND_CMD_ARGS + 1], *v;
 	char			 num[32], opts[nitems(send_cmd_keys)][32];
 	size_t			 i;
-	int			 n = 0;
+	int			 n = 0, pwfd = -1, rc;
 
 	if (c->kind != SEND_CMD_NONE)
 		return set_cause(cause, "a command is still running");
@@ -75,11 +108,20 @@ send_cmd_start(struct ui *ui, struct send_cmd *c, enum send_cmd_kind kind,
 			args[n++] = v;
 		}
 	}
+	if (password != NULL && kind != SEND_CMD_PAUSE) {
+		if ((pwfd = send_cmd_password_pipe(password, cause)) == -1)
+			return -1;
+		args[n++] = "--password-fd";
+		args[n++] = "3";
+	}
 	args[n] = NULL;
 	/* No limit on silence: pause waits for the transactions in flight,
 	 * send for the engine to start, a test for its server (each has
 	 * its own deadlines). */
-	if (subcmd_start(ui, &c->sub, args, 0, cause) == -1)
+	rc = subcmd_start_fd(ui, &c->sub, args, 0, pwfd, cause);
+	if (pwfd != -1)
+		close(pwfd);
+	if (rc == -1)
 		return -1;
 	c->kind = kind;
 	c->id = id;

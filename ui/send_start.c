@@ -1,13 +1,17 @@
 /*
  * Starting, pausing and resuming a send from the Send screen. S checks
- * what the console can check (an issue with recipients, a relay password
- * it need not prompt for), then asks y/N, naming every failing health
- * check, so that sending anyway is typed, never a default; y runs `herald
- * send ID --tls POLICY` (send_cmd.c), which starts the engine detached and
- * returns, and the screen then watches the send. p and r run `herald
- * pause` and `herald resume`: the engine's own lock logic decides.
+ * what the console can check (an issue with recipients), then asks y/N,
+ * naming every failing health check, so that sending anyway is typed,
+ * never a default; y runs `herald send ID --tls POLICY` (send_cmd.c),
+ * which starts the engine detached and returns, and the screen then
+ * watches the send. p and r run `herald pause` and `herald resume`: the
+ * engine's own lock logic decides. When the send authenticates at a relay
+ * (relay and relay_user set) and no relay_password_file is, the console
+ * asks for the password in a masked prompt after the y (and before r or a
+ * test) and hands it to the command on a pipe; nothing keeps it.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "send.h"
@@ -66,18 +70,90 @@ send_cmd_done(struct ui *ui, struct send_screen *s, enum send_cmd_kind kind,
 /* Run a command, or say why not. */
 static void
 send_run(struct ui *ui, struct send_screen *s, enum send_cmd_kind kind,
-    int64_t id)
+    int64_t id, const char *password)
 {
 	char	*cause = NULL;
 
 	if (send_cmd_start(ui, &s->cmd, kind, id, s->pre.policy, NULL,
-	    &cause) == -1) {
+	    password, &cause) == -1) {
 		ui_cause(ui, "Cannot run herald", cause);
 		return;
 	}
 	ui_info(ui, "%s send %lld…", kind == SEND_CMD_SEND ? "Starting" :
 	    kind == SEND_CMD_PAUSE ? "Pausing" : "Resuming", (long long)id);
 	ui_tick_in(ui, s, SEND_CMD_MS);
+}
+
+/* What Esc at the password prompt leaves undone. */
+static const char *
+send_password_nothing(enum send_cmd_kind kind)
+{
+	return kind == SEND_CMD_RESUME ? "Nothing resumed" : kind ==
+	    SEND_CMD_TEST ? "No test sent" : "Nothing sent";
+}
+
+/* The password typed (NULL: Esc): run what waited for it. */
+static int
+send_password_done(struct ui *ui, const char *text, void *arg)
+{
+	struct send_screen	*s = arg;
+	enum send_cmd_kind	 kind = s->pw_kind;
+	int64_t			 id = s->pw_id;
+	char			*to = s->pw_to;
+
+	if (text != NULL && *text == '\0') {
+		ui_error(ui, "No password typed (Esc: %s)",
+		    send_password_nothing(kind));
+		return -1;
+	}
+	s->pw_kind = SEND_CMD_NONE;
+	s->pw_to = NULL;
+	if (text == NULL)
+		ui_info(ui, "%s", send_password_nothing(kind));
+	else if (send_busy(ui, s))
+		;
+	else if (kind == SEND_CMD_TEST) {
+		if (s->mode == SEND_MODE_PRE && s->pre.issue == id)
+			send_test_run(ui, s, to, text);
+	} else if (kind == SEND_CMD_RESUME ||
+	    (s->mode == SEND_MODE_PRE && s->pre.issue == id))
+		send_run(ui, s, kind, id, text);
+	free(to);
+	return 0;
+}
+
+/* Ask for the relay password when it is needed and there is no file. */
+int
+send_password_ask(struct ui *ui, struct send_screen *s,
+    enum send_cmd_kind kind, int64_t id, const char *to, const char *relay,
+    const char *user, const char *pwfile)
+{
+	char	*label;
+
+	if (relay == NULL || *relay == '\0' || user == NULL ||
+	    *user == '\0' || (pwfile != NULL && *pwfile != '\0'))
+		return 0;
+	free(s->pw_to);
+	s->pw_kind = kind;
+	s->pw_id = id;
+	s->pw_to = to != NULL ? xstrdup(to) : NULL;
+	label = xprintf("Password for %s at %s:", user, relay);
+	prompt_open_secret(ui, "Relay password", label, DELIVER_PASSWORD_MAX,
+	    send_password_done, s);
+	free(label);
+	return 1;
+}
+
+/* Ask for the password the configured relay needs, if any: 1 if asked. */
+int
+send_password_config(struct ui *ui, struct send_screen *s,
+    enum send_cmd_kind kind, int64_t id, const char *to)
+{
+	const struct config	*cfg = ui_config(ui);
+
+	return send_password_ask(ui, s, kind, id, to,
+	    config_get(cfg, "relay"), config_get(cfg, "relay_user"),
+	    config_get(cfg, "relay_password_file"));
 }
 
 /* The operator's answer to "start the send?". */
@@ -90,8 +166,10 @@ send_confirmed(struct ui *ui, int yes, void *arg)
 		ui_info(ui, "Nothing sent");
 		return;
 	}
-	if (s->mode == SEND_MODE_PRE)
-		send_run(ui, s, SEND_CMD_SEND, s->pre.issue);
+	if (s->mode != SEND_MODE_PRE)
+		return;
+	if (!send_password_config(ui, s, SEND_CMD_SEND, s->pre.issue, NULL))
+		send_run(ui, s, SEND_CMD_SEND, s->pre.issue, NULL);
 }
 
 /* S: check what can be checked, then ask. */
@@ -99,7 +177,6 @@ void
 send_start(struct ui *ui, struct send_screen *s)
 {
 	struct send_pre		*p = &s->pre;
-	const struct config	*cfg = ui_config(ui);
 	char			*fail, *text, n[32];
 	int64_t			 rcpts;
 
@@ -113,14 +190,6 @@ send_start(struct ui *ui, struct send_screen *s)
 	rcpts = p->counted ? p->recipients : p->members - p->suppressed;
 	if (rcpts <= 0) {
 		ui_error(ui, "List %s has nobody to send to", p->list);
-		return;
-	}
-	if (config_get(cfg, "relay_user") != NULL &&
-	    *config_get(cfg, "relay_user") != '\0' &&
-	    (config_get(cfg, "relay_password_file") == NULL ||
-	    *config_get(cfg, "relay_password_file") == '\0')) {
-		ui_error(ui, "The relay needs a password and the console "
-		    "cannot prompt for it: set relay_password_file");
 		return;
 	}
 	fail = send_pre_failures(p);
@@ -158,7 +227,30 @@ send_pause(struct ui *ui, struct send_screen *s)
 		ui_error(ui, "No engine works on send %lld: nothing to pause",
 		    (long long)l->id);
 	else
-		send_run(ui, s, SEND_CMD_PAUSE, l->id);
+		send_run(ui, s, SEND_CMD_PAUSE, l->id, NULL);
+}
+
+/* Resume with the send's own relay settings (resume keeps them): ask for
+ * the password first when they need one the console must give. */
+static void
+send_resume_run(struct ui *ui, struct send_screen *s, int64_t id)
+{
+	struct send_info	 info;
+	char			*cause = NULL;
+	int			 asked, rc;
+
+	if ((rc = store_send_get(ui_store(ui), id, &info, &cause)) != 0) {
+		if (rc == -1)
+			ui_cause(ui, "Cannot read the send", cause);
+		else
+			ui_error(ui, "No send %lld", (long long)id);
+		return;
+	}
+	asked = send_password_ask(ui, s, SEND_CMD_RESUME, id, NULL,
+	    info.set.relay, info.set.relay_user, info.set.relay_password_file);
+	send_info_free(&info);
+	if (!asked)
+		send_run(ui, s, SEND_CMD_RESUME, id, NULL);
 }
 
 /* r: herald resume, once no engine works on the send. */
@@ -178,5 +270,5 @@ send_resume(struct ui *ui, struct send_screen *s)
 	else if (l->engine)
 		ui_error(ui, "Send %lld is running", (long long)l->id);
 	else
-		send_run(ui, s, SEND_CMD_RESUME, l->id);
+		send_resume_run(ui, s, l->id);
 }

@@ -133,15 +133,38 @@ send_test_text(const char *line, enum ui_role *role)
 	return buf_take(&b);
 }
 
-/* The address typed: send the test to it. */
+/* Start the test to addr (password: the relay's, or NULL). */
+void
+send_test_run(struct ui *ui, struct send_screen *s, const char *addr,
+    const char *password)
+{
+	struct send_pre	*p = &s->pre;
+	char		*cause = NULL;
+
+	if (s->mode != SEND_MODE_PRE || send_busy(ui, s))
+		return;
+	if (send_cmd_start(ui, &s->cmd, SEND_CMD_TEST, p->issue, p->policy,
+	    addr, password, &cause) == -1) {
+		ui_cause(ui, "Cannot run herald", cause);
+		return;
+	}
+	free(p->test_to);
+	free(p->test_text);
+	p->test_to = xstrdup(addr);
+	p->test_text = NULL;
+	ui_info(ui, "Sending a test of issue %lld to %s…", (long long)p->issue,
+	    addr);
+	ui_tick_in(ui, s, SEND_CMD_MS);
+}
+
+/* The address typed: send the test to it (after the relay password, when
+ * one must be typed). */
 static int
 send_test_to(struct ui *ui, const char *text, void *arg)
 {
 	struct send_screen	*s = arg;
-	struct send_pre		*p = &s->pre;
 	const char		*reason;
 	char			 name[ADDR_NAME_MAX + 1], addr[ADDR_MAX + 1];
-	char			*cause = NULL;
 
 	if (text == NULL)
 		return 0;
@@ -152,18 +175,8 @@ send_test_to(struct ui *ui, const char *text, void *arg)
 	}
 	if (s->mode != SEND_MODE_PRE || send_busy(ui, s))
 		return 0;
-	if (send_cmd_start(ui, &s->cmd, SEND_CMD_TEST, p->issue, p->policy,
-	    addr, &cause) == -1) {
-		ui_cause(ui, "Cannot run herald", cause);
-		return 0;
-	}
-	free(p->test_to);
-	free(p->test_text);
-	p->test_to = xstrdup(addr);
-	p->test_text = NULL;
-	ui_info(ui, "Sending a test of issue %lld to %s…", (long long)p->issue,
-	    addr);
-	ui_tick_in(ui, s, SEND_CMD_MS);
+	if (!send_password_config(ui, s, SEND_CMD_TEST, s->pre.issue, addr))
+		send_test_run(ui, s, addr, NULL);
 	return 0;
 }
 

@@ -14,7 +14,7 @@
 #include "screen.h"
 
 #define SUBCMD_EXE		"/proc/self/exe"
-#define SUBCMD_ARGS_MAX	32
+#define SUBCMD_ARGS_MAX	48
 
 static const char *const subcmd_spin[] = {
 	"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"
@@ -108,6 +108,14 @@ int
 subcmd_start(struct ui *ui, struct subcmd *j, const char *const *args,
     int64_t limit_ms, char **cause)
 {
+	return subcmd_start_fd(ui, j, args, limit_ms, -1, cause);
+}
+
+/* Start a run that inherits fd3 as its descriptor 3. */
+int
+subcmd_start_fd(struct ui *ui, struct subcmd *j, const char *const *args,
+    int64_t limit_ms, int fd3, char **cause)
+{
 	char	**argv, **p;
 	int	  rc;
 
@@ -118,7 +126,7 @@ subcmd_start(struct ui *ui, struct subcmd *j, const char *const *args,
 	j->exit = -1;
 	j->limit_ms = limit_ms;
 	argv = subcmd_argv(ui, args);
-	rc = hworker_start(&j->w, SUBCMD_EXE, argv, cause);
+	rc = hworker_start_fd(&j->w, SUBCMD_EXE, argv, fd3, cause);
 	for (p = argv; *p != NULL; p++)
 		free(*p);
 	free(argv);

@@ -30,6 +30,10 @@ void	subcmd_free(struct subcmd *);
  * stops any run in flight. -1 with *cause when it cannot start. */
 int	subcmd_start(struct ui *, struct subcmd *, const char *const *args,
 	    int64_t limit_ms, char **cause);
+/* The same, the child inheriting fd3 (unless -1) as its descriptor 3;
+ * the caller closes its copy after. */
+int	subcmd_start_fd(struct ui *, struct subcmd *, const char *const *args,
+	    int64_t limit_ms, int fd3, char **cause);
 /* Read what it wrote; 1 while it runs, 0 once it is over (line, error
  * and exit then final; running 0). */
 int	subcmd_poll(struct subcmd *);

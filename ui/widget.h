@@ -62,6 +62,7 @@ struct field {
 	size_t			 cur;	/* cursor, a byte offset */
 	int			 scroll;	/* first column shown */
 	size_t			 max;	/* longest text in bytes */
+	int			 masked;	/* drawn as '*': a secret */
 	field_complete_fn	 complete;
 };
 
@@ -74,6 +75,8 @@ enum field_result {
 };
 
 void	field_init(struct field *, const char *initial);
+/* Free the text; every byte it held is wiped first (as is what editing
+ * cuts or a larger buffer leaves behind), so a secret leaves no copy. */
 void	field_free(struct field *);
 void	field_set(struct field *, const char *);
 enum field_result field_key(struct ui *, struct field *, int key);
@@ -100,6 +103,12 @@ typedef int (*prompt_done_fn)(struct ui *, const char *text, void *arg);
 /* A one-line prompt; paths: Tab completes file names. */
 void	prompt_open(struct ui *, const char *title, const char *label,
 	    const char *initial, int paths, prompt_done_fn, void *arg);
+
+/* A masked prompt for a secret (at most max bytes): each character shows
+ * as '*', never in clear; done gets the text (wipe any copy of it after
+ * use) or NULL on Esc; the prompt's buffer is wiped when it closes. */
+void	prompt_open_secret(struct ui *, const char *title, const char *label,
+	    size_t max, prompt_done_fn, void *arg);
 
 typedef void (*confirm_done_fn)(struct ui *, int yes, void *arg);
 /* A y/N question (a second line after a newline); only y is yes. */

@@ -26,8 +26,11 @@ of 1,000 bytes or more, or over the size limit) is saved too, with the
 reply it got, because that is exactly what wire-hygiene tests look for.
 
 Fault injection is by options, so a test states the server's behaviour on
-its command line; see --help.  AUTH is never offered: herald's lab traffic
-is MX delivery, and an offered AUTH would only invite clients to misuse it.
+its command line; see --help.  AUTH is not offered unless --auth-file names
+a file of USER:PASSWORD lines (a relay that wants AUTH, after STARTTLS,
+before MAIL); herald's other lab traffic is MX delivery, where an offered
+AUTH would only invite clients to misuse it.  A message's facts then name
+the user it was sent as ("auth_user").
 """
 
 import argparse
@@ -42,7 +45,7 @@ import ssl
 import sys
 import time
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult
 
 log = logging.getLogger("lab.smtpd")
 
@@ -130,7 +133,31 @@ def session_facts(session, envelope):
         "rcpt_tos": list(envelope.rcpt_tos or []),
         "rcpt_options": [list(o) for o in (envelope.rcpt_options or [])],
         "received_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "auth_user": (session.login_data.decode("utf-8", "replace")
+                      if session.authenticated and session.login_data else None),
     }
+
+
+def read_auth_file(path):
+    """USER:PASSWORD lines into a dict (the passwords never reach argv)."""
+    users = {}
+    with open(path, "rb") as f:
+        for line in f.read().splitlines():
+            if b":" in line:
+                user, password = line.split(b":", 1)
+                users[user] = password
+    return users
+
+
+def authenticator(users):
+    def check(server, session, envelope, mechanism, auth_data):
+        ok = (auth_data is not None and hasattr(auth_data, "login") and
+              users.get(auth_data.login) == auth_data.password)
+        log.info("AUTH %s as %r: %s", mechanism,
+                 getattr(auth_data, "login", b"?").decode("utf-8", "replace"),
+                 "accepted" if ok else "refused")
+        return AuthResult(success=ok, handled=False, auth_data=auth_data)
+    return check
 
 
 # -- the handler: what the server answers -------------------------------------
@@ -143,8 +170,11 @@ class Handler:
         self.rcpt_rules = Rules(opts.rcpt_rule, opts.reply_rcpt)
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
-        # aiosmtpd always advertises AUTH once TLS is up; the lab never does.
+        # aiosmtpd always advertises AUTH once TLS is up; the lab does only
+        # with --auth-file.
         session.host_name = hostname
+        if self.opts.auth_file:
+            return responses
         return [r for r in responses if not r[4:].upper().startswith("AUTH")]
 
     # An injected 2xx reply still accepts, so a rule can single out the one
@@ -291,6 +321,9 @@ def parse_args(argv):
     t.add_argument("--require-starttls", action="store_true",
                    help="answer 530 to mail commands before STARTTLS")
     t.add_argument("--tls12-only", action="store_true", help="offer TLS 1.2 at most")
+    t.add_argument("--auth-file", metavar="FILE",
+                   help="offer AUTH PLAIN and LOGIN after STARTTLS and require it before "
+                        "MAIL; FILE holds USER:PASSWORD lines")
 
     f = p.add_argument_group("fault injection (REPLY: '451', '550 5.1.1 text', "
                              "'451 4.3.0 one\\ntwo' for a multi-line reply)")
@@ -316,6 +349,8 @@ def parse_args(argv):
         p.error("--cert and --key are needed unless --no-starttls")
     if opts.require_starttls and opts.no_starttls:
         p.error("--require-starttls contradicts --no-starttls")
+    if opts.auth_file and opts.no_starttls:
+        p.error("--auth-file needs STARTTLS (AUTH is only offered over TLS)")
     return opts
 
 
@@ -333,6 +368,11 @@ def main(argv):
     spool = Spool(opts.spool)
     handler = Handler(opts, spool)
     ctx = None if opts.no_starttls else tls_context(opts)
+    if opts.auth_file:
+        auth = dict(authenticator=authenticator(read_auth_file(opts.auth_file)),
+                    auth_required=True)
+    else:
+        auth = dict(auth_exclude_mechanism=["LOGIN", "PLAIN"])
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
 
@@ -342,8 +382,7 @@ def main(argv):
                        require_starttls=opts.require_starttls,
                        data_size_limit=opts.size_limit,
                        enable_SMTPUTF8=not opts.no_smtputf8,
-                       decode_data=False, auth_require_tls=True,
-                       auth_exclude_mechanism=["LOGIN", "PLAIN"])
+                       decode_data=False, auth_require_tls=True, **auth)
 
     server = loop.run_until_complete(
         loop.create_server(factory, host=opts.listen, port=opts.port, reuse_address=True))
