@@ -203,7 +203,7 @@ engine_ready(int fd, const char *msg)
 static char *
 engine_password(int fd)
 {
-	char	 buf[1024];
+	char	 buf[1024], *pw;
 	size_t	 len = 0;
 	ssize_t	 n;
 
@@ -220,9 +220,9 @@ engine_password(int fd)
 	close(fd);
 	buf[len] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
-	if (*buf == '\0')
-		return NULL;
-	return xstrdup(buf);
+	pw = *buf != '\0' ? xstrdup(buf) : NULL;
+	explicit_bzero(buf, sizeof buf);
+	return pw;
 }
 
 /* Parse --source-ip into the address for its family. */
