@@ -155,6 +155,7 @@ store_send_get(struct store *st, int64_t id, struct send_info *info,
 	STORE_SEND_STR(ca_file, 10);
 	STORE_SEND_STR(envelope_from, 11);
 	STORE_SEND_STR(unsubscribe_url, 12);
+	STORE_SEND_STR(smtp_timeouts, 19);
 #undef STORE_SEND_STR
 	l->concurrency = sqlite3_column_int(s, 13);
 	l->per_domain = sqlite3_column_int(s, 14);
@@ -162,8 +163,6 @@ store_send_get(struct store *st, int64_t id, struct send_info *info,
 	l->per_connection = sqlite3_column_int(s, 16);
 	l->retry_first = sqlite3_column_int64(s, 17);
 	l->retry_giveup = sqlite3_column_int64(s, 18);
-	free(set->smtp_timeouts);
-	set->smtp_timeouts = xstrdup(store_text(s, 19));
 	info->id = sqlite3_column_int64(s, 20);
 	info->created_at = sqlite3_column_int64(s, 21);
 	info->updated_at = sqlite3_column_int64(s, 22);

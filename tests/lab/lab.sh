@@ -422,16 +422,23 @@ lab__zone_write() {
 #   EOF
 lab_zone() {
 	lab__need_dir || return 1
-	local zone=${1%.} serial out
+	local zone=${1%.} serial
 	zone=${zone,,}
 	serial=$(lab__zone_write "$zone") || return 1
+	lab__zone_load "$zone" "$serial" zone
+}
+
+# lab__zone_load ZONE SERIAL WHAT: have NSD add or reload ZONE from its
+# file and wait until it serves SERIAL.
+lab__zone_load() {
+	local zone=$1 serial=$2 out
 	if lab__nsdc zonestatus "$zone" >/dev/null 2>&1; then
 		out=$(lab__nsdc reload "$zone" 2>&1)
 	else
 		out=$(lab__nsdc addzone "$zone" lab 2>&1)
 	fi || { lab__err "nsd-control: $out"; return 1; }
 	lab__wait "$LAB_TIMEOUT" lab__serial_is "$zone" "$serial" && return 0
-	lab__err "NSD did not load zone $zone (serial $serial)"
+	lab__err "NSD did not load $3 $zone (serial $serial)"
 	lab__tail "$LAB_DIR/dns/nsd.log"
 	return 1
 }
@@ -901,13 +908,5 @@ lab_zone_signed() {
 		sed -i -e "$edit" "$dir/$zone.zone.signed" || return 1
 	fi
 	mv "$dir/$zone.zone.signed" "$dir/$zone.zone" || return 1
-	if lab__nsdc zonestatus "$zone" >/dev/null 2>&1; then
-		out=$(lab__nsdc reload "$zone" 2>&1)
-	else
-		out=$(lab__nsdc addzone "$zone" lab 2>&1)
-	fi || { lab__err "nsd-control: $out"; return 1; }
-	lab__wait "$LAB_TIMEOUT" lab__serial_is "$zone" "$serial" && return 0
-	lab__err "NSD did not load signed zone $zone (serial $serial)"
-	lab__tail "$LAB_DIR/dns/nsd.log"
-	return 1
+	lab__zone_load "$zone" "$serial" "signed zone"
 }
