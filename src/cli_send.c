@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <termios.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -106,6 +107,41 @@ send_password_prompt(const struct send_settings *set, char **out)
 	}
 	*out = xstrdup(buf);
 	explicit_bzero(buf, sizeof buf);
+	return 0;
+}
+
+/*
+ * --password-fd FD, checked before herald opens anything itself: a number
+ * that is not an open descriptor now could later be one of the
+ * database's, and reading it would take a line of that file (and closing
+ * it, SQLite's locks). Standard output and error are never a password's
+ * way in, nor a terminal (the prompt is for that, without echo). 0 or an
+ * exit status.
+ */
+static int
+send_password_fd_check(const char *arg)
+{
+	long long	fd;
+
+	if (arg == NULL)
+		return 0;
+	if (parse_int(arg, 0, 65535, &fd) == -1 || fd == 1 || fd == 2) {
+		cli_err("--password-fd '%s': not a descriptor to read a "
+		    "password from", arg);
+		return EXIT_USAGE;
+	}
+	if (fcntl((int)fd, F_GETFD) == -1) {
+		cli_err("--password-fd %lld: not open", fd);
+		return EXIT_USAGE;
+	}
+	if (isatty((int)fd)) {
+		cli_err("--password-fd %lld is a terminal: leave it out and "
+		    "herald asks without echo", fd);
+		return EXIT_USAGE;
+	}
+	/* Not handed on to the engine or anything else we start. */
+	if (fd > 2)
+		(void)fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 	return 0;
 }
 
@@ -506,7 +542,8 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 		    dry != NULL ? "dry-run" : "follow");
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_store(env)) != 0)
+	if ((rc = send_password_fd_check(cli_opt(cmd, a,
+	    "password-fd"))) != 0 || (rc = cli_store(env)) != 0)
 		return rc;
 	memset(&is, 0, sizeof is);
 	send_settings_init(&set);
@@ -619,6 +656,8 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 
 	retry = cli_opt(cmd, a, "retry-unknown") != NULL;
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
+	    (rc = send_password_fd_check(cli_opt(cmd, a,
+	    "password-fd"))) != 0 ||
 	    (rc = send_load(env, id, &info)) != 0)
 		return rc;
 	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)

@@ -236,7 +236,9 @@ int		 deliver_settings_check(const struct send_settings *,
 int		 deliver_settings_complete(const struct config *,
 		    const struct issue *, struct send_settings *, struct dns *,
 		    char **cause);
-#define DELIVER_PASSWORD_MAX	512	/* bytes of a relay password */
+#define DELIVER_PASSWORD_MAX	511	/* bytes of a relay password (the
+					 * SMTP client's SMTP_SECRET_MAX, 512,
+					 * with its NUL) */
 
 /* The relay password from the first line of a file that must be mode
  * 0600 (nobody else may read it); allocated, wipe it after use. */

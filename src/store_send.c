@@ -450,7 +450,8 @@ store_send_due(struct store *st, int64_t id, int64_t after, int64_t now,
 enum {
 	SR_UPDATE,		/* state and schedule only */
 	SR_ATTEMPT,		/* and the attempt's columns */
-	SR_EVENT,
+	SR_EVENT,		/* copied from the row */
+	SR_EVENT_ATTEMPT,	/* an attempt's: from the change itself */
 	SR_SUPPRESS,
 	SR_COUNT
 };
@@ -471,6 +472,11 @@ static const char *const store_send_record_sql[SR_COUNT] = {
 	    " code, enhanced, reply) SELECT send_id, id, updated_at, state,"
 	    " attempts, next_at, mx, ip, tls_version, tls_cipher, tls_verify,"
 	    " tls_dane, code, enhanced, reply FROM recipients WHERE id = ?1",
+	[SR_EVENT_ATTEMPT] =
+	    "INSERT INTO send_events (send_id, rcpt_id, at, state, attempts,"
+	    " next_at, mx, ip, tls_version, tls_cipher, tls_verify, tls_dane,"
+	    " code, enhanced, reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	    " ?10, ?11, ?12, ?13, ?14, ?15)",
 	/* A 5xx: the address is suppressed, the reply kept as the detail. */
 	[SR_SUPPRESS] =
 	    "INSERT INTO suppressions (addr_lc, addr, reason, detail,"
@@ -480,7 +486,7 @@ static const char *const store_send_record_sql[SR_COUNT] = {
 
 /* Bind and run one change. */
 static int
-store_send_change(struct store *st, sqlite3_stmt **stmt,
+store_send_change(struct store *st, sqlite3_stmt **stmt, int64_t id,
     const struct send_change *c, char **cause)
 {
 	sqlite3_stmt	*s = stmt[c->attempt ? SR_ATTEMPT : SR_UPDATE];
@@ -514,9 +520,29 @@ store_send_change(struct store *st, sqlite3_stmt **stmt,
 	}
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return store_error(st, cause, "recipients");
-	s = stmt[SR_EVENT];
+	/* An attempt's event holds what the row was just given; any other
+	 * keeps the last attempt's columns from the row. */
+	s = stmt[c->attempt ? SR_EVENT_ATTEMPT : SR_EVENT];
 	sqlite3_reset(s);
-	sqlite3_bind_int64(s, 1, c->rcpt_id);
+	if (c->attempt) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, c->rcpt_id);
+		sqlite3_bind_int64(s, 3, c->at);
+		sqlite3_bind_text(s, 4, rcpt_state_name(c->state), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int(s, 5, c->attempts);
+		sqlite3_bind_int64(s, 6, c->next_at);
+		sqlite3_bind_text(s, 7, c->mx, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 8, c->ip, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 9, c->tls.version, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 10, c->tls.cipher, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 11, c->tls.verify, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 12, c->tls.dane, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 13, c->code);
+		sqlite3_bind_text(s, 14, c->enhanced, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 15, c->reply, -1, SQLITE_STATIC);
+	} else
+		sqlite3_bind_int64(s, 1, c->rcpt_id);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return store_error(st, cause, "send_events");
 	if (!c->suppress)
@@ -544,7 +570,6 @@ store_send_record(struct store *st, int64_t id, const struct send_change *c,
 	size_t		 i;
 	int		 k, rc = -1;
 
-	(void)id;
 	if (n == 0)
 		return 0;
 	for (k = 0; k < SR_COUNT; k++)
@@ -554,7 +579,7 @@ store_send_record(struct store *st, int64_t id, const struct send_change *c,
 	if (store_begin(st, cause) == -1)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (store_send_change(st, stmt, &c[i], cause) == -1) {
+		if (store_send_change(st, stmt, id, &c[i], cause) == -1) {
 			store_rollback(st);
 			goto out;
 		}
