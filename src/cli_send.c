@@ -150,7 +150,7 @@ send_password_fd_check(const char *arg)
 static int
 send_password_read(const char *arg, char **out)
 {
-	char		 buf[DELIVER_PASSWORD_MAX + 2];
+	char		 buf[DELIVER_PASSWORD_MAX + 2], *nl;
 	long long	 fd;
 	size_t		 len = 0;
 	ssize_t		 n;
@@ -176,6 +176,13 @@ send_password_read(const char *arg, char **out)
 	if (fd > 2)
 		close((int)fd);
 	buf[len] = '\0';
+	/* A NUL in the line would cut the password short without a word. */
+	nl = memchr(buf, '\n', len);
+	if (memchr(buf, '\0', nl != NULL ? (size_t)(nl - buf) : len) != NULL) {
+		explicit_bzero(buf, sizeof buf);
+		cli_err("--password-fd %lld: a NUL byte in the password", fd);
+		return EXIT_USAGE;
+	}
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (*buf == '\0' || strlen(buf) > DELIVER_PASSWORD_MAX) {
 		explicit_bzero(buf, sizeof buf);

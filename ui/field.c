@@ -127,8 +127,10 @@ field_insert(struct field *f, unsigned int cp)
 		u[3] = (char)(0x80 | (cp & 0x3f));
 		n = 4;
 	}
-	if (f->len + n > f->max)
+	if (f->len + n > f->max) {
+		beep();		/* full: say so, not drop keys unheard */
 		return 0;
+	}
 	if (f->len + n + 1 > f->cap) {
 		/* Not realloc: the old buffer is wiped before it is freed. */
 		grown = xmalloc((f->len + n + 1) * 2);
