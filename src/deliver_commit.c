@@ -60,8 +60,8 @@ static void *
 committer_main(void *arg)
 {
 	struct committer	*c = arg;
-	struct send_change	*work = NULL;
-	size_t			 n, capwork = 0;
+	struct send_change	*work = NULL, *t;
+	size_t			 n, capwork = 0, tc;
 	uint64_t		 seq, one = 1;
 	char			*cause;
 	int			 rc;
@@ -72,15 +72,16 @@ committer_main(void *arg)
 			pthread_cond_wait(&c->work, &c->mtx);
 		if (c->npend == 0)
 			break;
-		/* Take everything handed over so far: one transaction. */
+		/* Take everything handed over so far: one transaction. The
+		 * buffers change places; the loop fills the other meanwhile. */
 		n = c->npend;
 		seq = c->submitted;
-		if (capwork < c->cappend) {
-			free(work);
-			work = xreallocarray(NULL, c->cappend, sizeof *work);
-			capwork = c->cappend;
-		}
-		memcpy(work, c->pend, n * sizeof *work);
+		t = work;
+		work = c->pend;
+		c->pend = t;
+		tc = capwork;
+		capwork = c->cappend;
+		c->cappend = tc;
 		c->npend = 0;
 		rc = c->error != NULL ? -1 : 0;
 		pthread_mutex_unlock(&c->mtx);
