@@ -16,8 +16,19 @@ DOCDIR   = $(PREFIX)/share/doc/herald
 PKGS     = ncursesw openssl ldns sqlite3 opendkim libpsl libidn2
 # pkg-config's feature macros (ncursesw sets _XOPEN_SOURCE=600) are dropped:
 # the whole tree builds with _GNU_SOURCE so every file sees the same libc.
-PKG_CFLAGS := $(filter-out -D%,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+#
+# The flags are read when first used, not when this file is parsed: on a
+# fresh machine `make run` and `make check` parse it before `make deps` has
+# installed the -dev packages, and a flag read then would be empty. Both
+# targets build in a second make, after deps; a build whose pkg-config still
+# fails stops with the package names instead of a link error.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(call pkg,--cflags))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $(call pkg,--libs))$(PKG_LIBS)
+pkg = $(if $(shell pkg-config --exists $(PKGS) && echo y),$(filter-out -D%,\
+      $(shell pkg-config $(1) $(PKGS))),$(error pkg-config cannot find \
+      $(PKGS): run `make deps` (it installs the Debian -dev packages)))
+# The command that installs missing packages (tests/build-order swaps it).
+DEPS    ?= sh tests/deps.sh
 
 WARN     = -Wall -Wextra -Werror -Wformat=2 -Wmissing-prototypes \
            -Wstrict-prototypes -Wshadow -Wpointer-arith -Wwrite-strings
@@ -36,8 +47,8 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SQL      = db/schema.sql $(sort $(wildcard db/migrations/*.sql))
 
-.PHONY: all run check asan bench deps install uninstall clean check-layering \
-        unit-bin
+.PHONY: all build run check asan bench deps test-deps install uninstall clean \
+        check-layering unit-bin
 
 all: herald
 
@@ -62,13 +73,23 @@ $(B)/tests/%: tests/unit/%.c $(CORE_OBJ) tests/unit/test.h
 
 unit-bin: $(UNIT_BIN)
 
+# deps: what building and running need; test-deps: that and the test lab
+# (Postfix, NSD, Dovecot, ...), which `make run` never installs.
 deps:
-	@sh tests/deps.sh
+	@$(DEPS) build
+test-deps:
+	@$(DEPS) test
 
-run: deps herald
+# Each target installs first, then builds in a fresh make that reads the
+# flags of what was installed.
+build: deps
+	@$(MAKE) --no-print-directory herald
+
+run: build
 	./herald
 
-check: deps check-layering herald unit-bin
+check: test-deps
+	@$(MAKE) --no-print-directory herald unit-bin check-layering
 	@sh tests/run
 
 # The core never knows about the UI.
@@ -83,7 +104,8 @@ asan:
 	$(MAKE) check OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined"
 
-bench: deps herald
+bench: test-deps
+	@$(MAKE) --no-print-directory herald
 	@sh tests/bench/run
 
 install: herald

@@ -1,7 +1,15 @@
 #!/bin/sh
-# Install the Debian packages herald needs to build and test, if missing.
-# Idempotent and silent when everything is there (make deps, run, check).
+# Install the Debian packages herald needs, if missing:
+#   tests/deps.sh build   to build and run herald (make deps, make run)
+#   tests/deps.sh test    that and the test lab (make check, make bench)
+#   tests/deps.sh build|test --list    print the packages, install nothing
+# Idempotent and silent when everything is there.
 set -eu
+what=${1:-test}
+case "$what" in
+build|test) ;;
+*) echo "usage: tests/deps.sh build|test [--list]" >&2; exit 64 ;;
+esac
 
 # dns-root-data: the DNSSEC root trust anchor --tls dane uses by default.
 BUILD="gcc make pkg-config libncurses-dev libssl-dev libldns-dev
@@ -11,10 +19,16 @@ dns-root-data"
 # console driver (tmux), reference tools (sqlite3, dkimpy, opendkim-tools).
 TEST="nsd ldnsutils postfix python3-aiosmtpd swaks tmux sqlite3 python3-dkim
 opendkim-tools python3-yaml openssl ca-certificates procps iproute2
-libnet-ssleay-perl"
+libnet-ssleay-perl clang"
 
 missing=""
-for p in $BUILD $TEST; do
+want=$BUILD
+[ "$what" = test ] && want="$BUILD $TEST"
+if [ "${2:-}" = --list ]; then
+	echo $want
+	exit 0
+fi
+for p in $want; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 	case "$status" in
 	*" installed") ;;

@@ -18,7 +18,7 @@
 #include "test.h"
 #include "util.h"
 
-#define VECTORS	"../shared/conformance/dkim"
+#define VECTORS	"tests/data/dkim"
 
 static char dir[] = "/tmp/herald-dkim-XXXXXX";
 
@@ -647,7 +647,7 @@ test_vectors(void)
 	memset(&t, 0, sizeof t);
 	if (table_load(&t, VECTORS "/keys-queryfile.txt") == -1) {
 		fprintf(stderr, "FAILED: %s/keys-queryfile.txt is missing: the "
-		    "conformance data lives in ../shared (run from the "
+		    "vectors live in tests/data/dkim (run from the "
 		    "repository root)\n", VECTORS);
 		CHECK(0);
 		return;
