@@ -5,21 +5,29 @@
 #include "addr.h"
 #include "test.h"
 
-/* Normalise s; the normalised form, or "ERR: reason". */
+/* Normalise s[0..len) (which may hold a NUL); the normalised form, or
+ * "ERR: reason". */
 static const char *
-norm(const char *s)
+norm_len(const char *s, size_t len)
 {
 	static char	 out[ADDR_MAX + 1 + 512];
 	char		 a[ADDR_MAX + 1];
 	const char	*why = NULL;
 
-	if (addr_normalise(s, strlen(s), a, &why) == 0) {
+	if (addr_normalise(s, len, a, &why) == 0) {
 		if (why != NULL)
 			return ("ERR: reason set on success");
 		snprintf(out, sizeof out, "%s", a);
 	} else
 		snprintf(out, sizeof out, "ERR: %s", why ? why : "(null)");
 	return (out);
+}
+
+/* Normalise the string s. */
+static const char *
+norm(const char *s)
+{
+	return (norm_len(s, strlen(s)));
 }
 
 /* Parse a mailbox; "name|addr" or "ERR: reason". */
@@ -161,21 +169,6 @@ test_invalid(void)
 	CHECK_STR(norm("a@[x-tag:foo]"), "ERR: unsupported address literal");
 	CHECK_STR(norm("a@ex\xffmple.org"), "ERR: invalid UTF-8 in domain");
 	CHECK(strncmp(norm("a@\xe2\x80\x8b.org"), "ERR: ", 5) == 0);
-}
-
-/* Normalise exactly len bytes (which may hold a NUL). */
-static const char *
-norm_len(const char *s, size_t len)
-{
-	static char	 out[ADDR_MAX + 1 + 512];
-	char		 a[ADDR_MAX + 1];
-	const char	*why = NULL;
-
-	if (addr_normalise(s, len, a, &why) == 0)
-		snprintf(out, sizeof out, "%s", a);
-	else
-		snprintf(out, sizeof out, "ERR: %s", why ? why : "(null)");
-	return (out);
 }
 
 /* The whole literal, a NUL inside it included. */
