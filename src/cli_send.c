@@ -549,6 +549,10 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 		    dry != NULL ? "dry-run" : "follow");
 		return EXIT_USAGE;
 	}
+	if (dry != NULL && follow) {
+		cli_err("--dry-run sends nothing: there is nothing to --follow");
+		return EXIT_USAGE;
+	}
 	if ((rc = send_password_fd_check(cli_opt(cmd, a,
 	    "password-fd"))) != 0 || (rc = cli_store(env)) != 0)
 		return rc;

@@ -486,13 +486,8 @@ config_write(struct config *cfg, const char *key, const char *value,
 		set_cause(cause, "unknown key '%s' (see herald config ls)", key);
 		goto out;
 	}
-	dir = path_dirname(cfg->path);
-	if (mkdir_private(dir, cause) == -1) {
-		free(dir);
-		goto out;
-	}
-	free(dir);
-	/* How many times is key set now? The last one is replaced. */
+	/* How many times is key set now? The last one is replaced. A file
+	 * that exists but cannot be read is not replaced by one line. */
 	if ((in = fopen(cfg->path, "r")) != NULL) {
 		while (getline(&line, &cap, in) != -1) {
 			copy = xstrdup(line);
@@ -502,7 +497,23 @@ config_write(struct config *cfg, const char *key, const char *value,
 			free(copy);
 		}
 		fclose(in);
+	} else if (errno != ENOENT) {
+		set_cause(cause, "cannot read %s: %s", cfg->path,
+		    strerror(errno));
+		goto out;
 	}
+	if (value == NULL && nset == 0) {
+		/* Nothing to unset: the file (if any) stays as it is. */
+		config_drop(cfg->file, &cfg->nfile, key);
+		rc = 0;
+		goto out;
+	}
+	dir = path_dirname(cfg->path);
+	if (mkdir_private(dir, cause) == -1) {
+		free(dir);
+		goto out;
+	}
+	free(dir);
 	tmp = xprintf("%s.tmp.%ld", cfg->path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd == -1 || (out = fdopen(fd, "w")) == NULL) {
@@ -513,7 +524,14 @@ config_write(struct config *cfg, const char *key, const char *value,
 		goto out;
 	}
 	buf_init(&lines);
-	if ((in = fopen(cfg->path, "r")) != NULL) {
+	if ((in = fopen(cfg->path, "r")) == NULL && errno != ENOENT) {
+		set_cause(cause, "cannot read %s: %s", cfg->path,
+		    strerror(errno));
+		fclose(out);
+		unlink(tmp);
+		goto done;
+	}
+	if (in != NULL) {
 		while ((len = getline(&line, &cap, in)) != -1) {
 			lineno++;
 			copy = xstrdup(line);
@@ -561,9 +579,10 @@ config_write(struct config *cfg, const char *key, const char *value,
 	else
 		config_drop(cfg->file, &cfg->nfile, key);
 	if (note != NULL && lines.len != 0)
-		*note = xprintf("%s: %s on line%s %s", cfg->path, value != NULL ?
-		    "commented out the earlier settings" : "removed", strchr(
-		    lines.data, ',') != NULL ? "s" : "", lines.data);
+		*note = xprintf("%s: %s%s on line%s %s", cfg->path, value !=
+		    NULL ? "commented out the earlier setting" : "removed",
+		    value != NULL && strchr(lines.data, ',') != NULL ? "s" : "",
+		    strchr(lines.data, ',') != NULL ? "s" : "", lines.data);
 	rc = 0;
 done:
 	buf_free(&lines);
