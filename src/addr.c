@@ -192,6 +192,9 @@ addr_literal(const char *d, size_t len, char *out, size_t *outlen)
 
 	if (len < 2 || d[len - 1] != ']')
 		return ("unterminated address literal");
+	/* inet_pton would stop at a NUL and the copy below keep it. */
+	if (memchr(d, '\0', len) != NULL)
+		return ("control character in domain");
 	inlen = len - 2;
 	if (inlen >= 5 && strncasecmp(in, "IPv6:", 5) == 0) {
 		if (inlen - 5 >= sizeof tmp)
@@ -273,6 +276,9 @@ addr_idn_domain(const char *d, size_t len, char *out, size_t *outlen)
 	const char	*reason;
 	int		 rc;
 
+	/* libidn2 reads a C string: a NUL would end the domain early. */
+	if (memchr(d, '\0', len) != NULL)
+		return ("control character in domain");
 	memcpy(tmp, d, len);
 	tmp[len] = '\0';
 	rc = idn2_to_ascii_8z(tmp, &ace, IDN2_NONTRANSITIONAL);

@@ -194,7 +194,9 @@ static const char cli_global_help[] =
     "                     $XDG_DATA_HOME/herald/herald.db)\n"
     "  --config PATH      configuration file (env HERALD_CONFIG; default\n"
     "                     $XDG_CONFIG_HOME/herald/herald.conf)\n"
-    "  --json             machine-readable output where a command reports\n"
+    "  --json             JSON output of what a command reports (report:\n"
+    "                     JSON Lines); refused by tui, engine, list export\n"
+    "                     and dkim sign, which print no report\n"
     "  --KEY VALUE        any configuration key for this run (herald config ls)\n"
     "  -h, --help         help for herald or for a command\n"
     "  --version          print the version\n";
@@ -359,6 +361,32 @@ cli_parse_word(struct cli_parse *p, char *word)
 	return EXIT_USAGE;
 }
 
+/* Is the next word a value that must not be read as an option? The
+ * VALUE of config set KEY VALUE may be anything ("-3" is a bad number,
+ * for config set to say, not an unknown option). */
+static int
+cli_value_next(const struct cli_parse *p)
+{
+	return p->cmd != NULL && strcmp(p->cmd->path, "config set") == 0 &&
+	    p->args.argc == 1;
+}
+
+/* Does the command report nothing JSON could hold (the console, a
+ * message, CSV)? --json is refused there rather than ignored. */
+static int
+cli_no_json(const struct cli_cmd *c)
+{
+	static const char *const paths[] = {
+		"tui", "engine", "list export", "dkim sign",
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(paths); i++)
+		if (strcmp(c->path, paths[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Parse argv into p. Returns 0 or an exit status. */
 static int
 cli_parse_argv(struct cli_parse *p, int argc, char **argv)
@@ -366,6 +394,11 @@ cli_parse_argv(struct cli_parse *p, int argc, char **argv)
 	int	i, rc, dashdash = 0;
 
 	for (i = 1; i < argc; i++) {
+		if (cli_value_next(p)) {
+			if ((rc = cli_parse_word(p, argv[i])) != 0)
+				return rc;
+			continue;
+		}
 		if (!dashdash && strcmp(argv[i], "--") == 0) {
 			dashdash = 1;
 			continue;
@@ -405,6 +438,8 @@ cli_setup(struct cli_env *env, struct cli_parse *p)
 	free(cfgpath);
 	if (env->cfg == NULL)
 		return cli_fail(EXIT_CONFIG, cause);
+	for (i = 0; config_warning(env->cfg, (size_t)i) != NULL; i++)
+		cli_err("warning: %s", config_warning(env->cfg, (size_t)i));
 	for (i = 0; i < p->nover; i++)
 		if (config_override(env->cfg, p->okey[i], p->oval[i],
 		    &cause) == -1)
@@ -458,6 +493,12 @@ cli_main(int argc, char **argv, cli_console_fn console)
 	}
 	if (p.cmd == NULL)
 		p.cmd = cli_find("tui");
+	if (p.json && cli_no_json(p.cmd)) {
+		cli_err("herald %s has no JSON output: --json does not apply "
+		    "(herald %s --help)", p.cmd->path, p.cmd->path);
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (p.args.argc < p.cmd->min || p.args.argc > p.cmd->max) {
 		cli_err("usage: herald %s %s (herald %s --help)", p.cmd->path,
 		    p.cmd->args, p.cmd->path);

@@ -637,6 +637,7 @@ static int
 dkim_set_active(struct cli_env *env, struct cli_args *a, int on)
 {
 	struct dkim_key	 k, *v;
+	struct buf	 b;
 	size_t		 n, i, active = 0;
 	char		*dom, *sel, *cause = NULL;
 	int		 rc;
@@ -659,7 +660,21 @@ dkim_set_active(struct cli_env *env, struct cli_args *a, int on)
 		dkim_key_free(&v[i]);
 	}
 	free(v);
-	if (on)
+	if (env->json) {
+		/* {"domain","selector","active","active_keys"} */
+		buf_init(&b);
+		buf_adds(&b, "{\"domain\":");
+		json_str(&b, dom);
+		buf_adds(&b, ",\"selector\":");
+		json_str(&b, sel);
+		buf_printf(&b, ",\"active\":%s,\"active_keys\":%zu}", on ?
+		    "true" : "false", active);
+		cli_json_out(&b);
+		buf_free(&b);
+		if (!on && active == 0)
+			cli_err("warning: %s has no active key now: messages "
+			    "from it will not be signed", dom);
+	} else if (on)
 		printf("%s selector %s is active: new messages are signed with "
 		    "it (%zu active key%s for %s)\n", dom, sel, active,
 		    active == 1 ? "" : "s", dom);
@@ -883,12 +898,15 @@ const struct cli_cmd cli_dkim_cmds[] = {
 	  "this key",
 	  "Rotation: generate a key with a new selector, publish its record, "
 	  "check it,\nactivate it, then deactivate the old one. Every active "
-	  "key signs (RSA and\nEd25519 together give two signatures).", NULL,
+	  "key signs (RSA and\nEd25519 together give two signatures). --json: "
+	  "{\"domain\",\"selector\",\"active\",\n\"active_keys\"} (the "
+	  "domain's active keys now); so for deactivate.", NULL,
 	  cmd_dkim_activate },
 	{ "dkim deactivate", "DOMAIN SELECTOR", 2, 2, "stop signing with "
 	  "this key (it is kept)",
 	  "The key and its record stay; keep the record published until mail "
-	  "signed\nwith it has been delivered.", NULL, cmd_dkim_deactivate },
+	  "signed\nwith it has been delivered. --json: as dkim activate's.", NULL,
+	  cmd_dkim_deactivate },
 	{ "dkim sign", "DOMAIN [FILE]", 1, 2, "sign a message with DOMAIN's "
 	  "active keys and print it",
 	  "Reads an RFC 5322 message from FILE or standard input (LF line "

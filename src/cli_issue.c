@@ -526,9 +526,9 @@ cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_json_out(&b);
 		buf_free(&b);
 	} else if (added)
-		printf("unsubscribed %s%s%s: suppressed, never sent to again\n",
-		    addr, *token != '\0' ? " (token " : "", *token != '\0' ?
-		    token : "");
+		printf("unsubscribed %s%s%s%s: suppressed, never sent to "
+		    "again\n", addr, *token != '\0' ? " (token " : "",
+		    token, *token != '\0' ? ")" : "");
 	else
 		printf("%s was already suppressed: nothing to do\n", addr);
 	free(addr);

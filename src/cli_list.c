@@ -451,6 +451,7 @@ cmd_list_rm(struct cli_env *env, const struct cli_cmd *cmd,
     struct cli_args *a)
 {
 	struct list_info	 li;
+	struct buf		 b;
 	char			*cause = NULL;
 	int			 rc;
 
@@ -469,8 +470,17 @@ cmd_list_rm(struct cli_env *env, const struct cli_cmd *cmd,
 		free(li.name);
 		return cli_fail(EXIT_IOERR, cause);
 	}
-	printf("removed list %s (%lld members)\n", li.name,
-	    (long long)li.members);
+	if (env->json) {
+		buf_init(&b);
+		buf_adds(&b, "{\"list\":");
+		json_str(&b, li.name);
+		buf_printf(&b, ",\"members\":%lld,\"removed\":true}",
+		    (long long)li.members);
+		cli_json_out(&b);
+		buf_free(&b);
+	} else
+		printf("removed list %s (%lld members)\n", li.name,
+		    (long long)li.members);
 	free(li.name);
 	return 0;
 }
@@ -483,6 +493,7 @@ cmd_suppress_add(struct cli_env *env, const struct cli_cmd *cmd,
 	char		(*norm)[ADDR_MAX + 1];
 	char		 name[ADDR_NAME_MAX + 1], *cause = NULL;
 	const char	*reason, *why = cli_opt(cmd, a, "reason");
+	struct buf	 b;
 	int		 i, rc, added, bad = 0;
 
 	norm = xcalloc((size_t)a->argc, sizeof *norm);
@@ -501,19 +512,39 @@ cmd_suppress_add(struct cli_env *env, const struct cli_cmd *cmd,
 		free(norm);
 		return rc != 0 ? rc : cli_fail(EXIT_IOERR, cause);
 	}
+	/* Said once the whole transaction is in: one line each, or
+	 * (--json) one array of {"email","added"}. */
+	buf_init(&b);
+	if (env->json)
+		buf_addc(&b, '[');
 	for (i = 0; i < a->argc; i++) {
 		if (store_suppress_add(env->store, norm[i], "manual",
 		    why, &added, &cause) == -1) {
 			store_rollback(env->store);
 			free(norm);
+			buf_free(&b);
 			return cli_fail(EXIT_IOERR, cause);
 		}
-		printf(added ? "suppressed %s\n" : "%s was already "
-		    "suppressed\n", norm[i]);
+		if (env->json) {
+			buf_adds(&b, i != 0 ? ",{\"email\":" : "{\"email\":");
+			json_str(&b, norm[i]);
+			buf_printf(&b, ",\"added\":%s}", added ? "true" :
+			    "false");
+		} else
+			buf_printf(&b, added ? "suppressed %s\n" : "%s was "
+			    "already suppressed\n", norm[i]);
 	}
 	free(norm);
-	if (store_commit(env->store, &cause) == -1)
+	if (store_commit(env->store, &cause) == -1) {
+		buf_free(&b);
 		return cli_fail(EXIT_IOERR, cause);
+	}
+	if (env->json) {
+		buf_addc(&b, ']');
+		cli_json_out(&b);
+	} else if (b.len != 0)
+		fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
 	return 0;
 }
 

@@ -397,6 +397,25 @@ send_settings_json(struct buf *b, const struct send_settings *s)
 	    (long long)l->retry_first, (long long)l->retry_giveup);
 }
 
+/* Append the TLS summary object: overall counts and "domains". */
+static void
+send_tls_doc(struct buf *b, const struct send_tls *tls)
+{
+	size_t	i;
+
+	buf_addc(b, '{');
+	send_tls_json(b, &tls->all);
+	buf_adds(b, ",\"domains\":[");
+	for (i = 0; i < tls->n; i++) {
+		buf_adds(b, i != 0 ? ",{\"domain\":" : "{\"domain\":");
+		json_str(b, tls->dom[i].domain);
+		buf_addc(b, ',');
+		send_tls_json(b, &tls->dom[i]);
+		buf_addc(b, '}');
+	}
+	buf_adds(b, "]}");
+}
+
 /* herald status ID as JSON. */
 static void
 send_status_json(struct cli_env *env, const struct send_info *info,
@@ -405,7 +424,6 @@ send_status_json(struct cli_env *env, const struct send_info *info,
 {
 	struct buf	 b;
 	char		 at[32];
-	size_t		 i;
 	int		 k;
 
 	buf_init(&b);
@@ -434,17 +452,9 @@ send_status_json(struct cli_env *env, const struct send_info *info,
 		buf_printf(&b, "%lld", (long long)info->engine_pid);
 	else
 		buf_adds(&b, "null");
-	buf_adds(&b, "},\"tls\":{");
-	send_tls_json(&b, &tls->all);
-	buf_adds(&b, ",\"domains\":[");
-	for (i = 0; i < tls->n; i++) {
-		buf_adds(&b, i != 0 ? ",{\"domain\":" : "{\"domain\":");
-		json_str(&b, tls->dom[i].domain);
-		buf_addc(&b, ',');
-		send_tls_json(&b, &tls->dom[i]);
-		buf_addc(&b, '}');
-	}
-	buf_adds(&b, "]},\"settings\":");
+	buf_adds(&b, "},\"tls\":");
+	send_tls_doc(&b, tls);
+	buf_adds(&b, ",\"settings\":");
 	send_settings_json(&b, &info->set);
 	buf_addc(&b, '}');
 	cli_json_out(&b);
@@ -628,6 +638,42 @@ send_report_cb(const struct send_event *e, void *arg)
 	return 0;
 }
 
+/* One recipient into the --json-doc array. */
+static int
+send_report_doc_cb(const struct send_event *e, void *arg)
+{
+	struct buf	*b = arg;
+
+	if (b->data[b->len - 1] != '[')
+		buf_addc(b, ',');
+	send_event_json(b, e);
+	return 0;
+}
+
+/* herald report ID --json-doc: one document, {"id","recipients":[the
+ * objects of --json],"tls":{the summary of status --json}}. */
+static int
+send_report_doc(struct cli_env *env, int64_t id, struct send_tls *tls)
+{
+	struct buf	 b;
+	char		*cause = NULL;
+
+	buf_init(&b);
+	buf_printf(&b, "{\"id\":%lld,\"recipients\":[", (long long)id);
+	if (store_send_rcpts(env->store, id, send_report_doc_cb, &b,
+	    &cause) == -1 || store_send_tls(env->store, id, send_tls_cb, tls,
+	    &cause) == -1) {
+		buf_free(&b);
+		return cli_fail(EXIT_IOERR, cause);
+	}
+	buf_adds(&b, "],\"tls\":");
+	send_tls_doc(&b, tls);
+	buf_addc(&b, '}');
+	cli_json_out(&b);
+	buf_free(&b);
+	return 0;
+}
+
 /* herald report ID */
 int
 cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
@@ -640,10 +686,20 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 	size_t			 i;
 	int			 rc, json = env->json;
 
+	/* One output form: a second one would be ignored unsaid. */
+	if ((cli_opt(cmd, a, "csv") != NULL) + (cli_opt(cmd, a, "json-doc") !=
+	    NULL) + (json != 0) > 1) {
+		cli_err("report: choose one of --csv, --json and --json-doc");
+		return EXIT_USAGE;
+	}
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
 	    (rc = send_load(env, id, &info)) != 0)
 		return rc;
 	memset(&tls, 0, sizeof tls);
+	if (cli_opt(cmd, a, "json-doc") != NULL) {
+		rc = send_report_doc(env, id, &tls);
+		goto out;
+	}
 	if (cli_opt(cmd, a, "csv") != NULL) {
 		env->json = 2;
 		printf("rcpt,state,mx,ip,tls_version,tls_cipher,tls_verify,"

@@ -549,6 +549,10 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 		    dry != NULL ? "dry-run" : "follow");
 		return EXIT_USAGE;
 	}
+	if (dry != NULL && follow) {
+		cli_err("--dry-run sends nothing: there is nothing to --follow");
+		return EXIT_USAGE;
+	}
 	if ((rc = send_password_fd_check(cli_opt(cmd, a,
 	    "password-fd"))) != 0 || (rc = cli_store(env)) != 0)
 		return rc;
@@ -742,6 +746,8 @@ cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	struct send_info	 info;
 	struct send_counts	 c;
 	enum send_state		 state;
+	struct buf		 b;
+	const char		*said = NULL;
 	char			*cause = NULL;
 	int64_t			 id;
 	int			 rc, engine;
@@ -753,8 +759,10 @@ cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
 		goto out;
 	if (state == SEND_FINISHED) {
-		printf("send %lld is finished: nothing to pause\n",
-		    (long long)id);
+		said = "finished";
+		if (!env->json)
+			printf("send %lld is finished: nothing to pause\n",
+			    (long long)id);
 		goto out;
 	}
 	if (store_send_set_paused(env->store, id, 1, &cause) == -1) {
@@ -763,13 +771,27 @@ cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	}
 	/* The engine sees the flag within a quarter of a second, lets the
 	 * transactions in flight finish and exits. */
-	if (engine && send_wait_engine(env, id))
-		printf("send %lld pausing: the engine is finishing the "
-		    "transactions in flight\n", (long long)id);
-	else
-		printf("send %lld paused: herald resume %lld continues it\n",
-		    (long long)id, (long long)id);
+	if (engine && send_wait_engine(env, id)) {
+		said = "pausing";
+		if (!env->json)
+			printf("send %lld pausing: the engine is finishing "
+			    "the transactions in flight\n", (long long)id);
+	} else {
+		said = "paused";
+		if (!env->json)
+			printf("send %lld paused: herald resume %lld "
+			    "continues it\n", (long long)id, (long long)id);
+	}
 out:
+	/* --json: {"id","state"}, state finished, pausing or paused. */
+	if (rc == 0 && said != NULL && env->json) {
+		buf_init(&b);
+		buf_printf(&b, "{\"id\":%lld,\"state\":", (long long)id);
+		json_str(&b, said);
+		buf_addc(&b, '}');
+		cli_json_out(&b);
+		buf_free(&b);
+	}
 	send_info_free(&info);
 	return rc;
 }
@@ -869,6 +891,7 @@ static const struct cli_opt engine_opts[] = {
 };
 static const struct cli_opt report_opts[] = {
 	{ "csv", NULL, "CSV with a header line instead of the table" },
+	{ "json-doc", NULL, "one JSON document, not JSON Lines (see above)" },
 	{ NULL, NULL, NULL }
 };
 
@@ -921,7 +944,9 @@ const struct cli_cmd cli_send_cmds[] = {
 	  resume_opts, cmd_resume },
 	{ "pause", "ID", 1, 1, "stop a send after the transactions in flight",
 	  "The engine starts no new transaction, lets those in flight finish "
-	  "and exits;\nherald resume ID continues.", NULL, cmd_pause },
+	  "and exits;\nherald resume ID continues. --json: {\"id\",\"state\"}, "
+	  "state \"paused\",\n\"pausing\" (the engine is finishing) or "
+	  "\"finished\" (nothing to pause).", NULL, cmd_pause },
 	{ "status", "ID", 1, 1, "how a send stands: running, paused, "
 	  "interrupted, waiting or finished",
 	  "ID is the issue's id. Counts per recipient state, what is in "
@@ -937,9 +962,13 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "One row per recipient: state, MX and address, TLS version and "
 	  "trust word\n(none, untrusted, trusted, verified), the server's "
 	  "reply and attempts; then\nhow many verified, trusted, untrusted "
-	  "and plaintext, overall and per\ndestination domain. --json: one "
-	  "JSON line per recipient, the fields of\nsend --follow --json; "
-	  "--csv: the same as CSV.", report_opts, cmd_send_report },
+	  "and plaintext, overall and per\ndestination domain. --json: JSON "
+	  "Lines, one object per line and recipient\n(the fields of send "
+	  "--follow --json), not one document: read it line by line\n"
+	  "(python3 -m json.tool --json-lines); --json-doc: a single document "
+	  "holding\nthe same objects in \"recipients\" and the TLS summary of "
+	  "status --json in\n\"tls\"; --csv: the same as CSV.", report_opts,
+	  cmd_send_report },
 	{ "engine", "ID", 1, 1, "(internal) the send engine that send and "
 	  "resume start",
 	  "Not for use by hand: herald send and herald resume start it "

@@ -50,8 +50,9 @@ const struct config_key config_keys[] = {
 };
 
 struct config_entry {
-	char	*key;
-	char	*value;
+	char		*key;
+	char		*value;
+	unsigned long	 line;		/* in the file; 0 for an override */
 };
 
 struct config {
@@ -60,6 +61,8 @@ struct config {
 	size_t			 nfile;
 	struct config_entry	*over;		/* from the command line */
 	size_t			 nover;
+	char			**warn;		/* see config_warning */
+	size_t			 nwarn;
 };
 
 /* Look up a key's description. */
@@ -249,8 +252,9 @@ config_find(struct config_entry *v, size_t n, const char *key)
 	return NULL;
 }
 
-/* Set key in a vector, replacing an earlier value. */
-static void
+/* Set key in a vector, replacing an earlier value: the last setting
+ * counts. The entry, whose line is the one it had before (0 if new). */
+static struct config_entry *
 config_put(struct config_entry **v, size_t *n, const char *key,
     const char *value)
 {
@@ -259,12 +263,27 @@ config_put(struct config_entry **v, size_t *n, const char *key,
 	if ((e = config_find(*v, *n, key)) != NULL) {
 		free(e->value);
 		e->value = xstrdup(value);
-		return;
+		return e;
 	}
 	*v = xreallocarray(*v, *n + 1, sizeof **v);
-	(*v)[*n].key = xstrdup(key);
-	(*v)[*n].value = xstrdup(value);
-	(*n)++;
+	e = &(*v)[(*n)++];
+	e->key = xstrdup(key);
+	e->value = xstrdup(value);
+	e->line = 0;
+	return e;
+}
+
+/* Drop key from a vector. */
+static void
+config_drop(struct config_entry *v, size_t *n, const char *key)
+{
+	struct config_entry	*e;
+
+	if ((e = config_find(v, *n, key)) == NULL)
+		return;
+	free(e->key);
+	free(e->value);
+	*e = v[--*n];
 }
 
 /*
@@ -291,9 +310,10 @@ config_split(char *line, char **key, char **value)
 struct config *
 config_load(const char *path, char **cause)
 {
-	struct config	*cfg;
-	FILE		*f;
-	char		*line = NULL, *key, *value;
+	struct config		*cfg;
+	struct config_entry	*e;
+	FILE			*f;
+	char			*line = NULL, *key, *value;
 	size_t		 cap = 0;
 	ssize_t		 len;
 	unsigned long	 lineno = 0;
@@ -333,7 +353,18 @@ config_load(const char *path, char **cause)
 			free(inner);
 			goto fail;
 		}
-		config_put(&cfg->file, &cfg->nfile, key, value);
+		e = config_put(&cfg->file, &cfg->nfile, key, value);
+		/* Loading and config set agree: the last setting counts.
+		 * An earlier one is no error (the file still means one
+		 * thing) but is said, so nobody edits the dead line. */
+		if (e->line != 0) {
+			cfg->warn = xreallocarray(cfg->warn, cfg->nwarn + 1,
+			    sizeof *cfg->warn);
+			cfg->warn[cfg->nwarn++] = xprintf("%s:%lu: %s is set "
+			    "again; the setting on line %lu no longer counts",
+			    path, lineno, key, e->line);
+		}
+		e->line = lineno;
 	}
 	if (ferror(f)) {
 		set_cause(cause, "cannot read %s: %s", path, strerror(errno));
@@ -365,10 +396,20 @@ config_free(struct config *cfg)
 		free(cfg->over[i].key);
 		free(cfg->over[i].value);
 	}
+	for (i = 0; i < cfg->nwarn; i++)
+		free(cfg->warn[i]);
+	free(cfg->warn);
 	free(cfg->file);
 	free(cfg->over);
 	free(cfg->path);
 	free(cfg);
+}
+
+/* The i-th thing loading noticed that is not an error, or NULL. */
+const char *
+config_warning(const struct config *cfg, size_t i)
+{
+	return i < cfg->nwarn ? cfg->warn[i] : NULL;
 }
 
 /* The file this configuration was read from (and is written to). */
@@ -413,23 +454,64 @@ config_override(struct config *cfg, const char *key, const char *value,
 	return 0;
 }
 
-/* Write key = value into the file, replacing the first setting of key. */
+/*
+ * Rewrite the file with key set to value, or removed when value is NULL.
+ * The value is trimmed as loading trims it, so what is kept in memory is
+ * what the next run reads. The setting that counts (the last) is
+ * replaced; earlier ones are commented out, not deleted, so nothing the
+ * operator wrote is lost. *note (if note is not NULL) says what else
+ * changed, or is NULL.
+ */
 int
-config_set(struct config *cfg, const char *key, const char *value,
-    char **cause)
+config_write(struct config *cfg, const char *key, const char *value,
+    char **note, char **cause)
 {
 	FILE		*in, *out;
-	char		*line = NULL, *copy, *k, *v, *dir, *tmp;
-	size_t		 cap = 0;
+	char		*line = NULL, *copy, *k, *v, *dir, *tmp, *val = NULL;
+	struct buf	 lines;
+	size_t		 cap = 0, nset = 0, seen = 0;
 	ssize_t		 len;
-	int		 fd, done = 0, rc = -1;
+	unsigned long	 lineno = 0;
+	int		 fd, rc = -1;
 
-	if (config_validate(key, value, cause) == -1)
-		return -1;
+	if (note != NULL)
+		*note = NULL;
+	if (value != NULL) {
+		copy = xstrdup(value);
+		val = xstrdup(trim(copy));
+		free(copy);
+		if (config_validate(key, val, cause) == -1)
+			goto out;
+	} else if (config_key_find(key) == NULL) {
+		set_cause(cause, "unknown key '%s' (see herald config ls)", key);
+		goto out;
+	}
+	/* How many times is key set now? The last one is replaced. A file
+	 * that exists but cannot be read is not replaced by one line. */
+	if ((in = fopen(cfg->path, "r")) != NULL) {
+		while (getline(&line, &cap, in) != -1) {
+			copy = xstrdup(line);
+			if (config_split(copy, &k, &v) == 1 &&
+			    strcmp(k, key) == 0)
+				nset++;
+			free(copy);
+		}
+		fclose(in);
+	} else if (errno != ENOENT) {
+		set_cause(cause, "cannot read %s: %s", cfg->path,
+		    strerror(errno));
+		goto out;
+	}
+	if (value == NULL && nset == 0) {
+		/* Nothing to unset: the file (if any) stays as it is. */
+		config_drop(cfg->file, &cfg->nfile, key);
+		rc = 0;
+		goto out;
+	}
 	dir = path_dirname(cfg->path);
 	if (mkdir_private(dir, cause) == -1) {
 		free(dir);
-		return -1;
+		goto out;
 	}
 	free(dir);
 	tmp = xprintf("%s.tmp.%ld", cfg->path, (long)getpid());
@@ -439,43 +521,82 @@ config_set(struct config *cfg, const char *key, const char *value,
 		if (fd != -1)
 			close(fd);
 		free(tmp);
-		return -1;
+		goto out;
 	}
-	if ((in = fopen(cfg->path, "r")) != NULL) {
+	buf_init(&lines);
+	if ((in = fopen(cfg->path, "r")) == NULL && errno != ENOENT) {
+		set_cause(cause, "cannot read %s: %s", cfg->path,
+		    strerror(errno));
+		fclose(out);
+		unlink(tmp);
+		goto done;
+	}
+	if (in != NULL) {
 		while ((len = getline(&line, &cap, in)) != -1) {
+			lineno++;
 			copy = xstrdup(line);
-			if (!done && config_split(copy, &k, &v) == 1 &&
-			    strcmp(k, key) == 0) {
-				fprintf(out, "%s = %s\n", key, value);
-				done = 1;
-			} else {
+			if (config_split(copy, &k, &v) != 1 ||
+			    strcmp(k, key) != 0) {
 				fputs(line, out);
 				if (len > 0 && line[len - 1] != '\n')
 					fputc('\n', out);
+			} else if (value != NULL && ++seen == nset)
+				fprintf(out, "%s = %s\n", key, val);
+			else {
+				/* Removed by unset; an earlier duplicate is
+				 * kept as a comment by set. */
+				if (value != NULL) {
+					fprintf(out, "# duplicate, commented "
+					    "out by herald config set: %s",
+					    line);
+					if (len > 0 && line[len - 1] != '\n')
+						fputc('\n', out);
+				}
+				buf_printf(&lines, "%s%lu", lines.len != 0 ?
+				    ", " : "", lineno);
 			}
 			free(copy);
 		}
 		fclose(in);
 	}
-	free(line);
-	if (!done)
-		fprintf(out, "%s = %s\n", key, value);
+	if (value != NULL && nset == 0)
+		fprintf(out, "%s = %s\n", key, val);
 	if (fflush(out) != 0 || fsync(fileno(out)) != 0) {
 		set_cause(cause, "cannot write %s: %s", tmp, strerror(errno));
 		fclose(out);
 		unlink(tmp);
-		goto out;
+		goto done;
 	}
 	fclose(out);
 	if (rename(tmp, cfg->path) == -1) {
 		set_cause(cause, "cannot replace %s: %s", cfg->path,
 		    strerror(errno));
 		unlink(tmp);
-		goto out;
+		goto done;
 	}
-	config_put(&cfg->file, &cfg->nfile, key, value);
+	if (value != NULL)
+		config_put(&cfg->file, &cfg->nfile, key, val);
+	else
+		config_drop(cfg->file, &cfg->nfile, key);
+	if (note != NULL && lines.len != 0)
+		*note = xprintf("%s: %s%s on line%s %s", cfg->path, value !=
+		    NULL ? "commented out the earlier setting" : "removed",
+		    value != NULL && strchr(lines.data, ',') != NULL ? "s" : "",
+		    strchr(lines.data, ',') != NULL ? "s" : "", lines.data);
 	rc = 0;
-out:
+done:
+	buf_free(&lines);
 	free(tmp);
+out:
+	free(line);
+	free(val);
 	return rc;
+}
+
+/* Write key = value into the file; see config_write. */
+int
+config_set(struct config *cfg, const char *key, const char *value,
+    char **cause)
+{
+	return config_write(cfg, key, value, NULL, cause);
 }

@@ -34,9 +34,18 @@ int	 config_is_set(const struct config *, const char *key);
 int	 config_override(struct config *, const char *key, const char *value,
 	    char **cause);
 /* Validate, then write key = value to the file (keeps comments and order;
- * creates the file 0600 in a 0700 directory). */
+ * creates the file 0600 in a 0700 directory); config_write without a note. */
 int	 config_set(struct config *, const char *key, const char *value,
 	    char **cause);
+/* Rewrite the file with key = value (outer white space trimmed, as
+ * loading does), or without key when value is NULL. The setting that
+ * counts (the last) is replaced and earlier ones commented out; *note
+ * (NULL if nothing else changed) names those lines, or the removed ones. */
+int	 config_write(struct config *, const char *key, const char *value,
+	    char **note, char **cause);
+/* What loading noticed that is not an error ("FILE:LINE: ..."), the i-th;
+ * NULL past the last. */
+const char *config_warning(const struct config *, size_t i);
 /* Check a value for a key (numbers in range, addresses parse, ...). */
 int	 config_validate(const char *key, const char *value, char **cause);
 

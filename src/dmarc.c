@@ -299,7 +299,8 @@ dmarc_lower_name(const char *name)
 	len = strlen(name);
 	if (len > 0 && name[len - 1] == '.')
 		len--;
-	if (len == 0 || len > DMARC_NAME_MAX)
+	/* One root dot only: "a.b.." has an empty last label. */
+	if (len == 0 || len > DMARC_NAME_MAX || name[len - 1] == '.')
 		return NULL;
 	s = xstrndup(name, len);
 	for (i = 0; i < len; i++) {

@@ -212,7 +212,8 @@ message_edit_parse(struct store *st, const char *text, size_t len,
 			break;
 		}
 		if (s[0] == ' ' || s[0] == '\t') {
-			/* A folded value continues with one space. */
+			/* A folded value continues with one space; a value
+			 * that was empty starts with the continuation. */
 			if (last == -1) {
 				set_cause(cause, "line %zu: a continuation "
 				    "line without a header", line);
@@ -223,7 +224,8 @@ message_edit_parse(struct store *st, const char *text, size_t len,
 				s++;
 				llen--;
 			}
-			buf_addc(&vals[last], ' ');
+			if (vals[last].len != 0)
+				buf_addc(&vals[last], ' ');
 			buf_add(&vals[last], s, llen);
 			continue;
 		}

@@ -230,6 +230,10 @@ mime_fold_plain(struct buf *b, const char *s, size_t len, size_t *col)
 		k = j;
 		while (j < len && s[j] != ' ' && s[j] != '\t')
 			j++;
+		/* Trailing white space cannot be folded (see
+		 * mime_unstructured): drop it, never run past the limit. */
+		if (j == k)
+			break;
 		/* Fold before white space, never leaving a blank line. */
 		if (i != 0 && k != i && j != k &&
 		    *col + (j - i) > MIME_SOFT_MAX) {
@@ -246,6 +250,12 @@ mime_fold_plain(struct buf *b, const char *s, size_t len, size_t *col)
 void
 mime_unstructured(struct buf *b, const char *s, size_t len, size_t *col)
 {
+	/* RFC 5322 unstructured ends in *WSP with no FWS before it: white
+	 * space at the end cannot be folded, so it would run past 78
+	 * columns. It means nothing to a reader: drop it, plain or
+	 * encoded alike. */
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
 	if (len == 0)
 		return;
 	if (mime_plain_ok(s, len))
@@ -455,8 +465,11 @@ mime_decode_words(struct buf *b, const char *s, size_t len)
 				i += (size_t)n;
 				continue;
 			}
+			/* Nothing may have been decoded (and nothing
+			 * allocated): only then is data NULL. */
 			b->len = mark;
-			b->data[b->len] = '\0';
+			if (b->data != NULL)
+				b->data[b->len] = '\0';
 			for (; ws < i; ws++)
 				if (s[ws] != '\r' && s[ws] != '\n')
 					buf_addc(b, s[ws]);

@@ -699,12 +699,14 @@ smtp_timeouts_parse(const char *text, struct smtp_timeouts *t, char **cause)
 			return set_cause(cause, "smtp timeouts: no timeout "
 			    "called '%.*s' (connect, greeting, command, data, "
 			    "block, dot)", (int)(eq - p), p);
+		/* A value too long for num is refused, never cut short
+		 * ("0000000000000060" is not 6). */
 		len = (size_t)(end - eq - 1);
-		if (len >= sizeof num)
-			len = sizeof num - 1;
-		memcpy(num, eq + 1, len);
-		num[len] = '\0';
-		if (parse_int(num, 1, 3600, &v) == -1)
+		if (len < sizeof num) {
+			memcpy(num, eq + 1, len);
+			num[len] = '\0';
+		}
+		if (len >= sizeof num || parse_int(num, 1, 3600, &v) == -1)
 			return set_cause(cause, "smtp timeouts: %s: '%.*s' is "
 			    "not a number of seconds from 1 to 3600",
 			    names[i].name, (int)(end - eq - 1), eq + 1);

@@ -64,8 +64,10 @@ spf_ip4(const char *s, size_t n, unsigned char *out)
 	for (part = 0; part < 4; part++) {
 		if (part > 0 && (i >= n || s[i++] != '.'))
 			return -1;
-		for (start = i, v = 0; i < n && s[i] >= '0' && s[i] <= '9';
-		    i++)
+		/* Four digits already make a bad octet: stop there, before
+		 * a long run of digits overflows v. */
+		for (start = i, v = 0; i < n && s[i] >= '0' && s[i] <= '9' &&
+		    i - start <= 3; i++)
 			v = v * 10 + (s[i] - '0');
 		if (i == start || i - start > 3 || v > 255 ||
 		    (s[start] == '0' && i - start > 1))

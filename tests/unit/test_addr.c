@@ -5,21 +5,29 @@
 #include "addr.h"
 #include "test.h"
 
-/* Normalise s; the normalised form, or "ERR: reason". */
+/* Normalise s[0..len) (which may hold a NUL); the normalised form, or
+ * "ERR: reason". */
 static const char *
-norm(const char *s)
+norm_len(const char *s, size_t len)
 {
 	static char	 out[ADDR_MAX + 1 + 512];
 	char		 a[ADDR_MAX + 1];
 	const char	*why = NULL;
 
-	if (addr_normalise(s, strlen(s), a, &why) == 0) {
+	if (addr_normalise(s, len, a, &why) == 0) {
 		if (why != NULL)
 			return ("ERR: reason set on success");
 		snprintf(out, sizeof out, "%s", a);
 	} else
 		snprintf(out, sizeof out, "ERR: %s", why ? why : "(null)");
 	return (out);
+}
+
+/* Normalise the string s. */
+static const char *
+norm(const char *s)
+{
+	return (norm_len(s, strlen(s)));
 }
 
 /* Parse a mailbox; "name|addr" or "ERR: reason". */
@@ -163,6 +171,27 @@ test_invalid(void)
 	CHECK(strncmp(norm("a@\xe2\x80\x8b.org"), "ERR: ", 5) == 0);
 }
 
+/* The whole literal, a NUL inside it included. */
+#define NORM_LEN(lit)	norm_len((lit), sizeof (lit) - 1)
+
+/* A NUL inside the given length is refused, not taken as the end. */
+static void
+test_nul(void)
+{
+	CHECK_STR(NORM_LEN("d@s.d\0\xff"),
+	    "ERR: control character in domain");
+	CHECK_STR(NORM_LEN("d@s\xc3\xa9.d\0x"),
+	    "ERR: control character in domain");
+	CHECK_STR(NORM_LEN("x@[IPv6:::\0]"),
+	    "ERR: control character in domain");
+	CHECK_STR(NORM_LEN("x@[1.2.3.4\0]"),
+	    "ERR: control character in domain");
+	CHECK_STR(NORM_LEN("x\0y@s.de"),
+	    "ERR: control character in local part");
+	CHECK_STR(NORM_LEN("x@s.de\0"), "ERR: control character in domain");
+	CHECK_STR(NORM_LEN("x@[IPv6:::1]"), "x@[IPv6:::1]");
+}
+
 /* The length limits, on both sides of each. */
 static void
 test_limits(void)
@@ -294,6 +323,7 @@ main(void)
 {
 	test_valid();
 	test_invalid();
+	test_nul();
 	test_limits();
 	test_mailbox();
 	test_domain();

@@ -67,15 +67,29 @@ test_json(void)
 	buf_free(&b);
 }
 
+/* A small file's text, allocated. */
+static char *
+slurp(const char *path)
+{
+	FILE	*f = fopen(path, "r");
+	char	*text = xcalloc(1, 1024);
+
+	if (f != NULL) {
+		if (fread(text, 1, 1023, f) == 0)
+			text[0] = '\0';
+		fclose(f);
+	}
+	return text;
+}
+
 static void
 test_config(void)
 {
 	char		 dir[] = "/tmp/herald-config-XXXXXX";
-	char		*path, *cause = NULL, *text;
+	char		*path, *cause = NULL, *text, *note = NULL;
 	struct config	*cfg;
 	struct stat	 sb;
 	FILE		*f;
-	long		 n;
 
 	CHECK(mkdtemp(dir) != NULL);
 	path = xprintf("%s/sub/herald.conf", dir);
@@ -106,12 +120,59 @@ test_config(void)
 	CHECK(cfg != NULL);
 	CHECK(config_set(cfg, "from", "b@example.org", &cause) == 0);
 	config_free(cfg);
-	f = fopen(path, "r");
-	text = xcalloc(1, 256);
-	n = (long)fread(text, 1, 255, f);
-	fclose(f);
-	CHECK(n > 0);
+	text = slurp(path);
 	CHECK_STR(text, "# mine\nhelo = mx.example.org\n\nfrom = b@example.org\n");
+	free(text);
+
+	/* A key set twice: the last counts, on load and on set alike; the
+	 * duplicate is named by its line and commented out by set. */
+	f = fopen(path, "w");
+	fputs("# mine\nrate = 1\nhelo = mx.example.org\nrate = 2\n", f);
+	fclose(f);
+	cfg = config_load(path, &cause);
+	CHECK(cfg != NULL);
+	CHECK_STR(config_get(cfg, "rate"), "2");
+	CHECK(config_warning(cfg, 0) != NULL && strstr(config_warning(cfg, 0),
+	    ":4: rate is set again; the setting on line 2 no longer counts") !=
+	    NULL);
+	CHECK(config_warning(cfg, 1) == NULL);
+	CHECK(config_write(cfg, "rate", "5", &note, &cause) == 0);
+	CHECK(note != NULL && strstr(note, "line 2") != NULL);
+	free(note);
+	CHECK_STR(config_get(cfg, "rate"), "5");
+	config_free(cfg);
+	cfg = config_load(path, &cause);
+	CHECK(cfg != NULL && config_warning(cfg, 0) == NULL);
+	CHECK_STR(config_get(cfg, "rate"), "5");
+	config_free(cfg);
+	text = slurp(path);
+	CHECK_STR(text, "# mine\n# duplicate, commented out by herald config "
+	    "set: rate = 1\nhelo = mx.example.org\nrate = 5\n");
+	free(text);
+
+	/* Outer white space: trimmed when set, as when loaded. */
+	cfg = config_load(path, &cause);
+	CHECK(config_set(cfg, "helo", "  mx2.example.org\t", &cause) == 0);
+	CHECK_STR(config_get(cfg, "helo"), "mx2.example.org");
+	config_free(cfg);
+	cfg = config_load(path, &cause);
+	CHECK_STR(config_get(cfg, "helo"), "mx2.example.org");
+
+	/* Unset removes every setting of the key, keeping the rest. */
+	CHECK(config_write(cfg, "rate", NULL, &note, &cause) == 0);
+	CHECK(note != NULL && strstr(note, "removed on line 4") != NULL);
+	free(note);
+	CHECK_STR(config_get(cfg, "rate"), "0");
+	CHECK(!config_is_set(cfg, "rate"));
+	CHECK(config_write(cfg, "rate", NULL, &note, &cause) == 0);
+	CHECK(note == NULL);
+	CHECK(config_write(cfg, "nosuchkey", NULL, &note, &cause) == -1);
+	free(cause);
+	cause = NULL;
+	config_free(cfg);
+	text = slurp(path);
+	CHECK_STR(text, "# mine\n# duplicate, commented out by herald config "
+	    "set: rate = 1\nhelo = mx2.example.org\n");
 	free(text);
 
 	/* A bad line is an error naming the line. */

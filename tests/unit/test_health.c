@@ -158,6 +158,8 @@ test_org_domain(void)
 	org_is("", NULL);
 	org_is(".", NULL);
 	org_is("a..b", NULL);
+	org_is("mail.example.org..", NULL);
+	org_is("..", NULL);
 	org_is("a b.org", NULL);
 	org_is(NULL, NULL);
 	s = health_org_domain("smtp.mail.example.net");
@@ -182,6 +184,9 @@ test_alignment(void)
 	CHECK(dmarc_aligned("mail.lab.test", "lab.test", 'r'));
 	CHECK(!dmarc_aligned("", "", 'r'));
 	CHECK(!dmarc_aligned(NULL, "example.org", 'r'));
+	/* An empty last label is no name, strict or relaxed. */
+	CHECK(!dmarc_aligned("example.org..", "example.org..", 's'));
+	CHECK(!dmarc_aligned("example.org..", "example.org", 'r'));
 }
 
 /* Base64 of len bytes, allocated. */

@@ -933,6 +933,17 @@ test_timeouts(void)
 	    &cause) == -1);
 	free(cause);
 	CHECK_INT(t.block, 0);
+	/* Too long to read whole: refused, not cut to its first digits. */
+	cause = NULL;
+	CHECK(smtp_timeouts_parse("dot=0000000000000060", &t, &cause) == -1);
+	CHECK(cause != NULL && strstr(cause, "dot: '0000000000000060'") !=
+	    NULL);
+	free(cause);
+	CHECK_INT(t.dot, 900);
+	cause = NULL;
+	CHECK(smtp_timeouts_parse("dot=000000000000060", &t, &cause) == 0);
+	CHECK_INT(t.dot, 60);
+	free(cause);
 }
 
 int

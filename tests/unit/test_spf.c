@@ -235,6 +235,10 @@ test_record_parse(void)
 		"v=spf1 1up=foo", "v=spf1 foo=%abc", "v=spf1 a:foo.com\r",
 		"v=spf1 a:x.com\x80", "v=spf1 -", "v=spf1 +-all",
 		"v=spf1 -redirect=x.com",
+		/* long digit runs: bad, and no overflow on the way */
+		"v=spf1 ip4:9000000000", "v=spf1 ip4:1.2.3.99999999999999",
+		"v=spf1 ip4:1.2.3.4/99999999999", "v=spf1 a/99999999999",
+		"v=spf1 ip6:::99999999999999", "v=spf1 a//99999999999",
 	};
 	struct spf_record	r;
 	size_t			i;
