@@ -19,7 +19,9 @@ struct issue;
 /* ---- editing (compose_edit.c) ---- */
 
 /* Edit is in the operator's editor (a new issue when its id is 0) until
- * it parses or they give up; says what happened in the status line.
+ * it parses or they give up; says what happened in the status line. An
+ * issue whose send is not finished is refused (the status line says to
+ * copy it).
  * Returns 1 when saved (is updated, with its id), 0 when not, -1 when
  * the editor or the store failed. */
 int	compose_edit(struct ui *, struct issue *is);

@@ -51,6 +51,20 @@ compose_edit(struct ui *ui, struct issue *is)
 	char				*cause = NULL;
 	int				 isnew = is->id == 0;
 
+	/* Its send renders the text it started with: refuse before the
+	 * editor opens rather than lose the edit when it is saved. */
+	if (!isnew) {
+		switch (store_issue_busy(ui_store(ui), is->id, &cause)) {
+		case -1:
+			ui_cause(ui, "Cannot read the issue", cause);
+			return -1;
+		case 1:
+			ui_error(ui, "Issue %lld cannot be edited: its send is "
+			    "not finished. c copies it (herald issue copy "
+			    "%lld)", (long long)is->id, (long long)is->id);
+			return 0;
+		}
+	}
 	if (message_edit(ui_store(ui), is, compose_editor, ui, &res,
 	    &cause) == -1) {
 		ui_cause(ui, isnew ? "The new issue was not saved" :

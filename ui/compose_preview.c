@@ -134,7 +134,7 @@ preview_build(struct ui *ui, struct preview *p)
 	if (p->have)
 		issue_free(&p->is);
 	p->have = 0;
-	rc = store_issue_get(st, p->id, &p->is, &cause);
+	rc = store_issue_sent(st, p->id, &p->is, &cause);
 	if (rc != 0) {
 		p->error = rc == 1 ? xprintf("Issue %lld is gone.",
 		    (long long)p->id) : cause;

@@ -1,8 +1,9 @@
 /*
  * The Compose screen: every issue (id, list, subject, last change), newest
  * first. n writes a new one and e edits the selected one in $VISUAL or
- * $EDITOR (compose_edit.c); Enter or p previews the exact message one
- * member gets, signed (compose_preview.c).
+ * $EDITOR (compose_edit.c); an issue whose send is not finished cannot
+ * change, so c copies it to a new issue to edit instead. Enter or p
+ * previews the exact message one member gets, signed (compose_preview.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@ static const struct ui_keyhelp compose_keys[] = {
 	  "(also p)" },
 	{ "n", "New", "write a new issue in $VISUAL or $EDITOR" },
 	{ "e", "Edit", "edit the selected issue in $VISUAL or $EDITOR" },
+	{ "c", "Copy", "a new issue from the selected one (an issue whose "
+	  "send is not finished cannot be edited)" },
 	{ "r", NULL, "read the issues again" },
 	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll" },
 	{ NULL, NULL, NULL }
@@ -252,6 +255,28 @@ compose_edit_selected(struct ui *ui, struct compose *c, int64_t id)
 	compose_load(ui, c);
 }
 
+/* c: a new issue with the selected one's text, selected next. */
+static void
+compose_copy(struct ui *ui, struct compose *c, int64_t id)
+{
+	char	*cause = NULL;
+	int64_t	 copy;
+
+	switch (store_issue_copy(ui_store(ui), id, &copy, &cause)) {
+	case -1:
+		ui_cause(ui, "The issue was not copied", cause);
+		break;
+	case 1:
+		ui_error(ui, "Issue %lld is gone", (long long)id);
+		break;
+	default:
+		c->select = copy;
+		ui_info(ui, "Issue %lld is a copy of issue %lld: e edits it",
+		    (long long)copy, (long long)id);
+	}
+	compose_load(ui, c);
+}
+
 /* Keys of the Compose screen; the rest go to the shell. */
 static enum ui_action
 compose_key(struct ui *ui, void *state, int key)
@@ -284,6 +309,13 @@ compose_key(struct ui *ui, void *state, int key)
 			return UI_REDRAW;
 		}
 		compose_edit_selected(ui, c, sel->id);
+		return UI_REDRAW;
+	case 'c':
+		if (sel == NULL) {
+			ui_error(ui, "No issue to copy: n writes one");
+			return UI_REDRAW;
+		}
+		compose_copy(ui, c, sel->id);
 		return UI_REDRAW;
 	case 'r':
 		compose_load(ui, c);
