@@ -25,6 +25,9 @@ struct issue;
  * Returns 1 when saved (is updated, with its id), 0 when not, -1 when
  * the editor or the store failed. */
 int	compose_edit(struct ui *, struct issue *is);
+/* A new issue with the text of issue id (c): its id, or 0; the status
+ * line says which. */
+int64_t	compose_copy(struct ui *, int64_t id);
 /* A new issue: From from the configuration, List list (may be NULL). */
 void	compose_new_issue(struct ui *, struct issue *is, const char *list);
 

@@ -43,6 +43,27 @@ compose_new_issue(struct ui *ui, struct issue *is, const char *list)
 	}
 }
 
+/* c: a new issue with issue id's text; the status line says what
+ * happened. Its id, or 0. */
+int64_t
+compose_copy(struct ui *ui, int64_t id)
+{
+	char	*cause = NULL;
+	int64_t	 copy;
+
+	switch (store_issue_copy(ui_store(ui), id, &copy, &cause)) {
+	case -1:
+		ui_cause(ui, "The issue was not copied", cause);
+		return 0;
+	case 1:
+		ui_error(ui, "Issue %lld is gone", (long long)id);
+		return 0;
+	}
+	ui_info(ui, "Issue %lld is a copy of issue %lld: e edits it",
+	    (long long)copy, (long long)id);
+	return copy;
+}
+
 /* Edit an issue; the status line says how it ended. */
 int
 compose_edit(struct ui *ui, struct issue *is)

@@ -5,8 +5,11 @@
  * public keys (dkim_verify_local: offline, so it never waits on DNS), and
  * the merge values used. The first member by default; ] and [ step
  * through the list, t asks for an address. d shows the message decoded
- * (Japanese as text), e edits the issue and renders it again, w writes
- * the bytes to a file. Drawing is in preview_draw.c.
+ * (Japanese as text), e edits the issue and renders it again (an issue
+ * whose send is not finished cannot be edited: c copies it and previews
+ * the copy instead), w writes the bytes to a file. An issue that has a
+ * send is previewed from the send's own copy of its text. Drawing is in
+ * preview_draw.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +29,8 @@ static const struct ui_keyhelp preview_keys[] = {
 	{ "t", "To", "preview for another member: type the address" },
 	{ "]", "Next", "the next member of the list ([: the previous)" },
 	{ "e", "Edit", "edit the issue, then render it again" },
+	{ "c", NULL, "a new issue from this one, previewed (an issue whose "
+	  "send is not finished cannot be edited)" },
 	{ "w", NULL, "write the message, exactly as sent, to a file" },
 	{ "m", NULL, "every merge value used" },
 	{ "r", NULL, "render again (a new Date and Message-ID)" },
@@ -345,6 +350,7 @@ preview_key(struct ui *ui, void *state, int key)
 {
 	struct preview	*p = state;
 	char		*def;
+	int64_t		 id;
 
 	if (preview_scroll(p, key))
 		return UI_REDRAW;
@@ -377,6 +383,12 @@ preview_key(struct ui *ui, void *state, int key)
 		return UI_REDRAW;
 	case 'e':
 		preview_edit(ui, p);
+		return UI_REDRAW;
+	case 'c':
+		if ((id = compose_copy(ui, p->id)) != 0) {
+			p->id = id;
+			preview_build(ui, p);
+		}
 		return UI_REDRAW;
 	case 'r':
 		preview_build(ui, p);

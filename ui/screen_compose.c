@@ -255,28 +255,6 @@ compose_edit_selected(struct ui *ui, struct compose *c, int64_t id)
 	compose_load(ui, c);
 }
 
-/* c: a new issue with the selected one's text, selected next. */
-static void
-compose_copy(struct ui *ui, struct compose *c, int64_t id)
-{
-	char	*cause = NULL;
-	int64_t	 copy;
-
-	switch (store_issue_copy(ui_store(ui), id, &copy, &cause)) {
-	case -1:
-		ui_cause(ui, "The issue was not copied", cause);
-		break;
-	case 1:
-		ui_error(ui, "Issue %lld is gone", (long long)id);
-		break;
-	default:
-		c->select = copy;
-		ui_info(ui, "Issue %lld is a copy of issue %lld: e edits it",
-		    (long long)copy, (long long)id);
-	}
-	compose_load(ui, c);
-}
-
 /* Keys of the Compose screen; the rest go to the shell. */
 static enum ui_action
 compose_key(struct ui *ui, void *state, int key)
@@ -315,7 +293,9 @@ compose_key(struct ui *ui, void *state, int key)
 			ui_error(ui, "No issue to copy: n writes one");
 			return UI_REDRAW;
 		}
-		compose_copy(ui, c, sel->id);
+		/* The copy is selected next. */
+		c->select = compose_copy(ui, sel->id);
+		compose_load(ui, c);
 		return UI_REDRAW;
 	case 'r':
 		compose_load(ui, c);
