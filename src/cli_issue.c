@@ -174,11 +174,13 @@ static int
 cmd_issue_edit(struct cli_env *env, const struct cli_cmd *cmd,
     struct cli_args *a)
 {
-	static const char *const names[] = { "saved", "unchanged", "aborted" };
+	static const char *const names[] = { "saved", "unchanged", "aborted",
+	    "copied" };
 	enum message_edit_result res;
 	struct issue		 is;
 	struct buf		 b;
 	char			*cause = NULL;
+	int64_t			 id;
 	int			 rc;
 
 	(void)cmd;
@@ -194,6 +196,7 @@ cmd_issue_edit(struct cli_env *env, const struct cli_cmd *cmd,
 		issue_free(&is);
 		return EXIT_DATAERR;
 	}
+	id = is.id;
 	if (message_edit(env->store, &is, message_editor_run, NULL, &res,
 	    &cause) == -1) {
 		issue_free(&is);
@@ -201,11 +204,18 @@ cmd_issue_edit(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (env->json) {
 		buf_init(&b);
-		buf_printf(&b, "{\"id\":%lld,\"result\":\"%s\"}",
+		buf_printf(&b, "{\"id\":%lld,\"result\":\"%s\"",
 		    (long long)is.id, names[res]);
+		if (res == MESSAGE_EDIT_COPIED)
+			buf_printf(&b, ",\"copy_of\":%lld", (long long)id);
+		buf_addc(&b, '}');
 		cli_json_out(&b);
 		buf_free(&b);
-	} else if (res == MESSAGE_EDIT_SAVED)
+	} else if (res == MESSAGE_EDIT_COPIED)
+		printf("issue %lld saved: a copy of issue %lld, whose send "
+		    "started while it was edited (herald status %lld)\n",
+		    (long long)is.id, (long long)id, (long long)id);
+	else if (res == MESSAGE_EDIT_SAVED)
 		printf("issue %lld saved\n", (long long)is.id);
 	else if (res == MESSAGE_EDIT_UNCHANGED)
 		printf("issue %lld unchanged\n", (long long)is.id);
@@ -621,7 +631,8 @@ const struct cli_cmd cli_issue_cmds[] = {
 	  "aborts (exit 1).\nAn issue whose send is not finished (running, "
 	  "paused, waiting or\ninterrupted) cannot be edited (exit 65): the "
 	  "send keeps the text it\nstarted with. herald issue copy ID makes a "
-	  "new issue to edit instead.", NULL, cmd_issue_edit },
+	  "new issue to edit instead. If a\nsend starts while the editor is "
+	  "open, the edit is saved as a new issue.", NULL, cmd_issue_edit },
 	{ "issue copy", "ID", 1, 1, "a new issue from an old one; prints its "
 	  "id",
 	  "The new issue has the list, headers and body of issue ID as stored, "

@@ -70,6 +70,7 @@ compose_edit(struct ui *ui, struct issue *is)
 {
 	enum message_edit_result	 res;
 	char				*cause = NULL;
+	int64_t				 id = is->id;
 	int				 isnew = is->id == 0;
 
 	/* Its send renders the text it started with: refuse before the
@@ -98,6 +99,11 @@ compose_edit(struct ui *ui, struct issue *is)
 	case MESSAGE_EDIT_SAVED:
 		ui_info(ui, "Issue %lld %s. Enter previews it.",
 		    (long long)is->id, isnew ? "created" : "saved");
+		return 1;
+	case MESSAGE_EDIT_COPIED:
+		ui_info(ui, "Issue %lld saved: a copy, as the send of issue "
+		    "%lld started while it was edited", (long long)is->id,
+		    (long long)id);
 		return 1;
 	case MESSAGE_EDIT_UNCHANGED:
 		if (isnew)

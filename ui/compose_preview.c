@@ -288,8 +288,10 @@ preview_edit(struct ui *ui, struct preview *p)
 			ui_cause(ui, "Cannot read the issue", cause);
 		return;
 	}
-	if (compose_edit(ui, &is) == 1)
+	if (compose_edit(ui, &is) == 1) {
+		p->id = is.id;	/* a copy when a send started meanwhile */
 		preview_build(ui, p);
+	}
 	issue_free(&is);
 }
 

@@ -250,7 +250,9 @@ compose_edit_selected(struct ui *ui, struct compose *c, int64_t id)
 		compose_load(ui, c);
 		return;
 	}
-	compose_edit(ui, &is);
+	/* An edit saved as a copy (a send started meanwhile) is selected. */
+	if (compose_edit(ui, &is) == 1 && is.id != id)
+		c->select = is.id;
 	issue_free(&is);
 	compose_load(ui, c);
 }
