@@ -126,6 +126,20 @@ CREATE TABLE sends (
 	smtp_timeouts	TEXT NOT NULL DEFAULT ''	-- NAME=SECS,...; '': defaults
 );
 
+-- What a send sends: the issue's headers and body as they were when the
+-- send started. The engine, the preview and the report read this copy; an
+-- issue whose send is not finished cannot be changed (`herald issue copy`
+-- makes a new one from it).
+CREATE TABLE send_content (
+	id		INTEGER PRIMARY KEY REFERENCES sends(id) ON DELETE CASCADE,
+	from_hdr	TEXT NOT NULL,
+	reply_to	TEXT NOT NULL DEFAULT '',
+	subject		TEXT NOT NULL,
+	body		TEXT NOT NULL,
+	unsubscribe	TEXT NOT NULL DEFAULT '',
+	encoding	TEXT NOT NULL DEFAULT 'auto'
+);
+
 -- One recipient of a send: a snapshot of a list member taken when the send
 -- was queued, and where its delivery stands. state is one of queued,
 -- connecting, sent-data, delivered, deferred, bounced, unknown; the other

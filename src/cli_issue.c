@@ -1,4 +1,5 @@
-/* herald issue new | edit | show | ls | preview, and herald unsubscribe. */
+/* herald issue new | edit | copy | show | ls | preview, and herald
+ * unsubscribe. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,9 +32,10 @@ issue_id_arg(const char *s, int64_t *id)
 	return 0;
 }
 
-/* Open the store and load issue id. Returns 0 or an exit status. */
+/* Open the store and load issue id: as stored, or (sent) as its send
+ * sends it. Returns 0 or an exit status. */
 static int
-issue_load(struct cli_env *env, const char *arg, struct issue *is)
+issue_load(struct cli_env *env, const char *arg, int sent, struct issue *is)
 {
 	char	*cause = NULL;
 	int64_t	 id;
@@ -41,7 +43,8 @@ issue_load(struct cli_env *env, const char *arg, struct issue *is)
 
 	if ((rc = issue_id_arg(arg, &id)) != 0 || (rc = cli_store(env)) != 0)
 		return rc;
-	rc = store_issue_get(env->store, id, is, &cause);
+	rc = sent ? store_issue_sent(env->store, id, is, &cause) :
+	    store_issue_get(env->store, id, is, &cause);
 	if (rc == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	if (rc == 1) {
@@ -171,16 +174,29 @@ static int
 cmd_issue_edit(struct cli_env *env, const struct cli_cmd *cmd,
     struct cli_args *a)
 {
-	static const char *const names[] = { "saved", "unchanged", "aborted" };
+	static const char *const names[] = { "saved", "unchanged", "aborted",
+	    "copied" };
 	enum message_edit_result res;
 	struct issue		 is;
 	struct buf		 b;
 	char			*cause = NULL;
+	int64_t			 id;
 	int			 rc;
 
 	(void)cmd;
-	if ((rc = issue_load(env, a->argv[0], &is)) != 0)
+	if ((rc = issue_load(env, a->argv[0], 0, &is)) != 0)
 		return rc;
+	/* Refused before the editor opens, not when the edit is saved. */
+	switch (store_issue_busy(env->store, is.id, &cause)) {
+	case -1:
+		issue_free(&is);
+		return cli_fail(EXIT_IOERR, cause);
+	case 1:
+		cli_err("%s", store_issue_busy_why(is.id));
+		issue_free(&is);
+		return EXIT_DATAERR;
+	}
+	id = is.id;
 	if (message_edit(env->store, &is, message_editor_run, NULL, &res,
 	    &cause) == -1) {
 		issue_free(&is);
@@ -188,11 +204,18 @@ cmd_issue_edit(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (env->json) {
 		buf_init(&b);
-		buf_printf(&b, "{\"id\":%lld,\"result\":\"%s\"}",
+		buf_printf(&b, "{\"id\":%lld,\"result\":\"%s\"",
 		    (long long)is.id, names[res]);
+		if (res == MESSAGE_EDIT_COPIED)
+			buf_printf(&b, ",\"copy_of\":%lld", (long long)id);
+		buf_addc(&b, '}');
 		cli_json_out(&b);
 		buf_free(&b);
-	} else if (res == MESSAGE_EDIT_SAVED)
+	} else if (res == MESSAGE_EDIT_COPIED)
+		printf("issue %lld saved: a copy of issue %lld, whose send "
+		    "started while it was edited (herald status %lld)\n",
+		    (long long)is.id, (long long)id, (long long)id);
+	else if (res == MESSAGE_EDIT_SAVED)
 		printf("issue %lld saved\n", (long long)is.id);
 	else if (res == MESSAGE_EDIT_UNCHANGED)
 		printf("issue %lld unchanged\n", (long long)is.id);
@@ -200,6 +223,39 @@ cmd_issue_edit(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_err("aborted: issue %lld is unchanged", (long long)is.id);
 	issue_free(&is);
 	return res == MESSAGE_EDIT_ABORTED ? 1 : 0;
+}
+
+/* herald issue copy ID */
+static int
+cmd_issue_copy(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct buf	 b;
+	char		*cause = NULL;
+	int64_t		 id, copy;
+	int		 rc;
+
+	(void)cmd;
+	if ((rc = issue_id_arg(a->argv[0], &id)) != 0 ||
+	    (rc = cli_store(env)) != 0)
+		return rc;
+	rc = store_issue_copy(env->store, id, &copy, &cause);
+	if (rc == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (rc == 1) {
+		cli_err("no issue %lld (herald issue ls shows them)",
+		    (long long)id);
+		return EXIT_NOINPUT;
+	}
+	if (env->json) {
+		buf_init(&b);
+		buf_printf(&b, "{\"id\":%lld,\"copy_of\":%lld}",
+		    (long long)copy, (long long)id);
+		cli_json_out(&b);
+		buf_free(&b);
+	} else
+		printf("%lld\n", (long long)copy);
+	return 0;
 }
 
 /* Append an issue as a JSON object (with the body when asked). */
@@ -241,7 +297,7 @@ cmd_issue_show(struct cli_env *env, const struct cli_cmd *cmd,
 	int		rc;
 
 	(void)cmd;
-	if ((rc = issue_load(env, a->argv[0], &is)) != 0)
+	if ((rc = issue_load(env, a->argv[0], 0, &is)) != 0)
 		return rc;
 	if (env->json) {
 		buf_init(&b);
@@ -384,7 +440,8 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_err("--to '%s': %s", to, reason);
 		return EXIT_DATAERR;
 	}
-	if ((rc = issue_load(env, a->argv[0], &is)) != 0)
+	/* What recipients get: an issue with a send, that send's copy. */
+	if ((rc = issue_load(env, a->argv[0], 1, &is)) != 0)
 		return rc;
 	memset(&m, 0, sizeof m);
 	buf_init(&out);
@@ -571,7 +628,18 @@ const struct cli_cmd cli_issue_cmds[] = {
 	  "mutt does.\nIf the result does not check, the editor opens again "
 	  "with the error on\ntop. Leaving the file unchanged keeps the issue "
 	  "(exit 0); emptying it,\nor leaving it unchanged after an error, "
-	  "aborts (exit 1).", NULL, cmd_issue_edit },
+	  "aborts (exit 1).\nAn issue whose send is not finished (running, "
+	  "paused, waiting or\ninterrupted) cannot be edited (exit 65): the "
+	  "send keeps the text it\nstarted with. herald issue copy ID makes a "
+	  "new issue to edit instead. If a\nsend starts while the editor is "
+	  "open, the edit is saved as a new issue.", NULL, cmd_issue_edit },
+	{ "issue copy", "ID", 1, 1, "a new issue from an old one; prints its "
+	  "id",
+	  "The new issue has the list, headers and body of issue ID as stored, "
+	  "and no\nsend: edit it with herald issue edit NEW and send it with "
+	  "herald send NEW.\nThis is how to change an issue whose send is not "
+	  "finished (which cannot\nbe edited). Exit status 66 when there is no "
+	  "issue ID.", NULL, cmd_issue_copy },
 	{ "issue show", "ID", 1, 1, "print an issue's headers and body as "
 	  "stored", NULL, NULL, cmd_issue_show },
 	{ "issue ls", "", 0, 0, "list the issues, newest first", NULL, NULL,
@@ -584,7 +652,9 @@ const struct cli_cmd cli_issue_cmds[] = {
 	  "and DKIM-Signature fields from the From\ndomain's active keys. "
 	  "Without a key the message is printed unsigned and a\nnote says so "
 	  "(exit 0). The SMTP writer dot-stuffs when it sends; this\ndoes "
-	  "not.", preview_opts, cmd_issue_preview },
+	  "not. An issue that has a send is previewed from that send's own "
+	  "copy\nof the text, taken when it started.", preview_opts,
+	  cmd_issue_preview },
 	{ "unsubscribe", "TOKEN|ADDR", 1, 1, "record an unsubscribe (adds a "
 	  "suppression)",
 	  "TOKEN is the one in a recipient's List-Unsubscribe header (the "

@@ -544,7 +544,7 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
 		goto out;
 	if (store_send_tls(env->store, id, send_tls_cb, &tls, &cause) == -1 ||
-	    store_issue_get(env->store, id, &is, &cause) == -1) {
+	    store_issue_sent(env->store, id, &is, &cause) == -1) {
 		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
 	}

@@ -260,7 +260,7 @@ engine_setup(struct engine *e, char **cause)
 
 	e->lim = &set->limits;
 	e->issue = xcalloc(1, sizeof *e->issue);
-	if ((rc = store_issue_get(e->st, e->id, e->issue, cause)) != 0) {
+	if ((rc = store_issue_sent(e->st, e->id, e->issue, cause)) != 0) {
 		if (rc == 1)
 			set_cause(cause, "no issue %lld", (long long)e->id);
 		return -1;

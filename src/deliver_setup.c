@@ -346,7 +346,10 @@ deliver_queue(struct store *st, const struct issue *is,
 	w.is = is;
 	if (store_begin(st, cause) == -1)
 		return -1;
-	if ((rc = store_send_create(st, is->id, set, cause)) != 0) {
+	/* The send keeps the text it was started with: a later change to
+	 * the issue must not reach the recipients still to come. */
+	if ((rc = store_send_create(st, is->id, set, cause)) != 0 ||
+	    (rc = store_issue_freeze(st, is, cause)) != 0) {
 		store_rollback(st);
 		return rc;
 	}

@@ -132,6 +132,9 @@ enum message_edit_result {
 	MESSAGE_EDIT_UNCHANGED,		/* the file was left as it was */
 	MESSAGE_EDIT_ABORTED,		/* emptied, or unchanged after an
 					 * error: the issue is as it was */
+	MESSAGE_EDIT_COPIED,		/* the issue got a send while it
+					 * was edited: saved as a new issue
+					 * (its id now in the issue) */
 };
 /* Runs argv (the editor on the file) in the foreground and returns its
  * wait status, or -1 with *cause. The console passes ui_run_external. */
@@ -140,7 +143,8 @@ typedef int (*message_editor_fn)(char *const argv[], void *arg,
 /* A message_editor_fn for a plain terminal: fork, exec, wait. */
 int	message_editor_run(char *const argv[], void *arg, char **cause);
 /* The editor loop above for issue; on SAVED the issue is updated in the
- * store (added when its id is 0: a new issue, id then set) and in *issue.
+ * store (added when its id is 0: a new issue, id then set) and in *issue;
+ * on COPIED it is added as a new issue (the edit is not lost).
  * -1 when the editor could not run or failed (exit status not 0), or the
  * store failed. */
 int	message_edit(struct store *, struct issue *, message_editor_fn,

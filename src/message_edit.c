@@ -532,10 +532,21 @@ message_edit(struct store *st, struct issue *is, message_editor_fn fn,
 		if (prc == 0) {
 			/* A new issue (id 0, as the console starts one) is
 			 * added only now, so giving up leaves nothing. */
-			if ((is->id == 0 ? store_issue_add(st, is, cause) :
-			    store_issue_update(st, is, cause)) == -1)
-				goto out;
 			*result = MESSAGE_EDIT_SAVED;
+			if (is->id == 0 ? store_issue_add(st, is, cause) :
+			    store_issue_update(st, is, cause)) {
+				/* A send started while the editor was open:
+				 * the edit becomes a new issue, not lost. */
+				if (is->id == 0 || store_issue_busy(st, is->id,
+				    &err) != 1)
+					goto out;
+				free(*cause);
+				*cause = NULL;
+				is->id = 0;
+				if (store_issue_add(st, is, cause) == -1)
+					goto out;
+				*result = MESSAGE_EDIT_COPIED;
+			}
 			break;
 		}
 		/* Show the file again as they left it, with the error on

@@ -152,9 +152,25 @@ int	 store_dkim_set_active(struct store *, const char *domain,
 struct issue;
 /* Save a new issue; sets its id and times. */
 int	 store_issue_add(struct store *, struct issue *, char **cause);
+/* Save an issue's fields; refused (-1) while it has an unfinished send. */
 int	 store_issue_update(struct store *, struct issue *, char **cause);
 /* 0 found, 1 not found, -1 error; free with issue_free. */
 int	 store_issue_get(struct store *, int64_t id, struct issue *,
+	    char **cause);
+/* The issue as its send sends it: the send's own copy of the text (taken
+ * when it started) when the issue has a send, else as stored. */
+int	 store_issue_sent(struct store *, int64_t id, struct issue *,
+	    char **cause);
+/* Keep issue's text as its send's copy (in the send's transaction). */
+int	 store_issue_freeze(struct store *, const struct issue *,
+	    char **cause);
+/* 1 when the issue has a send that is not finished: then it cannot be
+ * changed (store_issue_update refuses with store_issue_busy_why). */
+int	 store_issue_busy(struct store *, int64_t id, char **cause);
+/* The refusal, naming herald issue copy (a static buffer). */
+const char *store_issue_busy_why(int64_t id);
+/* A new issue with the fields of issue id; 1 when there is none. */
+int	 store_issue_copy(struct store *, int64_t id, int64_t *copy,
 	    char **cause);
 /* Every issue, newest first; free each with issue_free, then the array. */
 int	 store_issues(struct store *, struct issue **, size_t *,

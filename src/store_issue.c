@@ -1,6 +1,7 @@
 /*
  * The store's issues, meta settings and unsubscribe tokens.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,11 +13,18 @@
 #include "store_int.h"
 #include "util.h"
 
-#define ISSUE_COLUMNS							\
-	"SELECT i.id, coalesce(i.list_id, 0), l.name, i.from_hdr,"	\
-	" i.reply_to, i.subject, i.body, i.unsubscribe, i.encoding,"	\
-	" i.created_at, i.updated_at"					\
+/* An issue's row with its text from table alias t: i (the issue as
+ * stored) or c (its send's copy, send_content). */
+#define ISSUE_SELECT(t)							\
+	"SELECT i.id, coalesce(i.list_id, 0), l.name, " t ".from_hdr,"	\
+	" " t ".reply_to, " t ".subject, " t ".body, " t ".unsubscribe,"	\
+	" " t ".encoding, i.created_at, i.updated_at"			\
 	" FROM issues i LEFT JOIN lists l ON l.id = i.list_id"
+#define ISSUE_COLUMNS	ISSUE_SELECT("i")
+
+/* The issue's send is not finished (its text is frozen). */
+#define ISSUE_BUSY							\
+	"EXISTS (SELECT 1 FROM sends WHERE id = ?1 AND finished_at = 0)"
 
 /* Fill an issue from an ISSUE_COLUMNS row. */
 static void
@@ -44,14 +52,10 @@ store_issue_str(const char *s)
 	return s != NULL ? s : "";
 }
 
-/* Bind the columns an insert and an update share (?2 .. ?9). */
+/* Bind the text a send renders (?3 .. ?8). */
 static void
-store_issue_bind(sqlite3_stmt *s, const struct issue *is)
+store_issue_bind_text(sqlite3_stmt *s, const struct issue *is)
 {
-	if (is->list_id != 0)
-		sqlite3_bind_int64(s, 2, is->list_id);
-	else
-		sqlite3_bind_null(s, 2);
 	sqlite3_bind_text(s, 3, store_issue_str(is->from), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, store_issue_str(is->reply_to), -1,
 	    SQLITE_STATIC);
@@ -62,6 +66,17 @@ store_issue_bind(sqlite3_stmt *s, const struct issue *is)
 	    SQLITE_STATIC);
 	sqlite3_bind_text(s, 8, is->encoding != NULL && *is->encoding != '\0' ?
 	    is->encoding : "auto", -1, SQLITE_STATIC);
+}
+
+/* Bind the columns an insert and an update share (?2 .. ?9). */
+static void
+store_issue_bind(sqlite3_stmt *s, const struct issue *is)
+{
+	if (is->list_id != 0)
+		sqlite3_bind_int64(s, 2, is->list_id);
+	else
+		sqlite3_bind_null(s, 2);
+	store_issue_bind_text(s, is);
 	sqlite3_bind_int64(s, 9, is->updated_at);
 }
 
@@ -84,15 +99,19 @@ store_issue_add(struct store *st, struct issue *is, char **cause)
 	return 0;
 }
 
-/* Save an issue's fields; updates its time. */
+/* Save an issue's fields; updates its time. Refused while the issue has
+ * a send that is not finished. */
 int
 store_issue_update(struct store *st, struct issue *is, char **cause)
 {
 	sqlite3_stmt	*s;
 
+	/* The check is in the statement: a send that started after the
+	 * caller looked is still seen. */
 	s = store_prepare(st, "UPDATE issues SET list_id = ?2, from_hdr = ?3,"
 	    " reply_to = ?4, subject = ?5, body = ?6, unsubscribe = ?7,"
-	    " encoding = ?8, updated_at = ?9 WHERE id = ?1", cause);
+	    " encoding = ?8, updated_at = ?9 WHERE id = ?1 AND NOT "
+	    ISSUE_BUSY, cause);
 	if (s == NULL)
 		return -1;
 	is->updated_at = (int64_t)time(NULL);
@@ -100,9 +119,86 @@ store_issue_update(struct store *st, struct issue *is, char **cause)
 	store_issue_bind(s, is);
 	if (store_run(st, s, cause) == -1)
 		return -1;
+	if (sqlite3_changes(store_db(st)) != 0)
+		return 0;
+	switch (store_issue_busy(st, is->id, cause)) {
+	case -1:
+		return -1;
+	case 1:
+		return set_cause(cause, "%s", store_issue_busy_why(is->id));
+	}
+	return set_cause(cause, "no issue %lld", (long long)is->id);
+}
+
+/* 1 when the issue has a send that is not finished, else 0. */
+int
+store_issue_busy(struct store *st, int64_t id, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc, busy = 0;
+
+	if ((s = store_prepare(st, "SELECT " ISSUE_BUSY, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		busy = sqlite3_column_int(s, 0) != 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_error(st, cause, "issue");
+	return busy;
+}
+
+/* Why an issue with an unfinished send cannot change, and what to do. */
+const char *
+store_issue_busy_why(int64_t id)
+{
+	static char	why[256];
+
+	snprintf(why, sizeof why, "issue %lld has a send that is not "
+	    "finished (herald status %lld): what it sends cannot change; "
+	    "herald issue copy %lld makes a new issue from it",
+	    (long long)id, (long long)id, (long long)id);
+	return why;
+}
+
+/* A new issue with the fields of issue id (as stored); *copy is its id.
+ * 1 when there is no such issue. */
+int
+store_issue_copy(struct store *st, int64_t id, int64_t *copy, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	s = store_prepare(st, "INSERT INTO issues (list_id, from_hdr,"
+	    " reply_to, subject, body, unsubscribe, encoding, created_at,"
+	    " updated_at) SELECT list_id, from_hdr, reply_to, subject, body,"
+	    " unsubscribe, encoding, ?2, ?2 FROM issues WHERE id = ?1", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+	if (store_run(st, s, cause) == -1)
+		return -1;
 	if (sqlite3_changes(store_db(st)) == 0)
-		return set_cause(cause, "no issue %lld", (long long)is->id);
+		return 1;
+	*copy = sqlite3_last_insert_rowid(store_db(st));
 	return 0;
+}
+
+/* Keep the text of issue is as its send's own copy (in the transaction
+ * that creates the send). */
+int
+store_issue_freeze(struct store *st, const struct issue *is, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	s = store_prepare(st, "INSERT INTO send_content (id, from_hdr,"
+	    " reply_to, subject, body, unsubscribe, encoding)"
+	    " VALUES (?1, ?3, ?4, ?5, ?6, ?7, ?8)", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, is->id);
+	store_issue_bind_text(s, is);
+	return store_run(st, s, cause);
 }
 
 /* One issue by id. */
@@ -125,6 +221,30 @@ store_issue_get(struct store *st, int64_t id, struct issue *is,
 		return 0;
 	if (rc == SQLITE_DONE)
 		return 1;
+	return store_error(st, cause, "issue");
+}
+
+/* Issue id as its send sends it: the send's copy when the issue has a
+ * send, else as stored. */
+int
+store_issue_sent(struct store *st, int64_t id, struct issue *is,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_prepare(st, ISSUE_SELECT("c") " JOIN send_content c"
+	    " ON c.id = i.id WHERE i.id = ?1", cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		store_issue_row(s, is);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return store_issue_get(st, id, is, cause);
 	return store_error(st, cause, "issue");
 }
 

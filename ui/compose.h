@@ -19,10 +19,15 @@ struct issue;
 /* ---- editing (compose_edit.c) ---- */
 
 /* Edit is in the operator's editor (a new issue when its id is 0) until
- * it parses or they give up; says what happened in the status line.
+ * it parses or they give up; says what happened in the status line. An
+ * issue whose send is not finished is refused (the status line says to
+ * copy it).
  * Returns 1 when saved (is updated, with its id), 0 when not, -1 when
  * the editor or the store failed. */
 int	compose_edit(struct ui *, struct issue *is);
+/* A new issue with the text of issue id (c): its id, or 0; the status
+ * line says which. */
+int64_t	compose_copy(struct ui *, int64_t id);
 /* A new issue: From from the configuration, List list (may be NULL). */
 void	compose_new_issue(struct ui *, struct issue *is, const char *list);
 

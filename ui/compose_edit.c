@@ -43,14 +43,50 @@ compose_new_issue(struct ui *ui, struct issue *is, const char *list)
 	}
 }
 
+/* c: a new issue with issue id's text; the status line says what
+ * happened. Its id, or 0. */
+int64_t
+compose_copy(struct ui *ui, int64_t id)
+{
+	char	*cause = NULL;
+	int64_t	 copy;
+
+	switch (store_issue_copy(ui_store(ui), id, &copy, &cause)) {
+	case -1:
+		ui_cause(ui, "The issue was not copied", cause);
+		return 0;
+	case 1:
+		ui_error(ui, "Issue %lld is gone", (long long)id);
+		return 0;
+	}
+	ui_info(ui, "Issue %lld is a copy of issue %lld: e edits it",
+	    (long long)copy, (long long)id);
+	return copy;
+}
+
 /* Edit an issue; the status line says how it ended. */
 int
 compose_edit(struct ui *ui, struct issue *is)
 {
 	enum message_edit_result	 res;
 	char				*cause = NULL;
+	int64_t				 id = is->id;
 	int				 isnew = is->id == 0;
 
+	/* Its send renders the text it started with: refuse before the
+	 * editor opens rather than lose the edit when it is saved. */
+	if (!isnew) {
+		switch (store_issue_busy(ui_store(ui), is->id, &cause)) {
+		case -1:
+			ui_cause(ui, "Cannot read the issue", cause);
+			return -1;
+		case 1:
+			ui_error(ui, "Issue %lld cannot be edited: its send is "
+			    "not finished. c copies it (herald issue copy "
+			    "%lld)", (long long)is->id, (long long)is->id);
+			return 0;
+		}
+	}
 	if (message_edit(ui_store(ui), is, compose_editor, ui, &res,
 	    &cause) == -1) {
 		ui_cause(ui, isnew ? "The new issue was not saved" :
@@ -63,6 +99,11 @@ compose_edit(struct ui *ui, struct issue *is)
 	case MESSAGE_EDIT_SAVED:
 		ui_info(ui, "Issue %lld %s. Enter previews it.",
 		    (long long)is->id, isnew ? "created" : "saved");
+		return 1;
+	case MESSAGE_EDIT_COPIED:
+		ui_info(ui, "Issue %lld saved: a copy, as the send of issue "
+		    "%lld started while it was edited", (long long)is->id,
+		    (long long)id);
 		return 1;
 	case MESSAGE_EDIT_UNCHANGED:
 		if (isnew)

@@ -5,8 +5,11 @@
  * public keys (dkim_verify_local: offline, so it never waits on DNS), and
  * the merge values used. The first member by default; ] and [ step
  * through the list, t asks for an address. d shows the message decoded
- * (Japanese as text), e edits the issue and renders it again, w writes
- * the bytes to a file. Drawing is in preview_draw.c.
+ * (Japanese as text), e edits the issue and renders it again (an issue
+ * whose send is not finished cannot be edited: c copies it and previews
+ * the copy instead), w writes the bytes to a file. An issue that has a
+ * send is previewed from the send's own copy of its text. Drawing is in
+ * preview_draw.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +29,8 @@ static const struct ui_keyhelp preview_keys[] = {
 	{ "t", "To", "preview for another member: type the address" },
 	{ "]", "Next", "the next member of the list ([: the previous)" },
 	{ "e", "Edit", "edit the issue, then render it again" },
+	{ "c", NULL, "a new issue from this one, previewed (an issue whose "
+	  "send is not finished cannot be edited)" },
 	{ "w", NULL, "write the message, exactly as sent, to a file" },
 	{ "m", NULL, "every merge value used" },
 	{ "r", NULL, "render again (a new Date and Message-ID)" },
@@ -134,7 +139,7 @@ preview_build(struct ui *ui, struct preview *p)
 	if (p->have)
 		issue_free(&p->is);
 	p->have = 0;
-	rc = store_issue_get(st, p->id, &p->is, &cause);
+	rc = store_issue_sent(st, p->id, &p->is, &cause);
 	if (rc != 0) {
 		p->error = rc == 1 ? xprintf("Issue %lld is gone.",
 		    (long long)p->id) : cause;
@@ -283,8 +288,10 @@ preview_edit(struct ui *ui, struct preview *p)
 			ui_cause(ui, "Cannot read the issue", cause);
 		return;
 	}
-	if (compose_edit(ui, &is) == 1)
+	if (compose_edit(ui, &is) == 1) {
+		p->id = is.id;	/* a copy when a send started meanwhile */
 		preview_build(ui, p);
+	}
 	issue_free(&is);
 }
 
@@ -345,6 +352,7 @@ preview_key(struct ui *ui, void *state, int key)
 {
 	struct preview	*p = state;
 	char		*def;
+	int64_t		 id;
 
 	if (preview_scroll(p, key))
 		return UI_REDRAW;
@@ -377,6 +385,12 @@ preview_key(struct ui *ui, void *state, int key)
 		return UI_REDRAW;
 	case 'e':
 		preview_edit(ui, p);
+		return UI_REDRAW;
+	case 'c':
+		if ((id = compose_copy(ui, p->id)) != 0) {
+			p->id = id;
+			preview_build(ui, p);
+		}
 		return UI_REDRAW;
 	case 'r':
 		preview_build(ui, p);

@@ -1,8 +1,9 @@
 /*
  * The Compose screen: every issue (id, list, subject, last change), newest
  * first. n writes a new one and e edits the selected one in $VISUAL or
- * $EDITOR (compose_edit.c); Enter or p previews the exact message one
- * member gets, signed (compose_preview.c).
+ * $EDITOR (compose_edit.c); an issue whose send is not finished cannot
+ * change, so c copies it to a new issue to edit instead. Enter or p
+ * previews the exact message one member gets, signed (compose_preview.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@ static const struct ui_keyhelp compose_keys[] = {
 	  "(also p)" },
 	{ "n", "New", "write a new issue in $VISUAL or $EDITOR" },
 	{ "e", "Edit", "edit the selected issue in $VISUAL or $EDITOR" },
+	{ "c", "Copy", "a new issue from the selected one (an issue whose "
+	  "send is not finished cannot be edited)" },
 	{ "r", NULL, "read the issues again" },
 	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll" },
 	{ NULL, NULL, NULL }
@@ -247,7 +250,9 @@ compose_edit_selected(struct ui *ui, struct compose *c, int64_t id)
 		compose_load(ui, c);
 		return;
 	}
-	compose_edit(ui, &is);
+	/* An edit saved as a copy (a send started meanwhile) is selected. */
+	if (compose_edit(ui, &is) == 1 && is.id != id)
+		c->select = is.id;
 	issue_free(&is);
 	compose_load(ui, c);
 }
@@ -284,6 +289,15 @@ compose_key(struct ui *ui, void *state, int key)
 			return UI_REDRAW;
 		}
 		compose_edit_selected(ui, c, sel->id);
+		return UI_REDRAW;
+	case 'c':
+		if (sel == NULL) {
+			ui_error(ui, "No issue to copy: n writes one");
+			return UI_REDRAW;
+		}
+		/* The copy is selected next. */
+		c->select = compose_copy(ui, sel->id);
+		compose_load(ui, c);
 		return UI_REDRAW;
 	case 'r':
 		compose_load(ui, c);

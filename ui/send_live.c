@@ -165,7 +165,7 @@ send_live_attach(struct ui *ui, struct send_live *l, int64_t id,
 		return -1;
 	}
 	memset(&is, 0, sizeof is);
-	if (store_issue_get(ui_store(ui), id, &is, NULL) == 0) {
+	if (store_issue_sent(ui_store(ui), id, &is, NULL) == 0) {
 		l->subject = xstrdup(is.subject != NULL ? is.subject : "");
 		l->list = is.list_name != NULL ? xstrdup(is.list_name) : NULL;
 		issue_free(&is);

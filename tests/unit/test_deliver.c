@@ -1,10 +1,13 @@
 /* The send's pure pieces (states, the retry schedule, destination
  * back-off, the rate, settings, relay parsing, MX ordering, the JSON
  * line) and the store's side of a send: queueing, recording, crash
- * recovery, retrying unknown recipients, taking up due ones. */
+ * recovery, retrying unknown recipients, taking up due ones, the text a
+ * send keeps. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "deliver.h"
 #include "deliver_int.h"
@@ -509,6 +512,134 @@ test_store(void)
 	free(path);
 }
 
+/* Run SQL on the database file directly: a change no herald command may
+ * make. */
+static int
+raw_exec(const char *path, const char *sql)
+{
+	sqlite3	*db;
+	int	 rc;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* A send renders the text it started with, whatever happens to the
+ * issue's row; the issue cannot be changed until the send is finished. */
+static void
+test_frozen(void)
+{
+	struct store		*st;
+	struct issue		 is, got;
+	struct send_settings	 set;
+	struct recipient	 r;
+	struct render_options	 o;
+	struct buf		 msg;
+	enum store_put		 put;
+	uint64_t		 first;
+	int64_t			 list, imp, queued, skipped, copy;
+	char			*path, *cause = NULL, *sql;
+
+	path = xprintf("%s/frozen.db", dir);
+	CHECK(store_open(path, &st, &cause) == 0);
+	CHECK(store_begin(st, &cause) == 0);
+	CHECK(store_list_create(st, "readers", &list, &cause) == 0);
+	CHECK(store_import_begin(st, list, "t", &imp, &cause) == 0);
+	CHECK(store_contact_put(st, list, imp, 1, "a@example.org", "Ann", "{}",
+	    &put, &first, &cause) == 0);
+	CHECK(store_commit(st, &cause) == 0);
+	memset(&is, 0, sizeof is);
+	is.list_id = list;
+	is.from = xstrdup("News <news@example.org>");
+	is.reply_to = xstrdup("");
+	is.subject = xstrdup("Original news");
+	is.body = xstrdup("Hello {{name}}, the ORIGINAL text.\n");
+	is.unsubscribe = xstrdup("");
+	is.encoding = xstrdup("auto");
+	CHECK(store_issue_add(st, &is, &cause) == 0);
+	CHECK_INT(store_issue_busy(st, is.id, &cause), 0);
+
+	send_settings_init(&set);
+	CHECK(deliver_queue(st, &is, &set, &queued, &skipped, &cause) == 0);
+	CHECK_INT(store_issue_busy(st, is.id, &cause), 1);
+
+	/* Refused while the send is not finished, naming the way out. */
+	free(is.subject);
+	is.subject = xstrdup("Edited news");
+	CHECK_INT(store_issue_update(st, &is, &cause), -1);
+	sql = xprintf("herald issue copy %lld", (long long)is.id);
+	CHECK(cause != NULL && strstr(cause, sql) != NULL);
+	free(sql);
+	free(cause);
+	cause = NULL;
+	CHECK(store_issue_get(st, is.id, &got, &cause) == 0);
+	CHECK_STR(got.subject, "Original news");
+	issue_free(&got);
+
+	/* The row changed underneath: the send's copy is what it renders. */
+	sql = xprintf("UPDATE issues SET subject = 'Changed', body = "
+	    "'the CHANGED text', from_hdr = 'Other <o@example.com>' "
+	    "WHERE id = %lld", (long long)is.id);
+	CHECK(raw_exec(path, sql) == 0);
+	free(sql);
+	CHECK(store_issue_get(st, is.id, &got, &cause) == 0);
+	CHECK_STR(got.subject, "Changed");
+	issue_free(&got);
+	CHECK(store_issue_sent(st, is.id, &got, &cause) == 0);
+	CHECK_STR(got.subject, "Original news");
+	CHECK_STR(got.from, "News <news@example.org>");
+	CHECK_INT(got.list_id, list);
+	memset(&r, 0, sizeof r);
+	r.addr = "a@example.org";
+	r.name = "Ann";
+	r.attrs = "{}";
+	memset(&o, 0, sizeof o);
+	o.date = 1795000000;
+	o.token = "abcdefghijklmnopqrst";
+	buf_init(&msg);
+	CHECK(message_build(NULL, &got, &r, NULL, &o, &msg, &cause) == 0);
+	buf_addc(&msg, '\0');
+	CHECK(strstr(msg.data, "Subject: Original news\r\n") != NULL);
+	CHECK(strstr(msg.data, "Hello Ann, the ORIGINAL text.") != NULL);
+	CHECK(strstr(msg.data, "From: News <news@example.org>") != NULL);
+	CHECK(strstr(msg.data, "CHANGED") == NULL);
+	buf_free(&msg);
+	issue_free(&got);
+
+	/* A copy is a new issue, as stored, with no send: it can change. */
+	CHECK(store_issue_copy(st, is.id, &copy, &cause) == 0);
+	CHECK(copy != is.id);
+	CHECK(store_issue_get(st, copy, &got, &cause) == 0);
+	CHECK_STR(got.subject, "Changed");
+	CHECK_STR(got.body, "the CHANGED text");
+	CHECK_INT(got.list_id, list);
+	CHECK_INT(store_issue_busy(st, copy, &cause), 0);
+	free(got.subject);
+	got.subject = xstrdup("Edited copy");
+	CHECK(store_issue_update(st, &got, &cause) == 0);
+	issue_free(&got);
+	CHECK(store_issue_sent(st, copy, &got, &cause) == 0);
+	CHECK_STR(got.subject, "Edited copy");
+	issue_free(&got);
+	CHECK_INT(store_issue_copy(st, 999, &copy, &cause), 1);
+
+	/* Finished: the issue may change again; the send's copy does not. */
+	CHECK(store_send_set_finished(st, is.id, 1795000000, &cause) == 0);
+	CHECK_INT(store_issue_busy(st, is.id, &cause), 0);
+	CHECK(store_issue_update(st, &is, &cause) == 0);
+	CHECK(store_issue_sent(st, is.id, &got, &cause) == 0);
+	CHECK_STR(got.subject, "Original news");
+	issue_free(&got);
+
+	send_settings_free(&set);
+	issue_free(&is);
+	store_close(st);
+	free(path);
+}
+
 static void
 test_lock(void)
 {
@@ -539,6 +670,7 @@ main(void)
 	test_route_order();
 	test_json();
 	test_store();
+	test_frozen();
 	test_lock();
 	cmd = xprintf("rm -rf %s", dir);
 	if (system(cmd) != 0)

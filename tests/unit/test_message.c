@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "addr.h"
 #include "dkim.h"
 #include "merge.h"
@@ -1091,6 +1093,7 @@ struct fake_editor {
 	const char	*writes[4];	/* what each run leaves; NULL: nothing */
 	char		*seen[4];	/* what each run found */
 	mode_t		 mode;
+	const char	*sql;		/* run on the database meanwhile */
 };
 
 /* A message_editor_fn that edits the file as a script would. */
@@ -1120,6 +1123,16 @@ fake_editor(char *const argv[], void *arg, char **cause)
 		fclose(fp);
 	}
 	f->runs++;
+	if (f->sql != NULL) {
+		char	*db = xprintf("%s/herald.db", dir);
+		sqlite3	*h;
+
+		if (sqlite3_open(db, &h) != SQLITE_OK ||
+		    sqlite3_exec(h, f->sql, NULL, NULL, NULL) != SQLITE_OK)
+			f->runs = 100;
+		sqlite3_close(h);
+		free(db);
+	}
 	return 0;	/* a wait status: exited 0 */
 }
 
@@ -1203,6 +1216,34 @@ test_edit_loop(struct store *st)
 	CHECK(store_issue_get(st, is.id, &got, &cause) == 0);
 	CHECK_STR(got.subject, "Second");
 	issue_free(&got);
+
+	/* A send starts while the editor is open: the issue keeps its text
+	 * and the edit is not lost but saved as a new issue. */
+	{
+		int64_t	 id = is.id;
+		char	*sql;
+
+		sql = xprintf("INSERT INTO sends (id, created_at, updated_at)"
+		    " VALUES (%lld, 0, 0)", (long long)id);
+		memset(&f, 0, sizeof f);
+		f.writes[0] = "From: Info <info@example.org>\nSubject: Edited "
+		    "meanwhile\nList: members\n\nedited body\n";
+		f.sql = sql;
+		CHECK(message_edit(st, &is, fake_editor, &f, &res,
+		    &cause) == 0);
+		CHECK(res == MESSAGE_EDIT_COPIED && f.runs == 1);
+		CHECK(is.id > id);
+		CHECK(store_issue_get(st, id, &got, &cause) == 0);
+		CHECK_STR(got.subject, "Second");
+		issue_free(&got);
+		CHECK(store_issue_get(st, is.id, &got, &cause) == 0);
+		CHECK_STR(got.subject, "Edited meanwhile");
+		CHECK_STR(got.body, "edited body\n");
+		issue_free(&got);
+		for (i = 0; i < 4; i++)
+			free(f.seen[i]);
+		free(sql);
+	}
 	issue_free(&is);
 }
 

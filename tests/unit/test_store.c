@@ -1,5 +1,6 @@
-/* store: creation modes, migration from version 1, refusing newer or
- * foreign databases, contacts and suppressions. */
+/* store: creation modes, migration from version 1 (and of a send started
+ * before sends kept their own text), refusing newer or foreign databases,
+ * contacts and suppressions. */
 #include <sys/stat.h>
 
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include "message.h"
 #include "store.h"
 #include "test.h"
 #include "util.h"
@@ -140,6 +142,56 @@ test_migrate(void)
 	free(fresh);
 }
 
+/* A send started before version 7 resumes with the issue's text: the
+ * migration gives it its own copy, which later changes do not reach. */
+static void
+test_migrate_send(void)
+{
+	struct store	*st;
+	struct issue	 is;
+	char		*path, *cause = NULL;
+
+	path = xprintf("%s/v6.db", dir);
+	CHECK(store_open(path, &st, &cause) == 0);
+	store_close(st);
+	/* Version 6: no send_content; an issue with a paused send, one
+	 * without. */
+	CHECK(raw_exec(path, "DROP TABLE send_content;"
+	    "INSERT INTO lists VALUES (1, 'news', 0);"
+	    "INSERT INTO issues (id, list_id, from_hdr, reply_to, subject,"
+	    " body, unsubscribe, encoding, created_at, updated_at) VALUES"
+	    " (1, 1, 'N <n@example.org>', 'r@example.org', 'Sent one',"
+	    " 'ORIGINAL', 'mailto:u@example.org', '8bit', 0, 0),"
+	    " (2, 1, 'N <n@example.org>', '', 'Draft', 'draft', '', 'auto',"
+	    " 0, 0);"
+	    "INSERT INTO sends (id, created_at, updated_at, paused)"
+	    " VALUES (1, 0, 0, 1);"
+	    "PRAGMA user_version = 6") == 0);
+	CHECK(store_open(path, &st, &cause) == 0);
+	CHECK_INT(store_db_version(st), store_version());
+	CHECK_INT(store_issue_busy(st, 1, &cause), 1);
+	CHECK_INT(store_issue_busy(st, 2, &cause), 0);
+	store_close(st);
+	CHECK(raw_exec(path, "UPDATE issues SET subject = 'Changed', body ="
+	    " 'CHANGED', reply_to = '', unsubscribe = '', encoding = 'auto'")
+	    == 0);
+	CHECK(store_open(path, &st, &cause) == 0);
+	CHECK(store_issue_sent(st, 1, &is, &cause) == 0);
+	CHECK_STR(is.subject, "Sent one");
+	CHECK_STR(is.body, "ORIGINAL");
+	CHECK_STR(is.reply_to, "r@example.org");
+	CHECK_STR(is.unsubscribe, "mailto:u@example.org");
+	CHECK_STR(is.encoding, "8bit");
+	issue_free(&is);
+	/* No send: the issue as stored. */
+	CHECK(store_issue_sent(st, 2, &is, &cause) == 0);
+	CHECK_STR(is.subject, "Changed");
+	issue_free(&is);
+	CHECK_INT(store_issue_sent(st, 3, &is, &cause), 1);
+	store_close(st);
+	free(path);
+}
+
 static void
 test_refuse(void)
 {
@@ -243,6 +295,7 @@ main(void)
 		return 1;
 	test_create();
 	test_migrate();
+	test_migrate_send();
 	test_refuse();
 	test_contacts();
 	if (test_failed == 0) {
