@@ -435,6 +435,8 @@ send_test_print(struct cli_env *env, const char *addr,
 		ev.reply = c->reply;
 		ev.attempts = 1;
 		ev.at = c->at;
+		ev.cls = c->cls;
+		ev.reason = c->reason;
 		send_event_json(&b, &ev);
 		cli_json_out(&b);
 		buf_free(&b);
@@ -451,6 +453,8 @@ send_test_print(struct cli_env *env, const char *addr,
 		buf_printf(&b, " %s", c->enhanced);
 	if (*c->reply != '\0')
 		buf_printf(&b, " %s", c->reply);
+	if (*c->cls != '\0')
+		buf_printf(&b, " [%s: %s]", c->cls, c->reason);
 	/* Server text is cleaned already; be sure nothing steers the
 	 * terminal. */
 	for (p = b.data; *p != '\0'; p++)

@@ -93,6 +93,18 @@ reply_class_name(enum reply_class c)
 	return "unknown";
 }
 
+/* The class of a name. */
+enum reply_class
+reply_class_parse(const char *s)
+{
+	enum reply_class	c;
+
+	for (c = REPLY_HARD; c <= REPLY_UNKNOWN; c++)
+		if (s != NULL && strcmp(s, reply_class_name(c)) == 0)
+			return c;
+	return REPLY_NONE;
+}
+
 static void
 verdict(struct reply_verdict *v, enum reply_class c, const char *reason)
 {

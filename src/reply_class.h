@@ -30,6 +30,8 @@ struct reply_verdict {
 
 /* "hard", "soft", "sender", "unknown"; "" for REPLY_NONE. */
 const char	*reply_class_name(enum reply_class);
+/* The class of a name ("" and anything unknown: REPLY_NONE). */
+enum reply_class reply_class_parse(const char *);
 /*
  * Classify a reply: its basic code (0 when there was none), its enhanced
  * code ("5.1.1", or "" / NULL) and its text (may be NULL). A permanent

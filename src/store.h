@@ -243,6 +243,10 @@ int	 store_send_events(struct store *, int64_t id, int64_t after,
 /* The id of the send's latest event (0: none). */
 int	 store_send_last_event(struct store *, int64_t id, int64_t *last,
 	    char **cause);
+struct send_classes;
+/* A send's failures by class (deliver.h). */
+int	 store_send_classes(struct store *, int64_t id, struct send_classes *,
+	    char **cause);
 /* Every recipient's latest state, by id (the report). */
 int	 store_send_rcpts(struct store *, int64_t id, store_event_cb,
 	    void *arg, char **cause);
