@@ -1,5 +1,5 @@
 /*
- * herald send | resume | pause ID, herald send ID --test ADDR (one message
+ * herald send | resume | pause | finish ID, herald send ID --test ADDR (one message
  * now, by the engine's test mode, recording nothing), the internal herald
  * engine ID, and the table of send commands (status and report are in
  * cli_report.c).
@@ -778,6 +778,119 @@ out:
 	return rc;
 }
 
+/* Say how finish went (--json: one object). */
+static void
+send_finish_print(struct cli_env *env, int64_t id, int64_t n)
+{
+	struct buf	b;
+
+	if (!env->json) {
+		if (n == 0)
+			printf("send %lld is finished: nothing to finish\n",
+			    (long long)id);
+		else
+			printf("send %lld finished: %lld deferred recipient%s "
+			    "given up (bounced for this send, not "
+			    "suppressed)\n", (long long)id, (long long)n,
+			    n == 1 ? "" : "s");
+		return;
+	}
+	buf_init(&b);
+	buf_printf(&b, "{\"id\":%lld,\"state\":\"finished\",\"given_up\":"
+	    "%lld}", (long long)id, (long long)n);
+	cli_json_out(&b);
+	buf_free(&b);
+}
+
+/*
+ * herald finish ID: give up on a send that only waits on deferrals. Its
+ * engine (asleep until the next retry) is stopped as pause stops it, then
+ * finish takes the send's lock itself, so that no engine can start and
+ * take a deferred recipient up while they are given up; the lock goes
+ * with this process. A send with recipients not yet tried or in flight is
+ * refused: finish is not a cancel.
+ */
+static int
+cmd_finish(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
+{
+	struct send_info	 info;
+	struct send_counts	 c;
+	enum send_state		 state;
+	char			*cause = NULL;
+	int64_t			 id, n = 0, active;
+	int			 rc, engine, paused_set = 0;
+
+	(void)cmd;
+	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
+	    (rc = send_load(env, id, &info)) != 0)
+		return rc;
+	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
+		goto out;
+	if (state == SEND_FINISHED) {
+		send_finish_print(env, id, 0);
+		goto out;
+	}
+	active = c.n[RCPT_QUEUED] + c.n[RCPT_CONNECTING] +
+	    c.n[RCPT_SENT_DATA];
+	if (active > 0)
+		goto busy;
+	if (engine) {
+		if (store_send_set_paused(env->store, id, 1, &cause) == -1) {
+			rc = cli_fail(EXIT_IOERR, cause);
+			goto out;
+		}
+		paused_set = !info.paused;
+		if (send_wait_engine(env, id)) {
+			cli_err("send %lld: its engine did not stop; try again",
+			    (long long)id);
+			rc = EXIT_TEMPFAIL;
+			goto undo;
+		}
+	}
+	if ((rc = send_lock_take(env->db_path, id, &cause)) != 0) {
+		if (rc == -1) {
+			rc = cli_fail(EXIT_IOERR, cause);
+			goto undo;
+		}
+		cli_err("send %lld: an engine started meanwhile (herald "
+		    "resume?); try again", (long long)id);
+		rc = EXIT_TEMPFAIL;
+		goto undo;
+	}
+	/* The engine may have taken a retry up as it stopped. */
+	if (store_send_counts(env->store, id, &c, &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto undo;
+	}
+	active = c.n[RCPT_QUEUED] + c.n[RCPT_CONNECTING] +
+	    c.n[RCPT_SENT_DATA];
+	if (active > 0)
+		goto busy;
+	if (store_send_give_up(env->store, id, "given up by the operator "
+	    "(herald finish); the last reply: ", &n, &cause) == -1 ||
+	    store_send_set_paused(env->store, id, 0, &cause) == -1 ||
+	    store_send_set_finished(env->store, id, (int64_t)time(NULL),
+	    &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	send_finish_print(env, id, n);
+	goto out;
+busy:
+	cli_err("send %lld has %lld recipient%s not yet tried or in flight: "
+	    "herald finish only gives up on deferred ones, once the send is "
+	    "waiting (herald status %lld)", (long long)id, (long long)active,
+	    active == 1 ? "" : "s", (long long)id);
+	rc = EXIT_TEMPFAIL;
+undo:
+	if (paused_set && store_send_set_paused(env->store, id, 0,
+	    &cause) == -1)
+		cli_fail(0, cause);
+out:
+	send_info_free(&info);
+	return rc;
+}
+
 /* herald engine ID (internal: what send and resume start). */
 static int
 cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
@@ -926,6 +1039,18 @@ const struct cli_cmd cli_send_cmds[] = {
 	{ "pause", "ID", 1, 1, "stop a send after the transactions in flight",
 	  "The engine starts no new transaction, lets those in flight finish "
 	  "and exits;\nherald resume ID continues.", NULL, cmd_pause },
+	{ "finish", "ID", 1, 1, "give up on a send's deferred recipients; "
+	  "the send is finished",
+	  "For a send that only waits on deferred recipients (one 451 "
+	  "keeps it waiting\nfor up to retry_giveup, two days by default): "
+	  "each deferred recipient is\nbounced for this send, its last reply "
+	  "kept after \"given up by the operator\n(herald finish)\", and the "
+	  "address is not suppressed. The waiting engine is\nstopped first "
+	  "(as herald pause stops it) and finish holds the send's lock\n"
+	  "meanwhile, so no engine retries a recipient being given up. A send "
+	  "with\nrecipients not yet tried or in flight is refused (exit 75): "
+	  "finish is not a\ncancel. --json: {\"id\",\"state\",\"given_up\"}.",
+	  NULL, cmd_finish },
 	{ "status", "ID", 1, 1, "how a send stands: running, paused, "
 	  "interrupted, waiting or finished",
 	  "ID is the issue's id. Counts per recipient state, what is in "

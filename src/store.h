@@ -220,6 +220,10 @@ int	 store_send_counts(struct store *, int64_t id, struct send_counts *,
  */
 int	 store_send_recover(struct store *, int64_t id, int64_t *requeued,
 	    int64_t *unknown, char **cause);
+/* `herald finish`: every deferred recipient bounced, why put before its
+ * last reply (its code, class and reason kept); an event each. */
+int	 store_send_give_up(struct store *, int64_t id, const char *why,
+	    int64_t *n, char **cause);
 /* `resume --retry-unknown`: every unknown recipient queued again. */
 int	 store_send_retry_unknown(struct store *, int64_t id, int64_t *n,
 	    char **cause);

@@ -313,15 +313,33 @@ store_send_counts(struct store *st, int64_t id, struct send_counts *c,
 	return 0;
 }
 
+/* Mark the rows to move (?1 send, ?2 from, ?3 now, ?4 reply or NULL):
+ * the reply, when given, replaces the latest one. */
+#define STORE_MOVE_REPLACE						\
+	"UPDATE recipients SET state = 'moving', updated_at = ?3,"	\
+	" next_at = 0, reply = coalesce(?4, reply), code = CASE WHEN"	\
+	" ?4 IS NULL THEN code ELSE 0 END, enhanced = CASE WHEN ?4 IS"	\
+	" NULL THEN enhanced ELSE '' END, class = CASE WHEN ?4 IS NULL"	\
+	" THEN class ELSE '' END, reason = CASE WHEN ?4 IS NULL THEN"	\
+	" reason ELSE '' END WHERE send_id = ?1 AND state = ?2"
+/* The same, the reply (?4) put before the latest one, whose code and
+ * class are kept: a deferral given up is still what its reply said. */
+#define STORE_MOVE_PREFIX						\
+	"UPDATE recipients SET state = 'moving', updated_at = ?3,"	\
+	" next_at = 0, reply = ?4 || reply, class = CASE class WHEN ''"	\
+	" THEN 'soft' ELSE class END, reason = CASE reason WHEN '' THEN"	\
+	" 'expired' ELSE reason END WHERE send_id = ?1 AND state = ?2"
+
 /*
- * Move the recipients of send id in state from to state to (with reply,
- * when not NULL, replacing the latest reply) with an event each, in one
- * transaction: through a state of their own, "moving", so that the events
- * are written for exactly the rows that moved. *n is how many.
+ * Move the recipients of send id in state from to state to (their rows
+ * marked by mark, STORE_MOVE_*) with an event each, in one transaction:
+ * through a state of their own, "moving", so that the events are written
+ * for exactly the rows that moved. *n is how many.
  */
 static int
-store_send_move(struct store *st, int64_t id, const char *from,
-    const char *to, const char *reply, int64_t *n, char **cause)
+store_send_move_with(struct store *st, int64_t id, const char *from,
+    const char *to, const char *mark, const char *reply, int64_t *n,
+    char **cause)
 {
 	sqlite3_stmt	*s;
 	int64_t		 now = (int64_t)time(NULL);
@@ -329,13 +347,7 @@ store_send_move(struct store *st, int64_t id, const char *from,
 	*n = 0;
 	if (store_begin(st, cause) == -1)
 		return -1;
-	s = store_prepare(st, "UPDATE recipients SET state = 'moving',"
-	    " updated_at = ?3, next_at = 0, reply = coalesce(?4, reply),"
-	    " code = CASE WHEN ?4 IS NULL THEN code ELSE 0 END, enhanced ="
-	    " CASE WHEN ?4 IS NULL THEN enhanced ELSE '' END, class ="
-	    " CASE WHEN ?4 IS NULL THEN class ELSE '' END, reason ="
-	    " CASE WHEN ?4 IS NULL THEN reason ELSE '' END"
-	    " WHERE send_id = ?1 AND state = ?2", cause);
+	s = store_prepare(st, mark, cause);
 	if (s == NULL)
 		goto fail;
 	sqlite3_bind_int64(s, 1, id);
@@ -380,6 +392,15 @@ fail:
 	return -1;
 }
 
+/* Move rows, reply (or NULL) replacing their latest one. */
+static int
+store_send_move(struct store *st, int64_t id, const char *from,
+    const char *to, const char *reply, int64_t *n, char **cause)
+{
+	return store_send_move_with(st, id, from, to, STORE_MOVE_REPLACE,
+	    reply, n, cause);
+}
+
 /* Put a send back in order after its engine stopped. */
 int
 store_send_recover(struct store *st, int64_t id, int64_t *requeued,
@@ -392,6 +413,16 @@ store_send_recover(struct store *st, int64_t id, int64_t *requeued,
 	    "stopped after handing the message to the server: it may have "
 	    "been delivered (herald resume --retry-unknown sends it again)",
 	    unknown, cause);
+}
+
+/* Bounce every deferred recipient, why put before its last reply: the
+ * operator gives up on them (herald finish). */
+int
+store_send_give_up(struct store *st, int64_t id, const char *why,
+    int64_t *n, char **cause)
+{
+	return store_send_move_with(st, id, "deferred", "bounced",
+	    STORE_MOVE_PREFIX, why, n, cause);
 }
 
 /* Queue every unknown recipient again: the operator's decision. */
