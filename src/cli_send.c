@@ -1054,9 +1054,12 @@ const struct cli_cmd cli_send_cmds[] = {
 	{ "status", "ID", 1, 1, "how a send stands: running, paused, "
 	  "interrupted, waiting or finished",
 	  "ID is the issue's id. Counts per recipient state, what is in "
-	  "flight, when the\nnext attempt is due, the TLS summary, the engine "
-	  "and the settings. --json\nfor all of it as one object. In flight: "
-	  "\"connecting\" (in a session, none of\nthe message sent yet: if "
+	  "flight, when the\nnext attempt is due, bounces by class (hard: "
+	  "the address is gone, suppressed;\nsoft; sender: refused because "
+	  "of the sender's configuration, never\nsuppressed, with a warning "
+	  "to run herald check; unknown), the TLS summary,\nthe engine and "
+	  "the settings. --json for all of it as one object.\nIn flight: "
+	  "\"connecting\" (in a session, none of the message sent yet: if\n"
 	  "the engine stops, queued again) and \"sent-data\"\n(the server "
 	  "answered 354 to DATA and the message is going out: if the\nengine "
 	  "stops, \"unknown\"). \"interrupted\" means the engine stopped with "
@@ -1066,9 +1069,12 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "One row per recipient: state, MX and address, TLS version and "
 	  "trust word\n(none, untrusted, trusted, verified), the server's "
 	  "reply and attempts; then\nhow many verified, trusted, untrusted "
-	  "and plaintext, overall and per\ndestination domain. --json: one "
-	  "JSON line per recipient, the fields of\nsend --follow --json; "
-	  "--csv: the same as CSV.", report_opts, cmd_send_report },
+	  "and plaintext, overall and per\ndestination domain, and a warning "
+	  "when receivers refused the sender. --json:\none JSON line per "
+	  "recipient, the fields of send --follow --json, with\n\"class\" "
+	  "(hard, soft, sender, unknown) and \"reason\" (user-unknown,\n"
+	  "mailbox-full, authentication, ...); --csv: the same as CSV.",
+	  report_opts, cmd_send_report },
 	{ "engine", "ID", 1, 1, "(internal) the send engine that send and "
 	  "resume start",
 	  "Not for use by hand: herald send and herald resume start it "
