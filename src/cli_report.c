@@ -144,6 +144,13 @@ send_event_text(FILE *f, const struct send_event *e)
 		fputc(' ', f);
 		send_put(f, e->reply);
 	}
+	if (e->cls != NULL && *e->cls != '\0') {
+		fputs(" [", f);
+		send_put(f, e->cls);
+		fputs(": ", f);
+		send_put(f, e->reason);
+		fputc(']', f);
+	}
 	if (e->state == RCPT_DEFERRED && e->next_at != 0) {
 		send_time(next, sizeof next, e->next_at);
 		fprintf(f, " (next try %s)", next + 11);
@@ -196,7 +203,8 @@ static void
 send_follow_end(FILE *out, struct cli_env *env, int64_t id,
     enum send_state state, const struct send_counts *c)
 {
-	char	at[32], in[32], *log;
+	struct send_classes	 cl;
+	char			 at[32], in[32], *log, *cause = NULL, warn[256];
 
 	switch (state) {
 	case SEND_FINISHED:
@@ -230,6 +238,10 @@ send_follow_end(FILE *out, struct cli_env *env, int64_t id,
 		    "status %lld)\n", (long long)id, (long long)id);
 		break;
 	}
+	if (store_send_classes(env->store, id, &cl, &cause) == -1)
+		cli_fail(0, cause);
+	else if (send_classes_warning(&cl, warn, sizeof warn))
+		fprintf(out, "warning: %s\n", warn);
 }
 
 /* Follow a send's events until it no longer runs (or Ctrl-C). */
