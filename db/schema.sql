@@ -170,7 +170,9 @@ CREATE TABLE recipients (
 	code		INTEGER NOT NULL DEFAULT 0,
 	enhanced	TEXT NOT NULL DEFAULT '',
 	reply		TEXT NOT NULL DEFAULT '',
-	stage		TEXT NOT NULL DEFAULT ''
+	stage		TEXT NOT NULL DEFAULT '',
+	class		TEXT NOT NULL DEFAULT '',	-- hard, soft, sender, unknown
+	reason		TEXT NOT NULL DEFAULT ''	-- user-unknown, policy, ...
 );
 -- A state change moves no entry of recipients_send; only taking up a
 -- queued or deferred recipient touches the partial indexes (the engine
@@ -199,7 +201,9 @@ CREATE TABLE send_events (
 	tls_dane	TEXT NOT NULL DEFAULT '',
 	code		INTEGER NOT NULL DEFAULT 0,
 	enhanced	TEXT NOT NULL DEFAULT '',
-	reply		TEXT NOT NULL DEFAULT ''
+	reply		TEXT NOT NULL DEFAULT '',
+	class		TEXT NOT NULL DEFAULT '',
+	reason		TEXT NOT NULL DEFAULT ''
 );
 -- Appended to at its end only: one page a commit.
 CREATE INDEX send_events_send ON send_events (send_id, id);

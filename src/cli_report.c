@@ -15,6 +15,7 @@
 #include "deliver.h"
 #include "json.h"
 #include "message.h"
+#include "reply_class.h"
 #include "store.h"
 #include "utf8.h"
 
@@ -143,6 +144,13 @@ send_event_text(FILE *f, const struct send_event *e)
 		fputc(' ', f);
 		send_put(f, e->reply);
 	}
+	if (e->cls != NULL && *e->cls != '\0') {
+		fputs(" [", f);
+		send_put(f, e->cls);
+		fputs(": ", f);
+		send_put(f, e->reason);
+		fputc(']', f);
+	}
 	if (e->state == RCPT_DEFERRED && e->next_at != 0) {
 		send_time(next, sizeof next, e->next_at);
 		fprintf(f, " (next try %s)", next + 11);
@@ -195,7 +203,8 @@ static void
 send_follow_end(FILE *out, struct cli_env *env, int64_t id,
     enum send_state state, const struct send_counts *c)
 {
-	char	at[32], in[32], *log;
+	struct send_classes	 cl;
+	char			 at[32], in[32], *log, *cause = NULL, warn[256];
 
 	switch (state) {
 	case SEND_FINISHED:
@@ -229,6 +238,10 @@ send_follow_end(FILE *out, struct cli_env *env, int64_t id,
 		    "status %lld)\n", (long long)id, (long long)id);
 		break;
 	}
+	if (store_send_classes(env->store, id, &cl, &cause) == -1)
+		cli_fail(0, cause);
+	else if (send_classes_warning(&cl, warn, sizeof warn))
+		fprintf(out, "warning: %s\n", warn);
 }
 
 /* Follow a send's events until it no longer runs (or Ctrl-C). */
@@ -420,10 +433,14 @@ send_tls_doc(struct buf *b, const struct send_tls *tls)
 static void
 send_status_json(struct cli_env *env, const struct send_info *info,
     const struct issue *is, const struct send_counts *c, int engine,
-    enum send_state state, const struct send_tls *tls)
+    enum send_state state, const struct send_tls *tls,
+    const struct send_classes *cl)
 {
 	struct buf	 b;
-	char		 at[32];
+	char		 at[32], warn[256];
+	const char	*p, *q;
+	enum reply_class rc;
+	size_t		 i;
 	int		 k;
 
 	buf_init(&b);
@@ -456,6 +473,26 @@ send_status_json(struct cli_env *env, const struct send_info *info,
 	send_tls_doc(&b, tls);
 	buf_adds(&b, ",\"settings\":");
 	send_settings_json(&b, &info->set);
+	/* Bounced recipients by class, and the sender's refusals. */
+	buf_adds(&b, ",\"bounced\":{");
+	for (rc = REPLY_HARD; rc <= REPLY_UNKNOWN; rc++)
+		buf_printf(&b, "%s\"%s\":%lld", rc != REPLY_HARD ? "," : "",
+		    reply_class_name(rc), (long long)cl->bounced[rc]);
+	buf_printf(&b, "},\"sender_refused\":%lld,\"sender_deferred\":%lld,"
+	    "\"sender_reasons\":[", (long long)cl->bounced[REPLY_SENDER],
+	    (long long)cl->sender_deferred);
+	for (p = cl->sender_reasons; *p != '\0'; p = *q != '\0' ? q + 2 : q) {
+		q = p + strcspn(p, ",");
+		snprintf(at, sizeof at, "%.*s", (int)(q - p), p);
+		if (p != cl->sender_reasons)
+			buf_addc(&b, ',');
+		json_str(&b, at);
+	}
+	buf_adds(&b, "],\"warning\":");
+	if (send_classes_warning(cl, warn, sizeof warn))
+		json_str(&b, warn);
+	else
+		buf_adds(&b, "null");
 	buf_addc(&b, '}');
 	cli_json_out(&b);
 	buf_free(&b);
@@ -466,10 +503,11 @@ send_status_json(struct cli_env *env, const struct send_info *info,
 static void
 send_status_text(struct cli_env *env, const struct send_info *info,
     const struct issue *is, const struct send_counts *c, int engine,
-    enum send_state state, const struct send_tls *tls)
+    enum send_state state, const struct send_tls *tls,
+    const struct send_classes *cl)
 {
 	const struct send_settings	*s = &info->set;
-	char				 at[32], in[32], *log;
+	char				 at[32], in[32], *log, warn[256];
 
 	printf("send %lld: %s\n", (long long)info->id,
 	    send_state_name(state));
@@ -481,6 +519,17 @@ send_status_text(struct cli_env *env, const struct send_info *info,
 	    (long long)(c->n[RCPT_CONNECTING] + c->n[RCPT_SENT_DATA]),
 	    (long long)c->n[RCPT_QUEUED], (long long)c->n[RCPT_DEFERRED],
 	    (long long)c->n[RCPT_BOUNCED], (long long)c->n[RCPT_UNKNOWN]);
+	if (c->n[RCPT_BOUNCED] > 0)
+		printf("  bounced    %lld hard (address unknown or disabled: "
+		    "suppressed), %lld soft, %lld refused as the sender, "
+		    "%lld unclassified\n",
+		    (long long)cl->bounced[REPLY_HARD],
+		    (long long)cl->bounced[REPLY_SOFT],
+		    (long long)cl->bounced[REPLY_SENDER],
+		    (long long)(cl->bounced[REPLY_UNKNOWN] +
+		    cl->bounced[REPLY_NONE]));
+	if (send_classes_warning(cl, warn, sizeof warn))
+		printf("  warning    %s\n", warn);
 	if (c->next_at != 0) {
 		send_time(at, sizeof at, c->next_at);
 		send_in(in, sizeof in, c->next_at - (int64_t)time(NULL));
@@ -528,6 +577,7 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 {
 	struct send_info	 info;
 	struct send_counts	 c;
+	struct send_classes	 cl;
 	struct send_tls		 tls;
 	struct issue		 is;
 	enum send_state		 state;
@@ -544,6 +594,7 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
 		goto out;
 	if (store_send_tls(env->store, id, send_tls_cb, &tls, &cause) == -1 ||
+	    store_send_classes(env->store, id, &cl, &cause) == -1 ||
 	    store_issue_sent(env->store, id, &is, &cause) == -1) {
 		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
@@ -551,9 +602,11 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 	if (is.subject == NULL)
 		is.subject = xstrdup("");
 	if (env->json)
-		send_status_json(env, &info, &is, &c, engine, state, &tls);
+		send_status_json(env, &info, &is, &c, engine, state, &tls,
+		    &cl);
 	else
-		send_status_text(env, &info, &is, &c, engine, state, &tls);
+		send_status_text(env, &info, &is, &c, engine, state, &tls,
+		    &cl);
 out:
 	issue_free(&is);
 	send_tls_free(&tls);
@@ -611,7 +664,9 @@ send_report_cb(const struct send_event *e, void *arg)
 		send_csv(&b, e->reply, 0);
 		snprintf(num, sizeof num, "%d", e->attempts);
 		send_csv(&b, num, 0);
-		send_csv(&b, at, 1);
+		send_csv(&b, at, 0);
+		send_csv(&b, e->cls, 0);
+		send_csv(&b, e->reason, 1);
 		fwrite(b.data, 1, b.len, stdout);
 	} else {
 		cell = utf8_fit(e->rcpt, 30, 1);
@@ -628,6 +683,8 @@ send_report_cb(const struct send_event *e, void *arg)
 			printf("%d ", e->code);
 		else
 			printf("  - ");
+		if (*e->cls != '\0')
+			buf_printf(&b, "[%s %s] ", e->cls, e->reason);
 		buf_printf(&b, "%s%s%s", e->enhanced, *e->enhanced != '\0' ?
 		    " " : "", e->reply);
 		cell = utf8_fit(b.data != NULL ? b.data : "", 60, 1);
@@ -681,7 +738,8 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 {
 	struct send_info	 info;
 	struct send_tls		 tls;
-	char			*cause = NULL;
+	struct send_classes	 cl;
+	char			*cause = NULL, warn[256];
 	int64_t			 id;
 	size_t			 i;
 	int			 rc, json = env->json;
@@ -703,7 +761,7 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 	if (cli_opt(cmd, a, "csv") != NULL) {
 		env->json = 2;
 		printf("rcpt,state,mx,ip,tls_version,tls_cipher,tls_verify,"
-		    "tls_dane,code,enhanced,reply,attempts,at\n");
+		    "tls_dane,code,enhanced,reply,attempts,at,class,reason\n");
 	} else if (!json) {
 		printf("%-30s %-10s %-20s %-15s %-7s %-9s %3s %s\n", "RCPT",
 		    "STATE", "MX", "IP", "TLS", "VERIFY", "CODE", "REPLY");
@@ -716,10 +774,13 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (!json && cli_opt(cmd, a, "csv") == NULL) {
 		if (store_send_tls(env->store, id, send_tls_cb, &tls,
+		    &cause) == -1 || store_send_classes(env->store, id, &cl,
 		    &cause) == -1) {
 			rc = cli_fail(EXIT_IOERR, cause);
 			goto out;
 		}
+		if (send_classes_warning(&cl, warn, sizeof warn))
+			printf("\n%s\n", warn);
 		printf("\nTLS (recipients whose server answered):\n");
 		send_tls_text("all destinations", &tls.all);
 		for (i = 0; i < tls.n; i++)

@@ -1,5 +1,5 @@
 /*
- * herald send | resume | pause ID, herald send ID --test ADDR (one message
+ * herald send | resume | pause | finish ID, herald send ID --test ADDR (one message
  * now, by the engine's test mode, recording nothing), the internal herald
  * engine ID, and the table of send commands (status and report are in
  * cli_report.c).
@@ -435,6 +435,8 @@ send_test_print(struct cli_env *env, const char *addr,
 		ev.reply = c->reply;
 		ev.attempts = 1;
 		ev.at = c->at;
+		ev.cls = c->cls;
+		ev.reason = c->reason;
 		send_event_json(&b, &ev);
 		cli_json_out(&b);
 		buf_free(&b);
@@ -451,6 +453,8 @@ send_test_print(struct cli_env *env, const char *addr,
 		buf_printf(&b, " %s", c->enhanced);
 	if (*c->reply != '\0')
 		buf_printf(&b, " %s", c->reply);
+	if (*c->cls != '\0')
+		buf_printf(&b, " [%s: %s]", c->cls, c->reason);
 	/* Server text is cleaned already; be sure nothing steers the
 	 * terminal. */
 	for (p = b.data; *p != '\0'; p++)
@@ -796,6 +800,119 @@ out:
 	return rc;
 }
 
+/* Say how finish went (--json: one object). */
+static void
+send_finish_print(struct cli_env *env, int64_t id, int64_t n)
+{
+	struct buf	b;
+
+	if (!env->json) {
+		if (n == 0)
+			printf("send %lld is finished: nothing to finish\n",
+			    (long long)id);
+		else
+			printf("send %lld finished: %lld deferred recipient%s "
+			    "given up (bounced for this send, not "
+			    "suppressed)\n", (long long)id, (long long)n,
+			    n == 1 ? "" : "s");
+		return;
+	}
+	buf_init(&b);
+	buf_printf(&b, "{\"id\":%lld,\"state\":\"finished\",\"given_up\":"
+	    "%lld}", (long long)id, (long long)n);
+	cli_json_out(&b);
+	buf_free(&b);
+}
+
+/*
+ * herald finish ID: give up on a send that only waits on deferrals. Its
+ * engine (asleep until the next retry) is stopped as pause stops it, then
+ * finish takes the send's lock itself, so that no engine can start and
+ * take a deferred recipient up while they are given up; the lock goes
+ * with this process. A send with recipients not yet tried or in flight is
+ * refused: finish is not a cancel.
+ */
+static int
+cmd_finish(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
+{
+	struct send_info	 info;
+	struct send_counts	 c;
+	enum send_state		 state;
+	char			*cause = NULL;
+	int64_t			 id, n = 0, active;
+	int			 rc, engine, paused_set = 0;
+
+	(void)cmd;
+	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
+	    (rc = send_load(env, id, &info)) != 0)
+		return rc;
+	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
+		goto out;
+	if (state == SEND_FINISHED) {
+		send_finish_print(env, id, 0);
+		goto out;
+	}
+	active = c.n[RCPT_QUEUED] + c.n[RCPT_CONNECTING] +
+	    c.n[RCPT_SENT_DATA];
+	if (active > 0)
+		goto busy;
+	if (engine) {
+		if (store_send_set_paused(env->store, id, 1, &cause) == -1) {
+			rc = cli_fail(EXIT_IOERR, cause);
+			goto out;
+		}
+		paused_set = !info.paused;
+		if (send_wait_engine(env, id)) {
+			cli_err("send %lld: its engine did not stop; try again",
+			    (long long)id);
+			rc = EXIT_TEMPFAIL;
+			goto undo;
+		}
+	}
+	if ((rc = send_lock_take(env->db_path, id, &cause)) != 0) {
+		if (rc == -1) {
+			rc = cli_fail(EXIT_IOERR, cause);
+			goto undo;
+		}
+		cli_err("send %lld: an engine started meanwhile (herald "
+		    "resume?); try again", (long long)id);
+		rc = EXIT_TEMPFAIL;
+		goto undo;
+	}
+	/* The engine may have taken a retry up as it stopped. */
+	if (store_send_counts(env->store, id, &c, &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto undo;
+	}
+	active = c.n[RCPT_QUEUED] + c.n[RCPT_CONNECTING] +
+	    c.n[RCPT_SENT_DATA];
+	if (active > 0)
+		goto busy;
+	if (store_send_give_up(env->store, id, "given up by the operator "
+	    "(herald finish); the last reply: ", &n, &cause) == -1 ||
+	    store_send_set_paused(env->store, id, 0, &cause) == -1 ||
+	    store_send_set_finished(env->store, id, (int64_t)time(NULL),
+	    &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	send_finish_print(env, id, n);
+	goto out;
+busy:
+	cli_err("send %lld has %lld recipient%s not yet tried or in flight: "
+	    "herald finish only gives up on deferred ones, once the send is "
+	    "waiting (herald status %lld)", (long long)id, (long long)active,
+	    active == 1 ? "" : "s", (long long)id);
+	rc = EXIT_TEMPFAIL;
+undo:
+	if (paused_set && store_send_set_paused(env->store, id, 0,
+	    &cause) == -1)
+		cli_fail(0, cause);
+out:
+	send_info_free(&info);
+	return rc;
+}
+
 /* herald engine ID (internal: what send and resume start). */
 static int
 cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
@@ -947,12 +1064,27 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "and exits;\nherald resume ID continues. --json: {\"id\",\"state\"}, "
 	  "state \"paused\",\n\"pausing\" (the engine is finishing) or "
 	  "\"finished\" (nothing to pause).", NULL, cmd_pause },
+	{ "finish", "ID", 1, 1, "give up on a send's deferred recipients; "
+	  "the send is finished",
+	  "For a send that only waits on deferred recipients (one 451 "
+	  "keeps it waiting\nfor up to retry_giveup, two days by default): "
+	  "each deferred recipient is\nbounced for this send, its last reply "
+	  "kept after \"given up by the operator\n(herald finish)\", and the "
+	  "address is not suppressed. The waiting engine is\nstopped first "
+	  "(as herald pause stops it) and finish holds the send's lock\n"
+	  "meanwhile, so no engine retries a recipient being given up. A send "
+	  "with\nrecipients not yet tried or in flight is refused (exit 75): "
+	  "finish is not a\ncancel. --json: {\"id\",\"state\",\"given_up\"}.",
+	  NULL, cmd_finish },
 	{ "status", "ID", 1, 1, "how a send stands: running, paused, "
 	  "interrupted, waiting or finished",
 	  "ID is the issue's id. Counts per recipient state, what is in "
-	  "flight, when the\nnext attempt is due, the TLS summary, the engine "
-	  "and the settings. --json\nfor all of it as one object. In flight: "
-	  "\"connecting\" (in a session, none of\nthe message sent yet: if "
+	  "flight, when the\nnext attempt is due, bounces by class (hard: "
+	  "the address is gone, suppressed;\nsoft; sender: refused because "
+	  "of the sender's configuration, never\nsuppressed, with a warning "
+	  "to run herald check; unknown), the TLS summary,\nthe engine and "
+	  "the settings. --json for all of it as one object.\nIn flight: "
+	  "\"connecting\" (in a session, none of the message sent yet: if\n"
 	  "the engine stops, queued again) and \"sent-data\"\n(the server "
 	  "answered 354 to DATA and the message is going out: if the\nengine "
 	  "stops, \"unknown\"). \"interrupted\" means the engine stopped with "
@@ -962,12 +1094,15 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "One row per recipient: state, MX and address, TLS version and "
 	  "trust word\n(none, untrusted, trusted, verified), the server's "
 	  "reply and attempts; then\nhow many verified, trusted, untrusted "
-	  "and plaintext, overall and per\ndestination domain. --json: JSON "
-	  "Lines, one object per line and recipient\n(the fields of send "
-	  "--follow --json), not one document: read it line by line\n"
-	  "(python3 -m json.tool --json-lines); --json-doc: a single document "
-	  "holding\nthe same objects in \"recipients\" and the TLS summary of "
-	  "status --json in\n\"tls\"; --csv: the same as CSV.", report_opts,
+	  "and plaintext, overall and per\ndestination domain, and a warning "
+	  "when receivers refused the sender. --json: JSON\nLines, one object "
+	  "per line and recipient (the fields of send --follow\n--json, with "
+	  "\"class\" (hard, soft, sender, unknown) and \"reason\"\n"
+	  "(user-unknown, mailbox-full, authentication, ...)), not one "
+	  "document: read\nit line by line (python3 -m json.tool --json-lines); "
+	  "--json-doc: a single\ndocument holding the same objects in "
+	  "\"recipients\" and the TLS summary of\nstatus --json in \"tls\"; "
+	  "--csv: the same as CSV.", report_opts,
 	  cmd_send_report },
 	{ "engine", "ID", 1, 1, "(internal) the send engine that send and "
 	  "resume start",

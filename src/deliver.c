@@ -30,6 +30,7 @@
 #include "deliver_int.h"
 #include "loop.h"
 #include "message.h"
+#include "reply_class.h"
 #include "store.h"
 #include "tls.h"
 
@@ -188,9 +189,11 @@ engine_change(struct engine *e, struct rcpt *r, enum rcpt_state state)
 }
 
 /*
- * Record the outcome of an attempt for r: delivered, bounced (a 5xx
- * suppresses the address), unknown, or deferred until the next try (or
- * bounced when it has been deferred for too long).
+ * Record the outcome of an attempt for r: delivered, bounced, unknown, or
+ * deferred until the next try (or bounced when it has been deferred for
+ * too long). A failure is classified (reply_class.h); only a hard one, an
+ * address-level permanent failure, suppresses the address: a refusal of
+ * the sender would otherwise suppress every reader of a provider.
  */
 void
 engine_outcome(struct engine *e, struct rcpt *r, enum rcpt_state state,
@@ -198,6 +201,7 @@ engine_outcome(struct engine *e, struct rcpt *r, enum rcpt_state state,
     const char *mx, const char *ip)
 {
 	struct send_change	*c;
+	struct reply_verdict	 v;
 	int64_t			 now = (int64_t)time(NULL), next = 0;
 	int			 gaveup = 0;
 
@@ -230,8 +234,18 @@ engine_outcome(struct engine *e, struct rcpt *r, enum rcpt_state state,
 	} else if (gaveup)
 		snprintf(c->reply, sizeof c->reply, "gave up after %d "
 		    "attempts", r->attempts);
-	c->suppress = state == RCPT_BOUNCED && !gaveup && c->code >= 500 &&
-	    c->code <= 599;
+	if (state == RCPT_BOUNCED || state == RCPT_DEFERRED) {
+		reply_classify_at(c->stage, c->code, c->enhanced, c->reply, &v);
+		/* A deferral is temporary whatever its words, and so is
+		 * one given up. */
+		if ((state == RCPT_DEFERRED || gaveup) && (v.cls == REPLY_HARD ||
+		    v.cls == REPLY_UNKNOWN || v.cls == REPLY_NONE))
+			v.cls = REPLY_SOFT;
+		snprintf(c->cls, sizeof c->cls, "%s", reply_class_name(v.cls));
+		snprintf(c->reason, sizeof c->reason, "%s", v.reason);
+		c->suppress = state == RCPT_BOUNCED && !gaveup &&
+		    v.cls == REPLY_HARD;
+	}
 	switch (state) {
 	case RCPT_DELIVERED:
 		e->delivered++;

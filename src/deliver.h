@@ -66,6 +66,23 @@ struct send_counts {
 	int64_t		 total;
 	int64_t		 next_at;	/* earliest deferred next_at, 0: none */
 };
+/* A send's failures by class (reply_class.h): bounced recipients by
+ * class, deferred ones refused as the sender, and the reasons the sender
+ * was refused ("authentication, reputation"). */
+struct send_classes {
+	int64_t		 bounced[5];	/* by enum reply_class */
+	int64_t		 sender_deferred;
+	char		 sender_reasons[96];
+};
+/* Add n recipients in state with class cls and reason. */
+void		 send_classes_add(struct send_classes *, enum rcpt_state,
+		    const char *cls, const char *reason, int64_t n);
+/* The warning when the sender's configuration was refused ("3 refused
+ * because of the sender's configuration (authentication): run herald
+ * check"): 1 and buf, or 0 when there is none. */
+int		 send_classes_warning(const struct send_classes *, char *buf,
+		    size_t len);
+
 /* A send's state from its counts, whether its engine holds the lock, and
  * whether a pause was asked for. */
 enum send_state	 send_state_derive(const struct send_counts *, int engine,
@@ -178,6 +195,7 @@ struct send_event {
 	const char	*enhanced, *reply;
 	int		 attempts;
 	int64_t		 at, next_at;
+	const char	*cls, *reason;	/* the reply's class (reply_class.h) */
 };
 /* A recipient the engine takes up (store_send_due); strings valid during
  * the callback. */
@@ -206,7 +224,9 @@ struct send_change {
 	char		 enhanced[16];
 	char		 reply[600];
 	char		 stage[12];
-	int		 suppress;	/* a 5xx: suppress the address */
+	char		 cls[8];	/* hard, soft, sender, unknown; "" */
+	char		 reason[24];	/* user-unknown, policy, ... */
+	int		 suppress;	/* hard: suppress the address */
 };
 
 /* Append the DESIGN.md JSON line of an event (no newline). */

@@ -10,6 +10,7 @@
 
 #include "deliver.h"
 #include "json.h"
+#include "reply_class.h"
 #include "util.h"
 
 static const char *const rcpt_state_names[RCPT_NSTATES] = {
@@ -124,6 +125,60 @@ send_state_derive(const struct send_counts *c, int engine, int paused)
 	if (active == 0)
 		return SEND_WAITING;
 	return SEND_RUNNING;
+}
+
+/* Count a group of recipients by its class. */
+void
+send_classes_add(struct send_classes *c, enum rcpt_state state,
+    const char *cls, const char *reason, int64_t n)
+{
+	enum reply_class	 k = reply_class_parse(cls);
+	size_t			 len, rlen;
+	const char		*p;
+
+	if (state == RCPT_BOUNCED)
+		c->bounced[k] += n;
+	else if (state == RCPT_DEFERRED && k == REPLY_SENDER)
+		c->sender_deferred += n;
+	else
+		return;
+	if (k != REPLY_SENDER || reason == NULL || *reason == '\0')
+		return;
+	/* Each reason once, in the order first seen; what does not fit is
+	 * left out (the report has every row). */
+	rlen = strlen(reason);
+	for (p = c->sender_reasons; (p = strstr(p, reason)) != NULL; p++)
+		if ((p == c->sender_reasons || p[-1] == ' ') &&
+		    (p[rlen] == ',' || p[rlen] == '\0'))
+			return;
+	len = strlen(c->sender_reasons);
+	if (len + rlen + 3 > sizeof c->sender_reasons)
+		return;
+	snprintf(c->sender_reasons + len, sizeof c->sender_reasons - len,
+	    "%s%s", len != 0 ? ", " : "", reason);
+}
+
+/* Say that the sender's configuration was refused. */
+int
+send_classes_warning(const struct send_classes *c, char *buf, size_t len)
+{
+	int64_t	refused = c->bounced[REPLY_SENDER];
+	int64_t	deferred = c->sender_deferred;
+	char	num[64];
+
+	if (refused == 0 && deferred == 0)
+		return 0;
+	if (refused != 0 && deferred != 0)
+		snprintf(num, sizeof num, "%lld refused and %lld deferred",
+		    (long long)refused, (long long)deferred);
+	else if (refused != 0)
+		snprintf(num, sizeof num, "%lld refused", (long long)refused);
+	else
+		snprintf(num, sizeof num, "%lld deferred", (long long)deferred);
+	snprintf(buf, len, "%s because of the sender's configuration (%s): "
+	    "run herald check", num, *c->sender_reasons != '\0' ?
+	    c->sender_reasons : "policy");
+	return 1;
 }
 
 /* The defaults of every limit. */
@@ -325,7 +380,8 @@ event_str(struct buf *b, const char *key, const char *v, int first)
 		json_str(b, v);
 }
 
-/* The JSON line of one recipient event, with exactly DESIGN.md's fields. */
+/* The JSON line of one recipient event, with exactly DESIGN.md's fields
+ * (class and reason: null when no reply failed). */
 void
 send_event_json(struct buf *b, const struct send_event *e)
 {
@@ -359,5 +415,7 @@ send_event_json(struct buf *b, const struct send_event *e)
 	json_key(b, "attempts", 0);
 	buf_printf(b, "%d", e->attempts);
 	event_str(b, "at", at, 0);
+	event_str(b, "class", e->cls, 0);
+	event_str(b, "reason", e->reason, 0);
 	buf_addc(b, '}');
 }

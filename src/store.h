@@ -236,6 +236,10 @@ int	 store_send_counts(struct store *, int64_t id, struct send_counts *,
  */
 int	 store_send_recover(struct store *, int64_t id, int64_t *requeued,
 	    int64_t *unknown, char **cause);
+/* `herald finish`: every deferred recipient bounced, why put before its
+ * last reply (its code, class and reason kept); an event each. */
+int	 store_send_give_up(struct store *, int64_t id, const char *why,
+	    int64_t *n, char **cause);
 /* `resume --retry-unknown`: every unknown recipient queued again. */
 int	 store_send_retry_unknown(struct store *, int64_t id, int64_t *n,
 	    char **cause);
@@ -258,6 +262,10 @@ int	 store_send_events(struct store *, int64_t id, int64_t after,
 	    int limit, store_event_cb, void *arg, char **cause);
 /* The id of the send's latest event (0: none). */
 int	 store_send_last_event(struct store *, int64_t id, int64_t *last,
+	    char **cause);
+struct send_classes;
+/* A send's failures by class (deliver.h). */
+int	 store_send_classes(struct store *, int64_t id, struct send_classes *,
 	    char **cause);
 /* Every recipient's latest state, by id (the report). */
 int	 store_send_rcpts(struct store *, int64_t id, store_event_cb,

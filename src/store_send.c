@@ -24,7 +24,7 @@
 /* The columns an event or report row is read from, in this order. */
 #define SEND_EVENT_COLUMNS						\
 	"state, mx, ip, tls_version, tls_cipher, tls_verify, tls_dane,"	\
-	" code, enhanced, reply, attempts, next_at"
+	" code, enhanced, reply, attempts, next_at, class, reason"
 
 /* Bind settings to ?2 .. ?21 in SEND_SETTINGS_COLUMNS order. */
 static void
@@ -313,15 +313,33 @@ store_send_counts(struct store *st, int64_t id, struct send_counts *c,
 	return 0;
 }
 
+/* Mark the rows to move (?1 send, ?2 from, ?3 now, ?4 reply or NULL):
+ * the reply, when given, replaces the latest one. */
+#define STORE_MOVE_REPLACE						\
+	"UPDATE recipients SET state = 'moving', updated_at = ?3,"	\
+	" next_at = 0, reply = coalesce(?4, reply), code = CASE WHEN"	\
+	" ?4 IS NULL THEN code ELSE 0 END, enhanced = CASE WHEN ?4 IS"	\
+	" NULL THEN enhanced ELSE '' END, class = CASE WHEN ?4 IS NULL"	\
+	" THEN class ELSE '' END, reason = CASE WHEN ?4 IS NULL THEN"	\
+	" reason ELSE '' END WHERE send_id = ?1 AND state = ?2"
+/* The same, the reply (?4) put before the latest one, whose code and
+ * class are kept: a deferral given up is still what its reply said. */
+#define STORE_MOVE_PREFIX						\
+	"UPDATE recipients SET state = 'moving', updated_at = ?3,"	\
+	" next_at = 0, reply = ?4 || reply, class = CASE class WHEN ''"	\
+	" THEN 'soft' ELSE class END, reason = CASE reason WHEN '' THEN"	\
+	" 'expired' ELSE reason END WHERE send_id = ?1 AND state = ?2"
+
 /*
- * Move the recipients of send id in state from to state to (with reply,
- * when not NULL, replacing the latest reply) with an event each, in one
- * transaction: through a state of their own, "moving", so that the events
- * are written for exactly the rows that moved. *n is how many.
+ * Move the recipients of send id in state from to state to (their rows
+ * marked by mark, STORE_MOVE_*) with an event each, in one transaction:
+ * through a state of their own, "moving", so that the events are written
+ * for exactly the rows that moved. *n is how many.
  */
 static int
-store_send_move(struct store *st, int64_t id, const char *from,
-    const char *to, const char *reply, int64_t *n, char **cause)
+store_send_move_with(struct store *st, int64_t id, const char *from,
+    const char *to, const char *mark, const char *reply, int64_t *n,
+    char **cause)
 {
 	sqlite3_stmt	*s;
 	int64_t		 now = (int64_t)time(NULL);
@@ -329,11 +347,7 @@ store_send_move(struct store *st, int64_t id, const char *from,
 	*n = 0;
 	if (store_begin(st, cause) == -1)
 		return -1;
-	s = store_prepare(st, "UPDATE recipients SET state = 'moving',"
-	    " updated_at = ?3, next_at = 0, reply = coalesce(?4, reply),"
-	    " code = CASE WHEN ?4 IS NULL THEN code ELSE 0 END, enhanced ="
-	    " CASE WHEN ?4 IS NULL THEN enhanced ELSE '' END"
-	    " WHERE send_id = ?1 AND state = ?2", cause);
+	s = store_prepare(st, mark, cause);
 	if (s == NULL)
 		goto fail;
 	sqlite3_bind_int64(s, 1, id);
@@ -352,11 +366,11 @@ store_send_move(struct store *st, int64_t id, const char *from,
 	}
 	s = store_prepare(st, "INSERT INTO send_events (send_id, rcpt_id, at,"
 	    " state, attempts, next_at, mx, ip, tls_version, tls_cipher,"
-	    " tls_verify, tls_dane, code, enhanced, reply) SELECT send_id, id,"
-	    " updated_at, ?2, attempts, next_at, mx, ip, tls_version,"
-	    " tls_cipher, tls_verify, tls_dane, code, enhanced, reply FROM"
-	    " recipients WHERE send_id = ?1 AND state = 'moving' ORDER BY id",
-	    cause);
+	    " tls_verify, tls_dane, code, enhanced, reply, class, reason)"
+	    " SELECT send_id, id, updated_at, ?2, attempts, next_at, mx, ip,"
+	    " tls_version, tls_cipher, tls_verify, tls_dane, code, enhanced,"
+	    " reply, class, reason FROM recipients WHERE send_id = ?1 AND"
+	    " state = 'moving' ORDER BY id", cause);
 	if (s == NULL)
 		goto fail;
 	sqlite3_bind_int64(s, 1, id);
@@ -378,6 +392,15 @@ fail:
 	return -1;
 }
 
+/* Move rows, reply (or NULL) replacing their latest one. */
+static int
+store_send_move(struct store *st, int64_t id, const char *from,
+    const char *to, const char *reply, int64_t *n, char **cause)
+{
+	return store_send_move_with(st, id, from, to, STORE_MOVE_REPLACE,
+	    reply, n, cause);
+}
+
 /* Put a send back in order after its engine stopped. */
 int
 store_send_recover(struct store *st, int64_t id, int64_t *requeued,
@@ -390,6 +413,16 @@ store_send_recover(struct store *st, int64_t id, int64_t *requeued,
 	    "stopped after handing the message to the server: it may have "
 	    "been delivered (herald resume --retry-unknown sends it again)",
 	    unknown, cause);
+}
+
+/* Bounce every deferred recipient, why put before its last reply: the
+ * operator gives up on them (herald finish). */
+int
+store_send_give_up(struct store *st, int64_t id, const char *why,
+    int64_t *n, char **cause)
+{
+	return store_send_move_with(st, id, "deferred", "bounced",
+	    STORE_MOVE_PREFIX, why, n, cause);
 }
 
 /* Queue every unknown recipient again: the operator's decision. */
@@ -464,20 +497,22 @@ static const char *const store_send_record_sql[SR_COUNT] = {
 	    " first_at = ?5, next_at = ?6, mx = ?7, ip = ?8, tls_version = ?9,"
 	    " tls_cipher = ?10, tls_bits = ?11, tls_verify = ?12, tls_dane ="
 	    " ?13, tls_summary = ?14, peer_subject = ?15, peer_issuer = ?16,"
-	    " code = ?17, enhanced = ?18, reply = ?19, stage = ?20"
-	    " WHERE id = ?1",
+	    " code = ?17, enhanced = ?18, reply = ?19, stage = ?20,"
+	    " class = ?21, reason = ?22 WHERE id = ?1",
 	[SR_EVENT] =
 	    "INSERT INTO send_events (send_id, rcpt_id, at, state, attempts,"
 	    " next_at, mx, ip, tls_version, tls_cipher, tls_verify, tls_dane,"
-	    " code, enhanced, reply) SELECT send_id, id, updated_at, state,"
-	    " attempts, next_at, mx, ip, tls_version, tls_cipher, tls_verify,"
-	    " tls_dane, code, enhanced, reply FROM recipients WHERE id = ?1",
+	    " code, enhanced, reply, class, reason) SELECT send_id, id,"
+	    " updated_at, state, attempts, next_at, mx, ip, tls_version,"
+	    " tls_cipher, tls_verify, tls_dane, code, enhanced, reply, class,"
+	    " reason FROM recipients WHERE id = ?1",
 	[SR_EVENT_ATTEMPT] =
 	    "INSERT INTO send_events (send_id, rcpt_id, at, state, attempts,"
 	    " next_at, mx, ip, tls_version, tls_cipher, tls_verify, tls_dane,"
-	    " code, enhanced, reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " ?10, ?11, ?12, ?13, ?14, ?15)",
-	/* A 5xx: the address is suppressed, the reply kept as the detail. */
+	    " code, enhanced, reply, class, reason) VALUES (?1, ?2, ?3, ?4, ?5,"
+	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+	/* A hard failure (reply_class.h): the address is suppressed, the
+	 * reply kept as the detail. */
 	[SR_SUPPRESS] =
 	    "INSERT INTO suppressions (addr_lc, addr, reason, detail,"
 	    " created_at) SELECT lower(addr), addr, 'bounce', ?2, ?3 FROM"
@@ -517,6 +552,8 @@ store_send_change(struct store *st, sqlite3_stmt **stmt, int64_t id,
 		sqlite3_bind_text(s, 18, c->enhanced, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 19, c->reply, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 20, c->stage, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 21, c->cls, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 22, c->reason, -1, SQLITE_STATIC);
 	}
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return store_error(st, cause, "recipients");
@@ -541,6 +578,8 @@ store_send_change(struct store *st, sqlite3_stmt **stmt, int64_t id,
 		sqlite3_bind_int(s, 13, c->code);
 		sqlite3_bind_text(s, 14, c->enhanced, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 15, c->reply, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 16, c->cls, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 17, c->reason, -1, SQLITE_STATIC);
 	} else
 		sqlite3_bind_int64(s, 1, c->rcpt_id);
 	if (sqlite3_step(s) != SQLITE_DONE)
@@ -610,6 +649,8 @@ store_send_event_row(sqlite3_stmt *s, int col, struct send_event *e)
 	e->reply = store_text(s, col + 9);
 	e->attempts = sqlite3_column_int(s, col + 10);
 	e->next_at = sqlite3_column_int64(s, col + 11);
+	e->cls = store_text(s, col + 12);
+	e->reason = store_text(s, col + 13);
 }
 
 /* Run a query of event rows (id, rcpt_id, rcpt, domain, at, then
@@ -649,8 +690,8 @@ store_send_events(struct store *st, int64_t id, int64_t after, int limit,
 
 	s = store_prepare(st, "SELECT e.id, e.rcpt_id, r.addr, r.domain, e.at,"
 	    " e.state, e.mx, e.ip, e.tls_version, e.tls_cipher, e.tls_verify,"
-	    " e.tls_dane, e.code, e.enhanced, e.reply, e.attempts, e.next_at"
-	    " FROM send_events e JOIN recipients r ON r.id = e.rcpt_id"
+	    " e.tls_dane, e.code, e.enhanced, e.reply, e.attempts, e.next_at,"
+	    " e.class, e.reason FROM send_events e JOIN recipients r ON r.id = e.rcpt_id"
 	    " WHERE e.send_id = ?1 AND e.id > ?2 ORDER BY e.id LIMIT ?3",
 	    cause);
 	if (s == NULL)
@@ -718,6 +759,33 @@ store_send_tls(struct store *st, int64_t id, store_tls_cb cb, void *arg,
 			rc = SQLITE_DONE;
 			break;
 		}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_error(st, cause, "recipients");
+	return 0;
+}
+
+/* Count a send's failed recipients by class and reason. */
+int
+store_send_classes(struct store *st, int64_t id, struct send_classes *c,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+	enum rcpt_state	 state;
+	int		 rc;
+
+	memset(c, 0, sizeof *c);
+	s = store_prepare(st, "SELECT state, class, reason, count(*) FROM"
+	    " recipients WHERE send_id = ?1 AND state IN ('bounced',"
+	    " 'deferred') GROUP BY state, class, reason ORDER BY min(id)",
+	    cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (rcpt_state_parse(store_text(s, 0), &state) == 0)
+			send_classes_add(c, state, store_text(s, 1),
+			    store_text(s, 2), sqlite3_column_int64(s, 3));
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return store_error(st, cause, "recipients");

@@ -7,7 +7,8 @@
  * failing health check, then `herald send ID --tls POLICY` as a child,
  * which starts the engine detached and returns); the screen then watches
  * the send (send_live.c) from the database alone, and p and r pause and
- * resume it through `herald pause` and `herald resume`.
+ * resume it through `herald pause` and `herald resume`; F gives up on the
+ * deferred recipients of a waiting send (y/N, then `herald finish`).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,8 @@ static struct ui_keyhelp send_keys[] = {
 	{ "p", NULL, "pause the send (herald pause: what is in flight "
 	  "finishes)" },
 	{ "r", NULL, "resume a paused or interrupted send (herald resume)" },
+	{ "F", NULL, "finish a send that only waits on deferrals: give up on "
+	  "them (herald finish, asks first)" },
 	{ "d", NULL, "switch between the recipients and the domains" },
 	{ "i", NULL, "pick another issue, or a send to watch" },
 	{ "↑↓ j k", NULL, "scroll; End or G follows the newest outcome" },
@@ -58,6 +61,8 @@ send_keys_mode(enum send_mode mode)
 				k->label = "Pause";
 			else if (strcmp(k->key, "r") == 0)
 				k->label = "Resume";
+			else if (strcmp(k->key, "F") == 0)
+				k->label = "Finish";
 			else if (strcmp(k->key, "d") == 0)
 				k->label = "Domains";
 		}
@@ -331,6 +336,9 @@ send_key_live(struct ui *ui, struct send_screen *s, int key)
 		return UI_REDRAW;
 	case 'r':
 		send_resume(ui, s);
+		return UI_REDRAW;
+	case 'F':
+		send_finish(ui, s);
 		return UI_REDRAW;
 	case 'd':
 		s->focus = s->focus == FOCUS_RCPTS ? FOCUS_DOMAINS :

@@ -142,6 +142,7 @@ enum send_cmd_kind {
 	SEND_CMD_PAUSE,
 	SEND_CMD_RESUME,
 	SEND_CMD_TEST,		/* send ID --test ADDR */
+	SEND_CMD_FINISH,	/* finish ID: give up on the deferred */
 };
 
 struct send_cmd {
@@ -210,6 +211,7 @@ struct send_live {
 	struct send_info info;
 	int		 have_info;
 	struct send_counts counts;
+	struct send_classes classes;	/* failures by class: the warning */
 	enum send_state	 state;
 	int		 engine, paused;
 	int64_t		 last;		/* last event read */
@@ -274,10 +276,12 @@ struct send_screen {
 /* Watch send id (screen_send.c); picked: the operator chose it. */
 void		 send_watch(struct ui *, struct send_screen *, int64_t id,
 		    int picked);
-/* S, p and r, and a command's end (send_start.c). */
+/* S, p, r and F, and a command's end (send_start.c). */
 void		 send_start(struct ui *, struct send_screen *);
 void		 send_pause(struct ui *, struct send_screen *);
 void		 send_resume(struct ui *, struct send_screen *);
+/* F: herald finish, after y/N (send_start.c). */
+void		 send_finish(struct ui *, struct send_screen *);
 void		 send_cmd_done(struct ui *, struct send_screen *,
 		    enum send_cmd_kind, int64_t id, int ok, char *msg);
 int		 send_busy(struct ui *, struct send_screen *);

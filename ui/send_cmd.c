@@ -1,6 +1,7 @@
 /*
  * The Send screen's commands: `herald send ID`, `herald pause ID`,
- * `herald resume ID` and `herald send ID --test ADDR` run as children of the console (subcmd.c, on the
+ * `herald resume ID`, `herald finish ID` and `herald send ID --test ADDR`
+ * run as children of the console (subcmd.c, on the
  * Health screen's worker: non-blocking pipes, own process group, always
  * reaped), never in the console's own process. `send` and `resume` start
  * the engine detached, in a session of its own, and return, so the
@@ -87,7 +88,8 @@ send_cmd_start(struct ui *ui, struct send_cmd *c, enum send_cmd_kind kind,
 		return set_cause(cause, "a command is still running");
 	snprintf(num, sizeof num, "%lld", (long long)id);
 	args[n++] = kind == SEND_CMD_PAUSE ? "pause" : kind ==
-	    SEND_CMD_RESUME ? "resume" : "send";
+	    SEND_CMD_RESUME ? "resume" : kind == SEND_CMD_FINISH ? "finish" :
+	    "send";
 	args[n++] = num;
 	if (kind == SEND_CMD_TEST) {
 		args[n++] = "--test";
@@ -108,7 +110,8 @@ send_cmd_start(struct ui *ui, struct send_cmd *c, enum send_cmd_kind kind,
 			args[n++] = v;
 		}
 	}
-	if (password != NULL && kind != SEND_CMD_PAUSE) {
+	if (password != NULL && kind != SEND_CMD_PAUSE &&
+	    kind != SEND_CMD_FINISH) {
 		if ((pwfd = send_cmd_password_pipe(password, cause)) == -1)
 			return -1;
 		args[n++] = "--password-fd";

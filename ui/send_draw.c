@@ -371,7 +371,7 @@ send_draw_live(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
 	int				 x = r->x + 2, w = r->w - 4, y = r->y;
 	int				 end = x + w, sw, cx, domrows;
 	int64_t				 done;
-	char				*word, a[32], b[32], port[24];
+	char				*word, a[32], b[32], port[24], warn[256];
 
 	word = xprintf("state: %s", send_state_name(l->state));
 	sw = utf8_width(word);
@@ -411,6 +411,8 @@ send_draw_live(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
 	    ROLE_NORMAL);
 	send_draw_spark(ui, l, y++, x, w);
 	send_draw_state(ui, s, y++, x, w);
+	if (send_classes_warning(&l->classes, warn, sizeof warn))
+		ui_print(ui, y++, x, w, ROLE_FAIL, warn);
 	/* The panel keeps at least two thirds of what is left. */
 	domrows = (int)(l->doms.n < SEND_DOMROWS ? l->doms.n : SEND_DOMROWS);
 	if (domrows > (r->y + r->h - y) / 3 - 1)

@@ -123,6 +123,18 @@ send_live_counts(struct ui *ui, struct send_live *l, int *changed)
 	if (memcmp(&c, &l->counts, sizeof c) != 0 || state != l->state ||
 	    engine != l->engine || paused != l->paused || l->error != NULL)
 		*changed = 1;
+	/* Failures by class, for the warning: when bounces or deferrals
+	 * change, and with the send's row. */
+	if ((c.n[RCPT_BOUNCED] != l->counts.n[RCPT_BOUNCED] ||
+	    c.n[RCPT_DEFERRED] != l->counts.n[RCPT_DEFERRED] ||
+	    ui_now() - l->info_at >= SEND_INFO_MS) &&
+	    store_send_classes(ui_store(ui), l->id, &l->classes,
+	    &cause) == -1) {
+		free(l->error);
+		l->error = cause;
+		*changed = 1;
+		return -1;
+	}
 	/* The send's row: a new engine (resumed) has its pid and start
 	 * time, a finished send its end. */
 	if (engine != l->engine || state != l->state ||

@@ -4,8 +4,8 @@
  * naming every failing health check, so that sending anyway is typed,
  * never a default; y runs `herald send ID --tls POLICY` (send_cmd.c),
  * which starts the engine detached and returns, and the screen then
- * watches the send. p and r run `herald pause` and `herald resume`: the
- * engine's own lock logic decides. When the send authenticates at a relay
+ * watches the send. p and r run `herald pause` and `herald resume`, and F
+ * (after y/N) `herald finish`: the engine's own lock logic decides. When the send authenticates at a relay
  * (relay and relay_user set) and no relay_password_file is, the console
  * asks for the password in a masked prompt after the y (and before r or a
  * test) and hands it to the command on a pipe; nothing keeps it.
@@ -26,7 +26,8 @@ send_busy(struct ui *ui, struct send_screen *s)
 	ui_error(ui, "Wait: herald %s %lld is still running",
 	    s->cmd.kind == SEND_CMD_PAUSE ? "pause" : s->cmd.kind ==
 	    SEND_CMD_RESUME ? "resume" : s->cmd.kind == SEND_CMD_TEST ?
-	    "send --test" : "send", (long long)s->cmd.id);
+	    "send --test" : s->cmd.kind == SEND_CMD_FINISH ? "finish" :
+	    "send", (long long)s->cmd.id);
 	return 1;
 }
 
@@ -62,7 +63,8 @@ send_cmd_done(struct ui *ui, struct send_screen *s, enum send_cmd_kind kind,
 		ui_info(ui, "%s", msg != NULL ? msg : "done");
 	else
 		ui_error(ui, "%s failed: %s", kind == SEND_CMD_PAUSE ?
-		    "Pause" : "Resume", msg != NULL ? msg : "failed");
+		    "Pause" : kind == SEND_CMD_FINISH ? "Finish" : "Resume",
+		    msg != NULL ? msg : "failed");
 	free(msg);
 	ui_dirty(ui);
 }
@@ -80,7 +82,8 @@ send_run(struct ui *ui, struct send_screen *s, enum send_cmd_kind kind,
 		return;
 	}
 	ui_info(ui, "%s send %lld…", kind == SEND_CMD_SEND ? "Starting" :
-	    kind == SEND_CMD_PAUSE ? "Pausing" : "Resuming", (long long)id);
+	    kind == SEND_CMD_PAUSE ? "Pausing" : kind == SEND_CMD_FINISH ?
+	    "Finishing" : "Resuming", (long long)id);
 	ui_tick_in(ui, s, SEND_CMD_MS);
 }
 
@@ -271,4 +274,51 @@ send_resume(struct ui *ui, struct send_screen *s)
 		ui_error(ui, "Send %lld is running", (long long)l->id);
 	else
 		send_resume_run(ui, s, l->id);
+}
+
+/* The operator's answer to "give up on the deferred recipients?". */
+static void
+send_finish_confirmed(struct ui *ui, int yes, void *arg)
+{
+	struct send_screen	*s = arg;
+
+	if (!yes) {
+		ui_info(ui, "Nothing given up");
+		return;
+	}
+	if (s->mode == SEND_MODE_LIVE && !send_busy(ui, s))
+		send_run(ui, s, SEND_CMD_FINISH, s->live.id, NULL);
+}
+
+/* F: herald finish, for a send whose only work left is deferred. */
+void
+send_finish(struct ui *ui, struct send_screen *s)
+{
+	struct send_live		*l = &s->live;
+	const struct send_counts	*c = &l->counts;
+	char				*q;
+	int64_t				 active;
+
+	if (send_busy(ui, s))
+		return;
+	active = c->n[RCPT_QUEUED] + c->n[RCPT_CONNECTING] +
+	    c->n[RCPT_SENT_DATA];
+	if (l->state == SEND_FINISHED) {
+		ui_error(ui, "Send %lld is finished: nothing to give up",
+		    (long long)l->id);
+		return;
+	}
+	if (active > 0) {
+		ui_error(ui, "Send %lld has %lld recipient%s not yet tried or "
+		    "in flight: F only gives up on a waiting send's deferred "
+		    "ones", (long long)l->id, (long long)active,
+		    active == 1 ? "" : "s");
+		return;
+	}
+	q = xprintf("Give up on the %lld deferred recipient%s of send %lld? "
+	    "They are bounced for this send (not suppressed) and the send is "
+	    "finished.", (long long)c->n[RCPT_DEFERRED],
+	    c->n[RCPT_DEFERRED] == 1 ? "" : "s", (long long)l->id);
+	confirm_open(ui, "Finish the send", q, send_finish_confirmed, s);
+	free(q);
 }

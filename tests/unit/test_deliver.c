@@ -12,6 +12,7 @@
 #include "deliver.h"
 #include "deliver_int.h"
 #include "message.h"
+#include "reply_class.h"
 #include "store.h"
 #include "test.h"
 #include "util.h"
@@ -277,6 +278,36 @@ test_route_order(void)
 	CHECK_STR(rr[4].u.mx.host, "c");
 }
 
+/* The sender's refusals counted and said once each. */
+static void
+test_classes(void)
+{
+	struct send_classes	c;
+	char			w[256];
+
+	memset(&c, 0, sizeof c);
+	send_classes_add(&c, RCPT_BOUNCED, "hard", "user-unknown", 2);
+	send_classes_add(&c, RCPT_BOUNCED, "soft", "mailbox-full", 1);
+	CHECK_INT(send_classes_warning(&c, w, sizeof w), 0);
+	send_classes_add(&c, RCPT_BOUNCED, "sender", "authentication", 3);
+	send_classes_add(&c, RCPT_BOUNCED, "sender", "reputation", 1);
+	send_classes_add(&c, RCPT_DEFERRED, "sender", "authentication", 2);
+	send_classes_add(&c, RCPT_DEFERRED, "soft", "system", 5);
+	send_classes_add(&c, RCPT_DELIVERED, "", "", 9);
+	CHECK_INT(c.bounced[REPLY_HARD], 2);
+	CHECK_INT(c.bounced[REPLY_SOFT], 1);
+	CHECK_INT(c.bounced[REPLY_SENDER], 4);
+	CHECK_INT(c.sender_deferred, 2);
+	CHECK_INT(send_classes_warning(&c, w, sizeof w), 1);
+	CHECK_STR(w, "4 refused and 2 deferred because of the sender's "
+	    "configuration (authentication, reputation): run herald check");
+	memset(&c, 0, sizeof c);
+	send_classes_add(&c, RCPT_BOUNCED, "sender", "policy", 1);
+	CHECK_INT(send_classes_warning(&c, w, sizeof w), 1);
+	CHECK_STR(w, "1 refused because of the sender's configuration "
+	    "(policy): run herald check");
+}
+
 static void
 test_json(void)
 {
@@ -297,6 +328,8 @@ test_json(void)
 	e.reply = "try \"later\"";
 	e.attempts = 2;
 	e.at = 1795000000;
+	e.cls = "soft";
+	e.reason = "system";
 	buf_init(&b);
 	send_event_json(&b, &e);
 	CHECK_STR(b.data, "{\"rcpt\":\"ann@example.org\",\"state\":\"deferred\","
@@ -304,13 +337,16 @@ test_json(void)
 	    "\"TLSv1.3\",\"cipher\":\"TLS_AES_256_GCM_SHA384\",\"verify\":"
 	    "\"verified\",\"dane\":\"none\"},\"code\":451,\"enhanced\":\"4.3.0\","
 	    "\"reply\":\"try \\\"later\\\"\",\"attempts\":2,"
-	    "\"at\":\"2026-11-18T11:06:40Z\"}");
+	    "\"at\":\"2026-11-18T11:06:40Z\",\"class\":\"soft\","
+	    "\"reason\":\"system\"}");
 	buf_reset(&b);
 	e.state = RCPT_BOUNCED;
 	e.mx = e.ip = e.tls_version = e.tls_cipher = e.tls_verify = "";
 	e.enhanced = "";
 	e.code = 0;
+	e.cls = e.reason = NULL;
 	send_event_json(&b, &e);
+	CHECK(strstr(b.data, "\"class\":null,\"reason\":null}") != NULL);
 	CHECK(strstr(b.data, "\"mx\":null,\"ip\":null,\"tls\":{\"version\":"
 	    "null,\"cipher\":null,\"verify\":\"none\",\"dane\":\"none\"},"
 	    "\"code\":null,\"enhanced\":null") != NULL);
@@ -321,6 +357,7 @@ test_json(void)
 struct rows {
 	char	 state[16][16];
 	char	 rcpt[16][64];
+	char	 cls[16][24];
 	int	 n;
 };
 
@@ -333,6 +370,8 @@ rows_cb(const struct send_event *e, void *arg)
 		snprintf(r->state[r->n], sizeof r->state[r->n], "%s",
 		    rcpt_state_name(e->state));
 		snprintf(r->rcpt[r->n], sizeof r->rcpt[r->n], "%s", e->rcpt);
+		snprintf(r->cls[r->n], sizeof r->cls[r->n], "%s/%s", e->cls,
+		    e->reason);
 	}
 	r->n++;
 	return 0;
@@ -447,6 +486,8 @@ test_store(void)
 	change(&ch[0], n - 1, RCPT_CONNECTING, 0, "");
 	change(&ch[1], n, RCPT_SENT_DATA, 0, "");
 	change(&ch[2], n + 1, RCPT_BOUNCED, 550, "no such user");
+	snprintf(ch[2].cls, sizeof ch[2].cls, "hard");
+	snprintf(ch[2].reason, sizeof ch[2].reason, "user-unknown");
 	change(&ch[3], n + 2, RCPT_DEFERRED, 451, "later");
 	ch[3].next_at = 1795000300;
 	CHECK(store_send_record(st, is.id, ch, 4, &cause) == 0);
@@ -501,6 +542,7 @@ test_store(void)
 	CHECK_INT(rows.n, 4);
 	CHECK_STR(rows.rcpt[0], "a@example.org");
 	CHECK_STR(rows.state[2], "bounced");
+	CHECK_STR(rows.cls[2], "hard/user-unknown");
 
 	CHECK(store_send_set_paused(st, is.id, 1, &cause) == 0);
 	CHECK(store_send_paused(st, is.id, &added, &cause) == 0);
@@ -669,6 +711,7 @@ main(void)
 	test_settings();
 	test_route_order();
 	test_json();
+	test_classes();
 	test_store();
 	test_frozen();
 	test_lock();
