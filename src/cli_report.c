@@ -440,7 +440,6 @@ send_status_json(struct cli_env *env, const struct send_info *info,
 	char		 at[32], warn[256];
 	const char	*p, *q;
 	enum reply_class rc;
-	size_t		 i;
 	int		 k;
 
 	buf_init(&b);
