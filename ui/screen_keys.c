@@ -353,11 +353,12 @@ keys_detail(struct ui *ui, struct keys *k, int y, int w)
 		    ROLE_OK : ROLE_WARN, line);
 		free(line);
 	}
+	/* One row is left: what the key waits for says it all. */
 	if (key->pending)
 		ui_print(ui, y++, 3, w - 4, ROLE_WARN, "Inactive, awaiting "
-		    "publication: not signing until a check finds its record "
-		    "(checked again by itself; a: activate now, knowingly).");
-	if (c->fix != NULL && c->state == KC_DONE && strcmp(c->verdict,
+		    "publication: it signs once a check (run again by itself) "
+		    "finds its record. Enter shows it; a activates now.");
+	else if (c->fix != NULL && c->state == KC_DONE && strcmp(c->verdict,
 	    "absent") != 0)
 		ui_printf(ui, y++, 3, w - 4, ROLE_DIM, "fix: %s", c->fix);
 	else if (c->verdict != NULL && strcmp(c->verdict, "match") != 0)
