@@ -409,7 +409,7 @@ dkim_unsigned_why(const char *domain, const struct dkim_key *keys, size_t n)
 	if (pending == 0)
 		return n != 0 ? xprintf("%s has no active DKIM key (herald dkim "
 		    "activate %s SELECTOR turns one on)", domain, domain) :
-		    xprintf("%s has no DKIM key (herald dkim keygen %s "
+		    xprintf("%s has no active DKIM key (herald dkim keygen %s "
 		    "SELECTOR makes one)", domain, domain);
 	buf_init(&b);
 	buf_printf(&b, "%s has no active DKIM key: selector%s ", domain,
