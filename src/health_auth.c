@@ -381,6 +381,10 @@ health_dkim_one(struct health_run *r, const char *sel)
 	if (health_query(r, name, DNS_TXT, &a) != DNS_OK) {
 		if (a.status == DNS_NXDOMAIN || a.status == DNS_NODATA) {
 			buf_printf(&obs, "nothing published at %s", name);
+			/* Said where a send is about to start unsigned. */
+			if (local != NULL && local->pending)
+				buf_adds(&obs, "; the key awaits publication: "
+				    "messages are not signed with it");
 			fix = local != NULL ? dkim_record_zone(local) :
 			    xprintf("publish the key record: %s. %d IN TXT "
 			    "\"v=DKIM1; k=rsa; p=PUBLIC-KEY\"", name,
