@@ -344,18 +344,17 @@ issue_signer(struct cli_env *env, const char *domain,
 	*out = NULL;
 	if (store_dkim_keys(env->store, domain, &keys, &n, &cause) == -1)
 		return cli_fail(EXIT_IOERR, cause);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		active += keys[i].active != 0;
+		dkim_key_free(&keys[i]);
+	}
+	free(keys);
 	if (active == 0) {
-		cause = dkim_unsigned_why(domain, keys, n);
+		cause = dkim_unsigned_why(env->store, domain);
 		cli_err("note: this message is not signed: %s", cause);
 		free(cause);
-	}
-	for (i = 0; i < n; i++)
-		dkim_key_free(&keys[i]);
-	free(keys);
-	if (active == 0)
 		return 0;
+	}
 	if ((*out = dkim_signer_new(env->store, domain, &cause)) == NULL)
 		return cli_fail(EXIT_IOERR, cause);
 	return 0;

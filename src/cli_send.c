@@ -292,28 +292,6 @@ send_started(struct cli_env *env, int follow, const char *what, int64_t id,
 	free(log);
 }
 
-/* Why domain's messages are not signed (allocated). */
-static char *
-send_unsigned_why(struct cli_env *env, const char *domain)
-{
-	struct dkim_key	*keys;
-	size_t		 n, i;
-	char		*why, *cause = NULL;
-
-	if (domain == NULL)
-		return xstrdup("the From domain has no active DKIM key");
-	if (store_dkim_keys(env->store, domain, &keys, &n, &cause) == -1) {
-		why = xprintf("%s has no active DKIM key (%s)", domain, cause);
-		free(cause);
-		return why;
-	}
-	why = dkim_unsigned_why(domain, keys, n);
-	for (i = 0; i < n; i++)
-		dkim_key_free(&keys[i]);
-	free(keys);
-	return why;
-}
-
 /* herald send ID --dry-run DIR */
 static int
 send_dry(struct cli_env *env, const struct issue *is,
@@ -352,7 +330,8 @@ send_dry(struct cli_env *env, const struct issue *is,
 		    "sent or recorded\n", nsigs, nsigs == 1 ? "" : "s",
 		    domain != NULL ? domain : "?");
 	else {
-		why = send_unsigned_why(env, domain);
+		why = domain != NULL ? dkim_unsigned_why(env->store, domain) :
+		    xstrdup("the From domain has no active DKIM key");
 		printf("not signed: %s; nothing was sent or recorded\n", why);
 		free(why);
 	}
@@ -383,7 +362,7 @@ send_check_keys(struct cli_env *env, const struct issue *is)
 	}
 	free(keys);
 	if (active == 0) {
-		why = send_unsigned_why(env, domain);
+		why = dkim_unsigned_why(env->store, domain);
 		cli_err("warning: the messages go out unsigned: %s", why);
 		free(why);
 	} else if ((signer = dkim_signer_new(env->store, domain,

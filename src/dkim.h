@@ -87,11 +87,10 @@ struct dkim_signer;
 struct dkim_signer *dkim_signer_new(struct store *, const char *domain,
 		    char **cause);
 void		 dkim_signer_free(struct dkim_signer *);
-/* Why domain's messages go out unsigned, given all its keys (none
- * active): which selectors await publication and what activates them, or
- * what makes or turns on a key. Allocated, one line. */
-char		*dkim_unsigned_why(const char *domain,
-		    const struct dkim_key *keys, size_t n);
+/* Why domain's messages go out unsigned (it has no active key): which
+ * selectors await publication and what activates them, or what makes or
+ * turns on a key. Allocated, one line. */
+char		*dkim_unsigned_why(struct store *, const char *domain);
 /* How many signatures sign() adds. */
 size_t		 dkim_signer_count(const struct dkim_signer *);
 /*

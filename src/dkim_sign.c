@@ -396,8 +396,8 @@ dkim_sign_lib(char **cause)
 }
 
 /* Why domain's messages are not signed, given its keys (none active). */
-char *
-dkim_unsigned_why(const char *domain, const struct dkim_key *keys, size_t n)
+static char *
+dkim_why_keys(const char *domain, const struct dkim_key *keys, size_t n)
 {
 	struct buf	 b;
 	const char	*first = NULL;
@@ -422,6 +422,26 @@ dkim_unsigned_why(const char *domain, const struct dkim_key *keys, size_t n)
 	    "herald dkim check %s %s activates it)", pending == 1 ? "s" : "",
 	    domain, first);
 	return buf_take(&b);
+}
+
+/* Why domain's messages are not signed (it has no active key). */
+char *
+dkim_unsigned_why(struct store *st, const char *domain)
+{
+	struct dkim_key	*keys;
+	size_t		 n, i;
+	char		*cause = NULL, *why;
+
+	if (store_dkim_keys(st, domain, &keys, &n, &cause) == -1) {
+		why = xprintf("%s has no active DKIM key (%s)", domain, cause);
+		free(cause);
+		return why;
+	}
+	why = dkim_why_keys(domain, keys, n);
+	for (i = 0; i < n; i++)
+		dkim_key_free(&keys[i]);
+	free(keys);
+	return why;
 }
 
 /* A signer for the active keys of domain, keys loaded once. */
@@ -453,7 +473,7 @@ dkim_signer_new(struct store *st, const char *domain, char **cause)
 	}
 	if (s->n == 0) {
 		if (cause != NULL)
-			*cause = dkim_unsigned_why(dom, keys, n);
+			*cause = dkim_why_keys(dom, keys, n);
 		goto fail;
 	}
 	if ((s->lib = dkim_sign_lib(cause)) == NULL)
