@@ -50,7 +50,8 @@ static const struct cli_opt check_opts[] = {
 	  "kernel's)" },
 	{ "helo", "NAME", "HELO name (default: helo, else the PTR name)" },
 	{ "envelope-from", "ADDR", "MAIL FROM (default: bounce, else From)" },
-	{ "selector", "S[,S...]", "DKIM selectors (default: the local keys)" },
+	{ "selector", "S[,S...]", "DKIM selectors (default: local keys that "
+	  "sign or wait)" },
 	{ "stream", NULL, "one JSON line per check as it completes, for the "
 	  "console" },
 	{ NULL, NULL, NULL }
