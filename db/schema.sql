@@ -60,6 +60,8 @@ CREATE TABLE dkim_keys (
 	public_key	TEXT NOT NULL,			-- the record's p= value
 	created_at	INTEGER NOT NULL,
 	active		INTEGER NOT NULL DEFAULT 1,	-- signs new messages
+	-- 1: new, inactive until `dkim check` sees its record published
+	pending		INTEGER NOT NULL DEFAULT 0,
 	UNIQUE (domain, selector)
 );
 

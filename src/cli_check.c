@@ -13,9 +13,11 @@
 #include "addr.h"
 #include "cli_int.h"
 #include "config.h"
+#include "dkim.h"
 #include "dns.h"
 #include "health.h"
 #include "json.h"
+#include "store.h"
 
 #define CHECK_MAX_SELECTORS	32
 #define CHECK_MAX_NOTES		4
@@ -32,6 +34,8 @@ struct check_ctx {
 	char		 envelope[ADDR_MAX + 1];
 	const char	*selectors[CHECK_MAX_SELECTORS + 1];
 	char		*selbuf;
+	struct dkim_key	*keys;		/* local keys named in selectors */
+	size_t		 nkeys;
 	char		*notes[CHECK_MAX_NOTES];
 	int		 nnotes;
 	struct buf	 checks;	/* --json: the members of "checks" */
@@ -46,7 +50,8 @@ static const struct cli_opt check_opts[] = {
 	  "kernel's)" },
 	{ "helo", "NAME", "HELO name (default: helo, else the PTR name)" },
 	{ "envelope-from", "ADDR", "MAIL FROM (default: bounce, else From)" },
-	{ "selector", "S[,S...]", "DKIM selectors (default: the local keys)" },
+	{ "selector", "S[,S...]", "DKIM selectors (default: local keys that "
+	  "sign or wait)" },
 	{ "stream", NULL, "one JSON line per check as it completes, for the "
 	  "console" },
 	{ NULL, NULL, NULL }
@@ -347,6 +352,29 @@ check_pick_selectors(struct check_ctx *c, const char *opt)
 	return 0;
 }
 
+/* No --selector: the local keys the report checks, so that what it says
+ * it checked is what it checked. A key that cannot be read is left to the
+ * report, which says so. */
+static void
+check_local_selectors(struct check_ctx *c)
+{
+	char	*cause = NULL;
+	size_t	 i;
+	int	 n = 0;
+
+	if (c->selectors[0] != NULL || c->env->store == NULL)
+		return;
+	if (store_dkim_keys(c->env->store, c->domain, &c->keys, &c->nkeys,
+	    &cause) == -1) {
+		free(cause);
+		return;
+	}
+	for (i = 0; i < c->nkeys && n < CHECK_MAX_SELECTORS; i++)
+		if (health_key_checked(&c->keys[i]))
+			c->selectors[n++] = c->keys[i].selector;
+	c->selectors[n] = NULL;
+}
+
 /* The inputs as JSON members (no braces), for --json and --stream. */
 static void
 check_json_header(struct check_ctx *c, struct buf *b)
@@ -539,6 +567,7 @@ cmd_check(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	in.ip = c.ip;
 	in.helo = c.helo;
 	in.envelope_from = c.envelope;
+	check_local_selectors(&c);
 	in.selectors = c.selectors;
 	check_begin(&c);
 	worst = health_run(c.dns, env->store, &in, check_on_check, &c);
@@ -551,6 +580,9 @@ out:
 		free(c.notes[i]);
 	buf_free(&c.checks);
 	free(c.selbuf);
+	for (i = 0; i < (int)c.nkeys; i++)
+		dkim_key_free(&c.keys[i]);
+	free(c.keys);
 	free(c.helo);
 	free(c.org);
 	return rc;

@@ -132,19 +132,21 @@ cmd_dkim_keygen(struct cli_env *env, const struct cli_cmd *cmd,
 		json_key(&b, "zone", 0);
 		json_str(&b, zone);
 		free(zone);
-		buf_adds(&b, ",\"active\":true}");
+		buf_adds(&b, ",\"active\":false,\"pending\":true}");
 		cli_json_out(&b);
 		buf_free(&b);
 	} else {
 		zone = dkim_record_zone(&k);
-		printf("generated a new %s DKIM key for %s, selector %s "
-		    "(active: new messages are signed with it)\n",
-		    dkim_algo_name(k.algo), k.domain, k.selector);
+		printf("generated a new %s DKIM key for %s, selector %s\n"
+		    "inactive until its record is published: messages are not "
+		    "signed with it yet\n", dkim_algo_name(k.algo), k.domain,
+		    k.selector);
 		printf("private key: %s (mode 0600; keep it secret, back it "
 		    "up)\n\npublish this TXT record in the %s zone:\n\n%s\n\n",
 		    k.key_file, k.domain, zone);
-		printf("then: herald dkim check %s %s\n(herald dkim record %s "
-		    "%s prints it again, with the SPF and DMARC records)\n",
+		printf("then: herald dkim check %s %s\n(it activates the key "
+		    "once the published record matches)\nherald dkim record "
+		    "%s %s prints the record again, with SPF and DMARC\n",
 		    k.domain, k.selector, k.domain, k.selector);
 		free(zone);
 	}
@@ -420,7 +422,8 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
 		s = dkim_record_zone(&k);
 		printf("; DNS records to publish for %s\n;\n; DKIM public key, "
 		    "selector %s (%s%s)\n%s\n;\n", k.domain, k.selector,
-		    dkim_algo_name(k.algo), k.active ? "" : ", not active", s);
+		    dkim_algo_name(k.algo), k.pending ? ", awaiting publication" :
+		    k.active ? "" : ", not active", s);
 		free(s);
 		if (x.spf_placeholder)
 			printf("; SPF: PLACEHOLDER: replace YOUR.SENDING.IP "
@@ -482,9 +485,10 @@ cmd_dkim_ls(struct cli_env *env, const struct cli_cmd *cmd,
 			json_str(&b, v[i].selector);
 			json_key(&b, "algo", 0);
 			json_str(&b, dkim_algo_name(v[i].algo));
-			buf_printf(&b, ",\"created\":%lld,\"active\":%s",
-			    (long long)v[i].created_at, v[i].active ? "true" :
-			    "false");
+			buf_printf(&b, ",\"created\":%lld,\"active\":%s,"
+			    "\"pending\":%s", (long long)v[i].created_at,
+			    v[i].active ? "true" : "false", v[i].pending ?
+			    "true" : "false");
 			json_key(&b, "key_file", 0);
 			json_str(&b, v[i].key_file);
 			buf_addc(&b, '}');
@@ -506,7 +510,8 @@ cmd_dkim_ls(struct cli_env *env, const struct cli_cmd *cmd,
 			fit = utf8_fit(v[i].selector, 16, 1);
 			printf("%s %-9s %-16s  %s\n", fit,
 			    dkim_algo_name(v[i].algo), date, v[i].active ?
-			    "yes" : "no");
+			    "yes" : v[i].pending ? "no (awaiting publication: "
+			    "herald dkim check)" : "no");
 			free(fit);
 		}
 	}
@@ -555,8 +560,9 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 	struct dns		*dns;
 	enum dkim_published	 p;
 	char			*dom, *sel, *obs = NULL, *fix, *value;
+	char			*cause = NULL;
 	struct buf		 b;
-	int			 rc;
+	int			 rc, activated = 0;
 
 	(void)cmd;
 	if (dkim_cli_names(a, &dom, &sel) == -1)
@@ -572,6 +578,18 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	p = dkim_check_published(dns, &k, &obs);
 	dns_close(dns);
+	/* A new key signs once its record is seen: receivers can check it. */
+	if (p == DKIM_PUB_MATCH && k.pending) {
+		if (store_dkim_published(env->store, k.domain, k.selector,
+		    &cause) == -1) {
+			free(obs);
+			dkim_key_free(&k);
+			return cli_fail(EXIT_IOERR, cause);
+		}
+		activated = 1;
+		k.pending = 0;
+		k.active = 1;
+	}
 	fix = dkim_check_fix(p, &k);
 	if (env->json) {
 		value = dkim_record_value(&k);
@@ -588,7 +606,9 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 		json_key(&b, "expected", 0);
 		json_str(&b, value);
 		dkim_json_strornull(&b, "fix", fix);
-		buf_addc(&b, '}');
+		buf_printf(&b, ",\"active\":%s,\"pending\":%s,"
+		    "\"activated\":%s}", k.active ? "true" : "false",
+		    k.pending ? "true" : "false", activated ? "true" : "false");
 		cli_json_out(&b);
 		buf_free(&b);
 		free(value);
@@ -623,6 +643,14 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 		printf("  %s\n", obs);
 		if (fix != NULL)
 			printf("  %s\n", fix);
+		if (activated)
+			printf("activated: new messages from %s are signed with "
+			    "selector %s\n", k.domain, k.selector);
+		else if (k.pending)
+			printf("inactive: selector %s awaits publication; messages "
+			    "are not signed with it until this check sees the "
+			    "record\n(herald dkim activate %s %s signs at once, "
+			    "knowingly)\n", k.selector, k.domain, k.selector);
 	}
 	free(obs);
 	free(fix);
@@ -640,12 +668,13 @@ dkim_set_active(struct cli_env *env, struct cli_args *a, int on)
 	struct buf	 b;
 	size_t		 n, i, active = 0;
 	char		*dom, *sel, *cause = NULL;
-	int		 rc;
+	int		 rc, pending;
 
 	if (dkim_names(a->argv[0], a->argv[1], &dom, &sel, &cause) == -1)
 		return cli_fail(EXIT_USAGE, cause);
 	if ((rc = dkim_cli_key(env, dom, sel, &k)) != 0)
 		goto out;
+	pending = k.pending;
 	dkim_key_free(&k);
 	if (store_dkim_set_active(env->store, dom, sel, on, &cause) != 0) {
 		rc = cli_fail(EXIT_IOERR, cause);
@@ -674,11 +703,11 @@ dkim_set_active(struct cli_env *env, struct cli_args *a, int on)
 		if (!on && active == 0)
 			cli_err("warning: %s has no active key now: messages "
 			    "from it will not be signed", dom);
-	} else if (on)
+	} else if (on) {
 		printf("%s selector %s is active: new messages are signed with "
 		    "it (%zu active key%s for %s)\n", dom, sel, active,
 		    active == 1 ? "" : "s", dom);
-	else {
+	} else {
 		printf("%s selector %s is inactive: new messages are not "
 		    "signed with it.\nThe key and its record stay: keep the "
 		    "record published for a few days, until\nmail signed with "
@@ -687,6 +716,11 @@ dkim_set_active(struct cli_env *env, struct cli_args *a, int on)
 			printf("warning: %s has no active key now: messages "
 			    "from it will not be signed\n", dom);
 	}
+	/* No lookup here: the operator chose, perhaps without DNS. */
+	if (on && pending)
+		cli_err("warning: the record of %s selector %s has not been "
+		    "seen published (herald dkim check %s %s looks): until it "
+		    "is, receivers fail its signatures", dom, sel, dom, sel);
 	rc = 0;
 out:
 	free(dom);
@@ -836,8 +870,9 @@ cmd_dkim_verify(struct cli_env *env, const struct cli_cmd *cmd,
 		return cli_fail(EXIT_DATAERR, cause);
 	if (env->json) {
 		buf_init(&b);
-		buf_printf(&b, "{\"signatures\":%d,\"passed\":%d,\"results\":[",
-		    v.signatures, v.passed);
+		buf_printf(&b, "{\"signatures\":%d,\"passed\":%d,"
+		    "\"temperror\":%d,\"results\":[", v.signatures, v.passed,
+		    v.temperror);
 		for (p = v.summary; v.signatures > 0 && *p != '\0';
 		    p = nl + 1) {
 			nl = strchr(p, '\n');
@@ -853,8 +888,19 @@ cmd_dkim_verify(struct cli_env *env, const struct cli_cmd *cmd,
 		printf("%d of %d signature%s verif%s\n", v.passed, v.signatures,
 		    v.signatures == 1 ? "" : "s", v.passed == 1 &&
 		    v.signatures == 1 ? "ies" : "y");
+		if (v.temperror > 0)
+			printf("temperror: %d key lookup%s failed for now (the "
+			    "resolver did not answer): try again later\n",
+			    v.temperror, v.temperror == 1 ? "" : "s");
 	}
-	rc = v.signatures > 0 && v.passed == v.signatures ? 0 : 1;
+	/* Only lookups that failed for now stand between it and a pass:
+	 * a temporary error, not a verdict. */
+	if (v.signatures > 0 && v.passed == v.signatures)
+		rc = 0;
+	else if (v.temperror > 0 && v.passed + v.temperror == v.signatures)
+		rc = EXIT_TEMPFAIL;
+	else
+		rc = 1;
 	dkim_verdict_free(&v);
 	return rc;
 }
@@ -874,9 +920,11 @@ const struct cli_cmd cli_dkim_cmds[] = {
 	  "print the record to publish",
 	  "The private key is written as PKCS#8 PEM, mode 0600, to the keys "
 	  "directory\nbeside the database (mode 0700), and recorded as "
-	  "active: new messages from\nDOMAIN are signed with it. It is never "
-	  "printed. Ed25519 (RFC 8463) keys are\nsmall, but not every "
-	  "receiver checks them yet: publish an RSA key too and\nboth sign.",
+	  "inactive, awaiting publication:\nherald dkim check activates it "
+	  "once the published record matches (until\nthen messages are not "
+	  "signed with it: a signature receivers cannot check\nfails). It is "
+	  "never printed. Ed25519 (RFC 8463) keys are small, but not\nevery "
+	  "receiver checks them yet: publish an RSA key too and both sign.",
 	  keygen_opts, cmd_dkim_keygen },
 	{ "dkim record", "DOMAIN SELECTOR", 2, 2, "the DNS TXT record to "
 	  "publish for a key",
@@ -890,17 +938,20 @@ const struct cli_cmd cli_dkim_cmds[] = {
 	{ "dkim check", "DOMAIN SELECTOR", 2, 2, "compare the published key "
 	  "with the local key",
 	  "Looks up SELECTOR._domainkey.DOMAIN and compares it with the local "
-	  "key.\nExit status: 0 when they match; 1 when the key is not "
-	  "published, a\ndifferent key is, the key is revoked (empty p=) or "
-	  "the record does not\nparse; 75 when DNS fails; 66 for an unknown "
-	  "key.", NULL, cmd_dkim_check },
+	  "key.\nA new key awaiting publication becomes active when they match "
+	  "(it says\nso; --json: \"activated\": true).\nExit status: 0 when "
+	  "they match; 1 when the key is not published, a\ndifferent key is, "
+	  "the key is revoked (empty p=) or the record does not\nparse; 75 "
+	  "when DNS fails; 66 for an unknown key.", NULL, cmd_dkim_check },
 	{ "dkim activate", "DOMAIN SELECTOR", 2, 2, "sign new messages with "
 	  "this key",
 	  "Rotation: generate a key with a new selector, publish its record, "
-	  "check it,\nactivate it, then deactivate the old one. Every active "
-	  "key signs (RSA and\nEd25519 together give two signatures). --json: "
-	  "{\"domain\",\"selector\",\"active\",\n\"active_keys\"} (the "
-	  "domain's active keys now); so for deactivate.", NULL,
+	  "check it\n(herald dkim check activates it), then deactivate the "
+	  "old one. Every\nactive key signs (RSA and Ed25519 together give two "
+	  "signatures).\nActivating a key whose record was never seen "
+	  "published warns: receivers\nfail its signatures until it is. "
+	  "--json:\n{\"domain\",\"selector\",\"active\",\"active_keys\"} (the "
+	  "domain's active\nkeys now); so for deactivate.", NULL,
 	  cmd_dkim_activate },
 	{ "dkim deactivate", "DOMAIN SELECTOR", 2, 2, "stop signing with "
 	  "this key (it is kept)",
@@ -915,8 +966,11 @@ const struct cli_cmd cli_dkim_cmds[] = {
 	{ "dkim verify", "[FILE]", 0, 1, "check the DKIM signatures of a "
 	  "received message",
 	  "Reads a message from FILE or standard input and verifies each "
-	  "DKIM-Signature,\nlooking the keys up in DNS (--resolver). Exit "
-	  "status: 0 when there are\nsignatures and all verify, 1 otherwise.",
+	  "DKIM-Signature,\nlooking the keys up in DNS (--resolver). A "
+	  "signature whose key lookup fails\n(timeout, SERVFAIL) is a "
+	  "temperror. Exit status: 0 when there are\nsignatures and all "
+	  "verify; 75 when the only ones that do not are\ntemperrors (try "
+	  "again later); 1 otherwise.",
 	  NULL, cmd_dkim_verify },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

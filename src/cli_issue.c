@@ -385,11 +385,12 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	return 0;
 }
 
-/* A signer for the issue's From domain: NULL with *unsigned_why when the
- * domain has no active key. Returns 0 or an exit status. */
+/* A signer for the issue's From domain: NULL, and a note saying why the
+ * message is not signed, when the domain has no active key. Returns 0 or
+ * an exit status. */
 static int
 issue_signer(struct cli_env *env, const char *domain,
-    struct dkim_signer **out, int *have)
+    struct dkim_signer **out)
 {
 	struct dkim_key	*keys;
 	size_t		 n, i;
@@ -397,7 +398,6 @@ issue_signer(struct cli_env *env, const char *domain,
 	int		 active = 0;
 
 	*out = NULL;
-	*have = 0;
 	if (store_dkim_keys(env->store, domain, &keys, &n, &cause) == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	for (i = 0; i < n; i++) {
@@ -405,11 +405,14 @@ issue_signer(struct cli_env *env, const char *domain,
 		dkim_key_free(&keys[i]);
 	}
 	free(keys);
-	if (active == 0)
+	if (active == 0) {
+		cause = dkim_unsigned_why(env->store, domain);
+		cli_err("note: this message is not signed: %s", cause);
+		free(cause);
 		return 0;
+	}
 	if ((*out = dkim_signer_new(env->store, domain, &cause)) == NULL)
 		return cli_fail(EXIT_IOERR, cause);
-	*have = 1;
 	return 0;
 }
 
@@ -429,7 +432,6 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 	char			 token[MESSAGE_TOKEN_LEN + 1], *cause = NULL;
 	char			*domain = NULL;
 	int			 rc, any = cli_opt(cmd, a, "any") != NULL;
-	int			 have = 0;
 
 	if (to == NULL) {
 		cli_err("issue preview needs --to ADDR (a member of the "
@@ -471,7 +473,7 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 		rc = cli_fail(EXIT_DATAERR, cause);
 		goto out;
 	}
-	if ((rc = issue_signer(env, domain, &signer, &have)) != 0)
+	if ((rc = issue_signer(env, domain, &signer)) != 0)
 		goto out;
 	if (message_token(env->store, is.id, r.addr, token, &cause) == -1) {
 		rc = cli_fail(EXIT_IOERR, cause);
@@ -486,10 +488,6 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 		rc = cli_fail(EXIT_DATAERR, cause);
 		goto out;
 	}
-	if (!have)
-		cli_err("note: %s has no active DKIM key, so this message is "
-		    "not signed (herald dkim keygen %s SELECTOR makes one)",
-		    domain, domain);
 	if (env->json) {
 		buf_init(&j);
 		buf_adds(&j, "{\"to\":");

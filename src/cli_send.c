@@ -298,7 +298,7 @@ send_dry(struct cli_env *env, const struct issue *is,
     const struct send_settings *set, const char *dir)
 {
 	struct buf	 b;
-	char		*cause = NULL, *domain;
+	char		*cause = NULL, *domain, *why;
 	int64_t		 written, skipped;
 	size_t		 nsigs;
 
@@ -329,11 +329,12 @@ send_dry(struct cli_env *env, const struct issue *is,
 		printf("each signed (%zu DKIM signature%s for %s); nothing was "
 		    "sent or recorded\n", nsigs, nsigs == 1 ? "" : "s",
 		    domain != NULL ? domain : "?");
-	else
-		printf("not signed: %s has no active DKIM key (herald dkim "
-		    "keygen %s SELECTOR); nothing was sent or recorded\n",
-		    domain != NULL ? domain : "?", domain != NULL ? domain :
-		    "DOMAIN");
+	else {
+		why = domain != NULL ? dkim_unsigned_why(env->store, domain) :
+		    xstrdup("the From domain has no active DKIM key");
+		printf("not signed: %s; nothing was sent or recorded\n", why);
+		free(why);
+	}
 	free(domain);
 	return 0;
 }
@@ -345,7 +346,7 @@ send_check_keys(struct cli_env *env, const struct issue *is)
 {
 	struct dkim_signer	*signer;
 	struct dkim_key		*keys;
-	char			*domain, *cause = NULL;
+	char			*domain, *cause = NULL, *why = NULL;
 	size_t			 n, i;
 	int			 active = 0, rc = 0;
 
@@ -360,11 +361,11 @@ send_check_keys(struct cli_env *env, const struct issue *is)
 		dkim_key_free(&keys[i]);
 	}
 	free(keys);
-	if (active == 0)
-		cli_err("note: %s has no active DKIM key: the messages go out "
-		    "unsigned (herald dkim keygen %s SELECTOR)", domain,
-		    domain);
-	else if ((signer = dkim_signer_new(env->store, domain,
+	if (active == 0) {
+		why = dkim_unsigned_why(env->store, domain);
+		cli_err("warning: the messages go out unsigned: %s", why);
+		free(why);
+	} else if ((signer = dkim_signer_new(env->store, domain,
 	    &cause)) == NULL)
 		rc = cli_fail(EXIT_DATAERR, cause);
 	else

@@ -19,6 +19,7 @@
 
 #include "addr.h"
 #include "deliver_int.h"
+#include "dkim.h"
 #include "loop.h"
 #include "message.h"
 #include "store.h"
@@ -254,7 +255,7 @@ engine_setup(struct engine *e, char **cause)
 {
 	struct workers_setup	 ws;
 	struct send_settings	*set = &e->info.set;
-	char			*domain = NULL;
+	char			*domain = NULL, *why;
 	long			 ncpu;
 	int			 rc;
 
@@ -303,9 +304,11 @@ engine_setup(struct engine *e, char **cause)
 		}
 	}
 	e->w = workers_new(&ws, cause);
-	if (e->w != NULL && workers_signatures(e->w) == 0)
-		engine_log(e, "%s has no active DKIM key: messages go out "
-		    "unsigned", domain);
+	if (e->w != NULL && workers_signatures(e->w) == 0) {
+		why = dkim_unsigned_why(e->st, domain);
+		engine_log(e, "messages go out unsigned: %s", why);
+		free(why);
+	}
 	if (set->policy == TLS_POLICY_DANE && e->w != NULL)
 		engine_log(e, "tls dane: TLSA records validated from the "
 		    "DNSSEC trust anchor %s", ws.dns.dnssec_anchor);

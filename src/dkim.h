@@ -32,6 +32,8 @@ struct dkim_key {
 	char		*public_key;	/* the record's p= value (base64) */
 	int64_t		 created_at;
 	int		 active;	/* signs new messages */
+	int		 pending;	/* new: inactive until its record is
+					 * seen published (dkim check) */
 };
 
 int		 dkim_algo_parse(const char *, enum dkim_algo *);
@@ -47,8 +49,9 @@ int		 dkim_names(const char *domain, const char *selector,
 
 /* The directory keys live in: DIR/keys for a database at DIR/herald.db. */
 char		*dkim_key_dir(const char *db_path);
-/* Generate a key for domain/selector, write it, record it (active).
- * Refuses an existing domain/selector. */
+/* Generate a key for domain/selector, write it, record it: pending, not
+ * active until its record is seen published (a signature receivers cannot
+ * check fails). Refuses an existing domain/selector. */
 int		 dkim_keygen(struct store *, const char *db_path,
 		    const char *domain, const char *selector, enum dkim_algo,
 		    struct dkim_key *out, char **cause);
@@ -79,11 +82,15 @@ enum dkim_published dkim_check_published(struct dns *,
 
 /* Signs messages with the active keys of one domain (one signature each). */
 struct dkim_signer;
-/* NULL with *cause when the domain has no active key or a key cannot be
- * read. */
+/* NULL with *cause when the domain has no active key (saying which keys
+ * await publication) or a key cannot be read. */
 struct dkim_signer *dkim_signer_new(struct store *, const char *domain,
 		    char **cause);
 void		 dkim_signer_free(struct dkim_signer *);
+/* Why domain's messages go out unsigned (it has no active key): which
+ * selectors await publication and what activates them, or what makes or
+ * turns on a key. Allocated, one line. */
+char		*dkim_unsigned_why(struct store *, const char *domain);
 /* How many signatures sign() adds. */
 size_t		 dkim_signer_count(const struct dkim_signer *);
 /*
@@ -99,6 +106,8 @@ int		 dkim_signer_sign(struct dkim_signer *, const char *msg,
 struct dkim_verdict {
 	int	 signatures;	/* DKIM-Signature fields found */
 	int	 passed;	/* of those, verified with a good body hash */
+	int	 temperror;	/* not checked: the key lookup failed for now
+				 * (timeout, SERVFAIL): try again later */
 	char	*summary;	/* one line per signature: "d=x s=y a=z: pass" */
 };
 /* Verify every signature of msg (CRLF line ends), looking keys up

@@ -350,7 +350,9 @@ dkim_keygen(struct store *st, const char *db_path, const char *domain,
 	k.key_file = xprintf("%s/%s.%s.pem", real, k.domain, k.selector);
 	free(real);
 	k.algo = algo;
-	k.active = 1;
+	/* Signatures before the record is published would fail. */
+	k.active = 0;
+	k.pending = 1;
 	k.created_at = (int64_t)time(NULL);
 	if ((pk = dkim_generate(algo, cause)) == NULL)
 		goto fail;

@@ -395,6 +395,55 @@ dkim_sign_lib(char **cause)
 	return lib;
 }
 
+/* Why domain's messages are not signed, given its keys (none active). */
+static char *
+dkim_why_keys(const char *domain, const struct dkim_key *keys, size_t n)
+{
+	struct buf	 b;
+	const char	*first = NULL;
+	size_t		 i, pending = 0;
+
+	for (i = 0; i < n; i++)
+		if (keys[i].pending && pending++ == 0)
+			first = keys[i].selector;
+	if (pending == 0)
+		return n != 0 ? xprintf("%s has no active DKIM key (herald dkim "
+		    "activate %s SELECTOR turns one on)", domain, domain) :
+		    xprintf("%s has no active DKIM key (herald dkim keygen %s "
+		    "SELECTOR makes one)", domain, domain);
+	buf_init(&b);
+	buf_printf(&b, "%s has no active DKIM key: selector%s ", domain,
+	    pending == 1 ? "" : "s");
+	for (i = 0; i < n; i++)
+		if (keys[i].pending)
+			buf_printf(&b, "%s%s", keys[i].selector !=
+			    first ? ", " : "", keys[i].selector);
+	buf_printf(&b, " await%s publication (publish the record, then "
+	    "herald dkim check %s %s activates it)", pending == 1 ? "s" : "",
+	    domain, first);
+	return buf_take(&b);
+}
+
+/* Why domain's messages are not signed (it has no active key). */
+char *
+dkim_unsigned_why(struct store *st, const char *domain)
+{
+	struct dkim_key	*keys;
+	size_t		 n, i;
+	char		*cause = NULL, *why;
+
+	if (store_dkim_keys(st, domain, &keys, &n, &cause) == -1) {
+		why = xprintf("%s has no active DKIM key (%s)", domain, cause);
+		free(cause);
+		return why;
+	}
+	why = dkim_why_keys(domain, keys, n);
+	for (i = 0; i < n; i++)
+		dkim_key_free(&keys[i]);
+	free(keys);
+	return why;
+}
+
 /* A signer for the active keys of domain, keys loaded once. */
 struct dkim_signer *
 dkim_signer_new(struct store *st, const char *domain, char **cause)
@@ -423,9 +472,8 @@ dkim_signer_new(struct store *st, const char *domain, char **cause)
 		s->n++;
 	}
 	if (s->n == 0) {
-		set_cause(cause, "%s has no active DKIM key%s: herald dkim "
-		    "keygen %s SELECTOR makes one", dom, n != 0 ? " (herald "
-		    "dkim activate turns one on)" : "", dom);
+		if (cause != NULL)
+			*cause = dkim_why_keys(dom, keys, n);
 		goto fail;
 	}
 	if ((s->lib = dkim_sign_lib(cause)) == NULL)

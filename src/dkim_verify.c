@@ -20,24 +20,32 @@
 
 #define DKIM_VERIFY_MAX		16	/* signatures a verdict describes */
 
+enum { DKIM_SIG_FAIL, DKIM_SIG_PASS, DKIM_SIG_TEMPERROR };
+
 struct dkim_vctx {
 	dkim_lookup_fn	 fn;
 	void		*arg;
-	struct buf	 notes;		/* "name\twhy\n" per failed lookup */
+	/* "name\tT|P\twhy\n" per failed lookup: T a temporary failure (the
+	 * resolver did not answer), P a permanent one */
+	struct buf	 notes;
 };
 
-/* What the lookup said about name, or NULL. */
+/* What the lookup said about name, or NULL; *temp set when it failed
+ * for now only. */
 static char *
-dkim_vctx_note(struct dkim_vctx *c, const char *name)
+dkim_vctx_note(struct dkim_vctx *c, const char *name, int *temp)
 {
 	const char	*p = c->notes.data, *tab, *nl;
 	size_t		 len = strlen(name);
 
+	*temp = 0;
 	while (p != NULL && *p != '\0') {
 		tab = strchr(p, '\t');
 		nl = strchr(tab, '\n');
-		if ((size_t)(tab - p) == len && memcmp(p, name, len) == 0)
-			return xstrndup(tab + 1, (size_t)(nl - tab - 1));
+		if ((size_t)(tab - p) == len && memcmp(p, name, len) == 0) {
+			*temp = tab[1] == 'T';
+			return xstrndup(tab + 3, (size_t)(nl - tab - 3));
+		}
 		p = nl + 1;
 	}
 	return NULL;
@@ -61,15 +69,17 @@ dkim_key_cb(DKIM *d, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
 	name = xprintf("%s._domainkey.%s", sel, dom);
 	rc = c->fn(c->arg, name, &txt, &len, &why);
 	if (rc == 1) {
-		buf_printf(&c->notes, "%s\tno key record at %s\n", name, name);
+		buf_printf(&c->notes, "%s\tP\tno key record at %s\n", name,
+		    name);
 		ret = DKIM_CBSTAT_NOTFOUND;
 	} else if (rc == -1) {
-		buf_printf(&c->notes, "%s\tkey lookup failed: %s\n", name,
+		/* RFC 6376 6.1.2: a lookup that fails is TEMPFAIL. */
+		buf_printf(&c->notes, "%s\tT\tkey lookup failed: %s\n", name,
 		    why != NULL ? why : "unknown error");
 		ret = DKIM_CBSTAT_ERROR;
 	} else if (len >= buflen || memchr(txt, '\0', len) != NULL) {
-		buf_printf(&c->notes, "%s\tthe key record at %s is too long "
-		    "or holds a NUL byte\n", name, name);
+		buf_printf(&c->notes, "%s\tP\tthe key record at %s is too "
+		    "long or holds a NUL byte\n", name, name);
 		ret = DKIM_CBSTAT_ERROR;
 	} else {
 		memcpy(buf, txt, len);
@@ -97,7 +107,8 @@ dkim_alg_name(dkim_alg_t a)
 	}
 }
 
-/* One line about one signature; returns 1 if it passed. */
+/* One line about one signature; returns DKIM_SIG_PASS, _FAIL or
+ * _TEMPERROR (its key could not be looked up now). */
 static int
 dkim_describe_sig(struct dkim_vctx *c, DKIM_SIGINFO *sig, struct buf *out)
 {
@@ -106,7 +117,7 @@ dkim_describe_sig(struct dkim_vctx *c, DKIM_SIGINFO *sig, struct buf *out)
 	dkim_alg_t	 alg = DKIM_SIGN_UNKNOWN;
 	unsigned int	 flags = dkim_sig_getflags(sig);
 	int		 bh = dkim_sig_getbh(sig), err = dkim_sig_geterror(sig);
-	int		 pass;
+	int		 pass, temp = 0;
 
 	dom = (const char *)dkim_sig_getdomain(sig);
 	sel = (const char *)dkim_sig_getselector(sig);
@@ -125,11 +136,11 @@ dkim_describe_sig(struct dkim_vctx *c, DKIM_SIGINFO *sig, struct buf *out)
 	    err == DKIM_SIGERROR_UNKNOWN) {
 		name = xprintf("%s._domainkey.%s", sel != NULL ? sel : "",
 		    dom != NULL ? dom : "");
-		note = dkim_vctx_note(c, name);
+		note = dkim_vctx_note(c, name, &temp);
 		e = err == DKIM_SIGERROR_UNKNOWN && note == NULL ?
 		    "not checked" : dkim_sig_geterrorstr(err);
-		buf_printf(out, "fail (%s)", note != NULL ? note : e != NULL ?
-		    e : "no key");
+		buf_printf(out, "%s (%s)", temp ? "temperror" : "fail",
+		    note != NULL ? note : e != NULL ? e : "no key");
 		free(note);
 		free(name);
 	} else if (err == DKIM_SIGERROR_OK || err == DKIM_SIGERROR_BADSIG) {
@@ -144,7 +155,7 @@ dkim_describe_sig(struct dkim_vctx *c, DKIM_SIGINFO *sig, struct buf *out)
 		buf_printf(out, "fail (%s)", e != NULL ? e : "error");
 	}
 	buf_addc(out, '\n');
-	return pass;
+	return pass ? DKIM_SIG_PASS : temp ? DKIM_SIG_TEMPERROR : DKIM_SIG_FAIL;
 }
 
 /* Verify every signature of msg with keys from lookup. */
@@ -199,7 +210,14 @@ dkim_verify_lookup(dkim_lookup_fn lookup, void *arg, const char *msg,
 	}
 	v->signatures = nsigs;
 	for (i = 0; i < nsigs && i < DKIM_VERIFY_MAX; i++)
-		v->passed += dkim_describe_sig(&c, sigs[i], &sum);
+		switch (dkim_describe_sig(&c, sigs[i], &sum)) {
+		case DKIM_SIG_PASS:
+			v->passed++;
+			break;
+		case DKIM_SIG_TEMPERROR:
+			v->temperror++;
+			break;
+		}
 	if (nsigs > DKIM_VERIFY_MAX)
 		buf_printf(&sum, "(%d more signatures not described)\n",
 		    nsigs - DKIM_VERIFY_MAX);

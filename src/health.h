@@ -39,8 +39,9 @@ struct health_input {
 	const char	*helo;		/* the HELO name */
 	const char	*envelope_from;	/* MAIL FROM address */
 	const char	**selectors;	/* DKIM selectors to check, NULL-ended;
-					 * NULL or empty: the active local keys
-					 * of domain (none without a store) */
+					 * NULL or empty: the local keys of
+					 * domain that sign or await
+					 * publication (none without a store) */
 };
 
 /* Called once per check as soon as it is decided (the console shows
@@ -51,6 +52,10 @@ typedef void (*health_cb)(const struct health_check *, void *arg);
 enum health_status health_run(struct dns *, struct store *,
 		    const struct health_input *, health_cb, void *arg);
 const char	*health_status_name(enum health_status);
+struct dkim_key;
+/* Is a local key checked when no selector is given (it signs, or awaits
+ * publication)? */
+int		 health_key_checked(const struct dkim_key *);
 /* The organisational domain of name by the Public Suffix List, allocated. */
 char		*health_org_domain(const char *name);
 

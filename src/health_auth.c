@@ -263,10 +263,23 @@ health_dkim_align(struct health_run *r)
 	char	mode = r->have_dmarc ? r->dmarc.adkim : 'r';
 	char	*title = xstrdup("DKIM aligned with From (DMARC)");
 
+	const char	*waiting = NULL;
+	size_t		 i;
+
+	for (i = 0; i < r->nkeys && waiting == NULL; i++)
+		if (r->keys[i].pending)
+			waiting = r->keys[i].selector;
 	if (r->nactive != 0)
 		health_emit(r, "dkim_align", HEALTH_OK, title, xprintf("herald "
 		    "signs with d=%s, the From domain: aligned (%s)",
 		    r->domain, health_mode_name(mode)), NULL);
+	else if (waiting != NULL)
+		health_emit(r, "dkim_align", HEALTH_WARN, title, xprintf("the "
+		    "DKIM key of %s (selector %s) awaits publication: herald "
+		    "does not sign yet, so DMARC rests on SPF alone",
+		    r->domain, waiting), xprintf("publish its record, then "
+		    "herald dkim check %s %s activates it", r->domain,
+		    waiting));
 	else
 		health_emit(r, "dkim_align", HEALTH_WARN, title, xprintf("no "
 		    "DKIM key for %s yet: herald does not sign, so DMARC rests "
@@ -339,7 +352,11 @@ health_dkim_judge(struct health_run *r, const struct dkimrec *k, const struct dk
 		buf_adds(obs, "; it is NOT the local key");
 		free(*fix);
 		*fix = dkim_record_zone(local);
-	} else
+	} else if (local->pending)
+		buf_printf(obs, "; it is the local key, not signing yet "
+		    "(herald dkim check %s %s activates it)", r->domain,
+		    local->selector);
+	else
 		buf_adds(obs, "; it is the local key");
 	free(pub);
 }
@@ -364,6 +381,10 @@ health_dkim_one(struct health_run *r, const char *sel)
 	if (health_query(r, name, DNS_TXT, &a) != DNS_OK) {
 		if (a.status == DNS_NXDOMAIN || a.status == DNS_NODATA) {
 			buf_printf(&obs, "nothing published at %s", name);
+			/* Said where a send is about to start unsigned. */
+			if (local != NULL && local->pending)
+				buf_adds(&obs, "; the key awaits publication: "
+				    "messages are not signed with it");
 			fix = local != NULL ? dkim_record_zone(local) :
 			    xprintf("publish the key record: %s. %d IN TXT "
 			    "\"v=DKIM1; k=rsa; p=PUBLIC-KEY\"", name,
@@ -450,7 +471,16 @@ health_free_keys(struct health_run *r)
 	free(r->keys_trouble);
 }
 
-/* DKIM: each selector asked for, else each active local key. */
+/* Checked when no selector is asked for: a key that signs, or one that
+ * waits for its record to be seen. */
+int
+health_key_checked(const struct dkim_key *k)
+{
+	return k->active || k->pending;
+}
+
+/* DKIM: each selector asked for, else each local key that signs or
+ * awaits publication. */
 void
 health_dkim(struct health_run *r)
 {
@@ -464,7 +494,7 @@ health_dkim(struct health_run *r)
 	if (n != 0)
 		return;
 	for (i = 0; i < r->nkeys; i++)
-		if (r->keys[i].active) {
+		if (health_key_checked(&r->keys[i])) {
 			health_dkim_one(r, r->keys[i].selector);
 			n++;
 		}

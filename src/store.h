@@ -144,8 +144,14 @@ int	 store_dkim_keys(struct store *, const char *domain,
 /* 0 found, 1 not found, -1 error; free with dkim_key_free. */
 int	 store_dkim_get(struct store *, const char *domain,
 	    const char *selector, struct dkim_key *, char **cause);
+/* The operator's choice (it ends a wait for publication): 0 done, 1 no
+ * such key, -1 error. */
 int	 store_dkim_set_active(struct store *, const char *domain,
 	    const char *selector, int active, char **cause);
+/* A pending key's record was seen published: activate it. 0 activated,
+ * 1 it was not pending, -1 error. */
+int	 store_dkim_published(struct store *, const char *domain,
+	    const char *selector, char **cause);
 
 /* ---- issues, meta and unsubscribe tokens (store_issue.c) ---- */
 

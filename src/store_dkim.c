@@ -15,7 +15,8 @@
 #include "util.h"
 
 #define DKIM_KEY_COLUMNS						\
-	"id, domain, selector, algo, key_file, public_key, created_at, active"
+	"id, domain, selector, algo, key_file, public_key, created_at, active,"\
+	" pending"
 
 /* Fill k from a row of DKIM_KEY_COLUMNS. */
 static int
@@ -34,6 +35,7 @@ store_dkim_row(struct store *st, sqlite3_stmt *s, struct dkim_key *k,
 	k->public_key = xstrdup(store_text(s, 5));
 	k->created_at = sqlite3_column_int64(s, 6);
 	k->active = sqlite3_column_int(s, 7) != 0;
+	k->pending = sqlite3_column_int(s, 8) != 0;
 	return 0;
 }
 
@@ -46,8 +48,8 @@ store_dkim_add(struct store *st, const struct dkim_key *k, int64_t *id,
 	int		 rc;
 
 	s = store_prepare(st, "INSERT INTO dkim_keys (domain, selector, algo,"
-	    " key_file, public_key, created_at, active) VALUES (?1, ?2, ?3,"
-	    " ?4, ?5, ?6, ?7)", cause);
+	    " key_file, public_key, created_at, active, pending) VALUES (?1,"
+	    " ?2, ?3, ?4, ?5, ?6, ?7, ?8)", cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, k->domain, -1, SQLITE_STATIC);
@@ -58,6 +60,7 @@ store_dkim_add(struct store *st, const struct dkim_key *k, int64_t *id,
 	sqlite3_bind_int64(s, 6, k->created_at != 0 ? k->created_at :
 	    (int64_t)time(NULL));
 	sqlite3_bind_int(s, 7, k->active != 0);
+	sqlite3_bind_int(s, 8, k->pending != 0);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE)
@@ -139,20 +142,40 @@ store_dkim_get(struct store *st, const char *domain, const char *selector,
 	return rc;
 }
 
-/* Mark a key as signing (or not): 0 done, 1 no such key, -1 error. */
+/* Mark a key as signing (or not), by the operator's choice: it no longer
+ * waits for its record. 0 done, 1 no such key, -1 error. */
 int
 store_dkim_set_active(struct store *st, const char *domain,
     const char *selector, int active, char **cause)
 {
 	sqlite3_stmt	*s;
 
-	s = store_prepare(st, "UPDATE dkim_keys SET active = ?3"
+	s = store_prepare(st, "UPDATE dkim_keys SET active = ?3, pending = 0"
 	    " WHERE domain = ?1 AND selector = ?2", cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, selector, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, active != 0);
+	if (store_run(st, s, cause) == -1)
+		return -1;
+	return sqlite3_changes(store_db(st)) == 0 ? 1 : 0;
+}
+
+/* The record of a pending key was seen published and matching: it signs
+ * from now on. 0 activated, 1 it was not pending (or is gone), -1 error. */
+int
+store_dkim_published(struct store *st, const char *domain,
+    const char *selector, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	s = store_prepare(st, "UPDATE dkim_keys SET active = 1, pending = 0"
+	    " WHERE domain = ?1 AND selector = ?2 AND pending = 1", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, selector, -1, SQLITE_STATIC);
 	if (store_run(st, s, cause) == -1)
 		return -1;
 	return sqlite3_changes(store_db(st)) == 0 ? 1 : 0;

@@ -58,21 +58,26 @@ preview_clear(struct preview *p)
 	p->sig = p->sigdetail = p->domain = p->error = NULL;
 }
 
-/* Active keys of domain (and all its keys in *all). */
+/* Active keys of domain (and all its keys in *all); *waiting: the first
+ * key awaiting publication (allocated), or NULL. */
 static size_t
-preview_active(struct ui *ui, const char *domain, size_t *all)
+preview_active(struct ui *ui, const char *domain, size_t *all,
+    char **waiting)
 {
 	struct dkim_key	*v;
 	size_t		 n, i, active = 0;
 	char		*cause = NULL;
 
 	*all = 0;
+	*waiting = NULL;
 	if (store_dkim_keys(ui_store(ui), domain, &v, &n, &cause) == -1) {
 		free(cause);
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
 		active += v[i].active != 0;
+		if (v[i].pending && *waiting == NULL)
+			*waiting = xstrdup(v[i].selector);
 		dkim_key_free(&v[i]);
 	}
 	free(v);
@@ -132,6 +137,7 @@ preview_build(struct ui *ui, struct preview *p)
 	struct recipient	 r;
 	struct render_options	 o;
 	char			 token[MESSAGE_TOKEN_LEN + 1], *cause = NULL;
+	char			*waiting = NULL;
 	size_t			 active, all;
 	int			 rc;
 
@@ -157,7 +163,7 @@ preview_build(struct ui *ui, struct preview *p)
 		p->error = cause;
 		goto out;
 	}
-	active = preview_active(ui, p->domain, &all);
+	active = preview_active(ui, p->domain, &all, &waiting);
 	if (active > 0 && (signer = dkim_signer_new(st, p->domain,
 	    &cause)) == NULL) {
 		p->error = xprintf("Cannot sign for %s: %s", p->domain, cause);
@@ -185,7 +191,11 @@ preview_build(struct ui *ui, struct preview *p)
 	p->dec = ptext_decoded(p->msg.data, p->msg.len, &p->ndec);
 	if (signer != NULL)
 		preview_verify(ui, p);
-	else {
+	else if (waiting != NULL) {
+		p->sig = xprintf("! unsigned: key %s of %s awaits publication "
+		    "of its record — see Keys (3)", waiting, p->domain);
+		p->sigrole = ROLE_WARN;
+	} else {
 		p->sig = xprintf("! unsigned: no %sDKIM key for %s — see Keys "
 		    "(3)", all > 0 ? "active " : "", p->domain);
 		p->sigrole = ROLE_WARN;
@@ -197,6 +207,7 @@ preview_build(struct ui *ui, struct preview *p)
 		free(cause);
 	}
 out:
+	free(waiting);
 	dkim_signer_free(signer);
 	ui_dirty(ui);
 }

@@ -34,6 +34,10 @@ struct kcheck {
 	enum kcheck_state	 state;
 	int			 stale;		/* re-checking: the last result
 						 * stays, dimmed */
+	int			 quiet;		/* a periodic re-check: the
+						 * table keeps the last word */
+	int			 activated;	/* the check activated the key
+						 * (it awaited publication) */
 	struct subcmd		 job;
 	char			*verdict;	/* "match", "absent", ... */
 	char			*observed;
@@ -53,6 +57,9 @@ struct kcheck *kchecks_get(struct kchecks *, const char *domain,
 	    const char *selector);
 /* Queue a check (a running one is restarted). */
 void	 kcheck_queue(struct kcheck *);
+/* Queue a periodic re-check: shown as the last result until it is done;
+ * one already queued or running is left alone. */
+void	 kcheck_requeue(struct kcheck *);
 /* Start queued checks while fewer than max run; poll the running ones.
  * Returns how many are queued or running. */
 size_t	 kchecks_run(struct ui *, struct kchecks *, size_t max);
@@ -72,6 +79,7 @@ struct keys {
 	struct kchecks	 checks;
 	int		 visible;
 	int		 checked;	/* the first checks were started */
+	int64_t		 next_check;	/* ui_now() of the next re-check */
 	unsigned int	 frame;
 	/* a key being generated */
 	struct subcmd	 gen;

@@ -2,7 +2,8 @@
  * Is each key published? One `herald dkim check DOMAIN SELECTOR --json`
  * child per key (a dead resolver costs the child its timeouts, never the
  * console), a few at once, the rest queued. A re-check keeps the last
- * result on screen, dimmed, until the new one arrives.
+ * result on screen, dimmed, until the new one arrives. The child activates
+ * a key that awaited publication once its record matches ("activated").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,17 @@ kcheck_queue(struct kcheck *k)
 	k->stale = k->state == KC_DONE || k->state == KC_FAILED ||
 	    k->stale;
 	k->state = KC_QUEUED;
+	k->quiet = 0;
+}
+
+/* A periodic re-check, quietly. */
+void
+kcheck_requeue(struct kcheck *k)
+{
+	if (k->state == KC_QUEUED || k->state == KC_RUNNING)
+		return;
+	kcheck_queue(k);
+	k->quiet = k->verdict != NULL;
 }
 
 /* Replace a string. */
@@ -77,6 +89,8 @@ kcheck_member(const char *key, enum json_type type, const char *value,
 {
 	struct kcheck	*k = arg;
 
+	if (type == JSON_BOOL && strcmp(key, "activated") == 0)
+		k->activated = strcmp(value, "true") == 0;
 	if (type != JSON_STRING && type != JSON_NULL)
 		return 0;
 	if (type == JSON_NULL)
@@ -102,6 +116,7 @@ kcheck_finished(struct kcheck *k)
 	free(k->error);
 	k->verdict = k->observed = k->fix = k->error = NULL;
 	k->stale = 0;
+	k->quiet = 0;
 	k->when = time(NULL);
 	if (j->line != NULL && json_each_value(j->line, kcheck_member,
 	    k) == 0 && k->verdict != NULL) {
@@ -189,12 +204,12 @@ kcheck_word(const struct kcheck *k, unsigned int frame, enum ui_role *role)
 	*role = ROLE_DIM;
 	if (k == NULL || k->state == KC_NONE)
 		return "-";
-	if (k->state == KC_QUEUED || k->state == KC_RUNNING) {
+	if ((k->state == KC_QUEUED || k->state == KC_RUNNING) && !k->quiet) {
 		snprintf(buf, sizeof buf, "%s checking…",
 		    subcmd_spinner(frame));
 		return buf;
 	}
-	if (k->state == KC_FAILED) {
+	if (k->state == KC_FAILED || k->verdict == NULL) {
 		*role = ROLE_WARN;
 		return "! check failed";
 	}

@@ -263,9 +263,9 @@ keys_gen_poll(struct ui *ui, struct keys *k)
 		keys_load(ui, k);
 		kcheck_queue(kchecks_get(&k->checks, k->gen_domain,
 		    k->gen_selector));
-		ui_info(ui, "Generated %s key for %s, selector %s (active). "
-		    "Enter shows the record to publish.", k->gen_algo,
-		    k->gen_domain, k->gen_selector);
+		ui_info(ui, "Generated %s key for %s, selector %s: inactive "
+		    "until its record is published. Enter shows the record.",
+		    k->gen_algo, k->gen_domain, k->gen_selector);
 	} else
 		ui_error(ui, "Key generation failed: %s", k->gen.error !=
 		    NULL ? k->gen.error : "no reason given");

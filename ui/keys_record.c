@@ -390,7 +390,7 @@ keyrec_draw(struct ui *ui, void *state, const struct ui_rect *r)
 		ui_printf(ui, r->y, 1, r->w - 2, ROLE_EMPH, "Keys › %s, "
 		    "selector %s (%s, %s)", k->key.domain, k->key.selector,
 		    dkim_algo_name(k->key.algo), k->key.active ? "active" :
-		    "not active");
+		    k->key.pending ? "awaiting publication" : "not active");
 	else
 		ui_printf(ui, r->y, 1, r->w - 2, ROLE_EMPH, "Keys › %s, "
 		    "selector %s", k->domain, k->selector);

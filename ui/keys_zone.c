@@ -160,7 +160,8 @@ keys_zone_write(FILE *f, const struct dkim_key *k,
 	fprintf(f, "; DNS records to publish for %s, written by herald %s "
 	    "on %s\n;\n", k->domain, HERALD_VERSION, date);
 	fprintf(f, "; DKIM public key, selector %s (%s%s)\n", k->selector,
-	    dkim_algo_name(k->algo), k->active ? "" : ", not active");
+	    dkim_algo_name(k->algo), k->active ? "" : k->pending ?
+	    ", awaiting publication" : ", not active");
 	zone = dkim_record_zone(k);
 	fprintf(f, "%s\n", zone);
 	free(zone);

@@ -1,10 +1,13 @@
 /*
  * The Keys screen: every DKIM key (domain, selector, algorithm, created,
  * active) with whether its record is published, checked live by a child
- * per key (keys_check.c) with a spinner while in flight. Enter shows the
- * records to publish (keys_record.c), g generates a key from a form
- * (keys_form.c), a turns a key on or off (rotation: several selectors
- * may be active at once), c checks the selected key again, C all.
+ * per key (keys_check.c) with a spinner while in flight, and again every
+ * health_interval seconds while shown, as Health does: a new key awaits
+ * publication and the check that finds its record activates it. Enter
+ * shows the records to publish (keys_record.c), g generates a key from a
+ * form (keys_form.c), a turns a key on or off (rotation: several
+ * selectors may be active at once), c checks the selected key again, C
+ * all.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +30,7 @@ static const struct ui_keyhelp keys_keys[] = {
 	{ "a", "Active", "sign new messages with the key, or stop (the key "
 	  "stays)" },
 	{ "c", "Check", "check again whether the record is published (C: "
-	  "every key)" },
+	  "every key; also every health_interval seconds while shown)" },
 	{ "r", NULL, "read the keys again" },
 	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End G scroll" },
 	{ NULL, NULL, NULL }
@@ -38,7 +41,7 @@ static const struct table_col keys_cols[] = {
 	{ "Selector", 12, 1, 0 },
 	{ "Algorithm", 9, 0, 0 },
 	{ "Created", 16, 0, 0 },
-	{ "Active", 6, 0, 0 },
+	{ "Active", 7, 0, 0 },
 	{ "Published", 17, 1, 0 },
 };
 
@@ -125,6 +128,18 @@ keys_load(struct ui *ui, struct keys *k)
 	ui_dirty(ui);
 }
 
+/* The next periodic re-check, health_interval seconds from now. */
+static void
+keys_schedule(struct ui *ui, struct keys *k)
+{
+	const char	*v = config_get(ui_config(ui), "health_interval");
+	long long	 secs;
+
+	if (v == NULL || parse_int(v, 5, 86400, &secs) == -1)
+		secs = 30;
+	k->next_check = ui_now() + secs * 1000;
+}
+
 /* Check every key. */
 static void
 keys_check_all(struct ui *ui, struct keys *k)
@@ -135,7 +150,27 @@ keys_check_all(struct ui *ui, struct keys *k)
 		kcheck_queue(kchecks_get(&k->checks, k->v[i].domain,
 		    k->v[i].selector));
 	k->checked = 1;
+	keys_schedule(ui, k);
 	ui_tick_in(ui, k, 0);
+}
+
+/* A check found the record of a key that awaited publication: the child
+ * activated it. Read the keys again and say so. */
+static void
+keys_activated(struct ui *ui, struct keys *k)
+{
+	struct kcheck	*c;
+	size_t		 i;
+
+	for (i = 0; i < k->checks.n; i++) {
+		c = &k->checks.v[i];
+		if (!c->activated)
+			continue;
+		c->activated = 0;
+		keys_load(ui, k);
+		ui_info(ui, "%s selector %s is published: active now, new "
+		    "messages are signed with it", c->domain, c->selector);
+	}
 }
 
 /* Empty state: keys are read (and checked) when the screen is shown. */
@@ -208,14 +243,27 @@ static int
 keys_tick(struct ui *ui, void *state)
 {
 	struct keys	*k = state;
-	size_t		 busy;
+	size_t		 busy, i;
+	int64_t		 wait;
 	int		 gen;
 
 	/* keygen first: a new key's check starts in the same turn. */
 	gen = keys_gen_poll(ui, k);
 	busy = kchecks_run(ui, &k->checks, KEYS_PARALLEL);
-	if (busy == 0 && !gen)
-		return -1;
+	keys_activated(ui, k);
+	if (busy == 0 && !gen && k->visible && ui_now() >= k->next_check) {
+		for (i = 0; i < k->n; i++)
+			kcheck_requeue(kchecks_get(&k->checks, k->v[i].domain,
+			    k->v[i].selector));
+		keys_schedule(ui, k);
+		busy = kchecks_run(ui, &k->checks, KEYS_PARALLEL);
+	}
+	if (busy == 0 && !gen) {
+		if (!k->visible)
+			return -1;	/* enter() asks again */
+		wait = k->next_check - ui_now();
+		return wait < 1000 ? (wait > 0 ? (int)wait : 0) : 1000;
+	}
 	k->frame++;
 	if (k->visible)
 		ui_dirty(ui);
@@ -246,7 +294,7 @@ keys_cell(void *arg, int64_t row, int col)
 		strftime(k->cell, sizeof k->cell, "%Y-%m-%d %H:%M", &tm);
 		return k->cell;
 	case 4:
-		return key->active ? "yes" : "no";
+		return key->active ? "yes" : key->pending ? "pending" : "no";
 	default:
 		snprintf(k->cell, sizeof k->cell, "%s", kcheck_word(
 		    kchecks_get(&k->checks, key->domain, key->selector),
@@ -265,7 +313,8 @@ keys_role(void *arg, int64_t row, int col)
 	enum ui_role	 role;
 
 	if (col == 4)
-		return key->active ? ROLE_OK : ROLE_DIM;
+		return key->active ? ROLE_OK : key->pending ? ROLE_WARN :
+		    ROLE_DIM;
 	if (col != 5)
 		return ROLE_NORMAL;
 	c = kchecks_get(&k->checks, key->domain, key->selector);
@@ -304,7 +353,12 @@ keys_detail(struct ui *ui, struct keys *k, int y, int w)
 		    ROLE_OK : ROLE_WARN, line);
 		free(line);
 	}
-	if (c->fix != NULL && c->state == KC_DONE && strcmp(c->verdict,
+	/* One row is left: what the key waits for says it all. */
+	if (key->pending)
+		ui_print(ui, y++, 3, w - 4, ROLE_WARN, "Inactive, awaiting "
+		    "publication: it signs once a check (run again by itself) "
+		    "finds its record. Enter shows it; a activates now.");
+	else if (c->fix != NULL && c->state == KC_DONE && strcmp(c->verdict,
 	    "absent") != 0)
 		ui_printf(ui, y++, 3, w - 4, ROLE_DIM, "fix: %s", c->fix);
 	else if (c->verdict != NULL && strcmp(c->verdict, "match") != 0)
@@ -319,20 +373,22 @@ keys_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	struct keys	*k = state;
 	struct ui_rect	 t = *r;
 	char		*dom = keys_sending_domain(ui), *msg;
-	size_t		 i, active = 0;
+	size_t		 i, active = 0, pending = 0;
 	int		 x, y = r->y;
 
 	for (i = 0; i < k->n; i++)
-		if (dom != NULL && strcmp(k->v[i].domain, dom) == 0 &&
-		    k->v[i].active)
-			active++;
+		if (dom != NULL && strcmp(k->v[i].domain, dom) == 0) {
+			active += k->v[i].active != 0;
+			pending += k->v[i].pending != 0;
+		}
 	x = ui_print(ui, y, 1, r->w - 2, ROLE_EMPH, "DKIM signing keys");
 	if (dom != NULL)
 		ui_printf(ui, y, x + 3, r->w - x - 4, active > 0 ? ROLE_DIM :
 		    ROLE_WARN, "%zu key%s · %zu active for %s%s", k->n,
 		    k->n == 1 ? "" : "s", active, dom, active == 0 ?
-		    ": its mail is not signed" : active > 1 ?
-		    " (one signature each)" : "");
+		    pending > 0 ? ": its mail is not signed until a key's "
+		    "record is published" : ": its mail is not signed" :
+		    active > 1 ? " (one signature each)" : "");
 	y++;
 	if (k->gen.running)
 		ui_printf(ui, y, 1, r->w - 2, ROLE_EMPH, "%s Generating %s "
@@ -375,7 +431,7 @@ keys_toggle(struct ui *ui, struct keys *k, struct dkim_key *key)
 {
 	char	*cause = NULL, *dom = xstrdup(key->domain);
 	char	*sel = xstrdup(key->selector);
-	int	 on = !key->active;
+	int	 on = !key->active, unseen = key->pending;
 	size_t	 i, active = 0;
 
 	if (store_dkim_set_active(ui_store(ui), dom, sel, on, &cause) != 0) {
@@ -386,7 +442,11 @@ keys_toggle(struct ui *ui, struct keys *k, struct dkim_key *key)
 	for (i = 0; i < k->n; i++)
 		if (strcmp(k->v[i].domain, dom) == 0 && k->v[i].active)
 			active++;
-	if (on)
+	if (on && unseen)
+		ui_error(ui, "%s selector %s is active, but its record was not "
+		    "seen published: receivers fail its signatures until it "
+		    "is", dom, sel);
+	else if (on)
 		ui_info(ui, "%s selector %s is active: new messages are signed "
 		    "with it (%zu active key%s for %s)", dom, sel, active,
 		    active == 1 ? "" : "s", dom);

@@ -276,8 +276,10 @@ main(int argc, char **argv)
 	db = xprintf("%s/dkim-bench.db", argv[2]);
 	if (store_open(db, &st, &cause) == -1)
 		die("store", cause);
+	/* New keys wait for their record: these sign at once. */
 	if (dkim_keygen(st, db, DOMAIN, SELECTOR, DKIM_RSA2048, &k,
-	    &cause) == -1)
+	    &cause) == -1 || store_dkim_set_active(st, DOMAIN, SELECTOR, 1,
+	    &cause) != 0)
 		die("keygen", cause);
 	if ((s = dkim_signer_new(st, DOMAIN, &cause)) == NULL ||
 	    (s2 = dkim_signer_new(st, DOMAIN, &cause)) == NULL)
@@ -315,7 +317,8 @@ main(int argc, char **argv)
 
 	/* Ed25519, the same two ways. */
 	if (dkim_keygen(st, db, "ed." DOMAIN, SELECTOR, DKIM_ED25519, &ek,
-	    &cause) == -1 || (se = dkim_signer_new(st, "ed." DOMAIN,
+	    &cause) == -1 || store_dkim_set_active(st, "ed." DOMAIN,
+	    SELECTOR, 1, &cause) != 0 || (se = dkim_signer_new(st, "ed." DOMAIN,
 	    &cause)) == NULL)
 		die("ed25519 key", cause);
 	edpem = read_pem(ek.key_file);

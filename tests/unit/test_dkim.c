@@ -237,7 +237,11 @@ check_keygen(struct store *st, const char *db, const char *domain,
 		return;
 	}
 	CHECK(k.id > 0);
-	CHECK(k.active);
+	/* New: not signing until its record is seen published. */
+	CHECK(!k.active);
+	CHECK(k.pending);
+	CHECK_INT(store_dkim_published(st, k.domain, k.selector, NULL), 0);
+	CHECK_INT(store_dkim_published(st, k.domain, k.selector, NULL), 1);
 	CHECK_INT(k.algo, algo);
 	keydir = dkim_key_dir(db);
 	CHECK_INT(mode_of(keydir), 0700);
@@ -416,6 +420,24 @@ verify_text(struct table *t, const char *msg, int want_sigs, int want_pass)
 	return sum;
 }
 
+/* How many signatures of msg are temperrors. */
+static int
+verify_temperrors(struct table *t, const char *msg)
+{
+	struct dkim_verdict	 v;
+	char			*cause = NULL;
+	int			 n;
+
+	if (dkim_verify_lookup(table_lookup, t, msg, strlen(msg), &v,
+	    &cause) == -1) {
+		free(cause);
+		return -1;
+	}
+	n = v.temperror;
+	dkim_verdict_free(&v);
+	return n;
+}
+
 /* Replace the first occurrence of from by to in s (allocated). */
 static char *
 replace(const char *s, const char *from, const char *to)
@@ -520,11 +542,15 @@ test_sign_verify(struct store *st, const char *db)
 		CHECK(strstr(sum, "no key record at "
 		    "rsa._domainkey.dual.example") != NULL);
 		free(sum);
+		CHECK_INT(verify_temperrors(&t, signed_msg), 0);
 		t.fail = 1;
 		sum = verify_text(&t, signed_msg, 2, 0);
 		CHECK(strstr(sum, "key lookup failed: SERVFAIL (test)") !=
 		    NULL);
+		/* A lookup that fails is for now only (RFC 6376 6.1.2). */
+		CHECK(strstr(sum, "temperror (key lookup failed") != NULL);
 		free(sum);
+		CHECK_INT(verify_temperrors(&t, signed_msg), 2);
 		t.fail = 0;
 		table_from_store(&t, st);
 		/* A revoked key. */
@@ -609,6 +635,8 @@ test_keyfile_checks(struct store *st, const char *db)
 		CHECK(0);
 		return;
 	}
+	CHECK_INT(store_dkim_published(st, "files.example", "a", NULL), 0);
+	CHECK_INT(store_dkim_published(st, "files.example", "b", NULL), 0);
 	chmod(k.key_file, 0644);
 	CHECK(dkim_signer_new(st, "files.example", &cause) == NULL);
 	CHECK(cause != NULL && strstr(cause, "chmod 600") != NULL);
@@ -633,6 +661,53 @@ test_keyfile_checks(struct store *st, const char *db)
 	free(saved);
 	dkim_key_free(&k);
 	dkim_key_free(&other);
+}
+
+/* A new key does not sign until its record is seen published, or the
+ * operator activates it; the refusal says which key waits and how. */
+static void
+test_pending(struct store *st, const char *db)
+{
+	struct dkim_key		 k;
+	struct dkim_signer	*s;
+	char			*cause = NULL;
+
+	if (dkim_keygen(st, db, "pending.example", "s1", DKIM_ED25519, &k,
+	    &cause) == -1) {
+		fprintf(stderr, "keygen: %s\n", cause);
+		free(cause);
+		CHECK(0);
+		return;
+	}
+	dkim_key_free(&k);
+	CHECK(dkim_signer_new(st, "pending.example", &cause) == NULL);
+	CHECK(cause != NULL && strstr(cause, "selector s1 awaits "
+	    "publication") != NULL);
+	CHECK(cause != NULL && strstr(cause, "herald dkim check "
+	    "pending.example s1") != NULL);
+	free(cause);
+	cause = NULL;
+	CHECK_INT(store_dkim_get(st, "pending.example", "s1", &k, NULL), 0);
+	CHECK(!k.active && k.pending);
+	dkim_key_free(&k);
+	/* Deactivated by the operator: no longer waiting, never activated by
+	 * a check. */
+	CHECK_INT(store_dkim_set_active(st, "pending.example", "s1", 0, NULL),
+	    0);
+	CHECK_INT(store_dkim_published(st, "pending.example", "s1", NULL), 1);
+	CHECK(dkim_signer_new(st, "pending.example", &cause) == NULL);
+	CHECK(cause != NULL && strstr(cause, "herald dkim activate") != NULL);
+	free(cause);
+	cause = NULL;
+	/* Activated knowingly: it signs. */
+	CHECK_INT(store_dkim_set_active(st, "pending.example", "s1", 1, NULL),
+	    0);
+	s = dkim_signer_new(st, "pending.example", &cause);
+	CHECK(s != NULL && dkim_signer_count(s) == 1);
+	dkim_signer_free(s);
+	CHECK_INT(store_dkim_get(st, "pending.example", "s1", &k, NULL), 0);
+	CHECK(k.active && !k.pending);
+	dkim_key_free(&k);
 }
 
 /* The verifier on the published test vectors. */
@@ -749,6 +824,7 @@ main(void)
 
 	test_sign_verify(st, db);
 	test_keyfile_checks(st, db);
+	test_pending(st, db);
 	test_vectors();
 
 	store_close(st);

@@ -1289,6 +1289,8 @@ test_signed(struct store *st)
 		return;
 	}
 	free(db);
+	CHECK_INT(store_dkim_set_active(st, "example.org", "sel", 1, &cause),
+	    0);
 	signer = dkim_signer_new(st, "example.org", &cause);
 	CHECK(signer != NULL);
 	if (signer == NULL)

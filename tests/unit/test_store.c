@@ -9,6 +9,8 @@
 
 #include <sqlite3.h>
 
+#include "dbsql.h"
+#include "dkim.h"
 #include "message.h"
 #include "store.h"
 #include "test.h"
@@ -192,6 +194,50 @@ test_migrate_send(void)
 	free(path);
 }
 
+/* Keys made before a new key had to wait for its record keep their
+ * state: none of them waits; the active one still signs. */
+static void
+test_migrate_keys(void)
+{
+	const struct db_migration	*m;
+	struct store			*st = NULL;
+	struct dkim_key			 k;
+	char				*path, *v1, *cause = NULL;
+	int				 ok = 1;
+
+	path = xprintf("%s/keys-v6.db", dir);
+	v1 = slurp("tests/unit/fixtures/schema-v1.sql");
+	CHECK(v1 != NULL && raw_exec(path, v1) == 0);
+	for (m = db_migrations; m->version != 0 && m->version <= 6; m++)
+		if (raw_exec(path, m->sql) == -1)
+			ok = 0;
+	CHECK(ok);
+	CHECK(raw_exec(path, "PRAGMA user_version = 6;"
+	    "INSERT INTO dkim_keys (domain, selector, algo, key_file,"
+	    " public_key, created_at, active) VALUES"
+	    " ('old.example', 'on', 'ed25519', '/k/on', 'AAAA', 1, 1),"
+	    " ('old.example', 'off', 'ed25519', '/k/off', 'AAAA', 1, 0)") == 0);
+	CHECK(store_open(path, &st, &cause) == 0);
+	if (st == NULL) {
+		fprintf(stderr, "open: %s\n", cause);
+		free(cause);
+		free(v1);
+		free(path);
+		return;
+	}
+	CHECK_INT(store_dkim_get(st, "old.example", "on", &k, NULL), 0);
+	CHECK(k.active && !k.pending);
+	dkim_key_free(&k);
+	CHECK_INT(store_dkim_get(st, "old.example", "off", &k, NULL), 0);
+	CHECK(!k.active && !k.pending);
+	dkim_key_free(&k);
+	/* A check seeing its record does not turn on a key switched off. */
+	CHECK_INT(store_dkim_published(st, "old.example", "off", NULL), 1);
+	store_close(st);
+	free(v1);
+	free(path);
+}
+
 static void
 test_refuse(void)
 {
@@ -296,6 +342,7 @@ main(void)
 	test_create();
 	test_migrate();
 	test_migrate_send();
+	test_migrate_keys();
 	test_refuse();
 	test_contacts();
 	if (test_failed == 0) {
