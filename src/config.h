@@ -37,6 +37,9 @@ int	 config_override(struct config *, const char *key, const char *value,
  * creates the file 0600 in a 0700 directory). */
 int	 config_set(struct config *, const char *key, const char *value,
 	    char **cause);
+/* 1 if local_part_case is strict: local parts differing in letter case
+ * are different addresses. */
+int	 config_local_part_strict(const struct config *);
 /* Check a value for a key (numbers in range, addresses parse, ...). */
 int	 config_validate(const char *key, const char *value, char **cause);
 
