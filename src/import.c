@@ -794,6 +794,13 @@ import_start(struct importer *imp, char **cause, int *exitcode)
 		for (p = imp->rbuf; p < nul; p++)
 			line += (*p == '\n');
 		*exitcode = EXIT_DATAERR;
+		/* ASCII text in UTF-16 has every other byte zero. */
+		if (span >= 4 && imp->conv == NULL &&
+		    ((imp->rbuf[1] == 0 && imp->rbuf[3] == 0) ||
+		    (imp->rbuf[0] == 0 && imp->rbuf[2] == 0)))
+			return (set_cause(cause, "%s looks like UTF-16 without a "
+			    "byte order mark: use --encoding utf-16",
+			    imp->path));
 		return (set_cause(cause, "%s looks like a binary file (NUL byte "
 		    "at line %" PRIu64 ")", imp->path, line));
 	}

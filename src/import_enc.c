@@ -15,6 +15,9 @@
 #include "utf8.h"
 #include "util.h"
 
+/* Refusing a file takes at least four double-byte characters. */
+#define IMPORT_ENC_EVIDENCE	8
+
 struct import_conv {
 	iconv_t	cd;
 	size_t	unit;		/* bytes skipped past an invalid sequence */
@@ -125,7 +128,7 @@ import_enc_decodes(const char *code, const char *s, size_t len)
  * character.
  */
 static enum import_encoding
-import_enc_likely(const char *s, size_t len)
+import_enc_likely(const char *s, size_t len, size_t min_high)
 {
 	const unsigned char	*u = (const unsigned char *)s;
 	size_t			 i, high = 0, lead = 0;
@@ -134,8 +137,7 @@ import_enc_likely(const char *s, size_t len)
 		high += u[i] >= 0x80;
 		lead += u[i] >= 0x81 && u[i] <= 0x9f;
 	}
-	/* Fewer than four double-byte characters prove nothing. */
-	if (high < 8)
+	if (high < min_high)
 		return (IMPORT_ENC_LATIN1);
 	if (lead * 4 >= high && import_enc_decodes("CP932", s, len))
 		return (IMPORT_ENC_CP932);
@@ -148,7 +150,7 @@ import_enc_likely(const char *s, size_t len)
 const char *
 import_enc_guess(const char *s, size_t len)
 {
-	switch (import_enc_likely(s, len)) {
+	switch (import_enc_likely(s, len, 2)) {
 	case IMPORT_ENC_CP932:
 		return ("Shift-JIS (CP932); use --encoding cp932");
 	case IMPORT_ENC_EUCJP:
@@ -250,7 +252,7 @@ import_enc_choose(const char *path, const char *s, size_t len, int eof,
 	 * end of the sample is no error. */
 	if (utf8_valid(s, len, &bad) || (!eof && len - bad < 4) ||
 	    memchr(s, '\0', len) != NULL || import_enc_some_utf8(s, len) ||
-	    import_enc_likely(s, len) == IMPORT_ENC_LATIN1)
+	    import_enc_likely(s, len, IMPORT_ENC_EVIDENCE) == IMPORT_ENC_LATIN1)
 		return (0);
 	for (i = 0; i < bad; i++)
 		line += s[i] == '\n';

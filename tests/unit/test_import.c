@@ -720,6 +720,8 @@ test_encodings(void)
 	check_jp("u16be", path, IMPORT_ENC_UTF16, IMPORT_ENC_UTF16);
 	free(path);
 	path = file_enc(JP_LIST, "UTF-16LE", "", 0);
+	check_refused("u16le-nobom-auto", path, "looks like UTF-16 without a "
+	    "byte order mark: use --encoding utf-16");
 	check_jp("u16le-nobom", path, IMPORT_ENC_UTF16, IMPORT_ENC_UTF16);
 	free(path);
 
@@ -738,6 +740,15 @@ test_encodings(void)
 	CHECK_STR(r.errors.data, "2:invalid UTF-8 at byte 10;"
 	    "3:invalid UTF-8 at byte 12;");
 	CHECK_STR(r.hint, "Latin-1 (Windows-1252); use --encoding latin1");
+	done(&r);
+	free(path);
+
+	/* A Shift-JIS row in a UTF-8 file: invalid, with a hint. */
+	simple("mixed", "email,name\na@x.org,山田\nb@x.org,\x8e\x52\x93\x63\n",
+	    IMPORT_CSV, 1, 1, "3:invalid UTF-8 at byte 9;", NULL);
+	path = file_s("email,name\na@x.org,山田\nb@x.org,\x8e\x52\x93\x63\n");
+	run("mixed2", path, IMPORT_AUTO, 0, 1, &r);
+	CHECK_STR(r.hint, "Shift-JIS (CP932); use --encoding cp932");
 	done(&r);
 	free(path);
 
