@@ -24,8 +24,8 @@ CREATE TABLE imports (
 	suppressed	INTEGER NOT NULL DEFAULT 0
 );
 
--- A member of a list. addr is normalised: the local part as written, the
--- domain lower-cased; it is the key for deduplication within a list. The
+-- A member of a list. addr is normalised: the local part as first written,
+-- the domain lower-cased; it is the key for deduplication within a list. The
 -- table is clustered on that key (WITHOUT ROWID): one B-tree per insert,
 -- and members come out in address order without a sort.
 CREATE TABLE contacts (
@@ -38,6 +38,9 @@ CREATE TABLE contacts (
 	line		INTEGER NOT NULL DEFAULT 0,	-- its line in that import
 	PRIMARY KEY (list_id, addr)
 ) WITHOUT ROWID;
+-- Addresses differing only in the letter case of the local part are one
+-- member (config local_part_case, default fold): found through this index.
+CREATE INDEX contacts_addr_lc ON contacts (list_id, lower(addr));
 
 -- Addresses never to be sent to. addr_lc is the whole address lower-cased:
 -- a suppression holds whatever case a list spells the address in.

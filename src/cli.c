@@ -114,6 +114,7 @@ cli_store(struct cli_env *env)
 		return cli_fail(EXIT_DATAERR, cause);
 	if (rc == -1)
 		return cli_fail(EXIT_CANTCREAT, cause);
+	store_set_case_strict(env->store, config_local_part_strict(env->cfg));
 	return 0;
 }
 

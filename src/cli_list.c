@@ -36,6 +36,24 @@ list_format(const char *s, enum import_format *f)
 	return 0;
 }
 
+/* Parse --format and --encoding into o. */
+static int
+list_import_opts(const struct cli_cmd *cmd, struct cli_args *a,
+    struct import_options *o)
+{
+	const char	*enc = cli_opt(cmd, a, "encoding");
+
+	memset(o, 0, sizeof *o);
+	if (list_format(cli_opt(cmd, a, "format"), &o->format) == -1)
+		return -1;
+	if (enc != NULL && import_encoding_parse(enc, &o->encoding) == -1) {
+		cli_err("--encoding: '%s': expected cp932, euc-jp, "
+		    "iso-2022-jp, latin1, utf-16, utf-8 or auto", enc);
+		return -1;
+	}
+	return 0;
+}
+
 /* Show progress on a terminal for big files. */
 static void
 list_progress(struct importer *imp, time_t *last)
@@ -78,12 +96,47 @@ list_error_json(uint64_t line, const char *reason, void *arg)
 	return 0;
 }
 
+/* Print one duplicate row as text. */
+static int
+list_dup_text(uint64_t line, uint64_t first, const char *addr,
+    const char *kept, void *arg)
+{
+	(void)arg;
+	if (strcmp(addr, kept) == 0)
+		printf("  line %llu duplicates line %llu: %s\n",
+		    (unsigned long long)line, (unsigned long long)first, addr);
+	else
+		printf("  line %llu duplicates line %llu: %s (kept as %s)\n",
+		    (unsigned long long)line, (unsigned long long)first, addr,
+		    kept);
+	return 0;
+}
+
+/* Add one duplicate row to the JSON duplicate_rows array. */
+static int
+list_dup_json(uint64_t line, uint64_t first, const char *addr,
+    const char *kept, void *arg)
+{
+	struct buf	*b = arg;
+
+	if (b->data[b->len - 1] != '[')
+		buf_addc(b, ',');
+	buf_printf(b, "{\"line\":%llu,\"duplicates\":%llu,\"email\":",
+	    (unsigned long long)line, (unsigned long long)first);
+	json_str(b, addr);
+	buf_adds(b, ",\"kept\":");
+	json_str(b, kept);
+	buf_addc(b, '}');
+	return 0;
+}
+
 /* Print the import summary. */
 static void
 list_import_report(struct cli_env *env, struct importer *imp,
     const char *list, const char *path)
 {
 	const struct import_stats	*s = import_stats(imp);
+	const char			*hint;
 	struct buf			 b;
 
 	if (env->json) {
@@ -94,6 +147,8 @@ list_import_report(struct cli_env *env, struct importer *imp,
 		json_str(&b, path);
 		buf_adds(&b, ",\"format\":");
 		json_str(&b, import_format_name(import_format(imp)));
+		buf_adds(&b, ",\"encoding\":");
+		json_str(&b, import_encoding_name(import_encoding(imp)));
 		buf_printf(&b, ",\"rows\":%llu,\"imported\":%llu,\"updated\":"
 		    "%llu,\"duplicates\":%llu,\"invalid\":%llu,\"suppressed\":"
 		    "%llu,\"errors\":[", (unsigned long long)s->rows,
@@ -103,23 +158,37 @@ list_import_report(struct cli_env *env, struct importer *imp,
 		    (unsigned long long)s->invalid,
 		    (unsigned long long)s->suppressed);
 		import_errors(imp, 0, list_error_json, &b);
-		buf_adds(&b, "]}");
+		buf_adds(&b, "],\"duplicate_rows\":[");
+		import_duplicates(imp, 0, list_dup_json, &b);
+		buf_addc(&b, ']');
+		if ((hint = import_encoding_hint(imp)) != NULL) {
+			buf_adds(&b, ",\"encoding_hint\":");
+			json_str(&b, hint);
+		}
+		buf_addc(&b, '}');
 		cli_json_out(&b);
 		buf_free(&b);
 		return;
 	}
-	printf("list %s: %llu rows read from %s (%s)\n", list,
+	printf("list %s: %llu rows read from %s (%s, %s)\n", list,
 	    (unsigned long long)s->rows, strcmp(path, "-") == 0 ?
-	    "standard input" : path, import_format_name(import_format(imp)));
+	    "standard input" : path, import_format_name(import_format(imp)),
+	    import_encoding_name(import_encoding(imp)));
 	printf("  imported    %llu\n  updated     %llu\n  duplicates  %llu\n"
 	    "  invalid     %llu\n  suppressed  %llu\n",
 	    (unsigned long long)s->imported, (unsigned long long)s->updated,
 	    (unsigned long long)s->duplicates, (unsigned long long)s->invalid,
 	    (unsigned long long)s->suppressed);
+	if (s->duplicates != 0) {
+		printf("duplicate rows (the first row is kept):\n");
+		import_duplicates(imp, 0, list_dup_text, NULL);
+	}
 	if (s->invalid != 0) {
 		printf("invalid rows (not imported):\n");
 		import_errors(imp, 0, list_error_text, NULL);
 	}
+	if ((hint = import_encoding_hint(imp)) != NULL)
+		printf("rows that are not UTF-8 look like %s\n", hint);
 }
 
 /*
@@ -164,9 +233,16 @@ list_run_import(struct cli_env *env, const char *list, const char *path,
 		    list != NULL ? "is" : "are");
 		return code != 0 ? code : EXIT_DATAERR;
 	}
-	if (import_commit(imp, &cause) == -1) {
+	if ((rc = import_commit(imp, &cause)) == -1) {
 		import_free(imp);
 		return cli_fail(EXIT_IOERR, cause);
+	}
+	if (rc == 1) {
+		list_import_report(env, imp, list, path);
+		import_free(imp);
+		cli_err("no valid row in %s: list %s was not created",
+		    strcmp(path, "-") == 0 ? "standard input" : path, list);
+		return EXIT_DATAERR;
 	}
 	*out = imp;
 	return 0;
@@ -181,8 +257,7 @@ cmd_list_import(struct cli_env *env, const struct cli_cmd *cmd,
 	struct importer		*imp;
 	int			 rc;
 
-	memset(&o, 0, sizeof o);
-	if (list_format(cli_opt(cmd, a, "format"), &o.format) == -1)
+	if (list_import_opts(cmd, a, &o) == -1)
 		return EXIT_USAGE;
 	o.strict = cli_opt(cmd, a, "strict") != NULL;
 	if (*a->argv[0] == '\0') {
@@ -208,8 +283,7 @@ cmd_suppress_import(struct cli_env *env, const struct cli_cmd *cmd,
 	struct buf			 b;
 	int				 rc;
 
-	memset(&o, 0, sizeof o);
-	if (list_format(cli_opt(cmd, a, "format"), &o.format) == -1)
+	if (list_import_opts(cmd, a, &o) == -1)
 		return EXIT_USAGE;
 	o.to_suppressions = 1;
 	if ((rc = list_run_import(env, NULL, a->argv[0], &o, &imp)) != 0)
@@ -607,14 +681,19 @@ cmd_suppress_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	return 0;
 }
 
+#define IMPORT_ENCODING_OPT						\
+	{ "encoding", "ENC", "cp932, euc-jp, iso-2022-jp, latin1, utf-16, "	\
+	  "utf-8 or auto (default)" }
 static const struct cli_opt import_opts[] = {
 	{ "format", "FMT", "csv, tsv, lines or auto (default: detect)" },
+	IMPORT_ENCODING_OPT,
 	{ "strict", NULL, "any invalid row aborts the import (nothing is "
 	  "stored)" },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt suppress_import_opts[] = {
 	{ "format", "FMT", "csv, tsv, lines or auto (default: detect)" },
+	IMPORT_ENCODING_OPT,
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt show_opts[] = {
@@ -640,8 +719,17 @@ const struct cli_cmd cli_list_cmds[] = {
 	  "every other column is kept as an\nattribute for merge fields. "
 	  "Invalid rows are reported with their line\nnumbers and skipped; "
 	  "the rest is imported in one transaction, so an\ninterrupted import "
-	  "changes nothing. Exit status: 0, or 65 when some rows\nwere "
-	  "invalid (the valid ones are imported), 66 for a missing file.",
+	  "changes nothing. A row repeating an earlier row's address\n(or one "
+	  "differing only in the letter case of the part before @, unless\n"
+	  "config local_part_case is strict) is a duplicate: the first is "
+	  "kept.\nFILE is read as UTF-8 unless --encoding names another "
+	  "encoding (converted\nas it is read). Without it, a UTF-16 byte "
+	  "order mark or ISO-2022-JP escapes\nare detected and converted; a "
+	  "file that looks like Shift-JIS or EUC-JP is\nrefused, naming the "
+	  "--encoding to use. Exit "
+	  "status: 0, or 65 when some\nrows were invalid (the valid ones are "
+	  "imported) or none was valid (a new\nlist is then not created), "
+	  "66 for a missing file.",
 	  import_opts, cmd_list_import },
 	{ "list ls", "", 0, 0, "list the lists with member counts", NULL,
 	  NULL, cmd_list_ls },

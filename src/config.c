@@ -43,6 +43,9 @@ const struct config_key config_keys[] = {
 	{ "health_interval", "30", "seconds between live health checks" },
 	{ "dns_timeout", "3", "seconds to wait for a DNS answer per try" },
 	{ "dns_retries", "2", "tries per DNS server" },
+	{ "local_part_case", "fold", "fold: addresses differing only in "
+	    "the letter case of the part before @ are one member; strict: "
+	    "they are different members" },
 	{ "smtp_timeouts", NULL, "SMTP timeouts to change, NAME=SECONDS,...: "
 	    "connect 30, greeting 300, command 300, data 120, block 180, "
 	    "dot 600" },
@@ -225,6 +228,10 @@ config_validate(const char *key, const char *v, char **cause)
 		memset(&t, 0, sizeof t);
 		if (smtp_timeouts_parse(v, &t, cause) == -1)
 			return -1;
+	} else if (strcmp(key, "local_part_case") == 0) {
+		if (strcmp(v, "fold") != 0 && strcmp(v, "strict") != 0)
+			return set_cause(cause, "local_part_case: '%s': "
+			    "expected fold or strict", v);
 	} else if (strcmp(key, "dnssec_anchor") == 0) {
 		/* The engine reads it from wherever it runs: no relative
 		 * paths. Whether it holds keys is checked when it is used. */
@@ -238,6 +245,15 @@ config_validate(const char *key, const char *v, char **cause)
 	} else if (*v == '\0' && strcmp(key, "relay_user") != 0)
 		return set_cause(cause, "%s: empty value", key);
 	return 0;
+}
+
+/* Is local_part_case strict? */
+int
+config_local_part_strict(const struct config *cfg)
+{
+	const char	*v = config_get(cfg, "local_part_case");
+
+	return v != NULL && strcmp(v, "strict") == 0;
 }
 
 /* Find an entry in a vector. */

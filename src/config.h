@@ -46,6 +46,9 @@ int	 config_write(struct config *, const char *key, const char *value,
 /* What loading noticed that is not an error ("FILE:LINE: ..."), the i-th;
  * NULL past the last. */
 const char *config_warning(const struct config *, size_t i);
+/* 1 if local_part_case is strict: local parts differing in letter case
+ * are different addresses. */
+int	 config_local_part_strict(const struct config *);
 /* Check a value for a key (numbers in range, addresses parse, ...). */
 int	 config_validate(const char *key, const char *value, char **cause);
 

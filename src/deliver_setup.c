@@ -357,7 +357,7 @@ deliver_queue(struct store *st, const struct issue *is,
 		store_rollback(st);
 		return -1;
 	}
-	rc = store_contacts(st, is->list_id, NULL, 0, 0, deliver_queue_cb, &w,
+	rc = store_contacts_to_send(st, is->list_id, deliver_queue_cb, &w,
 	    cause);
 	message_tokens_free(w.tokens);
 	if (rc == -1 || w.cause != NULL) {
@@ -483,7 +483,7 @@ deliver_dry_run(struct store *st, const struct issue *is,
 		store_rollback(st);
 		goto out;
 	}
-	if (store_contacts(st, is->list_id, NULL, 0, 0, deliver_dry_cb, &w,
+	if (store_contacts_to_send(st, is->list_id, deliver_dry_cb, &w,
 	    cause) == -1 || w.cause != NULL) {
 		store_rollback(st);
 		if (w.cause != NULL) {

@@ -22,6 +22,7 @@
 
 #include "addr.h"
 #include "import.h"
+#include "import_enc.h"
 #include "json.h"
 #include "store.h"
 #include "utf8.h"
@@ -63,6 +64,16 @@ struct importer {
 	uint64_t		 line;		/* line of rbuf[rpos] */
 	unsigned char		 special[256];	/* bytes ending a CSV run */
 
+	/* Input in another encoding is read into ibuf and converted into
+	 * rbuf (conv NULL: read straight into rbuf). */
+	struct import_enc_choice enc;
+	struct import_conv	*conv;
+	char			*ibuf;
+	size_t			 ilen;
+	int			 ieof;
+	off_t			 raw_done;	/* input bytes converted */
+	const char		*hint;		/* what bad UTF-8 looks like */
+
 	/* The current record: fields decoded into rec, NUL-terminated. */
 	char			*rec;
 	struct import_field	 fields[IMPORT_FIELDS_MAX];
@@ -74,7 +85,7 @@ struct importer {
 	size_t			 first_nl;	/* offset of the first one */
 	uint64_t		 rec_line;
 	const char		*rec_reason;	/* invalid record, or NULL */
-	char			 reason[80];
+	char			 reason[160];
 
 	/* Columns, from the header row if there is one. */
 	int			 header_done;
@@ -85,6 +96,7 @@ struct importer {
 	size_t			 ncols;
 
 	int64_t			 list_id;
+	int			 new_list;	/* created by this import */
 	int64_t			 import_id;
 	int			 in_txn;
 	int			 committed;
@@ -93,8 +105,10 @@ struct importer {
 	int			 to_suppressions;
 	struct buf		 json;
 	FILE			*spool;
+	FILE			*dspool;	/* duplicate rows */
 	struct import_stats	 stats;
 	char			 addr[ADDR_MAX + 1];
+	char			 kept[ADDR_MAX + 1];
 	char			 name[ADDR_NAME_MAX + 1];
 	char			 mname[ADDR_NAME_MAX + 1];
 };
@@ -106,6 +120,42 @@ static const char *const import_email_words[] = {
 static const char *const import_name_words[] = {
 	"name", "full name", "fullname", "display name",
 };
+
+/*
+ * Read input in another encoding into ibuf and convert what it holds to
+ * the end of rbuf. The scanner asks for more only with at least a chunk
+ * free in rbuf, so each call converts something or reads more.
+ */
+static int
+import_fill_conv(struct importer *imp, char **cause, int *exitcode)
+{
+	ssize_t	n;
+	size_t	in;
+
+	if (!imp->ieof && imp->ilen < IMPORT_CHUNK) {
+		n = read(imp->fd, imp->ibuf + imp->ilen,
+		    IMPORT_BUF_SIZE - imp->ilen);
+		if (n == -1 && errno == EINTR)
+			return (1);
+		if (n == -1) {
+			*exitcode = EXIT_IOERR;
+			return (set_cause(cause, "%s: %s", imp->path,
+			    strerror(errno)));
+		}
+		if (n == 0)
+			imp->ieof = 1;
+		imp->ilen += (size_t)n;
+	}
+	in = imp->ilen;
+	imp->rlen += import_conv_run(imp->conv, imp->ibuf, &in, imp->ieof,
+	    imp->rbuf + imp->rlen, IMPORT_BUF_SIZE - imp->rlen);
+	memmove(imp->ibuf, imp->ibuf + in, imp->ilen - in);
+	imp->ilen -= in;
+	imp->raw_done += (off_t)in;
+	if (imp->ieof && imp->ilen == 0)
+		imp->eof = 1;
+	return (0);
+}
 
 /*
  * Read more input, first moving the unconsumed bytes to the front. Returns
@@ -125,6 +175,8 @@ import_fill(struct importer *imp, char **cause, int *exitcode)
 	}
 	if (imp->rlen == IMPORT_BUF_SIZE)
 		fatal("%s: import buffer full", __func__);
+	if (imp->conv != NULL)
+		return (import_fill_conv(imp, cause, exitcode));
 	n = read(imp->fd, imp->rbuf + imp->rlen, IMPORT_BUF_SIZE - imp->rlen);
 	if (n == -1 && errno == EINTR)
 		return (1);
@@ -278,6 +330,32 @@ import_ascii(const char *s, size_t len)
 	return ((acc & 0x8080808080808080ULL) == 0);
 }
 
+/*
+ * A record that is not valid UTF-8: after conversion, a sequence that was
+ * not valid in the file's encoding (counted in characters, which is what
+ * an editor shows); else bad UTF-8, and when no encoding was given, a
+ * guess of the file's from the first such row.
+ */
+static void
+import_bad_text(struct importer *imp, const char *raw, size_t bad)
+{
+	size_t	i, chars = 1;
+
+	if (imp->conv != NULL && raw[bad] == IMPORT_ENC_BAD) {
+		for (i = 0; i < bad; i++)
+			chars += ((unsigned char)raw[i] & 0xc0) != 0x80;
+		snprintf(imp->reason, sizeof imp->reason, "not valid %s at "
+		    "character %zu", import_encoding_name(imp->enc.enc), chars);
+	} else {
+		if (imp->hint == NULL &&
+		    imp->opts.encoding == IMPORT_ENC_AUTO)
+			imp->hint = import_enc_guess(raw, imp->rawlen);
+		snprintf(imp->reason, sizeof imp->reason,
+		    "invalid UTF-8 at byte %zu", bad + 1);
+	}
+	imp->rec_reason = imp->reason;
+}
+
 /* Check the raw bytes of the record just scanned: NUL and UTF-8. */
 static void
 import_check_raw(struct importer *imp, const char *raw)
@@ -290,11 +368,8 @@ import_check_raw(struct importer *imp, const char *raw)
 		    (size_t)(nul - raw) + 1);
 		imp->rec_reason = imp->reason;
 	} else if (!import_ascii(raw, imp->rawlen) &&
-	    !utf8_valid(raw, imp->rawlen, &bad)) {
-		snprintf(imp->reason, sizeof imp->reason,
-		    "invalid UTF-8 at byte %zu", bad + 1);
-		imp->rec_reason = imp->reason;
-	}
+	    !utf8_valid(raw, imp->rawlen, &bad))
+		import_bad_text(imp, raw, bad);
 }
 
 /*
@@ -611,16 +686,25 @@ import_store(struct importer *imp, const char *name, char **cause,
 			imp->stats.duplicates++;
 		return (0);
 	}
-	if (store_contact_put(imp->store, imp->list_id, imp->import_id,
+	if (store_contact_put_kept(imp->store, imp->list_id, imp->import_id,
 	    imp->rec_line, imp->addr, name, imp->json.data, &put, &first_line,
-	    cause) != 0)
+	    imp->kept, sizeof imp->kept, cause) != 0)
 		return (-1);
 	if (put == STORE_PUT_NEW)
 		imp->stats.imported++;
 	else if (put == STORE_PUT_UPDATED)
 		imp->stats.updated++;
-	else
+	else {
 		imp->stats.duplicates++;
+		if (imp->dspool == NULL && (imp->dspool = tmpfile()) == NULL) {
+			*exitcode = EXIT_CANTCREAT;
+			return (set_cause(cause, "temporary file: %s",
+			    strerror(errno)));
+		}
+		/* Normalised addresses hold no tab or newline. */
+		fprintf(imp->dspool, "%" PRIu64 "\t%" PRIu64 "\t%s\t%s\n",
+		    imp->rec_line, first_line, imp->addr, imp->kept);
+	}
 	if (imp->check_suppressed) {
 		if ((r = store_is_suppressed(imp->store, imp->addr, cause)) < 0)
 			return (-1);
@@ -704,18 +788,19 @@ import_start(struct importer *imp, char **cause, int *exitcode)
 		if (import_fill_open(imp, cause, exitcode) != 0)
 			return (-1);
 	}
-	if (imp->rlen >= 2 && (memcmp(imp->rbuf, "\xff\xfe", 2) == 0 ||
-	    memcmp(imp->rbuf, "\xfe\xff", 2) == 0)) {
-		*exitcode = EXIT_DATAERR;
-		return (set_cause(cause, "%s is UTF-16: save it as UTF-8",
-		    imp->path));
-	}
 	span = imp->rlen < IMPORT_BINARY_SPAN ? imp->rlen : IMPORT_BINARY_SPAN;
 	if ((nul = memchr(imp->rbuf, '\0', span)) != NULL) {
 		line = 1;
 		for (p = imp->rbuf; p < nul; p++)
 			line += (*p == '\n');
 		*exitcode = EXIT_DATAERR;
+		/* ASCII text in UTF-16 has every other byte zero. */
+		if (span >= 4 && imp->conv == NULL &&
+		    ((imp->rbuf[1] == 0 && imp->rbuf[3] == 0) ||
+		    (imp->rbuf[0] == 0 && imp->rbuf[2] == 0)))
+			return (set_cause(cause, "%s looks like UTF-16 without a "
+			    "byte order mark: use --encoding utf-16",
+			    imp->path));
 		return (set_cause(cause, "%s looks like a binary file (NUL byte "
 		    "at line %" PRIu64 ")", imp->path, line));
 	}
@@ -764,6 +849,39 @@ import_start(struct importer *imp, char **cause, int *exitcode)
 	return (0);
 }
 
+/*
+ * Decide the file's encoding from its first bytes (read raw into rbuf: a
+ * whole read from a file, at least 8 KiB from a pipe, as import_start
+ * waits for) and, if it is not UTF-8, move them to ibuf for conversion.
+ */
+static int
+import_encoding_start(struct importer *imp, char **cause, int *exitcode)
+{
+	while (imp->rlen < IMPORT_BINARY_SPAN && !imp->eof) {
+		if (import_fill_open(imp, cause, exitcode) != 0)
+			return (-1);
+	}
+	if (import_enc_choose(imp->path, imp->rbuf, imp->rlen, imp->eof,
+	    imp->opts.encoding, &imp->enc, cause) != 0) {
+		*exitcode = EXIT_DATAERR;
+		return (-1);
+	}
+	if (imp->enc.enc == IMPORT_ENC_UTF8 || imp->enc.enc == IMPORT_ENC_AUTO)
+		return (0);
+	if ((imp->conv = import_conv_new(&imp->enc, cause)) == NULL) {
+		*exitcode = EXIT_UNAVAIL;
+		return (-1);
+	}
+	imp->ibuf = xmalloc(IMPORT_BUF_SIZE);
+	imp->ilen = imp->rlen - imp->enc.skip;
+	memcpy(imp->ibuf, imp->rbuf + imp->enc.skip, imp->ilen);
+	imp->raw_done = (off_t)imp->enc.skip;
+	imp->ieof = imp->eof;
+	imp->eof = 0;
+	imp->rlen = 0;
+	return (0);
+}
+
 /* 1 once a suppression is seen: stops the walk at the first one. */
 static int
 import_any_suppression(const struct suppression *s, void *arg)
@@ -793,6 +911,7 @@ import_begin(struct importer *imp, const char *list, char **cause,
 	if (r == 1 && store_list_create(imp->store, list, &imp->list_id,
 	    cause) != 0)
 		return (-1);
+	imp->new_list = r == 1;
 	if (store_import_begin(imp->store, imp->list_id, imp->path,
 	    &imp->import_id, cause) != 0)
 		return (-1);
@@ -869,7 +988,8 @@ import_open(struct store *st, const char *list, const char *path,
 
 	imp->rbuf = xmalloc(IMPORT_BUF_SIZE);
 	imp->rec = xmalloc(IMPORT_BUF_SIZE + 16);
-	if (import_start(imp, cause, exitcode) != 0)
+	if (import_encoding_start(imp, cause, exitcode) != 0 ||
+	    import_start(imp, cause, exitcode) != 0)
 		goto fail;
 	if (import_begin(imp, list, cause, exitcode) != 0)
 		goto fail;
@@ -908,7 +1028,9 @@ import_step(struct importer *imp, unsigned int max_rows, char **cause,
 void
 import_progress(const struct importer *imp, off_t *done, off_t *total)
 {
-	*done = imp->base + (off_t)imp->rpos;
+	/* Converted input is counted in the file's bytes, as the size is. */
+	*done = imp->conv != NULL ? imp->raw_done :
+	    imp->base + (off_t)imp->rpos;
 	*total = imp->size;
 }
 
@@ -926,6 +1048,20 @@ import_format(const struct importer *imp)
 	return (imp->format);
 }
 
+/* The encoding the file is read in. */
+enum import_encoding
+import_encoding(const struct importer *imp)
+{
+	return (imp->enc.enc);
+}
+
+/* What rows that were not UTF-8 look like, or NULL. */
+const char *
+import_encoding_hint(const struct importer *imp)
+{
+	return (imp->hint);
+}
+
 /* Name of a format, for messages and --json. */
 const char *
 import_format_name(enum import_format f)
@@ -937,39 +1073,94 @@ import_format_name(enum import_format f)
 	return (names[f]);
 }
 
+/*
+ * Replay a spool of tab-separated lines, in file order: fn gets each
+ * line's nf fields (a line with fewer is skipped); up to limit lines.
+ */
+static int
+import_replay(FILE *spool, uint64_t limit, int nf,
+    int (*fn)(char **, void *), void *arg)
+{
+	char		*line = NULL, *f[4], *p;
+	size_t		 size = 0;
+	ssize_t		 n;
+	uint64_t	 count = 0;
+	int		 i, error = 0;
+
+	if (spool == NULL)
+		return (0);
+	if (fflush(spool) != 0 || fseeko(spool, 0, SEEK_SET) != 0)
+		return (-1);
+	while (limit == 0 || count < limit) {
+		if ((n = getline(&line, &size, spool)) <= 0)
+			break;
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		p = line;
+		for (i = 0; i < nf && p != NULL; i++) {
+			f[i] = p;
+			/* The last field takes the rest: a reason may hold
+			 * tabs. */
+			if (i < nf - 1 && (p = strchr(p, '\t')) != NULL)
+				*p++ = '\0';
+		}
+		if (p == NULL)
+			continue;
+		count++;
+		if (fn(f, arg) != 0)
+			break;
+	}
+	free(line);
+	if (ferror(spool))
+		error = -1;
+	if (fseeko(spool, 0, SEEK_END) != 0)
+		error = -1;
+	return (error);
+}
+
+struct import_replay_arg {
+	import_error_cb	 err;
+	import_dup_cb	 dup;
+	void		*arg;
+};
+
+/* One spooled invalid row: line, reason. */
+static int
+import_replay_error(char **f, void *arg)
+{
+	struct import_replay_arg	*a = arg;
+
+	return (a->err(strtoull(f[0], NULL, 10), f[1], a->arg));
+}
+
+/* One spooled duplicate: line, first line, address, address kept. */
+static int
+import_replay_dup(char **f, void *arg)
+{
+	struct import_replay_arg	*a = arg;
+
+	return (a->dup(strtoull(f[0], NULL, 10), strtoull(f[1], NULL, 10),
+	    f[2], f[3], a->arg));
+}
+
 /* Replay the spooled invalid rows, in file order. */
 int
 import_errors(struct importer *imp, uint64_t limit, import_error_cb cb,
     void *arg)
 {
-	char		*line = NULL, *tab;
-	size_t		 size = 0;
-	ssize_t		 n;
-	uint64_t	 count = 0;
-	int		 error = 0;
+	struct import_replay_arg	a = { cb, NULL, arg };
 
-	if (imp->spool == NULL)
-		return (0);
-	if (fflush(imp->spool) != 0 || fseeko(imp->spool, 0, SEEK_SET) != 0)
-		return (-1);
-	while (limit == 0 || count < limit) {
-		if ((n = getline(&line, &size, imp->spool)) <= 0)
-			break;
-		if (line[n - 1] == '\n')
-			line[n - 1] = '\0';
-		if ((tab = strchr(line, '\t')) == NULL)
-			continue;
-		*tab = '\0';
-		count++;
-		if (cb(strtoull(line, NULL, 10), tab + 1, arg) != 0)
-			break;
-	}
-	free(line);
-	if (ferror(imp->spool))
-		error = -1;
-	if (fseeko(imp->spool, 0, SEEK_END) != 0)
-		error = -1;
-	return (error);
+	return (import_replay(imp->spool, limit, 2, import_replay_error, &a));
+}
+
+/* Replay the spooled duplicate rows, in file order. */
+int
+import_duplicates(struct importer *imp, uint64_t limit, import_dup_cb cb,
+    void *arg)
+{
+	struct import_replay_arg	a = { NULL, cb, arg };
+
+	return (import_replay(imp->dspool, limit, 4, import_replay_dup, &a));
 }
 
 /* Record the counts and commit the transaction. */
@@ -980,6 +1171,13 @@ import_commit(struct importer *imp, char **cause)
 
 	if (imp->failed || !imp->in_txn)
 		return (set_cause(cause, "import cannot be committed"));
+	/* A list is made by importing members into it: with none, it is
+	 * not made (as a strict import with a bad row does not). */
+	if (imp->new_list && s->imported == 0) {
+		store_rollback(imp->store);
+		imp->in_txn = 0;
+		return (1);
+	}
 	if (!imp->to_suppressions && store_import_finish(imp->store, imp->import_id, s->rows,
 	    s->imported, s->updated, s->duplicates, s->invalid, s->suppressed,
 	    cause) != 0)
@@ -1005,6 +1203,10 @@ import_free(struct importer *imp)
 		close(imp->fd);
 	if (imp->spool != NULL)
 		fclose(imp->spool);
+	if (imp->dspool != NULL)
+		fclose(imp->dspool);
+	import_conv_free(imp->conv);
+	free(imp->ibuf);
 	for (i = 0; i < imp->ncols; i++)
 		free(imp->colnames[i]);
 	free(imp->colnames);

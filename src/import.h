@@ -29,6 +29,19 @@ enum import_format {
 	IMPORT_LINES,	/* one mailbox a line: "a@b" or "Name <a@b>" */
 };
 
+/* The character encoding of the file (--encoding). */
+enum import_encoding {
+	IMPORT_ENC_AUTO = 0,	/* UTF-8, or what a byte order mark or
+				   ISO-2022-JP escapes say; other bytes that
+				   are not UTF-8 are refused with a guess */
+	IMPORT_ENC_UTF8,
+	IMPORT_ENC_CP932,	/* Shift-JIS as Windows writes it */
+	IMPORT_ENC_EUCJP,
+	IMPORT_ENC_ISO2022JP,
+	IMPORT_ENC_LATIN1,	/* read as Windows-1252 */
+	IMPORT_ENC_UTF16,	/* byte order from the BOM (else guessed) */
+};
+
 struct import_stats {
 	uint64_t	rows;		/* data rows read (not the header) */
 	uint64_t	imported;	/* new on the list */
@@ -45,6 +58,7 @@ struct import_options {
 	 * then NULL): imported counts new suppressions, duplicates the
 	 * addresses that were already suppressed or repeated. */
 	int		   to_suppressions;
+	enum import_encoding encoding;
 };
 
 struct importer;
@@ -71,6 +85,28 @@ const struct import_stats *import_stats(const struct importer *);
 enum import_format import_format(const struct importer *);
 const char *import_format_name(enum import_format);
 
+/* --encoding names: auto, utf-8, cp932, euc-jp, iso-2022-jp, latin1,
+ * utf-16 (and a few aliases, e.g. shift-jis); -1 if unknown. */
+int	 import_encoding_parse(const char *, enum import_encoding *);
+const char *import_encoding_name(enum import_encoding);
+/* The encoding the file is read in (given or detected). */
+enum import_encoding import_encoding(const struct importer *);
+/* With no encoding given, what the first row that was not UTF-8 looks
+ * like and the option to use ("Latin-1 (Windows-1252); use --encoding
+ * latin1"), or NULL. */
+const char *import_encoding_hint(const struct importer *);
+
+/*
+ * Rows repeating an address of an earlier row of this file (the same
+ * address, or unless local parts are strict one differing only in letter
+ * case), in file order: cb(line, first_line, addr, kept, arg) with addr as
+ * the row wrote it and kept as the list keeps it; up to limit (0 = all).
+ */
+typedef int (*import_dup_cb)(uint64_t line, uint64_t first_line,
+    const char *addr, const char *kept, void *arg);
+int	 import_duplicates(struct importer *, uint64_t limit, import_dup_cb,
+	    void *arg);
+
 /*
  * Invalid rows, in file order: calls cb(line, reason, arg) for each, up to
  * limit of them (0 = all). Rows are spooled to a temporary file, so memory
@@ -79,7 +115,11 @@ const char *import_format_name(enum import_format);
 typedef int (*import_error_cb)(uint64_t line, const char *reason, void *arg);
 int	 import_errors(struct importer *, uint64_t limit, import_error_cb,
 	    void *arg);
-/* Commit the transaction (records the import's counts). */
+/*
+ * Commit the transaction (records the import's counts). Returns 0, or 1
+ * when the import had no valid row and would have made a new, empty list:
+ * it is then rolled back (the list is not created), or -1 on error.
+ */
 int	 import_commit(struct importer *, char **cause);
 /* Free; rolls back if not committed. */
 void	 import_free(struct importer *);

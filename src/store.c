@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,6 +22,7 @@
 enum store_stmt {
 	ST_CONTACT_INSERT,
 	ST_CONTACT_LOOKUP,
+	ST_CONTACT_LOOKUP_LC,
 	ST_CONTACT_UPDATE,
 	ST_SUPPRESSED,
 	ST_COUNT
@@ -34,6 +36,14 @@ static const char *const store_stmt_sql[ST_COUNT] = {
 	[ST_CONTACT_LOOKUP] =
 	    "SELECT import_id, line FROM contacts"
 	    " WHERE list_id = ?1 AND addr = ?2",
+	/* The member an address names when letter case is ignored. Without
+	 * statistics the planner prefers the primary key (list_id only: a
+	 * scan of the list), so the index is named. A database from before
+	 * that rule may hold two spellings: the exact one wins. */
+	[ST_CONTACT_LOOKUP_LC] =
+	    "SELECT addr FROM contacts INDEXED BY contacts_addr_lc"
+	    " WHERE list_id = ?1 AND lower(addr) = lower(?2)"
+	    " ORDER BY addr = ?2 DESC, added_at, addr LIMIT 1",
 	/* An update keeps a name it had if the new row has none, and merges
 	 * attributes (new values win). */
 	[ST_CONTACT_UPDATE] =
@@ -50,6 +60,7 @@ struct store {
 	int		 version;
 	int		 bulk;		/* foreign keys off for this transaction */
 	sqlite3_stmt	*stmt[ST_COUNT];
+	int		 case_strict;	/* local parts differ by case */
 	/* Statements run on every engine turn, prepared once (store_cached):
 	 * parsing them anew each turn cost more than running them. */
 	struct {
@@ -675,16 +686,71 @@ store_step_cached(struct store *st, sqlite3_stmt *s, char **cause)
 	return 0;
 }
 
+/* Compare local parts exactly (1) or ignoring letter case (0). */
+void
+store_set_case_strict(struct store *st, int strict)
+{
+	st->case_strict = strict;
+}
+
+/*
+ * Unless case is strict, the address as the list already spells it, into
+ * kept: 1 if there is one, 0 if addr is new to the list, -1 on error.
+ */
+static int
+store_contact_spelling(struct store *st, int64_t list, const char *addr,
+    char *kept, size_t keptlen, char **cause)
+{
+	sqlite3_stmt	*s = st->stmt[ST_CONTACT_LOOKUP_LC];
+	int		 rc;
+
+	sqlite3_bind_int64(s, 1, list);
+	sqlite3_bind_text(s, 2, addr, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		snprintf(kept, keptlen, "%s", store_text(s, 0));
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return store_error(st, cause, "look up contact");
+	return 0;
+}
+
 /* Insert a contact, or tell a duplicate of this import from an update. */
 int
 store_contact_put(struct store *st, int64_t list, int64_t import_id,
     uint64_t line, const char *addr, const char *name, const char *attrs,
     enum store_put *result, uint64_t *first_line, char **cause)
 {
+	char	kept[1024];	/* longer than any address */
+
+	return store_contact_put_kept(st, list, import_id, line, addr, name,
+	    attrs, result, first_line, kept, sizeof kept, cause);
+}
+
+/* store_contact_put, telling the address as the list spells it. */
+int
+store_contact_put_kept(struct store *st, int64_t list, int64_t import_id,
+    uint64_t line, const char *addr, const char *name, const char *attrs,
+    enum store_put *result, uint64_t *first_line, char *kept, size_t keptlen,
+    char **cause)
+{
 	sqlite3_stmt	*s;
 	int64_t		 prev_import;
 	int		 rc;
 
+	snprintf(kept, keptlen, "%s", addr);
+	if (!st->case_strict) {
+		rc = store_contact_spelling(st, list, addr, kept, keptlen, cause);
+		if (rc == -1)
+			return -1;
+		if (rc == 1) {
+			addr = kept;
+			goto known;
+		}
+	}
 	s = st->stmt[ST_CONTACT_INSERT];
 	sqlite3_bind_int64(s, 1, list);
 	sqlite3_bind_text(s, 2, addr, -1, SQLITE_STATIC);
@@ -700,6 +766,7 @@ store_contact_put(struct store *st, int64_t list, int64_t import_id,
 		return 0;
 	}
 
+known:
 	s = st->stmt[ST_CONTACT_LOOKUP];
 	sqlite3_bind_int64(s, 1, list);
 	sqlite3_bind_text(s, 2, addr, -1, SQLITE_STATIC);
@@ -746,27 +813,14 @@ store_bind_filter(sqlite3_stmt *s, int idx, const char *filter)
 	" OR instr(lower(c.addr), lower(?2)) > 0"			\
 	" OR instr(lower(c.name), lower(?2)) > 0)"
 
-/* Page through a list's members in address order. */
-int
-store_contacts(struct store *st, int64_t list, const char *filter,
-    int64_t offset, int64_t limit, store_contact_cb cb, void *arg,
-    char **cause)
+/* Call cb for each row of a members query, then finalize it. */
+static int
+store_contacts_walk(struct store *st, sqlite3_stmt *s, store_contact_cb cb,
+    void *arg, char **cause)
 {
-	sqlite3_stmt	*s;
-	struct contact	 c;
-	int		 rc;
+	struct contact	c;
+	int		rc;
 
-	s = store_prepare(st, "SELECT c.addr, c.name, c.attrs,"
-	    " EXISTS (SELECT 1 FROM suppressions s"
-	    "  WHERE s.addr_lc = lower(c.addr))"
-	    " FROM contacts c" CONTACT_FILTER
-	    " ORDER BY c.addr LIMIT ?3 OFFSET ?4", cause);
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, list);
-	store_bind_filter(s, 2, filter);
-	sqlite3_bind_int64(s, 3, limit > 0 ? limit : -1);
-	sqlite3_bind_int64(s, 4, offset > 0 ? offset : 0);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		c.addr = (const char *)sqlite3_column_text(s, 0);
 		c.name = (const char *)sqlite3_column_text(s, 1);
@@ -781,6 +835,54 @@ store_contacts(struct store *st, int64_t list, const char *filter,
 	if (rc != SQLITE_DONE)
 		return store_error(st, cause, "members");
 	return 0;
+}
+
+/* Page through a list's members in address order. */
+int
+store_contacts(struct store *st, int64_t list, const char *filter,
+    int64_t offset, int64_t limit, store_contact_cb cb, void *arg,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+
+	s = store_prepare(st, "SELECT c.addr, c.name, c.attrs,"
+	    " EXISTS (SELECT 1 FROM suppressions s"
+	    "  WHERE s.addr_lc = lower(c.addr))"
+	    " FROM contacts c" CONTACT_FILTER
+	    " ORDER BY c.addr LIMIT ?3 OFFSET ?4", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, list);
+	store_bind_filter(s, 2, filter);
+	sqlite3_bind_int64(s, 3, limit > 0 ? limit : -1);
+	sqlite3_bind_int64(s, 4, offset > 0 ? offset : 0);
+	return store_contacts_walk(st, s, cb, arg, cause);
+}
+
+/* Members a send goes to; see store.h. */
+int
+store_contacts_to_send(struct store *st, int64_t list, store_contact_cb cb,
+    void *arg, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	/* "Written first": added earlier, else by an earlier import line.
+	 * The index is named, as for ST_CONTACT_LOOKUP_LC. */
+	s = store_prepare(st, "SELECT c.addr, c.name, c.attrs,"
+	    " EXISTS (SELECT 1 FROM suppressions s"
+	    "  WHERE s.addr_lc = lower(c.addr))"
+	    " FROM contacts c WHERE c.list_id = ?1 AND (?2"
+	    " OR NOT EXISTS (SELECT 1 FROM contacts d"
+	    "  INDEXED BY contacts_addr_lc"
+	    "  WHERE d.list_id = ?1 AND lower(d.addr) = lower(c.addr)"
+	    "  AND (d.added_at, d.import_id, d.line, d.addr) <"
+	    "  (c.added_at, c.import_id, c.line, c.addr)))"
+	    " ORDER BY c.addr", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, list);
+	sqlite3_bind_int(s, 2, st->case_strict);
+	return store_contacts_walk(st, s, cb, arg, cause);
 }
 
 /* How many members match the filter. */

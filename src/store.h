@@ -83,6 +83,21 @@ int	 store_contact_put(struct store *, int64_t list, int64_t import_id,
 	    uint64_t line, const char *addr, const char *name,
 	    const char *attrs, enum store_put *, uint64_t *first_line,
 	    char **cause);
+/*
+ * The same, writing to kept[keptlen] the address as the list spells it: a
+ * member whose address differs only in the letter case of its local part
+ * is the same member (RFC 5321 allows case-sensitive local parts, virtually
+ * no provider has them) and keeps the spelling it was first written with,
+ * unless store_set_case_strict() was called with 1 (config local_part_case
+ * = strict). Domains are lower-cased by addr_normalise() already.
+ */
+int	 store_contact_put_kept(struct store *, int64_t list,
+	    int64_t import_id, uint64_t line, const char *addr,
+	    const char *name, const char *attrs, enum store_put *,
+	    uint64_t *first_line, char *kept, size_t keptlen, char **cause);
+/* Compare local parts exactly (1) or ignoring ASCII letter case (0, the
+ * default): for imports and for the members a send queues. */
+void	 store_set_case_strict(struct store *, int strict);
 
 struct contact {
 	const char	*addr;
@@ -101,6 +116,14 @@ int	 store_contacts(struct store *, int64_t list, const char *filter,
 	    char **cause);
 int	 store_contacts_count(struct store *, int64_t list, const char *filter,
 	    int64_t *count, char **cause);
+/*
+ * The members a send goes to, in address order. Unless case is strict, a
+ * member whose address another member spells with other letter case (a
+ * database from before that rule) is left out: the one written first is
+ * kept, so nobody gets two copies.
+ */
+int	 store_contacts_to_send(struct store *, int64_t list,
+	    store_contact_cb, void *arg, char **cause);
 
 /* A copy of one member. */
 struct member {

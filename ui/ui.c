@@ -380,6 +380,7 @@ ui_main(struct config *cfg, const char *db_path)
 		free(cause);
 		return rc == -2 ? EXIT_DATAERR : EXIT_CANTCREAT;
 	}
+	store_set_case_strict(ui.st, config_local_part_strict(cfg));
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "herald: the console needs a terminal; "
 		    "see `herald help` for the commands\n");

@@ -682,6 +682,78 @@ test_frozen(void)
 	free(path);
 }
 
+/* Append a member's address and a newline. */
+static int
+queue_addr_cb(const struct contact *c, void *arg)
+{
+	buf_printf(arg, "%s\n", c->addr);
+	return 0;
+}
+
+/*
+ * A database from before local parts were folded may hold two spellings
+ * of one address: a send queues the first written only, unless
+ * local_part_case is strict.
+ */
+static void
+test_queue_case(void)
+{
+	struct store	*st;
+	struct issue	 is;
+	struct send_settings set;
+	struct buf	 b;
+	enum store_put	 put;
+	uint64_t	 first;
+	int64_t		 list, imp, queued, skipped;
+	char		*path, *cause = NULL;
+
+	path = xprintf("%s/case.db", dir);
+	CHECK(store_open(path, &st, &cause) == 0);
+	store_set_case_strict(st, 1);
+	CHECK(store_begin(st, &cause) == 0);
+	CHECK(store_list_create(st, "news", &list, &cause) == 0);
+	CHECK(store_import_begin(st, list, "t", &imp, &cause) == 0);
+	CHECK(store_contact_put(st, list, imp, 2, "ann.lee@tls.test", "", "{}",
+	    &put, &first, &cause) == 0);
+	CHECK(store_contact_put(st, list, imp, 3, "ANN.LEE@tls.test", "", "{}",
+	    &put, &first, &cause) == 0);
+	CHECK(store_contact_put(st, list, imp, 4, "bob@tls.test", "", "{}",
+	    &put, &first, &cause) == 0);
+	CHECK(store_commit(st, &cause) == 0);
+
+	buf_init(&b);
+	buf_adds(&b, "");
+	CHECK(store_contacts_to_send(st, list, queue_addr_cb, &b,
+	    &cause) == 0);
+	CHECK_STR(b.data, "ANN.LEE@tls.test\nann.lee@tls.test\n"
+	    "bob@tls.test\n");
+	store_set_case_strict(st, 0);
+	buf_reset(&b);
+	buf_adds(&b, "");
+	CHECK(store_contacts_to_send(st, list, queue_addr_cb, &b,
+	    &cause) == 0);
+	CHECK_STR(b.data, "ann.lee@tls.test\nbob@tls.test\n");
+	buf_free(&b);
+
+	memset(&is, 0, sizeof is);
+	is.list_id = list;
+	is.from = xstrdup("News <news@tls.test>");
+	is.reply_to = xstrdup("");
+	is.subject = xstrdup("Hello");
+	is.body = xstrdup("Hi.\n");
+	is.unsubscribe = xstrdup("");
+	is.encoding = xstrdup("auto");
+	CHECK(store_issue_add(st, &is, &cause) == 0);
+	send_settings_init(&set);
+	CHECK(deliver_queue(st, &is, &set, &queued, &skipped, &cause) == 0);
+	CHECK_INT(queued, 2);
+	CHECK_INT(skipped, 0);
+	send_settings_free(&set);
+	issue_free(&is);
+	store_close(st);
+	free(path);
+}
+
 static void
 test_lock(void)
 {
@@ -714,6 +786,7 @@ main(void)
 	test_classes();
 	test_store();
 	test_frozen();
+	test_queue_case();
 	test_lock();
 	cmd = xprintf("rm -rf %s", dir);
 	if (system(cmd) != 0)

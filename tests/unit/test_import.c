@@ -5,6 +5,8 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 
+#include <errno.h>
+#include <iconv.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +26,16 @@ static int		 nfile;
 struct result {
 	int			 opened;	/* import_open succeeded */
 	int			 step;		/* last import_step result */
+	int			 commit;	/* import_commit's result */
 	int			 exitcode;
 	char			*cause;
 	struct import_stats	 s;
 	enum import_format	 format;
 	off_t			 done, total;
 	struct buf		 errors;	/* "line:reason;" ... */
+	struct buf		 dups;		/* "line<first:addr>kept;" ... */
+	enum import_encoding	 enc;
+	const char		*hint;
 };
 
 /* Write data[0..len) to a new file under dir; returns its path. */
@@ -62,31 +68,57 @@ collect_error(uint64_t line, const char *reason, void *arg)
 	return (0);
 }
 
-/* Import path into list; commit if asked and all went well. */
-static void
-run(const char *list, const char *path, enum import_format fmt, int strict,
-    int commit, struct result *r)
+/* Collect a duplicate row into the result. */
+static int
+collect_dup(uint64_t line, uint64_t first, const char *addr,
+    const char *kept, void *arg)
 {
-	struct import_options	 o = { .format = fmt, .strict = strict };
+	buf_printf(arg, "%llu<%llu:%s>%s;", (unsigned long long)line,
+	    (unsigned long long)first, addr, kept);
+	return (0);
+}
+
+/* Import path into list in encoding enc; commit if asked and all went
+ * well. */
+static void
+run_enc(const char *list, const char *path, enum import_format fmt,
+    enum import_encoding enc, int strict, int commit, struct result *r)
+{
+	struct import_options	 o = { .format = fmt, .strict = strict,
+				       .encoding = enc };
 	struct importer		*imp;
 
 	memset(r, 0, sizeof *r);
 	buf_init(&r->errors);
 	buf_adds(&r->errors, "");
+	buf_init(&r->dups);
+	buf_adds(&r->dups, "");
 	imp = import_open(st, list, path, &o, &r->cause, &r->exitcode);
 	if (imp == NULL)
 		return;
 	r->opened = 1;
 	r->format = import_format(imp);
+	r->enc = import_encoding(imp);
 	while ((r->step = import_step(imp, 1000, &r->cause,
 	    &r->exitcode)) == 1)
 		/* nothing */;
 	import_progress(imp, &r->done, &r->total);
 	r->s = *import_stats(imp);
+	r->hint = import_encoding_hint(imp);
 	import_errors(imp, 0, collect_error, &r->errors);
-	if (r->step == 0 && commit && import_commit(imp, &r->cause) != 0)
+	import_duplicates(imp, 0, collect_dup, &r->dups);
+	if (r->step == 0 && commit &&
+	    (r->commit = import_commit(imp, &r->cause)) == -1)
 		r->step = -2;
 	import_free(imp);
+}
+
+/* Import path into list as UTF-8 (or what its first bytes say). */
+static void
+run(const char *list, const char *path, enum import_format fmt, int strict,
+    int commit, struct result *r)
+{
+	run_enc(list, path, fmt, IMPORT_ENC_AUTO, strict, commit, r);
 }
 
 /* Release what run() allocated. */
@@ -95,6 +127,7 @@ done(struct result *r)
 {
 	free(r->cause);
 	buf_free(&r->errors);
+	buf_free(&r->dups);
 }
 
 /* Append one contact as "addr|name|attrs\n". */
@@ -389,12 +422,14 @@ test_bad_input(void)
 	done(&r);
 	free(path);
 
-	/* UTF-16 is named as such. */
+	/* UTF-16 with a byte order mark is read as such (test_encodings);
+	 * asked to read it as something else, it is refused, named. */
 	path = file_n("\xff\xfe" "e\0m\0a\0i\0l\0\n\0", 14);
-	run("utf16", path, IMPORT_AUTO, 0, 1, &r);
+	run_enc("utf16", path, IMPORT_AUTO, IMPORT_ENC_CP932, 0, 1, &r);
 	CHECK(!r.opened);
 	CHECK_INT(r.exitcode, EXIT_DATAERR);
-	CHECK(r.cause != NULL && strstr(r.cause, "UTF-16") != NULL);
+	CHECK(r.cause != NULL && strstr(r.cause, "UTF-16 byte order mark: "
+	    "use --encoding utf-16") != NULL);
 	done(&r);
 	free(path);
 
@@ -452,14 +487,18 @@ test_counts(void)
 	char		*path, *m;
 	int		 added;
 
+	/* B@x.org differs from b@x.org only in the case of its local part:
+	 * the same member (local_part_case = fold, the default). */
 	path = file_s("email,name\na@x.org,A\na@X.ORG,A2\nb@x.org,B\n"
 	    "a@x.org,A3\nB@x.org,Big B\n");
 	run("dup", path, IMPORT_AUTO, 0, 1, &r);
 	CHECK_INT(r.s.rows, 5);
-	CHECK_INT(r.s.imported, 3);
-	CHECK_INT(r.s.duplicates, 2);
+	CHECK_INT(r.s.imported, 2);
+	CHECK_INT(r.s.duplicates, 3);
 	CHECK_INT(r.s.updated, 0);
-	CHECK_INT(count("dup"), 3);
+	CHECK_INT(count("dup"), 2);
+	CHECK_STR(r.dups.data, "3<2:a@x.org>a@x.org;5<2:a@x.org>a@x.org;"
+	    "6<4:B@x.org>b@x.org;");
 	done(&r);
 	free(path);
 
@@ -469,7 +508,7 @@ test_counts(void)
 	CHECK_INT(r.s.imported, 1);
 	CHECK_INT(r.s.updated, 1);
 	CHECK_INT(r.s.duplicates, 1);
-	CHECK_INT(count("dup"), 4);
+	CHECK_INT(count("dup"), 3);
 	m = members("dup");
 	CHECK(strstr(m, "a@x.org|Alice|{}\n") != NULL);
 	free(m);
@@ -481,13 +520,280 @@ test_counts(void)
 	    NULL), 0);
 	path = file_s("s@x.org\nt@x.org\nS@X.org\n");
 	run("sup", path, IMPORT_AUTO, 0, 1, &r);
-	CHECK_INT(r.s.imported, 3);
+	CHECK_INT(r.s.imported, 2);
+	CHECK_INT(r.s.duplicates, 1);
 	CHECK_INT(r.s.suppressed, 2);
 	m = members("sup");
-	CHECK_STR(m, "S@x.org||{}|S\ns@x.org||{}|S\nt@x.org||{}\n");
+	CHECK_STR(m, "s@x.org||{}|S\nt@x.org||{}\n");
 	free(m);
 	done(&r);
 	free(path);
+}
+
+/* Local parts differing only in letter case: one member unless strict. */
+static void
+test_case(void)
+{
+	struct result	 r;
+	char		*path, *m;
+
+	path = file_s("email,name\nANN.LEE@TLS.TEST,Ann\nbob@tls.test,Bob\n"
+	    "ann.lee@tls.test,ann\n");
+	run("case", path, IMPORT_AUTO, 0, 1, &r);
+	CHECK_INT(r.s.imported, 2);
+	CHECK_INT(r.s.duplicates, 1);
+	CHECK_STR(r.dups.data, "4<2:ann.lee@tls.test>ANN.LEE@tls.test;");
+	m = members("case");
+	CHECK_STR(m, "ANN.LEE@tls.test|Ann|{}\nbob@tls.test|Bob|{}\n");
+	free(m);
+	done(&r);
+	free(path);
+
+	/* A later import updates the member, keeping its first spelling. */
+	path = file_s("email,name\nAnn.Lee@tls.test,Ann Lee\n");
+	run("case", path, IMPORT_AUTO, 0, 1, &r);
+	CHECK_INT(r.s.imported, 0);
+	CHECK_INT(r.s.updated, 1);
+	m = members("case");
+	CHECK_STR(m, "ANN.LEE@tls.test|Ann Lee|{}\nbob@tls.test|Bob|{}\n");
+	free(m);
+	done(&r);
+	free(path);
+
+	/* local_part_case = strict: two members. */
+	store_set_case_strict(st, 1);
+	path = file_s("ANN.LEE@TLS.TEST\nann.lee@tls.test\n");
+	run("case-strict", path, IMPORT_AUTO, 0, 1, &r);
+	CHECK_INT(r.s.imported, 2);
+	CHECK_INT(r.s.duplicates, 0);
+	CHECK_INT(count("case-strict"), 2);
+	done(&r);
+	free(path);
+	store_set_case_strict(st, 0);
+}
+
+/* An import with no valid row makes no new list; an existing one stays. */
+static void
+test_empty_list(void)
+{
+	struct result	 r;
+	char		*path;
+
+	path = file_s("email,name\nnot-an-address,X\n,Y\n");
+	run("none", path, IMPORT_AUTO, 0, 1, &r);
+	CHECK_INT(r.step, 0);
+	CHECK_INT(r.commit, 1);
+	CHECK_INT(r.s.invalid, 2);
+	CHECK_INT(count("none"), -1);
+	done(&r);
+	path = file_s("email\n");
+	run("none", path, IMPORT_AUTO, 0, 1, &r);
+	CHECK_INT(r.commit, 1);
+	CHECK_INT(count("none"), -1);
+	done(&r);
+	free(path);
+
+	simple("some", "a@x.org\n", IMPORT_LINES, 1, 0, "", NULL);
+	path = file_s("email,name\nnot-an-address,X\n");
+	run("some", path, IMPORT_AUTO, 0, 1, &r);
+	CHECK_INT(r.commit, 0);
+	CHECK_INT(count("some"), 1);
+	done(&r);
+	free(path);
+}
+
+/* Append utf8 converted to code to b. */
+static void
+add_enc(struct buf *b, const char *utf8, const char *code)
+{
+	iconv_t		 cd;
+	char		*in = (char *)utf8, *out;
+	size_t		 inleft = strlen(utf8), outleft = inleft * 4 + 16;
+
+	if ((cd = iconv_open(code, "UTF-8")) == (iconv_t)-1)
+		fatal("iconv_open %s", code);
+	buf_grow(b, outleft);
+	out = b->data + b->len;
+	if (iconv(cd, &in, &inleft, &out, &outleft) == (size_t)-1 ||
+	    iconv(cd, NULL, NULL, &out, &outleft) == (size_t)-1)
+		fatal("iconv %s: %s", code, strerror(errno));
+	iconv_close(cd);
+	b->len = (size_t)(out - b->data);
+}
+
+/* Write utf8 converted to code (with bom before it) to a new file. */
+static char *
+file_enc(const char *utf8, const char *code, const char *bom, size_t bomlen)
+{
+	struct buf	 b;
+	char		*path;
+
+	buf_init(&b);
+	buf_add(&b, bom, bomlen);
+	add_enc(&b, utf8, code);
+	path = file_n(b.data, b.len);
+	buf_free(&b);
+	return (path);
+}
+
+#define JP_LIST								\
+	"email,name\n"							\
+	"yamada@tls.test,山田太郎\n"					\
+	"ANN.LEE@TLS.TEST,リー・アン\n"				\
+	"sato@tls.test,佐藤花子\n"					\
+	"ann.lee@tls.test,李安\n"
+#define JP_MEMBERS							\
+	"ANN.LEE@tls.test|リー・アン|{}\n"				\
+	"sato@tls.test|佐藤花子|{}\n"					\
+	"yamada@tls.test|山田太郎|{}\n"
+
+/* Import path in enc into list: the Japanese list, every row kept. */
+static void
+check_jp(const char *list, const char *path, enum import_encoding enc,
+    enum import_encoding want)
+{
+	struct result	 r;
+	char		*m;
+
+	run_enc(list, path, IMPORT_AUTO, enc, 0, 1, &r);
+	CHECK(r.opened);
+	if (r.cause != NULL)
+		fprintf(stderr, "%s: %s\n", list, r.cause);
+	CHECK_STR(import_encoding_name(r.enc), import_encoding_name(want));
+	CHECK_INT(r.step, 0);
+	CHECK_INT(r.s.rows, 4);
+	CHECK_INT(r.s.imported, 3);
+	CHECK_INT(r.s.invalid, 0);
+	CHECK_STR(r.dups.data, "5<3:ann.lee@tls.test>ANN.LEE@tls.test;");
+	m = members(list);
+	CHECK_STR(m, JP_MEMBERS);
+	free(m);
+	done(&r);
+}
+
+/* Refused without --encoding, naming the one to use; no list made. */
+static void
+check_refused(const char *list, const char *path, const char *why)
+{
+	struct result	 r;
+
+	run(list, path, IMPORT_AUTO, 0, 1, &r);
+	CHECK(!r.opened);
+	CHECK_INT(r.exitcode, EXIT_DATAERR);
+	if (r.cause == NULL || strstr(r.cause, why) == NULL)
+		fprintf(stderr, "%s: cause %s\n", list, r.cause);
+	CHECK(r.cause != NULL && strstr(r.cause, why) != NULL);
+	CHECK_INT(count(list), -1);
+	done(&r);
+}
+
+/* Files in the encodings address lists come in. */
+static void
+test_encodings(void)
+{
+	struct result	 r;
+	struct buf	 b, raw;
+	char		*path, *m;
+	size_t		 i;
+
+	path = file_enc(JP_LIST, "CP932", "", 0);
+	check_refused("sjis-auto", path, "is not UTF-8 (line 2): this file "
+	    "looks like Shift-JIS (CP932); use --encoding cp932");
+	check_jp("sjis", path, IMPORT_ENC_CP932, IMPORT_ENC_CP932);
+	free(path);
+
+	path = file_enc(JP_LIST, "EUC-JP", "", 0);
+	check_refused("euc-auto", path, "looks like EUC-JP; use --encoding "
+	    "euc-jp");
+	check_jp("euc", path, IMPORT_ENC_EUCJP, IMPORT_ENC_EUCJP);
+	free(path);
+
+	/* Escape sequences and byte order marks say what a file is. */
+	path = file_enc(JP_LIST, "ISO-2022-JP", "", 0);
+	check_jp("jis-auto", path, IMPORT_ENC_AUTO, IMPORT_ENC_ISO2022JP);
+	check_jp("jis", path, IMPORT_ENC_ISO2022JP, IMPORT_ENC_ISO2022JP);
+	free(path);
+	path = file_enc(JP_LIST, "UTF-16LE", "\xff\xfe", 2);
+	check_jp("u16le", path, IMPORT_ENC_AUTO, IMPORT_ENC_UTF16);
+	free(path);
+	path = file_enc(JP_LIST, "UTF-16BE", "\xfe\xff", 2);
+	check_jp("u16be", path, IMPORT_ENC_UTF16, IMPORT_ENC_UTF16);
+	free(path);
+	path = file_enc(JP_LIST, "UTF-16LE", "", 0);
+	check_refused("u16le-nobom-auto", path, "looks like UTF-16 without a "
+	    "byte order mark: use --encoding utf-16");
+	check_jp("u16le-nobom", path, IMPORT_ENC_UTF16, IMPORT_ENC_UTF16);
+	free(path);
+
+	/* Latin-1 (Windows-1252): converted when asked; else each row is
+	 * invalid, with a hint. */
+	path = file_enc("email,name\nm@x.org,Müller\nr@x.org,Renée “R”\n",
+	    "CP1252", "", 0);
+	run_enc("latin", path, IMPORT_AUTO, IMPORT_ENC_LATIN1, 0, 1, &r);
+	CHECK_INT(r.s.imported, 2);
+	m = members("latin");
+	CHECK_STR(m, "m@x.org|Müller|{}\nr@x.org|Renée “R”|{}\n");
+	free(m);
+	done(&r);
+	run("latin-auto", path, IMPORT_AUTO, 0, 1, &r);
+	CHECK_INT(r.s.invalid, 2);
+	CHECK_STR(r.errors.data, "2:invalid UTF-8 at byte 10;"
+	    "3:invalid UTF-8 at byte 12;");
+	CHECK_STR(r.hint, "Latin-1 (Windows-1252); use --encoding latin1");
+	done(&r);
+	free(path);
+
+	/* A Shift-JIS row in a UTF-8 file: invalid, with a hint. */
+	simple("mixed", "email,name\na@x.org,山田\nb@x.org,\x8e\x52\x93\x63\n",
+	    IMPORT_CSV, 1, 1, "3:invalid UTF-8 at byte 9;", NULL);
+	path = file_s("email,name\na@x.org,山田\nb@x.org,\x8e\x52\x93\x63\n");
+	run("mixed2", path, IMPORT_AUTO, 0, 1, &r);
+	CHECK_STR(r.hint, "Shift-JIS (CP932); use --encoding cp932");
+	done(&r);
+	free(path);
+
+	/* Bytes not valid in the encoding given: that row, by its line. */
+	path = file_s("email,name\na@x.org,\x8e\x52\nb@x.org,\x85\x40\n"
+	    "c@x.org,\x82\nd@x.org,\x93\x63\n");
+	run_enc("bad932", path, IMPORT_AUTO, IMPORT_ENC_CP932, 0, 1, &r);
+	CHECK_INT(r.s.imported, 2);
+	CHECK_STR(r.errors.data, "3:not valid cp932 at character 9;"
+	    "4:not valid cp932 at character 9;");
+	done(&r);
+	free(path);
+
+	/* ISO-2022-JP left in a JIS set at a newline spoils that line only. */
+	path = file_s("email,name\nx@x.org,\x1b$B;3ED\nb@x.org,B\n");
+	run_enc("jis-open", path, IMPORT_AUTO, IMPORT_ENC_ISO2022JP, 0, 1, &r);
+	CHECK_INT(r.s.imported, 2);
+	m = members("jis-open");
+	CHECK_STR(m, "b@x.org|B|{}\nx@x.org|山田|{}\n");
+	free(m);
+	done(&r);
+	free(path);
+
+	/* Streaming: characters cut by every read boundary, line numbers
+	 * exact after 600 KB of conversion. */
+	buf_init(&b);
+	buf_adds(&b, "email,name\n");
+	for (i = 0; i < 20000; i++)
+		buf_printf(&b, "u%zu@x.org,山田太郎%zu\n", i, i);
+	buf_adds(&b, "bad@x.org,");
+	buf_init(&raw);
+	buf_add(&raw, "\xff\xfe", 2);
+	add_enc(&raw, b.data, "UTF-16LE");
+	buf_add(&raw, "\x00\xd8\n\0", 4);	/* a lone surrogate */
+	add_enc(&raw, "last@x.org,佐藤\n", "UTF-16LE");
+	path = file_n(raw.data, raw.len);
+	buf_free(&raw);
+	run("u16-big", path, IMPORT_AUTO, 0, 1, &r);
+	CHECK_INT(r.s.imported, 20001);
+	CHECK_INT(r.s.invalid, 1);
+	CHECK_STR(r.errors.data, "20002:not valid utf-16 at character 11;");
+	CHECK(r.done == r.total && r.total > 600000);
+	done(&r);
+	free(path);
+	buf_free(&b);
 }
 
 /* Strict mode fails on the first invalid row; no commit leaves the list
@@ -686,6 +992,9 @@ main(void)
 	test_long();
 	test_bad_input();
 	test_counts();
+	test_case();
+	test_empty_list();
+	test_encodings();
 	test_transaction();
 	test_api();
 	test_pipe();

@@ -297,9 +297,17 @@ test_contacts(void)
 	    "{}", &r, &first, &cause) == 0);
 	CHECK_INT(r, STORE_PUT_DUPLICATE);
 	CHECK_INT(first, 2);
+	/* A local part differing only in case is the same member... */
 	CHECK(store_contact_put(st, list, imp1, 6, "A@example.org", "", "{}",
 	    &r, &first, &cause) == 0);
-	CHECK_INT(r, STORE_PUT_NEW);	/* local parts keep their case */
+	CHECK_INT(r, STORE_PUT_DUPLICATE);
+	CHECK_INT(first, 2);
+	/* ...unless local parts are strict: then they keep their case. */
+	store_set_case_strict(st, 1);
+	CHECK(store_contact_put(st, list, imp1, 6, "A@example.org", "", "{}",
+	    &r, &first, &cause) == 0);
+	CHECK_INT(r, STORE_PUT_NEW);
+	store_set_case_strict(st, 0);
 	CHECK(store_commit(st, &cause) == 0);
 
 	CHECK(store_begin(st, &cause) == 0);
