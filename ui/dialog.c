@@ -366,7 +366,9 @@ static const struct ui_keyhelp help_global[] = {
 	{ "Esc", NULL, "back, or cancel a prompt" },
 	{ "Ctrl-L", NULL, "redraw the terminal" },
 	{ "Ctrl-Z", NULL, "suspend (fg to come back)" },
-	{ "q", NULL, "quit herald" },
+	{ "q", NULL, "back out of a view; on a screen, quit herald "
+	  "(a send goes on)" },
+	{ "Ctrl-C", NULL, "cancel a prompt; elsewhere quit herald" },
 	{ NULL, NULL, NULL }
 };
 

@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "cli.h"
 #include "config.h"
+#include "deliver.h"
 #include "store.h"
 #include "ui.h"
 #include "ui_int.h"
@@ -191,6 +193,10 @@ ui_run_external(struct ui *ui, char *const argv[], char **cause)
 static enum ui_action
 ui_key_global(struct ui *ui, int key)
 {
+	/* q backs out of a view opened from a screen, as in mutt and
+	 * tig; only a screen's first view quits. */
+	if (key == 'q' && ui->depth[ui->tab] > 1)
+		return UI_POP;
 	if (key == 'q' || key == UI_CTRL('c'))
 		return UI_QUIT;
 	if (key == '?' || key == UI_FKEY(KEY_F(1))) {
@@ -361,14 +367,46 @@ ui_stop(struct ui *ui)
 	free(ui->domain);
 }
 
+/*
+ * Leaving the console never stops a send: its engine is detached. Say so
+ * on the terminal for each send whose engine runs (holds its lock), once
+ * curses is gone, rather than ask first: quitting is harmless, and the
+ * operator learns how to follow or stop the send from the shell.
+ */
+static void
+ui_say_sends(struct ui *ui)
+{
+	int64_t		*ids = NULL;
+	size_t		 n = 0, i;
+	char		*cause = NULL;
+	long long	 id;
+
+	if (store_send_ids(ui->st, &ids, &n, &cause) == -1) {
+		free(cause);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (send_lock_held(ui->db_path, ids[i], &cause) != 1) {
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		id = (long long)ids[i];
+		fprintf(stderr, "herald: send %lld goes on in the background; "
+		    "`herald status %lld` follows it, `herald pause %lld` "
+		    "stops it\n", id, id, id);
+	}
+	free(ids);
+}
+
 /* Open the database, then run the console until q. */
 int
 ui_main(struct config *cfg, const char *db_path)
 {
 	struct ui	 ui;
 	SCREEN		*scr;
-	char		*cause = NULL;
-	int		 rc;
+	char		*cause = NULL, codeset[64];
+	int		 rc, fallback;
 
 	memset(&ui, 0, sizeof ui);
 	ui.cfg = cfg;
@@ -387,9 +425,24 @@ ui_main(struct config *cfg, const char *db_path)
 		return EXIT_USAGE;
 	}
 	setlocale(LC_ALL, "");
+	/*
+	 * Curses draws multibyte text by LC_CTYPE: under LANG=C each byte
+	 * of a Japanese name or of "›" became a cell of its own and rows
+	 * spilled. Fall back to C.UTF-8 as the commands do rather than
+	 * draw ASCII: the data is UTF-8, the commands print UTF-8, and a
+	 * C locale is nearly always a terminal with no locale set (ssh,
+	 * containers), not one that cannot show UTF-8. Say so once.
+	 */
+	if ((fallback = cli_locale_utf8(codeset, sizeof codeset)) == 1)
+		ui_info(&ui, "Locale %s is not UTF-8: drawing in C.UTF-8 (set "
+		    "a UTF-8 LANG)", codeset);
+	else if (fallback == -1)
+		ui_error(&ui, "Locale %s is not UTF-8 and C.UTF-8 is "
+		    "missing: names outside ASCII will be garbled", codeset);
 	if (ui_start(&ui, &scr) == -1) {
 		fprintf(stderr, "herald: cannot use terminal type '%s'\n",
 		    getenv("TERM") != NULL ? getenv("TERM") : "(unset)");
+		free(ui.status);
 		store_close(ui.st);
 		return EXIT_UNAVAIL;
 	}
@@ -401,6 +454,7 @@ ui_main(struct config *cfg, const char *db_path)
 	ui_stop(&ui);
 	endwin();
 	delscreen(scr);
+	ui_say_sends(&ui);
 	store_close(ui.st);
 	return 0;
 }
