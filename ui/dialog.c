@@ -89,6 +89,9 @@ prompt_open(struct ui *ui, const char *title, const char *label,
 	p->title = xstrdup(title);
 	p->label = xstrdup(label);
 	field_init(&p->field, initial);
+	/* An offered value is selected: typing replaces it rather than
+	 * appending to it ("members" + "tui" made "memberstui"). */
+	field_select_all(&p->field);
 	if (paths)
 		p->field.complete = complete_path;
 	p->paths = paths;

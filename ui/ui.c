@@ -23,6 +23,7 @@
 #include "store.h"
 #include "ui.h"
 #include "ui_int.h"
+#include "utf8.h"
 #include "widget.h"
 
 /* Milliseconds on the monotonic clock, for timers and frame pacing. */
@@ -189,10 +190,41 @@ ui_run_external(struct ui *ui, char *const argv[], char **cause)
 	return rc == -1 ? -1 : status;
 }
 
+/* A key as the operator knows it: 'x', Ctrl-X, F5, PageDown. */
+static void
+ui_key_name(int key, char *buf, size_t len)
+{
+	const char	*kn;
+	int		 k = key & ~UI_FKEY(0);
+
+	if ((key & UI_FKEY(0)) != 0) {
+		if (k >= KEY_F(1) && k <= KEY_F(63))
+			snprintf(buf, len, "F%d", k - KEY_F0);
+		else if ((kn = keyname(k)) != NULL)
+			snprintf(buf, len, "%s", strncmp(kn, "KEY_", 4) == 0 ?
+			    kn + 4 : kn);
+		else
+			snprintf(buf, len, "#%d", k);
+	} else if (key < 0x20)
+		snprintf(buf, len, "Ctrl-%c", key + '@');
+	else if (key == 0x7f)
+		snprintf(buf, len, "Backspace");
+	else if (key == ' ')
+		snprintf(buf, len, "Space");
+	else {
+		char	u[5];
+
+		u[utf8_encode((unsigned int)key, u)] = '\0';
+		snprintf(buf, len, "'%s'", u);
+	}
+}
+
 /* The shell's own keys, for what the view did not handle. */
 static enum ui_action
 ui_key_global(struct ui *ui, int key)
 {
+	char	name[32];
+
 	/* q backs out of a view opened from a screen, as in mutt and
 	 * tig; only a screen's first view quits. */
 	if (key == 'q' && ui->depth[ui->tab] > 1)
@@ -211,7 +243,13 @@ ui_key_global(struct ui *ui, int key)
 		return UI_SWITCH(key - '1');
 	if (key == UI_ESC && ui->depth[ui->tab] > 1)
 		return UI_POP;
-	return UI_HANDLED;
+	if (key == UI_ESC)
+		return UI_HANDLED;	/* nothing to back out of */
+	/* As neomutt does: a key that does nothing says so, rather than
+	 * leave the operator wondering whether it was read. */
+	ui_key_name(key, name, sizeof name);
+	ui_error(ui, "Key %s is not bound here. Press '?' for help.", name);
+	return UI_REDRAW;
 }
 
 /* Do what a key handler asked for. */
