@@ -27,8 +27,8 @@
 static const struct ui_keyhelp health_keys[] = {
 	{ "r", "Check now", "check again now (also every health_interval "
 	  "seconds while this screen is shown)" },
-	{ "w", "Write fixes", "write every record to publish to a file, one "
-	  "a line, to copy from" },
+	{ "w", "Write fixes", "write every record to publish to a file: a "
+	  "zone-file fragment, the rest as ; comments" },
 	{ "Enter", "Details", "show or hide the selected check's details" },
 	{ "s", NULL, "set the From address (when none is configured)" },
 	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll" },
