@@ -27,7 +27,8 @@ static cli_console_fn cli_console;
 static const struct cli_cmd cli_root_cmds[] = {
 	{ "tui", "", 0, 0, "open the console (same as herald alone)",
 	  "The full-screen console: lists, compose, keys, health and send.\n"
-	  "Keys: F1 or ? help, q quit, Tab or 1-5 switch screens.",
+	  "Keys: F1 or ? help, Tab or 1-5 switch screens, q or Esc back out of\n"
+	  "a view, q on a screen quits (a running send goes on).",
 	  NULL, cli_tui },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
