@@ -431,12 +431,17 @@ cli_setup(struct cli_env *env, struct cli_parse *p)
 int
 cli_locale_utf8(char *was, size_t len)
 {
-	const char	*cs = "C";
+	const char	*cs, *env = NULL;
 
 	if (setlocale(LC_CTYPE, "") != NULL) {
-		cs = nl_langinfo(CODESET);
-		if (strcmp(cs, "UTF-8") == 0)
+		if (strcmp(cs = nl_langinfo(CODESET), "UTF-8") == 0)
 			return 0;
+	} else {
+		/* Not installed: name what was asked for. */
+		if ((env = getenv("LC_ALL")) == NULL || *env == '\0')
+			if ((env = getenv("LC_CTYPE")) == NULL || *env == '\0')
+				env = getenv("LANG");
+		cs = env != NULL && *env != '\0' ? env : "C";
 	}
 	if (was != NULL)
 		snprintf(was, len, "%s", cs);
