@@ -27,7 +27,8 @@ static cli_console_fn cli_console;
 static const struct cli_cmd cli_root_cmds[] = {
 	{ "tui", "", 0, 0, "open the console (same as herald alone)",
 	  "The full-screen console: lists, compose, keys, health and send.\n"
-	  "Keys: F1 or ? help, q quit, Tab or 1-5 switch screens.",
+	  "Keys: F1 or ? help, Tab or 1-5 switch screens, q or Esc back out of\n"
+	  "a view, q on a screen quits (a running send goes on).",
 	  NULL, cli_tui },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
@@ -455,6 +456,34 @@ cli_setup(struct cli_env *env, struct cli_parse *p)
 	return 0;
 }
 
+/*
+ * Display widths (wcwidth) and wide-character curses need a UTF-8
+ * character type, and everything herald prints is UTF-8 (its data is),
+ * so a locale that is not UTF-8 (LANG=C, unset, Latin-1) gets LC_CTYPE
+ * C.UTF-8. Returns 0 when the operator's locale is UTF-8, 1 after that
+ * fallback, -1 when no UTF-8 locale could be set; was (if not NULL) gets
+ * the operator's codeset.
+ */
+int
+cli_locale_utf8(char *was, size_t len)
+{
+	const char	*cs, *env = NULL;
+
+	if (setlocale(LC_CTYPE, "") != NULL) {
+		if (strcmp(cs = nl_langinfo(CODESET), "UTF-8") == 0)
+			return 0;
+	} else {
+		/* Not installed: name what was asked for. */
+		if ((env = getenv("LC_ALL")) == NULL || *env == '\0')
+			if ((env = getenv("LC_CTYPE")) == NULL || *env == '\0')
+				env = getenv("LANG");
+		cs = env != NULL && *env != '\0' ? env : "C";
+	}
+	if (was != NULL)
+		snprintf(was, len, "%s", cs);
+	return setlocale(LC_CTYPE, "C.UTF-8") != NULL ? 1 : -1;
+}
+
 /* Run herald. */
 int
 cli_main(int argc, char **argv, cli_console_fn console)
@@ -464,11 +493,8 @@ cli_main(int argc, char **argv, cli_console_fn console)
 	int			 rc;
 
 	cli_console = console;
-	/* Display widths (wcwidth) need a UTF-8 character type; only LC_CTYPE
-	 * changes, so numbers in JSON keep their C form. */
-	if (setlocale(LC_CTYPE, "") == NULL ||
-	    strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
-		setlocale(LC_CTYPE, "C.UTF-8");
+	/* Only LC_CTYPE changes, so numbers in JSON keep their C form. */
+	cli_locale_utf8(NULL, 0);
 	memset(&p, 0, sizeof p);
 	memset(&env, 0, sizeof env);
 	buf_init(&p.path);

@@ -470,6 +470,19 @@ config_override(struct config *cfg, const char *key, const char *value,
 	return 0;
 }
 
+/* The i-th command-line override: 1 with *key and *value, 0 past the
+ * last. */
+int
+config_override_at(const struct config *cfg, size_t i, const char **key,
+    const char **value)
+{
+	if (i >= cfg->nover)
+		return 0;
+	*key = cfg->over[i].key;
+	*value = cfg->over[i].value;
+	return 1;
+}
+
 /*
  * Rewrite the file with key set to value, or removed when value is NULL.
  * The value is trimmed as loading trims it, so what is kept in memory is

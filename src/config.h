@@ -6,6 +6,8 @@
 #ifndef HERALD_CONFIG_H
 #define HERALD_CONFIG_H
 
+#include <stddef.h>
+
 struct config;
 
 /* Description of one known key. */
@@ -33,6 +35,10 @@ int	 config_is_set(const struct config *, const char *key);
 /* Command-line override for this run only; validated. */
 int	 config_override(struct config *, const char *key, const char *value,
 	    char **cause);
+/* The i-th override from the command line (in the order given): 1 with
+ * *key and *value set, 0 when there are no more. */
+int	 config_override_at(const struct config *, size_t i, const char **key,
+	    const char **value);
 /* Validate, then write key = value to the file (keeps comments and order;
  * creates the file 0600 in a 0700 directory); config_write without a note. */
 int	 config_set(struct config *, const char *key, const char *value,

@@ -14,6 +14,9 @@ int	 utf8_valid(const char *s, size_t len, size_t *bad);
 /* Decode one character at s (len bytes available); returns its length,
  * or -1 if invalid. */
 int	 utf8_decode(const char *s, size_t len, unsigned int *cp);
+/* Encode code point cp (at most U+10FFFF) as UTF-8 into u; returns its
+ * length, 1 to 4. */
+size_t	 utf8_encode(unsigned int cp, char u[4]);
 /* Display columns of one code point (0 for combining, 2 for wide). */
 int	 utf8_cpwidth(unsigned int cp);
 /* Display columns of a NUL-terminated string (invalid bytes count 1). */

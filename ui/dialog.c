@@ -89,6 +89,9 @@ prompt_open(struct ui *ui, const char *title, const char *label,
 	p->title = xstrdup(title);
 	p->label = xstrdup(label);
 	field_init(&p->field, initial);
+	/* An offered value is selected: typing replaces it rather than
+	 * appending to it ("members" + "tui" made "memberstui"). */
+	field_select_all(&p->field);
 	if (paths)
 		p->field.complete = complete_path;
 	p->paths = paths;
@@ -366,7 +369,9 @@ static const struct ui_keyhelp help_global[] = {
 	{ "Esc", NULL, "back, or cancel a prompt" },
 	{ "Ctrl-L", NULL, "redraw the terminal" },
 	{ "Ctrl-Z", NULL, "suspend (fg to come back)" },
-	{ "q", NULL, "quit herald" },
+	{ "q", NULL, "back out of a view; on a screen, quit herald "
+	  "(a send goes on)" },
+	{ "Ctrl-C", NULL, "cancel a prompt; elsewhere quit herald" },
 	{ NULL, NULL, NULL }
 };
 

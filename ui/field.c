@@ -51,6 +51,14 @@ field_set(struct field *f, const char *s)
 	f->text[len] = '\0';
 	f->len = f->cur = len;
 	f->scroll = 0;
+	f->selected = 0;
+}
+
+/* Select all: the next character typed replaces the text. */
+void
+field_select_all(struct field *f)
+{
+	f->selected = f->len > 0;
 }
 
 /* Display columns of the first n bytes of s. */
@@ -108,25 +116,7 @@ field_insert(struct field *f, unsigned int cp)
 	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||
 	    (cp >= 0xd800 && cp < 0xe000) || cp > 0x10ffff)
 		return -1;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
+	n = utf8_encode(cp, u);
 	if (f->len + n > f->max) {
 		beep();		/* full: say so, not drop keys unheard */
 		return 0;
@@ -162,6 +152,32 @@ field_cut_word(struct field *f)
 	field_cut(f, start, f->cur);
 }
 
+/*
+ * The first key on a selected text: a deleting key clears it (1: the key
+ * is done), a character clears it and is then inserted as usual, any
+ * other key only drops the selection.
+ */
+static int
+field_key_selected(struct field *f, int key)
+{
+	f->selected = 0;
+	switch (key) {
+	case UI_FKEY(KEY_BACKSPACE):
+	case 0x7f:
+	case UI_CTRL('h'):
+	case UI_FKEY(KEY_DC):
+	case UI_CTRL('d'):
+	case UI_CTRL('u'):
+	case UI_CTRL('k'):
+	case UI_CTRL('w'):
+		field_cut(f, 0, f->len);
+		return 1;
+	}
+	if ((key & UI_FKEY(0)) == 0 && key >= 0x20)
+		field_cut(f, 0, f->len);
+	return 0;
+}
+
 /* Edit by one key; says what happened. */
 enum field_result
 field_key(struct ui *ui, struct field *f, int key)
@@ -170,6 +186,8 @@ field_key(struct ui *ui, struct field *f, int key)
 		return FIELD_ENTER;
 	if (UI_IS_CANCEL(key))
 		return FIELD_CANCEL;
+	if (f->selected && field_key_selected(f, key))
+		return FIELD_CHANGED;
 	switch (key) {
 	case UI_FKEY(KEY_LEFT):
 	case UI_CTRL('b'):
@@ -282,6 +300,8 @@ field_draw(struct ui *ui, struct field *f, int y, int x, int w, int focus)
 	}
 	shown = xprintf("%*s%s", lead, "", f->text + start);
 	ui_fill(ui, y, x, w, ROLE_FIELD, shown);
+	if (f->selected && focus)
+		ui_print(ui, y, x, w, ROLE_SELECTED, shown);
 	free(shown);
 	if (focus)
 		ui_cursor(ui, y, x + col - f->scroll);

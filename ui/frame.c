@@ -98,7 +98,8 @@ ui_draw_keys(struct ui *ui)
 			free(s);
 		}
 	x = ui_draw_keyitem(ui, x, "Tab", " Next");
-	ui_draw_keyitem(ui, x, "q", " Quit");
+	ui_draw_keyitem(ui, x, "q", ui->depth[ui->tab] > 1 ? " Back" :
+	    " Quit");
 }
 
 /* Below 80x24: say so instead of drawing a garbled screen (on two lines

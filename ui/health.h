@@ -100,6 +100,13 @@ void	hreport_end(struct hreport *, int complete, int64_t now);
 size_t	hreport_count(const struct hreport *, enum hstatus);
 /* Checks with a fix. */
 size_t	hreport_fixes(const struct hreport *);
+/* Where fix holds a DNS record, "NAME. TTL IN TYPE DATA" (at its start
+ * or after a ": "; prose may follow it): 1 with its offset and length,
+ * 0 when the fix is prose only. */
+int	hfix_record(const char *fix, size_t *off, size_t *len);
+/* s at '"': the length of the quoted string through its closing quote,
+ * 0 when it is not closed. */
+size_t	hfix_quoted(const char *s);
 /* Did this check's lookup time out (its observed text says so)? */
 int	hcheck_timed_out(const struct hcheck *);
 

@@ -4,9 +4,12 @@
  * reads without colour), the title and when it was checked, what was
  * observed, and for a failing or warning check its fix in full, plain
  * text wrapped at spaces with nothing drawn inside it, so it can be
- * selected and copied from an SSH terminal. Checks not yet reported by
+ * selected and copied from an SSH terminal; a record in a fix starts a
+ * line of its own and breaks only where a zone file allows (between
+ * quoted strings, inside parentheses), never inside quotes. Checks not yet reported by
  * the run in flight keep their last result, dimmed, with a spinner.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +37,27 @@ static const struct {
 	[HS_FAIL] = { "✗", "FAIL", ROLE_FAIL },
 };
 
-/* Text wrapped to w columns at spaces ('\n' breaks); a word wider than w
- * is cut by columns. Allocated lines, their number in *n. */
+/* Where the word at p ends: at a space or newline, except inside a
+ * quoted string when quotes is set. */
+static const char *
+health_word_end(const char *p, int quotes)
+{
+	size_t	n;
+
+	while (*p != '\0' && *p != ' ' && *p != '\n') {
+		if (quotes && *p == '"' && (n = hfix_quoted(p)) != 0)
+			p += n;
+		else
+			p++;
+	}
+	return p;
+}
+
+/* Text wrapped to w columns at spaces ('\n' breaks; with quotes, never
+ * inside a quoted string); a word wider than w is cut by columns.
+ * Allocated lines, their number in *n. */
 static char **
-health_wrap(const char *text, int w, size_t *n)
+health_wrap(const char *text, int w, int quotes, size_t *n)
 {
 	char		**v = NULL, *word;
 	struct buf	  line;
@@ -63,7 +83,7 @@ health_wrap(const char *text, int w, size_t *n)
 				break;
 			continue;
 		}
-		end = p + strcspn(p, " \n");
+		end = health_word_end(p, quotes);
 		word = xstrndup(p, (size_t)(end - p));
 		ww = utf8_width(word);
 		if (lw > 0 && lw + 1 + ww > w) {
@@ -91,6 +111,90 @@ health_wrap(const char *text, int w, size_t *n)
 	}
 	buf_free(&line);
 	return v;
+}
+
+/* Append the quoted string q (n bytes, quotes included) to b as
+ * several, each at most w columns, split between characters (never
+ * inside an escape): receivers join a TXT record's strings (RFC 7208
+ * 3.3, RFC 6376 3.6.2.2), so the record is the same. */
+static void
+health_split_quoted(struct buf *b, const char *q, size_t n, int w)
+{
+	size_t	i, unit;
+	int	col = 1;
+
+	buf_addc(b, '"');
+	for (i = 1; i + 1 < n; i += unit) {
+		unit = 1;
+		if (q[i] == '\\')
+			unit = isdigit((unsigned char)q[i + 1]) ? 4 : 2;
+		if (i + unit > n - 1)
+			unit = n - 1 - i;
+		if (col + (int)unit + 1 > w && col > 1) {
+			buf_adds(b, "\" \"");
+			col = 1;
+		}
+		buf_add(b, q + i, unit);
+		col += (int)unit;
+	}
+	buf_addc(b, '"');
+}
+
+/*
+ * A fix as shown: prose before its record, the record, prose after it,
+ * each from a new line. A record wider than w gets its data in
+ * parentheses (so its lines are one record in a zone file) with quoted
+ * strings wider than w split in several; the wrap then breaks it only
+ * between words and strings, never inside quotes.
+ */
+static char *
+health_fix_text(const char *fix, int w)
+{
+	struct buf	 b;
+	const char	*rec, *p, *data;
+	size_t		 off, len, n, i;
+	int		 paren;
+
+	if (!hfix_record(fix, &off, &len))
+		return xstrdup(fix);
+	buf_init(&b);
+	for (n = off; n > 0 && fix[n - 1] == ' '; n--)
+		;
+	if (n > 0) {
+		buf_add(&b, fix, n);
+		buf_addc(&b, '\n');
+	}
+	rec = fix + off;
+	if (len <= (size_t)w)
+		buf_add(&b, rec, len);
+	else {
+		/* The data starts after the owner, TTL, class and type. */
+		for (data = rec, i = 0; i < 4; i++)
+			data += strcspn(data, " ") + 1;
+		paren = *data != '(';
+		buf_add(&b, rec, (size_t)(data - rec));
+		if (paren)
+			buf_adds(&b, "( ");
+		for (p = data; p < rec + len; p += n) {
+			if (*p == '"' && (n = hfix_quoted(p)) != 0 &&
+			    (int)n > w)
+				health_split_quoted(&b, p, n, w);
+			else {
+				n = *p == '"' && hfix_quoted(p) != 0 ?
+				    hfix_quoted(p) : 1;
+				buf_add(&b, p, n);
+			}
+		}
+		if (paren)
+			buf_adds(&b, " )");
+	}
+	for (p = rec + len; *p == ' '; p++)
+		;
+	if (*p != '\0') {
+		buf_addc(&b, '\n');
+		buf_adds(&b, p);
+	}
+	return buf_take(&b);
 }
 
 /* Free wrapped lines. */
@@ -123,14 +227,18 @@ health_ago(char *buf, size_t len, int64_t ms, time_t when)
 }
 
 /* Print the wrapped lines of text from row *y (rows below ymax are
- * counted, not drawn); the first at x0 gets label. Returns rows. */
+ * counted, not drawn); the first at x0 gets label. wrap: 0 one row, 1
+ * wrapped at spaces, 2 a fix (its record never broken inside quotes).
+ * Returns rows. */
 static int
 health_text(struct ui *ui, int *y, int ymax, int w, const char *label,
     enum ui_role role, const char *text, int wrap)
 {
-	char	**v;
+	char	**v, *fix = NULL;
 	size_t	  n, i;
 
+	if (wrap == 2)
+		text = fix = health_fix_text(text, w - HEALTH_COL - 1);
 	if (!wrap) {
 		if (*y < ymax)
 			ui_print(ui, *y, HEALTH_COL, w - HEALTH_COL - 1, role,
@@ -138,7 +246,7 @@ health_text(struct ui *ui, int *y, int ymax, int w, const char *label,
 		(*y)++;
 		return 1;
 	}
-	v = health_wrap(text, w - HEALTH_COL - 1, &n);
+	v = health_wrap(text, w - HEALTH_COL - 1, wrap == 2, &n);
 	for (i = 0; i < n; i++, (*y)++) {
 		if (*y >= ymax)
 			continue;
@@ -147,6 +255,7 @@ health_text(struct ui *ui, int *y, int ymax, int w, const char *label,
 		ui_print(ui, *y, HEALTH_COL, w - HEALTH_COL - 1, role, v[i]);
 	}
 	health_wrap_free(v, n);
+	free(fix);
 	return (int)n;
 }
 
@@ -185,7 +294,7 @@ health_block(struct ui *ui, struct health *h, size_t i, int y, int ymax,
 		    c->open || c->status != HS_OK);
 	if (c->fix != NULL && c->status != HS_OK)
 		health_text(ui, &y, ymax, w, "fix:", c->fresh ? ROLE_EMPH :
-		    ROLE_DIM, c->fix, 1);
+		    ROLE_DIM, c->fix, 2);
 	if (c->open) {
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S",
 		    localtime_r(&c->when, &tm));

@@ -1,7 +1,8 @@
 /*
- * w on the Health screen: every fix of the report written to a file, one a
- * line and never wrapped, under a comment naming the domain and the date,
- * so the records can be copied whole even where a terminal cannot. Asks
+ * w on the Health screen: every fix of the report written to a file that
+ * is a zone-file fragment (RFC 1035 master format): each record on one
+ * line, everything else a ';' comment, no record twice, under a comment
+ * naming the domain and the date, so it can be loaded or copied whole. Asks
  * for the path (default ./herald-dns-fixes.txt) and y/N before replacing
  * a file; writes beside it and renames, so a failure leaves no half file.
  */
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,42 +21,126 @@
 
 #define HEALTH_FIXES_FILE	"./herald-dns-fixes.txt"
 
-/* One fix on one line: line breaks, tabs and other control characters
- * become spaces. */
+/* Text and a newline, control characters as spaces: one line. */
 static void
-fixes_put_one(FILE *f, const char *fix)
+fixes_line(FILE *f, const char *text, size_t len)
 {
 	unsigned char	c;
+	size_t		i;
 
-	for (; *fix != '\0'; fix++) {
-		c = (unsigned char)*fix;
+	for (i = 0; i < len && text[i] != '\0'; i++) {
+		c = (unsigned char)text[i];
 		fputc(c < 0x20 || c == 0x7f ? ' ' : c, f);
 	}
 	fputc('\n', f);
 }
 
-/* The header and the fixes. */
+/* A comment line. */
+static void
+fixes_comment(FILE *f, const char *text, size_t len)
+{
+	fputs("; ", f);
+	fixes_line(f, text, len);
+}
+
+/* Is the record's owner (the first word, with its final dot) domain or
+ * a name under it? */
+static int
+fixes_in_zone(const char *rec, const char *domain)
+{
+	size_t	n = strcspn(rec, " "), d = strlen(domain);
+
+	if (n > 0 && rec[n - 1] == '.')
+		n--;
+	if (d == 0 || n < d || strncasecmp(rec + n - d, domain, d) != 0)
+		return 0;
+	return n == d || rec[n - d - 1] == '.';
+}
+
+/* Was this record written already (an earlier check's fix)? */
+static int
+fixes_seen(char **seen, size_t nseen, const char *rec, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < nseen; i++)
+		if (strlen(seen[i]) == len && memcmp(seen[i], rec, len) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * One check's fix. Prose is a comment. A record is a zone line unless
+ * prose leads up to it (a template, or a step for later: "once reports
+ * show your mail passes: ..."), its owner is outside the zone (a PTR),
+ * or an earlier check asked for the same record: those are comments
+ * too, so the file loads as it is.
+ */
+static void
+fixes_put_check(FILE *f, const struct hreport *r, const struct hcheck *c,
+    char ***seen, size_t *nseen)
+{
+	const char	*fix = c->fix, *post;
+	size_t		 off, len, pre;
+
+	fprintf(f, "\n; %s: ", c->status == HS_FAIL ? "FAIL" : "warn");
+	fixes_line(f, c->title, strlen(c->title));
+	if (!hfix_record(fix, &off, &len)) {
+		fixes_comment(f, fix, strlen(fix));
+		return;
+	}
+	for (pre = off; pre > 0 && fix[pre - 1] == ' '; pre--)
+		;
+	if (pre > 0)
+		fixes_comment(f, fix, pre);
+	if (fixes_seen(*seen, *nseen, fix + off, len))
+		fixes_comment(f, "the same record as above", 24);
+	else if (r->domain != NULL && !fixes_in_zone(fix + off, r->domain)) {
+		fprintf(f, "; not in the zone of %s, so not loaded with it:\n",
+		    r->domain);
+		fixes_comment(f, fix + off, len);
+	} else if (pre > 0)
+		fixes_comment(f, fix + off, len);
+	else
+		fixes_line(f, fix + off, len);
+	*seen = xreallocarray(*seen, *nseen + 1, sizeof **seen);
+	(*seen)[(*nseen)++] = xstrndup(fix + off, len);
+	for (post = fix + off + len; *post == ' '; post++)
+		;
+	if (*post == '(' && post[strlen(post) - 1] == ')')
+		fixes_comment(f, post + 1, strlen(post) - 2);
+	else if (*post != '\0')
+		fixes_comment(f, post, strlen(post));
+}
+
+/* The header and the fixes: a zone-file fragment for the domain. */
 static void
 fixes_put(const struct hreport *r, FILE *f)
 {
-	char		 date[64];
+	const char	*d = r->domain != NULL ? r->domain : "?";
+	char		 date[64], **seen = NULL;
 	time_t		 now = time(NULL);
 	struct tm	 tm;
-	size_t		 i;
+	size_t		 i, nseen = 0;
 
 	strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S %z",
 	    localtime_r(&now, &tm));
-	fprintf(f, "# DNS fixes for %s, written by herald %s on %s\n",
-	    r->domain != NULL ? r->domain : "?", HERALD_VERSION, date);
+	fprintf(f, "; DNS fixes for %s, written by herald %s on %s\n", d,
+	    HERALD_VERSION, date);
 	if (r->ip != NULL || r->helo != NULL)
-		fprintf(f, "# for mail sent from %s (HELO %s)\n",
+		fprintf(f, "; for mail sent from %s (HELO %s)\n",
 		    r->ip != NULL ? r->ip : "?", r->helo != NULL ? r->helo : "?");
-	fprintf(f, "# One fix a line, in the order of the Health screen. "
-	    "After publishing, check\n# again: r on the Health screen, "
-	    "or `herald check %s`.\n", r->domain != NULL ? r->domain : "");
+	fprintf(f, ";\n; A zone-file fragment: the lines that are not comments "
+	    "go into the zone of\n; %s. Each replaces any record of its name "
+	    "and type (a name has one SPF\n; and one DMARC record). After "
+	    "publishing, check again: r on the Health\n; screen, or `herald "
+	    "check %s`.\n", d, d);
 	for (i = 0; i < r->n; i++)
 		if (r->v[i].fix != NULL && r->v[i].status != HS_OK)
-			fixes_put_one(f, r->v[i].fix);
+			fixes_put_check(f, r, &r->v[i], &seen, &nseen);
+	for (i = 0; i < nseen; i++)
+		free(seen[i]);
+	free(seen);
 }
 
 /* Write the fixes beside path, then rename into place. */

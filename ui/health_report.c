@@ -5,6 +5,7 @@
  * reported it); a run that ends with its verdict drops the entries it did
  * not report.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -304,4 +305,93 @@ hcheck_timed_out(const struct hcheck *c)
 	    hreport_has(c->observed, "timed out") ||
 	    hreport_has(c->observed, "did not answer") ||
 	    hreport_has(c->observed, "no answer from"));
+}
+
+/* ---- the DNS record inside a fix ---- */
+
+/* s at '"': the length of the character-string through its closing
+ * quote (backslash escapes skipped), 0 when it is not closed. */
+size_t
+hfix_quoted(const char *s)
+{
+	size_t	i;
+
+	for (i = 1; s[i] != '\0'; i++) {
+		if (s[i] == '\\' && s[i + 1] != '\0')
+			i++;
+		else if (s[i] == '"')
+			return i + 1;
+	}
+	return 0;
+}
+
+/*
+ * The length of a record "OWNER. TTL IN TYPE DATA" at s, or 0. DATA is
+ * words and quoted strings, all inside "( ... )" when a parenthesis
+ * opens it; a parenthesis after DATA opens prose, as in "... MX 10
+ * mail.example.org. (the host that receives your mail)".
+ */
+static size_t
+hfix_record_at(const char *s)
+{
+	const char	*p, *q, *end = NULL;
+	size_t		 n;
+	int		 group = 0, first = 1;
+
+	n = strcspn(s, " ");
+	if (n < 2 || s[n - 1] != '.' || s[n] != ' ' ||
+	    !isdigit((unsigned char)s[n + 1]))
+		return 0;
+	for (p = s + n + 1; isdigit((unsigned char)*p); p++)
+		;
+	if (strncmp(p, " IN ", 4) != 0 || !isupper((unsigned char)p[4]))
+		return 0;
+	for (p += 4; isupper((unsigned char)*p) || isdigit((unsigned char)*p);
+	    p++)
+		;
+	while (*p == ' ') {
+		for (q = p; *q == ' '; q++)
+			;
+		if (*q == '\0')
+			break;
+		if (*q == '(') {
+			if (!first)
+				break;		/* prose after the record */
+			group = 1;
+			p = q + 1;
+		} else if (*q == ')' && group) {
+			end = p = q + 1;
+			group = 0;
+			break;
+		} else {
+			if (*q == '"' && (n = hfix_quoted(q)) == 0)
+				return 0;
+			if (*q != '"')
+				n = strcspn(q, " ");
+			p = q + n;
+			if (!group)
+				end = p;
+		}
+		first = 0;
+	}
+	if (group || end == NULL || (*end != '\0' && *end != ' '))
+		return 0;
+	return (size_t)(end - s);
+}
+
+/* The first record in fix, at its start or after a ": ". */
+int
+hfix_record(const char *fix, size_t *off, size_t *len)
+{
+	const char	*p = fix;
+
+	for (;;) {
+		if ((*len = hfix_record_at(p)) != 0) {
+			*off = (size_t)(p - fix);
+			return 1;
+		}
+		if ((p = strstr(p, ": ")) == NULL)
+			return 0;
+		p += 2;
+	}
 }

@@ -17,6 +17,7 @@
 #include "addr.h"
 #include "config.h"
 #include "health.h"
+#include "subcmd.h"
 #include "widget.h"
 
 #define HEALTH_POLL_MS		100	/* reading a run's output */
@@ -26,8 +27,8 @@
 static const struct ui_keyhelp health_keys[] = {
 	{ "r", "Check now", "check again now (also every health_interval "
 	  "seconds while this screen is shown)" },
-	{ "w", "Write fixes", "write every record to publish to a file, one "
-	  "a line, to copy from" },
+	{ "w", "Write fixes", "write every record to publish to a file: a "
+	  "zone-file fragment, the rest as ; comments" },
 	{ "Enter", "Details", "show or hide the selected check's details" },
 	{ "s", NULL, "set the From address (when none is configured)" },
 	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll" },
@@ -96,26 +97,16 @@ health_arg_opt(struct ui *ui, char **argv, int *n, const char *key,
 	argv[(*n)++] = xstrdup(v);
 }
 
-/* herald --db DB --config FILE check DOMAIN --stream [options]: the
- * child reads the same file; options carry what the command line of the
- * console overrode. */
+/* herald --db DB --config FILE [overrides] check DOMAIN --stream
+ * [options]: the child reads the same file and gets what the command
+ * line of the console overrode (subcmd_globals). */
 static char **
 health_argv(struct ui *ui, const char *domain)
 {
-	const char	*file = config_file(ui_config(ui));
-	char		**argv = xcalloc(24, sizeof *argv);
-	int		  n = 0;
+	char	**argv;
+	int	  n;
 
-	argv[n++] = xstrdup("herald");
-	argv[n++] = xstrdup("--db");
-	argv[n++] = xstrdup(ui_db_path(ui));
-	if (file != NULL) {
-		argv[n++] = xstrdup("--config");
-		argv[n++] = xstrdup(file);
-	}
-	health_arg_opt(ui, argv, &n, "resolver", "--resolver");
-	health_arg_opt(ui, argv, &n, "dns_timeout", "--dns_timeout");
-	health_arg_opt(ui, argv, &n, "dns_retries", "--dns_retries");
+	argv = subcmd_globals(ui, 9, &n);
 	argv[n++] = xstrdup("check");
 	argv[n++] = xstrdup(domain);
 	argv[n++] = xstrdup("--stream");

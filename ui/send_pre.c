@@ -191,33 +191,6 @@ send_pre_count(struct ui *ui, struct send_pre *p)
 	return !p->counted;
 }
 
-/* herald --db DB [--config FILE] [--resolver, --dns_timeout,
- * --dns_retries when set]: what the console's command line overrode. */
-static void
-send_pre_globals(struct ui *ui, char **argv, int *n)
-{
-	static const char *const keys[] = {
-		"resolver", "dns_timeout", "dns_retries"
-	};
-	const struct config	*cfg = ui_config(ui);
-	const char		*file = config_file(cfg), *v;
-	size_t			 i;
-
-	argv[(*n)++] = xstrdup("herald");
-	argv[(*n)++] = xstrdup("--db");
-	argv[(*n)++] = xstrdup(ui_db_path(ui));
-	if (file != NULL) {
-		argv[(*n)++] = xstrdup("--config");
-		argv[(*n)++] = xstrdup(file);
-	}
-	for (i = 0; i < nitems(keys); i++)
-		if (config_is_set(cfg, keys[i]) &&
-		    (v = config_get(cfg, keys[i])) != NULL && *v != '\0') {
-			argv[(*n)++] = xprintf("--%s", keys[i]);
-			argv[(*n)++] = xstrdup(v);
-		}
-}
-
 /* Append --opt VALUE when key is configured. */
 static void
 send_pre_opt(struct ui *ui, char **argv, int *n, const char *key,
@@ -244,8 +217,7 @@ send_pre_check(struct ui *ui, struct send_pre *p)
 	p->herror = NULL;
 	if (p->domain == NULL)
 		return;
-	argv = xcalloc(64, sizeof *argv);
-	send_pre_globals(ui, argv, &n);
+	argv = subcmd_globals(ui, 9, &n);
 	argv[n++] = xstrdup("check");
 	argv[n++] = xstrdup(p->domain);
 	argv[n++] = xstrdup("--stream");

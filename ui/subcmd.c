@@ -14,7 +14,6 @@
 #include "screen.h"
 
 #define SUBCMD_EXE		"/proc/self/exe"
-#define SUBCMD_ARGS_MAX	48
 
 static const char *const subcmd_spin[] = {
 	"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"
@@ -67,37 +66,51 @@ subcmd_dns_limit(struct ui *ui)
 	    subcmd_config_int(ui, "dns_retries", 1, 10, 2) * 1000 + 5000;
 }
 
-/* Append --opt VALUE when key is set (file or command line). */
-static void
-subcmd_arg_opt(struct ui *ui, char **argv, int *n, const char *key)
+/*
+ * herald --db DB [--config FILE] [--KEY VALUE...]: the console's database
+ * and file, and every key its own command line overrode (--from, --helo,
+ * --resolver, ...) before the subcommand, so a child sees the settings
+ * the console shows and `herald check` on a shell would use. Room for
+ * extra more arguments and the NULL; the count so far in *n.
+ */
+char **
+subcmd_globals(struct ui *ui, size_t extra, int *n)
 {
-	const char	*v = config_get(ui_config(ui), key);
+	const struct config	*cfg = ui_config(ui);
+	const char		*file = config_file(cfg), *k, *v;
+	char			**argv;
+	size_t			  i, nover = 0;
 
-	if (!config_is_set(ui_config(ui), key) || v == NULL || *v == '\0')
-		return;
-	argv[(*n)++] = xprintf("--%s", key);
-	argv[(*n)++] = xstrdup(v);
+	while (config_override_at(cfg, nover, &k, &v))
+		nover++;
+	argv = xcalloc(5 + 2 * nover + extra + 1, sizeof *argv);
+	*n = 0;
+	argv[(*n)++] = xstrdup("herald");
+	argv[(*n)++] = xstrdup("--db");
+	argv[(*n)++] = xstrdup(ui_db_path(ui));
+	if (file != NULL) {
+		argv[(*n)++] = xstrdup("--config");
+		argv[(*n)++] = xstrdup(file);
+	}
+	for (i = 0; config_override_at(cfg, i, &k, &v); i++) {
+		argv[(*n)++] = xprintf("--%s", k);
+		argv[(*n)++] = xstrdup(v);
+	}
+	return argv;
 }
 
-/* herald --db DB [--config FILE] [--resolver ...] args... */
+/* The globals, then args. */
 static char **
 subcmd_argv(struct ui *ui, const char *const *args)
 {
-	const char	*file = config_file(ui_config(ui));
-	char		**argv = xcalloc(SUBCMD_ARGS_MAX + 1, sizeof *argv);
-	int		  n = 0;
+	char		**argv;
+	size_t		  nargs;
+	int		  n;
 
-	argv[n++] = xstrdup("herald");
-	argv[n++] = xstrdup("--db");
-	argv[n++] = xstrdup(ui_db_path(ui));
-	if (file != NULL) {
-		argv[n++] = xstrdup("--config");
-		argv[n++] = xstrdup(file);
-	}
-	subcmd_arg_opt(ui, argv, &n, "resolver");
-	subcmd_arg_opt(ui, argv, &n, "dns_timeout");
-	subcmd_arg_opt(ui, argv, &n, "dns_retries");
-	for (; *args != NULL && n < SUBCMD_ARGS_MAX; args++)
+	for (nargs = 0; args[nargs] != NULL; nargs++)
+		;
+	argv = subcmd_globals(ui, nargs, &n);
+	for (; *args != NULL; args++)
 		argv[n++] = xstrdup(*args);
 	argv[n] = NULL;
 	return argv;

@@ -9,6 +9,7 @@
 #ifndef HERALD_UI_SUBCMD_H
 #define HERALD_UI_SUBCMD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "health.h"
@@ -26,6 +27,10 @@ struct subcmd {
 
 void	subcmd_init(struct subcmd *);
 void	subcmd_free(struct subcmd *);
+/* herald --db DB [--config FILE] and --KEY VALUE for each key the
+ * console's command line overrode, in an array with room for extra more
+ * and a NULL; *n is the count so far. Free each string and the array. */
+char	**subcmd_globals(struct ui *, size_t extra, int *n);
 /* Start herald with args (NULL-terminated) after the global options;
  * stops any run in flight. -1 with *cause when it cannot start. */
 int	subcmd_start(struct ui *, struct subcmd *, const char *const *args,

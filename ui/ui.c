@@ -17,10 +17,13 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "cli.h"
 #include "config.h"
+#include "deliver.h"
 #include "store.h"
 #include "ui.h"
 #include "ui_int.h"
+#include "utf8.h"
 #include "widget.h"
 
 /* Milliseconds on the monotonic clock, for timers and frame pacing. */
@@ -187,10 +190,45 @@ ui_run_external(struct ui *ui, char *const argv[], char **cause)
 	return rc == -1 ? -1 : status;
 }
 
+/* A key as the operator knows it: 'x', Ctrl-X, F5, PageDown. */
+static void
+ui_key_name(int key, char *buf, size_t len)
+{
+	const char	*kn;
+	int		 k = key & ~UI_FKEY(0);
+
+	if ((key & UI_FKEY(0)) != 0) {
+		if (k >= KEY_F(1) && k <= KEY_F(63))
+			snprintf(buf, len, "F%d", k - KEY_F0);
+		else if ((kn = keyname(k)) != NULL)
+			snprintf(buf, len, "%s", strncmp(kn, "KEY_", 4) == 0 ?
+			    kn + 4 : kn);
+		else
+			snprintf(buf, len, "#%d", k);
+	} else if (key < 0x20)
+		snprintf(buf, len, "Ctrl-%c", key + '@');
+	else if (key == 0x7f)
+		snprintf(buf, len, "Backspace");
+	else if (key == ' ')
+		snprintf(buf, len, "Space");
+	else {
+		char	u[5];
+
+		u[utf8_encode((unsigned int)key, u)] = '\0';
+		snprintf(buf, len, "'%s'", u);
+	}
+}
+
 /* The shell's own keys, for what the view did not handle. */
 static enum ui_action
 ui_key_global(struct ui *ui, int key)
 {
+	char	name[32];
+
+	/* q backs out of a view opened from a screen, as in mutt and
+	 * tig; only a screen's first view quits. */
+	if (key == 'q' && ui->depth[ui->tab] > 1)
+		return UI_POP;
 	if (key == 'q' || key == UI_CTRL('c'))
 		return UI_QUIT;
 	if (key == '?' || key == UI_FKEY(KEY_F(1))) {
@@ -205,7 +243,13 @@ ui_key_global(struct ui *ui, int key)
 		return UI_SWITCH(key - '1');
 	if (key == UI_ESC && ui->depth[ui->tab] > 1)
 		return UI_POP;
-	return UI_HANDLED;
+	if (key == UI_ESC)
+		return UI_HANDLED;	/* nothing to back out of */
+	/* As neomutt does: a key that does nothing says so, rather than
+	 * leave the operator wondering whether it was read. */
+	ui_key_name(key, name, sizeof name);
+	ui_error(ui, "Key %s is not bound here. Press '?' for help.", name);
+	return UI_REDRAW;
 }
 
 /* Do what a key handler asked for. */
@@ -361,14 +405,46 @@ ui_stop(struct ui *ui)
 	free(ui->domain);
 }
 
+/*
+ * Leaving the console never stops a send: its engine is detached. Say so
+ * on the terminal for each send whose engine runs (holds its lock), once
+ * curses is gone, rather than ask first: quitting is harmless, and the
+ * operator learns how to follow or stop the send from the shell.
+ */
+static void
+ui_say_sends(struct ui *ui)
+{
+	int64_t		*ids = NULL;
+	size_t		 n = 0, i;
+	char		*cause = NULL;
+	long long	 id;
+
+	if (store_send_ids(ui->st, &ids, &n, &cause) == -1) {
+		free(cause);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (send_lock_held(ui->db_path, ids[i], &cause) != 1) {
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		id = (long long)ids[i];
+		fprintf(stderr, "herald: send %lld goes on in the background; "
+		    "`herald status %lld` follows it, `herald pause %lld` "
+		    "stops it\n", id, id, id);
+	}
+	free(ids);
+}
+
 /* Open the database, then run the console until q. */
 int
 ui_main(struct config *cfg, const char *db_path)
 {
 	struct ui	 ui;
 	SCREEN		*scr;
-	char		*cause = NULL;
-	int		 rc;
+	char		*cause = NULL, codeset[64];
+	int		 rc, fallback;
 
 	memset(&ui, 0, sizeof ui);
 	ui.cfg = cfg;
@@ -388,9 +464,24 @@ ui_main(struct config *cfg, const char *db_path)
 		return EXIT_USAGE;
 	}
 	setlocale(LC_ALL, "");
+	/*
+	 * Curses draws multibyte text by LC_CTYPE: under LANG=C each byte
+	 * of a Japanese name or of "›" became a cell of its own and rows
+	 * spilled. Fall back to C.UTF-8 as the commands do rather than
+	 * draw ASCII: the data is UTF-8, the commands print UTF-8, and a
+	 * C locale is nearly always a terminal with no locale set (ssh,
+	 * containers), not one that cannot show UTF-8. Say so once.
+	 */
+	if ((fallback = cli_locale_utf8(codeset, sizeof codeset)) == 1)
+		ui_info(&ui, "Locale %s is not UTF-8: drawing in C.UTF-8 (set "
+		    "a UTF-8 LANG)", codeset);
+	else if (fallback == -1)
+		ui_error(&ui, "Locale %s is not UTF-8 and C.UTF-8 is "
+		    "missing: names outside ASCII will be garbled", codeset);
 	if (ui_start(&ui, &scr) == -1) {
 		fprintf(stderr, "herald: cannot use terminal type '%s'\n",
 		    getenv("TERM") != NULL ? getenv("TERM") : "(unset)");
+		free(ui.status);
 		store_close(ui.st);
 		return EXIT_UNAVAIL;
 	}
@@ -402,6 +493,7 @@ ui_main(struct config *cfg, const char *db_path)
 	ui_stop(&ui);
 	endwin();
 	delscreen(scr);
+	ui_say_sends(&ui);
 	store_close(ui.st);
 	return 0;
 }

@@ -63,6 +63,7 @@ struct field {
 	int			 scroll;	/* first column shown */
 	size_t			 max;	/* longest text in bytes */
 	int			 masked;	/* drawn as '*': a secret */
+	int			 selected;	/* all selected: typing replaces */
 	field_complete_fn	 complete;
 };
 
@@ -79,6 +80,10 @@ void	field_init(struct field *, const char *initial);
  * cuts or a larger buffer leaves behind), so a secret leaves no copy. */
 void	field_free(struct field *);
 void	field_set(struct field *, const char *);
+/* Select the whole text (if any), as a GUI does with a value it offers:
+ * the first character typed replaces it, Backspace clears it, a
+ * movement keeps it. */
+void	field_select_all(struct field *);
 enum field_result field_key(struct ui *, struct field *, int key);
 /* Draw in w columns at y,x; with focus the terminal cursor is placed. */
 void	field_draw(struct ui *, struct field *, int y, int x, int w,

@@ -37,6 +37,18 @@ test_utf8(void)
 	CHECK_STR(s, "a?b  ");
 	free(s);
 	CHECK_INT(utf8_prefix("山田", 3), 3);
+	{
+		char	u[5];
+
+		u[utf8_encode('x', u)] = '\0';
+		CHECK_STR(u, "x");
+		u[utf8_encode(0xe9, u)] = '\0';
+		CHECK_STR(u, "\xc3\xa9");
+		u[utf8_encode(0x5c71, u)] = '\0';
+		CHECK_STR(u, "山");
+		u[utf8_encode(0x1f600, u)] = '\0';
+		CHECK_STR(u, "\xf0\x9f\x98\x80");
+	}
 }
 
 static int
@@ -110,6 +122,18 @@ test_config(void)
 	cause = NULL;
 	CHECK(config_override(cfg, "tls_policy", "verify", &cause) == 0);
 	CHECK_STR(config_get(cfg, "tls_policy"), "verify");
+	{
+		const char	*k, *v;
+
+		/* What a child of the console is handed: the overrides. */
+		CHECK(config_override(cfg, "from", "X <a@other.test>",
+		    &cause) == 0);
+		CHECK(config_override_at(cfg, 0, &k, &v) == 1);
+		CHECK_STR(k, "tls_policy");
+		CHECK(config_override_at(cfg, 1, &k, &v) == 1);
+		CHECK_STR(v, "X <a@other.test>");
+		CHECK(config_override_at(cfg, 2, &k, &v) == 0);
+	}
 	config_free(cfg);
 
 	/* Comments and order survive a rewrite. */
