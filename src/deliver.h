@@ -178,6 +178,8 @@ struct send_event {
 	const char	*enhanced, *reply;
 	int		 attempts;
 	int64_t		 at, next_at;
+	/* store_send_rcpt only: the latest attempt's peer certificate */
+	const char	*peer_subject, *peer_issuer;
 };
 /* A recipient the engine takes up (store_send_due); strings valid during
  * the callback. */

@@ -31,6 +31,13 @@ static struct ui_keyhelp send_keys[] = {
 	  "finishes)" },
 	{ "r", NULL, "resume a paused or interrupted send (herald resume)" },
 	{ "d", NULL, "switch between the recipients and the domains" },
+	{ "Enter", NULL, "the selected recipient in full: reply, MX, IP, TLS, "
+	  "certificate, every attempt" },
+	{ "/", NULL, "filter the recipients: a state (deferred, "
+	  "state:bounced), a domain (example.org, domain:example.org) or "
+	  "part of an address" },
+	{ "o", NULL, "problems first (bounced, unknown, deferred), or in "
+	  "time order" },
 	{ "i", NULL, "pick another issue, or a send to watch" },
 	{ "↑↓ j k", NULL, "scroll; End or G follows the newest outcome" },
 	{ NULL, NULL, NULL }
@@ -60,6 +67,10 @@ send_keys_mode(enum send_mode mode)
 				k->label = "Resume";
 			else if (strcmp(k->key, "d") == 0)
 				k->label = "Domains";
+			else if (strcmp(k->key, "Enter") == 0)
+				k->label = "Detail";
+			else if (strcmp(k->key, "/") == 0)
+				k->label = "Filter";
 		}
 		if (strcmp(k->key, "i") == 0)
 			k->label = "Issue";
@@ -199,6 +210,7 @@ send_close(struct ui *ui, void *state)
 
 	(void)ui;
 	send_cmd_free(&s->cmd);
+	send_panel_free(s);
 	send_pre_free(&s->pre);
 	free(s->pw_to);
 	send_live_free(&s->live);
@@ -324,7 +336,14 @@ static enum ui_action
 send_key_live(struct ui *ui, struct send_screen *s, int key)
 {
 	struct table	*t;
+	enum ui_action	 a;
 
+	if ((a = send_panel_key(ui, s, key)) != UI_IGNORED)
+		return a;
+	if (UI_IS_ENTER(key) && s->focus == FOCUS_RCPTS) {
+		send_detail_open(ui, s);
+		return UI_REDRAW;
+	}
 	switch (key) {
 	case 'p':
 		send_pause(ui, s);
@@ -361,6 +380,9 @@ send_key(struct ui *ui, void *state, int key)
 {
 	struct send_screen	*s = state;
 
+	/* Typing a filter: every key is the filter's. */
+	if (s->mode == SEND_MODE_LIVE && s->filtering)
+		return send_key_live(ui, s, key);
 	if (key == 'i') {
 		send_pick_open(ui, s->mode == SEND_MODE_PRE ? s->pre.issue :
 		    s->live.id, send_picked, s);
