@@ -51,16 +51,27 @@ settings_key_at(int64_t i)
 	return settings_shown[i];
 }
 
-/* What a key takes when unset: its default, or for domain the From
- * address's domain; NULL when nothing (the help says what happens). */
+/* What a key takes when unset: its default, for domain the From
+ * address's domain, else what its help says in "(default: ...)"; NULL
+ * when nothing. */
 static const char *
 settings_default(struct ui *ui, struct settings *s, const char *key)
 {
-	char		 name[ADDR_NAME_MAX + 1], addr[ADDR_MAX + 1];
-	const char	*from, *reason;
+	char			 name[ADDR_NAME_MAX + 1], addr[ADDR_MAX + 1];
+	const char		*from, *reason, *v, *p;
+	const struct config_key	*k;
 
-	if (strcmp(key, "domain") != 0)
-		return config_get(ui_config(ui), key);
+	if (strcmp(key, "domain") != 0) {
+		if ((v = config_get(ui_config(ui), key)) != NULL)
+			return v;
+		if ((k = config_key_find(key)) == NULL ||
+		    (p = strstr(k->help, "(default: ")) == NULL)
+			return NULL;
+		p += strlen("(default: ");
+		snprintf(s->cell, sizeof s->cell, "(%.*s)", (int)strcspn(p,
+		    ")"), p);
+		return s->cell;
+	}
 	from = config_get(ui_config(ui), "from");
 	if (from == NULL || addr_parse_mailbox(from, strlen(from), name, addr,
 	    &reason) == -1)
@@ -157,9 +168,9 @@ settings_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	    (k = config_key_find(key)) != NULL)
 		ui_printf(ui, r->y + r->h - 2, 2, r->w - 4, ROLE_NORMAL,
 		    "%s: %s", key, k->help);
-	ui_print(ui, r->y + r->h - 1, 2, r->w - 4, ROLE_DIM, "Enter changes "
-	    "the selected setting; it is checked as `herald config set` "
-	    "checks it. Sends already started keep theirs.");
+	ui_print(ui, r->y + r->h - 1, 2, r->w - 4, ROLE_DIM, "Enter: change "
+	    "it (checked as by herald config set). A send keeps the "
+	    "settings it started with.");
 }
 
 /* The value typed for a key: check and write it, or say why not. */
