@@ -16,7 +16,8 @@
 #define DETAIL_LABEL	14	/* width of the labels */
 
 static const struct ui_keyhelp detail_keys[] = {
-	{ "q", "Back", "back to the Send screen (also Esc, Left)" },
+	/* Also q and Left; the bar names Esc, since its q reads Quit. */
+	{ "Esc", "Back", "back to the Send screen (also q, Left)" },
 	{ "↑↓ j k", NULL, "scroll" },
 	{ NULL, NULL, NULL }
 };
