@@ -196,6 +196,8 @@ struct send_event {
 	int		 attempts;
 	int64_t		 at, next_at;
 	const char	*cls, *reason;	/* the reply's class (reply_class.h) */
+	/* store_send_rcpt only: the latest attempt's peer certificate */
+	const char	*peer_subject, *peer_issuer;
 };
 /* A recipient the engine takes up (store_send_due); strings valid during
  * the callback. */

@@ -299,6 +299,11 @@ int	 store_send_classes(struct store *, int64_t id, struct send_classes *,
 /* Every recipient's latest state, by id (the report). */
 int	 store_send_rcpts(struct store *, int64_t id, store_event_cb,
 	    void *arg, char **cause);
+/* One recipient (the console's recipient detail): its latest state with
+ * the certificate its latest attempt saw (peer_subject, peer_issuer), or
+ * with events 1 its events in order. */
+int	 store_send_rcpt(struct store *, int64_t id, int64_t rcpt_id,
+	    int events, store_event_cb, void *arg, char **cause);
 /* Recipients a server answered, by destination domain, trust word and
  * DANE result (ordered by domain). */
 typedef int (*store_tls_cb)(const char *domain, const char *verify,

@@ -21,6 +21,13 @@
 	" per_domain, rate, per_connection, retry_first, retry_giveup,"	\
 	" smtp_timeouts"
 
+/* Event rows with their recipient, for store_send_event_rows. */
+#define SEND_EVENTS_SELECT						\
+	"SELECT e.id, e.rcpt_id, r.addr, r.domain, e.at, e.state, e.mx, e.ip,"	\
+	" e.tls_version, e.tls_cipher, e.tls_verify, e.tls_dane, e.code,"	\
+	" e.enhanced, e.reply, e.attempts, e.next_at, e.class, e.reason"	\
+	" FROM send_events e JOIN recipients r ON r.id = e.rcpt_id"
+
 /* The columns an event or report row is read from, in this order. */
 #define SEND_EVENT_COLUMNS						\
 	"state, mx, ip, tls_version, tls_cipher, tls_verify, tls_dane,"	\
@@ -670,6 +677,12 @@ store_send_event_rows(struct store *st, sqlite3_stmt *s, store_event_cb cb,
 		e.domain = store_text(s, 3);
 		e.at = sqlite3_column_int64(s, 4);
 		store_send_event_row(s, 5, &e);
+		/* store_send_rcpt's recipient row adds the certificate
+		 * after SEND_EVENT_COLUMNS (14 from column 5). */
+		if (sqlite3_column_count(s) > 20) {
+			e.peer_subject = store_text(s, 19);
+			e.peer_issuer = store_text(s, 20);
+		}
 		if (cb(&e, arg) != 0) {
 			rc = SQLITE_DONE;
 			break;
@@ -688,10 +701,7 @@ store_send_events(struct store *st, int64_t id, int64_t after, int limit,
 {
 	sqlite3_stmt	*s;
 
-	s = store_prepare(st, "SELECT e.id, e.rcpt_id, r.addr, r.domain, e.at,"
-	    " e.state, e.mx, e.ip, e.tls_version, e.tls_cipher, e.tls_verify,"
-	    " e.tls_dane, e.code, e.enhanced, e.reply, e.attempts, e.next_at,"
-	    " e.class, e.reason FROM send_events e JOIN recipients r ON r.id = e.rcpt_id"
+	s = store_prepare(st, SEND_EVENTS_SELECT
 	    " WHERE e.send_id = ?1 AND e.id > ?2 ORDER BY e.id LIMIT ?3",
 	    cause);
 	if (s == NULL)
@@ -736,6 +746,27 @@ store_send_rcpts(struct store *st, int64_t id, store_event_cb cb, void *arg,
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
+	return store_send_event_rows(st, s, cb, arg, cause);
+}
+
+/* One recipient: as it stands, with its latest attempt's certificate
+ * (events 0), or its events in order (events 1); cb is not called when
+ * the send has no such recipient. */
+int
+store_send_rcpt(struct store *st, int64_t id, int64_t rcpt_id, int events,
+    store_event_cb cb, void *arg, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	s = store_prepare(st, events ? SEND_EVENTS_SELECT
+	    " WHERE e.send_id = ?1 AND e.rcpt_id = ?2 ORDER BY e.id" :
+	    "SELECT id, id, addr, domain, updated_at, " SEND_EVENT_COLUMNS
+	    ", peer_subject, peer_issuer FROM recipients"
+	    " WHERE send_id = ?1 AND id = ?2", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, rcpt_id);
 	return store_send_event_rows(st, s, cb, arg, cause);
 }
 

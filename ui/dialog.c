@@ -365,7 +365,7 @@ message_open(struct ui *ui, const char *title, const char *text)
 static const struct ui_keyhelp help_global[] = {
 	{ "F1 ?", NULL, "this help" },
 	{ "Tab", NULL, "next screen (Shift-Tab: previous)" },
-	{ "1-5", NULL, "Lists, Compose, Keys, Health, Send" },
+	{ "1-6", NULL, "Lists, Compose, Keys, Health, Send, Settings" },
 	{ "Esc", NULL, "back, or cancel a prompt" },
 	{ "Ctrl-L", NULL, "redraw the terminal" },
 	{ "Ctrl-Z", NULL, "suspend (fg to come back)" },

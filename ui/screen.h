@@ -8,7 +8,7 @@
  * which the loop calls. Periodic work (an import step, tailing the database)
  * runs in tick(), which returns when it wants to run again.
  *
- * Each of the five tabs holds a small stack of views: Enter on a list pushes
+ * Each of the six tabs holds a small stack of views: Enter on a list pushes
  * its members (ui_push), Esc pops back. Dialogs (prompt, confirm, message,
  * import progress) are modal and stack above the current view.
  */
@@ -95,6 +95,7 @@ enum ui_tab {
 	TAB_KEYS,
 	TAB_HEALTH,
 	TAB_SEND,
+	TAB_SETTINGS,
 	TAB_COUNT
 };
 
@@ -144,6 +145,7 @@ extern const struct screen_ops screen_compose_ops;
 extern const struct screen_ops screen_keys_ops;
 extern const struct screen_ops screen_health_ops;
 extern const struct screen_ops screen_send_ops;
+extern const struct screen_ops screen_settings_ops;
 /* Views pushed over a tab. */
 extern const struct screen_ops screen_members_ops;	/* arg: list name */
 extern const struct screen_ops screen_setup_ops;	/* arg: NULL */

@@ -34,6 +34,13 @@ static struct ui_keyhelp send_keys[] = {
 	{ "F", NULL, "finish a send that only waits on deferrals: give up on "
 	  "them (herald finish, asks first)" },
 	{ "d", NULL, "switch between the recipients and the domains" },
+	{ "Enter", NULL, "the selected recipient in full: reply, MX, IP, TLS, "
+	  "certificate, every attempt" },
+	{ "/", NULL, "filter the recipients: a state (deferred, "
+	  "state:bounced), a domain (example.org, domain:example.org) or "
+	  "part of an address" },
+	{ "o", NULL, "problems first (bounced, unknown, deferred), or in "
+	  "time order" },
 	{ "i", NULL, "pick another issue, or a send to watch" },
 	{ "↑↓ j k", NULL, "scroll; End or G follows the newest outcome" },
 	{ NULL, NULL, NULL }
@@ -65,6 +72,10 @@ send_keys_mode(enum send_mode mode)
 				k->label = "Finish";
 			else if (strcmp(k->key, "d") == 0)
 				k->label = "Domains";
+			else if (strcmp(k->key, "Enter") == 0)
+				k->label = "Detail";
+			else if (strcmp(k->key, "/") == 0)
+				k->label = "Filter";
 		}
 		if (strcmp(k->key, "i") == 0)
 			k->label = "Issue";
@@ -204,6 +215,7 @@ send_close(struct ui *ui, void *state)
 
 	(void)ui;
 	send_cmd_free(&s->cmd);
+	send_panel_free(s);
 	send_pre_free(&s->pre);
 	free(s->pw_to);
 	send_live_free(&s->live);
@@ -329,7 +341,14 @@ static enum ui_action
 send_key_live(struct ui *ui, struct send_screen *s, int key)
 {
 	struct table	*t;
+	enum ui_action	 a;
 
+	if ((a = send_panel_key(ui, s, key)) != UI_IGNORED)
+		return a;
+	if (UI_IS_ENTER(key) && s->focus == FOCUS_RCPTS) {
+		send_detail_open(ui, s);
+		return UI_REDRAW;
+	}
 	switch (key) {
 	case 'p':
 		send_pause(ui, s);
@@ -369,6 +388,9 @@ send_key(struct ui *ui, void *state, int key)
 {
 	struct send_screen	*s = state;
 
+	/* Typing a filter: every key is the filter's. */
+	if (s->mode == SEND_MODE_LIVE && s->filtering)
+		return send_key_live(ui, s, key);
 	if (key == 'i') {
 		send_pick_open(ui, s->mode == SEND_MODE_PRE ? s->pre.issue :
 		    s->live.id, send_picked, s);

@@ -9,8 +9,9 @@
  * Commands run as `herald` children (send_cmd.c): send, pause and resume
  * (send_start.c), so the engine's own lock logic decides, and a test to
  * one address (send_test.c). The per-recipient panel keeps a bounded ring
- * of recent outcomes (send_model.c); send_draw.c and send_panel.c draw,
- * send_pick.c has the dialogs.
+ * of recent outcomes (send_model.c); send_draw.c and send_panel.c draw
+ * (the panel also filters and orders, / and o), send_detail.c shows one
+ * recipient in full (Enter), send_pick.c has the dialogs.
  */
 #ifndef HERALD_UI_SEND_H
 #define HERALD_UI_SEND_H
@@ -56,6 +57,9 @@ const char	*send_trust_sym(enum send_trust);
 const char	*send_trust_name(enum send_trust);
 enum ui_role	 send_trust_role(enum send_trust);
 enum ui_role	 send_state_role(enum rcpt_state);
+/* "12:34:56" for Unix time t, with date "2026-12-07 12:34:56"; "-" for
+ * none (send_draw.c). */
+const char	*send_clock(char *buf, size_t len, int64_t t, int date);
 /* One level (0-7) of the sparkline, or the blank for nothing. */
 const char	*send_spark_glyph(int level);
 
@@ -63,11 +67,13 @@ const char	*send_spark_glyph(int level);
 
 struct send_row {
 	int64_t		 id;		/* the event's id */
+	int64_t		 rcpt_id;
 	int64_t		 at, next_at;
 	enum rcpt_state	 state;
 	enum send_trust	 trust;
 	int		 code;
-	char		*rcpt, *mx, *version, *cipher, *enhanced, *reply;
+	char		*rcpt, *domain, *mx, *version, *cipher, *enhanced;
+	char		*reply;
 };
 
 struct send_ring {
@@ -222,6 +228,7 @@ struct send_live {
 	struct send_ring ring;
 	struct send_doms doms;
 	struct send_spark spark;
+	int64_t		 spark_end;	/* paused: the frozen last second */
 	int64_t		 checked;	/* ui_now() of the last counts */
 	int64_t		 info_at;	/* ... of the last send_info */
 	char		*error;
@@ -265,6 +272,14 @@ struct send_screen {
 	struct table	 rcpts, doms;
 	enum send_focus	 focus;
 	int		 follow;	/* keep the newest outcome in view */
+	/* / and o: the panel shows each recipient's latest outcome that
+	 * matches the filter, problems first if asked (send_panel.c) */
+	struct field	 filter;
+	int		 filtering;	/* the filter field has the keys */
+	int		 problems_first;
+	size_t		*view;		/* ring rows shown, when filtered */
+	size_t		 nview;
+	char		*filter_error;
 	int64_t		 shown_dropped;	/* ring drops the table knows of */
 	char		 cell[256];
 	/* what waits for the relay password (send_start.c) */
@@ -309,6 +324,12 @@ void		 send_panel_draw(struct ui *, struct send_screen *,
 		    const struct ui_rect *);
 void		 send_doms_draw(struct ui *, struct send_screen *,
 		    const struct ui_rect *);
+/* / and o on the panel, and the row under the selection (NULL: none). */
+enum ui_action	 send_panel_key(struct ui *, struct send_screen *, int key);
+const struct send_row *send_panel_selected(struct send_screen *);
+void		 send_panel_free(struct send_screen *);
+/* Enter: the selected recipient in full (send_detail.c). */
+void		 send_detail_open(struct ui *, struct send_screen *);
 /* Pick an issue (send_pick.c); done gets its id. */
 typedef void	(*send_pick_fn)(struct ui *, int64_t id, void *arg);
 void		 send_pick_open(struct ui *, int64_t current, send_pick_fn,

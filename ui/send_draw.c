@@ -41,15 +41,16 @@ send_policy_text(enum tls_policy p)
 	return "";
 }
 
-/* "12:34:56" */
-static const char *
-send_clock(char *buf, size_t len, int64_t t)
+/* "12:34:56", with date "2026-12-07 12:34:56". */
+const char *
+send_clock(char *buf, size_t len, int64_t t, int date)
 {
 	time_t		tt = (time_t)t;
 	struct tm	tm;
 
 	if (t <= 0 || localtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, len, "%H:%M:%S", &tm) == 0)
+	    (date ? strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) :
+	    strftime(buf, len, "%H:%M:%S", &tm)) == 0)
 		snprintf(buf, len, "-");
 	return buf;
 }
@@ -106,7 +107,7 @@ send_draw_health(struct ui *ui, struct send_pre *p, int y, int x, int w,
 		    p->domain, fails, warns, warns == 1 ? "" : "s",
 		    p->hrunning ? "checking…" : p->hdone ?
 		    "checked at " : "incomplete", p->hrunning || !p->hdone ?
-		    "" : send_clock(at, sizeof at, (int64_t)p->rep.when),
+		    "" : send_clock(at, sizeof at, (int64_t)p->rep.when, 0),
 		    p->hrunning ? "" : "; h checks again");
 		ui_print(ui, y, vx, vw, fails > 0 ? ROLE_FAIL : warns > 0 ?
 		    ROLE_WARN : ROLE_OK, s);
@@ -269,8 +270,11 @@ send_draw_spark(struct ui *ui, struct send_live *l, int y, int x, int w)
 	int		 cells, per, i, j, level;
 	struct buf	 b;
 
-	end = l->engine || l->spark.last == 0 ? (int64_t)time(NULL) :
-	    l->spark.last;
+	if (l->spark_end > 0)
+		end = l->spark_end;
+	else
+		end = l->engine || l->spark.last == 0 ? (int64_t)time(NULL) :
+		    l->spark.last;
 	for (i = 0; i < SEND_SPARK; i++) {
 		t = end - (SEND_SPARK - 1) + i;
 		v[i] = send_spark_get(&l->spark, t);
@@ -302,9 +306,14 @@ send_draw_spark(struct ui *ui, struct send_live *l, int y, int x, int w)
 	}
 	ui_print(ui, y, x, 11, ROLE_DIM, "msgs/s");
 	ui_print(ui, y, x + 11, cells, ROLE_INFO, b.data);
-	ui_printf(ui, y, x + 12 + cells, w - 12 - cells, ROLE_DIM,
-	    "now %.1f/s, peak %d/s (last %d s)", recent / 5.0, peak,
-	    SEND_SPARK);
+	if (l->spark_end > 0)
+		ui_printf(ui, y, x + 12 + cells, w - 12 - cells, ROLE_DIM,
+		    "paused, peak %d/s (delivered, last %d s)", peak,
+		    SEND_SPARK);
+	else
+		ui_printf(ui, y, x + 12 + cells, w - 12 - cells, ROLE_DIM,
+		    "now %.1f/s, peak %d/s (delivered, last %d s)",
+		    recent / 5.0, peak, SEND_SPARK);
 	buf_free(&b);
 }
 
@@ -325,7 +334,7 @@ send_draw_state(struct ui *ui, struct send_screen *s, int y, int x, int w)
 		ui_printf(ui, y, x, w, ROLE_DIM, "Engine pid %lld since %s. "
 		    "p pauses; leaving the console does not stop the send.",
 		    (long long)l->info.engine_pid, send_clock(at, sizeof at,
-		    l->info.engine_at));
+		    l->info.engine_at, 0));
 		break;
 	case SEND_PAUSED:
 		ui_print(ui, y, x, w, ROLE_WARN, l->engine ||
@@ -340,7 +349,7 @@ send_draw_state(struct ui *ui, struct send_screen *s, int y, int x, int w)
 	case SEND_WAITING:
 		ui_printf(ui, y, x, w, ROLE_WARN, "Waiting: only deferred "
 		    "recipients are left; next attempt at %s (in %s).",
-		    send_clock(at, sizeof at, c->next_at), send_span(in,
+		    send_clock(at, sizeof at, c->next_at, 0), send_span(in,
 		    sizeof in, c->next_at - (int64_t)time(NULL)));
 		break;
 	case SEND_FINISHED:
@@ -354,7 +363,7 @@ send_draw_state(struct ui *ui, struct send_screen *s, int y, int x, int w)
 			ui_printf(ui, y, x, w, ROLE_DIM, "Finished at %s. "
 			    "herald report %lld lists every recipient.",
 			    send_clock(at, sizeof at, l->info.finished_at != 0 ?
-			    l->info.finished_at : l->info.updated_at),
+			    l->info.finished_at : l->info.updated_at, 0),
 			    (long long)l->id);
 		break;
 	}

@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "message.h"
 #include "send.h"
@@ -152,6 +153,13 @@ send_live_counts(struct ui *ui, struct send_live *l, int *changed)
 		    end != l->info.finished_at)
 			*changed = 1;
 	}
+	/* Paused, the sparkline stops where it was, whatever the engine
+	 * still finishes; it follows the clock again on resume. */
+	if (paused && l->spark_end == 0)
+		l->spark_end = l->engine && !l->paused ? (int64_t)time(NULL) :
+		    l->spark.last > 0 ? l->spark.last : (int64_t)time(NULL);
+	else if (!paused)
+		l->spark_end = 0;
 	l->counts = c;
 	l->state = state;
 	l->engine = engine;
@@ -214,10 +222,12 @@ send_live_event(const struct send_event *e, void *arg)
 	l->got++;
 	if (e->id > l->base)
 		send_doms_event(&l->doms, e);
-	if (rcpt_state_is_outcome(e->state)) {
+	if (rcpt_state_is_outcome(e->state))
 		send_ring_push(&l->ring, e);
+	/* Throughput is messages delivered: a deferral or a bounce is an
+	 * answer, not a message sent. */
+	if (e->state == RCPT_DELIVERED)
 		send_spark_add(&l->spark, e->at);
-	}
 	return 0;
 }
 

@@ -156,6 +156,7 @@ static void
 send_row_clear(struct send_row *row)
 {
 	free(row->rcpt);
+	free(row->domain);
 	free(row->mx);
 	free(row->version);
 	free(row->cipher);
@@ -194,6 +195,8 @@ send_ring_push(struct send_ring *r, const struct send_event *e)
 	row = &r->v[(r->start + r->n) % SEND_RING];
 	r->n++;
 	row->id = e->id;
+	row->rcpt_id = e->rcpt_id;
+	row->domain = xstrdup(e->domain != NULL ? e->domain : "");
 	row->at = e->at;
 	row->next_at = e->next_at;
 	row->state = e->state;

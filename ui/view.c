@@ -14,6 +14,7 @@ static const struct screen_ops *const view_tabs[TAB_COUNT] = {
 	&screen_keys_ops,
 	&screen_health_ops,
 	&screen_send_ops,
+	&screen_settings_ops,
 };
 
 /* The first view of a tab. */
