@@ -483,5 +483,5 @@ health_draw(struct ui *ui, void *state, const struct ui_rect *r)
 		    "(k PgUp)", h->top);
 	else if (hreport_fixes(&h->rep) > 0)
 		ui_print(ui, ymax, 1, r->w - 2, ROLE_DIM, "Each fix is shown "
-		    "in full; w writes them all to a file, one a line.");
+		    "in full; w writes them all to a zone file.");
 }

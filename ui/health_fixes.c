@@ -267,7 +267,7 @@ health_write_start(struct ui *ui, struct health *h)
 		ui_info(ui, "Nothing to fix: no check has a record to publish");
 		return;
 	}
-	label = xprintf("Write the %zu fix%s for %s (one a line) to:", n,
+	label = xprintf("Write the %zu fix%s for %s as a zone file to:", n,
 	    n == 1 ? "" : "es", h->rep.domain);
 	prompt_open(ui, "Write fixes", label, HEALTH_FIXES_FILE, 1,
 	    fixes_path, h);
