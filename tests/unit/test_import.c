@@ -586,6 +586,7 @@ test_empty_list(void)
 	CHECK_INT(r.s.invalid, 2);
 	CHECK_INT(count("none"), -1);
 	done(&r);
+	free(path);
 	path = file_s("email\n");
 	run("none", path, IMPORT_AUTO, 0, 1, &r);
 	CHECK_INT(r.commit, 1);
