@@ -39,8 +39,10 @@ CREATE TABLE contacts (
 	PRIMARY KEY (list_id, addr)
 ) WITHOUT ROWID;
 -- Addresses differing only in the letter case of the local part are one
--- member (config local_part_case, default fold): found through this index.
-CREATE INDEX contacts_addr_lc ON contacts (list_id, lower(addr));
+-- member (config local_part_case, default fold). Spellings with capitals
+-- are found through this index, the all-lower-case one by the primary key.
+CREATE INDEX contacts_addr_lc ON contacts (list_id, lower(addr))
+	WHERE addr <> lower(addr);
 
 -- Addresses never to be sent to. addr_lc is the whole address lower-cased:
 -- a suppression holds whatever case a list spells the address in.

@@ -36,14 +36,18 @@ static const char *const store_stmt_sql[ST_COUNT] = {
 	[ST_CONTACT_LOOKUP] =
 	    "SELECT import_id, line FROM contacts"
 	    " WHERE list_id = ?1 AND addr = ?2",
-	/* The member an address names when letter case is ignored. Without
-	 * statistics the planner prefers the primary key (list_id only: a
-	 * scan of the list), so the index is named. A database from before
-	 * that rule may hold two spellings: the exact one wins. */
+	/* Another spelling of address ?3 (?2: lower-cased), when letter case
+	 * is ignored: one with capitals (index contacts_addr_lc holds only
+	 * those, so it stays small and an all-lower-case list pays nearly
+	 * nothing), or the all-lower-case one. Without statistics the
+	 * planner would scan the list by its primary key: the index is
+	 * named. */
 	[ST_CONTACT_LOOKUP_LC] =
 	    "SELECT addr FROM contacts INDEXED BY contacts_addr_lc"
-	    " WHERE list_id = ?1 AND lower(addr) = lower(?2)"
-	    " ORDER BY addr = ?2 DESC, added_at, addr LIMIT 1",
+	    " WHERE list_id = ?1 AND lower(addr) = ?2"
+	    " AND addr <> lower(addr) AND addr <> ?3"
+	    " UNION ALL SELECT addr FROM contacts"
+	    " WHERE list_id = ?1 AND addr = ?2 AND ?2 <> ?3 LIMIT 1",
 	/* An update keeps a name it had if the new row has none, and merges
 	 * attributes (new values win). */
 	[ST_CONTACT_UPDATE] =
@@ -61,6 +65,11 @@ struct store {
 	int		 bulk;		/* foreign keys off for this transaction */
 	sqlite3_stmt	*stmt[ST_COUNT];
 	int		 case_strict;	/* local parts differ by case */
+	/* The list an import writes, and whether it may hold an address
+	 * with capitals: without one, an all-lower-case address has no
+	 * other spelling to look up. */
+	int64_t		 import_list;
+	int		 import_caps;
 	/* Statements run on every engine turn, prepared once (store_cached):
 	 * parsing them anew each turn cost more than running them. */
 	struct {
@@ -635,6 +644,7 @@ store_import_begin(struct store *st, int64_t list, const char *source,
     int64_t *import_id, char **cause)
 {
 	sqlite3_stmt	*s;
+	int		 rc;
 
 	s = store_prepare(st, "INSERT INTO imports (list_id, source,"
 	    " started_at) VALUES (?1, ?2, ?3)", cause);
@@ -646,6 +656,19 @@ store_import_begin(struct store *st, int64_t list, const char *source,
 	if (store_run(st, s, cause) == -1)
 		return -1;
 	*import_id = sqlite3_last_insert_rowid(st->db);
+	s = store_prepare(st, "SELECT EXISTS (SELECT 1 FROM contacts"
+	    " INDEXED BY contacts_addr_lc WHERE list_id = ?1"
+	    " AND addr <> lower(addr))", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, list);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		st->import_list = list;
+		st->import_caps = sqlite3_column_int(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_error(st, cause, "look up capitals");
 	return 0;
 }
 
@@ -702,10 +725,18 @@ store_contact_spelling(struct store *st, int64_t list, const char *addr,
     char *kept, size_t keptlen, char **cause)
 {
 	sqlite3_stmt	*s = st->stmt[ST_CONTACT_LOOKUP_LC];
+	char		 lc[1024];
+	size_t		 i;
 	int		 rc;
 
+	/* As SQLite's lower(): ASCII letters only. */
+	for (i = 0; addr[i] != '\0' && i < sizeof lc - 1; i++)
+		lc[i] = addr[i] >= 'A' && addr[i] <= 'Z' ?
+		    (char)(addr[i] - 'A' + 'a') : addr[i];
+	lc[i] = '\0';
 	sqlite3_bind_int64(s, 1, list);
-	sqlite3_bind_text(s, 2, addr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, lc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, addr, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		snprintf(kept, keptlen, "%s", store_text(s, 0));
@@ -739,10 +770,19 @@ store_contact_put_kept(struct store *st, int64_t list, int64_t import_id,
 {
 	sqlite3_stmt	*s;
 	int64_t		 prev_import;
-	int		 rc;
+	size_t		 i;
+	int		 rc, caps;
 
-	snprintf(kept, keptlen, "%s", addr);
-	if (!st->case_strict) {
+	/* Per row of every import: no printf, no strpbrk. */
+	for (i = 0, caps = 0; addr[i] != '\0' && i < keptlen - 1; i++) {
+		kept[i] = addr[i];
+		caps |= addr[i] >= 'A' && addr[i] <= 'Z';
+	}
+	kept[i] = '\0';
+	if (caps && list == st->import_list)
+		st->import_caps = 1;
+	if (!st->case_strict &&
+	    (caps || list != st->import_list || st->import_caps)) {
 		rc = store_contact_spelling(st, list, addr, kept, keptlen, cause);
 		if (rc == -1)
 			return -1;
@@ -872,11 +912,16 @@ store_contacts_to_send(struct store *st, int64_t list, store_contact_cb cb,
 	    " EXISTS (SELECT 1 FROM suppressions s"
 	    "  WHERE s.addr_lc = lower(c.addr))"
 	    " FROM contacts c WHERE c.list_id = ?1 AND (?2"
-	    " OR NOT EXISTS (SELECT 1 FROM contacts d"
+	    " OR (NOT EXISTS (SELECT 1 FROM contacts d"
 	    "  INDEXED BY contacts_addr_lc"
 	    "  WHERE d.list_id = ?1 AND lower(d.addr) = lower(c.addr)"
+	    "  AND d.addr <> lower(d.addr)"
 	    "  AND (d.added_at, d.import_id, d.line, d.addr) <"
-	    "  (c.added_at, c.import_id, c.line, c.addr)))"
+	    "  (c.added_at, c.import_id, c.line, c.addr))"
+	    " AND NOT EXISTS (SELECT 1 FROM contacts d"
+	    "  WHERE d.list_id = ?1 AND d.addr = lower(c.addr)"
+	    "  AND (d.added_at, d.import_id, d.line, d.addr) <"
+	    "  (c.added_at, c.import_id, c.line, c.addr))))"
 	    " ORDER BY c.addr", cause);
 	if (s == NULL)
 		return -1;

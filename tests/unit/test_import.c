@@ -559,6 +559,15 @@ test_case(void)
 	free(m);
 	done(&r);
 	free(path);
+	/* An all-lower-case spelling finds the member with capitals that
+	 * an earlier import wrote. */
+	path = file_s("email,name\nann.lee@tls.test,A. Lee\n");
+	run("case", path, IMPORT_AUTO, 0, 1, &r);
+	CHECK_INT(r.s.imported, 0);
+	CHECK_INT(r.s.updated, 1);
+	CHECK_INT(count("case"), 2);
+	done(&r);
+	free(path);
 
 	/* local_part_case = strict: two members. */
 	store_set_case_strict(st, 1);
@@ -586,6 +595,7 @@ test_empty_list(void)
 	CHECK_INT(r.s.invalid, 2);
 	CHECK_INT(count("none"), -1);
 	done(&r);
+	free(path);
 	path = file_s("email\n");
 	run("none", path, IMPORT_AUTO, 0, 1, &r);
 	CHECK_INT(r.commit, 1);
