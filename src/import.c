@@ -797,10 +797,13 @@ import_start(struct importer *imp, char **cause, int *exitcode)
 		/* ASCII text in UTF-16 has every other byte zero. */
 		if (span >= 4 && imp->conv == NULL &&
 		    ((imp->rbuf[1] == 0 && imp->rbuf[3] == 0) ||
-		    (imp->rbuf[0] == 0 && imp->rbuf[2] == 0)))
+		    (imp->rbuf[0] == 0 && imp->rbuf[2] == 0))) {
+			if (imp->opts.suggested != NULL)
+				*imp->opts.suggested = IMPORT_ENC_UTF16;
 			return (set_cause(cause, "%s looks like UTF-16 without a "
 			    "byte order mark: use --encoding utf-16",
 			    imp->path));
+		}
 		return (set_cause(cause, "%s looks like a binary file (NUL byte "
 		    "at line %" PRIu64 ")", imp->path, line));
 	}
@@ -863,6 +866,8 @@ import_encoding_start(struct importer *imp, char **cause, int *exitcode)
 	}
 	if (import_enc_choose(imp->path, imp->rbuf, imp->rlen, imp->eof,
 	    imp->opts.encoding, &imp->enc, cause) != 0) {
+		if (imp->opts.suggested != NULL)
+			*imp->opts.suggested = imp->enc.suggest;
 		*exitcode = EXIT_DATAERR;
 		return (-1);
 	}

@@ -59,6 +59,9 @@ struct import_options {
 	 * addresses that were already suppressed or repeated. */
 	int		   to_suppressions;
 	enum import_encoding encoding;
+	/* If not NULL: when the file is refused for its encoding, the
+	 * encoding that would read it is written here (else it is left). */
+	enum import_encoding *suggested;
 };
 
 struct importer;

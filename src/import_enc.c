@@ -120,6 +120,9 @@ import_enc_decodes(const char *code, const char *s, size_t len)
 	return (ok);
 }
 
+/* High bytes a guess for messages needs (a refusal needs more). */
+#define IMPORT_ENC_GUESS_MIN	2
+
 /*
  * What a sample that is not UTF-8 looks like. Shift-JIS text is full of
  * lead bytes 0x81-0x9F (kana and the common kanji), which EUC-JP and
@@ -150,7 +153,7 @@ import_enc_likely(const char *s, size_t len, size_t min_high)
 const char *
 import_enc_guess(const char *s, size_t len)
 {
-	switch (import_enc_likely(s, len, 2)) {
+	switch (import_enc_likely(s, len, IMPORT_ENC_GUESS_MIN)) {
 	case IMPORT_ENC_CP932:
 		return ("Shift-JIS (CP932); use --encoding cp932");
 	case IMPORT_ENC_EUCJP:
@@ -227,9 +230,11 @@ import_enc_choose(const char *path, const char *s, size_t len, int eof,
 	ch->enc = given;
 	if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) ||
 	    (u[0] == 0xfe && u[1] == 0xff))) {
-		if (given != IMPORT_ENC_AUTO && given != IMPORT_ENC_UTF16)
+		if (given != IMPORT_ENC_AUTO && given != IMPORT_ENC_UTF16) {
+			ch->suggest = IMPORT_ENC_UTF16;
 			return (set_cause(cause, "%s starts with a UTF-16 byte "
 			    "order mark: use --encoding utf-16", path));
+		}
 		ch->enc = IMPORT_ENC_UTF16;
 		ch->big_endian = u[0] == 0xfe;
 		ch->skip = 2;
@@ -256,6 +261,7 @@ import_enc_choose(const char *path, const char *s, size_t len, int eof,
 		return (0);
 	for (i = 0; i < bad; i++)
 		line += s[i] == '\n';
+	ch->suggest = import_enc_likely(s, len, IMPORT_ENC_GUESS_MIN);
 	return (set_cause(cause, "%s is not UTF-8 (line %llu): this file looks "
 	    "like %s", path, line, import_enc_guess(s, len)));
 }

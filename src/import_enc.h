@@ -25,6 +25,7 @@ struct import_enc_choice {
 	enum import_encoding	 enc;	/* what the file is read as */
 	int			 big_endian;	/* UTF-16 */
 	size_t			 skip;	/* a byte order mark to skip */
+	enum import_encoding	 suggest; /* refused: what would read it */
 };
 
 /*

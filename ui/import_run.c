@@ -3,7 +3,9 @@
  * milliseconds in the loop's tick, so keys and redraws go on while a large
  * file loads; a progress dialog shows bytes (or rows for a pipe), Esc or
  * Ctrl-C rolls the whole import back, and the end is a summary box with the
- * counts and the first invalid rows.
+ * counts and the first invalid rows. A file refused for its encoding (not
+ * UTF-8, and no mark says what it is) is offered again in the encoding it
+ * looks like, y/N, as the command line would ask for --encoding.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,9 +84,10 @@ import_error_line(uint64_t line, const char *reason, void *arg)
 	return 0;
 }
 
-/* The summary box after a committed import. */
+/* The summary box after a committed import, or one that had no valid
+ * row for a new list (empty: rolled back, the list not created). */
 static void
-import_summary(struct ui *ui, struct import_run *r)
+import_summary(struct ui *ui, struct import_run *r, int empty)
 {
 	const struct import_stats	*s = import_stats(r->imp);
 	struct buf			 b;
@@ -115,7 +118,12 @@ import_summary(struct ui *ui, struct import_run *r)
 		import_errors(r->imp, IMPORT_SHOW_ERRORS, import_error_line,
 		    &b);
 	}
-	title = xprintf("Imported into \"%s\"", r->list);
+	if (empty) {
+		buf_printf(&b, "\n\nNo valid row: the list \"%s\" was not "
+		    "created.", r->list);
+		title = xprintf("Nothing imported");
+	} else
+		title = xprintf("Imported into \"%s\"", r->list);
 	message_open(ui, title, b.data);
 	free(title);
 	buf_free(&b);
@@ -154,13 +162,13 @@ import_tick(struct ui *ui, void *dlg)
 		import_end(ui, r, 0);
 		return -1;
 	}
-	if (import_commit(r->imp, &cause) == -1) {
+	if ((rc = import_commit(r->imp, &cause)) == -1) {
 		ui_cause(ui, "Import failed, the list is unchanged", cause);
 		import_end(ui, r, 0);
 		return -1;
 	}
-	import_summary(ui, r);
-	import_end(ui, r, 1);
+	import_summary(ui, r, rc == 1);
+	import_end(ui, r, rc == 0);
 	return -1;
 }
 
@@ -194,21 +202,71 @@ static const struct dialog_ops import_ops = {
 	import_draw, import_key, import_tick, import_run_free
 };
 
-/* Open the importer and the progress dialog that drives it. */
-void
-import_run(struct ui *ui, const char *list, const char *path,
-    import_done_fn done, void *arg)
+/* An import refused for its encoding, waiting for y/N. */
+struct import_retry {
+	char			*list, *path;
+	enum import_encoding	 enc;
+	import_done_fn		 done;
+	void			*arg;
+};
+
+static void import_run_as(struct ui *, const char *, const char *,
+	    enum import_encoding, import_done_fn, void *);
+
+/* y: import again in the encoding the file looks like. */
+static void
+import_retry_done(struct ui *ui, int yes, void *arg)
+{
+	struct import_retry	*t = arg;
+
+	if (yes)
+		import_run_as(ui, t->list, t->path, t->enc, t->done, t->arg);
+	else {
+		ui_info(ui, "Nothing imported: \"%s\" is as it was", t->list);
+		t->done(ui, t->list, 0, t->arg);
+	}
+	free(t->list);
+	free(t->path);
+	free(t);
+}
+
+/* Open the importer (reading the file as enc) and the progress dialog
+ * that drives it. */
+static void
+import_run_as(struct ui *ui, const char *list, const char *path,
+    enum import_encoding enc, import_done_fn done, void *arg)
 {
 	struct import_options	 opts;
 	struct import_run	*r;
+	struct import_retry	*t;
 	struct importer		*imp;
-	char			*cause = NULL, *full;
+	enum import_encoding	 suggested = IMPORT_ENC_AUTO;
+	char			*cause = NULL, *full, *text;
 	int			 code = 0;
 
 	memset(&opts, 0, sizeof opts);
 	opts.format = IMPORT_AUTO;
+	opts.encoding = enc;
+	opts.suggested = &suggested;
 	full = path_expand(path);
 	imp = import_open(ui_store(ui), list, full, &opts, &cause, &code);
+	if (imp == NULL && enc == IMPORT_ENC_AUTO &&
+	    suggested != IMPORT_ENC_AUTO) {
+		t = xcalloc(1, sizeof *t);
+		t->list = xstrdup(list);
+		t->path = full;
+		t->enc = suggested;
+		t->done = done;
+		t->arg = arg;
+		text = xprintf("%s.\n\nRead it as %s?", cause,
+		    import_encoding_name(suggested));
+		confirm_open_text(ui, "Not UTF-8", text, 64,
+		    "y: import it so   n, Esc: import nothing",
+		    import_retry_done, t);
+		free(text);
+		free(cause);
+		return;
+	}
 	if (imp == NULL) {
 		ui_cause(ui, "Import failed", cause);
 		free(full);
@@ -223,6 +281,14 @@ import_run(struct ui *ui, const char *list, const char *path,
 	r->arg = arg;
 	r->started = ui_now();
 	ui_dialog_open(ui, &import_ops, r);
+}
+
+/* Import path into list; see import_run_as. */
+void
+import_run(struct ui *ui, const char *list, const char *path,
+    import_done_fn done, void *arg)
+{
+	import_run_as(ui, list, path, IMPORT_ENC_AUTO, done, arg);
 }
 
 /* A default list name from a file name. */
