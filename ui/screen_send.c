@@ -47,8 +47,14 @@ static struct ui_keyhelp send_keys[] = {
 };
 
 /* Show the keys of a mode in the key bar. */
+/*
+ * The key bar's labels for mode and, live, the send's state: Pause while
+ * it runs, Resume when paused or interrupted, Finish when only deferrals
+ * are left; the keys work in any state (help lists them all), but an
+ * 80-column bar holds only the labels that matter now.
+ */
 static void
-send_keys_mode(enum send_mode mode)
+send_keys_mode(enum send_mode mode, enum send_state state)
 {
 	struct ui_keyhelp	*k;
 
@@ -64,11 +70,15 @@ send_keys_mode(enum send_mode mode)
 			else if (strcmp(k->key, "h") == 0)
 				k->label = "Health";
 		} else if (mode == SEND_MODE_LIVE) {
-			if (strcmp(k->key, "p") == 0)
+			if (strcmp(k->key, "p") == 0 &&
+			    state == SEND_RUNNING)
 				k->label = "Pause";
-			else if (strcmp(k->key, "r") == 0)
+			else if (strcmp(k->key, "r") == 0 &&
+			    (state == SEND_PAUSED ||
+			    state == SEND_INTERRUPTED))
 				k->label = "Resume";
-			else if (strcmp(k->key, "F") == 0)
+			else if (strcmp(k->key, "F") == 0 &&
+			    state == SEND_WAITING)
 				k->label = "Finish";
 			else if (strcmp(k->key, "d") == 0)
 				k->label = "Domains";
@@ -97,7 +107,7 @@ send_watch(struct ui *ui, struct send_screen *s, int64_t id, int picked)
 	s->mode = SEND_MODE_LIVE;
 	s->focus = FOCUS_RCPTS;
 	send_panel_init(s);
-	send_keys_mode(s->mode);
+	send_keys_mode(s->mode, s->live.state);
 	ui_tick_in(ui, s, 0);
 	ui_dirty(ui);
 }
@@ -111,7 +121,7 @@ send_show_pre(struct ui *ui, struct send_screen *s, int64_t id, int picked)
 	send_pre_load(ui, &s->pre, id);
 	s->picked = picked;
 	send_pre_check(ui, &s->pre);
-	send_keys_mode(s->mode);
+	send_keys_mode(s->mode, s->live.state);
 	ui_tick_in(ui, s, 0);
 	ui_dirty(ui);
 }
@@ -124,7 +134,7 @@ send_show_empty(struct ui *ui, struct send_screen *s, char *why)
 	free(s->empty);
 	s->empty = why;
 	s->mode = SEND_MODE_EMPTY;
-	send_keys_mode(s->mode);
+	send_keys_mode(s->mode, s->live.state);
 	ui_dirty(ui);
 }
 
@@ -203,7 +213,7 @@ send_open(struct ui *ui, void *arg)
 	send_cmd_init(&s->cmd);
 	send_panel_init(s);
 	s->mode = SEND_MODE_EMPTY;
-	send_keys_mode(s->mode);
+	send_keys_mode(s->mode, s->live.state);
 	return s;
 }
 
@@ -231,7 +241,7 @@ send_enter(struct ui *ui, void *state)
 	struct send_screen	*s = state;
 
 	s->visible = 1;
-	send_keys_mode(s->mode);
+	send_keys_mode(s->mode, s->live.state);
 	if (s->mode == SEND_MODE_EMPTY || (!s->picked &&
 	    (s->mode == SEND_MODE_PRE || s->live.state == SEND_FINISHED)))
 		send_choose(ui, s);
@@ -298,6 +308,7 @@ send_tick(struct ui *ui, void *state)
 
 		if (changed) {
 			send_panel_sync(s);
+			send_keys_mode(s->mode, s->live.state);
 			ui_dirty(ui);
 		}
 		if (!s->visible && live > 0 && live < SEND_SENT_MS)
