@@ -36,13 +36,14 @@ CREATE TABLE contacts (
 	added_at	INTEGER NOT NULL,
 	import_id	INTEGER NOT NULL DEFAULT 0,	-- the import that last wrote it
 	line		INTEGER NOT NULL DEFAULT 0,	-- its line in that import
+	caps		INTEGER NOT NULL DEFAULT 0,	-- 1: addr has capitals
 	PRIMARY KEY (list_id, addr)
 ) WITHOUT ROWID;
 -- Addresses differing only in the letter case of the local part are one
 -- member (config local_part_case, default fold). Spellings with capitals
 -- are found through this index, the all-lower-case one by the primary key.
 CREATE INDEX contacts_addr_lc ON contacts (list_id, lower(addr))
-	WHERE addr <> lower(addr);
+	WHERE caps = 1;
 
 -- Addresses never to be sent to. addr_lc is the whole address lower-cased:
 -- a suppression holds whatever case a list spells the address in.

@@ -31,7 +31,7 @@ enum store_stmt {
 static const char *const store_stmt_sql[ST_COUNT] = {
 	[ST_CONTACT_INSERT] =
 	    "INSERT INTO contacts (list_id, addr, name, attrs, added_at,"
-	    " import_id, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " import_id, line, caps) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 	    " ON CONFLICT (list_id, addr) DO NOTHING",
 	[ST_CONTACT_LOOKUP] =
 	    "SELECT import_id, line FROM contacts"
@@ -45,7 +45,7 @@ static const char *const store_stmt_sql[ST_COUNT] = {
 	[ST_CONTACT_LOOKUP_LC] =
 	    "SELECT addr FROM contacts INDEXED BY contacts_addr_lc"
 	    " WHERE list_id = ?1 AND lower(addr) = ?2"
-	    " AND addr <> lower(addr) AND addr <> ?3"
+	    " AND caps = 1 AND addr <> ?3"
 	    " UNION ALL SELECT addr FROM contacts"
 	    " WHERE list_id = ?1 AND addr = ?2 AND ?2 <> ?3 LIMIT 1",
 	/* An update keeps a name it had if the new row has none, and merges
@@ -658,7 +658,7 @@ store_import_begin(struct store *st, int64_t list, const char *source,
 	*import_id = sqlite3_last_insert_rowid(st->db);
 	s = store_prepare(st, "SELECT EXISTS (SELECT 1 FROM contacts"
 	    " INDEXED BY contacts_addr_lc WHERE list_id = ?1"
-	    " AND addr <> lower(addr))", cause);
+	    " AND caps = 1)", cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, list);
@@ -799,6 +799,7 @@ store_contact_put_kept(struct store *st, int64_t list, int64_t import_id,
 	sqlite3_bind_int64(s, 5, (int64_t)time(NULL));
 	sqlite3_bind_int64(s, 6, import_id);
 	sqlite3_bind_int64(s, 7, (int64_t)line);
+	sqlite3_bind_int(s, 8, caps);
 	if (store_step_cached(st, s, cause) == -1)
 		return -1;
 	if (sqlite3_changes(st->db) == 1) {
@@ -915,7 +916,7 @@ store_contacts_to_send(struct store *st, int64_t list, store_contact_cb cb,
 	    " OR (NOT EXISTS (SELECT 1 FROM contacts d"
 	    "  INDEXED BY contacts_addr_lc"
 	    "  WHERE d.list_id = ?1 AND lower(d.addr) = lower(c.addr)"
-	    "  AND d.addr <> lower(d.addr)"
+	    "  AND d.caps = 1"
 	    "  AND (d.added_at, d.import_id, d.line, d.addr) <"
 	    "  (c.added_at, c.import_id, c.line, c.addr))"
 	    " AND NOT EXISTS (SELECT 1 FROM contacts d"
