@@ -202,15 +202,15 @@ store_issue_freeze(struct store *st, const struct issue *is, char **cause)
 }
 
 /* One issue by id. */
-int
-store_issue_get(struct store *st, int64_t id, struct issue *is,
-    char **cause)
+/* One issue row of sql (?1: the id): 0, 1 if there is none, -1. */
+static int
+store_issue_one(struct store *st, const char *sql, int64_t id,
+    struct issue *is, char **cause)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if ((s = store_prepare(st, ISSUE_COLUMNS " WHERE i.id = ?1",
-	    cause)) == NULL)
+	if ((s = store_prepare(st, sql, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
@@ -224,28 +224,25 @@ store_issue_get(struct store *st, int64_t id, struct issue *is,
 	return store_error(st, cause, "issue");
 }
 
+int
+store_issue_get(struct store *st, int64_t id, struct issue *is,
+    char **cause)
+{
+	return store_issue_one(st, ISSUE_COLUMNS " WHERE i.id = ?1", id, is,
+	    cause);
+}
+
 /* Issue id as its send sends it: the send's copy when the issue has a
  * send, else as stored. */
 int
 store_issue_sent(struct store *st, int64_t id, struct issue *is,
     char **cause)
 {
-	sqlite3_stmt	*s;
-	int		 rc;
+	int	 rc;
 
-	if ((s = store_prepare(st, ISSUE_SELECT("c") " JOIN send_content c"
-	    " ON c.id = i.id WHERE i.id = ?1", cause)) == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		store_issue_row(s, is);
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return store_issue_get(st, id, is, cause);
-	return store_error(st, cause, "issue");
+	rc = store_issue_one(st, ISSUE_SELECT("c") " JOIN send_content c"
+	    " ON c.id = i.id WHERE i.id = ?1", id, is, cause);
+	return rc == 1 ? store_issue_get(st, id, is, cause) : rc;
 }
 
 /* Every issue, newest first. */
