@@ -35,12 +35,12 @@ WARN     = -Wall -Wextra -Werror -Wformat=2 -Wmissing-prototypes \
 OPT     ?= -O2 -g
 CFLAGS  ?= $(OPT)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $(WARN) \
-             -Isrc -Ibuild $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+             -Isrc -I. -Ibuild $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS  += $(PKG_LIBS) -lm
 
 B        = build
-CORE_SRC = $(wildcard src/*.c)
-UI_SRC   = $(wildcard ui/*.c)
+CORE_SRC = $(wildcard src/*/*.c)
+UI_SRC   = $(wildcard ui/*.c ui/*/*.c)
 CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(B)/dbsql.o
 UI_OBJ   = $(UI_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)

@@ -1,5 +1,5 @@
 /* herald's entry point: the command line, which may open the console. */
-#include "cli.h"
+#include "cli/cli.h"
 #include "ui.h"
 
 /* Hand `herald` and `herald tui` to the console. */

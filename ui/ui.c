@@ -16,15 +16,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "cli.h"
-#include "config.h"
-#include "deliver.h"
-#include "store.h"
+#include "mail/addr.h"
+#include "cli/cli.h"
+#include "config/config.h"
+#include "send/send.h"
+#include "store/store.h"
 #include "ui.h"
-#include "ui_int.h"
-#include "utf8.h"
-#include "widget.h"
+#include "ui/kit/ui_int.h"
+#include "base/utf8.h"
+#include "ui/kit/widget.h"
 
 /* Milliseconds on the monotonic clock, for timers and frame pacing. */
 int64_t

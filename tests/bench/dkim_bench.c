@@ -36,10 +36,10 @@
 #include <openssl/x509.h>
 
 #define HERALD_DKIM_LIBOPENDKIM
-#include "dkim.h"
-#include "dkim_int.h"
-#include "store.h"
-#include "util.h"
+#include "auth/dkim.h"
+#include "auth/dkim_int.h"
+#include "store/store.h"
+#include "base/util.h"
 
 #define DOMAIN		"bench.example"
 #define SELECTOR	"sel"

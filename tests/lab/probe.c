@@ -31,11 +31,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "loop.h"
-#include "smtp.h"
-#include "tls.h"
-#include "util.h"
+#include "base/json.h"
+#include "base/loop.h"
+#include "smtp/smtp.h"
+#include "smtp/tls.h"
+#include "base/util.h"
 
 #define PROBE_MAX_MSGS	64
 #define PROBE_MAX_TLSA	8

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
+#include "mail/addr.h"
 #include "test.h"
 
 /* Normalise s[0..len) (which may hold a NUL); the normalised form, or

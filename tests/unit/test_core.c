@@ -6,11 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "json.h"
+#include "config/config.h"
+#include "base/json.h"
 #include "test.h"
-#include "utf8.h"
-#include "util.h"
+#include "base/utf8.h"
+#include "base/util.h"
 
 static void
 test_utf8(void)

@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "deliver_int.h"
-#include "dns.h"
-#include "dns_int.h"
-#include "dnssec.h"
+#include "send/send_int.h"
+#include "auth/dns.h"
+#include "auth/dns_int.h"
+#include "auth/dnssec.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 /* A raw TLSA record: usage, selector, matching type, len bytes of data. */
 static void

@@ -9,13 +9,13 @@
 
 #include <sqlite3.h>
 
-#include "deliver.h"
-#include "deliver_int.h"
-#include "message.h"
-#include "reply_class.h"
-#include "store.h"
+#include "send/send.h"
+#include "send/send_int.h"
+#include "mail/message.h"
+#include "smtp/reply_class.h"
+#include "store/store.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 static char dir[] = "/tmp/herald-deliver-XXXXXX";
 

@@ -12,11 +12,11 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "dkim.h"
-#include "dkimrec.h"
-#include "store.h"
+#include "auth/dkim.h"
+#include "auth/dkimrec.h"
+#include "store/store.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 #define VECTORS	"tests/data/dkim"
 

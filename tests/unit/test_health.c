@@ -8,9 +8,9 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
-#include "dkimrec.h"
-#include "dmarc.h"
-#include "health.h"
+#include "auth/dkimrec.h"
+#include "auth/dmarc.h"
+#include "auth/health.h"
 #include "test.h"
 
 /* Parse s as a DMARC record; returns dmarc_parse's result, *why kept. */

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "import.h"
-#include "store.h"
+#include "mail/import.h"
+#include "store/store.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 static char		 dir[] = "/tmp/herald-import-XXXXXX";
 static struct store	*st;

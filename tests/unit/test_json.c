@@ -2,7 +2,7 @@
  * json_each_pair still taking strings only. */
 #include <stdlib.h>
 
-#include "json.h"
+#include "base/json.h"
 #include "test.h"
 
 static const char *const type_names[] = {

@@ -14,15 +14,15 @@
 
 #include <sqlite3.h>
 
-#include "addr.h"
-#include "dkim.h"
-#include "merge.h"
-#include "message.h"
-#include "mime.h"
-#include "store.h"
+#include "mail/addr.h"
+#include "auth/dkim.h"
+#include "mail/merge.h"
+#include "mail/message.h"
+#include "mail/mime.h"
+#include "store/store.h"
 #include "test.h"
-#include "utf8.h"
-#include "util.h"
+#include "base/utf8.h"
+#include "base/util.h"
 
 static char dir[] = "/tmp/herald-message-XXXXXX";
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reply_class.h"
+#include "smtp/reply_class.h"
 #include "test.h"
 
 struct reply_case {

@@ -19,8 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "loop.h"
-#include "smtp_int.h"
+#include "base/loop.h"
+#include "smtp/smtp_int.h"
 #include "test.h"
 
 /* Feed all of text; the result of the last feed, the reply in r. */

@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns.h"
-#include "spf.h"
-#include "spf_int.h"
+#include "auth/dns.h"
+#include "auth/spf.h"
+#include "auth/spf_int.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 static int	p_calls;
 

@@ -9,12 +9,12 @@
 
 #include <sqlite3.h>
 
-#include "dbsql.h"
-#include "dkim.h"
-#include "message.h"
-#include "store.h"
+#include "store/dbsql.h"
+#include "auth/dkim.h"
+#include "mail/message.h"
+#include "store/store.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 static char dir[] = "/tmp/herald-store-XXXXXX";
 

@@ -1,0 +1,90 @@
+/*
+ * Shared between health.c (the run, SPF, MX), health_rdns.c (PTR, FCrDNS,
+ * HELO) and health_auth.c (DMARC, alignment, DKIM).
+ */
+#ifndef HERALD_HEALTH_INT_H
+#define HERALD_HEALTH_INT_H
+
+#include "dmarc.h"
+#include "dns.h"
+#include "health.h"
+#include "spf.h"
+#include "base/util.h"
+
+#define HEALTH_TTL		3600	/* of every record a fix proposes */
+#define HEALTH_SHOW_MAX		400	/* bytes of a DNS string shown */
+#define HEALTH_PTR_MAX		10	/* PTR names looked at (RFC 7208 5.5) */
+#define HEALTH_DEAD		2	/* timeouts in a row: stop asking */
+
+struct dkim_key;
+
+struct health_run {
+	struct dns			*dns;
+	struct store			*store;
+	const struct health_input	*in;
+	health_cb			 cb;
+	void				*arg;
+	enum health_status		 worst;
+	int				 timeouts;	/* in a row */
+
+	char				*domain;	/* lower case */
+	char				*org;		/* its org domain */
+	char				*env_domain;	/* envelope-from's */
+	char				*helo;		/* lower case */
+	char				*ip;		/* as inet_ntop writes it */
+	int				 family;	/* 0: no address */
+	unsigned char			 addr[16];
+
+	enum spf_result			 spf;
+	char				*ptr[HEALTH_PTR_MAX];
+	size_t				 nptr;
+	int				 ptr_trouble;	/* lookup failed */
+	char				*fcrdns;	/* a confirmed PTR name */
+
+	int				 have_dmarc;
+	struct dmarc_record		 dmarc;
+
+	struct dkim_key			*keys;		/* local keys of domain */
+	size_t				 nkeys;
+	size_t				 nactive;	/* of those, signing */
+	char				*keys_trouble;	/* could not read them */
+};
+
+/* Hand a check to the caller; title, observed and fix (allocated, fix
+ * may be NULL) are consumed. */
+void	 health_emit(struct health_run *, const char *id,
+	    enum health_status, char *title, char *observed, char *fix);
+/* A lookup, or a DNS_TIMEOUT without asking once the resolver has not
+ * answered HEALTH_DEAD times in a row. */
+enum dns_status health_query(struct health_run *, const char *name,
+	    enum dns_type, struct dns_answer *);
+/* Why a lookup of name gave no answer, one line, allocated. */
+char	*health_dns_trouble(struct health_run *, const char *name,
+	    const struct dns_answer *);
+/* s[0..len) made printable (\DDD escapes) and bounded, allocated. */
+char	*health_clean(const char *s, size_t len);
+char	*health_cleans(const char *s);
+/* Append s[0..len) as zone-file character-strings (255 bytes each). */
+void	 health_zone_txt(struct buf *, const char *s, size_t len);
+/* "OWNER. 3600 IN TXT "..."" for the value s, allocated. */
+char	*health_txt_record(const char *owner, const char *s);
+/* Is name a host name we can look up (LDH labels, '_' allowed)? */
+int	 health_is_hostname(const char *name);
+/* Lower-case copy without a trailing dot. */
+char	*health_lower(const char *);
+
+/* health_rdns.c */
+void	 health_ptr(struct health_run *);
+void	 health_fcrdns(struct health_run *);
+void	 health_helo(struct health_run *);
+void	 health_ptr_align(struct health_run *);
+
+/* health_auth.c */
+void	 health_load_keys(struct health_run *);
+void	 health_free_keys(struct health_run *);
+void	 health_dmarc(struct health_run *);
+void	 health_spf_align(struct health_run *);
+void	 health_dkim_align(struct health_run *);
+void	 health_dkim(struct health_run *);
+
+#endif

@@ -1,0 +1,589 @@
+/* herald check [DOMAIN]: the domain health report. */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mail/addr.h"
+#include "cli_int.h"
+#include "config/config.h"
+#include "auth/dkim.h"
+#include "auth/dns.h"
+#include "auth/health.h"
+#include "base/json.h"
+#include "store/store.h"
+
+#define CHECK_MAX_SELECTORS	32
+#define CHECK_MAX_NOTES		4
+
+/* What the report is about, once the defaults are filled in. */
+struct check_ctx {
+	struct cli_env	*env;
+	struct dns	*dns;
+	int		 json, stream;
+	char		 domain[ADDR_DOMAIN_MAX + 1];
+	char		*org;
+	char		 ip[INET6_ADDRSTRLEN];
+	char		*helo;
+	char		 envelope[ADDR_MAX + 1];
+	const char	*selectors[CHECK_MAX_SELECTORS + 1];
+	char		*selbuf;
+	struct dkim_key	*keys;		/* local keys named in selectors */
+	size_t		 nkeys;
+	char		*notes[CHECK_MAX_NOTES];
+	int		 nnotes;
+	struct buf	 checks;	/* --json: the members of "checks" */
+	int		 count[3];	/* by enum health_status */
+};
+
+static int	cmd_check(struct cli_env *, const struct cli_cmd *,
+		    struct cli_args *);
+
+static const struct cli_opt check_opts[] = {
+	{ "ip", "IP", "sending address (default: source_ip, else the "
+	  "kernel's)" },
+	{ "helo", "NAME", "HELO name (default: helo, else the PTR name)" },
+	{ "envelope-from", "ADDR", "MAIL FROM (default: bounce, else From)" },
+	{ "selector", "S[,S...]", "DKIM selectors (default: local keys that "
+	  "sign or wait)" },
+	{ "stream", NULL, "one JSON line per check as it completes, for the "
+	  "console" },
+	{ NULL, NULL, NULL }
+};
+
+const struct cli_cmd cli_check_cmds[] = {
+	{ "check", "[DOMAIN]", 0, 1, "the domain health report: SPF, PTR, "
+	  "DKIM, DMARC, MX",
+	  "Checks that mail from DOMAIN (default: the configured domain), "
+	  "sent from IP\nwith HELO NAME and envelope-from ADDR, is what "
+	  "receivers trust: SPF passes,\nthe address has a forward-confirmed "
+	  "PTR name that is the HELO name and lies\nunder DOMAIN, DMARC is "
+	  "published and SPF and DKIM align with it, the DKIM\nkeys are "
+	  "published, and DOMAIN has an MX for replies and bounces. Each "
+	  "line\nis ok, warn or FAIL with what was seen and the fix, usually "
+	  "the exact DNS\nrecord to publish. Without --ip: the source_ip "
+	  "key, else the address the\nkernel would send from; without "
+	  "--helo: the helo key, else the PTR name of\nthat address, else the "
+	  "host name; without --envelope-from: the bounce key,\nelse the From "
+	  "address, else postmaster@DOMAIN.\n\n"
+	  "Exit status: 0 when nothing fails (warnings allowed), 1 when a "
+	  "check fails,\n64 for a usage error, 69 when no resolver can be "
+	  "set up.\n\n"
+	  "--json prints one object: {\"domain\", \"ip\", \"helo\", "
+	  "\"envelope_from\",\n\"org_domain\", \"resolver\", \"selectors\", "
+	  "\"notes\", \"verdict\", \"counts\",\n\"checks\": [{\"id\", "
+	  "\"title\", \"status\", \"observed\", \"fix\"}]}.\n"
+	  "--stream prints {\"event\":\"start\", ...the same header...}, "
+	  "then one line\n{\"event\":\"check\", \"id\", ...} as each check "
+	  "is decided, then\n{\"event\":\"verdict\", ...the header..., "
+	  "\"verdict\", \"counts\"}.",
+	  check_opts, cmd_check },
+	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
+};
+
+/* Remember a note about a default that was taken (shown on stderr or in
+ * the JSON header). */
+static void PRINTFLIKE(2, 3)
+check_note(struct check_ctx *c, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (c->nnotes == CHECK_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	c->notes[c->nnotes++] = xvprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* The source address the kernel picks towards dst: connect() on a UDP
+ * socket chooses a route and sends nothing. */
+static int
+check_route_source(int family, const char *dst, char *out, size_t outlen)
+{
+	struct sockaddr_storage	ss;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
+	socklen_t		 len;
+	int			 fd, rc = -1;
+
+	memset(&ss, 0, sizeof ss);
+	if (family == AF_INET) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(9);
+		inet_pton(AF_INET, dst, &sin->sin_addr);
+		len = sizeof *sin;
+	} else {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(9);
+		inet_pton(AF_INET6, dst, &sin6->sin6_addr);
+		len = sizeof *sin6;
+	}
+	if ((fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&ss, len) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
+	    inet_ntop(family, family == AF_INET ? (void *)&sin->sin_addr :
+	    (void *)&sin6->sin6_addr, out, (socklen_t)outlen) != NULL)
+		rc = 0;
+	close(fd);
+	return rc;
+}
+
+/* Is a (valid) IPv4 address private, so the internet sees another? */
+static int
+check_is_private(const char *ip)
+{
+	struct in_addr	a;
+	uint32_t	h;
+
+	if (inet_pton(AF_INET, ip, &a) != 1)
+		return 0;
+	h = ntohl(a.s_addr);
+	return (h >> 24) == 10 || (h >> 20) == (172 << 4 | 1) ||
+	    (h >> 16) == (192 << 8 | 168) || (h >> 22) == (100 << 2 | 1);
+}
+
+/* --ip, else source_ip, else the kernel's choice, else 127.0.0.1. */
+static int
+check_pick_ip(struct check_ctx *c, const char *opt)
+{
+	unsigned char	 addr[16];
+	const char	*ip = opt;
+
+	if (ip == NULL)
+		ip = config_get(c->env->cfg, "source_ip");
+	if (ip != NULL) {
+		if (inet_pton(AF_INET, ip, addr) != 1 &&
+		    inet_pton(AF_INET6, ip, addr) != 1) {
+			cli_err("--ip: '%s' is not an IP address", ip);
+			return -1;
+		}
+		inet_ntop(strchr(ip, ':') != NULL ? AF_INET6 : AF_INET, addr,
+		    c->ip, sizeof c->ip);
+		return 0;
+	}
+	/* Documentation addresses (RFC 5737, 3849): only the route
+	 * matters, nothing is sent. */
+	if (check_route_source(AF_INET, "192.0.2.1", c->ip, sizeof c->ip) ==
+	    0 || check_route_source(AF_INET6, "2001:db8::1", c->ip,
+	    sizeof c->ip) == 0) {
+		if (check_is_private(c->ip))
+			check_note(c, "%s is a private address: behind NAT the "
+			    "internet sees another one; give it with --ip",
+			    c->ip);
+		return 0;
+	}
+	snprintf(c->ip, sizeof c->ip, "127.0.0.1");
+	check_note(c, "no route to the internet: checking 127.0.0.1; give "
+	    "the sending address with --ip");
+	return 0;
+}
+
+/* Is s a plausible host name or address literal for HELO? */
+static int
+check_helo_ok(const char *s)
+{
+	size_t	len = strlen(s), i;
+
+	if (len == 0 || len > 253)
+		return 0;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* --helo, else helo, else the PTR name of the address, else the host
+ * name. */
+static int
+check_pick_helo(struct check_ctx *c, const char *opt)
+{
+	struct dns_answer	 a;
+	char			 host[256], *rev;
+	const char		*h = opt;
+
+	if (h == NULL)
+		h = config_get(c->env->cfg, "helo");
+	if (h != NULL) {
+		if (!check_helo_ok(h)) {
+			cli_err("--helo: '%s' is not a host name", h);
+			return -1;
+		}
+		c->helo = xstrdup(h);
+		return 0;
+	}
+	memset(&a, 0, sizeof a);
+	a.status = DNS_ERROR;
+	if ((rev = dns_reverse_name(c->ip)) != NULL) {
+		if (dns_query(c->dns, rev, DNS_PTR, &a) == DNS_OK &&
+		    check_helo_ok(a.rr[0].u.name))
+			c->helo = xstrdup(a.rr[0].u.name);
+		free(rev);
+	}
+	if (c->helo == NULL) {
+		if (gethostname(host, sizeof host) == -1)
+			snprintf(host, sizeof host, "localhost");
+		host[sizeof host - 1] = '\0';
+		c->helo = xstrdup(host);
+		if (a.status == DNS_NXDOMAIN || a.status == DNS_NODATA)
+			check_note(c, "%s has no PTR name: HELO is the host "
+			    "name %s", c->ip, host);
+		else
+			check_note(c, "the PTR of %s could not be looked up "
+			    "(%s): HELO is the host name %s", c->ip,
+			    dns_status_name(a.status), host);
+	}
+	dns_answer_free(&a);
+	return 0;
+}
+
+/* The From address of the configuration, normalised, or -1. */
+static int
+check_from(struct check_ctx *c, char *addr)
+{
+	char		 name[ADDR_NAME_MAX + 1];
+	const char	*from, *reason;
+
+	from = config_get(c->env->cfg, "from");
+	if (from == NULL || addr_parse_mailbox(from, strlen(from), name, addr,
+	    &reason) == -1)
+		return -1;
+	return 0;
+}
+
+/* DOMAIN, else domain, else the From address's. */
+static int
+check_pick_domain(struct check_ctx *c, const char *arg)
+{
+	char		 addr[ADDR_MAX + 1], *tmp;
+	const char	*d = arg, *reason;
+
+	if (d == NULL)
+		d = config_get(c->env->cfg, "domain");
+	if (d == NULL) {
+		if (check_from(c, addr) == -1) {
+			cli_err("which domain? give one (herald check DOMAIN) "
+			    "or configure from (herald config set from ...)");
+			return -1;
+		}
+		d = addr_domain(addr);
+	}
+	tmp = xprintf("postmaster@%s", d);
+	if (*d == '[' || addr_normalise(tmp, strlen(tmp), addr, &reason) ==
+	    -1) {
+		cli_err("'%s' is not a domain: %s", d, *d == '[' ?
+		    "an address literal" : reason);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	snprintf(c->domain, sizeof c->domain, "%s", addr_domain(addr));
+	return 0;
+}
+
+/* --envelope-from, else bounce, else From, else postmaster@DOMAIN. */
+static int
+check_pick_envelope(struct check_ctx *c, const char *opt)
+{
+	const char	*e = opt, *reason;
+	char		*tmp;
+	int		 rc;
+
+	if (e == NULL)
+		e = config_get(c->env->cfg, "bounce");
+	if (e != NULL && *e == '\0') {
+		c->envelope[0] = '\0';	/* the null sender, as bounces use */
+		return 0;
+	}
+	if (e != NULL) {
+		if (addr_normalise(e, strlen(e), c->envelope, &reason) == -1) {
+			cli_err("--envelope-from: '%s': %s", e, reason);
+			return -1;
+		}
+		return 0;
+	}
+	if (check_from(c, c->envelope) == 0)
+		return 0;
+	/* The domain was checked as postmaster@DOMAIN already. */
+	tmp = xprintf("postmaster@%s", c->domain);
+	rc = addr_normalise(tmp, strlen(tmp), c->envelope, &reason);
+	free(tmp);
+	return rc;
+}
+
+/* --selector S[,S...]: DKIM selectors (dot-separated LDH labels). */
+static int
+check_pick_selectors(struct check_ctx *c, const char *opt)
+{
+	char	*s, *next;
+	size_t	 i;
+	int	 n = 0;
+
+	if (opt == NULL)
+		return 0;
+	c->selbuf = xstrdup(opt);
+	for (s = c->selbuf; s != NULL; s = next) {
+		if ((next = strchr(s, ',')) != NULL)
+			*next++ = '\0';
+		for (i = 0; s[i] != '\0'; i++)
+			if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+			    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+			    s[i] == '-' || s[i] == '_' || (s[i] == '.' &&
+			    i != 0 && s[i + 1] != '\0' && s[i + 1] != '.')))
+				break;
+		if (i == 0 || i > 63 || s[i] != '\0') {
+			cli_err("--selector: '%s' is not a selector", s);
+			return -1;
+		}
+		if (n == CHECK_MAX_SELECTORS) {
+			cli_err("--selector: at most %d selectors",
+			    CHECK_MAX_SELECTORS);
+			return -1;
+		}
+		c->selectors[n++] = s;
+	}
+	c->selectors[n] = NULL;
+	return 0;
+}
+
+/* No --selector: the local keys the report checks, so that what it says
+ * it checked is what it checked. A key that cannot be read is left to the
+ * report, which says so. */
+static void
+check_local_selectors(struct check_ctx *c)
+{
+	char	*cause = NULL;
+	size_t	 i;
+	int	 n = 0;
+
+	if (c->selectors[0] != NULL || c->env->store == NULL)
+		return;
+	if (store_dkim_keys(c->env->store, c->domain, &c->keys, &c->nkeys,
+	    &cause) == -1) {
+		free(cause);
+		return;
+	}
+	for (i = 0; i < c->nkeys && n < CHECK_MAX_SELECTORS; i++)
+		if (health_key_checked(&c->keys[i]))
+			c->selectors[n++] = c->keys[i].selector;
+	c->selectors[n] = NULL;
+}
+
+/* The inputs as JSON members (no braces), for --json and --stream. */
+static void
+check_json_header(struct check_ctx *c, struct buf *b)
+{
+	int	i;
+
+	json_key(b, "domain", 1);
+	json_str(b, c->domain);
+	json_key(b, "ip", 0);
+	json_str(b, c->ip);
+	json_key(b, "helo", 0);
+	json_str(b, c->helo);
+	json_key(b, "envelope_from", 0);
+	json_str(b, c->envelope);
+	json_key(b, "org_domain", 0);
+	json_str(b, c->org);
+	json_key(b, "resolver", 0);
+	json_str(b, dns_describe(c->dns));
+	json_key(b, "selectors", 0);
+	buf_addc(b, '[');
+	for (i = 0; c->selectors[i] != NULL; i++) {
+		if (i != 0)
+			buf_addc(b, ',');
+		json_str(b, c->selectors[i]);
+	}
+	buf_addc(b, ']');
+	json_key(b, "notes", 0);
+	buf_addc(b, '[');
+	for (i = 0; i < c->nnotes; i++) {
+		if (i != 0)
+			buf_addc(b, ',');
+		json_str(b, c->notes[i]);
+	}
+	buf_addc(b, ']');
+}
+
+/* One check as JSON members (no braces). */
+static void
+check_json_check(struct buf *b, const struct health_check *hc, int first)
+{
+	json_key(b, "id", first);
+	json_str(b, hc->id);
+	json_key(b, "title", 0);
+	json_str(b, hc->title);
+	json_key(b, "status", 0);
+	json_str(b, health_status_name(hc->status));
+	json_key(b, "observed", 0);
+	json_str(b, hc->observed);
+	json_key(b, "fix", 0);
+	if (hc->fix != NULL)
+		json_str(b, hc->fix);
+	else
+		buf_adds(b, "null");
+}
+
+/* "counts":{"ok":N,"warn":N,"fail":N} */
+static void
+check_json_counts(struct check_ctx *c, struct buf *b)
+{
+	json_key(b, "counts", 0);
+	buf_printf(b, "{\"ok\":%d,\"warn\":%d,\"fail\":%d}",
+	    c->count[HEALTH_OK], c->count[HEALTH_WARN], c->count[HEALTH_FAIL]);
+}
+
+/* A check is decided: print it (text, stream) or keep it (--json). */
+static void
+check_on_check(const struct health_check *hc, void *arg)
+{
+	static const char *const sym[] = { "[ ok ]", "[warn]", "[FAIL]" };
+	struct check_ctx	*c = arg;
+	struct buf		 b;
+
+	c->count[hc->status]++;
+	if (c->stream) {
+		buf_init(&b);
+		buf_adds(&b, "{\"event\":\"check\",");
+		check_json_check(&b, hc, 1);
+		buf_addc(&b, '}');
+		cli_json_out(&b);
+		buf_free(&b);
+		fflush(stdout);
+	} else if (c->json) {
+		buf_adds(&c->checks, c->checks.len == 0 ? "{" : ",{");
+		check_json_check(&c->checks, hc, 1);
+		buf_addc(&c->checks, '}');
+	} else {
+		printf("%s %s: %s\n", sym[hc->status], hc->title, hc->observed);
+		if (hc->fix != NULL)
+			printf("       fix: %s\n", hc->fix);
+		fflush(stdout);
+	}
+}
+
+/* Print what is checked, before the checks. */
+static void
+check_begin(struct check_ctx *c)
+{
+	struct buf	b;
+	int		i;
+
+	if (c->stream) {
+		buf_init(&b);
+		buf_adds(&b, "{\"event\":\"start\",");
+		check_json_header(c, &b);
+		buf_addc(&b, '}');
+		cli_json_out(&b);
+		buf_free(&b);
+		fflush(stdout);
+		return;
+	}
+	if (c->json)
+		return;
+	for (i = 0; i < c->nnotes; i++)
+		cli_err("note: %s", c->notes[i]);
+	printf("herald check %s: sending address %s, HELO %s, envelope-from "
+	    "%s", c->domain, c->ip, c->helo, *c->envelope != '\0' ?
+	    c->envelope : "<> (null sender)");
+	for (i = 0; c->selectors[i] != NULL; i++)
+		printf("%s%s", i == 0 ? ", selectors " : ",", c->selectors[i]);
+	printf("\n");
+	printf("  organisational domain %s, resolver %s\n\n", c->org,
+	    dns_describe(c->dns));
+	fflush(stdout);
+}
+
+/* Print the verdict (and, for --json, the whole report). */
+static void
+check_end(struct check_ctx *c, enum health_status worst)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	if (c->stream || c->json) {
+		buf_adds(&b, c->stream ? "{\"event\":\"verdict\"," : "{");
+		check_json_header(c, &b);
+		json_key(&b, "verdict", 0);
+		json_str(&b, health_status_name(worst));
+		check_json_counts(c, &b);
+		if (!c->stream) {
+			json_key(&b, "checks", 0);
+			buf_addc(&b, '[');
+			buf_add(&b, c->checks.data, c->checks.len);
+			buf_addc(&b, ']');
+		}
+		buf_addc(&b, '}');
+		cli_json_out(&b);
+	} else
+		printf("\nverdict: %s: %d ok, %d warn, %d fail%s\n",
+		    worst == HEALTH_FAIL ? "FAIL" : health_status_name(worst),
+		    c->count[HEALTH_OK], c->count[HEALTH_WARN],
+		    c->count[HEALTH_FAIL], worst == HEALTH_FAIL ?
+		    " (publish the fixes above, then check again)" : "");
+	buf_free(&b);
+}
+
+/* herald check [DOMAIN] */
+static int
+cmd_check(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
+{
+	struct check_ctx	 c;
+	struct health_input	 in;
+	enum health_status	 worst;
+	int			 rc = EXIT_USAGE, i;
+
+	memset(&c, 0, sizeof c);
+	c.env = env;
+	c.stream = cli_opt(cmd, a, "stream") != NULL;
+	c.json = env->json || c.stream;
+	buf_init(&c.checks);
+	if (check_pick_domain(&c, a->argc > 0 ? a->argv[0] : NULL) == -1 ||
+	    check_pick_envelope(&c, cli_opt(cmd, a, "envelope-from")) == -1 ||
+	    check_pick_selectors(&c, cli_opt(cmd, a, "selector")) == -1 ||
+	    check_pick_ip(&c, cli_opt(cmd, a, "ip")) == -1)
+		goto out;
+	if ((c.dns = cli_dns(env)) == NULL) {
+		rc = EXIT_UNAVAIL;
+		goto out;
+	}
+	if (check_pick_helo(&c, cli_opt(cmd, a, "helo")) == -1)
+		goto out;
+	/* Local DKIM keys live in the database; without one there are none,
+	 * and a report does not create it. */
+	if (access(env->db_path, F_OK) == 0 && (rc = cli_store(env)) != 0)
+		goto out;
+	if ((c.org = health_org_domain(c.domain)) == NULL)
+		c.org = xstrdup(c.domain);
+
+	memset(&in, 0, sizeof in);
+	in.domain = c.domain;
+	in.ip = c.ip;
+	in.helo = c.helo;
+	in.envelope_from = c.envelope;
+	check_local_selectors(&c);
+	in.selectors = c.selectors;
+	check_begin(&c);
+	worst = health_run(c.dns, env->store, &in, check_on_check, &c);
+	check_end(&c, worst);
+	rc = worst == HEALTH_FAIL ? 1 : 0;
+out:
+	if (c.dns != NULL)
+		dns_close(c.dns);
+	for (i = 0; i < c.nnotes; i++)
+		free(c.notes[i]);
+	buf_free(&c.checks);
+	free(c.selbuf);
+	for (i = 0; i < (int)c.nkeys; i++)
+		dkim_key_free(&c.keys[i]);
+	free(c.keys);
+	free(c.helo);
+	free(c.org);
+	return rc;
+}

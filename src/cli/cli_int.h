@@ -1,0 +1,64 @@
+/* Shared between the CLI's files: commands, parsed arguments, output. */
+#ifndef HERALD_CLI_INT_H
+#define HERALD_CLI_INT_H
+
+#include "cli.h"
+#include "base/util.h"
+
+#define CLI_MAXOPTS	24
+#define CLI_MAXARGS	256
+
+/* A command's own option. */
+struct cli_opt {
+	const char	*name;		/* without the leading "--" */
+	const char	*arg;		/* metavar, or NULL for a flag */
+	const char	*help;
+};
+
+struct cli_args {
+	int		 argc;
+	char		*argv[CLI_MAXARGS];
+	const char	*val[CLI_MAXOPTS];	/* per cli_cmd.opts index */
+};
+
+struct cli_cmd {
+	const char		*path;		/* "list import" */
+	const char		*args;		/* "LIST FILE" */
+	int			 min, max;	/* positional count */
+	const char		*summary;
+	const char		*help;		/* longer text, or NULL */
+	const struct cli_opt	*opts;
+	int			(*fn)(struct cli_env *, const struct cli_cmd *,
+				    struct cli_args *);
+};
+
+/* The value of option name, or NULL when not given. */
+const char	*cli_opt(const struct cli_cmd *, const struct cli_args *,
+		    const char *name);
+/* Open the database (once); prints the error and returns an exit code
+ * other than 0 on failure. */
+int		 cli_store(struct cli_env *);
+/* Print "herald: message" on stderr. */
+void		 cli_err(const char *, ...) PRINTFLIKE(1, 2);
+/* Print a cause, free it, return code. */
+int		 cli_fail(int code, char *cause);
+/* Write a JSON document followed by a newline to stdout. */
+void		 cli_json_out(struct buf *);
+/* Set when SIGINT or SIGTERM arrives during a long command. */
+extern volatile int cli_interrupted;
+void		 cli_catch_signals(void);
+
+/* Commands, one table per file cli_NAME.c. */
+extern const struct cli_cmd cli_list_cmds[];
+extern const struct cli_cmd cli_config_cmds[];
+extern const struct cli_cmd cli_spf_cmds[];
+extern const struct cli_cmd cli_check_cmds[];
+extern const struct cli_cmd cli_dkim_cmds[];
+extern const struct cli_cmd cli_issue_cmds[];
+extern const struct cli_cmd cli_send_cmds[];
+
+/* A resolver from the configuration (resolver, dns_timeout, dns_retries);
+ * NULL after printing why. */
+struct dns	*cli_dns(struct cli_env *);
+
+#endif

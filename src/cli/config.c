@@ -1,0 +1,226 @@
+/* herald config get | set | unset | ls */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail/addr.h"
+#include "cli_int.h"
+#include "config/config.h"
+#include "base/json.h"
+
+/* The value a key takes in effect, with derived defaults spelled out:
+ * domain and bounce follow From when unset. Allocated, or NULL. */
+static char *
+config_effective(struct config *cfg, const char *key, const char **source)
+{
+	char		 name[ADDR_NAME_MAX + 1], addr[ADDR_MAX + 1];
+	const char	*v, *from, *reason;
+
+	v = config_get(cfg, key);
+	*source = config_is_set(cfg, key) ? "set" : "default";
+	if (config_is_set(cfg, key) || (strcmp(key, "domain") != 0 &&
+	    strcmp(key, "bounce") != 0))
+		return v != NULL ? xstrdup(v) : NULL;
+	from = config_get(cfg, "from");
+	if (from == NULL || addr_parse_mailbox(from, strlen(from), name, addr,
+	    &reason) == -1)
+		return NULL;
+	*source = "from";
+	if (strcmp(key, "domain") == 0)
+		return xstrdup(addr_domain(addr));
+	return xstrdup(addr);
+}
+
+/* A JSON string, or null for NULL. */
+static void
+config_json_str(struct buf *b, const char *s)
+{
+	if (s != NULL)
+		json_str(b, s);
+	else
+		buf_adds(b, "null");
+}
+
+/* The members "value" and "source" of a key (source "unset" without a
+ * value), as config get and config ls print them. */
+static void
+config_value_json(struct buf *b, const char *v, const char *source)
+{
+	buf_adds(b, "\"value\":");
+	config_json_str(b, v);
+	buf_adds(b, ",\"source\":");
+	json_str(b, v == NULL ? "unset" : source);
+}
+
+/* Refuse a key herald does not know; 0 or an exit status. */
+static int
+config_key_arg(const char *key)
+{
+	if (config_key_find(key) != NULL)
+		return 0;
+	cli_err("unknown key '%s' (herald config ls lists them)", key);
+	return EXIT_USAGE;
+}
+
+/* herald config get KEY */
+static int
+cmd_config_get(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	const char	*source;
+	char		*v;
+	struct buf	 b;
+	int		 rc;
+
+	(void)cmd;
+	if ((rc = config_key_arg(a->argv[0])) != 0)
+		return rc;
+	v = config_effective(env->cfg, a->argv[0], &source);
+	if (env->json) {
+		buf_init(&b);
+		buf_adds(&b, "{\"key\":");
+		json_str(&b, a->argv[0]);
+		buf_addc(&b, ',');
+		config_value_json(&b, v, source);
+		buf_addc(&b, '}');
+		cli_json_out(&b);
+		buf_free(&b);
+	} else if (v != NULL)
+		printf("%s\n", v);
+	if (v == NULL)
+		return 1;	/* unset, as git config does */
+	free(v);
+	return 0;
+}
+
+/* Say what config set or unset did: the key, its value now (NULL when
+ * removed), the file, and the other lines changed (NULL: none). */
+static void
+config_said(struct cli_env *env, const char *key, const char *value,
+    const char *note)
+{
+	struct buf	b;
+
+	if (!env->json) {
+		if (note != NULL)
+			printf("%s\n", note);
+		return;
+	}
+	buf_init(&b);
+	buf_adds(&b, "{\"key\":");
+	json_str(&b, key);
+	buf_adds(&b, ",\"value\":");
+	config_json_str(&b, value);
+	buf_adds(&b, ",\"file\":");
+	json_str(&b, config_file(env->cfg));
+	buf_adds(&b, ",\"note\":");
+	config_json_str(&b, note);
+	buf_addc(&b, '}');
+	cli_json_out(&b);
+	buf_free(&b);
+}
+
+/* herald config set KEY VALUE (value) and config unset KEY (NULL). */
+static int
+config_change(struct cli_env *env, const char *key, const char *value)
+{
+	char	*cause = NULL, *note;
+	int	 rc;
+
+	if ((rc = config_key_arg(key)) != 0)
+		return rc;
+	if (config_write(env->cfg, key, value, &note, &cause) == -1)
+		return cli_fail(value != NULL ? EXIT_DATAERR : EXIT_IOERR,
+		    cause);
+	if (value == NULL && note == NULL && !env->json)
+		printf("%s was not set in %s: nothing to do\n", key,
+		    config_file(env->cfg));
+	config_said(env, key, value != NULL ? config_get(env->cfg, key) :
+	    NULL, note);
+	free(note);
+	return 0;
+}
+
+static int
+cmd_config_set(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	(void)cmd;
+	return config_change(env, a->argv[0], a->argv[1]);
+}
+
+static int
+cmd_config_unset(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	(void)cmd;
+	return config_change(env, a->argv[0], NULL);
+}
+
+/* herald config ls */
+static int
+cmd_config_ls(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	const struct config_key	*k;
+	const char		*source;
+	char			*v, *left;
+	struct buf		 b;
+	int			 first = 1;
+
+	(void)cmd;
+	(void)a;
+	buf_init(&b);
+	if (env->json)
+		buf_addc(&b, '{');
+	else
+		printf("# %s\n", config_file(env->cfg));
+	for (k = config_keys; k->name != NULL; k++) {
+		v = config_effective(env->cfg, k->name, &source);
+		if (env->json) {
+			json_key(&b, k->name, first);
+			buf_addc(&b, '{');
+			config_value_json(&b, v, source);
+			buf_addc(&b, '}');
+			first = 0;
+		} else {
+			left = xprintf("%s = %s", k->name, v != NULL ? v : "");
+			printf("%-40s # %s%s\n", left, strcmp(source, "set") ==
+			    0 ? "" : v == NULL ? "unset: " : "default: ",
+			    k->help);
+			free(left);
+		}
+		free(v);
+	}
+	if (env->json) {
+		buf_addc(&b, '}');
+		cli_json_out(&b);
+	}
+	buf_free(&b);
+	return 0;
+}
+
+const struct cli_cmd cli_config_cmds[] = {
+	{ "config get", "KEY", 1, 1, "print a configuration value",
+	  "Prints the value in effect (command line, file or default);\n"
+	  "exits 1 without output when the key has no value (--json: the\n"
+	  "object, with \"value\": null and \"source\": \"unset\", and exit 1).",
+	  NULL, cmd_config_get },
+	{ "config set", "KEY VALUE", 2, 2, "write a value to herald.conf",
+	  "The value is checked first, its outer white space trimmed (as when\n"
+	  "the file is read); the file keeps its comments and order and is\n"
+	  "created mode 0600 in a 0700 directory. VALUE is taken as it is, even\n"
+	  "when it starts with a dash. A key set on several lines counts by its\n"
+	  "last one (loading warns, naming the lines): that line is replaced\n"
+	  "and the earlier ones are commented out, which is said. --json:\n"
+	  "{\"key\",\"value\",\"file\",\"note\"}.", NULL, cmd_config_set },
+	{ "config unset", "KEY", 1, 1, "remove a key from herald.conf (back to "
+	  "its default)",
+	  "Every line setting KEY is removed; comments and other lines stay.\n"
+	  "A key that is not set is not an error. --json: {\"key\",\"value\":\n"
+	  "null,\"file\",\"note\"}, note naming the removed lines or null.",
+	  NULL, cmd_config_unset },
+	{ "config ls", "", 0, 0, "list every key, its value and where it "
+	  "comes from", NULL, NULL, cmd_config_ls },
+	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
+};

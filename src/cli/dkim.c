@@ -1,0 +1,976 @@
+/* herald dkim ... */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cli_int.h"
+#include "config/config.h"
+#include "auth/dkim.h"
+#include "auth/dns.h"
+#include "base/json.h"
+#include "store/store.h"
+#include "base/utf8.h"
+
+#define DKIM_MSG_MAX	(64 * 1024 * 1024)	/* bytes sign/verify read */
+#define DKIM_CLI_TTL	3600
+
+/* Check DOMAIN SELECTOR arguments; prints why not. */
+static int
+dkim_cli_names(struct cli_args *a, char **dom, char **sel)
+{
+	char	*cause = NULL;
+
+	if (dkim_names(a->argv[0], a->argv[1], dom, sel, &cause) == -1) {
+		cli_fail(0, cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* Find the local key domain/selector: 0, or an exit status (printed). */
+static int
+dkim_cli_key(struct cli_env *env, const char *dom, const char *sel,
+    struct dkim_key *k)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if ((rc = cli_store(env)) != 0)
+		return rc;
+	rc = store_dkim_get(env->store, dom, sel, k, &cause);
+	if (rc == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (rc == 1) {
+		cli_err("no DKIM key for %s selector %s (herald dkim ls lists "
+		    "them; herald dkim keygen %s %s makes one)", dom, sel, dom,
+		    sel);
+		return EXIT_NOINPUT;
+	}
+	return 0;
+}
+
+/* Append the record of k as JSON members name, type, value, strings. */
+static void
+dkim_json_record(struct buf *b, const struct dkim_key *k)
+{
+	char	**v, *value, *name;
+	size_t	  n, i;
+
+	name = xprintf("%s._domainkey.%s", k->selector, k->domain);
+	value = dkim_record_value(k);
+	json_key(b, "name", 1);
+	json_str(b, name);
+	buf_adds(b, ",\"type\":\"TXT\",\"value\":");
+	json_str(b, value);
+	buf_adds(b, ",\"strings\":[");
+	v = dkim_record_strings(k, &n);
+	for (i = 0; i < n; i++) {
+		if (i != 0)
+			buf_addc(b, ',');
+		json_str(b, v[i]);
+	}
+	buf_addc(b, ']');
+	dkim_record_strings_free(v, n);
+	free(value);
+	free(name);
+}
+
+/* herald dkim keygen DOMAIN SELECTOR [--algo A] */
+static int
+cmd_dkim_keygen(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct dkim_key	 k, old;
+	enum dkim_algo	 algo = DKIM_RSA2048;
+	const char	*s = cli_opt(cmd, a, "algo");
+	char		*dom, *sel, *cause = NULL, *zone;
+	struct buf	 b;
+	int		 rc;
+
+	if (s != NULL && dkim_algo_parse(s, &algo) == -1) {
+		cli_err("--algo: '%s': expected rsa-2048, rsa-3072 or ed25519",
+		    s);
+		return EXIT_USAGE;
+	}
+	if (dkim_cli_names(a, &dom, &sel) == -1)
+		return EXIT_USAGE;
+	if ((rc = cli_store(env)) != 0)
+		goto out;
+	if ((rc = store_dkim_get(env->store, dom, sel, &old, &cause)) != 1) {
+		if (rc == 0) {
+			dkim_key_free(&old);
+			cli_err("%s has a key with selector %s already; to "
+			    "rotate, generate one with a new selector (herald "
+			    "dkim ls)", dom, sel);
+			rc = EXIT_DATAERR;
+		} else
+			rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	if (dkim_keygen(env->store, env->db_path, dom, sel, algo, &k,
+	    &cause) == -1) {
+		rc = cli_fail(EXIT_CANTCREAT, cause);
+		goto out;
+	}
+	if (env->json) {
+		buf_init(&b);
+		buf_addc(&b, '{');
+		json_key(&b, "domain", 1);
+		json_str(&b, k.domain);
+		json_key(&b, "selector", 0);
+		json_str(&b, k.selector);
+		json_key(&b, "algo", 0);
+		json_str(&b, dkim_algo_name(k.algo));
+		json_key(&b, "key_file", 0);
+		json_str(&b, k.key_file);
+		buf_addc(&b, ',');
+		dkim_json_record(&b, &k);
+		zone = dkim_record_zone(&k);
+		json_key(&b, "zone", 0);
+		json_str(&b, zone);
+		free(zone);
+		buf_adds(&b, ",\"active\":false,\"pending\":true}");
+		cli_json_out(&b);
+		buf_free(&b);
+	} else {
+		zone = dkim_record_zone(&k);
+		printf("generated a new %s DKIM key for %s, selector %s\n"
+		    "inactive until its record is published: messages are not "
+		    "signed with it yet\n", dkim_algo_name(k.algo), k.domain,
+		    k.selector);
+		printf("private key: %s (mode 0600; keep it secret, back it "
+		    "up)\n\npublish this TXT record in the %s zone:\n\n%s\n\n",
+		    k.key_file, k.domain, zone);
+		printf("then: herald dkim check %s %s\n(it activates the key "
+		    "once the published record matches)\nherald dkim record "
+		    "%s %s prints the record again, with SPF and DMARC\n",
+		    k.domain, k.selector, k.domain, k.selector);
+		free(zone);
+	}
+	dkim_key_free(&k);
+	rc = 0;
+out:
+	free(dom);
+	free(sel);
+	return rc;
+}
+
+/* Append one byte of a zone-file character-string, escaped. */
+static void
+dkim_zone_byte(struct buf *b, unsigned char c)
+{
+	if (c == '"' || c == '\\')
+		buf_printf(b, "\\%c", c);
+	else if (c < 0x20 || c >= 0x7f)
+		buf_printf(b, "\\%03u", c);
+	else
+		buf_addc(b, (char)c);
+}
+
+/* Print a TXT record line for value at name (255-byte strings). */
+static void
+dkim_print_txt(const char *name, const char *value)
+{
+	struct buf	b;
+	size_t		len = strlen(value), i;
+
+	buf_init(&b);
+	buf_printf(&b, "%s. %d IN TXT \"", name, DKIM_CLI_TTL);
+	for (i = 0; i < len; i++) {
+		if (i != 0 && i % 255 == 0)
+			buf_adds(&b, "\" \"");
+		dkim_zone_byte(&b, (unsigned char)value[i]);
+	}
+	buf_adds(&b, "\"\n");
+	fputs(b.data, stdout);
+	buf_free(&b);
+}
+
+/* A published string made safe to quote in a message, allocated. */
+static char *
+dkim_show(const char *s)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b);
+	for (i = 0; s[i] != '\0' && i < 300; i++)
+		dkim_zone_byte(&b, (unsigned char)s[i]);
+	if (s[i] != '\0')
+		buf_adds(&b, "...");
+	return buf_take(&b);
+}
+
+/* Does an SPF record already list mech (as a whole word)? */
+static int
+dkim_spf_has(const char *spf, const char *mech)
+{
+	size_t		 len = strlen(mech);
+	const char	*p = spf;
+
+	while ((p = strstr(p, mech)) != NULL) {
+		if ((p == spf || p[-1] == ' ') && (p[len] == ' ' ||
+		    p[len] == '\0'))
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
+struct dkim_extra {
+	char	*spf_name, *spf_value, *spf_existing, *spf_note;
+	int	 spf_placeholder;
+	char	*dmarc_name, *dmarc_value, *dmarc_existing, *dmarc_note;
+};
+
+/* Find the TXT record of name starting with prefix (case-insensitive):
+ * 0 found (*out), 1 none, -1 lookup failed (*why). */
+static int
+dkim_find_txt(struct dns *dns, const char *name, const char *prefix,
+    char **out, char **why)
+{
+	struct dns_answer	ans;
+	enum dns_status		st;
+	size_t			i, plen = strlen(prefix);
+	int			rc = 1;
+
+	*out = NULL;
+	if (dns == NULL) {
+		*why = xstrdup("no resolver");
+		return -1;
+	}
+	memset(&ans, 0, sizeof ans);
+	st = dns_query(dns, name, DNS_TXT, &ans);
+	if (st == DNS_OK) {
+		for (i = 0; i < ans.n; i++)
+			if (ans.rr[i].len >= plen && strncasecmp(
+			    ans.rr[i].u.txt, prefix, plen) == 0 &&
+			    (ans.rr[i].len == plen || ans.rr[i].u.txt[plen] ==
+			    ' ' || ans.rr[i].u.txt[plen] == ';') &&
+			    memchr(ans.rr[i].u.txt, '\0', ans.rr[i].len) ==
+			    NULL) {
+				*out = xstrndup(ans.rr[i].u.txt, ans.rr[i].len);
+				rc = 0;
+				break;
+			}
+	} else if (st != DNS_NXDOMAIN && st != DNS_NODATA) {
+		*why = xprintf("%s%s%s", dns_status_name(st), ans.why != NULL ?
+		    ": " : "", ans.why != NULL ? ans.why : "");
+		rc = -1;
+	}
+	dns_answer_free(&ans);
+	return rc;
+}
+
+/* Work out the SPF and DMARC records to offer beside the DKIM key. */
+static void
+dkim_extra_make(struct cli_env *env, const char *domain, struct dkim_extra *x)
+{
+	struct dns	*dns;
+	const char	*ip = config_get(env->cfg, "source_ip");
+	char		*mech, *why = NULL, *show;
+	int		 rc;
+
+	memset(x, 0, sizeof x[0]);
+	dns = cli_dns(env);
+	x->spf_name = xstrdup(domain);
+	if (ip != NULL && *ip != '\0')
+		mech = xprintf("%s:%s", strchr(ip, ':') != NULL ? "ip6" : "ip4",
+		    ip);
+	else {
+		mech = xstrdup("ip4:YOUR.SENDING.IP");
+		x->spf_placeholder = 1;
+	}
+	rc = dkim_find_txt(dns, domain, "v=spf1", &x->spf_existing, &why);
+	if (rc == 0 && !x->spf_placeholder &&
+	    dkim_spf_has(x->spf_existing, mech)) {
+		x->spf_note = xprintf("%s already publishes SPF with %s: "
+		    "nothing to change", domain, mech);
+	} else if (rc == 0) {
+		x->spf_value = xprintf("v=spf1 %s%s", mech,
+		    x->spf_existing + 6);
+		show = dkim_show(x->spf_existing);
+		x->spf_note = xprintf("%s already publishes SPF (\"%s\"); a "
+		    "domain has one SPF record: add %s to it", domain, show,
+		    mech);
+		free(show);
+	} else {
+		x->spf_value = xprintf("v=spf1 %s -all", mech);
+		if (rc == -1)
+			x->spf_note = xprintf("could not look up %s's SPF "
+			    "record (%s): if it has one, add %s to it instead",
+			    domain, why, mech);
+	}
+	free(mech);
+
+	x->dmarc_name = xprintf("_dmarc.%s", domain);
+	/* A resolver that did not answer once is not asked again. */
+	if (rc == -1 && why != NULL) {
+		show = why;
+		why = xprintf("not looked up: %s", show);
+		free(show);
+	} else
+		rc = dkim_find_txt(dns, x->dmarc_name, "v=DMARC1",
+		    &x->dmarc_existing, &why);
+	if (rc == 0) {
+		show = dkim_show(x->dmarc_existing);
+		x->dmarc_note = xprintf("%s publishes DMARC already: \"%s\"",
+		    x->dmarc_name, show);
+		free(show);
+	} else {
+		x->dmarc_value = xprintf("v=DMARC1; p=none; rua=mailto:"
+		    "dmarc-reports@%s", domain);
+		if (rc == -1)
+			x->dmarc_note = xprintf("could not look up %s (%s): "
+			    "if the domain has no DMARC record yet, start "
+			    "with this one", x->dmarc_name, why);
+		else
+			x->dmarc_note = xprintf("%s has no DMARC record: start "
+			    "by monitoring (p=none; reports go to "
+			    "dmarc-reports@%s, create that mailbox)", domain,
+			    domain);
+	}
+	free(why);
+	if (dns != NULL)
+		dns_close(dns);
+}
+
+/* Free what dkim_extra_make made. */
+static void
+dkim_extra_free(struct dkim_extra *x)
+{
+	free(x->spf_name);
+	free(x->spf_value);
+	free(x->spf_existing);
+	free(x->spf_note);
+	free(x->dmarc_name);
+	free(x->dmarc_value);
+	free(x->dmarc_existing);
+	free(x->dmarc_note);
+}
+
+/* Append a JSON string member, or null. */
+static void
+dkim_json_strornull(struct buf *b, const char *key, const char *v)
+{
+	json_key(b, key, 0);
+	if (v != NULL)
+		json_str(b, v);
+	else
+		buf_adds(b, "null");
+}
+
+/* herald dkim record DOMAIN SELECTOR [--format F] */
+static int
+cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct dkim_key		 k;
+	struct dkim_extra	 x;
+	const char		*fmt = cli_opt(cmd, a, "format");
+	char			*dom, *sel, *s;
+	struct buf		 b;
+	int			 rc;
+
+	if (fmt == NULL)
+		fmt = env->json ? "json" : "zone";
+	if (strcmp(fmt, "zone") != 0 && strcmp(fmt, "value") != 0 &&
+	    strcmp(fmt, "json") != 0) {
+		cli_err("--format: '%s': expected zone, value or json", fmt);
+		return EXIT_USAGE;
+	}
+	if (dkim_cli_names(a, &dom, &sel) == -1)
+		return EXIT_USAGE;
+	rc = dkim_cli_key(env, dom, sel, &k);
+	free(dom);
+	free(sel);
+	if (rc != 0)
+		return rc;
+	if (strcmp(fmt, "value") == 0) {
+		s = dkim_record_value(&k);
+		printf("%s\n", s);
+		free(s);
+		dkim_key_free(&k);
+		return 0;
+	}
+	dkim_extra_make(env, k.domain, &x);
+	if (strcmp(fmt, "json") == 0) {
+		buf_init(&b);
+		buf_addc(&b, '{');
+		dkim_json_record(&b, &k);
+		buf_adds(&b, ",\"spf\":{\"name\":");
+		json_str(&b, x.spf_name);
+		buf_adds(&b, ",\"type\":\"TXT\"");
+		dkim_json_strornull(&b, "value", x.spf_value);
+		buf_printf(&b, ",\"placeholder\":%s", x.spf_placeholder ?
+		    "true" : "false");
+		dkim_json_strornull(&b, "existing", x.spf_existing);
+		dkim_json_strornull(&b, "note", x.spf_note);
+		buf_adds(&b, "},\"dmarc\":{\"name\":");
+		json_str(&b, x.dmarc_name);
+		buf_adds(&b, ",\"type\":\"TXT\"");
+		dkim_json_strornull(&b, "value", x.dmarc_value);
+		dkim_json_strornull(&b, "existing", x.dmarc_existing);
+		dkim_json_strornull(&b, "note", x.dmarc_note);
+		buf_adds(&b, "}}");
+		cli_json_out(&b);
+		buf_free(&b);
+	} else {
+		s = dkim_record_zone(&k);
+		printf("; DNS records to publish for %s\n;\n; DKIM public key, "
+		    "selector %s (%s%s)\n%s\n;\n", k.domain, k.selector,
+		    dkim_algo_name(k.algo), k.pending ? ", awaiting publication" :
+		    k.active ? "" : ", not active", s);
+		free(s);
+		if (x.spf_placeholder)
+			printf("; SPF: PLACEHOLDER: replace YOUR.SENDING.IP "
+			    "with the address herald sends from\n; (herald "
+			    "config set source_ip IP fills it in)\n");
+		else
+			printf("; SPF: the sending address may send for %s\n",
+			    k.domain);
+		if (x.spf_note != NULL)
+			printf("; %s\n", x.spf_note);
+		if (x.spf_value != NULL)
+			dkim_print_txt(x.spf_name, x.spf_value);
+		printf(";\n; DMARC: %s\n", x.dmarc_note);
+		if (x.dmarc_value != NULL)
+			dkim_print_txt(x.dmarc_name, x.dmarc_value);
+	}
+	dkim_extra_free(&x);
+	dkim_key_free(&k);
+	return 0;
+}
+
+/* Print a date as YYYY-MM-DD HH:MM in local time. */
+static void
+dkim_date(char *out, size_t len, int64_t t)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	if (localtime_r(&tt, &tm) == NULL || strftime(out, len,
+	    "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(out, len, "%lld", (long long)t);
+}
+
+/* herald dkim ls */
+static int
+cmd_dkim_ls(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct dkim_key	*v;
+	size_t		 n, i;
+	char		*cause = NULL, date[32], *fit;
+	struct buf	 b;
+	int		 rc;
+
+	(void)cmd;
+	(void)a;
+	if ((rc = cli_store(env)) != 0)
+		return rc;
+	if (store_dkim_keys(env->store, NULL, &v, &n, &cause) == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (env->json) {
+		buf_init(&b);
+		buf_addc(&b, '[');
+		for (i = 0; i < n; i++) {
+			buf_adds(&b, i != 0 ? ",{" : "{");
+			json_key(&b, "domain", 1);
+			json_str(&b, v[i].domain);
+			json_key(&b, "selector", 0);
+			json_str(&b, v[i].selector);
+			json_key(&b, "algo", 0);
+			json_str(&b, dkim_algo_name(v[i].algo));
+			buf_printf(&b, ",\"created\":%lld,\"active\":%s,"
+			    "\"pending\":%s", (long long)v[i].created_at,
+			    v[i].active ? "true" : "false", v[i].pending ?
+			    "true" : "false");
+			json_key(&b, "key_file", 0);
+			json_str(&b, v[i].key_file);
+			buf_addc(&b, '}');
+		}
+		buf_addc(&b, ']');
+		cli_json_out(&b);
+		buf_free(&b);
+	} else if (n == 0)
+		printf("no DKIM keys yet: herald dkim keygen DOMAIN SELECTOR "
+		    "makes one\n");
+	else {
+		printf("%-30s %-16s %-9s %-16s  %s\n", "DOMAIN", "SELECTOR",
+		    "ALGO", "CREATED", "ACTIVE");
+		for (i = 0; i < n; i++) {
+			dkim_date(date, sizeof date, v[i].created_at);
+			fit = utf8_fit(v[i].domain, 30, 1);
+			printf("%s ", fit);
+			free(fit);
+			fit = utf8_fit(v[i].selector, 16, 1);
+			printf("%s %-9s %-16s  %s\n", fit,
+			    dkim_algo_name(v[i].algo), date, v[i].active ?
+			    "yes" : v[i].pending ? "no (awaiting publication: "
+			    "herald dkim check)" : "no");
+			free(fit);
+		}
+	}
+	for (i = 0; i < n; i++)
+		dkim_key_free(&v[i]);
+	free(v);
+	return 0;
+}
+
+/* What to do about a verdict, one line (allocated), or NULL. */
+static char *
+dkim_check_fix(enum dkim_published p, const struct dkim_key *k)
+{
+	char	*zone = dkim_record_zone(k), *s;
+
+	switch (p) {
+	case DKIM_PUB_ABSENT:
+		s = xprintf("publish: %s", zone);
+		break;
+	case DKIM_PUB_DIFFERENT:
+	case DKIM_PUB_SYNTAX:
+		s = xprintf("replace it with: %s", zone);
+		break;
+	case DKIM_PUB_REVOKED:
+		s = xprintf("the key was revoked; to sign with it again "
+		    "publish: %s (or generate a new selector)", zone);
+		break;
+	case DKIM_PUB_DNSFAIL:
+		s = xstrdup("try again later, or check the resolver "
+		    "(--resolver IP[:PORT])");
+		break;
+	default:
+		s = NULL;
+		break;
+	}
+	free(zone);
+	return s;
+}
+
+/* herald dkim check DOMAIN SELECTOR */
+static int
+cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct dkim_key		 k;
+	struct dns		*dns;
+	enum dkim_published	 p;
+	char			*dom, *sel, *obs = NULL, *fix, *value;
+	char			*cause = NULL;
+	struct buf		 b;
+	int			 rc, activated = 0;
+
+	(void)cmd;
+	if (dkim_cli_names(a, &dom, &sel) == -1)
+		return EXIT_USAGE;
+	rc = dkim_cli_key(env, dom, sel, &k);
+	free(dom);
+	free(sel);
+	if (rc != 0)
+		return rc;
+	if ((dns = cli_dns(env)) == NULL) {
+		dkim_key_free(&k);
+		return EXIT_UNAVAIL;
+	}
+	p = dkim_check_published(dns, &k, &obs);
+	dns_close(dns);
+	/* A new key signs once its record is seen: receivers can check it. */
+	if (p == DKIM_PUB_MATCH && k.pending) {
+		if (store_dkim_published(env->store, k.domain, k.selector,
+		    &cause) == -1) {
+			free(obs);
+			dkim_key_free(&k);
+			return cli_fail(EXIT_IOERR, cause);
+		}
+		activated = 1;
+		k.pending = 0;
+		k.active = 1;
+	}
+	fix = dkim_check_fix(p, &k);
+	if (env->json) {
+		value = dkim_record_value(&k);
+		buf_init(&b);
+		buf_addc(&b, '{');
+		json_key(&b, "domain", 1);
+		json_str(&b, k.domain);
+		json_key(&b, "selector", 0);
+		json_str(&b, k.selector);
+		json_key(&b, "verdict", 0);
+		json_str(&b, dkim_published_name(p));
+		json_key(&b, "observed", 0);
+		json_str(&b, obs);
+		json_key(&b, "expected", 0);
+		json_str(&b, value);
+		dkim_json_strornull(&b, "fix", fix);
+		buf_printf(&b, ",\"active\":%s,\"pending\":%s,"
+		    "\"activated\":%s}", k.active ? "true" : "false",
+		    k.pending ? "true" : "false", activated ? "true" : "false");
+		cli_json_out(&b);
+		buf_free(&b);
+		free(value);
+	} else {
+		switch (p) {
+		case DKIM_PUB_MATCH:
+			printf("ok: the published key for %s selector %s is "
+			    "the local key\n", k.domain, k.selector);
+			break;
+		case DKIM_PUB_ABSENT:
+			printf("not published: no DKIM key for %s selector "
+			    "%s in DNS\n", k.domain, k.selector);
+			break;
+		case DKIM_PUB_DIFFERENT:
+			printf("different key: DNS holds another key for %s "
+			    "selector %s\n", k.domain, k.selector);
+			break;
+		case DKIM_PUB_REVOKED:
+			printf("revoked: the record for %s selector %s has an "
+			    "empty p=\n", k.domain, k.selector);
+			break;
+		case DKIM_PUB_SYNTAX:
+			printf("syntax error: the record for %s selector %s "
+			    "is not a usable key record\n", k.domain,
+			    k.selector);
+			break;
+		case DKIM_PUB_DNSFAIL:
+			printf("DNS failure: could not look up the key for %s "
+			    "selector %s\n", k.domain, k.selector);
+			break;
+		}
+		printf("  %s\n", obs);
+		if (fix != NULL)
+			printf("  %s\n", fix);
+		if (activated)
+			printf("activated: new messages from %s are signed with "
+			    "selector %s\n", k.domain, k.selector);
+		else if (k.pending)
+			printf("inactive: selector %s awaits publication; messages "
+			    "are not signed with it until this check sees the "
+			    "record\n(herald dkim activate %s %s signs at once, "
+			    "knowingly)\n", k.selector, k.domain, k.selector);
+	}
+	free(obs);
+	free(fix);
+	dkim_key_free(&k);
+	if (p == DKIM_PUB_MATCH)
+		return 0;
+	return p == DKIM_PUB_DNSFAIL ? EXIT_TEMPFAIL : 1;
+}
+
+/* herald dkim activate|deactivate DOMAIN SELECTOR */
+static int
+dkim_set_active(struct cli_env *env, struct cli_args *a, int on)
+{
+	struct dkim_key	 k, *v;
+	struct buf	 b;
+	size_t		 n, i, active = 0;
+	char		*dom, *sel, *cause = NULL;
+	int		 rc, pending;
+
+	if (dkim_names(a->argv[0], a->argv[1], &dom, &sel, &cause) == -1)
+		return cli_fail(EXIT_USAGE, cause);
+	if ((rc = dkim_cli_key(env, dom, sel, &k)) != 0)
+		goto out;
+	pending = k.pending;
+	dkim_key_free(&k);
+	if (store_dkim_set_active(env->store, dom, sel, on, &cause) != 0) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	if (store_dkim_keys(env->store, dom, &v, &n, &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		active += v[i].active != 0;
+		dkim_key_free(&v[i]);
+	}
+	free(v);
+	if (env->json) {
+		/* {"domain","selector","active","active_keys"} */
+		buf_init(&b);
+		buf_adds(&b, "{\"domain\":");
+		json_str(&b, dom);
+		buf_adds(&b, ",\"selector\":");
+		json_str(&b, sel);
+		buf_printf(&b, ",\"active\":%s,\"active_keys\":%zu}", on ?
+		    "true" : "false", active);
+		cli_json_out(&b);
+		buf_free(&b);
+		if (!on && active == 0)
+			cli_err("warning: %s has no active key now: messages "
+			    "from it will not be signed", dom);
+	} else if (on) {
+		printf("%s selector %s is active: new messages are signed with "
+		    "it (%zu active key%s for %s)\n", dom, sel, active,
+		    active == 1 ? "" : "s", dom);
+	} else {
+		printf("%s selector %s is inactive: new messages are not "
+		    "signed with it.\nThe key and its record stay: keep the "
+		    "record published for a few days, until\nmail signed with "
+		    "it has been delivered and checked.\n", dom, sel);
+		if (active == 0)
+			printf("warning: %s has no active key now: messages "
+			    "from it will not be signed\n", dom);
+	}
+	/* No lookup here: the operator chose, perhaps without DNS. */
+	if (on && pending)
+		cli_err("warning: the record of %s selector %s has not been "
+		    "seen published (herald dkim check %s %s looks): until it "
+		    "is, receivers fail its signatures", dom, sel, dom, sel);
+	rc = 0;
+out:
+	free(dom);
+	free(sel);
+	return rc;
+}
+
+/* herald dkim activate DOMAIN SELECTOR */
+static int
+cmd_dkim_activate(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	(void)cmd;
+	return dkim_set_active(env, a, 1);
+}
+
+/* herald dkim deactivate DOMAIN SELECTOR */
+static int
+cmd_dkim_deactivate(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	(void)cmd;
+	return dkim_set_active(env, a, 0);
+}
+
+/*
+ * Read a message from path ("-" or NULL: standard input) with every line
+ * ending made CRLF (bare LF and bare CR become CRLF). 0 or an exit status.
+ */
+static int
+dkim_read_message(const char *path, struct buf *out)
+{
+	FILE	*f = stdin;
+	char	 chunk[65536];
+	size_t	 n, i;
+	int	 cr = 0;
+
+	if (path != NULL && strcmp(path, "-") != 0 &&
+	    (f = fopen(path, "rb")) == NULL) {
+		cli_err("cannot open %s: %s", path, strerror(errno));
+		return EXIT_NOINPUT;
+	}
+	buf_init(out);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (cr && chunk[i] != '\n')
+				buf_addc(out, '\n');
+			if (chunk[i] == '\n' && !cr)
+				buf_addc(out, '\r');
+			buf_addc(out, chunk[i]);
+			cr = chunk[i] == '\r';
+		}
+		if (out->len > DKIM_MSG_MAX) {
+			cli_err("%s: more than %d MB", path != NULL ? path :
+			    "standard input", DKIM_MSG_MAX / 1024 / 1024);
+			goto fail;
+		}
+	}
+	if (cr)
+		buf_addc(out, '\n');
+	if (ferror(f)) {
+		cli_err("cannot read %s: %s", path != NULL ? path :
+		    "standard input", strerror(errno));
+		goto fail;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (out->len == 0) {
+		cli_err("%s is empty", path != NULL ? path : "standard input");
+		return EXIT_DATAERR;
+	}
+	return 0;
+fail:
+	if (f != stdin)
+		fclose(f);
+	buf_free(out);
+	return EXIT_IOERR;
+}
+
+/* herald dkim sign DOMAIN [FILE] */
+static int
+cmd_dkim_sign(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct dkim_signer	*s;
+	struct buf		 msg, sigs;
+	char			*cause = NULL, *dom, *sel;
+	int			 rc;
+
+	(void)cmd;
+	/* The domain checked as keygen checks it ("x": any selector). */
+	if (dkim_names(a->argv[0], "x", &dom, &sel, &cause) == -1)
+		return cli_fail(EXIT_USAGE, cause);
+	free(sel);
+	if ((rc = cli_store(env)) != 0 ||
+	    (rc = dkim_read_message(a->argc > 1 ? a->argv[1] : NULL,
+	    &msg)) != 0) {
+		free(dom);
+		return rc;
+	}
+	buf_init(&sigs);
+	if ((s = dkim_signer_new(env->store, dom, &cause)) == NULL)
+		rc = cli_fail(EXIT_DATAERR, cause);
+	else if (dkim_signer_sign(s, msg.data, msg.len, &sigs, &cause) == -1)
+		rc = cli_fail(EXIT_DATAERR, cause);
+	else {
+		fwrite(sigs.data, 1, sigs.len, stdout);
+		fwrite(msg.data, 1, msg.len, stdout);
+	}
+	dkim_signer_free(s);
+	buf_free(&sigs);
+	buf_free(&msg);
+	free(dom);
+	return rc;
+}
+
+/* herald dkim verify [FILE] */
+static int
+cmd_dkim_verify(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct dkim_verdict	 v;
+	struct dns		*dns;
+	struct buf		 msg, b;
+	const char		*p, *start, *nl;
+	char			*cause = NULL;
+	int			 rc;
+
+	(void)cmd;
+	if ((rc = dkim_read_message(a->argc > 0 ? a->argv[0] : NULL,
+	    &msg)) != 0)
+		return rc;
+	/* A message saved from an mbox starts with a "From " line. */
+	start = msg.data;
+	if (strncmp(start, "From ", 5) == 0 && (nl = strstr(start, "\r\n")) !=
+	    NULL)
+		start = nl + 2;
+	if ((dns = cli_dns(env)) == NULL) {
+		buf_free(&msg);
+		return EXIT_UNAVAIL;
+	}
+	rc = dkim_verify_message(dns, start, msg.len - (size_t)(start -
+	    msg.data), &v, &cause);
+	dns_close(dns);
+	buf_free(&msg);
+	if (rc == -1)
+		return cli_fail(EXIT_DATAERR, cause);
+	if (env->json) {
+		buf_init(&b);
+		buf_printf(&b, "{\"signatures\":%d,\"passed\":%d,"
+		    "\"temperror\":%d,\"results\":[", v.signatures, v.passed,
+		    v.temperror);
+		for (p = v.summary; v.signatures > 0 && *p != '\0';
+		    p = nl + 1) {
+			nl = strchr(p, '\n');
+			if (p != v.summary)
+				buf_addc(&b, ',');
+			json_strn(&b, p, (size_t)(nl - p));
+		}
+		buf_adds(&b, "]}");
+		cli_json_out(&b);
+		buf_free(&b);
+	} else {
+		fputs(v.summary, stdout);
+		printf("%d of %d signature%s verif%s\n", v.passed, v.signatures,
+		    v.signatures == 1 ? "" : "s", v.passed == 1 &&
+		    v.signatures == 1 ? "ies" : "y");
+		if (v.temperror > 0)
+			printf("temperror: %d key lookup%s failed for now (the "
+			    "resolver did not answer): try again later\n",
+			    v.temperror, v.temperror == 1 ? "" : "s");
+	}
+	/* Only lookups that failed for now stand between it and a pass:
+	 * a temporary error, not a verdict. */
+	if (v.signatures > 0 && v.passed == v.signatures)
+		rc = 0;
+	else if (v.temperror > 0 && v.passed + v.temperror == v.signatures)
+		rc = EXIT_TEMPFAIL;
+	else
+		rc = 1;
+	dkim_verdict_free(&v);
+	return rc;
+}
+
+static const struct cli_opt keygen_opts[] = {
+	{ "algo", "ALGO", "rsa-2048 (default), rsa-3072 or ed25519" },
+	{ NULL, NULL, NULL }
+};
+static const struct cli_opt record_opts[] = {
+	{ "format", "FMT", "zone (default; with SPF and DMARC), value or "
+	  "json" },
+	{ NULL, NULL, NULL }
+};
+
+const struct cli_cmd cli_dkim_cmds[] = {
+	{ "dkim keygen", "DOMAIN SELECTOR", 2, 2, "generate a DKIM key and "
+	  "print the record to publish",
+	  "The private key is written as PKCS#8 PEM, mode 0600, to the keys "
+	  "directory\nbeside the database (mode 0700), and recorded as "
+	  "inactive, awaiting publication:\nherald dkim check activates it "
+	  "once the published record matches (until\nthen messages are not "
+	  "signed with it: a signature receivers cannot check\nfails). It is "
+	  "never printed. Ed25519 (RFC 8463) keys are small, but not\nevery "
+	  "receiver checks them yet: publish an RSA key too and both sign.",
+	  keygen_opts, cmd_dkim_keygen },
+	{ "dkim record", "DOMAIN SELECTOR", 2, 2, "the DNS TXT record to "
+	  "publish for a key",
+	  "zone: the zone-file line (strings of at most 255 bytes), with the "
+	  "SPF record\nfor the sending address (source_ip) and, when DOMAIN "
+	  "has none, a starting\nDMARC record. value: the TXT value alone, "
+	  "for a web form. json: {\"name\",\n\"type\", \"value\", \"strings\", "
+	  "\"spf\", \"dmarc\"}.",
+	  record_opts, cmd_dkim_record },
+	{ "dkim ls", "", 0, 0, "list the DKIM keys", NULL, NULL, cmd_dkim_ls },
+	{ "dkim check", "DOMAIN SELECTOR", 2, 2, "compare the published key "
+	  "with the local key",
+	  "Looks up SELECTOR._domainkey.DOMAIN and compares it with the local "
+	  "key.\nA new key awaiting publication becomes active when they match "
+	  "(it says\nso; --json: \"activated\": true).\nExit status: 0 when "
+	  "they match; 1 when the key is not published, a\ndifferent key is, "
+	  "the key is revoked (empty p=) or the record does not\nparse; 75 "
+	  "when DNS fails; 66 for an unknown key.", NULL, cmd_dkim_check },
+	{ "dkim activate", "DOMAIN SELECTOR", 2, 2, "sign new messages with "
+	  "this key",
+	  "Rotation: generate a key with a new selector, publish its record, "
+	  "check it\n(herald dkim check activates it), then deactivate the "
+	  "old one. Every\nactive key signs (RSA and Ed25519 together give two "
+	  "signatures).\nActivating a key whose record was never seen "
+	  "published warns: receivers\nfail its signatures until it is. "
+	  "--json:\n{\"domain\",\"selector\",\"active\",\"active_keys\"} (the "
+	  "domain's active\nkeys now); so for deactivate.", NULL,
+	  cmd_dkim_activate },
+	{ "dkim deactivate", "DOMAIN SELECTOR", 2, 2, "stop signing with "
+	  "this key (it is kept)",
+	  "The key and its record stay; keep the record published until mail "
+	  "signed\nwith it has been delivered. --json: as dkim activate's.", NULL,
+	  cmd_dkim_deactivate },
+	{ "dkim sign", "DOMAIN [FILE]", 1, 2, "sign a message with DOMAIN's "
+	  "active keys and print it",
+	  "Reads an RFC 5322 message from FILE or standard input (LF line "
+	  "ends become\nCRLF) and prints it with one DKIM-Signature per "
+	  "active key of DOMAIN in\nfront.", NULL, cmd_dkim_sign },
+	{ "dkim verify", "[FILE]", 0, 1, "check the DKIM signatures of a "
+	  "received message",
+	  "Reads a message from FILE or standard input and verifies each "
+	  "DKIM-Signature,\nlooking the keys up in DNS (--resolver). A "
+	  "signature whose key lookup fails\n(timeout, SERVFAIL) is a "
+	  "temperror. Exit status: 0 when there are\nsignatures and all "
+	  "verify; 75 when the only ones that do not are\ntemperrors (try "
+	  "again later); 1 otherwise.",
+	  NULL, cmd_dkim_verify },
+	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
+};

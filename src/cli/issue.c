@@ -1,0 +1,663 @@
+/* herald issue new | edit | copy | show | ls | preview, and herald
+ * unsubscribe. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mail/addr.h"
+#include "cli_int.h"
+#include "config/config.h"
+#include "auth/dkim.h"
+#include "base/json.h"
+#include "mail/message.h"
+#include "store/store.h"
+#include "base/utf8.h"
+
+/* Parse an issue id argument. */
+static int
+issue_id_arg(const char *s, int64_t *id)
+{
+	long long	v;
+
+	if (parse_int(s, 1, INT64_MAX, &v) == -1) {
+		cli_err("'%s': an issue id is a number (herald issue ls shows "
+		    "them)", s);
+		return EXIT_USAGE;
+	}
+	*id = (int64_t)v;
+	return 0;
+}
+
+/* Open the store and load issue id: as stored, or (sent) as its send
+ * sends it. Returns 0 or an exit status. */
+static int
+issue_load(struct cli_env *env, const char *arg, int sent, struct issue *is)
+{
+	char	*cause = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = issue_id_arg(arg, &id)) != 0 || (rc = cli_store(env)) != 0)
+		return rc;
+	rc = sent ? store_issue_sent(env->store, id, is, &cause) :
+	    store_issue_get(env->store, id, is, &cause);
+	if (rc == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (rc == 1) {
+		cli_err("no issue %lld (herald issue ls shows them)",
+		    (long long)id);
+		return EXIT_NOINPUT;
+	}
+	return 0;
+}
+
+/* Read a body file ("-": standard input), bounded and checked. */
+static int
+issue_read_body(const char *path, char **out)
+{
+	struct buf	 b;
+	FILE		*f = stdin;
+	char		 chunk[65536], *cause = NULL;
+	size_t		 n;
+
+	if (strcmp(path, "-") != 0 && (f = fopen(path, "r")) == NULL) {
+		cli_err("cannot read %s: %s", path, strerror(errno));
+		return errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
+	}
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b.len + n > MESSAGE_BODY_MAX) {
+			cli_err("%s: a body is at most %d bytes", path,
+			    MESSAGE_BODY_MAX);
+			goto fail;
+		}
+		buf_add(&b, chunk, n);
+	}
+	if (ferror(f)) {
+		cli_err("cannot read %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (b.len != 0 && message_check_text(path, b.data, b.len,
+	    &cause) == -1) {
+		cli_fail(0, cause);
+		goto fail;
+	}
+	if (f != stdin)
+		fclose(f);
+	*out = b.data != NULL ? buf_take(&b) : xstrdup("");
+	return 0;
+fail:
+	if (f != stdin)
+		fclose(f);
+	buf_free(&b);
+	return EXIT_DATAERR;
+}
+
+/* herald issue new */
+static int
+cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct issue	 is;
+	const char	*list = cli_opt(cmd, a, "list");
+	const char	*from = cli_opt(cmd, a, "from");
+	const char	*subject = cli_opt(cmd, a, "subject");
+	const char	*body = cli_opt(cmd, a, "body-file");
+	const char	*enc = cli_opt(cmd, a, "encoding");
+	char		*cause = NULL;
+	struct buf	 b;
+	int		 rc;
+
+	if (from == NULL)
+		from = config_get(env->cfg, "from");
+	if (list == NULL || subject == NULL || body == NULL) {
+		cli_err("issue new needs --list, --subject and --body-file "
+		    "(herald issue new --help)");
+		return EXIT_USAGE;
+	}
+	if (from == NULL) {
+		cli_err("no From address: give --from 'Name <address>' or set "
+		    "one with herald config set from 'Name <address>'");
+		return EXIT_USAGE;
+	}
+	memset(&is, 0, sizeof is);
+	if ((rc = issue_read_body(body, &is.body)) != 0)
+		return rc;
+	if ((rc = cli_store(env)) != 0)
+		goto out;
+	if ((rc = store_list_find(env->store, list, &is.list_id,
+	    &cause)) != 0) {
+		if (rc == -1)
+			rc = cli_fail(EXIT_IOERR, cause);
+		else {
+			cli_err("no list named '%s' (herald list ls shows "
+			    "them)", list);
+			rc = EXIT_NOINPUT;
+		}
+		goto out;
+	}
+	is.list_name = xstrdup(list);
+	is.from = xstrdup(from);
+	is.reply_to = xstrdup(cli_opt(cmd, a, "reply-to") != NULL ?
+	    cli_opt(cmd, a, "reply-to") : "");
+	is.subject = xstrdup(subject);
+	is.unsubscribe = xstrdup(cli_opt(cmd, a, "unsubscribe") != NULL ?
+	    cli_opt(cmd, a, "unsubscribe") : "");
+	is.encoding = xstrdup(enc != NULL ? enc : "auto");
+	if (message_check_list(env->store, &is, &cause) == -1) {
+		rc = cli_fail(EXIT_DATAERR, cause);
+		goto out;
+	}
+	if (store_issue_add(env->store, &is, &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	if (env->json) {
+		buf_init(&b);
+		buf_printf(&b, "{\"id\":%lld}", (long long)is.id);
+		cli_json_out(&b);
+		buf_free(&b);
+	} else
+		printf("%lld\n", (long long)is.id);
+	rc = 0;
+out:
+	issue_free(&is);
+	return rc;
+}
+
+/* herald issue edit ID */
+static int
+cmd_issue_edit(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	static const char *const names[] = { "saved", "unchanged", "aborted",
+	    "copied" };
+	enum message_edit_result res;
+	struct issue		 is;
+	struct buf		 b;
+	char			*cause = NULL;
+	int64_t			 id;
+	int			 rc;
+
+	(void)cmd;
+	if ((rc = issue_load(env, a->argv[0], 0, &is)) != 0)
+		return rc;
+	/* Refused before the editor opens, not when the edit is saved. */
+	switch (store_issue_busy(env->store, is.id, &cause)) {
+	case -1:
+		issue_free(&is);
+		return cli_fail(EXIT_IOERR, cause);
+	case 1:
+		cli_err("%s", store_issue_busy_why(is.id));
+		issue_free(&is);
+		return EXIT_DATAERR;
+	}
+	id = is.id;
+	if (message_edit(env->store, &is, message_editor_run, NULL, &res,
+	    &cause) == -1) {
+		issue_free(&is);
+		return cli_fail(1, cause);
+	}
+	if (env->json) {
+		buf_init(&b);
+		buf_printf(&b, "{\"id\":%lld,\"result\":\"%s\"",
+		    (long long)is.id, names[res]);
+		if (res == MESSAGE_EDIT_COPIED)
+			buf_printf(&b, ",\"copy_of\":%lld", (long long)id);
+		buf_addc(&b, '}');
+		cli_json_out(&b);
+		buf_free(&b);
+	} else if (res == MESSAGE_EDIT_COPIED)
+		printf("issue %lld saved: a copy of issue %lld, whose send "
+		    "started while it was edited (herald status %lld)\n",
+		    (long long)is.id, (long long)id, (long long)id);
+	else if (res == MESSAGE_EDIT_SAVED)
+		printf("issue %lld saved\n", (long long)is.id);
+	else if (res == MESSAGE_EDIT_UNCHANGED)
+		printf("issue %lld unchanged\n", (long long)is.id);
+	if (res == MESSAGE_EDIT_ABORTED)
+		cli_err("aborted: issue %lld is unchanged", (long long)is.id);
+	issue_free(&is);
+	return res == MESSAGE_EDIT_ABORTED ? 1 : 0;
+}
+
+/* herald issue copy ID */
+static int
+cmd_issue_copy(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct buf	 b;
+	char		*cause = NULL;
+	int64_t		 id, copy;
+	int		 rc;
+
+	(void)cmd;
+	if ((rc = issue_id_arg(a->argv[0], &id)) != 0 ||
+	    (rc = cli_store(env)) != 0)
+		return rc;
+	rc = store_issue_copy(env->store, id, &copy, &cause);
+	if (rc == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (rc == 1) {
+		cli_err("no issue %lld (herald issue ls shows them)",
+		    (long long)id);
+		return EXIT_NOINPUT;
+	}
+	if (env->json) {
+		buf_init(&b);
+		buf_printf(&b, "{\"id\":%lld,\"copy_of\":%lld}",
+		    (long long)copy, (long long)id);
+		cli_json_out(&b);
+		buf_free(&b);
+	} else
+		printf("%lld\n", (long long)copy);
+	return 0;
+}
+
+/* Append an issue as a JSON object (with the body when asked). */
+static void
+issue_json(struct buf *b, const struct issue *is, int body)
+{
+	buf_printf(b, "{\"id\":%lld,\"list\":", (long long)is->id);
+	if (is->list_name != NULL)
+		json_str(b, is->list_name);
+	else
+		buf_adds(b, "null");
+	buf_adds(b, ",\"from\":");
+	json_str(b, is->from);
+	buf_adds(b, ",\"reply_to\":");
+	json_str(b, is->reply_to);
+	buf_adds(b, ",\"subject\":");
+	json_str(b, is->subject);
+	buf_adds(b, ",\"unsubscribe\":");
+	json_str(b, is->unsubscribe);
+	buf_adds(b, ",\"encoding\":");
+	json_str(b, is->encoding);
+	buf_printf(b, ",\"created\":%lld,\"updated\":%lld",
+	    (long long)is->created_at, (long long)is->updated_at);
+	if (body) {
+		buf_adds(b, ",\"body\":");
+		json_str(b, is->body);
+	}
+	buf_addc(b, '}');
+}
+
+/* herald issue show ID */
+static int
+cmd_issue_show(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct issue	is;
+	struct buf	b;
+	size_t		len;
+	int		rc;
+
+	(void)cmd;
+	if ((rc = issue_load(env, a->argv[0], 0, &is)) != 0)
+		return rc;
+	if (env->json) {
+		buf_init(&b);
+		issue_json(&b, &is, 1);
+		cli_json_out(&b);
+		buf_free(&b);
+	} else {
+		printf("From: %s\nReply-To: %s\nSubject: %s\nList: %s\n"
+		    "Unsubscribe: %s\nEncoding: %s\n\n", is.from, is.reply_to,
+		    is.subject, is.list_name != NULL ? is.list_name :
+		    "(removed)", is.unsubscribe, is.encoding);
+		len = strlen(is.body);
+		fwrite(is.body, 1, len, stdout);
+		if (len != 0 && is.body[len - 1] != '\n')
+			putchar('\n');
+	}
+	issue_free(&is);
+	return 0;
+}
+
+/* Print s cropped and padded to cols columns, then a space. */
+static void
+issue_cell(const char *s, int cols)
+{
+	char	*fit = utf8_fit(s, cols, 1);
+
+	printf("%s ", fit);
+	free(fit);
+}
+
+/* herald issue ls */
+static int
+cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct issue	*v;
+	struct buf	 b;
+	size_t		 n, i;
+	char		*cause = NULL, date[32];
+	time_t		 t;
+	struct tm	 tm;
+	int		 rc;
+
+	(void)cmd;
+	(void)a;
+	if ((rc = cli_store(env)) != 0)
+		return rc;
+	if (store_issues(env->store, &v, &n, &cause) == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (env->json) {
+		buf_init(&b);
+		buf_addc(&b, '[');
+		for (i = 0; i < n; i++) {
+			if (i != 0)
+				buf_addc(&b, ',');
+			issue_json(&b, &v[i], 0);
+		}
+		buf_addc(&b, ']');
+		cli_json_out(&b);
+		buf_free(&b);
+	} else if (n == 0)
+		printf("no issues yet: herald issue new --list L --subject S "
+		    "--body-file F writes one\n");
+	else {
+		printf("%5s ", "ID");
+		issue_cell("LIST", 16);
+		issue_cell("SUBJECT", 40);
+		printf("UPDATED\n");
+		for (i = 0; i < n; i++) {
+			t = (time_t)v[i].updated_at;
+			if (localtime_r(&t, &tm) == NULL || strftime(date,
+			    sizeof date, "%Y-%m-%d %H:%M", &tm) == 0)
+				snprintf(date, sizeof date, "%lld",
+				    (long long)v[i].updated_at);
+			printf("%5lld ", (long long)v[i].id);
+			issue_cell(v[i].list_name != NULL ? v[i].list_name :
+			    "(removed)", 16);
+			issue_cell(v[i].subject, 40);
+			printf("%s\n", date);
+		}
+	}
+	for (i = 0; i < n; i++)
+		issue_free(&v[i]);
+	free(v);
+	return 0;
+}
+
+/* A signer for the issue's From domain: NULL, and a note saying why the
+ * message is not signed, when the domain has no active key. Returns 0 or
+ * an exit status. */
+static int
+issue_signer(struct cli_env *env, const char *domain,
+    struct dkim_signer **out)
+{
+	struct dkim_key	*keys;
+	size_t		 n, i;
+	char		*cause = NULL;
+	int		 active = 0;
+
+	*out = NULL;
+	if (store_dkim_keys(env->store, domain, &keys, &n, &cause) == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	for (i = 0; i < n; i++) {
+		active += keys[i].active != 0;
+		dkim_key_free(&keys[i]);
+	}
+	free(keys);
+	if (active == 0) {
+		cause = dkim_unsigned_why(env->store, domain);
+		cli_err("note: this message is not signed: %s", cause);
+		free(cause);
+		return 0;
+	}
+	if ((*out = dkim_signer_new(env->store, domain, &cause)) == NULL)
+		return cli_fail(EXIT_IOERR, cause);
+	return 0;
+}
+
+/* herald issue preview ID --to ADDR */
+static int
+cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct issue		 is;
+	struct member		 m;
+	struct recipient	 r;
+	struct render_options	 o;
+	struct dkim_signer	*signer = NULL;
+	struct buf		 out, j;
+	const char		*to = cli_opt(cmd, a, "to"), *reason;
+	char			 name[ADDR_NAME_MAX + 1], addr[ADDR_MAX + 1];
+	char			 token[MESSAGE_TOKEN_LEN + 1], *cause = NULL;
+	char			*domain = NULL;
+	int			 rc, any = cli_opt(cmd, a, "any") != NULL;
+
+	if (to == NULL) {
+		cli_err("issue preview needs --to ADDR (a member of the "
+		    "issue's list)");
+		return EXIT_USAGE;
+	}
+	if (addr_parse_mailbox(to, strlen(to), name, addr, &reason) == -1) {
+		cli_err("--to '%s': %s", to, reason);
+		return EXIT_DATAERR;
+	}
+	/* What recipients get: an issue with a send, that send's copy. */
+	if ((rc = issue_load(env, a->argv[0], 1, &is)) != 0)
+		return rc;
+	memset(&m, 0, sizeof m);
+	buf_init(&out);
+	if (is.list_id != 0 && store_member_find(env->store, is.list_id, addr,
+	    &m, &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	if (m.addr == NULL && !any) {
+		if (is.list_id == 0)
+			cli_err("issue %lld has no list (it was removed); "
+			    "--any previews for any address", (long long)is.id);
+		else
+			cli_err("%s is not a member of list %s (--any previews "
+			    "for an address outside the list)", addr,
+			    is.list_name);
+		rc = EXIT_NOINPUT;
+		goto out;
+	}
+	memset(&r, 0, sizeof r);
+	r.addr = m.addr != NULL ? m.addr : addr;
+	r.name = m.addr != NULL ? m.name : name;
+	r.attrs = m.addr != NULL ? m.attrs : "{}";
+	if (m.suppressed)
+		cli_err("note: %s is suppressed: a send skips it", m.addr);
+	if ((domain = message_from_domain(&is, &cause)) == NULL) {
+		rc = cli_fail(EXIT_DATAERR, cause);
+		goto out;
+	}
+	if ((rc = issue_signer(env, domain, &signer)) != 0)
+		goto out;
+	if (message_token(env->store, is.id, r.addr, token, &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	memset(&o, 0, sizeof o);
+	o.date = time(NULL);
+	o.token = token;
+	o.unsubscribe_url = config_get(env->cfg, "unsubscribe_url");
+	if (message_build(env->store, &is, &r, signer, &o, &out,
+	    &cause) == -1) {
+		rc = cli_fail(EXIT_DATAERR, cause);
+		goto out;
+	}
+	if (env->json) {
+		buf_init(&j);
+		buf_adds(&j, "{\"to\":");
+		json_str(&j, r.addr);
+		buf_adds(&j, ",\"member\":");
+		buf_adds(&j, m.addr != NULL ? "true" : "false");
+		buf_printf(&j, ",\"signatures\":%zu,\"token\":\"%s\","
+		    "\"message\":", signer != NULL ?
+		    dkim_signer_count(signer) : 0, token);
+		json_strn(&j, out.data, out.len);
+		buf_addc(&j, '}');
+		cli_json_out(&j);
+		buf_free(&j);
+	} else
+		fwrite(out.data, 1, out.len, stdout);
+	rc = 0;
+out:
+	dkim_signer_free(signer);
+	free(domain);
+	store_member_free(&m);
+	buf_free(&out);
+	issue_free(&is);
+	return rc;
+}
+
+/* herald unsubscribe TOKEN|ADDR */
+static int
+cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	const char	*arg = a->argv[0], *reason;
+	char		 name[ADDR_NAME_MAX + 1], norm[ADDR_MAX + 1];
+	char		 token[MESSAGE_TOKEN_LEN + 1], *addr = NULL;
+	char		*cause = NULL, *detail;
+	struct buf	 b;
+	size_t		 i;
+	int		 rc, added;
+
+	(void)cmd;
+	token[0] = '\0';
+	if (strchr(arg, '@') != NULL) {
+		if (addr_parse_mailbox(arg, strlen(arg), name, norm,
+		    &reason) == -1) {
+			cli_err("'%s': %s", arg, reason);
+			return EXIT_DATAERR;
+		}
+		addr = xstrdup(norm);
+	} else if (!message_is_token(arg)) {
+		cli_err("'%s' is neither an unsubscribe token (%d letters and "
+		    "digits, from the List-Unsubscribe header) nor an "
+		    "address", arg, MESSAGE_TOKEN_LEN);
+		return EXIT_DATAERR;
+	}
+	if ((rc = cli_store(env)) != 0) {
+		free(addr);
+		return rc;
+	}
+	if (addr == NULL) {
+		for (i = 0; i < MESSAGE_TOKEN_LEN; i++)
+			token[i] = (char)(arg[i] >= 'A' && arg[i] <= 'Z' ?
+			    arg[i] - 'A' + 'a' : arg[i]);
+		token[i] = '\0';
+		rc = store_token_find(env->store, token, &addr, &cause);
+		if (rc == -1)
+			return cli_fail(EXIT_IOERR, cause);
+		if (rc == 1) {
+			cli_err("no unsubscribe token '%s' in this database",
+			    token);
+			return EXIT_NOINPUT;
+		}
+	}
+	detail = *token != '\0' ? xprintf("token %s", token) :
+	    xstrdup("herald unsubscribe");
+	rc = store_suppress_add(env->store, addr, "unsubscribe", detail,
+	    &added, &cause);
+	free(detail);
+	if (rc == -1) {
+		free(addr);
+		return cli_fail(EXIT_IOERR, cause);
+	}
+	if (env->json) {
+		buf_init(&b);
+		buf_adds(&b, "{\"addr\":");
+		json_str(&b, addr);
+		buf_adds(&b, ",\"token\":");
+		if (*token != '\0')
+			json_str(&b, token);
+		else
+			buf_adds(&b, "null");
+		buf_printf(&b, ",\"added\":%s}", added ? "true" : "false");
+		cli_json_out(&b);
+		buf_free(&b);
+	} else if (added)
+		printf("unsubscribed %s%s%s%s: suppressed, never sent to "
+		    "again\n", addr, *token != '\0' ? " (token " : "",
+		    token, *token != '\0' ? ")" : "");
+	else
+		printf("%s was already suppressed: nothing to do\n", addr);
+	free(addr);
+	return 0;
+}
+
+static const struct cli_opt new_opts[] = {
+	{ "list", "LIST", "the list to send to (required)" },
+	{ "from", "MAILBOX", "'Name <address>' (default: config from)" },
+	{ "subject", "TEXT", "the Subject, merge fields allowed (required)" },
+	{ "body-file", "FILE", "the plain-text body, UTF-8 (- for standard "
+	  "input; required)" },
+	{ "reply-to", "MAILBOX", "a Reply-To address" },
+	{ "unsubscribe", "URI", "an https:// one-click URI (default: config "
+	  "unsubscribe_url) or a mailto: address for unsubscribe requests" },
+	{ "encoding", "ENC", "auto (7bit or quoted-printable) or 8bit" },
+	{ NULL, NULL, NULL }
+};
+static const struct cli_opt preview_opts[] = {
+	{ "to", "ADDR", "the recipient: a member of the issue's list "
+	  "(required)" },
+	{ "any", NULL, "allow an address that is not on the list (no name, "
+	  "no attributes: defaults apply)" },
+	{ NULL, NULL, NULL }
+};
+
+const struct cli_cmd cli_issue_cmds[] = {
+	{ "issue new", "", 0, 0, "write an issue (an announcement to a list); "
+	  "prints its id",
+	  "Merge fields in the Subject and body: {{name}}, {{email}} and every "
+	  "column\nimported with the list ({{city}}), {{FIELD|default}} when a "
+	  "member has\nno value, {{{{ for a literal {{. A field no member can "
+	  "fill is an error\nnow rather than in the middle of a send. CR or LF "
+	  "in a header value is\nrefused. Exit status 65 when the issue does "
+	  "not check, 66 for an unknown\nlist or a missing body file.",
+	  new_opts, cmd_issue_new },
+	{ "issue edit", "ID", 1, 1, "edit an issue in $VISUAL or $EDITOR",
+	  "The editor (fallback vi) gets the headers From, Reply-To, Subject, "
+	  "List,\nUnsubscribe and Encoding above a blank line and the body, as "
+	  "mutt does.\nIf the result does not check, the editor opens again "
+	  "with the error on\ntop. Leaving the file unchanged keeps the issue "
+	  "(exit 0); emptying it,\nor leaving it unchanged after an error, "
+	  "aborts (exit 1).\nAn issue whose send is not finished (running, "
+	  "paused, waiting or\ninterrupted) cannot be edited (exit 65): the "
+	  "send keeps the text it\nstarted with. herald issue copy ID makes a "
+	  "new issue to edit instead. If a\nsend starts while the editor is "
+	  "open, the edit is saved as a new issue.", NULL, cmd_issue_edit },
+	{ "issue copy", "ID", 1, 1, "a new issue from an old one; prints its "
+	  "id",
+	  "The new issue has the list, headers and body of issue ID as stored, "
+	  "and no\nsend: edit it with herald issue edit NEW and send it with "
+	  "herald send NEW.\nThis is how to change an issue whose send is not "
+	  "finished (which cannot\nbe edited). Exit status 66 when there is no "
+	  "issue ID.", NULL, cmd_issue_copy },
+	{ "issue show", "ID", 1, 1, "print an issue's headers and body as "
+	  "stored", NULL, NULL, cmd_issue_show },
+	{ "issue ls", "", 0, 0, "list the issues, newest first", NULL, NULL,
+	  cmd_issue_ls },
+	{ "issue preview", "ID", 1, 1, "print exactly the message one member "
+	  "gets, signed",
+	  "The bytes (CRLF line ends) that recipient would receive: merge "
+	  "fields filled\nwith their name and attributes, their own "
+	  "unsubscribe token (recorded, so\nherald unsubscribe TOKEN works), "
+	  "and DKIM-Signature fields from the From\ndomain's active keys. "
+	  "Without a key the message is printed unsigned and a\nnote says so "
+	  "(exit 0). The SMTP writer dot-stuffs when it sends; this\ndoes "
+	  "not. An issue that has a send is previewed from that send's own "
+	  "copy\nof the text, taken when it started.", preview_opts,
+	  cmd_issue_preview },
+	{ "unsubscribe", "TOKEN|ADDR", 1, 1, "record an unsubscribe (adds a "
+	  "suppression)",
+	  "TOKEN is the one in a recipient's List-Unsubscribe header (the "
+	  "subject of\nthe mailto: request reads \"unsubscribe TOKEN\"); an "
+	  "address works too.\nThe address is suppressed with reason "
+	  "unsubscribe: no send reaches it again.", NULL, cmd_unsubscribe },
+	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
+};

@@ -1,0 +1,754 @@
+/* herald list ... and herald suppress ... */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mail/addr.h"
+#include "cli_int.h"
+#include "mail/export.h"
+#include "mail/import.h"
+#include "base/json.h"
+#include "store/store.h"
+#include "base/utf8.h"
+
+/* Rows per import step: small enough to notice Ctrl-C promptly. */
+#define IMPORT_STEP_ROWS	4096
+
+/* Parse --format. */
+static int
+list_format(const char *s, enum import_format *f)
+{
+	if (s == NULL || strcmp(s, "auto") == 0)
+		*f = IMPORT_AUTO;
+	else if (strcmp(s, "csv") == 0)
+		*f = IMPORT_CSV;
+	else if (strcmp(s, "tsv") == 0)
+		*f = IMPORT_TSV;
+	else if (strcmp(s, "lines") == 0)
+		*f = IMPORT_LINES;
+	else {
+		cli_err("--format: '%s': expected csv, tsv, lines or auto", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse --format and --encoding into o. */
+static int
+list_import_opts(const struct cli_cmd *cmd, struct cli_args *a,
+    struct import_options *o)
+{
+	const char	*enc = cli_opt(cmd, a, "encoding");
+
+	memset(o, 0, sizeof *o);
+	if (list_format(cli_opt(cmd, a, "format"), &o->format) == -1)
+		return -1;
+	if (enc != NULL && import_encoding_parse(enc, &o->encoding) == -1) {
+		cli_err("--encoding: '%s': expected cp932, euc-jp, "
+		    "iso-2022-jp, latin1, utf-16, utf-8 or auto", enc);
+		return -1;
+	}
+	return 0;
+}
+
+/* Show progress on a terminal for big files. */
+static void
+list_progress(struct importer *imp, time_t *last)
+{
+	off_t	done, total;
+	time_t	now;
+
+	if (!isatty(STDERR_FILENO) || (now = time(NULL)) == *last)
+		return;
+	*last = now;
+	import_progress(imp, &done, &total);
+	if (total > 0)
+		fprintf(stderr, "\rimporting... %3d%%",
+		    (int)(done * 100 / total));
+	else
+		fprintf(stderr, "\rimporting... %llu rows",
+		    (unsigned long long)import_stats(imp)->rows);
+}
+
+/* Print one invalid row as text. */
+static int
+list_error_text(uint64_t line, const char *reason, void *arg)
+{
+	(void)arg;
+	printf("  line %llu: %s\n", (unsigned long long)line, reason);
+	return 0;
+}
+
+/* Add one invalid row to the JSON errors array. */
+static int
+list_error_json(uint64_t line, const char *reason, void *arg)
+{
+	struct buf	*b = arg;
+
+	if (b->data[b->len - 1] != '[')
+		buf_addc(b, ',');
+	buf_printf(b, "{\"line\":%llu,\"reason\":", (unsigned long long)line);
+	json_str(b, reason);
+	buf_addc(b, '}');
+	return 0;
+}
+
+/* Print one duplicate row as text. */
+static int
+list_dup_text(uint64_t line, uint64_t first, const char *addr,
+    const char *kept, void *arg)
+{
+	(void)arg;
+	if (strcmp(addr, kept) == 0)
+		printf("  line %llu duplicates line %llu: %s\n",
+		    (unsigned long long)line, (unsigned long long)first, addr);
+	else
+		printf("  line %llu duplicates line %llu: %s (kept as %s)\n",
+		    (unsigned long long)line, (unsigned long long)first, addr,
+		    kept);
+	return 0;
+}
+
+/* Add one duplicate row to the JSON duplicate_rows array. */
+static int
+list_dup_json(uint64_t line, uint64_t first, const char *addr,
+    const char *kept, void *arg)
+{
+	struct buf	*b = arg;
+
+	if (b->data[b->len - 1] != '[')
+		buf_addc(b, ',');
+	buf_printf(b, "{\"line\":%llu,\"duplicates\":%llu,\"email\":",
+	    (unsigned long long)line, (unsigned long long)first);
+	json_str(b, addr);
+	buf_adds(b, ",\"kept\":");
+	json_str(b, kept);
+	buf_addc(b, '}');
+	return 0;
+}
+
+/* Print the import summary. */
+static void
+list_import_report(struct cli_env *env, struct importer *imp,
+    const char *list, const char *path)
+{
+	const struct import_stats	*s = import_stats(imp);
+	const char			*hint;
+	struct buf			 b;
+
+	if (env->json) {
+		buf_init(&b);
+		buf_adds(&b, "{\"list\":");
+		json_str(&b, list);
+		buf_adds(&b, ",\"file\":");
+		json_str(&b, path);
+		buf_adds(&b, ",\"format\":");
+		json_str(&b, import_format_name(import_format(imp)));
+		buf_adds(&b, ",\"encoding\":");
+		json_str(&b, import_encoding_name(import_encoding(imp)));
+		buf_printf(&b, ",\"rows\":%llu,\"imported\":%llu,\"updated\":"
+		    "%llu,\"duplicates\":%llu,\"invalid\":%llu,\"suppressed\":"
+		    "%llu,\"errors\":[", (unsigned long long)s->rows,
+		    (unsigned long long)s->imported,
+		    (unsigned long long)s->updated,
+		    (unsigned long long)s->duplicates,
+		    (unsigned long long)s->invalid,
+		    (unsigned long long)s->suppressed);
+		import_errors(imp, 0, list_error_json, &b);
+		buf_adds(&b, "],\"duplicate_rows\":[");
+		import_duplicates(imp, 0, list_dup_json, &b);
+		buf_addc(&b, ']');
+		if ((hint = import_encoding_hint(imp)) != NULL) {
+			buf_adds(&b, ",\"encoding_hint\":");
+			json_str(&b, hint);
+		}
+		buf_addc(&b, '}');
+		cli_json_out(&b);
+		buf_free(&b);
+		return;
+	}
+	printf("list %s: %llu rows read from %s (%s, %s)\n", list,
+	    (unsigned long long)s->rows, strcmp(path, "-") == 0 ?
+	    "standard input" : path, import_format_name(import_format(imp)),
+	    import_encoding_name(import_encoding(imp)));
+	printf("  imported    %llu\n  updated     %llu\n  duplicates  %llu\n"
+	    "  invalid     %llu\n  suppressed  %llu\n",
+	    (unsigned long long)s->imported, (unsigned long long)s->updated,
+	    (unsigned long long)s->duplicates, (unsigned long long)s->invalid,
+	    (unsigned long long)s->suppressed);
+	if (s->duplicates != 0) {
+		printf("duplicate rows (the first row is kept):\n");
+		import_duplicates(imp, 0, list_dup_text, NULL);
+	}
+	if (s->invalid != 0) {
+		printf("invalid rows (not imported):\n");
+		import_errors(imp, 0, list_error_text, NULL);
+	}
+	if ((hint = import_encoding_hint(imp)) != NULL)
+		printf("rows that are not UTF-8 look like %s\n", hint);
+}
+
+/*
+ * Run an import to the end. Returns 0 with the committed importer in *out,
+ * or an exit status (the import rolled back and the reason printed).
+ */
+static int
+list_run_import(struct cli_env *env, const char *list, const char *path,
+    const struct import_options *o, struct importer **out)
+{
+	struct importer	*imp;
+	char		*cause = NULL;
+	const char	*what = list != NULL ? list : "the suppressions";
+	int		 rc, code = 0;
+	time_t		 last = 0;
+
+	if ((rc = cli_store(env)) != 0)
+		return rc;
+	cli_catch_signals();
+	imp = import_open(env->store, list, path, o, &cause, &code);
+	if (imp == NULL)
+		return cli_fail(code != 0 ? code : EXIT_DATAERR, cause);
+	while ((rc = import_step(imp, IMPORT_STEP_ROWS, &cause, &code)) == 1) {
+		if (cli_interrupted)
+			break;
+		list_progress(imp, &last);
+	}
+	if (last != 0)
+		fputs("\r\033[K", stderr);
+	if (cli_interrupted) {
+		import_free(imp);
+		free(cause);
+		cli_err("interrupted: nothing was imported, %s %s as it was",
+		    what, list != NULL ? "is" : "are");
+		return 130;
+	}
+	if (rc == -1) {
+		import_free(imp);
+		cli_err("%s", cause);
+		free(cause);
+		cli_err("nothing was imported; %s %s as it was", what,
+		    list != NULL ? "is" : "are");
+		return code != 0 ? code : EXIT_DATAERR;
+	}
+	if ((rc = import_commit(imp, &cause)) == -1) {
+		import_free(imp);
+		return cli_fail(EXIT_IOERR, cause);
+	}
+	if (rc == 1) {
+		list_import_report(env, imp, list, path);
+		import_free(imp);
+		cli_err("no valid row in %s: list %s was not created",
+		    strcmp(path, "-") == 0 ? "standard input" : path, list);
+		return EXIT_DATAERR;
+	}
+	*out = imp;
+	return 0;
+}
+
+/* herald list import LIST FILE */
+static int
+cmd_list_import(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct import_options	 o;
+	struct importer		*imp;
+	int			 rc;
+
+	if (list_import_opts(cmd, a, &o) == -1)
+		return EXIT_USAGE;
+	o.strict = cli_opt(cmd, a, "strict") != NULL;
+	if (*a->argv[0] == '\0') {
+		cli_err("a list needs a name");
+		return EXIT_USAGE;
+	}
+	if ((rc = list_run_import(env, a->argv[0], a->argv[1], &o, &imp)) != 0)
+		return rc;
+	list_import_report(env, imp, a->argv[0], a->argv[1]);
+	rc = import_stats(imp)->invalid != 0 ? EXIT_DATAERR : 0;
+	import_free(imp);
+	return rc;
+}
+
+/* herald suppress import FILE */
+static int
+cmd_suppress_import(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct import_options		 o;
+	struct importer			*imp;
+	const struct import_stats	*s;
+	struct buf			 b;
+	int				 rc;
+
+	if (list_import_opts(cmd, a, &o) == -1)
+		return EXIT_USAGE;
+	o.to_suppressions = 1;
+	if ((rc = list_run_import(env, NULL, a->argv[0], &o, &imp)) != 0)
+		return rc;
+	s = import_stats(imp);
+	if (env->json) {
+		buf_init(&b);
+		buf_adds(&b, "{\"file\":");
+		json_str(&b, a->argv[0]);
+		buf_printf(&b, ",\"rows\":%llu,\"suppressed\":%llu,"
+		    "\"already\":%llu,\"invalid\":%llu,\"errors\":[",
+		    (unsigned long long)s->rows,
+		    (unsigned long long)s->imported,
+		    (unsigned long long)s->duplicates,
+		    (unsigned long long)s->invalid);
+		import_errors(imp, 0, list_error_json, &b);
+		buf_adds(&b, "]}");
+		cli_json_out(&b);
+		buf_free(&b);
+	} else {
+		printf("%llu rows read from %s\n  suppressed  %llu\n"
+		    "  already     %llu\n  invalid     %llu\n",
+		    (unsigned long long)s->rows, a->argv[0],
+		    (unsigned long long)s->imported,
+		    (unsigned long long)s->duplicates,
+		    (unsigned long long)s->invalid);
+		if (s->invalid != 0) {
+			printf("invalid rows (not suppressed):\n");
+			import_errors(imp, 0, list_error_text, NULL);
+		}
+	}
+	rc = s->invalid != 0 ? EXIT_DATAERR : 0;
+	import_free(imp);
+	return rc;
+}
+
+/* Print a date as YYYY-MM-DD HH:MM in local time. */
+static void
+list_date(char *out, size_t len, int64_t t)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	if (localtime_r(&tt, &tm) == NULL || strftime(out, len,
+	    "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(out, len, "%lld", (long long)t);
+}
+
+/* Print s cropped and padded to cols display columns, then a space. */
+static void
+list_cell(const char *s, int cols)
+{
+	char	*fit = utf8_fit(s, cols, 1);
+
+	printf("%s ", fit);
+	free(fit);
+}
+
+/* herald list ls */
+static int
+cmd_list_ls(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct list_info	*v;
+	size_t			 n, i;
+	char			*cause = NULL, date[32];
+	struct buf		 b;
+	int			 rc;
+
+	(void)cmd;
+	(void)a;
+	if ((rc = cli_store(env)) != 0)
+		return rc;
+	if (store_lists(env->store, &v, &n, &cause) == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (env->json) {
+		buf_init(&b);
+		buf_addc(&b, '[');
+		for (i = 0; i < n; i++) {
+			buf_adds(&b, i ? ",{\"name\":" : "{\"name\":");
+			json_str(&b, v[i].name);
+			buf_printf(&b, ",\"members\":%lld,\"suppressed\":%lld,"
+			    "\"created\":%lld}", (long long)v[i].members,
+			    (long long)v[i].suppressed,
+			    (long long)v[i].created_at);
+		}
+		buf_addc(&b, ']');
+		cli_json_out(&b);
+		buf_free(&b);
+	} else if (n == 0)
+		printf("no lists yet: herald list import LIST FILE makes one\n");
+	else {
+		list_cell("LIST", 24);
+		printf("%10s %10s  %s\n", "MEMBERS", "SUPPRESSED", "CREATED");
+		for (i = 0; i < n; i++) {
+			list_date(date, sizeof date, v[i].created_at);
+			list_cell(v[i].name, 24);
+			printf("%10lld %10lld  %s\n", (long long)v[i].members,
+			    (long long)v[i].suppressed, date);
+		}
+	}
+	store_lists_free(v, n);
+	return 0;
+}
+
+struct show_ctx {
+	struct cli_env	*env;
+	struct buf	 b;
+	int		 first;
+};
+
+/* Append "k=v; " for the text view of attributes. */
+static int
+list_attr_text(const char *key, const char *value, void *arg)
+{
+	struct buf	*b = arg;
+
+	if (b->len != 0)
+		buf_adds(b, "; ");
+	buf_printf(b, "%s=%s", key, value);
+	return 0;
+}
+
+/* Print one member. */
+static int
+list_show_row(const struct contact *c, void *arg)
+{
+	struct show_ctx	*x = arg;
+	struct buf	 attrs;
+
+	if (x->env->json) {
+		buf_reset(&x->b);
+		buf_adds(&x->b, x->first ? "{\"email\":" : ",\n{\"email\":");
+		json_str(&x->b, c->addr);
+		buf_adds(&x->b, ",\"name\":");
+		json_str(&x->b, c->name);
+		buf_printf(&x->b, ",\"suppressed\":%s,\"attrs\":%s}",
+		    c->suppressed ? "true" : "false", c->attrs);
+		fwrite(x->b.data, 1, x->b.len, stdout);
+		x->first = 0;
+		return ferror(stdout) ? 1 : 0;
+	}
+	buf_init(&attrs);
+	json_each_pair(c->attrs, list_attr_text, &attrs);
+	list_cell(c->addr, 36);
+	list_cell(c->name, 24);
+	list_cell(c->suppressed ? "suppressed" : "ok", 10);
+	printf("%s\n", attrs.data != NULL ? attrs.data : "");
+	buf_free(&attrs);
+	return ferror(stdout) ? 1 : 0;
+}
+
+/* Find a list or report that it does not exist. */
+static int
+list_lookup(struct cli_env *env, const char *name, int64_t *id)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if ((rc = cli_store(env)) != 0)
+		return rc;
+	if ((rc = store_list_find(env->store, name, id, &cause)) == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (rc == 1) {
+		cli_err("no list named '%s' (herald list ls shows them)", name);
+		return EXIT_NOINPUT;
+	}
+	return 0;
+}
+
+/* herald list show LIST */
+static int
+cmd_list_show(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct show_ctx	 x;
+	int64_t		 id;
+	char		*cause = NULL;
+	int		 rc;
+
+	if ((rc = list_lookup(env, a->argv[0], &id)) != 0)
+		return rc;
+	memset(&x, 0, sizeof x);
+	x.env = env;
+	x.first = 1;
+	buf_init(&x.b);
+	if (env->json)
+		fputs("[", stdout);
+	else {
+		list_cell("EMAIL", 36);
+		list_cell("NAME", 24);
+		list_cell("STATUS", 10);
+		printf("ATTRIBUTES\n");
+	}
+	rc = store_contacts(env->store, id, cli_opt(cmd, a, "filter"), 0, 0,
+	    list_show_row, &x, &cause);
+	buf_free(&x.b);
+	if (env->json)
+		fputs("]\n", stdout);
+	if (rc == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	return 0;
+}
+
+/* herald list export LIST */
+static int
+cmd_list_export(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	const char	*path = cli_opt(cmd, a, "output");
+	FILE		*f = stdout;
+	char		*cause = NULL;
+	uint64_t	 rows;
+	int64_t		 id;
+	int		 rc;
+
+	if ((rc = list_lookup(env, a->argv[0], &id)) != 0)
+		return rc;
+	if (path != NULL && strcmp(path, "-") != 0 &&
+	    (f = fopen(path, "w")) == NULL) {
+		cli_err("cannot write %s: %s", path, strerror(errno));
+		return EXIT_CANTCREAT;
+	}
+	rc = export_list(env->store, a->argv[0], f, &rows, &cause);
+	if (f != stdout && fclose(f) != 0 && rc == 0)
+		rc = set_cause(&cause, "cannot write %s: %s", path,
+		    strerror(errno));
+	if (rc == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (f != stdout)
+		fprintf(stderr, "exported %llu members of %s to %s\n",
+		    (unsigned long long)rows, a->argv[0], path);
+	return 0;
+}
+
+/* herald list rm LIST */
+static int
+cmd_list_rm(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct list_info	 li;
+	struct buf		 b;
+	char			*cause = NULL;
+	int			 rc;
+
+	(void)cmd;
+	if ((rc = cli_store(env)) != 0)
+		return rc;
+	rc = store_list_info(env->store, a->argv[0], &li, &cause);
+	if (rc == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (rc == 1) {
+		cli_err("no list named '%s' (herald list ls shows them)",
+		    a->argv[0]);
+		return EXIT_NOINPUT;
+	}
+	if (store_list_remove(env->store, a->argv[0], &cause) == -1) {
+		free(li.name);
+		return cli_fail(EXIT_IOERR, cause);
+	}
+	if (env->json) {
+		buf_init(&b);
+		buf_adds(&b, "{\"list\":");
+		json_str(&b, li.name);
+		buf_printf(&b, ",\"members\":%lld,\"removed\":true}",
+		    (long long)li.members);
+		cli_json_out(&b);
+		buf_free(&b);
+	} else
+		printf("removed list %s (%lld members)\n", li.name,
+		    (long long)li.members);
+	free(li.name);
+	return 0;
+}
+
+/* herald suppress add ADDR... */
+static int
+cmd_suppress_add(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	char		(*norm)[ADDR_MAX + 1];
+	char		 name[ADDR_NAME_MAX + 1], *cause = NULL;
+	const char	*reason, *why = cli_opt(cmd, a, "reason");
+	struct buf	 b;
+	int		 i, rc, added, bad = 0;
+
+	norm = xcalloc((size_t)a->argc, sizeof *norm);
+	for (i = 0; i < a->argc; i++)
+		if (addr_parse_mailbox(a->argv[i], strlen(a->argv[i]), name,
+		    norm[i], &reason) == -1) {
+			cli_err("'%s': %s", a->argv[i], reason);
+			bad = 1;
+		}
+	if (bad) {
+		free(norm);
+		cli_err("nothing was suppressed");
+		return EXIT_DATAERR;
+	}
+	if ((rc = cli_store(env)) != 0 || store_begin(env->store, &cause) == -1) {
+		free(norm);
+		return rc != 0 ? rc : cli_fail(EXIT_IOERR, cause);
+	}
+	/* Said once the whole transaction is in: one line each, or
+	 * (--json) one array of {"email","added"}. */
+	buf_init(&b);
+	if (env->json)
+		buf_addc(&b, '[');
+	for (i = 0; i < a->argc; i++) {
+		if (store_suppress_add(env->store, norm[i], "manual",
+		    why, &added, &cause) == -1) {
+			store_rollback(env->store);
+			free(norm);
+			buf_free(&b);
+			return cli_fail(EXIT_IOERR, cause);
+		}
+		if (env->json) {
+			buf_adds(&b, i != 0 ? ",{\"email\":" : "{\"email\":");
+			json_str(&b, norm[i]);
+			buf_printf(&b, ",\"added\":%s}", added ? "true" :
+			    "false");
+		} else
+			buf_printf(&b, added ? "suppressed %s\n" : "%s was "
+			    "already suppressed\n", norm[i]);
+	}
+	free(norm);
+	if (store_commit(env->store, &cause) == -1) {
+		buf_free(&b);
+		return cli_fail(EXIT_IOERR, cause);
+	}
+	if (env->json) {
+		buf_addc(&b, ']');
+		cli_json_out(&b);
+	} else if (b.len != 0)
+		fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+	return 0;
+}
+
+/* Print one suppression. */
+static int
+suppress_row(const struct suppression *s, void *arg)
+{
+	struct buf	*b = arg;
+	char		 date[32];
+
+	if (b != NULL) {
+		if (b->data[b->len - 1] != '[')
+			buf_addc(b, ',');
+		buf_adds(b, "{\"email\":");
+		json_str(b, s->addr);
+		buf_adds(b, ",\"reason\":");
+		json_str(b, s->reason);
+		buf_adds(b, ",\"detail\":");
+		json_str(b, s->detail);
+		buf_printf(b, ",\"created\":%lld}", (long long)s->created_at);
+		return 0;
+	}
+	list_date(date, sizeof date, s->created_at);
+	list_cell(s->addr, 36);
+	list_cell(s->reason, 12);
+	printf("%s  %s\n", date, s->detail);
+	return 0;
+}
+
+/* herald suppress ls */
+static int
+cmd_suppress_ls(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct buf	 b;
+	char		*cause = NULL;
+	int		 rc;
+
+	(void)cmd;
+	(void)a;
+	if ((rc = cli_store(env)) != 0)
+		return rc;
+	buf_init(&b);
+	if (env->json)
+		buf_addc(&b, '[');
+	else {
+		list_cell("EMAIL", 36);
+		list_cell("REASON", 12);
+		printf("%-16s  DETAIL\n", "ADDED");
+	}
+	rc = store_suppressions(env->store, suppress_row, env->json ? &b : NULL,
+	    &cause);
+	if (rc == 0 && env->json) {
+		buf_addc(&b, ']');
+		cli_json_out(&b);
+	}
+	buf_free(&b);
+	if (rc == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	return 0;
+}
+
+#define IMPORT_ENCODING_OPT						\
+	{ "encoding", "ENC", "cp932, euc-jp, iso-2022-jp, latin1, utf-16, "	\
+	  "utf-8 or auto (default)" }
+static const struct cli_opt import_opts[] = {
+	{ "format", "FMT", "csv, tsv, lines or auto (default: detect)" },
+	IMPORT_ENCODING_OPT,
+	{ "strict", NULL, "any invalid row aborts the import (nothing is "
+	  "stored)" },
+	{ NULL, NULL, NULL }
+};
+static const struct cli_opt suppress_import_opts[] = {
+	{ "format", "FMT", "csv, tsv, lines or auto (default: detect)" },
+	IMPORT_ENCODING_OPT,
+	{ NULL, NULL, NULL }
+};
+static const struct cli_opt show_opts[] = {
+	{ "filter", "TEXT", "only members whose address or name contains "
+	  "TEXT" },
+	{ NULL, NULL, NULL }
+};
+static const struct cli_opt export_opts[] = {
+	{ "output", "FILE", "write to FILE instead of standard output" },
+	{ NULL, NULL, NULL }
+};
+static const struct cli_opt suppress_opts[] = {
+	{ "reason", "TEXT", "a note kept with the suppression" },
+	{ NULL, NULL, NULL }
+};
+
+const struct cli_cmd cli_list_cmds[] = {
+	{ "list import", "LIST FILE", 2, 2, "add or update contacts of LIST "
+	  "from FILE (- for standard input)",
+	  "FILE is CSV (RFC 4180), TSV, or one address a line (\"Name "
+	  "<a@b>\" is fine).\nA header row naming an email column (email, "
+	  "e-mail, mail, address) and\noptionally a name column is detected; "
+	  "every other column is kept as an\nattribute for merge fields. "
+	  "Invalid rows are reported with their line\nnumbers and skipped; "
+	  "the rest is imported in one transaction, so an\ninterrupted import "
+	  "changes nothing. A row repeating an earlier row's address\n(or one "
+	  "differing only in the letter case of the part before @, unless\n"
+	  "config local_part_case is strict) is a duplicate: the first is "
+	  "kept.\nFILE is read as UTF-8 unless --encoding names another "
+	  "encoding (converted\nas it is read). Without it, a UTF-16 byte "
+	  "order mark or ISO-2022-JP escapes\nare detected and converted; a "
+	  "file that looks like Shift-JIS or EUC-JP is\nrefused, naming the "
+	  "--encoding to use. Exit "
+	  "status: 0, or 65 when some\nrows were invalid (the valid ones are "
+	  "imported) or none was valid (a new\nlist is then not created), "
+	  "66 for a missing file.",
+	  import_opts, cmd_list_import },
+	{ "list ls", "", 0, 0, "list the lists with member counts", NULL,
+	  NULL, cmd_list_ls },
+	{ "list show", "LIST", 1, 1, "print a list's members", NULL, show_opts,
+	  cmd_list_show },
+	{ "list export", "LIST", 1, 1, "write a list as CSV that re-imports "
+	  "to the same list", NULL, export_opts, cmd_list_export },
+	{ "list rm", "LIST", 1, 1, "remove a list and its members", NULL, NULL,
+	  cmd_list_rm },
+	{ "suppress add", "ADDR...", 1, CLI_MAXARGS, "never send to these "
+	  "addresses", "Suppressed addresses may stay on lists; they are "
+	  "flagged there and never\nsent to. Matching ignores letter case.",
+	  suppress_opts, cmd_suppress_add },
+	{ "suppress import", "FILE", 1, 1, "suppress every address in FILE",
+	  "FILE is read as list import reads it (CSV, TSV or one address a "
+	  "line).\nInvalid rows are reported with their line numbers; the "
+	  "rest is added in\none transaction. Exit status 65 when some rows "
+	  "were invalid.", suppress_import_opts, cmd_suppress_import },
+	{ "suppress ls", "", 0, 0, "list suppressed addresses", NULL, NULL,
+	  cmd_suppress_ls },
+	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
+};

@@ -1,0 +1,793 @@
+/*
+ * herald status ID and herald report ID, and following a send's events
+ * (send --follow, resume --follow): everything here only reads the
+ * database, as the console does.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_int.h"
+#include "report.h"
+#include "send/send.h"
+#include "base/json.h"
+#include "mail/message.h"
+#include "smtp/reply_class.h"
+#include "store/store.h"
+#include "base/utf8.h"
+
+#define FOLLOW_POLL_MS	150	/* how often --follow looks for events */
+
+/* Parse a send's id. */
+int
+send_id_arg(const char *s, int64_t *id)
+{
+	long long	v;
+
+	if (parse_int(s, 1, INT64_MAX, &v) == -1) {
+		cli_err("'%s': a send is named by its issue's id (herald issue "
+		    "ls shows them)", s);
+		return EXIT_USAGE;
+	}
+	*id = (int64_t)v;
+	return 0;
+}
+
+/* Open the store and load a send. */
+int
+send_load(struct cli_env *env, int64_t id, struct send_info *info)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if ((rc = cli_store(env)) != 0)
+		return rc;
+	rc = store_send_get(env->store, id, info, &cause);
+	if (rc == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (rc == 1) {
+		cli_err("issue %lld has not been sent (herald send %lld starts "
+		    "it)", (long long)id, (long long)id);
+		return EXIT_NOINPUT;
+	}
+	return 0;
+}
+
+/* A send's state now. */
+int
+send_state_now(struct cli_env *env, const struct send_info *info,
+    struct send_counts *c, int *engine, enum send_state *state)
+{
+	char	*cause = NULL;
+	int	 held;
+
+	if (store_send_counts(env->store, info->id, c, &cause) == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if ((held = send_lock_held(env->db_path, info->id, &cause)) == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	*engine = held;
+	*state = send_state_derive(c, held, info->paused);
+	return 0;
+}
+
+/* Local time as text. */
+void
+send_time(char *buf, size_t len, int64_t t)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	if (localtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+}
+
+/* "in 4m 59s" */
+static void
+send_in(char *buf, size_t len, int64_t secs)
+{
+	if (secs <= 0)
+		snprintf(buf, len, "now");
+	else if (secs < 60)
+		snprintf(buf, len, "in %llds", (long long)secs);
+	else if (secs < 3600)
+		snprintf(buf, len, "in %lldm %llds", (long long)secs / 60,
+		    (long long)secs % 60);
+	else
+		snprintf(buf, len, "in %lldh %lldm", (long long)secs / 3600,
+		    (long long)secs % 3600 / 60);
+}
+
+/* Print s with control characters shown as '?'. */
+static void
+send_put(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
+/* One event as a line of text. */
+static void
+send_event_text(FILE *f, const struct send_event *e)
+{
+	char	at[32], next[32];
+
+	send_time(at, sizeof at, e->at);
+	fprintf(f, "%s %-10s ", at + 11, rcpt_state_name(e->state));
+	send_put(f, e->rcpt);
+	if (*e->mx != '\0' || *e->ip != '\0') {
+		fputs(" via ", f);
+		send_put(f, *e->mx != '\0' ? e->mx : e->ip);
+		if (*e->ip != '\0') {
+			fputs(" [", f);
+			send_put(f, e->ip);
+			fputc(']', f);
+		}
+	}
+	if (*e->tls_version != '\0') {
+		fputc(' ', f);
+		send_put(f, e->tls_version);
+		fputc(' ', f);
+		send_put(f, e->tls_verify);
+	} else if (*e->tls_verify != '\0')
+		fputs(" plaintext", f);
+	if (e->code > 0)
+		fprintf(f, " %d", e->code);
+	if (*e->enhanced != '\0') {
+		fputc(' ', f);
+		send_put(f, e->enhanced);
+	}
+	if (*e->reply != '\0') {
+		fputc(' ', f);
+		send_put(f, e->reply);
+	}
+	if (e->cls != NULL && *e->cls != '\0') {
+		fputs(" [", f);
+		send_put(f, e->cls);
+		fputs(": ", f);
+		send_put(f, e->reason);
+		fputc(']', f);
+	}
+	if (e->state == RCPT_DEFERRED && e->next_at != 0) {
+		send_time(next, sizeof next, e->next_at);
+		fprintf(f, " (next try %s)", next + 11);
+	}
+	fputc('\n', f);
+}
+
+/* What following has printed. */
+struct send_tail {
+	struct cli_env	*env;
+	int64_t		 last;
+	int		 n;
+};
+
+/* Print one event: outcomes only (connecting and sent-data are for the
+ * console's in-flight view). */
+static int
+send_tail_cb(const struct send_event *e, void *arg)
+{
+	struct send_tail	*t = arg;
+	struct buf		 b;
+
+	t->last = e->id;
+	t->n++;
+	if (!rcpt_state_is_outcome(e->state))
+		return 0;
+	if (t->env->json) {
+		buf_init(&b);
+		send_event_json(&b, e);
+		cli_json_out(&b);
+		buf_free(&b);
+	} else
+		send_event_text(stdout, e);
+	return 0;
+}
+
+/* Sleep ms milliseconds (interrupted by a signal: returns early). */
+static void
+send_sleep(int ms)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	nanosleep(&ts, NULL);
+}
+
+/* Say how a followed send stands, on out. */
+static void
+send_follow_end(FILE *out, struct cli_env *env, int64_t id,
+    enum send_state state, const struct send_counts *c)
+{
+	struct send_classes	 cl;
+	char			 at[32], in[32], *log, *cause = NULL, warn[256];
+
+	switch (state) {
+	case SEND_FINISHED:
+		fprintf(out, "send %lld finished: %lld delivered, %lld "
+		    "bounced, %lld unknown\n", (long long)id,
+		    (long long)c->n[RCPT_DELIVERED],
+		    (long long)c->n[RCPT_BOUNCED],
+		    (long long)c->n[RCPT_UNKNOWN]);
+		break;
+	case SEND_WAITING:
+		send_time(at, sizeof at, c->next_at);
+		send_in(in, sizeof in, c->next_at - (int64_t)time(NULL));
+		fprintf(out, "send %lld waiting: %lld deferred; next attempt "
+		    "at %s (%s); the engine keeps retrying in the background "
+		    "(herald status %lld)\n", (long long)id,
+		    (long long)c->n[RCPT_DEFERRED], at, in, (long long)id);
+		break;
+	case SEND_PAUSED:
+		fprintf(out, "send %lld paused: herald resume %lld continues "
+		    "it\n", (long long)id, (long long)id);
+		break;
+	case SEND_INTERRUPTED:
+		log = send_log_path(env->db_path, id);
+		fprintf(out, "send %lld interrupted: the engine stopped with "
+		    "work left (its log: %s); herald resume %lld continues "
+		    "it\n", (long long)id, log, (long long)id);
+		free(log);
+		break;
+	case SEND_RUNNING:
+		fprintf(out, "send %lld goes on in the background (herald "
+		    "status %lld)\n", (long long)id, (long long)id);
+		break;
+	}
+	if (store_send_classes(env->store, id, &cl, &cause) == -1)
+		cli_fail(0, cause);
+	else if (send_classes_warning(&cl, warn, sizeof warn))
+		fprintf(out, "warning: %s\n", warn);
+}
+
+/* Follow a send's events until it no longer runs (or Ctrl-C). */
+int
+send_follow(struct cli_env *env, int64_t id, int64_t after)
+{
+	struct send_tail	 t;
+	struct send_info	 info;
+	struct send_counts	 c;
+	enum send_state		 state;
+	char			*cause = NULL;
+	int			 rc, engine, paused;
+
+	memset(&t, 0, sizeof t);
+	t.env = env;
+	t.last = after;
+	if ((rc = send_load(env, id, &info)) != 0)
+		return rc;
+	cli_catch_signals();
+	for (;;) {
+		/* The state first, then every event up to it: the events
+		 * that led to that state were committed with it. */
+		if (store_send_paused(env->store, id, &paused, &cause) == -1) {
+			send_info_free(&info);
+			return cli_fail(EXIT_IOERR, cause);
+		}
+		info.paused = paused;
+		if ((rc = send_state_now(env, &info, &c, &engine,
+		    &state)) != 0) {
+			send_info_free(&info);
+			return rc;
+		}
+		do {
+			t.n = 0;
+			if (store_send_events(env->store, id, t.last, 1000,
+			    send_tail_cb, &t, &cause) == -1) {
+				send_info_free(&info);
+				return cli_fail(EXIT_IOERR, cause);
+			}
+		} while (t.n == 1000);
+		fflush(stdout);
+		/* A paused send is followed until its engine has finished
+		 * what was in flight. */
+		if (state == SEND_FINISHED || state == SEND_WAITING ||
+		    state == SEND_INTERRUPTED || (state == SEND_PAUSED &&
+		    !engine))
+			break;
+		if (cli_interrupted) {
+			state = SEND_RUNNING;
+			break;
+		}
+		send_sleep(FOLLOW_POLL_MS);
+	}
+	send_follow_end(env->json ? stderr : stdout, env, id, state, &c);
+	send_info_free(&info);
+	return state == SEND_INTERRUPTED ? EXIT_TEMPFAIL : 0;
+}
+
+/* TLS outcomes counted for the summary. */
+struct send_tls_count {
+	char	*domain;
+	int64_t	 verified, trusted, untrusted, plain, dane;
+};
+
+struct send_tls {
+	struct send_tls_count	 all;
+	struct send_tls_count	*dom;
+	size_t			 n;
+};
+
+/* Count one group of recipients by trust word. */
+static void
+send_tls_add(struct send_tls_count *t, const char *verify, const char *dane,
+    int64_t n)
+{
+	if (strcmp(verify, "verified") == 0)
+		t->verified += n;
+	else if (strcmp(verify, "trusted") == 0)
+		t->trusted += n;
+	else if (strcmp(verify, "untrusted") == 0)
+		t->untrusted += n;
+	else
+		t->plain += n;
+	if (strcmp(dane, "validated") == 0)
+		t->dane += n;
+}
+
+/* Collect the store's TLS groups (ordered by domain). */
+static int
+send_tls_cb(const char *domain, const char *verify, const char *dane,
+    int64_t n, void *arg)
+{
+	struct send_tls	*s = arg;
+
+	if (s->n == 0 || strcmp(s->dom[s->n - 1].domain, domain) != 0) {
+		s->dom = xreallocarray(s->dom, s->n + 1, sizeof *s->dom);
+		memset(&s->dom[s->n], 0, sizeof s->dom[s->n]);
+		s->dom[s->n++].domain = xstrdup(domain);
+	}
+	send_tls_add(&s->dom[s->n - 1], verify, dane, n);
+	send_tls_add(&s->all, verify, dane, n);
+	return 0;
+}
+
+/* Free the summary. */
+static void
+send_tls_free(struct send_tls *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->dom[i].domain);
+	free(s->dom);
+}
+
+/* Append a TLS count as JSON members. */
+static void
+send_tls_json(struct buf *b, const struct send_tls_count *t)
+{
+	buf_printf(b, "\"verified\":%lld,\"trusted\":%lld,\"untrusted\":%lld,"
+	    "\"plaintext\":%lld,\"dane\":%lld", (long long)t->verified,
+	    (long long)t->trusted, (long long)t->untrusted,
+	    (long long)t->plain, (long long)t->dane);
+}
+
+/* Print a TLS count as text. */
+static void
+send_tls_text(const char *label, const struct send_tls_count *t)
+{
+	printf("  %-24s %lld verified, %lld trusted, %lld untrusted, %lld "
+	    "plaintext", label, (long long)t->verified, (long long)t->trusted,
+	    (long long)t->untrusted, (long long)t->plain);
+	if (t->dane != 0)
+		printf(" (%lld DANE)", (long long)t->dane);
+	printf("\n");
+}
+
+/* Append the settings as a JSON object. */
+static void
+send_settings_json(struct buf *b, const struct send_settings *s)
+{
+	const struct deliver_limits	*l = &s->limits;
+
+	buf_adds(b, "{\"tls\":");
+	json_str(b, tls_policy_name(s->policy));
+	buf_adds(b, ",\"relay\":");
+	json_str(b, s->relay);
+	buf_adds(b, ",\"relay_user\":");
+	json_str(b, s->relay_user);
+	buf_adds(b, ",\"helo\":");
+	json_str(b, s->helo);
+	buf_adds(b, ",\"source_ip\":");
+	json_str(b, s->source_ip);
+	buf_adds(b, ",\"resolver\":");
+	json_str(b, s->resolver);
+	buf_adds(b, ",\"ca_file\":");
+	json_str(b, s->ca_file);
+	buf_adds(b, ",\"envelope_from\":");
+	json_str(b, s->envelope_from);
+	buf_adds(b, ",\"smtp_timeouts\":");
+	json_str(b, s->smtp_timeouts);
+	buf_printf(b, ",\"smtp_port\":%d,\"concurrency\":%d,\"per_domain\":%d,"
+	    "\"rate\":%d,\"per_connection\":%d,\"retry_first\":%lld,"
+	    "\"retry_giveup\":%lld}", s->smtp_port, l->concurrency,
+	    l->per_domain, l->rate, l->per_connection,
+	    (long long)l->retry_first, (long long)l->retry_giveup);
+}
+
+/* Append the TLS summary object: overall counts and "domains". */
+static void
+send_tls_doc(struct buf *b, const struct send_tls *tls)
+{
+	size_t	i;
+
+	buf_addc(b, '{');
+	send_tls_json(b, &tls->all);
+	buf_adds(b, ",\"domains\":[");
+	for (i = 0; i < tls->n; i++) {
+		buf_adds(b, i != 0 ? ",{\"domain\":" : "{\"domain\":");
+		json_str(b, tls->dom[i].domain);
+		buf_addc(b, ',');
+		send_tls_json(b, &tls->dom[i]);
+		buf_addc(b, '}');
+	}
+	buf_adds(b, "]}");
+}
+
+/* herald status ID as JSON. */
+static void
+send_status_json(struct cli_env *env, const struct send_info *info,
+    const struct issue *is, const struct send_counts *c, int engine,
+    enum send_state state, const struct send_tls *tls,
+    const struct send_classes *cl)
+{
+	struct buf	 b;
+	char		 at[32], warn[256];
+	const char	*p, *q;
+	enum reply_class rc;
+	int		 k;
+
+	buf_init(&b);
+	buf_printf(&b, "{\"id\":%lld,\"state\":\"%s\",\"subject\":",
+	    (long long)info->id, send_state_name(state));
+	json_str(&b, is->subject);
+	buf_printf(&b, ",\"recipients\":%lld,\"counts\":{",
+	    (long long)c->total);
+	for (k = 0; k < RCPT_NSTATES; k++)
+		buf_printf(&b, "%s\"%s\":%lld", k != 0 ? "," : "",
+		    rcpt_state_name((enum rcpt_state)k), (long long)c->n[k]);
+	buf_printf(&b, "},\"in_flight\":%lld,\"next_attempt\":",
+	    (long long)(c->n[RCPT_CONNECTING] + c->n[RCPT_SENT_DATA]));
+	if (c->next_at != 0) {
+		time_t		 t = (time_t)c->next_at;
+		struct tm	 tm;
+
+		gmtime_r(&t, &tm);
+		strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_str(&b, at);
+	} else
+		buf_adds(&b, "null");
+	buf_printf(&b, ",\"engine\":{\"running\":%s,\"pid\":",
+	    engine ? "true" : "false");
+	if (engine && info->engine_pid != 0)
+		buf_printf(&b, "%lld", (long long)info->engine_pid);
+	else
+		buf_adds(&b, "null");
+	buf_adds(&b, "},\"tls\":");
+	send_tls_doc(&b, tls);
+	buf_adds(&b, ",\"settings\":");
+	send_settings_json(&b, &info->set);
+	/* Bounced recipients by class, and the sender's refusals. */
+	buf_adds(&b, ",\"bounced\":{");
+	for (rc = REPLY_HARD; rc <= REPLY_UNKNOWN; rc++)
+		buf_printf(&b, "%s\"%s\":%lld", rc != REPLY_HARD ? "," : "",
+		    reply_class_name(rc), (long long)cl->bounced[rc]);
+	buf_printf(&b, "},\"sender_refused\":%lld,\"sender_deferred\":%lld,"
+	    "\"sender_reasons\":[", (long long)cl->bounced[REPLY_SENDER],
+	    (long long)cl->sender_deferred);
+	for (p = cl->sender_reasons; *p != '\0'; p = *q != '\0' ? q + 2 : q) {
+		q = p + strcspn(p, ",");
+		snprintf(at, sizeof at, "%.*s", (int)(q - p), p);
+		if (p != cl->sender_reasons)
+			buf_addc(&b, ',');
+		json_str(&b, at);
+	}
+	buf_adds(&b, "],\"warning\":");
+	if (send_classes_warning(cl, warn, sizeof warn))
+		json_str(&b, warn);
+	else
+		buf_adds(&b, "null");
+	buf_addc(&b, '}');
+	cli_json_out(&b);
+	buf_free(&b);
+	(void)env;
+}
+
+/* herald status ID as text. */
+static void
+send_status_text(struct cli_env *env, const struct send_info *info,
+    const struct issue *is, const struct send_counts *c, int engine,
+    enum send_state state, const struct send_tls *tls,
+    const struct send_classes *cl)
+{
+	const struct send_settings	*s = &info->set;
+	char				 at[32], in[32], *log, warn[256];
+
+	printf("send %lld: %s\n", (long long)info->id,
+	    send_state_name(state));
+	printf("  issue      ");
+	send_put(stdout, is->subject);
+	printf("\n  recipients %lld: %lld delivered, %lld in flight, %lld "
+	    "queued, %lld deferred, %lld bounced, %lld unknown\n",
+	    (long long)c->total, (long long)c->n[RCPT_DELIVERED],
+	    (long long)(c->n[RCPT_CONNECTING] + c->n[RCPT_SENT_DATA]),
+	    (long long)c->n[RCPT_QUEUED], (long long)c->n[RCPT_DEFERRED],
+	    (long long)c->n[RCPT_BOUNCED], (long long)c->n[RCPT_UNKNOWN]);
+	if (c->n[RCPT_BOUNCED] > 0)
+		printf("  bounced    %lld hard (address unknown or disabled: "
+		    "suppressed), %lld soft, %lld refused as the sender, "
+		    "%lld unclassified\n",
+		    (long long)cl->bounced[REPLY_HARD],
+		    (long long)cl->bounced[REPLY_SOFT],
+		    (long long)cl->bounced[REPLY_SENDER],
+		    (long long)(cl->bounced[REPLY_UNKNOWN] +
+		    cl->bounced[REPLY_NONE]));
+	if (send_classes_warning(cl, warn, sizeof warn))
+		printf("  warning    %s\n", warn);
+	if (c->next_at != 0) {
+		send_time(at, sizeof at, c->next_at);
+		send_in(in, sizeof in, c->next_at - (int64_t)time(NULL));
+		printf("  next try   %s (%s)\n", at, in);
+	}
+	printf("  TLS        %lld verified, %lld trusted, %lld untrusted, "
+	    "%lld plaintext\n", (long long)tls->all.verified,
+	    (long long)tls->all.trusted, (long long)tls->all.untrusted,
+	    (long long)tls->all.plain);
+	log = send_log_path(env->db_path, info->id);
+	if (engine) {
+		send_time(at, sizeof at, info->engine_at);
+		printf("  engine     pid %lld since %s; log %s\n",
+		    (long long)info->engine_pid, at, log);
+	} else
+		printf("  engine     not running; log %s\n", log);
+	free(log);
+	printf("  settings   tls %s, %s%s%s port %d, %d sessions, %d per "
+	    "destination, ", tls_policy_name(s->policy), *s->relay != '\0' ?
+	    "relay " : "direct to MX", s->relay, *s->relay != '\0' ? "," : "",
+	    *s->relay != '\0' ? 0 : s->smtp_port, s->limits.concurrency,
+	    s->limits.per_domain);
+	if (s->limits.rate > 0)
+		printf("%d/s, ", s->limits.rate);
+	printf("retry after %llds, give up after %llds",
+	    (long long)s->limits.retry_first,
+	    (long long)s->limits.retry_giveup);
+	if (*s->smtp_timeouts != '\0')
+		printf(", timeouts %s", s->smtp_timeouts);
+	printf("\n");
+	if (state == SEND_INTERRUPTED || state == SEND_PAUSED)
+		printf("  herald resume %lld continues it\n",
+		    (long long)info->id);
+	if (c->n[RCPT_UNKNOWN] > 0)
+		printf("  %lld unknown: handed to a server that never answered "
+		    "the final dot; herald resume %lld --retry-unknown sends "
+		    "them again\n", (long long)c->n[RCPT_UNKNOWN],
+		    (long long)info->id);
+}
+
+/* herald status ID */
+int
+cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct send_info	 info;
+	struct send_counts	 c;
+	struct send_classes	 cl;
+	struct send_tls		 tls;
+	struct issue		 is;
+	enum send_state		 state;
+	char			*cause = NULL;
+	int64_t			 id;
+	int			 rc, engine;
+
+	(void)cmd;
+	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
+	    (rc = send_load(env, id, &info)) != 0)
+		return rc;
+	memset(&tls, 0, sizeof tls);
+	memset(&is, 0, sizeof is);
+	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
+		goto out;
+	if (store_send_tls(env->store, id, send_tls_cb, &tls, &cause) == -1 ||
+	    store_send_classes(env->store, id, &cl, &cause) == -1 ||
+	    store_issue_sent(env->store, id, &is, &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	if (is.subject == NULL)
+		is.subject = xstrdup("");
+	if (env->json)
+		send_status_json(env, &info, &is, &c, engine, state, &tls,
+		    &cl);
+	else
+		send_status_text(env, &info, &is, &c, engine, state, &tls,
+		    &cl);
+out:
+	issue_free(&is);
+	send_tls_free(&tls);
+	send_info_free(&info);
+	return rc;
+}
+
+/* Append a CSV field (quoted when it needs to be). */
+static void
+send_csv(struct buf *b, const char *s, int last)
+{
+	if (strpbrk(s, ",\"\r\n") != NULL) {
+		buf_addc(b, '"');
+		for (; *s != '\0'; s++) {
+			if (*s == '"')
+				buf_addc(b, '"');
+			buf_addc(b, *s);
+		}
+		buf_addc(b, '"');
+	} else
+		buf_adds(b, s);
+	buf_addc(b, last ? '\n' : ',');
+}
+
+/* One report row. */
+static int
+send_report_cb(const struct send_event *e, void *arg)
+{
+	struct cli_env	*env = arg;
+	struct buf	 b;
+	char		 num[32], at[32], *cell;
+	time_t		 t = (time_t)e->at;
+	struct tm	 tm;
+	int		 csv = env->json == 2;
+
+	buf_init(&b);
+	if (env->json == 1) {
+		send_event_json(&b, e);
+		cli_json_out(&b);
+	} else if (csv) {
+		gmtime_r(&t, &tm);
+		strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		send_csv(&b, e->rcpt, 0);
+		send_csv(&b, rcpt_state_name(e->state), 0);
+		send_csv(&b, e->mx, 0);
+		send_csv(&b, e->ip, 0);
+		send_csv(&b, e->tls_version, 0);
+		send_csv(&b, e->tls_cipher, 0);
+		send_csv(&b, *e->tls_verify != '\0' ? e->tls_verify : "none",
+		    0);
+		send_csv(&b, *e->tls_dane != '\0' ? e->tls_dane : "none", 0);
+		snprintf(num, sizeof num, "%d", e->code);
+		send_csv(&b, e->code > 0 ? num : "", 0);
+		send_csv(&b, e->enhanced, 0);
+		send_csv(&b, e->reply, 0);
+		snprintf(num, sizeof num, "%d", e->attempts);
+		send_csv(&b, num, 0);
+		send_csv(&b, at, 0);
+		send_csv(&b, e->cls, 0);
+		send_csv(&b, e->reason, 1);
+		fwrite(b.data, 1, b.len, stdout);
+	} else {
+		cell = utf8_fit(e->rcpt, 30, 1);
+		printf("%s ", cell);
+		free(cell);
+		printf("%-10s ", rcpt_state_name(e->state));
+		cell = utf8_fit(e->mx, 20, 1);
+		printf("%s ", cell);
+		free(cell);
+		printf("%-15.15s %-7.7s %-9.9s ", e->ip, *e->tls_version !=
+		    '\0' ? e->tls_version : "-", *e->tls_verify != '\0' ?
+		    e->tls_verify : "-");
+		if (e->code > 0)
+			printf("%d ", e->code);
+		else
+			printf("  - ");
+		if (*e->cls != '\0')
+			buf_printf(&b, "[%s %s] ", e->cls, e->reason);
+		buf_printf(&b, "%s%s%s", e->enhanced, *e->enhanced != '\0' ?
+		    " " : "", e->reply);
+		cell = utf8_fit(b.data != NULL ? b.data : "", 60, 1);
+		printf("%s\n", trim(cell));
+		free(cell);
+	}
+	buf_free(&b);
+	return 0;
+}
+
+/* One recipient into the --json-doc array. */
+static int
+send_report_doc_cb(const struct send_event *e, void *arg)
+{
+	struct buf	*b = arg;
+
+	if (b->data[b->len - 1] != '[')
+		buf_addc(b, ',');
+	send_event_json(b, e);
+	return 0;
+}
+
+/* herald report ID --json-doc: one document, {"id","recipients":[the
+ * objects of --json],"tls":{the summary of status --json}}. */
+static int
+send_report_doc(struct cli_env *env, int64_t id, struct send_tls *tls)
+{
+	struct buf	 b;
+	char		*cause = NULL;
+
+	buf_init(&b);
+	buf_printf(&b, "{\"id\":%lld,\"recipients\":[", (long long)id);
+	if (store_send_rcpts(env->store, id, send_report_doc_cb, &b,
+	    &cause) == -1 || store_send_tls(env->store, id, send_tls_cb, tls,
+	    &cause) == -1) {
+		buf_free(&b);
+		return cli_fail(EXIT_IOERR, cause);
+	}
+	buf_adds(&b, "],\"tls\":");
+	send_tls_doc(&b, tls);
+	buf_addc(&b, '}');
+	cli_json_out(&b);
+	buf_free(&b);
+	return 0;
+}
+
+/* herald report ID */
+int
+cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct send_info	 info;
+	struct send_tls		 tls;
+	struct send_classes	 cl;
+	char			*cause = NULL, warn[256];
+	int64_t			 id;
+	size_t			 i;
+	int			 rc, json = env->json;
+
+	/* One output form: a second one would be ignored unsaid. */
+	if ((cli_opt(cmd, a, "csv") != NULL) + (cli_opt(cmd, a, "json-doc") !=
+	    NULL) + (json != 0) > 1) {
+		cli_err("report: choose one of --csv, --json and --json-doc");
+		return EXIT_USAGE;
+	}
+	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
+	    (rc = send_load(env, id, &info)) != 0)
+		return rc;
+	memset(&tls, 0, sizeof tls);
+	if (cli_opt(cmd, a, "json-doc") != NULL) {
+		rc = send_report_doc(env, id, &tls);
+		goto out;
+	}
+	if (cli_opt(cmd, a, "csv") != NULL) {
+		env->json = 2;
+		printf("rcpt,state,mx,ip,tls_version,tls_cipher,tls_verify,"
+		    "tls_dane,code,enhanced,reply,attempts,at,class,reason\n");
+	} else if (!json) {
+		printf("%-30s %-10s %-20s %-15s %-7s %-9s %3s %s\n", "RCPT",
+		    "STATE", "MX", "IP", "TLS", "VERIFY", "CODE", "REPLY");
+	}
+	rc = store_send_rcpts(env->store, id, send_report_cb, env, &cause);
+	env->json = json;
+	if (rc == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	if (!json && cli_opt(cmd, a, "csv") == NULL) {
+		if (store_send_tls(env->store, id, send_tls_cb, &tls,
+		    &cause) == -1 || store_send_classes(env->store, id, &cl,
+		    &cause) == -1) {
+			rc = cli_fail(EXIT_IOERR, cause);
+			goto out;
+		}
+		if (send_classes_warning(&cl, warn, sizeof warn))
+			printf("\n%s\n", warn);
+		printf("\nTLS (recipients whose server answered):\n");
+		send_tls_text("all destinations", &tls.all);
+		for (i = 0; i < tls.n; i++)
+			send_tls_text(tls.dom[i].domain, &tls.dom[i]);
+	}
+	rc = 0;
+out:
+	send_tls_free(&tls);
+	send_info_free(&info);
+	return rc;
+}

@@ -1,0 +1,1113 @@
+/*
+ * herald send | resume | pause | finish ID, herald send ID --test ADDR (one message
+ * now, by the engine's test mode, recording nothing), the internal herald
+ * engine ID, and the table of send commands (status and report are in
+ * cli_report.c).
+ *
+ * A send is named by its issue's id: an issue is sent at most once (its
+ * recipients are a snapshot of the list taken then); resume continues it.
+ * The relay password is read from --password-fd FD (what the console
+ * uses), relay_password_file (mode 0600) or asked on the terminal, and
+ * handed to the engine through a pipe: never on a command line, never
+ * stored, never logged.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <termios.h>
+#include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "mail/addr.h"
+#include "cli_int.h"
+#include "report.h"
+#include "config/config.h"
+#include "send/send.h"
+#include "auth/dkim.h"
+#include "auth/dns.h"
+#include "base/json.h"
+#include "mail/message.h"
+#include "store/store.h"
+
+/* Options of send and resume that are not settings. */
+static int
+send_not_setting(const char *name)
+{
+	return strcmp(name, "follow") == 0 || strcmp(name, "dry-run") == 0 ||
+	    strcmp(name, "retry-unknown") == 0 || strcmp(name, "test") == 0 ||
+	    strcmp(name, "password-fd") == 0;
+}
+
+/* Apply the settings given as options; *given counts them. 0 or -1. */
+static int
+send_apply(const struct cli_cmd *cmd, const struct cli_args *a,
+    struct send_settings *set, int *given)
+{
+	char	*cause = NULL;
+	int	 i;
+
+	*given = 0;
+	for (i = 0; cmd->opts[i].name != NULL; i++) {
+		if (a->val[i] == NULL || send_not_setting(cmd->opts[i].name))
+			continue;
+		if (deliver_setting(set, cmd->opts[i].name, a->val[i],
+		    &cause) == -1) {
+			cli_fail(0, cause);
+			return -1;
+		}
+		(*given)++;
+	}
+	if (deliver_settings_check(set, &cause) == -1) {
+		cli_fail(0, cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* Ask for the relay password on the terminal, without echo. */
+static int
+send_password_prompt(const struct send_settings *set, char **out)
+{
+	struct termios	 old, quiet;
+	char		 buf[DELIVER_PASSWORD_MAX + 2];
+	FILE		*tty;
+	int		 ok;
+
+	/* A process in the background (a child of the console) would be
+	 * stopped by the terminal: no terminal to ask on, then. */
+	if ((tty = fopen("/dev/tty", "r+e")) != NULL &&
+	    tcgetpgrp(fileno(tty)) != getpgrp()) {
+		fclose(tty);
+		tty = NULL;
+	}
+	if (tty == NULL) {
+		cli_err("the relay needs a password and there is no terminal "
+		    "to ask for it on: set relay_password_file (a file of "
+		    "mode 0600)");
+		return EXIT_USAGE;
+	}
+	fprintf(tty, "password for %s at %s: ", set->relay_user, set->relay);
+	fflush(tty);
+	tcgetattr(fileno(tty), &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	ok = fgets(buf, sizeof buf, tty) != NULL;
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	buf[ok ? strcspn(buf, "\r\n") : 0] = '\0';
+	if (*buf == '\0') {
+		explicit_bzero(buf, sizeof buf);
+		cli_err("no password given");
+		return EXIT_USAGE;
+	}
+	*out = xstrdup(buf);
+	explicit_bzero(buf, sizeof buf);
+	return 0;
+}
+
+/*
+ * --password-fd FD, checked before herald opens anything itself: a number
+ * that is not an open descriptor now could later be one of the
+ * database's, and reading it would take a line of that file (and closing
+ * it, SQLite's locks). Standard output and error are never a password's
+ * way in, nor a terminal (the prompt is for that, without echo). 0 or an
+ * exit status.
+ */
+static int
+send_password_fd_check(const char *arg)
+{
+	long long	fd;
+
+	if (arg == NULL)
+		return 0;
+	if (parse_int(arg, 0, 65535, &fd) == -1 || fd == 1 || fd == 2) {
+		cli_err("--password-fd '%s': not a descriptor to read a "
+		    "password from", arg);
+		return EXIT_USAGE;
+	}
+	if (fcntl((int)fd, F_GETFD) == -1) {
+		cli_err("--password-fd %lld: not open", fd);
+		return EXIT_USAGE;
+	}
+	if (isatty((int)fd)) {
+		cli_err("--password-fd %lld is a terminal: leave it out and "
+		    "herald asks without echo", fd);
+		return EXIT_USAGE;
+	}
+	/* Not handed on to the engine or anything else we start. */
+	if (fd > 2)
+		(void)fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+	return 0;
+}
+
+/* --password-fd FD: the first line read from FD (then closed), as the
+ * password file's is. 0 or an exit status. */
+static int
+send_password_read(const char *arg, char **out)
+{
+	char		 buf[DELIVER_PASSWORD_MAX + 2], *nl;
+	long long	 fd;
+	size_t		 len = 0;
+	ssize_t		 n;
+
+	if (parse_int(arg, 0, 65535, &fd) == -1) {
+		cli_err("--password-fd '%s': not a file descriptor", arg);
+		return EXIT_USAGE;
+	}
+	/* Up to the end of the first line, never past the limit. */
+	while (len < sizeof buf - 1 && memchr(buf, '\n', len) == NULL) {
+		n = read((int)fd, buf + len, sizeof buf - 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			explicit_bzero(buf, sizeof buf);
+			cli_err("--password-fd %lld: %s", fd, strerror(errno));
+			return EXIT_USAGE;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (fd > 2)
+		close((int)fd);
+	buf[len] = '\0';
+	/* A NUL in the line would cut the password short without a word. */
+	nl = memchr(buf, '\n', len);
+	if (memchr(buf, '\0', nl != NULL ? (size_t)(nl - buf) : len) != NULL) {
+		explicit_bzero(buf, sizeof buf);
+		cli_err("--password-fd %lld: a NUL byte in the password", fd);
+		return EXIT_USAGE;
+	}
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (*buf == '\0' || strlen(buf) > DELIVER_PASSWORD_MAX) {
+		explicit_bzero(buf, sizeof buf);
+		cli_err("--password-fd %lld: no password on its first line (or "
+		    "one over %d bytes)", fd, DELIVER_PASSWORD_MAX);
+		return EXIT_USAGE;
+	}
+	*out = xstrdup(buf);
+	explicit_bzero(buf, sizeof buf);
+	return 0;
+}
+
+/* The relay password when the send authenticates: from fdarg (the
+ * --password-fd option, or NULL), relay_password_file, or the terminal.
+ * 0 or an exit status; *out NULL when there is none to give. */
+static int
+send_password(const struct send_settings *set, const char *fdarg, char **out)
+{
+	char	*cause = NULL;
+
+	*out = NULL;
+	if (*set->relay == '\0' || *set->relay_user == '\0') {
+		if (fdarg == NULL)
+			return 0;
+		cli_err("--password-fd: this send does not authenticate "
+		    "(AUTH needs --relay HOST and --auth USER)");
+		return EXIT_USAGE;
+	}
+	if (fdarg != NULL)
+		return send_password_read(fdarg, out);
+	if (*set->relay_password_file == '\0')
+		return send_password_prompt(set, out);
+	if (deliver_password_file(set->relay_password_file, out,
+	    &cause) == -1)
+		return cli_fail(EXIT_CONFIG, cause);
+	return 0;
+}
+
+/* Wipe and free a password. */
+static void
+send_password_free(char *pw)
+{
+	if (pw != NULL) {
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+	}
+}
+
+/* Start the engine of a send. 0 or an exit status. */
+static int
+send_start(struct cli_env *env, int64_t id, const char *password,
+    int64_t *pid)
+{
+	struct deliver_spawn	 sp;
+	char			*cause = NULL;
+
+	memset(&sp, 0, sizeof sp);
+	sp.db_path = env->db_path;
+	sp.config_path = config_file(env->cfg);
+	sp.id = id;
+	sp.password = password;
+	if (deliver_spawn(&sp, pid, &cause) == -1) {
+		cli_err("the engine did not start: %s", cause);
+		cli_err("send %lld is recorded: herald resume %lld starts it "
+		    "once that is put right", (long long)id, (long long)id);
+		free(cause);
+		return EXIT_TEMPFAIL;
+	}
+	return 0;
+}
+
+/* Say that a send was started (on stderr with --follow --json, so that
+ * standard output has only the events). */
+static void
+send_started(struct cli_env *env, int follow, const char *what, int64_t id,
+    int64_t queued, int64_t skipped, int64_t pid)
+{
+	FILE		*out = follow && env->json ? stderr : stdout;
+	char		*log = send_log_path(env->db_path, id);
+	struct buf	 b;
+
+	if (env->json && !follow) {
+		buf_init(&b);
+		buf_printf(&b, "{\"id\":%lld,\"queued\":%lld,\"skipped\":%lld,"
+		    "\"pid\":%lld,\"log\":", (long long)id, (long long)queued,
+		    (long long)skipped, (long long)pid);
+		json_str(&b, log);
+		buf_addc(&b, '}');
+		cli_json_out(&b);
+		buf_free(&b);
+	} else {
+		fprintf(out, "send %lld %s", (long long)id, what);
+		if (queued >= 0)
+			fprintf(out, ": %lld recipient%s queued",
+			    (long long)queued, queued == 1 ? "" : "s");
+		if (skipped > 0)
+			fprintf(out, " (%lld suppressed member%s skipped)",
+			    (long long)skipped, skipped == 1 ? "" : "s");
+		fprintf(out, "; engine pid %lld in the background (log %s)\n",
+		    (long long)pid, log);
+		if (!follow)
+			fprintf(out, "herald status %lld shows how it goes; "
+			    "herald resume %lld --follow watches it\n",
+			    (long long)id, (long long)id);
+	}
+	fflush(out);
+	free(log);
+}
+
+/* herald send ID --dry-run DIR */
+static int
+send_dry(struct cli_env *env, const struct issue *is,
+    const struct send_settings *set, const char *dir)
+{
+	struct buf	 b;
+	char		*cause = NULL, *domain, *why;
+	int64_t		 written, skipped;
+	size_t		 nsigs;
+
+	cli_catch_signals();
+	if (deliver_dry_run(env->store, is, *set->unsubscribe_url != '\0' ?
+	    set->unsubscribe_url : NULL, dir, (volatile int *)&cli_interrupted,
+	    &written, &skipped, &nsigs, &cause) == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (env->json) {
+		buf_init(&b);
+		buf_adds(&b, "{\"dry_run\":");
+		json_str(&b, dir);
+		buf_printf(&b, ",\"messages\":%lld,\"skipped\":%lld,"
+		    "\"signatures\":%zu}", (long long)written,
+		    (long long)skipped, nsigs);
+		cli_json_out(&b);
+		buf_free(&b);
+		return 0;
+	}
+	printf("dry run: %lld message%s written to %s", (long long)written,
+	    written == 1 ? "" : "s", dir);
+	if (skipped != 0)
+		printf(" (%lld suppressed member%s skipped)",
+		    (long long)skipped, skipped == 1 ? "" : "s");
+	printf("\n");
+	domain = message_from_domain(is, NULL);
+	if (nsigs != 0)
+		printf("each signed (%zu DKIM signature%s for %s); nothing was "
+		    "sent or recorded\n", nsigs, nsigs == 1 ? "" : "s",
+		    domain != NULL ? domain : "?");
+	else {
+		why = domain != NULL ? dkim_unsigned_why(env->store, domain) :
+		    xstrdup("the From domain has no active DKIM key");
+		printf("not signed: %s; nothing was sent or recorded\n", why);
+		free(why);
+	}
+	free(domain);
+	return 0;
+}
+
+/* The From domain's DKIM keys must be usable now, not in the engine;
+ * without any, say that the messages go out unsigned. */
+static int
+send_check_keys(struct cli_env *env, const struct issue *is)
+{
+	struct dkim_signer	*signer;
+	struct dkim_key		*keys;
+	char			*domain, *cause = NULL, *why = NULL;
+	size_t			 n, i;
+	int			 active = 0, rc = 0;
+
+	if ((domain = message_from_domain(is, &cause)) == NULL)
+		return cli_fail(EXIT_DATAERR, cause);
+	if (store_dkim_keys(env->store, domain, &keys, &n, &cause) == -1) {
+		free(domain);
+		return cli_fail(EXIT_IOERR, cause);
+	}
+	for (i = 0; i < n; i++) {
+		active += keys[i].active != 0;
+		dkim_key_free(&keys[i]);
+	}
+	free(keys);
+	if (active == 0) {
+		why = dkim_unsigned_why(env->store, domain);
+		cli_err("warning: the messages go out unsigned: %s", why);
+		free(why);
+	} else if ((signer = dkim_signer_new(env->store, domain,
+	    &cause)) == NULL)
+		rc = cli_fail(EXIT_DATAERR, cause);
+	else
+		dkim_signer_free(signer);
+	free(domain);
+	return rc;
+}
+
+/* A resolver for the settings (to find the HELO name), or NULL. */
+static struct dns *
+send_dns(const struct send_settings *set)
+{
+	struct dns_options	o;
+	char			*cause = NULL;
+	struct dns		*dns;
+
+	memset(&o, 0, sizeof o);
+	o.resolver = *set->resolver != '\0' ? set->resolver : NULL;
+	o.timeout_ms = set->dns_timeout * 1000;
+	o.retries = set->dns_retries;
+	if ((dns = dns_open(&o, &cause)) == NULL)
+		free(cause);
+	return dns;
+}
+
+/* Append " via MX [IP]" and the TLS of a test's outcome. */
+static void
+send_test_via(struct buf *b, const struct send_change *c)
+{
+	if (*c->mx != '\0' || *c->ip != '\0') {
+		buf_printf(b, " via %s", *c->mx != '\0' ? c->mx : c->ip);
+		if (*c->ip != '\0' && strcmp(c->ip, c->mx) != 0)
+			buf_printf(b, " [%s]", c->ip);
+		if (*c->tls.version != '\0')
+			buf_printf(b, " %s %s %s", c->tls.version,
+			    c->tls.cipher, c->tls.verify);
+		else if (strcmp(c->stage, "connect") != 0)
+			buf_adds(b, " plaintext");
+		if (strcmp(c->tls.dane, "validated") == 0 ||
+		    strcmp(c->tls.dane, "failed") == 0)
+			buf_printf(b, " dane %s", c->tls.dane);
+	}
+}
+
+/* Print a test's outcome: one line, or the JSON line of DESIGN.md. */
+static void
+send_test_print(struct cli_env *env, const char *addr,
+    const struct send_change *c)
+{
+	struct send_event	 ev;
+	struct buf		 b;
+	const char		*p;
+
+	buf_init(&b);
+	if (env->json) {
+		memset(&ev, 0, sizeof ev);
+		ev.rcpt = addr;
+		ev.domain = "";
+		ev.state = c->state;
+		ev.mx = c->mx;
+		ev.ip = c->ip;
+		ev.tls_version = c->tls.version;
+		ev.tls_cipher = c->tls.cipher;
+		ev.tls_verify = c->tls.verify;
+		ev.tls_dane = c->tls.dane;
+		ev.code = c->code;
+		ev.enhanced = c->enhanced;
+		ev.reply = c->reply;
+		ev.attempts = 1;
+		ev.at = c->at;
+		ev.cls = c->cls;
+		ev.reason = c->reason;
+		send_event_json(&b, &ev);
+		cli_json_out(&b);
+		buf_free(&b);
+		return;
+	}
+	buf_printf(&b, "test to %s: %s", addr, rcpt_state_name(c->state));
+	if (strcmp(c->stage, "dns") == 0)
+		buf_adds(&b, " (no route)");
+	send_test_via(&b, c);
+	buf_addc(&b, ':');
+	if (c->code > 0)
+		buf_printf(&b, " %d", c->code);
+	if (*c->enhanced != '\0')
+		buf_printf(&b, " %s", c->enhanced);
+	if (*c->reply != '\0')
+		buf_printf(&b, " %s", c->reply);
+	if (*c->cls != '\0')
+		buf_printf(&b, " [%s: %s]", c->cls, c->reason);
+	/* Server text is cleaned already; be sure nothing steers the
+	 * terminal. */
+	for (p = b.data; *p != '\0'; p++)
+		fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p,
+		    stdout);
+	fputc('\n', stdout);
+	buf_free(&b);
+}
+
+/*
+ * herald send ID --test ADDR: the issue rendered for ADDR (a member of its
+ * list with their name and fields, anyone else with none), signed and
+ * delivered now, in the foreground, by the engine with the send's
+ * settings; the send itself is neither made nor touched.
+ */
+static int
+send_test(struct cli_env *env, const struct issue *is,
+    const struct send_settings *set, const char *to, const char *password)
+{
+	struct deliver_test	 t;
+	struct member		 m;
+	struct send_change	 c;
+	const char		*reason;
+	char			 name[ADDR_NAME_MAX + 1], addr[ADDR_MAX + 1];
+	char			*cause = NULL;
+	int			 rc;
+
+	if (addr_parse_mailbox(to, strlen(to), name, addr, &reason) == -1) {
+		cli_err("--test '%s': %s", to, reason);
+		return EXIT_DATAERR;
+	}
+	memset(&m, 0, sizeof m);
+	if (is->list_id != 0 && store_member_find(env->store, is->list_id, addr,
+	    &m, &cause) == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (m.addr == NULL) {
+		if ((rc = store_is_suppressed(env->store, addr, &cause)) == -1)
+			return cli_fail(EXIT_IOERR, cause);
+		m.suppressed = rc;
+	}
+	if (m.suppressed)
+		cli_err("note: %s is suppressed: a send skips it; the test "
+		    "goes to it all the same", m.addr != NULL ? m.addr : addr);
+	memset(&t, 0, sizeof t);
+	t.st = env->store;
+	t.id = is->id;
+	t.set = set;
+	t.addr = m.addr != NULL ? m.addr : addr;
+	t.name = m.addr != NULL ? m.name : name;
+	t.attrs = m.addr != NULL ? m.attrs : "{}";
+	t.password = password;
+	t.stop = (volatile int *)&cli_interrupted;
+	t.dnssec_anchor = config_get(env->cfg, "dnssec_anchor");
+	cli_catch_signals();
+	rc = deliver_test_run(&t, &c, &cause);
+	if (rc == 0)
+		send_test_print(env, t.addr, &c);
+	store_member_free(&m);
+	if (rc == -1)
+		return cli_fail(EXIT_SOFTWARE, cause);
+	if (rc == 1) {
+		cli_err("interrupted: the test was abandoned");
+		return 130;
+	}
+	if (strcmp(c.stage, "dns") == 0)
+		return EXIT_UNAVAIL;
+	switch (c.state) {
+	case RCPT_DELIVERED:
+		return 0;
+	case RCPT_BOUNCED:
+		return EXIT_DATAERR;
+	default:
+		return EXIT_TEMPFAIL;
+	}
+}
+
+/* herald send ID */
+static int
+cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
+{
+	struct issue		 is;
+	struct send_settings	 set;
+	struct tls_ctx		*tls;
+	struct dns		*dns = NULL;
+	const char		*dry = cli_opt(cmd, a, "dry-run");
+	const char		*test = cli_opt(cmd, a, "test");
+	char			*cause = NULL, *password = NULL;
+	int			 follow = cli_opt(cmd, a, "follow") != NULL;
+	int64_t			 id, pid, queued, skipped;
+	int			 rc, given;
+
+	if ((rc = send_id_arg(a->argv[0], &id)) != 0)
+		return rc;
+	if (test != NULL && (dry != NULL || follow)) {
+		cli_err("--test sends one message now: not with --%s",
+		    dry != NULL ? "dry-run" : "follow");
+		return EXIT_USAGE;
+	}
+	if (dry != NULL && follow) {
+		cli_err("--dry-run sends nothing: there is nothing to --follow");
+		return EXIT_USAGE;
+	}
+	if ((rc = send_password_fd_check(cli_opt(cmd, a,
+	    "password-fd"))) != 0 || (rc = cli_store(env)) != 0)
+		return rc;
+	memset(&is, 0, sizeof is);
+	send_settings_init(&set);
+	if ((rc = store_issue_get(env->store, id, &is, &cause)) != 0) {
+		if (rc == -1)
+			rc = cli_fail(EXIT_IOERR, cause);
+		else {
+			cli_err("no issue %lld (herald issue ls shows them)",
+			    (long long)id);
+			rc = EXIT_NOINPUT;
+		}
+		goto out;
+	}
+	if (deliver_settings_config(env->cfg, &set, &cause) == -1) {
+		rc = cli_fail(EXIT_CONFIG, cause);
+		goto out;
+	}
+	if (send_apply(cmd, a, &set, &given) == -1) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (dry != NULL) {
+		rc = send_dry(env, &is, &set, dry);
+		goto out;
+	}
+	if (*set.helo == '\0' && *set.source_ip != '\0')
+		dns = send_dns(&set);
+	rc = deliver_settings_complete(env->cfg, &is, &set, dns, &cause);
+	if (dns != NULL)
+		dns_close(dns);
+	if (rc == -1) {
+		rc = cli_fail(EXIT_DATAERR, cause);
+		goto out;
+	}
+	/* A trust file OpenSSL cannot load is an error now, not halfway. */
+	if ((tls = tls_ctx_new(*set.ca_file != '\0' ? set.ca_file : NULL,
+	    &cause)) == NULL) {
+		rc = cli_fail(EXIT_CONFIG, cause);
+		goto out;
+	}
+	tls_ctx_free(tls);
+	if ((rc = send_check_keys(env, &is)) != 0)
+		goto out;
+	if ((rc = send_password(&set, cli_opt(cmd, a, "password-fd"),
+	    &password)) != 0)
+		goto out;
+	if (test != NULL) {
+		rc = send_test(env, &is, &set, test, password);
+		goto out;
+	}
+	switch (deliver_queue(env->store, &is, &set, &queued, &skipped,
+	    &cause)) {
+	case -1:
+		rc = cli_fail(is.list_id == 0 ? EXIT_DATAERR : EXIT_IOERR,
+		    cause);
+		goto out;
+	case 1:
+		cli_err("issue %lld was sent already (herald status %lld); "
+		    "herald resume %lld continues a send that stopped",
+		    (long long)id, (long long)id, (long long)id);
+		rc = EXIT_DATAERR;
+		goto out;
+	case 2:
+		cli_err("nothing to send: list %s has no member that is not "
+		    "suppressed", is.list_name != NULL ? is.list_name : "?");
+		rc = EXIT_DATAERR;
+		goto out;
+	}
+	if ((rc = send_start(env, id, password, &pid)) != 0)
+		goto out;
+	send_started(env, follow, "started", id, queued, skipped, pid);
+	rc = follow ? send_follow(env, id, 0) : 0;
+out:
+	send_password_free(password);
+	send_settings_free(&set);
+	issue_free(&is);
+	return rc;
+}
+
+/* Wait up to 15 s for a paused send's engine to finish what it had in
+ * flight. 1 if it is still running. */
+static int
+send_wait_engine(struct cli_env *env, int64_t id)
+{
+	struct timespec	 ts = { 0, 100000000 };
+	char		*cause = NULL;
+	int		 i, held = 1;
+
+	for (i = 0; held == 1 && i < 150; i++) {
+		nanosleep(&ts, NULL);
+		if ((held = send_lock_held(env->db_path, id, &cause)) == -1)
+			free(cause);
+	}
+	return held == 1;
+}
+
+/* herald resume ID */
+static int
+cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct send_info	 info;
+	struct send_counts	 c;
+	enum send_state		 state;
+	char			*cause = NULL, *password = NULL;
+	int			 follow = cli_opt(cmd, a, "follow") != NULL;
+	int			 retry;
+	int			 rc, engine, given;
+	int64_t			 id, pid, last, n = 0;
+
+	retry = cli_opt(cmd, a, "retry-unknown") != NULL;
+	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
+	    (rc = send_password_fd_check(cli_opt(cmd, a,
+	    "password-fd"))) != 0 ||
+	    (rc = send_load(env, id, &info)) != 0)
+		return rc;
+	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
+		goto out;
+	/* A pause asked for: its engine finishes first. */
+	if (engine && info.paused && (engine = send_wait_engine(env, id)))
+		cli_err("send %lld is still finishing what was in flight",
+		    (long long)id);
+	if (send_apply(cmd, a, &info.set, &given) == -1) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (engine) {
+		if (given != 0 || retry) {
+			cli_err("send %lld is running (engine pid %lld): "
+			    "herald pause %lld first, then resume with new "
+			    "options",
+			    (long long)id, (long long)info.engine_pid,
+			    (long long)id);
+			rc = EXIT_TEMPFAIL;
+		} else if (follow) {
+			if (store_send_last_event(env->store, id, &last,
+			    &cause) == -1)
+				rc = cli_fail(EXIT_IOERR, cause);
+			else
+				rc = send_follow(env, id, last);
+		} else
+			printf("send %lld is running already (engine pid "
+			    "%lld)\n", (long long)id,
+			    (long long)info.engine_pid);
+		goto out;
+	}
+	if (store_send_set_settings(env->store, id, &info.set, &cause) == -1 ||
+	    store_send_set_paused(env->store, id, 0, &cause) == -1 ||
+	    (retry && store_send_retry_unknown(env->store, id, &n,
+	    &cause) == -1) ||
+	    store_send_counts(env->store, id, &c, &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	if (send_state_derive(&c, 0, 0) == SEND_FINISHED) {
+		printf("send %lld is finished: nothing to resume",
+		    (long long)id);
+		if (c.n[RCPT_UNKNOWN] > 0)
+			printf(" (%lld unknown: --retry-unknown sends them "
+			    "again)", (long long)c.n[RCPT_UNKNOWN]);
+		printf("\n");
+		goto out;
+	}
+	if ((rc = send_password(&info.set, cli_opt(cmd, a, "password-fd"),
+	    &password)) != 0)
+		goto out;
+	if (store_send_last_event(env->store, id, &last, &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	if ((rc = send_start(env, id, password, &pid)) != 0)
+		goto out;
+	if (retry && !(env->json && !follow))
+		fprintf(follow && env->json ? stderr : stdout, "%lld unknown "
+		    "recipient%s queued again\n", (long long)n, n == 1 ? "" :
+		    "s");
+	send_started(env, follow, "resumed", id, -1, 0, pid);
+	rc = follow ? send_follow(env, id, last) : 0;
+out:
+	send_password_free(password);
+	send_info_free(&info);
+	return rc;
+}
+
+/* herald pause ID */
+static int
+cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
+{
+	struct send_info	 info;
+	struct send_counts	 c;
+	enum send_state		 state;
+	struct buf		 b;
+	const char		*said = NULL;
+	char			*cause = NULL;
+	int64_t			 id;
+	int			 rc, engine;
+
+	(void)cmd;
+	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
+	    (rc = send_load(env, id, &info)) != 0)
+		return rc;
+	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
+		goto out;
+	if (state == SEND_FINISHED) {
+		said = "finished";
+		if (!env->json)
+			printf("send %lld is finished: nothing to pause\n",
+			    (long long)id);
+		goto out;
+	}
+	if (store_send_set_paused(env->store, id, 1, &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	/* The engine sees the flag within a quarter of a second, lets the
+	 * transactions in flight finish and exits. */
+	if (engine && send_wait_engine(env, id)) {
+		said = "pausing";
+		if (!env->json)
+			printf("send %lld pausing: the engine is finishing "
+			    "the transactions in flight\n", (long long)id);
+	} else {
+		said = "paused";
+		if (!env->json)
+			printf("send %lld paused: herald resume %lld "
+			    "continues it\n", (long long)id, (long long)id);
+	}
+out:
+	/* --json: {"id","state"}, state finished, pausing or paused. */
+	if (rc == 0 && said != NULL && env->json) {
+		buf_init(&b);
+		buf_printf(&b, "{\"id\":%lld,\"state\":", (long long)id);
+		json_str(&b, said);
+		buf_addc(&b, '}');
+		cli_json_out(&b);
+		buf_free(&b);
+	}
+	send_info_free(&info);
+	return rc;
+}
+
+/* Say how finish went (--json: one object). */
+static void
+send_finish_print(struct cli_env *env, int64_t id, int64_t n)
+{
+	struct buf	b;
+
+	if (!env->json) {
+		if (n == 0)
+			printf("send %lld is finished: nothing to finish\n",
+			    (long long)id);
+		else
+			printf("send %lld finished: %lld deferred recipient%s "
+			    "given up (bounced for this send, not "
+			    "suppressed)\n", (long long)id, (long long)n,
+			    n == 1 ? "" : "s");
+		return;
+	}
+	buf_init(&b);
+	buf_printf(&b, "{\"id\":%lld,\"state\":\"finished\",\"given_up\":"
+	    "%lld}", (long long)id, (long long)n);
+	cli_json_out(&b);
+	buf_free(&b);
+}
+
+/*
+ * herald finish ID: give up on a send that only waits on deferrals. Its
+ * engine (asleep until the next retry) is stopped as pause stops it, then
+ * finish takes the send's lock itself, so that no engine can start and
+ * take a deferred recipient up while they are given up; the lock goes
+ * with this process. A send with recipients not yet tried or in flight is
+ * refused: finish is not a cancel.
+ */
+static int
+cmd_finish(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
+{
+	struct send_info	 info;
+	struct send_counts	 c;
+	enum send_state		 state;
+	char			*cause = NULL;
+	int64_t			 id, n = 0, active;
+	int			 rc, engine, paused_set = 0;
+
+	(void)cmd;
+	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
+	    (rc = send_load(env, id, &info)) != 0)
+		return rc;
+	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
+		goto out;
+	if (state == SEND_FINISHED) {
+		send_finish_print(env, id, 0);
+		goto out;
+	}
+	active = c.n[RCPT_QUEUED] + c.n[RCPT_CONNECTING] +
+	    c.n[RCPT_SENT_DATA];
+	if (active > 0)
+		goto busy;
+	if (engine) {
+		if (store_send_set_paused(env->store, id, 1, &cause) == -1) {
+			rc = cli_fail(EXIT_IOERR, cause);
+			goto out;
+		}
+		paused_set = !info.paused;
+		if (send_wait_engine(env, id)) {
+			cli_err("send %lld: its engine did not stop; try again",
+			    (long long)id);
+			rc = EXIT_TEMPFAIL;
+			goto undo;
+		}
+	}
+	if ((rc = send_lock_take(env->db_path, id, &cause)) != 0) {
+		if (rc == -1) {
+			rc = cli_fail(EXIT_IOERR, cause);
+			goto undo;
+		}
+		cli_err("send %lld: an engine started meanwhile (herald "
+		    "resume?); try again", (long long)id);
+		rc = EXIT_TEMPFAIL;
+		goto undo;
+	}
+	/* The engine may have taken a retry up as it stopped. */
+	if (store_send_counts(env->store, id, &c, &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto undo;
+	}
+	active = c.n[RCPT_QUEUED] + c.n[RCPT_CONNECTING] +
+	    c.n[RCPT_SENT_DATA];
+	if (active > 0)
+		goto busy;
+	if (store_send_give_up(env->store, id, "given up by the operator "
+	    "(herald finish); the last reply: ", &n, &cause) == -1 ||
+	    store_send_set_paused(env->store, id, 0, &cause) == -1 ||
+	    store_send_set_finished(env->store, id, (int64_t)time(NULL),
+	    &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	send_finish_print(env, id, n);
+	goto out;
+busy:
+	cli_err("send %lld has %lld recipient%s not yet tried or in flight: "
+	    "herald finish only gives up on deferred ones, once the send is "
+	    "waiting (herald status %lld)", (long long)id, (long long)active,
+	    active == 1 ? "" : "s", (long long)id);
+	rc = EXIT_TEMPFAIL;
+undo:
+	if (paused_set && store_send_set_paused(env->store, id, 0,
+	    &cause) == -1)
+		cli_fail(0, cause);
+out:
+	send_info_free(&info);
+	return rc;
+}
+
+/* herald engine ID (internal: what send and resume start). */
+static int
+cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct deliver_run	 run;
+	const char		*v;
+	char			*cause = NULL;
+	long long		 fd;
+	int64_t			 id;
+	int			 rc;
+
+	memset(&run, 0, sizeof run);
+	run.ready_fd = run.password_fd = -1;
+	if ((v = cli_opt(cmd, a, "ready-fd")) != NULL &&
+	    parse_int(v, 3, 1024, &fd) == 0)
+		run.ready_fd = (int)fd;
+	if ((v = cli_opt(cmd, a, "password-fd")) != NULL &&
+	    parse_int(v, 3, 1024, &fd) == 0)
+		run.password_fd = (int)fd;
+	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
+	    (rc = cli_store(env)) != 0) {
+		if (run.ready_fd != -1)
+			dprintf(run.ready_fd, "error: cannot open the "
+			    "database %s\n", env->db_path);
+		return rc != 0 ? rc : EXIT_USAGE;
+	}
+	run.st = env->store;
+	run.db_path = env->db_path;
+	run.id = id;
+	run.dnssec_anchor = config_get(env->cfg, "dnssec_anchor");
+	if (deliver_engine_run(&run, &cause) == -1)
+		return cli_fail(EXIT_SOFTWARE, cause);
+	return 0;
+}
+
+static const struct cli_opt send_opts[] = {
+	{ "tls", "POLICY", "none, may (default), encrypt, verify or dane" },
+	{ "relay", "HOST[:PORT]", "send through a relay (587 STARTTLS, 465 "
+	  "TLS) instead of MX" },
+	{ "auth", "USER", "AUTH at the relay (the password: see above)" },
+	{ "password-fd", "FD", "read the relay password from the first line "
+	  "of FD" },
+	{ "concurrency", "N", "SMTP sessions at once (20)" },
+	{ "per-domain", "N", "sessions per destination (2)" },
+	{ "rate", "N", "messages per second overall (0: no limit)" },
+	{ "dry-run", "DIR", "write each recipient's signed message to DIR; "
+	  "send nothing" },
+	{ "test", "ADDR", "send only a test to ADDR now, in the foreground; "
+	  "record nothing" },
+	{ "follow", NULL, "print each recipient's outcome as it happens" },
+	{ "helo", "NAME", "EHLO name (default: the PTR of --source-ip, or "
+	  "this host's name)" },
+	{ "source-ip", "IP", "address to send from" },
+	{ "smtp-port", "PORT", "port of every MX (25)" },
+	{ "smtp-timeouts", "NAME=S,...", "SMTP timeouts to change (see "
+	  "below)" },
+	{ "ca-file", "FILE", "extra trust anchors (PEM)" },
+	{ "retry-first", "SECONDS", "first retry of a deferred recipient "
+	  "(300; then doubling)" },
+	{ "retry-giveup", "SECONDS", "bounce what is still deferred after "
+	  "this long (172800)" },
+	{ "resolver", "IP[:PORT]", "DNS resolver (default: the system's)" },
+	{ NULL, NULL, NULL }
+};
+static const struct cli_opt resume_opts[] = {
+	{ "follow", NULL, "print each recipient's outcome as it happens" },
+	{ "retry-unknown", NULL, "queue again the recipients whose outcome "
+	  "is unknown" },
+	{ "tls", "POLICY", "none, may, encrypt, verify or dane" },
+	{ "relay", "HOST[:PORT]", "send through a relay" },
+	{ "auth", "USER", "AUTH at the relay" },
+	{ "password-fd", "FD", "read the relay password from the first line "
+	  "of FD" },
+	{ "concurrency", "N", "SMTP sessions at once" },
+	{ "per-domain", "N", "sessions per destination" },
+	{ "rate", "N", "messages per second overall" },
+	{ "helo", "NAME", "EHLO name" },
+	{ "source-ip", "IP", "address to send from" },
+	{ "smtp-port", "PORT", "port of every MX" },
+	{ "smtp-timeouts", "NAME=S,...", "SMTP timeouts (see send --help)" },
+	{ "ca-file", "FILE", "extra trust anchors (PEM)" },
+	{ "retry-first", "SECONDS", "first retry of a deferred recipient" },
+	{ "retry-giveup", "SECONDS", "bounce what is still deferred after "
+	  "this long" },
+	{ "resolver", "IP[:PORT]", "DNS resolver" },
+	{ NULL, NULL, NULL }
+};
+static const struct cli_opt engine_opts[] = {
+	{ "ready-fd", "FD", "say \"ok PID\" or \"error: ...\" here" },
+	{ "password-fd", "FD", "read the relay password here" },
+	{ NULL, NULL, NULL }
+};
+static const struct cli_opt report_opts[] = {
+	{ "csv", NULL, "CSV with a header line instead of the table" },
+	{ "json-doc", NULL, "one JSON document, not JSON Lines (see above)" },
+	{ NULL, NULL, NULL }
+};
+
+const struct cli_cmd cli_send_cmds[] = {
+	{ "send", "ID", 1, 1, "send issue ID to its list, in the background",
+	  "Every member of the issue's list that is not suppressed is queued "
+	  "(a snapshot),\nwith the settings given here (or the "
+	  "configuration's), and a detached engine\ndelivers: direct to each "
+	  "domain's MX, or through --relay. Closing the\nterminal does not "
+	  "stop it. --follow prints each recipient's outcome (--json:\none "
+	  "JSON line each) until the send is finished or only deferred "
+	  "recipients\nare left. A recipient is \"sent-data\" once the server "
+	  "has answered DATA with\n354, and only then does its message go "
+	  "out: one whose final \".\" went out\nbut was never answered is "
+	  "\"unknown\" and is not sent again unless herald\nresume ID "
+	  "--retry-unknown; one stopped before that (by kill -9 too) is "
+	  "queued\nagain and sent once.\n"
+	  "--test ADDR sends the issue to ADDR alone, now, in the foreground, "
+	  "as the\nsend would: rendered for ADDR (with its name and fields "
+	  "when a member),\nsigned, with the same routing, TLS policy and "
+	  "relay. It prints one line\n(--json: the JSON line of --follow) and "
+	  "exits 0 delivered, 65 bounced, 75\ndeferred or unknown, 69 no "
+	  "route (DNS: no such domain, null MX, no answer).\nIt records "
+	  "nothing: no send is made, a bounce suppresses nothing.\n"
+	  "--dry-run DIR writes each "
+	  "message, signed, to DIR/NNNN-ADDRESS.eml (mode\n0600) and records "
+	  "nothing: the issue can still be sent. An issue is sent\nonce; "
+	  "herald resume continues it.\n"
+	  "--smtp-timeouts changes the RFC 5321 4.5.3.2 timeouts, in seconds: "
+	  "connect\n(30), greeting (300), command: EHLO, MAIL, RCPT, RSET "
+	  "(300), data: the DATA\ncommand (120), block: each body write (180), "
+	  "dot: the reply to \".\" (600);\ne.g. --smtp-timeouts "
+	  "connect=10,greeting=60.\n"
+	  "--tls dane validates DNSSEC from the dnssec_anchor key (default\n"
+	  "/usr/share/dns/root.key); signed, usable TLSA records for an MX make "
+	  "TLS with\na matching certificate mandatory; unsigned zones or no TLSA "
+	  "act as may;\nbogus DNSSEC data or a failed TLSA lookup defers.\n"
+	  "The relay password (--auth) is the first line read from "
+	  "--password-fd FD, else\nfrom relay_password_file (mode 0600), else "
+	  "asked on the terminal; never taken\nfrom the command line, never "
+	  "stored or logged.",
+	  send_opts, cmd_send },
+	{ "resume", "ID", 1, 1, "continue a paused or interrupted send",
+	  "Starts the engine again with the settings the send was started "
+	  "with; options\ngiven here replace them. --retry-unknown queues the "
+	  "unknown recipients again\n(they may then arrive twice: that is the "
+	  "operator's decision). A running\nsend with --follow is followed. "
+	  "A relay password is read again as send reads it\n(--password-fd, "
+	  "relay_password_file, or the terminal).",
+	  resume_opts, cmd_resume },
+	{ "pause", "ID", 1, 1, "stop a send after the transactions in flight",
+	  "The engine starts no new transaction, lets those in flight finish "
+	  "and exits;\nherald resume ID continues. --json: {\"id\",\"state\"}, "
+	  "state \"paused\",\n\"pausing\" (the engine is finishing) or "
+	  "\"finished\" (nothing to pause).", NULL, cmd_pause },
+	{ "finish", "ID", 1, 1, "give up on a send's deferred recipients; "
+	  "the send is finished",
+	  "For a send that only waits on deferred recipients (one 451 "
+	  "keeps it waiting\nfor up to retry_giveup, two days by default): "
+	  "each deferred recipient is\nbounced for this send, its last reply "
+	  "kept after \"given up by the operator\n(herald finish)\", and the "
+	  "address is not suppressed. The waiting engine is\nstopped first "
+	  "(as herald pause stops it) and finish holds the send's lock\n"
+	  "meanwhile, so no engine retries a recipient being given up. A send "
+	  "with\nrecipients not yet tried or in flight is refused (exit 75): "
+	  "finish is not a\ncancel. --json: {\"id\",\"state\",\"given_up\"}.",
+	  NULL, cmd_finish },
+	{ "status", "ID", 1, 1, "how a send stands: running, paused, "
+	  "interrupted, waiting or finished",
+	  "ID is the issue's id. Counts per recipient state, what is in "
+	  "flight, when the\nnext attempt is due, bounces by class (hard: "
+	  "the address is gone, suppressed;\nsoft; sender: refused because "
+	  "of the sender's configuration, never\nsuppressed, with a warning "
+	  "to run herald check; unknown), the TLS summary,\nthe engine and "
+	  "the settings. --json for all of it as one object.\nIn flight: "
+	  "\"connecting\" (in a session, none of the message sent yet: if\n"
+	  "the engine stops, queued again) and \"sent-data\"\n(the server "
+	  "answered 354 to DATA and the message is going out: if the\nengine "
+	  "stops, \"unknown\"). \"interrupted\" means the engine stopped with "
+	  "work\nleft: herald resume ID continues it. A test (herald send ID "
+	  "--test ADDR)\nmakes no send.", NULL, cmd_send_status },
+	{ "report", "ID", 1, 1, "every recipient's outcome and a TLS summary",
+	  "One row per recipient: state, MX and address, TLS version and "
+	  "trust word\n(none, untrusted, trusted, verified), the server's "
+	  "reply and attempts; then\nhow many verified, trusted, untrusted "
+	  "and plaintext, overall and per\ndestination domain, and a warning "
+	  "when receivers refused the sender. --json: JSON\nLines, one object "
+	  "per line and recipient (the fields of send --follow\n--json, with "
+	  "\"class\" (hard, soft, sender, unknown) and \"reason\"\n"
+	  "(user-unknown, mailbox-full, authentication, ...)), not one "
+	  "document: read\nit line by line (python3 -m json.tool --json-lines); "
+	  "--json-doc: a single\ndocument holding the same objects in "
+	  "\"recipients\" and the TLS summary of\nstatus --json in \"tls\"; "
+	  "--csv: the same as CSV.", report_opts,
+	  cmd_send_report },
+	{ "engine", "ID", 1, 1, "(internal) the send engine that send and "
+	  "resume start",
+	  "Not for use by hand: herald send and herald resume start it "
+	  "detached.", engine_opts, cmd_engine },
+	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
+};

@@ -1,0 +1,631 @@
+/*
+ * herald.conf: "key = value" lines, '#' comments. Unknown keys and bad
+ * values are errors naming the line, so a typo never silently falls back
+ * to a default. config_set rewrites the file keeping comments and order.
+ */
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mail/addr.h"
+#include "config.h"
+#include "smtp/smtp.h"
+#include "base/util.h"
+
+const struct config_key config_keys[] = {
+	{ "from", NULL, "default From, e.g. 'Info <info@example.org>'" },
+	{ "domain", NULL, "sending domain (default: the From address's)" },
+	{ "bounce", NULL, "envelope-from address (default: From)" },
+	{ "helo", NULL, "HELO/EHLO name (default: the PTR name of the "
+	    "sending address)" },
+	{ "source_ip", NULL, "address to send from (default: the kernel's "
+	    "choice)" },
+	{ "resolver", NULL, "DNS resolver IP[:PORT] (default: the system's)" },
+	{ "tls_policy", "may", "none, may, encrypt, verify or dane" },
+	{ "concurrency", "20", "SMTP sessions at once" },
+	{ "per_domain", "2", "SMTP sessions per destination" },
+	{ "rate", "0", "messages per second overall (0: no limit)" },
+	{ "relay", NULL, "send through HOST[:PORT] instead of MX" },
+	{ "relay_user", NULL, "AUTH user for the relay" },
+	{ "relay_password_file", NULL, "file (mode 0600) holding the relay "
+	    "password" },
+	{ "smtp_port", "25", "port for direct-to-MX delivery" },
+	{ "ca_file", NULL, "extra trust anchors (PEM) for TLS verification" },
+	{ "dnssec_anchor", NULL, "DNSKEY or DS records (zone file) DNSSEC is "
+	    "validated from, for tls dane (default: /usr/share/dns/root.key)" },
+	{ "unsubscribe_url", NULL, "https URI for one-click unsubscribe" },
+	{ "health_interval", "30", "seconds between live health checks" },
+	{ "dns_timeout", "3", "seconds to wait for a DNS answer per try" },
+	{ "dns_retries", "2", "tries per DNS server" },
+	{ "local_part_case", "fold", "fold: addresses differing only in "
+	    "the letter case of the part before @ are one member; strict: "
+	    "they are different members" },
+	{ "smtp_timeouts", NULL, "SMTP timeouts to change, NAME=SECONDS,...: "
+	    "connect 30, greeting 300, command 300, data 120, block 180, "
+	    "dot 600" },
+	{ NULL, NULL, NULL }
+};
+
+struct config_entry {
+	char		*key;
+	char		*value;
+	unsigned long	 line;		/* in the file; 0 for an override */
+};
+
+struct config {
+	char			*path;
+	struct config_entry	*file;		/* from the file */
+	size_t			 nfile;
+	struct config_entry	*over;		/* from the command line */
+	size_t			 nover;
+	char			**warn;		/* see config_warning */
+	size_t			 nwarn;
+};
+
+/* Look up a key's description. */
+const struct config_key *
+config_key_find(const char *name)
+{
+	const struct config_key	*k;
+
+	for (k = config_keys; k->name != NULL; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+/* $VAR/herald/leaf, or $HOME/fallback/herald/leaf when VAR is unset. */
+static char *
+config_xdg(const char *var, const char *fallback, const char *leaf)
+{
+	const char	*base;
+
+	base = getenv(var);
+	if (base != NULL && base[0] == '/')
+		return xprintf("%s/herald/%s", base, leaf);
+	return xprintf("%s/%s/herald/%s", home_dir(), fallback, leaf);
+}
+
+/* The database path when neither --db nor HERALD_DB is given. */
+char *
+config_default_db(void)
+{
+	return config_xdg("XDG_DATA_HOME", ".local/share", "herald.db");
+}
+
+/* The config file path when neither --config nor HERALD_CONFIG is given. */
+char *
+config_default_file(void)
+{
+	return config_xdg("XDG_CONFIG_HOME", ".config", "herald.conf");
+}
+
+/* Is s an IPv4 or IPv6 address? */
+static int
+config_is_ip(const char *s)
+{
+	unsigned char	b[16];
+
+	return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
+}
+
+/* Check HOST[:PORT] or IP[:PORT] ([IPv6]:PORT for IPv6 with a port). */
+static int
+config_check_hostport(const char *v, int want_ip, char **cause)
+{
+	char		*host, *colon, *end;
+	long long	 port;
+	int		 rc = 0;
+
+	if (v[0] == '[') {
+		if ((end = strchr(v, ']')) == NULL)
+			return set_cause(cause, "missing ']' in '%s'", v);
+		host = xstrndup(v + 1, (size_t)(end - v - 1));
+		colon = end[1] == ':' ? end + 1 : NULL;
+		if (end[1] != '\0' && colon == NULL)
+			rc = set_cause(cause, "junk after ']' in '%s'", v);
+	} else if ((colon = strchr(v, ':')) != NULL &&
+	    strchr(colon + 1, ':') == NULL) {
+		host = xstrndup(v, (size_t)(colon - v));
+	} else {
+		host = xstrdup(v);
+		colon = NULL;
+	}
+	if (rc == 0 && colon != NULL &&
+	    parse_int(colon + 1, 1, 65535, &port) == -1)
+		rc = set_cause(cause, "bad port in '%s' (1-65535)", v);
+	if (rc == 0 && want_ip && !config_is_ip(host))
+		rc = set_cause(cause, "'%s' is not an IP address", host);
+	if (rc == 0 && !want_ip && *host == '\0')
+		rc = set_cause(cause, "missing host name in '%s'", v);
+	free(host);
+	return rc;
+}
+
+/* Validate value for key; messages name the key and what is expected. */
+int
+config_validate(const char *key, const char *v, char **cause)
+{
+	char		 name[ADDR_NAME_MAX + 1], addr[ADDR_MAX + 1];
+	const char	*reason, *p;
+	long long	 n;
+	char		*inner = NULL;
+
+	if (config_key_find(key) == NULL)
+		return set_cause(cause, "unknown key '%s' (see herald config "
+		    "ls)", key);
+	for (p = v; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return set_cause(cause, "%s: control characters are "
+			    "not allowed in a value", key);
+	if (strlen(v) > 1024)
+		return set_cause(cause, "%s: value longer than 1024 bytes",
+		    key);
+	if (strcmp(key, "from") == 0) {
+		if (addr_parse_mailbox(v, strlen(v), name, addr, &reason) == -1)
+			return set_cause(cause, "from: '%s': %s", v, reason);
+	} else if (strcmp(key, "bounce") == 0) {
+		if (addr_normalise(v, strlen(v), addr, &reason) == -1)
+			return set_cause(cause, "bounce: '%s': %s", v, reason);
+	} else if (strcmp(key, "domain") == 0 || strcmp(key, "helo") == 0) {
+		char *a = xprintf("x@%s", v);
+		int bad = addr_normalise(a, strlen(a), addr, &reason) == -1;
+		free(a);
+		if (bad || v[0] == '[')
+			return set_cause(cause, "%s: '%s' is not a domain "
+			    "name", key, v);
+	} else if (strcmp(key, "source_ip") == 0) {
+		if (!config_is_ip(v))
+			return set_cause(cause, "source_ip: '%s' is not an IP "
+			    "address", v);
+	} else if (strcmp(key, "resolver") == 0 || strcmp(key, "relay") == 0) {
+		if (config_check_hostport(v, strcmp(key, "resolver") == 0,
+		    &inner) == -1) {
+			set_cause(cause, "%s: %s", key, inner);
+			free(inner);
+			return -1;
+		}
+	} else if (strcmp(key, "tls_policy") == 0) {
+		if (strcmp(v, "none") != 0 && strcmp(v, "may") != 0 &&
+		    strcmp(v, "encrypt") != 0 && strcmp(v, "verify") != 0 &&
+		    strcmp(v, "dane") != 0)
+			return set_cause(cause, "tls_policy: '%s': expected "
+			    "none, may, encrypt, verify or dane", v);
+	} else if (strcmp(key, "concurrency") == 0 ||
+	    strcmp(key, "per_domain") == 0) {
+		if (parse_int(v, 1, 1000, &n) == -1)
+			return set_cause(cause, "%s: '%s': expected a number "
+			    "from 1 to 1000", key, v);
+	} else if (strcmp(key, "rate") == 0) {
+		if (parse_int(v, 0, 1000000, &n) == -1)
+			return set_cause(cause, "rate: '%s': expected messages "
+			    "per second, 0 for no limit", v);
+	} else if (strcmp(key, "smtp_port") == 0) {
+		if (parse_int(v, 1, 65535, &n) == -1)
+			return set_cause(cause, "smtp_port: '%s': expected "
+			    "1-65535", v);
+	} else if (strcmp(key, "health_interval") == 0) {
+		if (parse_int(v, 5, 86400, &n) == -1)
+			return set_cause(cause, "health_interval: '%s': "
+			    "expected seconds from 5 to 86400", v);
+	} else if (strcmp(key, "dns_timeout") == 0) {
+		if (parse_int(v, 1, 60, &n) == -1)
+			return set_cause(cause, "dns_timeout: '%s': expected "
+			    "seconds from 1 to 60", v);
+	} else if (strcmp(key, "dns_retries") == 0) {
+		if (parse_int(v, 1, 10, &n) == -1)
+			return set_cause(cause, "dns_retries: '%s': expected "
+			    "1 to 10", v);
+	} else if (strcmp(key, "smtp_timeouts") == 0) {
+		struct smtp_timeouts	 t;
+
+		memset(&t, 0, sizeof t);
+		if (smtp_timeouts_parse(v, &t, cause) == -1)
+			return -1;
+	} else if (strcmp(key, "local_part_case") == 0) {
+		if (strcmp(v, "fold") != 0 && strcmp(v, "strict") != 0)
+			return set_cause(cause, "local_part_case: '%s': "
+			    "expected fold or strict", v);
+	} else if (strcmp(key, "dnssec_anchor") == 0) {
+		/* The engine reads it from wherever it runs: no relative
+		 * paths. Whether it holds keys is checked when it is used. */
+		if (v[0] != '/')
+			return set_cause(cause, "dnssec_anchor: '%s': expected "
+			    "an absolute path", v);
+	} else if (strcmp(key, "unsubscribe_url") == 0) {
+		if (strncmp(v, "https://", 8) != 0 || v[8] == '\0')
+			return set_cause(cause, "unsubscribe_url: '%s': "
+			    "expected an https:// URI", v);
+	} else if (*v == '\0' && strcmp(key, "relay_user") != 0)
+		return set_cause(cause, "%s: empty value", key);
+	return 0;
+}
+
+/* Is local_part_case strict? */
+int
+config_local_part_strict(const struct config *cfg)
+{
+	const char	*v = config_get(cfg, "local_part_case");
+
+	return v != NULL && strcmp(v, "strict") == 0;
+}
+
+/* Find an entry in a vector. */
+static struct config_entry *
+config_find(struct config_entry *v, size_t n, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].key, key) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* Set key in a vector, replacing an earlier value: the last setting
+ * counts. The entry, whose line is the one it had before (0 if new). */
+static struct config_entry *
+config_put(struct config_entry **v, size_t *n, const char *key,
+    const char *value)
+{
+	struct config_entry	*e;
+
+	if ((e = config_find(*v, *n, key)) != NULL) {
+		free(e->value);
+		e->value = xstrdup(value);
+		return e;
+	}
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	e = &(*v)[(*n)++];
+	e->key = xstrdup(key);
+	e->value = xstrdup(value);
+	e->line = 0;
+	return e;
+}
+
+/* Drop key from a vector. */
+static void
+config_drop(struct config_entry *v, size_t *n, const char *key)
+{
+	struct config_entry	*e;
+
+	if ((e = config_find(v, *n, key)) == NULL)
+		return;
+	free(e->key);
+	free(e->value);
+	*e = v[--*n];
+}
+
+/*
+ * Split one line into key and value (in place). Returns 1 for a setting,
+ * 0 for a blank or comment line, -1 for a line that is neither.
+ */
+static int
+config_split(char *line, char **key, char **value)
+{
+	char	*eq, *p;
+
+	p = trim(line);
+	if (*p == '\0' || *p == '#')
+		return 0;
+	if ((eq = strchr(p, '=')) == NULL)
+		return -1;
+	*eq = '\0';
+	*key = trim(p);
+	*value = trim(eq + 1);
+	return 1;
+}
+
+/* Read the file; a missing file is an empty configuration. */
+struct config *
+config_load(const char *path, char **cause)
+{
+	struct config		*cfg;
+	struct config_entry	*e;
+	FILE			*f;
+	char			*line = NULL, *key, *value;
+	size_t		 cap = 0;
+	ssize_t		 len;
+	unsigned long	 lineno = 0;
+	char		*inner;
+	int		 rc;
+
+	cfg = xcalloc(1, sizeof *cfg);
+	cfg->path = xstrdup(path);
+	if ((f = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return cfg;
+		set_cause(cause, "cannot read %s: %s", path, strerror(errno));
+		config_free(cfg);
+		return NULL;
+	}
+	while ((len = getline(&line, &cap, f)) != -1) {
+		lineno++;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if ((size_t)len != strlen(line)) {
+			set_cause(cause, "%s:%lu: NUL byte in line", path,
+			    lineno);
+			goto fail;
+		}
+		rc = config_split(line, &key, &value);
+		if (rc == 0)
+			continue;
+		if (rc == -1) {
+			set_cause(cause, "%s:%lu: expected 'key = value'",
+			    path, lineno);
+			goto fail;
+		}
+		if (config_validate(key, value, &inner) == -1) {
+			set_cause(cause, "%s:%lu: %s", path, lineno, inner);
+			free(inner);
+			goto fail;
+		}
+		e = config_put(&cfg->file, &cfg->nfile, key, value);
+		/* Loading and config set agree: the last setting counts.
+		 * An earlier one is no error (the file still means one
+		 * thing) but is said, so nobody edits the dead line. */
+		if (e->line != 0) {
+			cfg->warn = xreallocarray(cfg->warn, cfg->nwarn + 1,
+			    sizeof *cfg->warn);
+			cfg->warn[cfg->nwarn++] = xprintf("%s:%lu: %s is set "
+			    "again; the setting on line %lu no longer counts",
+			    path, lineno, key, e->line);
+		}
+		e->line = lineno;
+	}
+	if (ferror(f)) {
+		set_cause(cause, "cannot read %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	free(line);
+	fclose(f);
+	return cfg;
+fail:
+	free(line);
+	fclose(f);
+	config_free(cfg);
+	return NULL;
+}
+
+/* Free a configuration. */
+void
+config_free(struct config *cfg)
+{
+	size_t	i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < cfg->nfile; i++) {
+		free(cfg->file[i].key);
+		free(cfg->file[i].value);
+	}
+	for (i = 0; i < cfg->nover; i++) {
+		free(cfg->over[i].key);
+		free(cfg->over[i].value);
+	}
+	for (i = 0; i < cfg->nwarn; i++)
+		free(cfg->warn[i]);
+	free(cfg->warn);
+	free(cfg->file);
+	free(cfg->over);
+	free(cfg->path);
+	free(cfg);
+}
+
+/* The i-th thing loading noticed that is not an error, or NULL. */
+const char *
+config_warning(const struct config *cfg, size_t i)
+{
+	return i < cfg->nwarn ? cfg->warn[i] : NULL;
+}
+
+/* The file this configuration was read from (and is written to). */
+const char *
+config_file(const struct config *cfg)
+{
+	return cfg->path;
+}
+
+/* A key's value: command line, then file, then default. */
+const char *
+config_get(const struct config *cfg, const char *key)
+{
+	struct config_entry	*e;
+	const struct config_key	*k;
+
+	if ((e = config_find(cfg->over, cfg->nover, key)) != NULL)
+		return e->value;
+	if ((e = config_find(cfg->file, cfg->nfile, key)) != NULL)
+		return e->value;
+	if ((k = config_key_find(key)) != NULL)
+		return k->def;
+	return NULL;
+}
+
+/* Whether the value comes from the operator rather than a default. */
+int
+config_is_set(const struct config *cfg, const char *key)
+{
+	return config_find(cfg->over, cfg->nover, key) != NULL ||
+	    config_find(cfg->file, cfg->nfile, key) != NULL;
+}
+
+/* A value for this run only (from --key value). */
+int
+config_override(struct config *cfg, const char *key, const char *value,
+    char **cause)
+{
+	if (config_validate(key, value, cause) == -1)
+		return -1;
+	config_put(&cfg->over, &cfg->nover, key, value);
+	return 0;
+}
+
+/* The i-th command-line override: 1 with *key and *value, 0 past the
+ * last. */
+int
+config_override_at(const struct config *cfg, size_t i, const char **key,
+    const char **value)
+{
+	if (i >= cfg->nover)
+		return 0;
+	*key = cfg->over[i].key;
+	*value = cfg->over[i].value;
+	return 1;
+}
+
+/*
+ * Rewrite the file with key set to value, or removed when value is NULL.
+ * The value is trimmed as loading trims it, so what is kept in memory is
+ * what the next run reads. The setting that counts (the last) is
+ * replaced; earlier ones are commented out, not deleted, so nothing the
+ * operator wrote is lost. *note (if note is not NULL) says what else
+ * changed, or is NULL.
+ */
+int
+config_write(struct config *cfg, const char *key, const char *value,
+    char **note, char **cause)
+{
+	FILE		*in, *out;
+	char		*line = NULL, *copy, *k, *v, *dir, *tmp, *val = NULL;
+	struct buf	 lines;
+	size_t		 cap = 0, nset = 0, seen = 0;
+	ssize_t		 len;
+	unsigned long	 lineno = 0;
+	int		 fd, rc = -1;
+
+	if (note != NULL)
+		*note = NULL;
+	if (value != NULL) {
+		copy = xstrdup(value);
+		val = xstrdup(trim(copy));
+		free(copy);
+		if (config_validate(key, val, cause) == -1)
+			goto out;
+	} else if (config_key_find(key) == NULL) {
+		set_cause(cause, "unknown key '%s' (see herald config ls)", key);
+		goto out;
+	}
+	/* How many times is key set now? The last one is replaced. A file
+	 * that exists but cannot be read is not replaced by one line. */
+	if ((in = fopen(cfg->path, "r")) != NULL) {
+		while (getline(&line, &cap, in) != -1) {
+			copy = xstrdup(line);
+			if (config_split(copy, &k, &v) == 1 &&
+			    strcmp(k, key) == 0)
+				nset++;
+			free(copy);
+		}
+		fclose(in);
+	} else if (errno != ENOENT) {
+		set_cause(cause, "cannot read %s: %s", cfg->path,
+		    strerror(errno));
+		goto out;
+	}
+	if (value == NULL && nset == 0) {
+		/* Nothing to unset: the file (if any) stays as it is. */
+		config_drop(cfg->file, &cfg->nfile, key);
+		rc = 0;
+		goto out;
+	}
+	dir = path_dirname(cfg->path);
+	if (mkdir_private(dir, cause) == -1) {
+		free(dir);
+		goto out;
+	}
+	free(dir);
+	tmp = xprintf("%s.tmp.%ld", cfg->path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd == -1 || (out = fdopen(fd, "w")) == NULL) {
+		set_cause(cause, "cannot write %s: %s", tmp, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(tmp);
+		goto out;
+	}
+	buf_init(&lines);
+	if ((in = fopen(cfg->path, "r")) == NULL && errno != ENOENT) {
+		set_cause(cause, "cannot read %s: %s", cfg->path,
+		    strerror(errno));
+		fclose(out);
+		unlink(tmp);
+		goto done;
+	}
+	if (in != NULL) {
+		while ((len = getline(&line, &cap, in)) != -1) {
+			lineno++;
+			copy = xstrdup(line);
+			if (config_split(copy, &k, &v) != 1 ||
+			    strcmp(k, key) != 0) {
+				fputs(line, out);
+				if (len > 0 && line[len - 1] != '\n')
+					fputc('\n', out);
+			} else if (value != NULL && ++seen == nset)
+				fprintf(out, "%s = %s\n", key, val);
+			else {
+				/* Removed by unset; an earlier duplicate is
+				 * kept as a comment by set. */
+				if (value != NULL) {
+					fprintf(out, "# duplicate, commented "
+					    "out by herald config set: %s",
+					    line);
+					if (len > 0 && line[len - 1] != '\n')
+						fputc('\n', out);
+				}
+				buf_printf(&lines, "%s%lu", lines.len != 0 ?
+				    ", " : "", lineno);
+			}
+			free(copy);
+		}
+		fclose(in);
+	}
+	if (value != NULL && nset == 0)
+		fprintf(out, "%s = %s\n", key, val);
+	if (fflush(out) != 0 || fsync(fileno(out)) != 0) {
+		set_cause(cause, "cannot write %s: %s", tmp, strerror(errno));
+		fclose(out);
+		unlink(tmp);
+		goto done;
+	}
+	fclose(out);
+	if (rename(tmp, cfg->path) == -1) {
+		set_cause(cause, "cannot replace %s: %s", cfg->path,
+		    strerror(errno));
+		unlink(tmp);
+		goto done;
+	}
+	if (value != NULL)
+		config_put(&cfg->file, &cfg->nfile, key, val);
+	else
+		config_drop(cfg->file, &cfg->nfile, key);
+	if (note != NULL && lines.len != 0)
+		*note = xprintf("%s: %s%s on line%s %s", cfg->path, value !=
+		    NULL ? "commented out the earlier setting" : "removed",
+		    value != NULL && strchr(lines.data, ',') != NULL ? "s" : "",
+		    strchr(lines.data, ',') != NULL ? "s" : "", lines.data);
+	rc = 0;
+done:
+	buf_free(&lines);
+	free(tmp);
+out:
+	free(line);
+	free(val);
+	return rc;
+}
+
+/* Write key = value into the file; see config_write. */
+int
+config_set(struct config *cfg, const char *key, const char *value,
+    char **cause)
+{
+	return config_write(cfg, key, value, NULL, cause);
+}

@@ -1,0 +1,560 @@
+/*
+ * One recipient's copy of an issue: the header fields of RFC 5322 with
+ * MIME (RFC 2045-2047), merge fields filled, List-Unsubscribe (RFC 2369,
+ * RFC 8058), the body in CRLF lines with a transfer encoding chosen by
+ * content, then (message_build) the DKIM signatures in front.
+ *
+ * The header layout, in this order:
+ *
+ *   Date: Tue, 03 Jun 2025 10:00:00 +0000
+ *   From: Info <info@example.org>
+ *   To: Jane Doe <jane@example.net>
+ *   Reply-To: help@example.org                  (when set)
+ *   Subject: News for Jane
+ *   Message-ID: <RANDOM@example.org>
+ *   MIME-Version: 1.0
+ *   Content-Type: text/plain; charset=UTF-8
+ *   Content-Transfer-Encoding: 7bit | 8bit | quoted-printable
+ *   List-Unsubscribe:
+ *    <mailto:info@example.org?subject=unsubscribe%20TOKEN>,
+ *    <https://example.org/unsubscribe?token=TOKEN>       (when configured)
+ *   List-Unsubscribe-Post: List-Unsubscribe=One-Click   (with an https URI)
+ *
+ * then a blank line and the body. Non-ASCII display names and Subjects are
+ * RFC 2047 encoded-words, folded under 78 columns; message_build puts the
+ * DKIM-Signature fields in front.
+ *
+ * Everything that comes from outside is refused when it could break a
+ * header: a line break (CR or LF) in From, Reply-To, Subject or the
+ * recipient's name, invalid UTF-8, control characters.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/rand.h>
+
+#include "addr.h"
+#include "auth/dkim.h"
+#include "merge.h"
+#include "message.h"
+#include "mime.h"
+#include "store/store.h"
+#include "base/utf8.h"
+
+#define MESSAGE_ID_MAX		128
+/* A Subject after merging: folded, it may be long, but not endless. */
+#define MESSAGE_MERGED_MAX	16384
+
+/* A parsed From or Reply-To. */
+struct message_mailbox {
+	char	name[ADDR_NAME_MAX + 1];
+	char	addr[ADDR_MAX + 1];
+};
+
+/* Free what an issue holds (not the struct itself). */
+void
+issue_free(struct issue *i)
+{
+	if (i == NULL)
+		return;
+	free(i->list_name);
+	free(i->from);
+	free(i->reply_to);
+	free(i->subject);
+	free(i->body);
+	free(i->unsubscribe);
+	free(i->encoding);
+	memset(i, 0, sizeof *i);
+}
+
+/* Refuse NUL and invalid UTF-8 in text from a file, naming the line. */
+int
+message_check_text(const char *what, const char *s, size_t len, char **cause)
+{
+	const char	*nul;
+	size_t		 bad, line = 1, i;
+
+	nul = memchr(s, '\0', len);
+	if (utf8_valid(s, len, &bad)) {
+		if (nul == NULL)
+			return 0;
+		bad = len;
+	}
+	if (nul != NULL && (size_t)(nul - s) < bad)
+		bad = (size_t)(nul - s);
+	for (i = 0; i < bad; i++)
+		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == len ||
+		    s[i + 1] != '\n')))
+			line++;
+	if (s[bad] == '\0')
+		return set_cause(cause, "%s line %zu: a NUL byte", what, line);
+	return set_cause(cause, "%s line %zu: invalid UTF-8 (byte 0x%02x)",
+	    what, line, (unsigned char)s[bad]);
+}
+
+/* Refuse what cannot go into a header field: line breaks above all. */
+static int
+message_header_text(const char *what, const char *s, size_t max,
+    char **cause)
+{
+	size_t		len = strlen(s), i, bad;
+	unsigned char	c;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == '\r' || c == '\n')
+			return set_cause(cause, "%s: a line break (CR or LF) "
+			    "in a header is refused (header injection)", what);
+	}
+	if (!utf8_valid(s, len, &bad))
+		return set_cause(cause, "%s: invalid UTF-8 (byte 0x%02x)",
+		    what, (unsigned char)s[bad]);
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return set_cause(cause, "%s: control character 0x%02x "
+			    "refused", what, c);
+	}
+	if (len > max)
+		return set_cause(cause, "%s: longer than %zu bytes", what,
+		    max);
+	return 0;
+}
+
+/* Parse a mailbox header value ("Name <a@b>" or "a@b"). */
+static int
+message_mailbox(const char *what, const char *s, struct message_mailbox *mb,
+    char **cause)
+{
+	const char	*reason;
+
+	if (message_header_text(what, s, 1024, cause) == -1)
+		return -1;
+	if (addr_parse_mailbox(s, strlen(s), mb->name, mb->addr,
+	    &reason) == -1)
+		return set_cause(cause, "%s: '%s': %s", what, s, reason);
+	return 0;
+}
+
+/* Is the URI one herald can put in List-Unsubscribe? */
+static int
+message_check_uri(const char *what, const char *uri, char **cause)
+{
+	const char	*p, *rest;
+	char		 addr[ADDR_MAX + 1];
+	const char	*reason;
+
+	if (message_header_text(what, uri, MESSAGE_URI_MAX, cause) == -1)
+		return -1;
+	if (strncasecmp(uri, "mailto:", 7) == 0) {
+		rest = uri + 7;
+		p = strchr(rest, '?');
+		if (addr_normalise(rest, p != NULL ? (size_t)(p - rest) :
+		    strlen(rest), addr, &reason) == -1)
+			return set_cause(cause, "%s: '%s': %s", what, uri,
+			    reason);
+		return 0;
+	}
+	if (strncasecmp(uri, "https://", 8) == 0)
+		rest = uri + 8;
+	else if (strncasecmp(uri, "http://", 7) == 0)
+		rest = uri + 7;
+	else
+		return set_cause(cause, "%s: '%s': expected an https:// (or "
+		    "http://, or mailto:) URI", what, uri);
+	if (*rest == '\0' || *rest == '/')
+		return set_cause(cause, "%s: '%s': no host", what, uri);
+	for (p = uri; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    strchr("<>\"\\^`{|}#", *p) != NULL)
+			return set_cause(cause, "%s: '%s': character '%c' is "
+			    "not allowed in the URI", what, uri, *p);
+	return 0;
+}
+
+/* Check the header fields of an issue (everything but merge fields). */
+static int
+message_check_headers(const struct issue *is, struct message_mailbox *from,
+    char **cause)
+{
+	struct message_mailbox	 rt;
+	const char		*s;
+
+	if (is->from == NULL || *is->from == '\0')
+		return set_cause(cause, "From: missing (herald config set "
+		    "from 'Name <address>' sets a default)");
+	if (message_mailbox("From", is->from, from, cause) == -1)
+		return -1;
+	if (is->reply_to != NULL && *is->reply_to != '\0' &&
+	    message_mailbox("Reply-To", is->reply_to, &rt, cause) == -1)
+		return -1;
+	if (is->subject == NULL)
+		return set_cause(cause, "Subject: missing");
+	if (message_header_text("Subject", is->subject, MESSAGE_SUBJECT_MAX,
+	    cause) == -1)
+		return -1;
+	for (s = is->subject; *s == ' ' || *s == '\t'; s++)
+		;
+	if (*s == '\0')
+		return set_cause(cause, "Subject: missing (it is empty)");
+	if (is->unsubscribe != NULL && *is->unsubscribe != '\0' &&
+	    message_check_uri("Unsubscribe", is->unsubscribe, cause) == -1)
+		return -1;
+	if (is->encoding != NULL && *is->encoding != '\0' &&
+	    strcmp(is->encoding, "auto") != 0 &&
+	    strcmp(is->encoding, "8bit") != 0)
+		return set_cause(cause, "Encoding: '%s': expected auto or "
+		    "8bit", is->encoding);
+	if (is->body == NULL)
+		return set_cause(cause, "the body is missing");
+	if (strlen(is->body) > MESSAGE_BODY_MAX)
+		return set_cause(cause, "the body is longer than %d bytes",
+		    MESSAGE_BODY_MAX);
+	return message_check_text("body", is->body, strlen(is->body), cause);
+}
+
+/* Check an issue before it is saved. */
+int
+message_check(const struct issue *is, char *const *attrs, size_t nattrs,
+    char **cause)
+{
+	struct message_mailbox	from;
+
+	if (message_check_headers(is, &from, cause) == -1)
+		return -1;
+	if (merge_check(is->subject, strlen(is->subject), "Subject", attrs,
+	    nattrs, cause) == -1)
+		return -1;
+	return merge_check(is->body, strlen(is->body), "body", attrs, nattrs,
+	    cause);
+}
+
+/* Check an issue against its list's attribute names. */
+int
+message_check_list(struct store *st, const struct issue *is, char **cause)
+{
+	char	**names = NULL;
+	size_t	  n = 0, i;
+	int	  rc;
+
+	if (is->list_id == 0)
+		return set_cause(cause, "List: the issue has no list (it was "
+		    "removed); choose one");
+	if (store_list_attr_names(st, is->list_id, &names, &n, cause) == -1)
+		return -1;
+	rc = message_check(is, names, n, cause);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* The From domain, for DKIM d= and the Message-ID. */
+char *
+message_from_domain(const struct issue *is, char **cause)
+{
+	struct message_mailbox	from;
+
+	if (is->from == NULL || message_mailbox("From", is->from, &from,
+	    cause) == -1)
+		return NULL;
+	return xstrdup(addr_domain(from.addr));
+}
+
+/* Append the Date field (RFC 5322 3.3, always in UTC). */
+static void
+message_date(struct buf *b, time_t t)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed",
+	    "Thu", "Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr",
+	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm	tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	/* Names from our own tables: strftime's follow the locale. */
+	buf_printf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n",
+	    days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* Is s a dot-atom-text fit for the left of a Message-ID? */
+static int
+message_id_ok(const char *s)
+{
+	size_t	i, len = strlen(s);
+
+	if (len == 0 || len > MESSAGE_ID_MAX || s[0] == '.' ||
+	    s[len - 1] == '.' || strstr(s, "..") != NULL)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    strchr("!#$%&'*+-/=?^_`{|}~.", s[i]) != NULL))
+			return 0;
+	return 1;
+}
+
+/* Append the Message-ID field: <LOCAL@domain>, LOCAL random by default. */
+static int
+message_msgid(struct buf *b, const char *local, const char *domain,
+    char **cause)
+{
+	unsigned char	rnd[16];
+	char		id[40];
+
+	if (local != NULL) {
+		if (!message_id_ok(local))
+			return set_cause(cause, "Message-ID: '%s' is not a "
+			    "dot-atom", local);
+		buf_printf(b, "Message-ID: <%s@%s>\r\n", local, domain);
+		return 0;
+	}
+	if (RAND_bytes(rnd, sizeof rnd) != 1)
+		return set_cause(cause, "Message-ID: no random bytes from "
+		    "OpenSSL");
+	mime_base32(id, sizeof id, rnd, sizeof rnd);
+	buf_printf(b, "Message-ID: <%s@%s>\r\n", id, domain);
+	return 0;
+}
+
+/* Append s percent-encoded for the address part of a mailto: URI. */
+static void
+message_pct(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s != '\0'; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || strchr("-._~!$'()*+,;:@",
+		    *s) != NULL)
+			buf_addc(b, *s);
+		else
+			buf_printf(b, "%%%c%c", hex[(unsigned char)*s >> 4],
+			    hex[*s & 15]);
+	}
+}
+
+/* Is the token safe to put in a URI unchanged? */
+static int
+message_token_ok(const char *t)
+{
+	size_t	i;
+
+	for (i = 0; t[i] != '\0'; i++)
+		if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' &&
+		    t[i] <= 'Z') || (t[i] >= '0' && t[i] <= '9')))
+			return 0;
+	return i != 0 && i <= 64;
+}
+
+/*
+ * Append List-Unsubscribe (and List-Unsubscribe-Post). The mailto: goes
+ * to the From address unless the issue names another: that is a mailbox
+ * the operator reads, whereas the bounce address may be handled by
+ * software that does not know about unsubscribing; the operator then runs
+ * `herald unsubscribe TOKEN` with the token from the subject. The https
+ * URI is the issue's own, else the configured unsubscribe_url; only an
+ * https URI gets the one-click Post field (RFC 8058 requires https).
+ */
+static int
+message_unsubscribe(struct buf *b, const struct issue *is,
+    const struct message_mailbox *from, const struct render_options *o,
+    char **cause)
+{
+	const char	*web = NULL, *own = is->unsubscribe, *q;
+	char		 addr[ADDR_MAX + 1];
+	const char	*reason;
+	struct buf	 uri;
+	size_t		 col;
+
+	if (o->token == NULL || !message_token_ok(o->token))
+		return set_cause(cause, "List-Unsubscribe: no valid token");
+	snprintf(addr, sizeof addr, "%s", from->addr);
+	if (own != NULL && strncasecmp(own, "mailto:", 7) == 0) {
+		q = strchr(own + 7, '?');
+		if (addr_normalise(own + 7, q != NULL ? (size_t)(q - own - 7) :
+		    strlen(own + 7), addr, &reason) == -1)
+			return set_cause(cause, "Unsubscribe: %s", reason);
+	} else if (own != NULL && *own != '\0')
+		web = own;
+	if (web == NULL && o->unsubscribe_url != NULL &&
+	    *o->unsubscribe_url != '\0') {
+		if (message_check_uri("unsubscribe_url", o->unsubscribe_url,
+		    cause) == -1)
+			return -1;
+		if (strncasecmp(o->unsubscribe_url, "mailto:", 7) == 0)
+			return set_cause(cause, "unsubscribe_url: expected "
+			    "an https:// URI");
+		web = o->unsubscribe_url;
+	}
+	/* A URI is never folded inside: when the first does not fit after
+	 * the field name, it starts the next line. */
+	buf_init(&uri);
+	buf_adds(&uri, "<mailto:");
+	message_pct(&uri, addr);
+	buf_printf(&uri, "?subject=unsubscribe%%20%s>", o->token);
+	buf_adds(b, "List-Unsubscribe:");
+	col = 17;
+	if (col + 1 + uri.len > MIME_SOFT_MAX) {
+		buf_adds(b, "\r\n");
+		col = 0;
+	}
+	buf_addc(b, ' ');
+	buf_add(b, uri.data, uri.len);
+	col += 1 + uri.len;
+	buf_free(&uri);
+	if (web != NULL) {
+		if (col + 3 + strlen(web) + 7 + strlen(o->token) >
+		    MIME_SOFT_MAX)
+			buf_adds(b, ",\r\n <");
+		else
+			buf_adds(b, ", <");
+		buf_printf(b, "%s%stoken=%s>", web, strchr(web, '?') != NULL ?
+		    "&" : "?", o->token);
+	}
+	buf_adds(b, "\r\n");
+	if (web != NULL && strncasecmp(web, "https://", 8) == 0)
+		buf_adds(b, "List-Unsubscribe-Post: List-Unsubscribe=One-Click"
+		    "\r\n");
+	return 0;
+}
+
+/* Check what the recipient brings: an address and a name for To. */
+static int
+message_check_recipient(const struct recipient *r, char **cause)
+{
+	char		 norm[ADDR_MAX + 1];
+	const char	*reason;
+
+	if (r->addr == NULL)
+		return set_cause(cause, "To: no address");
+	if (message_header_text("To", r->addr, ADDR_MAX, cause) == -1)
+		return -1;
+	if (addr_normalise(r->addr, strlen(r->addr), norm, &reason) == -1)
+		return set_cause(cause, "To: '%s': %s", r->addr, reason);
+	if (r->name != NULL && message_header_text("To (the recipient's "
+	    "name)", r->name, ADDR_NAME_MAX, cause) == -1)
+		return -1;
+	return 0;
+}
+
+/* Append "Name: " and a mailbox. */
+static void
+message_mailbox_field(struct buf *b, const char *field, const char *name,
+    const char *addr)
+{
+	size_t	col;
+
+	buf_printf(b, "%s: ", field);
+	col = strlen(field) + 2;
+	mime_mailbox(b, name, addr, &col);
+	buf_adds(b, "\r\n");
+}
+
+/* Render one recipient's message. */
+int
+message_render(const struct issue *is, const struct recipient *r,
+    const struct render_options *o, struct buf *out, char **cause)
+{
+	struct message_mailbox	 from, rt;
+	struct buf		 subj, body, crlf;
+	enum mime_cte		 cte;
+	size_t			 col;
+	int			 rc = -1;
+
+	buf_init(&subj);
+	buf_init(&body);
+	buf_init(&crlf);
+	if (message_check_headers(is, &from, cause) == -1 ||
+	    message_check_recipient(r, cause) == -1)
+		goto out;
+	if (merge_expand(&subj, is->subject, strlen(is->subject), "Subject",
+	    r, 1, cause) == -1 || message_header_text("Subject (merged)",
+	    subj.data != NULL ? subj.data : "", MESSAGE_MERGED_MAX,
+	    cause) == -1)
+		goto out;
+	if (merge_expand(&body, is->body, strlen(is->body), "body", r, 0,
+	    cause) == -1)
+		goto out;
+	if (body.len != 0 && message_check_text("body (merged)", body.data,
+	    body.len, cause) == -1)
+		goto out;
+	if (body.len != 0)
+		mime_crlf(&crlf, body.data, body.len);
+	cte = mime_choose_cte(crlf.data, crlf.len, is->encoding != NULL &&
+	    strcmp(is->encoding, "8bit") == 0);
+
+	message_date(out, o->date != 0 ? o->date : time(NULL));
+	message_mailbox_field(out, "From", from.name, from.addr);
+	message_mailbox_field(out, "To", r->name != NULL ? r->name : "",
+	    r->addr);
+	if (is->reply_to != NULL && *is->reply_to != '\0') {
+		if (message_mailbox("Reply-To", is->reply_to, &rt, cause) == -1)
+			goto out;
+		message_mailbox_field(out, "Reply-To", rt.name, rt.addr);
+	}
+	buf_adds(out, "Subject: ");
+	col = 9;
+	mime_unstructured(out, subj.data, subj.len, &col);
+	buf_adds(out, "\r\n");
+	if (message_msgid(out, o->message_id, addr_domain(from.addr),
+	    cause) == -1)
+		goto out;
+	buf_adds(out, "MIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=UTF-8\r\n");
+	buf_printf(out, "Content-Transfer-Encoding: %s\r\n",
+	    mime_cte_name(cte));
+	if (message_unsubscribe(out, is, &from, o, cause) == -1)
+		goto out;
+	buf_adds(out, "\r\n");
+	if (cte == MIME_QP)
+		mime_qp(out, crlf.data, crlf.len);
+	else
+		buf_add(out, crlf.data != NULL ? crlf.data : "", crlf.len);
+	rc = 0;
+out:
+	buf_free(&subj);
+	buf_free(&body);
+	buf_free(&crlf);
+	return rc;
+}
+
+/* Render and sign one recipient's message. */
+int
+message_build(struct store *st, const struct issue *is,
+    const struct recipient *r, struct dkim_signer *signer,
+    const struct render_options *opts, struct buf *out, char **cause)
+{
+	struct render_options	o;
+	struct buf		msg;
+	char			token[MESSAGE_TOKEN_LEN + 1];
+	int			rc = -1;
+
+	if (opts != NULL)
+		o = *opts;
+	else {
+		memset(&o, 0, sizeof o);
+		o.date = time(NULL);
+	}
+	if (o.token == NULL) {
+		if (st == NULL)
+			return set_cause(cause, "no unsubscribe token");
+		if (message_token(st, is->id, r->addr, token, cause) == -1)
+			return -1;
+		o.token = token;
+	}
+	buf_init(&msg);
+	if (message_render(is, r, &o, &msg, cause) == -1)
+		goto out;
+	if (signer != NULL && dkim_signer_sign(signer, msg.data, msg.len, out,
+	    cause) == -1)
+		goto out;
+	buf_add(out, msg.data, msg.len);
+	rc = 0;
+out:
+	buf_free(&msg);
+	return rc;
+}

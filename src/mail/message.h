@@ -1,0 +1,163 @@
+/*
+ * Rendering one recipient's copy of an issue (RFC 5322, MIME RFC 2045-2047):
+ * CRLF line ends, Date, Message-ID under the From domain, MIME-Version,
+ * text/plain; charset=UTF-8, a transfer encoding chosen by content (7bit,
+ * quoted-printable, or 8bit on request), RFC 2047 encoded-words folded
+ * under 78 columns for non-ASCII Subject and display names, no line over
+ * 998 octets, To: the one recipient, merge fields ({{name}}, {{email}},
+ * {{ATTR}}, {{name|default}}), List-Unsubscribe (RFC 2369/8058).
+ *
+ * CR or LF in a header value from outside is refused; stray CR or LF in
+ * the body become CRLF. Lines beginning with "." are left alone: the SMTP
+ * writer dot-stuffs.
+ */
+#ifndef HERALD_MESSAGE_H
+#define HERALD_MESSAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "base/util.h"
+
+struct dkim_signer;
+struct store;
+
+/* Bounds on what an issue may hold. */
+#define MESSAGE_SUBJECT_MAX	1000		/* bytes, before merging */
+#define MESSAGE_BODY_MAX	(10 << 20)	/* bytes of a body */
+#define MESSAGE_URI_MAX		800		/* an unsubscribe URI */
+/* An unsubscribe token: lower-case base32, this many characters. */
+#define MESSAGE_TOKEN_LEN	20
+
+struct issue {
+	int64_t		 id;
+	int64_t		 list_id;	/* 0 when the list was removed */
+	char		*list_name;	/* NULL when the list was removed */
+	char		*from;		/* "Name <addr>" */
+	char		*reply_to;	/* "" when none */
+	char		*subject;
+	char		*body;		/* LF or CRLF line ends, merge fields */
+	char		*unsubscribe;	/* extra List-Unsubscribe URI, or "" */
+	char		*encoding;	/* "auto" or "8bit" */
+	int64_t		 created_at;
+	int64_t		 updated_at;
+};
+void	issue_free(struct issue *);
+
+struct recipient {
+	const char	*addr;		/* normalised */
+	const char	*name;		/* may be "" */
+	const char	*attrs;		/* JSON object of attributes */
+};
+
+struct render_options {
+	time_t		 date;		/* the Date header (0: now) */
+	const char	*token;		/* this recipient's unsubscribe token */
+	const char	*unsubscribe_url; /* config unsubscribe_url, or NULL */
+	const char	*message_id;	/* the local part of Message-ID; NULL:
+					 * random */
+};
+
+/* Check an issue's headers and merge fields before it is saved: CR/LF or
+ * bad addresses in headers, unknown merge fields no member can fill
+ * (attrs is the list's attribute names). */
+int	message_check(const struct issue *, char *const *attrs, size_t nattrs,
+	    char **cause);
+/* Render the message for one recipient into out (headers, blank line,
+ * body; CRLF; not yet signed). */
+int	message_render(const struct issue *, const struct recipient *,
+	    const struct render_options *, struct buf *out, char **cause);
+
+/* message_check against the attribute names of the issue's list (an
+ * issue whose list is gone, list_id 0, is refused). */
+int	message_check_list(struct store *, const struct issue *, char **cause);
+/* Refuse NUL bytes and invalid UTF-8 in text read from a file, naming
+ * what ("body") and the line. */
+int	message_check_text(const char *what, const char *s, size_t len,
+	    char **cause);
+/* The domain of the issue's From address (allocated), or NULL. */
+char	*message_from_domain(const struct issue *, char **cause);
+
+/*
+ * The merge fields an issue uses (Subject, then body; each once) and what
+ * each holds for recipient r: its value, or NULL when r has none (a default
+ * then applies). For the console's "merge values used". Free with
+ * message_merge_free.
+ */
+int	message_merge_values(const struct issue *, const struct recipient *,
+	    char ***names, char ***values, size_t *n, char **cause);
+void	message_merge_free(char **names, char **values, size_t n);
+
+/*
+ * The unsubscribe token of addr for an issue: HMAC-SHA256 of the issue id
+ * and address under a secret kept in the meta table (made on first use),
+ * in lower-case base32; recorded in unsub_tokens so `herald unsubscribe
+ * TOKEN` finds the address. out has MESSAGE_TOKEN_LEN + 1 bytes.
+ */
+int	message_token(struct store *, int64_t issue_id, const char *addr,
+	    char *out, char **cause);
+/* The same for many addresses: the secret read once. */
+struct message_tokens;
+struct message_tokens *message_tokens_new(struct store *, char **cause);
+int	message_tokens_make(struct message_tokens *, struct store *,
+	    int64_t issue_id, const char *addr, char *out, char **cause);
+void	message_tokens_free(struct message_tokens *);
+/* 1 if s looks like a token (MESSAGE_TOKEN_LEN base32 characters in
+ * either case), else 0. */
+int	message_is_token(const char *s);
+
+/*
+ * One recipient's message as it is sent: the token made and recorded (when
+ * opts->token is NULL), rendered, and signed by signer (NULL: unsigned)
+ * with the DKIM-Signature fields in front. Appended to out. opts may be
+ * NULL: now, a random Message-ID, no https unsubscribe URI. This is what
+ * `herald issue preview` prints and what the send engine sends.
+ */
+int	message_build(struct store *, const struct issue *,
+	    const struct recipient *, struct dkim_signer *,
+	    const struct render_options *, struct buf *out, char **cause);
+
+/*
+ * Editing an issue in $VISUAL / $EDITOR (fallback vi), as mutt does: a
+ * temporary file (mode 0600) holds the editable headers (From, Reply-To,
+ * Subject, List, Unsubscribe, Encoding) above a blank line and the body.
+ * A file that does not parse (unknown header, bad address, no Subject, CR
+ * in a value, unknown list, unfillable merge field) is shown again with
+ * "# error: ..." at the top, until it parses or is left unchanged or
+ * emptied.
+ */
+enum message_edit_result {
+	MESSAGE_EDIT_SAVED,		/* parsed and saved */
+	MESSAGE_EDIT_UNCHANGED,		/* the file was left as it was */
+	MESSAGE_EDIT_ABORTED,		/* emptied, or unchanged after an
+					 * error: the issue is as it was */
+	MESSAGE_EDIT_COPIED,		/* the issue got a send while it
+					 * was edited: saved as a new issue
+					 * (its id now in the issue) */
+};
+/* Runs argv (the editor on the file) in the foreground and returns its
+ * wait status, or -1 with *cause. The console passes ui_run_external. */
+typedef int (*message_editor_fn)(char *const argv[], void *arg,
+    char **cause);
+/* A message_editor_fn for a plain terminal: fork, exec, wait. */
+int	message_editor_run(char *const argv[], void *arg, char **cause);
+/* The editor loop above for issue; on SAVED the issue is updated in the
+ * store (added when its id is 0: a new issue, id then set) and in *issue;
+ * on COPIED it is added as a new issue (the edit is not lost).
+ * -1 when the editor could not run or failed (exit status not 0), or the
+ * store failed. */
+int	message_edit(struct store *, struct issue *, message_editor_fn,
+	    void *arg, enum message_edit_result *, char **cause);
+/* The text of the edit file; error (may be NULL) goes on top as
+ * "# error: ..." lines. Allocated. */
+char	*message_edit_text(const struct issue *, const char *error);
+/* Parse an edited file into issue (from, reply_to, subject, list_id,
+ * list_name, unsubscribe, encoding, body replaced) and check it against
+ * the store. 0, 1 when the file is empty (nothing but comments and white
+ * space), -1 with *cause (the error to show). On -1 and 1 the issue is
+ * unchanged. */
+int	message_edit_parse(struct store *, const char *text, size_t len,
+	    struct issue *, char **cause);
+
+#endif

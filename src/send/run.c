@@ -1,0 +1,572 @@
+/*
+ * The engine's life: setting up (settings, issue, TLS, workers), the
+ * tick (signals, a pause asked for, deferred recipients due again, idle
+ * destinations), running the loop, and putting everything away.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mail/addr.h"
+#include "send_int.h"
+#include "auth/dkim.h"
+#include "base/loop.h"
+#include "mail/message.h"
+#include "store/store.h"
+#include "smtp/tls.h"
+
+#define ENGINE_WINDOW		1000	/* recipients held at once */
+#define ENGINE_TICK_MS		250	/* pause, signals, retries, holds */
+#define ENGINE_DEST_GC_MS	60000	/* an empty destination is freed */
+
+static volatile sig_atomic_t engine_signalled;
+
+/* A line in the engine's log (its standard error, the file beside the
+ * database): the time, the send, the message. Never a password. */
+static void PRINTFLIKE(2, 3)
+engine_log(struct engine *e, const char *fmt, ...)
+{
+	char		 at[32];
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+	va_list		 ap;
+
+	if (e->test)
+		return;		/* the command says what matters */
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		at[0] = '\0';
+	fprintf(stderr, "%s herald engine: send %lld: ", at, (long long)e->id);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* Note a termination signal; the tick drains the engine. */
+static void
+engine_on_signal(int sig)
+{
+	(void)sig;
+	engine_signalled = 1;
+}
+
+/* The earliest deferred attempt, from the store. */
+static int
+engine_next_due(struct engine *e, char **cause)
+{
+	struct send_counts	c;
+
+	if (store_send_counts(e->st, e->id, &c, cause) == -1)
+		return -1;
+	e->next_due = c.next_at;
+	/* Rows still waiting for the committer would look queued. */
+	if (c.n[RCPT_QUEUED] > 0 && e->at_end && e->nwindow == 0 &&
+	    (e->cm == NULL || committer_idle(e->cm))) {
+		e->at_end = 0;	/* queued behind our back: take them up */
+		e->cursor = 0;
+	}
+	return 0;
+}
+
+/* Take up the deferred recipients whose time has come. */
+static int
+engine_retry(struct engine *e, char **cause)
+{
+	int	room = e->window_max - e->nwindow;
+
+	/* A deferral still waiting for the committer would be taken up
+	 * again from its old row: wait for the next tick. */
+	if (e->next_due == 0 || (int64_t)time(NULL) < e->next_due ||
+	    e->draining || room <= 0 ||
+	    (e->cm != NULL && !committer_idle(e->cm)))
+		return 0;
+	if (store_send_due(e->st, e->id, 0, (int64_t)time(NULL), 1, room,
+	    engine_take, e, cause) == -1)
+		return -1;
+	if (engine_flush(e) == -1)
+		return -1;
+	return engine_next_due(e, cause);
+}
+
+/* Free destinations nobody has used for a while. */
+static void
+engine_gc(struct engine *e)
+{
+	struct dest	*d, *next;
+	uint64_t	 now = engine_now(e);
+	size_t		 i;
+
+	for (i = 0; i < e->hsize; i++)
+		for (d = e->htab[i]; d != NULL; d = next) {
+			next = d->hnext;
+			if (!dest_unused(d) || d->queued) {
+				d->empty_since = 0;
+				continue;
+			}
+			if (d->empty_since == 0)
+				d->empty_since = now;
+			else if (now - d->empty_since > ENGINE_DEST_GC_MS &&
+			    d->dead_until <= now)
+				dest_free(e, d);
+		}
+}
+
+/* Begin to stop: no new transactions; those in flight finish. */
+static void
+engine_drain(struct engine *e, const char *why)
+{
+	if (e->draining)
+		return;
+	engine_log(e, "%s: finishing %d session%s", why, e->nsessions,
+	    e->nsessions == 1 ? "" : "s");
+	e->draining = 1;
+	sess_drain(e);
+}
+
+/* Every ENGINE_TICK_MS: signals, a pause, retries due, destinations. */
+static void
+engine_tick(void *arg)
+{
+	struct engine	*e = arg;
+	char		*cause = NULL;
+	int		 paused;
+
+	e->tick = NULL;
+	if (engine_signalled)
+		engine_drain(e, "signalled");
+	if (e->test) {
+		if (e->test_stop != NULL && *e->test_stop &&
+		    !e->test_stopped) {
+			/* Interrupted: no new session, and the one under
+			 * way closed now; the loop stops once it is gone. */
+			struct sess	*sess;
+
+			e->test_stopped = 1;
+			e->draining = 1;
+			TAILQ_FOREACH(sess, &e->sessions, all)
+				smtp_abort(sess->s);
+		}
+		engine_gc(e);
+		e->tick = loop_timer_add(e->loop, ENGINE_TICK_MS, engine_tick,
+		    e);
+		return;
+	}
+	if (store_send_paused(e->st, e->id, &paused, &cause) == -1) {
+		engine_log(e, "%s", cause);
+		free(cause);
+		cause = NULL;
+	} else if (paused)
+		engine_drain(e, "paused");
+	if (engine_retry(e, &cause) == -1) {
+		free(e->error);
+		e->error = cause;
+		engine_abort(e);
+		return;
+	}
+	engine_gc(e);
+	e->tick = loop_timer_add(e->loop, ENGINE_TICK_MS, engine_tick, e);
+}
+
+/* Tell the process that started us how it went, once. */
+static void
+engine_ready(int fd, const char *msg)
+{
+	size_t	len = strlen(msg);
+	ssize_t	n;
+
+	if (fd == -1)
+		return;
+	while (len > 0) {
+		n = write(fd, msg, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		msg += n;
+		len -= (size_t)n;
+	}
+	close(fd);
+}
+
+/* Read the relay password from fd (at most 1 KB, one line). */
+static char *
+engine_password(int fd)
+{
+	char	 buf[1024], *pw;
+	size_t	 len = 0;
+	ssize_t	 n;
+
+	if (fd == -1)
+		return NULL;
+	while (len < sizeof buf - 1) {
+		n = read(fd, buf + len, sizeof buf - 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	pw = *buf != '\0' ? xstrdup(buf) : NULL;
+	explicit_bzero(buf, sizeof buf);
+	return pw;
+}
+
+/* Parse --source-ip into the address for its family. */
+static int
+engine_source(struct engine *e, char **cause)
+{
+	const char		*ip = e->info.set.source_ip;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&e->src4;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&e->src6;
+
+	if (*ip == '\0')
+		return 0;
+	if (inet_pton(AF_INET, ip, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		e->src4len = sizeof *sin;
+	} else if (inet_pton(AF_INET6, ip, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		e->src6len = sizeof *sin6;
+	} else
+		return set_cause(cause, "source address '%s' is not an IP "
+		    "address", ip);
+	return 0;
+}
+
+/* Set the engine up from its settings (e->info): issue, TLS, workers,
+ * relay, source. */
+static int
+engine_setup(struct engine *e, char **cause)
+{
+	struct workers_setup	 ws;
+	struct send_settings	*set = &e->info.set;
+	char			*domain = NULL, *why;
+	long			 ncpu;
+	int			 rc;
+
+	e->lim = &set->limits;
+	e->issue = xcalloc(1, sizeof *e->issue);
+	if ((rc = store_issue_sent(e->st, e->id, e->issue, cause)) != 0) {
+		if (rc == 1)
+			set_cause(cause, "no issue %lld", (long long)e->id);
+		return -1;
+	}
+	if (engine_source(e, cause) == -1)
+		return -1;
+	if (*set->relay != '\0' && deliver_relay_parse(set->relay,
+	    e->relay_host, &e->relay_port, cause) == -1)
+		return -1;
+	if (smtp_timeouts_parse(set->smtp_timeouts, &e->timeouts,
+	    cause) == -1)
+		return -1;
+	if ((e->tls = tls_ctx_new(*set->ca_file != '\0' ? set->ca_file : NULL,
+	    cause)) == NULL)
+		return -1;
+	if ((domain = message_from_domain(e->issue, cause)) == NULL)
+		return -1;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	memset(&ws, 0, sizeof ws);
+	ws.n = ncpu < 2 ? 2 : ncpu > 8 ? 8 : (int)ncpu;
+	ws.issue = e->issue;
+	ws.unsubscribe_url = *set->unsubscribe_url != '\0' ?
+	    set->unsubscribe_url : NULL;
+	ws.sign_domain = domain;
+	ws.store = e->st;
+	ws.dns.resolver = *set->resolver != '\0' ? set->resolver : NULL;
+	ws.dns.timeout_ms = set->dns_timeout * 1000;
+	ws.dns.retries = set->dns_retries;
+	if (set->policy == TLS_POLICY_DANE) {
+		/* Each worker's resolver loads and validates from it. */
+		ws.dns.dnssec_anchor = e->dnssec_anchor != NULL &&
+		    *e->dnssec_anchor != '\0' ? e->dnssec_anchor :
+		    DELIVER_DNSSEC_ANCHOR;
+		if (access(ws.dns.dnssec_anchor, R_OK) == -1) {
+			set_cause(cause, "tls dane: no DNSSEC trust anchor: "
+			    "%s: %s (set dnssec_anchor)",
+			    ws.dns.dnssec_anchor, strerror(errno));
+			free(domain);
+			return -1;
+		}
+	}
+	e->w = workers_new(&ws, cause);
+	if (e->w != NULL && workers_signatures(e->w) == 0) {
+		why = dkim_unsigned_why(e->st, domain);
+		engine_log(e, "messages go out unsigned: %s", why);
+		free(why);
+	}
+	if (set->policy == TLS_POLICY_DANE && e->w != NULL)
+		engine_log(e, "tls dane: TLSA records validated from the "
+		    "DNSSEC trust anchor %s", ws.dns.dnssec_anchor);
+	free(domain);
+	if (e->w == NULL)
+		return -1;
+	e->rate.rate = e->lim->rate;
+	e->window_max = ENGINE_WINDOW;
+	e->mem_max = e->lim->concurrency * 4 > 256 ?
+	    e->lim->concurrency * 4 : 256;
+	return 0;
+}
+
+/* Free everything the engine holds. */
+static void
+engine_free(struct engine *e)
+{
+	struct rcpt	*r;
+	size_t		 i;
+
+	committer_free(e->cm);
+	workers_free(e->w);
+	while ((r = TAILQ_FIRST(&e->rcpts)) != NULL)
+		engine_rcpt_done(e, r);
+	for (i = 0; i < e->hsize; i++)
+		while (e->htab[i] != NULL)
+			dest_free(e, e->htab[i]);
+	free(e->htab);
+	if (e->tick != NULL)
+		loop_timer_del(e->loop, e->tick);
+	if (e->rate_timer != NULL)
+		loop_timer_del(e->loop, e->rate_timer);
+	if (e->loop != NULL)
+		loop_free(e->loop);
+	tls_ctx_free(e->tls);
+	if (e->password != NULL) {
+		explicit_bzero(e->password, strlen(e->password));
+		free(e->password);
+	}
+	if (e->issue != NULL) {
+		issue_free(e->issue);
+		free(e->issue);
+	}
+	send_info_free(&e->info);
+	free(e->chg);
+	free(e->error);
+}
+
+/* Run a send until it is finished, paused or told to stop. */
+int
+deliver_engine_run(const struct deliver_run *run, char **cause)
+{
+	struct engine		 e;
+	struct sigaction	 sa;
+	int64_t			 requeued = 0, unknown = 0;
+	int			 rc, ready_fd = run->ready_fd;
+	char			*okmsg, *wcause = NULL;
+
+	memset(&e, 0, sizeof e);
+	e.st = run->st;
+	e.id = run->id;
+	e.dnssec_anchor = run->dnssec_anchor;
+	TAILQ_INIT(&e.runq);
+	TAILQ_INIT(&e.slotq);
+	TAILQ_INIT(&e.ratewait);
+	TAILQ_INIT(&e.rcpts);
+	TAILQ_INIT(&e.sessions);
+	TAILQ_INIT(&e.bodyq);
+
+	rc = send_lock_take(run->db_path, run->id, cause);
+	if (rc == 1)
+		set_cause(cause, "an engine already runs send %lld",
+		    (long long)run->id);
+	if (rc != 0)
+		goto fail;
+	if ((rc = store_send_get(e.st, e.id, &e.info, cause)) != 0) {
+		if (rc == 1)
+			set_cause(cause, "no send %lld", (long long)e.id);
+		goto fail;
+	}
+	e.password = engine_password(run->password_fd);
+	if (engine_setup(&e, cause) == -1)
+		goto fail;
+	if (store_send_set_engine(e.st, e.id, (int64_t)getpid(),
+	    cause) == -1 ||
+	    store_send_recover(e.st, e.id, &requeued, &unknown, cause) == -1 ||
+	    engine_next_due(&e, cause) == -1)
+		goto fail;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = engine_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGHUP, SIG_IGN);
+	if ((e.loop = loop_new()) == NULL) {
+		set_cause(cause, "cannot make the event loop");
+		goto fail;
+	}
+	if (loop_fd_add(e.loop, workers_fd(e.w), LOOP_READ, engine_jobs,
+	    &e) == -1) {
+		set_cause(cause, "cannot watch the workers");
+		goto fail;
+	}
+	if ((e.cm = committer_new(run->db_path, e.id, cause)) == NULL)
+		goto fail;
+	if (loop_fd_add(e.loop, committer_fd(e.cm), LOOP_READ,
+	    engine_committed, &e) == -1) {
+		set_cause(cause, "cannot watch the committer");
+		goto fail;
+	}
+	loop_before_sleep(e.loop, engine_before_sleep, &e);
+	e.tick = loop_timer_add(e.loop, ENGINE_TICK_MS, engine_tick, &e);
+	e.want_fill = 1;
+	engine_log(&e, "pid %ld started (%lld queued again, %lld unknown "
+	    "after the last engine)", (long)getpid(), (long long)requeued,
+	    (long long)unknown);
+	okmsg = xprintf("ok %ld\n", (long)getpid());
+	engine_ready(ready_fd, okmsg);
+	free(okmsg);
+	ready_fd = -1;
+
+	loop_run(e.loop);
+
+	loop_fd_del(e.loop, workers_fd(e.w));
+	loop_fd_del(e.loop, committer_fd(e.cm));
+	/* What the last turns handed over is written before we say so. */
+	if (committer_wait(e.cm, &wcause) == -1) {
+		if (e.error == NULL)
+			e.error = wcause;
+		else
+			free(wcause);
+	}
+	engine_log(&e, "%s: %llu delivered, %llu deferred, %llu bounced, "
+	    "%llu unknown", e.error != NULL ? "stopped on an error" :
+	    e.finished ? "finished" : "stopped",
+	    (unsigned long long)e.delivered, (unsigned long long)e.deferred,
+	    (unsigned long long)e.bounced, (unsigned long long)e.unknown);
+	if (e.error != NULL)
+		engine_log(&e, "%s", e.error);
+	if (e.error != NULL) {
+		set_cause(cause, "%s", e.error);
+		goto fail;
+	}
+	engine_free(&e);
+	return 0;
+fail:
+	if (ready_fd != -1) {
+		char *msg = xprintf("error: %s\n", *cause != NULL ? *cause :
+		    "the engine failed");
+		engine_ready(ready_fd, msg);
+		free(msg);
+	}
+	engine_free(&e);
+	return -1;
+}
+
+/* A copy of settings that owns its strings. */
+static void
+engine_settings_copy(struct send_settings *dst, const struct send_settings *src)
+{
+	*dst = *src;
+	dst->relay = xstrdup(src->relay);
+	dst->relay_user = xstrdup(src->relay_user);
+	dst->relay_password_file = xstrdup(src->relay_password_file);
+	dst->helo = xstrdup(src->helo);
+	dst->source_ip = xstrdup(src->source_ip);
+	dst->resolver = xstrdup(src->resolver);
+	dst->ca_file = xstrdup(src->ca_file);
+	dst->envelope_from = xstrdup(src->envelope_from);
+	dst->unsubscribe_url = xstrdup(src->unsubscribe_url);
+	dst->smtp_timeouts = xstrdup(src->smtp_timeouts);
+}
+
+/*
+ * A test: the engine with one recipient taken up from memory instead of
+ * the store (e->test: engine_flush keeps the outcome instead of writing
+ * it, engine_done ends once the recipient is settled and its session
+ * closed, the tick looks at no send row).
+ */
+int
+deliver_test_run(const struct deliver_test *t, struct send_change *out,
+    char **cause)
+{
+	struct engine		 e;
+	struct send_rcpt	 sr;
+	char			 token[MESSAGE_TOKEN_LEN + 1];
+	const char		*domain;
+	int			 rc = -1, watching = 0;
+
+	memset(out, 0, sizeof *out);
+	memset(&e, 0, sizeof e);
+	e.st = t->st;
+	e.id = t->id;
+	e.test = 1;
+	e.test_stop = t->stop;
+	e.dnssec_anchor = t->dnssec_anchor;
+	TAILQ_INIT(&e.runq);
+	TAILQ_INIT(&e.slotq);
+	TAILQ_INIT(&e.ratewait);
+	TAILQ_INIT(&e.rcpts);
+	TAILQ_INIT(&e.sessions);
+	TAILQ_INIT(&e.bodyq);
+	e.info.id = t->id;
+	engine_settings_copy(&e.info.set, t->set);
+	if (t->password != NULL)
+		e.password = xstrdup(t->password);
+
+	if ((domain = addr_domain(t->addr)) == NULL || *domain == '\0') {
+		set_cause(cause, "'%s' has no domain", t->addr);
+		goto out;
+	}
+	if (engine_setup(&e, cause) == -1 ||
+	    message_token(e.st, t->id, t->addr, token, cause) == -1)
+		goto out;
+	if ((e.loop = loop_new()) == NULL) {
+		set_cause(cause, "cannot make the event loop");
+		goto out;
+	}
+	if (loop_fd_add(e.loop, workers_fd(e.w), LOOP_READ, engine_jobs,
+	    &e) == -1) {
+		set_cause(cause, "cannot watch the workers");
+		goto out;
+	}
+	watching = 1;
+	loop_before_sleep(e.loop, engine_before_sleep, &e);
+	e.tick = loop_timer_add(e.loop, ENGINE_TICK_MS, engine_tick, &e);
+
+	/* The queue: this one recipient, and nothing to take from the
+	 * store. */
+	memset(&sr, 0, sizeof sr);
+	sr.addr = t->addr;
+	sr.name = t->name != NULL ? t->name : "";
+	sr.attrs = t->attrs != NULL ? t->attrs : "{}";
+	sr.domain = domain;
+	sr.token = token;
+	sr.state = RCPT_QUEUED;
+	e.at_end = 1;
+	engine_take(&sr, &e);
+
+	loop_run(e.loop);
+
+	if (e.error != NULL) {
+		set_cause(cause, "%s", e.error);
+		goto out;
+	}
+	if (e.test_stopped) {
+		rc = 1;
+		goto out;
+	}
+	if (!e.test_have) {
+		set_cause(cause, "the test ended without an outcome");
+		goto out;
+	}
+	*out = e.test_out;
+	rc = 0;
+out:
+	if (watching)
+		loop_fd_del(e.loop, workers_fd(e.w));
+	engine_free(&e);
+	return rc;
+}

@@ -1,0 +1,432 @@
+/*
+ * The preview of an issue: the exact message one member of its list gets,
+ * rendered and signed by message_build() as the send engine will (with
+ * the From domain's active keys), the signature checked against the local
+ * public keys (dkim_verify_local: offline, so it never waits on DNS), and
+ * the merge values used. The first member by default; ] and [ step
+ * through the list, t asks for an address. d shows the message decoded
+ * (Japanese as text), e edits the issue and renders it again (an issue
+ * whose send is not finished cannot be edited: c copies it and previews
+ * the copy instead), w writes the bytes to a file. An issue that has a
+ * send is previewed from the send's own copy of its text. Drawing is in
+ * preview_draw.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "config/config.h"
+#include "auth/dkim.h"
+#include "preview.h"
+#include "ui/kit/savefile.h"
+#include "store/store.h"
+
+static const struct ui_keyhelp preview_keys[] = {
+	{ "d", "Decoded", "show the message decoded (encoded-words, "
+	  "quoted-printable) or as sent" },
+	{ "t", "To", "preview for another member: type the address" },
+	{ "]", "Next", "the next member of the list ([: the previous)" },
+	{ "e", "Edit", "edit the issue, then render it again" },
+	{ "c", NULL, "a new issue from this one, previewed (an issue whose "
+	  "send is not finished cannot be edited)" },
+	{ "w", NULL, "write the message, exactly as sent, to a file" },
+	{ "m", NULL, "every merge value used" },
+	{ "r", NULL, "render again (a new Date and Message-ID)" },
+	{ "Esc", "Back", "back to the issues" },
+	{ "↑↓ ←→", NULL, "scroll; PgUp PgDn Home End" },
+	{ NULL, NULL, NULL }
+};
+
+/* Forget the rendered message. */
+static void
+preview_clear(struct preview *p)
+{
+	buf_reset(&p->msg);
+	ptext_free(p->raw, p->nraw);
+	ptext_free(p->dec, p->ndec);
+	p->raw = p->dec = NULL;
+	p->nraw = p->ndec = 0;
+	message_merge_free(p->mnames, p->mvalues, p->nm);
+	p->mnames = p->mvalues = NULL;
+	p->nm = 0;
+	free(p->sig);
+	free(p->sigdetail);
+	free(p->domain);
+	free(p->error);
+	p->sig = p->sigdetail = p->domain = p->error = NULL;
+}
+
+/* Active keys of domain (and all its keys in *all); *waiting: the first
+ * key awaiting publication (allocated), or NULL. */
+static size_t
+preview_active(struct ui *ui, const char *domain, size_t *all,
+    char **waiting)
+{
+	struct dkim_key	*v;
+	size_t		 n, i, active = 0;
+	char		*cause = NULL;
+
+	*all = 0;
+	*waiting = NULL;
+	if (store_dkim_keys(ui_store(ui), domain, &v, &n, &cause) == -1) {
+		free(cause);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		active += v[i].active != 0;
+		if (v[i].pending && *waiting == NULL)
+			*waiting = xstrdup(v[i].selector);
+		dkim_key_free(&v[i]);
+	}
+	free(v);
+	*all = n;
+	return active;
+}
+
+/* Check the signatures of the message against the local keys. */
+static void
+preview_verify(struct ui *ui, struct preview *p)
+{
+	struct dkim_verdict	 v;
+	struct buf		 b;
+	char			*cause = NULL;
+	const char		*s;
+	size_t			 len;
+
+	if (dkim_verify_local(ui_store(ui), p->msg.data, p->msg.len, &v,
+	    &cause) == -1) {
+		p->sig = xprintf("✗ cannot check the signatures: %s", cause);
+		p->sigrole = ROLE_FAIL;
+		free(cause);
+		return;
+	}
+	if (v.signatures > 0 && v.passed == v.signatures) {
+		p->sig = xprintf("✓ %d signature%s, %s", v.signatures,
+		    v.signatures == 1 ? "" : "s", v.signatures == 1 ?
+		    "verifies" : v.signatures == 2 ? "both verify" :
+		    "all verify");
+		p->sigrole = ROLE_OK;
+	} else {
+		p->sig = xprintf("✗ %d signature%s, %d verif%s", v.signatures,
+		    v.signatures == 1 ? "" : "s", v.passed, v.passed == 1 ?
+		    "ies" : "y");
+		p->sigrole = ROLE_FAIL;
+	}
+	/* One line per signature: joined for one row. */
+	buf_init(&b);
+	for (s = v.summary; s != NULL && *s != '\0'; s += len) {
+		len = strcspn(s, "\n");
+		if (b.len > 0)
+			buf_adds(&b, "; ");
+		buf_add(&b, s, len);
+		if (s[len] == '\n')
+			len++;
+	}
+	p->sigdetail = b.data != NULL ? buf_take(&b) : xstrdup("");
+	dkim_verdict_free(&v);
+}
+
+/* Render, sign, check: everything the view shows. */
+void
+preview_build(struct ui *ui, struct preview *p)
+{
+	struct store		*st = ui_store(ui);
+	struct dkim_signer	*signer = NULL;
+	struct recipient	 r;
+	struct render_options	 o;
+	char			 token[MESSAGE_TOKEN_LEN + 1], *cause = NULL;
+	char			*waiting = NULL;
+	size_t			 active, all;
+	int			 rc;
+
+	preview_clear(p);
+	if (p->have)
+		issue_free(&p->is);
+	p->have = 0;
+	rc = store_issue_sent(st, p->id, &p->is, &cause);
+	if (rc != 0) {
+		p->error = rc == 1 ? xprintf("Issue %lld is gone.",
+		    (long long)p->id) : cause;
+		goto out;
+	}
+	p->have = 1;
+	if (p->is.list_id == 0) {
+		p->error = xstrdup("The list of this issue was removed: e "
+		    "edits the issue to choose another.");
+		goto out;
+	}
+	if (preview_member(ui, p) == -1)
+		goto out;
+	if ((p->domain = message_from_domain(&p->is, &cause)) == NULL) {
+		p->error = cause;
+		goto out;
+	}
+	active = preview_active(ui, p->domain, &all, &waiting);
+	if (active > 0 && (signer = dkim_signer_new(st, p->domain,
+	    &cause)) == NULL) {
+		p->error = xprintf("Cannot sign for %s: %s", p->domain, cause);
+		free(cause);
+		goto out;
+	}
+	if (message_token(st, p->is.id, p->addr, token, &cause) == -1) {
+		p->error = cause;
+		goto out;
+	}
+	memset(&r, 0, sizeof r);
+	r.addr = p->addr;
+	r.name = p->name;
+	r.attrs = p->attrs;
+	memset(&o, 0, sizeof o);
+	o.date = time(NULL);
+	o.token = token;
+	o.unsubscribe_url = config_get(ui_config(ui), "unsubscribe_url");
+	if (message_build(st, &p->is, &r, signer, &o, &p->msg,
+	    &cause) == -1) {
+		p->error = cause;
+		goto out;
+	}
+	p->raw = ptext_raw(p->msg.data, p->msg.len, &p->nraw);
+	p->dec = ptext_decoded(p->msg.data, p->msg.len, &p->ndec);
+	if (signer != NULL)
+		preview_verify(ui, p);
+	else if (waiting != NULL) {
+		p->sig = xprintf("! unsigned: key %s of %s awaits publication "
+		    "of its record — see Keys (3)", waiting, p->domain);
+		p->sigrole = ROLE_WARN;
+	} else {
+		p->sig = xprintf("! unsigned: no %sDKIM key for %s — see Keys "
+		    "(3)", all > 0 ? "active " : "", p->domain);
+		p->sigrole = ROLE_WARN;
+	}
+	if (message_merge_values(&p->is, &r, &p->mnames, &p->mvalues, &p->nm,
+	    &cause) == -1) {
+		p->mnames = p->mvalues = NULL;
+		p->nm = 0;
+		free(cause);
+	}
+out:
+	free(waiting);
+	dkim_signer_free(signer);
+	ui_dirty(ui);
+}
+
+/* The lines shown now. */
+char **
+preview_lines(struct preview *p, size_t *n)
+{
+	*n = p->decoded ? p->ndec : p->nraw;
+	return p->decoded ? p->dec : p->raw;
+}
+
+/* Render for the first member. */
+static void *
+preview_open(struct ui *ui, void *arg)
+{
+	struct preview	*p = xcalloc(1, sizeof *p);
+	int64_t		*id = arg;
+
+	p->id = *id;
+	free(id);
+	buf_init(&p->msg);
+	preview_build(ui, p);
+	return p;
+}
+
+/* Free everything. */
+static void
+preview_close(struct ui *ui, void *state)
+{
+	struct preview	*p = state;
+
+	(void)ui;
+	preview_clear(p);
+	buf_free(&p->msg);
+	if (p->have)
+		issue_free(&p->is);
+	free(p->want);
+	free(p->addr);
+	free(p->name);
+	free(p->attrs);
+	free(p);
+}
+
+/* m: every merge value, in a box. */
+static void
+preview_merge_all(struct ui *ui, struct preview *p)
+{
+	struct buf	b;
+	size_t		i;
+
+	if (p->nm == 0) {
+		ui_info(ui, "The issue uses no merge fields");
+		return;
+	}
+	buf_init(&b);
+	for (i = 0; i < p->nm; i++)
+		buf_printf(&b, "{{%s}}  %s\n", p->mnames[i], p->mvalues[i] !=
+		    NULL ? p->mvalues[i] : "(none: the default applies)");
+	b.data[--b.len] = '\0';
+	message_open(ui, "Merge values used", b.data);
+	buf_free(&b);
+}
+
+/* w: the bytes as they are. */
+static int
+preview_put(FILE *f, void *arg, char **cause)
+{
+	struct preview	*p = arg;
+
+	(void)cause;
+	fwrite(p->msg.data, 1, p->msg.len, f);
+	return 0;
+}
+
+/* e: edit the issue, then render again. */
+static void
+preview_edit(struct ui *ui, struct preview *p)
+{
+	struct issue	 is;
+	char		*cause = NULL;
+	int		 rc;
+
+	rc = store_issue_get(ui_store(ui), p->id, &is, &cause);
+	if (rc != 0) {
+		if (rc == 1)
+			ui_error(ui, "Issue %lld is gone", (long long)p->id);
+		else
+			ui_cause(ui, "Cannot read the issue", cause);
+		return;
+	}
+	if (compose_edit(ui, &is) == 1) {
+		p->id = is.id;	/* a copy when a send started meanwhile */
+		preview_build(ui, p);
+	}
+	issue_free(&is);
+}
+
+/* Scrolling; 1 if key was a scrolling key. */
+static int
+preview_scroll(struct preview *p, int key)
+{
+	size_t	n, page = p->page > 1 ? (size_t)p->page : 1;
+
+	preview_lines(p, &n);
+	switch (key) {
+	case UI_FKEY(KEY_UP):
+	case 'k':
+		if (p->top > 0)
+			p->top--;
+		return 1;
+	case UI_FKEY(KEY_DOWN):
+	case 'j':
+		p->top++;
+		break;
+	case UI_FKEY(KEY_PPAGE):
+	case UI_CTRL('b'):
+		p->top = p->top > page ? p->top - page : 0;
+		return 1;
+	case UI_FKEY(KEY_NPAGE):
+	case UI_CTRL('f'):
+	case ' ':
+		p->top += page;
+		break;
+	case UI_FKEY(KEY_HOME):
+	case 'g':
+		p->top = 0;
+		p->left = 0;
+		return 1;
+	case UI_FKEY(KEY_END):
+	case 'G':
+		p->top = n;
+		break;
+	case UI_FKEY(KEY_LEFT):
+	case 'h':
+		p->left = p->left > 8 ? p->left - 8 : 0;
+		return 1;
+	case UI_FKEY(KEY_RIGHT):
+	case 'l':
+		p->left += 8;
+		return 1;
+	default:
+		return 0;
+	}
+	if (p->top + page > n)
+		p->top = n > page ? n - page : 0;
+	return 1;
+}
+
+/* Keys of the preview. */
+static enum ui_action
+preview_key(struct ui *ui, void *state, int key)
+{
+	struct preview	*p = state;
+	char		*def;
+	int64_t		 id;
+
+	if (preview_scroll(p, key))
+		return UI_REDRAW;
+	switch (key) {
+	case 'd':
+		p->decoded = !p->decoded;
+		p->top = 0;
+		ui_info(ui, p->decoded ? "Decoded: readable text, not the "
+		    "bytes sent (d: back)" : "The exact bytes sent");
+		return UI_REDRAW;
+	case 't':
+		if (!p->have || p->is.list_id == 0)
+			return UI_HANDLED;
+		prompt_open(ui, "Preview for", "The address of a member of the "
+		    "list:", p->addr != NULL ? p->addr : "", 0, preview_to, p);
+		return UI_REDRAW;
+	case ']':
+	case '[':
+		if (p->members == 0)
+			return UI_HANDLED;
+		if (p->index < 0)
+			p->index = 0;
+		else if (key == ']')
+			p->index = (p->index + 1) % p->members;
+		else
+			p->index = (p->index + p->members - 1) % p->members;
+		free(p->want);
+		p->want = NULL;
+		preview_build(ui, p);
+		return UI_REDRAW;
+	case 'e':
+		preview_edit(ui, p);
+		return UI_REDRAW;
+	case 'c':
+		if ((id = compose_copy(ui, p->id)) != 0) {
+			p->id = id;
+			preview_build(ui, p);
+		}
+		return UI_REDRAW;
+	case 'r':
+		preview_build(ui, p);
+		ui_info(ui, "Rendered again");
+		return UI_REDRAW;
+	case 'm':
+		preview_merge_all(ui, p);
+		return UI_REDRAW;
+	case 'w':
+		if (p->msg.len == 0)
+			return UI_HANDLED;
+		def = xprintf("./issue-%lld-%s.eml", (long long)p->id, p->addr);
+		save_start(ui, "Write message", "Write the message, exactly as "
+		    "sent, to:", def, "Wrote the message to", preview_put, p);
+		free(def);
+		return UI_REDRAW;
+	}
+	return UI_IGNORED;
+}
+
+const struct screen_ops screen_preview_ops = {
+	.name = "Preview",
+	.keys = preview_keys,
+	.open = preview_open,
+	.close = preview_close,
+	.draw = preview_draw,
+	.key = preview_key,
+};

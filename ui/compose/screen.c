@@ -1,0 +1,318 @@
+/*
+ * The Compose screen: every issue (id, list, subject, last change), newest
+ * first. n writes a new one and e edits the selected one in $VISUAL or
+ * $EDITOR (compose_edit.c); an issue whose send is not finished cannot
+ * change, so c copies it to a new issue to edit instead. Enter or p
+ * previews the exact message one member gets, signed (compose_preview.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "compose_ui.h"
+#include "mail/message.h"
+#include "store/store.h"
+
+static const struct ui_keyhelp compose_keys[] = {
+	{ "Enter", "Preview", "the exact message one member gets, signed "
+	  "(also p)" },
+	{ "n", "New", "write a new issue in $VISUAL or $EDITOR" },
+	{ "e", "Edit", "edit the selected issue in $VISUAL or $EDITOR" },
+	{ "c", "Copy", "a new issue from the selected one (an issue whose "
+	  "send is not finished cannot be edited)" },
+	{ "r", NULL, "read the issues again" },
+	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll" },
+	{ NULL, NULL, NULL }
+};
+
+static const struct table_col compose_cols[] = {
+	{ "ID", 5, 0, 1 },
+	{ "List", 12, 1, 0 },
+	{ "Subject", 24, 4, 0 },
+	{ "From", 16, 1, 0 },
+	{ "Updated", 16, 0, 0 },
+};
+
+struct compose {
+	struct issue	*v;
+	size_t		 n;
+	struct table	 table;
+	char		*error;
+	int64_t		 select;	/* select this issue next load */
+	char		 cell[64];
+};
+
+/* The issue under the cursor, or NULL. */
+static struct issue *
+compose_selected(struct compose *c)
+{
+	if (c->table.sel < 0 || (size_t)c->table.sel >= c->n)
+		return NULL;
+	return &c->v[c->table.sel];
+}
+
+/* Free the loaded issues. */
+static void
+compose_unload(struct compose *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->n; i++)
+		issue_free(&c->v[i]);
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
+}
+
+/* Read the issues again, keeping the selection on the same one. */
+static void
+compose_load(struct ui *ui, struct compose *c)
+{
+	struct issue	*sel = compose_selected(c);
+	int64_t		 keep = c->select != 0 ? c->select : sel != NULL ?
+			    sel->id : 0;
+	char		*cause = NULL;
+	size_t		 i;
+
+	c->select = 0;
+	compose_unload(c);
+	free(c->error);
+	c->error = NULL;
+	if (store_issues(ui_store(ui), &c->v, &c->n, &cause) == -1) {
+		c->error = cause;
+		c->v = NULL;
+		c->n = 0;
+	}
+	table_set_rows(&c->table, (int64_t)c->n);
+	for (i = 0; keep != 0 && i < c->n; i++)
+		if (c->v[i].id == keep) {
+			c->table.sel = (int64_t)i;
+			table_set_rows(&c->table, (int64_t)c->n);
+		}
+	ui_dirty(ui);
+}
+
+/* Empty state; issues are read when the screen is shown. */
+static void *
+compose_open(struct ui *ui, void *arg)
+{
+	struct compose	*c = xcalloc(1, sizeof *c);
+
+	(void)ui;
+	(void)arg;
+	table_init(&c->table, compose_cols, (int)nitems(compose_cols));
+	return c;
+}
+
+/* Free everything. */
+static void
+compose_close(struct ui *ui, void *state)
+{
+	struct compose	*c = state;
+
+	(void)ui;
+	compose_unload(c);
+	free(c->error);
+	free(c);
+}
+
+/* Shown: issues may have changed elsewhere. */
+static void
+compose_enter(struct ui *ui, void *state)
+{
+	compose_load(ui, state);
+}
+
+/* One cell. */
+static const char *
+compose_cell(void *arg, int64_t row, int col)
+{
+	struct compose	*c = arg;
+	struct issue	*is = &c->v[row];
+	time_t		 t;
+	struct tm	 tm;
+
+	switch (col) {
+	case 0:
+		snprintf(c->cell, sizeof c->cell, "%lld", (long long)is->id);
+		return c->cell;
+	case 1:
+		return is->list_name != NULL ? is->list_name : "(removed)";
+	case 2:
+		return is->subject;
+	case 3:
+		return is->from;
+	default:
+		t = (time_t)is->updated_at;
+		if (localtime_r(&t, &tm) == NULL)
+			return "";
+		strftime(c->cell, sizeof c->cell, "%Y-%m-%d %H:%M", &tm);
+		return c->cell;
+	}
+}
+
+/* A removed list stands out. */
+static enum ui_role
+compose_role(void *arg, int64_t row, int col)
+{
+	struct compose	*c = arg;
+
+	if (col == 1 && c->v[row].list_name == NULL)
+		return ROLE_WARN;
+	return col == 3 ? ROLE_DIM : ROLE_NORMAL;
+}
+
+/* Title, then the table or the empty state. */
+static void
+compose_draw(struct ui *ui, void *state, const struct ui_rect *r)
+{
+	struct compose	*c = state;
+	struct ui_rect	 t = *r;
+	const char	*empty;
+	int		 x;
+
+	x = ui_print(ui, r->y, 1, r->w - 2, ROLE_EMPH, "Issues");
+	if (c->n > 0)
+		ui_printf(ui, r->y, x + 3, r->w - x - 4, ROLE_DIM, "%zu "
+		    "issue%s, newest first", c->n, c->n == 1 ? "" : "s");
+	t.y = r->y + 2;
+	t.h = r->h - 2;
+	if (c->error != NULL) {
+		ui_print(ui, t.y + 1, 2, r->w - 4, ROLE_FAIL,
+		    "Cannot read the issues:");
+		ui_print(ui, t.y + 2, 2, r->w - 4, ROLE_FAIL, c->error);
+		return;
+	}
+	if (c->n == 0) {
+		empty = "No issues yet. Press n to write one in your editor.";
+		x = ui_centre_col(empty, r->w);
+		ui_print(ui, t.y + t.h / 3, x, r->w - x, ROLE_DIM, empty);
+		ui_wrap(ui, t.y + t.h / 3 + 2, 4, r->w - 8, 4, ROLE_DIM,
+		    "An issue is one announcement to one list: the headers "
+		    "(From, Subject, List) above a plain-text body, with merge "
+		    "fields such as {{name}} filled in for each member.");
+		return;
+	}
+	table_draw(ui, &c->table, &t, compose_cell, compose_role, c);
+}
+
+/* The list a new issue goes to: the only list, else the selected
+ * issue's; NULL to let the operator type it. */
+static char *
+compose_default_list(struct ui *ui, struct compose *c)
+{
+	struct list_info	*v;
+	struct issue		*sel = compose_selected(c);
+	size_t			 n;
+	char			*cause = NULL, *list = NULL;
+
+	if (store_lists(ui_store(ui), &v, &n, &cause) == 0) {
+		if (n == 1)
+			list = xstrdup(v[0].name);
+		store_lists_free(v, n);
+	} else
+		free(cause);
+	if (list == NULL && sel != NULL && sel->list_name != NULL)
+		list = xstrdup(sel->list_name);
+	return list;
+}
+
+/* n: a new issue in the editor. */
+static void
+compose_new(struct ui *ui, struct compose *c)
+{
+	struct issue	 is;
+	char		*list = compose_default_list(ui, c);
+
+	compose_new_issue(ui, &is, list);
+	free(list);
+	if (compose_edit(ui, &is) == 1)
+		c->select = is.id;
+	issue_free(&is);
+	compose_load(ui, c);
+}
+
+/* e: the selected issue in the editor (read afresh from the store). */
+static void
+compose_edit_selected(struct ui *ui, struct compose *c, int64_t id)
+{
+	struct issue	 is;
+	char		*cause = NULL;
+	int		 rc;
+
+	rc = store_issue_get(ui_store(ui), id, &is, &cause);
+	if (rc != 0) {
+		if (rc == 1)
+			ui_error(ui, "Issue %lld is gone", (long long)id);
+		else
+			ui_cause(ui, "Cannot read the issue", cause);
+		compose_load(ui, c);
+		return;
+	}
+	/* An edit saved as a copy (a send started meanwhile) is selected. */
+	if (compose_edit(ui, &is) == 1 && is.id != id)
+		c->select = is.id;
+	issue_free(&is);
+	compose_load(ui, c);
+}
+
+/* Keys of the Compose screen; the rest go to the shell. */
+static enum ui_action
+compose_key(struct ui *ui, void *state, int key)
+{
+	struct compose	*c = state;
+	struct issue	*sel = compose_selected(c);
+	int64_t		*id;
+
+	if (table_key(&c->table, key))
+		return UI_REDRAW;
+	switch (key) {
+	case '\r':
+	case '\n':
+	case UI_FKEY(KEY_ENTER):
+	case 'p':
+		if (sel == NULL) {
+			ui_error(ui, "No issue to preview: n writes one");
+			return UI_REDRAW;
+		}
+		id = xmalloc(sizeof *id);
+		*id = sel->id;
+		ui_push(ui, &screen_preview_ops, id);
+		return UI_REDRAW;
+	case 'n':
+		compose_new(ui, c);
+		return UI_REDRAW;
+	case 'e':
+		if (sel == NULL) {
+			ui_error(ui, "No issue to edit: n writes one");
+			return UI_REDRAW;
+		}
+		compose_edit_selected(ui, c, sel->id);
+		return UI_REDRAW;
+	case 'c':
+		if (sel == NULL) {
+			ui_error(ui, "No issue to copy: n writes one");
+			return UI_REDRAW;
+		}
+		/* The copy is selected next. */
+		c->select = compose_copy(ui, sel->id);
+		compose_load(ui, c);
+		return UI_REDRAW;
+	case 'r':
+		compose_load(ui, c);
+		ui_info(ui, "Issues reloaded");
+		return UI_REDRAW;
+	}
+	return UI_IGNORED;
+}
+
+const struct screen_ops screen_compose_ops = {
+	.name = "Compose",
+	.keys = compose_keys,
+	.open = compose_open,
+	.close = compose_close,
+	.enter = compose_enter,
+	.draw = compose_draw,
+	.key = compose_key,
+};

@@ -1,0 +1,389 @@
+/*
+ * A list's members: address, name, status and attributes, paged from the
+ * database a few screens at a time (a million-member list is never loaded
+ * whole). / filters on address or name as you type, after a short pause.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "store/store.h"
+#include "base/utf8.h"
+#include "ui/kit/widget.h"
+
+#define MEMBERS_FILTER_MS	250	/* typing pause before filtering */
+
+static const struct ui_keyhelp members_keys[] = {
+	{ "/", "Filter", "show members whose address or name contains text" },
+	{ "i", "Import", "import a file into this list" },
+	{ "e", "Export", "write this list as CSV" },
+	{ "r", "Reload", "read the members again" },
+	{ "Esc", "Back", "back to the lists" },
+	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll" },
+	{ NULL, NULL, NULL }
+};
+
+static const struct table_col members_cols[] = {
+	{ "Address", 24, 4, 0 },
+	{ "Name", 14, 3, 0 },
+	{ "Status", 10, 0, 0 },
+	{ "Attributes", 10, 3, 0 },
+};
+
+struct member_row {
+	char	*addr;
+	char	*name;
+	char	*attrs;		/* "k=v k=v" */
+	int	 suppressed;
+};
+
+struct members {
+	char			*list;
+	int64_t			 id;
+	int64_t			 all;		/* members, unfiltered */
+	int64_t			 suppressed;
+	struct table		 table;
+	struct field		 filter;
+	int			 filtering;
+	char			*applied;	/* filter in force, or NULL */
+	int			 pending;	/* typed, not yet applied */
+	struct member_row	*cache;		/* rows [off, off + n) */
+	int64_t			 off;
+	int			 n;
+	char			*error;
+};
+
+/* Drop the cached page. */
+static void
+members_flush(struct members *m)
+{
+	int	i;
+
+	for (i = 0; i < m->n; i++) {
+		free(m->cache[i].addr);
+		free(m->cache[i].name);
+		free(m->cache[i].attrs);
+	}
+	free(m->cache);
+	m->cache = NULL;
+	m->n = 0;
+	m->off = 0;
+}
+
+/* Append one attribute as k=v. */
+static int
+members_attr(const char *key, const char *value, void *arg)
+{
+	struct buf	*b = arg;
+
+	if (b->len > 0)
+		buf_addc(b, ' ');
+	buf_printf(b, "%s=%s", key, value);
+	return 0;
+}
+
+/* Keep one fetched member. */
+static int
+members_row(const struct contact *c, void *arg)
+{
+	struct members		*m = arg;
+	struct member_row	*r;
+	struct buf		 b;
+
+	m->cache = xreallocarray(m->cache, (size_t)m->n + 1, sizeof *m->cache);
+	r = &m->cache[m->n++];
+	r->addr = xstrdup(c->addr != NULL ? c->addr : "");
+	r->name = xstrdup(c->name != NULL ? c->name : "");
+	r->suppressed = c->suppressed;
+	buf_init(&b);
+	if (c->attrs != NULL)
+		json_each_pair(c->attrs, members_attr, &b);
+	r->attrs = buf_take(&b);
+	return 0;
+}
+
+/* Make sure rows [top, top + page) are cached: fetch three pages around. */
+static void
+members_fetch(struct ui *ui, struct members *m)
+{
+	int64_t	page = m->table.page, want = m->table.top, off;
+	char	*cause = NULL;
+
+	if (m->error != NULL || m->table.rows == 0)
+		return;
+	if (want >= m->off && want + page <= m->off + m->n)
+		return;
+	if (m->n > 0 && want >= m->off && m->off + m->n == m->table.rows)
+		return;
+	members_flush(m);
+	off = want - page > 0 ? want - page : 0;
+	m->off = off;
+	if (store_contacts(ui_store(ui), m->id, m->applied, off, 3 * page,
+	    members_row, m, &cause) == -1)
+		m->error = cause;
+}
+
+/* Counts and the row total under the current filter. */
+static void
+members_load(struct ui *ui, struct members *m)
+{
+	struct list_info	 li;
+	char			*cause = NULL;
+	int64_t			 count = 0;
+	int			 rc;
+
+	members_flush(m);
+	free(m->error);
+	m->error = NULL;
+	rc = store_list_info(ui_store(ui), m->list, &li, &cause);
+	if (rc == 1)
+		cause = xprintf("there is no list \"%s\" any more", m->list);
+	if (rc != 0) {
+		m->error = cause;
+		table_set_rows(&m->table, 0);
+		ui_dirty(ui);
+		return;
+	}
+	m->id = li.id;
+	m->all = li.members;
+	m->suppressed = li.suppressed;
+	free(li.name);
+	if (store_contacts_count(ui_store(ui), m->id, m->applied, &count,
+	    &cause) == -1)
+		m->error = cause;
+	table_set_rows(&m->table, count);
+	ui_dirty(ui);
+}
+
+/* Use what is in the filter field now. */
+static void
+members_apply(struct ui *ui, struct members *m)
+{
+	free(m->applied);
+	m->applied = m->filter.len > 0 ? xstrdup(m->filter.text) : NULL;
+	m->pending = 0;
+	m->table.sel = 0;
+	m->table.top = 0;
+	members_load(ui, m);
+}
+
+/* A view of the list named arg; rows are read when entered. */
+static void *
+members_open(struct ui *ui, void *arg)
+{
+	struct members	*m = xcalloc(1, sizeof *m);
+
+	(void)ui;
+	m->list = xstrdup(arg);
+	table_init(&m->table, members_cols, (int)nitems(members_cols));
+	field_init(&m->filter, "");
+	return m;
+}
+
+/* Free everything the view holds. */
+static void
+members_close(struct ui *ui, void *state)
+{
+	struct members	*m = state;
+
+	(void)ui;
+	members_flush(m);
+	field_free(&m->filter);
+	free(m->applied);
+	free(m->error);
+	free(m->list);
+	free(m);
+}
+
+/* Shown (again): counts may have changed. */
+static void
+members_enter(struct ui *ui, void *state)
+{
+	members_load(ui, state);
+}
+
+/* Apply the filter once typing pauses. */
+static int
+members_tick(struct ui *ui, void *state)
+{
+	struct members	*m = state;
+
+	if (m->pending)
+		members_apply(ui, m);
+	return -1;
+}
+
+/* One cell, from the cached page. */
+static const char *
+members_cell(void *arg, int64_t row, int col)
+{
+	struct members		*m = arg;
+	struct member_row	*r;
+
+	if (row < m->off || row >= m->off + m->n)
+		return "";
+	r = &m->cache[row - m->off];
+	switch (col) {
+	case 0:
+		return r->addr;
+	case 1:
+		return r->name;
+	case 2:
+		return r->suppressed ? "suppressed" : "ok";
+	default:
+		return r->attrs;
+	}
+}
+
+/* Status in colour: ok green, suppressed red. */
+static enum ui_role
+members_role(void *arg, int64_t row, int col)
+{
+	struct members	*m = arg;
+
+	if (col != 2 || row < m->off || row >= m->off + m->n)
+		return ROLE_NORMAL;
+	return m->cache[row - m->off].suppressed ? ROLE_FAIL : ROLE_OK;
+}
+
+/* Title and position, filter line, then the table. */
+static void
+members_draw(struct ui *ui, void *state, const struct ui_rect *r)
+{
+	struct members	*m = state;
+	struct ui_rect	 t = *r;
+	char		 a[32], s[32], f[32], l[32], n[32], range[128];
+	int		 x;
+	const char	*empty;
+
+	t.y = r->y + 2;
+	t.h = r->h - 2;
+	table_layout(&m->table, &t);
+	x = ui_printf(ui, r->y, 1, r->w - 2, ROLE_EMPH, "Lists › %s", m->list);
+	x += 3;
+	ui_printf(ui, r->y, x, r->w - x, ROLE_DIM, "%s member%s, %s "
+	    "suppressed", ui_count(a, sizeof a, m->all), m->all == 1 ? "" :
+	    "s", ui_count(s, sizeof s, m->suppressed));
+	if (m->table.rows > 0) {
+		int64_t last = m->table.top + m->table.page;
+
+		if (last > m->table.rows)
+			last = m->table.rows;
+		snprintf(range, sizeof range, "rows %s-%s of %s",
+		    ui_count(f, sizeof f, m->table.top + 1),
+		    ui_count(l, sizeof l, last),
+		    ui_count(n, sizeof n, m->table.rows));
+		x = utf8_width(range);
+		ui_print(ui, r->y, r->w - x - 1, x, ROLE_DIM, range);
+	}
+	if (m->filtering || m->filter.len > 0 || m->applied != NULL) {
+		x = ui_print(ui, r->y + 1, 1, 10, ROLE_EMPH, "Filter: ");
+		field_draw(ui, &m->filter, r->y + 1, 1 + x, 30, m->filtering);
+		ui_printf(ui, r->y + 1, 33 + x, r->w - 35 - x, ROLE_DIM,
+		    "%s match%s   %s", ui_count(n, sizeof n, m->table.rows),
+		    m->table.rows == 1 ? "" : "es", m->filtering ?
+		    "Enter: keep   Esc: clear" : "/: change   Esc: clear");
+	}
+	if (m->error != NULL) {
+		ui_print(ui, t.y + 1, 2, r->w - 4, ROLE_FAIL,
+		    "Cannot read the members:");
+		ui_print(ui, t.y + 2, 2, r->w - 4, ROLE_FAIL, m->error);
+		return;
+	}
+	if (m->table.rows == 0) {
+		empty = m->applied != NULL ? "No member's address or name "
+		    "contains that text. Esc clears the filter." :
+		    "This list is empty. Press i to import a file into it.";
+		x = ui_centre_col(empty, r->w);
+		ui_print(ui, t.y + t.h / 3, x, r->w - x, ROLE_DIM, empty);
+		return;
+	}
+	members_fetch(ui, m);
+	table_draw(ui, &m->table, &t, members_cell, members_role, m);
+}
+
+/* Keys while the filter field has focus. */
+static enum ui_action
+members_filter_key(struct ui *ui, struct members *m, int key)
+{
+	switch (field_key(ui, &m->filter, key)) {
+	case FIELD_ENTER:
+		m->filtering = 0;
+		members_apply(ui, m);
+		break;
+	case FIELD_CANCEL:
+		m->filtering = 0;
+		field_set(&m->filter, "");
+		members_apply(ui, m);
+		break;
+	case FIELD_CHANGED:
+		m->pending = 1;
+		ui_tick_in(ui, m, MEMBERS_FILTER_MS);
+		break;
+	case FIELD_IGNORED:
+		return table_key(&m->table, key) ? UI_REDRAW : UI_HANDLED;
+	default:
+		break;
+	}
+	return UI_REDRAW;
+}
+
+/* After an import into this list. */
+static void
+members_imported(struct ui *ui, const char *list, int ok, void *arg)
+{
+	(void)list;
+	(void)ok;
+	members_load(ui, arg);
+}
+
+/* Keys of the members view; the rest go to the shell. */
+static enum ui_action
+members_key(struct ui *ui, void *state, int key)
+{
+	struct members	*m = state;
+
+	if (m->filtering)
+		return members_filter_key(ui, m, key);
+	if (table_key(&m->table, key))
+		return UI_REDRAW;
+	switch (key) {
+	case '/':
+		m->filtering = 1;
+		return UI_REDRAW;
+	case 'i':
+		list_import_start(ui, m->list, NULL, members_imported, m);
+		return UI_REDRAW;
+	case 'e':
+		list_export_start(ui, m->list);
+		return UI_REDRAW;
+	case 'r':
+		members_load(ui, m);
+		ui_info(ui, "Members reloaded");
+		return UI_REDRAW;
+	case UI_ESC:
+		if (m->applied == NULL && m->filter.len == 0)
+			return UI_POP;
+		field_set(&m->filter, "");
+		members_apply(ui, m);
+		return UI_REDRAW;
+	case UI_FKEY(KEY_LEFT):
+	case UI_FKEY(KEY_BACKSPACE):
+	case 0x7f:
+	case 'h':
+		return UI_POP;
+	}
+	return UI_IGNORED;
+}
+
+const struct screen_ops screen_members_ops = {
+	.name = "Members",
+	.keys = members_keys,
+	.open = members_open,
+	.close = members_close,
+	.enter = members_enter,
+	.draw = members_draw,
+	.key = members_key,
+	.tick = members_tick,
+};

@@ -1,0 +1,463 @@
+/*
+ * Drawing the Send screen. Before a send: the issue, its list and
+ * recipients, the From domain's health (failing checks named), the TLS
+ * policy and what S will do. While watching: the send's state word, a
+ * progress bar, the counters, a throughput sparkline over the last
+ * minute, then the per-recipient panel and the per-domain table
+ * (send_panel.c). Every status has a word or symbol besides its colour.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "send_ui.h"
+#include "base/utf8.h"
+
+#define SEND_LABEL	12	/* width of the labels before a send */
+#define SEND_DOMROWS	6	/* domains shown below the panel */
+#define SEND_FAILS	4	/* failing checks listed before a send */
+
+static const char *const send_spin[] = {
+	"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"
+};
+
+/* What each TLS policy does, in a line. */
+static const char *
+send_policy_text(enum tls_policy p)
+{
+	switch (p) {
+	case TLS_POLICY_NONE:
+		return "never STARTTLS: every message goes in plaintext";
+	case TLS_POLICY_MAY:
+		return "STARTTLS when offered, plaintext otherwise";
+	case TLS_POLICY_ENCRYPT:
+		return "TLS required: a server without it is deferred";
+	case TLS_POLICY_VERIFY:
+		return "TLS with a certificate naming the MX, else deferred";
+	case TLS_POLICY_DANE:
+		return "DANE (DNSSEC-signed TLSA) where published, else may";
+	}
+	return "";
+}
+
+/* "12:34:56", with date "2026-12-07 12:34:56". */
+const char *
+send_clock(char *buf, size_t len, int64_t t, int date)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	if (t <= 0 || localtime_r(&tt, &tm) == NULL ||
+	    (date ? strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) :
+	    strftime(buf, len, "%H:%M:%S", &tm)) == 0)
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+/* "4m 59s" */
+static const char *
+send_span(char *buf, size_t len, int64_t secs)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs < 60)
+		snprintf(buf, len, "%llds", (long long)secs);
+	else if (secs < 3600)
+		snprintf(buf, len, "%lldm %llds", (long long)secs / 60,
+		    (long long)secs % 60);
+	else
+		snprintf(buf, len, "%lldh %lldm", (long long)secs / 3600,
+		    (long long)secs % 3600 / 60);
+	return buf;
+}
+
+/* A label and its value on one row; returns the value's column. */
+static int
+send_label(struct ui *ui, int y, int x, int w, const char *label)
+{
+	ui_print(ui, y, x, w, ROLE_DIM, label);
+	return x + SEND_LABEL;
+}
+
+/* The health line and the failing checks; returns rows used. */
+static int
+send_draw_health(struct ui *ui, struct send_pre *p, int y, int x, int w,
+    int maxrows)
+{
+	size_t	 i, fails = hreport_count(&p->rep, HS_FAIL), shown = 0;
+	size_t	 warns = hreport_count(&p->rep, HS_WARN);
+	int	 vx = send_label(ui, y, x, w, "Health"), rows = 1;
+	int	 vw = w - SEND_LABEL;
+	char	*s, at[16];
+
+	if (p->domain == NULL)
+		ui_print(ui, y, vx, vw, ROLE_DIM, "no From domain to check");
+	else if (p->hrunning && p->rep.n == 0)
+		ui_printf(ui, y, vx, vw, ROLE_DIM, "%s checking %s…",
+		    send_spin[p->frame % nitems(send_spin)], p->domain);
+	else if (p->herror != NULL && p->rep.n == 0)
+		ui_printf(ui, y, vx, vw, ROLE_FAIL, "%s the check of %s did "
+		    "not finish: %s (h: again)", send_utf8() ? "✗" : "x",
+		    p->domain, p->herror);
+	else {
+		s = xprintf("%s %s: %zu failing, %zu warning%s (%s%s%s)",
+		    fails > 0 ? (send_utf8() ? "✗ FAIL" : "x FAIL") :
+		    warns > 0 ? "! warn" : (send_utf8() ? "✓ ok" : "+ ok"),
+		    p->domain, fails, warns, warns == 1 ? "" : "s",
+		    p->hrunning ? "checking…" : p->hdone ?
+		    "checked at " : "incomplete", p->hrunning || !p->hdone ?
+		    "" : send_clock(at, sizeof at, (int64_t)p->rep.when, 0),
+		    p->hrunning ? "" : "; h checks again");
+		ui_print(ui, y, vx, vw, fails > 0 ? ROLE_FAIL : warns > 0 ?
+		    ROLE_WARN : ROLE_OK, s);
+		free(s);
+	}
+	for (i = 0; i < p->rep.n && rows < maxrows; i++) {
+		if (p->rep.v[i].status != HS_FAIL)
+			continue;
+		if (shown == SEND_FAILS && fails > SEND_FAILS + 1) {
+			ui_printf(ui, y + rows++, vx + 2, vw - 2, ROLE_DIM,
+			    "and %zu more: see the Health screen (4)",
+			    fails - shown);
+			break;
+		}
+		ui_print(ui, y + rows, vx + 2, 2, ROLE_FAIL,
+		    send_utf8() ? "✗" : "x");
+		ui_printf(ui, y + rows++, vx + 4, vw - 4, ROLE_NORMAL,
+		    "%s: %s", p->rep.v[i].title != NULL ? p->rep.v[i].title :
+		    p->rep.v[i].id, p->rep.v[i].observed != NULL ?
+		    p->rep.v[i].observed : "");
+		shown++;
+	}
+	return rows;
+}
+
+/* "lab.test 12, slow.test 17, ...": the largest domains. */
+static void
+send_draw_domains(struct ui *ui, struct send_pre *p, int y, int x, int w)
+{
+	struct buf	b;
+	char		n[32];
+	size_t		i;
+
+	buf_init(&b);
+	for (i = 0; i < p->ntop; i++)
+		buf_printf(&b, "%s%s %s", i > 0 ? ", " : "",
+		    p->doms.v[p->top[i]].name, ui_count(n, sizeof n,
+		    p->doms.v[p->top[i]].total));
+	if (p->doms.n > p->ntop)
+		buf_printf(&b, ", and %s more", ui_count(n, sizeof n,
+		    (int64_t)(p->doms.n - p->ntop)));
+	ui_print(ui, y, send_label(ui, y, x, w, "Domains"), w - SEND_LABEL,
+	    ROLE_NORMAL, b.data != NULL ? b.data : "");
+	buf_free(&b);
+}
+
+/* Before a send. */
+static void
+send_draw_pre(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
+{
+	struct send_pre	*p = &s->pre;
+	int		 x = r->x + 2, w = r->w - 4, y = r->y + 1, vx, vw;
+	int		 bottom = r->y + r->h - 1;
+	char		 a[32], b[32];
+	int64_t		 rcpts = p->counted ? p->recipients :
+			    p->members - p->suppressed;
+
+	vw = w - SEND_LABEL;
+	ui_printf(ui, y, x, w, ROLE_EMPH, "Ready to send issue %lld",
+	    (long long)p->issue);
+	y += 2;
+	vx = send_label(ui, y, x, w, "Issue");
+	ui_printf(ui, y++, vx, vw, ROLE_NORMAL, "%lld  \"%s\"",
+	    (long long)p->issue, p->subject != NULL ? p->subject : "");
+	vx = send_label(ui, y, x, w, "From");
+	ui_print(ui, y++, vx, vw, ROLE_NORMAL, p->from != NULL ? p->from : "");
+	vx = send_label(ui, y, x, w, "Recipients");
+	if (p->list == NULL)
+		ui_print(ui, y++, vx, vw, ROLE_FAIL, "none: no list");
+	else if (!p->counted)
+		ui_printf(ui, y++, vx, vw, ROLE_NORMAL, "%s of list %s; "
+		    "counting domains… %s so far", ui_count(a, sizeof a,
+		    rcpts), p->list, ui_count(b, sizeof b,
+		    (int64_t)p->doms.n));
+	else {
+		ui_printf(ui, y++, vx, vw, rcpts > 0 ? ROLE_NORMAL : ROLE_FAIL,
+		    "%s in %s domain%s (list %s%s%lld suppressed skipped)",
+		    ui_count(a, sizeof a, rcpts), ui_count(b, sizeof b,
+		    (int64_t)p->doms.n), p->doms.n == 1 ? "" : "s", p->list,
+		    p->suppressed > 0 ? "; " : ", ", (long long)p->suppressed);
+		if (p->ntop > 0)
+			send_draw_domains(ui, p, y++, x, w);
+	}
+	if (p->problem != NULL) {
+		y++;
+		ui_print(ui, y++, x, w, ROLE_FAIL, p->problem);
+	}
+	y += send_draw_health(ui, p, y, x, w, bottom - y - 7);
+	vx = send_label(ui, y, x, w, "TLS policy");
+	ui_printf(ui, y++, vx, vw, ROLE_NORMAL, "%s: %s  (t: change)",
+	    tls_policy_name(p->policy), send_policy_text(p->policy));
+	vx = send_label(ui, y, x, w, "Test");
+	if (s->cmd.kind == SEND_CMD_TEST)
+		ui_printf(ui, y++, vx, vw, ROLE_NORMAL, "%s sending a test to "
+		    "%s…", send_spin[(ui_now() / 100) %
+		    (int64_t)nitems(send_spin)], p->test_to);
+	else if (p->test_text != NULL) {
+		char *t = xprintf("%s: %s (T: again)", p->test_to,
+		    p->test_text);
+
+		y += ui_wrap(ui, y, vx, vw, 2, p->test_role, t);
+		free(t);
+	}
+	else
+		ui_print(ui, y++, vx, vw, ROLE_DIM, "T: send a test to one "
+		    "address first (delivered now, recorded nowhere)");
+	y++;
+	if (s->cmd.kind == SEND_CMD_SEND)
+		ui_printf(ui, y, x, w, ROLE_EMPH, "%s Starting the send "
+		    "(herald send %lld)…", send_spin[(ui_now() / 100) %
+		    (int64_t)nitems(send_spin)], (long long)p->issue);
+	else if (p->problem == NULL && rcpts > 0) {
+		char *t = xprintf("S: start the send to %s recipient%s. It "
+		    "runs in the background: leaving the console does not "
+		    "stop it.", ui_count(a, sizeof a, rcpts),
+		    rcpts == 1 ? "" : "s");
+
+		ui_wrap(ui, y, x, w, 2, ROLE_EMPH, t);
+		free(t);
+	}
+}
+
+/* The role and word of a send's state. */
+static enum ui_role
+send_state_colour(enum send_state st)
+{
+	switch (st) {
+	case SEND_RUNNING:
+	case SEND_FINISHED:
+		return ROLE_OK;
+	case SEND_INTERRUPTED:
+		return ROLE_FAIL;
+	default:
+		return ROLE_WARN;
+	}
+}
+
+/* One "label N" counter; returns the next column. */
+static int
+send_counter(struct ui *ui, int y, int x, int end, const char *label,
+    int64_t n, enum ui_role role)
+{
+	char	num[32], *s;
+	int	used;
+
+	if (x >= end)
+		return x;
+	s = xprintf("%s %s", label, ui_count(num, sizeof num, n));
+	used = ui_print(ui, y, x, end - x, n > 0 ? role : ROLE_NORMAL, s);
+	free(s);
+	return x + used + 2;
+}
+
+/* Throughput over the last minute; returns nothing, draws one row. */
+static void
+send_draw_spark(struct ui *ui, struct send_live *l, int y, int x, int w)
+{
+	int64_t		 end, t;
+	int32_t		 v[SEND_SPARK], peak = 0, cell, top = 0, recent = 0;
+	int		 cells, per, i, j, level;
+	struct buf	 b;
+
+	if (l->spark_end > 0)
+		end = l->spark_end;
+	else
+		end = l->engine || l->spark.last == 0 ? (int64_t)time(NULL) :
+		    l->spark.last;
+	for (i = 0; i < SEND_SPARK; i++) {
+		t = end - (SEND_SPARK - 1) + i;
+		v[i] = send_spark_get(&l->spark, t);
+		if (v[i] > peak)
+			peak = v[i];
+		if (i >= SEND_SPARK - 5)
+			recent += v[i];
+	}
+	cells = w - 50;
+	if (cells > SEND_SPARK)
+		cells = SEND_SPARK;
+	if (cells < 10)
+		return;
+	per = (SEND_SPARK + cells - 1) / cells;
+	cells = SEND_SPARK / per;
+	for (i = 0; i < cells; i++) {
+		for (cell = 0, j = 0; j < per; j++)
+			cell += v[i * per + j];
+		if (cell > top)
+			top = cell;
+	}
+	buf_init(&b);
+	for (i = 0; i < cells; i++) {
+		for (cell = 0, j = 0; j < per; j++)
+			cell += v[i * per + j];
+		level = cell == 0 || top == 0 ? -1 :
+		    (int)(((int64_t)cell * 8 - 1) / top);
+		buf_adds(&b, send_spark_glyph(level));
+	}
+	ui_print(ui, y, x, 11, ROLE_DIM, "msgs/s");
+	ui_print(ui, y, x + 11, cells, ROLE_INFO, b.data);
+	if (l->spark_end > 0)
+		ui_printf(ui, y, x + 12 + cells, w - 12 - cells, ROLE_DIM,
+		    "paused, peak %d/s (delivered, last %d s)", peak,
+		    SEND_SPARK);
+	else
+		ui_printf(ui, y, x + 12 + cells, w - 12 - cells, ROLE_DIM,
+		    "now %.1f/s, peak %d/s (delivered, last %d s)",
+		    recent / 5.0, peak, SEND_SPARK);
+	buf_free(&b);
+}
+
+/* The line under the counters: what the state means, what to do. */
+static void
+send_draw_state(struct ui *ui, struct send_screen *s, int y, int x, int w)
+{
+	struct send_live		*l = &s->live;
+	const struct send_counts	*c = &l->counts;
+	char				 at[16], in[32];
+
+	if (l->error != NULL) {
+		ui_fill(ui, y, x, w, ROLE_ERROR, l->error);
+		return;
+	}
+	switch (l->state) {
+	case SEND_RUNNING:
+		ui_printf(ui, y, x, w, ROLE_DIM, "Engine pid %lld since %s. "
+		    "p pauses; leaving the console does not stop the send.",
+		    (long long)l->info.engine_pid, send_clock(at, sizeof at,
+		    l->info.engine_at, 0));
+		break;
+	case SEND_PAUSED:
+		ui_print(ui, y, x, w, ROLE_WARN, l->engine ||
+		    s->cmd.kind == SEND_CMD_PAUSE ? "Pausing: the "
+		    "engine finishes the transactions in flight, then stops." :
+		    "Paused: nothing is being sent. r resumes.");
+		break;
+	case SEND_INTERRUPTED:
+		ui_print(ui, y, x, w, ROLE_FAIL, "Interrupted: no engine works "
+		    "on this send and work is left. r resumes it.");
+		break;
+	case SEND_WAITING:
+		ui_printf(ui, y, x, w, ROLE_WARN, "Waiting: only deferred "
+		    "recipients are left; next attempt at %s (in %s).",
+		    send_clock(at, sizeof at, c->next_at, 0), send_span(in,
+		    sizeof in, c->next_at - (int64_t)time(NULL)));
+		break;
+	case SEND_FINISHED:
+		if (c->n[RCPT_UNKNOWN] > 0)
+			ui_printf(ui, y, x, w, ROLE_WARN, "Finished; %lld "
+			    "unknown (the server never answered the final "
+			    "dot): herald resume %lld --retry-unknown sends "
+			    "them again.", (long long)c->n[RCPT_UNKNOWN],
+			    (long long)l->id);
+		else
+			ui_printf(ui, y, x, w, ROLE_DIM, "Finished at %s. "
+			    "herald report %lld lists every recipient.",
+			    send_clock(at, sizeof at, l->info.finished_at != 0 ?
+			    l->info.finished_at : l->info.updated_at, 0),
+			    (long long)l->id);
+		break;
+	}
+}
+
+/* Watching a send. */
+static void
+send_draw_live(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
+{
+	struct send_live		*l = &s->live;
+	const struct send_counts	*c = &l->counts;
+	const struct send_settings	*set = &l->info.set;
+	struct ui_rect			 pr, dr;
+	int				 x = r->x + 2, w = r->w - 4, y = r->y;
+	int				 end = x + w, sw, cx, domrows;
+	int64_t				 done;
+	char				*word, a[32], b[32], port[24], warn[256];
+
+	word = xprintf("state: %s", send_state_name(l->state));
+	sw = utf8_width(word);
+	ui_printf(ui, y, x, w - sw - 2, ROLE_EMPH, "Send %lld  \"%s\"%s%s",
+	    (long long)l->id, l->subject != NULL ? l->subject : "",
+	    l->list != NULL ? " to list " : "", l->list != NULL ? l->list : "");
+	ui_print(ui, y, end - sw, sw, ROLE_DIM, "state:");
+	ui_print(ui, y++, end - sw + 7, sw - 7, send_state_colour(l->state),
+	    send_state_name(l->state));
+	free(word);
+	if (l->have_info) {
+		port[0] = '\0';
+		if (*set->relay == '\0' && set->smtp_port != 25)
+			snprintf(port, sizeof port, " port %d", set->smtp_port);
+		ui_printf(ui, y, x, w, ROLE_DIM, "TLS policy %s, %s%s%s, %d "
+		    "sessions, %d per domain", tls_policy_name(set->policy),
+		    *set->relay != '\0' ? "relay " : "direct to MX",
+		    set->relay, port, set->limits.concurrency,
+		    set->limits.per_domain);
+	}
+	y++;
+	done = c->n[RCPT_DELIVERED] + c->n[RCPT_BOUNCED] + c->n[RCPT_UNKNOWN];
+	meter_draw(ui, y, x, w - 22, done, c->total, 0);
+	ui_printf(ui, y++, x + w - 20, 20, ROLE_EMPH, "%s of %s done",
+	    ui_count(a, sizeof a, done), ui_count(b, sizeof b, c->total));
+	cx = send_counter(ui, y, x, end, "delivered", c->n[RCPT_DELIVERED],
+	    ROLE_OK);
+	cx = send_counter(ui, y, cx, end, "deferred", c->n[RCPT_DEFERRED],
+	    ROLE_WARN);
+	cx = send_counter(ui, y, cx, end, "bounced", c->n[RCPT_BOUNCED],
+	    ROLE_FAIL);
+	cx = send_counter(ui, y, cx, end, "unknown", c->n[RCPT_UNKNOWN],
+	    ROLE_WARN);
+	cx = send_counter(ui, y, cx, end, "in flight",
+	    c->n[RCPT_CONNECTING] + c->n[RCPT_SENT_DATA], ROLE_INFO);
+	send_counter(ui, y++, cx, end, "queued", c->n[RCPT_QUEUED],
+	    ROLE_NORMAL);
+	send_draw_spark(ui, l, y++, x, w);
+	send_draw_state(ui, s, y++, x, w);
+	if (send_classes_warning(&l->classes, warn, sizeof warn))
+		ui_print(ui, y++, x, w, ROLE_FAIL, warn);
+	/* The panel keeps at least two thirds of what is left. */
+	domrows = (int)(l->doms.n < SEND_DOMROWS ? l->doms.n : SEND_DOMROWS);
+	if (domrows > (r->y + r->h - y) / 3 - 1)
+		domrows = (r->y + r->h - y) / 3 - 1;
+	if (domrows < 1)
+		domrows = 1;
+	pr.y = y + 1;
+	pr.x = r->x;
+	pr.w = r->w;
+	pr.h = r->y + r->h - pr.y - (domrows + 1);
+	dr.y = pr.y + pr.h;
+	dr.x = r->x;
+	dr.w = r->w;
+	dr.h = domrows + 1;
+	send_panel_draw(ui, s, &pr);
+	send_doms_draw(ui, s, &dr);
+}
+
+/* Draw the screen in its mode. */
+void
+send_draw(struct ui *ui, void *state, const struct ui_rect *r)
+{
+	struct send_screen	*s = state;
+
+	switch (s->mode) {
+	case SEND_MODE_PRE:
+		send_draw_pre(ui, s, r);
+		break;
+	case SEND_MODE_LIVE:
+		send_draw_live(ui, s, r);
+		break;
+	default:
+		ui_print(ui, r->y + 1, 2, r->w - 4, ROLE_EMPH,
+		    "Send: deliver an issue and watch it go out");
+		ui_wrap(ui, r->y + 3, 2, r->w > 84 ? 80 : r->w - 4, r->h - 4,
+		    ROLE_NORMAL, s->empty != NULL ? s->empty : "");
+		break;
+	}
+}

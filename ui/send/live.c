@@ -1,0 +1,264 @@
+/*
+ * Watching a send: everything comes from the database, so a console
+ * opened in the middle of a send shows what one that watched it from the
+ * start shows.
+ *
+ * Attaching reads the send, every recipient's latest state (for the
+ * per-domain table) and the id of the latest event; then each poll reads
+ * the events after the last one seen (a chunk at a time, so catching up
+ * on a long send never stalls the loop), the counts by state, the pause
+ * flag and whether an engine holds the send's lock, and derives the state
+ * word as `herald status` does. The ring starts a few thousand events back
+ * rather than at the first: what is older is in `herald report`.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mail/message.h"
+#include "send_ui.h"
+#include "store/store.h"
+
+#define SEND_IDLE_MS	1000	/* polling a send no engine works on */
+#define SEND_INFO_MS	3000	/* re-reading the send's row */
+
+/* Not attached. */
+void
+send_live_init(struct send_live *l)
+{
+	memset(l, 0, sizeof *l);
+	send_ring_init(&l->ring);
+	send_doms_init(&l->doms);
+}
+
+/* Detach and free. */
+void
+send_live_free(struct send_live *l)
+{
+	free(l->subject);
+	free(l->list);
+	free(l->error);
+	if (l->have_info)
+		send_info_free(&l->info);
+	send_ring_free(&l->ring);
+	send_doms_free(&l->doms);
+	send_live_init(l);
+}
+
+/* A send's state from the database and its lock. */
+int
+send_state_of(struct ui *ui, int64_t id, enum send_state *state,
+    char **cause)
+{
+	struct send_counts	c;
+	int			paused, engine;
+
+	if (store_send_counts(ui_store(ui), id, &c, cause) == -1 ||
+	    store_send_paused(ui_store(ui), id, &paused, cause) == -1 ||
+	    (engine = send_lock_held(ui_db_path(ui), id, cause)) == -1)
+		return -1;
+	*state = send_state_derive(&c, engine, paused);
+	return 0;
+}
+
+/* One recipient as it stands. */
+static int
+send_live_rcpt(const struct send_event *e, void *arg)
+{
+	struct send_live	*l = arg;
+
+	send_doms_rcpt(&l->doms, e);
+	return 0;
+}
+
+/* The id of the send's first event. */
+static int
+send_live_first(const struct send_event *e, void *arg)
+{
+	*(int64_t *)arg = e->id;
+	return 1;
+}
+
+/* Re-read the send's row (its engine changes on resume). */
+static int
+send_live_info(struct ui *ui, struct send_live *l, char **cause)
+{
+	struct send_info	info;
+	int			rc;
+
+	memset(&info, 0, sizeof info);
+	if ((rc = store_send_get(ui_store(ui), l->id, &info, cause)) != 0) {
+		if (rc == 1)
+			set_cause(cause, "send %lld is gone",
+			    (long long)l->id);
+		return -1;
+	}
+	if (l->have_info)
+		send_info_free(&l->info);
+	l->info = info;
+	l->have_info = 1;
+	l->info_at = ui_now();
+	return 0;
+}
+
+/* Counts, pause flag, engine and the state word. */
+static int
+send_live_counts(struct ui *ui, struct send_live *l, int *changed)
+{
+	struct send_counts	 c;
+	char			*cause = NULL;
+	int			 paused, engine;
+	int64_t			 pid, at, end;
+	enum send_state		 state;
+
+	l->checked = ui_now();
+	if (store_send_counts(ui_store(ui), l->id, &c, &cause) == -1 ||
+	    store_send_paused(ui_store(ui), l->id, &paused, &cause) == -1 ||
+	    (engine = send_lock_held(ui_db_path(ui), l->id, &cause)) == -1) {
+		free(l->error);
+		l->error = cause;
+		*changed = 1;
+		return -1;
+	}
+	state = send_state_derive(&c, engine, paused);
+	if (memcmp(&c, &l->counts, sizeof c) != 0 || state != l->state ||
+	    engine != l->engine || paused != l->paused || l->error != NULL)
+		*changed = 1;
+	/* Failures by class, for the warning: when bounces or deferrals
+	 * change, and with the send's row. */
+	if ((c.n[RCPT_BOUNCED] != l->counts.n[RCPT_BOUNCED] ||
+	    c.n[RCPT_DEFERRED] != l->counts.n[RCPT_DEFERRED] ||
+	    ui_now() - l->info_at >= SEND_INFO_MS) &&
+	    store_send_classes(ui_store(ui), l->id, &l->classes,
+	    &cause) == -1) {
+		free(l->error);
+		l->error = cause;
+		*changed = 1;
+		return -1;
+	}
+	/* The send's row: a new engine (resumed) has its pid and start
+	 * time, a finished send its end. */
+	if (engine != l->engine || state != l->state ||
+	    ui_now() - l->info_at >= SEND_INFO_MS) {
+		pid = l->info.engine_pid;
+		at = l->info.engine_at;
+		end = l->info.finished_at;
+		if (send_live_info(ui, l, &cause) == -1) {
+			free(l->error);
+			l->error = cause;
+			*changed = 1;
+			return -1;
+		}
+		if (pid != l->info.engine_pid || at != l->info.engine_at ||
+		    end != l->info.finished_at)
+			*changed = 1;
+	}
+	/* Paused, the sparkline stops where it was, whatever the engine
+	 * still finishes; it follows the clock again on resume. */
+	if (paused && l->spark_end == 0)
+		l->spark_end = l->engine && !l->paused ? (int64_t)time(NULL) :
+		    l->spark.last > 0 ? l->spark.last : (int64_t)time(NULL);
+	else if (!paused)
+		l->spark_end = 0;
+	l->counts = c;
+	l->state = state;
+	l->engine = engine;
+	l->paused = paused;
+	free(l->error);
+	l->error = NULL;
+	return 0;
+}
+
+/* Attach to send id. */
+int
+send_live_attach(struct ui *ui, struct send_live *l, int64_t id,
+    char **cause)
+{
+	struct issue	is;
+	int64_t		first = 0, start;
+	int		changed;
+
+	send_live_free(l);
+	l->id = id;
+	if (send_live_info(ui, l, cause) == -1) {
+		l->id = 0;
+		return -1;
+	}
+	memset(&is, 0, sizeof is);
+	if (store_issue_sent(ui_store(ui), id, &is, NULL) == 0) {
+		l->subject = xstrdup(is.subject != NULL ? is.subject : "");
+		l->list = is.list_name != NULL ? xstrdup(is.list_name) : NULL;
+		issue_free(&is);
+	}
+	if (store_send_last_event(ui_store(ui), id, &l->base, cause) == -1 ||
+	    store_send_rcpts(ui_store(ui), id, send_live_rcpt, l,
+	    cause) == -1) {
+		send_live_free(l);
+		return -1;
+	}
+	send_doms_sort(&l->doms);
+	/* Enough events back to fill the ring (about three per recipient:
+	 * connecting, sent-data, the outcome). */
+	start = l->base > 3 * SEND_RING ? l->base - 3 * SEND_RING : 0;
+	if (start > 0 && store_send_events(ui_store(ui), id, 0, 1,
+	    send_live_first, &first, cause) == -1) {
+		send_live_free(l);
+		return -1;
+	}
+	l->truncated = first != 0 && first <= start;
+	l->last = start;
+	l->catching_up = 1;
+	send_live_counts(ui, l, &changed);
+	return 0;
+}
+
+/* One new event. */
+static int
+send_live_event(const struct send_event *e, void *arg)
+{
+	struct send_live	*l = arg;
+
+	l->last = e->id;
+	l->got++;
+	if (e->id > l->base)
+		send_doms_event(&l->doms, e);
+	if (rcpt_state_is_outcome(e->state))
+		send_ring_push(&l->ring, e);
+	/* Throughput is messages delivered: a deferral or a bounce is an
+	 * answer, not a message sent. */
+	if (e->state == RCPT_DELIVERED)
+		send_spark_add(&l->spark, e->at);
+	return 0;
+}
+
+/* Tail the events; counts when something happened, or each second. */
+int
+send_live_poll(struct ui *ui, struct send_live *l, int *changed)
+{
+	int64_t	 before = l->last, dropped = l->ring.dropped;
+	char	*cause = NULL;
+
+	*changed = 0;
+	if (l->id == 0)
+		return -1;
+	l->got = 0;
+	if (store_send_events(ui_store(ui), l->id, l->last, SEND_CHUNK,
+	    send_live_event, l, &cause) == -1) {
+		free(l->error);
+		l->error = cause;
+		*changed = 1;
+		return SEND_IDLE_MS;
+	}
+	if (l->last != before)
+		*changed = 1;
+	if (l->ring.dropped != dropped)
+		l->truncated = 1;
+	l->catching_up = l->got >= SEND_CHUNK;
+	if (*changed || ui_now() - l->checked >= SEND_IDLE_MS)
+		send_live_counts(ui, l, changed);
+	if (l->catching_up)
+		return 0;
+	if (l->engine)
+		return SEND_POLL_MS;
+	return SEND_IDLE_MS;
+}

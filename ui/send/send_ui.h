@@ -1,0 +1,341 @@
+/*
+ * The Send screen's parts. The screen (screen_send.c) is in one of three
+ * modes: nothing to send yet, before a send (send_pre.c: the issue, its
+ * recipients and domains, the health verdict, the TLS policy), or watching
+ * a send (send_live.c), which reads the database only: the engine is
+ * another process, and the console tails its recipient events by id, so
+ * re-opening the console mid-send shows the same live state.
+ *
+ * Commands run as `herald` children (send_cmd.c): send, pause and resume
+ * (send_start.c), so the engine's own lock logic decides, and a test to
+ * one address (send_test.c). The per-recipient panel keeps a bounded ring
+ * of recent outcomes (send_model.c); send_draw.c and send_panel.c draw
+ * (the panel also filters and orders, / and o), send_detail.c shows one
+ * recipient in full (Enter), send_pick.c has the dialogs.
+ */
+#ifndef HERALD_UI_SEND_H
+#define HERALD_UI_SEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "send/send.h"
+#include "ui/health/health_ui.h"
+#include "ui/kit/subcmd.h"
+#include "smtp/tls.h"
+#include "ui/kit/widget.h"
+
+#define SEND_RING	2000	/* outcomes kept for the panel */
+#define SEND_CHUNK	2000	/* events read per tick */
+#define SEND_POLL_MS	150	/* tailing the events */
+#define SEND_CMD_MS	100	/* reading a command's output */
+#define SEND_SPARK	60	/* seconds of throughput kept */
+#define SEND_TOPDOMS	5	/* largest domains named before a send */
+#define SEND_EXE	"/proc/self/exe"
+
+/* ---- glyphs and trust words (send_model.c) ---- */
+
+/* What a recipient's latest answered attempt proved about TLS. */
+enum send_trust {
+	TRUST_UNSET,		/* no server answered */
+	TRUST_PLAIN,		/* verify "none": plaintext */
+	TRUST_UNTRUSTED,
+	TRUST_TRUSTED,		/* chain ok, name not */
+	TRUST_VERIFIED,		/* chain and MX name ok */
+	TRUST_DANE_OK,		/* DANE validated */
+	TRUST_DANE_FAIL,	/* DANE failed */
+	TRUST_COUNT
+};
+
+/* 1 when the terminal's character set is UTF-8 (else ASCII glyphs). */
+int		 send_utf8(void);
+enum send_trust	 send_trust_of(const char *verify, const char *dane);
+/* "✓ verified", "~ trusted", "! untrusted", "✗ plaintext", ... */
+const char	*send_trust_word(enum send_trust);
+/* The symbol alone and the bare word. */
+const char	*send_trust_sym(enum send_trust);
+const char	*send_trust_name(enum send_trust);
+enum ui_role	 send_trust_role(enum send_trust);
+enum ui_role	 send_state_role(enum rcpt_state);
+/* "12:34:56" for Unix time t, with date "2026-12-07 12:34:56"; "-" for
+ * none (send_draw.c). */
+const char	*send_clock(char *buf, size_t len, int64_t t, int date);
+/* One level (0-7) of the sparkline, or the blank for nothing. */
+const char	*send_spark_glyph(int level);
+
+/* ---- the per-recipient ring (send_model.c) ---- */
+
+struct send_row {
+	int64_t		 id;		/* the event's id */
+	int64_t		 rcpt_id;
+	int64_t		 at, next_at;
+	enum rcpt_state	 state;
+	enum send_trust	 trust;
+	int		 code;
+	char		*rcpt, *domain, *mx, *version, *cipher, *enhanced;
+	char		*reply;
+};
+
+struct send_ring {
+	struct send_row	*v;
+	size_t		 start, n;	/* oldest row, rows held */
+	int64_t		 dropped;	/* rows pushed out, ever */
+};
+
+void		 send_ring_init(struct send_ring *);
+void		 send_ring_free(struct send_ring *);
+/* Append an outcome; the oldest row goes when the ring is full. */
+void		 send_ring_push(struct send_ring *, const struct send_event *);
+/* Row i, 0 the oldest held. */
+const struct send_row *send_ring_at(const struct send_ring *, size_t i);
+
+/* ---- domains and the recipients' latest states (send_model.c) ---- */
+
+struct send_dom {
+	char		*name;
+	int64_t		 total;
+	int64_t		 n[RCPT_NSTATES];
+	int64_t		 trust[TRUST_COUNT];
+};
+
+/* One recipient: where it stands, for the per-domain table. */
+struct send_rmap {
+	int64_t		 id;
+	uint32_t	 dom;
+	uint8_t		 state;
+	uint8_t		 trust;
+};
+
+struct send_doms {
+	struct send_dom	*v;
+	size_t		 n, cap;
+	uint32_t	*slots;		/* open addressing: index + 1, 0 free */
+	size_t		 nslots;
+	size_t		*order;		/* v by name, after send_doms_sort */
+	struct send_rmap *r;		/* by id */
+	size_t		 nr, rcap;
+};
+
+void		 send_doms_init(struct send_doms *);
+void		 send_doms_free(struct send_doms *);
+/* The index of domain name, added if new. */
+size_t		 send_doms_add(struct send_doms *, const char *name);
+/* Count a recipient as it stands (ids must come in ascending order). */
+void		 send_doms_rcpt(struct send_doms *, const struct send_event *);
+/* A recipient changed state (an event): move it between the counts. */
+void		 send_doms_event(struct send_doms *, const struct send_event *);
+void		 send_doms_sort(struct send_doms *);
+/* The i-th domain by name. */
+const struct send_dom *send_doms_at(const struct send_doms *, size_t i);
+
+/* ---- throughput (send_model.c) ---- */
+
+struct send_spark {
+	int64_t		 sec[SEND_SPARK];	/* which second a slot counts */
+	int32_t		 n[SEND_SPARK];
+	int64_t		 last;			/* latest outcome's time */
+};
+
+void		 send_spark_add(struct send_spark *, int64_t at);
+/* Outcomes in second t (0 when that second is not kept). */
+int32_t		 send_spark_get(const struct send_spark *, int64_t t);
+
+/* ---- a herald child: send, pause, resume (send_cmd.c) ---- */
+
+enum send_cmd_kind {
+	SEND_CMD_NONE,
+	SEND_CMD_SEND,
+	SEND_CMD_PAUSE,
+	SEND_CMD_RESUME,
+	SEND_CMD_TEST,		/* send ID --test ADDR */
+	SEND_CMD_FINISH,	/* finish ID: give up on the deferred */
+};
+
+struct send_cmd {
+	struct subcmd		 sub;
+	enum send_cmd_kind	 kind;
+	int64_t			 id;
+};
+
+void		 send_cmd_init(struct send_cmd *);
+void		 send_cmd_free(struct send_cmd *);
+/* Start `herald ... send ID --tls P` (pause, resume; with to, a test
+ * to that address); a password (or NULL) goes to send, resume or the
+ * test on a pipe (--password-fd 3). */
+int		 send_cmd_start(struct ui *, struct send_cmd *,
+		    enum send_cmd_kind, int64_t id, enum tls_policy,
+		    const char *to, const char *password, char **cause);
+/* 1 while it runs; 0 once over: then *ok and (allocated) *msg say how
+ * it went (a test: *ok when it printed its outcome, *msg that line). */
+int		 send_cmd_poll(struct send_cmd *, int *ok, char **msg);
+
+/* ---- before a send (send_pre.c) ---- */
+
+struct send_pre {
+	int64_t		 issue;		/* 0: none chosen */
+	char		*subject, *list, *from, *domain;
+	char		*problem;	/* why it cannot be sent, or NULL */
+	int64_t		 list_id;
+	int64_t		 members, suppressed;
+	/* counting recipients and their domains, a page per tick */
+	struct send_doms doms;
+	int64_t		 offset, recipients;
+	int		 counted;
+	size_t		 top[SEND_TOPDOMS];	/* the largest domains */
+	size_t		 ntop;
+	/* the health check of the From domain */
+	struct hworker	 w;
+	struct hreport	 rep;
+	int		 hrunning, hdone;
+	char		*herror;
+	int64_t		 hidle;		/* a run silent this long is dead */
+	unsigned int	 frame;
+	enum tls_policy	 policy;
+	/* the last test to one address */
+	char		*test_to, *test_text;
+	enum ui_role	 test_role;
+};
+
+void		 send_pre_init(struct send_pre *);
+void		 send_pre_free(struct send_pre *);
+/* Load issue id; its counts and health follow in ticks. */
+void		 send_pre_load(struct ui *, struct send_pre *, int64_t id);
+/* Run the health check again. */
+void		 send_pre_check(struct ui *, struct send_pre *);
+/* Counting and health; ms until the next call. */
+int		 send_pre_tick(struct ui *, struct send_pre *);
+/* The failing checks as lines ("✗ title: observed"), or NULL. */
+char		*send_pre_failures(const struct send_pre *);
+/* The newest issue without a send (0: none), or -1 with *cause. */
+int64_t		 send_pre_default(struct ui *, char **cause);
+
+/* ---- watching a send (send_live.c) ---- */
+
+struct send_live {
+	int64_t		 id;		/* 0: not attached */
+	char		*subject, *list;
+	struct send_info info;
+	int		 have_info;
+	struct send_counts counts;
+	struct send_classes classes;	/* failures by class: the warning */
+	enum send_state	 state;
+	int		 engine, paused;
+	int64_t		 last;		/* last event read */
+	int64_t		 got;		/* events read by this poll */
+	int64_t		 base;		/* events up to here are in doms */
+	int		 catching_up;
+	int		 truncated;	/* older outcomes are not in the ring */
+	struct send_ring ring;
+	struct send_doms doms;
+	struct send_spark spark;
+	int64_t		 spark_end;	/* paused: the frozen last second */
+	int64_t		 checked;	/* ui_now() of the last counts */
+	int64_t		 info_at;	/* ... of the last send_info */
+	char		*error;
+};
+
+void		 send_live_init(struct send_live *);
+void		 send_live_free(struct send_live *);
+/* Watch send id; -1 with *cause. */
+int		 send_live_attach(struct ui *, struct send_live *, int64_t id,
+		    char **cause);
+/* Read new events and the counts; *changed when something did. Returns
+ * the ms until the next call. */
+int		 send_live_poll(struct ui *, struct send_live *, int *changed);
+/* A send's state now (for the picker and the default). */
+int		 send_state_of(struct ui *, int64_t id, enum send_state *,
+		    char **cause);
+
+/* ---- the screen (screen_send.c), drawn by send_draw.c ---- */
+
+enum send_mode {
+	SEND_MODE_EMPTY,	/* no issue to send */
+	SEND_MODE_PRE,
+	SEND_MODE_LIVE,
+};
+
+enum send_focus {
+	FOCUS_RCPTS,
+	FOCUS_DOMAINS,
+};
+
+struct send_screen {
+	enum send_mode	 mode;
+	struct send_pre	 pre;
+	struct send_live live;
+	struct send_cmd	 cmd;
+	int		 visible;
+	int		 picked;	/* the operator chose what is shown */
+	int64_t		 looked;	/* ui_now(): was the issue sent? */
+	int64_t		 second;	/* time() of the last redraw asked */
+	char		*empty;		/* why there is nothing to send */
+	struct table	 rcpts, doms;
+	enum send_focus	 focus;
+	int		 follow;	/* keep the newest outcome in view */
+	/* / and o: the panel shows each recipient's latest outcome that
+	 * matches the filter, problems first if asked (send_panel.c) */
+	struct field	 filter;
+	int		 filtering;	/* the filter field has the keys */
+	int		 problems_first;
+	size_t		*view;		/* ring rows shown, when filtered */
+	size_t		 nview;
+	char		*filter_error;
+	int64_t		 shown_dropped;	/* ring drops the table knows of */
+	char		 cell[256];
+	/* what waits for the relay password (send_start.c) */
+	enum send_cmd_kind pw_kind;
+	int64_t		 pw_id;
+	char		*pw_to;		/* a test's address */
+};
+
+/* Watch send id (screen_send.c); picked: the operator chose it. */
+void		 send_watch(struct ui *, struct send_screen *, int64_t id,
+		    int picked);
+/* S, p, r and F, and a command's end (send_start.c). */
+void		 send_start(struct ui *, struct send_screen *);
+void		 send_pause(struct ui *, struct send_screen *);
+void		 send_resume(struct ui *, struct send_screen *);
+/* F: herald finish, after y/N (send_start.c). */
+void		 send_finish(struct ui *, struct send_screen *);
+void		 send_cmd_done(struct ui *, struct send_screen *,
+		    enum send_cmd_kind, int64_t id, int ok, char *msg);
+int		 send_busy(struct ui *, struct send_screen *);
+/* Ask for the relay password when the send (kind: SEND_CMD_SEND,
+ * _RESUME or _TEST to to) authenticates at relay as user and no password
+ * file is set; then run it (send_start.c). 0 when it needs none. */
+int		 send_password_ask(struct ui *, struct send_screen *,
+		    enum send_cmd_kind, int64_t id, const char *to,
+		    const char *relay, const char *user, const char *pwfile);
+/* The same for the relay the configuration names: 1 if it asked. */
+int		 send_password_config(struct ui *, struct send_screen *,
+		    enum send_cmd_kind, int64_t id, const char *to);
+/* T: a test to one address, and its outcome (send_test.c). */
+void		 send_test_start(struct ui *, struct send_screen *);
+/* Start the test to addr (password: NULL or the relay's). */
+void		 send_test_run(struct ui *, struct send_screen *,
+		    const char *addr, const char *password);
+void		 send_test_done(struct ui *, struct send_screen *, int ok,
+		    const char *msg);
+void		 send_draw(struct ui *, void *state, const struct ui_rect *);
+/* The live parts (send_panel.c). */
+void		 send_panel_init(struct send_screen *);
+void		 send_panel_sync(struct send_screen *);
+void		 send_panel_draw(struct ui *, struct send_screen *,
+		    const struct ui_rect *);
+void		 send_doms_draw(struct ui *, struct send_screen *,
+		    const struct ui_rect *);
+/* / and o on the panel, and the row under the selection (NULL: none). */
+enum ui_action	 send_panel_key(struct ui *, struct send_screen *, int key);
+const struct send_row *send_panel_selected(struct send_screen *);
+void		 send_panel_free(struct send_screen *);
+/* Enter: the selected recipient in full (send_detail.c). */
+void		 send_detail_open(struct ui *, struct send_screen *);
+/* Pick an issue (send_pick.c); done gets its id. */
+typedef void	(*send_pick_fn)(struct ui *, int64_t id, void *arg);
+void		 send_pick_open(struct ui *, int64_t current, send_pick_fn,
+		    void *arg);
+/* The y/N before a send, listing what fails (send_pick.c). */
+void		 send_confirm_open(struct ui *, const char *title,
+		    const char *text, confirm_done_fn, void *arg);
+
+#endif

@@ -1,0 +1,203 @@
+/*
+ * First run: no From address is configured yet, so instead of empty
+ * screens the console asks for it (validated, then saved to herald.conf)
+ * and offers the other settings with their defaults, each a field that
+ * Tab and Shift-Tab move between. Esc skips it for this session.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "ui/kit/widget.h"
+
+static const struct ui_keyhelp setup_keys[] = {
+	{ "Enter", "Save", "save the form to the configuration file" },
+	{ "Tab", NULL, "next field (Shift-Tab: previous); what was typed "
+	  "stays until Enter saves it" },
+	{ "Esc", "Skip", "skip for now (asked again next time)" },
+	{ NULL, NULL, NULL }
+};
+
+/* The From address first, then the rest with their defaults: each is a
+ * field, so a default can be changed here, the first time. */
+static const char *const setup_names[] = {
+	"from", "bounce", "tls_policy", "concurrency", "per_domain", "rate",
+	"smtp_port", "health_interval",
+};
+#define SETUP_FIELDS	((int)nitems(setup_names))
+
+struct setup {
+	struct field	 f[nitems(setup_names)];
+	int		 focus;
+	char		*error;
+};
+
+/* The form, each field holding its key's value (or default). */
+static void *
+setup_open(struct ui *ui, void *arg)
+{
+	struct setup	*s = xcalloc(1, sizeof *s);
+	const char	*v;
+	int		 i;
+
+	(void)arg;
+	for (i = 0; i < SETUP_FIELDS; i++) {
+		v = config_get(ui_config(ui), setup_names[i]);
+		field_init(&s->f[i], v != NULL ? v : "");
+		field_select_all(&s->f[i]);
+	}
+	return s;
+}
+
+/* Free the form. */
+static void
+setup_close(struct ui *ui, void *state)
+{
+	struct setup	*s = state;
+	int		 i;
+
+	(void)ui;
+	for (i = 0; i < SETUP_FIELDS; i++)
+		field_free(&s->f[i]);
+	free(s->error);
+	free(s);
+}
+
+/* The welcome text, the From field and the other settings. */
+static void
+setup_draw(struct ui *ui, void *state, const struct ui_rect *r)
+{
+	struct setup			*s = state;
+	const struct config_key		*k;
+	int				 y = r->y + 1, w = r->w - 4, i;
+
+	if (w > 96)
+		w = 96;
+	ui_print(ui, y, 2, w, ROLE_EMPH, "Welcome to herald");
+	y += 2;
+	ui_print(ui, y++, 2, w, ROLE_NORMAL, "herald sends announcement mail "
+	    "from your own domain. First it needs the");
+	ui_print(ui, y++, 2, w, ROLE_NORMAL, "From address your issues will "
+	    "carry: a name and an address at that domain.");
+	y++;
+	ui_print(ui, y, 2, 16, ROLE_EMPH, "From address");
+	field_draw(ui, &s->f[0], y, 18, w - 16 > 60 ? 60 : w - 16,
+	    s->focus == 0);
+	y++;
+	if (s->error != NULL)
+		ui_print(ui, y, 18, w - 16, ROLE_FAIL, s->error);
+	else
+		ui_print(ui, y, 18, w - 16, ROLE_DIM,
+		    "for example:  Info <info@example.org>");
+	y += 2;
+	ui_print(ui, y++, 2, w, ROLE_NORMAL, "The rest has defaults (Tab to "
+	    "change one here, or later `herald config set KEY VALUE`):");
+	for (i = 1; i < SETUP_FIELDS && y < r->y + r->h - 2; i++) {
+		k = config_key_find(setup_names[i]);
+		ui_print(ui, y, 4, 17, s->focus == i ? ROLE_EMPH : ROLE_NORMAL,
+		    setup_names[i]);
+		field_draw(ui, &s->f[i], y, 22, 24, s->focus == i);
+		ui_print(ui, y++, 48, w - 46, ROLE_DIM,
+		    k != NULL ? k->help : "");
+	}
+	y++;
+	if (y < r->y + r->h)
+		ui_printf(ui, y, 2, w, ROLE_DIM, "Enter saves to %s    Tab "
+		    "next field    Esc skips for now", config_file(ui_config(ui)));
+}
+
+/* Field i's text, trimmed, allocated; *changed when it differs from
+ * what the configuration says now. */
+static char *
+setup_value(struct ui *ui, struct setup *s, int i, int *changed)
+{
+	const char	*now = config_get(ui_config(ui), setup_names[i]);
+	char		*v = trim(xstrdup(s->f[i].text));
+
+	*changed = strcmp(v, now != NULL ? now : "") != 0;
+	return v;
+}
+
+/* Validate every field, then save those that changed; the first bad
+ * one gets the focus and its error. */
+static enum ui_action
+setup_save(struct ui *ui, struct setup *s)
+{
+	char	*v, *cause = NULL, *from = NULL;
+	int	 i, changed;
+
+	free(s->error);
+	s->error = NULL;
+	for (i = 0; i < SETUP_FIELDS && s->error == NULL; i++) {
+		v = setup_value(ui, s, i, &changed);
+		if (i == 0 && *v == '\0')
+			s->error = xstrdup("Type the From address, e.g. "
+			    "Info <info@example.org>");
+		else if ((changed || i == 0) &&
+		    config_validate(setup_names[i], v, &cause) == -1)
+			s->error = cause != NULL ? cause : xstrdup("not valid");
+		if (s->error != NULL)
+			s->focus = i;
+		free(v);
+	}
+	for (i = 0; i < SETUP_FIELDS && s->error == NULL; i++) {
+		v = setup_value(ui, s, i, &changed);
+		if ((changed || i == 0) && config_set(ui_config(ui),
+		    setup_names[i], v, &cause) == -1) {
+			s->error = cause != NULL ? cause : xstrdup("not saved");
+			s->focus = i;
+		}
+		if (i == 0)
+			from = v;
+		else
+			free(v);
+	}
+	if (s->error != NULL) {
+		free(from);
+		return UI_REDRAW;
+	}
+	ui_config_changed(ui);
+	ui_info(ui, "Saved: from = %s", from);
+	free(from);
+	return UI_POP;
+}
+
+/* Keys go to the focused field; Tab and Shift-Tab move between fields
+ * (never to another screen: what was typed would be left unsaved),
+ * Enter saves, Esc skips. */
+static enum ui_action
+setup_key(struct ui *ui, void *state, int key)
+{
+	struct setup	*s = state;
+
+	if (key == '\t' || key == UI_FKEY(KEY_DOWN)) {
+		s->focus = (s->focus + 1) % SETUP_FIELDS;
+		return UI_REDRAW;
+	}
+	if (key == UI_FKEY(KEY_BTAB) || key == UI_FKEY(KEY_UP)) {
+		s->focus = (s->focus + SETUP_FIELDS - 1) % SETUP_FIELDS;
+		return UI_REDRAW;
+	}
+	switch (field_key(ui, &s->f[s->focus], key)) {
+	case FIELD_ENTER:
+		return setup_save(ui, s);
+	case FIELD_CANCEL:
+		ui_info(ui, "Setup skipped: herald will ask again next time");
+		return UI_POP;
+	case FIELD_IGNORED:
+		return UI_IGNORED;
+	default:
+		free(s->error);
+		s->error = NULL;
+		return UI_REDRAW;
+	}
+}
+
+const struct screen_ops screen_setup_ops = {
+	.name = "Setup",
+	.keys = setup_keys,
+	.open = setup_open,
+	.close = setup_close,
+	.draw = setup_draw,
+	.key = setup_key,
+};
