@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "mail/addr.h"
-#include "cli/cli.h"
 #include "config/config.h"
 #include "send/send.h"
 #include "store/store.h"
@@ -472,7 +471,7 @@ ui_main(struct config *cfg, const char *db_path)
 	 * C locale is nearly always a terminal with no locale set (ssh,
 	 * containers), not one that cannot show UTF-8. Say so once.
 	 */
-	if ((fallback = cli_locale_utf8(codeset, sizeof codeset)) == 1)
+	if ((fallback = utf8_locale(codeset, sizeof codeset)) == 1)
 		ui_info(&ui, "Locale %s is not UTF-8: drawing in C.UTF-8 (set "
 		    "a UTF-8 LANG)", codeset);
 	else if (fallback == -1)

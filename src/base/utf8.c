@@ -1,4 +1,7 @@
 /* UTF-8 validation, decoding and display width. */
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -188,4 +191,32 @@ utf8_encode(unsigned int cp, char u[4])
 	u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
 	u[3] = (char)(0x80 | (cp & 0x3f));
 	return 4;
+}
+
+/*
+ * Display widths (wcwidth) and wide-character curses need a UTF-8
+ * character type, and everything herald prints is UTF-8 (its data is),
+ * so a locale that is not UTF-8 (LANG=C, unset, Latin-1) gets LC_CTYPE
+ * C.UTF-8. Returns 0 when the operator's locale is UTF-8, 1 after that
+ * fallback, -1 when no UTF-8 locale could be set; was (if not NULL) gets
+ * the operator's codeset.
+ */
+int
+utf8_locale(char *was, size_t len)
+{
+	const char	*cs, *env = NULL;
+
+	if (setlocale(LC_CTYPE, "") != NULL) {
+		if (strcmp(cs = nl_langinfo(CODESET), "UTF-8") == 0)
+			return 0;
+	} else {
+		/* Not installed: name what was asked for. */
+		if ((env = getenv("LC_ALL")) == NULL || *env == '\0')
+			if ((env = getenv("LC_CTYPE")) == NULL || *env == '\0')
+				env = getenv("LANG");
+		cs = env != NULL && *env != '\0' ? env : "C";
+	}
+	if (was != NULL)
+		snprintf(was, len, "%s", cs);
+	return setlocale(LC_CTYPE, "C.UTF-8") != NULL ? 1 : -1;
 }

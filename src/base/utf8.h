@@ -30,4 +30,8 @@ char	*utf8_fit(const char *s, int cols, int ellipsis);
 /* Bytes of s that fit in cols columns (character boundary). */
 size_t	 utf8_prefix(const char *s, int cols);
 
+/* LC_CTYPE from the environment if it is UTF-8, else C.UTF-8: 0 kept,
+ * 1 fell back (was: the environment's codeset), -1 no UTF-8 locale. */
+int	 utf8_locale(char *was, size_t len);
+
 #endif

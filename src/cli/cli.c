@@ -15,6 +15,7 @@
 
 #include "cli_int.h"
 #include "config/config.h"
+#include "base/utf8.h"
 #include "store/store.h"
 
 volatile int cli_interrupted;
@@ -456,34 +457,6 @@ cli_setup(struct cli_env *env, struct cli_parse *p)
 	return 0;
 }
 
-/*
- * Display widths (wcwidth) and wide-character curses need a UTF-8
- * character type, and everything herald prints is UTF-8 (its data is),
- * so a locale that is not UTF-8 (LANG=C, unset, Latin-1) gets LC_CTYPE
- * C.UTF-8. Returns 0 when the operator's locale is UTF-8, 1 after that
- * fallback, -1 when no UTF-8 locale could be set; was (if not NULL) gets
- * the operator's codeset.
- */
-int
-cli_locale_utf8(char *was, size_t len)
-{
-	const char	*cs, *env = NULL;
-
-	if (setlocale(LC_CTYPE, "") != NULL) {
-		if (strcmp(cs = nl_langinfo(CODESET), "UTF-8") == 0)
-			return 0;
-	} else {
-		/* Not installed: name what was asked for. */
-		if ((env = getenv("LC_ALL")) == NULL || *env == '\0')
-			if ((env = getenv("LC_CTYPE")) == NULL || *env == '\0')
-				env = getenv("LANG");
-		cs = env != NULL && *env != '\0' ? env : "C";
-	}
-	if (was != NULL)
-		snprintf(was, len, "%s", cs);
-	return setlocale(LC_CTYPE, "C.UTF-8") != NULL ? 1 : -1;
-}
-
 /* Run herald. */
 int
 cli_main(int argc, char **argv, cli_console_fn console)
@@ -494,7 +467,7 @@ cli_main(int argc, char **argv, cli_console_fn console)
 
 	cli_console = console;
 	/* Only LC_CTYPE changes, so numbers in JSON keep their C form. */
-	cli_locale_utf8(NULL, 0);
+	utf8_locale(NULL, 0);
 	memset(&p, 0, sizeof p);
 	memset(&env, 0, sizeof env);
 	buf_init(&p.path);

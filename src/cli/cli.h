@@ -21,10 +21,6 @@ struct cli_env {
 /* Opens the console; returns the process exit status. */
 typedef int (*cli_console_fn)(struct cli_env *);
 
-/* LC_CTYPE from the environment if it is UTF-8, else C.UTF-8: 0 kept,
- * 1 fell back (was: the environment's codeset), -1 no UTF-8 locale. */
-int	cli_locale_utf8(char *was, size_t len);
-
 /* Run herald with argv; returns the process exit status. */
 int	cli_main(int argc, char **argv, cli_console_fn console);
 
