@@ -1,4 +1,10 @@
 /*
+ * src/auth: whether mail from a domain will be trusted: DNS (ldns) and
+ * DNSSEC, SPF (record, macros, evaluation), DKIM (keys, signing,
+ * verifying, records), DMARC, and this report, which runs them all. It
+ * may use src/base, src/store (DKIM keys) and src/mail (address syntax);
+ * never src/smtp or src/send.
+ *
  * The domain health report: is the sending host (IP, HELO) and the domain
  * (SPF, PTR, DKIM, DMARC, MX) set up so mail from it is trusted? Each check
  * is ok, warn or fail with what was observed and the one-line fix.

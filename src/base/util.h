@@ -1,4 +1,8 @@
 /*
+ * src/base: what any C program could use, with no herald knowledge (this
+ * header, UTF-8, JSON, the event loop, ...). It includes nothing of
+ * herald; every other folder may include it.
+ *
  * Small helpers every module uses: allocation that cannot fail (out of
  * memory is fatal), a growable byte buffer, and private directories.
  *

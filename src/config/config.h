@@ -1,4 +1,9 @@
 /*
+ * src/config: herald.conf, every key with its default and its check. It
+ * may use src/base and the protocol folders whose values it validates
+ * (src/mail addresses, src/smtp timeouts); src/send and the front ends
+ * read it.
+ *
  * Configuration: herald.conf ("key = value" lines, '#' comments), XDG
  * paths, defaults, and command-line overrides. Precedence: command line,
  * then environment (HERALD_DB, HERALD_CONFIG), then the file, then defaults.

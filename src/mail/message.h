@@ -1,4 +1,10 @@
 /*
+ * src/mail: what a list and an issue are made of: addresses, CSV import
+ * (any encoding, as UTF-8) and export, the message rendered per
+ * recipient (MIME, merge fields, unsubscribe tokens) and the editor.
+ * It may use src/base and src/store; never src/auth, src/smtp or
+ * src/send.
+ *
  * Rendering one recipient's copy of an issue (RFC 5322, MIME RFC 2045-2047):
  * CRLF line ends, Date, Message-ID under the From domain, MIME-Version,
  * text/plain; charset=UTF-8, a transfer encoding chosen by content (7bit,
