@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "base/loop.h"
-#include "smtp_int.h"
+#include "wire.h"
 
 #define SMTP_CHUNK	16384		/* bytes read at a time */
 #define SMTP_OUT_LOWAT	65536		/* body bytes kept ready to write */

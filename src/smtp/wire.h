@@ -4,8 +4,8 @@
  * parser, dot-stuffing with CRLF normalisation, and argument checks.
  * Nothing here does I/O.
  */
-#ifndef HERALD_SMTP_INT_H
-#define HERALD_SMTP_INT_H
+#ifndef HERALD_SMTP_WIRE_H
+#define HERALD_SMTP_WIRE_H
 
 #include <stddef.h>
 
