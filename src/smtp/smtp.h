@@ -1,7 +1,8 @@
 /*
  * src/smtp: the SMTP client, its connection and its wire format. It uses
- * src/base only (and OpenSSL, in tls.c); the send engine (src/send) and
- * the lab probe use it through this header, tls.h and reply_class.h.
+ * src/base only (and OpenSSL, in tls.c). Its users (src/config for the
+ * timeouts, src/send, the lab probe) include this header, tls.h and
+ * reply_class.h; conn.h and wire.h are for src/smtp (and its unit tests).
  *
  *   smtp.c         the protocol: one state machine per session (this header)
  *   conn.c         the connection below it: socket, TLS, buffers, timer,
