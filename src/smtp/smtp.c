@@ -244,7 +244,7 @@ smtp_send_secret(struct smtp_session *s, const char *prefix,
 }
 
 /* A reply made here (no code), for the current stage. */
-static void
+static void PRINTFLIKE(3, 0)
 smtp_local_reply(const struct smtp_session *s, struct smtp_reply *r,
     const char *fmt, va_list ap)
 {
