@@ -1,6 +1,18 @@
 /*
+ * src/smtp: the SMTP client, its connection and its wire format. It uses
+ * src/base only (and OpenSSL, in tls.c). Its users (src/config for the
+ * timeouts, src/send, the lab probe) include this header, tls.h and
+ * reply_class.h; conn.h and wire.h are for src/smtp (and its unit tests).
+ *
+ *   smtp.c         the protocol: one state machine per session (this header)
+ *   conn.c         the connection below it: socket, TLS, buffers, timer,
+ *                  events; knows nothing of SMTP (conn.h)
+ *   wire.c         replies, EHLO keywords, dot-stuffing, no I/O (wire.h)
+ *   tls.c          OpenSSL: contexts, handshakes, what was proved (tls.h)
+ *   reply_class.c  what a failure reply means (reply_class.h)
+ *
  * The SMTP client: one non-blocking session per connection, a state
- * machine driven by the event loop (src/loop.h), as OpenSMTPD's
+ * machine driven by the event loop (base/loop.h), as OpenSMTPD's
  * smtp_client.c. EHLO (HELO fallback), STARTTLS then EHLO again forgetting
  * the old extensions, AUTH PLAIN/LOGIN only over TLS, SIZE, PIPELINING
  * where offered, 8BITMIME when needed, enhanced status codes, multi-line
@@ -13,7 +25,7 @@
  * together where PIPELINING is offered), then, once the server has
  * answered 354 to DATA, the body and its final "." (BDAT/CHUNKING is never
  * used). The 354 is reported through events->data, and the session writes
- * no byte of the body before the next turn of the loop (src/loop.h), that
+ * no byte of the body before the next turn of the loop (base/loop.h), that
  * is, not before the loop's before-sleep hook has run again. So what the
  * caller records in the data callback and commits in its before-sleep hook
  * is on disk before any of the message, the final "." above all, can be

@@ -50,7 +50,7 @@ void		 tls_ctx_free(struct tls_ctx *);
 
 /*
  * One TLS connection over a connected non-blocking socket, for the SMTP
- * client (src/smtp.c); the send engine itself need not use these. Every
+ * client's connection (conn.c); the send engine need not use these. Every
  * call that can block returns TLS_WANT_READ or TLS_WANT_WRITE instead: wait
  * for that direction on the socket and call again (with the same or more
  * bytes, for a write). No call leaves decrypted bytes behind unread as long

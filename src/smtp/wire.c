@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "smtp_int.h"
+#include "wire.h"
 
 /* Start with an empty parser. */
 void

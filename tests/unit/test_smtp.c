@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "base/loop.h"
-#include "smtp/smtp_int.h"
+#include "smtp/wire.h"
 #include "test.h"
 
 /* Feed all of text; the result of the last feed, the reply in r. */

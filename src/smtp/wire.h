@@ -1,11 +1,11 @@
 /*
- * The SMTP client's pure pieces, shared by smtp.c and the unit tests
- * (tests/unit/test_smtp.c): the bounded reply parser, the EHLO keyword
- * parser, dot-stuffing with CRLF normalisation, and argument checks.
- * Nothing here does I/O.
+ * The wire format (wire.c): the SMTP client's pure pieces, used by smtp.c
+ * and the unit tests (tests/unit/test_smtp.c): the bounded reply parser,
+ * the EHLO keyword parser, dot-stuffing with CRLF normalisation, argument
+ * checks, base64. Nothing here does I/O.
  */
-#ifndef HERALD_SMTP_INT_H
-#define HERALD_SMTP_INT_H
+#ifndef HERALD_SMTP_WIRE_H
+#define HERALD_SMTP_WIRE_H
 
 #include <stddef.h>
 
