@@ -1,5 +1,5 @@
 /*
- * probe: drive one SMTP client session (src/smtp.h) against a lab server,
+ * probe: drive one SMTP client session (src/smtp/smtp.h) against a lab server,
  * for tests/lab/smtp-suite, until the send engine exists to do it.
  *
  *   probe [options] ADDR PORT [RCPT FILE]...
