@@ -52,27 +52,23 @@ dkim_cli_key(struct cli_env *env, const char *dom, const char *sel,
 	return 0;
 }
 
-/* Append the record of k as JSON members name, type, value, strings. */
+/* The record of k as JSON members name, type, value, strings. */
 static void
-dkim_json_record(struct buf *b, const struct dkim_key *k)
+dkim_json_record(struct json *j, const struct dkim_key *k)
 {
 	char	**v, *value, *name;
 	size_t	  n, i;
 
 	name = xprintf("%s._domainkey.%s", k->selector, k->domain);
 	value = dkim_record_value(k);
-	json_key(b, "name", 1);
-	json_str(b, name);
-	buf_adds(b, ",\"type\":\"TXT\",\"value\":");
-	json_str(b, value);
-	buf_adds(b, ",\"strings\":[");
+	json_put_str(j, "name", name);
+	json_put_str(j, "type", "TXT");
+	json_put_str(j, "value", value);
+	json_open_array(j, "strings");
 	v = dkim_record_strings(k, &n);
-	for (i = 0; i < n; i++) {
-		if (i != 0)
-			buf_addc(b, ',');
-		json_str(b, v[i]);
-	}
-	buf_addc(b, ']');
+	for (i = 0; i < n; i++)
+		json_put_str(j, NULL, v[i]);
+	json_close(j);
 	dkim_record_strings_free(v, n);
 	free(value);
 	free(name);
@@ -88,6 +84,7 @@ cmd_dkim_keygen(struct cli_env *env, const struct cli_cmd *cmd,
 	const char	*s = cli_opt(cmd, a, "algo");
 	char		*dom, *sel, *cause = NULL, *zone;
 	struct buf	 b;
+	struct json	 j;
 	int		 rc;
 
 	if (s != NULL && dkim_algo_parse(s, &algo) == -1) {
@@ -117,22 +114,19 @@ cmd_dkim_keygen(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (env->json) {
 		buf_init(&b);
-		buf_addc(&b, '{');
-		json_key(&b, "domain", 1);
-		json_str(&b, k.domain);
-		json_key(&b, "selector", 0);
-		json_str(&b, k.selector);
-		json_key(&b, "algo", 0);
-		json_str(&b, dkim_algo_name(k.algo));
-		json_key(&b, "key_file", 0);
-		json_str(&b, k.key_file);
-		buf_addc(&b, ',');
-		dkim_json_record(&b, &k);
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_str(&j, "domain", k.domain);
+		json_put_str(&j, "selector", k.selector);
+		json_put_str(&j, "algo", dkim_algo_name(k.algo));
+		json_put_str(&j, "key_file", k.key_file);
+		dkim_json_record(&j, &k);
 		zone = dkim_record_zone(&k);
-		json_key(&b, "zone", 0);
-		json_str(&b, zone);
+		json_put_str(&j, "zone", zone);
 		free(zone);
-		buf_adds(&b, ",\"active\":false,\"pending\":true}");
+		json_put_bool(&j, "active", 0);
+		json_put_bool(&j, "pending", 1);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else {
@@ -352,17 +346,6 @@ dkim_extra_free(struct dkim_extra *x)
 	free(x->dmarc_note);
 }
 
-/* Append a JSON string member, or null. */
-static void
-dkim_json_strornull(struct buf *b, const char *key, const char *v)
-{
-	json_key(b, key, 0);
-	if (v != NULL)
-		json_str(b, v);
-	else
-		buf_adds(b, "null");
-}
-
 /* herald dkim record DOMAIN SELECTOR [--format F] */
 static int
 cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
@@ -373,6 +356,7 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
 	const char		*fmt = cli_opt(cmd, a, "format");
 	char			*dom, *sel, *s;
 	struct buf		 b;
+	struct json		 j;
 	int			 rc;
 
 	if (fmt == NULL)
@@ -399,23 +383,25 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
 	dkim_extra_make(env, k.domain, &x);
 	if (strcmp(fmt, "json") == 0) {
 		buf_init(&b);
-		buf_addc(&b, '{');
-		dkim_json_record(&b, &k);
-		buf_adds(&b, ",\"spf\":{\"name\":");
-		json_str(&b, x.spf_name);
-		buf_adds(&b, ",\"type\":\"TXT\"");
-		dkim_json_strornull(&b, "value", x.spf_value);
-		buf_printf(&b, ",\"placeholder\":%s", x.spf_placeholder ?
-		    "true" : "false");
-		dkim_json_strornull(&b, "existing", x.spf_existing);
-		dkim_json_strornull(&b, "note", x.spf_note);
-		buf_adds(&b, "},\"dmarc\":{\"name\":");
-		json_str(&b, x.dmarc_name);
-		buf_adds(&b, ",\"type\":\"TXT\"");
-		dkim_json_strornull(&b, "value", x.dmarc_value);
-		dkim_json_strornull(&b, "existing", x.dmarc_existing);
-		dkim_json_strornull(&b, "note", x.dmarc_note);
-		buf_adds(&b, "}}");
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		dkim_json_record(&j, &k);
+		json_open_object(&j, "spf");
+		json_put_str(&j, "name", x.spf_name);
+		json_put_str(&j, "type", "TXT");
+		json_put_strnull(&j, "value", x.spf_value);
+		json_put_bool(&j, "placeholder", x.spf_placeholder);
+		json_put_strnull(&j, "existing", x.spf_existing);
+		json_put_strnull(&j, "note", x.spf_note);
+		json_close(&j);
+		json_open_object(&j, "dmarc");
+		json_put_str(&j, "name", x.dmarc_name);
+		json_put_str(&j, "type", "TXT");
+		json_put_strnull(&j, "value", x.dmarc_value);
+		json_put_strnull(&j, "existing", x.dmarc_existing);
+		json_put_strnull(&j, "note", x.dmarc_note);
+		json_close(&j);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else {
@@ -466,6 +452,7 @@ cmd_dkim_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	size_t		 n, i;
 	char		*cause = NULL, date[32], *fit;
 	struct buf	 b;
+	struct json	 j;
 	int		 rc;
 
 	(void)cmd;
@@ -476,24 +463,20 @@ cmd_dkim_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		return cli_fail(EXIT_IOERR, cause);
 	if (env->json) {
 		buf_init(&b);
-		buf_addc(&b, '[');
+		json_init(&j, &b);
+		json_open_array(&j, NULL);
 		for (i = 0; i < n; i++) {
-			buf_adds(&b, i != 0 ? ",{" : "{");
-			json_key(&b, "domain", 1);
-			json_str(&b, v[i].domain);
-			json_key(&b, "selector", 0);
-			json_str(&b, v[i].selector);
-			json_key(&b, "algo", 0);
-			json_str(&b, dkim_algo_name(v[i].algo));
-			buf_printf(&b, ",\"created\":%lld,\"active\":%s,"
-			    "\"pending\":%s", (long long)v[i].created_at,
-			    v[i].active ? "true" : "false", v[i].pending ?
-			    "true" : "false");
-			json_key(&b, "key_file", 0);
-			json_str(&b, v[i].key_file);
-			buf_addc(&b, '}');
+			json_open_object(&j, NULL);
+			json_put_str(&j, "domain", v[i].domain);
+			json_put_str(&j, "selector", v[i].selector);
+			json_put_str(&j, "algo", dkim_algo_name(v[i].algo));
+			json_put_int(&j, "created", v[i].created_at);
+			json_put_bool(&j, "active", v[i].active);
+			json_put_bool(&j, "pending", v[i].pending);
+			json_put_str(&j, "key_file", v[i].key_file);
+			json_close(&j);
 		}
-		buf_addc(&b, ']');
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else if (n == 0)
@@ -562,6 +545,7 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 	char			*dom, *sel, *obs = NULL, *fix, *value;
 	char			*cause = NULL;
 	struct buf		 b;
+	struct json		 j;
 	int			 rc, activated = 0;
 
 	(void)cmd;
@@ -594,21 +578,18 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 	if (env->json) {
 		value = dkim_record_value(&k);
 		buf_init(&b);
-		buf_addc(&b, '{');
-		json_key(&b, "domain", 1);
-		json_str(&b, k.domain);
-		json_key(&b, "selector", 0);
-		json_str(&b, k.selector);
-		json_key(&b, "verdict", 0);
-		json_str(&b, dkim_published_name(p));
-		json_key(&b, "observed", 0);
-		json_str(&b, obs);
-		json_key(&b, "expected", 0);
-		json_str(&b, value);
-		dkim_json_strornull(&b, "fix", fix);
-		buf_printf(&b, ",\"active\":%s,\"pending\":%s,"
-		    "\"activated\":%s}", k.active ? "true" : "false",
-		    k.pending ? "true" : "false", activated ? "true" : "false");
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_str(&j, "domain", k.domain);
+		json_put_str(&j, "selector", k.selector);
+		json_put_str(&j, "verdict", dkim_published_name(p));
+		json_put_str(&j, "observed", obs);
+		json_put_str(&j, "expected", value);
+		json_put_strnull(&j, "fix", fix);
+		json_put_bool(&j, "active", k.active);
+		json_put_bool(&j, "pending", k.pending);
+		json_put_bool(&j, "activated", activated);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 		free(value);
@@ -666,6 +647,7 @@ dkim_set_active(struct cli_env *env, struct cli_args *a, int on)
 {
 	struct dkim_key	 k, *v;
 	struct buf	 b;
+	struct json	 j;
 	size_t		 n, i, active = 0;
 	char		*dom, *sel, *cause = NULL;
 	int		 rc, pending;
@@ -692,12 +674,13 @@ dkim_set_active(struct cli_env *env, struct cli_args *a, int on)
 	if (env->json) {
 		/* {"domain","selector","active","active_keys"} */
 		buf_init(&b);
-		buf_adds(&b, "{\"domain\":");
-		json_str(&b, dom);
-		buf_adds(&b, ",\"selector\":");
-		json_str(&b, sel);
-		buf_printf(&b, ",\"active\":%s,\"active_keys\":%zu}", on ?
-		    "true" : "false", active);
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_str(&j, "domain", dom);
+		json_put_str(&j, "selector", sel);
+		json_put_bool(&j, "active", on);
+		json_put_uint(&j, "active_keys", active);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 		if (!on && active == 0)
@@ -845,6 +828,7 @@ cmd_dkim_verify(struct cli_env *env, const struct cli_cmd *cmd,
 	struct dkim_verdict	 v;
 	struct dns		*dns;
 	struct buf		 msg, b;
+	struct json		 j;
 	const char		*p, *start, *nl;
 	char			*cause = NULL;
 	int			 rc;
@@ -870,17 +854,19 @@ cmd_dkim_verify(struct cli_env *env, const struct cli_cmd *cmd,
 		return cli_fail(EXIT_DATAERR, cause);
 	if (env->json) {
 		buf_init(&b);
-		buf_printf(&b, "{\"signatures\":%d,\"passed\":%d,"
-		    "\"temperror\":%d,\"results\":[", v.signatures, v.passed,
-		    v.temperror);
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_int(&j, "signatures", v.signatures);
+		json_put_int(&j, "passed", v.passed);
+		json_put_int(&j, "temperror", v.temperror);
+		json_open_array(&j, "results");
 		for (p = v.summary; v.signatures > 0 && *p != '\0';
 		    p = nl + 1) {
 			nl = strchr(p, '\n');
-			if (p != v.summary)
-				buf_addc(&b, ',');
-			json_strn(&b, p, (size_t)(nl - p));
+			json_put_strn(&j, NULL, p, (size_t)(nl - p));
 		}
-		buf_adds(&b, "]}");
+		json_close(&j);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else {
