@@ -3,13 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "cli_int.h"
 #include "config/config.h"
 #include "auth/dkim.h"
 #include "auth/dns.h"
+#include "auth/publish.h"
 #include "base/json.h"
 #include "store/store.h"
 #include "base/utf8.h"
@@ -152,198 +152,14 @@ out:
 	return rc;
 }
 
-/* Append one byte of a zone-file character-string, escaped. */
-static void
-dkim_zone_byte(struct buf *b, unsigned char c)
-{
-	if (c == '"' || c == '\\')
-		buf_printf(b, "\\%c", c);
-	else if (c < 0x20 || c >= 0x7f)
-		buf_printf(b, "\\%03u", c);
-	else
-		buf_addc(b, (char)c);
-}
-
-/* Print a TXT record line for value at name (255-byte strings). */
+/* Print a TXT record line for value at name. */
 static void
 dkim_print_txt(const char *name, const char *value)
 {
-	struct buf	b;
-	size_t		len = strlen(value), i;
+	char	*line = publish_txt(name, DKIM_CLI_TTL, value);
 
-	buf_init(&b);
-	buf_printf(&b, "%s. %d IN TXT \"", name, DKIM_CLI_TTL);
-	for (i = 0; i < len; i++) {
-		if (i != 0 && i % 255 == 0)
-			buf_adds(&b, "\" \"");
-		dkim_zone_byte(&b, (unsigned char)value[i]);
-	}
-	buf_adds(&b, "\"\n");
-	fputs(b.data, stdout);
-	buf_free(&b);
-}
-
-/* A published string made safe to quote in a message, allocated. */
-static char *
-dkim_show(const char *s)
-{
-	struct buf	b;
-	size_t		i;
-
-	buf_init(&b);
-	for (i = 0; s[i] != '\0' && i < 300; i++)
-		dkim_zone_byte(&b, (unsigned char)s[i]);
-	if (s[i] != '\0')
-		buf_adds(&b, "...");
-	return buf_take(&b);
-}
-
-/* Does an SPF record already list mech (as a whole word)? */
-static int
-dkim_spf_has(const char *spf, const char *mech)
-{
-	size_t		 len = strlen(mech);
-	const char	*p = spf;
-
-	while ((p = strstr(p, mech)) != NULL) {
-		if ((p == spf || p[-1] == ' ') && (p[len] == ' ' ||
-		    p[len] == '\0'))
-			return 1;
-		p += len;
-	}
-	return 0;
-}
-
-struct dkim_extra {
-	char	*spf_name, *spf_value, *spf_existing, *spf_note;
-	int	 spf_placeholder;
-	char	*dmarc_name, *dmarc_value, *dmarc_existing, *dmarc_note;
-};
-
-/* Find the TXT record of name starting with prefix (case-insensitive):
- * 0 found (*out), 1 none, -1 lookup failed (*why). */
-static int
-dkim_find_txt(struct dns *dns, const char *name, const char *prefix,
-    char **out, char **why)
-{
-	struct dns_answer	ans;
-	enum dns_status		st;
-	size_t			i, plen = strlen(prefix);
-	int			rc = 1;
-
-	*out = NULL;
-	if (dns == NULL) {
-		*why = xstrdup("no resolver");
-		return -1;
-	}
-	memset(&ans, 0, sizeof ans);
-	st = dns_query(dns, name, DNS_TXT, &ans);
-	if (st == DNS_OK) {
-		for (i = 0; i < ans.n; i++)
-			if (ans.rr[i].len >= plen && strncasecmp(
-			    ans.rr[i].u.txt, prefix, plen) == 0 &&
-			    (ans.rr[i].len == plen || ans.rr[i].u.txt[plen] ==
-			    ' ' || ans.rr[i].u.txt[plen] == ';') &&
-			    memchr(ans.rr[i].u.txt, '\0', ans.rr[i].len) ==
-			    NULL) {
-				*out = xstrndup(ans.rr[i].u.txt, ans.rr[i].len);
-				rc = 0;
-				break;
-			}
-	} else if (st != DNS_NXDOMAIN && st != DNS_NODATA) {
-		*why = xprintf("%s%s%s", dns_status_name(st), ans.why != NULL ?
-		    ": " : "", ans.why != NULL ? ans.why : "");
-		rc = -1;
-	}
-	dns_answer_free(&ans);
-	return rc;
-}
-
-/* Work out the SPF and DMARC records to offer beside the DKIM key. */
-static void
-dkim_extra_make(struct cli_env *env, const char *domain, struct dkim_extra *x)
-{
-	struct dns	*dns;
-	const char	*ip = config_get(env->cfg, "source_ip");
-	char		*mech, *why = NULL, *show;
-	int		 rc;
-
-	memset(x, 0, sizeof x[0]);
-	dns = cli_dns(env);
-	x->spf_name = xstrdup(domain);
-	if (ip != NULL && *ip != '\0')
-		mech = xprintf("%s:%s", strchr(ip, ':') != NULL ? "ip6" : "ip4",
-		    ip);
-	else {
-		mech = xstrdup("ip4:YOUR.SENDING.IP");
-		x->spf_placeholder = 1;
-	}
-	rc = dkim_find_txt(dns, domain, "v=spf1", &x->spf_existing, &why);
-	if (rc == 0 && !x->spf_placeholder &&
-	    dkim_spf_has(x->spf_existing, mech)) {
-		x->spf_note = xprintf("%s already publishes SPF with %s: "
-		    "nothing to change", domain, mech);
-	} else if (rc == 0) {
-		x->spf_value = xprintf("v=spf1 %s%s", mech,
-		    x->spf_existing + 6);
-		show = dkim_show(x->spf_existing);
-		x->spf_note = xprintf("%s already publishes SPF (\"%s\"); a "
-		    "domain has one SPF record: add %s to it", domain, show,
-		    mech);
-		free(show);
-	} else {
-		x->spf_value = xprintf("v=spf1 %s -all", mech);
-		if (rc == -1)
-			x->spf_note = xprintf("could not look up %s's SPF "
-			    "record (%s): if it has one, add %s to it instead",
-			    domain, why, mech);
-	}
-	free(mech);
-
-	x->dmarc_name = xprintf("_dmarc.%s", domain);
-	/* A resolver that did not answer once is not asked again. */
-	if (rc == -1 && why != NULL) {
-		show = why;
-		why = xprintf("not looked up: %s", show);
-		free(show);
-	} else
-		rc = dkim_find_txt(dns, x->dmarc_name, "v=DMARC1",
-		    &x->dmarc_existing, &why);
-	if (rc == 0) {
-		show = dkim_show(x->dmarc_existing);
-		x->dmarc_note = xprintf("%s publishes DMARC already: \"%s\"",
-		    x->dmarc_name, show);
-		free(show);
-	} else {
-		x->dmarc_value = xprintf("v=DMARC1; p=none; rua=mailto:"
-		    "dmarc-reports@%s", domain);
-		if (rc == -1)
-			x->dmarc_note = xprintf("could not look up %s (%s): "
-			    "if the domain has no DMARC record yet, start "
-			    "with this one", x->dmarc_name, why);
-		else
-			x->dmarc_note = xprintf("%s has no DMARC record: start "
-			    "by monitoring (p=none; reports go to "
-			    "dmarc-reports@%s, create that mailbox)", domain,
-			    domain);
-	}
-	free(why);
-	if (dns != NULL)
-		dns_close(dns);
-}
-
-/* Free what dkim_extra_make made. */
-static void
-dkim_extra_free(struct dkim_extra *x)
-{
-	free(x->spf_name);
-	free(x->spf_value);
-	free(x->spf_existing);
-	free(x->spf_note);
-	free(x->dmarc_name);
-	free(x->dmarc_value);
-	free(x->dmarc_existing);
-	free(x->dmarc_note);
+	fputs(line, stdout);
+	free(line);
 }
 
 /* herald dkim record DOMAIN SELECTOR [--format F] */
@@ -352,7 +168,8 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
     struct cli_args *a)
 {
 	struct dkim_key		 k;
-	struct dkim_extra	 x;
+	struct publish		 x;
+	struct dns		*dns;
 	const char		*fmt = cli_opt(cmd, a, "format");
 	char			*dom, *sel, *s;
 	struct buf		 b;
@@ -380,7 +197,10 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
 		dkim_key_free(&k);
 		return 0;
 	}
-	dkim_extra_make(env, k.domain, &x);
+	dns = cli_dns(env);
+	publish_records(dns, k.domain, config_get(env->cfg, "source_ip"), &x);
+	if (dns != NULL)
+		dns_close(dns);
 	if (strcmp(fmt, "json") == 0) {
 		buf_init(&b);
 		json_init(&j, &b);
@@ -426,7 +246,7 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
 		if (x.dmarc_value != NULL)
 			dkim_print_txt(x.dmarc_name, x.dmarc_value);
 	}
-	dkim_extra_free(&x);
+	publish_free(&x);
 	dkim_key_free(&k);
 	return 0;
 }
