@@ -3,33 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mail/addr.h"
 #include "cli_int.h"
 #include "config/config.h"
 #include "base/json.h"
-
-/* The value a key takes in effect, with derived defaults spelled out:
- * domain and bounce follow From when unset. Allocated, or NULL. */
-static char *
-config_effective(struct config *cfg, const char *key, const char **source)
-{
-	char		 name[ADDR_NAME_MAX + 1], addr[ADDR_MAX + 1];
-	const char	*v, *from, *reason;
-
-	v = config_get(cfg, key);
-	*source = config_is_set(cfg, key) ? "set" : "default";
-	if (config_is_set(cfg, key) || (strcmp(key, "domain") != 0 &&
-	    strcmp(key, "bounce") != 0))
-		return v != NULL ? xstrdup(v) : NULL;
-	from = config_get(cfg, "from");
-	if (from == NULL || addr_parse_mailbox(from, strlen(from), name, addr,
-	    &reason) == -1)
-		return NULL;
-	*source = "from";
-	if (strcmp(key, "domain") == 0)
-		return xstrdup(addr_domain(addr));
-	return xstrdup(addr);
-}
 
 /* The members "value" and "source" of a key (source "unset" without a
  * value), as config get and config ls print them. */
