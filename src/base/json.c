@@ -1,4 +1,5 @@
-/* JSON text: escaping for output, and reading objects member by member. */
+/* JSON text: a writer for documents, escaping for output, and reading
+ * objects member by member. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,119 @@ json_key(struct buf *b, const char *key, int first)
 		buf_addc(b, ',');
 	json_str(b, key);
 	buf_addc(b, ':');
+}
+
+/* Start a document written to b. */
+void
+json_init(struct json *j, struct buf *b)
+{
+	memset(j, 0, sizeof *j);
+	j->b = b;
+}
+
+/* Before a value: the comma after the one before it, and its key. */
+static void
+json_next(struct json *j, const char *key)
+{
+	if (j->more[j->depth]) {
+		buf_addc(j->b, ',');
+		if (j->wrap && j->depth == 1 && j->close[0] == ']')
+			buf_addc(j->b, '\n');
+	}
+	j->more[j->depth] = 1;
+	if (key != NULL) {
+		json_str(j->b, key);
+		buf_addc(j->b, ':');
+	}
+}
+
+/* Open an object or array: the bracket, and a level with no value yet. */
+static void
+json_open(struct json *j, const char *key, char open, char close)
+{
+	json_next(j, key);
+	if (j->depth == JSON_MAX_OPEN)
+		fatal("json: more than %d levels open", JSON_MAX_OPEN);
+	buf_addc(j->b, open);
+	j->close[j->depth++] = close;
+	j->more[j->depth] = 0;
+}
+
+void
+json_open_object(struct json *j, const char *key)
+{
+	json_open(j, key, '{', '}');
+}
+
+void
+json_open_array(struct json *j, const char *key)
+{
+	json_open(j, key, '[', ']');
+}
+
+/* Close the innermost open object or array. */
+void
+json_close(struct json *j)
+{
+	if (j->depth == 0)
+		fatal("json: nothing open to close");
+	buf_addc(j->b, j->close[--j->depth]);
+}
+
+void
+json_put_str(struct json *j, const char *key, const char *s)
+{
+	json_next(j, key);
+	json_str(j->b, s);
+}
+
+void
+json_put_strn(struct json *j, const char *key, const char *s, size_t len)
+{
+	json_next(j, key);
+	json_strn(j->b, s, len);
+}
+
+void
+json_put_strnull(struct json *j, const char *key, const char *s)
+{
+	if (s == NULL)
+		json_put_null(j, key);
+	else
+		json_put_str(j, key, s);
+}
+
+void
+json_put_int(struct json *j, const char *key, long long v)
+{
+	json_next(j, key);
+	buf_printf(j->b, "%lld", v);
+}
+
+void
+json_put_uint(struct json *j, const char *key, unsigned long long v)
+{
+	json_next(j, key);
+	buf_printf(j->b, "%llu", v);
+}
+
+void
+json_put_bool(struct json *j, const char *key, int v)
+{
+	json_put_raw(j, key, v ? "true" : "false");
+}
+
+void
+json_put_null(struct json *j, const char *key)
+{
+	json_put_raw(j, key, "null");
+}
+
+void
+json_put_raw(struct json *j, const char *key, const char *text)
+{
+	json_next(j, key);
+	buf_adds(j->b, text);
 }
 
 /* Skip JSON white space. */

@@ -38,7 +38,8 @@ struct check_ctx {
 	size_t		 nkeys;
 	char		*notes[CHECK_MAX_NOTES];
 	int		 nnotes;
-	struct buf	 checks;	/* --json: the members of "checks" */
+	struct buf	 checks;	/* --json: the array "checks" */
+	struct json	 checksj;	/* writing it */
 	int		 count[3];	/* by enum health_status */
 };
 
@@ -375,68 +376,49 @@ check_local_selectors(struct check_ctx *c)
 	c->selectors[n] = NULL;
 }
 
-/* The inputs as JSON members (no braces), for --json and --stream. */
+/* The inputs as JSON members of the open object, for --json and
+ * --stream. */
 static void
-check_json_header(struct check_ctx *c, struct buf *b)
+check_json_header(struct check_ctx *c, struct json *j)
 {
 	int	i;
 
-	json_key(b, "domain", 1);
-	json_str(b, c->domain);
-	json_key(b, "ip", 0);
-	json_str(b, c->ip);
-	json_key(b, "helo", 0);
-	json_str(b, c->helo);
-	json_key(b, "envelope_from", 0);
-	json_str(b, c->envelope);
-	json_key(b, "org_domain", 0);
-	json_str(b, c->org);
-	json_key(b, "resolver", 0);
-	json_str(b, dns_describe(c->dns));
-	json_key(b, "selectors", 0);
-	buf_addc(b, '[');
-	for (i = 0; c->selectors[i] != NULL; i++) {
-		if (i != 0)
-			buf_addc(b, ',');
-		json_str(b, c->selectors[i]);
-	}
-	buf_addc(b, ']');
-	json_key(b, "notes", 0);
-	buf_addc(b, '[');
-	for (i = 0; i < c->nnotes; i++) {
-		if (i != 0)
-			buf_addc(b, ',');
-		json_str(b, c->notes[i]);
-	}
-	buf_addc(b, ']');
+	json_put_str(j, "domain", c->domain);
+	json_put_str(j, "ip", c->ip);
+	json_put_str(j, "helo", c->helo);
+	json_put_str(j, "envelope_from", c->envelope);
+	json_put_str(j, "org_domain", c->org);
+	json_put_str(j, "resolver", dns_describe(c->dns));
+	json_open_array(j, "selectors");
+	for (i = 0; c->selectors[i] != NULL; i++)
+		json_put_str(j, NULL, c->selectors[i]);
+	json_close(j);
+	json_open_array(j, "notes");
+	for (i = 0; i < c->nnotes; i++)
+		json_put_str(j, NULL, c->notes[i]);
+	json_close(j);
 }
 
-/* One check as JSON members (no braces). */
+/* One check as JSON members of the open object. */
 static void
-check_json_check(struct buf *b, const struct health_check *hc, int first)
+check_json_check(struct json *j, const struct health_check *hc)
 {
-	json_key(b, "id", first);
-	json_str(b, hc->id);
-	json_key(b, "title", 0);
-	json_str(b, hc->title);
-	json_key(b, "status", 0);
-	json_str(b, health_status_name(hc->status));
-	json_key(b, "observed", 0);
-	json_str(b, hc->observed);
-	json_key(b, "fix", 0);
-	if (hc->fix != NULL)
-		json_str(b, hc->fix);
-	else
-		buf_adds(b, "null");
+	json_put_str(j, "id", hc->id);
+	json_put_str(j, "title", hc->title);
+	json_put_str(j, "status", health_status_name(hc->status));
+	json_put_str(j, "observed", hc->observed);
+	json_put_strnull(j, "fix", hc->fix);
 }
 
 /* "counts":{"ok":N,"warn":N,"fail":N} */
 static void
-check_json_counts(struct check_ctx *c, struct buf *b)
+check_json_counts(struct check_ctx *c, struct json *j)
 {
-	json_key(b, "counts", 0);
-	buf_printf(b, "{\"ok\":%d,\"warn\":%d,\"fail\":%d}",
-	    c->count[HEALTH_OK], c->count[HEALTH_WARN], c->count[HEALTH_FAIL]);
+	json_open_object(j, "counts");
+	json_put_int(j, "ok", c->count[HEALTH_OK]);
+	json_put_int(j, "warn", c->count[HEALTH_WARN]);
+	json_put_int(j, "fail", c->count[HEALTH_FAIL]);
+	json_close(j);
 }
 
 /* A check is decided: print it (text, stream) or keep it (--json). */
@@ -446,20 +428,23 @@ check_on_check(const struct health_check *hc, void *arg)
 	static const char *const sym[] = { "[ ok ]", "[warn]", "[FAIL]" };
 	struct check_ctx	*c = arg;
 	struct buf		 b;
+	struct json		 j;
 
 	c->count[hc->status]++;
 	if (c->stream) {
 		buf_init(&b);
-		buf_adds(&b, "{\"event\":\"check\",");
-		check_json_check(&b, hc, 1);
-		buf_addc(&b, '}');
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_str(&j, "event", "check");
+		check_json_check(&j, hc);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 		fflush(stdout);
 	} else if (c->json) {
-		buf_adds(&c->checks, c->checks.len == 0 ? "{" : ",{");
-		check_json_check(&c->checks, hc, 1);
-		buf_addc(&c->checks, '}');
+		json_open_object(&c->checksj, NULL);
+		check_json_check(&c->checksj, hc);
+		json_close(&c->checksj);
 	} else {
 		printf("%s %s: %s\n", sym[hc->status], hc->title, hc->observed);
 		if (hc->fix != NULL)
@@ -473,13 +458,16 @@ static void
 check_begin(struct check_ctx *c)
 {
 	struct buf	b;
+	struct json	j;
 	int		i;
 
 	if (c->stream) {
 		buf_init(&b);
-		buf_adds(&b, "{\"event\":\"start\",");
-		check_json_header(c, &b);
-		buf_addc(&b, '}');
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_str(&j, "event", "start");
+		check_json_header(c, &j);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 		fflush(stdout);
@@ -505,21 +493,22 @@ static void
 check_end(struct check_ctx *c, enum health_status worst)
 {
 	struct buf	b;
+	struct json	j;
 
 	buf_init(&b);
 	if (c->stream || c->json) {
-		buf_adds(&b, c->stream ? "{\"event\":\"verdict\"," : "{");
-		check_json_header(c, &b);
-		json_key(&b, "verdict", 0);
-		json_str(&b, health_status_name(worst));
-		check_json_counts(c, &b);
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		if (c->stream)
+			json_put_str(&j, "event", "verdict");
+		check_json_header(c, &j);
+		json_put_str(&j, "verdict", health_status_name(worst));
+		check_json_counts(c, &j);
 		if (!c->stream) {
-			json_key(&b, "checks", 0);
-			buf_addc(&b, '[');
-			buf_add(&b, c->checks.data, c->checks.len);
-			buf_addc(&b, ']');
+			json_close(&c->checksj);
+			json_put_raw(&j, "checks", c->checks.data);
 		}
-		buf_addc(&b, '}');
+		json_close(&j);
 		cli_json_out(&b);
 	} else
 		printf("\nverdict: %s: %d ok, %d warn, %d fail%s\n",
@@ -544,6 +533,8 @@ cmd_check(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	c.stream = cli_opt(cmd, a, "stream") != NULL;
 	c.json = env->json || c.stream;
 	buf_init(&c.checks);
+	json_init(&c.checksj, &c.checks);
+	json_open_array(&c.checksj, NULL);
 	if (check_pick_domain(&c, a->argc > 0 ? a->argv[0] : NULL) == -1 ||
 	    check_pick_envelope(&c, cli_opt(cmd, a, "envelope-from")) == -1 ||
 	    check_pick_selectors(&c, cli_opt(cmd, a, "selector")) == -1 ||

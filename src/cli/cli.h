@@ -1,7 +1,16 @@
 /*
- * The command line: global options, subcommands, their text and JSON
- * output and sysexits exit codes. The console is handed in by the program's
- * main (ui/), so the core never depends on the UI.
+ * src/cli: the command line, a front end on the core like the console
+ * (ui/). It parses arguments (global options, subcommands, one file per
+ * command group), calls the core, and prints: text, or JSON written with
+ * base/json.h's writer, and a sysexits exit status. The work itself (the
+ * store, DNS, DKIM, SPF, importing, rendering, sending) is done by the
+ * core folders; a command strings their calls together and says what
+ * happened.
+ *
+ * It may include any core folder (src/base, store, mail, auth, smtp,
+ * config, send) and nothing of ui/. Nothing in the core includes it; the
+ * console is handed in by the program's main (ui/main.c), so neither
+ * front end depends on the other.
  */
 #ifndef HERALD_CLI_H
 #define HERALD_CLI_H

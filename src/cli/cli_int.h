@@ -1,4 +1,5 @@
-/* Shared between the CLI's files: commands, parsed arguments, output. */
+/* Shared between the CLI's files: commands, parsed arguments, output
+ * (JSON documents are built with struct json, then cli_json_out). */
 #ifndef HERALD_CLI_INT_H
 #define HERALD_CLI_INT_H
 

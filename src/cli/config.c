@@ -3,53 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mail/addr.h"
 #include "cli_int.h"
 #include "config/config.h"
 #include "base/json.h"
 
-/* The value a key takes in effect, with derived defaults spelled out:
- * domain and bounce follow From when unset. Allocated, or NULL. */
-static char *
-config_effective(struct config *cfg, const char *key, const char **source)
-{
-	char		 name[ADDR_NAME_MAX + 1], addr[ADDR_MAX + 1];
-	const char	*v, *from, *reason;
-
-	v = config_get(cfg, key);
-	*source = config_is_set(cfg, key) ? "set" : "default";
-	if (config_is_set(cfg, key) || (strcmp(key, "domain") != 0 &&
-	    strcmp(key, "bounce") != 0))
-		return v != NULL ? xstrdup(v) : NULL;
-	from = config_get(cfg, "from");
-	if (from == NULL || addr_parse_mailbox(from, strlen(from), name, addr,
-	    &reason) == -1)
-		return NULL;
-	*source = "from";
-	if (strcmp(key, "domain") == 0)
-		return xstrdup(addr_domain(addr));
-	return xstrdup(addr);
-}
-
-/* A JSON string, or null for NULL. */
-static void
-config_json_str(struct buf *b, const char *s)
-{
-	if (s != NULL)
-		json_str(b, s);
-	else
-		buf_adds(b, "null");
-}
-
 /* The members "value" and "source" of a key (source "unset" without a
  * value), as config get and config ls print them. */
 static void
-config_value_json(struct buf *b, const char *v, const char *source)
+config_value_json(struct json *j, const char *v, const char *source)
 {
-	buf_adds(b, "\"value\":");
-	config_json_str(b, v);
-	buf_adds(b, ",\"source\":");
-	json_str(b, v == NULL ? "unset" : source);
+	json_put_strnull(j, "value", v);
+	json_put_str(j, "source", v == NULL ? "unset" : source);
 }
 
 /* Refuse a key herald does not know; 0 or an exit status. */
@@ -70,6 +34,7 @@ cmd_config_get(struct cli_env *env, const struct cli_cmd *cmd,
 	const char	*source;
 	char		*v;
 	struct buf	 b;
+	struct json	 j;
 	int		 rc;
 
 	(void)cmd;
@@ -78,11 +43,11 @@ cmd_config_get(struct cli_env *env, const struct cli_cmd *cmd,
 	v = config_effective(env->cfg, a->argv[0], &source);
 	if (env->json) {
 		buf_init(&b);
-		buf_adds(&b, "{\"key\":");
-		json_str(&b, a->argv[0]);
-		buf_addc(&b, ',');
-		config_value_json(&b, v, source);
-		buf_addc(&b, '}');
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_str(&j, "key", a->argv[0]);
+		config_value_json(&j, v, source);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else if (v != NULL)
@@ -100,6 +65,7 @@ config_said(struct cli_env *env, const char *key, const char *value,
     const char *note)
 {
 	struct buf	b;
+	struct json	j;
 
 	if (!env->json) {
 		if (note != NULL)
@@ -107,15 +73,13 @@ config_said(struct cli_env *env, const char *key, const char *value,
 		return;
 	}
 	buf_init(&b);
-	buf_adds(&b, "{\"key\":");
-	json_str(&b, key);
-	buf_adds(&b, ",\"value\":");
-	config_json_str(&b, value);
-	buf_adds(&b, ",\"file\":");
-	json_str(&b, config_file(env->cfg));
-	buf_adds(&b, ",\"note\":");
-	config_json_str(&b, note);
-	buf_addc(&b, '}');
+	json_init(&j, &b);
+	json_open_object(&j, NULL);
+	json_put_str(&j, "key", key);
+	json_put_strnull(&j, "value", value);
+	json_put_str(&j, "file", config_file(env->cfg));
+	json_put_strnull(&j, "note", note);
+	json_close(&j);
 	cli_json_out(&b);
 	buf_free(&b);
 }
@@ -166,23 +130,22 @@ cmd_config_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	const char		*source;
 	char			*v, *left;
 	struct buf		 b;
-	int			 first = 1;
+	struct json		 j;
 
 	(void)cmd;
 	(void)a;
 	buf_init(&b);
+	json_init(&j, &b);
 	if (env->json)
-		buf_addc(&b, '{');
+		json_open_object(&j, NULL);
 	else
 		printf("# %s\n", config_file(env->cfg));
 	for (k = config_keys; k->name != NULL; k++) {
 		v = config_effective(env->cfg, k->name, &source);
 		if (env->json) {
-			json_key(&b, k->name, first);
-			buf_addc(&b, '{');
-			config_value_json(&b, v, source);
-			buf_addc(&b, '}');
-			first = 0;
+			json_open_object(&j, k->name);
+			config_value_json(&j, v, source);
+			json_close(&j);
 		} else {
 			left = xprintf("%s = %s", k->name, v != NULL ? v : "");
 			printf("%-40s # %s%s\n", left, strcmp(source, "set") ==
@@ -193,7 +156,7 @@ cmd_config_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		free(v);
 	}
 	if (env->json) {
-		buf_addc(&b, '}');
+		json_close(&j);
 		cli_json_out(&b);
 	}
 	buf_free(&b);

@@ -3,13 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "cli_int.h"
 #include "config/config.h"
 #include "auth/dkim.h"
 #include "auth/dns.h"
+#include "auth/publish.h"
 #include "base/json.h"
 #include "store/store.h"
 #include "base/utf8.h"
@@ -52,27 +52,23 @@ dkim_cli_key(struct cli_env *env, const char *dom, const char *sel,
 	return 0;
 }
 
-/* Append the record of k as JSON members name, type, value, strings. */
+/* The record of k as JSON members name, type, value, strings. */
 static void
-dkim_json_record(struct buf *b, const struct dkim_key *k)
+dkim_json_record(struct json *j, const struct dkim_key *k)
 {
 	char	**v, *value, *name;
 	size_t	  n, i;
 
 	name = xprintf("%s._domainkey.%s", k->selector, k->domain);
 	value = dkim_record_value(k);
-	json_key(b, "name", 1);
-	json_str(b, name);
-	buf_adds(b, ",\"type\":\"TXT\",\"value\":");
-	json_str(b, value);
-	buf_adds(b, ",\"strings\":[");
+	json_put_str(j, "name", name);
+	json_put_str(j, "type", "TXT");
+	json_put_str(j, "value", value);
+	json_open_array(j, "strings");
 	v = dkim_record_strings(k, &n);
-	for (i = 0; i < n; i++) {
-		if (i != 0)
-			buf_addc(b, ',');
-		json_str(b, v[i]);
-	}
-	buf_addc(b, ']');
+	for (i = 0; i < n; i++)
+		json_put_str(j, NULL, v[i]);
+	json_close(j);
 	dkim_record_strings_free(v, n);
 	free(value);
 	free(name);
@@ -88,6 +84,7 @@ cmd_dkim_keygen(struct cli_env *env, const struct cli_cmd *cmd,
 	const char	*s = cli_opt(cmd, a, "algo");
 	char		*dom, *sel, *cause = NULL, *zone;
 	struct buf	 b;
+	struct json	 j;
 	int		 rc;
 
 	if (s != NULL && dkim_algo_parse(s, &algo) == -1) {
@@ -117,22 +114,19 @@ cmd_dkim_keygen(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (env->json) {
 		buf_init(&b);
-		buf_addc(&b, '{');
-		json_key(&b, "domain", 1);
-		json_str(&b, k.domain);
-		json_key(&b, "selector", 0);
-		json_str(&b, k.selector);
-		json_key(&b, "algo", 0);
-		json_str(&b, dkim_algo_name(k.algo));
-		json_key(&b, "key_file", 0);
-		json_str(&b, k.key_file);
-		buf_addc(&b, ',');
-		dkim_json_record(&b, &k);
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_str(&j, "domain", k.domain);
+		json_put_str(&j, "selector", k.selector);
+		json_put_str(&j, "algo", dkim_algo_name(k.algo));
+		json_put_str(&j, "key_file", k.key_file);
+		dkim_json_record(&j, &k);
 		zone = dkim_record_zone(&k);
-		json_key(&b, "zone", 0);
-		json_str(&b, zone);
+		json_put_str(&j, "zone", zone);
 		free(zone);
-		buf_adds(&b, ",\"active\":false,\"pending\":true}");
+		json_put_bool(&j, "active", 0);
+		json_put_bool(&j, "pending", 1);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else {
@@ -158,209 +152,14 @@ out:
 	return rc;
 }
 
-/* Append one byte of a zone-file character-string, escaped. */
-static void
-dkim_zone_byte(struct buf *b, unsigned char c)
-{
-	if (c == '"' || c == '\\')
-		buf_printf(b, "\\%c", c);
-	else if (c < 0x20 || c >= 0x7f)
-		buf_printf(b, "\\%03u", c);
-	else
-		buf_addc(b, (char)c);
-}
-
-/* Print a TXT record line for value at name (255-byte strings). */
+/* Print a TXT record line for value at name. */
 static void
 dkim_print_txt(const char *name, const char *value)
 {
-	struct buf	b;
-	size_t		len = strlen(value), i;
+	char	*line = publish_txt(name, DKIM_CLI_TTL, value);
 
-	buf_init(&b);
-	buf_printf(&b, "%s. %d IN TXT \"", name, DKIM_CLI_TTL);
-	for (i = 0; i < len; i++) {
-		if (i != 0 && i % 255 == 0)
-			buf_adds(&b, "\" \"");
-		dkim_zone_byte(&b, (unsigned char)value[i]);
-	}
-	buf_adds(&b, "\"\n");
-	fputs(b.data, stdout);
-	buf_free(&b);
-}
-
-/* A published string made safe to quote in a message, allocated. */
-static char *
-dkim_show(const char *s)
-{
-	struct buf	b;
-	size_t		i;
-
-	buf_init(&b);
-	for (i = 0; s[i] != '\0' && i < 300; i++)
-		dkim_zone_byte(&b, (unsigned char)s[i]);
-	if (s[i] != '\0')
-		buf_adds(&b, "...");
-	return buf_take(&b);
-}
-
-/* Does an SPF record already list mech (as a whole word)? */
-static int
-dkim_spf_has(const char *spf, const char *mech)
-{
-	size_t		 len = strlen(mech);
-	const char	*p = spf;
-
-	while ((p = strstr(p, mech)) != NULL) {
-		if ((p == spf || p[-1] == ' ') && (p[len] == ' ' ||
-		    p[len] == '\0'))
-			return 1;
-		p += len;
-	}
-	return 0;
-}
-
-struct dkim_extra {
-	char	*spf_name, *spf_value, *spf_existing, *spf_note;
-	int	 spf_placeholder;
-	char	*dmarc_name, *dmarc_value, *dmarc_existing, *dmarc_note;
-};
-
-/* Find the TXT record of name starting with prefix (case-insensitive):
- * 0 found (*out), 1 none, -1 lookup failed (*why). */
-static int
-dkim_find_txt(struct dns *dns, const char *name, const char *prefix,
-    char **out, char **why)
-{
-	struct dns_answer	ans;
-	enum dns_status		st;
-	size_t			i, plen = strlen(prefix);
-	int			rc = 1;
-
-	*out = NULL;
-	if (dns == NULL) {
-		*why = xstrdup("no resolver");
-		return -1;
-	}
-	memset(&ans, 0, sizeof ans);
-	st = dns_query(dns, name, DNS_TXT, &ans);
-	if (st == DNS_OK) {
-		for (i = 0; i < ans.n; i++)
-			if (ans.rr[i].len >= plen && strncasecmp(
-			    ans.rr[i].u.txt, prefix, plen) == 0 &&
-			    (ans.rr[i].len == plen || ans.rr[i].u.txt[plen] ==
-			    ' ' || ans.rr[i].u.txt[plen] == ';') &&
-			    memchr(ans.rr[i].u.txt, '\0', ans.rr[i].len) ==
-			    NULL) {
-				*out = xstrndup(ans.rr[i].u.txt, ans.rr[i].len);
-				rc = 0;
-				break;
-			}
-	} else if (st != DNS_NXDOMAIN && st != DNS_NODATA) {
-		*why = xprintf("%s%s%s", dns_status_name(st), ans.why != NULL ?
-		    ": " : "", ans.why != NULL ? ans.why : "");
-		rc = -1;
-	}
-	dns_answer_free(&ans);
-	return rc;
-}
-
-/* Work out the SPF and DMARC records to offer beside the DKIM key. */
-static void
-dkim_extra_make(struct cli_env *env, const char *domain, struct dkim_extra *x)
-{
-	struct dns	*dns;
-	const char	*ip = config_get(env->cfg, "source_ip");
-	char		*mech, *why = NULL, *show;
-	int		 rc;
-
-	memset(x, 0, sizeof x[0]);
-	dns = cli_dns(env);
-	x->spf_name = xstrdup(domain);
-	if (ip != NULL && *ip != '\0')
-		mech = xprintf("%s:%s", strchr(ip, ':') != NULL ? "ip6" : "ip4",
-		    ip);
-	else {
-		mech = xstrdup("ip4:YOUR.SENDING.IP");
-		x->spf_placeholder = 1;
-	}
-	rc = dkim_find_txt(dns, domain, "v=spf1", &x->spf_existing, &why);
-	if (rc == 0 && !x->spf_placeholder &&
-	    dkim_spf_has(x->spf_existing, mech)) {
-		x->spf_note = xprintf("%s already publishes SPF with %s: "
-		    "nothing to change", domain, mech);
-	} else if (rc == 0) {
-		x->spf_value = xprintf("v=spf1 %s%s", mech,
-		    x->spf_existing + 6);
-		show = dkim_show(x->spf_existing);
-		x->spf_note = xprintf("%s already publishes SPF (\"%s\"); a "
-		    "domain has one SPF record: add %s to it", domain, show,
-		    mech);
-		free(show);
-	} else {
-		x->spf_value = xprintf("v=spf1 %s -all", mech);
-		if (rc == -1)
-			x->spf_note = xprintf("could not look up %s's SPF "
-			    "record (%s): if it has one, add %s to it instead",
-			    domain, why, mech);
-	}
-	free(mech);
-
-	x->dmarc_name = xprintf("_dmarc.%s", domain);
-	/* A resolver that did not answer once is not asked again. */
-	if (rc == -1 && why != NULL) {
-		show = why;
-		why = xprintf("not looked up: %s", show);
-		free(show);
-	} else
-		rc = dkim_find_txt(dns, x->dmarc_name, "v=DMARC1",
-		    &x->dmarc_existing, &why);
-	if (rc == 0) {
-		show = dkim_show(x->dmarc_existing);
-		x->dmarc_note = xprintf("%s publishes DMARC already: \"%s\"",
-		    x->dmarc_name, show);
-		free(show);
-	} else {
-		x->dmarc_value = xprintf("v=DMARC1; p=none; rua=mailto:"
-		    "dmarc-reports@%s", domain);
-		if (rc == -1)
-			x->dmarc_note = xprintf("could not look up %s (%s): "
-			    "if the domain has no DMARC record yet, start "
-			    "with this one", x->dmarc_name, why);
-		else
-			x->dmarc_note = xprintf("%s has no DMARC record: start "
-			    "by monitoring (p=none; reports go to "
-			    "dmarc-reports@%s, create that mailbox)", domain,
-			    domain);
-	}
-	free(why);
-	if (dns != NULL)
-		dns_close(dns);
-}
-
-/* Free what dkim_extra_make made. */
-static void
-dkim_extra_free(struct dkim_extra *x)
-{
-	free(x->spf_name);
-	free(x->spf_value);
-	free(x->spf_existing);
-	free(x->spf_note);
-	free(x->dmarc_name);
-	free(x->dmarc_value);
-	free(x->dmarc_existing);
-	free(x->dmarc_note);
-}
-
-/* Append a JSON string member, or null. */
-static void
-dkim_json_strornull(struct buf *b, const char *key, const char *v)
-{
-	json_key(b, key, 0);
-	if (v != NULL)
-		json_str(b, v);
-	else
-		buf_adds(b, "null");
+	fputs(line, stdout);
+	free(line);
 }
 
 /* herald dkim record DOMAIN SELECTOR [--format F] */
@@ -369,10 +168,12 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
     struct cli_args *a)
 {
 	struct dkim_key		 k;
-	struct dkim_extra	 x;
+	struct publish		 x;
+	struct dns		*dns;
 	const char		*fmt = cli_opt(cmd, a, "format");
 	char			*dom, *sel, *s;
 	struct buf		 b;
+	struct json		 j;
 	int			 rc;
 
 	if (fmt == NULL)
@@ -396,26 +197,31 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
 		dkim_key_free(&k);
 		return 0;
 	}
-	dkim_extra_make(env, k.domain, &x);
+	dns = cli_dns(env);
+	publish_records(dns, k.domain, config_get(env->cfg, "source_ip"), &x);
+	if (dns != NULL)
+		dns_close(dns);
 	if (strcmp(fmt, "json") == 0) {
 		buf_init(&b);
-		buf_addc(&b, '{');
-		dkim_json_record(&b, &k);
-		buf_adds(&b, ",\"spf\":{\"name\":");
-		json_str(&b, x.spf_name);
-		buf_adds(&b, ",\"type\":\"TXT\"");
-		dkim_json_strornull(&b, "value", x.spf_value);
-		buf_printf(&b, ",\"placeholder\":%s", x.spf_placeholder ?
-		    "true" : "false");
-		dkim_json_strornull(&b, "existing", x.spf_existing);
-		dkim_json_strornull(&b, "note", x.spf_note);
-		buf_adds(&b, "},\"dmarc\":{\"name\":");
-		json_str(&b, x.dmarc_name);
-		buf_adds(&b, ",\"type\":\"TXT\"");
-		dkim_json_strornull(&b, "value", x.dmarc_value);
-		dkim_json_strornull(&b, "existing", x.dmarc_existing);
-		dkim_json_strornull(&b, "note", x.dmarc_note);
-		buf_adds(&b, "}}");
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		dkim_json_record(&j, &k);
+		json_open_object(&j, "spf");
+		json_put_str(&j, "name", x.spf_name);
+		json_put_str(&j, "type", "TXT");
+		json_put_strnull(&j, "value", x.spf_value);
+		json_put_bool(&j, "placeholder", x.spf_placeholder);
+		json_put_strnull(&j, "existing", x.spf_existing);
+		json_put_strnull(&j, "note", x.spf_note);
+		json_close(&j);
+		json_open_object(&j, "dmarc");
+		json_put_str(&j, "name", x.dmarc_name);
+		json_put_str(&j, "type", "TXT");
+		json_put_strnull(&j, "value", x.dmarc_value);
+		json_put_strnull(&j, "existing", x.dmarc_existing);
+		json_put_strnull(&j, "note", x.dmarc_note);
+		json_close(&j);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else {
@@ -440,7 +246,7 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
 		if (x.dmarc_value != NULL)
 			dkim_print_txt(x.dmarc_name, x.dmarc_value);
 	}
-	dkim_extra_free(&x);
+	publish_free(&x);
 	dkim_key_free(&k);
 	return 0;
 }
@@ -466,6 +272,7 @@ cmd_dkim_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	size_t		 n, i;
 	char		*cause = NULL, date[32], *fit;
 	struct buf	 b;
+	struct json	 j;
 	int		 rc;
 
 	(void)cmd;
@@ -476,24 +283,20 @@ cmd_dkim_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		return cli_fail(EXIT_IOERR, cause);
 	if (env->json) {
 		buf_init(&b);
-		buf_addc(&b, '[');
+		json_init(&j, &b);
+		json_open_array(&j, NULL);
 		for (i = 0; i < n; i++) {
-			buf_adds(&b, i != 0 ? ",{" : "{");
-			json_key(&b, "domain", 1);
-			json_str(&b, v[i].domain);
-			json_key(&b, "selector", 0);
-			json_str(&b, v[i].selector);
-			json_key(&b, "algo", 0);
-			json_str(&b, dkim_algo_name(v[i].algo));
-			buf_printf(&b, ",\"created\":%lld,\"active\":%s,"
-			    "\"pending\":%s", (long long)v[i].created_at,
-			    v[i].active ? "true" : "false", v[i].pending ?
-			    "true" : "false");
-			json_key(&b, "key_file", 0);
-			json_str(&b, v[i].key_file);
-			buf_addc(&b, '}');
+			json_open_object(&j, NULL);
+			json_put_str(&j, "domain", v[i].domain);
+			json_put_str(&j, "selector", v[i].selector);
+			json_put_str(&j, "algo", dkim_algo_name(v[i].algo));
+			json_put_int(&j, "created", v[i].created_at);
+			json_put_bool(&j, "active", v[i].active);
+			json_put_bool(&j, "pending", v[i].pending);
+			json_put_str(&j, "key_file", v[i].key_file);
+			json_close(&j);
 		}
-		buf_addc(&b, ']');
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else if (n == 0)
@@ -562,6 +365,7 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 	char			*dom, *sel, *obs = NULL, *fix, *value;
 	char			*cause = NULL;
 	struct buf		 b;
+	struct json		 j;
 	int			 rc, activated = 0;
 
 	(void)cmd;
@@ -594,21 +398,18 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 	if (env->json) {
 		value = dkim_record_value(&k);
 		buf_init(&b);
-		buf_addc(&b, '{');
-		json_key(&b, "domain", 1);
-		json_str(&b, k.domain);
-		json_key(&b, "selector", 0);
-		json_str(&b, k.selector);
-		json_key(&b, "verdict", 0);
-		json_str(&b, dkim_published_name(p));
-		json_key(&b, "observed", 0);
-		json_str(&b, obs);
-		json_key(&b, "expected", 0);
-		json_str(&b, value);
-		dkim_json_strornull(&b, "fix", fix);
-		buf_printf(&b, ",\"active\":%s,\"pending\":%s,"
-		    "\"activated\":%s}", k.active ? "true" : "false",
-		    k.pending ? "true" : "false", activated ? "true" : "false");
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_str(&j, "domain", k.domain);
+		json_put_str(&j, "selector", k.selector);
+		json_put_str(&j, "verdict", dkim_published_name(p));
+		json_put_str(&j, "observed", obs);
+		json_put_str(&j, "expected", value);
+		json_put_strnull(&j, "fix", fix);
+		json_put_bool(&j, "active", k.active);
+		json_put_bool(&j, "pending", k.pending);
+		json_put_bool(&j, "activated", activated);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 		free(value);
@@ -666,6 +467,7 @@ dkim_set_active(struct cli_env *env, struct cli_args *a, int on)
 {
 	struct dkim_key	 k, *v;
 	struct buf	 b;
+	struct json	 j;
 	size_t		 n, i, active = 0;
 	char		*dom, *sel, *cause = NULL;
 	int		 rc, pending;
@@ -692,12 +494,13 @@ dkim_set_active(struct cli_env *env, struct cli_args *a, int on)
 	if (env->json) {
 		/* {"domain","selector","active","active_keys"} */
 		buf_init(&b);
-		buf_adds(&b, "{\"domain\":");
-		json_str(&b, dom);
-		buf_adds(&b, ",\"selector\":");
-		json_str(&b, sel);
-		buf_printf(&b, ",\"active\":%s,\"active_keys\":%zu}", on ?
-		    "true" : "false", active);
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_str(&j, "domain", dom);
+		json_put_str(&j, "selector", sel);
+		json_put_bool(&j, "active", on);
+		json_put_uint(&j, "active_keys", active);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 		if (!on && active == 0)
@@ -845,6 +648,7 @@ cmd_dkim_verify(struct cli_env *env, const struct cli_cmd *cmd,
 	struct dkim_verdict	 v;
 	struct dns		*dns;
 	struct buf		 msg, b;
+	struct json		 j;
 	const char		*p, *start, *nl;
 	char			*cause = NULL;
 	int			 rc;
@@ -870,17 +674,19 @@ cmd_dkim_verify(struct cli_env *env, const struct cli_cmd *cmd,
 		return cli_fail(EXIT_DATAERR, cause);
 	if (env->json) {
 		buf_init(&b);
-		buf_printf(&b, "{\"signatures\":%d,\"passed\":%d,"
-		    "\"temperror\":%d,\"results\":[", v.signatures, v.passed,
-		    v.temperror);
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_int(&j, "signatures", v.signatures);
+		json_put_int(&j, "passed", v.passed);
+		json_put_int(&j, "temperror", v.temperror);
+		json_open_array(&j, "results");
 		for (p = v.summary; v.signatures > 0 && *p != '\0';
 		    p = nl + 1) {
 			nl = strchr(p, '\n');
-			if (p != v.summary)
-				buf_addc(&b, ',');
-			json_strn(&b, p, (size_t)(nl - p));
+			json_put_strn(&j, NULL, p, (size_t)(nl - p));
 		}
-		buf_adds(&b, "]}");
+		json_close(&j);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else {

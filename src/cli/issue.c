@@ -110,6 +110,7 @@ cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
 	const char	*enc = cli_opt(cmd, a, "encoding");
 	char		*cause = NULL;
 	struct buf	 b;
+	struct json	 j;
 	int		 rc;
 
 	if (from == NULL)
@@ -158,7 +159,10 @@ cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (env->json) {
 		buf_init(&b);
-		buf_printf(&b, "{\"id\":%lld}", (long long)is.id);
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_int(&j, "id", is.id);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else
@@ -179,6 +183,7 @@ cmd_issue_edit(struct cli_env *env, const struct cli_cmd *cmd,
 	enum message_edit_result res;
 	struct issue		 is;
 	struct buf		 b;
+	struct json		 j;
 	char			*cause = NULL;
 	int64_t			 id;
 	int			 rc;
@@ -204,11 +209,13 @@ cmd_issue_edit(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (env->json) {
 		buf_init(&b);
-		buf_printf(&b, "{\"id\":%lld,\"result\":\"%s\"",
-		    (long long)is.id, names[res]);
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_int(&j, "id", is.id);
+		json_put_str(&j, "result", names[res]);
 		if (res == MESSAGE_EDIT_COPIED)
-			buf_printf(&b, ",\"copy_of\":%lld", (long long)id);
-		buf_addc(&b, '}');
+			json_put_int(&j, "copy_of", id);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else if (res == MESSAGE_EDIT_COPIED)
@@ -231,6 +238,7 @@ cmd_issue_copy(struct cli_env *env, const struct cli_cmd *cmd,
     struct cli_args *a)
 {
 	struct buf	 b;
+	struct json	 j;
 	char		*cause = NULL;
 	int64_t		 id, copy;
 	int		 rc;
@@ -249,8 +257,11 @@ cmd_issue_copy(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (env->json) {
 		buf_init(&b);
-		buf_printf(&b, "{\"id\":%lld,\"copy_of\":%lld}",
-		    (long long)copy, (long long)id);
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_int(&j, "id", copy);
+		json_put_int(&j, "copy_of", id);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else
@@ -258,32 +269,23 @@ cmd_issue_copy(struct cli_env *env, const struct cli_cmd *cmd,
 	return 0;
 }
 
-/* Append an issue as a JSON object (with the body when asked). */
+/* An issue as a JSON object (with the body when asked). */
 static void
-issue_json(struct buf *b, const struct issue *is, int body)
+issue_json(struct json *j, const struct issue *is, int body)
 {
-	buf_printf(b, "{\"id\":%lld,\"list\":", (long long)is->id);
-	if (is->list_name != NULL)
-		json_str(b, is->list_name);
-	else
-		buf_adds(b, "null");
-	buf_adds(b, ",\"from\":");
-	json_str(b, is->from);
-	buf_adds(b, ",\"reply_to\":");
-	json_str(b, is->reply_to);
-	buf_adds(b, ",\"subject\":");
-	json_str(b, is->subject);
-	buf_adds(b, ",\"unsubscribe\":");
-	json_str(b, is->unsubscribe);
-	buf_adds(b, ",\"encoding\":");
-	json_str(b, is->encoding);
-	buf_printf(b, ",\"created\":%lld,\"updated\":%lld",
-	    (long long)is->created_at, (long long)is->updated_at);
-	if (body) {
-		buf_adds(b, ",\"body\":");
-		json_str(b, is->body);
-	}
-	buf_addc(b, '}');
+	json_open_object(j, NULL);
+	json_put_int(j, "id", is->id);
+	json_put_strnull(j, "list", is->list_name);
+	json_put_str(j, "from", is->from);
+	json_put_str(j, "reply_to", is->reply_to);
+	json_put_str(j, "subject", is->subject);
+	json_put_str(j, "unsubscribe", is->unsubscribe);
+	json_put_str(j, "encoding", is->encoding);
+	json_put_int(j, "created", is->created_at);
+	json_put_int(j, "updated", is->updated_at);
+	if (body)
+		json_put_str(j, "body", is->body);
+	json_close(j);
 }
 
 /* herald issue show ID */
@@ -293,6 +295,7 @@ cmd_issue_show(struct cli_env *env, const struct cli_cmd *cmd,
 {
 	struct issue	is;
 	struct buf	b;
+	struct json	j;
 	size_t		len;
 	int		rc;
 
@@ -301,7 +304,8 @@ cmd_issue_show(struct cli_env *env, const struct cli_cmd *cmd,
 		return rc;
 	if (env->json) {
 		buf_init(&b);
-		issue_json(&b, &is, 1);
+		json_init(&j, &b);
+		issue_json(&j, &is, 1);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else {
@@ -335,6 +339,7 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 {
 	struct issue	*v;
 	struct buf	 b;
+	struct json	 j;
 	size_t		 n, i;
 	char		*cause = NULL, date[32];
 	time_t		 t;
@@ -349,13 +354,11 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		return cli_fail(EXIT_IOERR, cause);
 	if (env->json) {
 		buf_init(&b);
-		buf_addc(&b, '[');
-		for (i = 0; i < n; i++) {
-			if (i != 0)
-				buf_addc(&b, ',');
-			issue_json(&b, &v[i], 0);
-		}
-		buf_addc(&b, ']');
+		json_init(&j, &b);
+		json_open_array(&j, NULL);
+		for (i = 0; i < n; i++)
+			issue_json(&j, &v[i], 0);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else if (n == 0)
@@ -426,7 +429,8 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 	struct recipient	 r;
 	struct render_options	 o;
 	struct dkim_signer	*signer = NULL;
-	struct buf		 out, j;
+	struct buf		 out, b;
+	struct json		 j;
 	const char		*to = cli_opt(cmd, a, "to"), *reason;
 	char			 name[ADDR_NAME_MAX + 1], addr[ADDR_MAX + 1];
 	char			 token[MESSAGE_TOKEN_LEN + 1], *cause = NULL;
@@ -489,18 +493,18 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 		goto out;
 	}
 	if (env->json) {
-		buf_init(&j);
-		buf_adds(&j, "{\"to\":");
-		json_str(&j, r.addr);
-		buf_adds(&j, ",\"member\":");
-		buf_adds(&j, m.addr != NULL ? "true" : "false");
-		buf_printf(&j, ",\"signatures\":%zu,\"token\":\"%s\","
-		    "\"message\":", signer != NULL ?
-		    dkim_signer_count(signer) : 0, token);
-		json_strn(&j, out.data, out.len);
-		buf_addc(&j, '}');
-		cli_json_out(&j);
-		buf_free(&j);
+		buf_init(&b);
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_str(&j, "to", r.addr);
+		json_put_bool(&j, "member", m.addr != NULL);
+		json_put_uint(&j, "signatures", signer != NULL ?
+		    dkim_signer_count(signer) : 0);
+		json_put_str(&j, "token", token);
+		json_put_strn(&j, "message", out.data, out.len);
+		json_close(&j);
+		cli_json_out(&b);
+		buf_free(&b);
 	} else
 		fwrite(out.data, 1, out.len, stdout);
 	rc = 0;
@@ -523,6 +527,7 @@ cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
 	char		 token[MESSAGE_TOKEN_LEN + 1], *addr = NULL;
 	char		*cause = NULL, *detail;
 	struct buf	 b;
+	struct json	 j;
 	size_t		 i;
 	int		 rc, added;
 
@@ -570,14 +575,12 @@ cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (env->json) {
 		buf_init(&b);
-		buf_adds(&b, "{\"addr\":");
-		json_str(&b, addr);
-		buf_adds(&b, ",\"token\":");
-		if (*token != '\0')
-			json_str(&b, token);
-		else
-			buf_adds(&b, "null");
-		buf_printf(&b, ",\"added\":%s}", added ? "true" : "false");
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_str(&j, "addr", addr);
+		json_put_strnull(&j, "token", *token != '\0' ? token : NULL);
+		json_put_bool(&j, "added", added);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else if (added)

@@ -86,13 +86,12 @@ list_error_text(uint64_t line, const char *reason, void *arg)
 static int
 list_error_json(uint64_t line, const char *reason, void *arg)
 {
-	struct buf	*b = arg;
+	struct json	*j = arg;
 
-	if (b->data[b->len - 1] != '[')
-		buf_addc(b, ',');
-	buf_printf(b, "{\"line\":%llu,\"reason\":", (unsigned long long)line);
-	json_str(b, reason);
-	buf_addc(b, '}');
+	json_open_object(j, NULL);
+	json_put_uint(j, "line", line);
+	json_put_str(j, "reason", reason);
+	json_close(j);
 	return 0;
 }
 
@@ -117,16 +116,14 @@ static int
 list_dup_json(uint64_t line, uint64_t first, const char *addr,
     const char *kept, void *arg)
 {
-	struct buf	*b = arg;
+	struct json	*j = arg;
 
-	if (b->data[b->len - 1] != '[')
-		buf_addc(b, ',');
-	buf_printf(b, "{\"line\":%llu,\"duplicates\":%llu,\"email\":",
-	    (unsigned long long)line, (unsigned long long)first);
-	json_str(b, addr);
-	buf_adds(b, ",\"kept\":");
-	json_str(b, kept);
-	buf_addc(b, '}');
+	json_open_object(j, NULL);
+	json_put_uint(j, "line", line);
+	json_put_uint(j, "duplicates", first);
+	json_put_str(j, "email", addr);
+	json_put_str(j, "kept", kept);
+	json_close(j);
 	return 0;
 }
 
@@ -138,34 +135,33 @@ list_import_report(struct cli_env *env, struct importer *imp,
 	const struct import_stats	*s = import_stats(imp);
 	const char			*hint;
 	struct buf			 b;
+	struct json			 j;
 
 	if (env->json) {
 		buf_init(&b);
-		buf_adds(&b, "{\"list\":");
-		json_str(&b, list);
-		buf_adds(&b, ",\"file\":");
-		json_str(&b, path);
-		buf_adds(&b, ",\"format\":");
-		json_str(&b, import_format_name(import_format(imp)));
-		buf_adds(&b, ",\"encoding\":");
-		json_str(&b, import_encoding_name(import_encoding(imp)));
-		buf_printf(&b, ",\"rows\":%llu,\"imported\":%llu,\"updated\":"
-		    "%llu,\"duplicates\":%llu,\"invalid\":%llu,\"suppressed\":"
-		    "%llu,\"errors\":[", (unsigned long long)s->rows,
-		    (unsigned long long)s->imported,
-		    (unsigned long long)s->updated,
-		    (unsigned long long)s->duplicates,
-		    (unsigned long long)s->invalid,
-		    (unsigned long long)s->suppressed);
-		import_errors(imp, 0, list_error_json, &b);
-		buf_adds(&b, "],\"duplicate_rows\":[");
-		import_duplicates(imp, 0, list_dup_json, &b);
-		buf_addc(&b, ']');
-		if ((hint = import_encoding_hint(imp)) != NULL) {
-			buf_adds(&b, ",\"encoding_hint\":");
-			json_str(&b, hint);
-		}
-		buf_addc(&b, '}');
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_str(&j, "list", list);
+		json_put_str(&j, "file", path);
+		json_put_str(&j, "format",
+		    import_format_name(import_format(imp)));
+		json_put_str(&j, "encoding",
+		    import_encoding_name(import_encoding(imp)));
+		json_put_uint(&j, "rows", s->rows);
+		json_put_uint(&j, "imported", s->imported);
+		json_put_uint(&j, "updated", s->updated);
+		json_put_uint(&j, "duplicates", s->duplicates);
+		json_put_uint(&j, "invalid", s->invalid);
+		json_put_uint(&j, "suppressed", s->suppressed);
+		json_open_array(&j, "errors");
+		import_errors(imp, 0, list_error_json, &j);
+		json_close(&j);
+		json_open_array(&j, "duplicate_rows");
+		import_duplicates(imp, 0, list_dup_json, &j);
+		json_close(&j);
+		if ((hint = import_encoding_hint(imp)) != NULL)
+			json_put_str(&j, "encoding_hint", hint);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 		return;
@@ -281,6 +277,7 @@ cmd_suppress_import(struct cli_env *env, const struct cli_cmd *cmd,
 	struct importer			*imp;
 	const struct import_stats	*s;
 	struct buf			 b;
+	struct json			 j;
 	int				 rc;
 
 	if (list_import_opts(cmd, a, &o) == -1)
@@ -291,16 +288,17 @@ cmd_suppress_import(struct cli_env *env, const struct cli_cmd *cmd,
 	s = import_stats(imp);
 	if (env->json) {
 		buf_init(&b);
-		buf_adds(&b, "{\"file\":");
-		json_str(&b, a->argv[0]);
-		buf_printf(&b, ",\"rows\":%llu,\"suppressed\":%llu,"
-		    "\"already\":%llu,\"invalid\":%llu,\"errors\":[",
-		    (unsigned long long)s->rows,
-		    (unsigned long long)s->imported,
-		    (unsigned long long)s->duplicates,
-		    (unsigned long long)s->invalid);
-		import_errors(imp, 0, list_error_json, &b);
-		buf_adds(&b, "]}");
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_str(&j, "file", a->argv[0]);
+		json_put_uint(&j, "rows", s->rows);
+		json_put_uint(&j, "suppressed", s->imported);
+		json_put_uint(&j, "already", s->duplicates);
+		json_put_uint(&j, "invalid", s->invalid);
+		json_open_array(&j, "errors");
+		import_errors(imp, 0, list_error_json, &j);
+		json_close(&j);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else {
@@ -351,6 +349,7 @@ cmd_list_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	size_t			 n, i;
 	char			*cause = NULL, date[32];
 	struct buf		 b;
+	struct json		 j;
 	int			 rc;
 
 	(void)cmd;
@@ -361,16 +360,17 @@ cmd_list_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		return cli_fail(EXIT_IOERR, cause);
 	if (env->json) {
 		buf_init(&b);
-		buf_addc(&b, '[');
+		json_init(&j, &b);
+		json_open_array(&j, NULL);
 		for (i = 0; i < n; i++) {
-			buf_adds(&b, i ? ",{\"name\":" : "{\"name\":");
-			json_str(&b, v[i].name);
-			buf_printf(&b, ",\"members\":%lld,\"suppressed\":%lld,"
-			    "\"created\":%lld}", (long long)v[i].members,
-			    (long long)v[i].suppressed,
-			    (long long)v[i].created_at);
+			json_open_object(&j, NULL);
+			json_put_str(&j, "name", v[i].name);
+			json_put_int(&j, "members", v[i].members);
+			json_put_int(&j, "suppressed", v[i].suppressed);
+			json_put_int(&j, "created", v[i].created_at);
+			json_close(&j);
 		}
-		buf_addc(&b, ']');
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else if (n == 0)
@@ -392,7 +392,7 @@ cmd_list_ls(struct cli_env *env, const struct cli_cmd *cmd,
 struct show_ctx {
 	struct cli_env	*env;
 	struct buf	 b;
-	int		 first;
+	struct json	 j;	/* --json: the array, a member at a time */
 };
 
 /* Append "k=v; " for the text view of attributes. */
@@ -416,14 +416,13 @@ list_show_row(const struct contact *c, void *arg)
 
 	if (x->env->json) {
 		buf_reset(&x->b);
-		buf_adds(&x->b, x->first ? "{\"email\":" : ",\n{\"email\":");
-		json_str(&x->b, c->addr);
-		buf_adds(&x->b, ",\"name\":");
-		json_str(&x->b, c->name);
-		buf_printf(&x->b, ",\"suppressed\":%s,\"attrs\":%s}",
-		    c->suppressed ? "true" : "false", c->attrs);
+		json_open_object(&x->j, NULL);
+		json_put_str(&x->j, "email", c->addr);
+		json_put_str(&x->j, "name", c->name);
+		json_put_bool(&x->j, "suppressed", c->suppressed);
+		json_put_raw(&x->j, "attrs", c->attrs);
+		json_close(&x->j);
 		fwrite(x->b.data, 1, x->b.len, stdout);
-		x->first = 0;
 		return ferror(stdout) ? 1 : 0;
 	}
 	buf_init(&attrs);
@@ -468,11 +467,13 @@ cmd_list_show(struct cli_env *env, const struct cli_cmd *cmd,
 		return rc;
 	memset(&x, 0, sizeof x);
 	x.env = env;
-	x.first = 1;
 	buf_init(&x.b);
-	if (env->json)
-		fputs("[", stdout);
-	else {
+	json_init(&x.j, &x.b);
+	x.j.wrap = 1;		/* one member a line */
+	if (env->json) {
+		json_open_array(&x.j, NULL);
+		fwrite(x.b.data, 1, x.b.len, stdout);
+	} else {
 		list_cell("EMAIL", 36);
 		list_cell("NAME", 24);
 		list_cell("STATUS", 10);
@@ -480,9 +481,12 @@ cmd_list_show(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	rc = store_contacts(env->store, id, cli_opt(cmd, a, "filter"), 0, 0,
 	    list_show_row, &x, &cause);
+	if (env->json) {
+		buf_reset(&x.b);
+		json_close(&x.j);
+		cli_json_out(&x.b);
+	}
 	buf_free(&x.b);
-	if (env->json)
-		fputs("]\n", stdout);
 	if (rc == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	return 0;
@@ -526,6 +530,7 @@ cmd_list_rm(struct cli_env *env, const struct cli_cmd *cmd,
 {
 	struct list_info	 li;
 	struct buf		 b;
+	struct json		 j;
 	char			*cause = NULL;
 	int			 rc;
 
@@ -546,10 +551,12 @@ cmd_list_rm(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (env->json) {
 		buf_init(&b);
-		buf_adds(&b, "{\"list\":");
-		json_str(&b, li.name);
-		buf_printf(&b, ",\"members\":%lld,\"removed\":true}",
-		    (long long)li.members);
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_str(&j, "list", li.name);
+		json_put_int(&j, "members", li.members);
+		json_put_bool(&j, "removed", 1);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else
@@ -568,6 +575,7 @@ cmd_suppress_add(struct cli_env *env, const struct cli_cmd *cmd,
 	char		 name[ADDR_NAME_MAX + 1], *cause = NULL;
 	const char	*reason, *why = cli_opt(cmd, a, "reason");
 	struct buf	 b;
+	struct json	 j;
 	int		 i, rc, added, bad = 0;
 
 	norm = xcalloc((size_t)a->argc, sizeof *norm);
@@ -589,8 +597,9 @@ cmd_suppress_add(struct cli_env *env, const struct cli_cmd *cmd,
 	/* Said once the whole transaction is in: one line each, or
 	 * (--json) one array of {"email","added"}. */
 	buf_init(&b);
+	json_init(&j, &b);
 	if (env->json)
-		buf_addc(&b, '[');
+		json_open_array(&j, NULL);
 	for (i = 0; i < a->argc; i++) {
 		if (store_suppress_add(env->store, norm[i], "manual",
 		    why, &added, &cause) == -1) {
@@ -600,10 +609,10 @@ cmd_suppress_add(struct cli_env *env, const struct cli_cmd *cmd,
 			return cli_fail(EXIT_IOERR, cause);
 		}
 		if (env->json) {
-			buf_adds(&b, i != 0 ? ",{\"email\":" : "{\"email\":");
-			json_str(&b, norm[i]);
-			buf_printf(&b, ",\"added\":%s}", added ? "true" :
-			    "false");
+			json_open_object(&j, NULL);
+			json_put_str(&j, "email", norm[i]);
+			json_put_bool(&j, "added", added);
+			json_close(&j);
 		} else
 			buf_printf(&b, added ? "suppressed %s\n" : "%s was "
 			    "already suppressed\n", norm[i]);
@@ -614,7 +623,7 @@ cmd_suppress_add(struct cli_env *env, const struct cli_cmd *cmd,
 		return cli_fail(EXIT_IOERR, cause);
 	}
 	if (env->json) {
-		buf_addc(&b, ']');
+		json_close(&j);
 		cli_json_out(&b);
 	} else if (b.len != 0)
 		fwrite(b.data, 1, b.len, stdout);
@@ -626,19 +635,16 @@ cmd_suppress_add(struct cli_env *env, const struct cli_cmd *cmd,
 static int
 suppress_row(const struct suppression *s, void *arg)
 {
-	struct buf	*b = arg;
+	struct json	*j = arg;
 	char		 date[32];
 
-	if (b != NULL) {
-		if (b->data[b->len - 1] != '[')
-			buf_addc(b, ',');
-		buf_adds(b, "{\"email\":");
-		json_str(b, s->addr);
-		buf_adds(b, ",\"reason\":");
-		json_str(b, s->reason);
-		buf_adds(b, ",\"detail\":");
-		json_str(b, s->detail);
-		buf_printf(b, ",\"created\":%lld}", (long long)s->created_at);
+	if (j != NULL) {
+		json_open_object(j, NULL);
+		json_put_str(j, "email", s->addr);
+		json_put_str(j, "reason", s->reason);
+		json_put_str(j, "detail", s->detail);
+		json_put_int(j, "created", s->created_at);
+		json_close(j);
 		return 0;
 	}
 	list_date(date, sizeof date, s->created_at);
@@ -654,6 +660,7 @@ cmd_suppress_ls(struct cli_env *env, const struct cli_cmd *cmd,
     struct cli_args *a)
 {
 	struct buf	 b;
+	struct json	 j;
 	char		*cause = NULL;
 	int		 rc;
 
@@ -662,17 +669,18 @@ cmd_suppress_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	if ((rc = cli_store(env)) != 0)
 		return rc;
 	buf_init(&b);
+	json_init(&j, &b);
 	if (env->json)
-		buf_addc(&b, '[');
+		json_open_array(&j, NULL);
 	else {
 		list_cell("EMAIL", 36);
 		list_cell("REASON", 12);
 		printf("%-16s  DETAIL\n", "ADDED");
 	}
-	rc = store_suppressions(env->store, suppress_row, env->json ? &b : NULL,
+	rc = store_suppressions(env->store, suppress_row, env->json ? &j : NULL,
 	    &cause);
 	if (rc == 0 && env->json) {
-		buf_addc(&b, ']');
+		json_close(&j);
 		cli_json_out(&b);
 	}
 	buf_free(&b);

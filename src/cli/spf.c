@@ -55,39 +55,29 @@ spf_line(const char *label, const char *value)
 	putchar('\n');
 }
 
-/* Add "key":"value" (or null) to a JSON object. */
-static void
-spf_json_str(struct buf *b, const char *key, const char *value)
-{
-	json_key(b, key, 0);
-	if (value != NULL)
-		json_str(b, value);
-	else
-		buf_adds(b, "null");
-}
-
 /* The report as one JSON object. */
 static void
 spf_print_json(const struct spf_request *q, const struct spf_report *r)
 {
 	struct buf	b;
+	struct json	j;
 
 	buf_init(&b);
-	buf_addc(&b, '{');
-	json_key(&b, "result", 1);
-	json_str(&b, spf_result_name(r->result));
-	spf_json_str(&b, "ip", q->ip);
-	spf_json_str(&b, "domain", q->domain);
-	spf_json_str(&b, "sender", q->sender);
-	spf_json_str(&b, "helo", q->helo);
-	spf_json_str(&b, "record", r->record);
-	spf_json_str(&b, "mechanism", r->mechanism);
-	spf_json_str(&b, "matched_in", r->matched_in);
-	buf_printf(&b, ",\"lookups\":%d,\"void_lookups\":%d", r->lookups,
-	    r->void_lookups);
-	spf_json_str(&b, "explanation", r->explanation);
-	spf_json_str(&b, "problem", r->problem);
-	buf_addc(&b, '}');
+	json_init(&j, &b);
+	json_open_object(&j, NULL);
+	json_put_str(&j, "result", spf_result_name(r->result));
+	json_put_strnull(&j, "ip", q->ip);
+	json_put_strnull(&j, "domain", q->domain);
+	json_put_strnull(&j, "sender", q->sender);
+	json_put_strnull(&j, "helo", q->helo);
+	json_put_strnull(&j, "record", r->record);
+	json_put_strnull(&j, "mechanism", r->mechanism);
+	json_put_strnull(&j, "matched_in", r->matched_in);
+	json_put_int(&j, "lookups", r->lookups);
+	json_put_int(&j, "void_lookups", r->void_lookups);
+	json_put_strnull(&j, "explanation", r->explanation);
+	json_put_strnull(&j, "problem", r->problem);
+	json_close(&j);
 	cli_json_out(&b);
 	buf_free(&b);
 }

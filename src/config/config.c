@@ -256,6 +256,30 @@ config_local_part_strict(const struct config *cfg)
 	return v != NULL && strcmp(v, "strict") == 0;
 }
 
+/* The value a key takes in effect, with derived defaults spelled out:
+ * domain and bounce follow From when unset. Allocated, or NULL. */
+char *
+config_effective(const struct config *cfg, const char *key,
+    const char **source)
+{
+	char		 name[ADDR_NAME_MAX + 1], addr[ADDR_MAX + 1];
+	const char	*v, *from, *reason;
+
+	v = config_get(cfg, key);
+	*source = config_is_set(cfg, key) ? "set" : "default";
+	if (config_is_set(cfg, key) || (strcmp(key, "domain") != 0 &&
+	    strcmp(key, "bounce") != 0))
+		return v != NULL ? xstrdup(v) : NULL;
+	from = config_get(cfg, "from");
+	if (from == NULL || addr_parse_mailbox(from, strlen(from), name, addr,
+	    &reason) == -1)
+		return NULL;
+	*source = "from";
+	if (strcmp(key, "domain") == 0)
+		return xstrdup(addr_domain(addr));
+	return xstrdup(addr);
+}
+
 /* Find an entry in a vector. */
 static struct config_entry *
 config_find(struct config_entry *v, size_t n, const char *key)

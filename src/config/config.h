@@ -37,6 +37,11 @@ const char *config_file(const struct config *);
 const char *config_get(const struct config *, const char *key);
 /* 1 if the value comes from the file or an override, 0 if default. */
 int	 config_is_set(const struct config *, const char *key);
+/* The value key takes in effect, allocated (NULL: none), the defaults
+ * that follow other keys spelled out (domain and bounce follow From);
+ * *source is "set", "default" or "from". */
+char	*config_effective(const struct config *, const char *key,
+	    const char **source);
 /* Command-line override for this run only; validated. */
 int	 config_override(struct config *, const char *key, const char *value,
 	    char **cause);

@@ -1,5 +1,6 @@
 /* json: reading objects with values of any type (json_each_value), and
- * json_each_pair still taking strings only. */
+ * json_each_pair still taking strings only; writing documents (struct
+ * json) in the format the CLI prints. */
 #include <stdlib.h>
 
 #include "base/json.h"
@@ -134,6 +135,105 @@ test_pairs(struct buf *b)
 	CHECK(json_each_pair("{\"k\":\"v\"", pair_cb, b) == -1);
 }
 
+/* The writer: commas, keys, nesting, every kind of value, no spaces. */
+static void
+test_write(struct buf *b)
+{
+	struct json	 j;
+	char		*doc;
+
+	buf_reset(b);
+	json_init(&j, b);
+	json_open_object(&j, NULL);
+	json_put_str(&j, "s", "a\"b\\c\n\x01\xff");
+	json_put_str(&j, "empty", NULL);
+	json_put_strn(&j, "n", "abcdef", 3);
+	json_put_strnull(&j, "x", NULL);
+	json_put_strnull(&j, "y", "y");
+	json_put_int(&j, "i", -9223372036854775807LL - 1);
+	json_put_uint(&j, "u", 18446744073709551615ULL);
+	json_put_bool(&j, "t", 1);
+	json_put_bool(&j, "f", 0);
+	json_put_null(&j, "z");
+	json_put_raw(&j, "r", "{\"k\":\"v\"}");
+	json_open_array(&j, "a");
+	json_put_int(&j, NULL, 1);
+	json_open_object(&j, NULL);
+	json_close(&j);
+	json_open_array(&j, NULL);
+	json_close(&j);
+	json_put_str(&j, NULL, "e");
+	json_close(&j);
+	json_open_object(&j, "o");
+	json_put_int(&j, "k", 0);
+	json_close(&j);
+	json_close(&j);
+	CHECK_STR(b->data, "{\"s\":\"a\\\"b\\\\c\\n\\u0001\xef\xbf\xbd\","
+	    "\"empty\":\"\",\"n\":\"abc\",\"x\":null,\"y\":\"y\","
+	    "\"i\":-9223372036854775808,\"u\":18446744073709551615,"
+	    "\"t\":true,\"f\":false,\"z\":null,\"r\":{\"k\":\"v\"},"
+	    "\"a\":[1,{},[],\"e\"],\"o\":{\"k\":0}}");
+	CHECK(j.depth == 0);
+	/* What it writes, the reader reads back. */
+	doc = xstrdup(b->data);
+	CHECK_STR(walk(b, doc), "s:string=a\"b\\c\n\x01\xef\xbf\xbd;"
+	    "empty:string=;n:string=abc;x:null=;y:string=y;"
+	    "i:number=-9223372036854775808;u:number=18446744073709551615;"
+	    "t:bool=true;f:bool=false;z:null=;r:object={\"k\":\"v\"};"
+	    "a:array=[1,{},[],\"e\"];o:object={\"k\":0};");
+	free(doc);
+
+	/* An empty array, and a top-level array of objects. */
+	buf_reset(b);
+	json_init(&j, b);
+	json_open_array(&j, NULL);
+	json_close(&j);
+	CHECK_STR(b->data, "[]");
+	buf_reset(b);
+	json_init(&j, b);
+	json_open_array(&j, NULL);
+	json_open_object(&j, NULL);
+	json_put_int(&j, "a", 1);
+	json_close(&j);
+	json_open_object(&j, NULL);
+	json_put_int(&j, "a", 2);
+	json_close(&j);
+	json_close(&j);
+	CHECK_STR(b->data, "[{\"a\":1},{\"a\":2}]");
+}
+
+/* A long array streamed: the buffer emptied between rows, and with wrap
+ * one element a line. */
+static void
+test_write_stream(struct buf *b)
+{
+	struct json	j;
+	struct buf	out;
+	int		i;
+
+	buf_init(&out);
+	buf_reset(b);
+	json_init(&j, b);
+	j.wrap = 1;
+	json_open_array(&j, NULL);
+	for (i = 0; i < 3; i++) {
+		buf_add(&out, b->data, b->len);
+		buf_reset(b);
+		json_open_object(&j, NULL);
+		json_put_int(&j, "n", i);
+		json_open_array(&j, "v");
+		json_put_int(&j, NULL, i);
+		json_put_int(&j, NULL, i);
+		json_close(&j);
+		json_close(&j);
+	}
+	json_close(&j);
+	buf_add(&out, b->data, b->len);
+	CHECK_STR(out.data, "[{\"n\":0,\"v\":[0,0]},\n{\"n\":1,\"v\":[1,1]},"
+	    "\n{\"n\":2,\"v\":[2,2]}]");
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -145,6 +245,8 @@ main(void)
 	test_malformed(&b);
 	test_stop(&b);
 	test_pairs(&b);
+	test_write(&b);
+	test_write_stream(&b);
 	buf_free(&b);
 	TEST_END();
 }
