@@ -43,50 +43,14 @@ engine_now(struct engine *e)
 	return loop_now(e->loop);
 }
 
-/* FNV-1a of a destination name. */
-static size_t
-dest_hash(const char *s)
-{
-	uint32_t	h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
-/* Grow the destination table when it is as full as it is long. */
-static void
-dest_rehash(struct engine *e)
-{
-	struct dest	**old = e->htab, *d, *next;
-	size_t		  oldsize = e->hsize, i, h;
-
-	e->hsize = oldsize == 0 ? 64 : oldsize * 2;
-	e->htab = xcalloc(e->hsize, sizeof *e->htab);
-	for (i = 0; i < oldsize; i++)
-		for (d = old[i]; d != NULL; d = next) {
-			next = d->hnext;
-			h = dest_hash(d->name) % e->hsize;
-			d->hnext = e->htab[h];
-			e->htab[h] = d;
-		}
-	free(old);
-}
-
 /* Find or make the destination called name. */
 static struct dest *
 dest_get(struct engine *e, const char *name)
 {
 	struct dest	*d;
-	size_t		 h;
 
-	if (e->hsize != 0)
-		for (d = e->htab[dest_hash(name) % e->hsize]; d != NULL;
-		    d = d->hnext)
-			if (strcmp(d->name, name) == 0)
-				return d;
-	if (e->ndests >= e->hsize)
-		dest_rehash(e);
+	if ((d = hashtab_get(&e->dests, name)) != NULL)
+		return d;
 	d = xcalloc(1, sizeof *d);
 	d->e = e;
 	d->name = xstrdup(name);
@@ -95,10 +59,7 @@ dest_get(struct engine *e, const char *name)
 	TAILQ_INIT(&d->wait);
 	TAILQ_INIT(&d->ready);
 	TAILQ_INIT(&d->idle);
-	h = dest_hash(name) % e->hsize;
-	d->hnext = e->htab[h];
-	e->htab[h] = d;
-	e->ndests++;
+	hashtab_add(&e->dests, d->name, d);
 	return d;
 }
 
@@ -106,13 +67,7 @@ dest_get(struct engine *e, const char *name)
 void
 dest_free(struct engine *e, struct dest *d)
 {
-	struct dest	**pp;
-
-	for (pp = &e->htab[dest_hash(d->name) % e->hsize]; *pp != d;
-	    pp = &(*pp)->hnext)
-		;
-	*pp = d->hnext;
-	e->ndests--;
+	hashtab_del(&e->dests, d->name);
 	if (d->queued)
 		TAILQ_REMOVE(&e->runq, d, run);
 	if (d->slotwait)

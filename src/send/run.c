@@ -104,23 +104,23 @@ engine_retry(struct engine *e, char **cause)
 static void
 engine_gc(struct engine *e)
 {
-	struct dest	*d, *next;
-	uint64_t	 now = engine_now(e);
-	size_t		 i;
+	struct hashtab_iter	 it;
+	struct dest		*d;
+	uint64_t		 now = engine_now(e);
 
-	for (i = 0; i < e->hsize; i++)
-		for (d = e->htab[i]; d != NULL; d = next) {
-			next = d->hnext;
-			if (!dest_unused(d) || d->queued) {
-				d->empty_since = 0;
-				continue;
-			}
-			if (d->empty_since == 0)
-				d->empty_since = now;
-			else if (now - d->empty_since > ENGINE_DEST_GC_MS &&
-			    d->dead_until <= now)
-				dest_free(e, d);
+	/* The walk allows freeing the destination it is on. */
+	hashtab_first(&e->dests, &it);
+	while ((d = hashtab_next(&e->dests, &it)) != NULL) {
+		if (!dest_unused(d) || d->queued) {
+			d->empty_since = 0;
+			continue;
 		}
+		if (d->empty_since == 0)
+			d->empty_since = now;
+		else if (now - d->empty_since > ENGINE_DEST_GC_MS &&
+		    d->dead_until <= now)
+			dest_free(e, d);
+	}
 }
 
 /* Begin to stop: no new transactions; those in flight finish. */
@@ -326,17 +326,18 @@ engine_setup(struct engine *e, char **cause)
 static void
 engine_free(struct engine *e)
 {
-	struct rcpt	*r;
-	size_t		 i;
+	struct hashtab_iter	 it;
+	struct rcpt		*r;
+	struct dest		*d;
 
 	committer_free(e->cm);
 	workers_free(e->w);
 	while ((r = TAILQ_FIRST(&e->rcpts)) != NULL)
 		engine_rcpt_done(e, r);
-	for (i = 0; i < e->hsize; i++)
-		while (e->htab[i] != NULL)
-			dest_free(e, e->htab[i]);
-	free(e->htab);
+	hashtab_first(&e->dests, &it);
+	while ((d = hashtab_next(&e->dests, &it)) != NULL)
+		dest_free(e, d);
+	hashtab_free(&e->dests);
 	if (e->tick != NULL)
 		loop_timer_del(e->loop, e->tick);
 	if (e->rate_timer != NULL)
@@ -371,6 +372,7 @@ deliver_engine_run(const struct deliver_run *run, char **cause)
 	e.st = run->st;
 	e.id = run->id;
 	e.dnssec_anchor = run->dnssec_anchor;
+	hashtab_init(&e.dests, 0);
 	TAILQ_INIT(&e.runq);
 	TAILQ_INIT(&e.slotq);
 	TAILQ_INIT(&e.ratewait);
@@ -505,6 +507,7 @@ deliver_test_run(const struct deliver_test *t, struct send_change *out,
 	e.test = 1;
 	e.test_stop = t->stop;
 	e.dnssec_anchor = t->dnssec_anchor;
+	hashtab_init(&e.dests, 0);
 	TAILQ_INIT(&e.runq);
 	TAILQ_INIT(&e.slotq);
 	TAILQ_INIT(&e.ratewait);

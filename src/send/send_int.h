@@ -14,6 +14,7 @@
 #include "send.h"
 #include "auth/dns.h"
 #include "smtp/smtp.h"
+#include "base/hashtab.h"
 #include "base/util.h"
 
 struct committer;
@@ -173,7 +174,6 @@ enum dest_route {
 struct dest {
 	struct engine		*e;
 	char			*name;
-	struct dest		*hnext;		/* hash chain */
 	struct dest_ctl		 ctl;
 	enum dest_route		 rstate;
 	struct route		 route;
@@ -243,8 +243,7 @@ struct engine {
 	struct smtp_timeouts	 timeouts;	/* --smtp-timeouts */
 	const char		*dnssec_anchor;	/* config; NULL: the default */
 
-	struct dest		**htab;
-	size_t			 hsize, ndests;
+	struct hashtab		 dests;		/* by name */
 	TAILQ_HEAD(, dest)	 runq;
 	TAILQ_HEAD(, dest)	 slotq;		/* wait for a session slot */
 

@@ -240,8 +240,8 @@ sess_adopt(struct engine *e, struct sess *sess)
 {
 	struct dest		*d = sess->dest, *nd;
 	const struct target	*cur;
+	struct hashtab_iter	 it;
 	uint64_t		 now = engine_now(e);
-	size_t			 h;
 	int			 i;
 
 	/* The target the session was opened for, as routed then. */
@@ -249,21 +249,21 @@ sess_adopt(struct engine *e, struct sess *sess)
 	    sess->tgt >= d->route.n)
 		return 0;
 	cur = &d->route.t[sess->tgt];
-	for (h = 0; h < e->hsize; h++)
-		for (nd = e->htab[h]; nd != NULL; nd = nd->hnext) {
-			if (nd == d || nd->nready == 0 ||
-			    !dest_ctl_can_open(&nd->ctl, nd->nsessions, now) ||
-			    (i = sess_target_same(e, nd, cur)) == -1)
-				continue;
-			d->nsessions--;
-			nd->nsessions++;
-			sess->dest = nd;
-			sess->rgen = nd->rgen;
-			sess->tgt = (size_t)i;
-			engine_wake(e, d);
-			sess_send(e, sess, sess_pop(nd));
-			return 1;
-		}
+	hashtab_first(&e->dests, &it);
+	while ((nd = hashtab_next(&e->dests, &it)) != NULL) {
+		if (nd == d || nd->nready == 0 ||
+		    !dest_ctl_can_open(&nd->ctl, nd->nsessions, now) ||
+		    (i = sess_target_same(e, nd, cur)) == -1)
+			continue;
+		d->nsessions--;
+		nd->nsessions++;
+		sess->dest = nd;
+		sess->rgen = nd->rgen;
+		sess->tgt = (size_t)i;
+		engine_wake(e, d);
+		sess_send(e, sess, sess_pop(nd));
+		return 1;
+	}
 	return 0;
 }
 

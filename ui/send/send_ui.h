@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/hashtab.h"
 #include "send/send.h"
 #include "ui/health/health_ui.h"
 #include "ui/kit/subcmd.h"
@@ -109,8 +110,7 @@ struct send_rmap {
 struct send_doms {
 	struct send_dom	*v;
 	size_t		 n, cap;
-	uint32_t	*slots;		/* open addressing: index + 1, 0 free */
-	size_t		 nslots;
+	struct hashtab	 byname;	/* name, case folded: index + 1 */
 	size_t		*order;		/* v by name, after send_doms_sort */
 	struct send_rmap *r;		/* by id */
 	size_t		 nr, rcap;
