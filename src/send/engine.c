@@ -259,20 +259,16 @@ engine_unbind(struct engine *e, struct rcpt *r)
 	engine_wake(e, d);
 }
 
-/* Defer everything a destination holds (and is not sending) with its
- * latest failure. */
-void
-engine_defer_dest(struct engine *e, struct dest *d)
+/* Give everything a destination holds (and is not sending) one outcome. */
+static void
+engine_settle_dest(struct engine *e, struct dest *d, enum rcpt_state state,
+    const struct smtp_reply *reply, const struct tls_status *tls,
+    const char *mx, const char *ip)
 {
 	struct rcpt_list	*lists[] = { &d->wait, &d->ready };
-	struct smtp_reply	 generic;
 	struct rcpt		*r;
 	size_t			 i;
 
-	memset(&generic, 0, sizeof generic);
-	snprintf(generic.text, sizeof generic.text, "no server of %s could be "
-	    "reached", d->name);
-	snprintf(generic.stage, sizeof generic.stage, "connect");
 	for (i = 0; i < nitems(lists); i++)
 		while ((r = TAILQ_FIRST(lists[i])) != NULL) {
 			TAILQ_REMOVE(lists[i], r, entry);
@@ -280,11 +276,29 @@ engine_defer_dest(struct engine *e, struct dest *d)
 				d->nwait--;
 			else
 				d->nready--;
-			engine_outcome(e, r, RCPT_DEFERRED, d->has_last ?
-			    &d->last : &generic, d->has_last ? &d->last_tls :
-			    NULL, d->last_mx, d->last_ip);
+			engine_outcome(e, r, state, reply, tls, mx, ip);
 			engine_rcpt_done(e, r);
 		}
+}
+
+/* Defer everything a destination holds (and is not sending) with its
+ * latest failure. */
+void
+engine_defer_dest(struct engine *e, struct dest *d)
+{
+	struct smtp_reply	 generic;
+
+	if (d->has_last) {
+		engine_settle_dest(e, d, RCPT_DEFERRED, &d->last,
+		    &d->last_tls, d->last_mx, d->last_ip);
+		return;
+	}
+	memset(&generic, 0, sizeof generic);
+	snprintf(generic.text, sizeof generic.text, "no server of %s could be "
+	    "reached", d->name);
+	snprintf(generic.stage, sizeof generic.stage, "connect");
+	engine_settle_dest(e, d, RCPT_DEFERRED, &generic, NULL, d->last_mx,
+	    d->last_ip);
 }
 
 /* Settle everything a destination holds with its route's verdict. */
@@ -292,9 +306,6 @@ static void
 engine_route_fail(struct engine *e, struct dest *d)
 {
 	struct smtp_reply	 reply;
-	struct rcpt_list	*lists[] = { &d->wait, &d->ready };
-	struct rcpt		*r;
-	size_t			 i;
 
 	memset(&reply, 0, sizeof reply);
 	reply.code = d->route.code;
@@ -302,18 +313,8 @@ engine_route_fail(struct engine *e, struct dest *d)
 	    d->route.enhanced);
 	snprintf(reply.text, sizeof reply.text, "%s", d->route.reply);
 	snprintf(reply.stage, sizeof reply.stage, "dns");
-	for (i = 0; i < nitems(lists); i++)
-		while ((r = TAILQ_FIRST(lists[i])) != NULL) {
-			TAILQ_REMOVE(lists[i], r, entry);
-			if (i == 0)
-				d->nwait--;
-			else
-				d->nready--;
-			engine_outcome(e, r, d->route.status == ROUTE_BOUNCE ?
-			    RCPT_BOUNCED : RCPT_DEFERRED, &reply, NULL, NULL,
-			    NULL);
-			engine_rcpt_done(e, r);
-		}
+	engine_settle_dest(e, d, d->route.status == ROUTE_BOUNCE ?
+	    RCPT_BOUNCED : RCPT_DEFERRED, &reply, NULL, NULL, NULL);
 }
 
 /* How long a failed address (or a destination none of whose addresses
