@@ -238,7 +238,8 @@ send_follow_end(FILE *out, struct cli_env *env, int64_t id,
 		    "status %lld)\n", (long long)id, (long long)id);
 		break;
 	}
-	if (store_send_classes(env->store, id, &cl, &cause) == -1)
+	if (store_send_classes(env->store, id, &cl, send_classes_add,
+	    &cause) == -1)
 		cli_fail(0, cause);
 	else if (send_classes_warning(&cl, warn, sizeof warn))
 		fprintf(out, "warning: %s\n", warn);
@@ -593,7 +594,8 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
 		goto out;
 	if (store_send_tls(env->store, id, send_tls_cb, &tls, &cause) == -1 ||
-	    store_send_classes(env->store, id, &cl, &cause) == -1 ||
+	    store_send_classes(env->store, id, &cl, send_classes_add,
+	    &cause) == -1 ||
 	    store_issue_sent(env->store, id, &is, &cause) == -1) {
 		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
@@ -774,7 +776,7 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 	if (!json && cli_opt(cmd, a, "csv") == NULL) {
 		if (store_send_tls(env->store, id, send_tls_cb, &tls,
 		    &cause) == -1 || store_send_classes(env->store, id, &cl,
-		    &cause) == -1) {
+		    send_classes_add, &cause) == -1) {
 			rc = cli_fail(EXIT_IOERR, cause);
 			goto out;
 		}

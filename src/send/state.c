@@ -11,40 +11,8 @@
 #include "send.h"
 #include "base/json.h"
 #include "smtp/reply_class.h"
+#include "store/store.h"
 #include "base/util.h"
-
-static const char *const rcpt_state_names[RCPT_NSTATES] = {
-	[RCPT_QUEUED] = "queued",
-	[RCPT_CONNECTING] = "connecting",
-	[RCPT_SENT_DATA] = "sent-data",
-	[RCPT_DELIVERED] = "delivered",
-	[RCPT_DEFERRED] = "deferred",
-	[RCPT_BOUNCED] = "bounced",
-	[RCPT_UNKNOWN] = "unknown",
-};
-
-/* The name of a recipient state. */
-const char *
-rcpt_state_name(enum rcpt_state s)
-{
-	if ((unsigned int)s >= RCPT_NSTATES)
-		return "?";
-	return rcpt_state_names[s];
-}
-
-/* Parse a recipient state's name. */
-int
-rcpt_state_parse(const char *s, enum rcpt_state *out)
-{
-	int	i;
-
-	for (i = 0; i < RCPT_NSTATES; i++)
-		if (strcmp(s, rcpt_state_names[i]) == 0) {
-			*out = (enum rcpt_state)i;
-			return 0;
-		}
-	return -1;
-}
 
 /*
  * The moves the engine makes. From queued: bound to a session, or an
@@ -185,16 +153,9 @@ send_classes_warning(const struct send_classes *c, char *buf, size_t len)
 void
 deliver_limits_default(struct deliver_limits *l)
 {
-	memset(l, 0, sizeof *l);
-	l->concurrency = 20;
-	l->per_domain = 2;
-	l->rate = 0;
-	l->per_connection = 100;
-	l->retry_first = 300;
-	l->retry_max = 4 * 3600;
-	l->retry_giveup = 2 * 86400;
-	l->hold_first = 10;
-	l->hold_max = 300;
+	static const struct deliver_limits def = DELIVER_LIMITS_DEFAULT;
+
+	*l = def;
 }
 
 /* When to try a deferred recipient again, or whether to give up. */

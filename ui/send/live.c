@@ -130,7 +130,7 @@ send_live_counts(struct ui *ui, struct send_live *l, int *changed)
 	    c.n[RCPT_DEFERRED] != l->counts.n[RCPT_DEFERRED] ||
 	    ui_now() - l->info_at >= SEND_INFO_MS) &&
 	    store_send_classes(ui_store(ui), l->id, &l->classes,
-	    &cause) == -1) {
+	    send_classes_add, &cause) == -1) {
 		free(l->error);
 		l->error = cause;
 		*changed = 1;
