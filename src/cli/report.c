@@ -56,20 +56,30 @@ send_load(struct cli_env *env, int64_t id, struct send_info *info)
 	return 0;
 }
 
+/* What the send subsystem needs of the command line's environment. */
+void
+send_ctx_cli(struct cli_env *env, struct send_ctx *ctx)
+{
+	ctx->st = env->store;
+	ctx->cfg = env->cfg;
+	ctx->db_path = env->db_path;
+}
+
 /* A send's state now. */
 int
 send_state_now(struct cli_env *env, const struct send_info *info,
     struct send_counts *c, int *engine, enum send_state *state)
 {
-	char	*cause = NULL;
-	int	 held;
+	struct send_ctx	 ctx;
+	struct send_now	 now;
+	char		*cause = NULL;
 
-	if (store_send_counts(env->store, info->id, c, &cause) == -1)
+	send_ctx_cli(env, &ctx);
+	if (send_state_read(&ctx, info->id, &now, &cause) == -1)
 		return cli_fail(EXIT_IOERR, cause);
-	if ((held = send_lock_held(env->db_path, info->id, &cause)) == -1)
-		return cli_fail(EXIT_IOERR, cause);
-	*engine = held;
-	*state = send_state_derive(c, held, info->paused);
+	*c = now.counts;
+	*engine = now.engine;
+	*state = now.state;
 	return 0;
 }
 
@@ -384,7 +394,7 @@ send_tls_text(const char *label, const struct send_tls_count *t)
 static void
 send_settings_json(struct buf *b, const struct send_settings *s)
 {
-	const struct deliver_limits	*l = &s->limits;
+	const struct send_limits	*l = &s->limits;
 
 	buf_adds(b, "{\"tls\":");
 	json_str(b, tls_policy_name(s->policy));

@@ -1,12 +1,12 @@
 /*
- * The send engine: one process, one event loop (src/loop.h) driving every
- * SMTP session (src/smtp.h, in deliver_sess.c), worker threads for DNS and
+ * The send engine: one process, one event loop (base/loop.h) driving every
+ * SMTP session (smtp/smtp.h, in session.c), worker threads for DNS and
  * rendering+signing (workers.c), and the database as the only interface.
  *
  * The engine holds a window of recipients (at most ENGINE_WINDOW) taken
  * up by id, grouped by destination. Each destination is routed once (a
  * worker looks up MX and addresses), renders a few messages ahead of its
- * sessions, and opens sessions within the limits (struct deliver_limits);
+ * sessions, and opens sessions within the limits (struct send_limits);
  * a session takes the destination's next message each time it is ready.
  *
  * Every state change of the turn is kept in e->chg and committed, with an
@@ -27,7 +27,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "send_int.h"
+#include "commit.h"
+#include "engine.h"
+#include "session.h"
+#include "workers.h"
 #include "base/loop.h"
 #include "mail/message.h"
 #include "smtp/reply_class.h"
@@ -163,7 +166,7 @@ engine_outcome(struct engine *e, struct rcpt *r, enum rcpt_state state,
 	r->attempts++;
 	if (r->first_at == 0)
 		r->first_at = now;
-	if (state == RCPT_DEFERRED && !e->test && deliver_retry(e->lim,
+	if (state == RCPT_DEFERRED && !e->test && send_retry(e->lim,
 	    r->attempts, r->first_at, now, &next) == 1) {
 		state = RCPT_BOUNCED;
 		gaveup = 1;

@@ -18,7 +18,12 @@
 #include <unistd.h>
 
 #include "mail/addr.h"
-#include "send_int.h"
+#include "commit.h"
+#include "engine.h"
+#include "lock.h"
+#include "run.h"
+#include "session.h"
+#include "workers.h"
 #include "auth/dkim.h"
 #include "base/loop.h"
 #include "mail/message.h"
@@ -268,7 +273,7 @@ engine_setup(struct engine *e, char **cause)
 	}
 	if (engine_source(e, cause) == -1)
 		return -1;
-	if (*set->relay != '\0' && deliver_relay_parse(set->relay,
+	if (*set->relay != '\0' && send_relay_parse(set->relay,
 	    e->relay_host, &e->relay_port, cause) == -1)
 		return -1;
 	if (smtp_timeouts_parse(set->smtp_timeouts, &e->timeouts,
@@ -294,7 +299,7 @@ engine_setup(struct engine *e, char **cause)
 		/* Each worker's resolver loads and validates from it. */
 		ws.dns.dnssec_anchor = e->dnssec_anchor != NULL &&
 		    *e->dnssec_anchor != '\0' ? e->dnssec_anchor :
-		    DELIVER_DNSSEC_ANCHOR;
+		    ENGINE_DNSSEC_ANCHOR;
 		if (access(ws.dns.dnssec_anchor, R_OK) == -1) {
 			set_cause(cause, "tls dane: no DNSSEC trust anchor: "
 			    "%s: %s (set dnssec_anchor)",
@@ -360,7 +365,7 @@ engine_free(struct engine *e)
 
 /* Run a send until it is finished, paused or told to stop. */
 int
-deliver_engine_run(const struct deliver_run *run, char **cause)
+engine_run(const struct engine_run *run, char **cause)
 {
 	struct engine		 e;
 	struct sigaction	 sa;
@@ -491,7 +496,7 @@ engine_settings_copy(struct send_settings *dst, const struct send_settings *src)
  * closed, the tick looks at no send row).
  */
 int
-deliver_test_run(const struct deliver_test *t, struct send_change *out,
+engine_test_run(const struct engine_test *t, struct send_change *out,
     char **cause)
 {
 	struct engine		 e;

@@ -1,5 +1,5 @@
 /*
- * The engine's SMTP sessions (src/smtp.h): opened for a destination with
+ * The engine's SMTP sessions (smtp/smtp.h): opened for a destination with
  * its first message bound, reused for the destination's next messages
  * (up to per_connection), parked briefly when the next message is still
  * being rendered, held back by the overall rate, and told apart when they
@@ -14,7 +14,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "send_int.h"
+#include "engine.h"
+#include "session.h"
 #include "base/loop.h"
 #include "smtp/smtp.h"
 

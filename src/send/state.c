@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "send.h"
+#include "state.h"
 #include "base/json.h"
 #include "smtp/reply_class.h"
 #include "store/store.h"
@@ -151,16 +151,16 @@ send_classes_warning(const struct send_classes *c, char *buf, size_t len)
 
 /* The defaults of every limit. */
 void
-deliver_limits_default(struct deliver_limits *l)
+send_limits_default(struct send_limits *l)
 {
-	static const struct deliver_limits def = DELIVER_LIMITS_DEFAULT;
+	static const struct send_limits def = SEND_LIMITS_DEFAULT;
 
 	*l = def;
 }
 
 /* When to try a deferred recipient again, or whether to give up. */
 int
-deliver_retry(const struct deliver_limits *l, int attempts, int64_t first_at,
+send_retry(const struct send_limits *l, int attempts, int64_t first_at,
     int64_t now, int64_t *next_at)
 {
 	int64_t	wait, giveup, max;
@@ -200,7 +200,7 @@ dest_ctl_can_open(const struct dest_ctl *d, int nsessions, uint64_t now)
 
 /* Back off after a temporary failure: wait, then fewer sessions. */
 void
-dest_ctl_fail(struct dest_ctl *d, const struct deliver_limits *l, uint64_t now)
+dest_ctl_fail(struct dest_ctl *d, const struct send_limits *l, uint64_t now)
 {
 	uint64_t	hold;
 	int		i;
@@ -261,7 +261,7 @@ send_settings_init(struct send_settings *s)
 	s->dns_timeout = 3;
 	s->dns_retries = 2;
 	s->smtp_port = 25;
-	deliver_limits_default(&s->limits);
+	send_limits_default(&s->limits);
 }
 
 /* Free the strings of settings. */
@@ -290,7 +290,7 @@ send_info_free(struct send_info *i)
 
 /* Split "HOST[:PORT]" or "[HOST]:PORT". */
 int
-deliver_relay_parse(const char *s, char *host, int *port, char **cause)
+send_relay_parse(const char *s, char *host, int *port, char **cause)
 {
 	const char	*colon, *end;
 	size_t		 len;

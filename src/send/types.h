@@ -54,7 +54,7 @@ struct send_classes {
  * hold_first seconds (doubled per further failure up to hold_max) and
  * takes one session from its limit; each delivery gives one back.
  */
-struct deliver_limits {
+struct send_limits {
 	int		 concurrency;	/* sessions at once (20) */
 	int		 per_domain;	/* sessions per destination (2) */
 	int		 rate;		/* messages/s overall, 0: no limit */
@@ -65,9 +65,9 @@ struct deliver_limits {
 	int		 hold_first;	/* destination back-off, seconds */
 	int		 hold_max;
 };
-/* The defaults of every limit (deliver_limits_default); the store starts
+/* The defaults of every limit (send_limits_default); the store starts
  * from them for the limits a sends row does not keep. */
-#define DELIVER_LIMITS_DEFAULT {					\
+#define SEND_LIMITS_DEFAULT {					\
 	.concurrency = 20,						\
 	.per_domain = 2,						\
 	.rate = 0,							\
@@ -96,7 +96,7 @@ struct send_settings {
 	int		 dns_timeout;		/* seconds per try */
 	int		 dns_retries;
 	int		 smtp_port;
-	struct deliver_limits limits;
+	struct send_limits limits;
 };
 
 /* A send as stored. */

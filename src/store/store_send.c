@@ -75,7 +75,7 @@ rcpt_state_parse(const char *s, enum rcpt_state *out)
 static void
 store_send_bind_settings(sqlite3_stmt *s, const struct send_settings *set)
 {
-	const struct deliver_limits	*l = &set->limits;
+	const struct send_limits	*l = &set->limits;
 
 	sqlite3_bind_text(s, 2, tls_policy_name(set->policy), -1,
 	    SQLITE_STATIC);
@@ -163,7 +163,7 @@ store_send_get(struct store *st, int64_t id, struct send_info *info,
     char **cause)
 {
 	struct send_settings	*set = &info->set;
-	struct deliver_limits	*l = &set->limits;
+	struct send_limits	*l = &set->limits;
 	sqlite3_stmt		*s;
 	int			 rc;
 
@@ -182,7 +182,7 @@ store_send_get(struct store *st, int64_t id, struct send_info *info,
 		return store_error(st, cause, "sends");
 	}
 	/* The limits a sends row does not keep are the defaults. */
-	*l = (struct deliver_limits)DELIVER_LIMITS_DEFAULT;
+	*l = (struct send_limits)SEND_LIMITS_DEFAULT;
 	if (tls_policy_parse(store_text(s, 0), &set->policy) == -1)
 		set->policy = TLS_POLICY_MAY;
 	set->relay = xstrdup(store_text(s, 1));
