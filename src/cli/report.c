@@ -67,15 +67,15 @@ send_ctx_cli(struct cli_env *env, struct send_ctx *ctx)
 
 /* A send's state now. */
 int
-send_state_now(struct cli_env *env, const struct send_info *info,
-    struct send_counts *c, int *engine, enum send_state *state)
+send_state_now(struct cli_env *env, int64_t id, struct send_counts *c,
+    int *engine, enum send_state *state)
 {
 	struct send_ctx	 ctx;
 	struct send_now	 now;
 	char		*cause = NULL;
 
 	send_ctx_cli(env, &ctx);
-	if (send_state_read(&ctx, info->id, &now, &cause) == -1)
+	if (send_state_read(&ctx, id, &now, &cause) == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	*c = now.counts;
 	*engine = now.engine;
@@ -264,7 +264,7 @@ send_follow(struct cli_env *env, int64_t id, int64_t after)
 	struct send_counts	 c;
 	enum send_state		 state;
 	char			*cause = NULL;
-	int			 rc, engine, paused;
+	int			 rc, engine;
 
 	memset(&t, 0, sizeof t);
 	t.env = env;
@@ -275,12 +275,7 @@ send_follow(struct cli_env *env, int64_t id, int64_t after)
 	for (;;) {
 		/* The state first, then every event up to it: the events
 		 * that led to that state were committed with it. */
-		if (store_send_paused(env->store, id, &paused, &cause) == -1) {
-			send_info_free(&info);
-			return cli_fail(EXIT_IOERR, cause);
-		}
-		info.paused = paused;
-		if ((rc = send_state_now(env, &info, &c, &engine,
+		if ((rc = send_state_now(env, id, &c, &engine,
 		    &state)) != 0) {
 			send_info_free(&info);
 			return rc;
@@ -601,7 +596,7 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 		return rc;
 	memset(&tls, 0, sizeof tls);
 	memset(&is, 0, sizeof is);
-	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
+	if ((rc = send_state_now(env, id, &c, &engine, &state)) != 0)
 		goto out;
 	if (store_send_tls(env->store, id, send_tls_cb, &tls, &cause) == -1 ||
 	    store_send_classes(env->store, id, &cl, send_classes_add,

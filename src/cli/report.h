@@ -17,10 +17,10 @@ int	send_load(struct cli_env *, int64_t id, struct send_info *);
 /* The send subsystem's context: the store, configuration and database
  * path of the command line's environment (the store open). */
 void	send_ctx_cli(struct cli_env *, struct send_ctx *);
-/* The send's state now (send_state_read): counts, whether its engine runs. 0 or an exit
- * status. */
-int	send_state_now(struct cli_env *, const struct send_info *,
-	    struct send_counts *, int *engine, enum send_state *);
+/* The send's state now (send_state_read): counts, whether its engine
+ * runs. 0 or an exit status. */
+int	send_state_now(struct cli_env *, int64_t id, struct send_counts *,
+	    int *engine, enum send_state *);
 /* "2026-11-23 10:00:01" in local time. */
 void	send_time(char *, size_t, int64_t);
 /*

@@ -652,7 +652,7 @@ cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	    (rc = send_load(env, id, &info)) != 0)
 		return rc;
 	send_ctx_cli(env, &ctx);
-	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
+	if ((rc = send_state_now(env, id, &c, &engine, &state)) != 0)
 		goto out;
 	if (state == SEND_FINISHED) {
 		said = "finished";
@@ -740,7 +740,7 @@ cmd_finish(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	    (rc = send_load(env, id, &info)) != 0)
 		return rc;
 	send_ctx_cli(env, &ctx);
-	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
+	if ((rc = send_state_now(env, id, &c, &engine, &state)) != 0)
 		goto out;
 	if (state == SEND_FINISHED) {
 		send_finish_print(env, id, 0);
