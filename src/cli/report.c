@@ -56,20 +56,30 @@ send_load(struct cli_env *env, int64_t id, struct send_info *info)
 	return 0;
 }
 
+/* What the send subsystem needs of the command line's environment. */
+void
+send_ctx_cli(struct cli_env *env, struct send_ctx *ctx)
+{
+	ctx->st = env->store;
+	ctx->cfg = env->cfg;
+	ctx->db_path = env->db_path;
+}
+
 /* A send's state now. */
 int
-send_state_now(struct cli_env *env, const struct send_info *info,
-    struct send_counts *c, int *engine, enum send_state *state)
+send_state_now(struct cli_env *env, int64_t id, struct send_counts *c,
+    int *engine, enum send_state *state)
 {
-	char	*cause = NULL;
-	int	 held;
+	struct send_ctx	 ctx;
+	struct send_now	 now;
+	char		*cause = NULL;
 
-	if (store_send_counts(env->store, info->id, c, &cause) == -1)
+	send_ctx_cli(env, &ctx);
+	if (send_state_read(&ctx, id, &now, &cause) == -1)
 		return cli_fail(EXIT_IOERR, cause);
-	if ((held = send_lock_held(env->db_path, info->id, &cause)) == -1)
-		return cli_fail(EXIT_IOERR, cause);
-	*engine = held;
-	*state = send_state_derive(c, held, info->paused);
+	*c = now.counts;
+	*engine = now.engine;
+	*state = now.state;
 	return 0;
 }
 
@@ -238,7 +248,8 @@ send_follow_end(FILE *out, struct cli_env *env, int64_t id,
 		    "status %lld)\n", (long long)id, (long long)id);
 		break;
 	}
-	if (store_send_classes(env->store, id, &cl, &cause) == -1)
+	if (store_send_classes(env->store, id, &cl, send_classes_add,
+	    &cause) == -1)
 		cli_fail(0, cause);
 	else if (send_classes_warning(&cl, warn, sizeof warn))
 		fprintf(out, "warning: %s\n", warn);
@@ -253,7 +264,7 @@ send_follow(struct cli_env *env, int64_t id, int64_t after)
 	struct send_counts	 c;
 	enum send_state		 state;
 	char			*cause = NULL;
-	int			 rc, engine, paused;
+	int			 rc, engine;
 
 	memset(&t, 0, sizeof t);
 	t.env = env;
@@ -264,12 +275,7 @@ send_follow(struct cli_env *env, int64_t id, int64_t after)
 	for (;;) {
 		/* The state first, then every event up to it: the events
 		 * that led to that state were committed with it. */
-		if (store_send_paused(env->store, id, &paused, &cause) == -1) {
-			send_info_free(&info);
-			return cli_fail(EXIT_IOERR, cause);
-		}
-		info.paused = paused;
-		if ((rc = send_state_now(env, &info, &c, &engine,
+		if ((rc = send_state_now(env, id, &c, &engine,
 		    &state)) != 0) {
 			send_info_free(&info);
 			return rc;
@@ -383,7 +389,7 @@ send_tls_text(const char *label, const struct send_tls_count *t)
 static void
 send_settings_json(struct buf *b, const struct send_settings *s)
 {
-	const struct deliver_limits	*l = &s->limits;
+	const struct send_limits	*l = &s->limits;
 
 	buf_adds(b, "{\"tls\":");
 	json_str(b, tls_policy_name(s->policy));
@@ -590,10 +596,11 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 		return rc;
 	memset(&tls, 0, sizeof tls);
 	memset(&is, 0, sizeof is);
-	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
+	if ((rc = send_state_now(env, id, &c, &engine, &state)) != 0)
 		goto out;
 	if (store_send_tls(env->store, id, send_tls_cb, &tls, &cause) == -1 ||
-	    store_send_classes(env->store, id, &cl, &cause) == -1 ||
+	    store_send_classes(env->store, id, &cl, send_classes_add,
+	    &cause) == -1 ||
 	    store_issue_sent(env->store, id, &is, &cause) == -1) {
 		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
@@ -774,7 +781,7 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 	if (!json && cli_opt(cmd, a, "csv") == NULL) {
 		if (store_send_tls(env->store, id, send_tls_cb, &tls,
 		    &cause) == -1 || store_send_classes(env->store, id, &cl,
-		    &cause) == -1) {
+		    send_classes_add, &cause) == -1) {
 			rc = cli_fail(EXIT_IOERR, cause);
 			goto out;
 		}

@@ -1,5 +1,5 @@
-/* What cli_send.c (send, resume, pause, engine) and cli_report.c (status,
- * report, following a send) share. */
+/* What send.c (send, resume, pause, engine) and report.c (status, report,
+ * following a send) share, and report.c's functions. */
 #ifndef HERALD_CLI_SEND_H
 #define HERALD_CLI_SEND_H
 
@@ -14,10 +14,13 @@ struct cli_env;
 int	send_id_arg(const char *, int64_t *);
 /* Open the store and load send id. 0 or an exit status (66: none). */
 int	send_load(struct cli_env *, int64_t id, struct send_info *);
-/* The send's state now: counts, whether its engine runs. 0 or an exit
- * status. */
-int	send_state_now(struct cli_env *, const struct send_info *,
-	    struct send_counts *, int *engine, enum send_state *);
+/* The send subsystem's context: the store, configuration and database
+ * path of the command line's environment (the store open). */
+void	send_ctx_cli(struct cli_env *, struct send_ctx *);
+/* The send's state now (send_state_read): counts, whether its engine
+ * runs. 0 or an exit status. */
+int	send_state_now(struct cli_env *, int64_t id, struct send_counts *,
+	    int *engine, enum send_state *);
 /* "2026-11-23 10:00:01" in local time. */
 void	send_time(char *, size_t, int64_t);
 /*

@@ -1,8 +1,9 @@
 /*
- * herald send | resume | pause | finish ID, herald send ID --test ADDR (one message
- * now, by the engine's test mode, recording nothing), the internal herald
- * engine ID, and the table of send commands (status and report are in
- * cli_report.c).
+ * herald send | resume | pause | finish ID, herald send ID --test ADDR (one
+ * message now, by the engine's test mode, recording nothing), the internal
+ * herald engine ID, and the table of send commands (status and report are
+ * in report.c). A front end: options are parsed and outcomes printed here;
+ * starting and resuming a send is src/send's use case (send/send.h).
  *
  * A send is named by its issue's id: an issue is sent at most once (its
  * recipients are a snapshot of the list taken then); resume continues it.
@@ -27,7 +28,6 @@
 #include "config/config.h"
 #include "send/send.h"
 #include "auth/dkim.h"
-#include "auth/dns.h"
 #include "base/json.h"
 #include "mail/message.h"
 #include "store/store.h"
@@ -53,14 +53,14 @@ send_apply(const struct cli_cmd *cmd, const struct cli_args *a,
 	for (i = 0; cmd->opts[i].name != NULL; i++) {
 		if (a->val[i] == NULL || send_not_setting(cmd->opts[i].name))
 			continue;
-		if (deliver_setting(set, cmd->opts[i].name, a->val[i],
+		if (send_setting(set, cmd->opts[i].name, a->val[i],
 		    &cause) == -1) {
 			cli_fail(0, cause);
 			return -1;
 		}
 		(*given)++;
 	}
-	if (deliver_settings_check(set, &cause) == -1) {
+	if (send_settings_check(set, &cause) == -1) {
 		cli_fail(0, cause);
 		return -1;
 	}
@@ -72,7 +72,7 @@ static int
 send_password_prompt(const struct send_settings *set, char **out)
 {
 	struct termios	 old, quiet;
-	char		 buf[DELIVER_PASSWORD_MAX + 2];
+	char		 buf[SEND_PASSWORD_MAX + 2];
 	FILE		*tty;
 	int		 ok;
 
@@ -150,7 +150,7 @@ send_password_fd_check(const char *arg)
 static int
 send_password_read(const char *arg, char **out)
 {
-	char		 buf[DELIVER_PASSWORD_MAX + 2], *nl;
+	char		 buf[SEND_PASSWORD_MAX + 2], *nl;
 	long long	 fd;
 	size_t		 len = 0;
 	ssize_t		 n;
@@ -184,10 +184,10 @@ send_password_read(const char *arg, char **out)
 		return EXIT_USAGE;
 	}
 	buf[strcspn(buf, "\r\n")] = '\0';
-	if (*buf == '\0' || strlen(buf) > DELIVER_PASSWORD_MAX) {
+	if (*buf == '\0' || strlen(buf) > SEND_PASSWORD_MAX) {
 		explicit_bzero(buf, sizeof buf);
 		cli_err("--password-fd %lld: no password on its first line (or "
-		    "one over %d bytes)", fd, DELIVER_PASSWORD_MAX);
+		    "one over %d bytes)", fd, SEND_PASSWORD_MAX);
 		return EXIT_USAGE;
 	}
 	*out = xstrdup(buf);
@@ -201,10 +201,12 @@ send_password_read(const char *arg, char **out)
 static int
 send_password(const struct send_settings *set, const char *fdarg, char **out)
 {
-	char	*cause = NULL;
+	enum send_password_from	 from;
+	char			*cause = NULL;
 
 	*out = NULL;
-	if (*set->relay == '\0' || *set->relay_user == '\0') {
+	from = send_password_from(set);
+	if (from == SEND_PASSWORD_NONE) {
 		if (fdarg == NULL)
 			return 0;
 		cli_err("--password-fd: this send does not authenticate "
@@ -213,9 +215,9 @@ send_password(const struct send_settings *set, const char *fdarg, char **out)
 	}
 	if (fdarg != NULL)
 		return send_password_read(fdarg, out);
-	if (*set->relay_password_file == '\0')
+	if (from == SEND_PASSWORD_ASK)
 		return send_password_prompt(set, out);
-	if (deliver_password_file(set->relay_password_file, out,
+	if (send_password_file(set->relay_password_file, out,
 	    &cause) == -1)
 		return cli_fail(EXIT_CONFIG, cause);
 	return 0;
@@ -231,27 +233,15 @@ send_password_free(char *pw)
 	}
 }
 
-/* Start the engine of a send. 0 or an exit status. */
+/* The engine did not start: the send is recorded all the same. */
 static int
-send_start(struct cli_env *env, int64_t id, const char *password,
-    int64_t *pid)
+send_not_started(int64_t id, char *cause)
 {
-	struct deliver_spawn	 sp;
-	char			*cause = NULL;
-
-	memset(&sp, 0, sizeof sp);
-	sp.db_path = env->db_path;
-	sp.config_path = config_file(env->cfg);
-	sp.id = id;
-	sp.password = password;
-	if (deliver_spawn(&sp, pid, &cause) == -1) {
-		cli_err("the engine did not start: %s", cause);
-		cli_err("send %lld is recorded: herald resume %lld starts it "
-		    "once that is put right", (long long)id, (long long)id);
-		free(cause);
-		return EXIT_TEMPFAIL;
-	}
-	return 0;
+	cli_err("%s", cause);
+	cli_err("send %lld is recorded: herald resume %lld starts it once "
+	    "that is put right", (long long)id, (long long)id);
+	free(cause);
+	return EXIT_TEMPFAIL;
 }
 
 /* Say that a send was started (on stderr with --follow --json, so that
@@ -303,7 +293,7 @@ send_dry(struct cli_env *env, const struct issue *is,
 	size_t		 nsigs;
 
 	cli_catch_signals();
-	if (deliver_dry_run(env->store, is, *set->unsubscribe_url != '\0' ?
+	if (send_dry_run(env->store, is, *set->unsubscribe_url != '\0' ?
 	    set->unsubscribe_url : NULL, dir, (volatile int *)&cli_interrupted,
 	    &written, &skipped, &nsigs, &cause) == -1)
 		return cli_fail(EXIT_IOERR, cause);
@@ -337,58 +327,6 @@ send_dry(struct cli_env *env, const struct issue *is,
 	}
 	free(domain);
 	return 0;
-}
-
-/* The From domain's DKIM keys must be usable now, not in the engine;
- * without any, say that the messages go out unsigned. */
-static int
-send_check_keys(struct cli_env *env, const struct issue *is)
-{
-	struct dkim_signer	*signer;
-	struct dkim_key		*keys;
-	char			*domain, *cause = NULL, *why = NULL;
-	size_t			 n, i;
-	int			 active = 0, rc = 0;
-
-	if ((domain = message_from_domain(is, &cause)) == NULL)
-		return cli_fail(EXIT_DATAERR, cause);
-	if (store_dkim_keys(env->store, domain, &keys, &n, &cause) == -1) {
-		free(domain);
-		return cli_fail(EXIT_IOERR, cause);
-	}
-	for (i = 0; i < n; i++) {
-		active += keys[i].active != 0;
-		dkim_key_free(&keys[i]);
-	}
-	free(keys);
-	if (active == 0) {
-		why = dkim_unsigned_why(env->store, domain);
-		cli_err("warning: the messages go out unsigned: %s", why);
-		free(why);
-	} else if ((signer = dkim_signer_new(env->store, domain,
-	    &cause)) == NULL)
-		rc = cli_fail(EXIT_DATAERR, cause);
-	else
-		dkim_signer_free(signer);
-	free(domain);
-	return rc;
-}
-
-/* A resolver for the settings (to find the HELO name), or NULL. */
-static struct dns *
-send_dns(const struct send_settings *set)
-{
-	struct dns_options	o;
-	char			*cause = NULL;
-	struct dns		*dns;
-
-	memset(&o, 0, sizeof o);
-	o.resolver = *set->resolver != '\0' ? set->resolver : NULL;
-	o.timeout_ms = set->dns_timeout * 1000;
-	o.retries = set->dns_retries;
-	if ((dns = dns_open(&o, &cause)) == NULL)
-		free(cause);
-	return dns;
 }
 
 /* Append " via MX [IP]" and the TLS of a test's outcome. */
@@ -475,7 +413,7 @@ static int
 send_test(struct cli_env *env, const struct issue *is,
     const struct send_settings *set, const char *to, const char *password)
 {
-	struct deliver_test	 t;
+	struct engine_test	 t;
 	struct member		 m;
 	struct send_change	 c;
 	const char		*reason;
@@ -510,7 +448,7 @@ send_test(struct cli_env *env, const struct issue *is,
 	t.stop = (volatile int *)&cli_interrupted;
 	t.dnssec_anchor = config_get(env->cfg, "dnssec_anchor");
 	cli_catch_signals();
-	rc = deliver_test_run(&t, &c, &cause);
+	rc = engine_test_run(&t, &c, &cause);
 	if (rc == 0)
 		send_test_print(env, t.addr, &c);
 	store_member_free(&m);
@@ -536,15 +474,15 @@ send_test(struct cli_env *env, const struct issue *is,
 static int
 cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 {
+	struct send_ctx		 ctx;
 	struct issue		 is;
 	struct send_settings	 set;
-	struct tls_ctx		*tls;
-	struct dns		*dns = NULL;
+	struct send_begun	 out;
 	const char		*dry = cli_opt(cmd, a, "dry-run");
 	const char		*test = cli_opt(cmd, a, "test");
-	char			*cause = NULL, *password = NULL;
+	char			*cause = NULL, *warning, *password = NULL;
 	int			 follow = cli_opt(cmd, a, "follow") != NULL;
-	int64_t			 id, pid, queued, skipped;
+	int64_t			 id;
 	int			 rc, given;
 
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0)
@@ -561,20 +499,9 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	if ((rc = send_password_fd_check(cli_opt(cmd, a,
 	    "password-fd"))) != 0 || (rc = cli_store(env)) != 0)
 		return rc;
-	memset(&is, 0, sizeof is);
-	send_settings_init(&set);
-	if ((rc = store_issue_get(env->store, id, &is, &cause)) != 0) {
-		if (rc == -1)
-			rc = cli_fail(EXIT_IOERR, cause);
-		else {
-			cli_err("no issue %lld (herald issue ls shows them)",
-			    (long long)id);
-			rc = EXIT_NOINPUT;
-		}
-		goto out;
-	}
-	if (deliver_settings_config(env->cfg, &set, &cause) == -1) {
-		rc = cli_fail(EXIT_CONFIG, cause);
+	send_ctx_cli(env, &ctx);
+	if ((rc = send_prepare(&ctx, id, &is, &set, &cause)) != 0) {
+		rc = cli_fail(rc, cause);
 		goto out;
 	}
 	if (send_apply(cmd, a, &set, &given) == -1) {
@@ -585,24 +512,15 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 		rc = send_dry(env, &is, &set, dry);
 		goto out;
 	}
-	if (*set.helo == '\0' && *set.source_ip != '\0')
-		dns = send_dns(&set);
-	rc = deliver_settings_complete(env->cfg, &is, &set, dns, &cause);
-	if (dns != NULL)
-		dns_close(dns);
-	if (rc == -1) {
-		rc = cli_fail(EXIT_DATAERR, cause);
+	rc = send_ready(&ctx, &is, &set, &warning, &cause);
+	if (warning != NULL) {
+		cli_err("warning: %s", warning);
+		free(warning);
+	}
+	if (rc != 0) {
+		rc = cli_fail(rc, cause);
 		goto out;
 	}
-	/* A trust file OpenSSL cannot load is an error now, not halfway. */
-	if ((tls = tls_ctx_new(*set.ca_file != '\0' ? set.ca_file : NULL,
-	    &cause)) == NULL) {
-		rc = cli_fail(EXIT_CONFIG, cause);
-		goto out;
-	}
-	tls_ctx_free(tls);
-	if ((rc = send_check_keys(env, &is)) != 0)
-		goto out;
 	if ((rc = send_password(&set, cli_opt(cmd, a, "password-fd"),
 	    &password)) != 0)
 		goto out;
@@ -610,27 +528,14 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 		rc = send_test(env, &is, &set, test, password);
 		goto out;
 	}
-	switch (deliver_queue(env->store, &is, &set, &queued, &skipped,
-	    &cause)) {
-	case -1:
-		rc = cli_fail(is.list_id == 0 ? EXIT_DATAERR : EXIT_IOERR,
-		    cause);
-		goto out;
-	case 1:
-		cli_err("issue %lld was sent already (herald status %lld); "
-		    "herald resume %lld continues a send that stopped",
-		    (long long)id, (long long)id, (long long)id);
-		rc = EXIT_DATAERR;
-		goto out;
-	case 2:
-		cli_err("nothing to send: list %s has no member that is not "
-		    "suppressed", is.list_name != NULL ? is.list_name : "?");
-		rc = EXIT_DATAERR;
+	if ((rc = send_begin(&ctx, &is, &set, password, &out,
+	    &cause)) != 0) {
+		rc = rc == EXIT_TEMPFAIL ? send_not_started(id, cause) :
+		    cli_fail(rc, cause);
 		goto out;
 	}
-	if ((rc = send_start(env, id, password, &pid)) != 0)
-		goto out;
-	send_started(env, follow, "started", id, queued, skipped, pid);
+	send_started(env, follow, "started", id, out.queued, out.skipped,
+	    out.pid);
 	rc = follow ? send_follow(env, id, 0) : 0;
 out:
 	send_password_free(password);
@@ -639,36 +544,20 @@ out:
 	return rc;
 }
 
-/* Wait up to 15 s for a paused send's engine to finish what it had in
- * flight. 1 if it is still running. */
-static int
-send_wait_engine(struct cli_env *env, int64_t id)
-{
-	struct timespec	 ts = { 0, 100000000 };
-	char		*cause = NULL;
-	int		 i, held = 1;
-
-	for (i = 0; held == 1 && i < 150; i++) {
-		nanosleep(&ts, NULL);
-		if ((held = send_lock_held(env->db_path, id, &cause)) == -1)
-			free(cause);
-	}
-	return held == 1;
-}
-
 /* herald resume ID */
 static int
 cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
     struct cli_args *a)
 {
+	struct send_ctx		 ctx;
 	struct send_info	 info;
-	struct send_counts	 c;
-	enum send_state		 state;
+	struct send_now		 now;
+	struct send_begun	 out;
 	char			*cause = NULL, *password = NULL;
 	int			 follow = cli_opt(cmd, a, "follow") != NULL;
 	int			 retry;
-	int			 rc, engine, given;
-	int64_t			 id, pid, last, n = 0;
+	int			 rc, finishing, finished, given;
+	int64_t			 id, last;
 
 	retry = cli_opt(cmd, a, "retry-unknown") != NULL;
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
@@ -676,17 +565,20 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 	    "password-fd"))) != 0 ||
 	    (rc = send_load(env, id, &info)) != 0)
 		return rc;
-	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
+	send_ctx_cli(env, &ctx);
+	if ((rc = send_resume_check(&ctx, &info, &now, &finishing,
+	    &cause)) != 0) {
+		rc = cli_fail(rc, cause);
 		goto out;
-	/* A pause asked for: its engine finishes first. */
-	if (engine && info.paused && (engine = send_wait_engine(env, id)))
+	}
+	if (finishing)
 		cli_err("send %lld is still finishing what was in flight",
 		    (long long)id);
 	if (send_apply(cmd, a, &info.set, &given) == -1) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (engine) {
+	if (now.engine) {
 		if (given != 0 || retry) {
 			cli_err("send %lld is running (engine pid %lld): "
 			    "herald pause %lld first, then resume with new "
@@ -706,38 +598,35 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 			    (long long)info.engine_pid);
 		goto out;
 	}
-	if (store_send_set_settings(env->store, id, &info.set, &cause) == -1 ||
-	    store_send_set_paused(env->store, id, 0, &cause) == -1 ||
-	    (retry && store_send_retry_unknown(env->store, id, &n,
-	    &cause) == -1) ||
-	    store_send_counts(env->store, id, &c, &cause) == -1) {
-		rc = cli_fail(EXIT_IOERR, cause);
+	if ((rc = send_resume_record(&ctx, &info, retry, &out, &finished,
+	    &cause)) != 0) {
+		rc = cli_fail(rc, cause);
 		goto out;
 	}
-	if (send_state_derive(&c, 0, 0) == SEND_FINISHED) {
+	if (finished) {
 		printf("send %lld is finished: nothing to resume",
 		    (long long)id);
-		if (c.n[RCPT_UNKNOWN] > 0)
+		if (out.counts.n[RCPT_UNKNOWN] > 0)
 			printf(" (%lld unknown: --retry-unknown sends them "
-			    "again)", (long long)c.n[RCPT_UNKNOWN]);
+			    "again)", (long long)out.counts.n[RCPT_UNKNOWN]);
 		printf("\n");
 		goto out;
 	}
 	if ((rc = send_password(&info.set, cli_opt(cmd, a, "password-fd"),
 	    &password)) != 0)
 		goto out;
-	if (store_send_last_event(env->store, id, &last, &cause) == -1) {
-		rc = cli_fail(EXIT_IOERR, cause);
+	if ((rc = send_resume_start(&ctx, id, password, &out,
+	    &cause)) != 0) {
+		rc = rc == EXIT_TEMPFAIL ? send_not_started(id, cause) :
+		    cli_fail(rc, cause);
 		goto out;
 	}
-	if ((rc = send_start(env, id, password, &pid)) != 0)
-		goto out;
 	if (retry && !(env->json && !follow))
 		fprintf(follow && env->json ? stderr : stdout, "%lld unknown "
-		    "recipient%s queued again\n", (long long)n, n == 1 ? "" :
-		    "s");
-	send_started(env, follow, "resumed", id, -1, 0, pid);
-	rc = follow ? send_follow(env, id, last) : 0;
+		    "recipient%s queued again\n", (long long)out.requeued,
+		    out.requeued == 1 ? "" : "s");
+	send_started(env, follow, "resumed", id, -1, 0, out.pid);
+	rc = follow ? send_follow(env, id, out.last) : 0;
 out:
 	send_password_free(password);
 	send_info_free(&info);
@@ -748,6 +637,7 @@ out:
 static int
 cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 {
+	struct send_ctx		 ctx;
 	struct send_info	 info;
 	struct send_counts	 c;
 	enum send_state		 state;
@@ -761,7 +651,8 @@ cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
 	    (rc = send_load(env, id, &info)) != 0)
 		return rc;
-	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
+	send_ctx_cli(env, &ctx);
+	if ((rc = send_state_now(env, id, &c, &engine, &state)) != 0)
 		goto out;
 	if (state == SEND_FINISHED) {
 		said = "finished";
@@ -776,7 +667,7 @@ cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	}
 	/* The engine sees the flag within a quarter of a second, lets the
 	 * transactions in flight finish and exits. */
-	if (engine && send_wait_engine(env, id)) {
+	if (engine && send_wait_engine(&ctx, id)) {
 		said = "pausing";
 		if (!env->json)
 			printf("send %lld pausing: the engine is finishing "
@@ -836,6 +727,7 @@ send_finish_print(struct cli_env *env, int64_t id, int64_t n)
 static int
 cmd_finish(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 {
+	struct send_ctx		 ctx;
 	struct send_info	 info;
 	struct send_counts	 c;
 	enum send_state		 state;
@@ -847,7 +739,8 @@ cmd_finish(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
 	    (rc = send_load(env, id, &info)) != 0)
 		return rc;
-	if ((rc = send_state_now(env, &info, &c, &engine, &state)) != 0)
+	send_ctx_cli(env, &ctx);
+	if ((rc = send_state_now(env, id, &c, &engine, &state)) != 0)
 		goto out;
 	if (state == SEND_FINISHED) {
 		send_finish_print(env, id, 0);
@@ -863,7 +756,7 @@ cmd_finish(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 			goto out;
 		}
 		paused_set = !info.paused;
-		if (send_wait_engine(env, id)) {
+		if (send_wait_engine(&ctx, id)) {
 			cli_err("send %lld: its engine did not stop; try again",
 			    (long long)id);
 			rc = EXIT_TEMPFAIL;
@@ -919,7 +812,7 @@ static int
 cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
     struct cli_args *a)
 {
-	struct deliver_run	 run;
+	struct engine_run	 run;
 	const char		*v;
 	char			*cause = NULL;
 	long long		 fd;
@@ -945,7 +838,7 @@ cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
 	run.db_path = env->db_path;
 	run.id = id;
 	run.dnssec_anchor = config_get(env->cfg, "dnssec_anchor");
-	if (deliver_engine_run(&run, &cause) == -1)
+	if (engine_run(&run, &cause) == -1)
 		return cli_fail(EXIT_SOFTWARE, cause);
 	return 0;
 }

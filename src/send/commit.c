@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "send_int.h"
+#include "commit.h"
 #include "store/store.h"
 
 struct committer {

@@ -1,12 +1,12 @@
 /*
- * The send engine: one process, one event loop (src/loop.h) driving every
- * SMTP session (src/smtp.h, in deliver_sess.c), worker threads for DNS and
+ * The send engine: one process, one event loop (base/loop.h) driving every
+ * SMTP session (smtp/smtp.h, in session.c), worker threads for DNS and
  * rendering+signing (workers.c), and the database as the only interface.
  *
  * The engine holds a window of recipients (at most ENGINE_WINDOW) taken
  * up by id, grouped by destination. Each destination is routed once (a
  * worker looks up MX and addresses), renders a few messages ahead of its
- * sessions, and opens sessions within the limits (struct deliver_limits);
+ * sessions, and opens sessions within the limits (struct send_limits);
  * a session takes the destination's next message each time it is ready.
  *
  * Every state change of the turn is kept in e->chg and committed, with an
@@ -27,7 +27,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "send_int.h"
+#include "commit.h"
+#include "engine.h"
+#include "session.h"
+#include "workers.h"
 #include "base/loop.h"
 #include "mail/message.h"
 #include "smtp/reply_class.h"
@@ -43,50 +46,14 @@ engine_now(struct engine *e)
 	return loop_now(e->loop);
 }
 
-/* FNV-1a of a destination name. */
-static size_t
-dest_hash(const char *s)
-{
-	uint32_t	h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
-/* Grow the destination table when it is as full as it is long. */
-static void
-dest_rehash(struct engine *e)
-{
-	struct dest	**old = e->htab, *d, *next;
-	size_t		  oldsize = e->hsize, i, h;
-
-	e->hsize = oldsize == 0 ? 64 : oldsize * 2;
-	e->htab = xcalloc(e->hsize, sizeof *e->htab);
-	for (i = 0; i < oldsize; i++)
-		for (d = old[i]; d != NULL; d = next) {
-			next = d->hnext;
-			h = dest_hash(d->name) % e->hsize;
-			d->hnext = e->htab[h];
-			e->htab[h] = d;
-		}
-	free(old);
-}
-
 /* Find or make the destination called name. */
 static struct dest *
 dest_get(struct engine *e, const char *name)
 {
 	struct dest	*d;
-	size_t		 h;
 
-	if (e->hsize != 0)
-		for (d = e->htab[dest_hash(name) % e->hsize]; d != NULL;
-		    d = d->hnext)
-			if (strcmp(d->name, name) == 0)
-				return d;
-	if (e->ndests >= e->hsize)
-		dest_rehash(e);
+	if ((d = hashtab_get(&e->dests, name)) != NULL)
+		return d;
 	d = xcalloc(1, sizeof *d);
 	d->e = e;
 	d->name = xstrdup(name);
@@ -95,10 +62,7 @@ dest_get(struct engine *e, const char *name)
 	TAILQ_INIT(&d->wait);
 	TAILQ_INIT(&d->ready);
 	TAILQ_INIT(&d->idle);
-	h = dest_hash(name) % e->hsize;
-	d->hnext = e->htab[h];
-	e->htab[h] = d;
-	e->ndests++;
+	hashtab_add(&e->dests, d->name, d);
 	return d;
 }
 
@@ -106,13 +70,7 @@ dest_get(struct engine *e, const char *name)
 void
 dest_free(struct engine *e, struct dest *d)
 {
-	struct dest	**pp;
-
-	for (pp = &e->htab[dest_hash(d->name) % e->hsize]; *pp != d;
-	    pp = &(*pp)->hnext)
-		;
-	*pp = d->hnext;
-	e->ndests--;
+	hashtab_del(&e->dests, d->name);
 	if (d->queued)
 		TAILQ_REMOVE(&e->runq, d, run);
 	if (d->slotwait)
@@ -208,7 +166,7 @@ engine_outcome(struct engine *e, struct rcpt *r, enum rcpt_state state,
 	r->attempts++;
 	if (r->first_at == 0)
 		r->first_at = now;
-	if (state == RCPT_DEFERRED && !e->test && deliver_retry(e->lim,
+	if (state == RCPT_DEFERRED && !e->test && send_retry(e->lim,
 	    r->attempts, r->first_at, now, &next) == 1) {
 		state = RCPT_BOUNCED;
 		gaveup = 1;
@@ -304,20 +262,16 @@ engine_unbind(struct engine *e, struct rcpt *r)
 	engine_wake(e, d);
 }
 
-/* Defer everything a destination holds (and is not sending) with its
- * latest failure. */
-void
-engine_defer_dest(struct engine *e, struct dest *d)
+/* Give everything a destination holds (and is not sending) one outcome. */
+static void
+engine_settle_dest(struct engine *e, struct dest *d, enum rcpt_state state,
+    const struct smtp_reply *reply, const struct tls_status *tls,
+    const char *mx, const char *ip)
 {
 	struct rcpt_list	*lists[] = { &d->wait, &d->ready };
-	struct smtp_reply	 generic;
 	struct rcpt		*r;
 	size_t			 i;
 
-	memset(&generic, 0, sizeof generic);
-	snprintf(generic.text, sizeof generic.text, "no server of %s could be "
-	    "reached", d->name);
-	snprintf(generic.stage, sizeof generic.stage, "connect");
 	for (i = 0; i < nitems(lists); i++)
 		while ((r = TAILQ_FIRST(lists[i])) != NULL) {
 			TAILQ_REMOVE(lists[i], r, entry);
@@ -325,11 +279,29 @@ engine_defer_dest(struct engine *e, struct dest *d)
 				d->nwait--;
 			else
 				d->nready--;
-			engine_outcome(e, r, RCPT_DEFERRED, d->has_last ?
-			    &d->last : &generic, d->has_last ? &d->last_tls :
-			    NULL, d->last_mx, d->last_ip);
+			engine_outcome(e, r, state, reply, tls, mx, ip);
 			engine_rcpt_done(e, r);
 		}
+}
+
+/* Defer everything a destination holds (and is not sending) with its
+ * latest failure. */
+void
+engine_defer_dest(struct engine *e, struct dest *d)
+{
+	struct smtp_reply	 generic;
+
+	if (d->has_last) {
+		engine_settle_dest(e, d, RCPT_DEFERRED, &d->last,
+		    &d->last_tls, d->last_mx, d->last_ip);
+		return;
+	}
+	memset(&generic, 0, sizeof generic);
+	snprintf(generic.text, sizeof generic.text, "no server of %s could be "
+	    "reached", d->name);
+	snprintf(generic.stage, sizeof generic.stage, "connect");
+	engine_settle_dest(e, d, RCPT_DEFERRED, &generic, NULL, d->last_mx,
+	    d->last_ip);
 }
 
 /* Settle everything a destination holds with its route's verdict. */
@@ -337,9 +309,6 @@ static void
 engine_route_fail(struct engine *e, struct dest *d)
 {
 	struct smtp_reply	 reply;
-	struct rcpt_list	*lists[] = { &d->wait, &d->ready };
-	struct rcpt		*r;
-	size_t			 i;
 
 	memset(&reply, 0, sizeof reply);
 	reply.code = d->route.code;
@@ -347,18 +316,8 @@ engine_route_fail(struct engine *e, struct dest *d)
 	    d->route.enhanced);
 	snprintf(reply.text, sizeof reply.text, "%s", d->route.reply);
 	snprintf(reply.stage, sizeof reply.stage, "dns");
-	for (i = 0; i < nitems(lists); i++)
-		while ((r = TAILQ_FIRST(lists[i])) != NULL) {
-			TAILQ_REMOVE(lists[i], r, entry);
-			if (i == 0)
-				d->nwait--;
-			else
-				d->nready--;
-			engine_outcome(e, r, d->route.status == ROUTE_BOUNCE ?
-			    RCPT_BOUNCED : RCPT_DEFERRED, &reply, NULL, NULL,
-			    NULL);
-			engine_rcpt_done(e, r);
-		}
+	engine_settle_dest(e, d, d->route.status == ROUTE_BOUNCE ?
+	    RCPT_BOUNCED : RCPT_DEFERRED, &reply, NULL, NULL, NULL);
 }
 
 /* How long a failed address (or a destination none of whose addresses

@@ -7,7 +7,7 @@
  * status` asks whether it is held (F_OFD_GETLK) without taking it, so it
  * can never make an engine starting at that moment fail.
  *
- * deliver_spawn() starts `herald engine ID` through /proc/self/exe in a new
+ * send_spawn() starts `herald engine ID` through /proc/self/exe in a new
  * session (fork, setsid, fork again, so the engine is not our child and
  * has no controlling terminal), stdin from /dev/null, stdout and stderr
  * appended to DB.send-ID.log, the relay password (if any) on a pipe as fd
@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "send.h"
+#include "lock.h"
 #include "base/util.h"
 
 /* The lock held by this process (the engine), never closed. */
@@ -122,7 +122,7 @@ send_lock_held(const char *db_path, int64_t id, char **cause)
 
 /* In the detached child: descriptors in place, then exec the engine. */
 static void NORETURN
-deliver_exec(char *const argv[], int devnull, int logfd, int ready, int pw)
+send_spawn_exec(char *const argv[], int devnull, int logfd, int ready, int pw)
 {
 	int	fds[4] = { devnull, logfd, ready, pw }, i;
 
@@ -143,7 +143,7 @@ deliver_exec(char *const argv[], int devnull, int logfd, int ready, int pw)
 
 /* Read what the engine says on the status pipe, up to a deadline. */
 static int
-deliver_wait(int fd, int timeout_ms, char *out, size_t outsz)
+send_spawn_wait(int fd, int timeout_ms, char *out, size_t outsz)
 {
 	struct pollfd	 pfd;
 	size_t		 len = 0;
@@ -175,7 +175,7 @@ deliver_wait(int fd, int timeout_ms, char *out, size_t outsz)
 
 /* Start the engine of a send, detached, and wait until it runs. */
 int
-deliver_spawn(const struct deliver_spawn *sp, int64_t *pid, char **cause)
+send_spawn(const struct send_spawn *sp, int64_t *pid, char **cause)
 {
 	char		*argv[12], idbuf[32], msg[1024], *log, *nl;
 	int		 ready[2] = { -1, -1 }, pw[2] = { -1, -1 };
@@ -229,7 +229,7 @@ deliver_spawn(const struct deliver_spawn *sp, int64_t *pid, char **cause)
 		signal(SIGHUP, SIG_IGN);
 		if ((child = fork()) != 0)
 			_exit(child == -1 ? 1 : 0);
-		deliver_exec(argv, devnull, logfd, ready[1], pw[0]);
+		send_spawn_exec(argv, devnull, logfd, ready[1], pw[0]);
 	}
 	while (waitpid(child, &status, 0) == -1 && errno == EINTR)
 		;
@@ -252,7 +252,7 @@ deliver_spawn(const struct deliver_spawn *sp, int64_t *pid, char **cause)
 		close(pw[1]);
 		pw[1] = -1;
 	}
-	if (deliver_wait(ready[0], sp->timeout_ms > 0 ? sp->timeout_ms :
+	if (send_spawn_wait(ready[0], sp->timeout_ms > 0 ? sp->timeout_ms :
 	    15000, msg, sizeof msg) == -1) {
 		set_cause(cause, "the engine did not start in time (see %s)",
 		    log);

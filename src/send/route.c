@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "send_int.h"
+#include "route.h"
 #include "auth/dns.h"
 #include "auth/dnssec.h"
 

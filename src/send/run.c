@@ -18,7 +18,12 @@
 #include <unistd.h>
 
 #include "mail/addr.h"
-#include "send_int.h"
+#include "commit.h"
+#include "engine.h"
+#include "lock.h"
+#include "run.h"
+#include "session.h"
+#include "workers.h"
 #include "auth/dkim.h"
 #include "base/loop.h"
 #include "mail/message.h"
@@ -104,23 +109,23 @@ engine_retry(struct engine *e, char **cause)
 static void
 engine_gc(struct engine *e)
 {
-	struct dest	*d, *next;
-	uint64_t	 now = engine_now(e);
-	size_t		 i;
+	struct hashtab_iter	 it;
+	struct dest		*d;
+	uint64_t		 now = engine_now(e);
 
-	for (i = 0; i < e->hsize; i++)
-		for (d = e->htab[i]; d != NULL; d = next) {
-			next = d->hnext;
-			if (!dest_unused(d) || d->queued) {
-				d->empty_since = 0;
-				continue;
-			}
-			if (d->empty_since == 0)
-				d->empty_since = now;
-			else if (now - d->empty_since > ENGINE_DEST_GC_MS &&
-			    d->dead_until <= now)
-				dest_free(e, d);
+	/* The walk allows freeing the destination it is on. */
+	hashtab_first(&e->dests, &it);
+	while ((d = hashtab_next(&e->dests, &it)) != NULL) {
+		if (!dest_unused(d) || d->queued) {
+			d->empty_since = 0;
+			continue;
 		}
+		if (d->empty_since == 0)
+			d->empty_since = now;
+		else if (now - d->empty_since > ENGINE_DEST_GC_MS &&
+		    d->dead_until <= now)
+			dest_free(e, d);
+	}
 }
 
 /* Begin to stop: no new transactions; those in flight finish. */
@@ -268,7 +273,7 @@ engine_setup(struct engine *e, char **cause)
 	}
 	if (engine_source(e, cause) == -1)
 		return -1;
-	if (*set->relay != '\0' && deliver_relay_parse(set->relay,
+	if (*set->relay != '\0' && send_relay_parse(set->relay,
 	    e->relay_host, &e->relay_port, cause) == -1)
 		return -1;
 	if (smtp_timeouts_parse(set->smtp_timeouts, &e->timeouts,
@@ -294,7 +299,7 @@ engine_setup(struct engine *e, char **cause)
 		/* Each worker's resolver loads and validates from it. */
 		ws.dns.dnssec_anchor = e->dnssec_anchor != NULL &&
 		    *e->dnssec_anchor != '\0' ? e->dnssec_anchor :
-		    DELIVER_DNSSEC_ANCHOR;
+		    ENGINE_DNSSEC_ANCHOR;
 		if (access(ws.dns.dnssec_anchor, R_OK) == -1) {
 			set_cause(cause, "tls dane: no DNSSEC trust anchor: "
 			    "%s: %s (set dnssec_anchor)",
@@ -326,17 +331,18 @@ engine_setup(struct engine *e, char **cause)
 static void
 engine_free(struct engine *e)
 {
-	struct rcpt	*r;
-	size_t		 i;
+	struct hashtab_iter	 it;
+	struct rcpt		*r;
+	struct dest		*d;
 
 	committer_free(e->cm);
 	workers_free(e->w);
 	while ((r = TAILQ_FIRST(&e->rcpts)) != NULL)
 		engine_rcpt_done(e, r);
-	for (i = 0; i < e->hsize; i++)
-		while (e->htab[i] != NULL)
-			dest_free(e, e->htab[i]);
-	free(e->htab);
+	hashtab_first(&e->dests, &it);
+	while ((d = hashtab_next(&e->dests, &it)) != NULL)
+		dest_free(e, d);
+	hashtab_free(&e->dests);
 	if (e->tick != NULL)
 		loop_timer_del(e->loop, e->tick);
 	if (e->rate_timer != NULL)
@@ -359,7 +365,7 @@ engine_free(struct engine *e)
 
 /* Run a send until it is finished, paused or told to stop. */
 int
-deliver_engine_run(const struct deliver_run *run, char **cause)
+engine_run(const struct engine_run *run, char **cause)
 {
 	struct engine		 e;
 	struct sigaction	 sa;
@@ -371,6 +377,7 @@ deliver_engine_run(const struct deliver_run *run, char **cause)
 	e.st = run->st;
 	e.id = run->id;
 	e.dnssec_anchor = run->dnssec_anchor;
+	hashtab_init(&e.dests, 0);
 	TAILQ_INIT(&e.runq);
 	TAILQ_INIT(&e.slotq);
 	TAILQ_INIT(&e.ratewait);
@@ -489,7 +496,7 @@ engine_settings_copy(struct send_settings *dst, const struct send_settings *src)
  * closed, the tick looks at no send row).
  */
 int
-deliver_test_run(const struct deliver_test *t, struct send_change *out,
+engine_test_run(const struct engine_test *t, struct send_change *out,
     char **cause)
 {
 	struct engine		 e;
@@ -505,6 +512,7 @@ deliver_test_run(const struct deliver_test *t, struct send_change *out,
 	e.test = 1;
 	e.test_stop = t->stop;
 	e.dnssec_anchor = t->dnssec_anchor;
+	hashtab_init(&e.dests, 0);
 	TAILQ_INIT(&e.runq);
 	TAILQ_INIT(&e.slotq);
 	TAILQ_INIT(&e.ratewait);

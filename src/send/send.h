@@ -1,11 +1,13 @@
 /*
  * The send: an issue delivered to the members of its list, recipient by
- * recipient, by one engine process per send.
+ * recipient, by one engine process per send. This header is src/send's
+ * front door: the use case the front ends run (send.c), and the headers
+ * they need beside it.
  *
  * `herald send ID` snapshots the members into recipients rows and starts
- * the engine detached (deliver_spawn); the engine (deliver_engine_run) runs
- * one non-blocking event loop driving every SMTP session, with DNS lookups
- * and rendering+signing in a few worker threads, and commits every state
+ * the engine detached (send_begin); the engine (engine_run) runs one
+ * non-blocking event loop driving every SMTP session, with DNS lookups and
+ * rendering+signing in a few worker threads, and commits every state
  * change of the turn, with an event row each, before the loop sleeps. The
  * console and `send --follow` read the database only: the recipients'
  * states and the send_events rows, tailed by id.
@@ -20,352 +22,109 @@
  * resume ID --retry-unknown`), while one left "connecting" goes back to
  * "queued". "deferred" carries the time of its next attempt; a deferred
  * recipient whose time has come is "queued" again.
+ *
+ * What lives in src/send:
+ *   send.c     starting and resuming a send, a send's state (this header)
+ *   types.h    the send's row and enum types (the store's too)
+ *   state.c    pure pieces: states, retry schedule, back-off, rate
+ *   setup.c    settings, the recipients' snapshot, the dry run
+ *   lock.c     one engine per send; starting it detached
+ *   run.c      the engine's life: `herald engine ID` and the test mode
+ *   engine.c   the engine's event loop: window, destinations, outcomes
+ *   session.c  the engine's SMTP sessions
+ *   route.c    MX, addresses and DANE's TLSA for a domain, or the relay
+ *   workers.c  routing and rendering+signing threads
+ *   commit.c   the thread that writes the state changes
+ * It may use src/base, src/store, src/smtp, src/auth, src/mail and
+ * src/config; never src/cli or ui/ (the front ends, which use it).
  */
-#ifndef HERALD_DELIVER_H
-#define HERALD_DELIVER_H
+#ifndef HERALD_SEND_H
+#define HERALD_SEND_H
 
-#include <stddef.h>
 #include <stdint.h>
 
-#include "smtp/tls.h"
-
-struct store;
-
-enum rcpt_state {
-	RCPT_QUEUED,
-	RCPT_CONNECTING,
-	RCPT_SENT_DATA,
-	RCPT_DELIVERED,
-	RCPT_DEFERRED,
-	RCPT_BOUNCED,
-	RCPT_UNKNOWN,
-};
-#define RCPT_NSTATES	7
-
-/* "queued", "connecting", "sent-data", ... */
-const char	*rcpt_state_name(enum rcpt_state);
-int		 rcpt_state_parse(const char *, enum rcpt_state *);
-/* 1 if the engine may move a recipient from one state to the other. */
-int		 rcpt_state_move_ok(enum rcpt_state from, enum rcpt_state to);
-/* 1 for delivered, deferred, bounced and unknown: an attempt's outcome. */
-int		 rcpt_state_is_outcome(enum rcpt_state);
-
-/* What `herald status` says about a send. */
-enum send_state {
-	SEND_RUNNING,		/* an engine works on it */
-	SEND_PAUSED,		/* `herald pause`: no new transactions */
-	SEND_INTERRUPTED,	/* work remains and no engine runs */
-	SEND_WAITING,		/* only deferred recipients are left */
-	SEND_FINISHED,		/* nothing queued, in flight or deferred */
-};
-const char	*send_state_name(enum send_state);
-
-/* Recipients of a send by state, and the earliest next attempt. */
-struct send_counts {
-	int64_t		 n[RCPT_NSTATES];
-	int64_t		 total;
-	int64_t		 next_at;	/* earliest deferred next_at, 0: none */
-};
-/* A send's failures by class (reply_class.h): bounced recipients by
- * class, deferred ones refused as the sender, and the reasons the sender
- * was refused ("authentication, reputation"). */
-struct send_classes {
-	int64_t		 bounced[5];	/* by enum reply_class */
-	int64_t		 sender_deferred;
-	char		 sender_reasons[96];
-};
-/* Add n recipients in state with class cls and reason. */
-void		 send_classes_add(struct send_classes *, enum rcpt_state,
-		    const char *cls, const char *reason, int64_t n);
-/* The warning when the sender's configuration was refused ("3 refused
- * because of the sender's configuration (authentication): run herald
- * check"): 1 and buf, or 0 when there is none. */
-int		 send_classes_warning(const struct send_classes *, char *buf,
-		    size_t len);
-
-/* A send's state from its counts, whether its engine holds the lock, and
- * whether a pause was asked for. */
-enum send_state	 send_state_derive(const struct send_counts *, int engine,
-		    int paused);
-
-/*
- * Every limit of a send in one place, as OpenSMTPD's mta.c keeps them.
- * Destination back-off: a 4xx or 421 from a destination holds it for
- * hold_first seconds (doubled per further failure up to hold_max) and
- * takes one session from its limit; each delivery gives one back.
- */
-struct deliver_limits {
-	int		 concurrency;	/* sessions at once (20) */
-	int		 per_domain;	/* sessions per destination (2) */
-	int		 rate;		/* messages/s overall, 0: no limit */
-	int		 per_connection; /* messages per session (100) */
-	int64_t		 retry_first;	/* seconds to the first retry (300) */
-	int64_t		 retry_max;	/* the longest wait between tries */
-	int64_t		 retry_giveup;	/* deferred this long: bounced (2d) */
-	int		 hold_first;	/* destination back-off, seconds */
-	int		 hold_max;
-};
-void		 deliver_limits_default(struct deliver_limits *);
-
-/*
- * After attempt number attempts (1 for the first) of a recipient first
- * tried at first_at was deferred at now: 0 and *next_at (retry_first,
- * doubling up to retry_max, never past the give-up time), or 1 when it has
- * been deferred for retry_giveup seconds and is given up.
- */
-int		 deliver_retry(const struct deliver_limits *, int attempts,
-		    int64_t first_at, int64_t now, int64_t *next_at);
-
-/* A destination's share of sessions and its back-off (times in ms). */
-struct dest_ctl {
-	int		 limit;		/* sessions allowed now */
-	int		 max;		/* per_domain */
-	int		 strikes;	/* failures in a row */
-	uint64_t	 hold_until;	/* no new session before this */
-};
-void		 dest_ctl_init(struct dest_ctl *, int max);
-/* 1 if a session may be opened now beside nsessions others. */
-int		 dest_ctl_can_open(const struct dest_ctl *, int nsessions,
-		    uint64_t now);
-/* A 4xx or 421: hold the destination, one session fewer. */
-void		 dest_ctl_fail(struct dest_ctl *, const struct deliver_limits *,
-		    uint64_t now);
-/* A delivery: the strikes are forgiven and a session given back. */
-void		 dest_ctl_ok(struct dest_ctl *);
-
-/* The overall message rate: at most rate submissions per second. */
-struct rate_ctl {
-	int		 rate;		/* 0: no limit */
-	uint64_t	 next_us;	/* the next submission, not before */
-};
-/* 0 if a message may go at now_us (and it is counted), else the
- * microseconds to wait. */
-uint64_t	 rate_ctl_take(struct rate_ctl *, uint64_t now_us);
-
-/* What a send was started with (a sends row). Strings are allocated, ""
- * when unset. */
-struct send_settings {
-	enum tls_policy	 policy;
-	char		*relay;			/* HOST[:PORT], "": direct */
-	char		*relay_user;
-	char		*relay_password_file;
-	char		*helo;
-	char		*source_ip;
-	char		*resolver;
-	char		*ca_file;
-	char		*envelope_from;
-	char		*unsubscribe_url;
-	char		*smtp_timeouts;		/* "NAME=SECS,...", "" */
-	int		 dns_timeout;		/* seconds per try */
-	int		 dns_retries;
-	int		 smtp_port;
-	struct deliver_limits limits;
-};
-void		 send_settings_init(struct send_settings *);
-void		 send_settings_free(struct send_settings *);
-/* Split a relay "HOST[:PORT]" or "[HOST]:PORT" (default port 587); 465
- * means implicit TLS. host has 256 bytes. */
-int		 deliver_relay_parse(const char *, char *host, int *port,
-		    char **cause);
-
-/* A send as stored. */
-struct send_info {
-	int64_t			 id;		/* the issue's id */
-	int64_t			 created_at, updated_at, finished_at;
-	int			 paused;
-	int64_t			 engine_pid, engine_at;
-	struct send_settings	 set;
-};
-void		 send_info_free(struct send_info *);
-
-/*
- * One recipient event (a send_events row), or a recipient's latest state
- * (report rows). Strings point into the row and are valid during the
- * callback; "" when unset.
- */
-struct send_event {
-	int64_t		 id;		/* event id (report: recipient id) */
-	int64_t		 rcpt_id;
-	const char	*rcpt;
-	const char	*domain;	/* report rows only */
-	enum rcpt_state	 state;
-	const char	*mx, *ip;
-	const char	*tls_version, *tls_cipher, *tls_verify, *tls_dane;
-	int		 code;
-	const char	*enhanced, *reply;
-	int		 attempts;
-	int64_t		 at, next_at;
-	const char	*cls, *reason;	/* the reply's class (reply_class.h) */
-	/* store_send_rcpt only: the latest attempt's peer certificate */
-	const char	*peer_subject, *peer_issuer;
-};
-/* A recipient the engine takes up (store_send_due); strings valid during
- * the callback. */
-struct send_rcpt {
-	int64_t		 id;
-	const char	*addr, *name, *attrs, *domain, *token;
-	enum rcpt_state	 state;
-	int		 attempts;
-	int64_t		 first_at;
-};
-
-/* One state change the engine records (store_send_record): the row is
- * updated and an event appended, in the turn's transaction. */
-struct send_change {
-	int64_t		 rcpt_id;
-	enum rcpt_state	 state;
-	int64_t		 at;		/* Unix seconds */
-	int		 attempts;
-	int64_t		 first_at, next_at;
-	int		 attempt;	/* the fields below describe this
-					 * attempt and replace the row's */
-	char		 mx[256];
-	char		 ip[64];
-	struct tls_status tls;
-	int		 code;
-	char		 enhanced[16];
-	char		 reply[600];
-	char		 stage[12];
-	char		 cls[8];	/* hard, soft, sender, unknown; "" */
-	char		 reason[24];	/* user-unknown, policy, ... */
-	int		 suppress;	/* hard: suppress the address */
-};
-
-/* Append the DESIGN.md JSON line of an event (no newline). */
-struct buf;
-void		 send_event_json(struct buf *, const struct send_event *);
-
-/* ---- getting a send ready (deliver_setup.c) ---- */
+#include "lock.h"
+#include "run.h"
+#include "setup.h"
+#include "state.h"
+#include "types.h"
 
 struct config;
-struct dns;
 struct issue;
+struct store;
 
-/* Set one setting by option name ("per-domain", "tls", "auth") or
- * configuration key ("per_domain", "tls_policy", "relay_user") from
- * text, checked. */
-int		 deliver_setting(struct send_settings *, const char *name,
-		    const char *value, char **cause);
-/* Every setting the configuration has (over the defaults). */
-int		 deliver_settings_config(const struct config *,
-		    struct send_settings *, char **cause);
-/* Check the settings together (AUTH only with a relay). */
-int		 deliver_settings_check(const struct send_settings *,
-		    char **cause);
-/* Fill in the envelope-from (config bounce, else the issue's From) and,
- * when unset, the HELO name (the PTR of source_ip looked up with dns,
- * which may be NULL, else this host's name). */
-int		 deliver_settings_complete(const struct config *,
-		    const struct issue *, struct send_settings *, struct dns *,
-		    char **cause);
-#define DELIVER_PASSWORD_MAX	511	/* bytes of a relay password (the
-					 * SMTP client's SMTP_SECRET_MAX, 512,
-					 * with its NUL) */
-
-/* The relay password from the first line of a file that must be mode
- * 0600 (nobody else may read it); allocated, wipe it after use. */
-int		 deliver_password_file(const char *path, char **out,
-		    char **cause);
-/*
- * Start a send of an issue: record it with its settings and snapshot
- * every member of its list that is not suppressed as a queued recipient
- * (with its unsubscribe token), in one transaction. 0; 1 when the issue
- * has a send already; 2 when no member is left to send to; -1.
- */
-int		 deliver_queue(struct store *, const struct issue *,
-		    const struct send_settings *, int64_t *queued,
-		    int64_t *skipped, char **cause);
-/*
- * Instead of sending, write each recipient's exact signed message to
- * DIR/NNNN-ADDRESS.eml (mode 0600; DIR made 0700 if need be); nothing is
- * recorded as sent. *nsigs: DKIM signatures per message (0: the From
- * domain has no active key). stop (may be NULL) is polled between
- * messages.
- */
-int		 deliver_dry_run(struct store *, const struct issue *,
-		    const char *unsubscribe_url, const char *dir,
-		    volatile int *stop, int64_t *written, int64_t *skipped,
-		    size_t *nsigs, char **cause);
-
-/* ---- the lock, the detached engine (sendlock.c) ---- */
-
-/* The lock file of a send, beside the database: DB.send-ID.lock. And the
- * engine's log: DB.send-ID.log. Allocated. */
-char		*send_lock_path(const char *db_path, int64_t id);
-char		*send_log_path(const char *db_path, int64_t id);
-/* Take the send's lock for this process (held until exit). 0, 1 when
- * another process holds it, -1 with *cause. */
-int		 send_lock_take(const char *db_path, int64_t id, char **cause);
-/* 1 if an engine holds the send's lock, 0 if not, -1 with *cause. */
-int		 send_lock_held(const char *db_path, int64_t id, char **cause);
-
-struct deliver_spawn {
-	const char	*db_path;
-	const char	*config_path;	/* may be NULL */
-	int64_t		 id;
-	const char	*password;	/* relay AUTH, or NULL: none */
-	int		 timeout_ms;	/* to wait for the engine (0: 15 s) */
+/* What a front end brings to the send subsystem. */
+struct send_ctx {
+	struct store		*st;
+	const struct config	*cfg;
+	const char		*db_path;
 };
+
+/* A send as it stands now. */
+struct send_now {
+	struct send_counts	 counts;
+	int			 paused;	/* a pause was asked for */
+	int			 engine;	/* an engine holds the lock */
+	enum send_state		 state;		/* from the three */
+};
+/* A send's state now: its counts, its pause flag and whether an engine
+ * holds its lock, as `herald status` and the Send screen show it. 0, or
+ * -1 with *cause. */
+int		 send_state_read(const struct send_ctx *, int64_t id,
+		    struct send_now *, char **cause);
+
+/* Where the relay password of a send comes from. */
+enum send_password_from {
+	SEND_PASSWORD_NONE,	/* the send does not authenticate */
+	SEND_PASSWORD_FILE,	/* relay_password_file */
+	SEND_PASSWORD_ASK,	/* the front end asks for it */
+};
+enum send_password_from send_password_from(const struct send_settings *);
+
 /*
- * Start `herald engine ID` detached (its own session, stdin /dev/null,
- * output appended to the log beside the database), hand it the password
- * through a pipe, and wait until it holds the lock and has recovered the
- * send. *pid set. -1 with *cause (the engine's own words when it failed).
+ * Starting and resuming a send. Each step returns 0, or the exit status
+ * the command ends with (EXIT_*, base/util.h) with *cause, the message to
+ * show. The front end parses its options into the settings between
+ * send_prepare and send_ready, and gets the relay password (when
+ * send_password_from says so) before send_begin or send_resume_start.
  */
-int		 deliver_spawn(const struct deliver_spawn *, int64_t *pid,
+struct send_begun {
+	int64_t			 queued, skipped;  /* send_begin */
+	int64_t			 requeued;	/* --retry-unknown */
+	struct send_counts	 counts;	/* after the resume */
+	int64_t			 last;		/* latest event before */
+	int64_t			 pid;		/* the engine's */
+};
+/* The issue and the settings the configuration gives (*is and *set are
+ * initialised in any case: free them). */
+int		 send_prepare(const struct send_ctx *, int64_t id,
+		    struct issue *, struct send_settings *, char **cause);
+/* Complete the settings and check what must hold before anything is
+ * recorded (the trust file, the DKIM keys). *warning, when not NULL:
+ * allocated, the messages go out unsigned. */
+int		 send_ready(const struct send_ctx *, const struct issue *,
+		    struct send_settings *, char **warning, char **cause);
+/* Record the send and snapshot its recipients, then start its engine.
+ * EXIT_TEMPFAIL: recorded, but the engine did not start (resume starts
+ * it once that is put right). */
+int		 send_begin(const struct send_ctx *, const struct issue *,
+		    const struct send_settings *, const char *password,
+		    struct send_begun *, char **cause);
+/* Wait up to 15 s for a paused send's engine to finish what it had in
+ * flight. 1 if it is still running. */
+int		 send_wait_engine(const struct send_ctx *, int64_t id);
+/* A send to resume as it stands; when a pause was asked for, its engine
+ * is given time to finish (*finishing: it is still at it). */
+int		 send_resume_check(const struct send_ctx *,
+		    const struct send_info *, struct send_now *, int *finishing,
 		    char **cause);
-
-/* ---- the engine (deliver.c) ---- */
-
-/* The trust anchor dane uses when dnssec_anchor is not set (Debian's
- * dns-root-data). */
-#define DELIVER_DNSSEC_ANCHOR	"/usr/share/dns/root.key"
-
-struct deliver_run {
-	struct store	*st;
-	const char	*db_path;
-	int64_t		 id;
-	int		 ready_fd;	/* write "ok" or an error, then close;
-					 * -1: none */
-	int		 password_fd;	/* read the relay password; -1: none */
-	const char	*dnssec_anchor;	/* config dnssec_anchor, or NULL */
-};
-/* Run a send's engine until the send is finished or paused (or SIGTERM).
- * 0, or -1 with *cause. With the policy dane, DNSSEC is validated from
- * dnssec_anchor, else DELIVER_DNSSEC_ANCHOR; neither existing is an error.
- * The anchor is the machine's (like its CA store), not kept with a send. */
-int		 deliver_engine_run(const struct deliver_run *, char **cause);
-
-/*
- * A test: the issue rendered for one address, signed, and delivered now,
- * in this process, by the engine itself (the same routing, MX failover,
- * TLS policy, relay and AUTH, sessions and timeouts as a send) with a
- * one-recipient queue held in memory. Nothing is recorded: no send is
- * made, no recipient row is read or written, a 5xx suppresses nothing
- * (only the address's unsubscribe token is stored, so that the link in the
- * test works). The message has its own Message-ID.
- */
-struct deliver_test {
-	struct store			*st;
-	int64_t				 id;		/* the issue */
-	const struct send_settings	*set;		/* completed */
-	const char			*addr;		/* the recipient */
-	const char			*name;		/* "" when none */
-	const char			*attrs;		/* JSON; "{}" */
-	const char			*password;	/* relay AUTH, or NULL */
-	volatile int			*stop;		/* set: give up now
-							 * (may be NULL) */
-	const char			*dnssec_anchor;	/* config, or NULL */
-};
-/*
- * Run a test until its message has an outcome and its session is closed.
- * 0 with *out: state delivered, deferred (a 4xx, or no server could be
- * reached), bounced or unknown, with mx, ip, tls, code, enhanced, reply
- * and stage ("dns" when routing failed: NXDOMAIN or null MX bounced,
- * SERVFAIL or timeout deferred); 1 when *stop was set first; -1 with
- * *cause when it could not run.
- */
-int		 deliver_test_run(const struct deliver_test *,
-		    struct send_change *out, char **cause);
+/* Record the resume (its settings, no pause, the unknown recipients
+ * queued again when asked); *finished: nothing is left to do. */
+int		 send_resume_record(const struct send_ctx *,
+		    const struct send_info *, int retry_unknown,
+		    struct send_begun *, int *finished, char **cause);
+/* Start the resumed send's engine. EXIT_TEMPFAIL as send_begin. */
+int		 send_resume_start(const struct send_ctx *, int64_t id,
+		    const char *password, struct send_begun *, char **cause);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * The engine's SMTP sessions (src/smtp.h): opened for a destination with
+ * The engine's SMTP sessions (smtp/smtp.h): opened for a destination with
  * its first message bound, reused for the destination's next messages
  * (up to per_connection), parked briefly when the next message is still
  * being rendered, held back by the overall rate, and told apart when they
@@ -14,7 +14,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "send_int.h"
+#include "engine.h"
+#include "session.h"
 #include "base/loop.h"
 #include "smtp/smtp.h"
 
@@ -240,8 +241,8 @@ sess_adopt(struct engine *e, struct sess *sess)
 {
 	struct dest		*d = sess->dest, *nd;
 	const struct target	*cur;
+	struct hashtab_iter	 it;
 	uint64_t		 now = engine_now(e);
-	size_t			 h;
 	int			 i;
 
 	/* The target the session was opened for, as routed then. */
@@ -249,21 +250,21 @@ sess_adopt(struct engine *e, struct sess *sess)
 	    sess->tgt >= d->route.n)
 		return 0;
 	cur = &d->route.t[sess->tgt];
-	for (h = 0; h < e->hsize; h++)
-		for (nd = e->htab[h]; nd != NULL; nd = nd->hnext) {
-			if (nd == d || nd->nready == 0 ||
-			    !dest_ctl_can_open(&nd->ctl, nd->nsessions, now) ||
-			    (i = sess_target_same(e, nd, cur)) == -1)
-				continue;
-			d->nsessions--;
-			nd->nsessions++;
-			sess->dest = nd;
-			sess->rgen = nd->rgen;
-			sess->tgt = (size_t)i;
-			engine_wake(e, d);
-			sess_send(e, sess, sess_pop(nd));
-			return 1;
-		}
+	hashtab_first(&e->dests, &it);
+	while ((nd = hashtab_next(&e->dests, &it)) != NULL) {
+		if (nd == d || nd->nready == 0 ||
+		    !dest_ctl_can_open(&nd->ctl, nd->nsessions, now) ||
+		    (i = sess_target_same(e, nd, cur)) == -1)
+			continue;
+		d->nsessions--;
+		nd->nsessions++;
+		sess->dest = nd;
+		sess->rgen = nd->rgen;
+		sess->tgt = (size_t)i;
+		engine_wake(e, d);
+		sess_send(e, sess, sess_pop(nd));
+		return 1;
+	}
 	return 0;
 }
 

@@ -20,7 +20,8 @@
 
 #include "mail/addr.h"
 #include "config/config.h"
-#include "send.h"
+#include "setup.h"
+#include "state.h"
 #include "auth/dkim.h"
 #include "auth/dns.h"
 #include "mail/message.h"
@@ -49,7 +50,7 @@ static const struct setting {
 } settings[] = {
 #define S(f)	offsetof(struct send_settings, f)
 #define L(f)	(offsetof(struct send_settings, limits) + \
-		    offsetof(struct deliver_limits, f))
+		    offsetof(struct send_limits, f))
 	{ "tls", "tls_policy", SET_POLICY, S(policy), 0, 0 },
 	{ "relay", "relay", SET_RELAY, S(relay), 0, 0 },
 	{ "auth", "relay_user", SET_STR, S(relay_user), 0, 0 },
@@ -77,7 +78,7 @@ static const struct setting {
 
 /* Is s usable as a HELO name (a host name or an address literal)? */
 static int
-deliver_helo_ok(const char *s)
+send_helo_ok(const char *s)
 {
 	size_t	len = strlen(s);
 
@@ -91,7 +92,7 @@ deliver_helo_ok(const char *s)
 
 /* Find a setting by option name ("per-domain") or key ("per_domain"). */
 static const struct setting *
-deliver_setting_find(const char *name)
+send_setting_find(const char *name)
 {
 	size_t	i, k;
 
@@ -111,7 +112,7 @@ deliver_setting_find(const char *name)
 
 /* Set one setting from text, checked. */
 int
-deliver_setting(struct send_settings *set, const char *name,
+send_setting(struct send_settings *set, const char *name,
     const char *value, char **cause)
 {
 	const struct setting	*s;
@@ -120,7 +121,7 @@ deliver_setting(struct send_settings *set, const char *name,
 	long long		 n;
 	int			 port;
 
-	if ((s = deliver_setting_find(name)) == NULL)
+	if ((s = send_setting_find(name)) == NULL)
 		return set_cause(cause, "no setting called '%s'", name);
 	str = (char **)(base + s->off);
 	switch (s->type) {
@@ -141,12 +142,12 @@ deliver_setting(struct send_settings *set, const char *name,
 			*(int64_t *)(base + s->off) = n;
 		return 0;
 	case SET_RELAY:
-		if (*value != '\0' && deliver_relay_parse(value, host, &port,
+		if (*value != '\0' && send_relay_parse(value, host, &port,
 		    cause) == -1)
 			return -1;
 		break;
 	case SET_HELO:
-		if (*value != '\0' && !deliver_helo_ok(value))
+		if (*value != '\0' && !send_helo_ok(value))
 			return set_cause(cause, "--%s: '%s' is not a host "
 			    "name", s->name, value);
 		break;
@@ -179,7 +180,7 @@ deliver_setting(struct send_settings *set, const char *name,
 
 /* The settings a new send takes from the configuration. */
 int
-deliver_settings_config(const struct config *cfg, struct send_settings *set,
+send_settings_config(const struct config *cfg, struct send_settings *set,
     char **cause)
 {
 	const char	*v;
@@ -190,7 +191,7 @@ deliver_settings_config(const struct config *cfg, struct send_settings *set,
 		if (settings[i].key == NULL ||
 		    (v = config_get(cfg, settings[i].key)) == NULL)
 			continue;
-		if (deliver_setting(set, settings[i].key, v, cause) == -1) {
+		if (send_setting(set, settings[i].key, v, cause) == -1) {
 			inner = *cause;
 			set_cause(cause, "%s: %s", config_file(cfg), inner);
 			free(inner);
@@ -202,7 +203,7 @@ deliver_settings_config(const struct config *cfg, struct send_settings *set,
 
 /* Check the settings together. */
 int
-deliver_settings_check(const struct send_settings *set, char **cause)
+send_settings_check(const struct send_settings *set, char **cause)
 {
 	if (*set->relay_user != '\0' && *set->relay == '\0')
 		return set_cause(cause, "--auth (relay_user) needs --relay: "
@@ -212,7 +213,7 @@ deliver_settings_check(const struct send_settings *set, char **cause)
 
 /* The envelope-from and the HELO name, when not set. */
 int
-deliver_settings_complete(const struct config *cfg, const struct issue *is,
+send_settings_complete(const struct config *cfg, const struct issue *is,
     struct send_settings *set, struct dns *dns, char **cause)
 {
 	struct dns_answer	 a;
@@ -236,7 +237,7 @@ deliver_settings_complete(const struct config *cfg, const struct issue *is,
 	    (rev = dns_reverse_name(set->source_ip)) != NULL) {
 		memset(&a, 0, sizeof a);
 		if (dns_query(dns, rev, DNS_PTR, &a) == DNS_OK &&
-		    deliver_helo_ok(a.rr[0].u.name)) {
+		    send_helo_ok(a.rr[0].u.name)) {
 			free(set->helo);
 			set->helo = xstrdup(a.rr[0].u.name);
 		}
@@ -249,16 +250,16 @@ deliver_settings_complete(const struct config *cfg, const struct issue *is,
 		host[0] = '\0';
 	host[sizeof host - 1] = '\0';
 	free(set->helo);
-	set->helo = xstrdup(deliver_helo_ok(host) ? host : "localhost");
+	set->helo = xstrdup(send_helo_ok(host) ? host : "localhost");
 	return 0;
 }
 
 /* Read the relay password from a file nobody else can read. */
 int
-deliver_password_file(const char *path, char **out, char **cause)
+send_password_file(const char *path, char **out, char **cause)
 {
 	struct stat	 sb;
-	char		 buf[DELIVER_PASSWORD_MAX + 2];
+	char		 buf[SEND_PASSWORD_MAX + 2];
 	ssize_t		 n;
 	int		 fd;
 
@@ -284,11 +285,11 @@ deliver_password_file(const char *path, char **out, char **cause)
 		    strerror(errno));
 	buf[n] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
-	if (*buf == '\0' || strlen(buf) > DELIVER_PASSWORD_MAX) {
+	if (*buf == '\0' || strlen(buf) > SEND_PASSWORD_MAX) {
 		explicit_bzero(buf, sizeof buf);
 		return set_cause(cause, "relay_password_file %s: no password "
 		    "on its first line (or one over %d bytes)", path,
-		    DELIVER_PASSWORD_MAX);
+		    SEND_PASSWORD_MAX);
 	}
 	*out = xstrdup(buf);
 	explicit_bzero(buf, sizeof buf);
@@ -296,7 +297,7 @@ deliver_password_file(const char *path, char **out, char **cause)
 }
 
 /* What queueing or a dry run walks through. */
-struct deliver_walk {
+struct send_walk {
 	struct store		*st;
 	const struct issue	*is;
 	int64_t			 n, skipped;
@@ -310,9 +311,9 @@ struct deliver_walk {
 
 /* Queue one member as a recipient. */
 static int
-deliver_queue_cb(const struct contact *c, void *arg)
+send_queue_cb(const struct contact *c, void *arg)
 {
-	struct deliver_walk	*w = arg;
+	struct send_walk	*w = arg;
 	char			 token[MESSAGE_TOKEN_LEN + 1];
 
 	if (c->suppressed) {
@@ -330,11 +331,11 @@ deliver_queue_cb(const struct contact *c, void *arg)
 
 /* Snapshot the issue's list into a new send, in one transaction. */
 int
-deliver_queue(struct store *st, const struct issue *is,
+send_queue(struct store *st, const struct issue *is,
     const struct send_settings *set, int64_t *queued, int64_t *skipped,
     char **cause)
 {
-	struct deliver_walk	w;
+	struct send_walk	w;
 	int			rc;
 
 	*queued = *skipped = 0;
@@ -357,7 +358,7 @@ deliver_queue(struct store *st, const struct issue *is,
 		store_rollback(st);
 		return -1;
 	}
-	rc = store_contacts_to_send(st, is->list_id, deliver_queue_cb, &w,
+	rc = store_contacts_to_send(st, is->list_id, send_queue_cb, &w,
 	    cause);
 	message_tokens_free(w.tokens);
 	if (rc == -1 || w.cause != NULL) {
@@ -382,7 +383,7 @@ deliver_queue(struct store *st, const struct issue *is,
 /* A dry run's file name: NNNN-ADDRESS.eml, bytes outside
  * [A-Za-z0-9@._+-] replaced by '_'. */
 static char *
-deliver_dry_name(const char *dir, int64_t n, const char *addr)
+send_dry_name(const char *dir, int64_t n, const char *addr)
 {
 	char	*name, *p;
 
@@ -397,9 +398,9 @@ deliver_dry_name(const char *dir, int64_t n, const char *addr)
 
 /* Write one member's exact signed message to the dry run's directory. */
 static int
-deliver_dry_cb(const struct contact *c, void *arg)
+send_dry_cb(const struct contact *c, void *arg)
 {
-	struct deliver_walk	*w = arg;
+	struct send_walk	*w = arg;
 	struct recipient	 r;
 	struct render_options	 o;
 	struct buf		 msg;
@@ -432,7 +433,7 @@ deliver_dry_cb(const struct contact *c, void *arg)
 		buf_free(&msg);
 		return 1;
 	}
-	path = deliver_dry_name(w->dir, w->n + 1, c->addr);
+	path = send_dry_name(w->dir, w->n + 1, c->addr);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
 	n = fd == -1 ? -1 : write(fd, msg.data, msg.len);
@@ -448,11 +449,11 @@ deliver_dry_cb(const struct contact *c, void *arg)
 
 /* Write every recipient's message to dir instead of sending. */
 int
-deliver_dry_run(struct store *st, const struct issue *is,
+send_dry_run(struct store *st, const struct issue *is,
     const char *unsubscribe_url, const char *dir, volatile int *stop,
     int64_t *written, int64_t *skipped, size_t *nsigs, char **cause)
 {
-	struct deliver_walk	 w;
+	struct send_walk	 w;
 	char			*domain, *ignore = NULL;
 	int			 rc = -1;
 
@@ -483,7 +484,7 @@ deliver_dry_run(struct store *st, const struct issue *is,
 		store_rollback(st);
 		goto out;
 	}
-	if (store_contacts_to_send(st, is->list_id, deliver_dry_cb, &w,
+	if (store_contacts_to_send(st, is->list_id, send_dry_cb, &w,
 	    cause) == -1 || w.cause != NULL) {
 		store_rollback(st);
 		if (w.cause != NULL) {

@@ -8,43 +8,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "send.h"
+#include "state.h"
 #include "base/json.h"
 #include "smtp/reply_class.h"
+#include "store/store.h"
 #include "base/util.h"
-
-static const char *const rcpt_state_names[RCPT_NSTATES] = {
-	[RCPT_QUEUED] = "queued",
-	[RCPT_CONNECTING] = "connecting",
-	[RCPT_SENT_DATA] = "sent-data",
-	[RCPT_DELIVERED] = "delivered",
-	[RCPT_DEFERRED] = "deferred",
-	[RCPT_BOUNCED] = "bounced",
-	[RCPT_UNKNOWN] = "unknown",
-};
-
-/* The name of a recipient state. */
-const char *
-rcpt_state_name(enum rcpt_state s)
-{
-	if ((unsigned int)s >= RCPT_NSTATES)
-		return "?";
-	return rcpt_state_names[s];
-}
-
-/* Parse a recipient state's name. */
-int
-rcpt_state_parse(const char *s, enum rcpt_state *out)
-{
-	int	i;
-
-	for (i = 0; i < RCPT_NSTATES; i++)
-		if (strcmp(s, rcpt_state_names[i]) == 0) {
-			*out = (enum rcpt_state)i;
-			return 0;
-		}
-	return -1;
-}
 
 /*
  * The moves the engine makes. From queued: bound to a session, or an
@@ -183,23 +151,16 @@ send_classes_warning(const struct send_classes *c, char *buf, size_t len)
 
 /* The defaults of every limit. */
 void
-deliver_limits_default(struct deliver_limits *l)
+send_limits_default(struct send_limits *l)
 {
-	memset(l, 0, sizeof *l);
-	l->concurrency = 20;
-	l->per_domain = 2;
-	l->rate = 0;
-	l->per_connection = 100;
-	l->retry_first = 300;
-	l->retry_max = 4 * 3600;
-	l->retry_giveup = 2 * 86400;
-	l->hold_first = 10;
-	l->hold_max = 300;
+	static const struct send_limits def = SEND_LIMITS_DEFAULT;
+
+	*l = def;
 }
 
 /* When to try a deferred recipient again, or whether to give up. */
 int
-deliver_retry(const struct deliver_limits *l, int attempts, int64_t first_at,
+send_retry(const struct send_limits *l, int attempts, int64_t first_at,
     int64_t now, int64_t *next_at)
 {
 	int64_t	wait, giveup, max;
@@ -239,7 +200,7 @@ dest_ctl_can_open(const struct dest_ctl *d, int nsessions, uint64_t now)
 
 /* Back off after a temporary failure: wait, then fewer sessions. */
 void
-dest_ctl_fail(struct dest_ctl *d, const struct deliver_limits *l, uint64_t now)
+dest_ctl_fail(struct dest_ctl *d, const struct send_limits *l, uint64_t now)
 {
 	uint64_t	hold;
 	int		i;
@@ -300,7 +261,7 @@ send_settings_init(struct send_settings *s)
 	s->dns_timeout = 3;
 	s->dns_retries = 2;
 	s->smtp_port = 25;
-	deliver_limits_default(&s->limits);
+	send_limits_default(&s->limits);
 }
 
 /* Free the strings of settings. */
@@ -329,7 +290,7 @@ send_info_free(struct send_info *i)
 
 /* Split "HOST[:PORT]" or "[HOST]:PORT". */
 int
-deliver_relay_parse(const char *s, char *host, int *port, char **cause)
+send_relay_parse(const char *s, char *host, int *port, char **cause)
 {
 	const char	*colon, *end;
 	size_t		 len;

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "send_int.h"
+#include "workers.h"
 #include "auth/dkim.h"
 #include "mail/message.h"
 #include "store/store.h"

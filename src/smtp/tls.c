@@ -47,38 +47,6 @@ struct tls_conn {
 
 static int	tls_exidx = -1;
 
-static const char *tls_policy_names[] = {
-	[TLS_POLICY_NONE] = "none",
-	[TLS_POLICY_MAY] = "may",
-	[TLS_POLICY_ENCRYPT] = "encrypt",
-	[TLS_POLICY_VERIFY] = "verify",
-	[TLS_POLICY_DANE] = "dane",
-};
-
-/* Parse a policy name; -1 if unknown. */
-int
-tls_policy_parse(const char *s, enum tls_policy *out)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(tls_policy_names); i++) {
-		if (ascii_casecmp(s, tls_policy_names[i]) == 0) {
-			*out = (enum tls_policy)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* The name of a policy. */
-const char *
-tls_policy_name(enum tls_policy p)
-{
-	if ((size_t)p >= nitems(tls_policy_names))
-		return "?";
-	return tls_policy_names[p];
-}
-
 /* The status of a plaintext session under policy: "POLICY:none". */
 void
 tls_status_plain(struct tls_status *st, enum tls_policy policy)

@@ -11,28 +11,8 @@
 
 #include <stddef.h>
 
-enum tls_policy {
-	TLS_POLICY_NONE,	/* never STARTTLS */
-	TLS_POLICY_MAY,		/* STARTTLS when offered; plaintext otherwise */
-	TLS_POLICY_ENCRYPT,	/* defer without TLS */
-	TLS_POLICY_VERIFY,	/* defer unless the chain is trusted and names
-				 * the MX host */
-	TLS_POLICY_DANE,	/* DNSSEC-validated TLSA when present, else may */
-};
-int		 tls_policy_parse(const char *, enum tls_policy *);
-const char	*tls_policy_name(enum tls_policy);
+#include "tls_types.h"
 
-struct tls_status {
-	int	 active;		/* TLS was negotiated */
-	char	 version[16];		/* "TLSv1.3", "" without TLS */
-	char	 cipher[64];
-	int	 bits;
-	char	 verify[12];		/* none, untrusted, trusted, verified */
-	char	 dane[12];		/* none, validated, failed */
-	char	 peer_subject[256];
-	char	 peer_issuer[256];
-	char	 summary[32];		/* "may:verified", "may:none", ... */
-};
 /* A status for a plaintext session under policy. */
 void		 tls_status_plain(struct tls_status *, enum tls_policy);
 

@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 
+#include "send/types.h"
+
 struct store;
 
 /* The schema version this build writes. */
@@ -225,6 +227,11 @@ struct send_rcpt;
 struct send_change;
 struct send_event;
 
+/* The words of the recipient states, as the rows keep them: "queued",
+ * "connecting", "sent-data", ... Parse: 0, or -1 if unknown. */
+const char *rcpt_state_name(enum rcpt_state);
+int	 rcpt_state_parse(const char *, enum rcpt_state *);
+
 /* Record a new send of issue id with its settings (in the caller's
  * transaction). 1 if the issue has a send already. */
 /* A connection that only records recipients' changes (store_send_record). */
@@ -292,10 +299,14 @@ int	 store_send_events(struct store *, int64_t id, int64_t after,
 /* The id of the send's latest event (0: none). */
 int	 store_send_last_event(struct store *, int64_t id, int64_t *last,
 	    char **cause);
-struct send_classes;
-/* A send's failures by class (deliver.h). */
+/* Count n recipients in state with class cls and reason into a
+ * struct send_classes: send_classes_add (send.h). */
+typedef void (*store_class_add)(struct send_classes *, enum rcpt_state,
+	    const char *cls, const char *reason, int64_t n);
+/* A send's failures by class: c zeroed, then add called per group of
+ * failed recipients. */
 int	 store_send_classes(struct store *, int64_t id, struct send_classes *,
-	    char **cause);
+	    store_class_add add, char **cause);
 /* Every recipient's latest state, by id (the report). */
 int	 store_send_rcpts(struct store *, int64_t id, store_event_cb,
 	    void *arg, char **cause);

@@ -9,7 +9,7 @@
 
 #include <sqlite3.h>
 
-#include "send/send.h"
+#include "send/types.h"
 #include "store.h"
 #include "store_int.h"
 #include "base/util.h"
@@ -33,11 +33,49 @@
 	"state, mx, ip, tls_version, tls_cipher, tls_verify, tls_dane,"	\
 	" code, enhanced, reply, attempts, next_at, class, reason"
 
+/*
+ * The words of the recipient states. They are the store's: the
+ * recipients and send_events rows keep them (and SQL here names them), and
+ * the CLI and the console print the same words.
+ */
+static const char *const rcpt_state_names[RCPT_NSTATES] = {
+	[RCPT_QUEUED] = "queued",
+	[RCPT_CONNECTING] = "connecting",
+	[RCPT_SENT_DATA] = "sent-data",
+	[RCPT_DELIVERED] = "delivered",
+	[RCPT_DEFERRED] = "deferred",
+	[RCPT_BOUNCED] = "bounced",
+	[RCPT_UNKNOWN] = "unknown",
+};
+
+/* The name of a recipient state. */
+const char *
+rcpt_state_name(enum rcpt_state s)
+{
+	if ((unsigned int)s >= RCPT_NSTATES)
+		return "?";
+	return rcpt_state_names[s];
+}
+
+/* Parse a recipient state's name. */
+int
+rcpt_state_parse(const char *s, enum rcpt_state *out)
+{
+	int	i;
+
+	for (i = 0; i < RCPT_NSTATES; i++)
+		if (strcmp(s, rcpt_state_names[i]) == 0) {
+			*out = (enum rcpt_state)i;
+			return 0;
+		}
+	return -1;
+}
+
 /* Bind settings to ?2 .. ?21 in SEND_SETTINGS_COLUMNS order. */
 static void
 store_send_bind_settings(sqlite3_stmt *s, const struct send_settings *set)
 {
-	const struct deliver_limits	*l = &set->limits;
+	const struct send_limits	*l = &set->limits;
 
 	sqlite3_bind_text(s, 2, tls_policy_name(set->policy), -1,
 	    SQLITE_STATIC);
@@ -125,7 +163,7 @@ store_send_get(struct store *st, int64_t id, struct send_info *info,
     char **cause)
 {
 	struct send_settings	*set = &info->set;
-	struct deliver_limits	*l = &set->limits;
+	struct send_limits	*l = &set->limits;
 	sqlite3_stmt		*s;
 	int			 rc;
 
@@ -143,27 +181,23 @@ store_send_get(struct store *st, int64_t id, struct send_info *info,
 			return 1;
 		return store_error(st, cause, "sends");
 	}
-	send_settings_init(set);
+	/* The limits a sends row does not keep are the defaults. */
+	*l = (struct send_limits)SEND_LIMITS_DEFAULT;
 	if (tls_policy_parse(store_text(s, 0), &set->policy) == -1)
 		set->policy = TLS_POLICY_MAY;
-#define STORE_SEND_STR(field, col) do {					\
-	free(set->field);						\
-	set->field = xstrdup(store_text(s, col));			\
-} while (0)
-	STORE_SEND_STR(relay, 1);
-	STORE_SEND_STR(relay_user, 2);
-	STORE_SEND_STR(relay_password_file, 3);
-	STORE_SEND_STR(helo, 4);
-	STORE_SEND_STR(source_ip, 5);
-	STORE_SEND_STR(resolver, 6);
+	set->relay = xstrdup(store_text(s, 1));
+	set->relay_user = xstrdup(store_text(s, 2));
+	set->relay_password_file = xstrdup(store_text(s, 3));
+	set->helo = xstrdup(store_text(s, 4));
+	set->source_ip = xstrdup(store_text(s, 5));
+	set->resolver = xstrdup(store_text(s, 6));
 	set->dns_timeout = sqlite3_column_int(s, 7);
 	set->dns_retries = sqlite3_column_int(s, 8);
 	set->smtp_port = sqlite3_column_int(s, 9);
-	STORE_SEND_STR(ca_file, 10);
-	STORE_SEND_STR(envelope_from, 11);
-	STORE_SEND_STR(unsubscribe_url, 12);
-	STORE_SEND_STR(smtp_timeouts, 19);
-#undef STORE_SEND_STR
+	set->ca_file = xstrdup(store_text(s, 10));
+	set->envelope_from = xstrdup(store_text(s, 11));
+	set->unsubscribe_url = xstrdup(store_text(s, 12));
+	set->smtp_timeouts = xstrdup(store_text(s, 19));
 	l->concurrency = sqlite3_column_int(s, 13);
 	l->per_domain = sqlite3_column_int(s, 14);
 	l->rate = sqlite3_column_int(s, 15);
@@ -796,10 +830,11 @@ store_send_tls(struct store *st, int64_t id, store_tls_cb cb, void *arg,
 	return 0;
 }
 
-/* Count a send's failed recipients by class and reason. */
+/* Count a send's failed recipients by class and reason: the rows are
+ * the store's, what each counts for is add's (send_classes_add). */
 int
 store_send_classes(struct store *st, int64_t id, struct send_classes *c,
-    char **cause)
+    store_class_add add, char **cause)
 {
 	sqlite3_stmt	*s;
 	enum rcpt_state	 state;
@@ -815,7 +850,7 @@ store_send_classes(struct store *st, int64_t id, struct send_classes *c,
 	sqlite3_bind_int64(s, 1, id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if (rcpt_state_parse(store_text(s, 0), &state) == 0)
-			send_classes_add(c, state, store_text(s, 1),
+			add(c, state, store_text(s, 1),
 			    store_text(s, 2), sqlite3_column_int64(s, 3));
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)

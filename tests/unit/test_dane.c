@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "send/send_int.h"
+#include "send/route.h"
 #include "auth/dns.h"
 #include "auth/dns_int.h"
 #include "auth/dnssec.h"

@@ -10,7 +10,7 @@
 #include <sqlite3.h>
 
 #include "send/send.h"
-#include "send/send_int.h"
+#include "send/engine.h"
 #include "mail/message.h"
 #include "smtp/reply_class.h"
 #include "store/store.h"
@@ -80,43 +80,43 @@ test_send_state(void)
 static void
 test_retry(void)
 {
-	struct deliver_limits	l;
+	struct send_limits	l;
 	int64_t			next, t0 = 1000000;
 
-	deliver_limits_default(&l);
+	send_limits_default(&l);
 	CHECK_INT(l.retry_first, 300);
 	CHECK_INT(l.retry_giveup, 2 * 86400);
-	CHECK(deliver_retry(&l, 1, t0, t0, &next) == 0);
+	CHECK(send_retry(&l, 1, t0, t0, &next) == 0);
 	CHECK_INT(next - t0, 300);
-	CHECK(deliver_retry(&l, 2, t0, t0 + 300, &next) == 0);
+	CHECK(send_retry(&l, 2, t0, t0 + 300, &next) == 0);
 	CHECK_INT(next - (t0 + 300), 600);
-	CHECK(deliver_retry(&l, 3, t0, t0 + 900, &next) == 0);
+	CHECK(send_retry(&l, 3, t0, t0 + 900, &next) == 0);
 	CHECK_INT(next - (t0 + 900), 1200);
 	/* Doubling stops at retry_max. */
-	CHECK(deliver_retry(&l, 12, t0, t0 + 3600, &next) == 0);
+	CHECK(send_retry(&l, 12, t0, t0 + 3600, &next) == 0);
 	CHECK_INT(next - (t0 + 3600), 4 * 3600);
 	/* The last try is at the give-up time... */
-	CHECK(deliver_retry(&l, 20, t0, t0 + 2 * 86400 - 60, &next) == 0);
+	CHECK(send_retry(&l, 20, t0, t0 + 2 * 86400 - 60, &next) == 0);
 	CHECK_INT(next, t0 + 2 * 86400);
 	/* ... and a deferral then gives up. */
-	CHECK(deliver_retry(&l, 21, t0, t0 + 2 * 86400, &next) == 1);
+	CHECK(send_retry(&l, 21, t0, t0 + 2 * 86400, &next) == 1);
 	l.retry_first = 2;
 	l.retry_giveup = 3;
-	CHECK(deliver_retry(&l, 1, t0, t0, &next) == 0);
+	CHECK(send_retry(&l, 1, t0, t0, &next) == 0);
 	CHECK_INT(next - t0, 2);
-	CHECK(deliver_retry(&l, 2, t0, t0 + 2, &next) == 0);
+	CHECK(send_retry(&l, 2, t0, t0 + 2, &next) == 0);
 	CHECK_INT(next, t0 + 3);
-	CHECK(deliver_retry(&l, 3, t0, t0 + 3, &next) == 1);
+	CHECK(send_retry(&l, 3, t0, t0 + 3, &next) == 1);
 }
 
 static void
 test_dest_ctl(void)
 {
-	struct deliver_limits	l;
+	struct send_limits	l;
 	struct dest_ctl		d;
 	uint64_t		now = 50000;
 
-	deliver_limits_default(&l);
+	send_limits_default(&l);
 	dest_ctl_init(&d, 2);
 	CHECK(dest_ctl_can_open(&d, 0, now));
 	CHECK(dest_ctl_can_open(&d, 1, now));
@@ -171,29 +171,29 @@ test_settings(void)
 	CHECK_INT(s.smtp_port, 25);
 	CHECK_INT(s.limits.concurrency, 20);
 	CHECK_INT(s.limits.per_domain, 2);
-	CHECK(deliver_setting(&s, "per-domain", "3", &cause) == 0);
+	CHECK(send_setting(&s, "per-domain", "3", &cause) == 0);
 	CHECK_INT(s.limits.per_domain, 3);
-	CHECK(deliver_setting(&s, "per_domain", "4", &cause) == 0);
+	CHECK(send_setting(&s, "per_domain", "4", &cause) == 0);
 	CHECK_INT(s.limits.per_domain, 4);
-	CHECK(deliver_setting(&s, "tls_policy", "verify", &cause) == 0);
+	CHECK(send_setting(&s, "tls_policy", "verify", &cause) == 0);
 	CHECK_INT(s.policy, TLS_POLICY_VERIFY);
-	CHECK(deliver_setting(&s, "tls", "dane", &cause) == 0);
+	CHECK(send_setting(&s, "tls", "dane", &cause) == 0);
 	CHECK_INT(s.policy, TLS_POLICY_DANE);
-	CHECK(deliver_setting(&s, "relay_user", "ann", &cause) == 0);
+	CHECK(send_setting(&s, "relay_user", "ann", &cause) == 0);
 	CHECK_STR(s.relay_user, "ann");
-	CHECK(deliver_setting(&s, "retry-first", "60", &cause) == 0);
+	CHECK(send_setting(&s, "retry-first", "60", &cause) == 0);
 	CHECK_INT(s.limits.retry_first, 60);
-	CHECK(deliver_setting(&s, "smtp-port", "2525", &cause) == 0);
+	CHECK(send_setting(&s, "smtp-port", "2525", &cause) == 0);
 	CHECK_INT(s.smtp_port, 2525);
 	/* AUTH without a relay. */
-	CHECK(deliver_settings_check(&s, &cause) == -1);
+	CHECK(send_settings_check(&s, &cause) == -1);
 	free(cause);
 	cause = NULL;
-	CHECK(deliver_setting(&s, "relay", "smtp.example.org:465",
+	CHECK(send_setting(&s, "relay", "smtp.example.org:465",
 	    &cause) == 0);
-	CHECK(deliver_settings_check(&s, &cause) == 0);
+	CHECK(send_settings_check(&s, &cause) == 0);
 #define BAD(k, v) do {							\
-	CHECK(deliver_setting(&s, k, v, &cause) == -1);			\
+	CHECK(send_setting(&s, k, v, &cause) == -1);			\
 	CHECK(cause != NULL);						\
 	free(cause);							\
 	cause = NULL;							\
@@ -210,21 +210,21 @@ test_settings(void)
 #undef BAD
 	send_settings_free(&s);
 
-	CHECK(deliver_relay_parse("smtp.example.org", host, &port,
+	CHECK(send_relay_parse("smtp.example.org", host, &port,
 	    &cause) == 0);
 	CHECK_STR(host, "smtp.example.org");
 	CHECK_INT(port, 587);
-	CHECK(deliver_relay_parse("smtp.example.org:465", host, &port,
+	CHECK(send_relay_parse("smtp.example.org:465", host, &port,
 	    &cause) == 0);
 	CHECK_INT(port, 465);
-	CHECK(deliver_relay_parse("[2001:db8::1]:2525", host, &port,
+	CHECK(send_relay_parse("[2001:db8::1]:2525", host, &port,
 	    &cause) == 0);
 	CHECK_STR(host, "2001:db8::1");
 	CHECK_INT(port, 2525);
-	CHECK(deliver_relay_parse("127.0.0.1:0", host, &port, &cause) == -1);
+	CHECK(send_relay_parse("127.0.0.1:0", host, &port, &cause) == -1);
 	free(cause);
 	cause = NULL;
-	CHECK(deliver_relay_parse(":25", host, &port, &cause) == -1);
+	CHECK(send_relay_parse(":25", host, &port, &cause) == -1);
 	free(cause);
 }
 
@@ -449,11 +449,11 @@ test_store(void)
 	CHECK(store_issue_add(st, &is, &cause) == 0);
 
 	send_settings_init(&set);
-	CHECK(deliver_setting(&set, "per-domain", "5", &cause) == 0);
-	CHECK(deliver_queue(st, &is, &set, &queued, &skipped, &cause) == 0);
+	CHECK(send_setting(&set, "per-domain", "5", &cause) == 0);
+	CHECK(send_queue(st, &is, &set, &queued, &skipped, &cause) == 0);
 	CHECK_INT(queued, 4);
 	CHECK_INT(skipped, 1);
-	CHECK_INT(deliver_queue(st, &is, &set, &queued, &skipped, &cause), 1);
+	CHECK_INT(send_queue(st, &is, &set, &queued, &skipped, &cause), 1);
 	CHECK_INT(store_send_get(st, is.id, &info, &cause), 0);
 	CHECK_INT(info.set.limits.per_domain, 5);
 	CHECK_INT(info.paused, 0);
@@ -462,7 +462,7 @@ test_store(void)
 
 	/* Settings replaced on resume. */
 	send_settings_init(&got_set);
-	CHECK(deliver_setting(&got_set, "rate", "7", &cause) == 0);
+	CHECK(send_setting(&got_set, "rate", "7", &cause) == 0);
 	CHECK(store_send_set_settings(st, is.id, &got_set, &cause) == 0);
 	CHECK(store_send_get(st, is.id, &info, &cause) == 0);
 	CHECK_INT(info.set.limits.rate, 7);
@@ -605,7 +605,7 @@ test_frozen(void)
 	CHECK_INT(store_issue_busy(st, is.id, &cause), 0);
 
 	send_settings_init(&set);
-	CHECK(deliver_queue(st, &is, &set, &queued, &skipped, &cause) == 0);
+	CHECK(send_queue(st, &is, &set, &queued, &skipped, &cause) == 0);
 	CHECK_INT(store_issue_busy(st, is.id, &cause), 1);
 
 	/* Refused while the send is not finished, naming the way out. */
@@ -745,7 +745,7 @@ test_queue_case(void)
 	is.encoding = xstrdup("auto");
 	CHECK(store_issue_add(st, &is, &cause) == 0);
 	send_settings_init(&set);
-	CHECK(deliver_queue(st, &is, &set, &queued, &skipped, &cause) == 0);
+	CHECK(send_queue(st, &is, &set, &queued, &skipped, &cause) == 0);
 	CHECK_INT(queued, 2);
 	CHECK_INT(skipped, 0);
 	send_settings_free(&set);

@@ -56,9 +56,9 @@ send_cmd_password_pipe(const char *password, char **cause)
 	size_t	len = strlen(password);
 	int	fds[2];
 
-	if (len == 0 || len > DELIVER_PASSWORD_MAX)
+	if (len == 0 || len > SEND_PASSWORD_MAX)
 		return set_cause(cause, "no password, or one over %d bytes",
-		    DELIVER_PASSWORD_MAX);
+		    SEND_PASSWORD_MAX);
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return set_cause(cause, "pipe: %s", strerror(errno));
 	if (write(fds[1], password, len) != (ssize_t)len ||

@@ -45,19 +45,27 @@ send_live_free(struct send_live *l)
 	send_live_init(l);
 }
 
+/* What the send subsystem needs of the console. */
+void
+send_ctx_ui(struct ui *ui, struct send_ctx *ctx)
+{
+	ctx->st = ui_store(ui);
+	ctx->cfg = ui_config(ui);
+	ctx->db_path = ui_db_path(ui);
+}
+
 /* A send's state from the database and its lock. */
 int
 send_state_of(struct ui *ui, int64_t id, enum send_state *state,
     char **cause)
 {
-	struct send_counts	c;
-	int			paused, engine;
+	struct send_ctx	ctx;
+	struct send_now	now;
 
-	if (store_send_counts(ui_store(ui), id, &c, cause) == -1 ||
-	    store_send_paused(ui_store(ui), id, &paused, cause) == -1 ||
-	    (engine = send_lock_held(ui_db_path(ui), id, cause)) == -1)
+	send_ctx_ui(ui, &ctx);
+	if (send_state_read(&ctx, id, &now, cause) == -1)
 		return -1;
-	*state = send_state_derive(&c, engine, paused);
+	*state = now.state;
 	return 0;
 }
 
@@ -105,6 +113,8 @@ send_live_info(struct ui *ui, struct send_live *l, char **cause)
 static int
 send_live_counts(struct ui *ui, struct send_live *l, int *changed)
 {
+	struct send_ctx		 ctx;
+	struct send_now		 now;
 	struct send_counts	 c;
 	char			*cause = NULL;
 	int			 paused, engine;
@@ -112,15 +122,17 @@ send_live_counts(struct ui *ui, struct send_live *l, int *changed)
 	enum send_state		 state;
 
 	l->checked = ui_now();
-	if (store_send_counts(ui_store(ui), l->id, &c, &cause) == -1 ||
-	    store_send_paused(ui_store(ui), l->id, &paused, &cause) == -1 ||
-	    (engine = send_lock_held(ui_db_path(ui), l->id, &cause)) == -1) {
+	send_ctx_ui(ui, &ctx);
+	if (send_state_read(&ctx, l->id, &now, &cause) == -1) {
 		free(l->error);
 		l->error = cause;
 		*changed = 1;
 		return -1;
 	}
-	state = send_state_derive(&c, engine, paused);
+	c = now.counts;
+	paused = now.paused;
+	engine = now.engine;
+	state = now.state;
 	if (memcmp(&c, &l->counts, sizeof c) != 0 || state != l->state ||
 	    engine != l->engine || paused != l->paused || l->error != NULL)
 		*changed = 1;
@@ -130,7 +142,7 @@ send_live_counts(struct ui *ui, struct send_live *l, int *changed)
 	    c.n[RCPT_DEFERRED] != l->counts.n[RCPT_DEFERRED] ||
 	    ui_now() - l->info_at >= SEND_INFO_MS) &&
 	    store_send_classes(ui_store(ui), l->id, &l->classes,
-	    &cause) == -1) {
+	    send_classes_add, &cause) == -1) {
 		free(l->error);
 		l->error = cause;
 		*changed = 1;

@@ -226,6 +226,7 @@ void
 send_doms_init(struct send_doms *d)
 {
 	memset(d, 0, sizeof *d);
+	hashtab_init(&d->byname, 1);
 }
 
 /* Free the domains and the recipients. */
@@ -237,63 +238,28 @@ send_doms_free(struct send_doms *d)
 	for (i = 0; i < d->n; i++)
 		free(d->v[i].name);
 	free(d->v);
-	free(d->slots);
+	hashtab_free(&d->byname);
 	free(d->order);
 	free(d->r);
 	send_doms_init(d);
-}
-
-/* FNV-1a of a domain, ASCII case folded. */
-static uint32_t
-send_doms_hash(const char *s)
-{
-	uint32_t	h = 2166136261u;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
-		h *= 16777619u;
-	}
-	return h;
-}
-
-/* Twice the slots, everything placed again. */
-static void
-send_doms_grow(struct send_doms *d)
-{
-	size_t	i, j;
-
-	free(d->slots);
-	d->nslots = d->nslots == 0 ? 64 : d->nslots * 2;
-	d->slots = xcalloc(d->nslots, sizeof *d->slots);
-	for (i = 0; i < d->n; i++) {
-		j = send_doms_hash(d->v[i].name) & (d->nslots - 1);
-		while (d->slots[j] != 0)
-			j = (j + 1) & (d->nslots - 1);
-		d->slots[j] = (uint32_t)i + 1;
-	}
 }
 
 /* Find or add a domain. */
 size_t
 send_doms_add(struct send_doms *d, const char *name)
 {
-	size_t	j;
+	uintptr_t	i;
 
-	if ((d->n + 1) * 10 > d->nslots * 7)
-		send_doms_grow(d);
-	j = send_doms_hash(name) & (d->nslots - 1);
-	while (d->slots[j] != 0) {
-		if (strcasecmp(d->v[d->slots[j] - 1].name, name) == 0)
-			return d->slots[j] - 1;
-		j = (j + 1) & (d->nslots - 1);
-	}
+	if ((i = (uintptr_t)hashtab_get(&d->byname, name)) != 0)
+		return i - 1;
 	if (d->n == d->cap) {
 		d->cap = d->cap == 0 ? 16 : d->cap * 2;
 		d->v = xreallocarray(d->v, d->cap, sizeof *d->v);
 	}
 	memset(&d->v[d->n], 0, sizeof d->v[d->n]);
 	d->v[d->n].name = xstrdup(name);
-	d->slots[j] = (uint32_t)d->n + 1;
+	hashtab_add(&d->byname, d->v[d->n].name,
+	    (void *)(uintptr_t)(d->n + 1));
 	free(d->order);
 	d->order = NULL;
 	return d->n++;

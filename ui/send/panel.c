@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "send_ui.h"
+#include "store/store.h"
 
 static const struct table_col send_rcpt_cols[] = {
 	{ "Recipient", 14, 3, 0 },

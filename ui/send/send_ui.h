@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/hashtab.h"
 #include "send/send.h"
 #include "ui/health/health_ui.h"
 #include "ui/kit/subcmd.h"
@@ -109,8 +110,7 @@ struct send_rmap {
 struct send_doms {
 	struct send_dom	*v;
 	size_t		 n, cap;
-	uint32_t	*slots;		/* open addressing: index + 1, 0 free */
-	size_t		 nslots;
+	struct hashtab	 byname;	/* name, case folded: index + 1 */
 	size_t		*order;		/* v by name, after send_doms_sort */
 	struct send_rmap *r;		/* by id */
 	size_t		 nr, rcap;
@@ -242,6 +242,8 @@ int		 send_live_attach(struct ui *, struct send_live *, int64_t id,
 /* Read new events and the counts; *changed when something did. Returns
  * the ms until the next call. */
 int		 send_live_poll(struct ui *, struct send_live *, int *changed);
+/* The store, configuration and database path, for src/send. */
+void		 send_ctx_ui(struct ui *, struct send_ctx *);
 /* A send's state now (for the picker and the default). */
 int		 send_state_of(struct ui *, int64_t id, enum send_state *,
 		    char **cause);
@@ -301,11 +303,11 @@ void		 send_cmd_done(struct ui *, struct send_screen *,
 		    enum send_cmd_kind, int64_t id, int ok, char *msg);
 int		 send_busy(struct ui *, struct send_screen *);
 /* Ask for the relay password when the send (kind: SEND_CMD_SEND,
- * _RESUME or _TEST to to) authenticates at relay as user and no password
- * file is set; then run it (send_start.c). 0 when it needs none. */
+ * _RESUME or _TEST to to) with these settings needs one typed
+ * (send_password_from); then run it (start.c). 0 when it needs none. */
 int		 send_password_ask(struct ui *, struct send_screen *,
 		    enum send_cmd_kind, int64_t id, const char *to,
-		    const char *relay, const char *user, const char *pwfile);
+		    const struct send_settings *);
 /* The same for the relay the configuration names: 1 if it asked. */
 int		 send_password_config(struct ui *, struct send_screen *,
 		    enum send_cmd_kind, int64_t id, const char *to);

@@ -128,20 +128,19 @@ send_password_done(struct ui *ui, const char *text, void *arg)
 /* Ask for the relay password when it is needed and there is no file. */
 int
 send_password_ask(struct ui *ui, struct send_screen *s,
-    enum send_cmd_kind kind, int64_t id, const char *to, const char *relay,
-    const char *user, const char *pwfile)
+    enum send_cmd_kind kind, int64_t id, const char *to,
+    const struct send_settings *set)
 {
 	char	*label;
 
-	if (relay == NULL || *relay == '\0' || user == NULL ||
-	    *user == '\0' || (pwfile != NULL && *pwfile != '\0'))
+	if (send_password_from(set) != SEND_PASSWORD_ASK)
 		return 0;
 	free(s->pw_to);
 	s->pw_kind = kind;
 	s->pw_id = id;
 	s->pw_to = to != NULL ? xstrdup(to) : NULL;
-	label = xprintf("Password for %s at %s:", user, relay);
-	prompt_open_secret(ui, "Relay password", label, DELIVER_PASSWORD_MAX,
+	label = xprintf("Password for %s at %s:", set->relay_user, set->relay);
+	prompt_open_secret(ui, "Relay password", label, SEND_PASSWORD_MAX,
 	    send_password_done, s);
 	free(label);
 	return 1;
@@ -152,11 +151,19 @@ int
 send_password_config(struct ui *ui, struct send_screen *s,
     enum send_cmd_kind kind, int64_t id, const char *to)
 {
-	const struct config	*cfg = ui_config(ui);
+	struct send_settings	 set;
+	char			*cause = NULL;
+	int			 asked = 0;
 
-	return send_password_ask(ui, s, kind, id, to,
-	    config_get(cfg, "relay"), config_get(cfg, "relay_user"),
-	    config_get(cfg, "relay_password_file"));
+	/* Settings the configuration cannot give are the command's to
+	 * report. */
+	send_settings_init(&set);
+	if (send_settings_config(ui_config(ui), &set, &cause) == -1)
+		free(cause);
+	else
+		asked = send_password_ask(ui, s, kind, id, to, &set);
+	send_settings_free(&set);
+	return asked;
 }
 
 /* The operator's answer to "start the send?". */
@@ -249,8 +256,7 @@ send_resume_run(struct ui *ui, struct send_screen *s, int64_t id)
 			ui_error(ui, "No send %lld", (long long)id);
 		return;
 	}
-	asked = send_password_ask(ui, s, SEND_CMD_RESUME, id, NULL,
-	    info.set.relay, info.set.relay_user, info.set.relay_password_file);
+	asked = send_password_ask(ui, s, SEND_CMD_RESUME, id, NULL, &info.set);
 	send_info_free(&info);
 	if (!asked)
 		send_run(ui, s, SEND_CMD_RESUME, id, NULL);

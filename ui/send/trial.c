@@ -14,6 +14,7 @@
 #include "mail/addr.h"
 #include "base/json.h"
 #include "send_ui.h"
+#include "store/store.h"
 
 #define SEND_TEST_FIELD	1024	/* bytes kept of one field */
 

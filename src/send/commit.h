@@ -1,0 +1,27 @@
+/*
+ * The engine's committer (commit.c): a thread with its own database
+ * connection that writes each turn's state changes (a group commit), so
+ * the event loop never waits for SQLite.
+ */
+#ifndef HERALD_SEND_COMMIT_H
+#define HERALD_SEND_COMMIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "types.h"
+
+struct committer;
+
+struct committer *committer_new(const char *path, int64_t send_id,
+		    char **cause);
+int		 committer_fd(struct committer *);
+uint64_t	 committer_submit(struct committer *,
+		    const struct send_change *, size_t);
+int		 committer_poll(struct committer *, uint64_t *done,
+		    char **cause);
+int		 committer_idle(struct committer *);
+int		 committer_wait(struct committer *, char **cause);
+void		 committer_free(struct committer *);
+
+#endif

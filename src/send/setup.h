@@ -1,0 +1,66 @@
+/*
+ * Getting a send ready (setup.c): its settings from the configuration and
+ * from options, each checked; what it must know before it starts; the
+ * relay password from a mode 0600 file; the snapshot of the list into
+ * recipients; and the dry run. Uses the store, config, mail and auth.
+ */
+#ifndef HERALD_SEND_SETUP_H
+#define HERALD_SEND_SETUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "types.h"
+
+struct store;
+struct config;
+struct dns;
+struct issue;
+
+/* Set one setting by option name ("per-domain", "tls", "auth") or
+ * configuration key ("per_domain", "tls_policy", "relay_user") from
+ * text, checked. */
+int		 send_setting(struct send_settings *, const char *name,
+		    const char *value, char **cause);
+/* Every setting the configuration has (over the defaults). */
+int		 send_settings_config(const struct config *,
+		    struct send_settings *, char **cause);
+/* Check the settings together (AUTH only with a relay). */
+int		 send_settings_check(const struct send_settings *,
+		    char **cause);
+/* Fill in the envelope-from (config bounce, else the issue's From) and,
+ * when unset, the HELO name (the PTR of source_ip looked up with dns,
+ * which may be NULL, else this host's name). */
+int		 send_settings_complete(const struct config *,
+		    const struct issue *, struct send_settings *, struct dns *,
+		    char **cause);
+#define SEND_PASSWORD_MAX	511	/* bytes of a relay password (the
+					 * SMTP client's SMTP_SECRET_MAX, 512,
+					 * with its NUL) */
+
+/* The relay password from the first line of a file that must be mode
+ * 0600 (nobody else may read it); allocated, wipe it after use. */
+int		 send_password_file(const char *path, char **out,
+		    char **cause);
+/*
+ * Start a send of an issue: record it with its settings and snapshot
+ * every member of its list that is not suppressed as a queued recipient
+ * (with its unsubscribe token), in one transaction. 0; 1 when the issue
+ * has a send already; 2 when no member is left to send to; -1.
+ */
+int		 send_queue(struct store *, const struct issue *,
+		    const struct send_settings *, int64_t *queued,
+		    int64_t *skipped, char **cause);
+/*
+ * Instead of sending, write each recipient's exact signed message to
+ * DIR/NNNN-ADDRESS.eml (mode 0600; DIR made 0700 if need be); nothing is
+ * recorded as sent. *nsigs: DKIM signatures per message (0: the From
+ * domain has no active key). stop (may be NULL) is polled between
+ * messages.
+ */
+int		 send_dry_run(struct store *, const struct issue *,
+		    const char *unsubscribe_url, const char *dir,
+		    volatile int *stop, int64_t *written, int64_t *skipped,
+		    size_t *nsigs, char **cause);
+
+#endif
