@@ -52,22 +52,6 @@ struct message_mailbox {
 	char	addr[ADDR_MAX + 1];
 };
 
-/* Free what an issue holds (not the struct itself). */
-void
-issue_free(struct issue *i)
-{
-	if (i == NULL)
-		return;
-	free(i->list_name);
-	free(i->from);
-	free(i->reply_to);
-	free(i->subject);
-	free(i->body);
-	free(i->unsubscribe);
-	free(i->encoding);
-	memset(i, 0, sizeof *i);
-}
-
 /* Refuse NUL and invalid UTF-8 in text from a file, naming the line. */
 int
 message_check_text(const char *what, const char *s, size_t len, char **cause)

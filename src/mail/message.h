@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "base/util.h"
+#include "issue_types.h"
 
 struct dkim_signer;
 struct store;
@@ -29,21 +30,6 @@ struct store;
 #define MESSAGE_URI_MAX		800		/* an unsubscribe URI */
 /* An unsubscribe token: lower-case base32, this many characters. */
 #define MESSAGE_TOKEN_LEN	20
-
-struct issue {
-	int64_t		 id;
-	int64_t		 list_id;	/* 0 when the list was removed */
-	char		*list_name;	/* NULL when the list was removed */
-	char		*from;		/* "Name <addr>" */
-	char		*reply_to;	/* "" when none */
-	char		*subject;
-	char		*body;		/* LF or CRLF line ends, merge fields */
-	char		*unsubscribe;	/* extra List-Unsubscribe URI, or "" */
-	char		*encoding;	/* "auto" or "8bit" */
-	int64_t		 created_at;
-	int64_t		 updated_at;
-};
-void	issue_free(struct issue *);
 
 struct recipient {
 	const char	*addr;		/* normalised */

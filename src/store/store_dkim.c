@@ -9,7 +9,7 @@
 
 #include <sqlite3.h>
 
-#include "auth/dkim.h"
+#include "auth/dkim_types.h"
 #include "store.h"
 #include "store_int.h"
 #include "base/util.h"

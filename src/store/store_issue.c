@@ -8,7 +8,7 @@
 
 #include <sqlite3.h>
 
-#include "mail/message.h"
+#include "mail/issue_types.h"
 #include "store.h"
 #include "store_int.h"
 #include "base/util.h"
