@@ -21,7 +21,6 @@
 #include "base/util.h"
 #include "issue_types.h"
 
-struct dkim_signer;
 struct store;
 
 /* Bounds on what an issue may hold. */
@@ -92,17 +91,6 @@ void	message_tokens_free(struct message_tokens *);
 /* 1 if s looks like a token (MESSAGE_TOKEN_LEN base32 characters in
  * either case), else 0. */
 int	message_is_token(const char *s);
-
-/*
- * One recipient's message as it is sent: the token made and recorded (when
- * opts->token is NULL), rendered, and signed by signer (NULL: unsigned)
- * with the DKIM-Signature fields in front. Appended to out. opts may be
- * NULL: now, a random Message-ID, no https unsubscribe URI. This is what
- * `herald issue preview` prints and what the send engine sends.
- */
-int	message_build(struct store *, const struct issue *,
-	    const struct recipient *, struct dkim_signer *,
-	    const struct render_options *, struct buf *out, char **cause);
 
 /*
  * Editing an issue in $VISUAL / $EDITOR (fallback vi), as mutt does: a

@@ -21,6 +21,7 @@
 #include "mail/addr.h"
 #include "config/config.h"
 #include "send.h"
+#include "build.h"
 #include "auth/dkim.h"
 #include "auth/dns.h"
 #include "mail/message.h"

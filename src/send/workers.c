@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "send_int.h"
+#include "build.h"
 #include "auth/dkim.h"
 #include "mail/message.h"
 #include "store/store.h"

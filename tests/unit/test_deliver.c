@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "send/send.h"
+#include "send/build.h"
 #include "send/send_int.h"
 #include "mail/message.h"
 #include "smtp/reply_class.h"
