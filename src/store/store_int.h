@@ -1,6 +1,6 @@
 /*
  * Inside the store module: what its files (store.c, store_*.c) share.
- * Nothing outside src/store*.c includes this.
+ * Nothing outside src/store includes this.
  */
 #ifndef HERALD_STORE_INT_H
 #define HERALD_STORE_INT_H
