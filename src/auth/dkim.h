@@ -13,32 +13,10 @@
 #include <stdint.h>
 
 #include "base/util.h"
+#include "dkim_types.h"
 
 struct dns;
 struct store;
-
-enum dkim_algo {
-	DKIM_RSA2048,
-	DKIM_RSA3072,
-	DKIM_ED25519,
-};
-
-struct dkim_key {
-	int64_t		 id;
-	char		*domain;
-	char		*selector;
-	enum dkim_algo	 algo;
-	char		*key_file;	/* path of the PEM file */
-	char		*public_key;	/* the record's p= value (base64) */
-	int64_t		 created_at;
-	int		 active;	/* signs new messages */
-	int		 pending;	/* new: inactive until its record is
-					 * seen published (dkim check) */
-};
-
-int		 dkim_algo_parse(const char *, enum dkim_algo *);
-const char	*dkim_algo_name(enum dkim_algo);
-void		 dkim_key_free(struct dkim_key *);
 
 /* Check and normalise a domain (lower case; a Unicode name becomes its
  * A-label) and a selector (DNS labels of letters, digits and hyphens,

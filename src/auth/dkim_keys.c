@@ -35,53 +35,11 @@
 #define DKIM_STRMAX	255	/* bytes of one DNS character-string */
 #define DKIM_SEL_MAX	63	/* bytes of a selector: one label's worth */
 
-static const char *const dkim_algo_names[] = {
-	[DKIM_RSA2048] = "rsa-2048",
-	[DKIM_RSA3072] = "rsa-3072",
-	[DKIM_ED25519] = "ed25519",
-};
-
-/* Parse "rsa-2048", "rsa-3072" or "ed25519". */
-int
-dkim_algo_parse(const char *s, enum dkim_algo *out)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(dkim_algo_names); i++)
-		if (strcmp(s, dkim_algo_names[i]) == 0) {
-			*out = (enum dkim_algo)i;
-			return 0;
-		}
-	return -1;
-}
-
-/* The name of an algorithm as the database and the CLI write it. */
-const char *
-dkim_algo_name(enum dkim_algo a)
-{
-	if ((size_t)a >= nitems(dkim_algo_names))
-		return "unknown";
-	return dkim_algo_names[a];
-}
-
 /* The k= tag value of an algorithm. */
 static const char *
 dkim_algo_k(enum dkim_algo a)
 {
 	return a == DKIM_ED25519 ? "ed25519" : "rsa";
-}
-
-/* Free what a key holds (not the struct itself). */
-void
-dkim_key_free(struct dkim_key *k)
-{
-	if (k == NULL)
-		return;
-	free(k->domain);
-	free(k->selector);
-	free(k->key_file);
-	free(k->public_key);
-	memset(k, 0, sizeof *k);
 }
 
 /* Check a selector: dot-separated labels of letters, digits, hyphens. */

@@ -14,6 +14,7 @@
 #include "auth/dkim.h"
 #include "base/json.h"
 #include "mail/message.h"
+#include "send/build.h"
 #include "store/store.h"
 #include "base/utf8.h"
 

@@ -2,7 +2,8 @@
  * One recipient's copy of an issue: the header fields of RFC 5322 with
  * MIME (RFC 2045-2047), merge fields filled, List-Unsubscribe (RFC 2369,
  * RFC 8058), the body in CRLF lines with a transfer encoding chosen by
- * content, then (message_build) the DKIM signatures in front.
+ * content. Signing is not done here: send/build.c puts the DKIM
+ * signatures in front (message_build).
  *
  * The header layout, in this order:
  *
@@ -21,8 +22,7 @@
  *   List-Unsubscribe-Post: List-Unsubscribe=One-Click   (with an https URI)
  *
  * then a blank line and the body. Non-ASCII display names and Subjects are
- * RFC 2047 encoded-words, folded under 78 columns; message_build puts the
- * DKIM-Signature fields in front.
+ * RFC 2047 encoded-words, folded under 78 columns.
  *
  * Everything that comes from outside is refused when it could break a
  * header: a line break (CR or LF) in From, Reply-To, Subject or the
@@ -35,7 +35,6 @@
 #include <openssl/rand.h>
 
 #include "addr.h"
-#include "auth/dkim.h"
 #include "merge.h"
 #include "message.h"
 #include "mime.h"
@@ -51,22 +50,6 @@ struct message_mailbox {
 	char	name[ADDR_NAME_MAX + 1];
 	char	addr[ADDR_MAX + 1];
 };
-
-/* Free what an issue holds (not the struct itself). */
-void
-issue_free(struct issue *i)
-{
-	if (i == NULL)
-		return;
-	free(i->list_name);
-	free(i->from);
-	free(i->reply_to);
-	free(i->subject);
-	free(i->body);
-	free(i->unsubscribe);
-	free(i->encoding);
-	memset(i, 0, sizeof *i);
-}
 
 /* Refuse NUL and invalid UTF-8 in text from a file, naming the line. */
 int
@@ -519,42 +502,5 @@ out:
 	buf_free(&subj);
 	buf_free(&body);
 	buf_free(&crlf);
-	return rc;
-}
-
-/* Render and sign one recipient's message. */
-int
-message_build(struct store *st, const struct issue *is,
-    const struct recipient *r, struct dkim_signer *signer,
-    const struct render_options *opts, struct buf *out, char **cause)
-{
-	struct render_options	o;
-	struct buf		msg;
-	char			token[MESSAGE_TOKEN_LEN + 1];
-	int			rc = -1;
-
-	if (opts != NULL)
-		o = *opts;
-	else {
-		memset(&o, 0, sizeof o);
-		o.date = time(NULL);
-	}
-	if (o.token == NULL) {
-		if (st == NULL)
-			return set_cause(cause, "no unsubscribe token");
-		if (message_token(st, is->id, r->addr, token, cause) == -1)
-			return -1;
-		o.token = token;
-	}
-	buf_init(&msg);
-	if (message_render(is, r, &o, &msg, cause) == -1)
-		goto out;
-	if (signer != NULL && dkim_signer_sign(signer, msg.data, msg.len, out,
-	    cause) == -1)
-		goto out;
-	buf_add(out, msg.data, msg.len);
-	rc = 0;
-out:
-	buf_free(&msg);
 	return rc;
 }

@@ -25,8 +25,8 @@
 #include <time.h>
 
 #include "base/util.h"
+#include "issue_types.h"
 
-struct dkim_signer;
 struct store;
 
 /* Bounds on what an issue may hold. */
@@ -35,21 +35,6 @@ struct store;
 #define MESSAGE_URI_MAX		800		/* an unsubscribe URI */
 /* An unsubscribe token: lower-case base32, this many characters. */
 #define MESSAGE_TOKEN_LEN	20
-
-struct issue {
-	int64_t		 id;
-	int64_t		 list_id;	/* 0 when the list was removed */
-	char		*list_name;	/* NULL when the list was removed */
-	char		*from;		/* "Name <addr>" */
-	char		*reply_to;	/* "" when none */
-	char		*subject;
-	char		*body;		/* LF or CRLF line ends, merge fields */
-	char		*unsubscribe;	/* extra List-Unsubscribe URI, or "" */
-	char		*encoding;	/* "auto" or "8bit" */
-	int64_t		 created_at;
-	int64_t		 updated_at;
-};
-void	issue_free(struct issue *);
 
 struct recipient {
 	const char	*addr;		/* normalised */
@@ -112,17 +97,6 @@ void	message_tokens_free(struct message_tokens *);
 /* 1 if s looks like a token (MESSAGE_TOKEN_LEN base32 characters in
  * either case), else 0. */
 int	message_is_token(const char *s);
-
-/*
- * One recipient's message as it is sent: the token made and recorded (when
- * opts->token is NULL), rendered, and signed by signer (NULL: unsigned)
- * with the DKIM-Signature fields in front. Appended to out. opts may be
- * NULL: now, a random Message-ID, no https unsubscribe URI. This is what
- * `herald issue preview` prints and what the send engine sends.
- */
-int	message_build(struct store *, const struct issue *,
-	    const struct recipient *, struct dkim_signer *,
-	    const struct render_options *, struct buf *out, char **cause);
 
 /*
  * Editing an issue in $VISUAL / $EDITOR (fallback vi), as mutt does: a

@@ -22,6 +22,7 @@
 #include "config/config.h"
 #include "setup.h"
 #include "state.h"
+#include "build.h"
 #include "auth/dkim.h"
 #include "auth/dns.h"
 #include "mail/message.h"

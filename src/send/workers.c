@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "workers.h"
+#include "build.h"
 #include "auth/dkim.h"
 #include "mail/message.h"
 #include "store/store.h"

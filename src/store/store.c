@@ -170,24 +170,76 @@ store_run_kept(struct store *st, sqlite3_stmt *s, char **cause)
 	return rc;
 }
 
+/*
+ * The one-row query: step s (prepared and bound by the caller) once, give
+ * its row to fn (NULL: nothing to read) and finalize it. 0 for a row (or
+ * fn's -1), 1 when there is none, -1 with *cause naming what.
+ */
+int
+store_one(struct store *st, sqlite3_stmt *s, store_row_fn fn, void *arg,
+    const char *what, char **cause)
+{
+	int	rc;
+
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = fn != NULL ? fn(st, s, arg, cause) : 0;
+	else if (rc == SQLITE_DONE)
+		rc = 1;
+	else
+		rc = store_error(st, cause, what);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* A row's first column as an integer. */
+static int
+store_one_int_row(struct store *st, sqlite3_stmt *s, void *arg,
+    char **cause)
+{
+	(void)st;
+	(void)cause;
+	*(int64_t *)arg = sqlite3_column_int64(s, 0);
+	return 0;
+}
+
+/* A row's first column as an allocated string. */
+static int
+store_one_text_row(struct store *st, sqlite3_stmt *s, void *arg,
+    char **cause)
+{
+	(void)st;
+	(void)cause;
+	*(char **)arg = xstrdup(store_text(s, 0));
+	return 0;
+}
+
+/* store_one reading one integer. */
+int
+store_one_int(struct store *st, sqlite3_stmt *s, int64_t *out,
+    const char *what, char **cause)
+{
+	return store_one(st, s, store_one_int_row, out, what, cause);
+}
+
+/* store_one reading one string. */
+int
+store_one_text(struct store *st, sqlite3_stmt *s, char **out,
+    const char *what, char **cause)
+{
+	return store_one(st, s, store_one_text_row, out, what, cause);
+}
+
 /* Read one integer from a query without parameters. */
 int
 store_int(struct store *st, const char *sql, int64_t *out, char **cause)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
+	*out = 0;
 	if ((s = store_prepare(st, sql, cause)) == NULL)
 		return -1;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_error(st, cause, "query");
-	if (rc == SQLITE_DONE)
-		*out = 0;
-	return 0;
+	return store_one_int(st, s, out, "query", cause) == -1 ? -1 : 0;
 }
 
 /* Create the schema, or bring an older one up to date, in one transaction. */
@@ -474,21 +526,12 @@ store_list_find(struct store *st, const char *name, int64_t *id,
     char **cause)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	s = store_prepare(st, "SELECT id FROM lists WHERE name = ?1", cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	return store_error(st, cause, "find list");
+	return store_one_int(st, s, id, "find list", cause);
 }
 
 /* Create a list. */
@@ -517,15 +560,20 @@ store_list_create(struct store *st, const char *name, int64_t *id,
 	"  ON s.addr_lc = lower(c.addr) WHERE c.list_id = l.id)"	\
 	" FROM lists l"
 
-/* Fill a list_info from a LIST_INFO_SQL row. */
-static void
-store_list_row(sqlite3_stmt *s, struct list_info *li)
+/* Fill a list_info (arg) from a LIST_INFO_SQL row. */
+static int
+store_list_row(struct store *st, sqlite3_stmt *s, void *arg, char **cause)
 {
+	struct list_info	*li = arg;
+
+	(void)st;
+	(void)cause;
 	li->id = sqlite3_column_int64(s, 0);
 	li->name = xstrdup((const char *)sqlite3_column_text(s, 1));
 	li->created_at = sqlite3_column_int64(s, 2);
 	li->members = sqlite3_column_int64(s, 3);
 	li->suppressed = sqlite3_column_int64(s, 4);
+	return 0;
 }
 
 /* Every list with its member counts, by name. */
@@ -543,7 +591,7 @@ store_lists(struct store *st, struct list_info **out, size_t *n,
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		v = xreallocarray(v, len + 1, sizeof *v);
-		store_list_row(s, &v[len++]);
+		store_list_row(st, s, &v[len++], NULL);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -561,21 +609,12 @@ store_list_info(struct store *st, const char *name, struct list_info *li,
     char **cause)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	if ((s = store_prepare(st, LIST_INFO_SQL " WHERE l.name = ?1",
 	    cause)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		store_list_row(s, li);
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	return store_error(st, cause, "list");
+	return store_one(st, s, store_list_row, li, "list", cause);
 }
 
 /* Free what store_lists returned. */
@@ -644,7 +683,7 @@ store_import_begin(struct store *st, int64_t list, const char *source,
     int64_t *import_id, char **cause)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
+	int64_t		 caps = 0;
 
 	s = store_prepare(st, "INSERT INTO imports (list_id, source,"
 	    " started_at) VALUES (?1, ?2, ?3)", cause);
@@ -662,13 +701,11 @@ store_import_begin(struct store *st, int64_t list, const char *source,
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, list);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		st->import_list = list;
-		st->import_caps = sqlite3_column_int(s, 0);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return store_error(st, cause, "look up capitals");
+	/* EXISTS answers one row. */
+	if (store_one_int(st, s, &caps, "look up capitals", cause) == -1)
+		return -1;
+	st->import_list = list;
+	st->import_caps = caps != 0;
 	return 0;
 }
 
@@ -937,7 +974,6 @@ store_contacts_count(struct store *st, int64_t list, const char *filter,
     int64_t *count, char **cause)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	s = store_prepare(st, "SELECT count(*) FROM contacts c"
 	    CONTACT_FILTER, cause);
@@ -945,12 +981,23 @@ store_contacts_count(struct store *st, int64_t list, const char *filter,
 		return -1;
 	sqlite3_bind_int64(s, 1, list);
 	store_bind_filter(s, 2, filter);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*count = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return store_error(st, cause, "count members");
+	/* count(*) answers one row. */
+	return store_one_int(st, s, count, "count members", cause) == -1 ?
+	    -1 : 0;
+}
+
+/* Fill a member (arg) from a row of store_member_find. */
+static int
+store_member_row(struct store *st, sqlite3_stmt *s, void *arg, char **cause)
+{
+	struct member	*m = arg;
+
+	(void)st;
+	(void)cause;
+	m->addr = xstrdup(store_text(s, 0));
+	m->name = xstrdup(store_text(s, 1));
+	m->attrs = xstrdup(store_text(s, 2));
+	m->suppressed = sqlite3_column_int(s, 3);
 	return 0;
 }
 
@@ -960,7 +1007,6 @@ store_member_find(struct store *st, int64_t list, const char *addr,
     struct member *m, char **cause)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	memset(m, 0, sizeof *m);
 	s = store_prepare(st, "SELECT c.addr, c.name, c.attrs,"
@@ -973,19 +1019,7 @@ store_member_find(struct store *st, int64_t list, const char *addr,
 		return -1;
 	sqlite3_bind_int64(s, 1, list);
 	sqlite3_bind_text(s, 2, addr, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		m->addr = xstrdup(store_text(s, 0));
-		m->name = xstrdup(store_text(s, 1));
-		m->attrs = xstrdup(store_text(s, 2));
-		m->suppressed = sqlite3_column_int(s, 3);
-	}
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	return store_error(st, cause, "find member");
+	return store_one(st, s, store_member_row, m, "find member", cause);
 }
 
 /* Free what store_member_find filled. */

@@ -1,5 +1,19 @@
 /*
- * The database: every SQL statement of herald lives in store.c (and db/).
+ * The database: every SQL statement of herald lives in src/store (and the
+ * schema and migrations in db/).
+ *
+ * src/store holds store.c (the connection, migrations, transactions,
+ * lists, contacts, suppressions), store_issue.c (issues, meta, unsubscribe
+ * tokens), store_dkim.c (DKIM key rows) and store_send.c (sends, their
+ * recipients and events); store_int.h is what those files share (the
+ * one-row query store_one among it), dbsql.h the SQL compiled in from db/.
+ *
+ * It may use src/base and the type headers of the folders above it
+ * (send/types.h, mail/issue_types.h, auth/dkim_types.h, smtp/tls_types.h):
+ * it keeps their rows and calls none of their code, so that everything
+ * else can sit on it. What it needs of the send subsystem's logic is
+ * handed in (store_send_classes takes send_classes_add). It owns the words
+ * it writes in SQL of its own, the recipient states (rcpt_state_name).
  *
  * store_open() creates the file mode 0600 in a 0700 directory, turns on WAL,
  * foreign keys and a busy timeout, creates or migrates the schema (in one
@@ -13,7 +27,7 @@
 
 #include <stdint.h>
 
-#include "send/types.h"
+#include "send/types.h"		/* store_class_add, rcpt_state_name */
 
 struct store;
 

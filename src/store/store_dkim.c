@@ -9,7 +9,7 @@
 
 #include <sqlite3.h>
 
-#include "auth/dkim.h"
+#include "auth/dkim_types.h"
 #include "store.h"
 #include "store_int.h"
 #include "base/util.h"
@@ -18,11 +18,12 @@
 	"id, domain, selector, algo, key_file, public_key, created_at, active,"\
 	" pending"
 
-/* Fill k from a row of DKIM_KEY_COLUMNS. */
+/* Fill a key (arg) from a row of DKIM_KEY_COLUMNS. */
 static int
-store_dkim_row(struct store *st, sqlite3_stmt *s, struct dkim_key *k,
-    char **cause)
+store_dkim_row(struct store *st, sqlite3_stmt *s, void *arg, char **cause)
 {
+	struct dkim_key	*k = arg;
+
 	memset(k, 0, sizeof *k);
 	if (dkim_algo_parse(store_text(s, 3), &k->algo) == -1)
 		return set_cause(cause, "%s: key %s/%s has an unknown "
@@ -123,7 +124,6 @@ store_dkim_get(struct store *st, const char *domain, const char *selector,
     struct dkim_key *k, char **cause)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	s = store_prepare(st, "SELECT " DKIM_KEY_COLUMNS " FROM dkim_keys"
 	    " WHERE domain = ?1 AND selector = ?2", cause);
@@ -131,15 +131,7 @@ store_dkim_get(struct store *st, const char *domain, const char *selector,
 		return -1;
 	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, selector, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		rc = store_dkim_row(st, s, k, cause) == -1 ? -1 : 0;
-	else if (rc == SQLITE_DONE)
-		rc = 1;
-	else
-		rc = store_error(st, cause, "find DKIM key");
-	sqlite3_finalize(s);
-	return rc;
+	return store_one(st, s, store_dkim_row, k, "find DKIM key", cause);
 }
 
 /* Mark a key as signing (or not), by the operator's choice: it no longer

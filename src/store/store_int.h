@@ -1,6 +1,6 @@
 /*
  * Inside the store module: what its files (store.c, store_*.c) share.
- * Nothing outside src/store*.c includes this.
+ * Nothing outside src/store includes this.
  */
 #ifndef HERALD_STORE_INT_H
 #define HERALD_STORE_INT_H
@@ -25,6 +25,22 @@ sqlite3_stmt	*store_prepare(struct store *, const char *sql, char **cause);
 sqlite3_stmt	*store_cached(struct store *, const char *sql, char **cause);
 /* Step a kept statement that returns no rows, then reset it. */
 int		 store_run_kept(struct store *, sqlite3_stmt *, char **cause);
+/*
+ * A query of one row at most, prepared and bound by the caller: stepped,
+ * its row given to fn (NULL: nothing to read), finalized. 0 for a row (or
+ * -1 with *cause from fn), 1 when there is none, -1 with *cause ("PATH:
+ * what: SQLite's message").
+ */
+typedef int (*store_row_fn)(struct store *, sqlite3_stmt *, void *arg,
+		    char **cause);
+int		 store_one(struct store *, sqlite3_stmt *, store_row_fn,
+		    void *arg, const char *what, char **cause);
+/* The same, reading column 0 as an integer or an allocated string (*out
+ * left alone when there is no row). */
+int		 store_one_int(struct store *, sqlite3_stmt *, int64_t *out,
+		    const char *what, char **cause);
+int		 store_one_text(struct store *, sqlite3_stmt *, char **out,
+		    const char *what, char **cause);
 /* One integer from a query without parameters (0 when no row). */
 int		 store_int(struct store *, const char *sql, int64_t *out,
 		    char **cause);

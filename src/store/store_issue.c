@@ -8,7 +8,7 @@
 
 #include <sqlite3.h>
 
-#include "mail/message.h"
+#include "mail/issue_types.h"
 #include "store.h"
 #include "store_int.h"
 #include "base/util.h"
@@ -26,10 +26,14 @@
 #define ISSUE_BUSY							\
 	"EXISTS (SELECT 1 FROM sends WHERE id = ?1 AND finished_at = 0)"
 
-/* Fill an issue from an ISSUE_COLUMNS row. */
-static void
-store_issue_row(sqlite3_stmt *s, struct issue *is)
+/* Fill an issue (arg) from an ISSUE_COLUMNS row. */
+static int
+store_issue_row(struct store *st, sqlite3_stmt *s, void *arg, char **cause)
 {
+	struct issue	*is = arg;
+
+	(void)st;
+	(void)cause;
 	memset(is, 0, sizeof *is);
 	is->id = sqlite3_column_int64(s, 0);
 	is->list_id = sqlite3_column_int64(s, 1);
@@ -43,6 +47,7 @@ store_issue_row(sqlite3_stmt *s, struct issue *is)
 	is->encoding = xstrdup(store_text(s, 8));
 	is->created_at = sqlite3_column_int64(s, 9);
 	is->updated_at = sqlite3_column_int64(s, 10);
+	return 0;
 }
 
 /* A string field, "" for NULL. */
@@ -135,17 +140,15 @@ int
 store_issue_busy(struct store *st, int64_t id, char **cause)
 {
 	sqlite3_stmt	*s;
-	int		 rc, busy = 0;
+	int64_t		 busy = 0;
 
 	if ((s = store_prepare(st, "SELECT " ISSUE_BUSY, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		busy = sqlite3_column_int(s, 0) != 0;
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return store_error(st, cause, "issue");
-	return busy;
+	/* EXISTS answers one row. */
+	if (store_one_int(st, s, &busy, "issue", cause) == -1)
+		return -1;
+	return busy != 0;
 }
 
 /* Why an issue with an unfinished send cannot change, and what to do. */
@@ -208,20 +211,11 @@ store_issue_one(struct store *st, const char *sql, int64_t id,
     struct issue *is, char **cause)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	if ((s = store_prepare(st, sql, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		store_issue_row(s, is);
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	return store_error(st, cause, "issue");
+	return store_one(st, s, store_issue_row, is, "issue", cause);
 }
 
 int
@@ -259,7 +253,7 @@ store_issues(struct store *st, struct issue **out, size_t *n, char **cause)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		v = xreallocarray(v, len + 1, sizeof *v);
-		store_issue_row(s, &v[len++]);
+		store_issue_row(st, s, &v[len++], NULL);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -278,21 +272,12 @@ int
 store_meta_get(struct store *st, const char *key, char **value, char **cause)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	if ((s = store_prepare(st, "SELECT value FROM meta WHERE key = ?1",
 	    cause)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*value = xstrdup(store_text(s, 0));
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	return store_error(st, cause, "meta");
+	return store_one_text(st, s, value, "meta", cause);
 }
 
 /* Set a database setting (replacing an older value). */
@@ -339,19 +324,10 @@ store_token_find(struct store *st, const char *token, char **addr,
     char **cause)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	if ((s = store_prepare(st, "SELECT addr FROM unsub_tokens"
 	    " WHERE token = ?1", cause)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, token, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*addr = xstrdup(store_text(s, 0));
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	return store_error(st, cause, "unsubscribe token");
+	return store_one_text(st, s, addr, "unsubscribe token", cause);
 }

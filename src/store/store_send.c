@@ -157,30 +157,16 @@ store_send_add_rcpt(struct store *st, int64_t id, const char *addr,
 	return store_run_kept(st, s, cause);
 }
 
-/* Load a send. */
-int
-store_send_get(struct store *st, int64_t id, struct send_info *info,
-    char **cause)
+/* Fill a send_info (arg) from a row of store_send_get. */
+static int
+store_send_row(struct store *st, sqlite3_stmt *s, void *arg, char **cause)
 {
+	struct send_info	*info = arg;
 	struct send_settings	*set = &info->set;
 	struct send_limits	*l = &set->limits;
-	sqlite3_stmt		*s;
-	int			 rc;
 
-	memset(info, 0, sizeof *info);
-	s = store_prepare(st, "SELECT " SEND_SETTINGS_COLUMNS ", id,"
-	    " created_at, updated_at, finished_at, paused, engine_pid,"
-	    " engine_at FROM sends WHERE id = ?1", cause);
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		if (rc == SQLITE_DONE)
-			return 1;
-		return store_error(st, cause, "sends");
-	}
+	(void)st;
+	(void)cause;
 	/* The limits a sends row does not keep are the defaults. */
 	*l = (struct send_limits)SEND_LIMITS_DEFAULT;
 	if (tls_policy_parse(store_text(s, 0), &set->policy) == -1)
@@ -211,8 +197,24 @@ store_send_get(struct store *st, int64_t id, struct send_info *info,
 	info->paused = sqlite3_column_int(s, 24);
 	info->engine_pid = sqlite3_column_int64(s, 25);
 	info->engine_at = sqlite3_column_int64(s, 26);
-	sqlite3_finalize(s);
 	return 0;
+}
+
+/* Load a send. */
+int
+store_send_get(struct store *st, int64_t id, struct send_info *info,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+
+	memset(info, 0, sizeof *info);
+	s = store_prepare(st, "SELECT " SEND_SETTINGS_COLUMNS ", id,"
+	    " created_at, updated_at, finished_at, paused, engine_pid,"
+	    " engine_at FROM sends WHERE id = ?1", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	return store_one(st, s, store_send_row, info, "sends", cause);
 }
 
 /* Every send's id, newest first. */
@@ -293,18 +295,16 @@ int
 store_send_paused(struct store *st, int64_t id, int *paused, char **cause)
 {
 	sqlite3_stmt	*s;
+	int64_t		 v = 0;
 	int		 rc;
 
 	s = store_prepare(st, "SELECT paused FROM sends WHERE id = ?1", cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	*paused = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_error(st, cause, "sends");
-	return 0;
+	rc = store_one_int(st, s, &v, "sends", cause);
+	*paused = (int)v;
+	return rc == -1 ? -1 : 0;
 }
 
 /* Note the engine working on a send. */
@@ -752,19 +752,14 @@ store_send_last_event(struct store *st, int64_t id, int64_t *last,
     char **cause)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
+	*last = 0;
 	s = store_prepare(st, "SELECT id FROM send_events WHERE send_id = ?1"
 	    " ORDER BY id DESC LIMIT 1", cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	*last = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_error(st, cause, "send events");
-	return 0;
+	return store_one_int(st, s, last, "send events", cause) == -1 ? -1 : 0;
 }
 
 /* Every recipient's latest state. */

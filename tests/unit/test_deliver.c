@@ -11,6 +11,7 @@
 
 #include "send/send.h"
 #include "send/engine.h"
+#include "send/build.h"
 #include "mail/message.h"
 #include "smtp/reply_class.h"
 #include "store/store.h"

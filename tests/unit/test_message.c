@@ -19,6 +19,7 @@
 #include "mail/merge.h"
 #include "mail/message.h"
 #include "mail/mime.h"
+#include "send/build.h"
 #include "store/store.h"
 #include "test.h"
 #include "base/utf8.h"

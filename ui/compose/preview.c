@@ -21,6 +21,7 @@
 #include "auth/dkim.h"
 #include "preview.h"
 #include "ui/kit/savefile.h"
+#include "send/build.h"
 #include "store/store.h"
 
 static const struct ui_keyhelp preview_keys[] = {

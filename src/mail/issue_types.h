@@ -1,0 +1,46 @@
+/*
+ * An issue as the store keeps it (the issues row, or its send's copy of
+ * the text): the row type message.c renders and the store reads and
+ * writes. Types only, so the store may include this without the renderer
+ * (message.h). issue_free is here, as a static inline function, because
+ * whoever fills an issue (the store, the editor, the CLI) frees it the
+ * same way.
+ */
+#ifndef HERALD_ISSUE_TYPES_H
+#define HERALD_ISSUE_TYPES_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct issue {
+	int64_t		 id;
+	int64_t		 list_id;	/* 0 when the list was removed */
+	char		*list_name;	/* NULL when the list was removed */
+	char		*from;		/* "Name <addr>" */
+	char		*reply_to;	/* "" when none */
+	char		*subject;
+	char		*body;		/* LF or CRLF line ends, merge fields */
+	char		*unsubscribe;	/* extra List-Unsubscribe URI, or "" */
+	char		*encoding;	/* "auto" or "8bit" */
+	int64_t		 created_at;
+	int64_t		 updated_at;
+};
+
+/* Free what an issue holds (not the struct itself). */
+static inline void
+issue_free(struct issue *i)
+{
+	if (i == NULL)
+		return;
+	free(i->list_name);
+	free(i->from);
+	free(i->reply_to);
+	free(i->subject);
+	free(i->body);
+	free(i->unsubscribe);
+	free(i->encoding);
+	memset(i, 0, sizeof *i);
+}
+
+#endif
