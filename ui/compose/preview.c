@@ -20,25 +20,10 @@
 #include "config/config.h"
 #include "auth/dkim.h"
 #include "preview.h"
+#include "ui/kit/action.h"
 #include "ui/kit/savefile.h"
 #include "send/build.h"
 #include "store/store.h"
-
-static const struct ui_keyhelp preview_keys[] = {
-	{ "d", "Decoded", "show the message decoded (encoded-words, "
-	  "quoted-printable) or as sent" },
-	{ "t", "To", "preview for another member: type the address" },
-	{ "]", "Next", "the next member of the list ([: the previous)" },
-	{ "e", "Edit", "edit the issue, then render it again" },
-	{ "c", NULL, "a new issue from this one, previewed (an issue whose "
-	  "send is not finished cannot be edited)" },
-	{ "w", NULL, "write the message, exactly as sent, to a file" },
-	{ "m", NULL, "every merge value used" },
-	{ "r", NULL, "render again (a new Date and Message-ID)" },
-	{ "Esc", "Back", "back to the issues" },
-	{ "↑↓ ←→", NULL, "scroll; PgUp PgDn Home End" },
-	{ NULL, NULL, NULL }
-};
 
 /* Forget the rendered message. */
 static void
@@ -358,74 +343,158 @@ preview_scroll(struct preview *p, int key)
 	return 1;
 }
 
+/* d: decoded, or the bytes sent. */
+static enum ui_action
+preview_act_decoded(struct ui *ui, void *state, int key)
+{
+	struct preview	*p = state;
+
+	(void)key;
+	p->decoded = !p->decoded;
+	p->top = 0;
+	ui_info(ui, p->decoded ? "Decoded: readable text, not the bytes sent "
+	    "(d: back)" : "The exact bytes sent");
+	return UI_REDRAW;
+}
+
+/* t: preview for a member typed in. */
+static enum ui_action
+preview_act_to(struct ui *ui, void *state, int key)
+{
+	struct preview	*p = state;
+
+	(void)key;
+	if (!p->have || p->is.list_id == 0)
+		return UI_HANDLED;
+	prompt_open(ui, "Preview for", "The address of a member of the list:",
+	    p->addr != NULL ? p->addr : "", 0, preview_to, p);
+	return UI_REDRAW;
+}
+
+/* ] and [: the next or the previous member. */
+static enum ui_action
+preview_act_next(struct ui *ui, void *state, int key)
+{
+	struct preview	*p = state;
+
+	if (p->members == 0)
+		return UI_HANDLED;
+	if (p->index < 0)
+		p->index = 0;
+	else if (key == ']')
+		p->index = (p->index + 1) % p->members;
+	else
+		p->index = (p->index + p->members - 1) % p->members;
+	free(p->want);
+	p->want = NULL;
+	preview_build(ui, p);
+	return UI_REDRAW;
+}
+
+/* e: edit the issue, then render it again. */
+static enum ui_action
+preview_act_edit(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	preview_edit(ui, state);
+	return UI_REDRAW;
+}
+
+/* c: a new issue from this one, previewed. */
+static enum ui_action
+preview_act_copy(struct ui *ui, void *state, int key)
+{
+	struct preview	*p = state;
+	int64_t		 id;
+
+	(void)key;
+	if ((id = compose_copy(ui, p->id)) != 0) {
+		p->id = id;
+		preview_build(ui, p);
+	}
+	return UI_REDRAW;
+}
+
+/* w: write the message as sent to a file. */
+static enum ui_action
+preview_act_write(struct ui *ui, void *state, int key)
+{
+	struct preview	*p = state;
+	char		*def;
+
+	(void)key;
+	if (p->msg.len == 0)
+		return UI_HANDLED;
+	def = xprintf("./issue-%lld-%s.eml", (long long)p->id, p->addr);
+	save_start(ui, "Write message", "Write the message, exactly as sent, "
+	    "to:", def, "Wrote the message to", preview_put, p);
+	free(def);
+	return UI_REDRAW;
+}
+
+/* m: every merge value used. */
+static enum ui_action
+preview_act_merge(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	preview_merge_all(ui, state);
+	return UI_REDRAW;
+}
+
+/* r: render again. */
+static enum ui_action
+preview_act_render(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	preview_build(ui, state);
+	ui_info(ui, "Rendered again");
+	return UI_REDRAW;
+}
+
+/* Scrolling keys. */
+static enum ui_action
+preview_act_scroll(struct ui *ui, void *state, int key)
+{
+	(void)ui;
+	return preview_scroll(state, key) ? UI_REDRAW : UI_IGNORED;
+}
+
+static const struct action preview_actions[] = {
+	{ "d", "Decoded", "show the message decoded (encoded-words, "
+	  "quoted-printable) or as sent", { 'd' }, preview_act_decoded,
+	  NULL },
+	{ "t", "To", "preview for another member: type the address",
+	  { 't' }, preview_act_to, NULL },
+	{ "]", "Next", "the next member of the list ([: the previous)",
+	  { ']', '[' }, preview_act_next, NULL },
+	{ "e", "Edit", "edit the issue, then render it again",
+	  { 'e' }, preview_act_edit, NULL },
+	{ "c", NULL, "a new issue from this one, previewed (an issue whose "
+	  "send is not finished cannot be edited)",
+	  { 'c' }, preview_act_copy, NULL },
+	{ "w", NULL, "write the message, exactly as sent, to a file",
+	  { 'w' }, preview_act_write, NULL },
+	{ "m", NULL, "every merge value used",
+	  { 'm' }, preview_act_merge, NULL },
+	{ "r", NULL, "render again (a new Date and Message-ID)",
+	  { 'r' }, preview_act_render, NULL },
+	{ "Esc", "Back", "back to the issues",
+	  { UI_ESC }, action_pop, NULL },
+	{ "↑↓ ←→", NULL, "scroll; PgUp PgDn Home End",
+	  { 0 }, preview_act_scroll, NULL },
+	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
+};
+
 /* Keys of the preview. */
 static enum ui_action
 preview_key(struct ui *ui, void *state, int key)
 {
-	struct preview	*p = state;
-	char		*def;
-	int64_t		 id;
-
-	if (preview_scroll(p, key))
-		return UI_REDRAW;
-	switch (key) {
-	case 'd':
-		p->decoded = !p->decoded;
-		p->top = 0;
-		ui_info(ui, p->decoded ? "Decoded: readable text, not the "
-		    "bytes sent (d: back)" : "The exact bytes sent");
-		return UI_REDRAW;
-	case 't':
-		if (!p->have || p->is.list_id == 0)
-			return UI_HANDLED;
-		prompt_open(ui, "Preview for", "The address of a member of the "
-		    "list:", p->addr != NULL ? p->addr : "", 0, preview_to, p);
-		return UI_REDRAW;
-	case ']':
-	case '[':
-		if (p->members == 0)
-			return UI_HANDLED;
-		if (p->index < 0)
-			p->index = 0;
-		else if (key == ']')
-			p->index = (p->index + 1) % p->members;
-		else
-			p->index = (p->index + p->members - 1) % p->members;
-		free(p->want);
-		p->want = NULL;
-		preview_build(ui, p);
-		return UI_REDRAW;
-	case 'e':
-		preview_edit(ui, p);
-		return UI_REDRAW;
-	case 'c':
-		if ((id = compose_copy(ui, p->id)) != 0) {
-			p->id = id;
-			preview_build(ui, p);
-		}
-		return UI_REDRAW;
-	case 'r':
-		preview_build(ui, p);
-		ui_info(ui, "Rendered again");
-		return UI_REDRAW;
-	case 'm':
-		preview_merge_all(ui, p);
-		return UI_REDRAW;
-	case 'w':
-		if (p->msg.len == 0)
-			return UI_HANDLED;
-		def = xprintf("./issue-%lld-%s.eml", (long long)p->id, p->addr);
-		save_start(ui, "Write message", "Write the message, exactly as "
-		    "sent, to:", def, "Wrote the message to", preview_put, p);
-		free(def);
-		return UI_REDRAW;
-	}
-	return UI_IGNORED;
+	return action_key(preview_actions, ui, state, key);
 }
 
 const struct screen_ops screen_preview_ops = {
 	.name = "Preview",
-	.keys = preview_keys,
+	.actions = preview_actions,
 	.open = preview_open,
 	.close = preview_close,
 	.draw = preview_draw,

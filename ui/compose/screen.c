@@ -11,20 +11,9 @@
 #include <time.h>
 
 #include "compose_ui.h"
+#include "ui/kit/action.h"
 #include "mail/message.h"
 #include "store/store.h"
-
-static const struct ui_keyhelp compose_keys[] = {
-	{ "Enter", "Preview", "the exact message one member gets, signed "
-	  "(also p)" },
-	{ "n", "New", "write a new issue in $VISUAL or $EDITOR" },
-	{ "e", "Edit", "edit the selected issue in $VISUAL or $EDITOR" },
-	{ "c", "Copy", "a new issue from the selected one (an issue whose "
-	  "send is not finished cannot be edited)" },
-	{ "r", NULL, "read the issues again" },
-	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll" },
-	{ NULL, NULL, NULL }
-};
 
 static const struct table_col compose_cols[] = {
 	{ "ID", 5, 0, 1 },
@@ -257,59 +246,114 @@ compose_edit_selected(struct ui *ui, struct compose *c, int64_t id)
 	compose_load(ui, c);
 }
 
+/* Enter, p: preview the selected issue. */
+static enum ui_action
+compose_act_preview(struct ui *ui, void *state, int key)
+{
+	struct issue	*sel = compose_selected(state);
+	int64_t		*id;
+
+	(void)key;
+	if (sel == NULL) {
+		ui_error(ui, "No issue to preview: n writes one");
+		return UI_REDRAW;
+	}
+	id = xmalloc(sizeof *id);
+	*id = sel->id;
+	ui_push(ui, &screen_preview_ops, id);
+	return UI_REDRAW;
+}
+
+/* n: write a new issue. */
+static enum ui_action
+compose_act_new(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	compose_new(ui, state);
+	return UI_REDRAW;
+}
+
+/* e: edit the selected issue. */
+static enum ui_action
+compose_act_edit(struct ui *ui, void *state, int key)
+{
+	struct compose	*c = state;
+	struct issue	*sel = compose_selected(c);
+
+	(void)key;
+	if (sel == NULL) {
+		ui_error(ui, "No issue to edit: n writes one");
+		return UI_REDRAW;
+	}
+	compose_edit_selected(ui, c, sel->id);
+	return UI_REDRAW;
+}
+
+/* c: a new issue from the selected one, selected next. */
+static enum ui_action
+compose_act_copy(struct ui *ui, void *state, int key)
+{
+	struct compose	*c = state;
+	struct issue	*sel = compose_selected(c);
+
+	(void)key;
+	if (sel == NULL) {
+		ui_error(ui, "No issue to copy: n writes one");
+		return UI_REDRAW;
+	}
+	c->select = compose_copy(ui, sel->id);
+	compose_load(ui, c);
+	return UI_REDRAW;
+}
+
+/* r: read the issues again. */
+static enum ui_action
+compose_act_reload(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	compose_load(ui, state);
+	ui_info(ui, "Issues reloaded");
+	return UI_REDRAW;
+}
+
+/* The table's movement keys. */
+static enum ui_action
+compose_act_move(struct ui *ui, void *state, int key)
+{
+	struct compose	*c = state;
+
+	(void)ui;
+	return table_key(&c->table, key) ? UI_REDRAW : UI_IGNORED;
+}
+
+static const struct action compose_actions[] = {
+	{ "Enter", "Preview", "the exact message one member gets, signed "
+	  "(also p)", { '\r', '\n', UI_FKEY(KEY_ENTER), 'p' },
+	  compose_act_preview, NULL },
+	{ "n", "New", "write a new issue in $VISUAL or $EDITOR",
+	  { 'n' }, compose_act_new, NULL },
+	{ "e", "Edit", "edit the selected issue in $VISUAL or $EDITOR",
+	  { 'e' }, compose_act_edit, NULL },
+	{ "c", "Copy", "a new issue from the selected one (an issue whose "
+	  "send is not finished cannot be edited)",
+	  { 'c' }, compose_act_copy, NULL },
+	{ "r", NULL, "read the issues again",
+	  { 'r' }, compose_act_reload, NULL },
+	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll",
+	  { 0 }, compose_act_move, NULL },
+	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
+};
+
 /* Keys of the Compose screen; the rest go to the shell. */
 static enum ui_action
 compose_key(struct ui *ui, void *state, int key)
 {
-	struct compose	*c = state;
-	struct issue	*sel = compose_selected(c);
-	int64_t		*id;
-
-	if (table_key(&c->table, key))
-		return UI_REDRAW;
-	switch (key) {
-	case '\r':
-	case '\n':
-	case UI_FKEY(KEY_ENTER):
-	case 'p':
-		if (sel == NULL) {
-			ui_error(ui, "No issue to preview: n writes one");
-			return UI_REDRAW;
-		}
-		id = xmalloc(sizeof *id);
-		*id = sel->id;
-		ui_push(ui, &screen_preview_ops, id);
-		return UI_REDRAW;
-	case 'n':
-		compose_new(ui, c);
-		return UI_REDRAW;
-	case 'e':
-		if (sel == NULL) {
-			ui_error(ui, "No issue to edit: n writes one");
-			return UI_REDRAW;
-		}
-		compose_edit_selected(ui, c, sel->id);
-		return UI_REDRAW;
-	case 'c':
-		if (sel == NULL) {
-			ui_error(ui, "No issue to copy: n writes one");
-			return UI_REDRAW;
-		}
-		/* The copy is selected next. */
-		c->select = compose_copy(ui, sel->id);
-		compose_load(ui, c);
-		return UI_REDRAW;
-	case 'r':
-		compose_load(ui, c);
-		ui_info(ui, "Issues reloaded");
-		return UI_REDRAW;
-	}
-	return UI_IGNORED;
+	return action_key(compose_actions, ui, state, key);
 }
 
 const struct screen_ops screen_compose_ops = {
 	.name = "Compose",
-	.keys = compose_keys,
+	.actions = compose_actions,
 	.open = compose_open,
 	.close = compose_close,
 	.enter = compose_enter,

@@ -17,23 +17,13 @@
 #include "mail/addr.h"
 #include "config/config.h"
 #include "health_ui.h"
+#include "ui/kit/action.h"
 #include "ui/kit/subcmd.h"
 #include "ui/kit/widget.h"
 
 #define HEALTH_POLL_MS		100	/* reading a run's output */
 #define HEALTH_IDLE_MIN_MS	30000	/* a run silent this long is dead */
 #define HEALTH_EXE		"/proc/self/exe"
-
-static const struct ui_keyhelp health_keys[] = {
-	{ "r", "Check now", "check again now (also every health_interval "
-	  "seconds while this screen is shown)" },
-	{ "w", "Write fixes", "write every record to publish to a file: a "
-	  "zone-file fragment, the rest as ; comments" },
-	{ "Enter", "Details", "show or hide the selected check's details" },
-	{ "s", NULL, "set the From address (when none is configured)" },
-	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll" },
-	{ NULL, NULL, NULL }
-};
 
 /* The configured resolver, for messages. */
 const char *
@@ -374,40 +364,86 @@ health_move(struct health *h, int key)
 	return 1;
 }
 
+/* r: check again now. */
+static enum ui_action
+health_act_check(struct ui *ui, void *state, int key)
+{
+	struct health	*h = state;
+
+	(void)key;
+	health_run(ui, h);
+	if (h->running)
+		ui_info(ui, "Checking %s again", h->domain);
+	ui_tick_in(ui, h, h->running ? HEALTH_POLL_MS : 1000);
+	return UI_REDRAW;
+}
+
+/* w: write the records to publish to a file. */
+static enum ui_action
+health_act_write(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	health_write_start(ui, state);
+	return UI_REDRAW;
+}
+
+/* Enter: the selected check's details, shown or hidden. */
+static enum ui_action
+health_act_details(struct ui *ui, void *state, int key)
+{
+	struct health	*h = state;
+
+	(void)ui;
+	(void)key;
+	if (h->sel < h->rep.n)
+		h->rep.v[h->sel].open = !h->rep.v[h->sel].open;
+	return UI_REDRAW;
+}
+
+/* s: the first-run form, to set the From address. */
+static enum ui_action
+health_act_setup(struct ui *ui, void *state, int key)
+{
+	(void)state;
+	(void)key;
+	ui_push(ui, &screen_setup_ops, NULL);
+	return UI_REDRAW;
+}
+
+/* Movement keys. */
+static enum ui_action
+health_act_move(struct ui *ui, void *state, int key)
+{
+	(void)ui;
+	return health_move(state, key) ? UI_REDRAW : UI_IGNORED;
+}
+
+static const struct action health_actions[] = {
+	{ "r", "Check now", "check again now (also every health_interval "
+	  "seconds while this screen is shown)",
+	  { 'r' }, health_act_check, NULL },
+	{ "w", "Write fixes", "write every record to publish to a file: a "
+	  "zone-file fragment, the rest as ; comments",
+	  { 'w' }, health_act_write, NULL },
+	{ "Enter", "Details", "show or hide the selected check's details",
+	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, health_act_details, NULL },
+	{ "s", NULL, "set the From address (when none is configured)",
+	  { 's' }, health_act_setup, NULL },
+	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll",
+	  { 0 }, health_act_move, NULL },
+	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
+};
+
 /* Keys of the Health screen; the rest go to the shell. */
 static enum ui_action
 health_key(struct ui *ui, void *state, int key)
 {
-	struct health	*h = state;
-
-	if (health_move(h, key))
-		return UI_REDRAW;
-	switch (key) {
-	case 'r':
-		health_run(ui, h);
-		if (h->running)
-			ui_info(ui, "Checking %s again", h->domain);
-		ui_tick_in(ui, h, h->running ? HEALTH_POLL_MS : 1000);
-		return UI_REDRAW;
-	case 'w':
-		health_write_start(ui, h);
-		return UI_REDRAW;
-	case 's':
-		ui_push(ui, &screen_setup_ops, NULL);
-		return UI_REDRAW;
-	case '\r':
-	case '\n':
-	case UI_FKEY(KEY_ENTER):
-		if (h->sel < h->rep.n)
-			h->rep.v[h->sel].open = !h->rep.v[h->sel].open;
-		return UI_REDRAW;
-	}
-	return UI_IGNORED;
+	return action_key(health_actions, ui, state, key);
 }
 
 const struct screen_ops screen_health_ops = {
 	.name = "Health",
-	.keys = health_keys,
+	.actions = health_actions,
 	.open = health_open,
 	.close = health_close,
 	.enter = health_enter,

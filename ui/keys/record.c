@@ -14,20 +14,12 @@
 
 #include "base/json.h"
 #include "keys_ui.h"
+#include "ui/kit/action.h"
 #include "ui/kit/savefile.h"
 #include "store/store.h"
 #include "base/utf8.h"
 
 #define KEYREC_POLL_MS	100
-
-static const struct ui_keyhelp keyrec_keys[] = {
-	{ "w", "Write file", "write the records to a file, whole lines in "
-	  "zone-file syntax" },
-	{ "c", "Check", "check again whether the record is published" },
-	{ "Esc", "Back", "back to the keys" },
-	{ "↑↓ j k", NULL, "scroll; PgUp PgDn Home End" },
-	{ NULL, NULL, NULL }
-};
 
 enum rline_kind {
 	RL_TEXT,	/* at column 1 */
@@ -435,14 +427,51 @@ keyrec_put(FILE *f, void *arg, char **cause)
 	return 0;
 }
 
-/* Keys of the record view. */
+/* w: write the records to a file. */
 static enum ui_action
-keyrec_key(struct ui *ui, void *state, int key)
+keyrec_act_write(struct ui *ui, void *state, int key)
+{
+	struct keyrec	*k = state;
+	char		*def, *done;
+
+	(void)key;
+	if (!k->have)
+		return UI_HANDLED;
+	def = xprintf("./%s._domainkey.%s.txt", k->key.selector,
+	    k->key.domain);
+	done = xprintf("Wrote the records for %s selector %s to",
+	    k->key.domain, k->key.selector);
+	save_start(ui, "Write records", "Write the records (zone-file lines) "
+	    "to:", def, done, keyrec_put, k);
+	free(done);
+	free(def);
+	return UI_REDRAW;
+}
+
+/* c: check the record again. */
+static enum ui_action
+keyrec_act_check(struct ui *ui, void *state, int key)
+{
+	struct keyrec	*k = state;
+
+	(void)key;
+	if (!k->have)
+		return UI_HANDLED;
+	kcheck_queue(kchecks_get(&k->keys->checks, k->key.domain,
+	    k->key.selector));
+	ui_tick_in(ui, k->keys, 0);
+	ui_tick_in(ui, k, KEYREC_POLL_MS);
+	return UI_REDRAW;
+}
+
+/* Scrolling keys. */
+static enum ui_action
+keyrec_act_scroll(struct ui *ui, void *state, int key)
 {
 	struct keyrec	*k = state;
 	size_t		 page = k->page > 1 ? (size_t)k->page : 1;
-	char		*def, *done;
 
+	(void)ui;
 	switch (key) {
 	case UI_FKEY(KEY_UP):
 	case 'k':
@@ -470,38 +499,32 @@ keyrec_key(struct ui *ui, void *state, int key)
 	case 'G':
 		k->top = k->n;
 		return UI_REDRAW;
-	case 'w':
-		if (!k->have)
-			return UI_HANDLED;
-		def = xprintf("./%s._domainkey.%s.txt", k->key.selector,
-		    k->key.domain);
-		done = xprintf("Wrote the records for %s selector %s to",
-		    k->key.domain, k->key.selector);
-		save_start(ui, "Write records", "Write the records (zone-file "
-		    "lines) to:", def, done, keyrec_put, k);
-		free(done);
-		free(def);
-		return UI_REDRAW;
-	case 'c':
-		if (!k->have)
-			return UI_HANDLED;
-		kcheck_queue(kchecks_get(&k->keys->checks, k->key.domain,
-		    k->key.selector));
-		ui_tick_in(ui, k->keys, 0);
-		ui_tick_in(ui, k, KEYREC_POLL_MS);
-		return UI_REDRAW;
-	case '\r':
-	case '\n':
-	case UI_FKEY(KEY_ENTER):
-	case UI_FKEY(KEY_LEFT):
-		return UI_POP;
 	}
 	return UI_IGNORED;
 }
 
+static const struct action keyrec_actions[] = {
+	{ "w", "Write file", "write the records to a file, whole lines in "
+	  "zone-file syntax", { 'w' }, keyrec_act_write, NULL },
+	{ "c", "Check", "check again whether the record is published",
+	  { 'c' }, keyrec_act_check, NULL },
+	{ "Esc", "Back", "back to the keys", { UI_ESC, '\r', '\n',
+	  UI_FKEY(KEY_ENTER), UI_FKEY(KEY_LEFT) }, action_pop, NULL },
+	{ "↑↓ j k", NULL, "scroll; PgUp PgDn Home End",
+	  { 0 }, keyrec_act_scroll, NULL },
+	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
+};
+
+/* Keys of the record view. */
+static enum ui_action
+keyrec_key(struct ui *ui, void *state, int key)
+{
+	return action_key(keyrec_actions, ui, state, key);
+}
+
 const struct screen_ops screen_keyrec_ops = {
 	.name = "Record",
-	.keys = keyrec_keys,
+	.actions = keyrec_actions,
 	.open = keyrec_open,
 	.close = keyrec_close,
 	.draw = keyrec_draw,

@@ -17,24 +17,12 @@
 #include "mail/addr.h"
 #include "config/config.h"
 #include "keys_ui.h"
+#include "ui/kit/action.h"
 #include "store/store.h"
 
 #define KEYS_POLL_MS	100	/* reading the children */
 #define KEYS_PARALLEL	4	/* checks at once */
 #define KEYS_DETAIL	5	/* rows under the table */
-
-static const struct ui_keyhelp keys_keys[] = {
-	{ "Enter", "Record", "show the DNS records to publish for the key" },
-	{ "g", "Generate", "generate a new key (RSA 2048, RSA 3072 or "
-	  "Ed25519)" },
-	{ "a", "Active", "sign new messages with the key, or stop (the key "
-	  "stays)" },
-	{ "c", "Check", "check again whether the record is published (C: "
-	  "every key; also every health_interval seconds while shown)" },
-	{ "r", NULL, "read the keys again" },
-	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End G scroll" },
-	{ NULL, NULL, NULL }
-};
 
 static const struct table_col keys_cols[] = {
 	{ "Domain", 12, 2, 0 },
@@ -462,63 +450,125 @@ out:
 	free(sel);
 }
 
-/* Keys of the Keys screen; the rest go to the shell. */
+/* Enter: the DNS records to publish for the selected key. */
 static enum ui_action
-keys_key(struct ui *ui, void *state, int key)
+keys_act_record(struct ui *ui, void *state, int key)
 {
 	struct keys		*k = state;
 	struct dkim_key		*sel = keys_selected(k);
 	struct keyrec_arg	*a;
 
-	/* g generates here; Home still goes to the top. */
-	if (key != 'g' && table_key(&k->table, key))
-		return UI_REDRAW;
-	switch (key) {
-	case '\r':
-	case '\n':
-	case UI_FKEY(KEY_ENTER):
-		if (sel == NULL)
-			return UI_HANDLED;
-		a = xcalloc(1, sizeof *a);
-		a->keys = k;
-		a->domain = xstrdup(sel->domain);
-		a->selector = xstrdup(sel->selector);
-		ui_push(ui, &screen_keyrec_ops, a);
-		return UI_REDRAW;
-	case 'g':
-		keys_form_open(ui, k);
-		return UI_REDRAW;
-	case 'a':
-		if (sel == NULL) {
-			ui_error(ui, "No key: g generates one");
-			return UI_REDRAW;
-		}
-		keys_toggle(ui, k, sel);
-		return UI_REDRAW;
-	case 'c':
-		if (sel == NULL)
-			return UI_HANDLED;
-		kcheck_queue(kchecks_get(&k->checks, sel->domain,
-		    sel->selector));
-		ui_info(ui, "Checking %s._domainkey.%s", sel->selector,
-		    sel->domain);
-		ui_tick_in(ui, k, 0);
-		return UI_REDRAW;
-	case 'C':
-		keys_check_all(ui, k);
-		ui_info(ui, "Checking every key");
-		return UI_REDRAW;
-	case 'r':
-		keys_load(ui, k);
-		ui_info(ui, "Keys reloaded");
+	(void)key;
+	if (sel == NULL)
+		return UI_HANDLED;
+	a = xcalloc(1, sizeof *a);
+	a->keys = k;
+	a->domain = xstrdup(sel->domain);
+	a->selector = xstrdup(sel->selector);
+	ui_push(ui, &screen_keyrec_ops, a);
+	return UI_REDRAW;
+}
+
+/* g: generate a new key. */
+static enum ui_action
+keys_act_generate(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	keys_form_open(ui, state);
+	return UI_REDRAW;
+}
+
+/* a: sign with the selected key, or stop. */
+static enum ui_action
+keys_act_active(struct ui *ui, void *state, int key)
+{
+	struct keys	*k = state;
+	struct dkim_key	*sel = keys_selected(k);
+
+	(void)key;
+	if (sel == NULL) {
+		ui_error(ui, "No key: g generates one");
 		return UI_REDRAW;
 	}
-	return UI_IGNORED;
+	keys_toggle(ui, k, sel);
+	return UI_REDRAW;
+}
+
+/* c: check the selected key's record again. */
+static enum ui_action
+keys_act_check(struct ui *ui, void *state, int key)
+{
+	struct keys	*k = state;
+	struct dkim_key	*sel = keys_selected(k);
+
+	(void)key;
+	if (sel == NULL)
+		return UI_HANDLED;
+	kcheck_queue(kchecks_get(&k->checks, sel->domain, sel->selector));
+	ui_info(ui, "Checking %s._domainkey.%s", sel->selector, sel->domain);
+	ui_tick_in(ui, k, 0);
+	return UI_REDRAW;
+}
+
+/* C: check every key's record again. */
+static enum ui_action
+keys_act_check_all(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	keys_check_all(ui, state);
+	ui_info(ui, "Checking every key");
+	return UI_REDRAW;
+}
+
+/* r: read the keys again. */
+static enum ui_action
+keys_act_reload(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	keys_load(ui, state);
+	ui_info(ui, "Keys reloaded");
+	return UI_REDRAW;
+}
+
+/* The table's movement keys. */
+static enum ui_action
+keys_act_move(struct ui *ui, void *state, int key)
+{
+	struct keys	*k = state;
+
+	(void)ui;
+	return table_key(&k->table, key) ? UI_REDRAW : UI_IGNORED;
+}
+
+/* g generates before the table sees it (Home still goes to the top). */
+static const struct action keys_actions[] = {
+	{ "Enter", "Record", "show the DNS records to publish for the key",
+	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, keys_act_record, NULL },
+	{ "g", "Generate", "generate a new key (RSA 2048, RSA 3072 or "
+	  "Ed25519)", { 'g' }, keys_act_generate, NULL },
+	{ "a", "Active", "sign new messages with the key, or stop (the key "
+	  "stays)", { 'a' }, keys_act_active, NULL },
+	{ "c", "Check", "check again whether the record is published (C: "
+	  "every key; also every health_interval seconds while shown)",
+	  { 'c' }, keys_act_check, NULL },
+	{ "r", NULL, "read the keys again",
+	  { 'r' }, keys_act_reload, NULL },
+	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End G scroll",
+	  { 0 }, keys_act_move, NULL },
+	{ NULL, NULL, NULL, { 'C' }, keys_act_check_all, NULL },
+	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
+};
+
+/* Keys of the Keys screen; the rest go to the shell. */
+static enum ui_action
+keys_key(struct ui *ui, void *state, int key)
+{
+	return action_key(keys_actions, ui, state, key);
 }
 
 const struct screen_ops screen_keys_ops = {
 	.name = "Keys",
-	.keys = keys_keys,
+	.actions = keys_actions,
 	.open = keys_open,
 	.close = keys_close,
 	.enter = keys_enter,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/utf8.h"
+#include "action.h"
 #include "widget.h"
 
 #define DIALOG_WIDTH	72
@@ -362,47 +363,38 @@ message_open(struct ui *ui, const char *title, const char *text)
 
 /* ---- help ---- */
 
-static const struct ui_keyhelp help_global[] = {
-	{ "F1 ?", NULL, "this help" },
-	{ "Tab", NULL, "next screen (Shift-Tab: previous)" },
-	{ "1-6", NULL, "Lists, Compose, Keys, Health, Send, Settings" },
-	{ "Esc", NULL, "back, or cancel a prompt" },
-	{ "Ctrl-L", NULL, "redraw the terminal" },
-	{ "Ctrl-Z", NULL, "suspend (fg to come back)" },
+/* The shell's own keys (ui.c does them): help only. */
+static const struct action help_global[] = {
+	{ "F1 ?", NULL, "this help", { 0 }, NULL, NULL },
+	{ "Tab", NULL, "next screen (Shift-Tab: previous)", { 0 }, NULL,
+	  NULL },
+	{ "1-6", NULL, "Lists, Compose, Keys, Health, Send, Settings", { 0 },
+	  NULL, NULL },
+	{ "Esc", NULL, "back, or cancel a prompt", { 0 }, NULL, NULL },
+	{ "Ctrl-L", NULL, "redraw the terminal", { 0 }, NULL, NULL },
+	{ "Ctrl-Z", NULL, "suspend (fg to come back)", { 0 }, NULL, NULL },
 	{ "q", NULL, "back out of a view; on a screen, quit herald "
-	  "(a send goes on)" },
-	{ "Ctrl-C", NULL, "cancel a prompt; elsewhere quit herald" },
-	{ NULL, NULL, NULL }
+	  "(a send goes on)", { 0 }, NULL, NULL },
+	{ "Ctrl-C", NULL, "cancel a prompt; elsewhere quit herald", { 0 },
+	  NULL, NULL },
+	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
 };
-
-/* Append a block of key lines, keys padded by display width. */
-static void
-help_add(struct buf *b, const struct ui_keyhelp *k)
-{
-	int	w;
-
-	for (; k != NULL && k->key != NULL; k++) {
-		w = utf8_width(k->key);
-		buf_printf(b, "  %s%*s %s\n", k->key, w < 10 ? 10 - w : 0, "",
-		    k->help);
-	}
-}
 
 /* The help overlay: the view's keys, then the shell's. */
 void
 help_open(struct ui *ui, const struct screen_ops *ops)
 {
-	struct buf	 b;
+	struct buf	 b, view;
 	char		*title;
 
 	buf_init(&b);
-	if (ops->keys != NULL && ops->keys[0].key != NULL) {
-		buf_printf(&b, "%s\n", ops->name);
-		help_add(&b, ops->keys);
-		buf_adds(&b, "\n");
-	}
+	buf_init(&view);
+	action_help(&view, ops->actions);
+	if (view.len > 0)
+		buf_printf(&b, "%s\n%s\n", ops->name, view.data);
+	buf_free(&view);
 	buf_adds(&b, "Everywhere\n");
-	help_add(&b, help_global);
+	action_help(&b, help_global);
 	if (b.len > 0 && b.data[b.len - 1] == '\n')
 		b.data[--b.len] = '\0';
 	title = xprintf("Help: %s", ops->name);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "ui_int.h"
 #include "base/utf8.h"
 
@@ -69,39 +70,6 @@ ui_draw_tabs(struct ui *ui)
 	}
 }
 
-/* One "key label" pair in the key bar; returns the new x. */
-static int
-ui_draw_keyitem(struct ui *ui, int x, const char *key, const char *label)
-{
-	int	w = utf8_width(key) + utf8_width(label);
-
-	if (x + w > COLS)
-		return COLS;
-	x += ui_print(ui, LINES - 1, x, COLS - x, ROLE_KEY, key);
-	x += ui_print(ui, LINES - 1, x, COLS - x, ROLE_KEYBAR, label);
-	return x + 1;
-}
-
-/* The key bar: help, the view's keys, then quit and switching. */
-static void
-ui_draw_keys(struct ui *ui)
-{
-	const struct ui_keyhelp	*k;
-	int			 x = 0;
-
-	x = ui_draw_keyitem(ui, x, "F1", " Help");
-	for (k = ui_top(ui)->ops->keys; k != NULL && k->key != NULL; k++)
-		if (k->label != NULL) {
-			char *s = xprintf(" %s", k->label);
-
-			x = ui_draw_keyitem(ui, x, k->key, s);
-			free(s);
-		}
-	x = ui_draw_keyitem(ui, x, "Tab", " Next");
-	ui_draw_keyitem(ui, x, "q", ui->depth[ui->tab] > 1 ? " Back" :
-	    " Quit");
-}
-
 /* Below 80x24: say so instead of drawing a garbled screen (on two lines
  * when one is too narrow). */
 static void
@@ -158,7 +126,8 @@ ui_draw(struct ui *ui)
 		if (ui->status != NULL)
 			ui_fill(ui, LINES - 2, 0, COLS, ui->status_error ?
 			    ROLE_ERROR : ROLE_INFO, ui->status);
-		ui_draw_keys(ui);
+		action_bar(ui, v->ops->actions, v->state,
+		    ui->depth[ui->tab] > 1);
 	}
 	if (ui->cursor_y >= 0 && !ui_too_small()) {
 		curs_set(1);

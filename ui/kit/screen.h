@@ -22,6 +22,7 @@
 
 #include "base/util.h"
 
+struct action;
 struct config;
 struct store;
 struct ui;
@@ -99,21 +100,14 @@ enum ui_tab {
 	TAB_COUNT
 };
 
-/* One key of a screen: key as written ("Enter"), a short label for the key
- * bar (NULL: only in the help), and the line for the help overlay. */
-struct ui_keyhelp {
-	const char	*key;
-	const char	*label;
-	const char	*help;
-};
-
 struct ui_rect {
 	int	y, x, h, w;
 };
 
 struct screen_ops {
 	const char		*name;		/* tab name or view title */
-	const struct ui_keyhelp	*keys;		/* ends with a NULL key */
+	/* The keys (action.h): what they do, the key bar, the help. */
+	const struct action	*actions;
 	/* Create the view's state; arg is what ui_push() was given.
 	 * NULL: the state is arg itself. */
 	void	*(*open)(struct ui *, void *arg);

@@ -10,19 +10,10 @@
 #include "base/json.h"
 #include "store/store.h"
 #include "base/utf8.h"
+#include "ui/kit/action.h"
 #include "ui/kit/widget.h"
 
 #define MEMBERS_FILTER_MS	250	/* typing pause before filtering */
-
-static const struct ui_keyhelp members_keys[] = {
-	{ "/", "Filter", "show members whose address or name contains text" },
-	{ "i", "Import", "import a file into this list" },
-	{ "e", "Export", "write this list as CSV" },
-	{ "r", "Reload", "read the members again" },
-	{ "Esc", "Back", "back to the lists" },
-	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll" },
-	{ NULL, NULL, NULL }
-};
 
 static const struct table_col members_cols[] = {
 	{ "Address", 24, 4, 0 },
@@ -338,6 +329,92 @@ members_imported(struct ui *ui, const char *list, int ok, void *arg)
 	members_load(ui, arg);
 }
 
+/* /: type a filter. */
+static enum ui_action
+members_act_filter(struct ui *ui, void *state, int key)
+{
+	struct members	*m = state;
+
+	(void)ui;
+	(void)key;
+	m->filtering = 1;
+	return UI_REDRAW;
+}
+
+/* i: import a file into this list. */
+static enum ui_action
+members_act_import(struct ui *ui, void *state, int key)
+{
+	struct members	*m = state;
+
+	(void)key;
+	list_import_start(ui, m->list, NULL, members_imported, m);
+	return UI_REDRAW;
+}
+
+/* e: write this list as CSV. */
+static enum ui_action
+members_act_export(struct ui *ui, void *state, int key)
+{
+	struct members	*m = state;
+
+	(void)key;
+	list_export_start(ui, m->list);
+	return UI_REDRAW;
+}
+
+/* r: read the members again. */
+static enum ui_action
+members_act_reload(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	members_load(ui, state);
+	ui_info(ui, "Members reloaded");
+	return UI_REDRAW;
+}
+
+/* Esc: clear the filter, or back when there is none. */
+static enum ui_action
+members_act_esc(struct ui *ui, void *state, int key)
+{
+	struct members	*m = state;
+
+	(void)key;
+	if (m->applied == NULL && m->filter.len == 0)
+		return UI_POP;
+	field_set(&m->filter, "");
+	members_apply(ui, m);
+	return UI_REDRAW;
+}
+
+/* The table's movement keys. */
+static enum ui_action
+members_act_move(struct ui *ui, void *state, int key)
+{
+	struct members	*m = state;
+
+	(void)ui;
+	return table_key(&m->table, key) ? UI_REDRAW : UI_IGNORED;
+}
+
+static const struct action members_actions[] = {
+	{ "/", "Filter", "show members whose address or name contains text",
+	  { '/' }, members_act_filter, NULL },
+	{ "i", "Import", "import a file into this list",
+	  { 'i' }, members_act_import, NULL },
+	{ "e", "Export", "write this list as CSV",
+	  { 'e' }, members_act_export, NULL },
+	{ "r", "Reload", "read the members again",
+	  { 'r' }, members_act_reload, NULL },
+	{ "Esc", "Back", "back to the lists",
+	  { UI_ESC }, members_act_esc, NULL },
+	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll",
+	  { 0 }, members_act_move, NULL },
+	{ NULL, NULL, NULL, { UI_FKEY(KEY_LEFT), UI_FKEY(KEY_BACKSPACE),
+	  0x7f, 'h' }, action_pop, NULL },
+	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
+};
+
 /* Keys of the members view; the rest go to the shell. */
 static enum ui_action
 members_key(struct ui *ui, void *state, int key)
@@ -346,40 +423,12 @@ members_key(struct ui *ui, void *state, int key)
 
 	if (m->filtering)
 		return members_filter_key(ui, m, key);
-	if (table_key(&m->table, key))
-		return UI_REDRAW;
-	switch (key) {
-	case '/':
-		m->filtering = 1;
-		return UI_REDRAW;
-	case 'i':
-		list_import_start(ui, m->list, NULL, members_imported, m);
-		return UI_REDRAW;
-	case 'e':
-		list_export_start(ui, m->list);
-		return UI_REDRAW;
-	case 'r':
-		members_load(ui, m);
-		ui_info(ui, "Members reloaded");
-		return UI_REDRAW;
-	case UI_ESC:
-		if (m->applied == NULL && m->filter.len == 0)
-			return UI_POP;
-		field_set(&m->filter, "");
-		members_apply(ui, m);
-		return UI_REDRAW;
-	case UI_FKEY(KEY_LEFT):
-	case UI_FKEY(KEY_BACKSPACE):
-	case 0x7f:
-	case 'h':
-		return UI_POP;
-	}
-	return UI_IGNORED;
+	return action_key(members_actions, ui, m, key);
 }
 
 const struct screen_ops screen_members_ops = {
 	.name = "Members",
-	.keys = members_keys,
+	.actions = members_actions,
 	.open = members_open,
 	.close = members_close,
 	.enter = members_enter,

@@ -9,18 +9,8 @@
 #include <time.h>
 
 #include "store/store.h"
+#include "ui/kit/action.h"
 #include "ui/kit/widget.h"
-
-static const struct ui_keyhelp lists_keys[] = {
-	{ "Enter", "Open", "show the selected list's members" },
-	{ "i", "Import", "import a CSV, TSV or one-address-a-line file" },
-	{ "e", "Export", "write the selected list as CSV" },
-	{ "d", "Delete", "delete the selected list (asks first)" },
-	{ "/", "Filter", "show only lists whose name contains some text" },
-	{ "r", "Reload", "read the lists again" },
-	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll" },
-	{ NULL, NULL, NULL }
-};
 
 static const struct table_col lists_cols[] = {
 	{ "List", 20, 1, 0 },
@@ -279,67 +269,145 @@ lists_deleted(struct ui *ui, void *arg)
 	lists_load(ui, arg);
 }
 
-/* Keys of the Lists screen; the rest go to the shell. */
+/* Enter: the selected list's members. */
 static enum ui_action
-lists_key(struct ui *ui, void *state, int key)
+lists_act_open(struct ui *ui, void *state, int key)
+{
+	struct list_info	*sel = lists_selected(state);
+
+	(void)key;
+	if (sel == NULL)
+		return UI_HANDLED;
+	ui_push(ui, &screen_members_ops, sel->name);
+	return UI_REDRAW;
+}
+
+/* i: import a file, into the selected list by default. */
+static enum ui_action
+lists_act_import(struct ui *ui, void *state, int key)
 {
 	struct lists		*l = state;
 	struct list_info	*sel = lists_selected(l);
 
-	if (l->filtering)
-		return lists_filter_key(ui, l, key);
-	if (table_key(&l->table, key))
-		return UI_REDRAW;
-	switch (key) {
-	case '\r':
-	case '\n':
-	case UI_FKEY(KEY_ENTER):
-	case UI_FKEY(KEY_RIGHT):
-	case 'l':
-		if (sel == NULL)
-			return UI_HANDLED;
-		ui_push(ui, &screen_members_ops, sel->name);
-		return UI_REDRAW;
-	case 'i':
-		list_import_start(ui, NULL, sel != NULL ? sel->name : NULL,
-		    lists_imported, l);
-		return UI_REDRAW;
-	case 'e':
-		if (sel == NULL) {
-			ui_error(ui, "No list to export");
-			return UI_REDRAW;
-		}
-		list_export_start(ui, sel->name);
-		return UI_REDRAW;
-	case 'd':
-	case UI_FKEY(KEY_DC):
-		if (sel == NULL) {
-			ui_error(ui, "No list to delete");
-			return UI_REDRAW;
-		}
-		list_delete_start(ui, sel->name, sel->members, lists_deleted,
-		    l);
-		return UI_REDRAW;
-	case '/':
-		l->filtering = 1;
-		return UI_REDRAW;
-	case 'r':
-		lists_load(ui, l);
-		ui_info(ui, "Lists reloaded");
-		return UI_REDRAW;
-	case UI_ESC:
-		if (l->filter.len == 0)
-			return UI_IGNORED;
-		field_set(&l->filter, "");
-		lists_refilter(l, sel != NULL ? sel->name : NULL);
+	(void)key;
+	list_import_start(ui, NULL, sel != NULL ? sel->name : NULL,
+	    lists_imported, l);
+	return UI_REDRAW;
+}
+
+/* e: write the selected list as CSV. */
+static enum ui_action
+lists_act_export(struct ui *ui, void *state, int key)
+{
+	struct list_info	*sel = lists_selected(state);
+
+	(void)key;
+	if (sel == NULL) {
+		ui_error(ui, "No list to export");
 		return UI_REDRAW;
 	}
-	return UI_IGNORED;
+	list_export_start(ui, sel->name);
+	return UI_REDRAW;
+}
+
+/* d: delete the selected list, asking first. */
+static enum ui_action
+lists_act_delete(struct ui *ui, void *state, int key)
+{
+	struct lists		*l = state;
+	struct list_info	*sel = lists_selected(l);
+
+	(void)key;
+	if (sel == NULL) {
+		ui_error(ui, "No list to delete");
+		return UI_REDRAW;
+	}
+	list_delete_start(ui, sel->name, sel->members, lists_deleted, l);
+	return UI_REDRAW;
+}
+
+/* /: type a filter. */
+static enum ui_action
+lists_act_filter(struct ui *ui, void *state, int key)
+{
+	struct lists	*l = state;
+
+	(void)ui;
+	(void)key;
+	l->filtering = 1;
+	return UI_REDRAW;
+}
+
+/* r: read the lists again. */
+static enum ui_action
+lists_act_reload(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	lists_load(ui, state);
+	ui_info(ui, "Lists reloaded");
+	return UI_REDRAW;
+}
+
+/* Esc: clear a filter kept with Enter (else the shell's Esc). */
+static enum ui_action
+lists_act_clear(struct ui *ui, void *state, int key)
+{
+	struct lists		*l = state;
+	struct list_info	*sel = lists_selected(l);
+
+	(void)ui;
+	(void)key;
+	if (l->filter.len == 0)
+		return UI_IGNORED;
+	field_set(&l->filter, "");
+	lists_refilter(l, sel != NULL ? sel->name : NULL);
+	return UI_REDRAW;
+}
+
+/* The table's movement keys. */
+static enum ui_action
+lists_act_move(struct ui *ui, void *state, int key)
+{
+	struct lists	*l = state;
+
+	(void)ui;
+	return table_key(&l->table, key) ? UI_REDRAW : UI_IGNORED;
+}
+
+static const struct action lists_actions[] = {
+	{ "Enter", "Open", "show the selected list's members",
+	  { '\r', '\n', UI_FKEY(KEY_ENTER), UI_FKEY(KEY_RIGHT), 'l' },
+	  lists_act_open, NULL },
+	{ "i", "Import", "import a CSV, TSV or one-address-a-line file",
+	  { 'i' }, lists_act_import, NULL },
+	{ "e", "Export", "write the selected list as CSV",
+	  { 'e' }, lists_act_export, NULL },
+	{ "d", "Delete", "delete the selected list (asks first)",
+	  { 'd', UI_FKEY(KEY_DC) }, lists_act_delete, NULL },
+	{ "/", "Filter", "show only lists whose name contains some text",
+	  { '/' }, lists_act_filter, NULL },
+	{ "r", "Reload", "read the lists again",
+	  { 'r' }, lists_act_reload, NULL },
+	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll",
+	  { 0 }, lists_act_move, NULL },
+	{ NULL, NULL, NULL, { UI_ESC }, lists_act_clear, NULL },
+	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
+};
+
+/* Keys of the Lists screen; the rest go to the shell. */
+static enum ui_action
+lists_key(struct ui *ui, void *state, int key)
+{
+	struct lists	*l = state;
+
+	if (l->filtering)
+		return lists_filter_key(ui, l, key);
+	return action_key(lists_actions, ui, l, key);
 }
 
 const struct screen_ops screen_lists_ops = {
 	.name = "Lists",
-	.keys = lists_keys,
+	.actions = lists_actions,
 	.open = lists_open,
 	.close = lists_close,
 	.enter = lists_enter,

@@ -11,16 +11,10 @@
 #include <time.h>
 
 #include "send_ui.h"
+#include "ui/kit/action.h"
 #include "store/store.h"
 
 #define DETAIL_LABEL	14	/* width of the labels */
-
-static const struct ui_keyhelp detail_keys[] = {
-	/* Also q and Left; the bar names Esc, since its q reads Quit. */
-	{ "Esc", "Back", "back to the Send screen (also q, Left)" },
-	{ "↑↓ j k", NULL, "scroll" },
-	{ NULL, NULL, NULL }
-};
 
 /* One line: a label (may be empty) and its text, wrapped. */
 struct detail_line {
@@ -199,19 +193,14 @@ detail_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	}
 }
 
-/* q, Esc, Left: back; arrows scroll. */
+/* Scrolling keys. */
 static enum ui_action
-detail_key(struct ui *ui, void *state, int key)
+detail_act_scroll(struct ui *ui, void *state, int key)
 {
 	struct detail	*d = state;
 
 	(void)ui;
 	switch (key) {
-	case 'q':
-	case UI_ESC:
-	case 'h':
-	case UI_FKEY(KEY_LEFT):
-		return UI_POP;
 	case 'j':
 	case UI_FKEY(KEY_DOWN):
 		if (d->top + 1 < d->n)
@@ -230,9 +219,24 @@ detail_key(struct ui *ui, void *state, int key)
 	return UI_IGNORED;
 }
 
+static const struct action detail_actions[] = {
+	/* Also q and Left; the bar names Esc, since its q reads Quit. */
+	{ "Esc", "Back", "back to the Send screen (also q, Left)",
+	  { UI_ESC, 'q', 'h', UI_FKEY(KEY_LEFT) }, action_pop, NULL },
+	{ "↑↓ j k", NULL, "scroll", { 0 }, detail_act_scroll, NULL },
+	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
+};
+
+/* q, Esc, Left: back; arrows scroll. */
+static enum ui_action
+detail_key(struct ui *ui, void *state, int key)
+{
+	return action_key(detail_actions, ui, state, key);
+}
+
 static const struct screen_ops send_detail_ops = {
 	.name = "Recipient",
-	.keys = detail_keys,
+	.actions = detail_actions,
 	.open = detail_open,
 	.close = detail_close,
 	.draw = detail_draw,

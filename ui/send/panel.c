@@ -302,56 +302,64 @@ send_panel_refilter(struct send_screen *s)
 	send_panel_sync(s);
 }
 
-/* Keys of the filter field, then / (filter), o (order) and Esc (clear
- * the filter). */
+/* Typing a filter: every key is the filter's (the table keys still
+ * move). */
 enum ui_action
-send_panel_key(struct ui *ui, struct send_screen *s, int key)
+send_panel_typing(struct ui *ui, struct send_screen *s, int key)
 {
-	if (s->filtering) {
-		switch (field_key(ui, &s->filter, key)) {
-		case FIELD_ENTER:
-			s->filtering = 0;
-			return UI_REDRAW;
-		case FIELD_CANCEL:
-			s->filtering = 0;
-			field_set(&s->filter, "");
-			send_panel_refilter(s);
-			return UI_REDRAW;
-		case FIELD_CHANGED:
-			send_panel_refilter(s);
-			return UI_REDRAW;
-		case FIELD_MOVED:
-			return UI_REDRAW;
-		default:
-			break;
-		}
-		if (table_key(&s->rcpts, key)) {
-			s->follow = 0;
-			return UI_REDRAW;
-		}
-		return UI_HANDLED;
-	}
-	switch (key) {
-	case '/':
-		s->focus = FOCUS_RCPTS;
-		s->filtering = 1;
+	switch (field_key(ui, &s->filter, key)) {
+	case FIELD_ENTER:
+		s->filtering = 0;
 		return UI_REDRAW;
-	case 'o':
-		s->focus = FOCUS_RCPTS;
-		s->problems_first = !s->problems_first;
-		send_panel_refilter(s);
-		ui_info(ui, s->problems_first ? "Problems first: bounced, "
-		    "unknown, deferred, then delivered (o: in time order)" :
-		    "In time order (o: problems first)");
-		return UI_REDRAW;
-	case UI_ESC:
-		if (s->filter.len == 0)
-			return UI_IGNORED;
+	case FIELD_CANCEL:
+		s->filtering = 0;
 		field_set(&s->filter, "");
 		send_panel_refilter(s);
 		return UI_REDRAW;
+	case FIELD_CHANGED:
+		send_panel_refilter(s);
+		return UI_REDRAW;
+	case FIELD_MOVED:
+		return UI_REDRAW;
+	default:
+		break;
 	}
-	return UI_IGNORED;
+	if (table_key(&s->rcpts, key)) {
+		s->follow = 0;
+		return UI_REDRAW;
+	}
+	return UI_HANDLED;
+}
+
+/* /: type a filter of the recipients. */
+void
+send_panel_filter(struct send_screen *s)
+{
+	s->focus = FOCUS_RCPTS;
+	s->filtering = 1;
+}
+
+/* o: problems first, or in time order. */
+void
+send_panel_order(struct ui *ui, struct send_screen *s)
+{
+	s->focus = FOCUS_RCPTS;
+	s->problems_first = !s->problems_first;
+	send_panel_refilter(s);
+	ui_info(ui, s->problems_first ? "Problems first: bounced, unknown, "
+	    "deferred, then delivered (o: in time order)" :
+	    "In time order (o: problems first)");
+}
+
+/* Esc: clear a filter kept with Enter; 0 if there was none. */
+int
+send_panel_clear(struct send_screen *s)
+{
+	if (s->filter.len == 0)
+		return 0;
+	field_set(&s->filter, "");
+	send_panel_refilter(s);
+	return 1;
 }
 
 /* "250 2.0.0 OK", and when a deferred one is tried again. */

@@ -15,82 +15,10 @@
 #include <time.h>
 
 #include "send_ui.h"
+#include "ui/kit/action.h"
 #include "store/store.h"
 
 #define SEND_SENT_MS	1000	/* has the prepared issue been sent? */
-
-/* The labels change with the mode, so the key bar shows what works. */
-static struct ui_keyhelp send_keys[] = {
-	{ "S", NULL, "start the send (asks first, naming any failing health "
-	  "check)" },
-	{ "t", NULL, "TLS policy for this send: none, may, encrypt, verify, "
-	  "dane" },
-	{ "T", NULL, "send a test to one address first (delivered now, "
-	  "recorded nowhere)" },
-	{ "h", NULL, "check the From domain's health again" },
-	{ "p", NULL, "pause the send (herald pause: what is in flight "
-	  "finishes)" },
-	{ "r", NULL, "resume a paused or interrupted send (herald resume)" },
-	{ "F", NULL, "finish a send that only waits on deferrals: give up on "
-	  "them (herald finish, asks first)" },
-	{ "d", NULL, "switch between the recipients and the domains" },
-	{ "Enter", NULL, "the selected recipient in full: reply, MX, IP, TLS, "
-	  "certificate, every attempt" },
-	{ "/", NULL, "filter the recipients: a state (deferred, "
-	  "state:bounced), a domain (example.org, domain:example.org) or "
-	  "part of an address" },
-	{ "o", NULL, "problems first (bounced, unknown, deferred), or in "
-	  "time order" },
-	{ "i", NULL, "pick another issue, or a send to watch" },
-	{ "↑↓ j k", NULL, "scroll; End or G follows the newest outcome" },
-	{ NULL, NULL, NULL }
-};
-
-/* Show the keys of a mode in the key bar. */
-/*
- * The key bar's labels for mode and, live, the send's state: Pause while
- * it runs, Resume when paused or interrupted, Finish when only deferrals
- * are left; the keys work in any state (help lists them all), but an
- * 80-column bar holds only the labels that matter now.
- */
-static void
-send_keys_mode(enum send_mode mode, enum send_state state)
-{
-	struct ui_keyhelp	*k;
-
-	for (k = send_keys; k->key != NULL; k++) {
-		k->label = NULL;
-		if (mode == SEND_MODE_PRE) {
-			if (strcmp(k->key, "S") == 0)
-				k->label = "Start";
-			else if (strcmp(k->key, "t") == 0)
-				k->label = "TLS";
-			else if (strcmp(k->key, "T") == 0)
-				k->label = "Test";
-			else if (strcmp(k->key, "h") == 0)
-				k->label = "Health";
-		} else if (mode == SEND_MODE_LIVE) {
-			if (strcmp(k->key, "p") == 0 &&
-			    state == SEND_RUNNING)
-				k->label = "Pause";
-			else if (strcmp(k->key, "r") == 0 &&
-			    (state == SEND_PAUSED ||
-			    state == SEND_INTERRUPTED))
-				k->label = "Resume";
-			else if (strcmp(k->key, "F") == 0 &&
-			    state == SEND_WAITING)
-				k->label = "Finish";
-			else if (strcmp(k->key, "d") == 0)
-				k->label = "Domains";
-			else if (strcmp(k->key, "Enter") == 0)
-				k->label = "Detail";
-			else if (strcmp(k->key, "/") == 0)
-				k->label = "Filter";
-		}
-		if (strcmp(k->key, "i") == 0)
-			k->label = "Issue";
-	}
-}
 
 /* Watch send id. */
 void
@@ -107,7 +35,6 @@ send_watch(struct ui *ui, struct send_screen *s, int64_t id, int picked)
 	s->mode = SEND_MODE_LIVE;
 	s->focus = FOCUS_RCPTS;
 	send_panel_init(s);
-	send_keys_mode(s->mode, s->live.state);
 	ui_tick_in(ui, s, 0);
 	ui_dirty(ui);
 }
@@ -121,7 +48,6 @@ send_show_pre(struct ui *ui, struct send_screen *s, int64_t id, int picked)
 	send_pre_load(ui, &s->pre, id);
 	s->picked = picked;
 	send_pre_check(ui, &s->pre);
-	send_keys_mode(s->mode, s->live.state);
 	ui_tick_in(ui, s, 0);
 	ui_dirty(ui);
 }
@@ -134,7 +60,6 @@ send_show_empty(struct ui *ui, struct send_screen *s, char *why)
 	free(s->empty);
 	s->empty = why;
 	s->mode = SEND_MODE_EMPTY;
-	send_keys_mode(s->mode, s->live.state);
 	ui_dirty(ui);
 }
 
@@ -213,7 +138,6 @@ send_open(struct ui *ui, void *arg)
 	send_cmd_init(&s->cmd);
 	send_panel_init(s);
 	s->mode = SEND_MODE_EMPTY;
-	send_keys_mode(s->mode, s->live.state);
 	return s;
 }
 
@@ -241,7 +165,6 @@ send_enter(struct ui *ui, void *state)
 	struct send_screen	*s = state;
 
 	s->visible = 1;
-	send_keys_mode(s->mode, s->live.state);
 	if (s->mode == SEND_MODE_EMPTY || (!s->picked &&
 	    (s->mode == SEND_MODE_PRE || s->live.state == SEND_FINISHED)))
 		send_choose(ui, s);
@@ -308,8 +231,7 @@ send_tick(struct ui *ui, void *state)
 
 		if (changed) {
 			send_panel_sync(s);
-			send_keys_mode(s->mode, s->live.state);
-			ui_dirty(ui);
+					ui_dirty(ui);
 		}
 		if (!s->visible && live > 0 && live < SEND_SENT_MS)
 			live = SEND_SENT_MS;
@@ -324,66 +246,6 @@ send_tick(struct ui *ui, void *state)
 	return ms;
 }
 
-/* Keys before a send. */
-static enum ui_action
-send_key_pre(struct ui *ui, struct send_screen *s, int key)
-{
-	switch (key) {
-	case 'S':
-		send_start(ui, s);
-		return UI_REDRAW;
-	case 't':
-		s->pre.policy = (enum tls_policy)((s->pre.policy + 1) %
-		    (TLS_POLICY_DANE + 1));
-		return UI_REDRAW;
-	case 'T':
-		send_test_start(ui, s);
-		return UI_REDRAW;
-	case 'h':
-		send_pre_check(ui, &s->pre);
-		ui_tick_in(ui, s, 0);
-		return UI_REDRAW;
-	}
-	return UI_IGNORED;
-}
-
-/* Keys while watching a send. */
-static enum ui_action
-send_key_live(struct ui *ui, struct send_screen *s, int key)
-{
-	struct table	*t;
-	enum ui_action	 a;
-
-	if ((a = send_panel_key(ui, s, key)) != UI_IGNORED)
-		return a;
-	if (UI_IS_ENTER(key) && s->focus == FOCUS_RCPTS) {
-		send_detail_open(ui, s);
-		return UI_REDRAW;
-	}
-	switch (key) {
-	case 'p':
-		send_pause(ui, s);
-		return UI_REDRAW;
-	case 'r':
-		send_resume(ui, s);
-		return UI_REDRAW;
-	case 'F':
-		send_finish(ui, s);
-		return UI_REDRAW;
-	case 'd':
-		s->focus = s->focus == FOCUS_RCPTS ? FOCUS_DOMAINS :
-		    FOCUS_RCPTS;
-		return UI_REDRAW;
-	}
-	t = s->focus == FOCUS_RCPTS ? &s->rcpts : &s->doms;
-	if (table_key(t, key)) {
-		if (s->focus == FOCUS_RCPTS)
-			s->follow = t->rows == 0 || t->sel == t->rows - 1;
-		return UI_REDRAW;
-	}
-	return UI_IGNORED;
-}
-
 /* A picked issue. */
 static void
 send_picked(struct ui *ui, int64_t id, void *arg)
@@ -393,6 +255,262 @@ send_picked(struct ui *ui, int64_t id, void *arg)
 	send_show(ui, s, id, 1);
 }
 
+/*
+ * The key bar shows what matters now: before a send its four keys; live,
+ * Pause while it runs, Resume when paused or interrupted, Finish when only
+ * deferrals are left, and the panel's. The keys work in any state of their
+ * mode (the help lists them all), but an 80-column bar holds only these.
+ */
+static int
+send_is_pre(void *state)
+{
+	struct send_screen	*s = state;
+
+	return s->mode == SEND_MODE_PRE;
+}
+
+static int
+send_is_live(void *state)
+{
+	struct send_screen	*s = state;
+
+	return s->mode == SEND_MODE_LIVE;
+}
+
+static int
+send_can_pause(void *state)
+{
+	struct send_screen	*s = state;
+
+	return send_is_live(s) && s->live.state == SEND_RUNNING;
+}
+
+static int
+send_can_resume(void *state)
+{
+	struct send_screen	*s = state;
+
+	return send_is_live(s) && (s->live.state == SEND_PAUSED ||
+	    s->live.state == SEND_INTERRUPTED);
+}
+
+static int
+send_can_finish(void *state)
+{
+	struct send_screen	*s = state;
+
+	return send_is_live(s) && s->live.state == SEND_WAITING;
+}
+
+/* S: start the send (asks first). */
+static enum ui_action
+send_act_start(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	if (!send_is_pre(state))
+		return UI_IGNORED;
+	send_start(ui, state);
+	return UI_REDRAW;
+}
+
+/* t: the next TLS policy for this send. */
+static enum ui_action
+send_act_tls(struct ui *ui, void *state, int key)
+{
+	struct send_screen	*s = state;
+
+	(void)ui;
+	(void)key;
+	if (!send_is_pre(s))
+		return UI_IGNORED;
+	s->pre.policy = (enum tls_policy)((s->pre.policy + 1) %
+	    (TLS_POLICY_DANE + 1));
+	return UI_REDRAW;
+}
+
+/* T: a test to one address. */
+static enum ui_action
+send_act_test(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	if (!send_is_pre(state))
+		return UI_IGNORED;
+	send_test_start(ui, state);
+	return UI_REDRAW;
+}
+
+/* h: check the From domain's health again. */
+static enum ui_action
+send_act_health(struct ui *ui, void *state, int key)
+{
+	struct send_screen	*s = state;
+
+	(void)key;
+	if (!send_is_pre(s))
+		return UI_IGNORED;
+	send_pre_check(ui, &s->pre);
+	ui_tick_in(ui, s, 0);
+	return UI_REDRAW;
+}
+
+/* p: pause the send. */
+static enum ui_action
+send_act_pause(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	if (!send_is_live(state))
+		return UI_IGNORED;
+	send_pause(ui, state);
+	return UI_REDRAW;
+}
+
+/* r: resume the send. */
+static enum ui_action
+send_act_resume(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	if (!send_is_live(state))
+		return UI_IGNORED;
+	send_resume(ui, state);
+	return UI_REDRAW;
+}
+
+/* F: give up on the deferrals (asks first). */
+static enum ui_action
+send_act_finish(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	if (!send_is_live(state))
+		return UI_IGNORED;
+	send_finish(ui, state);
+	return UI_REDRAW;
+}
+
+/* d: the recipients or the domains. */
+static enum ui_action
+send_act_domains(struct ui *ui, void *state, int key)
+{
+	struct send_screen	*s = state;
+
+	(void)ui;
+	(void)key;
+	if (!send_is_live(s))
+		return UI_IGNORED;
+	s->focus = s->focus == FOCUS_RCPTS ? FOCUS_DOMAINS : FOCUS_RCPTS;
+	return UI_REDRAW;
+}
+
+/* Enter: the selected recipient in full. */
+static enum ui_action
+send_act_detail(struct ui *ui, void *state, int key)
+{
+	struct send_screen	*s = state;
+
+	(void)key;
+	if (!send_is_live(s) || s->focus != FOCUS_RCPTS)
+		return UI_IGNORED;
+	send_detail_open(ui, s);
+	return UI_REDRAW;
+}
+
+/* /: filter the recipients. */
+static enum ui_action
+send_act_filter(struct ui *ui, void *state, int key)
+{
+	(void)ui;
+	(void)key;
+	if (!send_is_live(state))
+		return UI_IGNORED;
+	send_panel_filter(state);
+	return UI_REDRAW;
+}
+
+/* o: problems first, or in time order. */
+static enum ui_action
+send_act_order(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	if (!send_is_live(state))
+		return UI_IGNORED;
+	send_panel_order(ui, state);
+	return UI_REDRAW;
+}
+
+/* Esc: clear the filter (else the shell's Esc). */
+static enum ui_action
+send_act_clear(struct ui *ui, void *state, int key)
+{
+	(void)ui;
+	(void)key;
+	if (!send_is_live(state) || !send_panel_clear(state))
+		return UI_IGNORED;
+	return UI_REDRAW;
+}
+
+/* i: pick another issue, or a send to watch. */
+static enum ui_action
+send_act_pick(struct ui *ui, void *state, int key)
+{
+	struct send_screen	*s = state;
+
+	(void)key;
+	send_pick_open(ui, s->mode == SEND_MODE_PRE ? s->pre.issue :
+	    s->live.id, send_picked, s);
+	return UI_REDRAW;
+}
+
+/* Moving in the focused table; at the newest outcome it follows. */
+static enum ui_action
+send_act_move(struct ui *ui, void *state, int key)
+{
+	struct send_screen	*s = state;
+	struct table		*t;
+
+	(void)ui;
+	if (!send_is_live(s))
+		return UI_IGNORED;
+	t = s->focus == FOCUS_RCPTS ? &s->rcpts : &s->doms;
+	if (!table_key(t, key))
+		return UI_IGNORED;
+	if (s->focus == FOCUS_RCPTS)
+		s->follow = t->rows == 0 || t->sel == t->rows - 1;
+	return UI_REDRAW;
+}
+
+static const struct action send_actions[] = {
+	{ "S", "Start", "start the send (asks first, naming any failing "
+	  "health check)", { 'S' }, send_act_start, send_is_pre },
+	{ "t", "TLS", "TLS policy for this send: none, may, encrypt, verify, "
+	  "dane", { 't' }, send_act_tls, send_is_pre },
+	{ "T", "Test", "send a test to one address first (delivered now, "
+	  "recorded nowhere)", { 'T' }, send_act_test, send_is_pre },
+	{ "h", "Health", "check the From domain's health again",
+	  { 'h' }, send_act_health, send_is_pre },
+	{ "p", "Pause", "pause the send (herald pause: what is in flight "
+	  "finishes)", { 'p' }, send_act_pause, send_can_pause },
+	{ "r", "Resume", "resume a paused or interrupted send (herald "
+	  "resume)", { 'r' }, send_act_resume, send_can_resume },
+	{ "F", "Finish", "finish a send that only waits on deferrals: give up "
+	  "on them (herald finish, asks first)",
+	  { 'F' }, send_act_finish, send_can_finish },
+	{ "d", "Domains", "switch between the recipients and the domains",
+	  { 'd' }, send_act_domains, send_is_live },
+	{ "Enter", "Detail", "the selected recipient in full: reply, MX, IP, "
+	  "TLS, certificate, every attempt",
+	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, send_act_detail, send_is_live },
+	{ "/", "Filter", "filter the recipients: a state (deferred, "
+	  "state:bounced), a domain (example.org, domain:example.org) or "
+	  "part of an address", { '/' }, send_act_filter, send_is_live },
+	{ "o", NULL, "problems first (bounced, unknown, deferred), or in "
+	  "time order", { 'o' }, send_act_order, NULL },
+	{ "i", "Issue", "pick another issue, or a send to watch",
+	  { 'i' }, send_act_pick, NULL },
+	{ "↑↓ j k", NULL, "scroll; End or G follows the newest outcome",
+	  { 0 }, send_act_move, NULL },
+	{ NULL, NULL, NULL, { UI_ESC }, send_act_clear, NULL },
+	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
+};
+
 /* Keys of the Send screen; the rest go to the shell. */
 static enum ui_action
 send_key(struct ui *ui, void *state, int key)
@@ -401,22 +519,13 @@ send_key(struct ui *ui, void *state, int key)
 
 	/* Typing a filter: every key is the filter's. */
 	if (s->mode == SEND_MODE_LIVE && s->filtering)
-		return send_key_live(ui, s, key);
-	if (key == 'i') {
-		send_pick_open(ui, s->mode == SEND_MODE_PRE ? s->pre.issue :
-		    s->live.id, send_picked, s);
-		return UI_REDRAW;
-	}
-	if (s->mode == SEND_MODE_PRE)
-		return send_key_pre(ui, s, key);
-	if (s->mode == SEND_MODE_LIVE)
-		return send_key_live(ui, s, key);
-	return UI_IGNORED;
+		return send_panel_typing(ui, s, key);
+	return action_key(send_actions, ui, s, key);
 }
 
 const struct screen_ops screen_send_ops = {
 	.name = "Send",
-	.keys = send_keys,
+	.actions = send_actions,
 	.open = send_open,
 	.close = send_close,
 	.enter = send_enter,

@@ -326,8 +326,12 @@ void		 send_panel_draw(struct ui *, struct send_screen *,
 		    const struct ui_rect *);
 void		 send_doms_draw(struct ui *, struct send_screen *,
 		    const struct ui_rect *);
-/* / and o on the panel, and the row under the selection (NULL: none). */
-enum ui_action	 send_panel_key(struct ui *, struct send_screen *, int key);
+/* Typing a filter, / (filter), o (order), Esc (clear the filter). */
+enum ui_action	 send_panel_typing(struct ui *, struct send_screen *, int key);
+void		 send_panel_filter(struct send_screen *);
+void		 send_panel_order(struct ui *, struct send_screen *);
+int		 send_panel_clear(struct send_screen *);
+/* The row under the selection (NULL: none). */
 const struct send_row *send_panel_selected(struct send_screen *);
 void		 send_panel_free(struct send_screen *);
 /* Enter: the selected recipient in full (send_detail.c). */

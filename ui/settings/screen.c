@@ -13,14 +13,8 @@
 
 #include "mail/addr.h"
 #include "config/config.h"
+#include "ui/kit/action.h"
 #include "ui/kit/widget.h"
-
-static const struct ui_keyhelp settings_keys[] = {
-	{ "Enter", "Edit", "change the selected setting (checked, then "
-	  "written to the configuration file)" },
-	{ "↑↓ j k", NULL, "choose a setting" },
-	{ NULL, NULL, NULL }
-};
 
 /* The keys shown, in this order: who sends, then how. */
 static const char *const settings_shown[] = {
@@ -198,19 +192,16 @@ settings_done(struct ui *ui, const char *text, void *arg)
 	return 0;
 }
 
-/* Enter edits; the table keys move. */
+/* Enter, e: change the selected setting in a prompt. */
 static enum ui_action
-settings_key(struct ui *ui, void *state, int key)
+settings_act_edit(struct ui *ui, void *state, int key)
 {
 	struct settings		*s = state;
 	const struct config_key	*k;
 	const char		*name, *v;
 	char			*label;
 
-	if (table_key(&s->table, key))
-		return UI_REDRAW;
-	if (!UI_IS_ENTER(key) && key != 'e')
-		return UI_IGNORED;
+	(void)key;
 	if ((name = settings_key_at(s->table.sel)) == NULL ||
 	    (k = config_key_find(name)) == NULL)
 		return UI_HANDLED;
@@ -224,9 +215,35 @@ settings_key(struct ui *ui, void *state, int key)
 	return UI_REDRAW;
 }
 
+/* The table's movement keys. */
+static enum ui_action
+settings_act_move(struct ui *ui, void *state, int key)
+{
+	struct settings	*s = state;
+
+	(void)ui;
+	return table_key(&s->table, key) ? UI_REDRAW : UI_IGNORED;
+}
+
+static const struct action settings_actions[] = {
+	{ "Enter", "Edit", "change the selected setting (checked, then "
+	  "written to the configuration file)",
+	  { '\r', '\n', UI_FKEY(KEY_ENTER), 'e' }, settings_act_edit, NULL },
+	{ "↑↓ j k", NULL, "choose a setting",
+	  { 0 }, settings_act_move, NULL },
+	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
+};
+
+/* Enter edits; the table keys move. */
+static enum ui_action
+settings_key(struct ui *ui, void *state, int key)
+{
+	return action_key(settings_actions, ui, state, key);
+}
+
 const struct screen_ops screen_settings_ops = {
 	.name = "Settings",
-	.keys = settings_keys,
+	.actions = settings_actions,
 	.open = settings_open,
 	.close = settings_close,
 	.draw = settings_draw,

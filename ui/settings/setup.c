@@ -8,15 +8,8 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "ui/kit/action.h"
 #include "ui/kit/widget.h"
-
-static const struct ui_keyhelp setup_keys[] = {
-	{ "Enter", "Save", "save the form to the configuration file" },
-	{ "Tab", NULL, "next field (Shift-Tab: previous); what was typed "
-	  "stays until Enter saves it" },
-	{ "Esc", "Skip", "skip for now (asked again next time)" },
-	{ NULL, NULL, NULL }
-};
 
 /* The From address first, then the rest with their defaults: each is a
  * field, so a default can be changed here, the first time. */
@@ -162,40 +155,90 @@ setup_save(struct ui *ui, struct setup *s)
 	return UI_POP;
 }
 
-/* Keys go to the focused field; Tab and Shift-Tab move between fields
- * (never to another screen: what was typed would be left unsaved),
- * Enter saves, Esc skips. */
+/* Enter: save the form. */
 static enum ui_action
-setup_key(struct ui *ui, void *state, int key)
+setup_act_save(struct ui *ui, void *state, int key)
+{
+	(void)key;
+	return setup_save(ui, state);
+}
+
+/* Tab, Down: the next field. */
+static enum ui_action
+setup_act_next(struct ui *ui, void *state, int key)
 {
 	struct setup	*s = state;
 
-	if (key == '\t' || key == UI_FKEY(KEY_DOWN)) {
-		s->focus = (s->focus + 1) % SETUP_FIELDS;
-		return UI_REDRAW;
-	}
-	if (key == UI_FKEY(KEY_BTAB) || key == UI_FKEY(KEY_UP)) {
-		s->focus = (s->focus + SETUP_FIELDS - 1) % SETUP_FIELDS;
-		return UI_REDRAW;
-	}
-	switch (field_key(ui, &s->f[s->focus], key)) {
-	case FIELD_ENTER:
-		return setup_save(ui, s);
-	case FIELD_CANCEL:
-		ui_info(ui, "Setup skipped: herald will ask again next time");
-		return UI_POP;
-	case FIELD_IGNORED:
+	(void)ui;
+	(void)key;
+	s->focus = (s->focus + 1) % SETUP_FIELDS;
+	return UI_REDRAW;
+}
+
+/* Shift-Tab, Up: the previous field. */
+static enum ui_action
+setup_act_prev(struct ui *ui, void *state, int key)
+{
+	struct setup	*s = state;
+
+	(void)ui;
+	(void)key;
+	s->focus = (s->focus + SETUP_FIELDS - 1) % SETUP_FIELDS;
+	return UI_REDRAW;
+}
+
+/* Esc: skip the form for this session. */
+static enum ui_action
+setup_act_skip(struct ui *ui, void *state, int key)
+{
+	(void)state;
+	(void)key;
+	ui_info(ui, "Setup skipped: herald will ask again next time");
+	return UI_POP;
+}
+
+/* Any other key edits the focused field. */
+static enum ui_action
+setup_act_type(struct ui *ui, void *state, int key)
+{
+	struct setup	*s = state;
+
+	if (field_key(ui, &s->f[s->focus], key) == FIELD_IGNORED)
 		return UI_IGNORED;
-	default:
-		free(s->error);
-		s->error = NULL;
-		return UI_REDRAW;
-	}
+	free(s->error);
+	s->error = NULL;
+	return UI_REDRAW;
+}
+
+/*
+ * Tab and Shift-Tab move between fields (never to another screen: what
+ * was typed would be left unsaved); Enter saves, Esc skips (as a field
+ * takes them: Ctrl-C and Ctrl-G cancel too); the rest is typing.
+ */
+static const struct action setup_actions[] = {
+	{ "Enter", "Save", "save the form to the configuration file",
+	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, setup_act_save, NULL },
+	{ "Tab", NULL, "next field (Shift-Tab: previous); what was typed "
+	  "stays until Enter saves it",
+	  { '\t', UI_FKEY(KEY_DOWN) }, setup_act_next, NULL },
+	{ "Esc", "Skip", "skip for now (asked again next time)",
+	  { UI_ESC, UI_CTRL('c'), UI_CTRL('g') }, setup_act_skip, NULL },
+	{ NULL, NULL, NULL, { UI_FKEY(KEY_BTAB), UI_FKEY(KEY_UP) },
+	  setup_act_prev, NULL },
+	{ NULL, NULL, NULL, { 0 }, setup_act_type, NULL },
+	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
+};
+
+/* Keys go to the form's actions, the rest to the shell. */
+static enum ui_action
+setup_key(struct ui *ui, void *state, int key)
+{
+	return action_key(setup_actions, ui, state, key);
 }
 
 const struct screen_ops screen_setup_ops = {
 	.name = "Setup",
-	.keys = setup_keys,
+	.actions = setup_actions,
 	.open = setup_open,
 	.close = setup_close,
 	.draw = setup_draw,

@@ -1,0 +1,54 @@
+/*
+ * A screen's actions: one table per screen names each key once, with the
+ * key bar's label, the help's line and the function that runs, so the
+ * key handling, the key bar and the help cannot drift apart. The kit runs
+ * a key through the table (action_key), draws the key bar from it
+ * (action_bar) and writes the help from it (action_help).
+ *
+ * Uses screen.h only.
+ */
+#ifndef HERALD_UI_ACTION_H
+#define HERALD_UI_ACTION_H
+
+#include "screen.h"
+
+struct buf;
+
+#define ACTION_CODES	6	/* key codes one action answers to */
+
+/* Do what the key asks; UI_IGNORED when it does not apply now (the next
+ * action, then the shell, may take the key). */
+typedef enum ui_action (*action_fn)(struct ui *, void *state, int key);
+/* 1 when the action's label belongs in the key bar now. */
+typedef int (*action_shown_fn)(void *state);
+
+/*
+ * One action. A table ends with an entry whose key and run are both NULL.
+ * key NULL: a key that works but is not in the help (an alias); run NULL:
+ * a line of help only (the shell does it, e.g. Esc backs out of a view).
+ * No codes: run is offered every key and ignores what is not its own
+ * (moving in a table, typing in a field).
+ */
+struct action {
+	const char	*key;		/* as the help writes it: "Enter" */
+	const char	*label;		/* in the key bar; NULL: help only */
+	const char	*help;
+	int		 codes[ACTION_CODES];	/* 0 ends the list */
+	action_fn	 run;
+	action_shown_fn	 shown;		/* NULL: the label always shows */
+};
+
+/* Offer key to the table's actions in order; the first that does not
+ * ignore it answers. */
+enum ui_action	action_key(const struct action *, struct ui *, void *state,
+		    int key);
+/* Back out of the view (UI_POP): what a view's back keys run. */
+enum ui_action	action_pop(struct ui *, void *state, int key);
+/* The key bar: F1 Help, the labels shown in this state, then Tab Next and
+ * q (Back when a view can be backed out of, else Quit). */
+void		action_bar(struct ui *, const struct action *, void *state,
+		    int back);
+/* One help line per key, keys padded to a column. */
+void		action_help(struct buf *, const struct action *);
+
+#endif
