@@ -17,7 +17,7 @@
 #include "mail/addr.h"
 #include "config/config.h"
 #include "health_ui.h"
-#include "ui/kit/subcmd.h"
+#include "ui/kit/child.h"
 #include "ui/kit/widget.h"
 
 #define HEALTH_POLL_MS		100	/* reading a run's output */

@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "auth/dkim.h"
-#include "ui/kit/subcmd.h"
+#include "ui/kit/child.h"
 #include "ui/kit/widget.h"
 
 /* ---- the published check of one key (keys_check.c) ---- */

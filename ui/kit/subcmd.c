@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "config/config.h"
-#include "subcmd.h"
+#include "child.h"
 #include "screen.h"
 
 #define SUBCMD_EXE		"/proc/self/exe"

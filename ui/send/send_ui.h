@@ -21,7 +21,7 @@
 
 #include "send/send.h"
 #include "ui/health/health_ui.h"
-#include "ui/kit/subcmd.h"
+#include "ui/kit/child.h"
 #include "smtp/tls.h"
 #include "ui/kit/widget.h"
 

@@ -6,8 +6,8 @@
  * standard output (the subcommand's --json answer) is kept, and a child
  * silent longer than its limit is stopped.
  */
-#ifndef HERALD_UI_SUBCMD_H
-#define HERALD_UI_SUBCMD_H
+#ifndef HERALD_UI_CHILD_H
+#define HERALD_UI_CHILD_H
 
 #include <stddef.h>
 #include <stdint.h>
