@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/loop.h"
 #include "mail/addr.h"
 #include "config/config.h"
 #include "send/send.h"
@@ -54,6 +55,13 @@ const char *
 ui_db_path(struct ui *ui)
 {
 	return ui->db_path;
+}
+
+/* The loop that watches the terminal and the children's pipes. */
+struct loop *
+ui_loop(struct ui *ui)
+{
+	return ui->loop;
 }
 
 /* Ask for a redraw at the next frame. */
@@ -327,13 +335,39 @@ ui_read_keys(struct ui *ui)
 	return n;
 }
 
-/* The loop: ticks, a frame when dirty, then wait for a key or a timer. */
+/* The terminal has input (or hung up): the loop reads it after the turn. */
 static void
-ui_loop(struct ui *ui)
+ui_stdin(int fd, int events, void *arg)
+{
+	struct ui	*ui = arg;
+
+	(void)fd;
+	(void)events;
+	ui->stdin_ready = 1;
+}
+
+/* Readable but nothing read: has the terminal hung up? */
+static int
+ui_stdin_gone(void)
 {
 	struct pollfd	pfd;
+
+	pfd.fd = STDIN_FILENO;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+/*
+ * The loop: ticks, a frame when dirty, then wait for a key, a child's
+ * output (its runner reads it from the loop, child.c) or a timer.
+ */
+static void
+ui_run(struct ui *ui)
+{
 	int64_t		next, now, wait;
-	int		n, idle = 0;
+	int		idle = 0;
 
 	while (!ui->quit) {
 		ui_run_ticks(ui, &next);
@@ -352,17 +386,13 @@ ui_loop(struct ui *ui)
 			if (wait > 60000)
 				wait = 60000;
 		}
-		pfd.fd = STDIN_FILENO;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		n = poll(&pfd, 1, (int)wait);
-		if (n == -1 && errno != EINTR)
+		ui->stdin_ready = 0;
+		if (loop_once(ui->loop, (int)wait) == -1)
 			break;
 		/* SIGWINCH interrupts poll; get_wch then gives KEY_RESIZE. */
-		if (ui_read_keys(ui) == 0 && n > 0) {
+		if (ui_read_keys(ui) == 0 && ui->stdin_ready) {
 			/* Readable but nothing read: the terminal is gone. */
-			if ((pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) ||
-			    ++idle > 100)
+			if (ui_stdin_gone() || ++idle > 100)
 				break;
 		} else
 			idle = 0;
@@ -395,11 +425,30 @@ ui_start(struct ui *ui, SCREEN **scr)
 	return 0;
 }
 
-/* Close every view and dialog; free the shell's own state. */
+/*
+ * The loop watches the terminal. base/loop ignores SIGPIPE, as a process
+ * with sockets must; the console has none, and its children (an editor,
+ * herald subcommands) inherit what it has, so it stays as it was.
+ */
+static void
+ui_loop_new(struct ui *ui)
+{
+	struct sigaction	sa;
+
+	sigaction(SIGPIPE, NULL, &sa);
+	ui->loop = loop_new();
+	sigaction(SIGPIPE, &sa, NULL);
+	if (loop_fd_add(ui->loop, STDIN_FILENO, LOOP_READ, ui_stdin, ui) == -1)
+		fatal("watch the terminal: %s", strerror(errno));
+}
+
+/* Close every view and dialog (stopping their children); free the
+ * shell's own state. */
 static void
 ui_stop(struct ui *ui)
 {
 	ui_views_close(ui);
+	loop_free(ui->loop);
 	free(ui->status);
 	free(ui->domain);
 }
@@ -484,11 +533,12 @@ ui_main(struct config *cfg, const char *db_path)
 		store_close(ui.st);
 		return EXIT_UNAVAIL;
 	}
+	ui_loop_new(&ui);
 	ui_config_changed(&ui);
 	ui_view_open(&ui, TAB_LISTS, ui_tab_ops(TAB_LISTS), NULL);
 	if (!config_is_set(cfg, "from"))
 		ui_push(&ui, &screen_setup_ops, NULL);
-	ui_loop(&ui);
+	ui_run(&ui);
 	ui_stop(&ui);
 	endwin();
 	delscreen(scr);

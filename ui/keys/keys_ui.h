@@ -47,8 +47,10 @@ struct kcheck {
 };
 
 struct kchecks {
-	struct kcheck	*v;
+	struct kcheck	**v;		/* each allocated: the loop holds the
+					 * address of a running child */
 	size_t		 n;
+	void		*owner;		/* whose tick runs when a check ends */
 };
 
 void	 kchecks_free(struct kchecks *);
@@ -60,8 +62,8 @@ void	 kcheck_queue(struct kcheck *);
 /* Queue a periodic re-check: shown as the last result until it is done;
  * one already queued or running is left alone. */
 void	 kcheck_requeue(struct kcheck *);
-/* Start queued checks while fewer than max run; poll the running ones.
- * Returns how many are queued or running. */
+/* Settle the checks that ended; start queued ones while fewer than max
+ * run. Returns how many are queued or running. */
 size_t	 kchecks_run(struct ui *, struct kchecks *, size_t max);
 /* Status word and role for the table; spinner frame for running ones. */
 const char *kcheck_word(const struct kcheck *, unsigned int frame,
@@ -97,7 +99,7 @@ char	*keys_sending_domain(struct ui *);
 
 /* g: the form; on Enter, `herald dkim keygen` in a child. */
 void	keys_form_open(struct ui *, struct keys *);
-/* Poll the keygen child; 1 while it runs. */
+/* Settle keygen once it ended; 1 while it runs. */
 int	keys_gen_poll(struct ui *, struct keys *);
 
 /* ---- the record view (keys_record.c) ---- */

@@ -163,7 +163,7 @@ keys_activated(struct ui *ui, struct keys *k)
 	size_t		 i;
 
 	for (i = 0; i < k->checks.n; i++) {
-		c = &k->checks.v[i];
+		c = k->checks.v[i];
 		if (!c->activated)
 			continue;
 		c->activated = 0;
@@ -182,7 +182,8 @@ keys_open(struct ui *ui, void *arg)
 	(void)ui;
 	(void)arg;
 	table_init(&k->table, keys_cols, (int)nitems(keys_cols));
-	subcmd_init(&k->gen);
+	subcmd_init(&k->gen, k);
+	k->checks.owner = k;
 	return k;
 }
 
@@ -238,7 +239,8 @@ keys_leave(struct ui *ui, void *state)
 	k->visible = 0;
 }
 
-/* Poll the children; the spinner turns while any runs. */
+/* Settle the children that ended, start queued checks; the spinner
+ * turns while any runs. */
 static int
 keys_tick(struct ui *ui, void *state)
 {

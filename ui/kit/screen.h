@@ -23,6 +23,7 @@
 #include "base/util.h"
 
 struct config;
+struct loop;
 struct store;
 struct ui;
 
@@ -155,6 +156,9 @@ extern const struct screen_ops screen_setup_ops;	/* arg: NULL */
 struct store	*ui_store(struct ui *);
 struct config	*ui_config(struct ui *);
 const char	*ui_db_path(struct ui *);
+/* The console's event loop (base/loop.h): a child's pipes are watched
+ * on it, so their output wakes the console (child.c). */
+struct loop	*ui_loop(struct ui *);
 /* Something changed: redraw at the next frame. */
 void		 ui_dirty(struct ui *);
 /* Re-read what the top bar shows from the config (after config_set). */

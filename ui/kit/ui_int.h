@@ -26,6 +26,8 @@ struct ui_dialog {
 };
 
 struct ui {
+	struct loop		*loop;		/* the terminal, children's pipes */
+	int			 stdin_ready;	/* the terminal woke this turn */
 	struct config		*cfg;
 	struct store		*st;
 	const char		*db_path;
