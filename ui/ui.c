@@ -22,9 +22,35 @@
 #include "send/send.h"
 #include "store/store.h"
 #include "ui.h"
+#include "ui/compose/compose_ui.h"
+#include "ui/health/health_ui.h"
+#include "ui/keys/keys_ui.h"
 #include "ui/kit/ui_int.h"
+#include "ui/lists/lists_ui.h"
+#include "ui/send/send_ui.h"
+#include "ui/settings/settings_ui.h"
 #include "base/utf8.h"
 #include "ui/kit/widget.h"
+
+/* The tabs, in order: each one's first view. */
+enum ui_tab {
+	TAB_LISTS,
+	TAB_COMPOSE,
+	TAB_KEYS,
+	TAB_HEALTH,
+	TAB_SEND,
+	TAB_SETTINGS,
+};
+
+static const struct screen_ops *const ui_tabs[] = {
+	[TAB_LISTS] = &screen_lists_ops,
+	[TAB_COMPOSE] = &screen_compose_ops,
+	[TAB_KEYS] = &screen_keys_ops,
+	[TAB_HEALTH] = &screen_health_ops,
+	[TAB_SEND] = &screen_send_ops,
+	[TAB_SETTINGS] = &screen_settings_ops,
+};
+_Static_assert(nitems(ui_tabs) <= UI_TABS, "more tabs than UI_TABS");
 
 /* Milliseconds on the monotonic clock, for timers and frame pacing. */
 int64_t
@@ -243,10 +269,10 @@ ui_key_global(struct ui *ui, int key)
 		return UI_REDRAW;
 	}
 	if (key == '\t')
-		return UI_SWITCH((ui->tab + 1) % TAB_COUNT);
+		return UI_SWITCH((ui->tab + 1) % ui->ntabs);
 	if (key == UI_FKEY(KEY_BTAB))
-		return UI_SWITCH((ui->tab + TAB_COUNT - 1) % TAB_COUNT);
-	if (key >= '1' && key < '1' + TAB_COUNT)
+		return UI_SWITCH((ui->tab + ui->ntabs - 1) % ui->ntabs);
+	if (key >= '1' && key < '1' + ui->ntabs)
 		return UI_SWITCH(key - '1');
 	if (key == UI_ESC && ui->depth[ui->tab] > 1)
 		return UI_POP;
@@ -497,6 +523,8 @@ ui_main(struct config *cfg, const char *db_path)
 	memset(&ui, 0, sizeof ui);
 	ui.cfg = cfg;
 	ui.db_path = db_path;
+	ui.tabs = ui_tabs;
+	ui.ntabs = (int)nitems(ui_tabs);
 	ui.tab = TAB_LISTS;
 	if ((rc = store_open(db_path, &ui.st, &cause)) != 0) {
 		fprintf(stderr, "herald: %s\n", cause != NULL ? cause :
@@ -535,7 +563,7 @@ ui_main(struct config *cfg, const char *db_path)
 	}
 	ui_loop_new(&ui);
 	ui_config_changed(&ui);
-	ui_view_open(&ui, TAB_LISTS, ui_tab_ops(TAB_LISTS), NULL);
+	ui_view_open(&ui, TAB_LISTS, ui.tabs[TAB_LISTS], NULL);
 	if (!config_is_set(cfg, "from"))
 		ui_push(&ui, &screen_setup_ops, NULL);
 	ui_run(&ui);

@@ -80,6 +80,7 @@ int	hcheck_timed_out(const struct hcheck *);
 
 struct ui;
 struct ui_rect;
+struct screen_ops;
 
 struct health {
 	struct hreport	 rep;
@@ -97,6 +98,8 @@ struct health {
 	size_t		 top;		/* first check shown */
 	int		 page;		/* checks on the last page drawn */
 };
+
+extern const struct screen_ops screen_health_ops;	/* the tab */
 
 void	health_draw(struct ui *, void *state, const struct ui_rect *);
 /* w: ask for a path, then write every fix there (health_fixes.c). */

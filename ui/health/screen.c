@@ -19,6 +19,7 @@
 #include "health_ui.h"
 #include "ui/kit/child.h"
 #include "ui/kit/widget.h"
+#include "ui/settings/settings_ui.h"
 
 #define HEALTH_POLL_MS		100	/* the spinner of a run */
 #define HEALTH_IDLE_MIN_MS	30000	/* a run silent this long is dead */

@@ -109,6 +109,7 @@ struct keyrec_arg {
 	char		*domain;
 	char		*selector;
 };
+extern const struct screen_ops screen_keys_ops;	/* the tab */
 extern const struct screen_ops screen_keyrec_ops;	/* arg: keyrec_arg */
 
 /* ---- zone-file text (keys_zone.c) ---- */

@@ -87,18 +87,10 @@ enum ui_action {
 	UI_QUIT,	/* leave the console */
 	UI_SWITCH_FIRST = 16
 };
-/* Show tab n (enum ui_tab). */
+/* Show tab n (0: the first). */
 #define UI_SWITCH(n)	((enum ui_action)(UI_SWITCH_FIRST + (n)))
 
-enum ui_tab {
-	TAB_LISTS,
-	TAB_COMPOSE,
-	TAB_KEYS,
-	TAB_HEALTH,
-	TAB_SEND,
-	TAB_SETTINGS,
-	TAB_COUNT
-};
+#define UI_TABS		8	/* tabs at most; the shell names them */
 
 /* One key of a screen: key as written ("Enter"), a short label for the key
  * bar (NULL: only in the help), and the line for the help overlay. */
@@ -139,17 +131,6 @@ struct dialog_ops {
 	int	 (*tick)(struct ui *, void *dlg);	/* as screen_ops */
 	void	 (*free)(void *dlg);
 };
-
-/* The tabs, in order (each in its screen_*.c). */
-extern const struct screen_ops screen_lists_ops;
-extern const struct screen_ops screen_compose_ops;
-extern const struct screen_ops screen_keys_ops;
-extern const struct screen_ops screen_health_ops;
-extern const struct screen_ops screen_send_ops;
-extern const struct screen_ops screen_settings_ops;
-/* Views pushed over a tab. */
-extern const struct screen_ops screen_members_ops;	/* arg: list name */
-extern const struct screen_ops screen_setup_ops;	/* arg: NULL */
 
 /* ---- the shell (ui.c) ---- */
 

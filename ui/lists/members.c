@@ -11,6 +11,7 @@
 #include "store/store.h"
 #include "base/utf8.h"
 #include "ui/kit/widget.h"
+#include "lists_ui.h"
 
 #define MEMBERS_FILTER_MS	250	/* typing pause before filtering */
 

@@ -10,6 +10,7 @@
 
 #include "store/store.h"
 #include "ui/kit/widget.h"
+#include "lists_ui.h"
 
 static const struct ui_keyhelp lists_keys[] = {
 	{ "Enter", "Open", "show the selected list's members" },

@@ -249,6 +249,8 @@ int		 send_state_of(struct ui *, int64_t id, enum send_state *,
 
 /* ---- the screen (screen_send.c), drawn by send_draw.c ---- */
 
+extern const struct screen_ops screen_send_ops;	/* the tab */
+
 enum send_mode {
 	SEND_MODE_EMPTY,	/* no issue to send */
 	SEND_MODE_PRE,

@@ -14,6 +14,7 @@
 #include "mail/addr.h"
 #include "config/config.h"
 #include "ui/kit/widget.h"
+#include "settings_ui.h"
 
 static const struct ui_keyhelp settings_keys[] = {
 	{ "Enter", "Edit", "change the selected setting (checked, then "

@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "ui/kit/widget.h"
+#include "settings_ui.h"
 
 static const struct ui_keyhelp setup_keys[] = {
 	{ "Enter", "Save", "save the form to the configuration file" },
