@@ -4,7 +4,6 @@
  * at most every UI_FRAME_MS (frame.c), and key dispatch: the top dialog,
  * else the view, else the shell's own keys.
  */
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <locale.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/loop.h"
+#include "base/proc.h"
 #include "mail/addr.h"
 #include "config/config.h"
 #include "send/send.h"
@@ -188,39 +188,15 @@ ui_suspend(struct ui *ui)
 int
 ui_run_external(struct ui *ui, char *const argv[], char **cause)
 {
-	struct sigaction	 ign, oint, oquit;
-	pid_t			 pid;
-	int			 status = 0, rc = 0;
+	int	rc;
 
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigemptyset(&ign.sa_mask);
 	def_prog_mode();
 	endwin();
-	/* As system(3) does: ^C belongs to the program, not to us. */
-	sigaction(SIGINT, &ign, &oint);
-	sigaction(SIGQUIT, &ign, &oquit);
-	if ((pid = fork()) == -1)
-		rc = set_cause(cause, "fork: %s", strerror(errno));
-	else if (pid == 0) {
-		sigaction(SIGINT, &oint, NULL);
-		sigaction(SIGQUIT, &oquit, NULL);
-		execvp(argv[0], argv);
-		_exit(127);
-	} else {
-		while (waitpid(pid, &status, 0) == -1)
-			if (errno != EINTR) {
-				rc = set_cause(cause, "wait: %s",
-				    strerror(errno));
-				break;
-			}
-	}
-	sigaction(SIGINT, &oint, NULL);
-	sigaction(SIGQUIT, &oquit, NULL);
+	rc = proc_run(argv, cause);
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	ui->dirty = 1;
-	return rc == -1 ? -1 : status;
+	return rc;
 }
 
 /* A key as the operator knows it: 'x', Ctrl-X, F5, PageDown. */
