@@ -249,7 +249,7 @@ keys_form_open(struct ui *ui, struct keys *k)
 /* Once keygen ended, select the new key and queue its check (the
  * caller, the tick, runs the queue next). */
 int
-keys_gen_poll(struct ui *ui, struct keys *k)
+keys_gen_settle(struct ui *ui, struct keys *k)
 {
 	if (!subcmd_ended(&k->gen))
 		return k->gen.running;

@@ -100,7 +100,7 @@ char	*keys_sending_domain(struct ui *);
 /* g: the form; on Enter, `herald dkim keygen` in a child. */
 void	keys_form_open(struct ui *, struct keys *);
 /* Settle keygen once it ended; 1 while it runs. */
-int	keys_gen_poll(struct ui *, struct keys *);
+int	keys_gen_settle(struct ui *, struct keys *);
 
 /* ---- the record view (keys_record.c) ---- */
 

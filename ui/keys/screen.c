@@ -250,7 +250,7 @@ keys_tick(struct ui *ui, void *state)
 	int		 gen;
 
 	/* keygen first: a new key's check starts in the same turn. */
-	gen = keys_gen_poll(ui, k);
+	gen = keys_gen_settle(ui, k);
 	busy = kchecks_run(ui, &k->checks, KEYS_PARALLEL);
 	keys_activated(ui, k);
 	if (busy == 0 && !gen && k->visible && ui_now() >= k->next_check) {

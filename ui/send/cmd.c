@@ -3,14 +3,14 @@
  * `herald resume ID`, `herald finish ID` and `herald send ID --test ADDR`
  * run as children of the console (ui/kit/child.c: pipes the console's
  * loop watches, own process group, always reaped), never in the
- * console's own process. `send` and `resume` start
- * the engine detached, in a session of its own, and return, so the
- * engine outlives the console; `pause` waits for the engine to finish
- * what is in flight. The commands hold the send's lock logic; the console
- * shows what they say, then what the database says. A relay password the
- * operator typed goes to the child on a pipe it inherits as descriptor 3
- * (--password-fd 3), written and closed before the child starts: never on
- * its command line.
+ * console's own process. `send` and `resume` start the engine detached,
+ * in a session of its own, and return, so the engine outlives the
+ * console; `pause` waits for the engine to finish what is in flight.
+ * The commands hold the send's lock logic; the console shows what they
+ * say, then what the database says. A relay password the operator typed
+ * goes to the child on a pipe it inherits as descriptor 3 (--password-fd
+ * 3), written and closed before the child starts: never on its command
+ * line.
  */
 #include <errno.h>
 #include <fcntl.h>
