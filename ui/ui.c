@@ -4,7 +4,6 @@
  * at most every UI_FRAME_MS (frame.c), and key dispatch: the top dialog,
  * else the view, else the shell's own keys.
  */
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <locale.h>
@@ -16,14 +15,42 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/loop.h"
+#include "base/proc.h"
 #include "mail/addr.h"
 #include "config/config.h"
 #include "send/send.h"
 #include "store/store.h"
 #include "ui.h"
+#include "ui/compose/compose_ui.h"
+#include "ui/health/health_ui.h"
+#include "ui/keys/keys_ui.h"
 #include "ui/kit/ui_int.h"
+#include "ui/lists/lists_ui.h"
+#include "ui/send/send_ui.h"
+#include "ui/settings/settings_ui.h"
 #include "base/utf8.h"
 #include "ui/kit/widget.h"
+
+/* The tabs, in order: each one's first view. */
+enum ui_tab {
+	TAB_LISTS,
+	TAB_COMPOSE,
+	TAB_KEYS,
+	TAB_HEALTH,
+	TAB_SEND,
+	TAB_SETTINGS,
+};
+
+static const struct screen_ops *const ui_tabs[] = {
+	[TAB_LISTS] = &screen_lists_ops,
+	[TAB_COMPOSE] = &screen_compose_ops,
+	[TAB_KEYS] = &screen_keys_ops,
+	[TAB_HEALTH] = &screen_health_ops,
+	[TAB_SEND] = &screen_send_ops,
+	[TAB_SETTINGS] = &screen_settings_ops,
+};
+_Static_assert(nitems(ui_tabs) <= UI_TABS, "more tabs than UI_TABS");
 
 /* Milliseconds on the monotonic clock, for timers and frame pacing. */
 int64_t
@@ -54,6 +81,13 @@ const char *
 ui_db_path(struct ui *ui)
 {
 	return ui->db_path;
+}
+
+/* The loop that watches the terminal and the children's pipes. */
+struct loop *
+ui_loop(struct ui *ui)
+{
+	return ui->loop;
 }
 
 /* Ask for a redraw at the next frame. */
@@ -154,39 +188,15 @@ ui_suspend(struct ui *ui)
 int
 ui_run_external(struct ui *ui, char *const argv[], char **cause)
 {
-	struct sigaction	 ign, oint, oquit;
-	pid_t			 pid;
-	int			 status = 0, rc = 0;
+	int	rc;
 
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigemptyset(&ign.sa_mask);
 	def_prog_mode();
 	endwin();
-	/* As system(3) does: ^C belongs to the program, not to us. */
-	sigaction(SIGINT, &ign, &oint);
-	sigaction(SIGQUIT, &ign, &oquit);
-	if ((pid = fork()) == -1)
-		rc = set_cause(cause, "fork: %s", strerror(errno));
-	else if (pid == 0) {
-		sigaction(SIGINT, &oint, NULL);
-		sigaction(SIGQUIT, &oquit, NULL);
-		execvp(argv[0], argv);
-		_exit(127);
-	} else {
-		while (waitpid(pid, &status, 0) == -1)
-			if (errno != EINTR) {
-				rc = set_cause(cause, "wait: %s",
-				    strerror(errno));
-				break;
-			}
-	}
-	sigaction(SIGINT, &oint, NULL);
-	sigaction(SIGQUIT, &oquit, NULL);
+	rc = proc_run(argv, cause);
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	ui->dirty = 1;
-	return rc == -1 ? -1 : status;
+	return rc;
 }
 
 /* A key as the operator knows it: 'x', Ctrl-X, F5, PageDown. */
@@ -235,10 +245,10 @@ ui_key_global(struct ui *ui, int key)
 		return UI_REDRAW;
 	}
 	if (key == '\t')
-		return UI_SWITCH((ui->tab + 1) % TAB_COUNT);
+		return UI_SWITCH((ui->tab + 1) % ui->ntabs);
 	if (key == UI_FKEY(KEY_BTAB))
-		return UI_SWITCH((ui->tab + TAB_COUNT - 1) % TAB_COUNT);
-	if (key >= '1' && key < '1' + TAB_COUNT)
+		return UI_SWITCH((ui->tab + ui->ntabs - 1) % ui->ntabs);
+	if (key >= '1' && key < '1' + ui->ntabs)
 		return UI_SWITCH(key - '1');
 	if (key == UI_ESC && ui->depth[ui->tab] > 1)
 		return UI_POP;
@@ -327,13 +337,39 @@ ui_read_keys(struct ui *ui)
 	return n;
 }
 
-/* The loop: ticks, a frame when dirty, then wait for a key or a timer. */
+/* The terminal has input (or hung up): the loop reads it after the turn. */
 static void
-ui_loop(struct ui *ui)
+ui_stdin(int fd, int events, void *arg)
+{
+	struct ui	*ui = arg;
+
+	(void)fd;
+	(void)events;
+	ui->stdin_ready = 1;
+}
+
+/* Readable but nothing read: has the terminal hung up? */
+static int
+ui_stdin_gone(void)
 {
 	struct pollfd	pfd;
+
+	pfd.fd = STDIN_FILENO;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+/*
+ * The loop: ticks, a frame when dirty, then wait for a key, a child's
+ * output (its runner reads it from the loop, child.c) or a timer.
+ */
+static void
+ui_run(struct ui *ui)
+{
 	int64_t		next, now, wait;
-	int		n, idle = 0;
+	int		idle = 0;
 
 	while (!ui->quit) {
 		ui_run_ticks(ui, &next);
@@ -352,17 +388,13 @@ ui_loop(struct ui *ui)
 			if (wait > 60000)
 				wait = 60000;
 		}
-		pfd.fd = STDIN_FILENO;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		n = poll(&pfd, 1, (int)wait);
-		if (n == -1 && errno != EINTR)
+		ui->stdin_ready = 0;
+		if (loop_once(ui->loop, (int)wait) == -1)
 			break;
 		/* SIGWINCH interrupts poll; get_wch then gives KEY_RESIZE. */
-		if (ui_read_keys(ui) == 0 && n > 0) {
+		if (ui_read_keys(ui) == 0 && ui->stdin_ready) {
 			/* Readable but nothing read: the terminal is gone. */
-			if ((pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) ||
-			    ++idle > 100)
+			if (ui_stdin_gone() || ++idle > 100)
 				break;
 		} else
 			idle = 0;
@@ -395,11 +427,30 @@ ui_start(struct ui *ui, SCREEN **scr)
 	return 0;
 }
 
-/* Close every view and dialog; free the shell's own state. */
+/*
+ * The loop watches the terminal. base/loop ignores SIGPIPE, as a process
+ * with sockets must; the console has none, and its children (an editor,
+ * herald subcommands) inherit what it has, so it stays as it was.
+ */
+static void
+ui_loop_new(struct ui *ui)
+{
+	struct sigaction	sa;
+
+	sigaction(SIGPIPE, NULL, &sa);
+	ui->loop = loop_new();
+	sigaction(SIGPIPE, &sa, NULL);
+	if (loop_fd_add(ui->loop, STDIN_FILENO, LOOP_READ, ui_stdin, ui) == -1)
+		fatal("watch the terminal: %s", strerror(errno));
+}
+
+/* Close every view and dialog (stopping their children); free the
+ * shell's own state. */
 static void
 ui_stop(struct ui *ui)
 {
 	ui_views_close(ui);
+	loop_free(ui->loop);
 	free(ui->status);
 	free(ui->domain);
 }
@@ -448,6 +499,8 @@ ui_main(struct config *cfg, const char *db_path)
 	memset(&ui, 0, sizeof ui);
 	ui.cfg = cfg;
 	ui.db_path = db_path;
+	ui.tabs = ui_tabs;
+	ui.ntabs = (int)nitems(ui_tabs);
 	ui.tab = TAB_LISTS;
 	if ((rc = store_open(db_path, &ui.st, &cause)) != 0) {
 		fprintf(stderr, "herald: %s\n", cause != NULL ? cause :
@@ -484,11 +537,12 @@ ui_main(struct config *cfg, const char *db_path)
 		store_close(ui.st);
 		return EXIT_UNAVAIL;
 	}
+	ui_loop_new(&ui);
 	ui_config_changed(&ui);
-	ui_view_open(&ui, TAB_LISTS, ui_tab_ops(TAB_LISTS), NULL);
+	ui_view_open(&ui, TAB_LISTS, ui.tabs[TAB_LISTS], NULL);
 	if (!config_is_set(cfg, "from"))
 		ui_push(&ui, &screen_setup_ops, NULL);
-	ui_loop(&ui);
+	ui_run(&ui);
 	ui_stop(&ui);
 	endwin();
 	delscreen(scr);

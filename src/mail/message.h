@@ -120,7 +120,7 @@ enum message_edit_result {
  * wait status, or -1 with *cause. The console passes ui_run_external. */
 typedef int (*message_editor_fn)(char *const argv[], void *arg,
     char **cause);
-/* A message_editor_fn for a plain terminal: fork, exec, wait. */
+/* A message_editor_fn for a plain terminal: proc_run (base/proc.h). */
 int	message_editor_run(char *const argv[], void *arg, char **cause);
 /* The editor loop above for issue; on SAVED the issue is updated in the
  * store (added when its id is 0: a new issue, id then set) and in *issue;

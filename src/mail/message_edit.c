@@ -12,13 +12,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/proc.h"
 #include "message.h"
 #include "store/store.h"
 
@@ -285,40 +285,12 @@ out:
 	return rc;
 }
 
-/* Run an editor: fork, exec, wait, with ^C left to the editor. */
+/* Run an editor on a plain terminal (proc.c does the fork, exec, wait). */
 int
 message_editor_run(char *const argv[], void *arg, char **cause)
 {
-	struct sigaction	 ign, oint, oquit;
-	pid_t			 pid;
-	int			 status = 0, rc = 0;
-
 	(void)arg;
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGINT, &ign, &oint);
-	sigaction(SIGQUIT, &ign, &oquit);
-	fflush(stdout);
-	fflush(stderr);
-	if ((pid = fork()) == -1)
-		rc = set_cause(cause, "fork: %s", strerror(errno));
-	else if (pid == 0) {
-		sigaction(SIGINT, &oint, NULL);
-		sigaction(SIGQUIT, &oquit, NULL);
-		execvp(argv[0], argv);
-		_exit(127);
-	} else {
-		while (waitpid(pid, &status, 0) == -1)
-			if (errno != EINTR) {
-				rc = set_cause(cause, "wait: %s",
-				    strerror(errno));
-				break;
-			}
-	}
-	sigaction(SIGINT, &oint, NULL);
-	sigaction(SIGQUIT, &oquit, NULL);
-	return rc == -1 ? -1 : status;
+	return proc_run(argv, cause);
 }
 
 /* Write text to the file at path (replacing what it held). */

@@ -33,6 +33,7 @@ void	compose_new_issue(struct ui *, struct issue *is, const char *list);
 
 /* ---- the preview (compose_preview.c) ---- */
 
+extern const struct screen_ops screen_compose_ops;	/* the tab */
 extern const struct screen_ops screen_preview_ops;	/* arg: int64_t * */
 
 /* ---- message text for the screen (preview_text.c) ---- */

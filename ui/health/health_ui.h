@@ -1,9 +1,9 @@
 /*
- * The Health screen's parts below the screen itself: the worker (a child
- * `herald check DOMAIN --stream` whose output the loop reads, so a slow or
- * dead resolver never blocks the console) and the report its lines build
- * (one entry per check id, kept across runs so the previous result stays
- * on screen, dimmed, until the new one arrives).
+ * The Health screen: a child `herald check DOMAIN --stream` (ui/kit/child.h:
+ * the console's loop reads its output, so a slow or dead resolver never
+ * blocks the console) and the report its lines build (one entry per check
+ * id, kept across runs so the previous result stays on screen, dimmed,
+ * until the new one arrives).
  */
 #ifndef HERALD_UI_HEALTH_H
 #define HERALD_UI_HEALTH_H
@@ -15,41 +15,7 @@
 #include <time.h>
 
 #include "base/util.h"
-
-/* ---- the worker (health_worker.c) ---- */
-
-struct hworker {
-	pid_t		 pid;		/* -1: none running */
-	int		 out, err;	/* read ends of its pipes, or -1 */
-	struct buf	 line;		/* stdout, a line not yet complete */
-	int		 skip;		/* dropping an over-long line */
-	struct buf	 errtext;	/* the end of what it wrote to stderr */
-	int64_t		 started;	/* ui_now() at the start */
-	int64_t		 heard;		/* ... at the last stdout line */
-	int		 status;	/* wait status, once reaped */
-	int		 reaped;
-};
-
-typedef void (*hworker_line_fn)(const char *line, void *arg);
-
-void	hworker_init(struct hworker *);
-/* Run argv[0] (a path, no PATH search) with stdin from /dev/null and its
- * stdout and stderr on non-blocking pipes. -1 with *cause on failure. */
-int	hworker_start(struct hworker *, const char *path, char *const argv[],
-	    char **cause);
-/* The same, and fd3 (unless -1) becomes the child's descriptor 3 (a pipe
- * holding a password, say); the caller closes its own copy after. */
-int	hworker_start_fd(struct hworker *, const char *path,
-	    char *const argv[], int fd3, char **cause);
-/* Read what is waiting, calling fn for each complete stdout line; reap
- * the child once it has exited. Returns 1 while it runs or has output
- * left, 0 when it is over (status and errtext are then final). */
-int	hworker_poll(struct hworker *, hworker_line_fn fn, void *arg);
-/* Stop it if it runs (SIGTERM, then SIGKILL), reap it, close the pipes. */
-void	hworker_stop(struct hworker *);
-void	hworker_free(struct hworker *);
-/* The last non-empty line of its stderr, allocated, or NULL. */
-char	*hworker_last_error(const struct hworker *);
+#include "ui/kit/child.h"
 
 /* ---- the report (health_report.c) ---- */
 
@@ -114,10 +80,11 @@ int	hcheck_timed_out(const struct hcheck *);
 
 struct ui;
 struct ui_rect;
+struct screen_ops;
 
 struct health {
 	struct hreport	 rep;
-	struct hworker	 w;
+	struct child	 w;		/* the running check */
 	char		*domain;	/* the sending domain, or NULL */
 	char		*nodomain;	/* why there is none */
 	int		 running;
@@ -131,6 +98,8 @@ struct health {
 	size_t		 top;		/* first check shown */
 	int		 page;		/* checks on the last page drawn */
 };
+
+extern const struct screen_ops screen_health_ops;	/* the tab */
 
 void	health_draw(struct ui *, void *state, const struct ui_rect *);
 /* w: ask for a path, then write every fix there (health_fixes.c). */

@@ -1,12 +1,13 @@
 /*
  * The Health screen: the domain health report for the configured sending
  * domain and address, as a live checklist. A run is a child process,
- * `herald check DOMAIN --stream` (health_worker.c), whose lines the tick
- * reads every HEALTH_POLL_MS; each line replaces its check as it arrives
- * (health_report.c). While the screen is shown it runs again every
- * health_interval seconds (r: now). A run that stays silent too long is
- * stopped and the resolver named as not answering. Drawing is in
- * health_draw.c, w (every fix to a file) in health_fixes.c.
+ * `herald check DOMAIN --stream` (ui/kit/child.c), whose lines the
+ * console's loop reads as they come; each replaces its check
+ * (health_report.c), and the tick turns the spinner every HEALTH_POLL_MS.
+ * While the screen is shown it runs again every health_interval seconds
+ * (r: now). A run that stays silent too long is stopped and the resolver
+ * named as not answering. Drawing is in health_draw.c, w (every fix to a
+ * file) in health_fixes.c.
  */
 #include <sys/wait.h>
 
@@ -18,10 +19,11 @@
 #include "config/config.h"
 #include "health_ui.h"
 #include "ui/kit/action.h"
-#include "ui/kit/subcmd.h"
+#include "ui/kit/child.h"
 #include "ui/kit/widget.h"
+#include "ui/settings/settings_ui.h"
 
-#define HEALTH_POLL_MS		100	/* reading a run's output */
+#define HEALTH_POLL_MS		100	/* the spinner of a run */
 #define HEALTH_IDLE_MIN_MS	30000	/* a run silent this long is dead */
 #define HEALTH_EXE		"/proc/self/exe"
 
@@ -143,7 +145,7 @@ health_run(struct ui *ui, struct health *h)
 
 	free(h->domain);
 	if ((h->domain = health_domain(ui, h)) == NULL) {
-		hworker_stop(&h->w);
+		child_stop(&h->w);
 		h->running = 0;
 		hreport_clear(&h->rep, NULL);
 		health_schedule(ui, h);
@@ -161,7 +163,8 @@ health_run(struct ui *ui, struct health *h)
 	h->idle_ms = 3 * per + 5000 > HEALTH_IDLE_MIN_MS ? 3 * per + 5000 :
 	    HEALTH_IDLE_MIN_MS;
 	argv = health_argv(ui, h->domain);
-	if (hworker_start(&h->w, HEALTH_EXE, argv, &cause) == -1) {
+	if (child_start(ui, &h->w, HEALTH_EXE, argv, -1, h->idle_ms,
+	    &cause) == -1) {
 		health_set_error(h, xprintf("Cannot run the check: %s",
 		    cause != NULL ? cause : "failed"));
 		free(cause);
@@ -192,7 +195,7 @@ static void
 health_finished(struct ui *ui, struct health *h)
 {
 	int	 st = h->w.status, complete;
-	char	*err = hworker_last_error(&h->w);
+	char	*err = child_last_error(&h->w);
 
 	complete = h->rep.verdict != NULL || (h->rep.fresh > 0 &&
 	    WIFEXITED(st) && err == NULL);
@@ -218,11 +221,10 @@ health_finished(struct ui *ui, struct health *h)
 	ui_dirty(ui);
 }
 
-/* Nothing heard for too long: stop the run, blame the resolver. */
+/* Nothing heard for too long: the run was stopped; blame the resolver. */
 static void
 health_silent(struct ui *ui, struct health *h)
 {
-	hworker_stop(&h->w);
 	health_set_error(h, xprintf("Resolver %s not answering (TIMEOUT): "
 	    "no result for %lld s, so the check was stopped.",
 	    health_resolver(ui), (long long)(h->idle_ms / 1000)));
@@ -232,7 +234,21 @@ health_silent(struct ui *ui, struct health *h)
 	ui_dirty(ui);
 }
 
-/* Read a run's output; start runs when due; keep the clocks moving. */
+/* The run is over, or was stopped for silence: settle it, then let the
+ * tick schedule the next. */
+static void
+health_done(struct ui *ui, void *arg)
+{
+	struct health	*h = arg;
+
+	if (h->w.silent)
+		health_silent(ui, h);
+	else
+		health_finished(ui, h);
+	ui_tick_in(ui, h, 0);
+}
+
+/* Start runs when due; keep the spinner and the clocks moving. */
 static int
 health_tick(struct ui *ui, void *state)
 {
@@ -240,16 +256,10 @@ health_tick(struct ui *ui, void *state)
 	int64_t		 now = ui_now(), wait;
 
 	if (h->running) {
-		if (hworker_poll(&h->w, health_line, h) == 0)
-			health_finished(ui, h);
-		else if (now - h->w.heard > h->idle_ms)
-			health_silent(ui, h);
-		else {
-			h->frame++;
-			if (h->visible)
-				ui_dirty(ui);
-			return HEALTH_POLL_MS;
-		}
+		h->frame++;
+		if (h->visible)
+			ui_dirty(ui);
+		return HEALTH_POLL_MS;
 	}
 	if (!h->visible)
 		return -1;	/* enter() asks again */
@@ -271,7 +281,7 @@ health_open(struct ui *ui, void *arg)
 	(void)ui;
 	(void)arg;
 	hreport_init(&h->rep);
-	hworker_init(&h->w);
+	child_init(&h->w, health_line, health_done, h);
 	return h;
 }
 
@@ -282,7 +292,7 @@ health_close(struct ui *ui, void *state)
 	struct health	*h = state;
 
 	(void)ui;
-	hworker_free(&h->w);
+	child_free(&h->w);
 	hreport_free(&h->rep);
 	free(h->domain);
 	free(h->nodomain);

@@ -19,21 +19,21 @@ kchecks_free(struct kchecks *c)
 	size_t	i;
 
 	for (i = 0; i < c->n; i++) {
-		subcmd_free(&c->v[i].job);
-		free(c->v[i].domain);
-		free(c->v[i].selector);
-		free(c->v[i].verdict);
-		free(c->v[i].observed);
-		free(c->v[i].fix);
-		free(c->v[i].error);
+		subcmd_free(&c->v[i]->job);
+		free(c->v[i]->domain);
+		free(c->v[i]->selector);
+		free(c->v[i]->verdict);
+		free(c->v[i]->observed);
+		free(c->v[i]->fix);
+		free(c->v[i]->error);
+		free(c->v[i]);
 	}
 	free(c->v);
 	c->v = NULL;
 	c->n = 0;
 }
 
-/* The check of domain/selector; a new one is never checked. The array
- * may move: pointers into it last until the next call. */
+/* The check of domain/selector; a new one is never checked. */
 struct kcheck *
 kchecks_get(struct kchecks *c, const char *domain, const char *selector)
 {
@@ -41,15 +41,14 @@ kchecks_get(struct kchecks *c, const char *domain, const char *selector)
 	size_t		 i;
 
 	for (i = 0; i < c->n; i++)
-		if (strcmp(c->v[i].domain, domain) == 0 &&
-		    strcmp(c->v[i].selector, selector) == 0)
-			return &c->v[i];
+		if (strcmp(c->v[i]->domain, domain) == 0 &&
+		    strcmp(c->v[i]->selector, selector) == 0)
+			return c->v[i];
 	c->v = xreallocarray(c->v, c->n + 1, sizeof *c->v);
-	k = &c->v[c->n++];
-	memset(k, 0, sizeof *k);
+	k = c->v[c->n++] = xcalloc(1, sizeof *k);
 	k->domain = xstrdup(domain);
 	k->selector = xstrdup(selector);
-	subcmd_init(&k->job);
+	subcmd_init(&k->job, c->owner);
 	return k;
 }
 
@@ -132,7 +131,7 @@ kcheck_finished(struct kcheck *k)
 		    "the check printed no verdict");
 }
 
-/* Poll the running checks and start queued ones. */
+/* Settle the checks that ended and start queued ones. */
 size_t
 kchecks_run(struct ui *ui, struct kchecks *c, size_t max)
 {
@@ -142,18 +141,17 @@ kchecks_run(struct ui *ui, struct kchecks *c, size_t max)
 	char		*cause = NULL;
 
 	for (i = 0; i < c->n; i++) {
-		k = &c->v[i];
+		k = c->v[i];
 		if (k->state == KC_RUNNING) {
-			if (subcmd_poll(&k->job))
-				running++;
-			else {
+			if (subcmd_ended(&k->job)) {
 				kcheck_finished(k);
 				ui_dirty(ui);
-			}
+			} else
+				running++;
 		}
 	}
 	for (i = 0; i < c->n; i++) {
-		k = &c->v[i];
+		k = c->v[i];
 		if (k->state != KC_QUEUED)
 			continue;
 		if (running >= max) {

@@ -246,15 +246,13 @@ keys_form_open(struct ui *ui, struct keys *k)
 	ui_dialog_open(ui, &form_ops, f);
 }
 
-/* Poll keygen; when done, select the new key and queue its check (the
+/* Once keygen ended, select the new key and queue its check (the
  * caller, the tick, runs the queue next). */
 int
-keys_gen_poll(struct ui *ui, struct keys *k)
+keys_gen_settle(struct ui *ui, struct keys *k)
 {
-	if (!k->gen.running)
-		return 0;
-	if (subcmd_poll(&k->gen))
-		return 1;
+	if (!subcmd_ended(&k->gen))
+		return k->gen.running;
 	if (k->gen.exit == 0) {
 		free(k->select_domain);
 		free(k->select_selector);

@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "auth/dkim.h"
-#include "ui/kit/subcmd.h"
+#include "ui/kit/child.h"
 #include "ui/kit/widget.h"
 
 /* ---- the published check of one key (keys_check.c) ---- */
@@ -47,8 +47,10 @@ struct kcheck {
 };
 
 struct kchecks {
-	struct kcheck	*v;
+	struct kcheck	**v;		/* each allocated: the loop holds the
+					 * address of a running child */
 	size_t		 n;
+	void		*owner;		/* whose tick runs when a check ends */
 };
 
 void	 kchecks_free(struct kchecks *);
@@ -60,8 +62,8 @@ void	 kcheck_queue(struct kcheck *);
 /* Queue a periodic re-check: shown as the last result until it is done;
  * one already queued or running is left alone. */
 void	 kcheck_requeue(struct kcheck *);
-/* Start queued checks while fewer than max run; poll the running ones.
- * Returns how many are queued or running. */
+/* Settle the checks that ended; start queued ones while fewer than max
+ * run. Returns how many are queued or running. */
 size_t	 kchecks_run(struct ui *, struct kchecks *, size_t max);
 /* Status word and role for the table; spinner frame for running ones. */
 const char *kcheck_word(const struct kcheck *, unsigned int frame,
@@ -97,8 +99,8 @@ char	*keys_sending_domain(struct ui *);
 
 /* g: the form; on Enter, `herald dkim keygen` in a child. */
 void	keys_form_open(struct ui *, struct keys *);
-/* Poll the keygen child; 1 while it runs. */
-int	keys_gen_poll(struct ui *, struct keys *);
+/* Settle keygen once it ended; 1 while it runs. */
+int	keys_gen_settle(struct ui *, struct keys *);
 
 /* ---- the record view (keys_record.c) ---- */
 
@@ -107,6 +109,7 @@ struct keyrec_arg {
 	char		*domain;
 	char		*selector;
 };
+extern const struct screen_ops screen_keys_ops;	/* the tab */
 extern const struct screen_ops screen_keyrec_ops;	/* arg: keyrec_arg */
 
 /* ---- zone-file text (keys_zone.c) ---- */

@@ -296,7 +296,7 @@ keyrec_open(struct ui *ui, void *arg)
 	k->domain = a->domain;
 	k->selector = a->selector;
 	free(a);
-	subcmd_init(&k->job);
+	subcmd_init(&k->job, k);
 	rc = store_dkim_get(ui_store(ui), k->domain, k->selector, &k->key,
 	    &cause);
 	if (rc != 0) {
@@ -341,7 +341,7 @@ keyrec_close(struct ui *ui, void *state)
 	free(k);
 }
 
-/* Poll the child; keep the spinners turning. */
+/* Settle the child once it ended; keep the spinners turning. */
 static int
 keyrec_tick(struct ui *ui, void *state)
 {
@@ -349,11 +349,11 @@ keyrec_tick(struct ui *ui, void *state)
 	struct kcheck	*c;
 	int		 busy = 0;
 
-	if (k->job.running) {
-		if (subcmd_poll(&k->job))
-			busy = 1;
-		else
-			keyrec_extra_done(k);
+	if (subcmd_ended(&k->job)) {
+		keyrec_extra_done(k);
+		ui_dirty(ui);
+	} else if (k->job.running) {
+		busy = 1;
 		ui_dirty(ui);
 	}
 	if (k->have) {

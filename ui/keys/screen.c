@@ -151,7 +151,7 @@ keys_activated(struct ui *ui, struct keys *k)
 	size_t		 i;
 
 	for (i = 0; i < k->checks.n; i++) {
-		c = &k->checks.v[i];
+		c = k->checks.v[i];
 		if (!c->activated)
 			continue;
 		c->activated = 0;
@@ -170,7 +170,8 @@ keys_open(struct ui *ui, void *arg)
 	(void)ui;
 	(void)arg;
 	table_init(&k->table, keys_cols, (int)nitems(keys_cols));
-	subcmd_init(&k->gen);
+	subcmd_init(&k->gen, k);
+	k->checks.owner = k;
 	return k;
 }
 
@@ -226,7 +227,8 @@ keys_leave(struct ui *ui, void *state)
 	k->visible = 0;
 }
 
-/* Poll the children; the spinner turns while any runs. */
+/* Settle the children that ended, start queued checks; the spinner
+ * turns while any runs. */
 static int
 keys_tick(struct ui *ui, void *state)
 {
@@ -236,7 +238,7 @@ keys_tick(struct ui *ui, void *state)
 	int		 gen;
 
 	/* keygen first: a new key's check starts in the same turn. */
-	gen = keys_gen_poll(ui, k);
+	gen = keys_gen_settle(ui, k);
 	busy = kchecks_run(ui, &k->checks, KEYS_PARALLEL);
 	keys_activated(ui, k);
 	if (busy == 0 && !gen && k->visible && ui_now() >= k->next_check) {

@@ -62,9 +62,9 @@ ui_draw_tabs(struct ui *ui)
 	int	t, x = 1;
 	char	label[64];
 
-	for (t = 0; t < TAB_COUNT && x < COLS; t++) {
+	for (t = 0; t < ui->ntabs && x < COLS; t++) {
 		snprintf(label, sizeof label, " %d %s ", t + 1,
-		    ui_tab_ops(t)->name);
+		    ui->tabs[t]->name);
 		x += ui_print(ui, 1, x, COLS - x, t == ui->tab ?
 		    ROLE_TAB_ACTIVE : ROLE_TAB, label) + 1;
 	}

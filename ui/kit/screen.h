@@ -1,15 +1,24 @@
 /*
- * The console's screen framework: what every screen, dialog and widget uses.
+ * ui/kit, the console's framework: what every screen, dialog and widget
+ * uses, and knows no screen. It holds this header (screens, dialogs, keys,
+ * colours, the shell's services), the views and dialogs stacks (view.c),
+ * the frame around the current view (frame.c), drawing (draw.c), widgets
+ * and dialogs (widget.h: table, field, meter, prompt, help, ...), saving
+ * to a file (savefile.h) and child processes (child.h). It may use src/
+ * (base, store, mail, auth, config, send) and curses; never a screen's
+ * folder (ui/<screen>) or the shell (ui/ui.h): the shell hands it the table
+ * of tabs (ui->tabs) and implements the "shell" functions below.
  *
- * One poll() loop (ui.c) reads keys, runs timers and redraws the screen
- * when something marked it dirty, at most every UI_FRAME_MS. A screen is a
- * table of functions (struct screen_ops). Its key handler returns what to do
- * next (enum ui_action) and never draws; drawing happens only in draw(),
- * which the loop calls. Periodic work (an import step, tailing the database)
- * runs in tick(), which returns when it wants to run again.
+ * One loop (ui/ui.c, on base/loop) reads keys, watches the children's
+ * pipes, runs timers and redraws the screen when something marked it
+ * dirty, at most every UI_FRAME_MS. A screen is a table of functions
+ * (struct screen_ops). Its key handler returns what to do next (enum
+ * ui_action) and never draws; drawing happens only in draw(), which the
+ * loop calls. Periodic work (an import step, tailing the database) runs in
+ * tick(), which returns when it wants to run again.
  *
- * Each of the six tabs holds a small stack of views: Enter on a list pushes
- * its members (ui_push), Esc pops back. Dialogs (prompt, confirm, message,
+ * Each tab holds a small stack of views: Enter on a list pushes its
+ * members (ui_push), Esc pops back. Dialogs (prompt, confirm, message,
  * import progress) are modal and stack above the current view.
  */
 #ifndef HERALD_UI_SCREEN_H
@@ -24,6 +33,7 @@
 
 struct action;
 struct config;
+struct loop;
 struct store;
 struct ui;
 
@@ -87,18 +97,10 @@ enum ui_action {
 	UI_QUIT,	/* leave the console */
 	UI_SWITCH_FIRST = 16
 };
-/* Show tab n (enum ui_tab). */
+/* Show tab n (0: the first). */
 #define UI_SWITCH(n)	((enum ui_action)(UI_SWITCH_FIRST + (n)))
 
-enum ui_tab {
-	TAB_LISTS,
-	TAB_COMPOSE,
-	TAB_KEYS,
-	TAB_HEALTH,
-	TAB_SEND,
-	TAB_SETTINGS,
-	TAB_COUNT
-};
+#define UI_TABS		8	/* tabs at most; the shell names them */
 
 struct ui_rect {
 	int	y, x, h, w;
@@ -133,22 +135,14 @@ struct dialog_ops {
 	void	 (*free)(void *dlg);
 };
 
-/* The tabs, in order (each in its screen_*.c). */
-extern const struct screen_ops screen_lists_ops;
-extern const struct screen_ops screen_compose_ops;
-extern const struct screen_ops screen_keys_ops;
-extern const struct screen_ops screen_health_ops;
-extern const struct screen_ops screen_send_ops;
-extern const struct screen_ops screen_settings_ops;
-/* Views pushed over a tab. */
-extern const struct screen_ops screen_members_ops;	/* arg: list name */
-extern const struct screen_ops screen_setup_ops;	/* arg: NULL */
-
-/* ---- the shell (ui.c) ---- */
+/* ---- the shell (ui/ui.c, its loop and state; view.c) ---- */
 
 struct store	*ui_store(struct ui *);
 struct config	*ui_config(struct ui *);
 const char	*ui_db_path(struct ui *);
+/* The console's event loop (base/loop.h): a child's pipes are watched
+ * on it, so their output wakes the console (child.c). */
+struct loop	*ui_loop(struct ui *);
 /* Something changed: redraw at the next frame. */
 void		 ui_dirty(struct ui *);
 /* Re-read what the top bar shows from the config (after config_set). */

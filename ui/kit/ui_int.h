@@ -26,14 +26,18 @@ struct ui_dialog {
 };
 
 struct ui {
+	struct loop		*loop;		/* the terminal, children's pipes */
+	int			 stdin_ready;	/* the terminal woke this turn */
 	struct config		*cfg;
 	struct store		*st;
 	const char		*db_path;
 	char			*domain;	/* for the top bar, or NULL */
 	int			 colour;
 
-	struct ui_view		 views[TAB_COUNT][UI_DEPTH];
-	int			 depth[TAB_COUNT];
+	const struct screen_ops	*const *tabs;	/* each tab's first view */
+	int			 ntabs;
+	struct ui_view		 views[UI_TABS][UI_DEPTH];
+	int			 depth[UI_TABS];
 	int			 tab;
 
 	struct ui_dialog	 dialogs[UI_DIALOGS];
@@ -49,7 +53,6 @@ struct ui {
 };
 
 /* view.c */
-const struct screen_ops *ui_tab_ops(int tab);
 struct ui_view	*ui_top(struct ui *);
 void		 ui_view_open(struct ui *, int tab, const struct screen_ops *,
 		     void *arg);

@@ -1,28 +1,13 @@
 /*
  * Views and dialogs: each tab's stack of views (opened the first time the
  * tab is shown, entered and left as it is shown and hidden), the stack of
- * modal dialogs, and their ticks.
+ * modal dialogs, and their ticks. Which screen is each tab's first view is
+ * the shell's table (ui->tabs, set by ui/ui.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "ui_int.h"
-
-static const struct screen_ops *const view_tabs[TAB_COUNT] = {
-	&screen_lists_ops,
-	&screen_compose_ops,
-	&screen_keys_ops,
-	&screen_health_ops,
-	&screen_send_ops,
-	&screen_settings_ops,
-};
-
-/* The first view of a tab. */
-const struct screen_ops *
-ui_tab_ops(int tab)
-{
-	return view_tabs[tab];
-}
 
 /* The view on top of the current tab. */
 struct ui_view *
@@ -101,12 +86,12 @@ ui_pop(struct ui *ui)
 void
 ui_switch(struct ui *ui, int tab)
 {
-	if (tab < 0 || tab >= TAB_COUNT || tab == ui->tab)
+	if (tab < 0 || tab >= ui->ntabs || tab == ui->tab)
 		return;
 	ui_view_leave(ui);
 	ui->tab = tab;
 	if (ui->depth[tab] == 0)
-		ui_view_open(ui, tab, view_tabs[tab], NULL);
+		ui_view_open(ui, tab, ui->tabs[tab], NULL);
 	else
 		ui_view_enter(ui);
 }
@@ -118,7 +103,7 @@ ui_tick_in(struct ui *ui, void *state, int ms)
 	int64_t	at = ui_now() + (ms > 0 ? ms : 0);
 	int	t, i;
 
-	for (t = 0; t < TAB_COUNT; t++)
+	for (t = 0; t < ui->ntabs; t++)
 		for (i = 0; i < ui->depth[t]; i++)
 			if (ui->views[t][i].state == state &&
 			    ui->views[t][i].ops->tick != NULL)
@@ -193,7 +178,7 @@ ui_run_ticks(struct ui *ui, int64_t *next)
 	int64_t	 now = ui_now();
 	int	 t, i, ms;
 
-	for (t = 0; t < TAB_COUNT; t++)
+	for (t = 0; t < ui->ntabs; t++)
 		for (i = 0; i < ui->depth[t]; i++) {
 			struct ui_view	*v = &ui->views[t][i];
 
@@ -212,7 +197,7 @@ ui_run_ticks(struct ui *ui, int64_t *next)
 	ui_dialog_reap(ui);
 
 	*next = UI_NEVER;
-	for (t = 0; t < TAB_COUNT; t++)
+	for (t = 0; t < ui->ntabs; t++)
 		for (i = 0; i < ui->depth[t]; i++)
 			if (ui->views[t][i].tick_at < *next)
 				*next = ui->views[t][i].tick_at;
@@ -231,7 +216,7 @@ ui_views_close(struct ui *ui)
 		ui->dialogs[t].closed = 1;
 	ui_dialog_reap(ui);
 	ui_view_leave(ui);
-	for (t = 0; t < TAB_COUNT; t++)
+	for (t = 0; t < ui->ntabs; t++)
 		while (ui->depth[t] > 0) {
 			struct ui_view *v = &ui->views[t][--ui->depth[t]];
 

@@ -12,6 +12,7 @@
 #include "base/utf8.h"
 #include "ui/kit/action.h"
 #include "ui/kit/widget.h"
+#include "lists_ui.h"
 
 #define MEMBERS_FILTER_MS	250	/* typing pause before filtering */
 

@@ -11,6 +11,7 @@
 #include "store/store.h"
 #include "ui/kit/action.h"
 #include "ui/kit/widget.h"
+#include "lists_ui.h"
 
 static const struct table_col lists_cols[] = {
 	{ "List", 20, 1, 0 },

@@ -1,16 +1,16 @@
 /*
  * The Send screen's commands: `herald send ID`, `herald pause ID`,
  * `herald resume ID`, `herald finish ID` and `herald send ID --test ADDR`
- * run as children of the console (subcmd.c, on the
- * Health screen's worker: non-blocking pipes, own process group, always
- * reaped), never in the console's own process. `send` and `resume` start
- * the engine detached, in a session of its own, and return, so the
- * engine outlives the console; `pause` waits for the engine to finish
- * what is in flight. The commands hold the send's lock logic; the console
- * shows what they say, then what the database says. A relay password the
- * operator typed goes to the child on a pipe it inherits as descriptor 3
- * (--password-fd 3), written and closed before the child starts: never on
- * its command line.
+ * run as children of the console (ui/kit/child.c: pipes the console's
+ * loop watches, own process group, always reaped), never in the
+ * console's own process. `send` and `resume` start the engine detached,
+ * in a session of its own, and return, so the engine outlives the
+ * console; `pause` waits for the engine to finish what is in flight.
+ * The commands hold the send's lock logic; the console shows what they
+ * say, then what the database says. A relay password the operator typed
+ * goes to the child on a pipe it inherits as descriptor 3 (--password-fd
+ * 3), written and closed before the child starts: never on its command
+ * line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,12 +31,12 @@ static const char *const send_cmd_keys[] = {
 	"relay_user", "relay_password_file",
 };
 
-/* Nothing running. */
+/* Nothing running; owner's tick runs when a command is over. */
 void
-send_cmd_init(struct send_cmd *c)
+send_cmd_init(struct send_cmd *c, void *owner)
 {
 	memset(c, 0, sizeof *c);
-	subcmd_init(&c->sub);
+	subcmd_init(&c->sub, owner);
 }
 
 /* Stop a command still running and free it. */
@@ -131,15 +131,15 @@ send_cmd_start(struct ui *ui, struct send_cmd *c, enum send_cmd_kind kind,
 	return 0;
 }
 
-/* Read its output; once it is over, say how it went. */
+/* Once it is over, say how it went. */
 int
-send_cmd_poll(struct send_cmd *c, int *ok, char **msg)
+send_cmd_result(struct send_cmd *c, int *ok, char **msg)
 {
 	*ok = 0;
 	*msg = NULL;
 	if (c->kind == SEND_CMD_NONE)
 		return 0;
-	if (subcmd_poll(&c->sub) == 1)
+	if (c->sub.running)
 		return 1;
 	if (c->kind == SEND_CMD_TEST && c->sub.line != NULL) {
 		/* Deferred or bounced exits non-zero: an outcome all the

@@ -5,8 +5,8 @@
  *
  * Domains are counted a page of members per tick, so a list of a million
  * never stalls the console. The health verdict comes from a child
- * `herald check DOMAIN --stream` (the Health screen's worker and report
- * parser): DNS can hang, the console must not.
+ * `herald check DOMAIN --stream` (ui/kit/child.h, and the Health screen's
+ * report parser): DNS can hang, the console must not.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +19,11 @@
 #include "store/store.h"
 
 #define SEND_PRE_PAGE		5000	/* members counted per tick */
-#define SEND_PRE_HEALTH_MS	200	/* reading the check's output */
+#define SEND_PRE_HEALTH_MS	200	/* the spinner of the check */
 #define SEND_PRE_IDLE_MIN_MS	30000	/* a check silent this long is dead */
+
+static void	send_pre_line(const char *, void *);
+static void	send_pre_done(struct ui *, void *);
 
 /* Nothing loaded. */
 void
@@ -28,7 +31,7 @@ send_pre_init(struct send_pre *p)
 {
 	memset(p, 0, sizeof *p);
 	send_doms_init(&p->doms);
-	hworker_init(&p->w);
+	child_init(&p->w, send_pre_line, send_pre_done, p);
 	hreport_init(&p->rep);
 	p->policy = TLS_POLICY_MAY;
 }
@@ -37,7 +40,7 @@ send_pre_init(struct send_pre *p)
 static void
 send_pre_clear(struct send_pre *p)
 {
-	hworker_stop(&p->w);
+	child_stop(&p->w);
 	hreport_clear(&p->rep, NULL);
 	send_doms_free(&p->doms);
 	free(p->subject);
@@ -62,7 +65,7 @@ void
 send_pre_free(struct send_pre *p)
 {
 	send_pre_clear(p);
-	hworker_free(&p->w);
+	child_free(&p->w);
 	hreport_free(&p->rep);
 }
 
@@ -211,7 +214,7 @@ send_pre_check(struct ui *ui, struct send_pre *p)
 	char		**argv, *cause = NULL;
 	int		  n = 0, i;
 
-	hworker_stop(&p->w);
+	child_stop(&p->w);
 	p->hrunning = 0;
 	free(p->herror);
 	p->herror = NULL;
@@ -228,7 +231,8 @@ send_pre_check(struct ui *ui, struct send_pre *p)
 	p->hidle = subcmd_dns_limit(ui);
 	if (p->hidle < SEND_PRE_IDLE_MIN_MS)
 		p->hidle = SEND_PRE_IDLE_MIN_MS;
-	if (hworker_start(&p->w, SEND_EXE, argv, &cause) == -1) {
+	if (child_start(ui, &p->w, SEND_EXE, argv, -1, p->hidle,
+	    &cause) == -1) {
 		p->herror = xprintf("cannot run the check: %s", cause);
 		free(cause);
 	} else {
@@ -255,7 +259,7 @@ send_pre_line(const char *line, void *arg)
 static void
 send_pre_checked(struct send_pre *p)
 {
-	char	*err = hworker_last_error(&p->w);
+	char	*err = child_last_error(&p->w);
 	int	 complete = p->rep.verdict != NULL;
 
 	hreport_end(&p->rep, complete, ui_now());
@@ -269,24 +273,31 @@ send_pre_checked(struct send_pre *p)
 	free(err);
 }
 
-/* Count members, read the check. */
+/* The check is over, or was stopped for silence. */
+static void
+send_pre_done(struct ui *ui, void *arg)
+{
+	struct send_pre	*p = arg;
+
+	if (p->w.silent) {
+		hreport_end(&p->rep, 0, ui_now());
+		p->hrunning = 0;
+		free(p->herror);
+		p->herror = xprintf("no answer from the resolver for "
+		    "%lld s: the check was stopped",
+		    (long long)(p->hidle / 1000));
+	} else
+		send_pre_checked(p);
+	ui_dirty(ui);
+}
+
+/* Count members; turn the check's spinner. */
 int
 send_pre_tick(struct ui *ui, struct send_pre *p)
 {
 	int	more = send_pre_count(ui, p);
 
 	if (p->hrunning) {
-		if (hworker_poll(&p->w, send_pre_line, p) == 0)
-			send_pre_checked(p);
-		else if (ui_now() - p->w.heard > p->hidle) {
-			hworker_stop(&p->w);
-			hreport_end(&p->rep, 0, ui_now());
-			p->hrunning = 0;
-			free(p->herror);
-			p->herror = xprintf("no answer from the resolver for "
-			    "%lld s: the check was stopped",
-			    (long long)(p->hidle / 1000));
-		}
 		p->frame++;
 		ui_dirty(ui);
 	}

@@ -30,7 +30,7 @@ send_watch(struct ui *ui, struct send_screen *s, int64_t id, int picked)
 		ui_cause(ui, "Cannot watch the send", cause);
 		return;
 	}
-	hworker_stop(&s->pre.w);
+	child_stop(&s->pre.w);
 	s->picked = picked;
 	s->mode = SEND_MODE_LIVE;
 	s->focus = FOCUS_RCPTS;
@@ -135,7 +135,7 @@ send_open(struct ui *ui, void *arg)
 	(void)arg;
 	send_pre_init(&s->pre);
 	send_live_init(&s->live);
-	send_cmd_init(&s->cmd);
+	send_cmd_init(&s->cmd, s);
 	send_panel_init(s);
 	s->mode = SEND_MODE_EMPTY;
 	return s;
@@ -204,7 +204,7 @@ send_tick(struct ui *ui, void *state)
 	int			 ms = -1, ok, changed;
 
 	if (kind != SEND_CMD_NONE) {
-		if (send_cmd_poll(&s->cmd, &ok, &msg) == 1) {
+		if (send_cmd_result(&s->cmd, &ok, &msg) == 1) {
 			ms = SEND_CMD_MS;
 			if (s->visible)
 				ui_dirty(ui);	/* the spinner */

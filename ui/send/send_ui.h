@@ -22,14 +22,14 @@
 #include "base/hashtab.h"
 #include "send/send.h"
 #include "ui/health/health_ui.h"
-#include "ui/kit/subcmd.h"
+#include "ui/kit/child.h"
 #include "smtp/tls.h"
 #include "ui/kit/widget.h"
 
 #define SEND_RING	2000	/* outcomes kept for the panel */
 #define SEND_CHUNK	2000	/* events read per tick */
 #define SEND_POLL_MS	150	/* tailing the events */
-#define SEND_CMD_MS	100	/* reading a command's output */
+#define SEND_CMD_MS	100	/* the spinner of a command */
 #define SEND_SPARK	60	/* seconds of throughput kept */
 #define SEND_TOPDOMS	5	/* largest domains named before a send */
 #define SEND_EXE	"/proc/self/exe"
@@ -157,7 +157,8 @@ struct send_cmd {
 	int64_t			 id;
 };
 
-void		 send_cmd_init(struct send_cmd *);
+/* owner: the screen, whose tick runs when a command is over. */
+void		 send_cmd_init(struct send_cmd *, void *owner);
 void		 send_cmd_free(struct send_cmd *);
 /* Start `herald ... send ID --tls P` (pause, resume; with to, a test
  * to that address); a password (or NULL) goes to send, resume or the
@@ -167,7 +168,7 @@ int		 send_cmd_start(struct ui *, struct send_cmd *,
 		    const char *to, const char *password, char **cause);
 /* 1 while it runs; 0 once over: then *ok and (allocated) *msg say how
  * it went (a test: *ok when it printed its outcome, *msg that line). */
-int		 send_cmd_poll(struct send_cmd *, int *ok, char **msg);
+int		 send_cmd_result(struct send_cmd *, int *ok, char **msg);
 
 /* ---- before a send (send_pre.c) ---- */
 
@@ -184,7 +185,7 @@ struct send_pre {
 	size_t		 top[SEND_TOPDOMS];	/* the largest domains */
 	size_t		 ntop;
 	/* the health check of the From domain */
-	struct hworker	 w;
+	struct child	 w;
 	struct hreport	 rep;
 	int		 hrunning, hdone;
 	char		*herror;
@@ -249,6 +250,8 @@ int		 send_state_of(struct ui *, int64_t id, enum send_state *,
 		    char **cause);
 
 /* ---- the screen (screen_send.c), drawn by send_draw.c ---- */
+
+extern const struct screen_ops screen_send_ops;	/* the tab */
 
 enum send_mode {
 	SEND_MODE_EMPTY,	/* no issue to send */

@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "ui/kit/action.h"
 #include "ui/kit/widget.h"
+#include "settings_ui.h"
 
 /* The keys shown, in this order: who sends, then how. */
 static const char *const settings_shown[] = {

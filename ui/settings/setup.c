@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "ui/kit/action.h"
 #include "ui/kit/widget.h"
+#include "settings_ui.h"
 
 /* The From address first, then the rest with their defaults: each is a
  * field, so a default can be changed here, the first time. */
