@@ -49,4 +49,39 @@ int		 store_run(struct store *, sqlite3_stmt *, char **cause);
 /* A column as a string, "" for NULL. */
 const char	*store_text(sqlite3_stmt *, int col);
 
+/* The statements of the import path (store_lists.c), prepared when the
+ * store opens. */
+/* Statements on the import path, prepared once. */
+enum store_stmt {
+	ST_CONTACT_INSERT,
+	ST_CONTACT_LOOKUP,
+	ST_CONTACT_LOOKUP_LC,
+	ST_CONTACT_UPDATE,
+	ST_SUPPRESSED,
+	ST_COUNT
+};
+extern const char *const store_stmt_sql[ST_COUNT];
+
+/* The connection and what its files keep with it. */
+struct store {
+	sqlite3		*db;
+	char		*path;
+	int		 version;
+	int		 bulk;		/* foreign keys off for this transaction */
+	sqlite3_stmt	*stmt[ST_COUNT];
+	int		 case_strict;	/* local parts differ by case */
+	/* The list an import writes, and whether it may hold an address
+	 * with capitals: without one, an all-lower-case address has no
+	 * other spelling to look up. */
+	int64_t		 import_list;
+	int		 import_caps;
+	/* Statements run on every engine turn, prepared once (store_cached):
+	 * parsing them anew each turn cost more than running them. */
+	struct {
+		const char	*sql;
+		sqlite3_stmt	*s;
+	} cache[STORE_CACHE_MAX];
+	int		 ncache;
+};
+
 #endif
