@@ -34,7 +34,7 @@ int	send_follow(struct cli_env *, int64_t id, int64_t after);
 
 struct cli_cmd;
 struct cli_args;
-/* herald status ID and herald report ID (cli_report.c). */
+/* herald status ID and herald report ID (report.c). */
 int	cmd_send_status(struct cli_env *, const struct cli_cmd *,
 	    struct cli_args *);
 int	cmd_send_report(struct cli_env *, const struct cli_cmd *,

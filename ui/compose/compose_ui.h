@@ -1,9 +1,9 @@
 /*
- * The Compose screen's parts: the list of issues (screen_compose.c), the
- * editor round trip (compose_edit.c: message_edit through
+ * The Compose screen's parts: the list of issues (screen.c), the
+ * editor round trip (edit.c: message_edit through
  * ui_run_external, so the console leaves curses for $VISUAL or $EDITOR
  * and comes back), the preview of one recipient's signed copy
- * (compose_preview.c, drawn by preview_draw.c) and its readable,
+ * (preview.c, drawn by preview_draw.c) and its readable,
  * decoded form (preview_text.c).
  */
 #ifndef HERALD_UI_COMPOSE_H
@@ -16,7 +16,7 @@
 
 struct issue;
 
-/* ---- editing (compose_edit.c) ---- */
+/* ---- editing (edit.c) ---- */
 
 /* Edit is in the operator's editor (a new issue when its id is 0) until
  * it parses or they give up; says what happened in the status line. An
@@ -31,7 +31,7 @@ int64_t	compose_copy(struct ui *, int64_t id);
 /* A new issue: From from the configuration, List list (may be NULL). */
 void	compose_new_issue(struct ui *, struct issue *is, const char *list);
 
-/* ---- the preview (compose_preview.c) ---- */
+/* ---- the preview (preview.c) ---- */
 
 extern const struct screen_ops screen_compose_ops;	/* the tab */
 extern const struct screen_ops screen_preview_ops;	/* arg: int64_t * */

@@ -1,5 +1,5 @@
 /*
- * The preview view's state, shared by compose_preview.c (building the
+ * The preview view's state, shared by preview.c (building the
  * message, keys) and preview_draw.c (drawing it).
  */
 #ifndef HERALD_UI_PREVIEW_H
@@ -45,7 +45,7 @@ struct preview {
 
 void	preview_draw(struct ui *, void *state, const struct ui_rect *);
 /* Render, sign and check the message for the chosen member
- * (compose_preview.c). */
+ * (preview.c). */
 void	preview_build(struct ui *, struct preview *);
 /* Find the chosen member (preview_member.c); -1 with p->error. */
 int	preview_member(struct ui *, struct preview *);

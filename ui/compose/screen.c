@@ -1,9 +1,9 @@
 /*
  * The Compose screen: every issue (id, list, subject, last change), newest
  * first. n writes a new one and e edits the selected one in $VISUAL or
- * $EDITOR (compose_edit.c); an issue whose send is not finished cannot
+ * $EDITOR (edit.c); an issue whose send is not finished cannot
  * change, so c copies it to a new issue to edit instead. Enter or p
- * previews the exact message one member gets, signed (compose_preview.c).
+ * previews the exact message one member gets, signed (preview.c).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -17,7 +17,7 @@
 #include "base/util.h"
 #include "ui/kit/child.h"
 
-/* ---- the report (health_report.c) ---- */
+/* ---- the report (report.c) ---- */
 
 enum hstatus {
 	HS_OK,
@@ -76,7 +76,7 @@ size_t	hfix_quoted(const char *s);
 /* Did this check's lookup time out (its observed text says so)? */
 int	hcheck_timed_out(const struct hcheck *);
 
-/* ---- the screen (screen_health.c), drawn by health_draw.c ---- */
+/* ---- the screen (screen.c), drawn by draw.c ---- */
 
 struct ui;
 struct ui_rect;
@@ -102,7 +102,7 @@ struct health {
 extern const struct screen_ops screen_health_ops;	/* the tab */
 
 void	health_draw(struct ui *, void *state, const struct ui_rect *);
-/* w: ask for a path, then write every fix there (health_fixes.c). */
+/* w: ask for a path, then write every fix there (fixes.c). */
 void	health_write_start(struct ui *, struct health *);
 /* The configured resolver, or "the system resolver". */
 const char *health_resolver(struct ui *);

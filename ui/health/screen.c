@@ -3,11 +3,11 @@
  * domain and address, as a live checklist. A run is a child process,
  * `herald check DOMAIN --stream` (ui/kit/child.c), whose lines the
  * console's loop reads as they come; each replaces its check
- * (health_report.c), and the tick turns the spinner every HEALTH_POLL_MS.
+ * (report.c), and the tick turns the spinner every HEALTH_POLL_MS.
  * While the screen is shown it runs again every health_interval seconds
  * (r: now). A run that stays silent too long is stopped and the resolver
- * named as not answering. Drawing is in health_draw.c, w (every fix to a
- * file) in health_fixes.c.
+ * named as not answering. Drawing is in draw.c, w (every fix to a
+ * file) in fixes.c.
  */
 #include <sys/wait.h>
 

@@ -1,9 +1,9 @@
 /*
- * The Keys screen's parts: the screen (screen_keys.c: the table of DKIM
+ * The Keys screen's parts: the screen (screen.c: the table of DKIM
  * keys, a for active, the detail of the selected key), the published
- * checks (keys_check.c: one `herald dkim check --json` child per key, a
- * few at once), the form that generates a key (keys_form.c, with the
- * `herald dkim keygen` child), and the record view (keys_record.c: the
+ * checks (check.c: one `herald dkim check --json` child per key, a
+ * few at once), the form that generates a key (form.c, with the
+ * `herald dkim keygen` child), and the record view (record.c: the
  * TXT records to publish as plain lines, w to a file).
  */
 #ifndef HERALD_UI_KEYS_H
@@ -18,7 +18,7 @@
 #include "ui/kit/child.h"
 #include "ui/kit/widget.h"
 
-/* ---- the published check of one key (keys_check.c) ---- */
+/* ---- the published check of one key (check.c) ---- */
 
 enum kcheck_state {
 	KC_NONE,	/* never checked */
@@ -71,7 +71,7 @@ const char *kcheck_word(const struct kcheck *, unsigned int frame,
 /* One line about the result ("DNS failure: ..."), allocated, or NULL. */
 char	*kcheck_line(const struct kcheck *);
 
-/* ---- the screen's state (screen_keys.c) ---- */
+/* ---- the screen's state (screen.c) ---- */
 
 struct keys {
 	struct dkim_key	*v;
@@ -95,14 +95,14 @@ void	keys_load(struct ui *, struct keys *);
 /* The sending domain: config domain, else From's; allocated, or NULL. */
 char	*keys_sending_domain(struct ui *);
 
-/* ---- generating (keys_form.c) ---- */
+/* ---- generating (form.c) ---- */
 
 /* g: the form; on Enter, `herald dkim keygen` in a child. */
 void	keys_form_open(struct ui *, struct keys *);
 /* Settle keygen once it ended; 1 while it runs. */
 int	keys_gen_settle(struct ui *, struct keys *);
 
-/* ---- the record view (keys_record.c) ---- */
+/* ---- the record view (record.c) ---- */
 
 struct keyrec_arg {
 	struct keys	*keys;
@@ -112,7 +112,7 @@ struct keyrec_arg {
 extern const struct screen_ops screen_keys_ops;	/* the tab */
 extern const struct screen_ops screen_keyrec_ops;	/* arg: keyrec_arg */
 
-/* ---- zone-file text (keys_zone.c) ---- */
+/* ---- zone-file text (zone.c) ---- */
 
 /* An SPF or DMARC record offered beside a key. */
 struct keys_extra {

@@ -1,11 +1,11 @@
 /*
  * The Keys screen: every DKIM key (domain, selector, algorithm, created,
  * active) with whether its record is published, checked live by a child
- * per key (keys_check.c) with a spinner while in flight, and again every
+ * per key (check.c) with a spinner while in flight, and again every
  * health_interval seconds while shown, as Health does: a new key awaits
  * publication and the check that finds its record activates it. Enter
- * shows the records to publish (keys_record.c), g generates a key from a
- * form (keys_form.c), a turns a key on or off (rotation: several
+ * shows the records to publish (record.c), g generates a key from a
+ * form (form.c), a turns a key on or off (rotation: several
  * selectors may be active at once), c checks the selected key again, C
  * all.
  */

@@ -15,6 +15,7 @@
 #include "mail/export.h"
 #include "store/store.h"
 #include "ui/kit/widget.h"
+#include "lists_ui.h"
 
 /* ---- import ---- */
 

@@ -13,6 +13,7 @@
 
 #include "mail/import.h"
 #include "ui/kit/widget.h"
+#include "lists_ui.h"
 
 #define IMPORT_STEP_ROWS	2000
 #define IMPORT_SLICE_MS		30	/* work per tick before yielding */

@@ -4,7 +4,7 @@
  * policy and what S will do. While watching: the send's state word, a
  * progress bar, the counters, a throughput sparkline over the last
  * minute, then the per-recipient panel and the per-domain table
- * (send_panel.c). Every status has a word or symbol besides its colour.
+ * (panel.c). Every status has a word or symbol besides its colour.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,10 +3,10 @@
  * (so re-opening the console mid-send shows it again, live), else prepares
  * the newest issue never sent, else shows the last send; i picks another.
  *
- * Before a send (send_pre.c) S starts it (send_start.c: y/N naming any
+ * Before a send (pre.c) S starts it (start.c: y/N naming any
  * failing health check, then `herald send ID --tls POLICY` as a child,
  * which starts the engine detached and returns); the screen then watches
- * the send (send_live.c) from the database alone, and p and r pause and
+ * the send (live.c) from the database alone, and p and r pause and
  * resume it through `herald pause` and `herald resume`; F gives up on the
  * deferred recipients of a waiting send (y/N, then `herald finish`).
  */

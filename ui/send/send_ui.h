@@ -1,17 +1,17 @@
 /*
- * The Send screen's parts. The screen (screen_send.c) is in one of three
- * modes: nothing to send yet, before a send (send_pre.c: the issue, its
+ * The Send screen's parts. The screen (screen.c) is in one of three
+ * modes: nothing to send yet, before a send (pre.c: the issue, its
  * recipients and domains, the health verdict, the TLS policy), or watching
- * a send (send_live.c), which reads the database only: the engine is
+ * a send (live.c), which reads the database only: the engine is
  * another process, and the console tails its recipient events by id, so
  * re-opening the console mid-send shows the same live state.
  *
- * Commands run as `herald` children (send_cmd.c): send, pause and resume
- * (send_start.c), so the engine's own lock logic decides, and a test to
- * one address (send_test.c). The per-recipient panel keeps a bounded ring
- * of recent outcomes (send_model.c); send_draw.c and send_panel.c draw
- * (the panel also filters and orders, / and o), send_detail.c shows one
- * recipient in full (Enter), send_pick.c has the dialogs.
+ * Commands run as `herald` children (cmd.c): send, pause and resume
+ * (start.c), so the engine's own lock logic decides, and a test to
+ * one address (trial.c). The per-recipient panel keeps a bounded ring
+ * of recent outcomes (model.c); draw.c and panel.c draw
+ * (the panel also filters and orders, / and o), detail.c shows one
+ * recipient in full (Enter), pick.c has the dialogs.
  */
 #ifndef HERALD_UI_SEND_H
 #define HERALD_UI_SEND_H
@@ -34,7 +34,7 @@
 #define SEND_TOPDOMS	5	/* largest domains named before a send */
 #define SEND_EXE	"/proc/self/exe"
 
-/* ---- glyphs and trust words (send_model.c) ---- */
+/* ---- glyphs and trust words (model.c) ---- */
 
 /* What a recipient's latest answered attempt proved about TLS. */
 enum send_trust {
@@ -59,12 +59,12 @@ const char	*send_trust_name(enum send_trust);
 enum ui_role	 send_trust_role(enum send_trust);
 enum ui_role	 send_state_role(enum rcpt_state);
 /* "12:34:56" for Unix time t, with date "2026-12-07 12:34:56"; "-" for
- * none (send_draw.c). */
+ * none (draw.c). */
 const char	*send_clock(char *buf, size_t len, int64_t t, int date);
 /* One level (0-7) of the sparkline, or the blank for nothing. */
 const char	*send_spark_glyph(int level);
 
-/* ---- the per-recipient ring (send_model.c) ---- */
+/* ---- the per-recipient ring (model.c) ---- */
 
 struct send_row {
 	int64_t		 id;		/* the event's id */
@@ -90,7 +90,7 @@ void		 send_ring_push(struct send_ring *, const struct send_event *);
 /* Row i, 0 the oldest held. */
 const struct send_row *send_ring_at(const struct send_ring *, size_t i);
 
-/* ---- domains and the recipients' latest states (send_model.c) ---- */
+/* ---- domains and the recipients' latest states (model.c) ---- */
 
 struct send_dom {
 	char		*name;
@@ -128,7 +128,7 @@ void		 send_doms_sort(struct send_doms *);
 /* The i-th domain by name. */
 const struct send_dom *send_doms_at(const struct send_doms *, size_t i);
 
-/* ---- throughput (send_model.c) ---- */
+/* ---- throughput (model.c) ---- */
 
 struct send_spark {
 	int64_t		 sec[SEND_SPARK];	/* which second a slot counts */
@@ -140,7 +140,7 @@ void		 send_spark_add(struct send_spark *, int64_t at);
 /* Outcomes in second t (0 when that second is not kept). */
 int32_t		 send_spark_get(const struct send_spark *, int64_t t);
 
-/* ---- a herald child: send, pause, resume (send_cmd.c) ---- */
+/* ---- a herald child: send, pause, resume (cmd.c) ---- */
 
 enum send_cmd_kind {
 	SEND_CMD_NONE,
@@ -170,7 +170,7 @@ int		 send_cmd_start(struct ui *, struct send_cmd *,
  * it went (a test: *ok when it printed its outcome, *msg that line). */
 int		 send_cmd_result(struct send_cmd *, int *ok, char **msg);
 
-/* ---- before a send (send_pre.c) ---- */
+/* ---- before a send (pre.c) ---- */
 
 struct send_pre {
 	int64_t		 issue;		/* 0: none chosen */
@@ -210,7 +210,7 @@ char		*send_pre_failures(const struct send_pre *);
 /* The newest issue without a send (0: none), or -1 with *cause. */
 int64_t		 send_pre_default(struct ui *, char **cause);
 
-/* ---- watching a send (send_live.c) ---- */
+/* ---- watching a send (live.c) ---- */
 
 struct send_live {
 	int64_t		 id;		/* 0: not attached */
@@ -249,7 +249,7 @@ void		 send_ctx_ui(struct ui *, struct send_ctx *);
 int		 send_state_of(struct ui *, int64_t id, enum send_state *,
 		    char **cause);
 
-/* ---- the screen (screen_send.c), drawn by send_draw.c ---- */
+/* ---- the screen (screen.c), drawn by draw.c ---- */
 
 extern const struct screen_ops screen_send_ops;	/* the tab */
 
@@ -278,7 +278,7 @@ struct send_screen {
 	enum send_focus	 focus;
 	int		 follow;	/* keep the newest outcome in view */
 	/* / and o: the panel shows each recipient's latest outcome that
-	 * matches the filter, problems first if asked (send_panel.c) */
+	 * matches the filter, problems first if asked (panel.c) */
 	struct field	 filter;
 	int		 filtering;	/* the filter field has the keys */
 	int		 problems_first;
@@ -287,20 +287,20 @@ struct send_screen {
 	char		*filter_error;
 	int64_t		 shown_dropped;	/* ring drops the table knows of */
 	char		 cell[256];
-	/* what waits for the relay password (send_start.c) */
+	/* what waits for the relay password (start.c) */
 	enum send_cmd_kind pw_kind;
 	int64_t		 pw_id;
 	char		*pw_to;		/* a test's address */
 };
 
-/* Watch send id (screen_send.c); picked: the operator chose it. */
+/* Watch send id (screen.c); picked: the operator chose it. */
 void		 send_watch(struct ui *, struct send_screen *, int64_t id,
 		    int picked);
-/* S, p, r and F, and a command's end (send_start.c). */
+/* S, p, r and F, and a command's end (start.c). */
 void		 send_start(struct ui *, struct send_screen *);
 void		 send_pause(struct ui *, struct send_screen *);
 void		 send_resume(struct ui *, struct send_screen *);
-/* F: herald finish, after y/N (send_start.c). */
+/* F: herald finish, after y/N (start.c). */
 void		 send_finish(struct ui *, struct send_screen *);
 void		 send_cmd_done(struct ui *, struct send_screen *,
 		    enum send_cmd_kind, int64_t id, int ok, char *msg);
@@ -314,7 +314,7 @@ int		 send_password_ask(struct ui *, struct send_screen *,
 /* The same for the relay the configuration names: 1 if it asked. */
 int		 send_password_config(struct ui *, struct send_screen *,
 		    enum send_cmd_kind, int64_t id, const char *to);
-/* T: a test to one address, and its outcome (send_test.c). */
+/* T: a test to one address, and its outcome (trial.c). */
 void		 send_test_start(struct ui *, struct send_screen *);
 /* Start the test to addr (password: NULL or the relay's). */
 void		 send_test_run(struct ui *, struct send_screen *,
@@ -322,7 +322,7 @@ void		 send_test_run(struct ui *, struct send_screen *,
 void		 send_test_done(struct ui *, struct send_screen *, int ok,
 		    const char *msg);
 void		 send_draw(struct ui *, void *state, const struct ui_rect *);
-/* The live parts (send_panel.c). */
+/* The live parts (panel.c). */
 void		 send_panel_init(struct send_screen *);
 void		 send_panel_sync(struct send_screen *);
 void		 send_panel_draw(struct ui *, struct send_screen *,
@@ -337,13 +337,13 @@ int		 send_panel_clear(struct send_screen *);
 /* The row under the selection (NULL: none). */
 const struct send_row *send_panel_selected(struct send_screen *);
 void		 send_panel_free(struct send_screen *);
-/* Enter: the selected recipient in full (send_detail.c). */
+/* Enter: the selected recipient in full (detail.c). */
 void		 send_detail_open(struct ui *, struct send_screen *);
-/* Pick an issue (send_pick.c); done gets its id. */
+/* Pick an issue (pick.c); done gets its id. */
 typedef void	(*send_pick_fn)(struct ui *, int64_t id, void *arg);
 void		 send_pick_open(struct ui *, int64_t current, send_pick_fn,
 		    void *arg);
-/* The y/N before a send, listing what fails (send_pick.c). */
+/* The y/N before a send, listing what fails (pick.c). */
 void		 send_confirm_open(struct ui *, const char *title,
 		    const char *text, confirm_done_fn, void *arg);
 

@@ -2,7 +2,7 @@
  * Starting, pausing and resuming a send from the Send screen. S checks
  * what the console can check (an issue with recipients), then asks y/N,
  * naming every failing health check, so that sending anyway is typed,
- * never a default; y runs `herald send ID --tls POLICY` (send_cmd.c),
+ * never a default; y runs `herald send ID --tls POLICY` (cmd.c),
  * which starts the engine detached and returns, and the screen then
  * watches the send. p and r run `herald pause` and `herald resume`, and F
  * (after y/N) `herald finish`: the engine's own lock logic decides. When the send authenticates at a relay
