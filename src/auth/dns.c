@@ -771,3 +771,15 @@ dns_reverse_name(const char *ip)
 	buf_adds(&out, "ip6.arpa");
 	return buf_take(&out);
 }
+
+/* Zone-file escaping of one byte (see dns.h). */
+void
+dns_zone_byte(struct buf *b, unsigned char c)
+{
+	if (c == '"' || c == '\\')
+		buf_printf(b, "\\%c", c);
+	else if (c < 0x20 || c >= 0x7f)
+		buf_printf(b, "\\%03u", c);
+	else
+		buf_addc(b, (char)c);
+}

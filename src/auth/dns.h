@@ -100,4 +100,9 @@ const char	*dns_status_name(enum dns_status);
  * allocated; NULL if ip is not an address. */
 char		*dns_reverse_name(const char *ip);
 
+struct buf;
+/* Append one byte of a zone-file character-string (RFC 1035 5.1): '"'
+ * and '\\' escaped, bytes outside printable ASCII as \\DDD. */
+void		 dns_zone_byte(struct buf *, unsigned char);
+
 #endif

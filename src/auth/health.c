@@ -77,20 +77,13 @@ health_cleans(const char *s)
 void
 health_zone_txt(struct buf *b, const char *s, size_t len)
 {
-	size_t		i;
-	unsigned char	c;
+	size_t	i;
 
 	buf_addc(b, '"');
 	for (i = 0; i < len; i++) {
 		if (i != 0 && i % 255 == 0)
 			buf_adds(b, "\" \"");
-		c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			buf_printf(b, "\\%03u", c);
-		else
-			buf_addc(b, (char)c);
+		dns_zone_byte(b, (unsigned char)s[i]);
 	}
 	buf_addc(b, '"');
 }

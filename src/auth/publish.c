@@ -7,18 +7,6 @@
 #include "publish.h"
 #include "base/util.h"
 
-/* Append one byte of a zone-file character-string, escaped. */
-static void
-publish_zone_byte(struct buf *b, unsigned char c)
-{
-	if (c == '"' || c == '\\')
-		buf_printf(b, "\\%c", c);
-	else if (c < 0x20 || c >= 0x7f)
-		buf_printf(b, "\\%03u", c);
-	else
-		buf_addc(b, (char)c);
-}
-
 /* A TXT record line for value at name (255-byte strings). */
 char *
 publish_txt(const char *name, int ttl, const char *value)
@@ -31,7 +19,7 @@ publish_txt(const char *name, int ttl, const char *value)
 	for (i = 0; i < len; i++) {
 		if (i != 0 && i % 255 == 0)
 			buf_adds(&b, "\" \"");
-		publish_zone_byte(&b, (unsigned char)value[i]);
+		dns_zone_byte(&b, (unsigned char)value[i]);
 	}
 	buf_adds(&b, "\"\n");
 	return buf_take(&b);
@@ -46,7 +34,7 @@ publish_show(const char *s)
 
 	buf_init(&b);
 	for (i = 0; s[i] != '\0' && i < 300; i++)
-		publish_zone_byte(&b, (unsigned char)s[i]);
+		dns_zone_byte(&b, (unsigned char)s[i]);
 	if (s[i] != '\0')
 		buf_adds(&b, "...");
 	return buf_take(&b);

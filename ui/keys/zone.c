@@ -11,22 +11,11 @@
 #include <time.h>
 
 #include "keys_ui.h"
+#include "auth/dns.h"
 #include "base/utf8.h"
 
 #define KEYREC_TTL	3600
 #define KEYREC_STR_MAX	255	/* bytes of a character-string */
-
-/* Append one byte of a character-string, escaped as in a zone file. */
-static void
-zone_byte(struct buf *b, unsigned char c)
-{
-	if (c == '"' || c == '\\')
-		buf_printf(b, "\\%c", c);
-	else if (c < 0x20 || c >= 0x7f)
-		buf_printf(b, "\\%03u", c);
-	else
-		buf_addc(b, (char)c);
-}
 
 /* Append s quoted. */
 static void
@@ -36,7 +25,7 @@ zone_string(struct buf *b, const char *s, size_t len)
 
 	buf_addc(b, '"');
 	for (i = 0; i < len; i++)
-		zone_byte(b, (unsigned char)s[i]);
+		dns_zone_byte(b, (unsigned char)s[i]);
 	buf_addc(b, '"');
 }
 
