@@ -182,6 +182,7 @@ send_tail_cb(const struct send_event *e, void *arg)
 {
 	struct send_tail	*t = arg;
 	struct buf		 b;
+	struct json		 j;
 
 	t->last = e->id;
 	t->n++;
@@ -189,7 +190,8 @@ send_tail_cb(const struct send_event *e, void *arg)
 		return 0;
 	if (t->env->json) {
 		buf_init(&b);
-		send_event_json(&b, e);
+		json_init(&j, &b);
+		send_event_json(&j, e);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else
@@ -363,16 +365,16 @@ send_tls_free(struct send_tls *s)
 	free(s->dom);
 }
 
-/* Append a TLS count as JSON members. */
+/* Write a TLS count as members of the open object. */
 static void
-send_tls_json(struct buf *b, const struct send_tls_count *t)
+send_tls_json(struct json *j, const struct send_tls_count *t)
 {
-	buf_printf(b, "\"verified\":%lld,\"trusted\":%lld,\"untrusted\":%lld,"
-	    "\"plaintext\":%lld,\"dane\":%lld", (long long)t->verified,
-	    (long long)t->trusted, (long long)t->untrusted,
-	    (long long)t->plain, (long long)t->dane);
+	json_put_int(j, "verified", t->verified);
+	json_put_int(j, "trusted", t->trusted);
+	json_put_int(j, "untrusted", t->untrusted);
+	json_put_int(j, "plaintext", t->plain);
+	json_put_int(j, "dane", t->dane);
 }
-
 /* Print a TLS count as text. */
 static void
 send_tls_text(const char *label, const struct send_tls_count *t)
@@ -385,56 +387,50 @@ send_tls_text(const char *label, const struct send_tls_count *t)
 	printf("\n");
 }
 
-/* Append the settings as a JSON object. */
+/* Write the settings as an object. */
 static void
-send_settings_json(struct buf *b, const struct send_settings *s)
+send_settings_json(struct json *j, const char *key,
+    const struct send_settings *s)
 {
 	const struct send_limits	*l = &s->limits;
 
-	buf_adds(b, "{\"tls\":");
-	json_str(b, tls_policy_name(s->policy));
-	buf_adds(b, ",\"relay\":");
-	json_str(b, s->relay);
-	buf_adds(b, ",\"relay_user\":");
-	json_str(b, s->relay_user);
-	buf_adds(b, ",\"helo\":");
-	json_str(b, s->helo);
-	buf_adds(b, ",\"source_ip\":");
-	json_str(b, s->source_ip);
-	buf_adds(b, ",\"resolver\":");
-	json_str(b, s->resolver);
-	buf_adds(b, ",\"ca_file\":");
-	json_str(b, s->ca_file);
-	buf_adds(b, ",\"envelope_from\":");
-	json_str(b, s->envelope_from);
-	buf_adds(b, ",\"smtp_timeouts\":");
-	json_str(b, s->smtp_timeouts);
-	buf_printf(b, ",\"smtp_port\":%d,\"concurrency\":%d,\"per_domain\":%d,"
-	    "\"rate\":%d,\"per_connection\":%d,\"retry_first\":%lld,"
-	    "\"retry_giveup\":%lld}", s->smtp_port, l->concurrency,
-	    l->per_domain, l->rate, l->per_connection,
-	    (long long)l->retry_first, (long long)l->retry_giveup);
+	json_open_object(j, key);
+	json_put_str(j, "tls", tls_policy_name(s->policy));
+	json_put_str(j, "relay", s->relay);
+	json_put_str(j, "relay_user", s->relay_user);
+	json_put_str(j, "helo", s->helo);
+	json_put_str(j, "source_ip", s->source_ip);
+	json_put_str(j, "resolver", s->resolver);
+	json_put_str(j, "ca_file", s->ca_file);
+	json_put_str(j, "envelope_from", s->envelope_from);
+	json_put_str(j, "smtp_timeouts", s->smtp_timeouts);
+	json_put_int(j, "smtp_port", s->smtp_port);
+	json_put_int(j, "concurrency", l->concurrency);
+	json_put_int(j, "per_domain", l->per_domain);
+	json_put_int(j, "rate", l->rate);
+	json_put_int(j, "per_connection", l->per_connection);
+	json_put_int(j, "retry_first", l->retry_first);
+	json_put_int(j, "retry_giveup", l->retry_giveup);
+	json_close(j);
 }
-
-/* Append the TLS summary object: overall counts and "domains". */
+/* Write the TLS summary object: overall counts and "domains". */
 static void
-send_tls_doc(struct buf *b, const struct send_tls *tls)
+send_tls_doc(struct json *j, const char *key, const struct send_tls *tls)
 {
 	size_t	i;
 
-	buf_addc(b, '{');
-	send_tls_json(b, &tls->all);
-	buf_adds(b, ",\"domains\":[");
+	json_open_object(j, key);
+	send_tls_json(j, &tls->all);
+	json_open_array(j, "domains");
 	for (i = 0; i < tls->n; i++) {
-		buf_adds(b, i != 0 ? ",{\"domain\":" : "{\"domain\":");
-		json_str(b, tls->dom[i].domain);
-		buf_addc(b, ',');
-		send_tls_json(b, &tls->dom[i]);
-		buf_addc(b, '}');
+		json_open_object(j, NULL);
+		json_put_str(j, "domain", tls->dom[i].domain);
+		send_tls_json(j, &tls->dom[i]);
+		json_close(j);
 	}
-	buf_adds(b, "]}");
+	json_close(j);
+	json_close(j);
 }
-
 /* herald status ID as JSON. */
 static void
 send_status_json(struct cli_env *env, const struct send_info *info,
@@ -443,62 +439,62 @@ send_status_json(struct cli_env *env, const struct send_info *info,
     const struct send_classes *cl)
 {
 	struct buf	 b;
+	struct json	 j;
 	char		 at[32], warn[256];
 	const char	*p, *q;
 	enum reply_class rc;
 	int		 k;
 
 	buf_init(&b);
-	buf_printf(&b, "{\"id\":%lld,\"state\":\"%s\",\"subject\":",
-	    (long long)info->id, send_state_name(state));
-	json_str(&b, is->subject);
-	buf_printf(&b, ",\"recipients\":%lld,\"counts\":{",
-	    (long long)c->total);
+	json_init(&j, &b);
+	json_open_object(&j, NULL);
+	json_put_int(&j, "id", info->id);
+	json_put_str(&j, "state", send_state_name(state));
+	json_put_str(&j, "subject", is->subject);
+	json_put_int(&j, "recipients", c->total);
+	json_open_object(&j, "counts");
 	for (k = 0; k < RCPT_NSTATES; k++)
-		buf_printf(&b, "%s\"%s\":%lld", k != 0 ? "," : "",
-		    rcpt_state_name((enum rcpt_state)k), (long long)c->n[k]);
-	buf_printf(&b, "},\"in_flight\":%lld,\"next_attempt\":",
-	    (long long)(c->n[RCPT_CONNECTING] + c->n[RCPT_SENT_DATA]));
+		json_put_int(&j, rcpt_state_name((enum rcpt_state)k), c->n[k]);
+	json_close(&j);
+	json_put_int(&j, "in_flight", c->n[RCPT_CONNECTING] +
+	    c->n[RCPT_SENT_DATA]);
 	if (c->next_at != 0) {
 		time_t		 t = (time_t)c->next_at;
 		struct tm	 tm;
 
 		gmtime_r(&t, &tm);
 		strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		json_str(&b, at);
+		json_put_str(&j, "next_attempt", at);
 	} else
-		buf_adds(&b, "null");
-	buf_printf(&b, ",\"engine\":{\"running\":%s,\"pid\":",
-	    engine ? "true" : "false");
+		json_put_null(&j, "next_attempt");
+	json_open_object(&j, "engine");
+	json_put_bool(&j, "running", engine);
 	if (engine && info->engine_pid != 0)
-		buf_printf(&b, "%lld", (long long)info->engine_pid);
+		json_put_int(&j, "pid", info->engine_pid);
 	else
-		buf_adds(&b, "null");
-	buf_adds(&b, "},\"tls\":");
-	send_tls_doc(&b, tls);
-	buf_adds(&b, ",\"settings\":");
-	send_settings_json(&b, &info->set);
+		json_put_null(&j, "pid");
+	json_close(&j);
+	send_tls_doc(&j, "tls", tls);
+	send_settings_json(&j, "settings", &info->set);
 	/* Bounced recipients by class, and the sender's refusals. */
-	buf_adds(&b, ",\"bounced\":{");
+	json_open_object(&j, "bounced");
 	for (rc = REPLY_HARD; rc <= REPLY_UNKNOWN; rc++)
-		buf_printf(&b, "%s\"%s\":%lld", rc != REPLY_HARD ? "," : "",
-		    reply_class_name(rc), (long long)cl->bounced[rc]);
-	buf_printf(&b, "},\"sender_refused\":%lld,\"sender_deferred\":%lld,"
-	    "\"sender_reasons\":[", (long long)cl->bounced[REPLY_SENDER],
-	    (long long)cl->sender_deferred);
+		json_put_int(&j, reply_class_name(rc), cl->bounced[rc]);
+	json_close(&j);
+	json_put_int(&j, "sender_refused", cl->bounced[REPLY_SENDER]);
+	json_put_int(&j, "sender_deferred", cl->sender_deferred);
+	json_open_array(&j, "sender_reasons");
 	for (p = cl->sender_reasons; *p != '\0'; p = *q != '\0' ? q + 2 : q) {
 		q = p + strcspn(p, ",");
 		snprintf(at, sizeof at, "%.*s", (int)(q - p), p);
-		if (p != cl->sender_reasons)
-			buf_addc(&b, ',');
-		json_str(&b, at);
+		json_put_str(&j, NULL, at);
 	}
-	buf_adds(&b, "],\"warning\":");
+	json_close(&j);
 	if (send_classes_warning(cl, warn, sizeof warn))
-		json_str(&b, warn);
+		json_put_str(&j, "warning", warn);
 	else
-		buf_adds(&b, "null");
-	buf_addc(&b, '}');
+		json_put_null(&j, "warning");
+	json_close(&j);
 	cli_json_out(&b);
 	buf_free(&b);
 	(void)env;
@@ -643,6 +639,7 @@ send_report_cb(const struct send_event *e, void *arg)
 {
 	struct cli_env	*env = arg;
 	struct buf	 b;
+	struct json	 j;
 	char		 num[32], at[32], *cell;
 	time_t		 t = (time_t)e->at;
 	struct tm	 tm;
@@ -650,7 +647,8 @@ send_report_cb(const struct send_event *e, void *arg)
 
 	buf_init(&b);
 	if (env->json == 1) {
-		send_event_json(&b, e);
+		json_init(&j, &b);
+		send_event_json(&j, e);
 		cli_json_out(&b);
 	} else if (csv) {
 		gmtime_r(&t, &tm);
@@ -705,33 +703,32 @@ send_report_cb(const struct send_event *e, void *arg)
 static int
 send_report_doc_cb(const struct send_event *e, void *arg)
 {
-	struct buf	*b = arg;
-
-	if (b->data[b->len - 1] != '[')
-		buf_addc(b, ',');
-	send_event_json(b, e);
+	send_event_json(arg, e);
 	return 0;
 }
-
 /* herald report ID --json-doc: one document, {"id","recipients":[the
  * objects of --json],"tls":{the summary of status --json}}. */
 static int
 send_report_doc(struct cli_env *env, int64_t id, struct send_tls *tls)
 {
 	struct buf	 b;
+	struct json	 j;
 	char		*cause = NULL;
 
 	buf_init(&b);
-	buf_printf(&b, "{\"id\":%lld,\"recipients\":[", (long long)id);
-	if (store_send_rcpts(env->store, id, send_report_doc_cb, &b,
+	json_init(&j, &b);
+	json_open_object(&j, NULL);
+	json_put_int(&j, "id", id);
+	json_open_array(&j, "recipients");
+	if (store_send_rcpts(env->store, id, send_report_doc_cb, &j,
 	    &cause) == -1 || store_send_tls(env->store, id, send_tls_cb, tls,
 	    &cause) == -1) {
 		buf_free(&b);
 		return cli_fail(EXIT_IOERR, cause);
 	}
-	buf_adds(&b, "],\"tls\":");
-	send_tls_doc(&b, tls);
-	buf_addc(&b, '}');
+	json_close(&j);
+	send_tls_doc(&j, "tls", tls);
+	json_close(&j);
 	cli_json_out(&b);
 	buf_free(&b);
 	return 0;

@@ -253,14 +253,18 @@ send_started(struct cli_env *env, int follow, const char *what, int64_t id,
 	FILE		*out = follow && env->json ? stderr : stdout;
 	char		*log = send_log_path(env->db_path, id);
 	struct buf	 b;
+	struct json	 j;
 
 	if (env->json && !follow) {
 		buf_init(&b);
-		buf_printf(&b, "{\"id\":%lld,\"queued\":%lld,\"skipped\":%lld,"
-		    "\"pid\":%lld,\"log\":", (long long)id, (long long)queued,
-		    (long long)skipped, (long long)pid);
-		json_str(&b, log);
-		buf_addc(&b, '}');
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_int(&j, "id", id);
+		json_put_int(&j, "queued", queued);
+		json_put_int(&j, "skipped", skipped);
+		json_put_int(&j, "pid", pid);
+		json_put_str(&j, "log", log);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	} else {
@@ -288,6 +292,7 @@ send_dry(struct cli_env *env, const struct issue *is,
     const struct send_settings *set, const char *dir)
 {
 	struct buf	 b;
+	struct json	 j;
 	char		*cause = NULL, *domain, *why;
 	int64_t		 written, skipped;
 	size_t		 nsigs;
@@ -299,11 +304,13 @@ send_dry(struct cli_env *env, const struct issue *is,
 		return cli_fail(EXIT_IOERR, cause);
 	if (env->json) {
 		buf_init(&b);
-		buf_adds(&b, "{\"dry_run\":");
-		json_str(&b, dir);
-		buf_printf(&b, ",\"messages\":%lld,\"skipped\":%lld,"
-		    "\"signatures\":%zu}", (long long)written,
-		    (long long)skipped, nsigs);
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_str(&j, "dry_run", dir);
+		json_put_int(&j, "messages", written);
+		json_put_int(&j, "skipped", skipped);
+		json_put_uint(&j, "signatures", nsigs);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 		return 0;
@@ -355,6 +362,7 @@ send_test_print(struct cli_env *env, const char *addr,
 {
 	struct send_event	 ev;
 	struct buf		 b;
+	struct json		 j;
 	const char		*p;
 
 	buf_init(&b);
@@ -376,7 +384,8 @@ send_test_print(struct cli_env *env, const char *addr,
 		ev.at = c->at;
 		ev.cls = c->cls;
 		ev.reason = c->reason;
-		send_event_json(&b, &ev);
+		json_init(&j, &b);
+		send_event_json(&j, &ev);
 		cli_json_out(&b);
 		buf_free(&b);
 		return;
@@ -642,6 +651,7 @@ cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	struct send_counts	 c;
 	enum send_state		 state;
 	struct buf		 b;
+	struct json		 j;
 	const char		*said = NULL;
 	char			*cause = NULL;
 	int64_t			 id;
@@ -682,9 +692,11 @@ out:
 	/* --json: {"id","state"}, state finished, pausing or paused. */
 	if (rc == 0 && said != NULL && env->json) {
 		buf_init(&b);
-		buf_printf(&b, "{\"id\":%lld,\"state\":", (long long)id);
-		json_str(&b, said);
-		buf_addc(&b, '}');
+		json_init(&j, &b);
+		json_open_object(&j, NULL);
+		json_put_int(&j, "id", id);
+		json_put_str(&j, "state", said);
+		json_close(&j);
 		cli_json_out(&b);
 		buf_free(&b);
 	}
@@ -697,6 +709,7 @@ static void
 send_finish_print(struct cli_env *env, int64_t id, int64_t n)
 {
 	struct buf	b;
+	struct json	j;
 
 	if (!env->json) {
 		if (n == 0)
@@ -710,8 +723,12 @@ send_finish_print(struct cli_env *env, int64_t id, int64_t n)
 		return;
 	}
 	buf_init(&b);
-	buf_printf(&b, "{\"id\":%lld,\"state\":\"finished\",\"given_up\":"
-	    "%lld}", (long long)id, (long long)n);
+	json_init(&j, &b);
+	json_open_object(&j, NULL);
+	json_put_int(&j, "id", id);
+	json_put_str(&j, "state", "finished");
+	json_put_int(&j, "given_up", n);
+	json_close(&j);
 	cli_json_out(&b);
 	buf_free(&b);
 }

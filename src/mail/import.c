@@ -575,14 +575,14 @@ import_invalid(struct importer *imp, uint64_t line, const char *reason,
 static void
 import_attrs(struct importer *imp, int ecol, int ncol)
 {
-	struct buf	*b = &imp->json;
+	struct json	 j;
 	const char	*key, *v;
 	char		 tmp[32];
 	size_t		 i, n, len;
-	int		 first = 1;
 
-	buf_reset(b);
-	buf_addc(b, '{');
+	buf_reset(&imp->json);
+	json_init(&j, &imp->json);
+	json_open_object(&j, NULL);
 	n = imp->nfields;
 	if (imp->ncols > n)
 		n = imp->ncols;
@@ -600,11 +600,9 @@ import_attrs(struct importer *imp, int ecol, int ncol)
 		if (i >= imp->nfields ||
 		    (v = import_col(imp, i, &len), len == 0))
 			continue;
-		json_key(b, key, first);
-		json_strn(b, v, len);
-		first = 0;
+		json_put_strn(&j, key, v, len);
 	}
-	buf_addc(b, '}');
+	json_close(&j);
 }
 
 /* 1 if field i holds an '@'. */

@@ -330,21 +330,17 @@ send_relay_parse(const char *s, char *host, int *port, char **cause)
 	return 0;
 }
 
-/* Append "key":"value", or null for "". */
+/* A string member, null for "" as for NULL. */
 static void
-event_str(struct buf *b, const char *key, const char *v, int first)
+event_str(struct json *j, const char *key, const char *v)
 {
-	json_key(b, key, first);
-	if (v == NULL || *v == '\0')
-		buf_adds(b, "null");
-	else
-		json_str(b, v);
+	json_put_strnull(j, key, v != NULL && *v != '\0' ? v : NULL);
 }
 
-/* The JSON line of one recipient event, with exactly DESIGN.md's fields
+/* The JSON object of one recipient event, with exactly DESIGN.md's fields
  * (class and reason: null when no reply failed). */
 void
-send_event_json(struct buf *b, const struct send_event *e)
+send_event_json(struct json *j, const struct send_event *e)
 {
 	char		 at[32];
 	time_t		 t = (time_t)e->at;
@@ -353,30 +349,27 @@ send_event_json(struct buf *b, const struct send_event *e)
 	if (gmtime_r(&t, &tm) == NULL ||
 	    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(at, sizeof at, "%lld", (long long)e->at);
-	buf_addc(b, '{');
-	event_str(b, "rcpt", e->rcpt, 1);
-	event_str(b, "state", rcpt_state_name(e->state), 0);
-	event_str(b, "mx", e->mx, 0);
-	event_str(b, "ip", e->ip, 0);
-	json_key(b, "tls", 0);
-	buf_addc(b, '{');
-	event_str(b, "version", e->tls_version, 1);
-	event_str(b, "cipher", e->tls_cipher, 0);
-	event_str(b, "verify", *e->tls_verify != '\0' ? e->tls_verify :
-	    "none", 0);
-	event_str(b, "dane", *e->tls_dane != '\0' ? e->tls_dane : "none", 0);
-	buf_addc(b, '}');
-	json_key(b, "code", 0);
+	json_open_object(j, NULL);
+	event_str(j, "rcpt", e->rcpt);
+	event_str(j, "state", rcpt_state_name(e->state));
+	event_str(j, "mx", e->mx);
+	event_str(j, "ip", e->ip);
+	json_open_object(j, "tls");
+	event_str(j, "version", e->tls_version);
+	event_str(j, "cipher", e->tls_cipher);
+	event_str(j, "verify", *e->tls_verify != '\0' ? e->tls_verify :
+	    "none");
+	event_str(j, "dane", *e->tls_dane != '\0' ? e->tls_dane : "none");
+	json_close(j);
 	if (e->code > 0)
-		buf_printf(b, "%d", e->code);
+		json_put_int(j, "code", e->code);
 	else
-		buf_adds(b, "null");
-	event_str(b, "enhanced", e->enhanced, 0);
-	event_str(b, "reply", e->reply, 0);
-	json_key(b, "attempts", 0);
-	buf_printf(b, "%d", e->attempts);
-	event_str(b, "at", at, 0);
-	event_str(b, "class", e->cls, 0);
-	event_str(b, "reason", e->reason, 0);
-	buf_addc(b, '}');
+		json_put_null(j, "code");
+	event_str(j, "enhanced", e->enhanced);
+	event_str(j, "reply", e->reply);
+	json_put_int(j, "attempts", e->attempts);
+	event_str(j, "at", at);
+	event_str(j, "class", e->cls);
+	event_str(j, "reason", e->reason);
+	json_close(j);
 }

@@ -12,7 +12,7 @@
 
 #include "types.h"
 
-struct buf;
+struct json;
 
 /* 1 if the engine may move a recipient from one state to the other. */
 int		 rcpt_state_move_ok(enum rcpt_state from, enum rcpt_state to);
@@ -85,7 +85,8 @@ int		 send_relay_parse(const char *, char *host, int *port,
 /* Free a send's strings (store_send_get). */
 void		 send_info_free(struct send_info *);
 
-/* Append the DESIGN.md JSON line of an event (no newline). */
-void		 send_event_json(struct buf *, const struct send_event *);
+/* Write the DESIGN.md JSON object of an event as the next value of j
+ * (an array element, or the document of one --json line). */
+void		 send_event_json(struct json *, const struct send_event *);
 
 #endif

@@ -16,6 +16,7 @@
 #include "smtp/reply_class.h"
 #include "store/store.h"
 #include "test.h"
+#include "base/json.h"
 #include "base/util.h"
 
 static char dir[] = "/tmp/herald-deliver-XXXXXX";
@@ -314,6 +315,7 @@ test_json(void)
 {
 	struct send_event	e;
 	struct buf		b;
+	struct json		j;
 
 	memset(&e, 0, sizeof e);
 	e.rcpt = "ann@example.org";
@@ -332,7 +334,8 @@ test_json(void)
 	e.cls = "soft";
 	e.reason = "system";
 	buf_init(&b);
-	send_event_json(&b, &e);
+	json_init(&j, &b);
+	send_event_json(&j, &e);
 	CHECK_STR(b.data, "{\"rcpt\":\"ann@example.org\",\"state\":\"deferred\","
 	    "\"mx\":\"mx.example.org\",\"ip\":\"192.0.2.1\",\"tls\":{\"version\":"
 	    "\"TLSv1.3\",\"cipher\":\"TLS_AES_256_GCM_SHA384\",\"verify\":"
@@ -346,7 +349,8 @@ test_json(void)
 	e.enhanced = "";
 	e.code = 0;
 	e.cls = e.reason = NULL;
-	send_event_json(&b, &e);
+	json_init(&j, &b);
+	send_event_json(&j, &e);
 	CHECK(strstr(b.data, "\"class\":null,\"reason\":null}") != NULL);
 	CHECK(strstr(b.data, "\"mx\":null,\"ip\":null,\"tls\":{\"version\":"
 	    "null,\"cipher\":null,\"verify\":\"none\",\"dane\":\"none\"},"
