@@ -269,6 +269,7 @@ ui_can_back(void *state)
 	return ui->depth[ui->tab] > 1;
 }
 
+/* 1 on a screen's first view: q quits. */
 static int
 ui_cannot_back(void *state)
 {
