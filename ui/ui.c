@@ -25,6 +25,7 @@
 #include "ui/compose/compose_ui.h"
 #include "ui/health/health_ui.h"
 #include "ui/keys/keys_ui.h"
+#include "ui/kit/action.h"
 #include "ui/kit/ui_int.h"
 #include "ui/lists/lists_ui.h"
 #include "ui/send/send_ui.h"
@@ -228,32 +229,117 @@ ui_key_name(int key, char *buf, size_t len)
 	}
 }
 
-/* The shell's own keys, for what the view did not handle. */
+/* F1, ?: the view's keys and the shell's. */
+static enum ui_action
+ui_act_help(struct ui *ui, void *state, int key)
+{
+	(void)state;
+	(void)key;
+	help_open(ui, ui_top(ui)->ops, ui->keys);
+	return UI_REDRAW;
+}
+
+/* Tab, Shift-Tab: the next or the previous screen, round. */
+static enum ui_action
+ui_act_next(struct ui *ui, void *state, int key)
+{
+	(void)state;
+	if (key == UI_FKEY(KEY_BTAB))
+		return UI_SWITCH((ui->tab + ui->ntabs - 1) % ui->ntabs);
+	return UI_SWITCH((ui->tab + 1) % ui->ntabs);
+}
+
+/* 1-6: that screen. */
+static enum ui_action
+ui_act_tab(struct ui *ui, void *state, int key)
+{
+	(void)state;
+	if (key >= '1' && key < '1' + ui->ntabs)
+		return UI_SWITCH(key - '1');
+	return UI_IGNORED;
+}
+
+/* 1 when the current view was opened from its screen, so q and Esc back
+ * out of it rather than quit. */
+static int
+ui_can_back(void *state)
+{
+	struct ui	*ui = state;
+
+	return ui->depth[ui->tab] > 1;
+}
+
+/* 1 on a screen's first view: q quits. */
+static int
+ui_cannot_back(void *state)
+{
+	return !ui_can_back(state);
+}
+
+/* Esc: back out of a view; on a screen, nothing to back out of. */
+static enum ui_action
+ui_act_esc(struct ui *ui, void *state, int key)
+{
+	(void)state;
+	(void)key;
+	return ui_can_back(ui) ? UI_POP : UI_HANDLED;
+}
+
+/* q backs out of a view opened from a screen, as in mutt and tig; only a
+ * screen's first view quits. */
+static enum ui_action
+ui_act_back_quit(struct ui *ui, void *state, int key)
+{
+	(void)state;
+	(void)key;
+	return ui_can_back(ui) ? UI_POP : UI_QUIT;
+}
+
+static enum ui_action
+ui_act_quit(struct ui *ui, void *state, int key)
+{
+	(void)ui;
+	(void)state;
+	(void)key;
+	return UI_QUIT;
+}
+
+/*
+ * The shell's own keys, for what the view did not handle: the key bar's
+ * F1 Help before the view's labels and Tab Next, q Back or Quit after
+ * them; the help's "Everywhere" block. Their state is the ui. Ctrl-L and
+ * Ctrl-Z work even over a dialog, so ui_key does them before anything.
+ */
+static const struct action ui_keys[] = {
+	{ "F1", "Help", NULL, { 0 }, NULL, NULL },
+	{ "F1 ?", NULL, "this help", { UI_FKEY(KEY_F(1)), '?' }, ui_act_help,
+	  NULL },
+	ACTION_VIEW_LABELS,
+	{ "Tab", "Next", "next screen (Shift-Tab: previous)",
+	  { '\t', UI_FKEY(KEY_BTAB) }, ui_act_next, NULL },
+	{ "1-6", NULL, "Lists, Compose, Keys, Health, Send, Settings", { 0 },
+	  ui_act_tab, NULL },
+	{ "Esc", NULL, "back, or cancel a prompt", { UI_ESC }, ui_act_esc,
+	  NULL },
+	{ "Ctrl-L", NULL, "redraw the terminal", { 0 }, NULL, NULL },
+	{ "Ctrl-Z", NULL, "suspend (fg to come back)", { 0 }, NULL, NULL },
+	{ "q", "Back", "back out of a view; on a screen, quit herald "
+	  "(a send goes on)", { 'q' }, ui_act_back_quit, ui_can_back },
+	{ "q", "Quit", NULL, { 0 }, NULL, ui_cannot_back },
+	{ "Ctrl-C", NULL, "cancel a prompt; elsewhere quit herald",
+	  { UI_CTRL('c') }, ui_act_quit, NULL },
+	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
+};
+
+/* A key no one took: say so. */
 static enum ui_action
 ui_key_global(struct ui *ui, int key)
 {
-	char	name[32];
+	enum ui_action	a;
+	char		name[32];
 
-	/* q backs out of a view opened from a screen, as in mutt and
-	 * tig; only a screen's first view quits. */
-	if (key == 'q' && ui->depth[ui->tab] > 1)
-		return UI_POP;
-	if (key == 'q' || key == UI_CTRL('c'))
-		return UI_QUIT;
-	if (key == '?' || key == UI_FKEY(KEY_F(1))) {
-		help_open(ui, ui_top(ui)->ops);
-		return UI_REDRAW;
-	}
-	if (key == '\t')
-		return UI_SWITCH((ui->tab + 1) % ui->ntabs);
-	if (key == UI_FKEY(KEY_BTAB))
-		return UI_SWITCH((ui->tab + ui->ntabs - 1) % ui->ntabs);
-	if (key >= '1' && key < '1' + ui->ntabs)
-		return UI_SWITCH(key - '1');
-	if (key == UI_ESC && ui->depth[ui->tab] > 1)
-		return UI_POP;
-	if (key == UI_ESC)
-		return UI_HANDLED;	/* nothing to back out of */
+	if ((a = action_key(ui->keys, ui, ui, key)) != UI_IGNORED)
+		return a;
 	/* As neomutt does: a key that does nothing says so, rather than
 	 * leave the operator wondering whether it was read. */
 	ui_key_name(key, name, sizeof name);
@@ -501,6 +587,7 @@ ui_main(struct config *cfg, const char *db_path)
 	ui.db_path = db_path;
 	ui.tabs = ui_tabs;
 	ui.ntabs = (int)nitems(ui_tabs);
+	ui.keys = ui_keys;
 	ui.tab = TAB_LISTS;
 	if ((rc = store_open(db_path, &ui.st, &cause)) != 0) {
 		fprintf(stderr, "herald: %s\n", cause != NULL ? cause :

@@ -11,7 +11,14 @@
 static int
 action_end(const struct action *a)
 {
-	return a->key == NULL && a->run == NULL;
+	return a->key == NULL && a->label == NULL && a->run == NULL;
+}
+
+/* The shell's ACTION_VIEW_LABELS. */
+static int
+action_is_view_labels(const struct action *a)
+{
+	return a->key == NULL && a->label != NULL && a->run == NULL;
 }
 
 /* 1 if a answers to key (an action without codes sees every key). */
@@ -64,22 +71,34 @@ action_bar_item(struct ui *ui, int x, const char *key, const char *label)
 	return x + 1;
 }
 
-void
-action_bar(struct ui *ui, const struct action *a, void *state, int back)
+/*
+ * The labels of table a shown in state, from x, with those of table in
+ * (shown in in_state) where a has ACTION_VIEW_LABELS; returns the new x.
+ */
+static int
+action_bar_labels(struct ui *ui, int x, const struct action *a, void *state,
+    const struct action *in, void *in_state)
 {
-	int	x = 0;
+	char	*s;
 
-	x = action_bar_item(ui, x, "F1", " Help");
-	for (; a != NULL && !action_end(a); a++)
-		if (a->key != NULL && a->label != NULL &&
+	for (; a != NULL && !action_end(a); a++) {
+		if (action_is_view_labels(a))
+			x = action_bar_labels(ui, x, in, in_state, NULL, NULL);
+		else if (a->key != NULL && a->label != NULL &&
 		    (a->shown == NULL || a->shown(state))) {
-			char *s = xprintf(" %s", a->label);
-
+			s = xprintf(" %s", a->label);
 			x = action_bar_item(ui, x, a->key, s);
 			free(s);
 		}
-	x = action_bar_item(ui, x, "Tab", " Next");
-	action_bar_item(ui, x, "q", back ? " Back" : " Quit");
+	}
+	return x;
+}
+
+void
+action_bar(struct ui *ui, const struct action *shell, void *shell_state,
+    const struct action *view, void *view_state)
+{
+	action_bar_labels(ui, 0, shell, shell_state, view, view_state);
 }
 
 void
@@ -88,7 +107,7 @@ action_help(struct buf *b, const struct action *a)
 	int	w;
 
 	for (; a != NULL && !action_end(a); a++) {
-		if (a->key == NULL)
+		if (a->key == NULL || a->help == NULL)
 			continue;
 		w = utf8_width(a->key);
 		buf_printf(b, "  %s%*s %s\n", a->key, w < 10 ? 10 - w : 0, "",

@@ -3,7 +3,9 @@
  * key bar's label, the help's line and the function that runs, so the
  * key handling, the key bar and the help cannot drift apart. The kit runs
  * a key through the table (action_key), draws the key bar from it
- * (action_bar) and writes the help from it (action_help).
+ * (action_bar) and writes the help from it (action_help). The shell's own
+ * keys are a table too, handed to the kit (ui->keys): its labels frame
+ * the view's in the key bar and its help is the "Everywhere" block.
  *
  * Uses screen.h only.
  */
@@ -23,11 +25,12 @@ typedef enum ui_action (*action_fn)(struct ui *, void *state, int key);
 typedef int (*action_shown_fn)(void *state);
 
 /*
- * One action. A table ends with an entry whose key and run are both NULL.
- * key NULL: a key that works but is not in the help (an alias); run NULL:
- * a line of help only (the shell does it, e.g. Esc backs out of a view).
- * No codes: run is offered every key and ignores what is not its own
- * (moving in a table, typing in a field).
+ * One action. A table ends with an entry whose key, label and run are all
+ * NULL. key NULL: a key that works but is not in the help (an alias); run
+ * NULL: a line of help only (the shell does it, e.g. Esc backs out of a
+ * view); help NULL: a label only, the key bar's other name for a key the
+ * table lists, shown in another state. No codes: run is offered every key
+ * and ignores what is not its own (moving in a table, typing in a field).
  */
 struct action {
 	const char	*key;		/* as the help writes it: "Enter" */
@@ -38,16 +41,20 @@ struct action {
 	action_shown_fn	 shown;		/* NULL: the label always shows */
 };
 
+/* In the shell's table: where the view's labels go in the key bar. */
+#define ACTION_VIEW_LABELS	{ NULL, "", NULL, { 0 }, NULL, NULL }
+
 /* Offer key to the table's actions in order; the first that does not
  * ignore it answers. */
 enum ui_action	action_key(const struct action *, struct ui *, void *state,
 		    int key);
 /* Back out of the view (UI_POP): what a view's back keys run. */
 enum ui_action	action_pop(struct ui *, void *state, int key);
-/* The key bar: F1 Help, the labels shown in this state, then Tab Next and
- * q (Back when a view can be backed out of, else Quit). */
-void		action_bar(struct ui *, const struct action *, void *state,
-		    int back);
+/* The key bar: the shell's labels shown in its state, with the view's
+ * labels shown in the view's state at the shell's ACTION_VIEW_LABELS. */
+void		action_bar(struct ui *, const struct action *shell,
+		    void *shell_state, const struct action *view,
+		    void *view_state);
 /* One help line per key, keys padded to a column. */
 void		action_help(struct buf *, const struct action *);
 

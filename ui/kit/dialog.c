@@ -363,26 +363,10 @@ message_open(struct ui *ui, const char *title, const char *text)
 
 /* ---- help ---- */
 
-/* The shell's own keys (ui.c does them): help only. */
-static const struct action help_global[] = {
-	{ "F1 ?", NULL, "this help", { 0 }, NULL, NULL },
-	{ "Tab", NULL, "next screen (Shift-Tab: previous)", { 0 }, NULL,
-	  NULL },
-	{ "1-6", NULL, "Lists, Compose, Keys, Health, Send, Settings", { 0 },
-	  NULL, NULL },
-	{ "Esc", NULL, "back, or cancel a prompt", { 0 }, NULL, NULL },
-	{ "Ctrl-L", NULL, "redraw the terminal", { 0 }, NULL, NULL },
-	{ "Ctrl-Z", NULL, "suspend (fg to come back)", { 0 }, NULL, NULL },
-	{ "q", NULL, "back out of a view; on a screen, quit herald "
-	  "(a send goes on)", { 0 }, NULL, NULL },
-	{ "Ctrl-C", NULL, "cancel a prompt; elsewhere quit herald", { 0 },
-	  NULL, NULL },
-	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
-};
-
 /* The help overlay: the view's keys, then the shell's. */
 void
-help_open(struct ui *ui, const struct screen_ops *ops)
+help_open(struct ui *ui, const struct screen_ops *ops,
+    const struct action *everywhere)
 {
 	struct buf	 b, view;
 	char		*title;
@@ -394,7 +378,7 @@ help_open(struct ui *ui, const struct screen_ops *ops)
 		buf_printf(&b, "%s\n%s\n", ops->name, view.data);
 	buf_free(&view);
 	buf_adds(&b, "Everywhere\n");
-	action_help(&b, help_global);
+	action_help(&b, everywhere);
 	if (b.len > 0 && b.data[b.len - 1] == '\n')
 		b.data[--b.len] = '\0';
 	title = xprintf("Help: %s", ops->name);

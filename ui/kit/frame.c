@@ -126,8 +126,7 @@ ui_draw(struct ui *ui)
 		if (ui->status != NULL)
 			ui_fill(ui, LINES - 2, 0, COLS, ui->status_error ?
 			    ROLE_ERROR : ROLE_INFO, ui->status);
-		action_bar(ui, v->ops->actions, v->state,
-		    ui->depth[ui->tab] > 1);
+		action_bar(ui, ui->keys, ui, v->ops->actions, v->state);
 	}
 	if (ui->cursor_y >= 0 && !ui_too_small()) {
 		curs_set(1);

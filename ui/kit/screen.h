@@ -7,7 +7,8 @@
  * to a file (savefile.h) and child processes (child.h). It may use src/
  * (base, store, mail, auth, config, send) and curses; never a screen's
  * folder (ui/<screen>) or the shell (ui/ui.h): the shell hands it the table
- * of tabs (ui->tabs) and implements the "shell" functions below.
+ * of tabs (ui->tabs) and of its own keys (ui->keys) and implements the
+ * "shell" functions below.
  *
  * One loop (ui/ui.c, on base/loop) reads keys, watches the children's
  * pipes, runs timers and redraws the screen when something marked it

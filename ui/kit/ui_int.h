@@ -36,6 +36,9 @@ struct ui {
 
 	const struct screen_ops	*const *tabs;	/* each tab's first view */
 	int			 ntabs;
+	/* The shell's own keys (action.h; their state is the ui): the key
+	 * bar's labels around the view's, the help's "Everywhere". */
+	const struct action	*keys;
 	struct ui_view		 views[UI_TABS][UI_DEPTH];
 	int			 depth[UI_TABS];
 	int			 tab;

@@ -126,7 +126,8 @@ void	confirm_open_text(struct ui *, const char *title, const char *text,
 
 /* A box of text lines ('\n' separated) closed by Enter, Esc or q. */
 void	message_open(struct ui *, const char *title, const char *text);
-/* The keys of a screen and the shell's own keys. */
-void	help_open(struct ui *, const struct screen_ops *);
+/* The keys of a screen, then the shell's own (everywhere). */
+void	help_open(struct ui *, const struct screen_ops *,
+	    const struct action *everywhere);
 
 #endif
