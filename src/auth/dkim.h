@@ -57,6 +57,12 @@ const char	*dkim_published_name(enum dkim_published);
  * says what was found. */
 enum dkim_published dkim_check_published(struct dns *,
 		    const struct dkim_key *, char **observed);
+/* How many of domain's keys are active, -1 with *cause when the store
+ * cannot be read. *all (may be NULL): how many keys it has; *waiting (may
+ * be NULL): the selector of its first key awaiting publication (allocated)
+ * or NULL. */
+int		 dkim_active_keys(struct store *, const char *domain,
+		    size_t *all, char **waiting, char **cause);
 
 /* Signs messages with the active keys of one domain (one signature each). */
 struct dkim_signer;

@@ -580,3 +580,30 @@ out:
 	free(name);
 	return v;
 }
+
+/* Count domain's active keys (what signs its messages). */
+int
+dkim_active_keys(struct store *st, const char *domain, size_t *all,
+    char **waiting, char **cause)
+{
+	struct dkim_key	*v;
+	size_t		 n, i;
+	int		 active = 0;
+
+	if (all != NULL)
+		*all = 0;
+	if (waiting != NULL)
+		*waiting = NULL;
+	if (store_dkim_keys(st, domain, &v, &n, cause) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		active += v[i].active != 0;
+		if (waiting != NULL && v[i].pending && *waiting == NULL)
+			*waiting = xstrdup(v[i].selector);
+		dkim_key_free(&v[i]);
+	}
+	free(v);
+	if (all != NULL)
+		*all = n;
+	return active;
+}

@@ -396,19 +396,13 @@ static int
 issue_signer(struct cli_env *env, const char *domain,
     struct dkim_signer **out)
 {
-	struct dkim_key	*keys;
-	size_t		 n, i;
 	char		*cause = NULL;
-	int		 active = 0;
+	int		 active;
 
 	*out = NULL;
-	if (store_dkim_keys(env->store, domain, &keys, &n, &cause) == -1)
+	if ((active = dkim_active_keys(env->store, domain, NULL, NULL,
+	    &cause)) == -1)
 		return cli_fail(EXIT_IOERR, cause);
-	for (i = 0; i < n; i++) {
-		active += keys[i].active != 0;
-		dkim_key_free(&keys[i]);
-	}
-	free(keys);
 	if (active == 0) {
 		cause = dkim_unsigned_why(env->store, domain);
 		cli_err("note: this message is not signed: %s", cause);

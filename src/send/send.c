@@ -90,22 +90,16 @@ send_check_keys(const struct send_ctx *ctx, const struct issue *is,
     char **warning, char **cause)
 {
 	struct dkim_signer	*signer;
-	struct dkim_key		*keys;
 	char			*domain, *why;
-	size_t			 n, i;
-	int			 active = 0, rc = 0;
+	int			 active, rc = 0;
 
 	if ((domain = message_from_domain(is, cause)) == NULL)
 		return EXIT_DATAERR;
-	if (store_dkim_keys(ctx->st, domain, &keys, &n, cause) == -1) {
+	if ((active = dkim_active_keys(ctx->st, domain, NULL, NULL,
+	    cause)) == -1) {
 		free(domain);
 		return EXIT_IOERR;
 	}
-	for (i = 0; i < n; i++) {
-		active += keys[i].active != 0;
-		dkim_key_free(&keys[i]);
-	}
-	free(keys);
 	if (active == 0) {
 		why = dkim_unsigned_why(ctx->st, domain);
 		*warning = xprintf("the messages go out unsigned: %s", why);

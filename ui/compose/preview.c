@@ -50,25 +50,15 @@ static size_t
 preview_active(struct ui *ui, const char *domain, size_t *all,
     char **waiting)
 {
-	struct dkim_key	*v;
-	size_t		 n, i, active = 0;
-	char		*cause = NULL;
+	char	*cause = NULL;
+	int	 active;
 
-	*all = 0;
-	*waiting = NULL;
-	if (store_dkim_keys(ui_store(ui), domain, &v, &n, &cause) == -1) {
+	if ((active = dkim_active_keys(ui_store(ui), domain, all, waiting,
+	    &cause)) == -1) {
 		free(cause);
 		return 0;
 	}
-	for (i = 0; i < n; i++) {
-		active += v[i].active != 0;
-		if (v[i].pending && *waiting == NULL)
-			*waiting = xstrdup(v[i].selector);
-		dkim_key_free(&v[i]);
-	}
-	free(v);
-	*all = n;
-	return active;
+	return (size_t)active;
 }
 
 /* Check the signatures of the message against the local keys. */
