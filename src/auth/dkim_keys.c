@@ -607,3 +607,23 @@ dkim_active_keys(struct store *st, const char *domain, size_t *all,
 		*all = n;
 	return active;
 }
+
+/* Check k's record; activate k when it was waiting for that record. */
+int
+dkim_check_activate(struct store *st, struct dns *dns, struct dkim_key *k,
+    enum dkim_published *p, char **observed, int *activated, char **cause)
+{
+	*activated = 0;
+	*p = dkim_check_published(dns, k, observed);
+	if (*p != DKIM_PUB_MATCH || !k->pending)
+		return 0;
+	if (store_dkim_published(st, k->domain, k->selector, cause) == -1) {
+		free(*observed);
+		*observed = NULL;
+		return -1;
+	}
+	*activated = 1;
+	k->pending = 0;
+	k->active = 1;
+	return 0;
+}

@@ -366,7 +366,7 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 	char			*cause = NULL;
 	struct buf		 b;
 	struct json		 j;
-	int			 rc, activated = 0;
+	int			 rc, activated;
 
 	(void)cmd;
 	if (dkim_cli_names(a, &dom, &sel) == -1)
@@ -380,19 +380,12 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 		dkim_key_free(&k);
 		return EXIT_UNAVAIL;
 	}
-	p = dkim_check_published(dns, &k, &obs);
+	rc = dkim_check_activate(env->store, dns, &k, &p, &obs, &activated,
+	    &cause);
 	dns_close(dns);
-	/* A new key signs once its record is seen: receivers can check it. */
-	if (p == DKIM_PUB_MATCH && k.pending) {
-		if (store_dkim_published(env->store, k.domain, k.selector,
-		    &cause) == -1) {
-			free(obs);
-			dkim_key_free(&k);
-			return cli_fail(EXIT_IOERR, cause);
-		}
-		activated = 1;
-		k.pending = 0;
-		k.active = 1;
+	if (rc == -1) {
+		dkim_key_free(&k);
+		return cli_fail(EXIT_IOERR, cause);
 	}
 	fix = dkim_check_fix(p, &k);
 	if (env->json) {
