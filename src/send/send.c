@@ -74,10 +74,7 @@ send_dns(const struct send_settings *set)
 	char			*cause = NULL;
 	struct dns		*dns;
 
-	memset(&o, 0, sizeof o);
-	o.resolver = *set->resolver != '\0' ? set->resolver : NULL;
-	o.timeout_ms = set->dns_timeout * 1000;
-	o.retries = set->dns_retries;
+	send_settings_dns(set, &o);
 	if ((dns = dns_open(&o, &cause)) == NULL)
 		free(cause);
 	return dns;
