@@ -57,6 +57,20 @@ const char	*dkim_published_name(enum dkim_published);
  * says what was found. */
 enum dkim_published dkim_check_published(struct dns *,
 		    const struct dkim_key *, char **observed);
+/* Check the published record of k and, when k was waiting for it and it
+ * matches, activate k (in the store and in *k; *activated set): a new key
+ * signs once receivers can check it. The verdict in *p, what was found in
+ * *observed (allocated). -1 with *cause (nothing in *observed) when the
+ * store cannot record the activation. */
+int		 dkim_check_activate(struct store *, struct dns *,
+		    struct dkim_key *k, enum dkim_published *p,
+		    char **observed, int *activated, char **cause);
+/* How many of domain's keys are active, -1 with *cause when the store
+ * cannot be read. *all (may be NULL): how many keys it has; *waiting (may
+ * be NULL): the selector of its first key awaiting publication (allocated)
+ * or NULL. */
+int		 dkim_active_keys(struct store *, const char *domain,
+		    size_t *all, char **waiting, char **cause);
 
 /* Signs messages with the active keys of one domain (one signature each). */
 struct dkim_signer;

@@ -580,3 +580,50 @@ out:
 	free(name);
 	return v;
 }
+
+/* Count domain's active keys (what signs its messages). */
+int
+dkim_active_keys(struct store *st, const char *domain, size_t *all,
+    char **waiting, char **cause)
+{
+	struct dkim_key	*v;
+	size_t		 n, i;
+	int		 active = 0;
+
+	if (all != NULL)
+		*all = 0;
+	if (waiting != NULL)
+		*waiting = NULL;
+	if (store_dkim_keys(st, domain, &v, &n, cause) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		active += v[i].active != 0;
+		if (waiting != NULL && v[i].pending && *waiting == NULL)
+			*waiting = xstrdup(v[i].selector);
+		dkim_key_free(&v[i]);
+	}
+	free(v);
+	if (all != NULL)
+		*all = n;
+	return active;
+}
+
+/* Check k's record; activate k when it was waiting for that record. */
+int
+dkim_check_activate(struct store *st, struct dns *dns, struct dkim_key *k,
+    enum dkim_published *p, char **observed, int *activated, char **cause)
+{
+	*activated = 0;
+	*p = dkim_check_published(dns, k, observed);
+	if (*p != DKIM_PUB_MATCH || !k->pending)
+		return 0;
+	if (store_dkim_published(st, k->domain, k->selector, cause) == -1) {
+		free(*observed);
+		*observed = NULL;
+		return -1;
+	}
+	*activated = 1;
+	k->pending = 0;
+	k->active = 1;
+	return 0;
+}

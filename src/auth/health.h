@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include "dns.h"		/* enum dns_status */
+
 struct dns;
 struct store;
 
@@ -64,5 +66,31 @@ struct dkim_key;
 int		 health_key_checked(const struct dkim_key *);
 /* The organisational domain of name by the Public Suffix List, allocated. */
 char		*health_org_domain(const char *name);
+
+/* ---- the inputs when none is given (health_input.c) ---- */
+
+/* The address the kernel sends from towards the internet (IPv4, else
+ * IPv6) in out; -1 when there is no route. */
+int		 health_route_source(char *out, size_t outlen);
+/* Is ip a private IPv4 address (behind NAT the internet sees another)? */
+int		 health_ip_private(const char *ip);
+/* Is s a plausible host name or address literal for HELO? */
+int		 health_helo_ok(const char *s);
+/* The HELO name for ip: its PTR name, else (*host set) the host name;
+ * *ptr is the status of the PTR lookup. Allocated. */
+char		*health_helo_default(struct dns *, const char *ip, int *host,
+		    enum dns_status *ptr);
+/* The envelope sender in out (ADDR_MAX + 1 bytes): e ("": the null
+ * sender), else the From address from (NULL or not parsing: skipped),
+ * else postmaster@domain. -1 with *reason when e is not an address. */
+int		 health_envelope(const char *e, const char *from,
+		    const char *domain, char *out, const char **reason);
+/* The local keys of domain the report checks when no selector is given
+ * (health_key_checked), at most max, in sel (NULL-ended, pointing into
+ * *keys: free them). Without a store, or when it cannot be read, none:
+ * the report says what it finds. */
+void		 health_local_selectors(struct store *, const char *domain,
+		    struct dkim_key **keys, size_t *nkeys, const char **sel,
+		    size_t max);
 
 #endif

@@ -102,54 +102,6 @@ check_note(struct check_ctx *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The source address the kernel picks towards dst: connect() on a UDP
- * socket chooses a route and sends nothing. */
-static int
-check_route_source(int family, const char *dst, char *out, size_t outlen)
-{
-	struct sockaddr_storage	ss;
-	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
-	socklen_t		 len;
-	int			 fd, rc = -1;
-
-	memset(&ss, 0, sizeof ss);
-	if (family == AF_INET) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(9);
-		inet_pton(AF_INET, dst, &sin->sin_addr);
-		len = sizeof *sin;
-	} else {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(9);
-		inet_pton(AF_INET6, dst, &sin6->sin6_addr);
-		len = sizeof *sin6;
-	}
-	if ((fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&ss, len) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
-	    inet_ntop(family, family == AF_INET ? (void *)&sin->sin_addr :
-	    (void *)&sin6->sin6_addr, out, (socklen_t)outlen) != NULL)
-		rc = 0;
-	close(fd);
-	return rc;
-}
-
-/* Is a (valid) IPv4 address private, so the internet sees another? */
-static int
-check_is_private(const char *ip)
-{
-	struct in_addr	a;
-	uint32_t	h;
-
-	if (inet_pton(AF_INET, ip, &a) != 1)
-		return 0;
-	h = ntohl(a.s_addr);
-	return (h >> 24) == 10 || (h >> 20) == (172 << 4 | 1) ||
-	    (h >> 16) == (192 << 8 | 168) || (h >> 22) == (100 << 2 | 1);
-}
-
 /* --ip, else source_ip, else the kernel's choice, else 127.0.0.1. */
 static int
 check_pick_ip(struct check_ctx *c, const char *opt)
@@ -169,12 +121,8 @@ check_pick_ip(struct check_ctx *c, const char *opt)
 		    c->ip, sizeof c->ip);
 		return 0;
 	}
-	/* Documentation addresses (RFC 5737, 3849): only the route
-	 * matters, nothing is sent. */
-	if (check_route_source(AF_INET, "192.0.2.1", c->ip, sizeof c->ip) ==
-	    0 || check_route_source(AF_INET6, "2001:db8::1", c->ip,
-	    sizeof c->ip) == 0) {
-		if (check_is_private(c->ip))
+	if (health_route_source(c->ip, sizeof c->ip) == 0) {
+		if (health_ip_private(c->ip))
 			check_note(c, "%s is a private address: behind NAT the "
 			    "internet sees another one; give it with --ip",
 			    c->ip);
@@ -186,61 +134,35 @@ check_pick_ip(struct check_ctx *c, const char *opt)
 	return 0;
 }
 
-/* Is s a plausible host name or address literal for HELO? */
-static int
-check_helo_ok(const char *s)
-{
-	size_t	len = strlen(s), i;
-
-	if (len == 0 || len > 253)
-		return 0;
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
-			return 0;
-	return 1;
-}
-
 /* --helo, else helo, else the PTR name of the address, else the host
  * name. */
 static int
 check_pick_helo(struct check_ctx *c, const char *opt)
 {
-	struct dns_answer	 a;
-	char			 host[256], *rev;
-	const char		*h = opt;
+	enum dns_status	 ptr;
+	const char	*h = opt;
+	int		 host;
 
 	if (h == NULL)
 		h = config_get(c->env->cfg, "helo");
 	if (h != NULL) {
-		if (!check_helo_ok(h)) {
+		if (!health_helo_ok(h)) {
 			cli_err("--helo: '%s' is not a host name", h);
 			return -1;
 		}
 		c->helo = xstrdup(h);
 		return 0;
 	}
-	memset(&a, 0, sizeof a);
-	a.status = DNS_ERROR;
-	if ((rev = dns_reverse_name(c->ip)) != NULL) {
-		if (dns_query(c->dns, rev, DNS_PTR, &a) == DNS_OK &&
-		    check_helo_ok(a.rr[0].u.name))
-			c->helo = xstrdup(a.rr[0].u.name);
-		free(rev);
-	}
-	if (c->helo == NULL) {
-		if (gethostname(host, sizeof host) == -1)
-			snprintf(host, sizeof host, "localhost");
-		host[sizeof host - 1] = '\0';
-		c->helo = xstrdup(host);
-		if (a.status == DNS_NXDOMAIN || a.status == DNS_NODATA)
+	c->helo = health_helo_default(c->dns, c->ip, &host, &ptr);
+	if (host) {
+		if (ptr == DNS_NXDOMAIN || ptr == DNS_NODATA)
 			check_note(c, "%s has no PTR name: HELO is the host "
-			    "name %s", c->ip, host);
+			    "name %s", c->ip, c->helo);
 		else
 			check_note(c, "the PTR of %s could not be looked up "
 			    "(%s): HELO is the host name %s", c->ip,
-			    dns_status_name(a.status), host);
+			    dns_status_name(ptr), c->helo);
 	}
-	dns_answer_free(&a);
 	return 0;
 }
 
@@ -293,29 +215,17 @@ static int
 check_pick_envelope(struct check_ctx *c, const char *opt)
 {
 	const char	*e = opt, *reason;
-	char		*tmp;
-	int		 rc;
 
 	if (e == NULL)
 		e = config_get(c->env->cfg, "bounce");
-	if (e != NULL && *e == '\0') {
-		c->envelope[0] = '\0';	/* the null sender, as bounces use */
-		return 0;
-	}
-	if (e != NULL) {
-		if (addr_normalise(e, strlen(e), c->envelope, &reason) == -1) {
-			cli_err("--envelope-from: '%s': %s", e, reason);
-			return -1;
-		}
-		return 0;
-	}
-	if (check_from(c, c->envelope) == 0)
-		return 0;
 	/* The domain was checked as postmaster@DOMAIN already. */
-	tmp = xprintf("postmaster@%s", c->domain);
-	rc = addr_normalise(tmp, strlen(tmp), c->envelope, &reason);
-	free(tmp);
-	return rc;
+	if (health_envelope(e, config_get(c->env->cfg, "from"), c->domain,
+	    c->envelope, &reason) == -1) {
+		if (e != NULL)
+			cli_err("--envelope-from: '%s': %s", e, reason);
+		return -1;
+	}
+	return 0;
 }
 
 /* --selector S[,S...]: DKIM selectors (dot-separated LDH labels). */
@@ -359,21 +269,9 @@ check_pick_selectors(struct check_ctx *c, const char *opt)
 static void
 check_local_selectors(struct check_ctx *c)
 {
-	char	*cause = NULL;
-	size_t	 i;
-	int	 n = 0;
-
-	if (c->selectors[0] != NULL || c->env->store == NULL)
-		return;
-	if (store_dkim_keys(c->env->store, c->domain, &c->keys, &c->nkeys,
-	    &cause) == -1) {
-		free(cause);
-		return;
-	}
-	for (i = 0; i < c->nkeys && n < CHECK_MAX_SELECTORS; i++)
-		if (health_key_checked(&c->keys[i]))
-			c->selectors[n++] = c->keys[i].selector;
-	c->selectors[n] = NULL;
+	if (c->selectors[0] == NULL)
+		health_local_selectors(c->env->store, c->domain, &c->keys,
+		    &c->nkeys, c->selectors, CHECK_MAX_SELECTORS);
 }
 
 /* The inputs as JSON members of the open object, for --json and

@@ -366,7 +366,7 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 	char			*cause = NULL;
 	struct buf		 b;
 	struct json		 j;
-	int			 rc, activated = 0;
+	int			 rc, activated;
 
 	(void)cmd;
 	if (dkim_cli_names(a, &dom, &sel) == -1)
@@ -380,19 +380,12 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 		dkim_key_free(&k);
 		return EXIT_UNAVAIL;
 	}
-	p = dkim_check_published(dns, &k, &obs);
+	rc = dkim_check_activate(env->store, dns, &k, &p, &obs, &activated,
+	    &cause);
 	dns_close(dns);
-	/* A new key signs once its record is seen: receivers can check it. */
-	if (p == DKIM_PUB_MATCH && k.pending) {
-		if (store_dkim_published(env->store, k.domain, k.selector,
-		    &cause) == -1) {
-			free(obs);
-			dkim_key_free(&k);
-			return cli_fail(EXIT_IOERR, cause);
-		}
-		activated = 1;
-		k.pending = 0;
-		k.active = 1;
+	if (rc == -1) {
+		dkim_key_free(&k);
+		return cli_fail(EXIT_IOERR, cause);
 	}
 	fix = dkim_check_fix(p, &k);
 	if (env->json) {
@@ -465,12 +458,12 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 static int
 dkim_set_active(struct cli_env *env, struct cli_args *a, int on)
 {
-	struct dkim_key	 k, *v;
+	struct dkim_key	 k;
 	struct buf	 b;
 	struct json	 j;
-	size_t		 n, i, active = 0;
+	size_t		 active;
 	char		*dom, *sel, *cause = NULL;
-	int		 rc, pending;
+	int		 rc, pending, n;
 
 	if (dkim_names(a->argv[0], a->argv[1], &dom, &sel, &cause) == -1)
 		return cli_fail(EXIT_USAGE, cause);
@@ -482,15 +475,12 @@ dkim_set_active(struct cli_env *env, struct cli_args *a, int on)
 		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
 	}
-	if (store_dkim_keys(env->store, dom, &v, &n, &cause) == -1) {
+	if ((n = dkim_active_keys(env->store, dom, NULL, NULL,
+	    &cause)) == -1) {
 		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		active += v[i].active != 0;
-		dkim_key_free(&v[i]);
-	}
-	free(v);
+	active = (size_t)n;
 	if (env->json) {
 		/* {"domain","selector","active","active_keys"} */
 		buf_init(&b);

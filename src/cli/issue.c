@@ -389,37 +389,6 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	return 0;
 }
 
-/* A signer for the issue's From domain: NULL, and a note saying why the
- * message is not signed, when the domain has no active key. Returns 0 or
- * an exit status. */
-static int
-issue_signer(struct cli_env *env, const char *domain,
-    struct dkim_signer **out)
-{
-	struct dkim_key	*keys;
-	size_t		 n, i;
-	char		*cause = NULL;
-	int		 active = 0;
-
-	*out = NULL;
-	if (store_dkim_keys(env->store, domain, &keys, &n, &cause) == -1)
-		return cli_fail(EXIT_IOERR, cause);
-	for (i = 0; i < n; i++) {
-		active += keys[i].active != 0;
-		dkim_key_free(&keys[i]);
-	}
-	free(keys);
-	if (active == 0) {
-		cause = dkim_unsigned_why(env->store, domain);
-		cli_err("note: this message is not signed: %s", cause);
-		free(cause);
-		return 0;
-	}
-	if ((*out = dkim_signer_new(env->store, domain, &cause)) == NULL)
-		return cli_fail(EXIT_IOERR, cause);
-	return 0;
-}
-
 /* herald issue preview ID --to ADDR */
 static int
 cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
@@ -428,14 +397,12 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 	struct issue		 is;
 	struct member		 m;
 	struct recipient	 r;
-	struct render_options	 o;
-	struct dkim_signer	*signer = NULL;
+	struct message_preview	 pv;
 	struct buf		 out, b;
 	struct json		 j;
 	const char		*to = cli_opt(cmd, a, "to"), *reason;
 	char			 name[ADDR_NAME_MAX + 1], addr[ADDR_MAX + 1];
-	char			 token[MESSAGE_TOKEN_LEN + 1], *cause = NULL;
-	char			*domain = NULL;
+	char			*cause = NULL, *why;
 	int			 rc, any = cli_opt(cmd, a, "any") != NULL;
 
 	if (to == NULL) {
@@ -451,6 +418,7 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 	if ((rc = issue_load(env, a->argv[0], 1, &is)) != 0)
 		return rc;
 	memset(&m, 0, sizeof m);
+	memset(&pv, 0, sizeof pv);
 	buf_init(&out);
 	if (is.list_id != 0 && store_member_find(env->store, is.list_id, addr,
 	    &m, &cause) == -1) {
@@ -474,23 +442,18 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 	r.attrs = m.addr != NULL ? m.attrs : "{}";
 	if (m.suppressed)
 		cli_err("note: %s is suppressed: a send skips it", m.addr);
-	if ((domain = message_from_domain(&is, &cause)) == NULL) {
-		rc = cli_fail(EXIT_DATAERR, cause);
-		goto out;
+	rc = message_preview(env->store, &is, &r, config_get(env->cfg,
+	    "unsubscribe_url"), &out, &pv, &cause);
+	/* The keys were read and none is active. */
+	if (pv.domain != NULL && pv.failed != PREVIEW_KEYS && pv.active == 0) {
+		why = dkim_unsigned_why(env->store, pv.domain);
+		cli_err("note: this message is not signed: %s", why);
+		free(why);
 	}
-	if ((rc = issue_signer(env, domain, &signer)) != 0)
-		goto out;
-	if (message_token(env->store, is.id, r.addr, token, &cause) == -1) {
-		rc = cli_fail(EXIT_IOERR, cause);
-		goto out;
-	}
-	memset(&o, 0, sizeof o);
-	o.date = time(NULL);
-	o.token = token;
-	o.unsubscribe_url = config_get(env->cfg, "unsubscribe_url");
-	if (message_build(env->store, &is, &r, signer, &o, &out,
-	    &cause) == -1) {
-		rc = cli_fail(EXIT_DATAERR, cause);
+	if (rc == -1) {
+		rc = cli_fail(pv.failed == PREVIEW_FROM ||
+		    pv.failed == PREVIEW_RENDER ? EXIT_DATAERR : EXIT_IOERR,
+		    cause);
 		goto out;
 	}
 	if (env->json) {
@@ -499,9 +462,8 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 		json_open_object(&j, NULL);
 		json_put_str(&j, "to", r.addr);
 		json_put_bool(&j, "member", m.addr != NULL);
-		json_put_uint(&j, "signatures", signer != NULL ?
-		    dkim_signer_count(signer) : 0);
-		json_put_str(&j, "token", token);
+		json_put_uint(&j, "signatures", pv.signatures);
+		json_put_str(&j, "token", pv.token);
 		json_put_strn(&j, "message", out.data, out.len);
 		json_close(&j);
 		cli_json_out(&b);
@@ -510,8 +472,7 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 		fwrite(out.data, 1, out.len, stdout);
 	rc = 0;
 out:
-	dkim_signer_free(signer);
-	free(domain);
+	message_preview_free(&pv);
 	store_member_free(&m);
 	buf_free(&out);
 	issue_free(&is);

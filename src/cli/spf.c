@@ -21,18 +21,9 @@ cli_dns(struct cli_env *env)
 {
 	struct dns_options	 o;
 	struct dns		*dns;
-	const char		*v;
 	char			*cause = NULL;
-	long long		 n;
 
-	memset(&o, 0, sizeof o);
-	o.resolver = config_get(env->cfg, "resolver");
-	if ((v = config_get(env->cfg, "dns_timeout")) != NULL &&
-	    parse_int(v, 1, 60, &n) == 0)
-		o.timeout_ms = (int)n * 1000;
-	if ((v = config_get(env->cfg, "dns_retries")) != NULL &&
-	    parse_int(v, 1, 10, &n) == 0)
-		o.retries = (int)n;
+	config_dns_options(env->cfg, &o);
 	if ((dns = dns_open(&o, &cause)) == NULL) {
 		cli_err("%s", cause != NULL ? cause : "cannot set up DNS");
 		free(cause);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth/dns.h"
 #include "mail/addr.h"
 #include "config.h"
 #include "smtp/smtp.h"
@@ -473,6 +474,23 @@ config_get(const struct config *cfg, const char *key)
 	if ((k = config_key_find(key)) != NULL)
 		return k->def;
 	return NULL;
+}
+
+/* The resolver options from resolver, dns_timeout and dns_retries. */
+void
+config_dns_options(const struct config *cfg, struct dns_options *o)
+{
+	const char	*v;
+	long long	 n;
+
+	memset(o, 0, sizeof *o);
+	o->resolver = config_get(cfg, "resolver");
+	if ((v = config_get(cfg, "dns_timeout")) != NULL &&
+	    parse_int(v, 1, 60, &n) == 0)
+		o->timeout_ms = (int)n * 1000;
+	if ((v = config_get(cfg, "dns_retries")) != NULL &&
+	    parse_int(v, 1, 10, &n) == 0)
+		o->retries = (int)n;
 }
 
 /* Whether the value comes from the operator rather than a default. */

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 struct config;
+struct dns_options;
 
 /* Description of one known key. */
 struct config_key {
@@ -65,6 +66,9 @@ const char *config_warning(const struct config *, size_t i);
 /* 1 if local_part_case is strict: local parts differing in letter case
  * are different addresses. */
 int	 config_local_part_strict(const struct config *);
+/* The resolver the configuration names (resolver, dns_timeout,
+ * dns_retries), for dns_open; a number out of range keeps the default. */
+void	 config_dns_options(const struct config *, struct dns_options *);
 /* Check a value for a key (numbers in range, addresses parse, ...). */
 int	 config_validate(const char *key, const char *value, char **cause);
 

@@ -8,6 +8,8 @@
 #ifndef HERALD_SEND_BUILD_H
 #define HERALD_SEND_BUILD_H
 
+#include <stddef.h>
+
 struct buf;
 struct dkim_signer;
 struct issue;
@@ -25,5 +27,34 @@ struct store;
 int	message_build(struct store *, const struct issue *,
 	    const struct recipient *, struct dkim_signer *,
 	    const struct render_options *, struct buf *out, char **cause);
+
+/* What a preview was made with, for the front ends to say. */
+struct message_preview {
+	char	*domain;	/* the From domain, or NULL */
+	size_t	 keys;		/* how many DKIM keys the domain has */
+	int	 active;	/* of those, active: 0, the message is unsigned */
+	char	*waiting;	/* the first key awaiting publication, or NULL */
+	size_t	 signatures;	/* DKIM-Signature fields in front */
+	char	*token;		/* the recipient's unsubscribe token, or NULL */
+	enum {
+		PREVIEW_OK,
+		PREVIEW_FROM,	/* the From address has no domain */
+		PREVIEW_KEYS,	/* the keys cannot be read */
+		PREVIEW_SIGNER,	/* an active key cannot sign */
+		PREVIEW_TOKEN,	/* the token cannot be made or recorded */
+		PREVIEW_RENDER,	/* the message cannot be rendered or signed */
+	}	 failed;	/* the step that failed */
+};
+/*
+ * The message r gets of is, now, as a send would send it (`herald issue
+ * preview` and the console's preview): signed with the From domain's
+ * active keys, with r's unsubscribe token (recorded) and the
+ * unsubscribe_url (may be NULL). Appended to out; -1 with *cause and
+ * pv->failed set on failure. Free pv with message_preview_free.
+ */
+int	message_preview(struct store *, const struct issue *,
+	    const struct recipient *r, const char *unsubscribe_url,
+	    struct buf *out, struct message_preview *pv, char **cause);
+void	message_preview_free(struct message_preview *);
 
 #endif

@@ -23,6 +23,7 @@
 #include "lock.h"
 #include "run.h"
 #include "session.h"
+#include "setup.h"
 #include "workers.h"
 #include "auth/dkim.h"
 #include "base/loop.h"
@@ -292,9 +293,7 @@ engine_setup(struct engine *e, char **cause)
 	    set->unsubscribe_url : NULL;
 	ws.sign_domain = domain;
 	ws.store = e->st;
-	ws.dns.resolver = *set->resolver != '\0' ? set->resolver : NULL;
-	ws.dns.timeout_ms = set->dns_timeout * 1000;
-	ws.dns.retries = set->dns_retries;
+	send_settings_dns(set, &ws.dns);
 	if (set->policy == TLS_POLICY_DANE) {
 		/* Each worker's resolver loads and validates from it. */
 		ws.dns.dnssec_anchor = e->dnssec_anchor != NULL &&

@@ -74,10 +74,7 @@ send_dns(const struct send_settings *set)
 	char			*cause = NULL;
 	struct dns		*dns;
 
-	memset(&o, 0, sizeof o);
-	o.resolver = *set->resolver != '\0' ? set->resolver : NULL;
-	o.timeout_ms = set->dns_timeout * 1000;
-	o.retries = set->dns_retries;
+	send_settings_dns(set, &o);
 	if ((dns = dns_open(&o, &cause)) == NULL)
 		free(cause);
 	return dns;
@@ -90,22 +87,16 @@ send_check_keys(const struct send_ctx *ctx, const struct issue *is,
     char **warning, char **cause)
 {
 	struct dkim_signer	*signer;
-	struct dkim_key		*keys;
 	char			*domain, *why;
-	size_t			 n, i;
-	int			 active = 0, rc = 0;
+	int			 active, rc = 0;
 
 	if ((domain = message_from_domain(is, cause)) == NULL)
 		return EXIT_DATAERR;
-	if (store_dkim_keys(ctx->st, domain, &keys, &n, cause) == -1) {
+	if ((active = dkim_active_keys(ctx->st, domain, NULL, NULL,
+	    cause)) == -1) {
 		free(domain);
 		return EXIT_IOERR;
 	}
-	for (i = 0; i < n; i++) {
-		active += keys[i].active != 0;
-		dkim_key_free(&keys[i]);
-	}
-	free(keys);
 	if (active == 0) {
 		why = dkim_unsigned_why(ctx->st, domain);
 		*warning = xprintf("the messages go out unsigned: %s", why);

@@ -179,6 +179,16 @@ send_setting(struct send_settings *set, const char *name,
 	return 0;
 }
 
+/* The resolver options of the settings. */
+void
+send_settings_dns(const struct send_settings *set, struct dns_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->resolver = *set->resolver != '\0' ? set->resolver : NULL;
+	o->timeout_ms = set->dns_timeout * 1000;
+	o->retries = set->dns_retries;
+}
+
 /* The settings a new send takes from the configuration. */
 int
 send_settings_config(const struct config *cfg, struct send_settings *set,

@@ -15,6 +15,7 @@
 struct store;
 struct config;
 struct dns;
+struct dns_options;
 struct issue;
 
 /* Set one setting by option name ("per-domain", "tls", "auth") or
@@ -22,6 +23,10 @@ struct issue;
  * text, checked. */
 int		 send_setting(struct send_settings *, const char *name,
 		    const char *value, char **cause);
+/* The resolver the settings name (resolver, dns_timeout, dns_retries),
+ * for dns_open; no DNSSEC anchor. */
+void		 send_settings_dns(const struct send_settings *,
+		    struct dns_options *);
 /* Every setting the configuration has (over the defaults). */
 int		 send_settings_config(const struct config *,
 		    struct send_settings *, char **cause);

@@ -160,17 +160,10 @@ workers_main(void *arg)
 static int
 workers_have_key(struct store *st, const char *domain, char **cause)
 {
-	struct dkim_key	*keys;
-	size_t		 n, i;
-	int		 active = 0;
+	int	active;
 
-	if (store_dkim_keys(st, domain, &keys, &n, cause) == -1)
+	if ((active = dkim_active_keys(st, domain, NULL, NULL, cause)) == -1)
 		return -1;
-	for (i = 0; i < n; i++) {
-		active += keys[i].active != 0;
-		dkim_key_free(&keys[i]);
-	}
-	free(keys);
 	return active != 0;
 }
 

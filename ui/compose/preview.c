@@ -1,6 +1,6 @@
 /*
  * The preview of an issue: the exact message one member of its list gets,
- * rendered and signed by message_build() as the send engine will (with
+ * rendered and signed by message_preview() as the send engine will (with
  * the From domain's active keys), the signature checked against the local
  * public keys (dkim_verify_local: offline, so it never waits on DNS), and
  * the merge values used. The first member by default; ] and [ step
@@ -42,33 +42,6 @@ preview_clear(struct preview *p)
 	free(p->domain);
 	free(p->error);
 	p->sig = p->sigdetail = p->domain = p->error = NULL;
-}
-
-/* Active keys of domain (and all its keys in *all); *waiting: the first
- * key awaiting publication (allocated), or NULL. */
-static size_t
-preview_active(struct ui *ui, const char *domain, size_t *all,
-    char **waiting)
-{
-	struct dkim_key	*v;
-	size_t		 n, i, active = 0;
-	char		*cause = NULL;
-
-	*all = 0;
-	*waiting = NULL;
-	if (store_dkim_keys(ui_store(ui), domain, &v, &n, &cause) == -1) {
-		free(cause);
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		active += v[i].active != 0;
-		if (v[i].pending && *waiting == NULL)
-			*waiting = xstrdup(v[i].selector);
-		dkim_key_free(&v[i]);
-	}
-	free(v);
-	*all = n;
-	return active;
 }
 
 /* Check the signatures of the message against the local keys. */
@@ -119,15 +92,13 @@ void
 preview_build(struct ui *ui, struct preview *p)
 {
 	struct store		*st = ui_store(ui);
-	struct dkim_signer	*signer = NULL;
+	struct message_preview	 pv;
 	struct recipient	 r;
-	struct render_options	 o;
-	char			 token[MESSAGE_TOKEN_LEN + 1], *cause = NULL;
-	char			*waiting = NULL;
-	size_t			 active, all;
+	char			*cause = NULL;
 	int			 rc;
 
 	preview_clear(p);
+	memset(&pv, 0, sizeof pv);
 	if (p->have)
 		issue_free(&p->is);
 	p->have = 0;
@@ -145,45 +116,34 @@ preview_build(struct ui *ui, struct preview *p)
 	}
 	if (preview_member(ui, p) == -1)
 		goto out;
-	if ((p->domain = message_from_domain(&p->is, &cause)) == NULL) {
-		p->error = cause;
-		goto out;
-	}
-	active = preview_active(ui, p->domain, &all, &waiting);
-	if (active > 0 && (signer = dkim_signer_new(st, p->domain,
-	    &cause)) == NULL) {
-		p->error = xprintf("Cannot sign for %s: %s", p->domain, cause);
-		free(cause);
-		goto out;
-	}
-	if (message_token(st, p->is.id, p->addr, token, &cause) == -1) {
-		p->error = cause;
-		goto out;
-	}
 	memset(&r, 0, sizeof r);
 	r.addr = p->addr;
 	r.name = p->name;
 	r.attrs = p->attrs;
-	memset(&o, 0, sizeof o);
-	o.date = time(NULL);
-	o.token = token;
-	o.unsubscribe_url = config_get(ui_config(ui), "unsubscribe_url");
-	if (message_build(st, &p->is, &r, signer, &o, &p->msg,
-	    &cause) == -1) {
-		p->error = cause;
+	rc = message_preview(st, &p->is, &r, config_get(ui_config(ui),
+	    "unsubscribe_url"), &p->msg, &pv, &cause);
+	p->domain = pv.domain;
+	pv.domain = NULL;
+	if (rc == -1) {
+		if (pv.failed == PREVIEW_SIGNER) {
+			p->error = xprintf("Cannot sign for %s: %s", p->domain,
+			    cause);
+			free(cause);
+		} else
+			p->error = cause;
 		goto out;
 	}
 	p->raw = ptext_raw(p->msg.data, p->msg.len, &p->nraw);
 	p->dec = ptext_decoded(p->msg.data, p->msg.len, &p->ndec);
-	if (signer != NULL)
+	if (pv.active > 0)
 		preview_verify(ui, p);
-	else if (waiting != NULL) {
+	else if (pv.waiting != NULL) {
 		p->sig = xprintf("! unsigned: key %s of %s awaits publication "
-		    "of its record — see Keys (3)", waiting, p->domain);
+		    "of its record — see Keys (3)", pv.waiting, p->domain);
 		p->sigrole = ROLE_WARN;
 	} else {
 		p->sig = xprintf("! unsigned: no %sDKIM key for %s — see Keys "
-		    "(3)", all > 0 ? "active " : "", p->domain);
+		    "(3)", pv.keys > 0 ? "active " : "", p->domain);
 		p->sigrole = ROLE_WARN;
 	}
 	if (message_merge_values(&p->is, &r, &p->mnames, &p->mvalues, &p->nm,
@@ -193,8 +153,7 @@ preview_build(struct ui *ui, struct preview *p)
 		free(cause);
 	}
 out:
-	free(waiting);
-	dkim_signer_free(signer);
+	message_preview_free(&pv);
 	ui_dirty(ui);
 }
 
