@@ -13,7 +13,7 @@ BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man/man1
 DOCDIR   = $(PREFIX)/share/doc/herald
 
-PKGS     = ncursesw openssl ldns sqlite3 opendkim libpsl libidn2
+PKGS     = ncursesw openssl ldns sqlite3 opendkim libpsl libidn2 gmime-3.0
 # pkg-config's feature macros (ncursesw sets _XOPEN_SOURCE=600) are dropped:
 # the whole tree builds with _GNU_SOURCE so every file sees the same libc.
 #

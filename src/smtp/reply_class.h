@@ -50,4 +50,27 @@ void		 reply_classify_at(const char *stage, int code,
 		    const char *enhanced, const char *text,
 		    struct reply_verdict *);
 
+/*
+ * A failure reported after the fact: a delivery status notification's
+ * Status and Diagnostic-Code, or the words of a bounce some MTA wrote
+ * its own way. The same three consequences, with the finer reasons of
+ * the taxonomy the Sisimai project uses (user-unknown, host-unknown,
+ * null-mx, mailbox-moved, mailbox-disabled: hard when permanent;
+ * mailbox-full, message-size, exceed-limit, expired, filtered,
+ * system-error, system-full, network-error, mailer-error, syntax-error:
+ * soft; reputation, require-ptr, authentication, tls, policy,
+ * sender-address, spam-detected, virus-detected, content,
+ * not-compliant-rfc, rate-limited, too-many-connections, no-relaying:
+ * sender; unclassified: unknown). Unlike a reply in a session, a
+ * disabled mailbox is hard in any words, since the report comes from the
+ * recipient's side. perm says whether the failure was final when neither
+ * code nor enhanced tells (1 final, 0 temporary, -1 not known: unknown
+ * is never hard).
+ */
+void		 reply_classify_bounce(int code, const char *enhanced,
+		    const char *text, int perm, struct reply_verdict *);
+/* The basic code's class digit of an enhanced code "5.1.1" (2, 4, 5), or
+ * 0 when s is not one. */
+int		 reply_enhanced_class(const char *s);
+
 #endif
