@@ -57,7 +57,9 @@ struct feedback_msg {
  * Read the message buf[0..len) into m. Always fills m: a message that
  * cannot be read (too large, too deeply nested, not MIME at all) gives
  * one finding of kind unknown and m->error saying why; nothing is ever
- * guessed hard. Returns 0, or -1 when m->error is set.
+ * guessed hard. When len is over FEEDBACK_MAX_BYTES buf is not read (a
+ * reader may keep only that much and pass the whole size). Returns 0, or
+ * -1 when m->error is set.
  */
 int		 feedback_parse(const char *buf, size_t len,
 		    struct feedback_msg *m);

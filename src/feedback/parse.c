@@ -427,13 +427,29 @@ status_at(const char *s, const char *start)
 	return p - s;
 }
 
-/* The first enhanced status code in text, into out[16]; 0 or -1. */
+/* The first enhanced status code in text, into out[16]: one that
+ * follows a reply code ("550 5.1.1", "550-'5.7.1") first; 0 or -1. */
 static int
 find_status(const char *text, char *out)
 {
-	const char	*p;
+	const char	*p, *q;
 	size_t		 n;
 
+	for (p = text; *p != '\0'; p++) {
+		if ((*p != '4' && *p != '5') || !isdigit((unsigned char)p[1]) ||
+		    !isdigit((unsigned char)p[2]) || (p > text &&
+		    isalnum((unsigned char)p[-1])))
+			continue;
+		for (q = p + 3; *q == ' ' || *q == '-' || *q == '\'' ||
+		    *q == '"'; q++)
+			;
+		if (q > p + 3 && *q == *p && (n = status_at(q, text)) > 0 &&
+		    n < 16) {
+			memcpy(out, q, n);
+			out[n] = '\0';
+			return 0;
+		}
+	}
 	for (p = text; *p != '\0'; p++)
 		if ((n = status_at(p, text)) > 0 && n < 16) {
 			memcpy(out, p, n);
@@ -499,6 +515,57 @@ classify(struct feedback_finding *f, const char *text, int perm)
 		f->kind = FEEDBACK_UNKNOWN;
 }
 
+/* The human text's paragraph about rcpt: from the line naming it to the
+ * next empty line, at most 1 KB; NULL when it is not named. */
+static char *
+rcpt_paragraph(const char *text, const char *rcpt)
+{
+	const char	*p, *s, *e;
+
+	if (text == NULL || rcpt == NULL || rcpt[0] == '\0' ||
+	    (p = strcasestr(text, rcpt)) == NULL)
+		return NULL;
+	for (s = p; s > text && s[-1] != '\n'; s--)
+		;
+	if ((e = strstr(p, "\n\n")) == NULL)
+		e = p + strlen(p);
+	return clean_line(s, e - s, 1024);
+}
+
+/* Was it refused after the message was sent (at DATA or its end)? A
+ * "user unknown" then is a recipient's filter, not a missing mailbox
+ * (the address was accepted at RCPT). */
+static int
+data_stage(const char *text)
+{
+	static const char *const words[] = {
+		"end of data", "after data", "command data", ">>> data",
+		"smtp command: data", "after end of data", "data command",
+		"command was data",
+	};
+	size_t	i;
+
+	for (i = 0; text != NULL && i < nitems(words); i++)
+		if (strcasestr(text, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+static void
+after_data(struct feedback_finding *f, const char *text)
+{
+	/* 5.1.x still says the address itself (Postfix checks the
+	 * recipient late, at DATA, with smtpd_delay_reject). */
+	if (f->status != NULL && strlen(f->status) > 2 &&
+	    strncmp(f->status + 1, ".1.", 3) == 0)
+		return;
+	if (f->cls == REPLY_HARD && strcmp(f->reason, "user-unknown") == 0 &&
+	    data_stage(text)) {
+		f->cls = REPLY_SOFT;
+		f->reason = "filtered";
+	}
+}
+
 /* --- RFC 3464 ----------------------------------------------------------- */
 
 /* The next block of field lines in text from *pos (blank lines divide
@@ -524,13 +591,27 @@ next_block(const char *text, size_t len, size_t *pos, size_t *bs,
 	return 1;
 }
 
+/* How many recipients a delivery-status text names. */
+static int
+nrcpt(const char *text, size_t len)
+{
+	const char	*p = text, *e = text + len;
+	int		 n = 0;
+
+	while ((p = memmem(p, e - p, "Final-Recipient:", 16)) != NULL) {
+		n++;
+		p += 16;
+	}
+	return n;
+}
+
 /* One finding per recipient block of a delivery-status text. */
 static void
 read_dsn(struct feedback_msg *m, struct collect *c, const char *text,
     size_t len)
 {
 	size_t			 pos = 0, bs, be;
-	char			*reporting = NULL, *v, *rcpt, *orig;
+	char			*reporting = NULL, *v, *rcpt, *orig, *para;
 	char			 st[16];
 	struct feedback_finding	*f;
 	const char		*d, *human;
@@ -572,10 +653,13 @@ read_dsn(struct feedback_msg *m, struct collect *c, const char *text,
 		if (v != NULL && find_status(v, st) == 0)
 			f->status = xstrdup(st);
 		free(v);
-		/* A generic Status (X.0.0) gives way to the diagnostic's
-		 * own code of the same class. */
+		/* The diagnostic's own code ("550 5.7.1") outranks the
+		 * Status field when its class agrees with the reply's: MTAs
+		 * often fill Status from their own guess. A generic Status
+		 * (X.0.0) gives way to any of the diagnostic's. */
 		if (find_status(d, st) == 0 && (f->status == NULL ||
 		    (strcmp(f->status + 1, ".0.0") == 0 &&
+		    st[0] == f->status[0]) || (f->code / 100 == st[0] - '0' &&
 		    st[0] == f->status[0]))) {
 			free(f->status);
 			f->status = xstrdup(st);
@@ -585,6 +669,7 @@ read_dsn(struct feedback_msg *m, struct collect *c, const char *text,
 
 			free(f->diagnostic);
 			f->diagnostic = t;
+			d = t;
 		}
 		if ((v = block_get(text + bs, be - bs, "Remote-MTA")) != NULL &&
 		    f->diagnostic != NULL && f->diagnostic[0] == '\0') {
@@ -606,9 +691,33 @@ read_dsn(struct feedback_msg *m, struct collect *c, const char *text,
 		    strcmp(f->dsn_action, "failed") != 0))
 			f->kind = FEEDBACK_DELAY;
 		perm = f->kind == FEEDBACK_BOUNCE ? 1 : 0;
+		/* The human part's paragraph on this recipient fills what
+		 * the fields leave out (a missing or generic code). */
+		para = rcpt_paragraph(human, f->rcpt);
+		if (para != NULL) {
+			if (f->code == 0)
+				f->code = find_code(para);
+			if ((f->status == NULL ||
+			    strcmp(f->status + 1, ".0.0") == 0) &&
+			    find_status(para, st) == 0 &&
+			    (f->status == NULL || st[0] == f->status[0])) {
+				free(f->status);
+				f->status = xstrdup(st);
+			}
+			if (d[0] == '\0') {
+				free(f->diagnostic);
+				f->diagnostic = xstrdup(para);
+				d = f->diagnostic;
+			}
+		}
 		/* The diagnostic names the reason; a DSN without one has
 		 * only the human part's words. */
 		classify(f, d[0] != '\0' ? d : human, perm);
+		after_data(f, para != NULL ? para : d);
+		after_data(f, d);
+		if (nrcpt(text, len) == 1)
+			after_data(f, human);
+		free(para);
 		if (f->kind == FEEDBACK_UNKNOWN && f->cls != REPLY_NONE)
 			f->cls = REPLY_NONE, f->reason = "delivered";
 	}
@@ -697,6 +806,12 @@ text_end(const char *t, size_t len)
 		"content-type: text/rfc822-headers",
 		"--- the following is the original message",
 		"-- below this line is a copy",
+		"copy of the message",
+		"included is a copy",
+		"below is a copy of the original message",
+		"message headers follow",
+		"\nreceived: from ",
+		"\nreturn-path: <",
 	};
 	size_t		 i, best = len;
 	const char	*p;
@@ -774,7 +889,7 @@ header_line(const char *t, size_t ls)
 	};
 	size_t	i;
 
-	while (t[ls] == ' ' || t[ls] == '\t')
+	while (t[ls] == ' ' || t[ls] == '\t' || t[ls] == '>')
 		ls++;
 	for (i = 0; i < nitems(skip); i++)
 		if (strncasecmp(t + ls, skip[i], strlen(skip[i])) == 0)
@@ -789,7 +904,7 @@ is_delay(const char *subject, const char *text)
 	static const char *const words[] = {
 		"delayed", "will retry", "will continue to", "still trying",
 		"not yet been delivered", "delivery delay", "is being retried",
-		"warning: message", "will be retried",
+		"warning: message", "will be retried", "warning message only",
 	};
 	size_t	i;
 
@@ -797,6 +912,7 @@ is_delay(const char *subject, const char *text)
 		if (strcasestr(subject, words[i]) != NULL)
 			return 1;
 	if (strcasestr(text, "has been delayed") != NULL ||
+	    strcasestr(text, "warning message only") != NULL ||
 	    strcasestr(text, "delivery attempts will continue") != NULL ||
 	    strcasestr(text, "will retry") != NULL ||
 	    strcasestr(text, "will continue trying") != NULL)
@@ -914,6 +1030,9 @@ read_text(struct feedback_msg *m, struct collect *c, const char *subject,
 			f->cls = v.cls;
 			f->reason = v.reason;
 		}
+		after_data(f, diag);
+		if (n == 1)
+			after_data(f, whole);
 	}
 	free(whole);
 }
@@ -1103,6 +1222,20 @@ feedback_parse(const char *buf, size_t len, struct feedback_msg *m)
 		    "report can be; not read" : "more MIME parts than a report "
 		    "can have; not read");
 		goto out;
+	}
+	/* MIME that GMime could not split (a multipart without its
+	 * boundaries): the raw body is the bounce's text. */
+	if (c.body.len == 0 && c.dsn.len == 0 && c.arf.len == 0) {
+		const char *p = memmem(buf, len, "\n\n", 2);
+		const char *q = memmem(buf, len, "\r\n\r\n", 4);
+
+		if (p == NULL || (q != NULL && q < p))
+			p = q;
+		if (p != NULL) {
+			add_text(&c.body, p, buf + len - p);
+			buf_addc(&c.body, '\0');
+			c.body.len--;
+		}
 	}
 	subject = g_mime_message_get_subject(msg);
 	if (subject == NULL)

@@ -405,7 +405,8 @@ static const char *const w_suspend[] = {
 	"is not active", "has been disabled", "user account disabled",
 	"account is locked", "account has been locked", "mailbox unavailable",
 	"recipient suspend", "account is unavailable", "mailbox inactive",
-	"disabled mailbox", "is disabled", "suspended", NULL,
+	"disabled mailbox", "is disabled", "frozen",
+	"disabled recipient", "discontinued", NULL,
 };
 static const char *const w_moved[] = {
 	" has been replaced by ", "has moved", "mailbox moved",
@@ -420,6 +421,7 @@ static const char *const w_relay[] = {
 static const char *const w_auth[] = {
 	"unauthenticated", "spf", "dkim", "dmarc",
 	"sender policy framework", "not authenticated",
+	"authentication check", "authentication fail",
 	"does not pass", NULL,
 };
 static const char *const w_user[] = {
@@ -436,18 +438,20 @@ static const char *const w_user[] = {
 	"this user doesn't have", "no account by that name",
 	"no mailbox here by that name", "badrcptto", "recipnotfound",
 	"recipientnotfound", "unknown or illegal alias", "not listed in",
-	"invalid address", "address rejected", "utilisateur inconnu",
+	"invalid address", "utilisateur inconnu",
 	"user not known", "user not exist", "no such local user",
 	"addressee unknown", "mailbox unavailable", "no mailbox",
 	"not our customer", "unknown account", "account does not exist",
 	"not a known user", "address is not valid", "user is unknown",
+	"invalid final delivery userid",
 	"recipient is not local", "couldn't find any host named", NULL,
 };
 static const char *const w_ptr[] = {
 	"reverse dns", "reverse lookup", "ptr record", "no ptr", "rdns",
 	"cannot find your hostname", "cannot find your reverse hostname",
 	"ip name lookup failed", "unresolvable", "no reverse",
-	"please set up a ptr", "hostname does not match", NULL,
+	"please set up a ptr", "hostname does not match",
+	"reverse dns validation", NULL,
 };
 static const char *const w_rfc[] = {
 	"rfc 5322", "rfc5322", "rfc 2822", "rfc2822", "rfc 822", "rfc822 ",
@@ -464,8 +468,9 @@ static const char *const w_content[] = {
 };
 static const char *const w_sender[] = {
 	"sender address", "sender domain", "sender verif", "sender rejected",
-	"envelope sender", "envelope-from", "mail from", "domain of sender",
-	"sender is not", "invalid sender", "return path", NULL,
+	"envelope sender", "envelope-from", "domain of sender",
+	"sender is not", "invalid sender", "after mail from",
+	"in reply to mail from", "permission to post", NULL,
 };
 static const char *const w_host[] = {
 	"host unknown", "unknown host", "host not found", "no such domain",
@@ -479,7 +484,8 @@ static const char *const w_host[] = {
 };
 static const char *const w_notaccept[] = {
 	"null mx", "does not accept mail", "accepts no mail",
-	"not accept mail", "mail receiving disabled", NULL,
+	"not accept mail", "mail receiving disabled", "no smtp service",
+	"no mx found", NULL,
 };
 static const char *const w_spam[] = {
 	"spam", "junk", "unsolicited", "bulk mail", NULL,
@@ -633,8 +639,8 @@ reason_of_code(int subj, int det)
 	case 203: case 304: i = 7; break;
 	case 301: i = 8; break;
 	case 302: case 305: i = 9; break;
-	case 401: case 402: case 403: case 404: case 406: case 408: i = 10;
-		break;
+	case 404: i = 1; break;		/* no route: Sisimai's hostunknown */
+	case 401: case 402: case 403: case 406: case 408: i = 10; break;
 	case 407: i = 11; break;
 	case 501: case 502: case 503: case 504: i = 12; break;
 	case 600: case 601: case 602: case 603: case 604: case 605: case 606:
@@ -668,17 +674,17 @@ reply_classify_bounce(int code, const char *enhanced, const char *text,
     int perm, struct reply_verdict *v)
 {
 	const struct reason_words	*r = NULL;
-	int				 ec = 0, subj = 0, det = 0;
+	int				 ec = 0, subj = 0, det = 0, final;
 	size_t				 i;
 
 	if (text == NULL)
 		text = "";
 	if (parse_enhanced(enhanced, &ec, &subj, &det) == -1)
 		ec = subj = det = 0;
-	if (ec != 0)
-		perm = ec == 5;
-	else if (code / 100 == 5 || code / 100 == 4)
-		perm = code / 100 == 5;
+	/* Final: a permanent code, or a report that gave up with no code or
+	 * an address code (4.1.1 from an MTA that stopped retrying). */
+	final = ec == 5 || (ec == 0 && code / 100 == 5) || (perm == 1 &&
+	    ((ec == 0 && code == 0) || subj == 1));
 	if (ec == 2 || (ec == 0 && code / 100 == 2)) {
 		verdict(v, REPLY_NONE, "delivered");
 		return;
@@ -687,9 +693,15 @@ reply_classify_bounce(int code, const char *enhanced, const char *text,
 	 * they say it was the sender who was refused. */
 	if (ec != 0 && subj != 0) {
 		r = reason_of_code(subj, det);
+		/* 5.2.1 said as "user unknown" is the missing user. */
+		if (r != NULL && subj == 2 && det == 1 &&
+		    has_list(text, w_user) && !has_list(text, w_suspend))
+			r = &reasons[8];
 		if (r != NULL && r->conseq == C_ADDRESS &&
 		    !has_list(text, w_sender) && !has_list(text, w_relay) &&
-		    !has_list(text, w_full))
+		    !has_list(text, w_full) && !has_list(text, w_speed) &&
+		    !has_list(text, w_mailer) && !(subj == 4 &&
+		    has_list(text, w_network)))
 			goto found;
 		if (r != NULL && subj != 7)
 			goto words_or_code;
@@ -715,9 +727,21 @@ words_or_code:
 		return;
 	}
 found:
+	/* "Host not found, try again": a DNS failure, not a verdict. */
+	if (strcmp(r->reason, "host-unknown") == 0 &&
+	    strcasestr(text, "not found, try again") != NULL) {
+		verdict(v, REPLY_SOFT, "network-error");
+		return;
+	}
+	/* A security or policy code (5.7.x) that says "user unknown" is a
+	 * recipient's filter, not a missing mailbox. */
+	if (subj == 7 && strcmp(r->reason, "user-unknown") == 0) {
+		verdict(v, REPLY_SOFT, "filtered");
+		return;
+	}
 	switch (r->conseq) {
 	case C_ADDRESS:
-		verdict(v, perm == 1 ? REPLY_HARD : REPLY_SOFT, r->reason);
+		verdict(v, final ? REPLY_HARD : REPLY_SOFT, r->reason);
 		return;
 	case C_SOFT:
 		verdict(v, REPLY_SOFT, r->reason);

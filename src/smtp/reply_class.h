@@ -63,9 +63,10 @@ void		 reply_classify_at(const char *stage, int code,
  * not-compliant-rfc, rate-limited, too-many-connections, no-relaying:
  * sender; unclassified: unknown). Unlike a reply in a session, a
  * disabled mailbox is hard in any words, since the report comes from the
- * recipient's side. perm says whether the failure was final when neither
- * code nor enhanced tells (1 final, 0 temporary, -1 not known: unknown
- * is never hard).
+ * recipient's side. An address-level reason is hard when the failure
+ * is permanent: a 5xx or 5.X.X, or perm 1 (the MTA gave up: a DSN's
+ * "Action: failed", a bounce) with no code at all or a 4.1.X (an MTA
+ * that stopped retrying). perm 0: still trying; -1: not known.
  */
 void		 reply_classify_bounce(int code, const char *enhanced,
 		    const char *text, int perm, struct reply_verdict *);
