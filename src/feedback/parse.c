@@ -26,6 +26,7 @@
 /* What the walk over the MIME tree collects. */
 struct collect {
 	int		 parts;
+	int		 inner;		/* inside the returned message */
 	int		 too_deep, too_many;
 	int		 is_report;	/* multipart/report */
 	struct buf	 dsn;		/* message/delivery-status text */
@@ -324,18 +325,30 @@ walk(struct collect *c, GMimeObject *o, int depth)
 		if (inner == NULL)
 			return;
 		h = g_mime_object_get_headers(GMIME_OBJECT(inner), NULL);
-		if (h != NULL) {
+		if (h != NULL && !c->inner) {
 			buf_init(&tmp);
 			add_text(&tmp, h, strlen(h));
 			if (c->rethdr.len == 0)
 				add_text(&c->rethdr, tmp.data, tmp.len);
 			returned_headers(c, tmp.data, tmp.len);
 			buf_free(&tmp);
-			g_free(h);
+		}
+		g_free(h);
+		/* A bounce forwarded whole, or relayed and bounced again,
+		 * carries its delivery status inside: only that is read
+		 * from there, never the returned message's text. */
+		if (g_mime_message_get_mime_part(inner) != NULL) {
+			int	was = c->inner;
+
+			c->inner = 1;
+			walk(c, g_mime_message_get_mime_part(inner), depth + 1);
+			c->inner = was;
 		}
 		return;
 	}
 	if (!GMIME_IS_PART(o))
+		return;
+	if (c->inner && !is_type(ct, "message", "delivery-status"))
 		return;
 	if (is_type(ct, "message", "delivery-status") ||
 	    is_type(ct, "message", "global-delivery-status") ||
@@ -520,7 +533,7 @@ classify(struct feedback_finding *f, const char *text, int perm)
 static char *
 rcpt_paragraph(const char *text, const char *rcpt)
 {
-	const char	*p, *s, *e;
+	const char	*p, *s, *e, *q;
 
 	if (text == NULL || rcpt == NULL || rcpt[0] == '\0' ||
 	    (p = strcasestr(text, rcpt)) == NULL)
@@ -529,6 +542,19 @@ rcpt_paragraph(const char *text, const char *rcpt)
 		;
 	if ((e = strstr(p, "\n\n")) == NULL)
 		e = p + strlen(p);
+	/* ... or the next line naming another address */
+	for (q = strchr(p, '\n'); q != NULL && q < e; q = strchr(q + 1, '\n')) {
+		const char *nl = strchr(q + 1, '\n'), *at;
+
+		if (nl == NULL || nl > e)
+			nl = e;
+		at = memchr(q + 1, '@', nl - q - 1);
+		if (at != NULL && !memmem(q + 1, nl - q - 1, rcpt,
+		    strlen(rcpt))) {
+			e = q;
+			break;
+		}
+	}
 	return clean_line(s, e - s, 1024);
 }
 

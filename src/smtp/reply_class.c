@@ -406,7 +406,7 @@ static const char *const w_suspend[] = {
 	"account is locked", "account has been locked", "mailbox unavailable",
 	"recipient suspend", "account is unavailable", "mailbox inactive",
 	"disabled mailbox", "is disabled", "frozen",
-	"disabled recipient", "discontinued", NULL,
+	"disabled recipient", "discontinued", "account is blocked", NULL,
 };
 static const char *const w_moved[] = {
 	" has been replaced by ", "has moved", "mailbox moved",
@@ -443,7 +443,9 @@ static const char *const w_user[] = {
 	"addressee unknown", "mailbox unavailable", "no mailbox",
 	"not our customer", "unknown account", "account does not exist",
 	"not a known user", "address is not valid", "user is unknown",
-	"invalid final delivery userid",
+	"invalid final delivery userid", "couldn't be found",
+	"could not be found", "recipient address rejected: access denied",
+	"recipient address rejected.", "address rejected.",
 	"recipient is not local", "couldn't find any host named", NULL,
 };
 static const char *const w_ptr[] = {
@@ -501,7 +503,8 @@ static const char *const w_toomany[] = {
 static const char *const w_speed[] = {
 	"rate limit", "rate-limit", "ratelimit", "too many messages",
 	"too many emails", "too much mail", "rate that prevents",
-	"try again slower", "sending rate", NULL,
+	"try again slower", "sending rate", "receiving mail at a rate",
+	"sent to too many recipients", NULL,
 };
 static const char *const w_blocked[] = {
 	"blacklist", "black list", "blocklist", "block list", "blocked",
@@ -509,6 +512,11 @@ static const char *const w_blocked[] = {
 	"listed at", "listed in", "is listed", "client host rejected",
 	"connection refused by", "not allowed to send", "access denied",
 	"your ip", "refused to talk", NULL,
+};
+/* Block lists: an address code that names one is about the sender. */
+static const char *const w_listed[] = {
+	"spamhaus", "spamcop", "blacklist", "blocklist", "dnsbl", "rbl.",
+	NULL,
 };
 static const char *const w_tls[] = {
 	"starttls", "tls required", "encryption required",
@@ -571,6 +579,7 @@ static const struct reason_words reasons[] = {
 	{ "no-relaying",	C_SENDER,	w_relay },
 	{ "authentication",	C_SENDER,	w_auth },
 	{ "sender-address",	C_SENDER,	w_sender },
+	{ "mailer-error",	C_SOFT,		w_mailer },
 	{ "user-unknown",	C_ADDRESS,	w_user },
 	{ "require-ptr",	C_SENDER,	w_ptr },
 	{ "not-compliant-rfc",	C_SENDER,	w_rfc },
@@ -586,13 +595,24 @@ static const struct reason_words reasons[] = {
 	{ "tls",		C_SENDER,	w_tls },
 	{ "filtered",		C_SOFT,		w_filtered },
 	{ "system-full",	C_SOFT,		w_systemfull },
-	{ "mailer-error",	C_SOFT,		w_mailer },
 	{ "network-error",	C_SOFT,		w_network },
 	{ "syntax-error",	C_SOFT,		w_syntax },
 	{ "expired",		C_SOFT,		w_expired },
 	{ "policy",		C_SENDER,	w_policy },
 	{ "system-error",	C_SOFT,		w_system },
 };
+
+/* The entry of reasons[] with these words. */
+static const struct reason_words *
+reason_by_words(const char *const *w)
+{
+	size_t	i;
+
+	for (i = 0; i < nwords(reasons); i++)
+		if (reasons[i].words == w)
+			break;
+	return &reasons[i];
+}
 
 /* The reason an enhanced code names by itself, or NULL for a generic one
  * (X.0.0, and the codes whose words must decide). */
@@ -629,7 +649,7 @@ reason_of_code(int subj, int det)
 	int	i = -1;
 
 	switch (subj * 100 + det) {
-	case 101: case 103: i = 0; break;
+	case 100: case 101: case 103: i = 0; break;
 	case 102: i = 1; break;
 	case 106: i = 2; break;
 	case 110: i = 3; break;
@@ -689,6 +709,14 @@ reply_classify_bounce(int code, const char *enhanced, const char *text,
 		verdict(v, REPLY_NONE, "delivered");
 		return;
 	}
+	/* au (ezweb.ne.jp, au.com) answers "550 : User unknown", with the
+	 * empty field, when the recipient's own filter refuses the sender;
+	 * a mailbox that does not exist gets "User unknown" with a code. */
+	if (strcasestr(text, "550 : user unknown") != NULL ||
+	    strcasestr(text, "550: : user unknown") != NULL) {
+		verdict(v, REPLY_SOFT, "filtered");
+		return;
+	}
 	/* A specific code about the address decides; the words only when
 	 * they say it was the sender who was refused. */
 	if (ec != 0 && subj != 0) {
@@ -696,12 +724,17 @@ reply_classify_bounce(int code, const char *enhanced, const char *text,
 		/* 5.2.1 said as "user unknown" is the missing user. */
 		if (r != NULL && subj == 2 && det == 1 &&
 		    has_list(text, w_user) && !has_list(text, w_suspend))
-			r = &reasons[8];
+			r = reason_by_words(w_user);
+		/* 5.4.4 with a DNS failure named: the lookup, not the host. */
+		if (subj == 4 && has_list(text, w_network)) {
+			verdict(v, REPLY_SOFT, "network-error");
+			return;
+		}
 		if (r != NULL && r->conseq == C_ADDRESS &&
 		    !has_list(text, w_sender) && !has_list(text, w_relay) &&
 		    !has_list(text, w_full) && !has_list(text, w_speed) &&
-		    !has_list(text, w_mailer) && !(subj == 4 &&
-		    has_list(text, w_network)))
+		    !has_list(text, w_mailer) && !has_list(text, w_exceed) &&
+		    !has_list(text, w_listed))
 			goto found;
 		if (r != NULL && subj != 7)
 			goto words_or_code;
@@ -712,7 +745,8 @@ words_or_code:
 		if (has_list(text, reasons[i].words)) {
 			/* An enhanced code of another subject outranks
 			 * the broad words (policy, filtered, timeout). */
-			if (r != NULL && i >= 21)
+			if (r != NULL && i >= (size_t)(reason_by_words(w_filtered) -
+			    reasons))
 				break;
 			r = &reasons[i];
 			break;
