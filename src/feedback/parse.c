@@ -617,6 +617,21 @@ next_block(const char *text, size_t len, size_t *pos, size_t *bs,
 	return 1;
 }
 
+/* Does s end where the text does (the report was cut inside it)? */
+static int
+cut_short(const char *text, size_t len, const char *s)
+{
+	const char	*p = text, *e = text + len, *q;
+	size_t		 n = strlen(s);
+
+	while (p < e && (q = memmem(p, e - p, s, n)) != NULL) {
+		if (q + n == e)
+			return 1;
+		p = q + 1;
+	}
+	return 0;
+}
+
 /* How many recipients a delivery-status text names. */
 static int
 nrcpt(const char *text, size_t len)
@@ -667,6 +682,11 @@ read_dsn(struct feedback_msg *m, struct collect *c, const char *text,
 			f->rcpt = value_addr(orig);
 		free(rcpt);
 		free(orig);
+		/* A report cut short inside the address names nobody. */
+		if (f->rcpt != NULL && cut_short(text, len, f->rcpt)) {
+			free(f->rcpt);
+			f->rcpt = NULL;
+		}
 		f->dsn_action = block_get(text + bs, be - bs, "Action");
 		if (f->dsn_action != NULL)
 			for (char *p = trim(f->dsn_action); *p; p++)
@@ -736,9 +756,10 @@ read_dsn(struct feedback_msg *m, struct collect *c, const char *text,
 				d = f->diagnostic;
 			}
 		}
-		/* The diagnostic names the reason; a DSN without one has
-		 * only the human part's words. */
-		classify(f, d[0] != '\0' ? d : human, perm);
+		/* The diagnostic names the reason, else the human part's
+		 * words about this recipient; never the words about
+		 * another (a truncated report has no guess to offer). */
+		classify(f, d, perm);
 		after_data(f, para != NULL ? para : d);
 		after_data(f, d);
 		if (nrcpt(text, len) == 1)
@@ -892,7 +913,9 @@ next_addr(const char *t, size_t len, size_t *pos, size_t *as, size_t *al)
 			dots--;
 		}
 		*pos = e;
-		if (s == i || dots == 0 || e - s > 254)
+		/* One that runs into the end of the text may be cut short
+		 * (a truncated message): not an address to act on. */
+		if (s == i || dots == 0 || e - s > 254 || e == len)
 			continue;
 		while (s < i && (t[s] == '.' || t[s] == '-'))
 			s++;
