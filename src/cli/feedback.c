@@ -129,7 +129,8 @@ fb_from_line(const char *s, size_t len)
 	return -1;
 }
 
-/* An mbox: messages between From_ lines; ">From " unquoted (mboxrd). */
+/* An mbox: messages between From_ lines; ">From " unquoted (mboxrd).
+ * Returns 0, or -2 at a malformed From_ line. */
 static int
 fb_mbox(struct fb_run *r, const char *path, const char *t, size_t len)
 {
@@ -145,10 +146,18 @@ fb_mbox(struct fb_run *r, const char *path, const char *t, size_t len)
 		lineno++;
 		k = blank ? fb_from_line(t + i, e - i) : 0;
 		if (k == -1) {
+			/* The messages before it are read; none after it
+			 * (where it ends is not known). */
+			if (have) {
+				source = xprintf("%s:%zu", path, start_line);
+				fb_message(r, msg.data, msg.len, source);
+				free(source);
+			}
 			cli_err("%s:%zu: malformed mbox From_ line (want \"From "
-			    "SENDER DATE\"): %.60s", path, lineno, t + i);
+			    "SENDER DATE\"); stopped there: %.60s", path,
+			    lineno, t + i);
 			buf_free(&msg);
-			return -1;
+			return -2;
 		}
 		if (k == 1) {
 			if (have) {
@@ -246,7 +255,7 @@ fb_maildir(struct fb_run *r, const char *dir)
 		if (n > 0)
 			qsort(names, n, sizeof(*names), fb_namecmp);
 		for (i = 0; i < n; i++) {
-			if (!cli_interrupted && fb_file(r, names[i], 0) == -1)
+			if (!cli_interrupted && fb_file(r, names[i], 0) != 0)
 				rc = -1;
 			free(names[i]);
 		}
@@ -299,6 +308,8 @@ cmd_feedback_read(struct cli_env *env, const struct cli_cmd *cmd,
 		    r.messages == 1 ? "" : "s", r.findings,
 		    r.findings == 1 ? "" : "s", r.unreadable ?
 		    " (some could not be read)" : "");
+	if (rc == -2)
+		return EXIT_DATAERR;
 	if (rc == -1)
 		return r.messages == 0 ? EXIT_NOINPUT : EXIT_DATAERR;
 	return r.unreadable ? EXIT_DATAERR : 0;
