@@ -5,6 +5,7 @@
 #   make check      install missing packages, build, run every test suite
 #   make asan       the whole suite under AddressSanitizer + UBSan
 #   make bench      benchmarks (tests/bench), figures beside reference tools
+#   make fuzz       the libFuzzer harnesses (clang), in build/fuzz
 #   make install    PREFIX=/usr/local
 
 CC      ?= cc
@@ -44,11 +45,11 @@ UI_SRC   = $(wildcard ui/*.c ui/*/*.c)
 CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(B)/dbsql.o
 UI_OBJ   = $(UI_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
-UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fuzz_feedback
 SQL      = db/schema.sql $(sort $(wildcard db/migrations/*.sql))
 
 .PHONY: all build run check asan bench deps test-deps install uninstall clean \
-        check-layering unit-bin
+        check-layering unit-bin fuzz
 
 all: herald
 
@@ -71,7 +72,23 @@ $(B)/tests/%: tests/unit/%.c $(CORE_OBJ) tests/unit/test.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
 
+# The fuzz harness with its own main replaying the corpus (tests/fuzz).
+$(B)/tests/test_fuzz_feedback: tests/fuzz/feedback.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DFEEDBACK_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
 unit-bin: $(UNIT_BIN)
+
+# libFuzzer: the reader and what it uses, built with clang, coverage and
+# the sanitizers. Run: build/fuzz/feedback tests/data/bounces/maildir
+FUZZ_SRC = src/feedback/parse.c src/smtp/reply_class.c src/base/util.c \
+           src/base/utf8.c
+fuzz: $(B)/fuzz/feedback
+$(B)/fuzz/feedback: tests/fuzz/feedback.c $(FUZZ_SRC)
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) \
+		$(PKG_LIBS) -lm
 
 # deps: what building and running need; test-deps: that and the test lab
 # (Postfix, NSD, Dovecot, ...), which `make run` never installs.
