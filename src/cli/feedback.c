@@ -111,85 +111,33 @@ fb_slurp(FILE *fp, size_t *len)
 	return buf_take(&b);
 }
 
-/* "From SENDER DATE": a separator line of an mbox. */
-static int
-fb_from_line(const char *s, size_t len)
-{
-	size_t	i = 5;
+struct fb_box {
+	struct fb_run	*r;
+	const char	*path;
+};
 
-	if (len < 5 || strncmp(s, "From ", 5) != 0)
-		return 0;
-	while (i < len && s[i] != ' ')
-		i++;
-	if (i == 5 || i >= len)
-		return -1;
-	for (; i < len; i++)
-		if (s[i] >= '0' && s[i] <= '9')
-			return 1;
-	return -1;
+static void
+fb_mbox_message(const char *msg, size_t len, size_t line, void *arg)
+{
+	struct fb_box	*b = arg;
+	char		*source = xprintf("%s:%zu", b->path, line);
+
+	fb_message(b->r, msg, len, source);
+	free(source);
 }
 
-/* An mbox: messages between From_ lines; ">From " unquoted (mboxrd).
- * Returns 0, or -2 at a malformed From_ line. */
+/* An mbox; -2 at a malformed From_ line (the messages before it read). */
 static int
 fb_mbox(struct fb_run *r, const char *path, const char *t, size_t len)
 {
-	struct buf	 msg;
-	size_t		 i = 0, e, lineno = 0, start_line = 0;
-	int		 blank = 1, have = 0, k;
-	char		*source;
+	struct fb_box	 b = { r, path };
+	char		*cause = NULL;
 
-	buf_init(&msg);
-	while (i < len) {
-		for (e = i; e < len && t[e] != '\n'; e++)
-			;
-		lineno++;
-		k = blank ? fb_from_line(t + i, e - i) : 0;
-		if (k == -1) {
-			/* The messages before it are read; none after it
-			 * (where it ends is not known). */
-			if (have) {
-				source = xprintf("%s:%zu", path, start_line);
-				fb_message(r, msg.data, msg.len, source);
-				free(source);
-			}
-			cli_err("%s:%zu: malformed mbox From_ line (want \"From "
-			    "SENDER DATE\"); stopped there: %.60s", path,
-			    lineno, t + i);
-			buf_free(&msg);
-			return -2;
-		}
-		if (k == 1) {
-			if (have) {
-				source = xprintf("%s:%zu", path, start_line);
-				fb_message(r, msg.data, msg.len, source);
-				free(source);
-			}
-			buf_reset(&msg);
-			have = 1;
-			start_line = lineno;
-		} else {
-			const char *s = t + i;
-			size_t q = 0;
-
-			while (q < e - i && s[q] == '>')
-				q++;
-			if (q > 0 && e - i - q >= 5 &&
-			    strncmp(s + q, "From ", 5) == 0)
-				s++;
-			buf_add(&msg, s, t + e - s);
-			buf_addc(&msg, '\n');
-		}
-		blank = e == i || (e - i == 1 && t[i] == '\r');
-		i = e + 1;
-	}
-	if (have) {
-		source = xprintf("%s:%zu", path, start_line);
-		fb_message(r, msg.data, msg.len, source);
-		free(source);
-	}
-	buf_free(&msg);
-	return 0;
+	if (feedback_mbox_each(t, len, fb_mbox_message, &b, &cause) == 0)
+		return 0;
+	cli_err("%s:%s; stopped there", path, cause);
+	free(cause);
+	return -2;
 }
 
 static int

@@ -64,6 +64,17 @@ struct feedback_msg {
 int		 feedback_parse(const char *buf, size_t len,
 		    struct feedback_msg *m);
 void		 feedback_msg_free(struct feedback_msg *);
+/*
+ * An mbox (mbox.c): is t one (its first line a From_ line), and its
+ * messages one by one: cb gets each message's bytes and the number of
+ * its From_ line. Returns 0, or -1 at a malformed From_ line (the
+ * messages before it have been given) with *cause "LINE: ...".
+ */
+typedef void	(*feedback_mbox_cb)(const char *, size_t, size_t line,
+		    void *);
+int		 feedback_is_mbox(const char *t, size_t len);
+int		 feedback_mbox_each(const char *t, size_t len,
+		    feedback_mbox_cb, void *, char **cause);
 /* "bounce", "delay", "complaint", "unsubscribe", "auto-reply",
  * "unknown". */
 const char	*feedback_kind_name(enum feedback_kind);

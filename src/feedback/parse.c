@@ -601,6 +601,7 @@ next_block(const char *text, size_t len, size_t *pos, size_t *bs,
     size_t *be)
 {
 	size_t	i = *pos;
+	int	seen;
 
 	while (i < len && (text[i] == '\n' || text[i] == ' ' ||
 	    text[i] == '\t' || text[i] == '\r'))
@@ -614,6 +615,18 @@ next_block(const char *text, size_t len, size_t *pos, size_t *bs,
 		i++;
 	*be = i < len ? i + 1 : len;
 	*pos = *be;
+	/* Recipients not divided by empty lines (AOL): a block ends
+	 * before its second Final-Recipient line. */
+	for (i = *bs, seen = 0; i + 16 <= *be; i++) {
+		if (i != *bs && text[i - 1] != '\n')
+			continue;
+		if (strncasecmp(text + i, "Final-Recipient:", 16) != 0)
+			continue;
+		if (seen++) {
+			*be = *pos = i;
+			break;
+		}
+	}
 	return 1;
 }
 

@@ -61,6 +61,46 @@ slurp(const char *path, size_t *len)
 	return b;
 }
 
+/* Move m's findings to the end of all's. */
+static void
+take(struct feedback_msg *all, struct feedback_msg *m)
+{
+	all->v = realloc(all->v, (all->n + m->n) * sizeof(*all->v));
+	if (all->v == NULL)
+		abort();
+	memcpy(all->v + all->n, m->v, m->n * sizeof(*m->v));
+	all->n += m->n;
+	free(m->v);
+	free(m->error);
+}
+
+static void
+each(const char *msg, size_t len, size_t line, void *arg)
+{
+	struct feedback_msg	m;
+
+	(void)line;
+	feedback_parse(msg, len, &m);
+	take(arg, &m);
+}
+
+/* A file's findings: an mbox's messages one after the other, as the
+ * command reads it (a few corpus files hold two messages). */
+static void
+parse_file(const char *b, size_t len, struct feedback_msg *all)
+{
+	char	*cause = NULL;
+
+	memset(all, 0, sizeof(*all));
+	if (feedback_is_mbox(b, len)) {
+		if (feedback_mbox_each(b, len, each, all, &cause) == -1) {
+			fprintf(stderr, "mbox: %s\n", cause);
+			free(cause);
+		}
+	} else
+		each(b, len, 0, all);
+}
+
 /* "lhost-postfix-01.eml" -> "lhost-postfix"; "arf-01.eml" -> "arf". */
 static struct fam *
 family(const char *file, int whole)
@@ -113,7 +153,7 @@ read_all(void)
 		if ((b = slurp(path, &len)) == NULL)
 			continue;
 		files++;
-		feedback_parse(b, len, &m);
+		parse_file(b, len, &m);
 		for (i = 0; i < m.n; i++)
 			if (m.v[i].cls == REPLY_HARD && m.v[i].rcpt[0] == '\0') {
 				fprintf(stderr, "%s: hard without a recipient\n",
@@ -194,7 +234,7 @@ main(void)
 			snprintf(path, sizeof(path), DIR_ "/maildir/%s", cur);
 			b = slurp(path, &len);
 			if (b != NULL)
-				feedback_parse(b, len, &m);
+				parse_file(b, len, &m);
 		}
 		rows++;
 		idx = atoi(fld[1]);
