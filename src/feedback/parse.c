@@ -16,6 +16,7 @@
 #include <gmime/gmime.h>
 
 #include "feedback.h"
+#include "base/json.h"
 #include "base/util.h"
 #include "base/utf8.h"
 
@@ -1099,6 +1100,181 @@ read_text(struct feedback_msg *m, struct collect *c, const char *subject,
 	free(whole);
 }
 
+/* --- Amazon SES notifications ------------------------------------------ */
+
+/* The length of the JSON object or array at p (strings and escapes
+ * skipped), or 0 when it does not close. */
+static size_t
+json_span(const char *p)
+{
+	const char	*s = p;
+	int		 depth = 0, str = 0;
+
+	for (; *p != '\0'; p++) {
+		if (str) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '"')
+				str = 0;
+		} else if (*p == '"')
+			str = 1;
+		else if (*p == '{' || *p == '[')
+			depth++;
+		else if ((*p == '}' || *p == ']') && --depth == 0)
+			return p - s + 1;
+	}
+	return 0;
+}
+
+/* What one object of the notification holds that herald reads. */
+struct ses_obj {
+	char	*type, *bounce, *complaint, *delivery, *mail;
+	char	*rcpts, *kind, *mta, *smtp, *msgid, *fbtype;
+	char	*addr, *status, *diag, *action;
+	char	*message;	/* SNS's envelope: the notification as text */
+};
+
+static int
+ses_cb(const char *key, enum json_type t, const char *v, void *arg)
+{
+	struct ses_obj	*o = arg;
+	char		**slot = NULL;
+
+	if (strcmp(key, "notificationType") == 0) slot = &o->type;
+	else if (strcmp(key, "bounce") == 0) slot = &o->bounce;
+	else if (strcmp(key, "complaint") == 0) slot = &o->complaint;
+	else if (strcmp(key, "delivery") == 0) slot = &o->delivery;
+	else if (strcmp(key, "mail") == 0) slot = &o->mail;
+	else if (strcmp(key, "bouncedRecipients") == 0 ||
+	    strcmp(key, "complainedRecipients") == 0 ||
+	    strcmp(key, "recipients") == 0) slot = &o->rcpts;
+	else if (strcmp(key, "bounceType") == 0) slot = &o->kind;
+	else if (strcmp(key, "reportingMTA") == 0) slot = &o->mta;
+	else if (strcmp(key, "smtpResponse") == 0) slot = &o->smtp;
+	else if (strcmp(key, "messageId") == 0) slot = &o->msgid;
+	else if (strcmp(key, "complaintFeedbackType") == 0) slot = &o->fbtype;
+	else if (strcmp(key, "emailAddress") == 0) slot = &o->addr;
+	else if (strcmp(key, "status") == 0) slot = &o->status;
+	else if (strcmp(key, "diagnosticCode") == 0) slot = &o->diag;
+	else if (strcmp(key, "action") == 0) slot = &o->action;
+	else if (strcmp(key, "Message") == 0) slot = &o->message;
+	(void)t;
+	if (slot != NULL && *slot == NULL)
+		*slot = xstrdup(v);
+	return 0;
+}
+
+static void
+ses_free(struct ses_obj *o)
+{
+	char	**p[] = { &o->type, &o->bounce, &o->complaint, &o->delivery,
+		    &o->mail, &o->rcpts, &o->kind, &o->mta, &o->smtp,
+		    &o->msgid, &o->fbtype, &o->addr, &o->status, &o->diag,
+		    &o->action, &o->message };
+	size_t	  i;
+
+	for (i = 0; i < nitems(p); i++)
+		free(*p[i]);
+	memset(o, 0, sizeof(*o));
+}
+
+/*
+ * Amazon SES's notifications by mail (SNS): a JSON document instead of a
+ * report, {"notificationType":"Bounce"|"Complaint"|"Delivery", ...}
+ * with one entry per recipient, sometimes inside SNS's envelope
+ * ({"Type":"Notification","Message":"<that document as a string>"}).
+ * Returns 0 when text is not one.
+ */
+static int
+read_ses(struct feedback_msg *m, const char *text, int depth)
+{
+	struct ses_obj		 top, sub, r;
+	struct feedback_finding	*f;
+	const char		*p, *detail;
+	char			*json, st[16];
+	size_t			 n;
+	int			 bounce, complaint;
+
+	if (depth > 1 || (p = strchr(text, '{')) == NULL ||
+	    strstr(p, "notificationType") == NULL || (n = json_span(p)) == 0)
+		return 0;
+	memset(&top, 0, sizeof(top));
+	memset(&sub, 0, sizeof(sub));
+	json = xstrndup(p, n);
+	if (json_each_value(json, ses_cb, &top) == -1 || top.type == NULL) {
+		free(json);
+		n = top.message != NULL ? read_ses(m, top.message, depth + 1) :
+		    0;
+		ses_free(&top);
+		return n > 0;
+	}
+	free(json);
+	bounce = strcmp(top.type, "Bounce") == 0;
+	complaint = strcmp(top.type, "Complaint") == 0;
+	detail = bounce ? top.bounce : complaint ? top.complaint : top.delivery;
+	if (detail == NULL || json_each_value(detail, ses_cb, &sub) == -1 ||
+	    sub.rcpts == NULL) {
+		ses_free(&top);
+		ses_free(&sub);
+		return 0;
+	}
+	if (top.mail != NULL) {
+		struct ses_obj	mo;
+
+		memset(&mo, 0, sizeof(mo));
+		json_each_value(top.mail, ses_cb, &mo);
+		top.msgid = mo.msgid;
+		mo.msgid = NULL;
+		ses_free(&mo);
+	}
+	/* the recipients: objects (bounce, complaint) or strings */
+	for (p = sub.rcpts + 1; *p != '\0' && m->n < FEEDBACK_MAX_FINDINGS;
+	    p++) {
+		memset(&r, 0, sizeof(r));
+		if (*p == '{' && (n = json_span(p)) > 0) {
+			json = xstrndup(p, n);
+			json_each_value(json, ses_cb, &r);
+			free(json);
+			p += n - 1;
+		} else if (*p == '"') {
+			const char *e = strchr(p + 1, '"');
+
+			if (e == NULL)
+				break;
+			r.addr = xstrndup(p + 1, e - p - 1);
+			p = e;
+		} else
+			continue;
+		f = add_finding(m, bounce ? (sub.kind != NULL &&
+		    strcmp(sub.kind, "Transient") == 0 ? FEEDBACK_DELAY :
+		    FEEDBACK_BOUNCE) : complaint ? FEEDBACK_COMPLAINT :
+		    FEEDBACK_UNKNOWN);
+		f->rcpt = value_addr(r.addr);
+		f->reporting_mta = xstrdup(diag_text(sub.mta));
+		f->message_id = top.msgid != NULL ? clean(top.msgid) : NULL;
+		if (complaint) {
+			f->reason = "abuse";
+			f->diagnostic = clean(sub.fbtype);
+		} else {
+			f->diagnostic = clean(diag_text(r.diag != NULL ?
+			    r.diag : sub.smtp));
+			f->code = find_code(f->diagnostic);
+			if (r.status != NULL && find_status(r.status, st) == 0)
+				f->status = xstrdup(st);
+			else if (find_status(f->diagnostic, st) == 0)
+				f->status = xstrdup(st);
+			f->dsn_action = r.action != NULL ? clean(r.action) :
+			    NULL;
+			classify(f, f->diagnostic, bounce &&
+			    f->kind == FEEDBACK_BOUNCE ? 1 : 0);
+		}
+		ses_free(&r);
+	}
+	ses_free(&top);
+	ses_free(&sub);
+	return m->n > 0;
+}
+
 /* --- the message ------------------------------------------------------- */
 
 static int
@@ -1322,6 +1498,8 @@ feedback_parse(const char *buf, size_t len, struct feedback_msg *m)
 		read_arf(m, &c);
 	else if (c.dsn.len > 0)
 		read_dsn(m, &c, c.dsn.data, c.dsn.len);
+	else if (c.body.len > 0)
+		read_ses(m, c.body.data, 0);
 	if (m->n == 0 && looks_bounce(msg, from, subject, &c) &&
 	    !(looks_autoreply(msg, subject) && c.dsn.len == 0 &&
 	    !c.is_report && strcasestr(from ? from : "", "mailer-daemon") ==
