@@ -441,10 +441,11 @@ status_at(const char *s, const char *start)
 	return p - s;
 }
 
-/* The first enhanced status code in text, into out[16]: one that
- * follows a reply code ("550 5.1.1", "550-'5.7.1") first; 0 or -1. */
+/* The first reply code followed by an enhanced code of its class
+ * ("550 5.1.1", "550-'5.7.1"): the code, with the status in out[16];
+ * 0 when there is no such pair. */
 static int
-find_status(const char *text, char *out)
+find_pair(const char *text, char *out)
 {
 	const char	*p, *q;
 	size_t		 n;
@@ -461,9 +462,23 @@ find_status(const char *text, char *out)
 		    n < 16) {
 			memcpy(out, q, n);
 			out[n] = '\0';
-			return 0;
+			return (p[0] - '0') * 100 + (p[1] - '0') * 10 +
+			    (p[2] - '0');
 		}
 	}
+	return 0;
+}
+
+/* The first enhanced status code in text, into out[16]: one paired with
+ * a reply code first; 0 or -1. */
+static int
+find_status(const char *text, char *out)
+{
+	const char	*p;
+	size_t		 n;
+
+	if (find_pair(text, out) != 0)
+		return 0;
 	for (p = text; *p != '\0'; p++)
 		if ((n = status_at(p, text)) > 0 && n < 16) {
 			memcpy(out, p, n);
@@ -578,16 +593,44 @@ data_stage(const char *text)
 	return 0;
 }
 
-static void
-after_data(struct feedback_finding *f, const char *text)
+static int
+rcpt_stage(const char *text)
 {
-	/* 5.1.x still says the address itself (Postfix checks the
-	 * recipient late, at DATA, with smtpd_delay_reject). */
+	static const char *const words[] = {
+		"rcpt to", "rcpt command", "after rcpt", ">>> rcpt",
+	};
+	size_t	i;
+
+	for (i = 0; text != NULL && i < nitems(words); i++)
+		if (strcasestr(text, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * "User unknown" without an address code (5.1.x) is hard only when it
+ * answered RCPT TO; after DATA it is the recipient's filter (the address
+ * was accepted at RCPT), and Postfix's 5.1.x at DATA (smtpd_delay_reject)
+ * still names the address. The texts: what the report says about this
+ * recipient (NULL when nothing).
+ */
+static void
+after_data(struct feedback_finding *f, const char *a, const char *b,
+    const char *c)
+{
+	const char	*t[3] = { a, b, c };
+	int		 data = 0, rcpt = 0, i;
+
 	if (f->status != NULL && strlen(f->status) > 2 &&
 	    strncmp(f->status + 1, ".1.", 3) == 0)
 		return;
-	if (f->cls == REPLY_HARD && strcmp(f->reason, "user-unknown") == 0 &&
-	    data_stage(text)) {
+	if (f->cls != REPLY_HARD || strcmp(f->reason, "user-unknown") != 0)
+		return;
+	for (i = 0; i < 3; i++) {
+		data |= data_stage(t[i]);
+		rcpt |= rcpt_stage(t[i]);
+	}
+	if (data && !rcpt) {
 		f->cls = REPLY_SOFT;
 		f->reason = "filtered";
 	}
@@ -709,7 +752,8 @@ read_dsn(struct feedback_msg *m, struct collect *c, const char *text,
 		f->diagnostic = block_get(text + bs, be - bs,
 		    "Diagnostic-Code");
 		d = diag_text(f->diagnostic);
-		f->code = find_code(d);
+		if ((f->code = find_pair(d, st)) == 0)
+			f->code = find_code(d);
 		if (v != NULL && find_status(v, st) == 0)
 			f->status = xstrdup(st);
 		free(v);
@@ -774,10 +818,7 @@ read_dsn(struct feedback_msg *m, struct collect *c, const char *text,
 		 * words about this recipient; never the words about
 		 * another (a truncated report has no guess to offer). */
 		classify(f, d, perm);
-		after_data(f, para != NULL ? para : d);
-		after_data(f, d);
-		if (nrcpt(text, len) == 1)
-			after_data(f, human);
+		after_data(f, para, d, nrcpt(text, len) == 1 ? human : NULL);
 		free(para);
 		if (f->kind == FEEDBACK_UNKNOWN && f->cls != REPLY_NONE)
 			f->cls = REPLY_NONE, f->reason = "delivered";
@@ -1093,9 +1134,7 @@ read_text(struct feedback_msg *m, struct collect *c, const char *subject,
 			f->cls = v.cls;
 			f->reason = v.reason;
 		}
-		after_data(f, diag);
-		if (n == 1)
-			after_data(f, whole);
+		after_data(f, diag, n == 1 ? whole : NULL, NULL);
 	}
 	free(whole);
 }

@@ -528,7 +528,8 @@ static const char *const w_filtered[] = {
 	"rejected by the recipient", "delivery not authorized",
 	"not accepting mail from", "does not accept mail from",
 	"filtered", "filter", "has rejected", "rejected by recipient",
-	"recipient has denied", "not authorized to send", NULL,
+	"recipient has denied", "not authorized to send",
+	"recipient preference", NULL,
 };
 static const char *const w_expired[] = {
 	"delivery time expired", "message expired", "queue too long",
@@ -734,7 +735,8 @@ reply_classify_bounce(int code, const char *enhanced, const char *text,
 		    !has_list(text, w_sender) && !has_list(text, w_relay) &&
 		    !has_list(text, w_full) && !has_list(text, w_speed) &&
 		    !has_list(text, w_mailer) && !has_list(text, w_exceed) &&
-		    !has_list(text, w_listed))
+		    !has_list(text, w_listed) &&
+		    strcasestr(text, "recipient preference") == NULL)
 			goto found;
 		if (r != NULL && subj != 7)
 			goto words_or_code;
