@@ -588,6 +588,7 @@ static const struct reason_words reasons[] = {
 	{ "content",		C_SENDER,	w_content },
 	{ "host-unknown",	C_ADDRESS,	w_host },
 	{ "null-mx",		C_ADDRESS,	w_notaccept },
+	{ "reputation",		C_SENDER,	w_listed },	/* not "spam" */
 	{ "virus-detected",	C_SENDER,	w_virus },
 	{ "spam-detected",	C_SENDER,	w_spam },
 	{ "too-many-connections", C_SENDER,	w_toomany },
@@ -738,7 +739,8 @@ reply_classify_bounce(int code, const char *enhanced, const char *text,
 		    !has_list(text, w_listed) &&
 		    strcasestr(text, "recipient preference") == NULL)
 			goto found;
-		if (r != NULL && subj != 7)
+		/* An address code the words contradict: the words decide. */
+		if (r != NULL && r->conseq != C_ADDRESS && subj != 7)
 			goto words_or_code;
 	}
 	r = NULL;
