@@ -1366,8 +1366,9 @@ looks_autoreply(GMimeMessage *msg, const char *subject)
 		"out of office", "out of the office", "auto reply",
 		"autoreply", "auto-reply", "automatic reply", "auto response",
 		"autoresponse", "vacation", "away from", "on leave",
-		"abwesenheit", "absence", "\xe8\x87\xaa\xe5\x8b\x95\xe8\xbf\x94"
-		"\xe4\xbf\xa1", "\xe4\xb8\x8d\xe5\x9c\xa8",
+		"abwesenheit", "absence",
+		"\xe8\x87\xaa\xe5\x8b\x95\xe8\xbf\x94\xe4\xbf\xa1",	/* jidou henshin */
+		"\xe4\xb8\x8d\xe5\x9c\xa8",			/* fuzai */
 	};
 	GMimeObject	*o = GMIME_OBJECT(msg);
 	const char	*v;
