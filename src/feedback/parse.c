@@ -544,34 +544,66 @@ classify(struct feedback_finding *f, const char *text, int perm)
 		f->kind = FEEDBACK_UNKNOWN;
 }
 
-/* The human text's paragraph about rcpt: from the line naming it to the
- * next empty line, at most 1 KB; NULL when it is not named. */
+/* Does the line s[0..len) name an address other than rcpt? */
+static int
+other_addr(const char *s, size_t len, const char *rcpt)
+{
+	return memchr(s, '@', len) != NULL &&
+	    memmem(s, len, rcpt, strlen(rcpt)) == NULL;
+}
+
+/*
+ * The human text's words about rcpt: each paragraph that names it (from
+ * the empty line before to the one after, narrowed to the lines that
+ * name no other address), at most 1 KB in all; NULL when it is not
+ * named. A transcript often says why a line before it names the address
+ * ("mail.local: unknown user: ann" above "554 <ann@...>... Service
+ * unavailable").
+ */
 static char *
 rcpt_paragraph(const char *text, const char *rcpt)
 {
-	const char	*p, *s, *e, *q;
+	const char	*p, *s, *e, *q, *nl;
+	struct buf	 b;
+	char		*r;
 
 	if (text == NULL || rcpt == NULL || rcpt[0] == '\0' ||
-	    (p = strcasestr(text, rcpt)) == NULL)
+	    strcasestr(text, rcpt) == NULL)
 		return NULL;
-	for (s = p; s > text && s[-1] != '\n'; s--)
-		;
-	if ((e = strstr(p, "\n\n")) == NULL)
-		e = p + strlen(p);
-	/* ... or the next line naming another address */
-	for (q = strchr(p, '\n'); q != NULL && q < e; q = strchr(q + 1, '\n')) {
-		const char *nl = strchr(q + 1, '\n'), *at;
-
-		if (nl == NULL || nl > e)
-			nl = e;
-		at = memchr(q + 1, '@', nl - q - 1);
-		if (at != NULL && !memmem(q + 1, nl - q - 1, rcpt,
-		    strlen(rcpt))) {
-			e = q;
-			break;
+	buf_init(&b);
+	for (p = text; (p = strcasestr(p, rcpt)) != NULL && b.len < 1024;
+	    p = e) {
+		/* back to the empty line, not past another address */
+		for (s = p; s > text && s[-1] != '\n'; s--)
+			;
+		while (s > text + 1 && s[-2] != '\n') {
+			for (q = s - 1; q > text && q[-1] != '\n'; q--)
+				;
+			if (other_addr(q, s - 1 - q, rcpt))
+				break;
+			s = q;
 		}
+		/* on to the empty line, not into another address */
+		if ((e = strstr(p, "\n\n")) == NULL)
+			e = p + strlen(p);
+		for (q = strchr(p, '\n'); q != NULL && q < e;
+		    q = strchr(q + 1, '\n')) {
+			if ((nl = strchr(q + 1, '\n')) == NULL || nl > e)
+				nl = e;
+			if (other_addr(q + 1, nl - q - 1, rcpt)) {
+				e = q;
+				break;
+			}
+		}
+		if (b.len > 0)
+			buf_addc(&b, '\n');
+		buf_add(&b, s, e - s);
+		if (e == p)
+			e = p + 1;
 	}
-	return clean_line(s, e - s, 1024);
+	r = clean_line(b.data, b.len, 1024);
+	buf_free(&b);
+	return r;
 }
 
 /* Was it refused after the message was sent (at DATA or its end)? A
@@ -626,6 +658,10 @@ after_data(struct feedback_finding *f, const char *a, const char *b,
 		return;
 	if (f->cls != REPLY_HARD || strcmp(f->reason, "user-unknown") != 0)
 		return;
+	/* Yahoo refuses unknown users only after DATA, in these words. */
+	for (i = 0; i < 3; i++)
+		if (t[i] != NULL && strcasestr(t[i], "this user doesn't have a"))
+			return;
 	for (i = 0; i < 3; i++) {
 		data |= data_stage(t[i]);
 		rcpt |= rcpt_stage(t[i]);
@@ -775,12 +811,6 @@ read_dsn(struct feedback_msg *m, struct collect *c, const char *text,
 			f->diagnostic = t;
 			d = t;
 		}
-		if ((v = block_get(text + bs, be - bs, "Remote-MTA")) != NULL &&
-		    f->diagnostic != NULL && f->diagnostic[0] == '\0') {
-			free(f->diagnostic);
-			f->diagnostic = NULL;
-		}
-		free(v);
 		f->reporting_mta = xstrdup(diag_text(reporting));
 		ec = f->status != NULL ? reply_enhanced_class(f->status) : 0;
 		if (f->dsn_action != NULL &&
@@ -1029,6 +1059,30 @@ struct cand {
 	char	*addr;
 };
 
+/* Where candidate k's text ends, from ds: before the first later line
+ * that names another candidate (a bounce that lists them twice, or
+ * lists them all and then the reasons), at most 4 KB on. */
+static size_t
+cand_end(const char *t, size_t ds, size_t de, const struct cand *cand,
+    size_t n, size_t k)
+{
+	size_t	ls, le, j;
+
+	if (de - ds > 4096)
+		de = ds + 4096;
+	for (ls = ds; ls < de; ls = le + 1) {
+		for (le = ls; le < de && t[le] != '\n'; le++)
+			;
+		if (ls == ds)
+			continue;
+		for (j = 0; j < n; j++)
+			if (j != k && memmem(t + ls, le - ls, cand[j].addr,
+			    strlen(cand[j].addr)) != NULL)
+				return ls;
+	}
+	return de;
+}
+
 static void
 read_text(struct feedback_msg *m, struct collect *c, const char *subject,
     const char *failed, char *const *mine, size_t nmine)
@@ -1103,6 +1157,7 @@ read_text(struct feedback_msg *m, struct collect *c, const char *subject,
 
 		if (de <= ds)
 			de = end;
+		de = cand_end(t, ds, de, cand, n, i);
 		diag = clean_line(t + ds, de - ds, 1024);
 		f = add_finding(m, delay ? FEEDBACK_DELAY : FEEDBACK_BOUNCE);
 		if (f == NULL) {
