@@ -378,6 +378,97 @@ test_encodings(void)
 	feedback_msg_free(&m);
 }
 
+/* Amazon SES's JSON notifications, bare and inside SNS's envelope. */
+static void
+test_ses(void)
+{
+	const char		*bare =
+	    "From: no-reply@sns.amazonaws.com\nSubject: AWS Notification "
+	    "Message\nContent-Type: text/plain\n\n"
+	    "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":"
+	    "\"Permanent\",\"bouncedRecipients\":[{\"emailAddress\":"
+	    "\"ann@example.com\",\"action\":\"failed\",\"status\":\"5.1.1\","
+	    "\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"}],"
+	    "\"reportingMTA\":\"dsn; a.example\"},\"mail\":{\"messageId\":"
+	    "\"m1\"}}\n--\nfooter\n";
+	const char		*wrapped =
+	    "From: no-reply@sns.amazonaws.com\nSubject: AWS Notification "
+	    "Message\n\n{\"Type\":\"Notification\",\"Message\":\"{\\\"notificationType"
+	    "\\\":\\\"Complaint\\\",\\\"complaint\\\":{\\\"complainedRecipients"
+	    "\\\":[{\\\"emailAddress\\\":\\\"bob@example.com\\\"}],\\\""
+	    "complaintFeedbackType\\\":\\\"abuse\\\"}}\"}\n";
+	struct feedback_msg	 m;
+
+	feedback_parse(bare, strlen(bare), &m);
+	sane(&m);
+	CHECK_INT(m.n, 1);
+	if (m.n == 1) {
+		CHECK_STR(m.v[0].rcpt, "ann@example.com");
+		CHECK_STR(m.v[0].status, "5.1.1");
+		CHECK_INT(m.v[0].code, 550);
+		CHECK_STR(reply_class_name(m.v[0].cls), "hard");
+		CHECK_STR(m.v[0].message_id, "m1");
+	}
+	feedback_msg_free(&m);
+	feedback_parse(wrapped, strlen(wrapped), &m);
+	sane(&m);
+	CHECK_INT(m.n, 1);
+	if (m.n == 1) {
+		CHECK_STR(feedback_kind_name(m.v[0].kind), "complaint");
+		CHECK_STR(m.v[0].rcpt, "bob@example.com");
+	}
+	feedback_msg_free(&m);
+}
+
+struct box {
+	int	n;
+	size_t	lines[4];
+	char	first[64];
+};
+
+static void
+box_cb(const char *msg, size_t len, size_t line, void *arg)
+{
+	struct box	*b = arg;
+
+	if (b->n == 0)
+		snprintf(b->first, sizeof(b->first), "%.*s", (int)len, msg);
+	if (b->n < 4)
+		b->lines[b->n] = line;
+	b->n++;
+}
+
+/* An mbox: messages at From_ lines, ">From " unquoted, a malformed From_
+ * line refused by its number after the messages before it. */
+static void
+test_mbox(void)
+{
+	const char	*ok = "From a@example.com Thu Jan  1 00:00:00 2026\n"
+			    "Subject: one\n\n>From the start\n\n"
+			    "From b@example.com Thu Jan  1 00:00:01 2026\n"
+			    "Subject: two\n\nbody\n";
+	const char	*bad = "From a@example.com Thu Jan  1 00:00:00 2026\n"
+			    "Subject: one\n\nbody\n\nFrom nodate\nSubject: x\n";
+	struct box	 b;
+	char		*cause = NULL;
+
+	CHECK(feedback_is_mbox(ok, strlen(ok)));
+	CHECK(!feedback_is_mbox(dsn, strlen(dsn)));
+	memset(&b, 0, sizeof(b));
+	CHECK_INT(feedback_mbox_each(ok, strlen(ok), box_cb, &b, &cause), 0);
+	CHECK_INT(b.n, 2);
+	CHECK_INT(b.lines[0], 1);
+	CHECK_INT(b.lines[1], 6);
+	CHECK_STR(b.first, "Subject: one\n\nFrom the start\n\n");
+	memset(&b, 0, sizeof(b));
+	CHECK_INT(feedback_mbox_each(bad, strlen(bad), box_cb, &b, &cause),
+	    -1);
+	CHECK_INT(b.n, 1);
+	CHECK(cause != NULL && strncmp(cause, "6: malformed mbox From_ line",
+	    28) == 0);
+	free(cause);
+}
+
 /* Not mail at all. */
 static void
 test_garbage(void)
@@ -409,5 +500,7 @@ main(void)
 	test_too_large();
 	test_encodings();
 	test_garbage();
+	test_ses();
+	test_mbox();
 	TEST_END();
 }
