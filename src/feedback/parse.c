@@ -405,6 +405,22 @@ finish(struct feedback_finding *f, const char *msgid)
 
 	if (f->message_id == NULL && msgid != NULL)
 		f->message_id = clean(msgid);
+	/* Exim gives up on a queue lifetime that ran out with no code, in
+	 * its own words ("retry timeout exceeded", "all hosts have been
+	 * failing for a long time"; GMX's "delivery retry timeout" is
+	 * final): every attempt failed temporarily, so
+	 * RFC 3463's X.4.7 (delivery time expired) in its transient class,
+	 * as Postfix reports it. */
+	if (f->kind == FEEDBACK_BOUNCE && strcmp(f->reason, "expired") == 0 &&
+	    (f->status == NULL || f->status[0] == '\0') && f->code == 0 &&
+	    f->diagnostic != NULL &&
+	    ((strcasestr(f->diagnostic, "retry timeout exceeded") != NULL &&
+	    strcasestr(f->diagnostic, "delivery retry timeout") == NULL) ||
+	    strcasestr(f->diagnostic, "been failing for a long time") !=
+	    NULL)) {
+		free(f->status);
+		f->status = xstrdup("4.4.7");
+	}
 	for (i = 0; i < nitems(s); i++)
 		if (*s[i] == NULL)
 			*s[i] = xstrdup("");
