@@ -646,6 +646,8 @@ rcpt_stage(const char *text)
 {
 	static const char *const words[] = {
 		"rcpt to", "rcpt command", "after rcpt", ">>> rcpt",
+		"does not like recipient",	/* qmail-remote at RCPT */
+		"[rcpt_to]",			/* Yahoo's stage tag */
 	};
 	size_t	i;
 
@@ -659,19 +661,24 @@ rcpt_stage(const char *text)
  * "User unknown" without an address code (5.1.x) is hard only when it
  * answered RCPT TO; after DATA it is the recipient's filter (the address
  * was accepted at RCPT), and Postfix's 5.1.x at DATA (smtpd_delay_reject)
- * still names the address. The texts: what the report says about this
- * recipient (NULL when nothing).
+ * still names the address. Said with X.2.1 (RFC 3463: mailbox disabled,
+ * which Sendmail's and Sun's rulesets also send for a recipient they
+ * filter) the code and the words disagree: hard only when the stage was
+ * RCPT TO. The texts: what the report says about this recipient (NULL
+ * when nothing).
  */
 static void
 after_data(struct feedback_finding *f, const char *a, const char *b,
     const char *c)
 {
 	const char	*t[3] = { a, b, c };
-	int		 data = 0, rcpt = 0, i;
+	int		 data = 0, rcpt = 0, x21, i;
 
 	if (f->status != NULL && strlen(f->status) > 2 &&
 	    strncmp(f->status + 1, ".1.", 3) == 0)
 		return;
+	x21 = f->status != NULL && strlen(f->status) == 5 &&
+	    strcmp(f->status + 1, ".2.1") == 0;
 	if (f->cls != REPLY_HARD || strcmp(f->reason, "user-unknown") != 0)
 		return;
 	/* Yahoo refuses unknown users only after DATA, in these words. */
@@ -682,7 +689,7 @@ after_data(struct feedback_finding *f, const char *a, const char *b,
 		data |= data_stage(t[i]);
 		rcpt |= rcpt_stage(t[i]);
 	}
-	if (data && !rcpt) {
+	if ((data || x21) && !rcpt) {
 		f->cls = REPLY_SOFT;
 		f->reason = "filtered";
 	}
@@ -866,6 +873,18 @@ read_dsn(struct feedback_msg *m, struct collect *c, const char *text,
 		classify(f, d, perm);
 		after_data(f, para, d, nrcpt(text, len) == 1 ? human : NULL);
 		free(para);
+		/* PowerMTA adds its own verdict on the recipient; where the
+		 * code and the words disagree (X.2.1 "User Unknown"), its
+		 * "bad-mailbox" settles it. */
+		v = block_get(text + bs, be - bs, "X-PowerMTA-BounceCategory");
+		if (v != NULL && strcasecmp(trim(v), "bad-mailbox") == 0 &&
+		    perm && f->cls == REPLY_SOFT &&
+		    strcmp(f->reason, "filtered") == 0 && f->status != NULL &&
+		    f->status[0] == '5') {
+			f->cls = REPLY_HARD;
+			f->reason = "user-unknown";
+		}
+		free(v);
 		if (f->kind == FEEDBACK_UNKNOWN && f->cls != REPLY_NONE)
 			f->cls = REPLY_NONE, f->reason = "delivered";
 	}
