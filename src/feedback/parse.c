@@ -669,7 +669,7 @@ rcpt_stage(const char *text)
  */
 static void
 after_data(struct feedback_finding *f, const char *a, const char *b,
-    const char *c)
+    const char *c, int accepted)
 {
 	const char	*t[3] = { a, b, c };
 	int		 data = 0, rcpt = 0, x21, i;
@@ -685,6 +685,7 @@ after_data(struct feedback_finding *f, const char *a, const char *b,
 	for (i = 0; i < 3; i++)
 		if (t[i] != NULL && strcasestr(t[i], "this user doesn't have a"))
 			return;
+	data = accepted;
 	for (i = 0; i < 3; i++) {
 		data |= data_stage(t[i]);
 		rcpt |= rcpt_stage(t[i]);
@@ -871,7 +872,7 @@ read_dsn(struct feedback_msg *m, struct collect *c, const char *text,
 		 * words about this recipient; never the words about
 		 * another (a truncated report has no guess to offer). */
 		classify(f, d, perm);
-		after_data(f, para, d, nrcpt(text, len) == 1 ? human : NULL);
+		after_data(f, para, d, nrcpt(text, len) == 1 ? human : NULL, 0);
 		free(para);
 		/* PowerMTA adds its own verdict on the recipient; where the
 		 * code and the words disagree (X.2.1 "User Unknown"), its
@@ -1224,7 +1225,7 @@ read_text(struct feedback_msg *m, struct collect *c, const char *subject,
 			f->cls = v.cls;
 			f->reason = v.reason;
 		}
-		after_data(f, diag, n == 1 ? whole : NULL, NULL);
+		after_data(f, diag, n == 1 ? whole : NULL, NULL, 0);
 	}
 	free(whole);
 }
@@ -1419,6 +1420,42 @@ has_word(const char *s, const char *const *words, size_t n)
 
 /* Does the message say it is a bounce (from a mail system, or worded
  * as one)? */
+/*
+ * Was the bounce written by a filtering gateway (McAfee Email Gateway,
+ * SurfControl, MXLogic, ActiveHunter, MailFoundry), known by the marks
+ * it leaves in its own header? Such a gateway accepted the recipient at
+ * RCPT and relays a refusal from behind it without saying at which stage
+ * that came: its "user unknown" is no proof the address is gone.
+ */
+static int
+from_gateway(const char *buf, size_t len)
+{
+	static const char *const marks[] = {
+		"\nX-NAI-Header:", "\nX-SEF-", "\nX-AHMAILID:",
+		"(MAILFOUNDRY)", "X-Mailer: SurfControl",
+	};
+	const char	*e;
+	size_t		 i, hlen;
+
+	/* the message's own header only, not the returned one */
+	if ((e = memmem(buf, len, "\n\n", 2)) == NULL &&
+	    (e = memmem(buf, len, "\n\r\n", 3)) == NULL)
+		e = buf + len;
+	hlen = e - buf;
+	for (i = 0; i < nitems(marks); i++)
+		if (memmem(buf, hlen, marks[i], strlen(marks[i])) != NULL)
+			return 1;
+	/* MXLogic's own daemon */
+	for (e = buf; (e = memmem(e, buf + hlen - e, "\nFrom:", 6)) != NULL;
+	    e++) {
+		const char *nl = memchr(e + 1, '\n', buf + hlen - e - 1);
+
+		if (nl != NULL && memmem(e, nl - e, ".mxlogic.net", 12) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 looks_bounce(GMimeMessage *msg, const char *from, const char *subject,
     struct collect *c)
@@ -1661,6 +1698,11 @@ feedback_parse(const char *buf, size_t len, struct feedback_msg *m)
 		f->rcpt = a;
 		f->diagnostic = clean(subject);
 	}
+	if (from_gateway(buf, len))
+		for (i = 0; i < m->n; i++)
+			if (m->v[i].kind == FEEDBACK_BOUNCE)
+				after_data(&m->v[i], m->v[i].diagnostic, NULL,
+				    NULL, 1);
 	for (i = 0; i < m->n; i++)
 		finish(&m->v[i], c.ret_msgid);
 out:
