@@ -819,12 +819,13 @@ read_dsn(struct feedback_msg *m, struct collect *c, const char *text,
 		free(v);
 		/* The diagnostic's own code ("550 5.7.1") outranks the
 		 * Status field when its class agrees with the reply's: MTAs
-		 * often fill Status from their own guess. A generic Status
-		 * (X.0.0) gives way to any of the diagnostic's. */
+		 * often fill Status from their own guess, even of the class
+		 * (La Poste's "550 5.5.0" reported as Status 4.5.0). A
+		 * generic Status (X.0.0) gives way to any of the
+		 * diagnostic's. */
 		if (find_status(d, st) == 0 && (f->status == NULL ||
 		    (strcmp(f->status + 1, ".0.0") == 0 &&
-		    st[0] == f->status[0]) || (f->code / 100 == st[0] - '0' &&
-		    st[0] == f->status[0]))) {
+		    st[0] == f->status[0]) || f->code / 100 == st[0] - '0')) {
 			free(f->status);
 			f->status = xstrdup(st);
 		}
