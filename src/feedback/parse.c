@@ -648,6 +648,9 @@ rcpt_stage(const char *text)
 		"rcpt to", "rcpt command", "after rcpt", ">>> rcpt",
 		"does not like recipient",	/* qmail-remote at RCPT */
 		"[rcpt_to]",			/* Yahoo's stage tag */
+		/* DATA answered so: the refusal before it, logged after
+		 * ">>> DATA" by a pipelining client, was RCPT TO's. */
+		"no valid recipients",
 	};
 	size_t	i;
 
