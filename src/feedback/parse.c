@@ -1099,14 +1099,29 @@ struct cand {
 	char	*addr;
 };
 
+/* Is the line t[0..len) Sendmail's report on another host, "550
+ * example.org (smtp)... 550 Host unknown", the host being dom? */
+static int
+sendmail_host_line(const char *t, size_t len, const char *dom)
+{
+	size_t	dl = strlen(dom);
+
+	return len > dl + 6 && isdigit((unsigned char)t[0]) &&
+	    isdigit((unsigned char)t[1]) && isdigit((unsigned char)t[2]) &&
+	    t[3] == ' ' && strncasecmp(t + 4, dom, dl) == 0 &&
+	    t[4 + dl] == ' ' && t[5 + dl] == '(';
+}
+
 /* Where candidate k's text ends, from ds: before the first later line
  * that names another candidate (a bounce that lists them twice, or
- * lists them all and then the reasons), at most 4 KB on. */
+ * lists them all and then the reasons) or, in a Sendmail transcript,
+ * another candidate's host, at most 4 KB on. */
 static size_t
 cand_end(const char *t, size_t ds, size_t de, const struct cand *cand,
     size_t n, size_t k)
 {
-	size_t	ls, le, j;
+	size_t		 ls, le, j;
+	const char	*dom, *mine = strchr(cand[k].addr, '@');
 
 	if (de - ds > 4096)
 		de = ds + 4096;
@@ -1118,6 +1133,12 @@ cand_end(const char *t, size_t ds, size_t de, const struct cand *cand,
 		for (j = 0; j < n; j++)
 			if (j != k && memmem(t + ls, le - ls, cand[j].addr,
 			    strlen(cand[j].addr)) != NULL)
+				return ls;
+		for (j = 0; j < n; j++)
+			if (j != k && (dom = strchr(cand[j].addr, '@')) !=
+			    NULL && (mine == NULL ||
+			    strcasecmp(dom, mine) != 0) &&
+			    sendmail_host_line(t + ls, le - ls, dom + 1))
 				return ls;
 	}
 	return de;
