@@ -1112,6 +1112,21 @@ sendmail_host_line(const char *t, size_t len, const char *dom)
 	    t[4 + dl] == ' ' && t[5 + dl] == '(';
 }
 
+/* Does t[0..len) hold Sendmail's final line on addr, "<addr>... "? */
+static int
+own_final(const char *t, size_t len, const char *addr)
+{
+	const char	*p, *e = t + len;
+	size_t		 al = strlen(addr);
+
+	for (p = t; p < e && (p = memmem(p, e - p, addr, al)) != NULL;
+	    p += al)
+		if (p > t && p[-1] == '<' && p + al + 4 <= e &&
+		    memcmp(p + al, ">...", 4) == 0)
+			return 1;
+	return 0;
+}
+
 /* Where candidate k's text ends, from ds: before the first later line
  * that names another candidate (a bounce that lists them twice, or
  * lists them all and then the reasons) or, in a Sendmail transcript,
@@ -1140,6 +1155,11 @@ cand_end(const char *t, size_t ds, size_t de, const struct cand *cand,
 			    strcasecmp(dom, mine) != 0) &&
 			    sendmail_host_line(t + ls, le - ls, dom + 1))
 				return ls;
+		/* its own host's line after its own final "554 <addr>...":
+		 * the next recipient's at that host */
+		if (mine != NULL && sendmail_host_line(t + ls, le - ls,
+		    mine + 1) && own_final(t + ds, ls - ds, cand[k].addr))
+			return ls;
 	}
 	return de;
 }
@@ -1244,7 +1264,11 @@ read_text(struct feedback_msg *m, struct collect *c, const char *subject,
 
 			reply_classify_bounce(f->code, f->status, diag,
 			    delay ? 0 : 1, &v);
-			if (v.cls == REPLY_UNKNOWN)
+			/* Unclassified: the whole text's words, unless
+			 * Sendmail's final line on this recipient is there
+			 * and the rest is about the others. */
+			if (v.cls == REPLY_UNKNOWN && !(n > 1 &&
+			    own_final(diag, strlen(diag), f->rcpt)))
 				reply_classify_bounce(f->code, f->status,
 				    whole, delay ? 0 : 1, &v);
 			f->cls = v.cls;
