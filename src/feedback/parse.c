@@ -512,6 +512,11 @@ find_code(const char *text)
 {
 	const char	*p;
 
+	/* Zoho's own field: "Invalid Address, ERROR_CODE :550, ..." */
+	if ((p = strstr(text, "ERROR_CODE :")) != NULL &&
+	    (p[12] == '4' || p[12] == '5') && isdigit((unsigned char)p[13]) &&
+	    isdigit((unsigned char)p[14]) && !isdigit((unsigned char)p[15]))
+		return (p[12] - '0') * 100 + (p[13] - '0') * 10 + (p[14] - '0');
 	for (p = text; *p != '\0'; p++) {
 		if ((*p != '4' && *p != '5') || !isdigit((unsigned char)p[1]) ||
 		    !isdigit((unsigned char)p[2]))
