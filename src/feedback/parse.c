@@ -812,6 +812,13 @@ read_dsn(struct feedback_msg *m, struct collect *c, const char *text,
 			free(f->rcpt);
 			f->rcpt = NULL;
 		}
+		/* A Final-Recipient that is no address (Sendmail's "RFC822;
+		 * @mx.example.org"): the returned message's To, when it is
+		 * the one recipient reported and the human part names it. */
+		else if (f->rcpt == NULL && c->ret_to != NULL &&
+		    nrcpt(text, len) == 1 && strcasestr(human, c->ret_to) !=
+		    NULL)
+			f->rcpt = xstrdup(c->ret_to);
 		f->dsn_action = block_get(text + bs, be - bs, "Action");
 		if (f->dsn_action != NULL)
 			for (char *p = trim(f->dsn_action); *p; p++)

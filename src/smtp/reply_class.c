@@ -719,6 +719,16 @@ reply_classify_bounce(int code, const char *enhanced, const char *text,
 		verdict(v, REPLY_SOFT, "filtered");
 		return;
 	}
+	/* RFC 7504's 521: the host accepts no mail at all, so the domain
+	 * cannot be mailed (with X.3.2, "system not accepting network
+	 * messages", or no detail); a 521 with a code or words about the
+	 * sender (5.7.1, block lists, policy) is the sender's. */
+	if (code == 521 && (ec == 0 || (ec == 5 && (subj == 0 ||
+	    (subj == 3 && det == 2)))) && !has_list(text, w_sender) &&
+	    !has_list(text, w_listed) && !has_list(text, w_policy)) {
+		r = reason_by_words(w_notaccept);
+		goto found;
+	}
 	/* A specific code about the address decides; the words only when
 	 * they say it was the sender who was refused. */
 	if (ec != 0 && subj != 0) {
