@@ -1201,7 +1201,11 @@ read_text(struct feedback_msg *m, struct collect *c, const char *subject,
 	while (n < nitems(cand) && next_addr(t, end, &pos, &as, &al)) {
 		for (ls = as; ls > 0 && t[ls - 1] != '\n'; ls--)
 			;
-		if (system_addr(t + as, al) || header_line(t, ls))
+		/* DragonFly's "error delivering your mail to <ADDR>" names
+		 * the recipient, even a postmaster. */
+		if ((system_addr(t + as, al) && !(as >= 25 &&
+		    strncasecmp(t + as - 25, "delivering your mail to <",
+		    25) == 0)) || header_line(t, ls))
 			continue;
 		for (i = 0; i < nmine; i++)
 			if (strlen(mine[i]) == al &&

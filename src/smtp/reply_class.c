@@ -696,6 +696,7 @@ reply_classify_bounce(int code, const char *enhanced, const char *text,
     int perm, struct reply_verdict *v)
 {
 	const struct reason_words	*r = NULL;
+	const char			*dl;
 	int				 ec = 0, subj = 0, det = 0, final;
 	size_t				 i;
 
@@ -718,6 +719,15 @@ reply_classify_bounce(int code, const char *enhanced, const char *text,
 	    strcasestr(text, "550: : user unknown") != NULL) {
 		verdict(v, REPLY_SOFT, "filtered");
 		return;
+	}
+	/* DragonFly Mail Agent's "DNS lookup failure: host example.org not
+	 * found": the domain has no host (its temporary failures say "try
+	 * again" and stay soft below). */
+	if ((dl = strcasestr(text, "dns lookup failure: host ")) != NULL &&
+	    strcasestr(dl, " not found") != NULL && ec != 4 &&
+	    code / 100 != 4) {
+		r = reason_by_words(w_host);
+		goto found;
 	}
 	/* RFC 7504's 521: the host accepts no mail at all, so the domain
 	 * cannot be mailed (with X.3.2, "system not accepting network
