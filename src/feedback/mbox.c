@@ -1,10 +1,13 @@
 /*
  * Splitting an mbox into its messages (feedback.h): messages start at a
- * From_ line ("From SENDER DATE") at the top or after an empty line;
+ * From_ line ("From SENDER DATE") at the top or after an empty line, or
+ * anywhere when its date is the full ctime(3) one (writers that leave
+ * out the empty line, as in a bounce folder appended to by a script);
  * ">From " lines are unquoted one level (mboxrd). A From_ line without a
  * sender or a date is an error naming the line: where that message ends
  * cannot be known, so the split stops there.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +33,34 @@ from_line(const char *s, size_t len)
 	return -1;
 }
 
+/* Is s[0..len) "From SENDER Www Mmm dd hh:mm:ss yyyy", exactly? */
+static int
+strict_from_line(const char *s, size_t len)
+{
+	static const char *const days = "MonTueWedThuFriSatSun";
+	static const char *const mons = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char	 line[256], wd[4], mo[4], tail[2];
+	int	 d, h, mi, se, y, n = 0;
+	size_t	 i = 5;
+
+	if (from_line(s, len) != 1 || len >= sizeof(line))
+		return 0;
+	while (i < len && s[i] != ' ')
+		i++;
+	memcpy(line, s + i, len - i);
+	line[len - i] = '\0';
+	if (line[0] != '\0' && line[strlen(line) - 1] == '\r')
+		line[strlen(line) - 1] = '\0';
+	if (sscanf(line, " %3[A-Za-z] %3[A-Za-z] %d %d:%d:%d %d%n%1s", wd, mo,
+	    &d, &h, &mi, &se, &y, &n, tail) != 7 || n == 0)
+		return 0;
+	return strlen(wd) == 3 && strlen(mo) == 3 && strstr(days, wd) !=
+	    NULL && (strstr(days, wd) - days) % 3 == 0 && strstr(mons, mo) !=
+	    NULL && (strstr(mons, mo) - mons) % 3 == 0 && d >= 1 && d <= 31 &&
+	    h >= 0 && h < 24 && mi >= 0 && mi < 60 && se >= 0 && se <= 60 &&
+	    y >= 1970 && y < 10000;
+}
+
 int
 feedback_is_mbox(const char *t, size_t len)
 {
@@ -52,7 +83,8 @@ feedback_mbox_each(const char *t, size_t len, feedback_mbox_cb cb,
 		for (e = i; e < len && t[e] != '\n'; e++)
 			;
 		lineno++;
-		k = blank ? from_line(t + i, e - i) : 0;
+		k = blank ? from_line(t + i, e - i) :
+		    strict_from_line(t + i, e - i);
 		if (k != 0 && have)
 			cb(msg.data, msg.len, start, arg);
 		if (k == -1) {
