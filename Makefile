@@ -14,7 +14,12 @@ BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man/man1
 DOCDIR   = $(PREFIX)/share/doc/herald
 
-PKGS     = ncursesw openssl ldns sqlite3 opendkim libpsl libidn2 gmime-3.0
+PKGS     = ncursesw openssl ldns sqlite3 opendkim libpsl libidn2
+# GMime (and with it glib) serves the feedback reader only: its compile
+# flags go on the objects under src/feedback and the fuzz harness (the
+# target-specific GMIME_CFLAGS below), not on every compile line; its
+# libraries are linked into herald and the tests like the others.
+GMIME    = gmime-3.0
 # pkg-config's feature macros (ncursesw sets _XOPEN_SOURCE=600) are dropped:
 # the whole tree builds with _GNU_SOURCE so every file sees the same libc.
 #
@@ -23,11 +28,12 @@ PKGS     = ncursesw openssl ldns sqlite3 opendkim libpsl libidn2 gmime-3.0
 # installed the -dev packages, and a flag read then would be empty. Both
 # targets build in a second make, after deps; a build whose pkg-config still
 # fails stops with the package names instead of a link error.
-PKG_CFLAGS = $(eval PKG_CFLAGS := $(call pkg,--cflags))$(PKG_CFLAGS)
-PKG_LIBS   = $(eval PKG_LIBS := $(call pkg,--libs))$(PKG_LIBS)
-pkg = $(if $(shell pkg-config --exists $(PKGS) && echo y),$(filter-out -D%,\
-      $(shell pkg-config $(1) $(PKGS))),$(error pkg-config cannot find \
-      $(PKGS): run `make deps` (it installs the Debian -dev packages)))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(call pkg,--cflags,$(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $(call pkg,--libs,$(PKGS) $(GMIME)))$(PKG_LIBS)
+GMIME_CFLAGS = $(eval GMIME_CFLAGS := $(call pkg,--cflags,$(GMIME)))$(GMIME_CFLAGS)
+pkg = $(if $(shell pkg-config --exists $(2) && echo y),$(filter-out -D%,\
+      $(shell pkg-config $(1) $(2))),$(error pkg-config cannot find \
+      $(2): run `make deps` (it installs the Debian -dev packages)))
 # The command that installs missing packages (tests/build-order swaps it).
 DEPS    ?= sh tests/deps.sh
 
@@ -60,6 +66,11 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# Only the feedback reader includes GMime's headers. "private": not
+# inherited by the prerequisites a target builds on its way.
+$(B)/src/feedback/%.o: private ALL_CFLAGS += $(GMIME_CFLAGS)
+$(B)/tests/test_fuzz_feedback: private ALL_CFLAGS += $(GMIME_CFLAGS)
+
 # The schema and migrations are compiled into the binary.
 $(B)/dbsql.c: $(SQL) db/embed.sh
 	@mkdir -p $(B)
@@ -86,7 +97,7 @@ FUZZ_SRC = src/feedback/parse.c src/smtp/reply_class.c src/base/util.c \
 fuzz: $(B)/fuzz/feedback
 $(B)/fuzz/feedback: tests/fuzz/feedback.c $(FUZZ_SRC)
 	@mkdir -p $(dir $@)
-	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) -g -O1 \
+	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) $(GMIME_CFLAGS) -g -O1 \
 		-fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) \
 		$(PKG_LIBS) -lm
 
