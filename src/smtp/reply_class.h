@@ -66,7 +66,9 @@ void		 reply_classify_at(const char *stage, int code,
  * recipient's side. An address-level reason is hard when the failure
  * is permanent: a 5xx or 5.X.X, or perm 1 (the MTA gave up: a DSN's
  * "Action: failed", a bounce) with no code at all or a 4.1.X (an MTA
- * that stopped retrying). perm 0: still trying; -1: not known.
+ * that stopped retrying). perm 0: still trying; -1: not known. RFC
+ * 7504's 521 (a host that takes no mail) is null-mx unless its code or
+ * words are about the sender.
  */
 void		 reply_classify_bounce(int code, const char *enhanced,
 		    const char *text, int perm, struct reply_verdict *);
