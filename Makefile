@@ -5,6 +5,7 @@
 #   make check      install missing packages, build, run every test suite
 #   make asan       the whole suite under AddressSanitizer + UBSan
 #   make bench      benchmarks (tests/bench), figures beside reference tools
+#   make fuzz       the libFuzzer harnesses (clang), in build/fuzz
 #   make install    PREFIX=/usr/local
 
 CC      ?= cc
@@ -14,6 +15,11 @@ MANDIR   = $(PREFIX)/share/man/man1
 DOCDIR   = $(PREFIX)/share/doc/herald
 
 PKGS     = ncursesw openssl ldns sqlite3 opendkim libpsl libidn2
+# GMime (and with it glib) serves the feedback reader only: its compile
+# flags go on the objects under src/feedback and the fuzz harness (the
+# target-specific GMIME_CFLAGS below), not on every compile line; its
+# libraries are linked into herald and the tests like the others.
+GMIME    = gmime-3.0
 # pkg-config's feature macros (ncursesw sets _XOPEN_SOURCE=600) are dropped:
 # the whole tree builds with _GNU_SOURCE so every file sees the same libc.
 #
@@ -22,11 +28,12 @@ PKGS     = ncursesw openssl ldns sqlite3 opendkim libpsl libidn2
 # installed the -dev packages, and a flag read then would be empty. Both
 # targets build in a second make, after deps; a build whose pkg-config still
 # fails stops with the package names instead of a link error.
-PKG_CFLAGS = $(eval PKG_CFLAGS := $(call pkg,--cflags))$(PKG_CFLAGS)
-PKG_LIBS   = $(eval PKG_LIBS := $(call pkg,--libs))$(PKG_LIBS)
-pkg = $(if $(shell pkg-config --exists $(PKGS) && echo y),$(filter-out -D%,\
-      $(shell pkg-config $(1) $(PKGS))),$(error pkg-config cannot find \
-      $(PKGS): run `make deps` (it installs the Debian -dev packages)))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(call pkg,--cflags,$(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $(call pkg,--libs,$(PKGS) $(GMIME)))$(PKG_LIBS)
+GMIME_CFLAGS = $(eval GMIME_CFLAGS := $(call pkg,--cflags,$(GMIME)))$(GMIME_CFLAGS)
+pkg = $(if $(shell pkg-config --exists $(2) && echo y),$(filter-out -D%,\
+      $(shell pkg-config $(1) $(2))),$(error pkg-config cannot find \
+      $(2): run `make deps` (it installs the Debian -dev packages)))
 # The command that installs missing packages (tests/build-order swaps it).
 DEPS    ?= sh tests/deps.sh
 
@@ -44,11 +51,11 @@ UI_SRC   = $(wildcard ui/*.c ui/*/*.c)
 CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(B)/dbsql.o
 UI_OBJ   = $(UI_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
-UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fuzz_feedback
 SQL      = db/schema.sql $(sort $(wildcard db/migrations/*.sql))
 
 .PHONY: all build run check asan bench deps test-deps install uninstall clean \
-        check-layering unit-bin
+        check-layering unit-bin fuzz
 
 all: herald
 
@@ -58,6 +65,11 @@ herald: $(CORE_OBJ) $(UI_OBJ)
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Only the feedback reader includes GMime's headers. "private": not
+# inherited by the prerequisites a target builds on its way.
+$(B)/src/feedback/%.o: private ALL_CFLAGS += $(GMIME_CFLAGS)
+$(B)/tests/test_fuzz_feedback: private ALL_CFLAGS += $(GMIME_CFLAGS)
 
 # The schema and migrations are compiled into the binary.
 $(B)/dbsql.c: $(SQL) db/embed.sh
@@ -71,7 +83,23 @@ $(B)/tests/%: tests/unit/%.c $(CORE_OBJ) tests/unit/test.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
 
+# The fuzz harness with its own main replaying the corpus (tests/fuzz).
+$(B)/tests/test_fuzz_feedback: tests/fuzz/feedback.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DFEEDBACK_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
 unit-bin: $(UNIT_BIN)
+
+# libFuzzer: the reader and what it uses, built with clang, coverage and
+# the sanitizers. Run: build/fuzz/feedback tests/data/bounces/maildir
+FUZZ_SRC = src/feedback/parse.c src/smtp/reply_class.c src/base/util.c \
+           src/base/utf8.c
+fuzz: $(B)/fuzz/feedback
+$(B)/fuzz/feedback: tests/fuzz/feedback.c $(FUZZ_SRC)
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) $(GMIME_CFLAGS) -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) \
+		$(PKG_LIBS) -lm
 
 # deps: what building and running need; test-deps: that and the test lab
 # (Postfix, NSD, Dovecot, ...), which `make run` never installs.

@@ -13,7 +13,7 @@ esac
 
 # dns-root-data: the DNSSEC root trust anchor --tls dane uses by default.
 BUILD="gcc make pkg-config libncurses-dev libssl-dev libldns-dev
-libsqlite3-dev libopendkim-dev libpsl-dev libidn2-dev publicsuffix
+libsqlite3-dev libopendkim-dev libpsl-dev libidn2-dev libgmime-3.0-dev publicsuffix
 dns-root-data"
 # Test lab: DNS (nsd, drill), SMTP servers (postfix, aiosmtpd), swaks, the
 # console driver (tmux), reference tools (sqlite3, dkimpy, opendkim-tools).

@@ -57,6 +57,7 @@ extern const struct cli_cmd cli_check_cmds[];
 extern const struct cli_cmd cli_dkim_cmds[];
 extern const struct cli_cmd cli_issue_cmds[];
 extern const struct cli_cmd cli_send_cmds[];
+extern const struct cli_cmd cli_feedback_cmds[];
 
 /* A resolver from the configuration (resolver, dns_timeout, dns_retries);
  * NULL after printing why. */

@@ -346,3 +346,466 @@ reply_classify_at(const char *stage, int code, const char *enhanced,
 	    "sender-address" : strcmp(stage, "auth") == 0 ? "credentials" :
 	    strcmp(stage, "starttls") == 0 ? "tls" : "policy");
 }
+
+/* The class digit of an enhanced code, or 0. */
+int
+reply_enhanced_class(const char *s)
+{
+	int	c, subj, det;
+
+	return parse_enhanced(s, &c, &subj, &det) == 0 ? c : 0;
+}
+
+/*
+ * The reasons of a failure reported after the fact, each with the words
+ * that name it and its consequence. Searched in this order, first match
+ * wins: the narrow, unambiguous phrases before the broad ones (a full
+ * mailbox's bounce often says "user" and "rejected" too), after the
+ * taxonomy and phrase lists of the Sisimai project.
+ */
+enum conseq { C_ADDRESS, C_SOFT, C_SENDER };
+
+struct reason_words {
+	const char		*reason;
+	enum conseq		 conseq;
+	const char *const	*words;		/* NULL-terminated */
+};
+
+static const char *const w_full[] = {
+	"mailbox full", "mailbox is full", "mailbox is over quota",
+	"over quota", "overquota", "over the quota", "quota exceeded",
+	"exceeded quota", "exceeds quota", "exceed quota", "quota violation",
+	"disk quota", "mailbox exceeded", "mailbox has exceeded",
+	"exceeded storage", "insufficient storage", "not enough storage",
+	"mailbox size limit", "mailfolder is full", "account is full",
+	"account is exceeding", "storage space", "would exceed",
+	"user has too many messages", "mailbox would exceed",
+	"space has been used up", "the recipient's mailbox is full",
+	"exceeds the storage", "mailbox is over", "the user is over",
+	"user is over", "is over quota", "over its quota", "quota full",
+	"quota", NULL,
+};
+static const char *const w_size[] = {
+	"message too big", "message too large", "message is too large",
+	"message size exceeds", "message length exceeds", "message file too big",
+	"max message size", "maximum message size", "size limit exceeded",
+	"exceeded maximum inbound message size", "exceeds the size",
+	"message size", "line limit exceeded", "too big", NULL,
+};
+static const char *const w_exceed[] = {
+	"message header size exceeds", "exceeds the limit", "exceeded the limit",
+	"too many recipients", NULL,
+};
+static const char *const w_suspend[] = {
+	"account disabled", "account has been disabled", "account is disabled",
+	"account is inactive", "account inactive", "account suspended",
+	"account has been suspended", "account is suspended",
+	"has been suspended", "mailbox disabled", "mailbox is disabled",
+	"mailbox is inactive", "mailbox currently suspended", "user suspended",
+	"is not active", "has been disabled", "user account disabled",
+	"account is locked", "account has been locked", "mailbox unavailable",
+	"recipient suspend", "account is unavailable", "mailbox inactive",
+	"disabled mailbox", "is disabled", "frozen",
+	"disabled recipient", "discontinued", "account is blocked", NULL,
+};
+static const char *const w_moved[] = {
+	" has been replaced by ", "has moved", "mailbox moved",
+	"address has changed", NULL,
+};
+static const char *const w_relay[] = {
+	"relay access denied", "relaying denied", "relay denied",
+	"relay not permitted", "not permitted to relay", "unable to relay",
+	"relaying not allowed", "we do not relay", "relaying mail to",
+	"not a gateway", "relay prohibited", "no relaying", NULL,
+};
+static const char *const w_auth[] = {
+	"unauthenticated", "spf", "dkim", "dmarc",
+	"sender policy framework", "not authenticated",
+	"authentication check", "authentication fail",
+	"does not pass", NULL,
+};
+static const char *const w_user[] = {
+	"user unknown", "unknown user", "no such user", "no such mailbox",
+	"no such recipient", "no such account", "no such address",
+	"no such person", "unknown recipient", "recipient unknown",
+	"recipient not found", "user not found", "mailbox not found",
+	"mailbox not present", "address not present", "invalid recipient",
+	"invalid mailbox", "unknown mailbox", "mailbox unknown",
+	"address unknown", "unknown address", "unknown e-mail address",
+	"unknown local part", "does not exist", "doesn't exist",
+	"not exist", "not a valid mailbox", "not a valid recipient",
+	"not a valid user", "is not a known user", "user doesn't have",
+	"this user doesn't have", "no account by that name",
+	"no mailbox here by that name", "badrcptto", "recipnotfound",
+	"recipientnotfound", "unknown or illegal alias", "not listed in",
+	"invalid address", "utilisateur inconnu",
+	"user not known", "user not exist", "no such local user",
+	"addressee unknown", "mailbox unavailable", "no mailbox",
+	"not our customer", "unknown account", "account does not exist",
+	"not a known user", "address is not valid", "user is unknown",
+	"invalid final delivery userid", "couldn't be found",
+	"could not be found", "recipient address rejected: access denied",
+	"recipient address rejected.", "address rejected.",
+	"recipient is not local", "couldn't find any host named", NULL,
+};
+static const char *const w_ptr[] = {
+	"reverse dns", "reverse lookup", "ptr record", "no ptr", "rdns",
+	"cannot find your hostname", "cannot find your reverse hostname",
+	"ip name lookup failed", "unresolvable", "no reverse",
+	"please set up a ptr", "hostname does not match",
+	"reverse dns validation", NULL,
+};
+static const char *const w_rfc[] = {
+	"rfc 5322", "rfc5322", "rfc 2822", "rfc2822", "rfc 822", "rfc822 ",
+	"duplicate header", "multiple addresses in from",
+	"not compliant with", "header field", NULL,
+};
+static const char *const w_reputation[] = {
+	"reputation", "poor standing", NULL,
+};
+static const char *const w_content[] = {
+	"improper use of 8-bit data", "illegal attachment",
+	"invalid header", "message header", "content rejected",
+	"unacceptable content", "mime", NULL,
+};
+static const char *const w_sender[] = {
+	"sender address", "sender domain", "sender verif", "sender rejected",
+	"envelope sender", "envelope-from", "domain of sender",
+	"sender is not", "invalid sender", "after mail from",
+	"in reply to mail from", "permission to post", NULL,
+};
+static const char *const w_host[] = {
+	"host unknown", "unknown host", "host not found", "no such domain",
+	"domain does not exist", "domain not found", "domain name not found",
+	"domain must exist", "unknown domain", "unrouteable",
+	"host or domain name not found", "name or service not known",
+	"no mx record", "mx records point to non-existent",
+	"illegal host/domain", "domain is not reachable",
+	"couldn't find any host", "could not find any host", "nxdomain",
+	"hostname not found", NULL,
+};
+static const char *const w_notaccept[] = {
+	"null mx", "does not accept mail", "accepts no mail",
+	"not accept mail", "mail receiving disabled", "no smtp service",
+	"no mx found", NULL,
+};
+static const char *const w_spam[] = {
+	"spam", "junk", "unsolicited", "bulk mail", NULL,
+};
+static const char *const w_virus[] = {
+	"virus", "malware", "infected", NULL,
+};
+static const char *const w_toomany[] = {
+	"too many connections", "too many concurrent",
+	"too many simultaneous", "too many smtp sessions",
+	"connection limit", "maximum connection", NULL,
+};
+static const char *const w_speed[] = {
+	"rate limit", "rate-limit", "ratelimit", "too many messages",
+	"too many emails", "too much mail", "rate that prevents",
+	"try again slower", "sending rate", "receiving mail at a rate",
+	"sent to too many recipients", NULL,
+};
+static const char *const w_blocked[] = {
+	"blacklist", "black list", "blocklist", "block list", "blocked",
+	"banned", "spamhaus", "spamcop", "sorbs", "dnsbl", "rbl",
+	"listed at", "listed in", "is listed", "client host rejected",
+	"connection refused by", "not allowed to send", "access denied",
+	"your ip", "refused to talk", NULL,
+};
+/* Block lists: an address code that names one is about the sender. */
+static const char *const w_listed[] = {
+	"spamhaus", "spamcop", "blacklist", "blocklist", "dnsbl", "rbl.",
+	NULL,
+};
+static const char *const w_tls[] = {
+	"starttls", "tls required", "encryption required",
+	"must issue a starttls", "tls is required", "secure connection",
+	"certificate", NULL,
+};
+static const char *const w_filtered[] = {
+	"refused by recipient", "recipient refuses", "user refuses",
+	"rejected by the recipient", "delivery not authorized",
+	"not accepting mail from", "does not accept mail from",
+	"filtered", "filter", "has rejected", "rejected by recipient",
+	"recipient has denied", "not authorized to send",
+	"recipient preference", NULL,
+};
+static const char *const w_expired[] = {
+	"delivery time expired", "message expired", "queue too long",
+	"in the queue too long", "retry time", "retry timeout",
+	"giving up", "gave up", "could not be delivered for",
+	"unable to deliver message after", "message timed out",
+	"have been failing for a long time", "allowed queue period",
+	"delivery attempts will continue", "has been delayed",
+	"was not delivered within", "too old", "expired", "timeout",
+	"timed out", NULL,
+};
+static const char *const w_policy[] = {
+	"policy", "not allowed", "not authorized", "prohibited",
+	"denied", NULL,
+};
+static const char *const w_systemfull[] = {
+	"mail system full", "insufficient system storage",
+	"out of disk space", "system full", "disk full", NULL,
+};
+static const char *const w_mailer[] = {
+	"command died", "command output", "x-unix;", "exit code",
+	"procmail", "mailer error", "pipe to |", "unknown mailer error",
+	NULL,
+};
+static const char *const w_network[] = {
+	"could not connect", "connection refused", "no route to host",
+	"network is unreachable", "unable to connect", "connection reset",
+	"lost connection", "mail loop", "too many hops", "loops back",
+	"routing loop", "dns error", "host name lookup failed",
+	"name server", "temporary lookup failure", NULL,
+};
+static const char *const w_syntax[] = {
+	"syntax error", "command not recognized", "unrecognized command",
+	"bad sequence of commands", "command unrecognized", NULL,
+};
+static const char *const w_system[] = {
+	"system error", "internal error", "server error", "local error",
+	"mail system error", "system config error", "temporary failure",
+	"try again later", "resources temporarily", NULL,
+};
+
+static const struct reason_words reasons[] = {
+	{ "mailbox-full",	C_SOFT,		w_full },
+	{ "message-size",	C_SOFT,		w_size },
+	{ "exceed-limit",	C_SOFT,		w_exceed },
+	{ "mailbox-disabled",	C_ADDRESS,	w_suspend },
+	{ "mailbox-moved",	C_ADDRESS,	w_moved },
+	{ "no-relaying",	C_SENDER,	w_relay },
+	{ "authentication",	C_SENDER,	w_auth },
+	{ "sender-address",	C_SENDER,	w_sender },
+	{ "mailer-error",	C_SOFT,		w_mailer },
+	{ "user-unknown",	C_ADDRESS,	w_user },
+	{ "require-ptr",	C_SENDER,	w_ptr },
+	{ "not-compliant-rfc",	C_SENDER,	w_rfc },
+	{ "reputation",		C_SENDER,	w_reputation },
+	{ "content",		C_SENDER,	w_content },
+	{ "host-unknown",	C_ADDRESS,	w_host },
+	{ "null-mx",		C_ADDRESS,	w_notaccept },
+	{ "reputation",		C_SENDER,	w_listed },	/* not "spam" */
+	{ "virus-detected",	C_SENDER,	w_virus },
+	{ "spam-detected",	C_SENDER,	w_spam },
+	{ "too-many-connections", C_SENDER,	w_toomany },
+	{ "rate-limited",	C_SENDER,	w_speed },
+	{ "reputation",		C_SENDER,	w_blocked },
+	{ "tls",		C_SENDER,	w_tls },
+	{ "filtered",		C_SOFT,		w_filtered },
+	{ "system-full",	C_SOFT,		w_systemfull },
+	{ "network-error",	C_SOFT,		w_network },
+	{ "syntax-error",	C_SOFT,		w_syntax },
+	{ "expired",		C_SOFT,		w_expired },
+	{ "policy",		C_SENDER,	w_policy },
+	{ "system-error",	C_SOFT,		w_system },
+};
+
+/* The entry of reasons[] with these words. */
+static const struct reason_words *
+reason_by_words(const char *const *w)
+{
+	size_t	i;
+
+	for (i = 0; i < nwords(reasons); i++)
+		if (reasons[i].words == w)
+			break;
+	return &reasons[i];
+}
+
+/* The reason an enhanced code names by itself, or NULL for a generic one
+ * (X.0.0, and the codes whose words must decide). */
+static const struct reason_words *
+reason_of_code(int subj, int det)
+{
+	static const struct reason_words code_reasons[] = {
+		{ "user-unknown",	C_ADDRESS,	NULL },	/* 0 */
+		{ "host-unknown",	C_ADDRESS,	NULL },
+		{ "mailbox-moved",	C_ADDRESS,	NULL },
+		{ "null-mx",		C_ADDRESS,	NULL },
+		{ "sender-address",	C_SENDER,	NULL },
+		{ "mailbox-disabled",	C_ADDRESS,	NULL },	/* 5 */
+		{ "mailbox-full",	C_SOFT,		NULL },
+		{ "message-size",	C_SOFT,		NULL },
+		{ "system-full",	C_SOFT,		NULL },
+		{ "system-error",	C_SOFT,		NULL },
+		{ "network-error",	C_SOFT,		NULL },	/* 10 */
+		{ "expired",		C_SOFT,		NULL },
+		{ "syntax-error",	C_SOFT,		NULL },
+		{ "content",		C_SENDER,	NULL },
+		{ "tls",		C_SENDER,	NULL },
+		{ "authentication",	C_SENDER,	NULL },	/* 15 */
+		{ "rate-limited",	C_SENDER,	NULL },
+		{ "policy",		C_SENDER,	NULL },
+		{ "require-ptr",	C_SENDER,	NULL },
+		{ "no-relaying",	C_SENDER,	NULL },
+		{ "virus-detected",	C_SENDER,	NULL },	/* 20 */
+		{ "mailer-error",	C_SOFT,		NULL },
+		{ "too-many-connections", C_SENDER,	NULL },
+		{ "exceed-limit",	C_SOFT,		NULL },
+		{ "spam-detected",	C_SENDER,	NULL },
+	};
+	int	i = -1;
+
+	switch (subj * 100 + det) {
+	case 100: case 101: case 103: i = 0; break;
+	case 102: i = 1; break;
+	case 106: i = 2; break;
+	case 110: i = 3; break;
+	case 107: case 108: i = 4; break;
+	case 201: i = 5; break;
+	case 202: i = 6; break;
+	case 203: case 304: i = 7; break;
+	case 301: i = 8; break;
+	case 302: case 305: i = 9; break;
+	case 404: i = 1; break;		/* no route: Sisimai's hostunknown */
+	case 401: case 402: case 403: case 406: case 408: i = 10; break;
+	case 407: i = 11; break;
+	case 501: case 502: case 503: case 504: i = 12; break;
+	case 600: case 601: case 602: case 603: case 604: case 605: case 606:
+		i = 13; break;
+	case 205: i = 23; break;
+	case 707: case 710: case 711: case 730: i = 14; break;
+	case 723: case 724: case 725: case 726: case 720: case 721: case 722:
+	case 729: case 708: i = 15; break;
+	case 728: case 451: i = 16; break;
+	case 727: i = 4; break;
+	case 701: case 702: case 703: case 709: case 712: case 713: case 714:
+	case 715: case 716: case 717: case 718: case 719: i = 17; break;
+	case 704: i = 19; break;
+	case 405: i = 22; break;
+	case 306: case 609: i = 20; break;
+	}
+	return i == -1 ? NULL : &code_reasons[i];
+}
+
+static int
+has_list(const char *text, const char *const *w)
+{
+	for (; *w != NULL; w++)
+		if (strcasestr(text, *w) != NULL)
+			return 1;
+	return 0;
+}
+
+void
+reply_classify_bounce(int code, const char *enhanced, const char *text,
+    int perm, struct reply_verdict *v)
+{
+	const struct reason_words	*r = NULL;
+	const char			*dl;
+	int				 ec = 0, subj = 0, det = 0, final;
+	size_t				 i;
+
+	if (text == NULL)
+		text = "";
+	if (parse_enhanced(enhanced, &ec, &subj, &det) == -1)
+		ec = subj = det = 0;
+	/* Final: a permanent code, or a report that gave up with no code or
+	 * an address code (4.1.1 from an MTA that stopped retrying). */
+	final = ec == 5 || (ec == 0 && code / 100 == 5) || (perm == 1 &&
+	    ((ec == 0 && code == 0) || subj == 1));
+	if (ec == 2 || (ec == 0 && code / 100 == 2)) {
+		verdict(v, REPLY_NONE, "delivered");
+		return;
+	}
+	/* au (ezweb.ne.jp, au.com) answers "550 : User unknown", with the
+	 * empty field, when the recipient's own filter refuses the sender;
+	 * a mailbox that does not exist gets "User unknown" with a code. */
+	if (strcasestr(text, "550 : user unknown") != NULL ||
+	    strcasestr(text, "550: : user unknown") != NULL) {
+		verdict(v, REPLY_SOFT, "filtered");
+		return;
+	}
+	/* DragonFly Mail Agent's "DNS lookup failure: host example.org not
+	 * found": the domain has no host (its temporary failures say "try
+	 * again" and stay soft below). */
+	if ((dl = strcasestr(text, "dns lookup failure: host ")) != NULL &&
+	    strcasestr(dl, " not found") != NULL && ec != 4 &&
+	    code / 100 != 4) {
+		r = reason_by_words(w_host);
+		goto found;
+	}
+	/* RFC 7504's 521: the host accepts no mail at all, so the domain
+	 * cannot be mailed (with X.3.2, "system not accepting network
+	 * messages", or no detail); a 521 with a code or words about the
+	 * sender (5.7.1, block lists, policy) is the sender's. */
+	if (code == 521 && (ec == 0 || (ec == 5 && (subj == 0 ||
+	    (subj == 3 && det == 2)))) && !has_list(text, w_sender) &&
+	    !has_list(text, w_listed) && !has_list(text, w_policy)) {
+		r = reason_by_words(w_notaccept);
+		goto found;
+	}
+	/* A specific code about the address decides; the words only when
+	 * they say it was the sender who was refused. */
+	if (ec != 0 && subj != 0) {
+		r = reason_of_code(subj, det);
+		/* 5.2.1 said as "user unknown" is the missing user. */
+		if (r != NULL && subj == 2 && det == 1 &&
+		    has_list(text, w_user) && !has_list(text, w_suspend))
+			r = reason_by_words(w_user);
+		/* 5.4.4 with a DNS failure named: the lookup, not the host. */
+		if (subj == 4 && has_list(text, w_network)) {
+			verdict(v, REPLY_SOFT, "network-error");
+			return;
+		}
+		if (r != NULL && r->conseq == C_ADDRESS &&
+		    !has_list(text, w_sender) && !has_list(text, w_relay) &&
+		    !has_list(text, w_full) && !has_list(text, w_speed) &&
+		    !has_list(text, w_mailer) && !has_list(text, w_exceed) &&
+		    !has_list(text, w_listed) &&
+		    strcasestr(text, "recipient preference") == NULL)
+			goto found;
+		/* An address code the words contradict: the words decide. */
+		if (r != NULL && r->conseq != C_ADDRESS && subj != 7)
+			goto words_or_code;
+	}
+	r = NULL;
+words_or_code:
+	for (i = 0; i < nwords(reasons); i++)
+		if (has_list(text, reasons[i].words)) {
+			/* An enhanced code of another subject outranks
+			 * the broad words (policy, filtered, timeout). */
+			if (r != NULL && i >= (size_t)(reason_by_words(w_filtered) -
+			    reasons))
+				break;
+			r = &reasons[i];
+			break;
+		}
+	if (r == NULL && ec != 0)
+		r = reason_of_code(subj, det);
+	if (r == NULL) {
+		if (code == 552 || (ec == 5 && subj == 2))
+			verdict(v, REPLY_SOFT, "mailbox-full");
+		else
+			verdict(v, REPLY_UNKNOWN, "unclassified");
+		return;
+	}
+found:
+	/* "Host not found, try again": a DNS failure, not a verdict. */
+	if (strcmp(r->reason, "host-unknown") == 0 &&
+	    strcasestr(text, "not found, try again") != NULL) {
+		verdict(v, REPLY_SOFT, "network-error");
+		return;
+	}
+	/* A security or policy code (5.7.x) that says "user unknown" is a
+	 * recipient's filter, not a missing mailbox. */
+	if (subj == 7 && strcmp(r->reason, "user-unknown") == 0) {
+		verdict(v, REPLY_SOFT, "filtered");
+		return;
+	}
+	switch (r->conseq) {
+	case C_ADDRESS:
+		verdict(v, final ? REPLY_HARD : REPLY_SOFT, r->reason);
+		return;
+	case C_SOFT:
+		verdict(v, REPLY_SOFT, r->reason);
+		return;
+	case C_SENDER:
+		verdict(v, REPLY_SENDER, r->reason);
+		return;
+	}
+}

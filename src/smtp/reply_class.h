@@ -50,4 +50,30 @@ void		 reply_classify_at(const char *stage, int code,
 		    const char *enhanced, const char *text,
 		    struct reply_verdict *);
 
+/*
+ * A failure reported after the fact: a delivery status notification's
+ * Status and Diagnostic-Code, or the words of a bounce some MTA wrote
+ * its own way. The same three consequences, with the finer reasons of
+ * the taxonomy the Sisimai project uses (user-unknown, host-unknown,
+ * null-mx, mailbox-moved, mailbox-disabled: hard when permanent;
+ * mailbox-full, message-size, exceed-limit, expired, filtered,
+ * system-error, system-full, network-error, mailer-error, syntax-error:
+ * soft; reputation, require-ptr, authentication, tls, policy,
+ * sender-address, spam-detected, virus-detected, content,
+ * not-compliant-rfc, rate-limited, too-many-connections, no-relaying:
+ * sender; unclassified: unknown). Unlike a reply in a session, a
+ * disabled mailbox is hard in any words, since the report comes from the
+ * recipient's side. An address-level reason is hard when the failure
+ * is permanent: a 5xx or 5.X.X, or perm 1 (the MTA gave up: a DSN's
+ * "Action: failed", a bounce) with no code at all or a 4.1.X (an MTA
+ * that stopped retrying). perm 0: still trying; -1: not known. RFC
+ * 7504's 521 (a host that takes no mail) is null-mx unless its code or
+ * words are about the sender.
+ */
+void		 reply_classify_bounce(int code, const char *enhanced,
+		    const char *text, int perm, struct reply_verdict *);
+/* The basic code's class digit of an enhanced code "5.1.1" (2, 4, 5), or
+ * 0 when s is not one. */
+int		 reply_enhanced_class(const char *s);
+
 #endif
