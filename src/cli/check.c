@@ -330,14 +330,10 @@ check_on_check(const struct health_check *hc, void *arg)
 
 	c->count[hc->status]++;
 	if (c->stream) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_str(&j, "event", "check");
 		check_json_check(&j, hc);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 		fflush(stdout);
 	} else if (c->json) {
 		json_open_object(&c->checksj, NULL);
@@ -360,14 +356,10 @@ check_begin(struct check_ctx *c)
 	int		i;
 
 	if (c->stream) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_str(&j, "event", "start");
 		check_json_header(c, &j);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 		fflush(stdout);
 		return;
 	}

@@ -11,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli_int.h"
 #include "config/config.h"
+#include "base/json.h"
 #include "base/utf8.h"
 #include "store/store.h"
 
@@ -68,6 +70,36 @@ cli_json_out(struct buf *b)
 {
 	buf_addc(b, '\n');
 	fwrite(b->data, 1, b->len, stdout);
+}
+
+/* Start a one-object JSON document (see cli_int.h). */
+void
+cli_json_open(struct json *j, struct buf *b)
+{
+	buf_init(b);
+	json_init(j, b);
+	json_open_object(j, NULL);
+}
+
+/* Close, print and free a JSON document. */
+void
+cli_json_print(struct json *j, struct buf *b)
+{
+	json_close(j);
+	cli_json_out(b);
+	buf_free(b);
+}
+
+/* A time as YYYY-MM-DD HH:MM in local time. */
+void
+cli_date(char *out, size_t len, int64_t t)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	if (localtime_r(&tt, &tm) == NULL || strftime(out, len,
+	    "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(out, len, "%lld", (long long)t);
 }
 
 /* Note a termination request; long commands check between steps. */

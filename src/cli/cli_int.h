@@ -3,6 +3,9 @@
 #ifndef HERALD_CLI_INT_H
 #define HERALD_CLI_INT_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "cli.h"
 #include "base/util.h"
 
@@ -10,6 +13,8 @@
 #define CLI_MAXARGS	256
 
 /* A command's own option. */
+struct json;
+
 struct cli_opt {
 	const char	*name;		/* without the leading "--" */
 	const char	*arg;		/* metavar, or NULL for a flag */
@@ -45,6 +50,13 @@ void		 cli_err(const char *, ...) PRINTFLIKE(1, 2);
 int		 cli_fail(int code, char *cause);
 /* Write a JSON document followed by a newline to stdout. */
 void		 cli_json_out(struct buf *);
+/* Start a JSON document that is one object (buf_init, json_init, the
+ * object opened); cli_json_print closes the level open last, prints the
+ * document as cli_json_out does and frees the buffer. */
+void		 cli_json_open(struct json *, struct buf *);
+void		 cli_json_print(struct json *, struct buf *);
+/* A time as YYYY-MM-DD HH:MM in local time (the number if it has none). */
+void		 cli_date(char *out, size_t len, int64_t t);
 /* Set when SIGINT or SIGTERM arrives during a long command. */
 extern volatile int cli_interrupted;
 void		 cli_catch_signals(void);

@@ -42,14 +42,10 @@ cmd_config_get(struct cli_env *env, const struct cli_cmd *cmd,
 		return rc;
 	v = config_effective(env->cfg, a->argv[0], &source);
 	if (env->json) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_str(&j, "key", a->argv[0]);
 		config_value_json(&j, v, source);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	} else if (v != NULL)
 		printf("%s\n", v);
 	if (v == NULL)
@@ -72,16 +68,12 @@ config_said(struct cli_env *env, const char *key, const char *value,
 			printf("%s\n", note);
 		return;
 	}
-	buf_init(&b);
-	json_init(&j, &b);
-	json_open_object(&j, NULL);
+	cli_json_open(&j, &b);
 	json_put_str(&j, "key", key);
 	json_put_strnull(&j, "value", value);
 	json_put_str(&j, "file", config_file(env->cfg));
 	json_put_strnull(&j, "note", note);
-	json_close(&j);
-	cli_json_out(&b);
-	buf_free(&b);
+	cli_json_print(&j, &b);
 }
 
 /* herald config set KEY VALUE (value) and config unset KEY (NULL). */

@@ -113,9 +113,7 @@ cmd_dkim_keygen(struct cli_env *env, const struct cli_cmd *cmd,
 		goto out;
 	}
 	if (env->json) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_str(&j, "domain", k.domain);
 		json_put_str(&j, "selector", k.selector);
 		json_put_str(&j, "algo", dkim_algo_name(k.algo));
@@ -126,9 +124,7 @@ cmd_dkim_keygen(struct cli_env *env, const struct cli_cmd *cmd,
 		free(zone);
 		json_put_bool(&j, "active", 0);
 		json_put_bool(&j, "pending", 1);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	} else {
 		zone = dkim_record_zone(&k);
 		printf("generated a new %s DKIM key for %s, selector %s\n"
@@ -202,9 +198,7 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
 	if (dns != NULL)
 		dns_close(dns);
 	if (strcmp(fmt, "json") == 0) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		dkim_json_record(&j, &k);
 		json_open_object(&j, "spf");
 		json_put_str(&j, "name", x.spf_name);
@@ -221,9 +215,7 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
 		json_put_strnull(&j, "existing", x.dmarc_existing);
 		json_put_strnull(&j, "note", x.dmarc_note);
 		json_close(&j);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	} else {
 		s = dkim_record_zone(&k);
 		printf("; DNS records to publish for %s\n;\n; DKIM public key, "
@@ -249,18 +241,6 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
 	publish_free(&x);
 	dkim_key_free(&k);
 	return 0;
-}
-
-/* Print a date as YYYY-MM-DD HH:MM in local time. */
-static void
-dkim_date(char *out, size_t len, int64_t t)
-{
-	time_t		tt = (time_t)t;
-	struct tm	tm;
-
-	if (localtime_r(&tt, &tm) == NULL || strftime(out, len,
-	    "%Y-%m-%d %H:%M", &tm) == 0)
-		snprintf(out, len, "%lld", (long long)t);
 }
 
 /* herald dkim ls */
@@ -296,9 +276,7 @@ cmd_dkim_ls(struct cli_env *env, const struct cli_cmd *cmd,
 			json_put_str(&j, "key_file", v[i].key_file);
 			json_close(&j);
 		}
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	} else if (n == 0)
 		printf("no DKIM keys yet: herald dkim keygen DOMAIN SELECTOR "
 		    "makes one\n");
@@ -306,7 +284,7 @@ cmd_dkim_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		printf("%-30s %-16s %-9s %-16s  %s\n", "DOMAIN", "SELECTOR",
 		    "ALGO", "CREATED", "ACTIVE");
 		for (i = 0; i < n; i++) {
-			dkim_date(date, sizeof date, v[i].created_at);
+			cli_date(date, sizeof date, v[i].created_at);
 			fit = utf8_fit(v[i].domain, 30, 1);
 			printf("%s ", fit);
 			free(fit);
@@ -390,9 +368,7 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 	fix = dkim_check_fix(p, &k);
 	if (env->json) {
 		value = dkim_record_value(&k);
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_str(&j, "domain", k.domain);
 		json_put_str(&j, "selector", k.selector);
 		json_put_str(&j, "verdict", dkim_published_name(p));
@@ -402,9 +378,7 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 		json_put_bool(&j, "active", k.active);
 		json_put_bool(&j, "pending", k.pending);
 		json_put_bool(&j, "activated", activated);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 		free(value);
 	} else {
 		switch (p) {
@@ -483,16 +457,12 @@ dkim_set_active(struct cli_env *env, struct cli_args *a, int on)
 	active = (size_t)n;
 	if (env->json) {
 		/* {"domain","selector","active","active_keys"} */
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_str(&j, "domain", dom);
 		json_put_str(&j, "selector", sel);
 		json_put_bool(&j, "active", on);
 		json_put_uint(&j, "active_keys", active);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 		if (!on && active == 0)
 			cli_err("warning: %s has no active key now: messages "
 			    "from it will not be signed", dom);
@@ -663,9 +633,7 @@ cmd_dkim_verify(struct cli_env *env, const struct cli_cmd *cmd,
 	if (rc == -1)
 		return cli_fail(EXIT_DATAERR, cause);
 	if (env->json) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_int(&j, "signatures", v.signatures);
 		json_put_int(&j, "passed", v.passed);
 		json_put_int(&j, "temperror", v.temperror);
@@ -676,9 +644,7 @@ cmd_dkim_verify(struct cli_env *env, const struct cli_cmd *cmd,
 			json_put_strn(&j, NULL, p, (size_t)(nl - p));
 		}
 		json_close(&j);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	} else {
 		fputs(v.summary, stdout);
 		printf("%d of %d signature%s verif%s\n", v.passed, v.signatures,

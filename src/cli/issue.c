@@ -159,13 +159,9 @@ cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
 		goto out;
 	}
 	if (env->json) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_int(&j, "id", is.id);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	} else
 		printf("%lld\n", (long long)is.id);
 	rc = 0;
@@ -209,16 +205,12 @@ cmd_issue_edit(struct cli_env *env, const struct cli_cmd *cmd,
 		return cli_fail(1, cause);
 	}
 	if (env->json) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_int(&j, "id", is.id);
 		json_put_str(&j, "result", names[res]);
 		if (res == MESSAGE_EDIT_COPIED)
 			json_put_int(&j, "copy_of", id);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	} else if (res == MESSAGE_EDIT_COPIED)
 		printf("issue %lld saved: a copy of issue %lld, whose send "
 		    "started while it was edited (herald status %lld)\n",
@@ -257,14 +249,10 @@ cmd_issue_copy(struct cli_env *env, const struct cli_cmd *cmd,
 		return EXIT_NOINPUT;
 	}
 	if (env->json) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_int(&j, "id", copy);
 		json_put_int(&j, "copy_of", id);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	} else
 		printf("%lld\n", (long long)copy);
 	return 0;
@@ -343,8 +331,6 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	struct json	 j;
 	size_t		 n, i;
 	char		*cause = NULL, date[32];
-	time_t		 t;
-	struct tm	 tm;
 	int		 rc;
 
 	(void)cmd;
@@ -359,9 +345,7 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		json_open_array(&j, NULL);
 		for (i = 0; i < n; i++)
 			issue_json(&j, &v[i], 0);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	} else if (n == 0)
 		printf("no issues yet: herald issue new --list L --subject S "
 		    "--body-file F writes one\n");
@@ -371,11 +355,7 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		issue_cell("SUBJECT", 40);
 		printf("UPDATED\n");
 		for (i = 0; i < n; i++) {
-			t = (time_t)v[i].updated_at;
-			if (localtime_r(&t, &tm) == NULL || strftime(date,
-			    sizeof date, "%Y-%m-%d %H:%M", &tm) == 0)
-				snprintf(date, sizeof date, "%lld",
-				    (long long)v[i].updated_at);
+			cli_date(date, sizeof date, v[i].updated_at);
 			printf("%5lld ", (long long)v[i].id);
 			issue_cell(v[i].list_name != NULL ? v[i].list_name :
 			    "(removed)", 16);
@@ -457,17 +437,13 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 		goto out;
 	}
 	if (env->json) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_str(&j, "to", r.addr);
 		json_put_bool(&j, "member", m.addr != NULL);
 		json_put_uint(&j, "signatures", pv.signatures);
 		json_put_str(&j, "token", pv.token);
 		json_put_strn(&j, "message", out.data, out.len);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	} else
 		fwrite(out.data, 1, out.len, stdout);
 	rc = 0;
@@ -536,15 +512,11 @@ cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
 		return cli_fail(EXIT_IOERR, cause);
 	}
 	if (env->json) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_str(&j, "addr", addr);
 		json_put_strnull(&j, "token", *token != '\0' ? token : NULL);
 		json_put_bool(&j, "added", added);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	} else if (added)
 		printf("unsubscribed %s%s%s%s: suppressed, never sent to "
 		    "again\n", addr, *token != '\0' ? " (token " : "",

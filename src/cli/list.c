@@ -138,9 +138,7 @@ list_import_report(struct cli_env *env, struct importer *imp,
 	struct json			 j;
 
 	if (env->json) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_str(&j, "list", list);
 		json_put_str(&j, "file", path);
 		json_put_str(&j, "format",
@@ -161,9 +159,7 @@ list_import_report(struct cli_env *env, struct importer *imp,
 		json_close(&j);
 		if ((hint = import_encoding_hint(imp)) != NULL)
 			json_put_str(&j, "encoding_hint", hint);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 		return;
 	}
 	printf("list %s: %llu rows read from %s (%s, %s)\n", list,
@@ -287,9 +283,7 @@ cmd_suppress_import(struct cli_env *env, const struct cli_cmd *cmd,
 		return rc;
 	s = import_stats(imp);
 	if (env->json) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_str(&j, "file", a->argv[0]);
 		json_put_uint(&j, "rows", s->rows);
 		json_put_uint(&j, "suppressed", s->imported);
@@ -298,9 +292,7 @@ cmd_suppress_import(struct cli_env *env, const struct cli_cmd *cmd,
 		json_open_array(&j, "errors");
 		import_errors(imp, 0, list_error_json, &j);
 		json_close(&j);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	} else {
 		printf("%llu rows read from %s\n  suppressed  %llu\n"
 		    "  already     %llu\n  invalid     %llu\n",
@@ -316,18 +308,6 @@ cmd_suppress_import(struct cli_env *env, const struct cli_cmd *cmd,
 	rc = s->invalid != 0 ? EXIT_DATAERR : 0;
 	import_free(imp);
 	return rc;
-}
-
-/* Print a date as YYYY-MM-DD HH:MM in local time. */
-static void
-list_date(char *out, size_t len, int64_t t)
-{
-	time_t		tt = (time_t)t;
-	struct tm	tm;
-
-	if (localtime_r(&tt, &tm) == NULL || strftime(out, len,
-	    "%Y-%m-%d %H:%M", &tm) == 0)
-		snprintf(out, len, "%lld", (long long)t);
 }
 
 /* Print s cropped and padded to cols display columns, then a space. */
@@ -370,16 +350,14 @@ cmd_list_ls(struct cli_env *env, const struct cli_cmd *cmd,
 			json_put_int(&j, "created", v[i].created_at);
 			json_close(&j);
 		}
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	} else if (n == 0)
 		printf("no lists yet: herald list import LIST FILE makes one\n");
 	else {
 		list_cell("LIST", 24);
 		printf("%10s %10s  %s\n", "MEMBERS", "SUPPRESSED", "CREATED");
 		for (i = 0; i < n; i++) {
-			list_date(date, sizeof date, v[i].created_at);
+			cli_date(date, sizeof date, v[i].created_at);
 			list_cell(v[i].name, 24);
 			printf("%10lld %10lld  %s\n", (long long)v[i].members,
 			    (long long)v[i].suppressed, date);
@@ -550,15 +528,11 @@ cmd_list_rm(struct cli_env *env, const struct cli_cmd *cmd,
 		return cli_fail(EXIT_IOERR, cause);
 	}
 	if (env->json) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_str(&j, "list", li.name);
 		json_put_int(&j, "members", li.members);
 		json_put_bool(&j, "removed", 1);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	} else
 		printf("removed list %s (%lld members)\n", li.name,
 		    (long long)li.members);
@@ -647,7 +621,7 @@ suppress_row(const struct suppression *s, void *arg)
 		json_close(j);
 		return 0;
 	}
-	list_date(date, sizeof date, s->created_at);
+	cli_date(date, sizeof date, s->created_at);
 	list_cell(s->addr, 36);
 	list_cell(s->reason, 12);
 	printf("%s  %s\n", date, s->detail);

@@ -445,9 +445,7 @@ send_status_json(struct cli_env *env, const struct send_info *info,
 	enum reply_class rc;
 	int		 k;
 
-	buf_init(&b);
-	json_init(&j, &b);
-	json_open_object(&j, NULL);
+	cli_json_open(&j, &b);
 	json_put_int(&j, "id", info->id);
 	json_put_str(&j, "state", send_state_name(state));
 	json_put_str(&j, "subject", is->subject);
@@ -494,9 +492,7 @@ send_status_json(struct cli_env *env, const struct send_info *info,
 		json_put_str(&j, "warning", warn);
 	else
 		json_put_null(&j, "warning");
-	json_close(&j);
-	cli_json_out(&b);
-	buf_free(&b);
+	cli_json_print(&j, &b);
 	(void)env;
 }
 
@@ -715,9 +711,7 @@ send_report_doc(struct cli_env *env, int64_t id, struct send_tls *tls)
 	struct json	 j;
 	char		*cause = NULL;
 
-	buf_init(&b);
-	json_init(&j, &b);
-	json_open_object(&j, NULL);
+	cli_json_open(&j, &b);
 	json_put_int(&j, "id", id);
 	json_open_array(&j, "recipients");
 	if (store_send_rcpts(env->store, id, send_report_doc_cb, &j,
@@ -728,9 +722,7 @@ send_report_doc(struct cli_env *env, int64_t id, struct send_tls *tls)
 	}
 	json_close(&j);
 	send_tls_doc(&j, "tls", tls);
-	json_close(&j);
-	cli_json_out(&b);
-	buf_free(&b);
+	cli_json_print(&j, &b);
 	return 0;
 }
 

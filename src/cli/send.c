@@ -256,17 +256,13 @@ send_started(struct cli_env *env, int follow, const char *what, int64_t id,
 	struct json	 j;
 
 	if (env->json && !follow) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_int(&j, "id", id);
 		json_put_int(&j, "queued", queued);
 		json_put_int(&j, "skipped", skipped);
 		json_put_int(&j, "pid", pid);
 		json_put_str(&j, "log", log);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	} else {
 		fprintf(out, "send %lld %s", (long long)id, what);
 		if (queued >= 0)
@@ -303,16 +299,12 @@ send_dry(struct cli_env *env, const struct issue *is,
 	    &written, &skipped, &nsigs, &cause) == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	if (env->json) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_str(&j, "dry_run", dir);
 		json_put_int(&j, "messages", written);
 		json_put_int(&j, "skipped", skipped);
 		json_put_uint(&j, "signatures", nsigs);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 		return 0;
 	}
 	printf("dry run: %lld message%s written to %s", (long long)written,
@@ -691,14 +683,10 @@ cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 out:
 	/* --json: {"id","state"}, state finished, pausing or paused. */
 	if (rc == 0 && said != NULL && env->json) {
-		buf_init(&b);
-		json_init(&j, &b);
-		json_open_object(&j, NULL);
+		cli_json_open(&j, &b);
 		json_put_int(&j, "id", id);
 		json_put_str(&j, "state", said);
-		json_close(&j);
-		cli_json_out(&b);
-		buf_free(&b);
+		cli_json_print(&j, &b);
 	}
 	send_info_free(&info);
 	return rc;
@@ -722,15 +710,11 @@ send_finish_print(struct cli_env *env, int64_t id, int64_t n)
 			    n == 1 ? "" : "s");
 		return;
 	}
-	buf_init(&b);
-	json_init(&j, &b);
-	json_open_object(&j, NULL);
+	cli_json_open(&j, &b);
 	json_put_int(&j, "id", id);
 	json_put_str(&j, "state", "finished");
 	json_put_int(&j, "given_up", n);
-	json_close(&j);
-	cli_json_out(&b);
-	buf_free(&b);
+	cli_json_print(&j, &b);
 }
 
 /*

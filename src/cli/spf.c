@@ -53,9 +53,7 @@ spf_print_json(const struct spf_request *q, const struct spf_report *r)
 	struct buf	b;
 	struct json	j;
 
-	buf_init(&b);
-	json_init(&j, &b);
-	json_open_object(&j, NULL);
+	cli_json_open(&j, &b);
 	json_put_str(&j, "result", spf_result_name(r->result));
 	json_put_strnull(&j, "ip", q->ip);
 	json_put_strnull(&j, "domain", q->domain);
@@ -68,9 +66,7 @@ spf_print_json(const struct spf_request *q, const struct spf_report *r)
 	json_put_int(&j, "void_lookups", r->void_lookups);
 	json_put_strnull(&j, "explanation", r->explanation);
 	json_put_strnull(&j, "problem", r->problem);
-	json_close(&j);
-	cli_json_out(&b);
-	buf_free(&b);
+	cli_json_print(&j, &b);
 }
 
 /* The report as text. */
