@@ -50,6 +50,28 @@ const struct config_key config_keys[] = {
 	{ "smtp_timeouts", NULL, "SMTP timeouts to change, NAME=SECONDS,...: "
 	    "connect 30, greeting 300, command 300, data 120, block 180, "
 	    "dot 600" },
+	{ "verp", "on", "on: each message's envelope-from carries a token "
+	    "naming its send and recipient (bounce+TOKEN@domain), so any "
+	    "bounce finds its recipient; off: the bounce address as it is" },
+	{ "verp_delimiter", "+", "the character between the local part and "
+	    "the token (+, -, = or _), as the mail server splits it" },
+	{ "unsubscribe_mailto", NULL, "address for unsubscribe requests by "
+	    "mail, the token in the subject (default: "
+	    "unsubscribe+TOKEN@domain, or From when verp is off)" },
+	{ "soft_bounce_limit", "3", "soft bounces (mailbox full, expired, "
+	    "4xx) in distinct sends after which an address is suppressed" },
+	{ "feedback_source", NULL, "where bounces, complaints and "
+	    "unsubscribe mails arrive: imaps://user@host/INBOX, imap://... "
+	    "(STARTTLS), pop3s://user@host, maildir:/path or mbox:/path" },
+	{ "feedback_password_file", NULL, "file (mode 0600) holding the "
+	    "feedback mailbox's password" },
+	{ "feedback_processed", "flag", "what is done to a message once "
+	    "read: flag (IMAP \\Seen and $HeraldDone, Maildir S) or "
+	    "move:FOLDER; never deleted" },
+	{ "feedback_watch", "72", "hours after a send during which its "
+	    "engine keeps fetching feedback (0: not at all)" },
+	{ "feedback_interval", "10", "minutes between fetches while "
+	    "watching" },
 	{ NULL, NULL, NULL }
 };
 
@@ -243,6 +265,48 @@ config_validate(const char *key, const char *v, char **cause)
 		if (strncmp(v, "https://", 8) != 0 || v[8] == '\0')
 			return set_cause(cause, "unsubscribe_url: '%s': "
 			    "expected an https:// URI", v);
+	} else if (strcmp(key, "verp") == 0) {
+		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+			return set_cause(cause, "verp: '%s': expected on or "
+			    "off", v);
+	} else if (strcmp(key, "verp_delimiter") == 0) {
+		if (strlen(v) != 1 || strchr("+-=_", v[0]) == NULL)
+			return set_cause(cause, "verp_delimiter: '%s': "
+			    "expected one of + - = _", v);
+	} else if (strcmp(key, "unsubscribe_mailto") == 0) {
+		if (addr_normalise(v, strlen(v), addr, &reason) == -1)
+			return set_cause(cause, "unsubscribe_mailto: '%s': %s",
+			    v, reason);
+	} else if (strcmp(key, "soft_bounce_limit") == 0) {
+		if (parse_int(v, 1, 100, &n) == -1)
+			return set_cause(cause, "soft_bounce_limit: '%s': "
+			    "expected a number from 1 to 100", v);
+	} else if (strcmp(key, "feedback_source") == 0) {
+		if (strncmp(v, "imaps://", 8) != 0 &&
+		    strncmp(v, "imap://", 7) != 0 &&
+		    strncmp(v, "pop3s://", 8) != 0 &&
+		    strncmp(v, "maildir:/", 9) != 0 &&
+		    strncmp(v, "mbox:/", 6) != 0)
+			return set_cause(cause, "feedback_source: '%s': "
+			    "expected imaps://, imap://, pop3s://, "
+			    "maildir:/PATH or mbox:/PATH", v);
+	} else if (strcmp(key, "feedback_password_file") == 0) {
+		if (v[0] != '/')
+			return set_cause(cause, "feedback_password_file: "
+			    "'%s': expected an absolute path", v);
+	} else if (strcmp(key, "feedback_processed") == 0) {
+		if (strcmp(v, "flag") != 0 && (strncmp(v, "move:", 5) != 0 ||
+		    v[5] == '\0'))
+			return set_cause(cause, "feedback_processed: '%s': "
+			    "expected flag or move:FOLDER", v);
+	} else if (strcmp(key, "feedback_watch") == 0) {
+		if (parse_int(v, 0, 24 * 60, &n) == -1)
+			return set_cause(cause, "feedback_watch: '%s': "
+			    "expected hours from 0 to 1440", v);
+	} else if (strcmp(key, "feedback_interval") == 0) {
+		if (parse_int(v, 1, 24 * 60, &n) == -1)
+			return set_cause(cause, "feedback_interval: '%s': "
+			    "expected minutes from 1 to 1440", v);
 	} else if (*v == '\0' && strcmp(key, "relay_user") != 0)
 		return set_cause(cause, "%s: empty value", key);
 	return 0;
