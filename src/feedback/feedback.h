@@ -51,6 +51,16 @@ struct feedback_msg {
 	struct feedback_finding	*v;
 	size_t			 n;
 	char			*error;	/* why it could not be read, or NULL */
+	/*
+	 * The token that names the recipient the message answers, or NULL:
+	 * from the address it came to (bounce+TOKEN@, unsubscribe+TOKEN@:
+	 * Delivered-To, X-Original-To, To), an "unsubscribe TOKEN"
+	 * subject, or the List-Unsubscribe of the returned message.
+	 * token_from says which: "verp", "unsubscribe-address", "subject",
+	 * "returned-message".
+	 */
+	char			*token;
+	const char		*token_from;
 };
 
 /*

@@ -69,6 +69,7 @@ feedback_msg_free(struct feedback_msg *m)
 		finding_free(&m->v[i]);
 	free(m->v);
 	free(m->error);
+	free(m->token);
 	memset(m, 0, sizeof(*m));
 }
 
