@@ -14,7 +14,7 @@ BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man/man1
 DOCDIR   = $(PREFIX)/share/doc/herald
 
-PKGS     = ncursesw openssl ldns sqlite3 opendkim libpsl libidn2
+PKGS     = ncursesw openssl ldns sqlite3 opendkim libpsl libidn2 libcurl
 # GMime (and with it glib) serves the feedback reader only: its compile
 # flags go on the objects under src/feedback and the fuzz harness (the
 # target-specific GMIME_CFLAGS below), not on every compile line; its

@@ -215,3 +215,13 @@ CREATE TABLE send_events (
 );
 -- Appended to at its end only: one page a commit.
 CREATE INDEX send_events_send ON send_events (send_id, id);
+
+-- The POP3 messages read from the feedback mailbox (feedback_source), by
+-- account (pop3s://USER@HOST[:PORT]) and UIDL: POP3 cannot flag a message
+-- and herald never deletes one, so these are not downloaded again.
+CREATE TABLE feedback_fetched (
+	account		TEXT NOT NULL,
+	uidl		TEXT NOT NULL,
+	at		INTEGER NOT NULL,
+	PRIMARY KEY (account, uidl)
+) WITHOUT ROWID;

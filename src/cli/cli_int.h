@@ -70,6 +70,17 @@ extern const struct cli_cmd cli_dkim_cmds[];
 extern const struct cli_cmd cli_issue_cmds[];
 extern const struct cli_cmd cli_send_cmds[];
 extern const struct cli_cmd cli_feedback_cmds[];
+extern const struct cli_cmd cli_feedback_fetch_cmds[];
+
+/* --password-fd FD (send.c): checked before anything is opened (0 or an
+ * exit status), then its first line read as the password (wipe it). */
+int		 send_password_fd_check(const char *arg);
+int		 send_password_read(const char *arg, char **out);
+
+/* After a send's engine started: the feedback watch, when feedback_source
+ * is set and feedback_watch is not 0 (feedback_fetch.c). A watch that
+ * cannot start is a warning only. */
+void		 cli_feedback_watch_start(struct cli_env *);
 
 /* A resolver from the configuration (resolver, dns_timeout, dns_retries);
  * NULL after printing why. */

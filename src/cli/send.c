@@ -118,7 +118,7 @@ send_password_prompt(const struct send_settings *set, char **out)
  * way in, nor a terminal (the prompt is for that, without echo). 0 or an
  * exit status.
  */
-static int
+int
 send_password_fd_check(const char *arg)
 {
 	long long	fd;
@@ -147,7 +147,7 @@ send_password_fd_check(const char *arg)
 
 /* --password-fd FD: the first line read from FD (then closed), as the
  * password file's is. 0 or an exit status. */
-static int
+int
 send_password_read(const char *arg, char **out)
 {
 	char		 buf[SEND_PASSWORD_MAX + 2], *nl;
@@ -537,6 +537,7 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	}
 	send_started(env, follow, "started", id, out.queued, out.skipped,
 	    out.pid);
+	cli_feedback_watch_start(env);
 	rc = follow ? send_follow(env, id, 0) : 0;
 out:
 	send_password_free(password);
@@ -627,6 +628,7 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 		    "recipient%s queued again\n", (long long)out.requeued,
 		    out.requeued == 1 ? "" : "s");
 	send_started(env, follow, "resumed", id, -1, 0, out.pid);
+	cli_feedback_watch_start(env);
 	rc = follow ? send_follow(env, id, out.last) : 0;
 out:
 	send_password_free(password);

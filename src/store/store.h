@@ -336,4 +336,15 @@ typedef int (*store_tls_cb)(const char *domain, const char *verify,
 int	 store_send_tls(struct store *, int64_t id, store_tls_cb, void *arg,
 	    char **cause);
 
+/* Fetching feedback (store_fetch.c): the POP3 messages handled, by
+ * account ("pop3s://USER@HOST[:PORT]") and UIDL. seen: 1, 0 or -1. */
+int	 store_fetch_seen(struct store *, const char *account,
+	    const char *uidl, char **cause);
+int	 store_fetch_mark(struct store *, const char *account,
+	    const char *uidl, char **cause);
+/* Sends running (not finished, not paused) or finished at or after
+ * since: what keeps the feedback watch going. */
+int	 store_fetch_watching(struct store *, int64_t since, int64_t *n,
+	    char **cause);
+
 #endif

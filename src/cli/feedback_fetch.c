@@ -1,0 +1,444 @@
+/*
+ * herald feedback fetch: read the feedback mailbox (config feedback_source,
+ * or --source) once, record and act on each message, mark it processed;
+ * herald feedback watch: the same every feedback_interval minutes while a
+ * send runs or finished less than feedback_watch hours ago, detached (a
+ * send's start starts it). The work is src/feedback/fetch.h's; the lines
+ * printed are those of herald feedback read.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_int.h"
+#include "base/json.h"
+#include "config/config.h"
+#include "feedback/fetch.h"
+#include "store/store.h"
+
+struct ff_run {
+	int		 json;
+	FILE		*out;	/* stdout, or the watch's log */
+};
+
+static void
+ff_json_str(struct buf *b, const char *key, const char *v, int first)
+{
+	json_key(b, key, first);
+	if (v == NULL || *v == '\0')
+		buf_adds(b, "null");
+	else
+		json_str(b, v);
+}
+
+/* One finding, as herald feedback read prints it. */
+static void
+ff_print(struct ff_run *r, const struct feedback_result *res, size_t i,
+    const char *source)
+{
+	const struct feedback_finding	*f = &res->msg.v[i];
+	const char			*act;
+	struct buf			 b;
+	char				 code[16], send[24];
+
+	act = feedback_fetch_action(res, i);
+	if (res->send != NULL && res->send[i] != 0)
+		snprintf(send, sizeof send, "%lld", (long long)res->send[i]);
+	else
+		send[0] = '\0';
+	if (!r->json) {
+		snprintf(code, sizeof(code), "%d", f->code);
+		fprintf(r->out, "%s  %s  %s  %s %s  %s %s  %s\n", source,
+		    feedback_kind_name(f->kind), f->rcpt[0] ? f->rcpt : "-",
+		    f->status[0] ? f->status : "-", f->code ? code : "-",
+		    f->cls != REPLY_NONE ? reply_class_name(f->cls) : "-",
+		    f->reason[0] ? f->reason : "-", f->diagnostic);
+		return;
+	}
+	buf_init(&b);
+	buf_addc(&b, '{');
+	ff_json_str(&b, "kind", feedback_kind_name(f->kind), 1);
+	ff_json_str(&b, "rcpt", f->rcpt, 0);
+	json_key(&b, "send", 0);
+	buf_adds(&b, send[0] ? send : "null");
+	ff_json_str(&b, "reason", f->reason, 0);
+	ff_json_str(&b, "class", f->cls != REPLY_NONE ?
+	    reply_class_name(f->cls) : NULL, 0);
+	ff_json_str(&b, "status", f->status, 0);
+	json_key(&b, "code", 0);
+	if (f->code != 0)
+		buf_printf(&b, "%d", f->code);
+	else
+		buf_adds(&b, "null");
+	ff_json_str(&b, "action", act, 0);
+	ff_json_str(&b, "diagnostic", f->diagnostic, 0);
+	ff_json_str(&b, "reporting_mta", f->reporting_mta, 0);
+	ff_json_str(&b, "message_id", f->message_id, 0);
+	ff_json_str(&b, "source", source, 0);
+	buf_addc(&b, '}');
+	buf_addc(&b, '\0');
+	fprintf(r->out, "%s\n", b.data);
+	buf_free(&b);
+}
+
+static void
+ff_done(const char *source, const struct feedback_result *res, void *arg)
+{
+	struct ff_run	*r = arg;
+	size_t		 i;
+
+	if (res->msg.error != NULL)
+		fprintf(r->json ? stderr : r->out, "herald: %s: %s\n", source,
+		    res->msg.error);
+	if (res->duplicate && !r->json)
+		fprintf(r->out, "%s  read before: nothing done again\n",
+		    source);
+	for (i = 0; i < res->msg.n; i++)
+		ff_print(r, res, i, source);
+	fflush(r->out);
+}
+
+static void
+ff_skip(const char *source, const char *why, void *arg)
+{
+	struct ff_run	*r = arg;
+
+	fprintf(r->json ? stderr : r->out, "herald: %s: %s\n", source, why);
+	fflush(r->out);
+}
+
+/* The summary: a line on standard error, or a last JSON object. */
+static void
+ff_summary(struct ff_run *r, const struct feedback_fetch_summary *s,
+    int dry_run)
+{
+	struct buf	b;
+
+	if (r->json) {
+		buf_init(&b);
+		buf_printf(&b, "{\"summary\":{\"messages\":%d,\"new\":%d,"
+		    "\"duplicates\":%d,\"errors\":%d,\"marked\":%d,"
+		    "\"dry_run\":%s}}", s->messages, s->recorded,
+		    s->duplicates, s->errors, s->marked,
+		    dry_run ? "true" : "false");
+		buf_addc(&b, '\0');
+		fprintf(r->out, "%s\n", b.data);
+		buf_free(&b);
+		return;
+	}
+	fprintf(r->out == stdout ? stderr : r->out, "%d message%s read, %d "
+	    "new, %d duplicate%s, %d error%s%s\n", s->messages,
+	    s->messages == 1 ? "" : "s", s->recorded, s->duplicates,
+	    s->duplicates == 1 ? "" : "s", s->errors,
+	    s->errors == 1 ? "" : "s", dry_run ? " (dry run: nothing "
+	    "recorded, nothing marked)" : "");
+}
+
+/* Ask for the mailbox's password on the terminal, without echo. */
+static int
+ff_prompt(const char *shown, char **out)
+{
+	struct termios	 old, quiet;
+	char		 buf[514];
+	FILE		*tty;
+	int		 ok;
+
+	if ((tty = fopen("/dev/tty", "r+e")) != NULL &&
+	    tcgetpgrp(fileno(tty)) != getpgrp()) {
+		fclose(tty);
+		tty = NULL;
+	}
+	if (tty == NULL) {
+		cli_err("the feedback mailbox needs a password and there is no "
+		    "terminal to ask for it on: set feedback_password_file (a "
+		    "file of mode 0600) or give --password-fd FD");
+		return EXIT_USAGE;
+	}
+	fprintf(tty, "password for %s: ", shown);
+	fflush(tty);
+	tcgetattr(fileno(tty), &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	ok = fgets(buf, sizeof buf, tty) != NULL;
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	buf[ok ? strcspn(buf, "\r\n") : 0] = '\0';
+	if (*buf == '\0') {
+		explicit_bzero(buf, sizeof buf);
+		cli_err("no password given");
+		return EXIT_USAGE;
+	}
+	*out = xstrdup(buf);
+	explicit_bzero(buf, sizeof buf);
+	return 0;
+}
+
+/* The password a remote source needs: --password-fd, the file, or the
+ * terminal. 0 or an exit status. */
+static int
+ff_password(struct cli_env *env, const char *source, const char *fdarg,
+    char **out)
+{
+	char	*cause = NULL, *shown;
+	int	 rc;
+
+	*out = NULL;
+	if (!feedback_fetch_remote(source)) {
+		if (fdarg == NULL)
+			return 0;
+		cli_err("--password-fd: %s needs no password", source);
+		return EXIT_USAGE;
+	}
+	if (fdarg != NULL)
+		return send_password_read(fdarg, out);
+	if ((rc = feedback_fetch_password(env->cfg, out, &cause)) == -1)
+		return cli_fail(EXIT_CONFIG, cause);
+	if (rc == 0)
+		return 0;
+	shown = feedback_fetch_display(source);
+	rc = ff_prompt(shown, out);
+	free(shown);
+	return rc;
+}
+
+/* herald feedback fetch */
+static int
+cmd_feedback_fetch(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct feedback_fetch_summary	 sum;
+	struct ff_run			 r;
+	const char			*source, *fdarg;
+	char				*password = NULL, *cause = NULL;
+	int				 dry, rc;
+
+	fdarg = cli_opt(cmd, a, "password-fd");
+	if ((rc = send_password_fd_check(fdarg)) != 0)
+		return rc;
+	if ((source = cli_opt(cmd, a, "source")) != NULL) {
+		if (config_validate("feedback_source", source, &cause) == -1)
+			return cli_fail(EXIT_USAGE, cause);
+	} else if ((source = config_get(env->cfg, "feedback_source")) ==
+	    NULL) {
+		cli_err("feedback fetch: no feedback_source is set (herald "
+		    "config set feedback_source imaps://USER@HOST/INBOX), and "
+		    "no --source given");
+		return EXIT_CONFIG;
+	}
+	dry = cli_opt(cmd, a, "dry-run") != NULL;
+	if ((rc = cli_store(env)) != 0)
+		return rc;
+	if ((rc = ff_password(env, source, fdarg, &password)) != 0)
+		return rc;
+	memset(&r, 0, sizeof r);
+	r.json = env->json;
+	r.out = stdout;
+	cli_catch_signals();
+	rc = feedback_fetch_once(env->store, env->cfg, source, password, dry,
+	    ff_done, ff_skip, &r, &cli_interrupted, &sum, &cause);
+	feedback_password_free(password);
+	ff_summary(&r, &sum, dry);
+	if (rc == -1) {
+		cli_err("%s", cause);
+		free(cause);
+		return EXIT_TEMPFAIL;
+	}
+	return sum.errors ? EXIT_DATAERR : 0;
+}
+
+/* A time stamp for the watch's log. */
+static void
+ff_log(const char *fmt, ...) PRINTFLIKE(1, 2);
+static void
+ff_log(const char *fmt, ...)
+{
+	char		 when[32];
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+	va_list		 ap;
+
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", gmtime_r(&now, &tm));
+	printf("%s feedback watch: ", when);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* herald feedback watch */
+static int
+cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct feedback_fetch_summary	 sum;
+	struct ff_run			 r;
+	const char			*source;
+	char				*password = NULL, *cause = NULL;
+	long long			 hours, minutes;
+	int64_t				 n;
+	unsigned int			 left;
+	int				 rc;
+
+	(void)cmd;
+	(void)a;
+	if ((source = config_get(env->cfg, "feedback_source")) == NULL) {
+		cli_err("feedback watch: no feedback_source is set");
+		return EXIT_CONFIG;
+	}
+	if (parse_int(config_get(env->cfg, "feedback_watch"), 0, 24 * 60,
+	    &hours) == -1 || hours == 0) {
+		cli_err("feedback watch: feedback_watch is 0: no watching");
+		return 0;
+	}
+	if (parse_int(config_get(env->cfg, "feedback_interval"), 1, 24 * 60,
+	    &minutes) == -1)
+		minutes = 10;
+	if (feedback_fetch_remote(source)) {
+		if ((rc = feedback_fetch_password(env->cfg, &password,
+		    &cause)) == -1)
+			return cli_fail(EXIT_CONFIG, cause);
+		if (rc == 1) {
+			cli_err("feedback watch: %s needs a password and the "
+			    "watch runs without a terminal: set "
+			    "feedback_password_file (a file of mode 0600)",
+			    source);
+			return EXIT_CONFIG;
+		}
+	}
+	if ((rc = cli_store(env)) != 0)
+		goto out;
+	switch (feedback_watch_lock(env->db_path, &cause)) {
+	case -1:
+		rc = cli_fail(EXIT_CANTCREAT, cause);
+		goto out;
+	case 1:
+		/* One per database: the one running goes on. */
+		rc = 0;
+		goto out;
+	}
+	cli_catch_signals();
+	memset(&r, 0, sizeof r);
+	r.out = stdout;
+	ff_log("pid %ld started: every %lld minute%s, while a send runs or "
+	    "finished less than %lld hour%s ago", (long)getpid(), minutes,
+	    minutes == 1 ? "" : "s", hours, hours == 1 ? "" : "s");
+	while (!cli_interrupted) {
+		if (store_fetch_watching(env->store, (int64_t)time(NULL) -
+		    hours * 3600, &n, &cause) == -1) {
+			ff_log("%s", cause);
+			free(cause);
+			cause = NULL;
+		} else if (n == 0) {
+			ff_log("no send runs or finished in the last %lld "
+			    "hour%s: the watch ends", hours,
+			    hours == 1 ? "" : "s");
+			break;
+		} else {
+			rc = feedback_fetch_once(env->store, env->cfg, source,
+			    password, 0, ff_done, ff_skip, &r,
+			    &cli_interrupted, &sum, &cause);
+			if (rc == -1) {
+				ff_log("%s", cause);
+				free(cause);
+				cause = NULL;
+			}
+			ff_log("%d message%s read, %d new, %d duplicate%s, "
+			    "%d error%s", sum.messages,
+			    sum.messages == 1 ? "" : "s", sum.recorded,
+			    sum.duplicates, sum.duplicates == 1 ? "" : "s",
+			    sum.errors, sum.errors == 1 ? "" : "s");
+		}
+		/* sleep() returns early when SIGTERM arrives. */
+		for (left = (unsigned int)minutes * 60; left > 0 &&
+		    !cli_interrupted; )
+			left = sleep(left);
+	}
+	if (cli_interrupted)
+		ff_log("stopped by a signal");
+	rc = 0;
+out:
+	feedback_password_free(password);
+	return rc;
+}
+
+void
+cli_feedback_watch_start(struct cli_env *env)
+{
+	const char	*source = config_get(env->cfg, "feedback_source");
+	const char	*watch = config_get(env->cfg, "feedback_watch");
+	const char	*pwfile;
+	char		*cause = NULL;
+
+	if (source == NULL || (watch != NULL && strcmp(watch, "0") == 0))
+		return;
+	pwfile = config_get(env->cfg, "feedback_password_file");
+	if (feedback_fetch_remote(source) && pwfile == NULL) {
+		cli_err("feedback is not watched: %s needs a password and the "
+		    "watch has no terminal; set feedback_password_file (a "
+		    "file of mode 0600), or run herald feedback fetch", source);
+		return;
+	}
+	if (feedback_watch_spawn(env->db_path, config_file(env->cfg),
+	    &cause) == -1) {
+		cli_err("feedback is not watched: %s", cause);
+		free(cause);
+	}
+}
+
+static const struct cli_opt feedback_fetch_opts[] = {
+	{ "source", "URL", "read this mailbox instead of feedback_source" },
+	{ "password-fd", "FD", "read the mailbox password from the first "
+	  "line of FD" },
+	{ "dry-run", NULL, "read and print, record and mark nothing" },
+	{ NULL, NULL, NULL }
+};
+
+const struct cli_cmd cli_feedback_fetch_cmds[] = {
+	{ "feedback fetch", "", 0, 0, "read the feedback mailbox once: "
+	  "record, act, mark",
+	  "Reads the mailbox bounces, complaints and unsubscribe mails come "
+	  "to (config\nfeedback_source, or --source URL):\n"
+	  "  imaps://USER@HOST[:PORT]/MAILBOX   IMAP over TLS\n"
+	  "  imap://USER@HOST[:PORT]/MAILBOX    IMAP; STARTTLS required\n"
+	  "  pop3s://USER@HOST[:PORT]           POP3 over TLS\n"
+	  "  maildir:/PATH                      a Maildir (new/, cur/)\n"
+	  "  mbox:/PATH                         an mbox (read, never "
+	  "written)\n"
+	  "TLS is verified with the system's CAs and config ca_file. Each "
+	  "message is\nrecorded and acted on as herald feedback read does, "
+	  "then marked processed\n(config feedback_processed): flag sets "
+	  "\\Seen and $HeraldDone (Maildir: S),\nmove:FOLDER moves it (IMAP "
+	  "UID MOVE, or COPY then the flags; Maildir\n.FOLDER). Nothing is "
+	  "ever deleted or expunged. POP3 cannot mark: the\nUIDLs read are "
+	  "kept in the database. The next fetch reads only what is new.\n"
+	  "A message over 32 MB is not downloaded: named and left as it is.\n"
+	  "The password (IMAP, POP3): --password-fd FD, feedback_password_file "
+	  "(mode\n0600), or asked on the terminal without echo; never on the "
+	  "command line.\nPrints the lines of herald feedback read (with "
+	  "--json the same fields), then\na summary: messages read, new, "
+	  "duplicates, errors (with --json a last\nobject {\"summary\": "
+	  "...}). Exit status 0; 65 when a message could not be\nread; 75 "
+	  "when the fetch stopped (server unreachable, login refused, the\n"
+	  "connection dropped): what was read before stays recorded and "
+	  "marked, and\nthe next fetch goes on from there.",
+	  feedback_fetch_opts, cmd_feedback_fetch },
+	{ "feedback watch", "", 0, 0, "fetch feedback every "
+	  "feedback_interval minutes (detached)",
+	  "Fetches as herald feedback fetch does, every feedback_interval "
+	  "minutes\n(default 10), while a send runs or finished less than "
+	  "feedback_watch hours\nago (default 72; 0: no watch), then exits. "
+	  "Starting a send (herald send,\nresume, the console) starts it "
+	  "detached when feedback_source is set; one\nruns per database (its "
+	  "lock DB.feedback.lock; its log DB.feedback.log,\nbeside the "
+	  "engine's). It runs without a terminal: an IMAP or POP3 source\n"
+	  "needs feedback_password_file (a file of mode 0600). SIGTERM stops "
+	  "it.", NULL, cmd_feedback_watch },
+	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
+};
