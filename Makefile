@@ -51,7 +51,8 @@ UI_SRC   = $(wildcard ui/*.c ui/*/*.c)
 CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(B)/dbsql.o
 UI_OBJ   = $(UI_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
-UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fuzz_feedback
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fuzz_feedback \
+           $(B)/tests/test_fuzz_fetch
 SQL      = db/schema.sql $(sort $(wildcard db/migrations/*.sql))
 
 .PHONY: all build run check asan bench deps test-deps install uninstall clean \
@@ -88,13 +89,23 @@ $(B)/tests/test_fuzz_feedback: tests/fuzz/feedback.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DFEEDBACK_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
 
+# The same for the answers a feedback fetch reads (tests/fuzz/fetch).
+$(B)/tests/test_fuzz_fetch: tests/fuzz/fetch.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DFEEDBACK_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
 unit-bin: $(UNIT_BIN)
 
 # libFuzzer: the reader and what it uses, built with clang, coverage and
 # the sanitizers. Run: build/fuzz/feedback tests/data/bounces/maildir
 FUZZ_SRC = src/feedback/parse.c src/smtp/reply_class.c src/base/util.c \
            src/base/utf8.c
-fuzz: $(B)/fuzz/feedback
+fuzz: $(B)/fuzz/feedback $(B)/fuzz/fetch
+$(B)/fuzz/fetch: tests/fuzz/fetch.c src/feedback/fetch_reply.c src/base/util.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $< \
+		src/feedback/fetch_reply.c src/base/util.c $(PKG_LIBS) -lm
 $(B)/fuzz/feedback: tests/fuzz/feedback.c $(FUZZ_SRC)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) $(GMIME_CFLAGS) -g -O1 \

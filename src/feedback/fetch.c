@@ -267,70 +267,6 @@ fetch_stopped(const struct fetch *fx)
 
 /* ---- IMAP ---- */
 
-/* The UIDs of "* SEARCH 1 2 3" lines. */
-static size_t
-imap_search_uids(const char *t, unsigned long **out)
-{
-	const char	*p = t, *nl;
-	unsigned long	*v = NULL, u;
-	size_t		 n = 0, cap = 0;
-	char		*end;
-
-	for (; *p != '\0'; p = *nl ? nl + 1 : nl) {
-		nl = p + strcspn(p, "\n");
-		if (strncasecmp(p, "* SEARCH", 8) != 0)
-			continue;
-		for (p += 8; p < nl; p = end) {
-			while (p < nl && *p == ' ')
-				p++;
-			if (p >= nl || !isdigit((unsigned char)*p))
-				break;
-			u = strtoul(p, &end, 10);
-			if (n == cap) {
-				cap = cap * 2 + 64;
-				v = xreallocarray(v, cap, sizeof(*v));
-			}
-			v[n++] = u;
-		}
-	}
-	*out = v;
-	return n;
-}
-
-/* The number after key in a FETCH response line, or -1. */
-static long long
-imap_item(const char *line, const char *nl, const char *key)
-{
-	const char	*p = line;
-	size_t		 kl = strlen(key);
-
-	for (; p + kl < nl; p++)
-		if (strncasecmp(p, key, kl) == 0 && p[kl] == ' ' &&
-		    (p == line || p[-1] == '(' || p[-1] == ' '))
-			return strtoll(p + kl + 1, NULL, 10);
-	return -1;
-}
-
-/* The sizes of uids from "* N FETCH (UID u RFC822.SIZE s)" lines. */
-static void
-imap_sizes(const char *t, const unsigned long *uids, size_t n,
-    long long *size)
-{
-	const char	*p = t, *nl;
-	long long	 u, s;
-	size_t		 i;
-
-	for (; *p != '\0'; p = *nl ? nl + 1 : nl) {
-		nl = p + strcspn(p, "\n");
-		if ((u = imap_item(p, nl, "UID")) < 0 ||
-		    (s = imap_item(p, nl, "RFC822.SIZE")) < 0)
-			continue;
-		for (i = 0; i < n; i++)
-			if (uids[i] == (unsigned long)u)
-				size[i] = s;
-	}
-}
-
 /* The mailbox name as an IMAP quoted string (fetch_open refused quotes
  * and backslashes in it). */
 static char *
@@ -399,11 +335,22 @@ again:
 
 #define IMAP_SIZE_BATCH	200
 
+/* Take \Seen away again (its failure changes nothing that matters). */
+static void
+imap_unseen(struct fetch *fx, const char *path, unsigned long uid)
+{
+	char	*cmd = xprintf("UID STORE %lu -FLAGS.SILENT (\\Seen)", uid);
+
+	(void)fetch_do(fx, path, cmd);
+	free(cmd);
+}
+
 static int
 fetch_imap(struct fetch *fx, char **cause)
 {
 	unsigned long	*uids = NULL;
 	long long	*size = NULL;
+	int		*seen = NULL;
 	size_t		 n, i, j;
 	struct buf	 set;
 	char		*path, *cmd, *src;
@@ -416,11 +363,12 @@ fetch_imap(struct fetch *fx, char **cause)
 		fetch_fail(fx, rc, "searching the mailbox", cause);
 		goto out;
 	}
-	if ((n = imap_search_uids(fx->body.data, &uids)) == 0) {
+	if ((n = feedback_imap_search(fx->body.data, &uids)) == 0) {
 		ret = 0;
 		goto out;
 	}
 	size = xreallocarray(NULL, n, sizeof(*size));
+	seen = xcalloc(n, sizeof(*seen));
 	for (i = 0; i < n; i++)
 		size[i] = -1;
 	/* What each costs, before anything is downloaded. */
@@ -429,7 +377,8 @@ fetch_imap(struct fetch *fx, char **cause)
 		for (j = i; j < n && j < i + IMAP_SIZE_BATCH; j++)
 			buf_printf(&set, "%s%lu", j > i ? "," : "", uids[j]);
 		buf_addc(&set, '\0');
-		cmd = xprintf("UID FETCH %s (UID RFC822.SIZE)", set.data);
+		cmd = xprintf("UID FETCH %s (UID FLAGS RFC822.SIZE)",
+		    set.data);
 		buf_free(&set);
 		rc = fetch_do(fx, path, cmd);
 		free(cmd);
@@ -437,8 +386,9 @@ fetch_imap(struct fetch *fx, char **cause)
 			fetch_fail(fx, rc, "reading message sizes", cause);
 			goto out;
 		}
-		imap_sizes(fx->body.data, uids + i, n - i < IMAP_SIZE_BATCH ?
-		    n - i : IMAP_SIZE_BATCH, size + i);
+		feedback_imap_sizes(fx->body.data, uids + i,
+		    n - i < IMAP_SIZE_BATCH ? n - i : IMAP_SIZE_BATCH,
+		    size + i, seen + i);
 	}
 	for (i = 0; i < n && !fetch_stopped(fx); i++) {
 		src = xprintf("%s;UID=%lu", fx->shown, uids[i]);
@@ -471,10 +421,15 @@ fetch_imap(struct fetch *fx, char **cause)
 		}
 		r = fetch_give(fx, fx->body.data, fx->body.len, src, cause);
 		free(src);
-		if (r == -1)
-			goto out;
-		if (r == 1 || fx->f->dry_run)
+		if (r != 0 || fx->f->dry_run) {
+			/* Downloading set \Seen: a message left unmarked is
+			 * left as it was found. */
+			if (!seen[i])
+				imap_unseen(fx, path, uids[i]);
+			if (r == -1)
+				goto out;
 			continue;
+		}
 		if (imap_mark(fx, uids[i], &has_move, cause) == -1)
 			goto out;
 		fx->stats->marked++;
@@ -484,64 +439,34 @@ out:
 	free(path);
 	free(uids);
 	free(size);
+	free(seen);
 	return ret;
 }
 
 /* ---- POP3 ---- */
 
-struct pop3_msg {
-	unsigned long	 num;
-	long long	 size;
-	char		*uidl;
-};
-
 static int
 fetch_pop3(struct fetch *fx, char **cause)
 {
-	struct pop3_msg	*m = NULL;
-	const char	*p, *nl;
-	char		*end, *src, *path, *why;
-	size_t		 n = 0, cap = 0, i, k, l;
-	unsigned long	 num;
-	CURLcode	 rc;
-	int		 seen, r, ret = -1;
+	struct feedback_pop3	*m = NULL;
+	char			*src, *path, *why;
+	size_t			 n, i;
+	CURLcode		 rc;
+	int			 seen, r, ret = -1;
 
 	rc = fetch_do(fx, "/", "UIDL");
 	if (rc != CURLE_OK) {
 		fetch_fail(fx, rc, "UIDL", cause);
 		return -1;
 	}
-	for (p = fx->body.data; *p != '\0'; p = *nl ? nl + 1 : nl) {
-		nl = p + strcspn(p, "\n");
-		if (!isdigit((unsigned char)*p))
-			continue;
-		num = strtoul(p, &end, 10);
-		while (*end == ' ')
-			end++;
-		l = strcspn(end, "\r\n");
-		if (l == 0)
-			continue;
-		if (n == cap) {
-			cap = cap * 2 + 32;
-			m = xreallocarray(m, cap, sizeof(*m));
-		}
-		m[n].num = num;
-		m[n].size = -1;
-		m[n++].uidl = xstrndup(end, l);
-	}
+	n = feedback_pop3_uidl(fx->body.data, &m);
 	if (n > 0) {
 		rc = fetch_do(fx, "/", NULL);	/* LIST */
 		if (rc != CURLE_OK) {
 			fetch_fail(fx, rc, "LIST", cause);
 			goto out;
 		}
-		for (p = fx->body.data; *p != '\0'; p = *nl ? nl + 1 : nl) {
-			nl = p + strcspn(p, "\n");
-			num = strtoul(p, &end, 10);
-			for (k = 0; k < n; k++)
-				if (m[k].num == num)
-					m[k].size = strtoll(end, NULL, 10);
-		}
+		feedback_pop3_sizes(fx->body.data, m, n);
 	}
 	for (i = 0; i < n && !fetch_stopped(fx); i++) {
 		if ((seen = store_fetch_seen(fx->f->st, fx->account,
@@ -590,9 +515,7 @@ fetch_pop3(struct fetch *fx, char **cause)
 	}
 	ret = 0;
 out:
-	for (i = 0; i < n; i++)
-		free(m[i].uidl);
-	free(m);
+	feedback_pop3_free(m, n);
 	return ret;
 }
 

@@ -115,6 +115,29 @@ int		 feedback_fetch_password(const struct config *, char **out,
 void		 feedback_password_free(char *);
 
 /*
+ * The server answers a fetch reads (fetch_reply.c), as libcurl hands
+ * them over: the UIDs of "* SEARCH" lines (*uids allocated; their
+ * number), the RFC822.SIZE (and whether FLAGS hold \Seen; seen may be
+ * NULL) of each of uids[0..n) from "* N FETCH (...)" lines (left as they
+ * were when a line does not say), POP3's UIDL listing and LIST sizes.
+ * Lines not understood are skipped.
+ */
+size_t		 feedback_imap_search(const char *text, unsigned long **uids);
+void		 feedback_imap_sizes(const char *text,
+		    const unsigned long *uids, size_t n, long long *size,
+		    int *seen);
+struct feedback_pop3 {
+	unsigned long	 num;	/* in this session */
+	long long	 size;	/* -1: unknown */
+	char		*uidl;
+};
+size_t		 feedback_pop3_uidl(const char *text,
+		    struct feedback_pop3 **out);
+void		 feedback_pop3_sizes(const char *text,
+		    struct feedback_pop3 *, size_t n);
+void		 feedback_pop3_free(struct feedback_pop3 *, size_t n);
+
+/*
  * The watch (watch.c): `herald feedback watch` detached, one per database
  * (its lock DB.feedback.lock beside the database, its log DB.feedback.log).
  * Started when a send's engine is started; it fetches every
