@@ -68,8 +68,10 @@ const struct config_key config_keys[] = {
 	{ "feedback_processed", "flag", "what is done to a message once "
 	    "read: flag (IMAP \\Seen and $HeraldDone, Maildir S) or "
 	    "move:FOLDER; never deleted" },
-	{ "feedback_watch", "72", "hours after a send during which its "
-	    "engine keeps fetching feedback (0: not at all)" },
+	{ "feedback_watch", "72", "hours after a send finished during which "
+	    "herald feedback watch (started with the send) keeps fetching "
+	    "feedback; it needs feedback_password_file for IMAP and POP3 "
+	    "(0: no watch)" },
 	{ "feedback_interval", "10", "minutes between fetches while "
 	    "watching" },
 	{ NULL, NULL, NULL }
