@@ -842,6 +842,12 @@ feedback_fetch_run(const struct feedback_fetch *f,
 #pragma weak feedback_result_free
 #pragma weak feedback_action_name
 
+int
+feedback_fetch_records(void)
+{
+	return feedback_process != NULL;
+}
+
 const char *
 feedback_fetch_action(const struct feedback_result *r, size_t i)
 {

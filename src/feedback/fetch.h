@@ -101,6 +101,8 @@ int		 feedback_fetch_once(struct store *, const struct config *,
 		    feedback_fetched_fn done, feedback_skip_fn skip,
 		    void *arg, volatile int *stop,
 		    struct feedback_fetch_summary *, char **cause);
+/* Is the recorder built in (else only a dry run can fetch)? */
+int		 feedback_fetch_records(void);
 /* The action taken on r's i-th finding: "none" on a dry run. */
 const char	*feedback_fetch_action(const struct feedback_result *r,
 		    size_t i);
