@@ -971,12 +971,30 @@ feedback_fetch_once(struct store *st, const struct config *cfg,
 	struct feedback_fetch		f;
 	struct feedback_fetch_stats	stats;
 	struct fetch_once		o;
+	char				*own = NULL;
 	int				rc;
 
 	memset(sum, 0, sizeof *sum);
-	if (!dry_run && feedback_process == NULL)
+	/* No password given (the console, the watch): the file's. */
+	if (password == NULL && feedback_fetch_remote(source)) {
+		if ((rc = feedback_fetch_password(cfg, &own, cause)) == -1)
+			return -1;
+		if (rc == 1) {
+			char *shown = feedback_fetch_display(source);
+
+			set_cause(cause, "%s needs a password: set "
+			    "feedback_password_file (a file of mode 0600)",
+			    shown);
+			free(shown);
+			return -1;
+		}
+		password = own;
+	}
+	if (!dry_run && feedback_process == NULL) {
+		feedback_password_free(own);
 		return set_cause(cause, "recording what comes back is not "
 		    "built yet: use --dry-run to read without recording");
+	}
 	memset(&o, 0, sizeof o);
 	o.st = st;
 	o.dry_run = dry_run;
@@ -1000,6 +1018,7 @@ feedback_fetch_once(struct store *st, const struct config *cfg,
 	f.arg = &o;
 	f.stop = stop;
 	rc = feedback_fetch_run(&f, &stats, cause);
+	feedback_password_free(own);
 	sum->marked = stats.marked;
 	return rc;
 }

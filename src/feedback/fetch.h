@@ -85,7 +85,9 @@ int		 feedback_fetch_run(const struct feedback_fetch *,
  * says. What the CLI, the watch and the console call. done gets each
  * message's result (its findings, and per finding the action and send:
  * NONE and 0 on a dry run), skip each message left as it was. password:
- * for imaps, imap, pop3s (feedback_fetch_password finds it), else NULL.
+ * for imaps, imap, pop3s, or NULL: then feedback_password_file's (an
+ * error when it is not set). The console's Feedback view calls this with
+ * the store and configuration it holds and stop set by its cancel key.
  */
 struct feedback_fetch_summary {
 	int	messages;	/* read */
