@@ -35,28 +35,34 @@ ff_json_str(struct buf *b, const char *key, const char *v, int first)
 		json_str(b, v);
 }
 
-/* One finding, as herald feedback read prints it. */
+/* One finding, as herald feedback read prints it: source, kind,
+ * recipient, status and code, class and reason, action (and the send
+ * matched), diagnostic; then why, indented. */
 static void
 ff_print(struct ff_run *r, const struct feedback_result *res, size_t i,
-    const char *source)
+    int dup, const char *source)
 {
 	const struct feedback_finding	*f = &res->msg.v[i];
-	const char			*act;
+	const char			*act, *why;
 	struct buf			 b;
-	char				 code[16], send[24];
+	char				 code[16], sendno[24];
+	long long			 send;
 
-	act = feedback_fetch_action(res, i);
-	if (res->send != NULL && res->send[i] != 0)
-		snprintf(send, sizeof send, "%lld", (long long)res->send[i]);
-	else
-		send[0] = '\0';
+	act = dup ? "none" : feedback_fetch_action(res, i);
+	send = !dup && res->send != NULL ? (long long)res->send[i] : 0;
+	why = !dup && res->why != NULL ? res->why[i] : NULL;
 	if (!r->json) {
 		snprintf(code, sizeof(code), "%d", f->code);
-		fprintf(r->out, "%s  %s  %s  %s %s  %s %s  %s\n", source,
-		    feedback_kind_name(f->kind), f->rcpt[0] ? f->rcpt : "-",
+		snprintf(sendno, sizeof(sendno), "send %lld", send);
+		fprintf(r->out, "%s  %s  %s  %s %s  %s %s  %s%s%s  %s\n",
+		    source, feedback_kind_name(f->kind),
+		    f->rcpt[0] ? f->rcpt : "-",
 		    f->status[0] ? f->status : "-", f->code ? code : "-",
 		    f->cls != REPLY_NONE ? reply_class_name(f->cls) : "-",
-		    f->reason[0] ? f->reason : "-", f->diagnostic);
+		    f->reason[0] ? f->reason : "-", act, send ? " " : "",
+		    send ? sendno : "", f->diagnostic);
+		if (why != NULL && *why != '\0')
+			fprintf(r->out, "    %s\n", why);
 		return;
 	}
 	buf_init(&b);
@@ -64,7 +70,10 @@ ff_print(struct ff_run *r, const struct feedback_result *res, size_t i,
 	ff_json_str(&b, "kind", feedback_kind_name(f->kind), 1);
 	ff_json_str(&b, "rcpt", f->rcpt, 0);
 	json_key(&b, "send", 0);
-	buf_adds(&b, send[0] ? send : "null");
+	if (send != 0)
+		buf_printf(&b, "%lld", send);
+	else
+		buf_adds(&b, "null");
 	ff_json_str(&b, "reason", f->reason, 0);
 	ff_json_str(&b, "class", f->cls != REPLY_NONE ?
 	    reply_class_name(f->cls) : NULL, 0);
@@ -85,20 +94,30 @@ ff_print(struct ff_run *r, const struct feedback_result *res, size_t i,
 	buf_free(&b);
 }
 
+/* One message's findings; a message read before is one line (text) or
+ * its findings with action none (JSON), as feedback read prints it. */
 static void
 ff_done(const char *source, const struct feedback_result *res, void *arg)
 {
 	struct ff_run	*r = arg;
+	const char	*why;
 	size_t		 i;
 
 	if (res->msg.error != NULL)
 		fprintf(r->json ? stderr : r->out, "herald: %s: %s\n", source,
 		    res->msg.error);
-	if (res->duplicate && !r->json)
-		fprintf(r->out, "%s  read before: nothing done again\n",
-		    source);
+	if (res->duplicate) {
+		why = res->why != NULL && res->why[0] != NULL ? res->why[0] :
+		    "read before: nothing done again";
+		fprintf(r->json ? stderr : r->out, "%s: %s\n", source, why);
+		if (r->json)
+			for (i = 0; i < res->msg.n; i++)
+				ff_print(r, res, i, 1, source);
+		fflush(r->out);
+		return;
+	}
 	for (i = 0; i < res->msg.n; i++)
-		ff_print(r, res, i, source);
+		ff_print(r, res, i, 0, source);
 	fflush(r->out);
 }
 

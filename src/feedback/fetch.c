@@ -929,7 +929,8 @@ fetch_once_message(const char *buf, size_t len, const char *source,
 
 	o->sum->messages++;
 	memset(&r, 0, sizeof r);
-	if (o->dry_run) {
+	if (o->dry_run && feedback_process == NULL) {
+		/* Without the recorder: read only. */
 		if (feedback_parse(buf, len, &r.msg) == -1)
 			o->sum->errors++;
 		if (o->done != NULL)
@@ -942,14 +943,15 @@ fetch_once_message(const char *buf, size_t len, const char *source,
 		return -1;
 	if (r.duplicate)
 		o->sum->duplicates++;
-	else
+	else if (!o->dry_run)
 		o->sum->recorded++;
 	if (r.msg.error != NULL)
 		o->sum->errors++;
 	if (o->done != NULL)
 		o->done(source, &r, o->arg);
 	feedback_result_free(&r);
-	return 0;
+	/* A dry run matches and classifies, and marks nothing. */
+	return o->dry_run ? 1 : 0;
 }
 
 static void
@@ -1004,6 +1006,7 @@ feedback_fetch_once(struct store *st, const struct config *cfg,
 	o.sum = sum;
 	if (feedback_opts_from != NULL)
 		feedback_opts_from(cfg, &o.opts);
+	o.opts.dry_run = dry_run;
 	memset(&f, 0, sizeof f);
 	f.source = source;
 	f.password = password;
