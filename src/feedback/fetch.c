@@ -267,12 +267,28 @@ fetch_stopped(const struct fetch *fx)
 
 /* ---- IMAP ---- */
 
-/* The mailbox name as an IMAP quoted string (fetch_open refused quotes
- * and backslashes in it). */
+/* The folder name as an IMAP quoted string, '%' written %25: libcurl
+ * URL-decodes a command before sending it. NULL for a name a quoted
+ * string cannot carry as it is. */
 static char *
 imap_quoted(const char *name)
 {
-	return xprintf("\"%s\"", name);
+	struct buf	 b;
+	const char	*p;
+
+	if (*name == '\0' || strpbrk(name, "\"\\\r\n") != NULL)
+		return NULL;
+	buf_init(&b);
+	buf_addc(&b, '"');
+	for (p = name; *p != '\0'; p++) {
+		if (*p == '%')
+			buf_adds(&b, "%25");
+		else
+			buf_addc(&b, *p);
+	}
+	buf_adds(&b, "\"");
+	buf_addc(&b, '\0');
+	return buf_take(&b);
 }
 
 /* Mark one message processed: the flags, or moved. */
@@ -295,7 +311,12 @@ imap_mark(struct fetch *fx, unsigned long uid, int *has_move, char **cause)
 			}
 			*has_move = strstr(fx->body.data, " MOVE") != NULL;
 		}
-		q = imap_quoted(proc + 5);
+		if ((q = imap_quoted(proc + 5)) == NULL) {
+			free(path);
+			return set_cause(cause, "feedback_processed %s: a "
+			    "folder name without quotes, backslashes or line "
+			    "breaks", proc);
+		}
 again:
 		cmd = xprintf("UID %s %lu %s", *has_move ? "MOVE" : "COPY",
 		    uid, q);
