@@ -1716,7 +1716,7 @@ returned_token(const char *hdr, size_t len, char *token)
 
 /* Fill m->token and m->token_from: the address the message came to
  * (the first of these headers that has one), its subject, the returned
- * message's List-Unsubscribe. */
+ * message's List-Unsubscribe or Message-ID. */
 static void
 find_token(struct feedback_msg *m, GMimeMessage *msg, const char *subject,
     const struct collect *c)
@@ -1753,8 +1753,11 @@ find_token(struct feedback_msg *m, GMimeMessage *msg, const char *subject,
 		m->token_from = "subject";
 		return;
 	}
-	if (c->rethdr.len > 0 &&
-	    returned_token(c->rethdr.data, c->rethdr.len, token)) {
+	/* the returned header's List-Unsubscribe, else its Message-ID
+	 * (verp.h), when an MTA returned only a few fields */
+	if ((c->rethdr.len > 0 &&
+	    returned_token(c->rethdr.data, c->rethdr.len, token)) ||
+	    verp_msgid_send(c->ret_msgid, token) > 0) {
 		m->token = xstrdup(token);
 		m->token_from = "returned-message";
 	}

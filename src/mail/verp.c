@@ -8,16 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/rand.h>
+#include <strings.h>
 
 #include "message.h"
 #include "mime.h"
 #include "verp.h"
-
-/* Random bytes of a Message-ID: 128 bits, 26 base32 characters. */
-#define VERP_MSGID_RANDOM	16
-#define VERP_MSGID_RANDOM_LEN	26
 
 static int
 verp_b32(int c)
@@ -94,31 +89,50 @@ verp_token(const char *addr, char *token, char *local, size_t localsz)
 	return 1;
 }
 
-/* A Message-ID's left-hand side naming the send. */
-int
-verp_msgid_local(int64_t send, char *out, size_t size, char **cause)
+/* The Message-ID of a send's message to one recipient. */
+void
+verp_msgid(char *out, size_t size, int64_t send, int64_t rcpt,
+    const char *token)
 {
-	unsigned char	rnd[VERP_MSGID_RANDOM];
-	char		r[VERP_MSGID_RANDOM_LEN + 8];
+	snprintf(out, size, "herald.%lld.%lld.%s", (long long)send,
+	    (long long)rcpt, token);
+}
 
-	if (RAND_bytes(rnd, sizeof rnd) != 1)
-		return set_cause(cause, "Message-ID: no random bytes from "
-		    "OpenSSL");
-	mime_base32(r, sizeof r, rnd, sizeof rnd);
-	if (send > 0)
-		snprintf(out, size, "s%lld.%s", (long long)send, r);
-	else
-		snprintf(out, size, "%s", r);
-	return 0;
+/* A test send's: its own each time. */
+void
+verp_msgid_test(char *out, size_t size, int64_t send, int64_t now, long pid,
+    const char *token)
+{
+	snprintf(out, size, "herald.%lld.test%lld.%ld.%s", (long long)send,
+	    (long long)now, pid, token);
+}
+
+/* Digits at *p up to a '.', as a number over 0 (at most 18 digits); *p
+ * moved past the '.'. -1 when there are none. */
+static int64_t
+verp_number(const char **p)
+{
+	int64_t	n = 0;
+	size_t	digits = 0;
+
+	for (; **p >= '0' && **p <= '9'; (*p)++) {
+		if (++digits > 18)
+			return -1;
+		n = n * 10 + (**p - '0');
+	}
+	if (digits == 0 || **p != '.')
+		return -1;
+	(*p)++;
+	return n;
 }
 
 /* The send a Message-ID names, or 0. */
 int64_t
-verp_msgid_send(const char *msgid)
+verp_msgid_send(const char *msgid, char *token)
 {
 	const char	*p;
-	int64_t		 send = 0;
-	size_t		 i, digits;
+	int64_t		 send;
+	size_t		 i;
 
 	if (msgid == NULL)
 		return 0;
@@ -126,17 +140,26 @@ verp_msgid_send(const char *msgid)
 		msgid++;
 	if (*msgid == '<')
 		msgid++;
-	if (*msgid != 's' && *msgid != 'S')
+	if (strncasecmp(msgid, "herald.", 7) != 0)
 		return 0;
-	for (p = msgid + 1, digits = 0; *p >= '0' && *p <= '9'; p++) {
-		if (++digits > 18)
+	p = msgid + 7;
+	if ((send = verp_number(&p)) <= 0)
+		return 0;
+	if (strncmp(p, "test", 4) == 0) {
+		p += 4;
+		if (verp_number(&p) < 0 || verp_number(&p) < 0)
 			return 0;
-		send = send * 10 + (*p - '0');
-	}
-	if (digits == 0 || send == 0 || *p++ != '.')
+	} else if (verp_number(&p) <= 0)
 		return 0;
-	for (i = 0; i < VERP_MSGID_RANDOM_LEN; i++)
+	for (i = 0; i < MESSAGE_TOKEN_LEN; i++)
 		if (!verp_b32(p[i]))
 			return 0;
-	return p[i] == '@' ? send : 0;
+	if (p[i] != '@')
+		return 0;
+	if (token != NULL) {
+		for (i = 0; i < MESSAGE_TOKEN_LEN; i++)
+			token[i] = (char)tolower((unsigned char)p[i]);
+		token[i] = '\0';
+	}
+	return send;
 }

@@ -4,7 +4,7 @@
  *
  *   envelope-from    LOCAL DELIM TOKEN @ DOMAIN   (bounce+TOKEN@example.org)
  *   unsubscribe      unsubscribe DELIM TOKEN @ DOMAIN
- *   Message-ID       <sSEND.RANDOM@DOMAIN>
+ *   Message-ID       <herald.SEND.RCPT.TOKEN@DOMAIN>
  *
  * TOKEN is the recipient's unsubscribe token (message.h, 20 lower-case
  * base32 characters), which names the send and the address. DELIM is one
@@ -45,14 +45,21 @@ int	 verp_address(const char *base, char delim, const char *token,
 int	 verp_token(const char *addr, char *token, char *local,
 	    size_t localsz);
 /*
- * The left-hand side of a Message-ID naming send: "s" SEND "." and 26
- * random base32 characters, into out (at least VERP_MSGID_LOCAL_MAX
- * bytes). -1 with *cause when no random bytes could be had.
+ * The left-hand side of the Message-ID a send gives a recipient's
+ * message, the same at every attempt (a receiver may drop a second copy
+ * of an id): "herald.SEND.RCPT.TOKEN", RCPT the recipient's row. A test
+ * send's is its own each time: "herald.SEND.testTIME.PID.TOKEN". A DSN
+ * that returns only the original headers still names the send and the
+ * recipient by it.
  */
-#define VERP_MSGID_LOCAL_MAX	56
-int	 verp_msgid_local(int64_t send, char *out, size_t size, char **cause);
-/* The send a Message-ID made by verp_msgid_local names ("<...@...>" or
- * without the brackets), or 0 when it is not one of those. */
-int64_t	 verp_msgid_send(const char *msgid);
+#define VERP_MSGID_MAX	96
+void	 verp_msgid(char *out, size_t size, int64_t send, int64_t rcpt,
+	    const char *token);
+void	 verp_msgid_test(char *out, size_t size, int64_t send, int64_t now,
+	    long pid, const char *token);
+/* The send a Message-ID made by those names ("<...@...>" or without the
+ * brackets), with its token into token (MESSAGE_TOKEN_LEN + 1 bytes; may
+ * be NULL); 0 when it is not one of those. */
+int64_t	 verp_msgid_send(const char *msgid, char *token);
 
 #endif

@@ -14,6 +14,7 @@
 #include "base/utf8.h"
 #include "base/util.h"
 #include "feedback/feedback.h"
+#include "mail/verp.h"
 #include "test.h"
 
 static const char dsn[] =
@@ -691,6 +692,25 @@ test_token_returned(void)
 		feedback_msg_free(&m);
 		free(s);
 	}
+	/* only the returned Message-ID: it names the send and the token */
+	s = xprintf("From: MAILER-DAEMON@mx.example.org\r\n"
+	    "To: bounce@example.net\r\nSubject: Returned mail\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; "
+	    "boundary=\"B\"\r\n\r\n"
+	    "--B\r\nContent-Type: message/delivery-status\r\n\r\n"
+	    "Reporting-MTA: dns; mx.example.org\r\n\r\n"
+	    "Final-Recipient: rfc822; ann@example.com\r\n"
+	    "Action: failed\r\nStatus: 5.2.2\r\n\r\n"
+	    "--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+	    "Message-ID: <herald.12.7.%s@example.net>\r\n\r\n--B--\r\n",
+	    TOK);
+	parse_token(s, &m, &t, &from);
+	CHECK_STR(t, TOK);
+	CHECK_STR(from, "returned-message");
+	CHECK_INT(m.n == 1 ? verp_msgid_send(m.v[0].message_id, NULL) : 0, 12);
+	feedback_msg_free(&m);
+	free(s);
 }
 
 /* Tokens that are not herald's are not taken; junk around one in a

@@ -4,6 +4,7 @@
  * local part limit, addresses that carry no token, and the send named in
  * a Message-ID.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,36 +106,44 @@ test_no_token(void)
 static void
 test_msgid(void)
 {
-	char	 a[VERP_MSGID_LOCAL_MAX], b[VERP_MSGID_LOCAL_MAX], id[120];
-	char	*cause = NULL;
+	char	 a[VERP_MSGID_MAX], b[VERP_MSGID_MAX], id[160];
+	char	 tok[MESSAGE_TOKEN_LEN + 1];
 
-	CHECK_INT(verp_msgid_local(4711, a, sizeof a, &cause), 0);
-	CHECK_INT(verp_msgid_local(4711, b, sizeof b, &cause), 0);
-	CHECK(strncmp(a, "s4711.", 6) == 0);
-	CHECK_INT(strlen(a), 6 + 26);
-	CHECK(strcmp(a, b) != 0);		/* random */
+	verp_msgid(a, sizeof a, 4711, 99, TOK);
+	CHECK_STR(a, "herald.4711.99." TOK);
 	snprintf(id, sizeof id, "<%s@example.org>", a);
-	CHECK_INT(verp_msgid_send(id), 4711);
+	memset(tok, 0, sizeof tok);
+	CHECK_INT(verp_msgid_send(id, tok), 4711);
+	CHECK_STR(tok, TOK);
 	snprintf(id, sizeof id, " %s@example.org", a);
-	CHECK_INT(verp_msgid_send(id), 4711);
-	/* without a send: only the random part, naming none */
-	CHECK_INT(verp_msgid_local(0, a, sizeof a, &cause), 0);
-	CHECK_INT(strlen(a), 26);
+	CHECK_INT(verp_msgid_send(id, NULL), 4711);
+	/* a test send's names the send too, and differs each time */
+	verp_msgid_test(a, sizeof a, 12, 1700000000, 555, TOK);
+	verp_msgid_test(b, sizeof b, 12, 1700000001, 555, TOK);
+	CHECK(strcmp(a, b) != 0);
 	snprintf(id, sizeof id, "<%s@example.org>", a);
-	CHECK_INT(verp_msgid_send(id), 0);
+	CHECK_INT(verp_msgid_send(id, tok), 12);
+	CHECK_STR(tok, TOK);
+	/* the longest fits */
+	verp_msgid_test(a, sizeof a, INT64_MAX, INT64_MAX, 2147483647L, TOK);
+	CHECK(strlen(a) < sizeof a - 1);
 	/* others' Message-IDs name no send */
-	CHECK_INT(verp_msgid_send("<s12.abc@example.org>"), 0);
-	CHECK_INT(verp_msgid_send("<s12abcdefghijklmnopqrstuvwxyz@x>"), 0);
-	CHECK_INT(verp_msgid_send("<s.abcdefghijklmnopqrstuvwxyz@x>"), 0);
-	CHECK_INT(verp_msgid_send("<s0.abcdefghijklmnopqrstuvwxyz@x>"), 0);
-	CHECK_INT(verp_msgid_send("<s12.abcdefghijklmnopqrstuvwxy1@x>"), 0);
-	CHECK_INT(verp_msgid_send("<s12.abcdefghijklmnopqrstuvwxyza@x>"), 0);
-	CHECK_INT(verp_msgid_send("<s1234567890123456789.abcdefghijklmnopq"
-	    "rstuvwxyz@x>"), 0);
-	CHECK_INT(verp_msgid_send("<42.herald@example.net>"), 0);
-	CHECK_INT(verp_msgid_send(""), 0);
-	CHECK_INT(verp_msgid_send(NULL), 0);
-	CHECK_INT(verp_msgid_send("s12.abcdefghijklmnopqrstuvwxyz@x"), 12);
+	CHECK_INT(verp_msgid_send("<42.herald@example.net>", tok), 0);
+	CHECK_INT(verp_msgid_send("<herald.12.3.abc@example.org>", tok), 0);
+	CHECK_INT(verp_msgid_send("<herald.12.3." TOK "x@example.org>", tok),
+	    0);
+	CHECK_INT(verp_msgid_send("<herald.12.3." TOK ">", tok), 0);
+	CHECK_INT(verp_msgid_send("<herald.0.3." TOK "@x>", tok), 0);
+	CHECK_INT(verp_msgid_send("<herald.12.0." TOK "@x>", tok), 0);
+	CHECK_INT(verp_msgid_send("<herald..3." TOK "@x>", tok), 0);
+	CHECK_INT(verp_msgid_send("<herald.12." TOK "@x>", tok), 0);
+	CHECK_INT(verp_msgid_send("<herald.12.testx.1." TOK "@x>", tok), 0);
+	CHECK_INT(verp_msgid_send("<herald.1234567890123456789.3." TOK
+	    "@x>", tok), 0);
+	CHECK_INT(verp_msgid_send("<herald.12.3.k7q2m4x5z6abcdefgh1j@x>",
+	    tok), 0);
+	CHECK_INT(verp_msgid_send("", tok), 0);
+	CHECK_INT(verp_msgid_send(NULL, tok), 0);
 }
 
 int
