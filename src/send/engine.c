@@ -243,6 +243,7 @@ engine_rcpt_done(struct engine *e, struct rcpt *r)
 	free(r->name);
 	free(r->attrs);
 	free(r->token);
+	free(r->mail_from);
 	free(r);
 	e->nwindow--;
 	e->want_fill = 1;

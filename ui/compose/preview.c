@@ -120,8 +120,8 @@ preview_build(struct ui *ui, struct preview *p)
 	r.addr = p->addr;
 	r.name = p->name;
 	r.attrs = p->attrs;
-	rc = message_preview(st, &p->is, &r, config_get(ui_config(ui),
-	    "unsubscribe_url"), &p->msg, &pv, &cause);
+	rc = message_preview(st, ui_config(ui), &p->is, &r, &p->msg, &pv,
+	    &cause);
 	p->domain = pv.domain;
 	pv.domain = NULL;
 	if (rc == -1) {
