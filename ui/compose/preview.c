@@ -40,8 +40,9 @@ preview_clear(struct preview *p)
 	free(p->sig);
 	free(p->sigdetail);
 	free(p->domain);
+	free(p->envelope);
 	free(p->error);
-	p->sig = p->sigdetail = p->domain = p->error = NULL;
+	p->sig = p->sigdetail = p->domain = p->envelope = p->error = NULL;
 }
 
 /* Check the signatures of the message against the local keys. */
@@ -124,6 +125,8 @@ preview_build(struct ui *ui, struct preview *p)
 	    &cause);
 	p->domain = pv.domain;
 	pv.domain = NULL;
+	p->envelope = pv.envelope_from;
+	pv.envelope_from = NULL;
 	if (rc == -1) {
 		if (pv.failed == PREVIEW_SIGNER) {
 			p->error = xprintf("Cannot sign for %s: %s", p->domain,
