@@ -1451,7 +1451,7 @@ read_ses(struct feedback_msg *m, const char *text, int depth)
 		    FEEDBACK_BOUNCE) : complaint ? FEEDBACK_COMPLAINT :
 		    FEEDBACK_UNKNOWN);
 		f->rcpt = value_addr(r.addr);
-		f->reporting_mta = xstrdup(diag_text(sub.mta));
+		f->reporting_mta = clean(diag_text(sub.mta));
 		f->message_id = top.msgid != NULL ? clean(top.msgid) : NULL;
 		if (complaint) {
 			f->reason = "abuse";

@@ -211,7 +211,7 @@ send_settings_verp_check(const struct send_settings *set, char **cause)
 {
 	char	out[VERP_ADDR_MAX], *inner = NULL;
 
-	if (set->verp == '\0')
+	if (set->verp == '\0' || *set->envelope_from == '\0')
 		return 0;
 	/* any token: they all have the same length */
 	if (verp_address(set->envelope_from, set->verp,
