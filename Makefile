@@ -99,7 +99,7 @@ unit-bin: $(UNIT_BIN)
 # libFuzzer: the reader and what it uses, built with clang, coverage and
 # the sanitizers. Run: build/fuzz/feedback tests/data/bounces/maildir
 FUZZ_SRC = src/feedback/parse.c src/smtp/reply_class.c src/base/util.c \
-           src/base/utf8.c
+           src/base/utf8.c src/base/json.c src/mail/verp.c
 fuzz: $(B)/fuzz/feedback $(B)/fuzz/fetch
 $(B)/fuzz/fetch: tests/fuzz/fetch.c src/feedback/fetch_reply.c src/base/util.c
 	@mkdir -p $(dir $@)
