@@ -25,6 +25,7 @@ struct engine_run {
 					 * -1: none */
 	int		 password_fd;	/* read the relay password; -1: none */
 	const char	*dnssec_anchor;	/* config dnssec_anchor, or NULL */
+	int		 soft_limit;	/* config soft_bounce_limit; 0: 3 */
 };
 /* Run a send's engine until the send is finished or paused (or SIGTERM).
  * 0, or -1 with *cause. With the policy dane, DNSSEC is validated from

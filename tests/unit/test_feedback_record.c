@@ -469,6 +469,63 @@ test_db_error(void)
 	free(m);
 }
 
+/* A reply during the send (store_send_record, the engine's turn): a
+ * soft bounce counts in the same tally, a refusal of the sender raises
+ * the same alert; neither suppresses before its time. */
+static void
+sync_change(int64_t send, const char *addr, int code, const char *enh,
+    const char *cls, int soft, const char *provider)
+{
+	struct send_change	 c;
+	char			*cause = NULL;
+
+	memset(&c, 0, sizeof c);
+	c.rcpt_id = q("SELECT id FROM recipients WHERE send_id = %lld AND"
+	    " addr = '%s'", (long long)send, addr);
+	c.state = RCPT_BOUNCED;
+	c.at = 1800000000;
+	c.attempts = 1;
+	c.attempt = 1;
+	c.code = code;
+	snprintf(c.enhanced, sizeof c.enhanced, "%s", enh);
+	snprintf(c.reply, sizeof c.reply, "refused");
+	snprintf(c.stage, sizeof c.stage, "rcpt");
+	snprintf(c.cls, sizeof c.cls, "%s", cls);
+	snprintf(c.reason, sizeof c.reason, "%s", soft ? "mailbox-full" :
+	    "authentication");
+	c.soft_limit = soft ? 3 : 0;
+	if (provider != NULL) {
+		snprintf(c.alert_provider, sizeof c.alert_provider, "%s",
+		    provider);
+		alert_text(provider, "authentication", c.alert_text,
+		    sizeof c.alert_text);
+	}
+	CHECK(store_send_record(st, send, &c, 1, &cause) == 0);
+}
+
+static void
+test_sync(void)
+{
+	int64_t	s;
+	int	i;
+
+	for (i = 0; i < 3; i++) {
+		s = new_send("ivy@example.com", "jo@gmail.com", (char *)NULL);
+		sync_change(s, "ivy@example.com", 552, "5.2.2", "soft", 1,
+		    NULL);
+		sync_change(s, "jo@gmail.com", 550, "5.7.26", "sender", 0,
+		    "Gmail");
+		CHECK_INT(store_is_suppressed(st, "ivy@example.com", NULL),
+		    i == 2);
+		CHECK_INT(q("SELECT count FROM alerts WHERE send_id = %lld"
+		    " AND provider = 'Gmail' AND reason = 'authentication'",
+		    (long long)s), 1);
+	}
+	CHECK_INT(store_is_suppressed(st, "jo@gmail.com", NULL), 0);
+	CHECK_INT(q("SELECT count(*) FROM soft_bounces WHERE addr_lc ="
+	    " 'ivy@example.com'"), 3);
+}
+
 static void
 test_wording(void)
 {
@@ -530,6 +587,7 @@ main(void)
 	test_token(s1);
 	test_dry_run();
 	test_db_error();
+	test_sync();
 	store_close(st);
 	unlink(path);
 	free(path);
