@@ -199,8 +199,8 @@ test_hard(int64_t s1)
 	CHECK_INT(store_is_suppressed(st, "Ann@Example.com", NULL), 1);
 	v = qs("SELECT reason || ' ' || detail FROM suppressions WHERE"
 	    " addr_lc = 'ann@example.com'");
-	CHECK(v != NULL && strncmp(v, "bounce 550 5.1.1 user-unknown: 550 5.1.1", 40) == 0 &&
-	    strstr(v, "maildir/1") != NULL);
+	CHECK(v != NULL && strncmp(v, "bounce 550 5.1.1 user-unknown: 550 "
+	    "5.1.1", 40) == 0 && strstr(v, "maildir/1") != NULL);
 	free(v);
 	CHECK_INT(q("SELECT count(*) FROM feedback_messages"), 1);
 	CHECK_INT(q("SELECT count(*) FROM feedback_findings WHERE rcpt ="
