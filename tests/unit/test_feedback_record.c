@@ -379,6 +379,42 @@ test_unknown_unmatched(void)
 	    " 'zed@nowhere.example' AND send_id IS NULL"), 1);
 }
 
+/* A message is the same when its Message-ID and bytes are: without a
+ * Message-ID the bytes decide; the same Message-ID over other bytes is
+ * another message; a folded Message-ID is read whole. */
+static void
+test_identity(void)
+{
+	struct feedback_result	 r;
+	char			*v;
+	long long		 before;
+
+	before = q("SELECT count(*) FROM feedback_messages");
+	CHECK(run("From: a@example.org\r\nSubject: x\r\n\r\nno id\r\n", "i",
+	    &r) == 0);
+	CHECK(!r.duplicate);
+	feedback_result_free(&r);
+	CHECK(run("From: a@example.org\r\nSubject: x\r\n\r\nno id\r\n", "i",
+	    &r) == 0);
+	CHECK(r.duplicate);
+	feedback_result_free(&r);
+	CHECK(run("From: a@example.org\r\nMessage-ID:\r\n <fold@example.org>"
+	    "\r\nSubject: x\r\n\r\none\r\n", "i", &r) == 0);
+	CHECK(!r.duplicate);
+	feedback_result_free(&r);
+	CHECK(run("From: a@example.org\r\nMessage-ID:\r\n <fold@example.org>"
+	    "\r\nSubject: x\r\n\r\ntwo\r\n", "i", &r) == 0);
+	CHECK(!r.duplicate);
+	feedback_result_free(&r);
+	CHECK_INT(q("SELECT count(*) FROM feedback_messages"), before + 3);
+	CHECK_INT(q("SELECT count(*) FROM feedback_messages WHERE message_id ="
+	    " '<fold@example.org>'"), 2);
+	v = qs("SELECT message_id FROM feedback_messages WHERE source = 'i'"
+	    " ORDER BY id LIMIT 1");
+	CHECK_STR(v, "");
+	free(v);
+}
+
 /* The token names the recipient even when the report names another
  * address (an alias that forwarded). */
 static void
@@ -585,6 +621,7 @@ main(void)
 	test_complaint_unsubscribe(s1);
 	test_unknown_unmatched();
 	test_token(s1);
+	test_identity();
 	test_dry_run();
 	test_db_error();
 	test_sync();
