@@ -251,12 +251,6 @@ cmd_feedback_fetch(struct cli_env *env, const struct cli_cmd *cmd,
 		return EXIT_CONFIG;
 	}
 	dry = cli_opt(cmd, a, "dry-run") != NULL;
-	if (!dry && !feedback_fetch_records()) {
-		cli_err("feedback fetch: recording what comes back is not "
-		    "built yet; use --dry-run to read without recording or "
-		    "marking");
-		return EXIT_UNAVAIL;
-	}
 	if ((rc = cli_store(env)) != 0)
 		return rc;
 	if ((rc = ff_password(env, source, fdarg, &password)) != 0)

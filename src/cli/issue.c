@@ -14,6 +14,7 @@
 #include "auth/dkim.h"
 #include "base/json.h"
 #include "mail/message.h"
+#include "feedback/record.h"
 #include "send/build.h"
 #include "store/store.h"
 #include "base/utf8.h"
@@ -495,23 +496,26 @@ cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
 			token[i] = (char)(arg[i] >= 'A' && arg[i] <= 'Z' ?
 			    arg[i] - 'A' + 'a' : arg[i]);
 		token[i] = '\0';
-		rc = store_token_find(env->store, token, &addr, &cause);
+		/* The same path as a one-click or a mailed unsubscribe:
+		 * suppressed, and kept in the feedback trail. */
+		rc = feedback_unsubscribe_as(env->store, token, "cli", &addr,
+		    &added, &cause);
 		if (rc == -1)
 			return cli_fail(EXIT_IOERR, cause);
-		if (rc == 1) {
+		if (rc == 0) {
 			cli_err("no unsubscribe token '%s' in this database",
 			    token);
 			return EXIT_NOINPUT;
 		}
-	}
-	detail = *token != '\0' ? xprintf("token %s", token) :
-	    xstrdup("herald unsubscribe");
-	rc = store_suppress_add(env->store, addr, "unsubscribe", detail,
-	    &added, &cause);
-	free(detail);
-	if (rc == -1) {
-		free(addr);
-		return cli_fail(EXIT_IOERR, cause);
+	} else {
+		detail = xstrdup("herald unsubscribe");
+		rc = store_suppress_add(env->store, addr, "unsubscribe",
+		    detail, &added, &cause);
+		free(detail);
+		if (rc == -1) {
+			free(addr);
+			return cli_fail(EXIT_IOERR, cause);
+		}
 	}
 	if (env->json) {
 		cli_json_open(&j, &b);
@@ -599,6 +603,9 @@ const struct cli_cmd cli_issue_cmds[] = {
 	  "TOKEN is the one in a recipient's List-Unsubscribe header (the "
 	  "subject of\nthe mailto: request reads \"unsubscribe TOKEN\"); an "
 	  "address works too.\nThe address is suppressed with reason "
-	  "unsubscribe: no send reaches it again.", NULL, cmd_unsubscribe },
+	  "unsubscribe: no send reaches it again. A token goes the way a "
+	  "one-click or\nmailed unsubscribe goes: it is kept in the feedback "
+	  "trail too (source\n\"cli\"; herald feedback ls).", NULL,
+	  cmd_unsubscribe },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

@@ -854,25 +854,10 @@ feedback_fetch_run(const struct feedback_fetch *f,
 
 #define FETCH_PASSWORD_MAX	511
 
-/*
- * The recorder (record.c) is built apart from the reader: until it is in
- * the tree these are NULL, and only a dry run can fetch.
- */
-#pragma weak feedback_process
-#pragma weak feedback_opts_from
-#pragma weak feedback_result_free
-#pragma weak feedback_action_name
-
-int
-feedback_fetch_records(void)
-{
-	return feedback_process != NULL;
-}
-
 const char *
 feedback_fetch_action(const struct feedback_result *r, size_t i)
 {
-	if (r->action == NULL || feedback_action_name == NULL)
+	if (r->action == NULL)
 		return "none";
 	return feedback_action_name(r->action[i]);
 }
@@ -950,15 +935,6 @@ fetch_once_message(const char *buf, size_t len, const char *source,
 
 	o->sum->messages++;
 	memset(&r, 0, sizeof r);
-	if (o->dry_run && feedback_process == NULL) {
-		/* Without the recorder: read only. */
-		if (feedback_parse(buf, len, &r.msg) == -1)
-			o->sum->errors++;
-		if (o->done != NULL)
-			o->done(source, &r, o->arg);
-		feedback_msg_free(&r.msg);
-		return 1;
-	}
 	if (feedback_process(o->st, &o->opts, buf, len, source, &r,
 	    cause) == -1)
 		return -1;
@@ -1013,11 +989,6 @@ feedback_fetch_once(struct store *st, const struct config *cfg,
 		}
 		password = own;
 	}
-	if (!dry_run && feedback_process == NULL) {
-		feedback_password_free(own);
-		return set_cause(cause, "recording what comes back is not "
-		    "built yet: use --dry-run to read without recording");
-	}
 	memset(&o, 0, sizeof o);
 	o.st = st;
 	o.dry_run = dry_run;
@@ -1025,8 +996,7 @@ feedback_fetch_once(struct store *st, const struct config *cfg,
 	o.skip = skip;
 	o.arg = arg;
 	o.sum = sum;
-	if (feedback_opts_from != NULL)
-		feedback_opts_from(cfg, &o.opts);
+	feedback_opts_from(cfg, &o.opts);
 	o.opts.dry_run = dry_run;
 	memset(&f, 0, sizeof f);
 	f.source = source;

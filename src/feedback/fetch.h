@@ -9,8 +9,9 @@
  *   maildir:/PATH                        new/ and cur/
  *   mbox:/PATH                           read, never written
  *
- * Each message's bytes go to the caller's function (feedback_process, or
- * feedback_parse for a dry run); only when it says the message was handled
+ * Each message's bytes go to the caller's function (feedback_fetch_once:
+ * feedback_process, on a dry run without recording); only when it says
+ * the message was handled
  * is the message marked, per feedback_processed: "flag" (IMAP \Seen and
  * $HeraldDone, Maildir S) or "move:FOLDER" (IMAP UID MOVE, or UID COPY
  * then the flags; a Maildir's .FOLDER). Nothing is ever expunged or
@@ -103,8 +104,6 @@ int		 feedback_fetch_once(struct store *, const struct config *,
 		    feedback_fetched_fn done, feedback_skip_fn skip,
 		    void *arg, volatile int *stop,
 		    struct feedback_fetch_summary *, char **cause);
-/* Is the recorder built in (else only a dry run can fetch)? */
-int		 feedback_fetch_records(void);
 /* The action taken on r's i-th finding: "none" on a dry run. */
 const char	*feedback_fetch_action(const struct feedback_result *r,
 		    size_t i);
