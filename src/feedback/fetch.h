@@ -11,8 +11,7 @@
  *
  * Each message's bytes go to the caller's function (feedback_fetch_once:
  * feedback_process, on a dry run without recording); only when it says
- * the message was handled
- * is the message marked, per feedback_processed: "flag" (IMAP \Seen and
+ * the message was handled is it marked, per feedback_processed: "flag" (IMAP \Seen and
  * $HeraldDone, Maildir S) or "move:FOLDER" (IMAP UID MOVE, or UID COPY
  * then the flags; a Maildir's .FOLDER). Nothing is ever expunged or
  * deleted. POP3 cannot mark: the UIDLs handled are kept in the store. An
