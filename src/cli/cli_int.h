@@ -70,6 +70,9 @@ extern const struct cli_cmd cli_dkim_cmds[];
 extern const struct cli_cmd cli_issue_cmds[];
 extern const struct cli_cmd cli_send_cmds[];
 extern const struct cli_cmd cli_feedback_cmds[];
+extern const struct cli_cmd cli_web_cmds[];
+/* herald unsubscribe --cgi (web.c): one CGI/1.1 request. */
+int		 cli_unsubscribe_cgi(struct cli_env *);
 
 /* A resolver from the configuration (resolver, dns_timeout, dns_retries);
  * NULL after printing why. */
