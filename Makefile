@@ -51,7 +51,8 @@ UI_SRC   = $(wildcard ui/*.c ui/*/*.c)
 CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(B)/dbsql.o
 UI_OBJ   = $(UI_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
-UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fuzz_feedback
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fuzz_feedback \
+           $(B)/tests/test_fuzz_http
 SQL      = db/schema.sql $(sort $(wildcard db/migrations/*.sql))
 
 .PHONY: all build run check asan bench deps test-deps install uninstall clean \
@@ -88,18 +89,30 @@ $(B)/tests/test_fuzz_feedback: tests/fuzz/feedback.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DFEEDBACK_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
 
+$(B)/tests/test_fuzz_http: tests/fuzz/http.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DHTTP_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
 unit-bin: $(UNIT_BIN)
 
 # libFuzzer: the reader and what it uses, built with clang, coverage and
 # the sanitizers. Run: build/fuzz/feedback tests/data/bounces/maildir
 FUZZ_SRC = src/feedback/parse.c src/smtp/reply_class.c src/base/util.c \
            src/base/utf8.c
-fuzz: $(B)/fuzz/feedback
+fuzz: $(B)/fuzz/feedback $(B)/fuzz/http
 $(B)/fuzz/feedback: tests/fuzz/feedback.c $(FUZZ_SRC)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) $(GMIME_CFLAGS) -g -O1 \
 		-fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) \
 		$(PKG_LIBS) -lm
+
+# The HTTP reader of herald serve and the CGI program.
+# Run: build/fuzz/http tests/data/http
+$(B)/fuzz/http: tests/fuzz/http.c src/web/http.c src/base/util.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -Isrc -I. -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $< src/web/http.c \
+		src/base/util.c
 
 # deps: what building and running need; test-deps: that and the test lab
 # (Postfix, NSD, Dovecot, ...), which `make run` never installs.
