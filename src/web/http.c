@@ -116,6 +116,12 @@ http_field(char *s, char *e, struct http_request *r)
 		r->content_type = v;
 	else if (strcasecmp(s, "Accept-Language") == 0)
 		r->accept_language = v;
+	else if (strcasecmp(s, "Host") == 0) {
+		/* One Host (RFC 9112 3.2): two could name two servers. */
+		if (r->host)
+			return 400;
+		r->host = 1;
+	}
 	return 0;
 }
 
@@ -169,6 +175,10 @@ http_parse_head(const char *buf, size_t len, struct http_request *r)
 			break;
 		if ((st = http_field(line, e, r)) != 0)
 			goto fail;
+	}
+	if (r->minor >= 1 && !r->host) {
+		st = 400;	/* HTTP/1.1 requires Host */
+		goto fail;
 	}
 	return (int)hlen;
 fail:

@@ -36,13 +36,15 @@ struct http_request {
 	const char	*accept_language; /* or NULL */
 	long long	 content_length; /* -1 when not given */
 	int		 minor;		/* HTTP/1.minor */
+	int		 host;		/* a Host field came */
 };
 
 /*
  * Read a request head (request line, header fields, blank line) from
  * buf[0..len). Returns the head's length when it is complete and r is
  * filled (free it with http_request_free), 0 when more bytes are needed,
- * or minus the status that refuses it: 400 (malformed), 431 (longer than
+ * or minus the status that refuses it: 400 (malformed; HTTP/1.1 without
+ * one Host), 431 (longer than
  * WEB_HEAD_MAX, or too many fields), 501 (Transfer-Encoding), 505 (not
  * HTTP/1.x).
  */
