@@ -16,10 +16,11 @@ BUILD="gcc make pkg-config libncurses-dev libssl-dev libldns-dev
 libsqlite3-dev libopendkim-dev libpsl-dev libidn2-dev libgmime-3.0-dev publicsuffix
 dns-root-data"
 # Test lab: DNS (nsd, drill), SMTP servers (postfix, aiosmtpd), swaks, the
-# console driver (tmux), reference tools (sqlite3, dkimpy, opendkim-tools).
+# console driver (tmux), reference tools (sqlite3, dkimpy, opendkim-tools),
+# the HTTP client that drives herald serve (curl).
 TEST="nsd ldnsutils postfix python3-aiosmtpd swaks tmux sqlite3 python3-dkim
 opendkim-tools python3-yaml openssl ca-certificates procps iproute2
-libnet-ssleay-perl clang"
+libnet-ssleay-perl clang curl"
 
 missing=""
 want=$BUILD

@@ -233,8 +233,8 @@ out:
 }
 
 static const struct cli_opt serve_opts[] = {
-	{ "listen", "ADDR:PORT", "where to listen: 127.0.0.1:8080, "
-	  "[::1]:8080, 0.0.0.0:443 (required)" },
+	{ "listen", "ADDR:PORT", "where: 127.0.0.1:8080, [::1]:443 "
+	  "(required)" },
 	{ "tls-cert", "FILE", "certificate chain, PEM: serve https (with "
 	  "--tls-key)" },
 	{ "tls-key", "FILE", "its private key, PEM" },
