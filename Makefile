@@ -98,7 +98,7 @@ unit-bin: $(UNIT_BIN)
 # libFuzzer: the reader and what it uses, built with clang, coverage and
 # the sanitizers. Run: build/fuzz/feedback tests/data/bounces/maildir
 FUZZ_SRC = src/feedback/parse.c src/smtp/reply_class.c src/base/util.c \
-           src/base/utf8.c
+           src/base/utf8.c src/base/json.c src/mail/verp.c
 fuzz: $(B)/fuzz/feedback $(B)/fuzz/http
 $(B)/fuzz/feedback: tests/fuzz/feedback.c $(FUZZ_SRC)
 	@mkdir -p $(dir $@)

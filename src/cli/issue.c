@@ -422,8 +422,8 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 	r.attrs = m.addr != NULL ? m.attrs : "{}";
 	if (m.suppressed)
 		cli_err("note: %s is suppressed: a send skips it", m.addr);
-	rc = message_preview(env->store, &is, &r, config_get(env->cfg,
-	    "unsubscribe_url"), &out, &pv, &cause);
+	rc = message_preview(env->store, env->cfg, &is, &r, &out, &pv,
+	    &cause);
 	/* The keys were read and none is active. */
 	if (pv.domain != NULL && pv.failed != PREVIEW_KEYS && pv.active == 0) {
 		why = dkim_unsigned_why(env->store, pv.domain);
@@ -432,7 +432,8 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (rc == -1) {
 		rc = cli_fail(pv.failed == PREVIEW_FROM ||
-		    pv.failed == PREVIEW_RENDER ? EXIT_DATAERR : EXIT_IOERR,
+		    pv.failed == PREVIEW_RENDER ? EXIT_DATAERR :
+		    pv.failed == PREVIEW_ENVELOPE ? EXIT_CONFIG : EXIT_IOERR,
 		    cause);
 		goto out;
 	}
@@ -442,6 +443,7 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 		json_put_bool(&j, "member", m.addr != NULL);
 		json_put_uint(&j, "signatures", pv.signatures);
 		json_put_str(&j, "token", pv.token);
+		json_put_str(&j, "envelope_from", pv.envelope_from);
 		json_put_strn(&j, "message", out.data, out.len);
 		cli_json_print(&j, &b);
 	} else
@@ -605,7 +607,9 @@ const struct cli_cmd cli_issue_cmds[] = {
 	  "Without a key the message is printed unsigned and a\nnote says so "
 	  "(exit 0). The SMTP writer dot-stuffs when it sends; this\ndoes "
 	  "not. An issue that has a send is previewed from that send's own "
-	  "copy\nof the text, taken when it started.", preview_opts,
+	  "copy\nof the text, taken when it started. With --json, "
+	  "envelope_from is the MAIL\nFROM it goes out with (with verp = on, "
+	  "bounce+TOKEN@domain).", preview_opts,
 	  cmd_issue_preview },
 	{ "unsubscribe", "TOKEN|ADDR", 0, 1, "record an unsubscribe (adds a "
 	  "suppression)",

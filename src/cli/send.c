@@ -294,8 +294,8 @@ send_dry(struct cli_env *env, const struct issue *is,
 	size_t		 nsigs;
 
 	cli_catch_signals();
-	if (send_dry_run(env->store, is, *set->unsubscribe_url != '\0' ?
-	    set->unsubscribe_url : NULL, dir, (volatile int *)&cli_interrupted,
+	if (send_dry_run(env->store, is, set, dir,
+	    (volatile int *)&cli_interrupted,
 	    &written, &skipped, &nsigs, &cause) == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	if (env->json) {
@@ -839,6 +839,7 @@ cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
 	run.db_path = env->db_path;
 	run.id = id;
 	run.dnssec_anchor = config_get(env->cfg, "dnssec_anchor");
+	run.cfg = env->cfg;
 	if (engine_run(&run, &cause) == -1)
 		return cli_fail(EXIT_SOFTWARE, cause);
 	return 0;

@@ -19,6 +19,9 @@
 #include "base/json.h"
 #include "base/util.h"
 #include "base/utf8.h"
+#include "mail/message.h"
+#include "mail/mime.h"
+#include "mail/verp.h"
 
 #ifndef nitems
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
@@ -396,9 +399,10 @@ add_finding(struct feedback_msg *m, enum feedback_kind kind)
 	return f;
 }
 
-/* Fill the strings left NULL with "", so every finding has all. */
+/* Fill the strings left NULL with "", so every finding has all. keyed:
+ * the message came to a VERP address, which names the recipient. */
 static void
-finish(struct feedback_finding *f, const char *msgid)
+finish(struct feedback_finding *f, const char *msgid, int keyed)
 {
 	char	**s[] = { &f->rcpt, &f->status, &f->diagnostic,
 		    &f->reporting_mta, &f->message_id, &f->dsn_action };
@@ -425,8 +429,9 @@ finish(struct feedback_finding *f, const char *msgid)
 	for (i = 0; i < nitems(s); i++)
 		if (*s[i] == NULL)
 			*s[i] = xstrdup("");
-	/* Nothing is hard without the address it would suppress. */
-	if (f->cls == REPLY_HARD && f->rcpt[0] == '\0')
+	/* Nothing is hard without the address it would suppress (which
+	 * the VERP token names when the report does not). */
+	if (f->cls == REPLY_HARD && f->rcpt[0] == '\0' && !keyed)
 		f->cls = REPLY_UNKNOWN;
 }
 
@@ -1446,7 +1451,7 @@ read_ses(struct feedback_msg *m, const char *text, int depth)
 		    FEEDBACK_BOUNCE) : complaint ? FEEDBACK_COMPLAINT :
 		    FEEDBACK_UNKNOWN);
 		f->rcpt = value_addr(r.addr);
-		f->reporting_mta = xstrdup(diag_text(sub.mta));
+		f->reporting_mta = clean(diag_text(sub.mta));
 		f->message_id = top.msgid != NULL ? clean(top.msgid) : NULL;
 		if (complaint) {
 			f->reason = "abuse";
@@ -1591,6 +1596,173 @@ own_addrs(GMimeMessage *msg, const char *name, char **mine, size_t *n,
 		mine[(*n)++] = a;
 }
 
+/* --- the token naming the recipient ---------------------------------- */
+
+/* Can c stand in a local part as herald writes them? */
+static int
+local_char(int c)
+{
+	return c > ' ' && c < 0x7f && strchr("<>,;:\"()[]\\@", c) == NULL;
+}
+
+/* The first address in v[0..len) carrying a token (verp.h): its token
+ * into token, its base local part into local. 1 if found. */
+static int
+scan_token(const char *v, size_t len, char *token, char *local,
+    size_t localsz)
+{
+	char	 a[VERP_LOCAL_MAX + 3];
+	size_t	 i, s;
+
+	for (i = 0; i < len; i++) {
+		if (v[i] != '@')
+			continue;
+		for (s = i; s > 0 && local_char((unsigned char)v[s - 1]); s--)
+			;
+		if (i - s > VERP_LOCAL_MAX || i == s)
+			continue;
+		/* only the local part and the '@' matter */
+		memcpy(a, v + s, i - s);
+		a[i - s] = '@';
+		a[i - s + 1] = 'x';
+		a[i - s + 2] = '\0';
+		if (verp_token(a, token, local, localsz))
+			return 1;
+	}
+	return 0;
+}
+
+/* A token standing at p: MESSAGE_TOKEN_LEN base32 characters, not part
+ * of a longer word. */
+static int
+token_at(const char *p, const char *end, char *token)
+{
+	size_t	i;
+
+	if (end - p < MESSAGE_TOKEN_LEN)
+		return 0;
+	for (i = 0; i < MESSAGE_TOKEN_LEN; i++) {
+		int c = tolower((unsigned char)p[i]);
+
+		if (strchr(MIME_BASE32, c) == NULL || c == '\0')
+			return 0;
+		token[i] = (char)c;
+	}
+	token[i] = '\0';
+	return p + i == end || !isalnum((unsigned char)p[i]);
+}
+
+/* "unsubscribe TOKEN" (after any "Re:"), as the List-Unsubscribe mailto
+ * writes it. */
+static int
+subject_token(const char *subject, char *token)
+{
+	static const char *const pre[] = { "re:", "aw:", "fwd:", "fw:",
+	    "wg:", "tr:" };
+	const char	*p = subject, *end;
+	size_t		 i;
+	int		 again = 1;
+
+	end = p + strlen(p);
+	while (again) {
+		again = 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (i = 0; i < nitems(pre); i++)
+			if (strncasecmp(p, pre[i], strlen(pre[i])) == 0) {
+				p += strlen(pre[i]);
+				again = 1;
+			}
+	}
+	if (strncasecmp(p, "unsubscribe", 11) != 0 ||
+	    (p[11] != ' ' && p[11] != '\t'))
+		return 0;
+	for (p += 11; *p == ' ' || *p == '\t'; p++)
+		;
+	if (!token_at(p, end, token))
+		return 0;
+	for (p += MESSAGE_TOKEN_LEN; *p == ' ' || *p == '\t'; p++)
+		;
+	return *p == '\0';
+}
+
+/* The token in the List-Unsubscribe of the returned message's header
+ * hdr[0..len): unsubscribe+TOKEN@ in the mailto, its "unsubscribe%20TOKEN"
+ * subject, or the https URI's token=TOKEN. */
+static int
+returned_token(const char *hdr, size_t len, char *token)
+{
+	static const char *const marks[] = { "unsubscribe%20", "token=" };
+	const char	*e, *p, *end;
+	char		*v, local[VERP_LOCAL_MAX + 1];
+	size_t		 i;
+	int		 found = 0;
+
+	if ((e = memmem(hdr, len, "\n\n", 2)) != NULL)
+		len = (size_t)(e - hdr) + 1;
+	if ((v = block_get(hdr, len, "List-Unsubscribe")) == NULL)
+		return 0;
+	end = v + strlen(v);
+	if (scan_token(v, strlen(v), token, local, sizeof local) &&
+	    strcasecmp(local, "unsubscribe") == 0)
+		found = 1;
+	for (i = 0; !found && i < nitems(marks); i++)
+		for (p = v; !found && (p = strcasestr(p, marks[i])) != NULL;
+		    p++)
+			found = token_at(p + strlen(marks[i]), end, token);
+	free(v);
+	return found;
+}
+
+/* Fill m->token and m->token_from: the address the message came to
+ * (the first of these headers that has one), its subject, the returned
+ * message's List-Unsubscribe or Message-ID. */
+static void
+find_token(struct feedback_msg *m, GMimeMessage *msg, const char *subject,
+    const struct collect *c)
+{
+	static const char *const names[] = { "Delivered-To", "X-Original-To",
+	    "Envelope-To", "X-Envelope-To", "To" };
+	GMimeHeaderList	*hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	GMimeHeader	*h;
+	const char	*v;
+	char		 token[MESSAGE_TOKEN_LEN + 1];
+	char		 local[VERP_LOCAL_MAX + 1];
+	size_t		 i;
+	int		 k, n;
+
+	n = hl != NULL ? g_mime_header_list_get_count(hl) : 0;
+	for (i = 0; i < nitems(names); i++)
+		for (k = 0; k < n; k++) {
+			h = g_mime_header_list_get_header_at(hl, k);
+			if (h == NULL || g_mime_header_get_name(h) == NULL ||
+			    strcasecmp(g_mime_header_get_name(h), names[i]) !=
+			    0 || (v = g_mime_header_get_raw_value(h)) == NULL)
+				continue;
+			if (scan_token(v, strlen(v), token, local,
+			    sizeof local)) {
+				m->token = xstrdup(token);
+				m->token_from = strcasecmp(local,
+				    "unsubscribe") == 0 ?
+				    "unsubscribe-address" : "verp";
+				return;
+			}
+		}
+	if (subject_token(subject, token)) {
+		m->token = xstrdup(token);
+		m->token_from = "subject";
+		return;
+	}
+	/* the returned header's List-Unsubscribe, else its Message-ID
+	 * (verp.h), when an MTA returned only a few fields */
+	if ((c->rethdr.len > 0 &&
+	    returned_token(c->rethdr.data, c->rethdr.len, token)) ||
+	    verp_msgid_send(c->ret_msgid, token) > 0) {
+		m->token = xstrdup(token);
+		m->token_from = "returned-message";
+	}
+}
+
 static void
 unreadable(struct feedback_msg *m, const char *why)
 {
@@ -1602,7 +1774,7 @@ unreadable(struct feedback_msg *m, const char *why)
 		f->cls = REPLY_UNKNOWN;
 		f->reason = "unreadable";
 		f->diagnostic = xstrdup(why);
-		finish(f, NULL);
+		finish(f, NULL, 0);
 	}
 }
 
@@ -1769,8 +1941,29 @@ feedback_parse(const char *buf, size_t len, struct feedback_msg *m)
 			if (m->v[i].kind == FEEDBACK_BOUNCE)
 				after_data(&m->v[i], m->v[i].diagnostic, NULL,
 				    NULL, 1);
+	find_token(m, msg, subject, &c);
+	/* A mail to unsubscribe+TOKEN@ asks to unsubscribe whatever it
+	 * says, unless a machine wrote it: an automatic reply, or a report
+	 * about the unsubscribe mail itself. Its recipient is the token's,
+	 * not its From (which may be any address the member writes from). */
+	if (m->token_from != NULL &&
+	    strcmp(m->token_from, "unsubscribe-address") == 0 &&
+	    c.dsn.len == 0 && c.arf.len == 0 && !c.is_report &&
+	    !looks_autoreply(msg, subject) &&
+	    strcasestr(from ? from : "", "mailer-daemon") == NULL &&
+	    strcasestr(from ? from : "", "postmaster") == NULL) {
+		struct feedback_finding	*f;
+
+		for (i = 0; i < m->n; i++)
+			finding_free(&m->v[i]);
+		m->n = 0;
+		f = add_finding(m, FEEDBACK_UNSUBSCRIBE);
+		f->reason = "unsubscribe";
+		f->diagnostic = clean(subject);
+	}
 	for (i = 0; i < m->n; i++)
-		finish(&m->v[i], c.ret_msgid);
+		finish(&m->v[i], c.ret_msgid, m->token_from != NULL &&
+		    strcmp(m->token_from, "verp") == 0 && m->n == 1);
 out:
 	if (msg != NULL)
 		g_object_unref(msg);

@@ -17,7 +17,7 @@
  *   Content-Type: text/plain; charset=UTF-8
  *   Content-Transfer-Encoding: 7bit | 8bit | quoted-printable
  *   List-Unsubscribe:
- *    <mailto:info@example.org?subject=unsubscribe%20TOKEN>,
+ *    <mailto:unsubscribe+TOKEN@example.org?subject=unsubscribe%20TOKEN>,
  *    <https://example.org/unsubscribe?token=TOKEN>       (when configured)
  *   List-Unsubscribe-Post: List-Unsubscribe=One-Click   (with an https URI)
  *
@@ -38,6 +38,7 @@
 #include "merge.h"
 #include "message.h"
 #include "mime.h"
+#include "verp.h"
 #include "store/store.h"
 #include "base/utf8.h"
 
@@ -335,10 +336,11 @@ message_token_ok(const char *t)
 
 /*
  * Append List-Unsubscribe (and List-Unsubscribe-Post). The mailto: goes
- * to the From address unless the issue names another: that is a mailbox
- * the operator reads, whereas the bounce address may be handled by
- * software that does not know about unsubscribing; the operator then runs
- * `herald unsubscribe TOKEN` with the token from the subject. The https
+ * to the address the issue names, else to config unsubscribe_mailto,
+ * else (VERP on) to unsubscribe+TOKEN@ the From domain, which `herald
+ * feedback read` matches by the address alone, else to From. The token
+ * is in the subject every time, so a request that reaches a mailbox a
+ * person reads is matched too (`herald unsubscribe TOKEN`). The https
  * URI is the issue's own, else the configured unsubscribe_url; only an
  * https URI gets the one-click Post field (RFC 8058 requires https).
  */
@@ -361,8 +363,26 @@ message_unsubscribe(struct buf *b, const struct issue *is,
 		if (addr_normalise(own + 7, q != NULL ? (size_t)(q - own - 7) :
 		    strlen(own + 7), addr, &reason) == -1)
 			return set_cause(cause, "Unsubscribe: %s", reason);
-	} else if (own != NULL && *own != '\0')
-		web = own;
+	} else {
+		if (own != NULL && *own != '\0')
+			web = own;
+		if (o->unsubscribe_mailto != NULL &&
+		    *o->unsubscribe_mailto != '\0') {
+			if (addr_normalise(o->unsubscribe_mailto,
+			    strlen(o->unsubscribe_mailto), addr,
+			    &reason) == -1)
+				return set_cause(cause, "unsubscribe_mailto: "
+				    "'%s': %s", o->unsubscribe_mailto, reason);
+		} else if (o->verp != '\0') {
+			char	base[ADDR_MAX + 1];
+
+			snprintf(base, sizeof base, "unsubscribe@%s",
+			    addr_domain(from->addr));
+			if (verp_address(base, o->verp, o->token, addr,
+			    sizeof addr, cause) == -1)
+				return -1;
+		}
+	}
 	if (web == NULL && o->unsubscribe_url != NULL &&
 	    *o->unsubscribe_url != '\0') {
 		if (message_check_uri("unsubscribe_url", o->unsubscribe_url,

@@ -11,7 +11,10 @@
  * quoted-printable, or 8bit on request), RFC 2047 encoded-words folded
  * under 78 columns for non-ASCII Subject and display names, no line over
  * 998 octets, To: the one recipient, merge fields ({{name}}, {{email}},
- * {{ATTR}}, {{name|default}}), List-Unsubscribe (RFC 2369/8058).
+ * {{ATTR}}, {{name|default}}), List-Unsubscribe (RFC 2369/8058): its
+ * mailto: is the issue's own, else config unsubscribe_mailto, else
+ * unsubscribe+TOKEN@ the From domain with VERP on, else From; the token
+ * is in its subject every time.
  *
  * CR or LF in a header value from outside is refused; stray CR or LF in
  * the body become CRLF. Lines beginning with "." are left alone: the SMTP
@@ -48,6 +51,10 @@ struct render_options {
 	const char	*unsubscribe_url; /* config unsubscribe_url, or NULL */
 	const char	*message_id;	/* the local part of Message-ID; NULL:
 					 * random */
+	char		 verp;		/* config verp_delimiter when verp is
+					 * on, else '\0' */
+	const char	*unsubscribe_mailto; /* config unsubscribe_mailto, or
+					 * NULL */
 };
 
 /* Check an issue's headers and merge fields before it is saved: CR/LF or

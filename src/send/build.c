@@ -7,8 +7,12 @@
 #include <time.h>
 
 #include "build.h"
+#include "setup.h"
 #include "auth/dkim.h"
+#include "config/config.h"
+#include "mail/addr.h"
 #include "mail/message.h"
+#include "mail/verp.h"
 #include "base/util.h"
 
 /* Render and sign one recipient's message. */
@@ -50,13 +54,16 @@ out:
 
 /* Find the domain and its signer, make the token, build the message. */
 int
-message_preview(struct store *st, const struct issue *is,
-    const struct recipient *r, const char *unsubscribe_url, struct buf *out,
+message_preview(struct store *st, const struct config *cfg,
+    const struct issue *is, const struct recipient *r, struct buf *out,
     struct message_preview *pv, char **cause)
 {
 	struct dkim_signer	*signer = NULL;
 	struct render_options	 o;
+	struct send_settings	 set;
 	char			 token[MESSAGE_TOKEN_LEN + 1];
+	char			 base[ADDR_MAX + 1], from[VERP_ADDR_MAX];
+	const char		*url;
 	int			 rc = -1;
 
 	memset(pv, 0, sizeof *pv);
@@ -80,11 +87,34 @@ message_preview(struct store *st, const struct issue *is,
 		goto out;
 	}
 	pv->token = xstrdup(token);
+	/* The envelope and the unsubscribe mailbox as a send would have
+	 * them. */
+	memset(&set, 0, sizeof set);
+	send_settings_verp(cfg, &set);
+	if (send_envelope_base(cfg, is, base, cause) == -1) {
+		free(set.unsubscribe_mailto);
+		pv->failed = PREVIEW_FROM;
+		goto out;
+	}
+	set.envelope_from = base;
+	if (send_settings_verp_check(&set, cause) == -1 ||
+	    send_envelope_rcpt(&set, token, from, sizeof from, cause) == -1) {
+		free(set.unsubscribe_mailto);
+		pv->failed = PREVIEW_ENVELOPE;
+		goto out;
+	}
+	pv->envelope_from = xstrdup(from);
 	memset(&o, 0, sizeof o);
 	o.date = time(NULL);
 	o.token = token;
-	o.unsubscribe_url = unsubscribe_url;
-	if (message_build(st, is, r, signer, &o, out, cause) == -1) {
+	url = config_get(cfg, "unsubscribe_url");
+	o.unsubscribe_url = url != NULL && *url != '\0' ? url : NULL;
+	o.verp = set.verp;
+	o.unsubscribe_mailto = *set.unsubscribe_mailto != '\0' ?
+	    set.unsubscribe_mailto : NULL;
+	rc = message_build(st, is, r, signer, &o, out, cause);
+	free(set.unsubscribe_mailto);
+	if (rc == -1) {
 		pv->failed = PREVIEW_RENDER;
 		goto out;
 	}
@@ -102,5 +132,6 @@ message_preview_free(struct message_preview *pv)
 	free(pv->domain);
 	free(pv->waiting);
 	free(pv->token);
-	pv->domain = pv->waiting = pv->token = NULL;
+	free(pv->envelope_from);
+	pv->domain = pv->waiting = pv->token = pv->envelope_from = NULL;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct buf;
+struct config;
 struct dkim_signer;
 struct issue;
 struct recipient;
@@ -36,24 +37,28 @@ struct message_preview {
 	char	*waiting;	/* the first key awaiting publication, or NULL */
 	size_t	 signatures;	/* DKIM-Signature fields in front */
 	char	*token;		/* the recipient's unsubscribe token, or NULL */
+	char	*envelope_from;	/* its MAIL FROM (VERP: with the token) */
 	enum {
 		PREVIEW_OK,
 		PREVIEW_FROM,	/* the From address has no domain */
 		PREVIEW_KEYS,	/* the keys cannot be read */
 		PREVIEW_SIGNER,	/* an active key cannot sign */
 		PREVIEW_TOKEN,	/* the token cannot be made or recorded */
+		PREVIEW_ENVELOPE, /* the envelope-from is too long for VERP */
 		PREVIEW_RENDER,	/* the message cannot be rendered or signed */
 	}	 failed;	/* the step that failed */
 };
 /*
  * The message r gets of is, now, as a send would send it (`herald issue
  * preview` and the console's preview): signed with the From domain's
- * active keys, with r's unsubscribe token (recorded) and the
- * unsubscribe_url (may be NULL). Appended to out; -1 with *cause and
- * pv->failed set on failure. Free pv with message_preview_free.
+ * active keys, with r's unsubscribe token (recorded), and the
+ * configuration's unsubscribe_url, verp, verp_delimiter and
+ * unsubscribe_mailto; pv->envelope_from is the MAIL FROM it would go
+ * out with. Appended to out; -1 with *cause and pv->failed set on
+ * failure. Free pv with message_preview_free.
  */
-int	message_preview(struct store *, const struct issue *,
-	    const struct recipient *r, const char *unsubscribe_url,
+int	message_preview(struct store *, const struct config *,
+	    const struct issue *, const struct recipient *r,
 	    struct buf *out, struct message_preview *pv, char **cause);
 void	message_preview_free(struct message_preview *);
 

@@ -33,6 +33,7 @@
 #include "workers.h"
 #include "base/loop.h"
 #include "mail/message.h"
+#include "mail/verp.h"
 #include "smtp/reply_class.h"
 #include "store/store.h"
 #include "smtp/tls.h"
@@ -242,6 +243,7 @@ engine_rcpt_done(struct engine *e, struct rcpt *r)
 	free(r->name);
 	free(r->attrs);
 	free(r->token);
+	free(r->mail_from);
 	free(r);
 	e->nwindow--;
 	e->want_fill = 1;
@@ -372,12 +374,10 @@ engine_render(struct engine *e, struct rcpt *r)
 	/* The same Message-ID for every attempt at this recipient; a test
 	 * gets its own (a receiver may drop a second copy of an id). */
 	if (e->test)
-		snprintf(j->msgid, sizeof j->msgid, "herald.%lld.test%lld.%ld."
-		    "%s", (long long)e->id, (long long)time(NULL),
-		    (long)getpid(), r->token);
+		verp_msgid_test(j->msgid, sizeof j->msgid, e->id,
+		    (int64_t)time(NULL), (long)getpid(), r->token);
 	else
-		snprintf(j->msgid, sizeof j->msgid, "herald.%lld.%lld.%s",
-		    (long long)e->id, (long long)r->id, r->token);
+		verp_msgid(j->msgid, sizeof j->msgid, e->id, r->id, r->token);
 	r->rendering = 1;
 	r->dest->nrendering++;
 	e->nmem++;

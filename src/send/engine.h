@@ -35,6 +35,7 @@ struct sess;
 struct rcpt {
 	int64_t			 id;
 	char			*addr, *name, *attrs, *token;
+	char			*mail_from;	/* its MAIL FROM (VERP) */
 	int			 attempts;	/* outcomes so far */
 	int64_t			 first_at;
 	enum rcpt_state		 dbstate;	/* as recorded */

@@ -291,6 +291,9 @@ engine_setup(struct engine *e, char **cause)
 	ws.issue = e->issue;
 	ws.unsubscribe_url = *set->unsubscribe_url != '\0' ?
 	    set->unsubscribe_url : NULL;
+	ws.verp = set->verp;
+	ws.unsubscribe_mailto = set->unsubscribe_mailto != NULL &&
+	    *set->unsubscribe_mailto != '\0' ? set->unsubscribe_mailto : NULL;
 	ws.sign_domain = domain;
 	ws.store = e->st;
 	send_settings_dns(set, &ws.dns);
@@ -396,6 +399,10 @@ engine_run(const struct engine_run *run, char **cause)
 		goto fail;
 	}
 	e.password = engine_password(run->password_fd);
+	if (run->cfg != NULL)
+		send_settings_verp(run->cfg, &e.info.set);
+	if (send_settings_verp_check(&e.info.set, cause) == -1)
+		goto fail;
 	if (engine_setup(&e, cause) == -1)
 		goto fail;
 	if (store_send_set_engine(e.st, e.id, (int64_t)getpid(),
@@ -486,6 +493,8 @@ engine_settings_copy(struct send_settings *dst, const struct send_settings *src)
 	dst->envelope_from = xstrdup(src->envelope_from);
 	dst->unsubscribe_url = xstrdup(src->unsubscribe_url);
 	dst->smtp_timeouts = xstrdup(src->smtp_timeouts);
+	dst->unsubscribe_mailto = xstrdup(src->unsubscribe_mailto != NULL ?
+	    src->unsubscribe_mailto : "");
 }
 
 /*

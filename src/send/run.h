@@ -11,6 +11,8 @@
 
 #include "types.h"
 
+struct config;
+
 struct store;
 
 /* The trust anchor dane uses when dnssec_anchor is not set (Debian's
@@ -25,6 +27,8 @@ struct engine_run {
 					 * -1: none */
 	int		 password_fd;	/* read the relay password; -1: none */
 	const char	*dnssec_anchor;	/* config dnssec_anchor, or NULL */
+	const struct config *cfg;	/* verp, verp_delimiter,
+					 * unsubscribe_mailto; NULL: VERP off */
 };
 /* Run a send's engine until the send is finished or paused (or SIGTERM).
  * 0, or -1 with *cause. With the policy dane, DNSSEC is validated from

@@ -16,7 +16,9 @@
 
 #include "engine.h"
 #include "session.h"
+#include "setup.h"
 #include "base/loop.h"
+#include "mail/verp.h"
 #include "smtp/smtp.h"
 
 #define SESS_IDLE_MS	3000	/* a parked session quits after this */
@@ -81,8 +83,21 @@ sess_connecting(struct engine *e, struct rcpt *r, const char *host,
 static void
 sess_submit(struct engine *e, struct sess *sess, struct rcpt *r)
 {
+	char	 from[VERP_ADDR_MAX], *cause = NULL;
+
+	/* The token in the envelope-from names the recipient a bounce is
+	 * about (checked to fit when the engine started). */
+	if (r->mail_from == NULL) {
+		if (send_envelope_rcpt(&e->info.set, r->token, from,
+		    sizeof from, &cause) == -1) {
+			free(cause);
+			snprintf(from, sizeof from, "%s",
+			    e->info.set.envelope_from);
+		}
+		r->mail_from = xstrdup(from);
+	}
 	memset(&r->sm, 0, sizeof r->sm);
-	r->sm.mail_from = e->info.set.envelope_from;
+	r->sm.mail_from = r->mail_from;
 	r->sm.rcpt = r->addr;
 	r->sm.data = r->msg;
 	r->sm.len = r->len;

@@ -26,6 +26,7 @@
 #include "auth/dkim.h"
 #include "auth/dns.h"
 #include "mail/message.h"
+#include "mail/verp.h"
 #include "smtp/smtp.h"
 #include "store/store.h"
 
@@ -189,6 +190,74 @@ send_settings_dns(const struct send_settings *set, struct dns_options *o)
 	o->retries = set->dns_retries;
 }
 
+/* VERP and the unsubscribe mailbox from the configuration. */
+void
+send_settings_verp(const struct config *cfg, struct send_settings *set)
+{
+	const char	*v, *d;
+
+	v = config_get(cfg, "verp");
+	d = config_get(cfg, "verp_delimiter");
+	set->verp = v != NULL && strcmp(v, "off") == 0 ? '\0' :
+	    d != NULL && *d != '\0' ? *d : '+';
+	v = config_get(cfg, "unsubscribe_mailto");
+	free(set->unsubscribe_mailto);
+	set->unsubscribe_mailto = xstrdup(v != NULL ? v : "");
+}
+
+/* Would every recipient's envelope-from fit (the 64-octet local part)? */
+int
+send_settings_verp_check(const struct send_settings *set, char **cause)
+{
+	char	out[VERP_ADDR_MAX], *inner = NULL;
+
+	if (set->verp == '\0' || *set->envelope_from == '\0')
+		return 0;
+	/* any token: they all have the same length */
+	if (verp_address(set->envelope_from, set->verp,
+	    "aaaaaaaaaaaaaaaaaaaa", out, sizeof out, &inner) == -1) {
+		set_cause(cause, "%s (the bounce key gives the address)",
+		    inner);
+		free(inner);
+		return -1;
+	}
+	return 0;
+}
+
+/* The envelope-from a send of is would start from: config bounce, else
+ * the issue's From (the address alone). */
+int
+send_envelope_base(const struct config *cfg, const struct issue *is,
+    char *out, char **cause)
+{
+	const char	*v, *reason;
+	char		 name[ADDR_NAME_MAX + 1];
+
+	if ((v = config_get(cfg, "bounce")) != NULL) {
+		if (addr_parse_mailbox(v, strlen(v), name, out,
+		    &reason) == -1)
+			return set_cause(cause, "bounce '%s': %s", v, reason);
+	} else if (addr_parse_mailbox(is->from, strlen(is->from), name, out,
+	    &reason) == -1)
+		return set_cause(cause, "issue %lld: From '%s': %s",
+		    (long long)is->id, is->from, reason);
+	return 0;
+}
+
+/* The MAIL FROM of one recipient's message: the base with the token in
+ * it when VERP is on. */
+int
+send_envelope_rcpt(const struct send_settings *set, const char *token,
+    char *out, size_t size, char **cause)
+{
+	if (set->verp == '\0' || token == NULL) {
+		snprintf(out, size, "%s", set->envelope_from);
+		return 0;
+	}
+	return verp_address(set->envelope_from, set->verp, token, out, size,
+	    cause);
+}
+
 /* The settings a new send takes from the configuration. */
 int
 send_settings_config(const struct config *cfg, struct send_settings *set,
@@ -197,6 +266,8 @@ send_settings_config(const struct config *cfg, struct send_settings *set,
 	const char	*v;
 	char		*inner;
 	size_t		 i;
+
+	send_settings_verp(cfg, set);
 
 	for (i = 0; i < nitems(settings); i++) {
 		if (settings[i].key == NULL ||
@@ -228,20 +299,15 @@ send_settings_complete(const struct config *cfg, const struct issue *is,
     struct send_settings *set, struct dns *dns, char **cause)
 {
 	struct dns_answer	 a;
-	const char		*v, *reason;
-	char			 name[ADDR_NAME_MAX + 1], from[ADDR_MAX + 1];
+	char			 from[ADDR_MAX + 1];
 	char			 host[256], *rev;
 
-	if ((v = config_get(cfg, "bounce")) != NULL) {
-		if (addr_parse_mailbox(v, strlen(v), name, from,
-		    &reason) == -1)
-			return set_cause(cause, "bounce '%s': %s", v, reason);
-	} else if (addr_parse_mailbox(is->from, strlen(is->from), name, from,
-	    &reason) == -1)
-		return set_cause(cause, "issue %lld: From '%s': %s",
-		    (long long)is->id, is->from, reason);
+	if (send_envelope_base(cfg, is, from, cause) == -1)
+		return -1;
 	free(set->envelope_from);
 	set->envelope_from = xstrdup(from);
+	if (send_settings_verp_check(set, cause) == -1)
+		return -1;
 	if (*set->helo != '\0')
 		return 0;
 	if (dns != NULL && *set->source_ip != '\0' &&
@@ -316,6 +382,8 @@ struct send_walk {
 	struct dkim_signer	*signer;
 	struct message_tokens	*tokens;
 	const char		*unsubscribe_url;
+	const char		*unsubscribe_mailto;
+	char			 verp;
 	volatile int		*stop;
 	char			*cause;
 };
@@ -438,6 +506,8 @@ send_dry_cb(const struct contact *c, void *arg)
 	o.date = time(NULL);
 	o.token = token;
 	o.unsubscribe_url = w->unsubscribe_url;
+	o.verp = w->verp;
+	o.unsubscribe_mailto = w->unsubscribe_mailto;
 	buf_init(&msg);
 	if (message_build(NULL, w->is, &r, w->signer, &o, &msg,
 	    &w->cause) == -1) {
@@ -461,7 +531,7 @@ send_dry_cb(const struct contact *c, void *arg)
 /* Write every recipient's message to dir instead of sending. */
 int
 send_dry_run(struct store *st, const struct issue *is,
-    const char *unsubscribe_url, const char *dir, volatile int *stop,
+    const struct send_settings *set, const char *dir, volatile int *stop,
     int64_t *written, int64_t *skipped, size_t *nsigs, char **cause)
 {
 	struct send_walk	 w;
@@ -481,7 +551,11 @@ send_dry_run(struct store *st, const struct issue *is,
 	w.st = st;
 	w.is = is;
 	w.dir = dir;
-	w.unsubscribe_url = unsubscribe_url;
+	w.unsubscribe_url = *set->unsubscribe_url != '\0' ?
+	    set->unsubscribe_url : NULL;
+	w.verp = set->verp;
+	w.unsubscribe_mailto = set->unsubscribe_mailto != NULL &&
+	    *set->unsubscribe_mailto != '\0' ? set->unsubscribe_mailto : NULL;
 	w.stop = stop;
 	/* No active key: the messages are written unsigned (*nsigs 0). */
 	if ((w.signer = dkim_signer_new(st, domain, &ignore)) != NULL)

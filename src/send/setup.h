@@ -33,6 +33,22 @@ int		 send_settings_config(const struct config *,
 /* Check the settings together (AUTH only with a relay). */
 int		 send_settings_check(const struct send_settings *,
 		    char **cause);
+/* config verp, verp_delimiter and unsubscribe_mailto into set (a send
+ * takes them from the configuration each time an engine starts). */
+void		 send_settings_verp(const struct config *,
+		    struct send_settings *);
+/* With VERP on, would envelope_from with a token stay within 64 octets
+ * of local part? -1 with *cause naming the keys when not. */
+int		 send_settings_verp_check(const struct send_settings *,
+		    char **cause);
+/* The envelope-from before VERP: config bounce, else the issue's From
+ * (out: ADDR_MAX + 1 bytes). This is what status and report show. */
+int		 send_envelope_base(const struct config *, const struct issue *,
+		    char *out, char **cause);
+/* One recipient's MAIL FROM: envelope_from, with DELIM TOKEN in its local
+ * part when VERP is on (mail/verp.h). */
+int		 send_envelope_rcpt(const struct send_settings *,
+		    const char *token, char *out, size_t size, char **cause);
 /* Fill in the envelope-from (config bounce, else the issue's From) and,
  * when unset, the HELO name (the PTR of source_ip looked up with dns,
  * which may be NULL, else this host's name). */
@@ -57,14 +73,15 @@ int		 send_queue(struct store *, const struct issue *,
 		    const struct send_settings *, int64_t *queued,
 		    int64_t *skipped, char **cause);
 /*
- * Instead of sending, write each recipient's exact signed message to
+ * Instead of sending, write each recipient's exact signed message (with
+ * the settings' unsubscribe_url, verp and unsubscribe_mailto) to
  * DIR/NNNN-ADDRESS.eml (mode 0600; DIR made 0700 if need be); nothing is
  * recorded as sent. *nsigs: DKIM signatures per message (0: the From
  * domain has no active key). stop (may be NULL) is polled between
  * messages.
  */
 int		 send_dry_run(struct store *, const struct issue *,
-		    const char *unsubscribe_url, const char *dir,
+		    const struct send_settings *, const char *dir,
 		    volatile int *stop, int64_t *written, int64_t *skipped,
 		    size_t *nsigs, char **cause);
 

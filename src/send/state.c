@@ -258,6 +258,7 @@ send_settings_init(struct send_settings *s)
 	s->envelope_from = xstrdup("");
 	s->unsubscribe_url = xstrdup("");
 	s->smtp_timeouts = xstrdup("");
+	s->unsubscribe_mailto = xstrdup("");
 	s->dns_timeout = 3;
 	s->dns_retries = 2;
 	s->smtp_port = 25;
@@ -278,6 +279,7 @@ send_settings_free(struct send_settings *s)
 	free(s->envelope_from);
 	free(s->unsubscribe_url);
 	free(s->smtp_timeouts);
+	free(s->unsubscribe_mailto);
 	memset(s, 0, sizeof *s);
 }
 

@@ -97,6 +97,11 @@ struct send_settings {
 	int		 dns_retries;
 	int		 smtp_port;
 	struct send_limits limits;
+	/* Not kept in the sends row: config verp, verp_delimiter and
+	 * unsubscribe_mailto as each engine starts (like dnssec_anchor),
+	 * since either form of a bounce address is read back. */
+	char		 verp;			/* the delimiter; '\0': off */
+	char		*unsubscribe_mailto;	/* "" when unset */
 };
 
 /* A send as stored. */

@@ -42,6 +42,8 @@ struct workers {
 	int			 pipe[2];
 	const struct issue	*issue;
 	const char		*unsubscribe_url;
+	char			 verp;
+	const char		*unsubscribe_mailto;
 	size_t			 nsigs;
 	struct worker		 t[WORKERS_MAX];
 	int			 n;
@@ -88,6 +90,8 @@ workers_render(struct worker *t, struct job *j)
 	o.date = time(NULL);
 	o.token = j->token;
 	o.unsubscribe_url = t->w->unsubscribe_url;
+	o.verp = t->w->verp;
+	o.unsubscribe_mailto = t->w->unsubscribe_mailto;
 	o.message_id = j->msgid[0] != '\0' ? j->msgid : NULL;
 	buf_init(&j->msg);
 	if (message_build(NULL, t->w->issue, &r, t->signer, &o, &j->msg,
@@ -181,6 +185,8 @@ workers_new(const struct workers_setup *setup, char **cause)
 	pthread_cond_init(&w->cond, NULL);
 	w->issue = setup->issue;
 	w->unsubscribe_url = setup->unsubscribe_url;
+	w->verp = setup->verp;
+	w->unsubscribe_mailto = setup->unsubscribe_mailto;
 	w->n = setup->n < 1 ? 1 : setup->n > WORKERS_MAX ? WORKERS_MAX :
 	    setup->n;
 	if (pipe2(w->pipe, O_CLOEXEC | O_NONBLOCK) == -1) {

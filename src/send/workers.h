@@ -47,6 +47,8 @@ struct workers_setup {
 	int			 n;		/* threads */
 	const struct issue	*issue;		/* read only */
 	const char		*unsubscribe_url;
+	char			 verp;		/* the delimiter; '\0': off */
+	const char		*unsubscribe_mailto;
 	const char		*sign_domain;	/* NULL: do not sign */
 	struct store		*store;		/* keys are read here, before
 						 * the threads start */

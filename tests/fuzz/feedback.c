@@ -1,7 +1,8 @@
 /*
  * A fuzz harness for the feedback reader (src/feedback): any bytes in,
- * no crash, no leak, nothing hard without a recipient, every string out
- * valid UTF-8.
+ * no crash, no leak, nothing hard without a recipient (the report's, or
+ * the VERP token's when the message came to bounce+TOKEN@), every string
+ * out valid UTF-8, a token only as herald writes them.
  *
  *   make fuzz                 builds build/fuzz/feedback (clang, libFuzzer,
  *                             ASan + UBSan)
@@ -28,14 +29,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct feedback_msg	m;
 	size_t			i, bad;
+	int			keyed;
 
 	feedback_parse((const char *)data, size, &m);
 	if (m.n == 0)
 		abort();
+	if ((m.token == NULL) != (m.token_from == NULL))
+		abort();
+	if (m.token != NULL && (strlen(m.token) != 20 ||
+	    strspn(m.token, "abcdefghijklmnopqrstuvwxyz234567") != 20))
+		abort();
+	keyed = m.token != NULL && strcmp(m.token_from, "verp") == 0 &&
+	    m.n == 1;
 	for (i = 0; i < m.n; i++) {
 		const struct feedback_finding *f = &m.v[i];
 
-		if (f->cls == REPLY_HARD && f->rcpt[0] == '\0')
+		if (f->cls == REPLY_HARD && f->rcpt[0] == '\0' && !keyed)
 			abort();
 		if (!utf8_valid(f->rcpt, strlen(f->rcpt), &bad) ||
 		    !utf8_valid(f->diagnostic, strlen(f->diagnostic), &bad) ||

@@ -14,6 +14,7 @@
 #include "base/utf8.h"
 #include "base/util.h"
 #include "feedback/feedback.h"
+#include "mail/verp.h"
 #include "test.h"
 
 static const char dsn[] =
@@ -488,6 +489,281 @@ test_garbage(void)
 	feedback_msg_free(&m);
 }
 
+/* --- the token naming the recipient ------------------------------------ */
+
+#define TOK	"k7q2m4x5z6abcdefghij"
+
+/* Parse text; the token and where it came from ("" when none). */
+static void
+parse_token(const char *text, struct feedback_msg *m, const char **token,
+    const char **from)
+{
+	feedback_parse(text, strlen(text), m);
+	*token = m->token != NULL ? m->token : "";
+	*from = m->token_from != NULL ? m->token_from : "";
+}
+
+/* A DSN to bounce+TOKEN@ whose report names no recipient at all: the
+ * token does, so its hard class stands. */
+static const char verp_dsn[] =
+    "Return-Path: <>\r\n"
+    "Delivered-To: bounce+" TOK "@example.net\r\n"
+    "X-Original-To: bounce+zzzzzzzzzzzzzzzzzzzz@example.net\r\n"
+    "From: MAILER-DAEMON@mx.example.org\r\n"
+    "To: bounce+zzzzzzzzzzzzzzzzzzzz@example.net\r\n"
+    "Subject: Undelivered Mail Returned to Sender\r\n"
+    "MIME-Version: 1.0\r\n"
+    "Content-Type: multipart/report; report-type=delivery-status;\r\n"
+    "\tboundary=\"B1\"\r\n"
+    "\r\n"
+    "--B1\r\n"
+    "Content-Type: text/plain\r\n"
+    "\r\n"
+    "The mail could not be delivered.\r\n"
+    "\r\n"
+    "--B1\r\n"
+    "Content-Type: message/delivery-status\r\n"
+    "\r\n"
+    "Reporting-MTA: dns; mx.example.org\r\n"
+    "\r\n"
+    "Action: failed\r\n"
+    "Status: 5.1.1\r\n"
+    "Diagnostic-Code: smtp; 550 5.1.1 User unknown\r\n"
+    "\r\n"
+    "--B1--\r\n";
+
+static void
+test_token_verp(void)
+{
+	struct feedback_msg	 m;
+	const char		*t, *from;
+	char			*s;
+
+	parse_token(verp_dsn, &m, &t, &from);
+	CHECK_STR(t, TOK);
+	CHECK_STR(from, "verp");
+	CHECK_INT(m.n, 1);
+	if (m.n == 1) {
+		CHECK_STR(feedback_kind_name(m.v[0].kind), "bounce");
+		CHECK_INT(m.v[0].cls, REPLY_HARD);
+	}
+	feedback_msg_free(&m);
+
+	/* each header in its order, any delimiter, either case */
+	s = xprintf("X-Original-To: <bounce=%s@example.net>\r\n"
+	    "To: bounce-zzzzzzzzzzzzzzzzzzzz@example.net\r\n"
+	    "From: MAILER-DAEMON@mx.example.org\r\n"
+	    "Subject: failure notice\r\n\r\nSorry.\r\n", "K7Q2M4X5Z6ABCDEFGHIJ");
+	parse_token(s, &m, &t, &from);
+	CHECK_STR(t, TOK);
+	CHECK_STR(from, "verp");
+	feedback_msg_free(&m);
+	free(s);
+	s = xprintf("Envelope-To: bounce_%s@example.net\r\n"
+	    "To: Ann <ann@example.com>\r\nSubject: x\r\n\r\nx\r\n", TOK);
+	parse_token(s, &m, &t, &from);
+	CHECK_STR(t, TOK);
+	feedback_msg_free(&m);
+	free(s);
+	s = xprintf("X-Envelope-To: <news.bounce-%s@example.net>\r\n"
+	    "Subject: x\r\n\r\nx\r\n", TOK);
+	parse_token(s, &m, &t, &from);
+	CHECK_STR(t, TOK);
+	CHECK_STR(from, "verp");
+	feedback_msg_free(&m);
+	free(s);
+	/* To with several addresses, the token in the second */
+	s = xprintf("To: a@example.com, \"B\" <bounce+%s@example.net>\r\n"
+	    "Subject: x\r\n\r\nx\r\n", TOK);
+	parse_token(s, &m, &t, &from);
+	CHECK_STR(t, TOK);
+	feedback_msg_free(&m);
+	free(s);
+}
+
+/* A mail to unsubscribe+TOKEN@: an unsubscribe whatever it says, its
+ * recipient left to the token; an automatic reply there stays one. */
+static void
+test_token_unsubscribe_address(void)
+{
+	struct feedback_msg	 m;
+	const char		*t, *from;
+	char			*s;
+
+	s = xprintf("From: Ann <ann.private@example.com>\r\n"
+	    "To: <unsubscribe+%s@example.net>\r\n"
+	    "Subject: please take me off, I cannot use this any more\r\n"
+	    "\r\nThanks\r\n", TOK);
+	parse_token(s, &m, &t, &from);
+	CHECK_STR(t, TOK);
+	CHECK_STR(from, "unsubscribe-address");
+	CHECK_INT(m.n, 1);
+	if (m.n == 1) {
+		CHECK_STR(feedback_kind_name(m.v[0].kind), "unsubscribe");
+		CHECK_STR(m.v[0].rcpt, "");
+	}
+	feedback_msg_free(&m);
+	free(s);
+	s = xprintf("From: Ann <ann@example.com>\r\n"
+	    "To: <unsubscribe-%s@example.net>\r\n"
+	    "Auto-Submitted: auto-replied\r\n"
+	    "Subject: Out of office\r\n\r\nAway.\r\n", TOK);
+	parse_token(s, &m, &t, &from);
+	CHECK_STR(from, "unsubscribe-address");
+	CHECK(m.n == 1 && m.v[0].kind == FEEDBACK_AUTOREPLY);
+	feedback_msg_free(&m);
+	free(s);
+}
+
+/* "unsubscribe TOKEN" in the subject, as the mailto writes it. */
+static void
+test_token_subject(void)
+{
+	struct feedback_msg	 m;
+	const char		*t, *from;
+	char			*s;
+
+	s = xprintf("From: ann@example.com\r\nTo: news@example.net\r\n"
+	    "Subject: unsubscribe %s\r\n\r\n\r\n", TOK);
+	parse_token(s, &m, &t, &from);
+	CHECK_STR(t, TOK);
+	CHECK_STR(from, "subject");
+	CHECK(m.n == 1 && m.v[0].kind == FEEDBACK_UNSUBSCRIBE);
+	feedback_msg_free(&m);
+	free(s);
+	s = xprintf("From: ann@example.com\r\nTo: news@example.net\r\n"
+	    "Subject: Re: Unsubscribe  %s \r\n\r\n\r\n",
+	    "K7Q2M4X5Z6ABCDEFGHIJ");
+	parse_token(s, &m, &t, &from);
+	CHECK_STR(t, TOK);
+	CHECK_STR(from, "subject");
+	feedback_msg_free(&m);
+	free(s);
+	/* words after the token: not the form herald writes */
+	s = xprintf("From: ann@example.com\r\nTo: news@example.net\r\n"
+	    "Subject: unsubscribe %s please\r\n\r\n\r\n", TOK);
+	parse_token(s, &m, &t, &from);
+	CHECK_STR(t, "");
+	feedback_msg_free(&m);
+	free(s);
+}
+
+/* No VERP address: the List-Unsubscribe of the returned message. */
+static void
+test_token_returned(void)
+{
+	static const char *const lu[] = {
+		"<mailto:unsubscribe+" TOK "@example.net?subject=unsubscribe%20"
+		    TOK ">",
+		"<mailto:news@example.net?subject=unsubscribe%20" TOK ">",
+		"<mailto:news@example.net?subject=x>,\r\n <https://example.net/"
+		    "u?token=" TOK ">",
+	};
+	struct feedback_msg	 m;
+	const char		*t, *from;
+	char			*s;
+	size_t			 i;
+
+	for (i = 0; i < sizeof lu / sizeof lu[0]; i++) {
+		s = xprintf("From: MAILER-DAEMON@mx.example.org\r\n"
+		    "To: bounce@example.net\r\n"
+		    "Subject: Undelivered Mail Returned to Sender\r\n"
+		    "MIME-Version: 1.0\r\n"
+		    "Content-Type: multipart/report; "
+		    "report-type=delivery-status; boundary=\"B\"\r\n\r\n"
+		    "--B\r\nContent-Type: message/delivery-status\r\n\r\n"
+		    "Reporting-MTA: dns; mx.example.org\r\n\r\n"
+		    "Final-Recipient: rfc822; ann@example.com\r\n"
+		    "Action: failed\r\nStatus: 5.1.1\r\n\r\n"
+		    "--B\r\nContent-Type: %s\r\n\r\n"
+		    "From: news@example.net\r\nTo: ann@example.com\r\n"
+		    "Message-ID: <s12.abcdefghijklmnopqrstuvwxyz@example.net>\r\n"
+		    "List-Unsubscribe: %s\r\n"
+		    "Subject: News\r\n\r\nHello\r\n--B--\r\n",
+		    i == 1 ? "message/rfc822" : "text/rfc822-headers", lu[i]);
+		parse_token(s, &m, &t, &from);
+		CHECK_STR(t, TOK);
+		CHECK_STR(from, "returned-message");
+		CHECK(m.n == 1 && m.v[0].cls == REPLY_HARD &&
+		    strcmp(m.v[0].rcpt, "ann@example.com") == 0);
+		/* the send the returned Message-ID names */
+		CHECK_STR(m.n == 1 ? m.v[0].message_id : "",
+		    "s12.abcdefghijklmnopqrstuvwxyz@example.net");
+		feedback_msg_free(&m);
+		free(s);
+	}
+	/* only the returned Message-ID: it names the send and the token */
+	s = xprintf("From: MAILER-DAEMON@mx.example.org\r\n"
+	    "To: bounce@example.net\r\nSubject: Returned mail\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; "
+	    "boundary=\"B\"\r\n\r\n"
+	    "--B\r\nContent-Type: message/delivery-status\r\n\r\n"
+	    "Reporting-MTA: dns; mx.example.org\r\n\r\n"
+	    "Final-Recipient: rfc822; ann@example.com\r\n"
+	    "Action: failed\r\nStatus: 5.2.2\r\n\r\n"
+	    "--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+	    "Message-ID: <herald.12.7.%s@example.net>\r\n\r\n--B--\r\n",
+	    TOK);
+	parse_token(s, &m, &t, &from);
+	CHECK_STR(t, TOK);
+	CHECK_STR(from, "returned-message");
+	CHECK_INT(m.n == 1 ? verp_msgid_send(m.v[0].message_id, NULL) : 0, 12);
+	feedback_msg_free(&m);
+	free(s);
+}
+
+/* Tokens that are not herald's are not taken; junk around one in a
+ * header never goes into it. */
+static void
+test_token_bad(void)
+{
+	static const char *const to[] = {
+		"bounce+k7q2m4x5z6abcdefgh1j@example.net",	/* not base32 */
+		"bounce+k7q2m4x5z6abcdefghi@example.net",	/* 19 */
+		"bounce+k7q2m4x5z6abcdefghijk@example.net",	/* 21 */
+		"bouncek7q2m4x5z6abcdefghij@example.net",	/* no delimiter */
+		"+k7q2m4x5z6abcdefghij@example.net",		/* no local */
+		"bounce*k7q2m4x5z6abcdefghij@example.net",	/* delimiter */
+		"bounce+k7q2m4x5z6abcdefghij\r\n @example.net",	/* folded */
+		"bounce+k7q2m4x5z6abcdefghij @example.net",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "+k7q2m4x5z6abcdefghij@example.net",	/* local > 64 */
+	};
+	struct feedback_msg	 m;
+	const char		*t, *from;
+	char			*s;
+	size_t			 i;
+
+	for (i = 0; i < sizeof to / sizeof to[0]; i++) {
+		s = xprintf("Delivered-To: %s\r\nSubject: hello\r\n\r\nx\r\n",
+		    to[i]);
+		parse_token(s, &m, &t, &from);
+		if (strcmp(t, "") != 0)
+			fprintf(stderr, "took a token from %s\n", to[i]);
+		CHECK_STR(t, "");
+		CHECK(m.token_from == NULL);
+		feedback_msg_free(&m);
+		free(s);
+	}
+	/* CR, LF and control junk next to a good token: the token alone */
+	s = xprintf("Delivered-To: \r\r<bounce+%s@example.net>\r\x01junk\r\n"
+	    "Subject: unsubscribe %s\rjunk\r\n\r\nx\r\n", TOK,
+	    "zzzzzzzzzzzzzzzzzzzz");
+	parse_token(s, &m, &t, &from);
+	CHECK_STR(t, TOK);
+	CHECK_STR(from, "verp");
+	feedback_msg_free(&m);
+	free(s);
+	s = xprintf("To: junk\r\x02bounce+%s\x7f@example.net\r\n"
+	    "Subject: unsubscribe %s\r\x03\r\n\r\nx\r\n", TOK, TOK);
+	parse_token(s, &m, &t, &from);
+	CHECK(strcmp(t, "") == 0 || strcmp(t, TOK) == 0);
+	CHECK(strcmp(from, "verp") != 0);
+	feedback_msg_free(&m);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -502,5 +778,10 @@ main(void)
 	test_garbage();
 	test_ses();
 	test_mbox();
+	test_token_verp();
+	test_token_unsubscribe_address();
+	test_token_subject();
+	test_token_returned();
+	test_token_bad();
 	TEST_END();
 }

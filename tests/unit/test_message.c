@@ -375,6 +375,70 @@ test_layout(void)
 	issue_free(&is);
 }
 
+/* The List-Unsubscribe mailto: with VERP on, unsubscribe+TOKEN@ the
+ * From domain; config unsubscribe_mailto instead when set; the issue's
+ * own mailto before both; From with VERP off. The token is in the
+ * subject every time. */
+static void
+test_unsubscribe_mailto(void)
+{
+	struct issue		is = mk_issue("Info <info@example.org>", "x",
+				    "y\n");
+	struct render_options	o = mk_opts();
+	char			*m, *cause;
+
+	o.verp = '+';
+	o.unsubscribe_url = "https://example.org/u";
+	m = render(&is, &jane, &o, &cause);
+	CHECK(m != NULL && strstr(m, "List-Unsubscribe:\r\n"
+	    " <mailto:unsubscribe+abcdefghij234567abcd@example.org?subject="
+	    "unsubscribe%20abcdefghij234567abcd>,\r\n"
+	    " <https://example.org/u?token=abcdefghij234567abcd>\r\n"
+	    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n") != NULL);
+	free(m);
+	o.verp = '=';
+	o.unsubscribe_url = NULL;
+	m = render(&is, &jane, &o, &cause);
+	/* RFC 6068: "=" is escaped in the address */
+	CHECK(m != NULL && strstr(m, " <mailto:unsubscribe%3Dabcdefghij234567abcd"
+	    "@example.org?subject=unsubscribe%20abcdefghij234567abcd>\r\n")
+	    != NULL);
+	free(m);
+	o.unsubscribe_mailto = "Leave@Lists.Example.org";
+	m = render(&is, &jane, &o, &cause);
+	CHECK(m != NULL && strstr(m, "<mailto:Leave@lists.example.org?subject="
+	    "unsubscribe%20abcdefghij234567abcd>\r\n") != NULL);
+	free(m);
+	o.verp = '\0';
+	m = render(&is, &jane, &o, &cause);
+	CHECK(m != NULL && strstr(m, "<mailto:Leave@lists.example.org?") !=
+	    NULL);
+	free(m);
+	o.unsubscribe_mailto = NULL;
+	m = render(&is, &jane, &o, &cause);
+	CHECK(m != NULL && strstr(m, "<mailto:info@example.org?subject="
+	    "unsubscribe%20abcdefghij234567abcd>") != NULL);
+	free(m);
+	/* the issue's own address first */
+	free(is.unsubscribe);
+	is.unsubscribe = xstrdup("mailto:own@example.org");
+	o.verp = '+';
+	o.unsubscribe_mailto = "leave@example.org";
+	m = render(&is, &jane, &o, &cause);
+	CHECK(m != NULL && strstr(m, "<mailto:own@example.org?subject="
+	    "unsubscribe%20abcdefghij234567abcd>") != NULL);
+	free(m);
+	/* a token VERP cannot carry is refused, not sent without one */
+	free(is.unsubscribe);
+	is.unsubscribe = NULL;
+	o.unsubscribe_mailto = NULL;
+	o.token = "short1";
+	m = render(&is, &jane, &o, &cause);
+	CHECK(m == NULL && cause != NULL);
+	free(cause);
+	issue_free(&is);
+}
+
 /* Inputs a fuzzer found: nothing decoded, and trailing white space. */
 static void
 test_mime_edges(void)
@@ -1419,6 +1483,7 @@ main(void)
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	test_layout();
+	test_unsubscribe_mailto();
 	test_mime_edges();
 	test_encoded_words();
 	test_random_headers();

@@ -40,8 +40,9 @@ preview_clear(struct preview *p)
 	free(p->sig);
 	free(p->sigdetail);
 	free(p->domain);
+	free(p->envelope);
 	free(p->error);
-	p->sig = p->sigdetail = p->domain = p->error = NULL;
+	p->sig = p->sigdetail = p->domain = p->envelope = p->error = NULL;
 }
 
 /* Check the signatures of the message against the local keys. */
@@ -120,10 +121,12 @@ preview_build(struct ui *ui, struct preview *p)
 	r.addr = p->addr;
 	r.name = p->name;
 	r.attrs = p->attrs;
-	rc = message_preview(st, &p->is, &r, config_get(ui_config(ui),
-	    "unsubscribe_url"), &p->msg, &pv, &cause);
+	rc = message_preview(st, ui_config(ui), &p->is, &r, &p->msg, &pv,
+	    &cause);
 	p->domain = pv.domain;
 	pv.domain = NULL;
+	p->envelope = pv.envelope_from;
+	pv.envelope_from = NULL;
 	if (rc == -1) {
 		if (pv.failed == PREVIEW_SIGNER) {
 			p->error = xprintf("Cannot sign for %s: %s", p->domain,

@@ -32,6 +32,7 @@ struct preview {
 	size_t		 ndec;
 	int		 decoded;	/* show dec */
 	char		*domain;	/* of From */
+	char		*envelope;	/* its MAIL FROM (VERP: with the token) */
 	char		*sig;		/* signature status */
 	enum ui_role	 sigrole;
 	char		*sigdetail;	/* one result per signature */

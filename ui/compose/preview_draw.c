@@ -100,6 +100,12 @@ preview_head(struct ui *ui, struct preview *p, const struct ui_rect *r)
 		ui_printf(ui, y, PV_LABEL + x + 2, w - PV_LABEL - x - 3,
 		    ROLE_DIM, "(%s)", p->sigdetail);
 	y++;
+	if (p->envelope != NULL) {
+		/* where a bounce of this copy goes: VERP names the member */
+		ui_print(ui, y, 1, PV_LABEL - 2, ROLE_DIM, "Bounces to");
+		ui_print(ui, y++, PV_LABEL, w - PV_LABEL - 1, ROLE_NORMAL,
+		    p->envelope);
+	}
 	y += preview_merge(ui, p, y, w);
 	return y - r->y;
 }

@@ -174,6 +174,10 @@ send_draw_pre(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
 	    (long long)p->issue, p->subject != NULL ? p->subject : "");
 	vx = send_label(ui, y, x, w, "From");
 	ui_print(ui, y++, vx, vw, ROLE_NORMAL, p->from != NULL ? p->from : "");
+	if (p->envelope != NULL) {
+		vx = send_label(ui, y, x, w, "Bounces to");
+		ui_print(ui, y++, vx, vw, ROLE_NORMAL, p->envelope);
+	}
 	vx = send_label(ui, y, x, w, "Recipients");
 	if (p->list == NULL)
 		ui_print(ui, y++, vx, vw, ROLE_FAIL, "none: no list");

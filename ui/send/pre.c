@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "mail/message.h"
 #include "send_ui.h"
+#include "send/setup.h"
 #include "store/store.h"
 
 #define SEND_PRE_PAGE		5000	/* members counted per tick */
@@ -47,6 +48,8 @@ send_pre_clear(struct send_pre *p)
 	free(p->list);
 	free(p->from);
 	free(p->domain);
+	free(p->envelope);
+	p->envelope = NULL;
 	free(p->problem);
 	free(p->herror);
 	free(p->test_to);
@@ -67,6 +70,37 @@ send_pre_free(struct send_pre *p)
 	send_pre_clear(p);
 	child_free(&p->w);
 	hreport_free(&p->rep);
+}
+
+/* The envelope-from the send would use: with VERP each recipient's own
+ * (the pattern is shown); one too long for a token is the problem. */
+static void
+send_pre_envelope(struct ui *ui, struct send_pre *p, const struct issue *is)
+{
+	struct send_settings	 set;
+	char			 base[ADDR_MAX + 1], *cause = NULL;
+	const char		*at;
+
+	memset(&set, 0, sizeof set);
+	send_settings_verp(ui_config(ui), &set);
+	if (send_envelope_base(ui_config(ui), is, base, &cause) == -1)
+		goto out;
+	set.envelope_from = base;
+	if (send_settings_verp_check(&set, &cause) == -1) {
+		if (p->problem == NULL)
+			p->problem = xprintf("%s", cause);
+		goto out;
+	}
+	at = strrchr(base, '@');
+	if (set.verp != '\0' && at != NULL)
+		p->envelope = xprintf("%.*s%cTOKEN%s (VERP: each recipient's "
+		    "own, so a bounce names them)", (int)(at - base), base,
+		    set.verp, at);
+	else
+		p->envelope = xprintf("%s (verp off)", base);
+out:
+	free(cause);
+	free(set.unsubscribe_mailto);
 }
 
 /* The configured TLS policy (may when unset or unknown). */
@@ -128,6 +162,7 @@ send_pre_load(struct ui *ui, struct send_pre *p, int64_t id)
 			    "%s", cause != NULL ? cause : "no domain");
 		free(cause);
 	}
+	send_pre_envelope(ui, p, &is);
 	issue_free(&is);
 	hreport_clear(&p->rep, p->domain);
 }

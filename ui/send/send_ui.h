@@ -175,6 +175,7 @@ int		 send_cmd_result(struct send_cmd *, int *ok, char **msg);
 struct send_pre {
 	int64_t		 issue;		/* 0: none chosen */
 	char		*subject, *list, *from, *domain;
+	char		*envelope;	/* where bounces go (VERP pattern) */
 	char		*problem;	/* why it cannot be sent, or NULL */
 	int64_t		 list_id;
 	int64_t		 members, suppressed;
