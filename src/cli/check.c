@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mail/addr.h"
@@ -18,6 +19,7 @@
 #include "auth/health.h"
 #include "base/json.h"
 #include "store/store.h"
+#include "store/store_feedback.h"
 
 #define CHECK_MAX_SELECTORS	32
 #define CHECK_MAX_NOTES		4
@@ -73,6 +75,10 @@ const struct cli_cmd cli_check_cmds[] = {
 	  "--helo: the helo key, else the PTR name of\nthat address, else the "
 	  "host name; without --envelope-from: the bounce key,\nelse the From "
 	  "address, else postmaster@DOMAIN.\n\n"
+	  "Alerts of the last 14 days are listed after the checks, one warn "
+	  "line each\n(id \"alert\"): a provider that refused the sender "
+	  "during a send or in a\nbounce read later (policy, authentication, "
+	  "reputation), with the likely\ncause.\n\n"
 	  "Exit status: 0 when nothing fails (warnings allowed), 1 when a "
 	  "check fails,\n64 for a usage error, 69 when no resolver can be "
 	  "set up.\n\n"
@@ -409,6 +415,40 @@ check_end(struct check_ctx *c, enum health_status worst)
 	buf_free(&b);
 }
 
+/* Alerts raised in this many days are open: a provider that refused
+ * the sender then may well refuse it now. */
+#define CHECK_ALERT_DAYS	14
+
+struct check_alerts {
+	struct check_ctx	*c;
+	int			 n;
+};
+
+/* An alert of a recent send: a warning in the report. */
+static int
+check_alert(const struct fb_alert *a, void *arg)
+{
+	struct check_alerts	*ca = arg;
+	struct health_check	 hc;
+	char			 when[32];
+
+	ca->n++;
+	cli_date(when, sizeof when, a->last_at);
+	memset(&hc, 0, sizeof hc);
+	hc.id = "alert";
+	hc.title = xprintf("send %lld: %s refused the sender (%s)",
+	    (long long)a->send_id, a->provider, a->reason);
+	hc.status = HEALTH_WARN;
+	hc.observed = xprintf("%lld time%s, last %s", (long long)a->count,
+	    a->count == 1 ? "" : "s", when);
+	hc.fix = xstrdup(a->text);
+	check_on_check(&hc, ca->c);
+	free(hc.title);
+	free(hc.observed);
+	free(hc.fix);
+	return 0;
+}
+
 /* herald check [DOMAIN] */
 static int
 cmd_check(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
@@ -452,6 +492,19 @@ cmd_check(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	in.selectors = c.selectors;
 	check_begin(&c);
 	worst = health_run(c.dns, env->store, &in, check_on_check, &c);
+	/* The alerts live in the store: the DNS checks cannot see them. */
+	if (env->store != NULL) {
+		struct check_alerts	 ca = { &c, 0 };
+		char			*cause = NULL;
+
+		if (store_fb_alerts(env->store, 0, (int64_t)time(NULL) -
+		    CHECK_ALERT_DAYS * 86400, check_alert, &ca, &cause) == -1) {
+			check_note(&c, "alerts not read: %s", cause);
+			free(cause);
+		}
+		if (ca.n > 0 && worst == HEALTH_OK)
+			worst = HEALTH_WARN;
+	}
 	check_end(&c, worst);
 	rc = worst == HEALTH_FAIL ? 1 : 0;
 out:

@@ -1,8 +1,8 @@
 /*
- * herald feedback read FILE|DIR|- --dry-run: read what came back (one
- * message, a Maildir, an mbox, or one message on stdin) and print what
- * each message says (src/feedback). Recording and acting on it are not
- * built yet, so only --dry-run runs; without it the command says so.
+ * herald feedback read FILE|DIR|- [--dry-run], feedback ls, feedback
+ * show: read what came back (one message, a Maildir, an mbox, or one
+ * message on stdin), record and act on it (src/feedback/record.h), and
+ * look at the audit trail afterwards.
  */
 #include <sys/stat.h>
 
@@ -15,10 +15,16 @@
 #include "cli_int.h"
 #include "base/json.h"
 #include "feedback/feedback.h"
+#include "feedback/record.h"
+#include "store/store_feedback.h"
 
 struct fb_run {
-	int	json;
-	int	messages, findings, unreadable;
+	struct cli_env		*env;
+	struct feedback_opts	 opts;
+	int			 json;
+	int			 messages, findings, unreadable, duplicates;
+	int			 acts[FEEDBACK_ACT_IGNORED + 1];
+	int			 dberr;		/* stop: the database failed */
 };
 
 static void
@@ -33,26 +39,37 @@ fb_json_str(struct buf *b, const char *key, const char *v, int first)
 
 static void
 fb_print(struct fb_run *r, const struct feedback_finding *f,
+    enum feedback_action act, int64_t send, const char *why,
     const char *source)
 {
 	struct buf	b;
-	char		code[16];
+	char		code[16], sendno[24];
 
 	r->findings++;
+	r->acts[act]++;
 	if (!r->json) {
 		snprintf(code, sizeof(code), "%d", f->code);
-		printf("%s  %s  %s  %s %s  %s %s  %s\n", source,
+		snprintf(sendno, sizeof(sendno), "send %lld", (long long)send);
+		printf("%s  %s  %s  %s %s  %s %s  %s%s%s  %s\n", source,
 		    feedback_kind_name(f->kind), f->rcpt[0] ? f->rcpt : "-",
 		    f->status[0] ? f->status : "-", f->code ? code : "-",
 		    f->cls != REPLY_NONE ? reply_class_name(f->cls) : "-",
-		    f->reason[0] ? f->reason : "-", f->diagnostic);
+		    f->reason[0] ? f->reason : "-",
+		    feedback_action_name(act), send ? " " : "",
+		    send ? sendno : "", f->diagnostic);
+		if (why != NULL && *why != '\0')
+			printf("    %s\n", why);
 		return;
 	}
 	buf_init(&b);
 	buf_addc(&b, '{');
 	fb_json_str(&b, "kind", feedback_kind_name(f->kind), 1);
 	fb_json_str(&b, "rcpt", f->rcpt, 0);
-	fb_json_str(&b, "send", NULL, 0);
+	json_key(&b, "send", 0);
+	if (send != 0)
+		buf_printf(&b, "%lld", (long long)send);
+	else
+		buf_adds(&b, "null");
 	fb_json_str(&b, "reason", f->reason, 0);
 	fb_json_str(&b, "class", f->cls != REPLY_NONE ?
 	    reply_class_name(f->cls) : NULL, 0);
@@ -62,7 +79,7 @@ fb_print(struct fb_run *r, const struct feedback_finding *f,
 		buf_printf(&b, "%d", f->code);
 	else
 		buf_adds(&b, "null");
-	fb_json_str(&b, "action", "none", 0);
+	fb_json_str(&b, "action", feedback_action_name(act), 0);
 	fb_json_str(&b, "diagnostic", f->diagnostic, 0);
 	fb_json_str(&b, "reporting_mta", f->reporting_mta, 0);
 	fb_json_str(&b, "message_id", f->message_id, 0);
@@ -72,21 +89,48 @@ fb_print(struct fb_run *r, const struct feedback_finding *f,
 	buf_free(&b);
 }
 
-/* Read one message and print its findings. */
+/* Read one message, record and act on it (unless a dry run), and print
+ * its findings. After a database error nothing more is read. */
 static void
 fb_message(struct fb_run *r, const char *buf, size_t len, const char *source)
 {
-	struct feedback_msg	m;
-	size_t			i;
+	struct feedback_result	 res;
+	char			*cause = NULL;
+	size_t			 i;
 
+	if (r->dberr || cli_interrupted)
+		return;
 	r->messages++;
-	if (feedback_parse(buf, len, &m) == -1) {
-		cli_err("%s: %s", source, m.error);
+	if (feedback_process(r->env->store, &r->opts, buf, len, source, &res,
+	    &cause) == -1) {
+		cli_err("%s: not recorded: %s", source, cause);
+		free(cause);
+		r->dberr = 1;
+		feedback_result_free(&res);
+		return;
+	}
+	if (res.msg.error != NULL) {
+		cli_err("%s: %s", source, res.msg.error);
 		r->unreadable++;
 	}
-	for (i = 0; i < m.n; i++)
-		fb_print(r, &m.v[i], source);
-	feedback_msg_free(&m);
+	if (res.duplicate) {
+		r->duplicates++;
+		if (r->json) {
+			cli_err("%s: %s", source, res.why[0] != NULL ?
+			    res.why[0] : "read before: nothing done again");
+			for (i = 0; i < res.msg.n; i++)
+				fb_print(r, &res.msg.v[i], FEEDBACK_ACT_NONE,
+				    0, NULL, source);
+		} else
+			printf("%s: %s\n", source, res.why[0] != NULL ?
+			    res.why[0] : "read before: nothing done again");
+		feedback_result_free(&res);
+		return;
+	}
+	for (i = 0; i < res.msg.n; i++)
+		fb_print(r, &res.msg.v[i], res.action[i], res.send[i],
+		    res.why[i], source);
+	feedback_result_free(&res);
 }
 
 /*
@@ -230,32 +274,47 @@ cmd_feedback_read(struct cli_env *env, const struct cli_cmd *cmd,
 	size_t		 len;
 	int		 rc;
 
-	if (cli_opt(cmd, a, "dry-run") == NULL) {
-		cli_err("feedback read: recording what comes back is not built "
-		    "yet; use --dry-run to classify and print without "
-		    "recording");
-		return EXIT_UNAVAIL;
-	}
 	memset(&r, 0, sizeof(r));
+	r.env = env;
 	r.json = env->json;
+	feedback_opts_from(env->cfg, &r.opts);
+	r.opts.dry_run = cli_opt(cmd, a, "dry-run") != NULL;
+	if (strcmp(src, "-") != 0 && stat(src, &st) == -1) {
+		cli_err("%s: %s", src, strerror(errno));
+		return EXIT_NOINPUT;
+	}
+	if ((rc = cli_store(env)) != 0)
+		return rc;
 	cli_catch_signals();
 	if (strcmp(src, "-") == 0) {
 		t = fb_slurp(stdin, &len);
 		fb_message(&r, t, len, "-");
 		free(t);
 		rc = 0;
-	} else if (stat(src, &st) == -1) {
-		cli_err("%s: %s", src, strerror(errno));
-		return EXIT_NOINPUT;
 	} else if (S_ISDIR(st.st_mode))
 		rc = fb_maildir(&r, src);
 	else
 		rc = fb_file(&r, src, 1);
-	if (!r.json)
-		fprintf(stderr, "%d message%s, %d finding%s%s\n", r.messages,
+	if (!r.json) {
+		fprintf(stderr, "%d message%s, %d finding%s%s", r.messages,
 		    r.messages == 1 ? "" : "s", r.findings,
 		    r.findings == 1 ? "" : "s", r.unreadable ?
 		    " (some could not be read)" : "");
+		if (r.duplicates)
+			fprintf(stderr, ", %d read before", r.duplicates);
+		if (r.opts.dry_run)
+			fprintf(stderr, "; dry run: nothing recorded\n");
+		else
+			fprintf(stderr, "; %d suppressed, %d counted, %d "
+			    "alert%s, %d ignored\n",
+			    r.acts[FEEDBACK_ACT_SUPPRESSED],
+			    r.acts[FEEDBACK_ACT_COUNTED],
+			    r.acts[FEEDBACK_ACT_ALERT],
+			    r.acts[FEEDBACK_ACT_ALERT] == 1 ? "" : "s",
+			    r.acts[FEEDBACK_ACT_IGNORED]);
+	}
+	if (r.dberr)
+		return EXIT_IOERR;
 	if (rc == -2)
 		return EXIT_DATAERR;
 	if (rc == -1)
@@ -263,29 +322,331 @@ cmd_feedback_read(struct cli_env *env, const struct cli_cmd *cmd,
 	return r.unreadable ? EXIT_DATAERR : 0;
 }
 
+/* One finding of the trail, as a JSON object or a line. */
+struct fb_list {
+	struct json	*j;		/* NULL: text */
+	int		 n;
+};
+
+static void
+fb_row_json(struct json *j, const struct fb_finding *f)
+{
+	json_open_object(j, NULL);
+	json_put_int(j, "id", f->id);
+	if (f->msg_id != 0)
+		json_put_int(j, "message", f->msg_id);
+	else
+		json_put_null(j, "message");
+	json_put_str(j, "kind", f->kind);
+	json_put_strnull(j, "rcpt", *f->rcpt ? f->rcpt : NULL);
+	if (f->send_id != 0)
+		json_put_int(j, "send", f->send_id);
+	else
+		json_put_null(j, "send");
+	json_put_strnull(j, "reason", *f->reason ? f->reason : NULL);
+	json_put_strnull(j, "class", *f->cls ? f->cls : NULL);
+	json_put_strnull(j, "status", *f->status ? f->status : NULL);
+	if (f->code != 0)
+		json_put_int(j, "code", f->code);
+	else
+		json_put_null(j, "code");
+	json_put_str(j, "action", f->action);
+	json_put_strnull(j, "diagnostic", *f->diagnostic ? f->diagnostic :
+	    NULL);
+	json_put_strnull(j, "reporting_mta", *f->reporting_mta ?
+	    f->reporting_mta : NULL);
+	json_put_strnull(j, "message_id", *f->message_id ? f->message_id :
+	    NULL);
+	json_put_str(j, "source", f->source);
+	json_put_str(j, "why", f->why);
+	json_put_int(j, "at", f->at);
+	json_close(j);
+}
+
+static int
+fb_ls_row(const struct fb_finding *f, void *arg)
+{
+	struct fb_list	*l = arg;
+	char		 when[32], send[24];
+
+	l->n++;
+	if (l->j != NULL) {
+		fb_row_json(l->j, f);
+		return 0;
+	}
+	cli_date(when, sizeof when, f->at);
+	snprintf(send, sizeof send, "%lld", (long long)f->send_id);
+	printf("%-6lld  %-16s  %-11s  %-32s  %-5s  %-10s  %-16s  %s\n",
+	    (long long)f->id, when, f->kind, *f->rcpt ? f->rcpt : "-",
+	    f->send_id ? send : "-", f->action, *f->reason ? f->reason : "-",
+	    f->source);
+	return 0;
+}
+
+/* herald feedback ls */
+static int
+cmd_feedback_ls(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	static const char *const kinds[] = { "bounce", "delay", "complaint",
+	    "unsubscribe", "auto-reply", "unknown", NULL };
+	struct fb_list	 l;
+	struct buf	 b;
+	struct json	 j;
+	const char	*v, *kind = cli_opt(cmd, a, "kind");
+	long long	 send = 0, limit = 50;
+	char		*cause = NULL;
+	int		 rc, i;
+
+	if ((v = cli_opt(cmd, a, "send")) != NULL &&
+	    parse_int(v, 1, INT64_MAX, &send) == -1) {
+		cli_err("--send: '%s' is not a send id", v);
+		return EXIT_USAGE;
+	}
+	if ((v = cli_opt(cmd, a, "limit")) != NULL &&
+	    parse_int(v, 0, INT64_MAX, &limit) == -1) {
+		cli_err("--limit: '%s' is not a number (0: all)", v);
+		return EXIT_USAGE;
+	}
+	if (kind != NULL) {
+		for (i = 0; kinds[i] != NULL; i++)
+			if (strcmp(kind, kinds[i]) == 0)
+				break;
+		if (kinds[i] == NULL) {
+			cli_err("--kind: '%s': expected bounce, delay, "
+			    "complaint, unsubscribe, auto-reply or unknown",
+			    kind);
+			return EXIT_USAGE;
+		}
+	}
+	if ((rc = cli_store(env)) != 0)
+		return rc;
+	memset(&l, 0, sizeof l);
+	buf_init(&b);
+	if (env->json) {
+		json_init(&j, &b);
+		json_open_array(&j, NULL);
+		l.j = &j;
+	} else
+		printf("%-6s  %-16s  %-11s  %-32s  %-5s  %-10s  %-16s  %s\n",
+		    "ID", "WHEN", "KIND", "RECIPIENT", "SEND", "ACTION",
+		    "REASON", "SOURCE");
+	rc = store_fb_findings(env->store, send, kind, limit, fb_ls_row, &l,
+	    &cause);
+	if (rc == 0 && env->json) {
+		json_close(&j);
+		cli_json_out(&b);
+	}
+	buf_free(&b);
+	if (rc == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	return 0;
+}
+
+/* What feedback show prints: the message, then each finding. */
+struct fb_show {
+	struct cli_env	*env;
+	struct json	*j;
+	int		 n;
+};
+
+static int
+fb_show_msg(const struct fb_message *m, void *arg)
+{
+	struct fb_show	*s = arg;
+	char		 when[32];
+
+	if (s->j != NULL) {
+		json_put_int(s->j, "message", m->id);
+		json_put_str(s->j, "source", m->source);
+		json_put_strnull(s->j, "message_id", *m->message_id ?
+		    m->message_id : NULL);
+		json_put_str(s->j, "sha256", m->sha256);
+		json_put_int(s->j, "read_at", m->read_at);
+		json_put_strnull(s->j, "error", *m->error ? m->error : NULL);
+		json_open_array(s->j, "findings");
+		return 0;
+	}
+	cli_date(when, sizeof when, m->read_at);
+	printf("message %lld\n", (long long)m->id);
+	printf("  source      %s\n", m->source);
+	printf("  Message-ID  %s\n", *m->message_id ? m->message_id :
+	    "(none)");
+	printf("  SHA-256     %s\n", m->sha256);
+	printf("  read        %s\n", when);
+	if (*m->error)
+		printf("  unreadable  %s\n", m->error);
+	return 0;
+}
+
+static int
+fb_show_finding(const struct fb_finding *f, void *arg)
+{
+	struct fb_show	*s = arg;
+	char		 when[32];
+
+	s->n++;
+	if (s->j != NULL) {
+		fb_row_json(s->j, f);
+		return 0;
+	}
+	cli_date(when, sizeof when, f->at);
+	printf("\nfinding %lld: %s%s%s\n", (long long)f->id, f->kind,
+	    *f->rcpt ? " of " : "", f->rcpt);
+	if (f->send_id != 0)
+		printf("  send        %lld\n", (long long)f->send_id);
+	if (*f->cls || *f->reason)
+		printf("  class       %s%s%s\n", f->cls, *f->reason ? " " :
+		    "", f->reason);
+	if (*f->status || f->code)
+		printf("  status      %s%s%.0d\n", f->status, *f->status &&
+		    f->code ? " " : "", f->code);
+	if (*f->diagnostic)
+		printf("  diagnostic  %s\n", f->diagnostic);
+	if (*f->reporting_mta)
+		printf("  reported by %s\n", f->reporting_mta);
+	if (*f->message_id)
+		printf("  returned    %s\n", f->message_id);
+	if (f->msg_id == 0) {
+		printf("  source      %s\n", f->source);
+		printf("  when        %s\n", when);
+	}
+	printf("  action      %s\n", f->action);
+	printf("  why         %s\n", f->why);
+	return 0;
+}
+
+static int
+fb_msg_of(const struct fb_finding *f, void *arg)
+{
+	*(int64_t *)arg = f->msg_id;
+	return 0;
+}
+
+/* herald feedback show ID */
+static int
+cmd_feedback_show(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct fb_show	 s;
+	struct buf	 b;
+	struct json	 j;
+	long long	 id;
+	int64_t		 msg = 0;
+	char		*cause = NULL;
+	int		 rc;
+
+	(void)cmd;
+	if (parse_int(a->argv[0], 1, INT64_MAX, &id) == -1) {
+		cli_err("'%s' is not a finding id (see herald feedback ls)",
+		    a->argv[0]);
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_store(env)) != 0)
+		return rc;
+	memset(&s, 0, sizeof s);
+	s.env = env;
+	buf_init(&b);
+	if (env->json) {
+		cli_json_open(&j, &b);
+		s.j = &j;
+	}
+	/* The finding's message, shown whole; a finding without one (an
+	 * unsubscribe by one-click or the CLI) alone. */
+	rc = store_fb_finding(env->store, id, fb_msg_of, &msg, &cause);
+	if (rc == 0 && msg != 0)
+		rc = store_fb_message(env->store, msg, fb_show_msg,
+		    fb_show_finding, &s, &cause);
+	else if (rc == 0) {
+		if (s.j != NULL) {
+			json_put_null(s.j, "message");
+			json_open_array(s.j, "findings");
+		}
+		rc = store_fb_finding(env->store, id, fb_show_finding, &s,
+		    &cause);
+	}
+	if (rc == 1) {
+		buf_free(&b);
+		cli_err("no finding %lld (see herald feedback ls)", id);
+		return EXIT_NOINPUT;
+	}
+	if (rc == -1) {
+		buf_free(&b);
+		return cli_fail(EXIT_IOERR, cause);
+	}
+	if (s.j != NULL) {
+		json_close(s.j);
+		cli_json_print(s.j, &b);
+	} else
+		buf_free(&b);
+	return 0;
+}
+
 static const struct cli_opt feedback_read_opts[] = {
-	{ "dry-run", NULL, "classify and print, record nothing" },
+	{ "dry-run", NULL, "match, classify and print; record and do "
+	  "nothing" },
+	{ NULL, NULL, NULL }
+};
+static const struct cli_opt feedback_ls_opts[] = {
+	{ "send", "ID", "only what came back about send ID" },
+	{ "kind", "KIND", "only bounce, delay, complaint, unsubscribe, "
+	  "auto-reply or unknown" },
+	{ "limit", "N", "at most N findings, newest first (default 50; 0: "
+	  "all)" },
 	{ NULL, NULL, NULL }
 };
 
 const struct cli_cmd cli_feedback_cmds[] = {
-	{ "feedback read", "FILE|DIR|-", 1, 1, "read bounces, complaints and "
-	  "auto-replies (--dry-run)",
+	{ "feedback read", "FILE|DIR|-", 1, 1, "read bounces, complaints, "
+	  "unsubscribe mails and auto-replies, and act on them",
 	  "Reads what came back after a send: one message (FILE), a Maildir "
 	  "(DIR, its\nnew/ and cur/), an mbox (FILE starting with a From_ "
-	  "line) or one message on\nstdin (-). Each message gives findings: "
-	  "RFC 3464 delivery status\nnotifications, RFC 5965 complaints, "
-	  "RFC 3834 automatic replies (ignored),\nunsubscribe mails and the "
-	  "bounces MTAs write in words. Each failure has a\nclass: hard "
-	  "(the address is gone: would be suppressed), soft (counted),\n"
-	  "sender (policy, authentication, reputation: never suppressed), "
-	  "unknown.\nRecording is not built yet: only --dry-run runs, and "
-	  "without it the command\nexits 69. With --json, one line per "
-	  "finding: kind, rcpt, send, reason,\nclass, status, code, action, "
-	  "diagnostic, reporting_mta, message_id, source.\nExit status 0; 65 "
-	  "when a message could not be read (too large, a multipart\nbomb, "
-	  "a malformed mbox From_ line; the others are still printed); 66 "
-	  "when\nFILE cannot be opened.", feedback_read_opts,
-	  cmd_feedback_read },
+	  "line) or one message on\nstdin (-, for a pipe transport or a "
+	  ".forward line). Each message gives\nfindings: RFC 3464 delivery "
+	  "status notifications, RFC 5965 complaints,\nRFC 3834 automatic "
+	  "replies, unsubscribe mails and the bounces MTAs write\nin words. "
+	  "Each is matched to its send and recipient (the token in the\n"
+	  "address it came to, else the recipient it names, in the newest "
+	  "send to\nit) and acted on:\n"
+	  "  hard bounce (the address is gone)       suppressed\n"
+	  "  soft bounce (mailbox full, expired)     counted; suppressed "
+	  "at the\n"
+	  "                                          soft_bounce_limit-th "
+	  "distinct send\n"
+	  "  refusal of the sender (policy, auth)    an alert naming the "
+	  "provider;\n"
+	  "                                          never suppressed\n"
+	  "  complaint, unsubscribe                  suppressed\n"
+	  "  auto-reply, delay, unknown, unmatched   kept, nothing done\n"
+	  "Every message and finding is kept with what was concluded and why "
+	  "(herald\nfeedback ls, show). A message read before (the same "
+	  "Message-ID and bytes)\nis said so and changes nothing, so a "
+	  "mailbox can be read any number of\ntimes. --dry-run matches and "
+	  "classifies, records nothing (action none).\nWith --json, one line "
+	  "per finding: kind, rcpt, send (the matched send's\nid, or null), "
+	  "reason, class, status, code, action (suppressed, counted,\nalert, "
+	  "ignored, none), diagnostic, reporting_mta, message_id, source.\n"
+	  "Exit status 0; 65 when a message could not be read (too large, a "
+	  "multipart\nbomb, a malformed mbox From_ line; it is kept as "
+	  "unknown, the others are\nstill read); 66 when FILE cannot be "
+	  "opened; 74 when the database failed\n(that message and those "
+	  "after it are not recorded: read them again).",
+	  feedback_read_opts, cmd_feedback_read },
+	{ "feedback ls", "", 0, 0, "list what came back and what was done, "
+	  "newest first",
+	  "One line per finding: its id (for herald feedback show), when, "
+	  "kind,\nrecipient, send, action, reason and where the message was "
+	  "read. An\nunsubscribe by one-click or herald unsubscribe is there "
+	  "too. --json: an\narray of objects with id, message, kind, rcpt, "
+	  "send, reason, class,\nstatus, code, action, diagnostic, "
+	  "reporting_mta, message_id, source, why\nand at (Unix seconds).",
+	  feedback_ls_opts, cmd_feedback_ls },
+	{ "feedback show", "ID", 1, 1, "show a finding's message and what was "
+	  "concluded and why",
+	  "The message finding ID came in (source, Message-ID, SHA-256 of its "
+	  "bytes,\nwhen it was read) and each of its findings: class, status, "
+	  "diagnostic,\nthe action taken and why (how it was matched to its "
+	  "send and recipient).\nExit status 66 when there is no finding ID.",
+	  NULL, cmd_feedback_show },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

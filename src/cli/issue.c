@@ -14,6 +14,7 @@
 #include "auth/dkim.h"
 #include "base/json.h"
 #include "mail/message.h"
+#include "feedback/record.h"
 #include "send/build.h"
 #include "store/store.h"
 #include "base/utf8.h"
@@ -507,23 +508,26 @@ cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
 			token[i] = (char)(arg[i] >= 'A' && arg[i] <= 'Z' ?
 			    arg[i] - 'A' + 'a' : arg[i]);
 		token[i] = '\0';
-		rc = store_token_find(env->store, token, &addr, &cause);
+		/* The same path as a one-click or a mailed unsubscribe:
+		 * suppressed, and kept in the feedback trail. */
+		rc = feedback_unsubscribe_as(env->store, token, "cli", &addr,
+		    &added, &cause);
 		if (rc == -1)
 			return cli_fail(EXIT_IOERR, cause);
-		if (rc == 1) {
+		if (rc == 0) {
 			cli_err("no unsubscribe token '%s' in this database",
 			    token);
 			return EXIT_NOINPUT;
 		}
-	}
-	detail = *token != '\0' ? xprintf("token %s", token) :
-	    xstrdup("herald unsubscribe");
-	rc = store_suppress_add(env->store, addr, "unsubscribe", detail,
-	    &added, &cause);
-	free(detail);
-	if (rc == -1) {
-		free(addr);
-		return cli_fail(EXIT_IOERR, cause);
+	} else {
+		detail = xstrdup("herald unsubscribe");
+		rc = store_suppress_add(env->store, addr, "unsubscribe",
+		    detail, &added, &cause);
+		free(detail);
+		if (rc == -1) {
+			free(addr);
+			return cli_fail(EXIT_IOERR, cause);
+		}
 	}
 	if (env->json) {
 		cli_json_open(&j, &b);
@@ -616,16 +620,19 @@ const struct cli_cmd cli_issue_cmds[] = {
 	  "TOKEN is the one in a recipient's List-Unsubscribe header (the "
 	  "subject of\nthe mailto: request reads \"unsubscribe TOKEN\"); an "
 	  "address works too.\nThe address is suppressed with reason "
-	  "unsubscribe: no send reaches it again.\n\n"
+	  "unsubscribe: no send reaches it again. A token goes the way a "
+	  "one-click or\nmailed unsubscribe goes: it is kept in the feedback "
+	  "trail too (source\n\"cli\"; herald feedback ls).\n\n"
 	  "With --cgi (no TOKEN) it is the one-click unsubscribe URL as a "
 	  "CGI/1.1\nprogram for the web server (RFC 3875 variables: "
 	  "REQUEST_METHOD,\nQUERY_STRING token=TOKEN or PATH_INFO /TOKEN, "
 	  "CONTENT_LENGTH, CONTENT_TYPE,\nHTTP_ACCEPT_LANGUAGE). GET shows a "
 	  "page with one button (Japanese or\nEnglish); POST "
-	  "List-Unsubscribe=One-Click (RFC 8058) suppresses and\nanswers "
-	  "200; an unknown token gets 404 and a page that names nothing;\n"
-	  "another method 405, a body over 1 KB 413. The web server's user "
-	  "needs\nwrite access to the database: see man herald, ONE-CLICK "
-	  "UNSUBSCRIBE.", unsubscribe_opts, cmd_unsubscribe },
+	  "List-Unsubscribe=One-Click (RFC 8058) suppresses (source\n"
+	  "\"one-click\" in the trail) and answers 200; an unknown token gets "
+	  "404 and\na page that names nothing; another method 405, a body over "
+	  "1 KB 413. The\nweb server's user needs write access to the "
+	  "database: see man herald,\nONE-CLICK UNSUBSCRIBE.", unsubscribe_opts,
+	  cmd_unsubscribe },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

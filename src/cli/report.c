@@ -17,6 +17,7 @@
 #include "mail/message.h"
 #include "smtp/reply_class.h"
 #include "store/store.h"
+#include "store/store_feedback.h"
 #include "base/utf8.h"
 
 #define FOLLOW_POLL_MS	150	/* how often --follow looks for events */
@@ -431,12 +432,167 @@ send_tls_doc(struct json *j, const char *key, const struct send_tls *tls)
 	json_close(j);
 	json_close(j);
 }
+/* What came back about a send: its figures and alerts. */
+struct send_fb {
+	struct fb_stats	 st;
+	struct send_fb_alert {
+		char	*provider, *reason, *text;
+		int64_t	 count, first_at, last_at;
+	}		*a;
+	size_t		 n;
+};
+
+static int
+send_fb_alert_cb(const struct fb_alert *al, void *arg)
+{
+	struct send_fb		*f = arg;
+	struct send_fb_alert	*x;
+
+	f->a = xreallocarray(f->a, f->n + 1, sizeof *f->a);
+	x = &f->a[f->n++];
+	x->provider = xstrdup(al->provider);
+	x->reason = xstrdup(al->reason);
+	x->text = xstrdup(al->text);
+	x->count = al->count;
+	x->first_at = al->first_at;
+	x->last_at = al->last_at;
+	return 0;
+}
+
+static int
+send_fb_load(struct cli_env *env, int64_t id, struct send_fb *f,
+    char **cause)
+{
+	memset(f, 0, sizeof *f);
+	if (store_fb_stats(env->store, id, &f->st, cause) == -1 ||
+	    store_fb_alerts(env->store, id, 0, send_fb_alert_cb, f,
+	    cause) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+send_fb_free(struct send_fb *f)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->a[i].provider);
+		free(f->a[i].reason);
+		free(f->a[i].text);
+	}
+	free(f->a);
+	memset(f, 0, sizeof *f);
+}
+
+/* n as a fraction of the delivered recipients (0 when none were). */
+static double
+send_fb_rate(const struct send_fb *f, int64_t n)
+{
+	return f->st.delivered > 0 ? (double)n / (double)f->st.delivered : 0;
+}
+
+static void
+send_fb_put_rate(struct json *j, const char *key, double v)
+{
+	char	num[32];
+
+	snprintf(num, sizeof num, "%.6g", v);
+	json_put_raw(j, key, num);
+}
+
+static void
+send_iso(char *out, size_t len, int64_t at)
+{
+	time_t		t = (time_t)at;
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* "feedback": {...} and "alerts": [...] into the open object. */
+static void
+send_fb_json(struct json *j, const struct send_fb *f)
+{
+	char	at[32];
+	size_t	i;
+
+	json_open_object(j, "feedback");
+	json_put_int(j, "hard_bounces", f->st.hard);
+	json_put_int(j, "soft_bounces", f->st.soft);
+	json_put_int(j, "complaints", f->st.complaints);
+	json_put_int(j, "unsubscribes", f->st.unsubscribes);
+	json_put_int(j, "auto_replies", f->st.auto_replies);
+	json_put_int(j, "unknown", f->st.unknown);
+	send_fb_put_rate(j, "hard_bounce_rate", send_fb_rate(f, f->st.hard));
+	send_fb_put_rate(j, "soft_bounce_rate", send_fb_rate(f, f->st.soft));
+	send_fb_put_rate(j, "complaint_rate", send_fb_rate(f,
+	    f->st.complaints));
+	send_fb_put_rate(j, "unsubscribe_rate", send_fb_rate(f,
+	    f->st.unsubscribes));
+	json_close(j);
+	json_open_array(j, "alerts");
+	for (i = 0; i < f->n; i++) {
+		json_open_object(j, NULL);
+		json_put_str(j, "provider", f->a[i].provider);
+		json_put_str(j, "reason", f->a[i].reason);
+		json_put_str(j, "text", f->a[i].text);
+		json_put_int(j, "count", f->a[i].count);
+		send_iso(at, sizeof at, f->a[i].first_at);
+		json_put_str(j, "first_at", at);
+		send_iso(at, sizeof at, f->a[i].last_at);
+		json_put_str(j, "last_at", at);
+		json_close(j);
+	}
+	json_close(j);
+}
+
+/*
+ * The figures as text lines, each starting with indent and a label of
+ * width 11. Gmail's thresholds for complaints: at 0.1% a warning, at
+ * 0.3% it refuses or files as spam.
+ */
+static void
+send_fb_text(const struct send_fb *f, const char *indent)
+{
+	double	cr = send_fb_rate(f, f->st.complaints);
+	char	at[32];
+	size_t	i;
+
+	printf("%s%-11s%lld hard bounce%s (%.2f%%), %lld soft (%.2f%%), "
+	    "%lld complaint%s (%.2f%%), %lld unsubscribe%s (%.2f%%), %lld "
+	    "auto-repl%s, %lld unknown\n", indent, "feedback",
+	    (long long)f->st.hard, f->st.hard == 1 ? "" : "s",
+	    100 * send_fb_rate(f, f->st.hard), (long long)f->st.soft,
+	    100 * send_fb_rate(f, f->st.soft), (long long)f->st.complaints,
+	    f->st.complaints == 1 ? "" : "s", 100 * cr,
+	    (long long)f->st.unsubscribes, f->st.unsubscribes == 1 ? "" : "s",
+	    100 * send_fb_rate(f, f->st.unsubscribes),
+	    (long long)f->st.auto_replies, f->st.auto_replies == 1 ? "y" :
+	    "ies", (long long)f->st.unknown);
+	if (f->st.complaints > 0 && cr >= 0.003)
+		printf("%s%-11s!! complaint rate %.2f%% is at or above 0.3%%: "
+		    "Gmail refuses or files as spam at this rate; stop and "
+		    "clean the list\n", indent, "complaints", 100 * cr);
+	else if (f->st.complaints > 0 && cr >= 0.001)
+		printf("%s%-11s! complaint rate %.2f%% is at or above 0.1%%, "
+		    "Gmail's warning threshold (0.3%% is its limit)\n",
+		    indent, "complaints", 100 * cr);
+	for (i = 0; i < f->n; i++) {
+		send_time(at, sizeof at, f->a[i].last_at);
+		printf("%s%-11s%s (%lld time%s, last %s)\n", indent, "alert",
+		    f->a[i].text, (long long)f->a[i].count,
+		    f->a[i].count == 1 ? "" : "s", at);
+	}
+}
+
 /* herald status ID as JSON. */
 static void
 send_status_json(struct cli_env *env, const struct send_info *info,
     const struct issue *is, const struct send_counts *c, int engine,
     enum send_state state, const struct send_tls *tls,
-    const struct send_classes *cl)
+    const struct send_classes *cl, const struct send_fb *fb)
 {
 	struct buf	 b;
 	struct json	 j;
@@ -492,6 +648,7 @@ send_status_json(struct cli_env *env, const struct send_info *info,
 		json_put_str(&j, "warning", warn);
 	else
 		json_put_null(&j, "warning");
+	send_fb_json(&j, fb);
 	cli_json_print(&j, &b);
 	(void)env;
 }
@@ -501,7 +658,7 @@ static void
 send_status_text(struct cli_env *env, const struct send_info *info,
     const struct issue *is, const struct send_counts *c, int engine,
     enum send_state state, const struct send_tls *tls,
-    const struct send_classes *cl)
+    const struct send_classes *cl, const struct send_fb *fb)
 {
 	const struct send_settings	*s = &info->set;
 	char				 at[32], in[32], *log, warn[256];
@@ -527,6 +684,7 @@ send_status_text(struct cli_env *env, const struct send_info *info,
 		    cl->bounced[REPLY_NONE]));
 	if (send_classes_warning(cl, warn, sizeof warn))
 		printf("  warning    %s\n", warn);
+	send_fb_text(fb, "  ");
 	if (c->next_at != 0) {
 		send_time(at, sizeof at, c->next_at);
 		send_in(in, sizeof in, c->next_at - (int64_t)time(NULL));
@@ -576,6 +734,7 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 	struct send_counts	 c;
 	struct send_classes	 cl;
 	struct send_tls		 tls;
+	struct send_fb		 fb;
 	struct issue		 is;
 	enum send_state		 state;
 	char			*cause = NULL;
@@ -583,6 +742,7 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 	int			 rc, engine;
 
 	(void)cmd;
+	memset(&fb, 0, sizeof fb);
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
 	    (rc = send_load(env, id, &info)) != 0)
 		return rc;
@@ -593,7 +753,8 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 	if (store_send_tls(env->store, id, send_tls_cb, &tls, &cause) == -1 ||
 	    store_send_classes(env->store, id, &cl, send_classes_add,
 	    &cause) == -1 ||
-	    store_issue_sent(env->store, id, &is, &cause) == -1) {
+	    store_issue_sent(env->store, id, &is, &cause) == -1 ||
+	    send_fb_load(env, id, &fb, &cause) == -1) {
 		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
 	}
@@ -601,11 +762,12 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 		is.subject = xstrdup("");
 	if (env->json)
 		send_status_json(env, &info, &is, &c, engine, state, &tls,
-		    &cl);
+		    &cl, &fb);
 	else
 		send_status_text(env, &info, &is, &c, engine, state, &tls,
-		    &cl);
+		    &cl, &fb);
 out:
+	send_fb_free(&fb);
 	issue_free(&is);
 	send_tls_free(&tls);
 	send_info_free(&info);
@@ -709,8 +871,13 @@ send_report_doc(struct cli_env *env, int64_t id, struct send_tls *tls)
 {
 	struct buf	 b;
 	struct json	 j;
+	struct send_fb	 fb;
 	char		*cause = NULL;
 
+	if (send_fb_load(env, id, &fb, &cause) == -1) {
+		send_fb_free(&fb);
+		return cli_fail(EXIT_IOERR, cause);
+	}
 	cli_json_open(&j, &b);
 	json_put_int(&j, "id", id);
 	json_open_array(&j, "recipients");
@@ -718,10 +885,13 @@ send_report_doc(struct cli_env *env, int64_t id, struct send_tls *tls)
 	    &cause) == -1 || store_send_tls(env->store, id, send_tls_cb, tls,
 	    &cause) == -1) {
 		buf_free(&b);
+		send_fb_free(&fb);
 		return cli_fail(EXIT_IOERR, cause);
 	}
 	json_close(&j);
 	send_tls_doc(&j, "tls", tls);
+	send_fb_json(&j, &fb);
+	send_fb_free(&fb);
 	cli_json_print(&j, &b);
 	return 0;
 }
@@ -734,6 +904,7 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 	struct send_info	 info;
 	struct send_tls		 tls;
 	struct send_classes	 cl;
+	struct send_fb		 fb;
 	char			*cause = NULL, warn[256];
 	int64_t			 id;
 	size_t			 i;
@@ -776,6 +947,14 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 		}
 		if (send_classes_warning(&cl, warn, sizeof warn))
 			printf("\n%s\n", warn);
+		if (send_fb_load(env, id, &fb, &cause) == -1) {
+			send_fb_free(&fb);
+			rc = cli_fail(EXIT_IOERR, cause);
+			goto out;
+		}
+		printf("\nWhat came back:\n");
+		send_fb_text(&fb, "  ");
+		send_fb_free(&fb);
 		printf("\nTLS (recipients whose server answered):\n");
 		send_tls_text("all destinations", &tls.all);
 		for (i = 0; i < tls.n; i++)

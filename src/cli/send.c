@@ -840,6 +840,8 @@ cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
 	run.id = id;
 	run.dnssec_anchor = config_get(env->cfg, "dnssec_anchor");
 	run.cfg = env->cfg;
+	if ((v = config_get(env->cfg, "soft_bounce_limit")) != NULL)
+		run.soft_limit = atoi(v);
 	if (engine_run(&run, &cause) == -1)
 		return cli_fail(EXIT_SOFTWARE, cause);
 	return 0;

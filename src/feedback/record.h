@@ -71,6 +71,14 @@ void		 feedback_opts_from(const struct config *,
 int		 feedback_process(struct store *, const struct feedback_opts *,
 		    const char *buf, size_t len, const char *source,
 		    struct feedback_result *, char **cause);
+/*
+ * The same for a message already parsed into r->msg (r otherwise
+ * zeroed): feedback_process is feedback_parse then this. buf[0..len) is
+ * still the message's bytes (for its Message-ID and hash).
+ */
+int		 feedback_record(struct store *, const struct feedback_opts *,
+		    const char *buf, size_t len, const char *source,
+		    struct feedback_result *, char **cause);
 void		 feedback_result_free(struct feedback_result *);
 /*
  * An unsubscribe by token, however it came (one-click POST, the CGI,
@@ -81,6 +89,11 @@ void		 feedback_result_free(struct feedback_result *);
  */
 int		 feedback_unsubscribe(struct store *, const char *token,
 		    const char *source, char **addr, char **cause);
+/* The same, *added (may be NULL) 1 when the address was not suppressed
+ * before. */
+int		 feedback_unsubscribe_as(struct store *, const char *token,
+		    const char *source, char **addr, int *added,
+		    char **cause);
 /* "none", "suppressed", "counted", "alert", "ignored". */
 const char	*feedback_action_name(enum feedback_action);
 

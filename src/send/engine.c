@@ -34,6 +34,7 @@
 #include "base/loop.h"
 #include "mail/message.h"
 #include "mail/verp.h"
+#include "smtp/alert.h"
 #include "smtp/reply_class.h"
 #include "store/store.h"
 #include "smtp/tls.h"
@@ -204,6 +205,24 @@ engine_outcome(struct engine *e, struct rcpt *r, enum rcpt_state state,
 		snprintf(c->reason, sizeof c->reason, "%s", v.reason);
 		c->suppress = state == RCPT_BOUNCED && !gaveup &&
 		    v.cls == REPLY_HARD;
+		/* The same consequences as a bounce reported later: a soft
+		 * one counts toward suppression in distinct sends, a refusal
+		 * of the sender raises the provider's alert. */
+		if (state == RCPT_BOUNCED && v.cls == REPLY_SOFT)
+			c->soft_limit = e->soft_limit > 0 ? e->soft_limit : 3;
+		if (state == RCPT_BOUNCED && v.cls == REPLY_SENDER) {
+			const char	*dom = strrchr(r->addr, '@');
+			const char	*p;
+
+			p = alert_provider(dom != NULL ? dom + 1 : "", c->mx,
+			    c->reply, c->alert_provider,
+			    sizeof c->alert_provider);
+			if (p != c->alert_provider)
+				snprintf(c->alert_provider,
+				    sizeof c->alert_provider, "%s", p);
+			alert_text(c->alert_provider, v.reason, c->alert_text,
+			    sizeof c->alert_text);
+		}
 	}
 	switch (state) {
 	case RCPT_DELIVERED:

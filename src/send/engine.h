@@ -129,6 +129,7 @@ struct engine {
 	int			 relay_port;
 	struct smtp_timeouts	 timeouts;	/* --smtp-timeouts */
 	const char		*dnssec_anchor;	/* config; NULL: the default */
+	int			 soft_limit;	/* config soft_bounce_limit */
 
 	struct hashtab		 dests;		/* by name */
 	TAILQ_HEAD(, dest)	 runq;

@@ -379,6 +379,7 @@ engine_run(const struct engine_run *run, char **cause)
 	e.st = run->st;
 	e.id = run->id;
 	e.dnssec_anchor = run->dnssec_anchor;
+	e.soft_limit = run->soft_limit > 0 ? run->soft_limit : 3;
 	hashtab_init(&e.dests, 0);
 	TAILQ_INIT(&e.runq);
 	TAILQ_INIT(&e.slotq);

@@ -29,6 +29,7 @@ struct engine_run {
 	const char	*dnssec_anchor;	/* config dnssec_anchor, or NULL */
 	const struct config *cfg;	/* verp, verp_delimiter,
 					 * unsubscribe_mailto; NULL: VERP off */
+	int		 soft_limit;	/* config soft_bounce_limit; 0: 3 */
 };
 /* Run a send's engine until the send is finished or paused (or SIGTERM).
  * 0, or -1 with *cause. With the policy dane, DNSSEC is validated from

@@ -164,6 +164,13 @@ struct send_change {
 	char		 cls[8];	/* hard, soft, sender, unknown; "" */
 	char		 reason[24];	/* user-unknown, policy, ... */
 	int		 suppress;	/* hard: suppress the address */
+	/* A soft bounce: counted once per send, and the address suppressed
+	 * once that makes soft_limit distinct sends (0: not soft). */
+	int		 soft_limit;
+	/* A refusal of the sender: the alert it raises or counts again
+	 * (provider "" when none). */
+	char		 alert_provider[64];
+	char		 alert_text[256];
 };
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "send/types.h"
 #include "store.h"
+#include "store_feedback.h"
 #include "store_int.h"
 #include "base/util.h"
 
@@ -527,6 +528,7 @@ enum {
 	SR_EVENT,		/* copied from the row */
 	SR_EVENT_ATTEMPT,	/* an attempt's: from the change itself */
 	SR_SUPPRESS,
+	SR_ADDR,
 	SR_COUNT
 };
 static const char *const store_send_record_sql[SR_COUNT] = {
@@ -558,7 +560,38 @@ static const char *const store_send_record_sql[SR_COUNT] = {
 	    "INSERT INTO suppressions (addr_lc, addr, reason, detail,"
 	    " created_at) SELECT lower(addr), addr, 'bounce', ?2, ?3 FROM"
 	    " recipients WHERE id = ?1 ON CONFLICT (addr_lc) DO NOTHING",
+	/* A soft bounce is counted by address (store_fb_soft_bounce). */
+	[SR_ADDR] =
+	    "SELECT addr FROM recipients WHERE id = ?1",
 };
+
+/* Count a soft bounce of c's recipient in send id (and suppress it at
+ * the limit). */
+static int
+store_send_soft(struct store *st, sqlite3_stmt *s, int64_t id,
+    const struct send_change *c, char **cause)
+{
+	char	*addr, *detail;
+	int	 rc, count, suppressed;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, c->rcpt_id);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? 0 : store_error(st, cause,
+		    "recipients");
+	}
+	addr = xstrdup(store_text(s, 0));
+	sqlite3_reset(s);
+	detail = xprintf("%d%s%s %s", c->code, *c->enhanced != '\0' ? " " :
+	    "", c->enhanced, c->reply);
+	rc = store_fb_soft_bounce(st, addr, id, detail, c->soft_limit, c->at,
+	    &count, &suppressed, cause);
+	free(detail);
+	free(addr);
+	return rc;
+}
 
 /* Bind and run one change. */
 static int
@@ -625,6 +658,12 @@ store_send_change(struct store *st, sqlite3_stmt **stmt, int64_t id,
 		sqlite3_bind_int64(s, 1, c->rcpt_id);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return store_error(st, cause, "send_events");
+	if (c->alert_provider[0] != '\0' && store_fb_alert(st, id,
+	    c->alert_provider, c->reason, c->alert_text, c->at, cause) == -1)
+		return -1;
+	if (c->soft_limit > 0 && store_send_soft(st, stmt[SR_ADDR], id, c,
+	    cause) == -1)
+		return -1;
 	if (!c->suppress)
 		return 0;
 	s = stmt[SR_SUPPRESS];

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "web.h"
+#include "feedback/record.h"
 #include "mail/message.h"
 #include "store/store.h"
 
@@ -150,23 +151,19 @@ web_token(const struct web_in *in, char out[MESSAGE_TOKEN_LEN + 1])
 }
 
 /*
- * Suppress the address token names (source "one-click"). 1 done (or
- * done before), 0 unknown token, -1 with *cause.
+ * Suppress the address token names, by the way every unsubscribe goes
+ * (kept in the feedback trail, source "one-click"). 1 done (or done
+ * before), 0 unknown token, -1 with *cause.
  */
 static int
 web_unsubscribe(struct store *st, const char *token, char **cause)
 {
-	char	*addr = NULL, *detail;
-	int	 rc, added;
+	char	*addr = NULL;
+	int	 rc;
 
-	if ((rc = store_token_find(st, token, &addr, cause)) != 0)
-		return rc == 1 ? 0 : -1;
-	detail = xprintf("one-click, token %s", token);
-	rc = store_suppress_add(st, addr, "unsubscribe", detail, &added,
-	    cause);
-	free(detail);
+	rc = feedback_unsubscribe(st, token, "one-click", &addr, cause);
 	free(addr);
-	return rc == -1 ? -1 : 1;
+	return rc;
 }
 
 /* Is the token known? 1 yes, 0 no, -1 with *cause. */
