@@ -71,11 +71,11 @@ fbv_draw_alerts(struct ui *ui, struct fbv *v, int y, int x, int w)
 	    v->nalerts, FBV_ALERT_DAYS);
 	for (i = 0; i < v->nalerts && i < FBV_ALERTS; i++)
 		ui_printf(ui, y + rows++, x + 2, w - 2, ROLE_WARN,
-		    "! send %lld: %s (%lld time%s, last %s)",
+		    "! %s send %lld: %s (%lld time%s)", fbv_when(at,
+		    sizeof at, v->alerts[i].last_at, 0),
 		    (long long)v->alerts[i].send_id, v->alerts[i].text,
 		    (long long)v->alerts[i].count, v->alerts[i].count == 1 ?
-		    "" : "s", fbv_when(at, sizeof at, v->alerts[i].last_at,
-		    0));
+		    "" : "s");
 	if (v->nalerts > FBV_ALERTS)
 		ui_printf(ui, y + rows++, x + 2, w - 2, ROLE_DIM, "and %zu "
 		    "more: herald check and herald status ID list them",

@@ -4,7 +4,8 @@
  * once a second while the screen is shown: the console holds no lock and
  * sees what any other process recorded. The selection follows its
  * finding across re-reads, so a new finding arriving on top does not
- * move what the operator is looking at.
+ * move what the operator is looking at; on the first row it stays on the
+ * newest.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -149,7 +150,9 @@ fbv_load(struct ui *ui, struct fbv *v)
 	}
 	free(v->error);
 	v->error = NULL;
-	if (v->table.sel >= 0 && (size_t)v->table.sel < v->nrows)
+	/* On the newest row, stay on the newest (as tail -f); elsewhere,
+	 * stay on the finding the operator chose. */
+	if (v->table.sel > 0 && (size_t)v->table.sel < v->nrows)
 		sel_id = v->rows[v->table.sel].id;
 	fbv_rows_free(v->rows, v->nrows);
 	fbv_alerts_free(v->alerts, v->nalerts);

@@ -26,7 +26,7 @@ static const char *const settings_shown[] = {
 };
 
 static const struct table_col settings_cols[] = {
-	{ "Setting", 12, 0, 0 },
+	{ "Setting", 22, 0, 0 },
 	{ "Value", 20, 3, 0 },
 	{ "From", 8, 0, 0 },
 	{ "Meaning", 20, 4, 0 },
