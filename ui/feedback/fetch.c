@@ -3,8 +3,9 @@
  * the console (ui/kit/child.h), so a slow or dead mailbox never blocks
  * it, and what the command records appears in the table as it goes (the
  * screen re-reads the trail). Its last stdout line is the summary object
- * ({"summary":{"messages":N,"new":N,"duplicates":N,...}}); anything else
- * is a failure, shown as the command wrote it. A mailbox that needs a
+ * ({"summary":{"messages":N,"new":N,"duplicates":N,...}}); no summary, or
+ * a failing exit status with no message in error, is a failure, shown as
+ * the command wrote it. A mailbox that needs a
  * password with no feedback_password_file set gets it from a masked
  * prompt, handed over on a pipe (--password-fd 3), never in argv.
  */
@@ -218,9 +219,21 @@ fbv_fetch_done(struct ui *ui, struct fbv *v)
 	if (localtime_r(&now, &tm) == NULL ||
 	    strftime(at, sizeof at, "%H:%M:%S", &tm) == 0)
 		snprintf(at, sizeof at, "-");
-	if (!s.found) {
-		fbv_fetch_say(v, ROLE_FAIL, xprintf("x Fetch failed at %s: %s",
-		    at, err != NULL ? err : "no summary"));
+	/* The summary comes even when the fetch stopped (the mailbox could
+	 * not be reached, the database failed): then its exit status says
+	 * so, and the error is what the operator needs; only messages that
+	 * could not be read (errors) leave it 0 or EXIT_DATAERR. */
+	if (!s.found || (v->fetch.exit != 0 && s.errors == 0)) {
+		if (s.found && s.messages > 0)
+			t = xprintf("x Fetch failed at %s: %s (before it: %lld "
+			    "message%s, %lld new, %lld duplicate%s)", at,
+			    err != NULL ? err : "no reason given", s.messages,
+			    s.messages == 1 ? "" : "s", s.fresh, s.duplicates,
+			    s.duplicates == 1 ? "" : "s");
+		else
+			t = xprintf("x Fetch failed at %s: %s", at,
+			    err != NULL ? err : "no summary");
+		fbv_fetch_say(v, ROLE_FAIL, t);
 		ui_error(ui, "herald feedback fetch failed");
 		return;
 	}
