@@ -50,7 +50,7 @@ CREATE INDEX contacts_addr_lc ON contacts (list_id, lower(addr))
 CREATE TABLE suppressions (
 	addr_lc		TEXT PRIMARY KEY,
 	addr		TEXT NOT NULL,
-	reason		TEXT NOT NULL DEFAULT 'manual',	-- manual, import, unsubscribe, bounce
+	reason		TEXT NOT NULL DEFAULT 'manual',	-- manual, import, unsubscribe, bounce, complaint
 	detail		TEXT NOT NULL DEFAULT '',
 	created_at	INTEGER NOT NULL
 ) WITHOUT ROWID;

@@ -599,6 +599,9 @@ const struct cli_cmd cli_issue_cmds[] = {
 	  "TOKEN is the one in a recipient's List-Unsubscribe header (the "
 	  "subject of\nthe mailto: request reads \"unsubscribe TOKEN\"); an "
 	  "address works too.\nThe address is suppressed with reason "
-	  "unsubscribe: no send reaches it again.", NULL, cmd_unsubscribe },
+	  "unsubscribe: no send reaches it again. A token goes the way a "
+	  "one-click or\nmailed unsubscribe goes: it is kept in the feedback "
+	  "trail too (source\n\"cli\"; herald feedback ls).", NULL,
+	  cmd_unsubscribe },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

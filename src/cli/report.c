@@ -572,13 +572,13 @@ send_fb_text(const struct send_fb *f, const char *indent)
 	    (long long)f->st.auto_replies, f->st.auto_replies == 1 ? "y" :
 	    "ies", (long long)f->st.unknown);
 	if (f->st.complaints > 0 && cr >= 0.003)
-		printf("%s%-11scomplaint rate %.2f%% is at or above 0.3%%: "
+		printf("%s%-11s!! complaint rate %.2f%% is at or above 0.3%%: "
 		    "Gmail refuses or files as spam at this rate; stop and "
-		    "clean the list\n", indent, "!! COMPLAINTS", 100 * cr);
+		    "clean the list\n", indent, "complaints", 100 * cr);
 	else if (f->st.complaints > 0 && cr >= 0.001)
-		printf("%s%-11scomplaint rate %.2f%% is at or above 0.1%%, "
+		printf("%s%-11s! complaint rate %.2f%% is at or above 0.1%%, "
 		    "Gmail's warning threshold (0.3%% is its limit)\n",
-		    indent, "! complaints", 100 * cr);
+		    indent, "complaints", 100 * cr);
 	for (i = 0; i < f->n; i++) {
 		send_time(at, sizeof at, f->a[i].last_at);
 		printf("%s%-11s%s (%lld time%s, last %s)\n", indent, "alert",

@@ -190,7 +190,8 @@ record_match(struct store *st, const struct feedback_msg *msg,
 				    "its issue has no send", tok,
 				    msg->token_from != NULL ? msg->token_from :
 				    "message", addr);
-			if (*f->rcpt != '\0' && strcasecmp(f->rcpt, addr) != 0) {
+			if (*f->rcpt != '\0' &&
+			    strcasecmp(f->rcpt, addr) != 0) {
 				note = m->how;
 				m->how = xprintf("%s (the report names %s)",
 				    note, f->rcpt);
@@ -510,7 +511,7 @@ feedback_unsubscribe_as(struct store *st, const char *token,
 	struct fb_finding	 row;
 	char			 tok[128], *detail, *why;
 	int64_t			 send = 0;
-	int			 rc, was = 0;
+	int			 rc, fresh = 0;
 
 	*addr = NULL;
 	if (added != NULL)
@@ -524,17 +525,18 @@ feedback_unsubscribe_as(struct store *st, const char *token,
 		return rc == 1 ? 0 : -1;
 	}
 	detail = xprintf("token %s (%s)", tok, source);
-	rc = store_suppress_add(st, *addr, "unsubscribe", detail, &was, cause);
+	rc = store_suppress_add(st, *addr, "unsubscribe", detail, &fresh,
+	    cause);
 	free(detail);
 	if (rc == -1)
 		goto fail;
 	if (send != 0)
 		why = xprintf("token %s names %s in send %lld: an unsubscribe "
 		    "request: suppressed%s", tok, *addr, (long long)send,
-		    was ? "" : " (it already was)");
+		    fresh ? "" : " (it already was)");
 	else
 		why = xprintf("token %s names %s: an unsubscribe request: "
-		    "suppressed%s", tok, *addr, was ? "" :
+		    "suppressed%s", tok, *addr, fresh ? "" :
 		    " (it already was)");
 	memset(&row, 0, sizeof row);
 	row.send_id = send;
@@ -551,7 +553,7 @@ feedback_unsubscribe_as(struct store *st, const char *token,
 	if (store_commit(st, cause) == -1)
 		goto fail;
 	if (added != NULL)
-		*added = was;
+		*added = fresh;
 	return 1;
 fail:
 	store_rollback(st);

@@ -230,7 +230,8 @@ store_fb_alert(struct store *st, int64_t send, const char *provider,
 }
 
 #define FINDING_COLUMNS							\
-	"id, coalesce(msg_id, 0), coalesce(send_id, 0), kind, rcpt, reason,"	\
+	"id, coalesce(msg_id, 0), coalesce(send_id, 0), kind, rcpt,"	\
+	" reason,"							\
 	" class, status, code, action, diagnostic, reporting_mta,"	\
 	" message_id, source, why, at"
 

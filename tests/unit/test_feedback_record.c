@@ -199,8 +199,8 @@ test_hard(int64_t s1)
 	CHECK_INT(store_is_suppressed(st, "Ann@Example.com", NULL), 1);
 	v = qs("SELECT reason || ' ' || detail FROM suppressions WHERE"
 	    " addr_lc = 'ann@example.com'");
-	CHECK(v != NULL && strncmp(v, "bounce 550 5.1.1 user-unknown: 550 5.1.1", 40) == 0 &&
-	    strstr(v, "maildir/1") != NULL);
+	CHECK(v != NULL && strncmp(v, "bounce 550 5.1.1 user-unknown: 550 "
+	    "5.1.1", 40) == 0 && strstr(v, "maildir/1") != NULL);
 	free(v);
 	CHECK_INT(q("SELECT count(*) FROM feedback_messages"), 1);
 	CHECK_INT(q("SELECT count(*) FROM feedback_findings WHERE rcpt ="
@@ -377,6 +377,42 @@ test_unknown_unmatched(void)
 	CHECK_INT(q("SELECT count(*) FROM feedback_findings"), before + 2);
 	CHECK_INT(q("SELECT count(*) FROM feedback_findings WHERE rcpt ="
 	    " 'zed@nowhere.example' AND send_id IS NULL"), 1);
+}
+
+/* A message is the same when its Message-ID and bytes are: without a
+ * Message-ID the bytes decide; the same Message-ID over other bytes is
+ * another message; a folded Message-ID is read whole. */
+static void
+test_identity(void)
+{
+	struct feedback_result	 r;
+	char			*v;
+	long long		 before;
+
+	before = q("SELECT count(*) FROM feedback_messages");
+	CHECK(run("From: a@example.org\r\nSubject: x\r\n\r\nno id\r\n", "i",
+	    &r) == 0);
+	CHECK(!r.duplicate);
+	feedback_result_free(&r);
+	CHECK(run("From: a@example.org\r\nSubject: x\r\n\r\nno id\r\n", "i",
+	    &r) == 0);
+	CHECK(r.duplicate);
+	feedback_result_free(&r);
+	CHECK(run("From: a@example.org\r\nMessage-ID:\r\n <fold@example.org>"
+	    "\r\nSubject: x\r\n\r\none\r\n", "i", &r) == 0);
+	CHECK(!r.duplicate);
+	feedback_result_free(&r);
+	CHECK(run("From: a@example.org\r\nMessage-ID:\r\n <fold@example.org>"
+	    "\r\nSubject: x\r\n\r\ntwo\r\n", "i", &r) == 0);
+	CHECK(!r.duplicate);
+	feedback_result_free(&r);
+	CHECK_INT(q("SELECT count(*) FROM feedback_messages"), before + 3);
+	CHECK_INT(q("SELECT count(*) FROM feedback_messages WHERE message_id ="
+	    " '<fold@example.org>'"), 2);
+	v = qs("SELECT message_id FROM feedback_messages WHERE source = 'i'"
+	    " ORDER BY id LIMIT 1");
+	CHECK_STR(v, "");
+	free(v);
 }
 
 /* The token names the recipient even when the report names another
@@ -585,6 +621,7 @@ main(void)
 	test_complaint_unsubscribe(s1);
 	test_unknown_unmatched();
 	test_token(s1);
+	test_identity();
 	test_dry_run();
 	test_db_error();
 	test_sync();

@@ -13,6 +13,7 @@
 #include "auth/dkim.h"
 #include "mail/message.h"
 #include "store/store.h"
+#include "store/store_feedback.h"
 #include "test.h"
 #include "base/util.h"
 
@@ -244,6 +245,55 @@ test_migrate_keys(void)
 	free(path);
 }
 
+/* A database of version 10 with a finished send: after migration the
+ * feedback tables are there, its recipients are found by address (any
+ * case) and a soft bounce is counted against the old send. */
+static void
+test_migrate_feedback(void)
+{
+	const struct db_migration	*m;
+	struct store			*st = NULL;
+	char				*path, *v1, *cause = NULL, *addr = NULL;
+	int64_t				 send = 0;
+	int				 ok = 1, count = 0, sup = 0;
+
+	path = xprintf("%s/v10.db", dir);
+	v1 = slurp("tests/unit/fixtures/schema-v1.sql");
+	CHECK(v1 != NULL && raw_exec(path, v1) == 0);
+	for (m = db_migrations; m->version != 0 && m->version <= 10; m++)
+		if (raw_exec(path, m->sql) == -1)
+			ok = 0;
+	CHECK(ok);
+	CHECK(raw_exec(path, "PRAGMA user_version = 10;"
+	    "INSERT INTO issues (id, from_hdr, subject, body, created_at,"
+	    " updated_at) VALUES (4, 'n@example.org', 'S', 'B', 0, 0);"
+	    "INSERT INTO sends (id, created_at, updated_at) VALUES (4, 0, 0);"
+	    "INSERT INTO recipients (send_id, addr, domain, token, state)"
+	    " VALUES (4, 'Old@example.org', 'example.org', 't', 'delivered')")
+	    == 0);
+	CHECK(store_open(path, &st, &cause) == 0);
+	if (st == NULL) {
+		fprintf(stderr, "open: %s\n", cause);
+		free(cause);
+		free(v1);
+		free(path);
+		return;
+	}
+	CHECK_INT(store_db_version(st), store_version());
+	CHECK_INT(store_fb_rcpt_send(st, "old@EXAMPLE.org", &send, &addr,
+	    &cause), 0);
+	CHECK_INT(send, 4);
+	CHECK_STR(addr, "Old@example.org");
+	free(addr);
+	CHECK(store_fb_soft_bounce(st, "old@example.org", 4, "552", 3, 1,
+	    &count, &sup, &cause) == 0);
+	CHECK_INT(count, 1);
+	CHECK_INT(sup, 0);
+	store_close(st);
+	free(v1);
+	free(path);
+}
+
 static void
 test_refuse(void)
 {
@@ -357,6 +407,7 @@ main(void)
 	test_migrate();
 	test_migrate_send();
 	test_migrate_keys();
+	test_migrate_feedback();
 	test_refuse();
 	test_contacts();
 	if (test_failed == 0) {
