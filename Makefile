@@ -52,7 +52,7 @@ CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(B)/dbsql.o
 UI_OBJ   = $(UI_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fuzz_feedback \
-           $(B)/tests/test_fuzz_fetch
+           $(B)/tests/test_fuzz_fetch $(B)/tests/test_fuzz_http
 SQL      = db/schema.sql $(sort $(wildcard db/migrations/*.sql))
 
 .PHONY: all build run check asan bench deps test-deps install uninstall clean \
@@ -93,6 +93,9 @@ $(B)/tests/test_fuzz_feedback: tests/fuzz/feedback.c $(CORE_OBJ)
 $(B)/tests/test_fuzz_fetch: tests/fuzz/fetch.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DFEEDBACK_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+$(B)/tests/test_fuzz_http: tests/fuzz/http.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DHTTP_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
 
 unit-bin: $(UNIT_BIN)
 
@@ -100,7 +103,7 @@ unit-bin: $(UNIT_BIN)
 # the sanitizers. Run: build/fuzz/feedback tests/data/bounces/maildir
 FUZZ_SRC = src/feedback/parse.c src/smtp/reply_class.c src/base/util.c \
            src/base/utf8.c src/base/json.c src/mail/verp.c
-fuzz: $(B)/fuzz/feedback $(B)/fuzz/fetch
+fuzz: $(B)/fuzz/feedback $(B)/fuzz/fetch $(B)/fuzz/http
 $(B)/fuzz/fetch: tests/fuzz/fetch.c src/feedback/fetch_reply.c src/base/util.c
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) -g -O1 \
@@ -111,6 +114,14 @@ $(B)/fuzz/feedback: tests/fuzz/feedback.c $(FUZZ_SRC)
 	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) $(GMIME_CFLAGS) -g -O1 \
 		-fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) \
 		$(PKG_LIBS) -lm
+
+# The HTTP reader of herald serve and the CGI program.
+# Run: build/fuzz/http tests/data/http
+$(B)/fuzz/http: tests/fuzz/http.c src/web/http.c src/base/util.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -Isrc -I. -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $< src/web/http.c \
+		src/base/util.c
 
 # deps: what building and running need; test-deps: that and the test lab
 # (Postfix, NSD, Dovecot, ...), which `make run` never installs.

@@ -17,10 +17,11 @@ libsqlite3-dev libopendkim-dev libpsl-dev libidn2-dev libgmime-3.0-dev publicsuf
 dns-root-data libcurl4-openssl-dev"
 # Test lab: DNS (nsd, drill), SMTP servers (postfix, aiosmtpd), swaks, the
 # console driver (tmux), reference tools (sqlite3, dkimpy, opendkim-tools),
-# the feedback mailbox (dovecot: IMAP and POP3).
+# the HTTP client that drives herald serve (curl), the feedback mailbox
+# (dovecot: IMAP and POP3).
 TEST="nsd ldnsutils postfix python3-aiosmtpd swaks tmux sqlite3 python3-dkim
 opendkim-tools python3-yaml openssl ca-certificates procps iproute2
-libnet-ssleay-perl clang dovecot-imapd dovecot-pop3d"
+libnet-ssleay-perl clang curl dovecot-imapd dovecot-pop3d"
 
 missing=""
 want=$BUILD

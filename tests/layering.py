@@ -7,7 +7,7 @@ a lower rank, and type headers from anywhere below the front ends):
     7  ui                   the console's shell: main loop, tabs, main()
     6  ui/<screen>          one folder per screen (lists, compose, ...)
     5  ui/kit, src/cli      widgets, dialogs, the child runner; the CLI
-    4  src/send, src/feedback
+    4  src/send, src/feedback, src/web
     3  src/config           herald.conf: keys, defaults, validation
     2  src/smtp, src/auth, src/mail
     1  src/store
@@ -33,7 +33,8 @@ import sys
 ROOT = os.path.normpath(sys.argv[1] if len(sys.argv) > 1 else
                         os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 RANK = {"base": 0, "store": 1, "smtp": 2, "auth": 2, "mail": 2,
-        "config": 3, "send": 4, "feedback": 4, "cli": 5}
+        "config": 3, "send": 4, "feedback": 4,
+        "web": 4, "cli": 5}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 CURSES = re.compile(r'^(n?curses|ncursesw/|panel|form|menu)')
 

@@ -23,6 +23,7 @@
 #include "store/store.h"
 #include "ui.h"
 #include "ui/compose/compose_ui.h"
+#include "ui/feedback/feedback_ui.h"
 #include "ui/health/health_ui.h"
 #include "ui/keys/keys_ui.h"
 #include "ui/kit/action.h"
@@ -41,6 +42,7 @@ enum ui_tab {
 	TAB_HEALTH,
 	TAB_SEND,
 	TAB_SETTINGS,
+	TAB_FEEDBACK,
 };
 
 static const struct screen_ops *const ui_tabs[] = {
@@ -50,6 +52,7 @@ static const struct screen_ops *const ui_tabs[] = {
 	[TAB_HEALTH] = &screen_health_ops,
 	[TAB_SEND] = &screen_send_ops,
 	[TAB_SETTINGS] = &screen_settings_ops,
+	[TAB_FEEDBACK] = &screen_feedback_ops,
 };
 _Static_assert(nitems(ui_tabs) <= UI_TABS, "more tabs than UI_TABS");
 
@@ -249,7 +252,7 @@ ui_act_next(struct ui *ui, void *state, int key)
 	return UI_SWITCH((ui->tab + 1) % ui->ntabs);
 }
 
-/* 1-6: that screen. */
+/* 1-7: that screen. */
 static enum ui_action
 ui_act_tab(struct ui *ui, void *state, int key)
 {
@@ -317,7 +320,8 @@ static const struct action ui_keys[] = {
 	ACTION_VIEW_LABELS,
 	{ "Tab", "Next", "next screen (Shift-Tab: previous)",
 	  { '\t', UI_FKEY(KEY_BTAB) }, ui_act_next, NULL },
-	{ "1-6", NULL, "Lists, Compose, Keys, Health, Send, Settings", { 0 },
+	{ "1-7", NULL, "Lists, Compose, Keys, Health, Send, Settings, "
+	  "Feedback", { 0 },
 	  ui_act_tab, NULL },
 	{ "Esc", NULL, "back, or cancel a prompt", { UI_ESC }, ui_act_esc,
 	  NULL },

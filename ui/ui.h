@@ -3,8 +3,8 @@
  * children's pipes, timers, frames), key dispatch, the table of tabs (the
  * only place that names every screen) and leaving curses for an editor.
  * Below it, one folder per screen (ui/lists, ui/compose, ui/keys,
- * ui/health, ui/send, ui/settings), all on ui/kit (ui/kit/screen.h), all
- * on src/. Nothing includes this header but ui/main.c, the program's
+ * ui/health, ui/send, ui/settings, ui/feedback), all on ui/kit
+ * (ui/kit/screen.h), all on src/. Nothing includes this header but ui/main.c, the program's
  * entry; src/ never includes anything of ui/.
  */
 #ifndef HERALD_UI_H

@@ -81,6 +81,9 @@ int		 send_password_read(const char *arg, char **out);
  * is set and feedback_watch is not 0 (feedback_fetch.c). A watch that
  * cannot start is a warning only. */
 void		 cli_feedback_watch_start(struct cli_env *);
+extern const struct cli_cmd cli_web_cmds[];
+/* herald unsubscribe --cgi (web.c): one CGI/1.1 request. */
+int		 cli_unsubscribe_cgi(struct cli_env *);
 
 /* A resolver from the configuration (resolver, dns_timeout, dns_retries);
  * NULL after printing why. */

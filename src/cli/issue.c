@@ -472,7 +472,19 @@ cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
 	size_t		 i;
 	int		 rc, added;
 
-	(void)cmd;
+	if (cli_opt(cmd, a, "cgi") != NULL) {
+		if (a->argc != 0) {
+			cli_err("unsubscribe --cgi takes no TOKEN: the web "
+			    "server's request carries it");
+			return EXIT_USAGE;
+		}
+		return cli_unsubscribe_cgi(env);
+	}
+	if (a->argc != 1) {
+		cli_err("unsubscribe needs a TOKEN or an address (herald "
+		    "unsubscribe --help)");
+		return EXIT_USAGE;
+	}
 	token[0] = '\0';
 	if (strchr(arg, '@') != NULL) {
 		if (addr_parse_mailbox(arg, strlen(arg), name, norm,
@@ -533,6 +545,11 @@ cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
 	return 0;
 }
 
+static const struct cli_opt unsubscribe_opts[] = {
+	{ "cgi", NULL, "answer one HTTP request as a CGI program (the "
+	  "one-click URL)" },
+	{ NULL, NULL, NULL }
+};
 static const struct cli_opt new_opts[] = {
 	{ "list", "LIST", "the list to send to (required)" },
 	{ "from", "MAILBOX", "'Name <address>' (default: config from)" },
@@ -598,14 +615,24 @@ const struct cli_cmd cli_issue_cmds[] = {
 	  "envelope_from is the MAIL\nFROM it goes out with (with verp = on, "
 	  "bounce+TOKEN@domain).", preview_opts,
 	  cmd_issue_preview },
-	{ "unsubscribe", "TOKEN|ADDR", 1, 1, "record an unsubscribe (adds a "
+	{ "unsubscribe", "TOKEN|ADDR", 0, 1, "record an unsubscribe (adds a "
 	  "suppression)",
 	  "TOKEN is the one in a recipient's List-Unsubscribe header (the "
 	  "subject of\nthe mailto: request reads \"unsubscribe TOKEN\"); an "
 	  "address works too.\nThe address is suppressed with reason "
 	  "unsubscribe: no send reaches it again. A token goes the way a "
 	  "one-click or\nmailed unsubscribe goes: it is kept in the feedback "
-	  "trail too (source\n\"cli\"; herald feedback ls).", NULL,
+	  "trail too (source\n\"cli\"; herald feedback ls).\n\n"
+	  "With --cgi (no TOKEN) it is the one-click unsubscribe URL as a "
+	  "CGI/1.1\nprogram for the web server (RFC 3875 variables: "
+	  "REQUEST_METHOD,\nQUERY_STRING token=TOKEN or PATH_INFO /TOKEN, "
+	  "CONTENT_LENGTH, CONTENT_TYPE,\nHTTP_ACCEPT_LANGUAGE). GET shows a "
+	  "page with one button (Japanese or\nEnglish); POST "
+	  "List-Unsubscribe=One-Click (RFC 8058) suppresses (source\n"
+	  "\"one-click\" in the trail) and answers 200; an unknown token gets "
+	  "404 and\na page that names nothing; another method 405, a body over "
+	  "1 KB 413. The\nweb server's user needs write access to the "
+	  "database: see man herald,\nONE-CLICK UNSUBSCRIBE.", unsubscribe_opts,
 	  cmd_unsubscribe },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

@@ -243,13 +243,19 @@ fail:
 	return -1;
 }
 
-/* Create the file 0600 (in a 0700 directory) before SQLite opens it. */
+/*
+ * Create the file 0600 (in a 0700 directory) before SQLite opens it; in
+ * a directory that is setgid and group-writable, 0660: that directory is
+ * shared with a web server's user, through its group, for the one-click
+ * unsubscribe (and SQLite gives its -wal and -shm files the database's
+ * mode, whatever the umask of the process that makes them).
+ */
 static int
 store_create_file(const char *path, char **cause)
 {
-	struct stat	 sb;
+	struct stat	 sb, db;
 	char		*dir;
-	int		 fd, rc;
+	int		 fd, rc, shared;
 
 	/* An existing file is never opened here: closing a descriptor of a
 	 * database drops every POSIX lock this process holds on it, those
@@ -259,6 +265,8 @@ store_create_file(const char *path, char **cause)
 		return 0;
 	dir = path_dirname(path);
 	rc = mkdir_private(dir, cause);
+	shared = rc == 0 && stat(dir, &db) == 0 && (db.st_mode & S_ISGID) &&
+	    (db.st_mode & S_IWGRP);
 	free(dir);
 	if (rc == -1)
 		return -1;
@@ -266,6 +274,12 @@ store_create_file(const char *path, char **cause)
 	if (fd == -1)
 		return set_cause(cause, "cannot open %s: %s", path,
 		    strerror(errno));
+	if (shared && fchmod(fd, 0660) == -1) {
+		set_cause(cause, "cannot share %s with its directory's "
+		    "group: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
 	close(fd);
 	return 0;
 }

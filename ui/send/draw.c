@@ -373,6 +373,95 @@ send_draw_state(struct ui *ui, struct send_screen *s, int y, int x, int w)
 	}
 }
 
+/* n as a fraction of the delivered recipients, as `herald status`
+ * computes its rates (0 when none were delivered). */
+static double
+send_fb_rate(const struct fb_stats *st, int64_t n)
+{
+	return st->delivered > 0 ? (double)n / (double)st->delivered : 0;
+}
+
+/* One "N label (r%)" figure of what came back; returns the next column. */
+static int
+send_fb_figure(struct ui *ui, int y, int x, int end, int64_t n,
+    const char *one, const char *many, double rate, enum ui_role role)
+{
+	char	num[32], *s;
+	int	used;
+
+	if (x >= end)
+		return x;
+	/* A rate of nothing says nothing: it is left out, so the line fits
+	 * 80 columns. */
+	if (n > 0)
+		s = xprintf("%s %s (%.2f%%)", ui_count(num, sizeof num, n),
+		    n == 1 ? one : many, 100 * rate);
+	else
+		s = xprintf("0 %s", many);
+	used = ui_print(ui, y, x, end - x, n > 0 ? role : ROLE_NORMAL, s);
+	free(s);
+	return x + used + 2;
+}
+
+/*
+ * What came back about the send, as `herald status` shows it: bounces
+ * reported later, complaints and unsubscribes with their rates, the
+ * complaint rate against Gmail's thresholds (0.1% a warning, 0.3% its
+ * limit: said in words, not only colour), and the alerts raised against
+ * the sender. Returns the rows used.
+ */
+static int
+send_draw_fb(struct ui *ui, struct send_live *l, int y, int x, int w)
+{
+	const struct fb_stats	*st = &l->fb;
+	double			 cr = send_fb_rate(st, st->complaints);
+	enum ui_role		 crole = ROLE_NORMAL;
+	int			 rows = 1, end = x + w, cx;
+	size_t			 i;
+	char			 at[16];
+
+	if (st->complaints > 0 && cr >= 0.003)
+		crole = ROLE_ERROR;
+	else if (st->complaints > 0 && cr >= 0.001)
+		crole = ROLE_WARN;
+	cx = x + ui_print(ui, y, x, w, ROLE_DIM, "came back") + 1;
+	if (st->hard + st->soft + st->complaints + st->unsubscribes +
+	    st->auto_replies + st->unknown == 0 && l->nalerts == 0) {
+		ui_print(ui, y, cx, end - cx, ROLE_DIM, "nothing recorded yet "
+		    "(bounces, complaints, unsubscribes: the Feedback "
+		    "screen, 7)");
+		return 1;
+	}
+	cx = send_fb_figure(ui, y, cx, end, st->hard, "hard bounce",
+	    "hard bounces", send_fb_rate(st, st->hard), ROLE_FAIL);
+	cx = send_fb_figure(ui, y, cx, end, st->soft, "soft", "soft",
+	    send_fb_rate(st, st->soft), ROLE_WARN);
+	cx = send_fb_figure(ui, y, cx, end, st->complaints, "complaint",
+	    "complaints", cr, crole != ROLE_NORMAL ? crole : ROLE_WARN);
+	send_fb_figure(ui, y, cx, end, st->unsubscribes, "unsubscribe",
+	    "unsubscribes", send_fb_rate(st, st->unsubscribes),
+	    ROLE_NORMAL);
+	if (crole == ROLE_ERROR)
+		ui_printf(ui, y + rows++, x, w, ROLE_ERROR, "!! complaint rate "
+		    "%.2f%% is at or above 0.3%%: Gmail refuses or files as "
+		    "spam at this rate; stop and clean the list", 100 * cr);
+	else if (crole == ROLE_WARN)
+		ui_printf(ui, y + rows++, x, w, ROLE_WARN, "! complaint rate "
+		    "%.2f%% is at or above 0.1%%, Gmail's warning threshold "
+		    "(0.3%% is its limit)", 100 * cr);
+	for (i = 0; i < l->nalerts && i < SEND_FB_ALERTS; i++)
+		ui_printf(ui, y + rows++, x, w, ROLE_FAIL, "%s alert: %s (%lld "
+		    "time%s, last %s)", send_utf8() ? "✗" : "x",
+		    l->alerts[i].text, (long long)l->alerts[i].count,
+		    l->alerts[i].count == 1 ? "" : "s", send_clock(at,
+		    sizeof at, l->alerts[i].last_at, 0));
+	if (l->nalerts > SEND_FB_ALERTS)
+		ui_printf(ui, y + rows++, x, w, ROLE_DIM, "and %zu more "
+		    "alerts: herald status %lld lists them",
+		    l->nalerts - SEND_FB_ALERTS, (long long)l->id);
+	return rows;
+}
+
 /* Watching a send. */
 static void
 send_draw_live(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
@@ -426,6 +515,7 @@ send_draw_live(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
 	send_draw_state(ui, s, y++, x, w);
 	if (send_classes_warning(&l->classes, warn, sizeof warn))
 		ui_print(ui, y++, x, w, ROLE_FAIL, warn);
+	y += send_draw_fb(ui, l, y, x, w);
 	/* The panel keeps at least two thirds of what is left. */
 	domrows = (int)(l->doms.n < SEND_DOMROWS ? l->doms.n : SEND_DOMROWS);
 	if (domrows > (r->y + r->h - y) / 3 - 1)

@@ -31,10 +31,21 @@ send_live_init(struct send_live *l)
 	send_doms_init(&l->doms);
 }
 
+static void
+send_fb_alerts_free(struct send_fb_alert *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].text);
+	free(v);
+}
+
 /* Detach and free. */
 void
 send_live_free(struct send_live *l)
 {
+	send_fb_alerts_free(l->alerts, l->nalerts);
 	free(l->subject);
 	free(l->list);
 	free(l->error);
@@ -109,6 +120,61 @@ send_live_info(struct ui *ui, struct send_live *l, char **cause)
 	return 0;
 }
 
+/* What one read of the alerts collects. */
+struct send_fb_read {
+	struct send_fb_alert	*v;
+	size_t			 n;
+};
+
+static int
+send_fb_alert_row(const struct fb_alert *a, void *arg)
+{
+	struct send_fb_read	*r = arg;
+
+	r->v = xreallocarray(r->v, r->n + 1, sizeof *r->v);
+	r->v[r->n].text = xstrdup(a->text != NULL ? a->text : "");
+	r->v[r->n].count = a->count;
+	r->v[r->n].last_at = a->last_at;
+	r->n++;
+	return 0;
+}
+
+/* The send's feedback figures and alerts; *changed when they did. A
+ * failed read keeps what was shown: the figures are not the send. */
+static void
+send_live_fb(struct ui *ui, struct send_live *l, int *changed)
+{
+	struct fb_stats		 st;
+	struct send_fb_read	 r = { NULL, 0 };
+	char			*cause = NULL;
+	size_t			 i;
+	int			 same;
+
+	l->fb_at = ui_now();
+	memset(&st, 0, sizeof st);
+	if (store_fb_stats(ui_store(ui), l->id, &st, &cause) == -1 ||
+	    store_fb_alerts(ui_store(ui), l->id, 0, send_fb_alert_row, &r,
+	    &cause) == -1) {
+		free(cause);
+		send_fb_alerts_free(r.v, r.n);
+		return;
+	}
+	same = memcmp(&st, &l->fb, sizeof st) == 0 && r.n == l->nalerts;
+	for (i = 0; same && i < r.n; i++)
+		same = r.v[i].count == l->alerts[i].count &&
+		    r.v[i].last_at == l->alerts[i].last_at &&
+		    strcmp(r.v[i].text, l->alerts[i].text) == 0;
+	if (same) {
+		send_fb_alerts_free(r.v, r.n);
+		return;
+	}
+	l->fb = st;
+	send_fb_alerts_free(l->alerts, l->nalerts);
+	l->alerts = r.v;
+	l->nalerts = r.n;
+	*changed = 1;
+}
+
 /* Counts, pause flag, engine and the state word. */
 static int
 send_live_counts(struct ui *ui, struct send_live *l, int *changed)
@@ -172,6 +238,8 @@ send_live_counts(struct ui *ui, struct send_live *l, int *changed)
 		    l->spark.last > 0 ? l->spark.last : (int64_t)time(NULL);
 	else if (!paused)
 		l->spark_end = 0;
+	if (l->fb_at == 0 || ui_now() - l->fb_at >= SEND_INFO_MS)
+		send_live_fb(ui, l, changed);
 	l->counts = c;
 	l->state = state;
 	l->engine = engine;

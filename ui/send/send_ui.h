@@ -24,6 +24,7 @@
 #include "ui/health/health_ui.h"
 #include "ui/kit/child.h"
 #include "smtp/tls.h"
+#include "store/store_feedback.h"
 #include "ui/kit/widget.h"
 
 #define SEND_RING	2000	/* outcomes kept for the panel */
@@ -213,6 +214,14 @@ int64_t		 send_pre_default(struct ui *, char **cause);
 
 /* ---- watching a send (live.c) ---- */
 
+#define SEND_FB_ALERTS	2	/* alerts listed under the counters */
+
+/* An alert against the sender raised in the send (store_fb_alerts). */
+struct send_fb_alert {
+	char		*text;
+	int64_t		 count, last_at;
+};
+
 struct send_live {
 	int64_t		 id;		/* 0: not attached */
 	char		*subject, *list;
@@ -234,6 +243,12 @@ struct send_live {
 	int64_t		 checked;	/* ui_now() of the last counts */
 	int64_t		 info_at;	/* ... of the last send_info */
 	char		*error;
+	/* what came back, as `herald status` shows it (re-read with the
+	 * send's row: the feedback reader is another process) */
+	struct fb_stats	 fb;
+	struct send_fb_alert *alerts;
+	size_t		 nalerts;
+	int64_t		 fb_at;		/* ui_now() of the last read */
 };
 
 void		 send_live_init(struct send_live *);

@@ -17,15 +17,16 @@
 #include "ui/kit/widget.h"
 #include "settings_ui.h"
 
-/* The keys shown, in this order: who sends, then how. */
+/* The keys shown, in this order: who sends, how, then where what comes
+ * back is read (the Feedback screen's f). */
 static const char *const settings_shown[] = {
 	"from", "domain", "helo", "source_ip", "resolver", "relay",
 	"relay_user", "tls_policy", "rate", "concurrency", "per_domain",
-	"smtp_port", "ca_file",
+	"smtp_port", "ca_file", "feedback_source", "feedback_password_file",
 };
 
 static const struct table_col settings_cols[] = {
-	{ "Setting", 12, 0, 0 },
+	{ "Setting", 22, 0, 0 },
 	{ "Value", 20, 3, 0 },
 	{ "From", 8, 0, 0 },
 	{ "Meaning", 20, 4, 0 },
@@ -211,7 +212,9 @@ settings_act_edit(struct ui *ui, void *state, int key)
 	label = xprintf("%s: %s", name, k->help);
 	/* The key name is static: it outlives the prompt. */
 	prompt_open(ui, "Change a setting", label, v != NULL ? v : "",
-	    strcmp(name, "ca_file") == 0, settings_done, (void *)k->name);
+	    strcmp(name, "ca_file") == 0 ||
+	    strcmp(name, "feedback_password_file") == 0, settings_done,
+	    (void *)k->name);
 	free(label);
 	return UI_REDRAW;
 }

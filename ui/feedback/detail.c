@@ -1,0 +1,239 @@
+/*
+ * A finding's message in full, over the Feedback screen (Enter): the
+ * message as read (its source, Message-ID, SHA-256, when, or why it could
+ * not be read), then each finding in it with what was concluded and why,
+ * as `herald feedback show` prints them. A finding that came with no
+ * message (a one-click or command-line unsubscribe) is shown alone. Read
+ * from the store when opened; q, Esc or Left go back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feedback_ui.h"
+#include "store/store.h"
+#include "store/store_feedback.h"
+#include "ui/kit/action.h"
+
+#define FBD_LABEL	15	/* width of the labels */
+
+struct fbd_line {
+	char		*label, *text;
+	enum ui_role	 role;
+};
+
+struct fbd {
+	int64_t		 id, msg_id;	/* the finding, its message */
+	struct fbd_line	*v;
+	size_t		 n, cap;
+	size_t		 top;		/* first line shown */
+	int		 nfind;
+	int		 found;
+	char		*error;
+};
+
+static void
+fbd_add(struct fbd *d, const char *label, enum ui_role role, const char *text)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap == 0 ? 32 : d->cap * 2;
+		d->v = xreallocarray(d->v, d->cap, sizeof *d->v);
+	}
+	d->v[d->n].label = xstrdup(label);
+	d->v[d->n].text = xstrdup(text != NULL && *text != '\0' ? text : "-");
+	d->v[d->n].role = role;
+	d->n++;
+}
+
+static int
+fbd_message(const struct fb_message *m, void *arg)
+{
+	struct fbd	*d = arg;
+	char		 at[32];
+
+	d->found = 1;
+	fbd_add(d, "Source", ROLE_NORMAL, m->source);
+	fbd_add(d, "Message-ID", ROLE_NORMAL, m->message_id);
+	fbd_add(d, "SHA-256", ROLE_DIM, m->sha256);
+	fbd_add(d, "Read at", ROLE_NORMAL, fbv_when(at, sizeof at, m->read_at,
+	    1));
+	if (m->error != NULL && *m->error != '\0')
+		fbd_add(d, "Not read", ROLE_FAIL, m->error);
+	return 0;
+}
+
+/* One finding: what it says, what was done and why. */
+static int
+fbd_finding(const struct fb_finding *f, void *arg)
+{
+	struct fbd	*d = arg;
+	char		*t, at[32];
+	enum ui_role	 role = ROLE_NORMAL;
+
+	d->found = 1;
+	d->nfind++;
+	if (strcmp(f->action, "suppressed") == 0)
+		role = ROLE_FAIL;
+	else if (strcmp(f->action, "alert") == 0 ||
+	    strcmp(f->action, "counted") == 0)
+		role = ROLE_WARN;
+	fbd_add(d, "", ROLE_NORMAL, "");
+	t = xprintf("%s%lld", f->id == d->id ? "› finding " : "finding ",
+	    (long long)f->id);
+	fbd_add(d, "Finding", ROLE_EMPH, t);
+	free(t);
+	fbd_add(d, "Kind", ROLE_NORMAL, f->kind);
+	fbd_add(d, "Recipient", ROLE_NORMAL, f->rcpt);
+	if (f->send_id > 0) {
+		t = xprintf("%lld", (long long)f->send_id);
+		fbd_add(d, "Send", ROLE_NORMAL, t);
+		free(t);
+	} else
+		fbd_add(d, "Send", ROLE_DIM, "none matched");
+	t = xprintf("%s%s%s", *f->reason != '\0' ? f->reason : "-",
+	    *f->cls != '\0' ? ", class " : "", f->cls);
+	fbd_add(d, "Reason", ROLE_NORMAL, t);
+	free(t);
+	if (f->code > 0)
+		t = xprintf("%s (reply %d)", *f->status != '\0' ? f->status :
+		    "-", f->code);
+	else
+		t = xstrdup(f->status);
+	fbd_add(d, "Status", ROLE_NORMAL, t);
+	free(t);
+	fbd_add(d, "Action", role, f->action);
+	fbd_add(d, "Why", role, f->why);
+	fbd_add(d, "Diagnostic", ROLE_NORMAL, f->diagnostic);
+	fbd_add(d, "Reporting MTA", ROLE_NORMAL, f->reporting_mta);
+	if (f->msg_id == 0)
+		fbd_add(d, "Source", ROLE_NORMAL, f->source);
+	fbd_add(d, "Recorded", ROLE_DIM, fbv_when(at, sizeof at, f->at, 1));
+	return 0;
+}
+
+static void *
+fbd_open(struct ui *ui, void *arg)
+{
+	struct fbd	*d = arg;
+	char		*cause = NULL;
+	int		 rc;
+
+	if (d->msg_id > 0)
+		rc = store_fb_message(ui_store(ui), d->msg_id, fbd_message,
+		    fbd_finding, d, &cause);
+	else
+		rc = store_fb_finding(ui_store(ui), d->id, fbd_finding, d,
+		    &cause);
+	if (rc == -1)
+		d->error = cause != NULL ? cause : xstrdup("cannot read it");
+	else if (rc == 1 || !d->found)
+		d->error = xstrdup("it is no longer in the database");
+	return d;
+}
+
+static void
+fbd_close(struct ui *ui, void *state)
+{
+	struct fbd	*d = state;
+	size_t		 i;
+
+	(void)ui;
+	for (i = 0; i < d->n; i++) {
+		free(d->v[i].label);
+		free(d->v[i].text);
+	}
+	free(d->v);
+	free(d->error);
+	free(d);
+}
+
+static void
+fbd_draw(struct ui *ui, void *state, const struct ui_rect *r)
+{
+	struct fbd	*d = state;
+	int		 y = r->y + 2, x = r->x + 2, w = r->w - 4;
+	int		 bottom = r->y + r->h;
+	size_t		 i;
+
+	if (d->msg_id > 0)
+		ui_printf(ui, r->y, x, w, ROLE_EMPH, "Feedback › message %lld "
+		    "(%d finding%s)", (long long)d->msg_id, d->nfind,
+		    d->nfind == 1 ? "" : "s");
+	else
+		ui_printf(ui, r->y, x, w, ROLE_EMPH, "Feedback › finding %lld "
+		    "(no message: recorded as it came)", (long long)d->id);
+	if (d->error != NULL) {
+		ui_printf(ui, y, x, w, ROLE_FAIL, "Cannot show it: %s",
+		    d->error);
+		return;
+	}
+	for (i = d->top; i < d->n && y < bottom; i++) {
+		if (*d->v[i].label == '\0') {
+			y++;
+			continue;
+		}
+		ui_print(ui, y, x, FBD_LABEL, d->v[i].role == ROLE_EMPH ?
+		    ROLE_EMPH : ROLE_DIM, d->v[i].label);
+		y += ui_wrap(ui, y, x + FBD_LABEL, w - FBD_LABEL, bottom - y,
+		    d->v[i].role, d->v[i].text);
+	}
+}
+
+static enum ui_action
+fbd_act_scroll(struct ui *ui, void *state, int key)
+{
+	struct fbd	*d = state;
+
+	(void)ui;
+	switch (key) {
+	case 'j':
+	case UI_FKEY(KEY_DOWN):
+		if (d->top + 1 < d->n)
+			d->top++;
+		return UI_REDRAW;
+	case 'k':
+	case UI_FKEY(KEY_UP):
+		if (d->top > 0)
+			d->top--;
+		return UI_REDRAW;
+	case 'g':
+	case UI_FKEY(KEY_HOME):
+		d->top = 0;
+		return UI_REDRAW;
+	}
+	return UI_IGNORED;
+}
+
+static const struct action fbd_actions[] = {
+	/* Also q and Left; the bar names Esc, since its q reads Quit. */
+	{ "Esc", "Back", "back to the Feedback screen (also q, Left)",
+	  { UI_ESC, 'q', 'h', UI_FKEY(KEY_LEFT) }, action_pop, NULL },
+	{ "↑↓ j k", NULL, "scroll", { 0 }, fbd_act_scroll, NULL },
+	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
+};
+
+static enum ui_action
+fbd_key(struct ui *ui, void *state, int key)
+{
+	return action_key(fbd_actions, ui, state, key);
+}
+
+static const struct screen_ops fbd_ops = {
+	.name = "Feedback message",
+	.actions = fbd_actions,
+	.open = fbd_open,
+	.close = fbd_close,
+	.draw = fbd_draw,
+	.key = fbd_key,
+};
+
+/* Enter on a finding: its message (or the finding alone) in full. */
+void
+fbv_detail_open(struct ui *ui, const struct fbv_row *r)
+{
+	struct fbd	*d = xcalloc(1, sizeof *d);
+
+	d->id = r->id;
+	d->msg_id = r->msg_id;
+	ui_push(ui, &fbd_ops, d);
+}
