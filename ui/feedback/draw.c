@@ -95,8 +95,9 @@ fbv_draw_empty(struct ui *ui, int y, int x, int w, int h)
 	    "to where bounces arrive (imaps://USER@HOST/INBOX, imap:// with "
 	    "STARTTLS, pop3s://USER@HOST, maildir:/PATH or mbox:/PATH; a "
 	    "password in feedback_password_file), then press f here or run "
-	    "herald feedback fetch. A send's engine also fetches by itself "
-	    "for feedback_watch hours.\n\n"
+	    "herald feedback fetch. Each send also starts herald feedback "
+	    "watch, which fetches during the send and for feedback_watch "
+	    "hours after.\n\n"
 	    "Or have the MTA hand each message over: herald feedback read - "
 	    "as a pipe transport or a .forward line; herald feedback read "
 	    "FILE|DIR reads a message, a Maildir or an mbox.";
