@@ -17,32 +17,20 @@
 
 #define FBD_LABEL	15	/* width of the labels */
 
-struct fbd_line {
-	char		*label, *text;
-	enum ui_role	 role;
-};
-
 struct fbd {
 	int64_t		 id, msg_id;	/* the finding, its message */
-	struct fbd_line	*v;
-	size_t		 n, cap;
-	size_t		 top;		/* first line shown */
+	struct kv	 lines;
 	int		 nfind;
 	int		 found;
 	char		*error;
 };
 
+/* A labelled line; an empty text reads "-". */
 static void
 fbd_add(struct fbd *d, const char *label, enum ui_role role, const char *text)
 {
-	if (d->n == d->cap) {
-		d->cap = d->cap == 0 ? 32 : d->cap * 2;
-		d->v = xreallocarray(d->v, d->cap, sizeof *d->v);
-	}
-	d->v[d->n].label = xstrdup(label);
-	d->v[d->n].text = xstrdup(text != NULL && *text != '\0' ? text : "-");
-	d->v[d->n].role = role;
-	d->n++;
+	kv_add(&d->lines, label, role, text != NULL && *text != '\0' ? text :
+	    "-");
 }
 
 static int
@@ -77,7 +65,7 @@ fbd_finding(const struct fb_finding *f, void *arg)
 	else if (strcmp(f->action, "alert") == 0 ||
 	    strcmp(f->action, "counted") == 0)
 		role = ROLE_WARN;
-	fbd_add(d, "", ROLE_NORMAL, "");
+	kv_add(&d->lines, "", ROLE_NORMAL, "");	/* a blank row */
 	t = xprintf("%s%lld", f->id == d->id ? "› finding " : "finding ",
 	    (long long)f->id);
 	fbd_add(d, "Finding", ROLE_EMPH, t);
@@ -135,14 +123,9 @@ static void
 fbd_close(struct ui *ui, void *state)
 {
 	struct fbd	*d = state;
-	size_t		 i;
 
 	(void)ui;
-	for (i = 0; i < d->n; i++) {
-		free(d->v[i].label);
-		free(d->v[i].text);
-	}
-	free(d->v);
+	kv_free(&d->lines);
 	free(d->error);
 	free(d);
 }
@@ -152,8 +135,6 @@ fbd_draw(struct ui *ui, void *state, const struct ui_rect *r)
 {
 	struct fbd	*d = state;
 	int		 y = r->y + 2, x = r->x + 2, w = r->w - 4;
-	int		 bottom = r->y + r->h;
-	size_t		 i;
 
 	if (d->msg_id > 0)
 		ui_printf(ui, r->y, x, w, ROLE_EMPH, "Feedback › message %lld "
@@ -167,16 +148,7 @@ fbd_draw(struct ui *ui, void *state, const struct ui_rect *r)
 		    d->error);
 		return;
 	}
-	for (i = d->top; i < d->n && y < bottom; i++) {
-		if (*d->v[i].label == '\0') {
-			y++;
-			continue;
-		}
-		ui_print(ui, y, x, FBD_LABEL, d->v[i].role == ROLE_EMPH ?
-		    ROLE_EMPH : ROLE_DIM, d->v[i].label);
-		y += ui_wrap(ui, y, x + FBD_LABEL, w - FBD_LABEL, bottom - y,
-		    d->v[i].role, d->v[i].text);
-	}
+	kv_draw(ui, &d->lines, y, x, w, r->y + r->h, FBD_LABEL);
 }
 
 static enum ui_action
@@ -185,23 +157,7 @@ fbd_act_scroll(struct ui *ui, void *state, int key)
 	struct fbd	*d = state;
 
 	(void)ui;
-	switch (key) {
-	case 'j':
-	case UI_FKEY(KEY_DOWN):
-		if (d->top + 1 < d->n)
-			d->top++;
-		return UI_REDRAW;
-	case 'k':
-	case UI_FKEY(KEY_UP):
-		if (d->top > 0)
-			d->top--;
-		return UI_REDRAW;
-	case 'g':
-	case UI_FKEY(KEY_HOME):
-		d->top = 0;
-		return UI_REDRAW;
-	}
-	return UI_IGNORED;
+	return kv_scroll(&d->lines, key);
 }
 
 static const struct action fbd_actions[] = {

@@ -100,6 +100,29 @@ char	*path_expand(const char *);
 void	meter_draw(struct ui *, int y, int x, int w, int64_t done,
 	    int64_t total, unsigned int frame);
 
+/* ---- labelled lines (kv.c) ---- */
+
+/* One line of a view showing one thing in full: a label (may be empty)
+ * and its text, wrapped after the label. */
+struct kv_line {
+	char		*label, *text;
+	enum ui_role	 role;
+};
+
+struct kv {
+	struct kv_line	*v;
+	size_t		 n, cap;
+	size_t		 top;		/* first line shown */
+};
+
+void	kv_add(struct kv *, const char *label, enum ui_role,
+	    const char *text);
+void	kv_free(struct kv *);
+void	kv_draw(struct ui *, const struct kv *, int y, int x, int w,
+	    int bottom, int labelw);
+/* j k, arrows, g Home: UI_REDRAW; other keys UI_IGNORED. */
+enum ui_action kv_scroll(struct kv *, int key);
+
 /* ---- dialogs (dialog.c) ---- */
 
 /* Enter: text is the input; Esc: text is NULL. Return -1 to keep the

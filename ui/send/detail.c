@@ -16,18 +16,10 @@
 
 #define DETAIL_LABEL	14	/* width of the labels */
 
-/* One line: a label (may be empty) and its text, wrapped. */
-struct detail_line {
-	char		*label, *text;
-	enum ui_role	 role;
-};
-
 struct detail {
 	int64_t			 send_id, rcpt_id;
 	char			*rcpt;
-	struct detail_line	*v;
-	size_t			 n, cap;
-	size_t			 top;		/* first line shown */
+	struct kv		 lines;
 	int			 attempts;	/* outcomes seen */
 	int			 found;
 	char			*error;
@@ -38,14 +30,7 @@ static void
 detail_add(struct detail *d, const char *label, enum ui_role role,
     const char *text)
 {
-	if (d->n == d->cap) {
-		d->cap = d->cap == 0 ? 32 : d->cap * 2;
-		d->v = xreallocarray(d->v, d->cap, sizeof *d->v);
-	}
-	d->v[d->n].label = xstrdup(label);
-	d->v[d->n].text = xstrdup(text);
-	d->v[d->n].role = role;
-	d->n++;
+	kv_add(&d->lines, label, role, text);
 }
 
 /* "250 2.0.0 text", or the text alone when no server answered. */
@@ -153,14 +138,9 @@ static void
 detail_close(struct ui *ui, void *state)
 {
 	struct detail	*d = state;
-	size_t		 i;
 
 	(void)ui;
-	for (i = 0; i < d->n; i++) {
-		free(d->v[i].label);
-		free(d->v[i].text);
-	}
-	free(d->v);
+	kv_free(&d->lines);
 	free(d->rcpt);
 	free(d->error);
 	free(d);
@@ -172,8 +152,6 @@ detail_draw(struct ui *ui, void *state, const struct ui_rect *r)
 {
 	struct detail	*d = state;
 	int		 y = r->y + 2, x = r->x + 2, w = r->w - 4;
-	int		 bottom = r->y + r->h;
-	size_t		 i;
 
 	ui_printf(ui, r->y, x, w, ROLE_EMPH, "Send %lld › %s",
 	    (long long)d->send_id, d->rcpt);
@@ -182,15 +160,7 @@ detail_draw(struct ui *ui, void *state, const struct ui_rect *r)
 		    "%s", d->error);
 		return;
 	}
-	for (i = d->top; i < d->n && y < bottom; i++) {
-		ui_print(ui, y, x, DETAIL_LABEL, *d->v[i].label != '\0' &&
-		    d->v[i].role == ROLE_EMPH ? ROLE_EMPH : ROLE_DIM,
-		    d->v[i].label);
-		y += ui_wrap(ui, y, x + DETAIL_LABEL, w - DETAIL_LABEL,
-		    bottom - y, d->v[i].role, d->v[i].text);
-		if (*d->v[i].text == '\0')
-			y++;
-	}
+	kv_draw(ui, &d->lines, y, x, w, r->y + r->h, DETAIL_LABEL);
 }
 
 /* Scrolling keys. */
@@ -200,23 +170,7 @@ detail_act_scroll(struct ui *ui, void *state, int key)
 	struct detail	*d = state;
 
 	(void)ui;
-	switch (key) {
-	case 'j':
-	case UI_FKEY(KEY_DOWN):
-		if (d->top + 1 < d->n)
-			d->top++;
-		return UI_REDRAW;
-	case 'k':
-	case UI_FKEY(KEY_UP):
-		if (d->top > 0)
-			d->top--;
-		return UI_REDRAW;
-	case 'g':
-	case UI_FKEY(KEY_HOME):
-		d->top = 0;
-		return UI_REDRAW;
-	}
-	return UI_IGNORED;
+	return kv_scroll(&d->lines, key);
 }
 
 static const struct action detail_actions[] = {
