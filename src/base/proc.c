@@ -1,11 +1,13 @@
 /*
  * Running a program in the foreground (proc.h): fork, exec, wait, with
- * SIGINT and SIGQUIT ignored here while it runs and restored in it.
+ * SIGINT and SIGQUIT ignored here while it runs and restored in it. And
+ * the lock file of a background process.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,4 +51,35 @@ proc_run(char *const argv[], char **cause)
 	sigaction(SIGINT, &oint, NULL);
 	sigaction(SIGQUIT, &oquit, NULL);
 	return rc == -1 ? -1 : status;
+}
+
+/* Lock path for the rest of this process's life. */
+int
+proc_lock(const char *path, int *held, char **cause)
+{
+	struct flock	 fl;
+	char		 pid[32];
+	int		 fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd == -1)
+		return set_cause(cause, "%s: %s", path, strerror(errno));
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(fd, F_OFD_SETLK, &fl) == -1) {
+		close(fd);
+		if (errno == EAGAIN || errno == EACCES)
+			return 1;
+		return set_cause(cause, "%s: lock: %s", path,
+		    strerror(errno));
+	}
+	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, strlen(pid), 0) == -1) {
+		/* The pid in the file is a courtesy only. */
+	}
+	if (*held != -1)
+		close(*held);
+	*held = fd;
+	return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * Running a program in the foreground, as system(3) does but from an argv:
  * the operator's editor, from the CLI and from the console (which leaves
- * curses around it). No herald knowledge; uses util.h only.
+ * curses around it); and the lock file that keeps a background process
+ * one of its kind. No herald knowledge; uses util.h only.
  */
 #ifndef HERALD_PROC_H
 #define HERALD_PROC_H
@@ -11,5 +12,13 @@
  * it could not run), or -1 with *cause when it could not be started or
  * waited for. */
 int	proc_run(char *const argv[], char **cause);
+
+/* Take an open file description lock (F_OFD_SETLK) on path (created 0600,
+ * never through a symlink) for the rest of this process's life: the kernel
+ * drops it when the process ends, however it ends. Writes our pid into the
+ * file as a courtesy. The descriptor goes into *held (closing the one there
+ * before, if any). Returns 0, 1 when another process holds the lock, or -1
+ * with *cause. */
+int	proc_lock(const char *path, int *held, char **cause);
 
 #endif

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "base/proc.h"
 #include "base/util.h"
 
 /* The lock held by this process (the engine), never closed. */
@@ -52,39 +53,13 @@ send_log_path(const char *db_path, int64_t id)
 int
 send_lock_take(const char *db_path, int64_t id, char **cause)
 {
-	struct flock	 fl;
-	char		*path, pid[32];
-	int		 fd;
+	char	*path;
+	int	 rc;
 
 	path = send_lock_path(db_path, id);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd == -1) {
-		set_cause(cause, "%s: %s", path, strerror(errno));
-		free(path);
-		return -1;
-	}
-	memset(&fl, 0, sizeof fl);
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	if (fcntl(fd, F_OFD_SETLK, &fl) == -1) {
-		close(fd);
-		if (errno == EAGAIN || errno == EACCES) {
-			free(path);
-			return 1;
-		}
-		set_cause(cause, "%s: lock: %s", path, strerror(errno));
-		free(path);
-		return -1;
-	}
+	rc = proc_lock(path, &send_lock_fd, cause);
 	free(path);
-	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, strlen(pid), 0) == -1) {
-		/* The pid in the file is a courtesy only. */
-	}
-	if (send_lock_fd != -1)
-		close(send_lock_fd);
-	send_lock_fd = fd;
-	return 0;
+	return rc;
 }
 
 /* Does an engine hold the send's lock? */
