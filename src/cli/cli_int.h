@@ -76,6 +76,11 @@ extern const struct cli_cmd cli_feedback_fetch_cmds[];
  * exit status), then its first line read as the password (wipe it). */
 int		 send_password_fd_check(const char *arg);
 int		 send_password_read(const char *arg, char **out);
+/* Ask for a password on the terminal without echo ("password for WHAT: "),
+ * the line read into size bytes as by fgets; notty is the error when there
+ * is no terminal (send.c). 0 or an exit status. */
+int		 cli_password_prompt(const char *what, const char *notty,
+		    int size, char **out);
 
 /* After a send's engine started: the feedback watch, when feedback_source
  * is set and feedback_watch is not 0 (feedback_fetch.c). A watch that

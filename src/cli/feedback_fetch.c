@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -157,47 +156,6 @@ ff_summary(struct ff_run *r, const struct feedback_fetch_summary *s,
 	    "recorded, nothing marked)" : "");
 }
 
-/* Ask for the mailbox's password on the terminal, without echo. */
-static int
-ff_prompt(const char *shown, char **out)
-{
-	struct termios	 old, quiet;
-	char		 buf[514];
-	FILE		*tty;
-	int		 ok;
-
-	if ((tty = fopen("/dev/tty", "r+e")) != NULL &&
-	    tcgetpgrp(fileno(tty)) != getpgrp()) {
-		fclose(tty);
-		tty = NULL;
-	}
-	if (tty == NULL) {
-		cli_err("the feedback mailbox needs a password and there is no "
-		    "terminal to ask for it on: set feedback_password_file (a "
-		    "file of mode 0600) or give --password-fd FD");
-		return EXIT_USAGE;
-	}
-	fprintf(tty, "password for %s: ", shown);
-	fflush(tty);
-	tcgetattr(fileno(tty), &old);
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-	ok = fgets(buf, sizeof buf, tty) != NULL;
-	tcsetattr(fileno(tty), TCSAFLUSH, &old);
-	fputc('\n', tty);
-	fclose(tty);
-	buf[ok ? strcspn(buf, "\r\n") : 0] = '\0';
-	if (*buf == '\0') {
-		explicit_bzero(buf, sizeof buf);
-		cli_err("no password given");
-		return EXIT_USAGE;
-	}
-	*out = xstrdup(buf);
-	explicit_bzero(buf, sizeof buf);
-	return 0;
-}
-
 /* The password a remote source needs: --password-fd, the file, or the
  * terminal. 0 or an exit status. */
 static int
@@ -221,7 +179,11 @@ ff_password(struct cli_env *env, const char *source, const char *fdarg,
 	if (rc == 0)
 		return 0;
 	shown = feedback_fetch_display(source);
-	rc = ff_prompt(shown, out);
+	/* 514: a line of up to 512 bytes, its newline and the NUL. */
+	rc = cli_password_prompt(shown, "the feedback mailbox needs a password "
+	    "and there is no terminal to ask for it on: set "
+	    "feedback_password_file (a file of mode 0600) or give "
+	    "--password-fd FD", 514, out);
 	free(shown);
 	return rc;
 }

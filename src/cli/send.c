@@ -67,15 +67,22 @@ send_apply(const struct cli_cmd *cmd, const struct cli_args *a,
 	return 0;
 }
 
-/* Ask for the relay password on the terminal, without echo. */
-static int
-send_password_prompt(const struct send_settings *set, char **out)
+/*
+ * Ask for a password on the terminal, without echo: "password for WHAT: ",
+ * the line read into size bytes (at most sizeof buf) as fgets does. notty
+ * says what to do when there is no terminal to ask on. 0 or an exit status.
+ */
+int
+cli_password_prompt(const char *what, const char *notty, int size,
+    char **out)
 {
 	struct termios	 old, quiet;
-	char		 buf[SEND_PASSWORD_MAX + 2];
+	char		 buf[1024];
 	FILE		*tty;
 	int		 ok;
 
+	if (size > (int)sizeof buf)
+		size = (int)sizeof buf;
 	/* A process in the background (a child of the console) would be
 	 * stopped by the terminal: no terminal to ask on, then. */
 	if ((tty = fopen("/dev/tty", "r+e")) != NULL &&
@@ -84,18 +91,16 @@ send_password_prompt(const struct send_settings *set, char **out)
 		tty = NULL;
 	}
 	if (tty == NULL) {
-		cli_err("the relay needs a password and there is no terminal "
-		    "to ask for it on: set relay_password_file (a file of "
-		    "mode 0600)");
+		cli_err("%s", notty);
 		return EXIT_USAGE;
 	}
-	fprintf(tty, "password for %s at %s: ", set->relay_user, set->relay);
+	fprintf(tty, "password for %s: ", what);
 	fflush(tty);
 	tcgetattr(fileno(tty), &old);
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-	ok = fgets(buf, sizeof buf, tty) != NULL;
+	ok = fgets(buf, size, tty) != NULL;
 	tcsetattr(fileno(tty), TCSAFLUSH, &old);
 	fputc('\n', tty);
 	fclose(tty);
@@ -108,6 +113,21 @@ send_password_prompt(const struct send_settings *set, char **out)
 	*out = xstrdup(buf);
 	explicit_bzero(buf, sizeof buf);
 	return 0;
+}
+
+/* Ask for the relay password on the terminal, without echo. */
+static int
+send_password_prompt(const struct send_settings *set, char **out)
+{
+	char	*what;
+	int	 rc;
+
+	what = xprintf("%s at %s", set->relay_user, set->relay);
+	rc = cli_password_prompt(what, "the relay needs a password and there "
+	    "is no terminal to ask for it on: set relay_password_file (a file "
+	    "of mode 0600)", SEND_PASSWORD_MAX + 2, out);
+	free(what);
+	return rc;
 }
 
 /*
