@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,5 +313,52 @@ parse_int(const char *s, long long min, long long max, long long *out)
 	if (errno != 0 || *end != '\0' || v < min || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+/* A password from a file of mode 0600 (or stricter). */
+int
+secret_file_read(const char *key, const char *path, int max, char **out,
+    char **cause)
+{
+	struct stat	 sb;
+	char		*buf;
+	size_t		 size = (size_t)max + 2;
+	ssize_t		 n;
+	int		 fd;
+
+	*out = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return set_cause(cause, "%s %s: %s", key, path,
+		    strerror(errno));
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return set_cause(cause, "%s %s is not a file", key, path);
+	}
+	if ((sb.st_mode & 077) != 0) {
+		close(fd);
+		return set_cause(cause, "%s %s can be read by others (mode "
+		    "%03o): chmod 600 %s", key, path,
+		    (unsigned int)(sb.st_mode & 0777), path);
+	}
+	buf = xmalloc(size);
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0) {
+		set_cause(cause, "%s %s: %s", key, path, strerror(errno));
+		free(buf);
+		return -1;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (*buf == '\0' || strlen(buf) > (size_t)max) {
+		explicit_bzero(buf, size);
+		free(buf);
+		return set_cause(cause, "%s %s: no password on its first line "
+		    "(or one over %d bytes)", key, path, max);
+	}
+	*out = xstrdup(buf);
+	explicit_bzero(buf, size);
+	free(buf);
 	return 0;
 }

@@ -65,6 +65,12 @@ char	*buf_take(struct buf *);
 
 /* Create dir and its parents, the last one mode 0700 (existing ones kept). */
 int	 mkdir_private(const char *dir, char **cause);
+/* The first line of path, a regular file nobody else can read (opened
+ * never through a symlink), as a secret of 1 to max bytes: 0 with *out
+ * allocated (wipe it after use), or -1 with *cause naming key, the setting
+ * the path came from. */
+int	 secret_file_read(const char *key, const char *path, int max,
+	    char **out, char **cause);
 /* The directory part of path, allocated. */
 char	*path_dirname(const char *path);
 /* "~/x" and relative names are left alone; returns $HOME or "/" . */

@@ -866,44 +866,12 @@ int
 feedback_fetch_password(const struct config *cfg, char **out, char **cause)
 {
 	const char	*path = config_get(cfg, "feedback_password_file");
-	struct stat	 sb;
-	char		 buf[FETCH_PASSWORD_MAX + 2];
-	ssize_t		 n;
-	int		 fd;
 
 	*out = NULL;
 	if (path == NULL || *path == '\0')
 		return 1;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		return set_cause(cause, "feedback_password_file %s: %s", path,
-		    strerror(errno));
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		return set_cause(cause, "feedback_password_file %s is not a "
-		    "file", path);
-	}
-	if ((sb.st_mode & 077) != 0) {
-		close(fd);
-		return set_cause(cause, "feedback_password_file %s can be "
-		    "read by others (mode %03o): chmod 600 %s", path,
-		    (unsigned int)(sb.st_mode & 0777), path);
-	}
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n < 0)
-		return set_cause(cause, "feedback_password_file %s: %s", path,
-		    strerror(errno));
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	if (*buf == '\0' || strlen(buf) > FETCH_PASSWORD_MAX) {
-		explicit_bzero(buf, sizeof buf);
-		return set_cause(cause, "feedback_password_file %s: no "
-		    "password on its first line (or one over %d bytes)", path,
-		    FETCH_PASSWORD_MAX);
-	}
-	*out = xstrdup(buf);
-	explicit_bzero(buf, sizeof buf);
-	return 0;
+	return secret_file_read("feedback_password_file", path,
+	    FETCH_PASSWORD_MAX, out, cause);
 }
 
 void
