@@ -69,7 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef HTTP_REPLAY
-#include <dirent.h>
+#include "replay.h"
 
 static int
 replay(const char *path, int *files)
@@ -95,27 +95,6 @@ replay(const char *path, int *files)
 int
 main(int argc, char **argv)
 {
-	const char	*dir = argc > 1 ? argv[1] : "tests/data/http";
-	DIR		*d;
-	struct dirent	*e;
-	char		 path[4096];
-	int		 files = 0, failed = 0;
-
-	if ((d = opendir(dir)) == NULL) {
-		fprintf(stderr, "%s: cannot open\n", dir);
-		printf("0 passed, 1 failed\n");
-		return 1;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (replay(path, &files) == -1)
-			failed++;
-	}
-	closedir(d);
-	/* One check per request: reaching here means none crashed. */
-	printf("%d passed, %d failed\n", files, failed);
-	return failed != 0;
+	return replay_dir(argc > 1 ? argv[1] : "tests/data/http", replay, 0);
 }
 #endif
