@@ -37,28 +37,27 @@ fb_json_str(struct buf *b, const char *key, const char *v, int first)
 		json_str(b, v);
 }
 
-static void
-fb_print(struct fb_run *r, const struct feedback_finding *f,
-    enum feedback_action act, int64_t send, const char *why,
-    const char *source)
+/* One finding on out: source, kind, recipient, status and code, class and
+ * reason, action (and the send matched), diagnostic; then why, indented.
+ * Or one JSON object a line. */
+void
+cli_feedback_finding(FILE *out, int json, const struct feedback_finding *f,
+    const char *action, long long send, const char *why, const char *source)
 {
 	struct buf	b;
 	char		code[16], sendno[24];
 
-	r->findings++;
-	r->acts[act]++;
-	if (!r->json) {
+	if (!json) {
 		snprintf(code, sizeof(code), "%d", f->code);
-		snprintf(sendno, sizeof(sendno), "send %lld", (long long)send);
-		printf("%s  %s  %s  %s %s  %s %s  %s%s%s  %s\n", source,
+		snprintf(sendno, sizeof(sendno), "send %lld", send);
+		fprintf(out, "%s  %s  %s  %s %s  %s %s  %s%s%s  %s\n", source,
 		    feedback_kind_name(f->kind), f->rcpt[0] ? f->rcpt : "-",
 		    f->status[0] ? f->status : "-", f->code ? code : "-",
 		    f->cls != REPLY_NONE ? reply_class_name(f->cls) : "-",
-		    f->reason[0] ? f->reason : "-",
-		    feedback_action_name(act), send ? " " : "",
+		    f->reason[0] ? f->reason : "-", action, send ? " " : "",
 		    send ? sendno : "", f->diagnostic);
 		if (why != NULL && *why != '\0')
-			printf("    %s\n", why);
+			fprintf(out, "    %s\n", why);
 		return;
 	}
 	buf_init(&b);
@@ -67,7 +66,7 @@ fb_print(struct fb_run *r, const struct feedback_finding *f,
 	fb_json_str(&b, "rcpt", f->rcpt, 0);
 	json_key(&b, "send", 0);
 	if (send != 0)
-		buf_printf(&b, "%lld", (long long)send);
+		buf_printf(&b, "%lld", send);
 	else
 		buf_adds(&b, "null");
 	fb_json_str(&b, "reason", f->reason, 0);
@@ -79,14 +78,26 @@ fb_print(struct fb_run *r, const struct feedback_finding *f,
 		buf_printf(&b, "%d", f->code);
 	else
 		buf_adds(&b, "null");
-	fb_json_str(&b, "action", feedback_action_name(act), 0);
+	fb_json_str(&b, "action", action, 0);
 	fb_json_str(&b, "diagnostic", f->diagnostic, 0);
 	fb_json_str(&b, "reporting_mta", f->reporting_mta, 0);
 	fb_json_str(&b, "message_id", f->message_id, 0);
 	fb_json_str(&b, "source", source, 0);
 	buf_addc(&b, '}');
-	cli_json_out(&b);
+	buf_addc(&b, '\n');
+	fwrite(b.data, 1, b.len, out);
 	buf_free(&b);
+}
+
+static void
+fb_print(struct fb_run *r, const struct feedback_finding *f,
+    enum feedback_action act, int64_t send, const char *why,
+    const char *source)
+{
+	r->findings++;
+	r->acts[act]++;
+	cli_feedback_finding(stdout, r->json, f, feedback_action_name(act),
+	    (long long)send, why, source);
 }
 
 /* Read one message, record and act on it (unless a dry run), and print
