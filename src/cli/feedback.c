@@ -6,7 +6,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,48 +217,27 @@ fb_file(struct fb_run *r, const char *path, int maybe_mbox)
 	return rc;
 }
 
-static int
-fb_namecmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* A Maildir: new/ then cur/, each in name order (delivery order). */
 static int
 fb_maildir(struct fb_run *r, const char *dir)
 {
 	static const char *const sub[] = { "new", "cur" };
-	DIR		*d;
-	struct dirent	*e;
-	char		*p, **names;
-	size_t		 n, cap, i, k;
+	char		*p, *t, **names;
+	size_t		 n, i, k;
 	int		 any = 0, rc = 0;
 
 	for (k = 0; k < 2; k++) {
 		p = xprintf("%s/%s", dir, sub[k]);
-		if ((d = opendir(p)) == NULL) {
+		if (dir_names(p, NULL, &names, &n) == -1) {
 			free(p);
 			continue;
 		}
 		any = 1;
-		names = NULL;
-		n = cap = 0;
-		while ((e = readdir(d)) != NULL) {
-			if (e->d_name[0] == '.')
-				continue;
-			if (n == cap) {
-				cap = cap * 2 + 16;
-				names = xreallocarray(names, cap,
-				    sizeof(*names));
-			}
-			names[n++] = xprintf("%s/%s", p, e->d_name);
-		}
-		closedir(d);
-		if (n > 0)
-			qsort(names, n, sizeof(*names), fb_namecmp);
 		for (i = 0; i < n; i++) {
-			if (!cli_interrupted && fb_file(r, names[i], 0) != 0)
+			t = xprintf("%s/%s", p, names[i]);
+			if (!cli_interrupted && fb_file(r, t, 0) != 0)
 				rc = -1;
+			free(t);
 			free(names[i]);
 		}
 		free(names);
