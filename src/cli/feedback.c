@@ -261,7 +261,7 @@ cmd_feedback_read(struct cli_env *env, const struct cli_cmd *cmd,
 	const char	*src = a->argv[0];
 	char		*t;
 	size_t		 len;
-	int		 rc;
+	int		 rc, from_mta;
 
 	memset(&r, 0, sizeof(r));
 	r.env = env;
@@ -272,8 +272,13 @@ cmd_feedback_read(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_err("%s: %s", src, strerror(errno));
 		return EXIT_NOINPUT;
 	}
+	/* On stdin from the MTA (a pipe transport, a .forward line) the
+	 * exit status is the MTA's verdict: 75 keeps the message queued for
+	 * another try when the database cannot take it; a message kept in
+	 * the trail, even one that could not be read, was handled. */
+	from_mta = strcmp(src, "-") == 0 && !r.opts.dry_run;
 	if ((rc = cli_store(env)) != 0)
-		return rc;
+		return from_mta ? EXIT_TEMPFAIL : rc;
 	cli_catch_signals();
 	if (strcmp(src, "-") == 0) {
 		t = fb_slurp(stdin, &len);
@@ -302,6 +307,8 @@ cmd_feedback_read(struct cli_env *env, const struct cli_cmd *cmd,
 			    r.acts[FEEDBACK_ACT_ALERT] == 1 ? "" : "s",
 			    r.acts[FEEDBACK_ACT_IGNORED]);
 	}
+	if (from_mta)
+		return r.dberr ? EXIT_TEMPFAIL : 0;
 	if (r.dberr)
 		return EXIT_IOERR;
 	if (rc == -2)
@@ -619,7 +626,10 @@ const struct cli_cmd cli_feedback_cmds[] = {
 	  "multipart\nbomb, a malformed mbox From_ line; it is kept as "
 	  "unknown, the others are\nstill read); 66 when FILE cannot be "
 	  "opened; 74 when the database failed\n(that message and those "
-	  "after it are not recorded: read them again).",
+	  "after it are not recorded: read them again).\nFrom - without "
+	  "--dry-run (a pipe from the MTA): 0 once the message is kept,\n"
+	  "even unreadable; 75 (EX_TEMPFAIL: the MTA keeps it and tries "
+	  "again) when\nthe database cannot take it.",
 	  feedback_read_opts, cmd_feedback_read },
 	{ "feedback ls", "", 0, 0, "list what came back and what was done, "
 	  "newest first",
