@@ -283,15 +283,17 @@ record_match(struct store *st, const struct record_token *t,
 
 /*
  * Would the finding suppress or count? With verp on only a token may
- * make it (a report by address alone could be forged). An unsubscribe
- * mail without one is its sender's own request, and a refusal of the
- * sender suppresses nothing.
+ * make it (a report by address alone could be forged): an opt-out
+ * report (RFC 5965) too. An unsubscribe mail without one is its
+ * sender's own request, and a refusal of the sender suppresses nothing.
  */
 static int
 record_needs_token(const struct feedback_finding *f)
 {
 	if (f->kind == FEEDBACK_COMPLAINT)
 		return 1;
+	if (f->kind == FEEDBACK_UNSUBSCRIBE)
+		return strcmp(f->reason, "opt-out") == 0;
 	return f->kind == FEEDBACK_BOUNCE && (f->cls == REPLY_HARD ||
 	    f->cls == REPLY_SOFT);
 }

@@ -564,7 +564,7 @@ test_forged(void)
 {
 	struct feedback_result	 r;
 	int64_t			 s;
-	char			*m;
+	char			*m, *o, *p;
 
 	s = new_send("kim@example.com", "lee@example.com", (char *)NULL);
 	/* A forged DSN: Final-Recipient kim, 5.1.1, no token. */
@@ -633,6 +633,20 @@ test_forged(void)
 	CHECK_INT(r.action[0], FEEDBACK_ACT_SUPPRESSED);
 	feedback_result_free(&r);
 	CHECK_INT(store_is_suppressed(st, "kim@example.com", NULL), 1);
+	/* An opt-out report (RFC 5965) by address: a report, not the
+	 * reader's own mail, so it needs the token too. */
+	new_send("oz@example.com", (char *)NULL);
+	m = arf(707, "oz@example.com");
+	p = strstr(m, "abuse\r\nUser");
+	CHECK(p != NULL);
+	o = xprintf("%.*sopt-out%s", (int)(p - m), m, p + 5);
+	CHECK(run(o, "opt-out", &r) == 0);
+	CHECK_INT(r.msg.v[0].kind, FEEDBACK_UNSUBSCRIBE);
+	CHECK_INT(r.action[0], FEEDBACK_ACT_IGNORED);
+	feedback_result_free(&r);
+	free(o);
+	free(m);
+	CHECK_INT(store_is_suppressed(st, "oz@example.com", NULL), 0);
 	/* verp off: the address is believed (no VERP to go by). */
 	s = new_send("ned@example.com", (char *)NULL);
 	opts.verp = 0;
