@@ -239,8 +239,8 @@ record_match(struct store *st, const struct record_token *t,
 			if (!same) {
 				how = m->how;
 				m->how = xprintf("%s; the report names %s "
-				    "(forwarded): acted on %s, the address "
-				    "herald sent to", how, f->rcpt, t->addr);
+				    "(a forward: the token's address is the "
+				    "one herald sent to)", how, f->rcpt);
 				free(how);
 			}
 			return 0;
