@@ -140,6 +140,7 @@ struct record_match {
 	int64_t	 send;		/* its send, 0: none */
 	char	*how;		/* how it was matched */
 	int	 by_token;	/* by a herald token, not by address */
+	int	 had_token;	/* the message had one, not acted on */
 };
 
 static void
@@ -259,6 +260,7 @@ record_match(struct store *st, const struct record_token *t,
 	} else if (t->state == 2)
 		note = xprintf("token %s (%s) is not one of this database's; ",
 		    t->tok, t->from);
+	m->had_token = t->state != 0;
 	if (*f->rcpt != '\0') {
 		rc = store_fb_rcpt_send(st, f->rcpt, &send, &addr, cause);
 		if (rc == -1) {
@@ -347,9 +349,10 @@ record_act(struct store *st, const struct feedback_opts *o,
 
 	*act = FEEDBACK_ACT_IGNORED;
 	if (o->verp && !m->by_token && record_needs_token(f)) {
-		record_why(why, m->how, "matched by address only, no herald "
-		    "token: not acted on (verp is on; a report without the "
-		    "token could be forged)");
+		record_why(why, m->how, "matched by address only, %s: not "
+		    "acted on (verp is on; a report without the token could "
+		    "be forged)", m->had_token ? "not by a token naming it" :
+		    "no herald token");
 		return 0;
 	}
 	switch (f->kind) {
