@@ -31,8 +31,11 @@ feedback_opts_from(const struct config *cf, struct feedback_opts *o)
 	memset(o, 0, sizeof *o);
 	o->soft_limit = 3;
 	o->delimiter = '+';
+	o->verp = 1;
 	if (cf == NULL)
 		return;
+	if ((v = config_get(cf, "verp")) != NULL && strcmp(v, "off") == 0)
+		o->verp = 0;
 	if ((v = config_get(cf, "soft_bounce_limit")) != NULL && atoi(v) > 0)
 		o->soft_limit = atoi(v);
 	if ((v = config_get(cf, "verp_delimiter")) != NULL && *v != '\0')
@@ -136,6 +139,8 @@ struct record_match {
 	char	*addr;		/* the recipient acted on, or NULL */
 	int64_t	 send;		/* its send, 0: none */
 	char	*how;		/* how it was matched */
+	int	 by_token;	/* by a herald token, not by address */
+	int	 had_token;	/* the message had one, not acted on */
 };
 
 static void
@@ -158,50 +163,104 @@ token_lower(const char *t, char *out, size_t len)
 }
 
 /*
- * Match a finding: the message's token (VERP, unsubscribe address,
- * subject, returned List-Unsubscribe) names the recipient and the send;
- * else the recipient the report names, in the newest send to it.
+ * The message's token, looked up once. Only the address a message came
+ * to (VERP, the unsubscribe address) is strong: herald wrote it for that
+ * recipient alone, so a report naming someone else there is forwarding.
+ * A subject or a returned message's header can travel with a forwarded
+ * copy, so when it disagrees with the report it is not believed.
+ */
+struct record_token {
+	int		 state;		/* 0 none, 1 ours, 2 not ours */
+	char		 tok[128];
+	const char	*from;		/* token_from */
+	char		*addr;		/* the address it names */
+	int64_t		 send;
+	int		 strong;
+	int		 named;		/* a finding names addr itself */
+	int		 acted;		/* addr was acted on already */
+};
+
+/* 0, or -1 on a database error. */
+static int
+record_token_find(struct store *st, const struct feedback_msg *msg,
+    struct record_token *t, char **cause)
+{
+	size_t	i;
+	int	rc;
+
+	memset(t, 0, sizeof *t);
+	if (msg->token == NULL || *msg->token == '\0')
+		return 0;
+	token_lower(msg->token, t->tok, sizeof t->tok);
+	t->from = msg->token_from != NULL ? msg->token_from : "message";
+	t->strong = strcmp(t->from, "verp") == 0 ||
+	    strcmp(t->from, "unsubscribe-address") == 0;
+	if ((rc = store_fb_token(st, t->tok, &t->addr, &t->send, cause)) ==
+	    -1)
+		return -1;
+	t->state = rc == 0 ? 1 : 2;
+	for (i = 0; t->state == 1 && i < msg->n; i++)
+		if (strcasecmp(msg->v[i].rcpt, t->addr) == 0)
+			t->named = 1;
+	return 0;
+}
+
+/*
+ * Match a finding: the message's token names the recipient and the
+ * send; else the recipient the report names, in the newest send to it
+ * (by address: whether that may be acted on is record_act's to say).
  * 0 matched, 1 not, -1 error.
  */
 static int
-record_match(struct store *st, const struct feedback_msg *msg,
+record_match(struct store *st, const struct record_token *t,
     const struct feedback_finding *f, struct record_match *m, char **cause)
 {
-	char	 tok[128], *addr = NULL, *note = NULL;
+	char	*addr = NULL, *note = NULL, *how;
 	int64_t	 send = 0;
-	int	 rc;
+	int	 rc, same;
 
 	memset(m, 0, sizeof *m);
-	if (msg->token != NULL && *msg->token != '\0') {
-		token_lower(msg->token, tok, sizeof tok);
-		rc = store_fb_token(st, tok, &addr, &send, cause);
-		if (rc == -1)
-			return -1;
-		if (rc == 0) {
-			m->addr = addr;
-			m->send = send;
-			if (send != 0)
+	if (t->state == 1) {
+		same = *f->rcpt == '\0' || strcasecmp(f->rcpt, t->addr) == 0;
+		/* A strong token disagreeing with the report is the
+		 * forwarded address's: acted on once per message, and not
+		 * when another finding names the token's address itself. */
+		if (same || (t->strong && !t->named && !t->acted)) {
+			m->addr = xstrdup(t->addr);
+			m->send = t->send;
+			m->by_token = 1;
+			if (t->send != 0)
 				m->how = xprintf("token %s (%s) names %s in "
-				    "send %lld", tok, msg->token_from != NULL ?
-				    msg->token_from : "message", addr,
-				    (long long)send);
+				    "send %lld", t->tok, t->from, t->addr,
+				    (long long)t->send);
 			else
 				m->how = xprintf("token %s (%s) names %s; "
-				    "its issue has no send", tok,
-				    msg->token_from != NULL ? msg->token_from :
-				    "message", addr);
-			if (*f->rcpt != '\0' &&
-			    strcasecmp(f->rcpt, addr) != 0) {
-				note = m->how;
-				m->how = xprintf("%s (the report names %s)",
-				    note, f->rcpt);
-				free(note);
+				    "its issue has no send", t->tok, t->from,
+				    t->addr);
+			if (!same) {
+				how = m->how;
+				m->how = xprintf("%s; the report names %s "
+				    "(a forward: the token's address is the "
+				    "one herald sent to)", how, f->rcpt);
+				free(how);
 			}
 			return 0;
 		}
-		note = xprintf("token %s is not one of this database's; ",
-		    tok);
-	}
+		if (!t->strong)
+			note = xprintf("token %s (%s) names %s but the report "
+			    "names %s: a token from the %s is not believed "
+			    "against the report; ", t->tok, t->from, t->addr,
+			    f->rcpt, strcmp(t->from, "subject") == 0 ?
+			    "subject" : "returned message");
+		else
+			note = xprintf("token %s (%s) names %s, %s; ", t->tok,
+			    t->from, t->addr, t->named ? "which another "
+			    "finding names" : "acted on once for this "
+			    "message");
+	} else if (t->state == 2)
+		note = xprintf("token %s (%s) is not one of this database's; ",
+		    t->tok, t->from);
+	m->had_token = t->state != 0;
 	if (*f->rcpt != '\0') {
 		rc = store_fb_rcpt_send(st, f->rcpt, &send, &addr, cause);
 		if (rc == -1) {
@@ -222,6 +281,23 @@ record_match(struct store *st, const struct feedback_msg *msg,
 	    note : "");
 	free(note);
 	return 1;
+}
+
+/*
+ * Would the finding suppress or count? With verp on only a token may
+ * make it (a report by address alone could be forged): an opt-out
+ * report (RFC 5965) too. An unsubscribe mail without one is its
+ * sender's own request, and a refusal of the sender suppresses nothing.
+ */
+static int
+record_needs_token(const struct feedback_finding *f)
+{
+	if (f->kind == FEEDBACK_COMPLAINT)
+		return 1;
+	if (f->kind == FEEDBACK_UNSUBSCRIBE)
+		return strcmp(f->reason, "opt-out") == 0;
+	return f->kind == FEEDBACK_BOUNCE && (f->cls == REPLY_HARD ||
+	    f->cls == REPLY_SOFT);
 }
 
 /* The suppression's detail: the evidence, short. */
@@ -272,6 +348,13 @@ record_act(struct store *st, const struct feedback_opts *o,
 	int		 added = 0, count = 0, suppressed = 0, rc = 0;
 
 	*act = FEEDBACK_ACT_IGNORED;
+	if (o->verp && !m->by_token && record_needs_token(f)) {
+		record_why(why, m->how, "matched by address only, %s: not "
+		    "acted on (verp is on; a report without the token could "
+		    "be forged)", m->had_token ? "not by a token naming it" :
+		    "no herald token");
+		return 0;
+	}
 	switch (f->kind) {
 	case FEEDBACK_AUTOREPLY:
 		record_why(why, m->how, "an automatic reply (RFC 3834), not a "
@@ -398,12 +481,14 @@ feedback_record(struct store *st, const struct feedback_opts *o,
 {
 	struct feedback_finding	*f;
 	struct record_match	 m;
+	struct record_token	 t;
 	struct fb_finding	 row;
 	char			 hash[65], *msgid;
 	size_t			 i, kept;
 	int64_t			 now = (int64_t)time(NULL), prev = 0;
 	int			 rc, matched;
 
+	memset(&t, 0, sizeof t);
 	kept = len > FEEDBACK_MAX_BYTES ? FEEDBACK_MAX_BYTES : len;
 	r->action = xcalloc(r->msg.n + 1, sizeof *r->action);
 	r->send = xcalloc(r->msg.n + 1, sizeof *r->send);
@@ -433,24 +518,32 @@ feedback_record(struct store *st, const struct feedback_opts *o,
 		    r->msg.error, now, &r->id, cause) == -1)
 			goto fail;
 	}
+	if (record_token_find(st, &r->msg, &t, cause) == -1)
+		goto fail;
 	for (i = 0; i < r->msg.n; i++) {
 		f = &r->msg.v[i];
-		if ((matched = record_match(st, &r->msg, f, &m, cause)) == -1)
+		if ((matched = record_match(st, &t, f, &m, cause)) == -1)
 			goto fail;
 		if (matched == 1) {
 			r->action[i] = FEEDBACK_ACT_IGNORED;
 			r->why[i] = xstrdup(m.how);
 		} else {
-			/* The address acted on is the one reported. */
-			if (strcmp(f->rcpt, m.addr) != 0) {
-				free(f->rcpt);
-				f->rcpt = xstrdup(m.addr);
-			}
 			r->send[i] = m.send;
 			if (record_act(st, o, f, &m, source, now,
 			    &r->action[i], &r->why[i], cause) == -1) {
 				match_free(&m);
 				goto fail;
+			}
+			/* The trail's recipient is the address acted on
+			 * (why names the reported one when it differs); a
+			 * finding nothing was done for keeps the report's. */
+			if (r->action[i] != FEEDBACK_ACT_IGNORED) {
+				if (m.by_token)
+					t.acted = 1;
+				if (strcmp(f->rcpt, m.addr) != 0) {
+					free(f->rcpt);
+					f->rcpt = xstrdup(m.addr);
+				}
 			}
 		}
 		match_free(&m);
@@ -478,6 +571,7 @@ feedback_record(struct store *st, const struct feedback_opts *o,
 			goto fail;
 	}
 	free(msgid);
+	free(t.addr);
 	if (!o->dry_run && store_commit(st, cause) == -1) {
 		store_rollback(st);
 		r->id = 0;
@@ -486,6 +580,7 @@ feedback_record(struct store *st, const struct feedback_opts *o,
 	return 0;
 fail:
 	free(msgid);
+	free(t.addr);
 	if (!o->dry_run)
 		store_rollback(st);
 	r->id = 0;
@@ -530,14 +625,18 @@ feedback_unsubscribe_as(struct store *st, const char *token,
 	free(detail);
 	if (rc == -1)
 		goto fail;
+	/* Suppressed before: nothing changed, so nothing is added (a
+	 * repeated POST must not grow the trail). */
+	if (!fresh) {
+		store_rollback(st);
+		return 1;
+	}
 	if (send != 0)
 		why = xprintf("token %s names %s in send %lld: an unsubscribe "
-		    "request: suppressed%s", tok, *addr, (long long)send,
-		    fresh ? "" : " (it already was)");
+		    "request: suppressed", tok, *addr, (long long)send);
 	else
 		why = xprintf("token %s names %s: an unsubscribe request: "
-		    "suppressed%s", tok, *addr, fresh ? "" :
-		    " (it already was)");
+		    "suppressed", tok, *addr);
 	memset(&row, 0, sizeof row);
 	row.send_id = send;
 	row.kind = "unsubscribe";

@@ -43,6 +43,9 @@ struct feedback_opts {
 	int		 dry_run;	/* match and classify; record nothing */
 	int		 soft_limit;	/* config soft_bounce_limit */
 	char		 delimiter;	/* config verp_delimiter */
+	int		 verp;		/* config verp: a bounce or complaint
+					 * is acted on only when a token
+					 * names its recipient */
 };
 
 /* What one message came to. */
@@ -57,7 +60,7 @@ struct feedback_result {
 	int			 duplicate;	/* read before: nothing done */
 };
 
-/* The options config gives (soft_bounce_limit, verp_delimiter). */
+/* The options config gives (soft_bounce_limit, verp_delimiter, verp). */
 void		 feedback_opts_from(const struct config *,
 		    struct feedback_opts *);
 /*

@@ -5,7 +5,12 @@
  * a refusal of the sender raises an alert and never suppresses;
  * complaints and unsubscribes suppress with their source; unknown is
  * kept; an unmatched report is ignored; a dry run records nothing; a
- * database error leaves nothing half-done. The alert wording too.
+ * database error leaves nothing half-done. With verp on only a herald
+ * token makes a bounce or complaint count: a forged report by address,
+ * an unknown token, a subject token naming someone else change nothing;
+ * a VERP token acts on its holder once, the trail saying what the
+ * report named. A repeated unsubscribe adds no row. The alert wording
+ * too.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,7 +32,7 @@
 static char dir[] = "/tmp/herald-fbrec-XXXXXX";
 static char *path;
 static struct store *st;
-static struct feedback_opts opts = { 0, 3, '+' };
+static struct feedback_opts opts = { 0, 3, '+', 1 };
 
 /* One integer from SQL on a second connection (what another reader
  * sees: committed rows only). */
@@ -142,29 +147,67 @@ dsn(int n, const char *rcpt, const char *status, const char *diag)
 	    "--B1--\r\n", n, rcpt, status, diag);
 }
 
-static const char arf[] =
-    "From: feedback@provider.example\r\n"
-    "To: abuse@example.net\r\n"
-    "Message-ID: <arf-1@provider.example>\r\n"
-    "Subject: Abuse report\r\n"
-    "MIME-Version: 1.0\r\n"
-    "Content-Type: multipart/report; report-type=feedback-report;\r\n"
-    " boundary=\"A\"\r\n"
-    "\r\n"
-    "--A\r\n"
-    "Content-Type: text/plain\r\n"
-    "\r\n"
-    "This is an email abuse report.\r\n"
-    "--A\r\n"
-    "Content-Type: message/feedback-report\r\n"
-    "\r\n"
-    "Feedback-Type: abuse\r\n"
-    "User-Agent: Example/1.0\r\n"
-    "Version: 1\r\n"
-    "Original-Rcpt-To: <dan@example.com>\r\n"
-    "Reporting-MTA: dns; fbl.provider.example\r\n"
-    "\r\n"
-    "--A--\r\n";
+/* An abuse report about rcpt, its own Message-ID n. */
+#define ARF_FMT \
+    "From: feedback@provider.example\r\n" \
+    "To: abuse@example.net\r\n" \
+    "Message-ID: <arf-%d@provider.example>\r\n" \
+    "Subject: Abuse report\r\n" \
+    "MIME-Version: 1.0\r\n" \
+    "Content-Type: multipart/report; report-type=feedback-report;\r\n" \
+    " boundary=\"A\"\r\n" \
+    "\r\n" \
+    "--A\r\n" \
+    "Content-Type: text/plain\r\n" \
+    "\r\n" \
+    "This is an email abuse report.\r\n" \
+    "--A\r\n" \
+    "Content-Type: message/feedback-report\r\n" \
+    "\r\n" \
+    "Feedback-Type: abuse\r\n" \
+    "User-Agent: Example/1.0\r\n" \
+    "Version: 1\r\n" \
+    "Original-Rcpt-To: <%s>\r\n" \
+    "Reporting-MTA: dns; fbl.provider.example\r\n" \
+    "\r\n" \
+    "--A--\r\n"
+
+static char *
+arf(int n, const char *rcpt)
+{
+	return xprintf(ARF_FMT, n, rcpt);
+}
+
+/* Process a message with the token tok (from "verp", "subject", ...)
+ * set as the parser would have found it. */
+static int
+run_tok(const char *msg, const char *source, const char *tok,
+    const char *from, struct feedback_result *r)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	memset(r, 0, sizeof *r);
+	(void)feedback_parse(msg, strlen(msg), &r->msg);
+	r->msg.token = xstrdup(tok);
+	r->msg.token_from = from;
+	rc = feedback_record(st, &opts, msg, strlen(msg), source, r, &cause);
+	if (rc == -1) {
+		fprintf(stderr, "feedback_record: %s\n", cause);
+		free(cause);
+	}
+	return rc;
+}
+
+/* The token new_send gave addr in send s. */
+static const char *
+tok_of(int64_t s, const char *addr)
+{
+	static char	tok[32];
+
+	snprintf(tok, sizeof tok, "tok%lld%c", (long long)s, *addr);
+	return tok;
+}
 
 /* Process a message; the result's first action and send. */
 static int
@@ -188,13 +231,14 @@ test_hard(int64_t s1)
 	char			*m = dsn(1, "ann@example.com", "5.1.1",
 				    "550 5.1.1 User unknown"), *v;
 
-	CHECK(run(m, "maildir/1", &r) == 0);
+	CHECK(run_tok(m, "maildir/1", tok_of(s1, "ann"), "verp", &r) == 0);
 	CHECK_INT(r.msg.n, 1);
 	CHECK_INT(r.action[0], FEEDBACK_ACT_SUPPRESSED);
 	CHECK_INT(r.send[0], s1);
 	CHECK(r.id > 0);
 	CHECK(!r.duplicate);
-	CHECK(strstr(r.why[0], "recipient ann@example.com of send") != NULL);
+	CHECK(strstr(r.why[0], "(verp) names ann@example.com in send") !=
+	    NULL);
 	feedback_result_free(&r);
 	CHECK_INT(store_is_suppressed(st, "Ann@Example.com", NULL), 1);
 	v = qs("SELECT reason || ' ' || detail FROM suppressions WHERE"
@@ -229,7 +273,9 @@ test_soft(void)
 	char			*m;
 	int			 i, n = 100;
 
-	/* Three soft bounces in one send: counted once, not suppressed. */
+	/* By address (verp off: the fallback for senders without VERP).
+	 * Three soft bounces in one send: counted once, not suppressed. */
+	opts.verp = 0;
 	s = new_send("bea@example.com", (char *)NULL);
 	for (i = 0; i < 3; i++) {
 		m = dsn(n++, "bea@example.com", "5.2.2",
@@ -261,6 +307,7 @@ test_soft(void)
 	CHECK_INT(store_is_suppressed(st, "bea@example.com", NULL), 1);
 	CHECK_INT(q("SELECT count(*) FROM soft_bounces WHERE addr_lc ="
 	    " 'bea@example.com'"), 3);
+	opts.verp = 1;
 }
 
 static int
@@ -308,14 +355,29 @@ static void
 test_complaint_unsubscribe(int64_t s1)
 {
 	struct feedback_result	 r;
-	char			*v, *addr = NULL, *cause = NULL, tok[32];
-	int			 added = -1;
+	char			*m, *v, *addr = NULL, *cause = NULL, tok[32];
+	long long		 before;
+	int			 added = -1, i;
 
-	CHECK(run(arf, "imaps://fbl/INBOX#7", &r) == 0);
+	/* By address alone (verp on): a forged complaint changes nothing. */
+	m = arf(1, "dan@example.com");
+	CHECK(run(m, "imaps://fbl/INBOX#6", &r) == 0);
+	CHECK_INT(r.msg.n, 1);
+	CHECK_INT(r.action[0], FEEDBACK_ACT_IGNORED);
+	CHECK(strstr(r.why[0], "matched by address only, no herald token: "
+	    "not acted on (verp is on") != NULL);
+	feedback_result_free(&r);
+	free(m);
+	CHECK_INT(store_is_suppressed(st, "dan@example.com", NULL), 0);
+	/* With the returned message's token (its List-Unsubscribe). */
+	m = arf(2, "dan@example.com");
+	CHECK(run_tok(m, "imaps://fbl/INBOX#7", tok_of(s1, "dan"),
+	    "returned-message", &r) == 0);
 	CHECK_INT(r.msg.n, 1);
 	CHECK_INT(r.action[0], FEEDBACK_ACT_SUPPRESSED);
 	CHECK_INT(r.send[0], s1);
 	feedback_result_free(&r);
+	free(m);
 	v = qs("SELECT reason || ' ' || detail FROM suppressions WHERE"
 	    " addr_lc = 'dan@example.com'");
 	CHECK(v != NULL && strncmp(v, "complaint ", 10) == 0 &&
@@ -340,11 +402,18 @@ test_complaint_unsubscribe(int64_t s1)
 	CHECK_INT(q("SELECT count(*) FROM feedback_findings WHERE kind ="
 	    " 'unsubscribe' AND msg_id IS NULL AND source = 'cli' AND"
 	    " send_id = %lld", (long long)s1), 1);
-	/* Again: done already, still 1. */
-	CHECK_INT(feedback_unsubscribe_as(st, tok, "one-click", &addr, &added,
-	    &cause), 1);
-	CHECK_INT(added, 0);
-	free(addr);
+	/* Again, by one-click POSTs: done already, nothing added. */
+	before = q("SELECT count(*) FROM feedback_findings");
+	for (i = 0; i < 3; i++) {
+		CHECK_INT(feedback_unsubscribe_as(st, tok, "one-click", &addr,
+		    &added, &cause), 1);
+		CHECK_INT(added, 0);
+		CHECK_STR(addr, "eve@example.com");
+		free(addr);
+	}
+	CHECK_INT(q("SELECT count(*) FROM feedback_findings"), before);
+	CHECK_INT(q("SELECT count(*) FROM feedback_findings WHERE rcpt ="
+	    " 'eve@example.com'"), 1);
 }
 
 static void
@@ -435,10 +504,161 @@ test_token(int64_t s1)
 	CHECK_INT(r.send[0], s1);
 	CHECK_STR(r.msg.v[0].rcpt, "fay@example.com");
 	CHECK(strstr(r.why[0], "(verp)") != NULL);
+	CHECK(strstr(r.why[0], "the report names alias@forward.example") !=
+	    NULL);
 	feedback_result_free(&r);
 	free(m);
 	CHECK_INT(store_is_suppressed(st, "fay@example.com", NULL), 1);
 	CHECK_INT(store_is_suppressed(st, "alias@forward.example", NULL), 0);
+	/* The trail: rcpt the address acted on, why the one reported. */
+	CHECK_INT(q("SELECT count(*) FROM feedback_findings WHERE rcpt ="
+	    " 'fay@example.com' AND action = 'suppressed' AND why LIKE"
+	    " '%%alias@forward.example%%'"), 1);
+}
+
+/* A DSN with two failed recipients, both forwarded from one VERP
+ * address: its holder is acted on once. */
+static void
+test_token_once(void)
+{
+	struct feedback_result	 r;
+	int64_t			 s;
+	char			*m;
+
+	s = new_send("mo@example.com", (char *)NULL);
+	m = xprintf(
+	    "From: MAILER-DAEMON@mx.example.org\r\n"
+	    "Message-ID: <dsn-two@mx.example.org>\r\n"
+	    "Subject: Undelivered Mail Returned to Sender\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;"
+	    " boundary=\"B1\"\r\n\r\n"
+	    "--B1\r\nContent-Type: text/plain\r\n\r\nNot delivered.\r\n"
+	    "--B1\r\nContent-Type: message/delivery-status\r\n\r\n"
+	    "Reporting-MTA: dns; mx.example.org\r\n\r\n"
+	    "Final-Recipient: rfc822; x1@fwd.example\r\nAction: failed\r\n"
+	    "Status: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 unknown\r\n"
+	    "\r\n"
+	    "Final-Recipient: rfc822; x2@fwd.example\r\nAction: failed\r\n"
+	    "Status: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 unknown\r\n"
+	    "\r\n--B1--\r\n");
+	CHECK(run_tok(m, "two", tok_of(s, "mo"), "verp", &r) == 0);
+	CHECK_INT(r.msg.n, 2);
+	CHECK_INT(r.action[0], FEEDBACK_ACT_SUPPRESSED);
+	CHECK_STR(r.msg.v[0].rcpt, "mo@example.com");
+	CHECK_INT(r.action[1], FEEDBACK_ACT_IGNORED);
+	CHECK_STR(r.msg.v[1].rcpt, "x2@fwd.example");
+	CHECK(strstr(r.why[1], "acted on once for this message") != NULL);
+	feedback_result_free(&r);
+	free(m);
+	CHECK_INT(store_is_suppressed(st, "mo@example.com", NULL), 1);
+	CHECK_INT(q("SELECT count(*) FROM feedback_findings WHERE rcpt ="
+	    " 'mo@example.com'"), 1);
+}
+
+/* With verp on, what names its recipient only by address, or by a token
+ * that is not ours, or by a weak token naming someone else, suppresses
+ * and counts nothing; with verp off the address is believed. */
+static void
+test_forged(void)
+{
+	struct feedback_result	 r;
+	int64_t			 s;
+	char			*m, *o, *p;
+
+	s = new_send("kim@example.com", "lee@example.com", (char *)NULL);
+	/* A forged DSN: Final-Recipient kim, 5.1.1, no token. */
+	m = dsn(700, "kim@example.com", "5.1.1", "550 5.1.1 User unknown");
+	CHECK(run(m, "forged", &r) == 0);
+	CHECK_INT(r.action[0], FEEDBACK_ACT_IGNORED);
+	CHECK_INT(r.send[0], s);
+	CHECK(strstr(r.why[0], "matched by address only, no herald token: "
+	    "not acted on (verp is on; a report without the token could be "
+	    "forged)") != NULL);
+	CHECK_STR(r.msg.v[0].rcpt, "kim@example.com");
+	feedback_result_free(&r);
+	free(m);
+	CHECK_INT(store_is_suppressed(st, "kim@example.com", NULL), 0);
+	CHECK_INT(q("SELECT count(*) FROM feedback_findings WHERE rcpt ="
+	    " 'kim@example.com' AND action = 'ignored'"), 1);
+	/* A soft bounce so: not counted either. */
+	m = dsn(701, "kim@example.com", "5.2.2", "552 5.2.2 Mailbox full");
+	CHECK(run(m, "forged", &r) == 0);
+	CHECK_INT(r.action[0], FEEDBACK_ACT_IGNORED);
+	feedback_result_free(&r);
+	free(m);
+	CHECK_INT(q("SELECT count(*) FROM soft_bounces WHERE addr_lc ="
+	    " 'kim@example.com'"), 0);
+	/* A token that is not ours: noted, and still by address only. */
+	m = dsn(702, "kim@example.com", "5.1.1", "550 5.1.1 User unknown");
+	CHECK(run_tok(m, "unknown", "aaaaaaaaaaaaaaaaaaaa", "verp", &r) == 0);
+	CHECK_INT(r.action[0], FEEDBACK_ACT_IGNORED);
+	CHECK(strstr(r.why[0], "is not one of this database's") != NULL);
+	CHECK(strstr(r.why[0], "matched by address only, not by a token "
+	    "naming it: not acted on") != NULL);
+	feedback_result_free(&r);
+	free(m);
+	CHECK_INT(store_is_suppressed(st, "kim@example.com", NULL), 0);
+	/* A subject token (weak) naming kim in a report about lee: neither
+	 * is suppressed. */
+	m = dsn(703, "lee@example.com", "5.1.1", "550 5.1.1 User unknown");
+	CHECK(run_tok(m, "weak", tok_of(s, "kim"), "subject", &r) == 0);
+	CHECK_INT(r.action[0], FEEDBACK_ACT_IGNORED);
+	CHECK_STR(r.msg.v[0].rcpt, "lee@example.com");
+	CHECK(strstr(r.why[0], "names kim@example.com but the report names "
+	    "lee@example.com") != NULL);
+	feedback_result_free(&r);
+	free(m);
+	m = dsn(704, "lee@example.com", "5.1.1", "550 5.1.1 User unknown");
+	CHECK(run_tok(m, "weak", tok_of(s, "kim"), "returned-message",
+	    &r) == 0);
+	CHECK_INT(r.action[0], FEEDBACK_ACT_IGNORED);
+	feedback_result_free(&r);
+	free(m);
+	CHECK_INT(store_is_suppressed(st, "kim@example.com", NULL), 0);
+	CHECK_INT(store_is_suppressed(st, "lee@example.com", NULL), 0);
+	/* A weak token that agrees with the report is acted on. */
+	m = dsn(705, "lee@example.com", "5.1.1", "550 5.1.1 User unknown");
+	CHECK(run_tok(m, "weak", tok_of(s, "lee"), "returned-message",
+	    &r) == 0);
+	CHECK_INT(r.action[0], FEEDBACK_ACT_SUPPRESSED);
+	feedback_result_free(&r);
+	free(m);
+	CHECK_INT(store_is_suppressed(st, "lee@example.com", NULL), 1);
+	/* An unsubscribe mail from the reader's own address, no token: its
+	 * From is believed (a refusal is honoured). */
+	CHECK(run("From: Kim <kim@example.com>\r\nTo: news@example.net\r\n"
+	    "Message-ID: <unsub-kim@example.com>\r\nSubject: unsubscribe"
+	    "\r\n\r\nplease\r\n", "unsub", &r) == 0);
+	CHECK_INT(r.msg.v[0].kind, FEEDBACK_UNSUBSCRIBE);
+	CHECK_INT(r.action[0], FEEDBACK_ACT_SUPPRESSED);
+	feedback_result_free(&r);
+	CHECK_INT(store_is_suppressed(st, "kim@example.com", NULL), 1);
+	/* An opt-out report (RFC 5965) by address: a report, not the
+	 * reader's own mail, so it needs the token too. */
+	new_send("oz@example.com", (char *)NULL);
+	m = arf(707, "oz@example.com");
+	p = strstr(m, "abuse\r\nUser");
+	CHECK(p != NULL);
+	o = xprintf("%.*sopt-out%s", (int)(p - m), m, p + 5);
+	CHECK(run(o, "opt-out", &r) == 0);
+	CHECK_INT(r.msg.v[0].kind, FEEDBACK_UNSUBSCRIBE);
+	CHECK_INT(r.action[0], FEEDBACK_ACT_IGNORED);
+	feedback_result_free(&r);
+	free(o);
+	free(m);
+	CHECK_INT(store_is_suppressed(st, "oz@example.com", NULL), 0);
+	/* verp off: the address is believed (no VERP to go by). */
+	s = new_send("ned@example.com", (char *)NULL);
+	opts.verp = 0;
+	m = dsn(706, "ned@example.com", "5.1.1", "550 5.1.1 User unknown");
+	CHECK(run(m, "off", &r) == 0);
+	CHECK_INT(r.action[0], FEEDBACK_ACT_SUPPRESSED);
+	CHECK_INT(r.send[0], s);
+	feedback_result_free(&r);
+	free(m);
+	opts.verp = 1;
+	CHECK_INT(store_is_suppressed(st, "ned@example.com", NULL), 1);
 }
 
 static void
@@ -453,6 +673,7 @@ test_dry_run(void)
 	msgs = q("SELECT count(*) FROM feedback_messages");
 	finds = q("SELECT count(*) FROM feedback_findings");
 	dry.dry_run = 1;
+	dry.verp = 0;
 	m = dsn(500, "gus@example.com", "5.1.1", "550 5.1.1 unknown");
 	CHECK(feedback_process(st, &dry, m, strlen(m), "dry", &r,
 	    &cause) == 0);
@@ -485,6 +706,7 @@ test_db_error(void)
 	    SQLITE_OK);
 	sqlite3_close(db);
 	msgs = q("SELECT count(*) FROM feedback_messages");
+	opts.verp = 0;
 	m = dsn(600, "hal@example.com", "5.1.1", "550 5.1.1 unknown");
 	CHECK_INT(feedback_process(st, &opts, m, strlen(m), "err", &r,
 	    &cause), -1);
@@ -503,6 +725,7 @@ test_db_error(void)
 	CHECK_INT(r.action[0], FEEDBACK_ACT_SUPPRESSED);
 	feedback_result_free(&r);
 	free(m);
+	opts.verp = 1;
 }
 
 /* A reply during the send (store_send_record, the engine's turn): a
@@ -621,6 +844,8 @@ main(void)
 	test_complaint_unsubscribe(s1);
 	test_unknown_unmatched();
 	test_token(s1);
+	test_token_once();
+	test_forged();
 	test_identity();
 	test_dry_run();
 	test_db_error();
