@@ -195,6 +195,14 @@ record_token_find(struct store *st, const struct feedback_msg *msg,
 	t->from = msg->token_from != NULL ? msg->token_from : "message";
 	t->strong = strcmp(t->from, "verp") == 0 ||
 	    strcmp(t->from, "unsubscribe-address") == 0;
+	/* A reader's unsubscribe mail carries the subject herald wrote in
+	 * its mailto: the token is their credential, as in the one-click
+	 * URL, and names the address herald sent to even when the request
+	 * comes from another of theirs (a forwarding alias). */
+	if (strcmp(t->from, "subject") == 0 && msg->n > 0 &&
+	    msg->v[0].kind == FEEDBACK_UNSUBSCRIBE &&
+	    strcmp(msg->v[0].reason, "opt-out") != 0)
+		t->strong = 1;
 	if ((rc = store_fb_token(st, t->tok, &t->addr, &t->send, cause)) ==
 	    -1)
 		return -1;
