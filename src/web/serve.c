@@ -329,17 +329,36 @@ web_send(struct web_server *s, struct web_conn *c, struct web_reply *r)
 	c->deadline = web_now() + (long long)s->timeout * 1000;
 }
 
+/*
+ * Whether a request path is the unsubscribe path, or that path and /TOKEN
+ * (then *tokpath is set): the log names only the configured path, never
+ * a token.
+ */
+static int
+web_ours(const struct web_server *s, const char *p, int *tokpath)
+{
+	size_t	n = strlen(s->path);
+	int	ours;
+
+	ours = strncmp(p, s->path, n) == 0 && (p[n] == '\0' ||
+	    (p[n] == '/' && strchr(p + n + 1, '/') == NULL));
+	*tokpath = ours && p[n] == '/';
+	return ours;
+}
+
 /* Refuse with an error status (before or without a parsed request). */
 static void
 web_refuse(struct web_server *s, struct web_conn *c, int status,
     const char *what)
 {
 	struct web_reply	r;
+	int			tokpath = 0, ours;
 
 	web_error(status, c->have_req ? c->req.accept_language : NULL, &r);
 	r.what = what;
-	web_log(c, c->have_req ? c->req.method : "-", c->have_req ?
-	    c->req.path : "-", 0, &r);
+	ours = c->have_req && web_ours(s, c->req.path, &tokpath);
+	web_log(c, c->have_req ? c->req.method : "-", ours ? s->path : "-",
+	    tokpath, &r);
 	web_send(s, c, &r);
 	web_reply_free(&r);
 }
@@ -351,17 +370,12 @@ web_dispatch(struct web_server *s, struct web_conn *c)
 	struct web_in		 in;
 	struct web_reply	 r;
 	const char		*p = c->req.path;
-	size_t			 n = strlen(s->path);
 	int			 ours, tokpath = 0;
 
 	memset(&in, 0, sizeof in);
-	/* The unsubscribe path, or that path and /TOKEN. */
-	ours = strncmp(p, s->path, n) == 0 && (p[n] == '\0' ||
-	    (p[n] == '/' && strchr(p + n + 1, '/') == NULL));
-	if (ours && p[n] == '/') {
-		in.path_token = p + n + 1;
-		tokpath = 1;
-	}
+	ours = web_ours(s, p, &tokpath);
+	if (tokpath)
+		in.path_token = p + strlen(s->path) + 1;
 	in.method = c->req.method;
 	in.query = c->req.query;
 	in.content_type = c->req.content_type;
