@@ -216,6 +216,28 @@ buf_take(struct buf *b)
 }
 
 /* The directory part of a path ("." when there is none). */
+size_t
+url_userinfo(const char *url, const char **start)
+{
+	const char	*p, *auth, *end, *at;
+
+	*start = url;
+	if ((p = strstr(url, "://")) == NULL)
+		return 0;
+	*start = auth = p + 3;
+	if ((at = strrchr(auth, '@')) == NULL)
+		return 0;
+	/* A ':' before the last '@' may start a password, which may hold
+	 * '/' or '@': all of it is userinfo. */
+	if (memchr(auth, ':', (size_t)(at - auth)) != NULL)
+		return (size_t)(at + 1 - auth);
+	end = auth + strcspn(auth, "/?#");
+	for (at = NULL, p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	return at == NULL ? 0 : (size_t)(at + 1 - auth);
+}
+
 char *
 path_dirname(const char *path)
 {

@@ -286,10 +286,13 @@ cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
 		    &cause)) == -1)
 			return cli_fail(EXIT_CONFIG, cause);
 		if (rc == 1) {
+			char *shown = feedback_fetch_display(source);
+
 			cli_err("feedback watch: %s needs a password and the "
 			    "watch runs without a terminal: set "
 			    "feedback_password_file (a file of mode 0600)",
-			    source);
+			    shown);
+			free(shown);
 			return EXIT_CONFIG;
 		}
 	}
@@ -361,9 +364,12 @@ cli_feedback_watch_start(struct cli_env *env)
 		return;
 	pwfile = config_get(env->cfg, "feedback_password_file");
 	if (feedback_fetch_remote(source) && pwfile == NULL) {
+		char *shown = feedback_fetch_display(source);
+
 		cli_err("feedback is not watched: %s needs a password and the "
 		    "watch has no terminal; set feedback_password_file (a "
-		    "file of mode 0600), or run herald feedback fetch", source);
+		    "file of mode 0600), or run herald feedback fetch", shown);
+		free(shown);
 		return;
 	}
 	if (feedback_watch_spawn(env->db_path, config_file(env->cfg),

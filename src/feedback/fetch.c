@@ -62,19 +62,13 @@ feedback_fetch_remote(const char *source)
 char *
 feedback_fetch_display(const char *source)
 {
-	const char	*p, *auth, *end, *at;
+	const char	*auth;
+	size_t		 n;
 
-	if ((p = strstr(source, "://")) == NULL)
+	/* Never the userinfo: it may hold a password. */
+	if ((n = url_userinfo(source, &auth)) == 0)
 		return xstrdup(source);
-	auth = p + 3;
-	end = auth + strcspn(auth, "/?#");
-	at = NULL;
-	for (p = auth; p < end; p++)
-		if (*p == '@')
-			at = p;
-	if (at == NULL)
-		return xstrdup(source);
-	return xprintf("%.*s%s", (int)(auth - source), source, at + 1);
+	return xprintf("%.*s%s", (int)(auth - source), source, auth + n);
 }
 
 /* Keep what libcurl downloads, never more than the cap. */
