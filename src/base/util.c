@@ -345,7 +345,7 @@ secret_file_read(const char *key, const char *path, int max, char **out,
 {
 	struct stat	 sb;
 	char		*buf;
-	size_t		 size = (size_t)max + 2;
+	size_t		 size = (size_t)max + 2, line;
 	ssize_t		 n;
 	int		 fd;
 
@@ -372,7 +372,18 @@ secret_file_read(const char *key, const char *path, int max, char **out,
 		return -1;
 	}
 	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
+	/* A NUL in the line would cut the password short unseen. */
+	line = 0;
+	while (line < (size_t)n && buf[line] != '\r' && buf[line] != '\n') {
+		if (buf[line] == '\0') {
+			explicit_bzero(buf, size);
+			free(buf);
+			return set_cause(cause, "%s %s: the password holds a "
+			    "NUL byte", key, path);
+		}
+		line++;
+	}
+	buf[line] = '\0';
 	if (*buf == '\0' || strlen(buf) > (size_t)max) {
 		explicit_bzero(buf, size);
 		free(buf);

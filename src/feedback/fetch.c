@@ -858,7 +858,8 @@ feedback_fetch_run(const struct feedback_fetch *f,
 		rc = fx.kind == FK_POP3S ? fetch_pop3(&fx, cause) :
 		    fetch_imap(&fx, cause);
 	if (fx.curl != NULL) {
-		/* The handle keeps a copy of the password: gone with it. */
+		/* The handle keeps a copy of the password: emptied here,
+		 * then freed with the handle; libcurl does not wipe it. */
 		curl_easy_setopt(fx.curl, CURLOPT_PASSWORD, "");
 		curl_easy_cleanup(fx.curl);
 	}
