@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -641,9 +642,51 @@ web_server_run(struct web_server *s, struct store *st, char **cause)
 }
 
 /* Detach and take the pid file (see web.h). */
+/*
+ * Close every descriptor but 0, 1, 2 and the three given: what the
+ * caller inherited (a terminal, a database, a pipe) must not stay open for
+ * the server's whole life.
+ */
+static void
+web_close_others(int a, int b, int c)
+{
+	struct rlimit	 rl;
+	int		 keep[3] = { a, b, c }, t, i, j, lo;
+	long		 fd, max;
+
+	/* In order, so the gaps between them can be closed. */
+	for (i = 0; i < 3; i++)
+		for (j = i + 1; j < 3; j++)
+			if (keep[j] < keep[i]) {
+				t = keep[i];
+				keep[i] = keep[j];
+				keep[j] = t;
+			}
+	lo = 3;
+	for (i = 0; i <= 3; i++) {
+		if (i < 3 && keep[i] < lo)
+			continue;
+		if (i < 3 && keep[i] == lo) {
+			lo++;
+			continue;
+		}
+		if (close_range((unsigned int)lo, i < 3 ?
+		    (unsigned int)keep[i] - 1 : ~0U, 0) == -1) {
+			/* A kernel without close_range: one by one. */
+			max = getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+			    rl.rlim_cur != RLIM_INFINITY ?
+			    (long)rl.rlim_cur : 65536;
+			for (fd = lo; fd < (i < 3 ? keep[i] : max); fd++)
+				close((int)fd);
+		}
+		if (i < 3)
+			lo = keep[i] + 1;
+	}
+}
+
 int
-web_detach(const char *pid_path, const char *log_path, int *ready,
-    char **msg, char **cause)
+web_detach(const struct web_server *s, const char *pid_path,
+    const char *log_path, int *ready, char **msg, char **cause)
 {
 	struct flock	 fl;
 	char		 line[512];
@@ -688,6 +731,11 @@ web_detach(const char *pid_path, const char *log_path, int *ready,
 		dup2(logfd, STDERR_FILENO);
 		close(nullfd);
 		close(logfd);
+		web_close_others(s->fd, pidfd, p[1]);
+		if (chdir("/") == -1) {
+			dprintf(p[1], "error: chdir /: %s\n", strerror(errno));
+			_exit(1);
+		}
 		/* The lock is the process's: it goes when the server goes. */
 		memset(&fl, 0, sizeof fl);
 		fl.l_type = F_WRLCK;
