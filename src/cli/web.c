@@ -257,7 +257,8 @@ static const struct cli_opt serve_opts[] = {
 	  "systemd)" },
 	{ "timeout", "SECONDS", "for the request head, then for the body "
 	  "(default 10)" },
-	{ "max-conns", "N", "connections at once; more get 503 (default 64)" },
+	{ "max-conns", "N", "connections at once; more get 503 (default 64; "
+	    "lowered to fit the limit of open files)" },
 	{ NULL, NULL, NULL }
 };
 
