@@ -53,6 +53,30 @@ proc_run(char *const argv[], char **cause)
 	return rc == -1 ? -1 : status;
 }
 
+/* Fork twice, the first child in a session of its own. */
+int
+proc_detach(const char *what, char **cause)
+{
+	pid_t	child;
+	int	status;
+
+	fflush(NULL);
+	if ((child = fork()) == -1)
+		return set_cause(cause, "fork: %s", strerror(errno));
+	if (child == 0) {
+		setsid();
+		signal(SIGHUP, SIG_IGN);
+		if ((child = fork()) != 0)
+			_exit(child == -1 ? 1 : 0);
+		return 0;
+	}
+	while (waitpid(child, &status, 0) == -1 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return set_cause(cause, "cannot start %s (fork failed)", what);
+	return 1;
+}
+
 /* Lock path for the rest of this process's life. */
 int
 proc_lock(const char *path, int *held, char **cause)

@@ -13,6 +13,12 @@
  * waited for. */
 int	proc_run(char *const argv[], char **cause);
 
+/* Start a process that is nobody's child here and never has a terminal:
+ * fork, a session of its own, SIGHUP ignored, then a grandchild. Returns 0
+ * in that grandchild (which goes on to exec); in the caller, once the
+ * child between has exited, 1, or -1 with *cause ("cannot start WHAT"). */
+int	proc_detach(const char *what, char **cause);
+
 /* Take an open file description lock (F_OFD_SETLK) on path (created 0600,
  * never through a symlink) for the rest of this process's life: the kernel
  * drops it when the process ends, however it ends. Writes our pid into the

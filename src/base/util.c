@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -393,5 +394,39 @@ secret_file_read(const char *key, const char *path, int max, char **out,
 	*out = xstrdup(buf);
 	explicit_bzero(buf, size);
 	free(buf);
+	return 0;
+}
+
+static int
+dir_namecmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A folder's names, sorted. */
+int
+dir_names(const char *dir, int (*skip)(const char *), char ***names,
+    size_t *n)
+{
+	DIR		*d;
+	struct dirent	*e;
+	size_t		 cap = 0;
+
+	*names = NULL;
+	*n = 0;
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || (skip != NULL && skip(e->d_name)))
+			continue;
+		if (*n == cap) {
+			cap = cap * 2 + 16;
+			*names = xreallocarray(*names, cap, sizeof **names);
+		}
+		(*names)[(*n)++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(*names, *n, sizeof **names, dir_namecmp);
 	return 0;
 }

@@ -65,6 +65,11 @@ char	*buf_take(struct buf *);
 
 /* Create dir and its parents, the last one mode 0700 (existing ones kept). */
 int	 mkdir_private(const char *dir, char **cause);
+/* The names in dir that neither start with '.' nor are ones skip (when
+ * not NULL) says to leave, in strcmp order (a Maildir's delivery order):
+ * *names (free each, then it) and *n. -1 when dir cannot be opened. */
+int	 dir_names(const char *dir, int (*skip)(const char *), char ***names,
+	    size_t *n);
 /* The first line of path, a regular file nobody else can read (opened
  * never through a symlink), as a secret of 1 to max bytes: 0 with *out
  * allocated (wipe it after use), or -1 with *cause naming key, the setting

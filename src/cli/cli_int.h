@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cli.h"
 #include "base/util.h"
@@ -86,6 +87,12 @@ int		 cli_password_prompt(const char *what, const char *notty,
  * is set and feedback_watch is not 0 (feedback_fetch.c). A watch that
  * cannot start is a warning only. */
 void		 cli_feedback_watch_start(struct cli_env *);
+/* One finding as herald feedback read and feedback fetch print it, a text
+ * line (and why, indented) or a JSON object, on out (feedback.c). */
+struct feedback_finding;
+void		 cli_feedback_finding(FILE *out, int json,
+		    const struct feedback_finding *, const char *action,
+		    long long send, const char *why, const char *source);
 extern const struct cli_cmd cli_web_cmds[];
 /* herald unsubscribe --cgi (web.c): one CGI/1.1 request. */
 int		 cli_unsubscribe_cgi(struct cli_env *);

@@ -6,7 +6,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,28 +36,27 @@ fb_json_str(struct buf *b, const char *key, const char *v, int first)
 		json_str(b, v);
 }
 
-static void
-fb_print(struct fb_run *r, const struct feedback_finding *f,
-    enum feedback_action act, int64_t send, const char *why,
-    const char *source)
+/* One finding on out: source, kind, recipient, status and code, class and
+ * reason, action (and the send matched), diagnostic; then why, indented.
+ * Or one JSON object a line. */
+void
+cli_feedback_finding(FILE *out, int json, const struct feedback_finding *f,
+    const char *action, long long send, const char *why, const char *source)
 {
 	struct buf	b;
 	char		code[16], sendno[24];
 
-	r->findings++;
-	r->acts[act]++;
-	if (!r->json) {
+	if (!json) {
 		snprintf(code, sizeof(code), "%d", f->code);
-		snprintf(sendno, sizeof(sendno), "send %lld", (long long)send);
-		printf("%s  %s  %s  %s %s  %s %s  %s%s%s  %s\n", source,
+		snprintf(sendno, sizeof(sendno), "send %lld", send);
+		fprintf(out, "%s  %s  %s  %s %s  %s %s  %s%s%s  %s\n", source,
 		    feedback_kind_name(f->kind), f->rcpt[0] ? f->rcpt : "-",
 		    f->status[0] ? f->status : "-", f->code ? code : "-",
 		    f->cls != REPLY_NONE ? reply_class_name(f->cls) : "-",
-		    f->reason[0] ? f->reason : "-",
-		    feedback_action_name(act), send ? " " : "",
+		    f->reason[0] ? f->reason : "-", action, send ? " " : "",
 		    send ? sendno : "", f->diagnostic);
 		if (why != NULL && *why != '\0')
-			printf("    %s\n", why);
+			fprintf(out, "    %s\n", why);
 		return;
 	}
 	buf_init(&b);
@@ -67,7 +65,7 @@ fb_print(struct fb_run *r, const struct feedback_finding *f,
 	fb_json_str(&b, "rcpt", f->rcpt, 0);
 	json_key(&b, "send", 0);
 	if (send != 0)
-		buf_printf(&b, "%lld", (long long)send);
+		buf_printf(&b, "%lld", send);
 	else
 		buf_adds(&b, "null");
 	fb_json_str(&b, "reason", f->reason, 0);
@@ -79,14 +77,26 @@ fb_print(struct fb_run *r, const struct feedback_finding *f,
 		buf_printf(&b, "%d", f->code);
 	else
 		buf_adds(&b, "null");
-	fb_json_str(&b, "action", feedback_action_name(act), 0);
+	fb_json_str(&b, "action", action, 0);
 	fb_json_str(&b, "diagnostic", f->diagnostic, 0);
 	fb_json_str(&b, "reporting_mta", f->reporting_mta, 0);
 	fb_json_str(&b, "message_id", f->message_id, 0);
 	fb_json_str(&b, "source", source, 0);
 	buf_addc(&b, '}');
-	cli_json_out(&b);
+	buf_addc(&b, '\n');
+	fwrite(b.data, 1, b.len, out);
 	buf_free(&b);
+}
+
+static void
+fb_print(struct fb_run *r, const struct feedback_finding *f,
+    enum feedback_action act, int64_t send, const char *why,
+    const char *source)
+{
+	r->findings++;
+	r->acts[act]++;
+	cli_feedback_finding(stdout, r->json, f, feedback_action_name(act),
+	    (long long)send, why, source);
 }
 
 /* Read one message, record and act on it (unless a dry run), and print
@@ -207,48 +217,27 @@ fb_file(struct fb_run *r, const char *path, int maybe_mbox)
 	return rc;
 }
 
-static int
-fb_namecmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* A Maildir: new/ then cur/, each in name order (delivery order). */
 static int
 fb_maildir(struct fb_run *r, const char *dir)
 {
 	static const char *const sub[] = { "new", "cur" };
-	DIR		*d;
-	struct dirent	*e;
-	char		*p, **names;
-	size_t		 n, cap, i, k;
+	char		*p, *t, **names;
+	size_t		 n, i, k;
 	int		 any = 0, rc = 0;
 
 	for (k = 0; k < 2; k++) {
 		p = xprintf("%s/%s", dir, sub[k]);
-		if ((d = opendir(p)) == NULL) {
+		if (dir_names(p, NULL, &names, &n) == -1) {
 			free(p);
 			continue;
 		}
 		any = 1;
-		names = NULL;
-		n = cap = 0;
-		while ((e = readdir(d)) != NULL) {
-			if (e->d_name[0] == '.')
-				continue;
-			if (n == cap) {
-				cap = cap * 2 + 16;
-				names = xreallocarray(names, cap,
-				    sizeof(*names));
-			}
-			names[n++] = xprintf("%s/%s", p, e->d_name);
-		}
-		closedir(d);
-		if (n > 0)
-			qsort(names, n, sizeof(*names), fb_namecmp);
 		for (i = 0; i < n; i++) {
-			if (!cli_interrupted && fb_file(r, names[i], 0) != 0)
+			t = xprintf("%s/%s", p, names[i]);
+			if (!cli_interrupted && fb_file(r, t, 0) != 0)
 				rc = -1;
+			free(t);
 			free(names[i]);
 		}
 		free(names);
@@ -272,7 +261,7 @@ cmd_feedback_read(struct cli_env *env, const struct cli_cmd *cmd,
 	const char	*src = a->argv[0];
 	char		*t;
 	size_t		 len;
-	int		 rc;
+	int		 rc, from_mta;
 
 	memset(&r, 0, sizeof(r));
 	r.env = env;
@@ -283,8 +272,13 @@ cmd_feedback_read(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_err("%s: %s", src, strerror(errno));
 		return EXIT_NOINPUT;
 	}
+	/* On stdin from the MTA (a pipe transport, a .forward line) the
+	 * exit status is the MTA's verdict: 75 keeps the message queued for
+	 * another try when the database cannot take it; a message kept in
+	 * the trail, even one that could not be read, was handled. */
+	from_mta = strcmp(src, "-") == 0 && !r.opts.dry_run;
 	if ((rc = cli_store(env)) != 0)
-		return rc;
+		return from_mta ? EXIT_TEMPFAIL : rc;
 	cli_catch_signals();
 	if (strcmp(src, "-") == 0) {
 		t = fb_slurp(stdin, &len);
@@ -313,6 +307,8 @@ cmd_feedback_read(struct cli_env *env, const struct cli_cmd *cmd,
 			    r.acts[FEEDBACK_ACT_ALERT] == 1 ? "" : "s",
 			    r.acts[FEEDBACK_ACT_IGNORED]);
 	}
+	if (from_mta)
+		return r.dberr ? EXIT_TEMPFAIL : 0;
 	if (r.dberr)
 		return EXIT_IOERR;
 	if (rc == -2)
@@ -630,7 +626,10 @@ const struct cli_cmd cli_feedback_cmds[] = {
 	  "multipart\nbomb, a malformed mbox From_ line; it is kept as "
 	  "unknown, the others are\nstill read); 66 when FILE cannot be "
 	  "opened; 74 when the database failed\n(that message and those "
-	  "after it are not recorded: read them again).",
+	  "after it are not recorded: read them again).\nFrom - without "
+	  "--dry-run (a pipe from the MTA): 0 once the message is kept,\n"
+	  "even unreadable; 75 (EX_TEMPFAIL: the MTA keeps it and tries "
+	  "again) when\nthe database cannot take it.",
 	  feedback_read_opts, cmd_feedback_read },
 	{ "feedback ls", "", 0, 0, "list what came back and what was done, "
 	  "newest first",

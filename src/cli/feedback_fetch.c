@@ -26,73 +26,19 @@ struct ff_run {
 	FILE		*out;	/* stdout, or the watch's log */
 };
 
-static void
-ff_json_str(struct buf *b, const char *key, const char *v, int first)
-{
-	json_key(b, key, first);
-	if (v == NULL || *v == '\0')
-		buf_adds(b, "null");
-	else
-		json_str(b, v);
-}
-
-/* One finding, as herald feedback read prints it: source, kind,
- * recipient, status and code, class and reason, action (and the send
- * matched), diagnostic; then why, indented. */
+/* One finding, as herald feedback read prints it. */
 static void
 ff_print(struct ff_run *r, const struct feedback_result *res, size_t i,
     int dup, const char *source)
 {
-	const struct feedback_finding	*f = &res->msg.v[i];
-	const char			*act, *why;
-	struct buf			 b;
-	char				 code[16], sendno[24];
-	long long			 send;
+	const char	*act, *why;
+	long long	 send;
 
 	act = dup ? "none" : feedback_fetch_action(res, i);
 	send = !dup && res->send != NULL ? (long long)res->send[i] : 0;
 	why = !dup && res->why != NULL ? res->why[i] : NULL;
-	if (!r->json) {
-		snprintf(code, sizeof(code), "%d", f->code);
-		snprintf(sendno, sizeof(sendno), "send %lld", send);
-		fprintf(r->out, "%s  %s  %s  %s %s  %s %s  %s%s%s  %s\n",
-		    source, feedback_kind_name(f->kind),
-		    f->rcpt[0] ? f->rcpt : "-",
-		    f->status[0] ? f->status : "-", f->code ? code : "-",
-		    f->cls != REPLY_NONE ? reply_class_name(f->cls) : "-",
-		    f->reason[0] ? f->reason : "-", act, send ? " " : "",
-		    send ? sendno : "", f->diagnostic);
-		if (why != NULL && *why != '\0')
-			fprintf(r->out, "    %s\n", why);
-		return;
-	}
-	buf_init(&b);
-	buf_addc(&b, '{');
-	ff_json_str(&b, "kind", feedback_kind_name(f->kind), 1);
-	ff_json_str(&b, "rcpt", f->rcpt, 0);
-	json_key(&b, "send", 0);
-	if (send != 0)
-		buf_printf(&b, "%lld", send);
-	else
-		buf_adds(&b, "null");
-	ff_json_str(&b, "reason", f->reason, 0);
-	ff_json_str(&b, "class", f->cls != REPLY_NONE ?
-	    reply_class_name(f->cls) : NULL, 0);
-	ff_json_str(&b, "status", f->status, 0);
-	json_key(&b, "code", 0);
-	if (f->code != 0)
-		buf_printf(&b, "%d", f->code);
-	else
-		buf_adds(&b, "null");
-	ff_json_str(&b, "action", act, 0);
-	ff_json_str(&b, "diagnostic", f->diagnostic, 0);
-	ff_json_str(&b, "reporting_mta", f->reporting_mta, 0);
-	ff_json_str(&b, "message_id", f->message_id, 0);
-	ff_json_str(&b, "source", source, 0);
-	buf_addc(&b, '}');
-	buf_addc(&b, '\0');
-	fprintf(r->out, "%s\n", b.data);
-	buf_free(&b);
+	cli_feedback_finding(r->out, r->json, &res->msg.v[i], act, send, why,
+	    source);
 }
 
 /* One message's findings; a message read before is one line (text) or

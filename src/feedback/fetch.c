@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -536,12 +535,6 @@ out:
 
 /* ---- Maildir ---- */
 
-static int
-fetch_namecmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Has a Maildir name the S flag (its info ":2,FLAGS")? */
 static int
 maildir_seen(const char *name)
@@ -662,10 +655,8 @@ fetch_maildir(struct fetch *fx, const char *dir, char **cause)
 {
 	static const char *const sub[] = { "new", "cur" };
 	const char	*proc = fx->f->processed;
-	DIR		*d;
-	struct dirent	*e;
 	char		**names, *p, *t, *to, *why, *base;
-	size_t		 n, cap, i, k, len;
+	size_t		 n, i, k, len;
 	int		 any = 0, r, ret = 0;
 
 	if (strncmp(proc, "move:", 5) == 0 && !fx->f->dry_run &&
@@ -673,26 +664,12 @@ fetch_maildir(struct fetch *fx, const char *dir, char **cause)
 		return -1;
 	for (k = 0; k < 2 && ret == 0; k++) {
 		p = xprintf("%s/%s", dir, sub[k]);
-		if ((d = opendir(p)) == NULL) {
+		/* Names marked seen (S) were processed before. */
+		if (dir_names(p, maildir_seen, &names, &n) == -1) {
 			free(p);
 			continue;
 		}
 		any = 1;
-		names = NULL;
-		n = cap = 0;
-		while ((e = readdir(d)) != NULL) {
-			if (e->d_name[0] == '.' || maildir_seen(e->d_name))
-				continue;
-			if (n == cap) {
-				cap = cap * 2 + 16;
-				names = xreallocarray(names, cap,
-				    sizeof(*names));
-			}
-			names[n++] = xstrdup(e->d_name);
-		}
-		closedir(d);
-		if (n > 0)
-			qsort(names, n, sizeof(*names), fetch_namecmp);
 		for (i = 0; i < n; i++) {
 			if (ret != 0 || fetch_stopped(fx)) {
 				free(names[i]);

@@ -51,8 +51,7 @@ feedback_watch_spawn(const char *db_path, const char *config_path,
     char **cause)
 {
 	char	*argv[8], *log;
-	int	 argc = 0, logfd, devnull, status;
-	pid_t	 child;
+	int	 argc = 0, logfd, devnull, rc;
 
 	log = feedback_watch_log_path(db_path);
 	if ((logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
@@ -76,19 +75,7 @@ feedback_watch_spawn(const char *db_path, const char *config_path,
 	argv[argc++] = (char *)"feedback";
 	argv[argc++] = (char *)"watch";
 	argv[argc] = NULL;
-	fflush(NULL);
-	if ((child = fork()) == -1) {
-		close(logfd);
-		close(devnull);
-		return set_cause(cause, "fork: %s", strerror(errno));
-	}
-	if (child == 0) {
-		/* A session of its own, then a grandchild: nobody's child
-		 * here, never a terminal. */
-		setsid();
-		signal(SIGHUP, SIG_IGN);
-		if ((child = fork()) != 0)
-			_exit(child == -1 ? 1 : 0);
+	if ((rc = proc_detach("the feedback watch", cause)) == 0) {
 		if ((devnull = fcntl(devnull, F_DUPFD_CLOEXEC, 10)) == -1 ||
 		    (logfd = fcntl(logfd, F_DUPFD_CLOEXEC, 10)) == -1 ||
 		    dup2(devnull, 0) == -1 || dup2(logfd, 1) == -1 ||
@@ -102,10 +89,5 @@ feedback_watch_spawn(const char *db_path, const char *config_path,
 	}
 	close(logfd);
 	close(devnull);
-	while (waitpid(child, &status, 0) == -1 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return set_cause(cause, "cannot start the feedback watch "
-		    "(fork failed)");
-	return 0;
+	return rc == -1 ? -1 : 0;
 }

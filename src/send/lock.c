@@ -154,9 +154,8 @@ send_spawn(const struct send_spawn *sp, int64_t *pid, char **cause)
 {
 	char		*argv[12], idbuf[32], msg[1024], *log, *nl;
 	int		 ready[2] = { -1, -1 }, pw[2] = { -1, -1 };
-	int		 logfd = -1, devnull = -1, argc = 0, status, rc = -1;
+	int		 logfd = -1, devnull = -1, argc = 0, detached, rc = -1;
 	long long	 v;
-	pid_t		 child;
 	size_t		 len;
 	ssize_t		 n;
 
@@ -192,32 +191,16 @@ send_spawn(const struct send_spawn *sp, int64_t *pid, char **cause)
 	}
 	argv[argc] = NULL;
 
-	fflush(NULL);
-	if ((child = fork()) == -1) {
-		set_cause(cause, "fork: %s", strerror(errno));
-		goto out;
-	}
-	if (child == 0) {
-		/* A session of its own; then a grandchild, so that the engine
-		 * is nobody's child here and can never get a terminal. */
-		setsid();
-		signal(SIGHUP, SIG_IGN);
-		if ((child = fork()) != 0)
-			_exit(child == -1 ? 1 : 0);
+	if ((detached = proc_detach("the engine", cause)) == 0)
 		send_spawn_exec(argv, devnull, logfd, ready[1], pw[0]);
-	}
-	while (waitpid(child, &status, 0) == -1 && errno == EINTR)
-		;
 	close(ready[1]);
 	ready[1] = -1;
 	if (pw[0] != -1) {
 		close(pw[0]);
 		pw[0] = -1;
 	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		set_cause(cause, "cannot start the engine (fork failed)");
+	if (detached == -1)
 		goto out;
-	}
 	if (sp->password != NULL) {
 		len = strlen(sp->password);
 		signal(SIGPIPE, SIG_IGN);

@@ -51,30 +51,6 @@ fbv_fetch_say(struct fbv *v, enum ui_role role, char *text)
 	v->fetch_when = time(NULL);
 }
 
-/* A pipe holding the password and a newline, its write end closed: the
- * read end, or -1 with *cause. Far below PIPE_BUF: no block, no split. */
-static int
-fbv_password_pipe(const char *password, char **cause)
-{
-	size_t	len = strlen(password);
-	int	fds[2];
-
-	if (len == 0 || len > FBV_PASSWORD_MAX)
-		return set_cause(cause, "no password, or one over %d bytes",
-		    FBV_PASSWORD_MAX);
-	if (pipe2(fds, O_CLOEXEC) == -1)
-		return set_cause(cause, "pipe: %s", strerror(errno));
-	if (write(fds[1], password, len) != (ssize_t)len ||
-	    write(fds[1], "\n", 1) != 1) {
-		close(fds[0]);
-		close(fds[1]);
-		return set_cause(cause, "cannot hand the password over: %s",
-		    strerror(errno));
-	}
-	close(fds[1]);
-	return fds[0];
-}
-
 /* Start the child; password NULL: none to hand over. */
 static void
 fbv_fetch_run(struct ui *ui, struct fbv *v, const char *password)
@@ -87,7 +63,8 @@ fbv_fetch_run(struct ui *ui, struct fbv *v, const char *password)
 	args[n++] = "fetch";
 	args[n++] = "--json";
 	if (password != NULL) {
-		if ((pwfd = fbv_password_pipe(password, &cause)) == -1) {
+		if ((pwfd = subcmd_password_pipe(password, FBV_PASSWORD_MAX,
+		    &cause)) == -1) {
 			fbv_fetch_say(v, ROLE_FAIL, xprintf("x Not fetched: %s",
 			    cause != NULL ? cause : "no password"));
 			free(cause);

@@ -607,3 +607,26 @@ subcmd_stop(struct subcmd *j)
 	j->running = 0;
 	j->ended = 0;
 }
+
+/* The password on a pipe, for --password-fd. */
+int
+subcmd_password_pipe(const char *password, int max, char **cause)
+{
+	size_t	len = strlen(password);
+	int	fds[2];
+
+	if (len == 0 || len > (size_t)max)
+		return set_cause(cause, "no password, or one over %d bytes",
+		    max);
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return set_cause(cause, "pipe: %s", strerror(errno));
+	if (write(fds[1], password, len) != (ssize_t)len ||
+	    write(fds[1], "\n", 1) != 1) {
+		close(fds[0]);
+		close(fds[1]);
+		return set_cause(cause, "cannot hand the password over: %s",
+		    strerror(errno));
+	}
+	close(fds[1]);
+	return fds[0];
+}

@@ -100,6 +100,11 @@ char	**subcmd_globals(struct ui *, size_t extra, int *n);
  * stopped. -1 with *cause when it cannot start. */
 int	subcmd_start(struct ui *, struct subcmd *, const char *const *args,
 	    int64_t limit_ms, char **cause);
+/* A pipe holding password and a newline, its write end closed, to give
+ * subcmd_start_fd: the read end, or -1 with *cause (also when the password
+ * is empty or over max bytes; max stays far below PIPE_BUF, so the write
+ * neither blocks nor splits). */
+int	subcmd_password_pipe(const char *password, int max, char **cause);
 /* The same, the child inheriting fd3 (unless -1) as its descriptor 3;
  * the caller closes its copy after. */
 int	subcmd_start_fd(struct ui *, struct subcmd *, const char *const *args,

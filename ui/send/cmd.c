@@ -47,31 +47,6 @@ send_cmd_free(struct send_cmd *c)
 	c->kind = SEND_CMD_NONE;
 }
 
-/* A pipe holding the password and a newline, its write end closed: the
- * read end, or -1 with *cause. The password is far below PIPE_BUF, so
- * the write neither blocks nor splits. */
-static int
-send_cmd_password_pipe(const char *password, char **cause)
-{
-	size_t	len = strlen(password);
-	int	fds[2];
-
-	if (len == 0 || len > SEND_PASSWORD_MAX)
-		return set_cause(cause, "no password, or one over %d bytes",
-		    SEND_PASSWORD_MAX);
-	if (pipe2(fds, O_CLOEXEC) == -1)
-		return set_cause(cause, "pipe: %s", strerror(errno));
-	if (write(fds[1], password, len) != (ssize_t)len ||
-	    write(fds[1], "\n", 1) != 1) {
-		close(fds[0]);
-		close(fds[1]);
-		return set_cause(cause, "cannot hand the password over: %s",
-		    strerror(errno));
-	}
-	close(fds[1]);
-	return fds[0];
-}
-
 /* Start a command. */
 int
 send_cmd_start(struct ui *ui, struct send_cmd *c, enum send_cmd_kind kind,
@@ -112,7 +87,8 @@ send_cmd_start(struct ui *ui, struct send_cmd *c, enum send_cmd_kind kind,
 	}
 	if (password != NULL && kind != SEND_CMD_PAUSE &&
 	    kind != SEND_CMD_FINISH) {
-		if ((pwfd = send_cmd_password_pipe(password, cause)) == -1)
+		if ((pwfd = subcmd_password_pipe(password, SEND_PASSWORD_MAX,
+		    cause)) == -1)
 			return -1;
 		args[n++] = "--password-fd";
 		args[n++] = "3";
