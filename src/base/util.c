@@ -217,6 +217,28 @@ buf_take(struct buf *b)
 }
 
 /* The directory part of a path ("." when there is none). */
+size_t
+url_userinfo(const char *url, const char **start)
+{
+	const char	*p, *auth, *end, *at;
+
+	*start = url;
+	if ((p = strstr(url, "://")) == NULL)
+		return 0;
+	*start = auth = p + 3;
+	if ((at = strrchr(auth, '@')) == NULL)
+		return 0;
+	/* A ':' before the last '@' may start a password, which may hold
+	 * '/' or '@': all of it is userinfo. */
+	if (memchr(auth, ':', (size_t)(at - auth)) != NULL)
+		return (size_t)(at + 1 - auth);
+	end = auth + strcspn(auth, "/?#");
+	for (at = NULL, p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	return at == NULL ? 0 : (size_t)(at + 1 - auth);
+}
+
 char *
 path_dirname(const char *path)
 {
@@ -324,7 +346,7 @@ secret_file_read(const char *key, const char *path, int max, char **out,
 {
 	struct stat	 sb;
 	char		*buf;
-	size_t		 size = (size_t)max + 2;
+	size_t		 size = (size_t)max + 2, line;
 	ssize_t		 n;
 	int		 fd;
 
@@ -351,7 +373,18 @@ secret_file_read(const char *key, const char *path, int max, char **out,
 		return -1;
 	}
 	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
+	/* A NUL in the line would cut the password short unseen. */
+	line = 0;
+	while (line < (size_t)n && buf[line] != '\r' && buf[line] != '\n') {
+		if (buf[line] == '\0') {
+			explicit_bzero(buf, size);
+			free(buf);
+			return set_cause(cause, "%s %s: the password holds a "
+			    "NUL byte", key, path);
+		}
+		line++;
+	}
+	buf[line] = '\0';
 	if (*buf == '\0' || strlen(buf) > (size_t)max) {
 		explicit_bzero(buf, size);
 		free(buf);

@@ -76,6 +76,13 @@ int	 dir_names(const char *dir, int (*skip)(const char *), char ***names,
  * the path came from. */
 int	 secret_file_read(const char *key, const char *path, int max,
 	    char **out, char **cause);
+/* In a URL "scheme://...", the userinfo "USER[:PASSWORD]@": its start
+ * (after "://") in *start and its length with the '@' (0 for none). With
+ * a ':' before the last '@' it runs to that last '@', so a password
+ * holding '/' or '@' is never left out (a port with an '@' in the path
+ * then counts too); else to the last '@' before the first '/', '?' or
+ * '#'. */
+size_t	 url_userinfo(const char *url, const char **start);
 /* The directory part of path, allocated. */
 char	*path_dirname(const char *path);
 /* "~/x" and relative names are left alone; returns $HOME or "/" . */

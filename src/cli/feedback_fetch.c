@@ -6,6 +6,8 @@
  * send's start starts it). The work is src/feedback/fetch.h's; the lines
  * printed are those of herald feedback read.
  */
+#include <sys/prctl.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,8 +163,13 @@ cmd_feedback_fetch(struct cli_env *env, const struct cli_cmd *cmd,
 	dry = cli_opt(cmd, a, "dry-run") != NULL;
 	if ((rc = cli_store(env)) != 0)
 		return rc;
-	if ((rc = ff_password(env, source, fdarg, &password)) != 0)
+	/* No core dump, no ptrace by the same user, while a password is
+	 * in memory. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if ((rc = ff_password(env, source, fdarg, &password)) != 0) {
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 		return rc;
+	}
 	memset(&r, 0, sizeof r);
 	r.json = env->json;
 	r.out = stdout;
@@ -170,6 +177,7 @@ cmd_feedback_fetch(struct cli_env *env, const struct cli_cmd *cmd,
 	rc = feedback_fetch_once(env->store, env->cfg, source, password, dry,
 	    ff_done, ff_skip, &r, &cli_interrupted, &sum, &cause);
 	feedback_password_free(password);
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	ff_summary(&r, &sum, dry);
 	if (rc == -1) {
 		cli_err("%s", cause);
@@ -228,14 +236,19 @@ cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
 	    &minutes) == -1)
 		minutes = 10;
 	if (feedback_fetch_remote(source)) {
+		/* Held for the watch's whole life: never dumpable. */
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		if ((rc = feedback_fetch_password(env->cfg, &password,
 		    &cause)) == -1)
 			return cli_fail(EXIT_CONFIG, cause);
 		if (rc == 1) {
+			char *shown = feedback_fetch_display(source);
+
 			cli_err("feedback watch: %s needs a password and the "
 			    "watch runs without a terminal: set "
 			    "feedback_password_file (a file of mode 0600)",
-			    source);
+			    shown);
+			free(shown);
 			return EXIT_CONFIG;
 		}
 	}
@@ -307,9 +320,12 @@ cli_feedback_watch_start(struct cli_env *env)
 		return;
 	pwfile = config_get(env->cfg, "feedback_password_file");
 	if (feedback_fetch_remote(source) && pwfile == NULL) {
+		char *shown = feedback_fetch_display(source);
+
 		cli_err("feedback is not watched: %s needs a password and the "
 		    "watch has no terminal; set feedback_password_file (a "
-		    "file of mode 0600), or run herald feedback fetch", source);
+		    "file of mode 0600), or run herald feedback fetch", shown);
+		free(shown);
 		return;
 	}
 	if (feedback_watch_spawn(env->db_path, config_file(env->cfg),

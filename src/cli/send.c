@@ -94,6 +94,9 @@ cli_password_prompt(const char *what, const char *notty, int size,
 		cli_err("%s", notty);
 		return EXIT_USAGE;
 	}
+	/* Unbuffered: the password is read into buf alone, never into a
+	 * stdio buffer that is freed unwiped. */
+	setvbuf(tty, NULL, _IONBF, 0);
 	fprintf(tty, "password for %s: ", what);
 	fflush(tty);
 	tcgetattr(fileno(tty), &old);

@@ -173,9 +173,24 @@ cmd_serve(struct cli_env *env, const struct cli_cmd *cmd,
 		return cli_fail(EXIT_CANTCREAT, cause);
 	}
 	if (!fg) {
+		/* The detached server works in "/": the database's path
+		 * must not depend on where it was started. */
+		if (env->db_path[0] != '/') {
+			char	*cwd = getcwd(NULL, 0), *abs;
+
+			if (cwd == NULL) {
+				rc = cli_fail(EXIT_CANTCREAT, xprintf("getcwd: "
+				    "%s", strerror(errno)));
+				goto out;
+			}
+			abs = xprintf("%s/%s", cwd, env->db_path);
+			free(cwd);
+			free(env->db_path);
+			env->db_path = abs;
+		}
 		pidf = xprintf("%s.serve.pid", env->db_path);
 		logf = xprintf("%s.serve.log", env->db_path);
-		rc = web_detach(pidf, logf, &ready, &msg, &cause);
+		rc = web_detach(srv, pidf, logf, &ready, &msg, &cause);
 		if (rc == -1) {
 			rc = cli_fail(EXIT_CANTCREAT, cause);
 			goto out;
@@ -242,7 +257,8 @@ static const struct cli_opt serve_opts[] = {
 	  "systemd)" },
 	{ "timeout", "SECONDS", "for the request head, then for the body "
 	  "(default 10)" },
-	{ "max-conns", "N", "connections at once; more get 503 (default 64)" },
+	{ "max-conns", "N", "connections at once; more get 503 (default 64; "
+	    "lowered to fit the limit of open files)" },
 	{ NULL, NULL, NULL }
 };
 

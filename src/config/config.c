@@ -62,7 +62,8 @@ const struct config_key config_keys[] = {
 	    "4xx) in distinct sends after which an address is suppressed" },
 	{ "feedback_source", NULL, "where bounces, complaints and "
 	    "unsubscribe mails arrive: imaps://user@host/INBOX, imap://... "
-	    "(STARTTLS), pop3s://user@host, maildir:/path or mbox:/path" },
+	    "(STARTTLS), pop3s://user@host, maildir:/path or mbox:/path; "
+	    "a password in it is refused" },
 	{ "feedback_password_file", NULL, "file (mode 0600) holding the "
 	    "feedback mailbox's password" },
 	{ "feedback_processed", "flag", "what is done to a message once "
@@ -284,6 +285,16 @@ config_validate(const char *key, const char *v, char **cause)
 			return set_cause(cause, "soft_bounce_limit: '%s': "
 			    "expected a number from 1 to 100", v);
 	} else if (strcmp(key, "feedback_source") == 0) {
+		const char	*ui;
+		size_t		 uin = url_userinfo(v, &ui);
+
+		/* A password here would be shown and stored in clear: the
+		 * message echoes nothing of the userinfo. */
+		if (memchr(ui, ':', uin) != NULL)
+			return set_cause(cause, "feedback_source: a password "
+			    "in the URL is refused: give USER@HOST only and "
+			    "put the password in a file of mode 0600 named "
+			    "by feedback_password_file");
 		if (strncmp(v, "imaps://", 8) != 0 &&
 		    strncmp(v, "imap://", 7) != 0 &&
 		    strncmp(v, "pop3s://", 8) != 0 &&

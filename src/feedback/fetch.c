@@ -61,19 +61,13 @@ feedback_fetch_remote(const char *source)
 char *
 feedback_fetch_display(const char *source)
 {
-	const char	*p, *auth, *end, *at;
+	const char	*auth;
+	size_t		 n;
 
-	if ((p = strstr(source, "://")) == NULL)
+	/* Never the userinfo: it may hold a password. */
+	if ((n = url_userinfo(source, &auth)) == 0)
 		return xstrdup(source);
-	auth = p + 3;
-	end = auth + strcspn(auth, "/?#");
-	at = NULL;
-	for (p = auth; p < end; p++)
-		if (*p == '@')
-			at = p;
-	if (at == NULL)
-		return xstrdup(source);
-	return xprintf("%.*s%s", (int)(auth - source), source, at + 1);
+	return xprintf("%.*s%s", (int)(auth - source), source, auth + n);
 }
 
 /* Keep what libcurl downloads, never more than the cap. */
@@ -601,10 +595,16 @@ maildir_make(const char *dir, const char *folder, char **cause)
 	return 0;
 }
 
-/* Read one file into memory; *len its whole size (content kept only up
- * to the cap). NULL with *cause. */
+/*
+ * Read one Maildir entry into memory; *len its whole size (content kept
+ * only up to the cap). NULL with *cause (the fetch stops), or NULL with
+ * *why (allocated) for an entry to leave where it is: a symbolic link
+ * (never followed: it could name any file), anything but a regular file
+ * (a FIFO would hang the fetch), a read that failed (a cut message must
+ * not be recorded and marked).
+ */
 static char *
-fetch_file(const char *path, size_t *len, char **cause)
+fetch_file(const char *path, size_t *len, char **why, char **cause)
 {
 	struct stat	 sb;
 	struct buf	 b;
@@ -612,11 +612,23 @@ fetch_file(const char *path, size_t *len, char **cause)
 	ssize_t		 n;
 	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		set_cause(cause, "%s: %s", path, strerror(errno));
+	*why = NULL;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
+		if (errno == ELOOP)
+			*why = xstrdup("a symbolic link: not followed, left "
+			    "where it is");
+		else
+			set_cause(cause, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &sb) == 0 && sb.st_size > FEEDBACK_MAX_BYTES) {
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		*why = xstrdup("not a regular file: not read, left where it "
+		    "is");
+		return NULL;
+	}
+	if (sb.st_size > FEEDBACK_MAX_BYTES) {
 		close(fd);
 		*len = (size_t)sb.st_size;
 		return xstrdup("");
@@ -625,6 +637,13 @@ fetch_file(const char *path, size_t *len, char **cause)
 	while ((n = read(fd, tmp, sizeof tmp)) > 0 &&
 	    b.len + (size_t)n <= FEEDBACK_MAX_BYTES)
 		buf_add(&b, tmp, (size_t)n);
+	if (n < 0) {
+		*why = xprintf("%s: not read, left where it is",
+		    strerror(errno));
+		close(fd);
+		buf_free(&b);
+		return NULL;
+	}
 	close(fd);
 	*len = b.len + (n > 0 ? (size_t)n : 0);
 	buf_addc(&b, '\0');
@@ -657,8 +676,13 @@ fetch_maildir(struct fetch *fx, const char *dir, char **cause)
 				continue;
 			}
 			t = xprintf("%s/%s", p, names[i]);
-			if ((base = fetch_file(t, &len, cause)) == NULL) {
-				ret = -1;
+			if ((base = fetch_file(t, &len, &why,
+			    cause)) == NULL) {
+				if (why != NULL) {
+					fetch_skip(fx, t, why);
+					free(why);
+				} else
+					ret = -1;
 			} else if (len > FEEDBACK_MAX_BYTES) {
 				why = xprintf("%zu bytes, over the %d MB a "
 				    "message may have: left where it is", len,
@@ -811,7 +835,8 @@ feedback_fetch_run(const struct feedback_fetch *f,
 		rc = fx.kind == FK_POP3S ? fetch_pop3(&fx, cause) :
 		    fetch_imap(&fx, cause);
 	if (fx.curl != NULL) {
-		/* The handle keeps a copy of the password: gone with it. */
+		/* The handle keeps a copy of the password: emptied here,
+		 * then freed with the handle; libcurl does not wipe it. */
 		curl_easy_setopt(fx.curl, CURLOPT_PASSWORD, "");
 		curl_easy_cleanup(fx.curl);
 	}

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -31,6 +32,7 @@
 #include "web.h"
 
 #define WEB_OVERFLOW	16	/* connections taken only to be told 503 */
+#define WEB_FD_MARGIN	16	/* descriptors kept for all but connections */
 #define WEB_DRAIN_MS	2000	/* reading what follows a reply, at most */
 #define WEB_DRAIN_MAX	(64 * 1024)
 
@@ -58,6 +60,7 @@ struct web_server {
 	char			 addr[INET6_ADDRSTRLEN + 8];
 	char			*path;
 	int			 timeout, max_conns, nslots;
+	int			 paused;	/* accept: no descriptor */
 	struct web_conn		*c;
 	struct store		*st;
 };
@@ -124,6 +127,40 @@ bad:
 	    "127.0.0.1:8080 or [::1]:8080", listen);
 }
 
+/*
+ * --max-conns as the descriptor limit allows: each connection is a
+ * descriptor, and past the limit accept fails while the listener stays
+ * readable. The soft limit is raised to the hard one first; what is left
+ * after the overflow slots and WEB_FD_MARGIN (the standard ones, the
+ * listener, the pid file, the database and its journal) caps it, said
+ * once on standard error (the log, once detached).
+ */
+static int
+web_fd_cap(int want)
+{
+	struct rlimit	 rl;
+	long long	 room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return want;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return want;
+	room = (long long)rl.rlim_cur - WEB_OVERFLOW - WEB_FD_MARGIN;
+	if (room >= want)
+		return want;
+	if (room < 1)
+		room = 1;
+	fprintf(stderr, "herald serve: --max-conns %d lowered to %lld: the "
+	    "limit of open files is %llu\n", want, room,
+	    (unsigned long long)rl.rlim_cur);
+	return (int)room;
+}
+
 /* Bind and load the certificate (see web.h). */
 struct web_server *
 web_server_new(const struct web_serve_opts *o, char **cause)
@@ -150,8 +187,8 @@ web_server_new(const struct web_serve_opts *o, char **cause)
 	s->fd = -1;
 	s->path = xstrdup(o->path);
 	s->timeout = o->timeout;
-	s->max_conns = o->max_conns;
-	s->nslots = o->max_conns + WEB_OVERFLOW;
+	s->max_conns = web_fd_cap(o->max_conns);
+	s->nslots = s->max_conns + WEB_OVERFLOW;
 	s->c = xcalloc((size_t)s->nslots, sizeof *s->c);
 	if ((s->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1 ||
@@ -329,17 +366,36 @@ web_send(struct web_server *s, struct web_conn *c, struct web_reply *r)
 	c->deadline = web_now() + (long long)s->timeout * 1000;
 }
 
+/*
+ * Whether a request path is the unsubscribe path, or that path and /TOKEN
+ * (then *tokpath is set): the log names only the configured path, never
+ * a token.
+ */
+static int
+web_ours(const struct web_server *s, const char *p, int *tokpath)
+{
+	size_t	n = strlen(s->path);
+	int	ours;
+
+	ours = strncmp(p, s->path, n) == 0 && (p[n] == '\0' ||
+	    (p[n] == '/' && strchr(p + n + 1, '/') == NULL));
+	*tokpath = ours && p[n] == '/';
+	return ours;
+}
+
 /* Refuse with an error status (before or without a parsed request). */
 static void
 web_refuse(struct web_server *s, struct web_conn *c, int status,
     const char *what)
 {
 	struct web_reply	r;
+	int			tokpath = 0, ours;
 
 	web_error(status, c->have_req ? c->req.accept_language : NULL, &r);
 	r.what = what;
-	web_log(c, c->have_req ? c->req.method : "-", c->have_req ?
-	    c->req.path : "-", 0, &r);
+	ours = c->have_req && web_ours(s, c->req.path, &tokpath);
+	web_log(c, c->have_req ? c->req.method : "-", ours ? s->path : "-",
+	    tokpath, &r);
 	web_send(s, c, &r);
 	web_reply_free(&r);
 }
@@ -351,17 +407,12 @@ web_dispatch(struct web_server *s, struct web_conn *c)
 	struct web_in		 in;
 	struct web_reply	 r;
 	const char		*p = c->req.path;
-	size_t			 n = strlen(s->path);
 	int			 ours, tokpath = 0;
 
 	memset(&in, 0, sizeof in);
-	/* The unsubscribe path, or that path and /TOKEN. */
-	ours = strncmp(p, s->path, n) == 0 && (p[n] == '\0' ||
-	    (p[n] == '/' && strchr(p + n + 1, '/') == NULL));
-	if (ours && p[n] == '/') {
-		in.path_token = p + n + 1;
-		tokpath = 1;
-	}
+	ours = web_ours(s, p, &tokpath);
+	if (tokpath)
+		in.path_token = p + strlen(s->path) + 1;
 	in.method = c->req.method;
 	in.query = c->req.query;
 	in.content_type = c->req.content_type;
@@ -497,8 +548,13 @@ web_accept(struct web_server *s)
 		sl = sizeof ss;
 		fd = accept4(s->fd, (struct sockaddr *)&ss, &sl,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd == -1)
+		if (fd == -1) {
+			/* Out of descriptors: the listener stays readable,
+			 * so stop polling it until a connection closes. */
+			if (errno == EMFILE || errno == ENFILE)
+				s->paused = 1;
 			return;		/* none left (or the client left) */
+		}
 		for (i = 0, busy = 0, slot = -1; i < s->nslots; i++) {
 			if (s->c[i].st == C_FREE) {
 				if (slot == -1)
@@ -587,8 +643,13 @@ web_server_run(struct web_server *s, struct store *st, char **cause)
 			if (next == -1 || c->deadline < next)
 				next = c->deadline;
 		}
-		pf[0].fd = s->fd;
+		/* Paused: retried once a second even if nothing closes
+		 * (the descriptors may be held elsewhere). */
+		if (s->paused && (next == -1 || next > now + 1000))
+			next = now + 1000;
+		pf[0].fd = s->paused ? -1 : s->fd;
 		pf[0].events = POLLIN;
+		pf[0].revents = 0;
 		for (i = 0, n = 1; i < s->nslots; i++) {
 			c = &s->c[i];
 			if (c->st == C_FREE)
@@ -617,7 +678,16 @@ web_server_run(struct web_server *s, struct store *st, char **cause)
 		for (i = 1; i < n; i++)
 			if (pf[i].revents != 0)
 				web_step(s, &s->c[slot[i]]);
-		if (pf[0].revents & POLLIN)
+		if (s->paused) {
+			/* A slot closed, or a second went by: try again. */
+			for (i = 1; i < n; i++)
+				if (s->c[slot[i]].st == C_FREE)
+					break;
+			if (i < n || web_now() >= now + 1000) {
+				s->paused = 0;
+				web_accept(s);
+			}
+		} else if (pf[0].revents & POLLIN)
 			web_accept(s);
 	}
 	free(pf);
@@ -626,10 +696,52 @@ web_server_run(struct web_server *s, struct store *st, char **cause)
 	return 0;
 }
 
+/*
+ * Close every descriptor but 0, 1, 2 and the three given: what the
+ * caller inherited (a terminal, a database, a pipe) must not stay open for
+ * the server's whole life.
+ */
+static void
+web_close_others(int a, int b, int c)
+{
+	struct rlimit	 rl;
+	int		 keep[3] = { a, b, c }, t, i, j, lo;
+	long		 fd, max;
+
+	/* In order, so the gaps between them can be closed. */
+	for (i = 0; i < 3; i++)
+		for (j = i + 1; j < 3; j++)
+			if (keep[j] < keep[i]) {
+				t = keep[i];
+				keep[i] = keep[j];
+				keep[j] = t;
+			}
+	lo = 3;
+	for (i = 0; i <= 3; i++) {
+		if (i < 3 && keep[i] < lo)
+			continue;
+		if (i < 3 && keep[i] == lo) {
+			lo++;
+			continue;
+		}
+		if (close_range((unsigned int)lo, i < 3 ?
+		    (unsigned int)keep[i] - 1 : ~0U, 0) == -1) {
+			/* A kernel without close_range: one by one. */
+			max = getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+			    rl.rlim_cur != RLIM_INFINITY ?
+			    (long)rl.rlim_cur : 65536;
+			for (fd = lo; fd < (i < 3 ? keep[i] : max); fd++)
+				close((int)fd);
+		}
+		if (i < 3)
+			lo = keep[i] + 1;
+	}
+}
+
 /* Detach and take the pid file (see web.h). */
 int
-web_detach(const char *pid_path, const char *log_path, int *ready,
-    char **msg, char **cause)
+web_detach(const struct web_server *s, const char *pid_path,
+    const char *log_path, int *ready, char **msg, char **cause)
 {
 	struct flock	 fl;
 	char		 line[512];
@@ -674,6 +786,11 @@ web_detach(const char *pid_path, const char *log_path, int *ready,
 		dup2(logfd, STDERR_FILENO);
 		close(nullfd);
 		close(logfd);
+		web_close_others(s->fd, pidfd, p[1]);
+		if (chdir("/") == -1) {
+			dprintf(p[1], "error: chdir /: %s\n", strerror(errno));
+			_exit(1);
+		}
 		/* The lock is the process's: it goes when the server goes. */
 		memset(&fl, 0, sizeof fl);
 		fl.l_type = F_WRLCK;

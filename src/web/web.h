@@ -139,8 +139,12 @@ void		 web_server_free(struct web_server *);
  * to write "ok PID\n" or "error: ...\n" to once it serves (or cannot);
  * 1 in the caller, with *msg (allocated) what the detached process
  * wrote, without the line end; -1 with *cause when it could not start.
+ * The detached process keeps only its standard descriptors, s's listener,
+ * the pid file and *ready, and works in "/" (pid_path, log_path and every
+ * path it opens later must be absolute).
  */
-int		 web_detach(const char *pid_path, const char *log_path,
+int		 web_detach(const struct web_server *s, const char *pid_path,
+		    const char *log_path,
 		    int *ready, char **msg, char **cause);
 
 #endif

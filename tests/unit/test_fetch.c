@@ -102,6 +102,16 @@ test_display(void)
 	s = feedback_fetch_display("imaps://h/Lists@x");
 	CHECK_STR(s, "imaps://h/Lists@x");
 	free(s);
+	/* A password holding '/' or '@' is never shown. */
+	s = feedback_fetch_display("imaps://u:s3cr/et@h/INBOX");
+	CHECK_STR(s, "imaps://h/INBOX");
+	free(s);
+	s = feedback_fetch_display("imaps://u:a@b/c@h:993/INBOX");
+	CHECK_STR(s, "imaps://h:993/INBOX");
+	free(s);
+	s = feedback_fetch_display("imaps://u:12/x@h");
+	CHECK_STR(s, "imaps://h");
+	free(s);
 	CHECK(feedback_fetch_remote("imap://u@h/INBOX"));
 	CHECK(feedback_fetch_remote("pop3s://u@h"));
 	CHECK(!feedback_fetch_remote("maildir:/var/mail/x"));
