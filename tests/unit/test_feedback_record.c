@@ -36,6 +36,9 @@ static struct feedback_opts opts = { 0, 3, '+', 1 };
 
 /* One integer from SQL on a second connection (what another reader
  * sees: committed rows only). */
+static long long	q(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+
 static long long
 q(const char *fmt, ...)
 {
