@@ -727,8 +727,8 @@ test_token_bad(void)
 		"bounce*k7q2m4x5z6abcdefghij@example.net",	/* delimiter */
 		"bounce+k7q2m4x5z6abcdefghij\r\n @example.net",	/* folded */
 		"bounce+k7q2m4x5z6abcdefghij @example.net",
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		    "+k7q2m4x5z6abcdefghij@example.net",	/* local > 64 */
+		("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "+k7q2m4x5z6abcdefghij@example.net"),	/* local > 64 */
 	};
 	struct feedback_msg	 m;
 	const char		*t, *from;
