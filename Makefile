@@ -12,6 +12,8 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man/man1
+MANDIR_JA = $(PREFIX)/share/man/ja/man1
+LOCALEDIR = $(PREFIX)/share/locale
 DOCDIR   = $(PREFIX)/share/doc/herald
 
 PKGS     = ncursesw openssl ldns sqlite3 opendkim libpsl libidn2 libcurl
@@ -53,15 +55,35 @@ UI_OBJ   = $(UI_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fuzz_feedback \
            $(B)/tests/test_fuzz_fetch $(B)/tests/test_fuzz_http
+LINGUAS  = ja
+MO       = $(LINGUAS:%=$(B)/locale/%/LC_MESSAGES/herald.mo)
 SQL      = db/schema.sql $(sort $(wildcard db/migrations/*.sql))
 
 .PHONY: all build run check asan bench deps test-deps install uninstall clean \
-        check-layering unit-bin fuzz
+        check-layering unit-bin fuzz pot
 
 all: herald
 
-herald: $(CORE_OBJ) $(UI_OBJ)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# The catalogues are built with the binary (order-only: a changed
+# translation does not relink) so ./herald speaks them from the tree.
+herald: $(CORE_OBJ) $(UI_OBJ) | $(MO)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CORE_OBJ) $(UI_OBJ) $(LDLIBS)
+
+# Translations (po/, gettext). The installed binary looks in LOCALEDIR;
+# a binary run from its tree finds build/locale beside it (src/base/i18n.c).
+XGETTEXT = xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
+           --keyword=ngettext:1,2 --add-comments=TRANSLATORS: \
+           --package-name=herald --msgid-bugs-address="(none)" --sort-by-file
+$(B)/locale/ja/LC_MESSAGES/herald.mo: po/ja.po $(wildcard po/ja/*.po)
+	@mkdir -p $(dir $@)
+	msgcat --force-po --use-first $^ | msgfmt --check -o $@ -
+$(B)/src/base/i18n.o: private ALL_CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
+
+# The template of every marked message, for translators: make pot.
+pot: $(B)/herald.pot
+$(B)/herald.pot: $(CORE_SRC) $(UI_SRC) $(wildcard src/*/*.h ui/*.h ui/*/*.h)
+	@mkdir -p $(B)
+	$(XGETTEXT) -o $@ $(sort $^)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -163,9 +185,20 @@ install: herald
 	install -m 0755 herald $(DESTDIR)$(BINDIR)/herald
 	install -m 0644 share/herald.1 $(DESTDIR)$(MANDIR)/herald.1
 	install -m 0644 share/herald.conf.example $(DESTDIR)$(DOCDIR)/herald.conf.example
+	for l in $(LINGUAS); do \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+		install -m 0644 $(B)/locale/$$l/LC_MESSAGES/herald.mo \
+			$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/herald.mo || exit 1; \
+	done
+	if [ -f share/man/ja/herald.1 ]; then \
+		install -d $(DESTDIR)$(MANDIR_JA) && \
+		install -m 0644 share/man/ja/herald.1 $(DESTDIR)$(MANDIR_JA)/herald.1; \
+	fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/herald $(DESTDIR)$(MANDIR)/herald.1
+	rm -f $(DESTDIR)$(MANDIR_JA)/herald.1
+	for l in $(LINGUAS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/herald.mo; done
 	rm -rf $(DESTDIR)$(DOCDIR)
 
 clean:

@@ -14,14 +14,15 @@ esac
 # dns-root-data: the DNSSEC root trust anchor --tls dane uses by default.
 BUILD="gcc make pkg-config libncurses-dev libssl-dev libldns-dev
 libsqlite3-dev libopendkim-dev libpsl-dev libidn2-dev libgmime-3.0-dev publicsuffix
-dns-root-data libcurl4-openssl-dev"
+dns-root-data libcurl4-openssl-dev gettext"
 # Test lab: DNS (nsd, drill), SMTP servers (postfix, aiosmtpd), swaks, the
 # console driver (tmux), reference tools (sqlite3, dkimpy, opendkim-tools),
 # the HTTP client that drives herald serve (curl), the feedback mailbox
-# (dovecot: IMAP and POP3).
+# (dovecot: IMAP and POP3), and the Japanese locale the console is tested
+# under (locales; ja_JP.UTF-8 is generated below).
 TEST="nsd ldnsutils postfix python3-aiosmtpd swaks tmux sqlite3 python3-dkim
 opendkim-tools python3-yaml openssl ca-certificates procps iproute2
-libnet-ssleay-perl clang curl dovecot-imapd dovecot-pop3d"
+libnet-ssleay-perl clang curl dovecot-imapd dovecot-pop3d locales"
 
 missing=""
 want=$BUILD
@@ -37,24 +38,38 @@ for p in $want; do
 	*) missing="$missing $p" ;;
 	esac
 done
-[ -z "$missing" ] && exit 0
+# ja_JP.UTF-8 for the tests of the Japanese console (locale-gen).
+need_locale=""
+if [ "$what" = test ] && ! locale -a 2>/dev/null | grep -qix 'ja_JP.utf8'; then
+	need_locale=y
+fi
+[ -z "$missing" ] && [ -z "$need_locale" ] && exit 0
 
-echo "herald: installing Debian packages:$missing" >&2
 SUDO=""
 if [ "$(id -u)" != 0 ]; then
 	if command -v sudo >/dev/null 2>&1; then
 		SUDO="sudo"
 	else
-		echo "herald: need root to install:$missing" >&2
-		echo "  run: apt-get install$missing" >&2
+		echo "herald: need root to install:$missing${need_locale:+ (and the ja_JP.UTF-8 locale)}" >&2
+		[ -n "$missing" ] && echo "  run: apt-get install$missing" >&2
 		exit 1
 	fi
 fi
-# Postfix asks how to configure the system instance: herald's tests run
-# their own instance, so the system one is left unconfigured.
-echo "postfix postfix/main_mailer_type select No configuration" |
-	$SUDO debconf-set-selections
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq >/dev/null
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if [ -n "$missing" ]; then
+	echo "herald: installing Debian packages:$missing" >&2
+	# Postfix asks how to configure the system instance: herald's tests
+	# run their own instance, so the system one is left unconfigured.
+	echo "postfix postfix/main_mailer_type select No configuration" |
+		$SUDO debconf-set-selections
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq >/dev/null
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+if [ -n "$need_locale" ]; then
+	echo "herald: generating the ja_JP.UTF-8 locale" >&2
+	$SUDO sed -i 's/^# *\(ja_JP.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+	grep -q '^ja_JP.UTF-8 UTF-8' /etc/locale.gen ||
+		echo 'ja_JP.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
+	$SUDO locale-gen >/dev/null
+fi

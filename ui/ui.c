@@ -616,11 +616,11 @@ ui_main(struct config *cfg, const char *db_path)
 	 * containers), not one that cannot show UTF-8. Say so once.
 	 */
 	if ((fallback = utf8_locale(codeset, sizeof codeset)) == 1)
-		ui_info(&ui, "Locale %s is not UTF-8: drawing in C.UTF-8 (set "
-		    "a UTF-8 LANG)", codeset);
+		ui_info(&ui, _("Locale %s is not UTF-8: drawing in C.UTF-8 (set "
+		    "a UTF-8 LANG)"), codeset);
 	else if (fallback == -1)
-		ui_error(&ui, "Locale %s is not UTF-8 and C.UTF-8 is "
-		    "missing: names outside ASCII will be garbled", codeset);
+		ui_error(&ui, _("Locale %s is not UTF-8 and C.UTF-8 is "
+		    "missing: names outside ASCII will be garbled"), codeset);
 	if (ui_start(&ui, &scr) == -1) {
 		fprintf(stderr, "herald: cannot use terminal type '%s'\n",
 		    getenv("TERM") != NULL ? getenv("TERM") : "(unset)");

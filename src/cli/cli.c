@@ -17,6 +17,7 @@
 #include "cli_int.h"
 #include "config/config.h"
 #include "base/json.h"
+#include "base/i18n.h"
 #include "base/utf8.h"
 #include "store/store.h"
 
@@ -501,6 +502,7 @@ cli_main(int argc, char **argv, cli_console_fn console)
 	cli_console = console;
 	/* Only LC_CTYPE changes, so numbers in JSON keep their C form. */
 	utf8_locale(NULL, 0);
+	i18n_init();
 	memset(&p, 0, sizeof p);
 	memset(&env, 0, sizeof env);
 	buf_init(&p.path);
@@ -527,8 +529,8 @@ cli_main(int argc, char **argv, cli_console_fn console)
 	if (p.cmd == NULL)
 		p.cmd = cli_find("tui");
 	if (p.json && cli_no_json(p.cmd)) {
-		cli_err("herald %s has no JSON output: --json does not apply "
-		    "(herald %s --help)", p.cmd->path, p.cmd->path);
+		cli_err(_("herald %s has no JSON output: --json does not apply "
+		    "(herald %s --help)"), p.cmd->path, p.cmd->path);
 		rc = EXIT_USAGE;
 		goto out;
 	}

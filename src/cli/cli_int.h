@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "base/i18n.h"
 #include "base/util.h"
 
 #define CLI_MAXOPTS	24

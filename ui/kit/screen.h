@@ -30,6 +30,7 @@
 
 #include <curses.h>
 
+#include "base/i18n.h"
 #include "base/util.h"
 
 struct action;
