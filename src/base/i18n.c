@@ -84,6 +84,14 @@ i18n_init(void)
 	textdomain("herald");
 }
 
+void
+i18n_english(void)
+{
+	/* gettext returns the msgid under "C" and ignores LANGUAGE there. */
+	setlocale(LC_MESSAGES, "C");
+	unsetenv("LANGUAGE");
+}
+
 const char *
 i18n_dir(void)
 {

@@ -22,6 +22,9 @@
  * early, after the LC_CTYPE choice (utf8_locale).
  */
 void	 i18n_init(void);
+/* Messages in English from now on: a --json run prints and stores prose
+ * only in English, whatever the operator's language. */
+void	 i18n_english(void);
 /* The catalogue directory in use (for `herald --version` and tests). */
 const char *i18n_dir(void);
 

@@ -508,6 +508,9 @@ cli_main(int argc, char **argv, cli_console_fn console)
 	buf_init(&p.path);
 	if ((rc = cli_parse_argv(&p, argc, argv)) != 0)
 		goto out;
+	/* JSON is for programs: its prose (causes, findings) stays English. */
+	if (p.json)
+		i18n_english();
 	if (p.version) {
 		printf("herald %s\n", HERALD_VERSION);
 		goto out;
