@@ -418,6 +418,7 @@ dns_rr_copy(const ldns_rr *rr, enum dns_type type, struct dns_record *r)
 		r->u.mx.host = dns_rdf_name(ldns_rr_rdf(rr, 1));
 		return r->u.mx.host == NULL ? -1 : 0;
 	case DNS_TXT:
+	case DNS_SPF:
 		return dns_rr_txt(rr, r);
 	case DNS_PTR:
 	case DNS_CNAME:
@@ -452,6 +453,7 @@ dns_record_clear(struct dns_record *r)
 		free(r->u.mx.host);
 		break;
 	case DNS_TXT:
+	case DNS_SPF:
 	case DNS_TLSA:
 	case DNS_DS:
 		free(r->u.txt);

@@ -33,6 +33,7 @@ enum dns_type {
 	DNS_AAAA = 28,
 	DNS_DS = 43,
 	DNS_TLSA = 52,
+	DNS_SPF = 99,	/* obsolete (RFC 7208 3.1): to say it is ignored */
 };
 
 struct dns_options {

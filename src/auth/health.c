@@ -17,6 +17,7 @@
 
 #include "health.h"
 #include "health_int.h"
+#include "base/i18n.h"
 
 /* "ok", "warn" or "fail". */
 const char *
@@ -189,26 +190,32 @@ health_dns_trouble(struct health_run *r, const char *name,
 	switch (a->status) {
 	case DNS_TIMEOUT:
 		if (why != NULL)
-			s = xprintf("DNS did not answer for %s: timed out (%s)",
-			    n, why);
+			s = xprintf(_("DNS did not answer for %s: timed out "
+			    "(%s)"), n, why);
 		else
-			s = xprintf("DNS did not answer for %s: not asked, the "
-			    "resolver %s timed out on the queries before", n,
-			    dns_describe(r->dns));
+			s = xprintf(_("DNS did not answer for %s: not asked, "
+			    "the resolver %s timed out on the queries before"),
+			    n, dns_describe(r->dns));
 		break;
 	case DNS_SERVFAIL:
-		s = xprintf("DNS did not answer for %s (server failure%s%s)",
-		    n, why != NULL ? ": " : "", why != NULL ? why : "");
+		if (why != NULL)
+			s = xprintf(_("DNS did not answer for %s (server "
+			    "failure: %s)"), n, why);
+		else
+			s = xprintf(_("DNS did not answer for %s (server "
+			    "failure)"), n);
 		break;
 	case DNS_ERROR:
-		s = xprintf("could not look up %s%s%s", n, why != NULL ?
-		    ": " : "", why != NULL ? why : "");
+		if (why != NULL)
+			s = xprintf(_("could not look up %s: %s"), n, why);
+		else
+			s = xprintf(_("could not look up %s"), n);
 		break;
 	case DNS_NXDOMAIN:
-		s = xprintf("%s does not exist", n);
+		s = xprintf(_("%s does not exist"), n);
 		break;
 	default:
-		s = xprintf("%s has no such record", n);
+		s = xprintf(_("%s has no such record"), n);
 		break;
 	}
 	free(why);
@@ -263,6 +270,46 @@ health_spf_fixed(struct health_run *r, const char *record, int add_ip,
 	return buf_take(&b);
 }
 
+/* The content of an SPF (type 99) record of the envelope-from domain, when
+ * it has no SPF in TXT: receivers ignore that type (RFC 7208 3.1), and au
+ * says so. NULL when there is none. */
+static char *
+health_spf99(struct health_run *r)
+{
+	struct dns_answer	 a;
+	char			*s = NULL;
+	size_t			 i;
+
+	if (health_query(r, r->env_domain, DNS_SPF, &a) == DNS_OK)
+		for (i = 0; i < a.n && s == NULL; i++)
+			if (a.rr[i].len >= 6 && strncasecmp(a.rr[i].u.txt,
+			    "v=spf1", 6) == 0 && (a.rr[i].len == 6 ||
+			    a.rr[i].u.txt[6] == ' '))
+				s = xstrndup(a.rr[i].u.txt, a.rr[i].len);
+	dns_answer_free(&a);
+	return s;
+}
+
+/* Does record list our address as a term of its own (ip4:IP, ip6:IP)? */
+static int
+health_spf_lists_ip(struct health_run *r, const char *record)
+{
+	char		*term;
+	const char	*p;
+	size_t		 n;
+	int		 found = 0;
+
+	term = xprintf("%s:%s", r->family == 6 ? "ip6" : "ip4", r->ip);
+	n = strlen(term);
+	for (p = record; (p = strcasestr(p, term)) != NULL; p += n)
+		if ((p == record || p[-1] == ' ' || (p - 1 > record &&
+		    p[-1] == '+' && p[-2] == ' ')) && (p[n] == ' ' ||
+		    p[n] == '\0'))
+			found = 1;
+	free(term);
+	return found;
+}
+
 /* A proposed SPF record line for the envelope-from domain. */
 static char *
 health_spf_record(struct health_run *r, const char *value)
@@ -281,7 +328,7 @@ health_spf(struct health_run *r)
 	char			*title, *fix = NULL, *rec = NULL, *s, *v;
 	int			 harden = 0, drop_ptr = 0;
 
-	title = xprintf("SPF for %s and %s", r->ip, r->env_domain);
+	title = xprintf(_("SPF for %s and %s"), r->ip, r->env_domain);
 	memset(&q, 0, sizeof q);
 	q.ip = r->ip;
 	q.domain = r->env_domain;
@@ -300,32 +347,40 @@ health_spf(struct health_run *r)
 	buf_adds(&obs, spf_result_name(rep.result));
 	if (rep.result == SPF_TEMPERROR) {
 		s = health_cleans(rep.problem);
-		buf_printf(&obs, ": DNS did not answer (%s)", s);
+		buf_printf(&obs, _(": DNS did not answer (%s)"), s);
 		free(s);
 	} else if (rep.result == SPF_PERMERROR) {
 		s = health_cleans(rep.problem);
 		buf_printf(&obs, ": %s", s);
 		free(s);
-	} else if (rep.result == SPF_NONE)
-		buf_printf(&obs, ": %s publishes no SPF record", r->env_domain);
-	else {
+	} else if (rep.result == SPF_NONE) {
+		buf_printf(&obs, _(": %s publishes no SPF record"),
+		    r->env_domain);
+		if ((r->spf99 = health_spf99(r)) != NULL) {
+			s = health_cleans(r->spf99);
+			buf_printf(&obs, _("; only an SPF (type 99) record, "
+			    "which receivers ignore: \"%s\""), s);
+			free(s);
+		}
+	} else {
 		s = health_cleans(rep.mechanism != NULL ? rep.mechanism :
-		    "no term matched (default)");
+		    _("no term matched (default)"));
 		v = health_cleans(rep.matched_in);
-		buf_printf(&obs, " via %s", s);
 		if (rep.matched_in != NULL && ascii_casecmp(rep.matched_in,
 		    r->env_domain) != 0)
-			buf_printf(&obs, " in %s", v);
+			buf_printf(&obs, _(" via %s in %s"), s, v);
+		else
+			buf_printf(&obs, _(" via %s"), s);
 		free(s);
 		free(v);
 	}
 	if (rep.result != SPF_NONE)
-		buf_printf(&obs, ", %d of 10 DNS lookups", rep.lookups);
+		buf_printf(&obs, _(", %d of 10 DNS lookups"), rep.lookups);
 	if (rec != NULL)
-		buf_printf(&obs, "; record \"%s\"", rec);
+		buf_printf(&obs, _("; record \"%s\""), rec);
 	if (rep.explanation != NULL) {
 		s = health_cleans(rep.explanation);
-		buf_printf(&obs, "; explanation \"%s\"", s);
+		buf_printf(&obs, _("; explanation \"%s\""), s);
 		free(s);
 	}
 
@@ -333,28 +388,28 @@ health_spf(struct health_run *r)
 	case SPF_PASS:
 		if (rep.all_qualifier == '+') {
 			st = HEALTH_FAIL;
-			buf_adds(&warn, "; +all lets every host on the internet "
-			    "pass as this domain");
+			buf_adds(&warn, _("; +all lets every host on the "
+			    "internet pass as this domain"));
 			harden = 1;
 		} else if (rep.all_qualifier == '~' ||
 		    rep.all_qualifier == '?') {
 			st = HEALTH_WARN;
-			buf_printf(&warn, "; ends in %call: forged mail is only "
-			    "marked, not refused", rep.all_qualifier);
+			buf_printf(&warn, _("; ends in %call: forged mail is "
+			    "only marked, not refused"), rep.all_qualifier);
 			harden = 1;
 		}
 		if (rep.uses_ptr) {
 			if (st == HEALTH_OK)
 				st = HEALTH_WARN;
-			buf_adds(&warn, "; uses the deprecated ptr mechanism "
-			    "(RFC 7208 5.5): slow, and some receivers skip it");
+			buf_adds(&warn, _("; uses the deprecated ptr mechanism "
+			    "(RFC 7208 5.5): slow, and some receivers skip it"));
 			drop_ptr = 1;
 		}
 		if (rep.lookups > 8) {
 			if (st == HEALTH_OK)
 				st = HEALTH_WARN;
-			buf_printf(&warn, "; %d DNS lookups: close to the limit "
-			    "of 10, past which SPF fails", rep.lookups);
+			buf_printf(&warn, _("; %d DNS lookups: close to the "
+			    "limit of 10, past which SPF fails"), rep.lookups);
 		}
 		if ((harden || drop_ptr) && rep.record != NULL) {
 			/* Neither dropping ptr nor hardening +all may lose
@@ -366,25 +421,28 @@ health_spf(struct health_run *r)
 			fix = health_spf_record(r, v);
 			free(v);
 		} else if (rep.lookups > 8)
-			fix = xstrdup("flatten the record: replace include: "
-			    "terms by the ip4:/ip6: ranges they list");
+			fix = xstrdup(_("flatten the record: replace include: "
+			    "terms by the ip4:/ip6: ranges they list"));
 		break;
 	case SPF_TEMPERROR:
 		st = HEALTH_FAIL;
-		fix = xprintf("make sure the DNS servers of %s answer, then "
-		    "check again", r->env_domain);
+		fix = xprintf(_("make sure the DNS servers of %s answer, then "
+		    "check again"), r->env_domain);
 		break;
 	case SPF_PERMERROR:
 		st = HEALTH_FAIL;
 		s = health_cleans(rep.problem);
-		fix = xprintf("correct the SPF record of %s: %s", r->env_domain,
-		    s);
+		fix = xprintf(_("correct the SPF record of %s: %s"),
+		    r->env_domain, s);
 		free(s);
 		break;
 	default:
 		st = HEALTH_FAIL;
-		if (rep.record != NULL) {
-			v = health_spf_fixed(r, rep.record, 1, 0, 0);
+		/* A record published as type 99 only: the same, as TXT. */
+		if (rep.record != NULL || r->spf99 != NULL) {
+			v = rep.record != NULL ? health_spf_fixed(r,
+			    rep.record, 1, 0, 0) : health_spf_fixed(r,
+			    r->spf99, !health_spf_lists_ip(r, r->spf99), 0, 0);
 			fix = health_spf_record(r, v);
 			free(v);
 		} else {
@@ -397,6 +455,8 @@ health_spf(struct health_run *r)
 	}
 	if (warn.len != 0)
 		buf_add(&obs, warn.data, warn.len);
+	if (st == HEALTH_FAIL && fix != NULL)
+		r->spf_fix = xstrdup(fix);
 	health_emit(r, "spf", st, title, buf_take(&obs), fix);
 	buf_free(&warn);
 	free(rec);
@@ -430,7 +490,7 @@ health_mx_hosts(struct health_run *r, const struct dns_answer *mx,
 			return 1;
 		}
 		s = a.status == DNS_NXDOMAIN || a.status == DNS_NODATA ?
-		    xprintf("%s has no address", h) :
+		    xprintf(_("%s has no address"), h) :
 		    health_dns_trouble(r, h, &a);
 		if (a.status != DNS_NXDOMAIN && a.status != DNS_NODATA)
 			trouble = 1;
@@ -439,7 +499,7 @@ health_mx_hosts(struct health_run *r, const struct dns_answer *mx,
 		dns_answer_free(&a);
 	}
 	if (b->len == 0)
-		buf_adds(b, "no MX host is a valid host name");
+		buf_adds(b, _("no MX host is a valid host name"));
 	return trouble ? -1 : 0;
 }
 
@@ -454,9 +514,9 @@ health_mx(struct health_run *r, const char *id, const char *domain,
 	size_t			 i, null = 0;
 	int			 rc;
 
-	title = xprintf("MX of %s (%s)", domain, what);
-	fix = xprintf("%s. %d IN MX 10 mail.%s. (mail.%s: the host that "
-	    "receives your mail)", domain, HEALTH_TTL, domain, domain);
+	title = xprintf(_("MX of %s (%s)"), domain, what);
+	fix = xprintf(_("%s. %d IN MX 10 mail.%s. (mail.%s: the host that "
+	    "receives your mail)"), domain, HEALTH_TTL, domain, domain);
 	buf_init(&obs);
 	if (health_query(r, domain, DNS_MX, &mx) == DNS_OK) {
 		for (i = 0; i < mx.n; i++) {
@@ -470,10 +530,10 @@ health_mx(struct health_run *r, const char *id, const char *domain,
 			free(s);
 		}
 		if (mx.n > 4)
-			buf_printf(&obs, " and %zu more", mx.n - 4);
+			buf_printf(&obs, _(" and %zu more"), mx.n - 4);
 		if (null != 0) {
-			buf_printf(&obs, ": a null MX (RFC 7505): %s says it "
-			    "receives no mail, so %s are lost", domain, what);
+			buf_printf(&obs, _(": a null MX (RFC 7505): %s says it "
+			    "receives no mail, so %s are lost"), domain, what);
 			health_emit(r, id, HEALTH_FAIL, title, buf_take(&obs),
 			    fix);
 		} else if ((rc = health_mx_hosts(r, &mx, &obs)) == 1) {
@@ -484,43 +544,43 @@ health_mx(struct health_run *r, const char *id, const char *domain,
 			s = xprintf("%s", obs.data);
 			buf_reset(&obs);
 			free(fix);
-			fix = rc == -1 ? xstrdup("check again once DNS "
-			    "answers") : xprintf("give the MX host an address, "
-			    "or point the MX at the host that receives your "
-			    "mail");
+			fix = xstrdup(rc == -1 ? _("check again once DNS "
+			    "answers") : _("give the MX host an address, or "
+			    "point the MX at the host that receives your "
+			    "mail"));
 			health_emit(r, id, HEALTH_FAIL, title, s, fix);
 		}
 	} else if (mx.status == DNS_NODATA) {
 		if (health_query(r, domain, r->family == 6 ? DNS_AAAA : DNS_A,
 		    &a) == DNS_OK) {
-			buf_printf(&obs, "no MX: mail for %s goes to its address "
-			    "record (implicit MX)", domain);
+			buf_printf(&obs, _("no MX: mail for %s goes to its "
+			    "address record (implicit MX)"), domain);
 			free(fix);
 			fix = xprintf("%s. %d IN MX 10 %s.", domain, HEALTH_TTL,
 			    domain);
 			health_emit(r, id, HEALTH_WARN, title, buf_take(&obs),
 			    fix);
 		} else if (a.status == DNS_NODATA || a.status == DNS_NXDOMAIN) {
-			buf_printf(&obs, "no MX and no address: %s cannot "
-			    "arrive", what);
+			buf_printf(&obs, _("no MX and no address: %s cannot "
+			    "arrive"), what);
 			health_emit(r, id, HEALTH_FAIL, title, buf_take(&obs),
 			    fix);
 		} else {
 			free(fix);
 			health_emit(r, id, HEALTH_FAIL, title,
 			    health_dns_trouble(r, domain, &a),
-			    xstrdup("check again once DNS answers"));
+			    xstrdup(_("check again once DNS answers")));
 		}
 		dns_answer_free(&a);
 	} else if (mx.status == DNS_NXDOMAIN) {
-		buf_printf(&obs, "%s does not exist in DNS: %s cannot arrive",
-		    domain, what);
+		buf_printf(&obs, _("%s does not exist in DNS: %s cannot "
+		    "arrive"), domain, what);
 		health_emit(r, id, HEALTH_FAIL, title, buf_take(&obs), fix);
 	} else {
 		free(fix);
 		health_emit(r, id, HEALTH_FAIL, title,
 		    health_dns_trouble(r, domain, &mx),
-		    xstrdup("check again once DNS answers"));
+		    xstrdup(_("check again once DNS answers")));
 	}
 	buf_free(&obs);
 	dns_answer_free(&mx);
@@ -592,15 +652,19 @@ health_run(struct dns *dns, struct store *store, const struct health_input *in,
 	health_dkim_align(&r);
 	health_dkim(&r);
 	health_mx(&r, "mx", r.domain, strcmp(r.env_domain, r.domain) == 0 ?
-	    "replies and bounces" : "replies");
+	    _("replies and bounces") : _("replies"));
 	if (strcmp(r.env_domain, r.domain) != 0)
-		health_mx(&r, "bounce_mx", r.env_domain, "bounces");
+		health_mx(&r, "bounce_mx", r.env_domain, _("bounces"));
+	health_jp(&r);
 
 	for (i = 0; i < r.nptr; i++)
 		free(r.ptr[i]);
 	if (r.have_dmarc)
 		dmarc_record_free(&r.dmarc);
 	health_free_keys(&r);
+	free(r.spf_fix);
+	free(r.spf99);
+	free(r.weak_sel);
 	free(r.fcrdns);
 	free(r.domain);
 	free(r.org);

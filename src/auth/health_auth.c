@@ -7,10 +7,11 @@
 #include "dkim.h"
 #include "dkimrec.h"
 #include "health_int.h"
+#include "base/i18n.h"
 #include "store/store.h"
 
 /* A starting DMARC record for domain: monitoring, reports to the domain. */
-static char *
+char *
 health_dmarc_starter(struct health_run *r)
 {
 	char	*owner, *v, *s;
@@ -86,8 +87,8 @@ health_dmarc_find(struct health_run *r, const char *owner,
 			*broken = health_clean(a->rr[i].u.txt, a->rr[i].len);
 	}
 	if (n > 1) {
-		*why = xprintf("%zu DMARC records at %s: receivers ignore them "
-		    "all", n, owner);
+		*why = xprintf(_("%zu DMARC records at %s: receivers ignore "
+		    "them all"), n, owner);
 		return -1;
 	}
 	return n == 1;
@@ -108,7 +109,7 @@ health_dmarc_describe(struct buf *b, const struct dmarc_record *d)
 		buf_printf(b, " rua=%s", s);
 		free(s);
 	} else
-		buf_adds(b, " (no rua: no aggregate reports)");
+		buf_adds(b, _(" (no rua: no aggregate reports)"));
 	if (d->ruf != NULL) {
 		s = health_cleans(d->ruf);
 		buf_printf(b, " ruf=%s", s);
@@ -130,7 +131,7 @@ health_dmarc(struct health_run *r)
 	char			*cause = NULL, *s, *fix = NULL;
 	int			 rc, from_org = 0;
 
-	title = xstrdup("DMARC policy");
+	title = xstrdup(_("DMARC policy"));
 	owner = xprintf("_dmarc.%s", r->domain);
 	rc = health_dmarc_find(r, owner, &a, &txt, &len, &broken, &why);
 	if (rc == 0 && strcmp(r->org, r->domain) != 0) {
@@ -142,26 +143,32 @@ health_dmarc(struct health_run *r)
 		    &why);
 	}
 	if (rc == -1) {
+		/* Several records: as good as none; DNS trouble: unknown. */
+		r->dmarc_state = a.status == DNS_OK ? HEALTH_DM_BAD :
+		    HEALTH_DM_UNKNOWN;
 		health_emit(r, "dmarc", HEALTH_FAIL, title, why, xstrdup(
-		    strstr(why, "records") != NULL ? "keep one DMARC record "
-		    "and remove the others" : "check again once DNS answers"));
+		    a.status == DNS_OK ? _("keep one DMARC record and remove "
+		    "the others") : _("check again once DNS answers")));
 		goto out;
 	}
 	if (rc == 0) {
+		r->dmarc_state = broken != NULL ? HEALTH_DM_BAD :
+		    HEALTH_DM_NONE;
 		if (broken != NULL)
-			s = xprintf("not a DMARC record (it must begin with "
-			    "v=DMARC1): \"%s\"", broken);
+			s = xprintf(_("not a DMARC record (it must begin with "
+			    "v=DMARC1): \"%s\""), broken);
 		else if (from_org)
-			s = xprintf("no DMARC record at _dmarc.%s or %s",
+			s = xprintf(_("no DMARC record at _dmarc.%s or %s"),
 			    r->domain, owner);
 		else
-			s = xprintf("no DMARC record at %s", owner);
+			s = xprintf(_("no DMARC record at %s"), owner);
 		health_emit(r, "dmarc", HEALTH_FAIL, title, s,
 		    health_dmarc_starter(r));
 		goto out;
 	}
 	if (dmarc_parse(txt, len, &r->dmarc, &cause) == -1) {
 		dmarc_record_free(&r->dmarc);
+		r->dmarc_state = HEALTH_DM_BAD;
 		s = health_cleans(cause);
 		why = health_clean(txt, len);
 		health_emit(r, "dmarc", HEALTH_FAIL, title, xprintf("%s: %s: "
@@ -172,26 +179,28 @@ health_dmarc(struct health_run *r)
 		goto out;
 	}
 	r->have_dmarc = 1;
+	r->dmarc_state = HEALTH_DM_OK;
 	pol = from_org ? r->dmarc.sp : r->dmarc.p;
+	r->dmarc_policy = pol;
 	buf_init(&obs);
 	buf_printf(&obs, "%s: ", owner);
 	health_dmarc_describe(&obs, &r->dmarc);
 	if (from_org)
-		buf_printf(&obs, "; for %s (a subdomain) the policy is %s",
+		buf_printf(&obs, _("; for %s (a subdomain) the policy is %s"),
 		    r->domain, dmarc_policy_name(pol));
 	if (pol == DMARC_P_NONE) {
 		st = HEALTH_WARN;
-		buf_adds(&obs, "; monitoring only: receivers still deliver "
-		    "mail that fails DMARC");
+		buf_adds(&obs, _("; monitoring only: receivers still deliver "
+		    "mail that fails DMARC"));
 		fix = health_dmarc_rewrite(&r->dmarc, owner, from_org,
 		    DMARC_P_QUARANTINE);
-		s = xprintf("once reports show your mail passes: %s", fix);
+		s = xprintf(_("once reports show your mail passes: %s"), fix);
 		free(fix);
 		fix = s;
 	} else if (r->dmarc.pct < 100) {
 		st = HEALTH_WARN;
-		buf_printf(&obs, "; the policy applies to only %d%% of failing "
-		    "mail", r->dmarc.pct);
+		buf_printf(&obs, _("; the policy applies to only %d%% of "
+		    "failing mail"), r->dmarc.pct);
 		fix = health_dmarc_rewrite(&r->dmarc, owner, from_org, pol);
 	}
 	health_emit(r, "dmarc", st, title, buf_take(&obs), fix);
@@ -205,7 +214,7 @@ out:
 static const char *
 health_mode_name(char mode)
 {
-	return mode == 's' ? "strict" : "relaxed";
+	return mode == 's' ? _("strict") : _("relaxed");
 }
 
 /* SPF alignment: the envelope-from domain against the From domain. */
@@ -216,42 +225,46 @@ health_spf_align(struct health_run *r)
 	char		*title, *obs, *fix = NULL, *o;
 	enum health_status st;
 
-	title = xstrdup("SPF aligned with From (DMARC)");
+	title = xstrdup(_("SPF aligned with From (DMARC)"));
 	if (dmarc_aligned(r->env_domain, r->domain, mode)) {
 		if (r->spf == SPF_PASS) {
 			st = HEALTH_OK;
-			obs = xprintf("envelope-from domain %s aligns with %s "
-			    "(%s) and SPF passes", r->env_domain, r->domain,
-			    health_mode_name(mode));
+			r->spf_aligned = 1;
+			obs = xprintf(_("envelope-from domain %s aligns with "
+			    "%s (%s) and SPF passes"), r->env_domain,
+			    r->domain, health_mode_name(mode));
 		} else {
 			st = r->nactive != 0 ? HEALTH_WARN : HEALTH_FAIL;
-			obs = xprintf("envelope-from domain %s aligns with %s "
-			    "(%s), but SPF gives %s: fix SPF (above)%s",
+			obs = xprintf(r->nactive != 0 ? _("envelope-from "
+			    "domain %s aligns with %s (%s), but SPF gives %s: "
+			    "fix SPF (above); DMARC then rests on DKIM alone") :
+			    _("envelope-from domain %s aligns with %s (%s), "
+			    "but SPF gives %s: fix SPF (above)"),
 			    r->env_domain, r->domain, health_mode_name(mode),
-			    spf_result_name(r->spf), r->nactive != 0 ? "; DMARC "
-			    "then rests on DKIM alone" : "");
+			    spf_result_name(r->spf));
 		}
 	} else {
 		st = r->nactive != 0 ? HEALTH_WARN : HEALTH_FAIL;
 		if (mode == 's')
-			obs = xprintf("envelope-from domain %s is not %s "
-			    "(aspf=s: strict)", r->env_domain, r->domain);
+			obs = xprintf(_("envelope-from domain %s is not %s "
+			    "(aspf=s: strict)"), r->env_domain, r->domain);
 		else {
 			o = dmarc_org_domain(r->env_domain);
-			obs = xprintf("envelope-from domain %s (under %s) is "
-			    "not under %s (relaxed)", r->env_domain,
+			obs = xprintf(_("envelope-from domain %s (under %s) "
+			    "is not under %s (relaxed)"), r->env_domain,
 			    o != NULL ? o : "?", r->org);
 			free(o);
 		}
 		if (r->nactive != 0)
-			o = xprintf("%s; DMARC then rests on DKIM alone", obs);
+			o = xprintf(_("%s; DMARC then rests on DKIM alone"),
+			    obs);
 		else
-			o = xprintf("%s; with no DKIM signature DMARC fails",
+			o = xprintf(_("%s; with no DKIM signature DMARC fails"),
 			    obs);
 		free(obs);
 		obs = o;
-		fix = xprintf("send with an envelope-from at %s: herald config "
-		    "set bounce bounces@%s", r->domain, r->domain);
+		fix = xprintf(_("send with an envelope-from at %s: herald "
+		    "config set bounce bounces@%s"), r->domain, r->domain);
 	}
 	health_emit(r, "spf_align", st, title, obs, fix);
 }
@@ -261,7 +274,7 @@ void
 health_dkim_align(struct health_run *r)
 {
 	char	mode = r->have_dmarc ? r->dmarc.adkim : 'r';
-	char	*title = xstrdup("DKIM aligned with From (DMARC)");
+	char	*title = xstrdup(_("DKIM aligned with From (DMARC)"));
 
 	const char	*waiting = NULL;
 	size_t		 i;
@@ -270,21 +283,21 @@ health_dkim_align(struct health_run *r)
 		if (r->keys[i].pending)
 			waiting = r->keys[i].selector;
 	if (r->nactive != 0)
-		health_emit(r, "dkim_align", HEALTH_OK, title, xprintf("herald "
-		    "signs with d=%s, the From domain: aligned (%s)",
+		health_emit(r, "dkim_align", HEALTH_OK, title, xprintf(_("herald "
+		    "signs with d=%s, the From domain: aligned (%s)"),
 		    r->domain, health_mode_name(mode)), NULL);
 	else if (waiting != NULL)
-		health_emit(r, "dkim_align", HEALTH_WARN, title, xprintf("the "
+		health_emit(r, "dkim_align", HEALTH_WARN, title, xprintf(_("the "
 		    "DKIM key of %s (selector %s) awaits publication: herald "
-		    "does not sign yet, so DMARC rests on SPF alone",
-		    r->domain, waiting), xprintf("publish its record, then "
-		    "herald dkim check %s %s activates it", r->domain,
+		    "does not sign yet, so DMARC rests on SPF alone"),
+		    r->domain, waiting), xprintf(_("publish its record, then "
+		    "herald dkim check %s %s activates it"), r->domain,
 		    waiting));
 	else
-		health_emit(r, "dkim_align", HEALTH_WARN, title, xprintf("no "
+		health_emit(r, "dkim_align", HEALTH_WARN, title, xprintf(_("no "
 		    "DKIM key for %s yet: herald does not sign, so DMARC rests "
-		    "on SPF alone", r->domain), xprintf("herald dkim keygen "
-		    "%s SELECTOR, then publish the record it prints",
+		    "on SPF alone"), r->domain), xprintf(_("herald dkim keygen "
+		    "%s SELECTOR, then publish the record it prints"),
 		    r->domain));
 }
 
@@ -301,64 +314,86 @@ health_local_key(struct health_run *r, const char *selector)
 }
 
 /* Judge one parsed key record against the local key; sets *st, appends
- * to obs, may set *fix. */
-static void
-health_dkim_judge(struct health_run *r, const struct dkimrec *k, const struct dkim_key *local,
-    enum health_status *st, struct buf *obs, char **fix)
+ * to obs, may set *fix. Returns 1 when it is the local key. */
+static int
+health_dkim_judge(struct health_run *r, const struct dkimrec *k,
+    const struct dkim_key *local, enum health_status *st, struct buf *obs,
+    char **fix)
 {
+	int		 same = 0;
 	unsigned char	*pub = NULL;
 	size_t		 publen = 0;
 
 	if (k->revoked) {
 		*st = HEALTH_FAIL;
-		buf_adds(obs, "revoked (p= is empty)");
+		buf_adds(obs, _("revoked (p= is empty)"));
 		*fix = local != NULL ? dkim_record_zone(local) :
-		    xstrdup("publish the key again, or use another selector");
-		return;
+		    xstrdup(_("publish the key again, or use another "
+		    "selector"));
+		return 0;
 	}
-	buf_printf(obs, "%s %d-bit key", dkimrec_key_name(k->key), k->bits);
+	buf_printf(obs, _("%s %d-bit key"), dkimrec_key_name(k->key),
+	    k->bits);
 	if (k->key == DKIMREC_RSA && k->bits < 1024) {
 		*st = HEALTH_FAIL;
-		buf_adds(obs, ": verifiers ignore RSA keys under 1024 bits "
-		    "(RFC 8301)");
+		buf_adds(obs, _(": verifiers ignore RSA keys under 1024 bits "
+		    "(RFC 8301)"));
 	} else if (k->sha1_only) {
 		*st = HEALTH_FAIL;
-		buf_adds(obs, ": h= allows only sha1, which verifiers no "
-		    "longer accept (RFC 8301)");
+		buf_adds(obs, _(": h= allows only sha1, which verifiers no "
+		    "longer accept (RFC 8301)"));
 	} else if (k->key == DKIMREC_RSA && k->bits < 2048) {
 		*st = HEALTH_WARN;
-		buf_adds(obs, ": use 2048 bits");
+		buf_adds(obs, _(": use 2048 bits"));
 	}
 	if (*st != HEALTH_OK && *fix == NULL)
-		*fix = xprintf("herald dkim keygen %s NEWSELECTOR --algo "
-		    "rsa-2048, then publish its record", r->domain);
+		*fix = xprintf(_("herald dkim keygen %s NEWSELECTOR --algo "
+		    "rsa-2048, then publish its record"), r->domain);
 	if (k->testing) {
 		if (*st == HEALTH_OK)
 			*st = HEALTH_WARN;
-		buf_adds(obs, "; t=y (testing): receivers treat a failing "
-		    "signature as no signature");
+		buf_adds(obs, _("; t=y (testing): receivers treat a failing "
+		    "signature as no signature"));
 		if (*fix == NULL)
-			*fix = xstrdup("remove t=y from the record once "
-			    "signatures verify");
+			*fix = xstrdup(_("remove t=y from the record once "
+			    "signatures verify"));
 	}
 	if (local == NULL) {
-		buf_adds(obs, "; no local key to compare with");
-		return;
+		buf_adds(obs, _("; no local key to compare with"));
+		return 0;
 	}
 	if (local->public_key == NULL || dkimrec_base64(local->public_key,
 	    strlen(local->public_key), &pub, &publen) == -1 ||
 	    publen != k->publen || memcmp(pub, k->pub, publen) != 0) {
 		*st = HEALTH_FAIL;
-		buf_adds(obs, "; it is NOT the local key");
+		buf_adds(obs, _("; it is NOT the local key"));
 		free(*fix);
 		*fix = dkim_record_zone(local);
-	} else if (local->pending)
-		buf_printf(obs, "; it is the local key, not signing yet "
-		    "(herald dkim check %s %s activates it)", r->domain,
+	} else if (local->pending) {
+		same = 1;
+		buf_printf(obs, _("; it is the local key, not signing yet "
+		    "(herald dkim check %s %s activates it)"), r->domain,
 		    local->selector);
-	else
-		buf_adds(obs, "; it is the local key");
+	} else {
+		same = 1;
+		buf_adds(obs, _("; it is the local key"));
+	}
 	free(pub);
+	return same;
+}
+
+/* Remember the smallest RSA key published, for the providers that
+ * ignore small ones (health_jp.c). */
+static void
+health_dkim_weak(struct health_run *r, const char *name,
+    const struct dkimrec *k)
+{
+	if (k->revoked || k->key != DKIMREC_RSA || k->bits >= 1024 ||
+	    (r->weak_sel != NULL && k->bits >= r->weak_bits))
+		return;
+	free(r->weak_sel);
+	r->weak_sel = xstrdup(name);
+	r->weak_bits = k->bits;
 }
 
 /* One selector: SELECTOR._domainkey.DOMAIN exists, parses, holds a good
@@ -373,27 +408,29 @@ health_dkim_one(struct health_run *r, const char *sel)
 	struct buf		 obs;
 	char			*id, *title, *name, *cause = NULL, *s, *fix = NULL;
 	size_t			 i;
+	int			 same;
 
 	id = xprintf("dkim:%s", sel);
 	name = xprintf("%s._domainkey.%s", sel, r->domain);
-	title = xprintf("DKIM key %s", name);
+	title = xprintf(_("DKIM key %s"), name);
 	buf_init(&obs);
 	if (health_query(r, name, DNS_TXT, &a) != DNS_OK) {
 		if (a.status == DNS_NXDOMAIN || a.status == DNS_NODATA) {
-			buf_printf(&obs, "nothing published at %s", name);
+			buf_printf(&obs, _("nothing published at %s"), name);
 			/* Said where a send is about to start unsigned. */
 			if (local != NULL && local->pending)
-				buf_adds(&obs, "; the key awaits publication: "
-				    "messages are not signed with it");
+				buf_adds(&obs, _("; the key awaits "
+				    "publication: messages are not signed with "
+				    "it"));
 			fix = local != NULL ? dkim_record_zone(local) :
-			    xprintf("publish the key record: %s. %d IN TXT "
-			    "\"v=DKIM1; k=rsa; p=PUBLIC-KEY\"", name,
+			    xprintf(_("publish the key record: %s. %d IN TXT "
+			    "\"v=DKIM1; k=rsa; p=PUBLIC-KEY\""), name,
 			    HEALTH_TTL);
 		} else {
 			s = health_dns_trouble(r, name, &a);
 			buf_adds(&obs, s);
 			free(s);
-			fix = xstrdup("check again once DNS answers");
+			fix = xstrdup(_("check again once DNS answers"));
 		}
 		st = HEALTH_FAIL;
 		goto out;
@@ -409,26 +446,30 @@ health_dkim_one(struct health_run *r, const char *sel)
 	}
 	if (i == a.n) {
 		s = health_cleans(cause);
-		buf_printf(&obs, "the record does not parse: %s", s);
+		buf_printf(&obs, _("the record does not parse: %s"), s);
 		free(s);
 		s = health_clean(a.rr[0].u.txt, a.rr[0].len);
 		buf_printf(&obs, ": \"%s\"", s);
 		free(s);
 		st = HEALTH_FAIL;
 		fix = local != NULL ? dkim_record_zone(local) : xprintf(
-		    "publish a valid key record: %s. %d IN TXT \"v=DKIM1; "
-		    "k=rsa; p=PUBLIC-KEY\"", name, HEALTH_TTL);
+		    _("publish a valid key record: %s. %d IN TXT \"v=DKIM1; "
+		    "k=rsa; p=PUBLIC-KEY\""), name, HEALTH_TTL);
 		goto out;
 	}
-	health_dkim_judge(r, &k, local, &st, &obs, &fix);
+	same = health_dkim_judge(r, &k, local, &st, &obs, &fix);
+	health_dkim_weak(r, name, &k);
 	if (a.n > 1) {
-		buf_printf(&obs, "; %zu TXT records at %s: verifiers may use "
-		    "any of them", a.n, name);
+		buf_printf(&obs, _("; %zu TXT records at %s: verifiers may use "
+		    "any of them"), a.n, name);
 		if (st == HEALTH_OK) {
 			st = HEALTH_WARN;
-			fix = xstrdup("keep only the one key record");
+			fix = xstrdup(_("keep only the one key record"));
 		}
 	}
+	/* Mail herald signs with this key verifies. */
+	if (same && local->active && st != HEALTH_FAIL)
+		r->dkim_pass++;
 	dkimrec_free(&k);
 out:
 	health_emit(r, id, st, title, buf_take(&obs), fix);
@@ -502,14 +543,14 @@ health_dkim(struct health_run *r)
 		return;
 	if (r->keys_trouble != NULL) {
 		s = health_cleans(r->keys_trouble);
-		health_emit(r, "dkim", HEALTH_FAIL, xstrdup("DKIM keys"),
-		    xprintf("could not read the local keys: %s", s), NULL);
+		health_emit(r, "dkim", HEALTH_FAIL, xstrdup(_("DKIM keys")),
+		    xprintf(_("could not read the local keys: %s"), s), NULL);
 		free(s);
 		return;
 	}
-	health_emit(r, "dkim", HEALTH_WARN, xstrdup("DKIM keys"), xprintf("no "
-	    "DKIM keys yet for %s", r->domain), xprintf("herald dkim keygen "
-	    "%s SELECTOR and publish the record it prints (to check a key "
-	    "published elsewhere: herald check %s --selector S)", r->domain,
-	    r->domain));
+	health_emit(r, "dkim", HEALTH_WARN, xstrdup(_("DKIM keys")),
+	    xprintf(_("no DKIM keys yet for %s"), r->domain), xprintf(_("herald "
+	    "dkim keygen %s SELECTOR and publish the record it prints (to "
+	    "check a key published elsewhere: herald check %s --selector S)"),
+	    r->domain, r->domain));
 }

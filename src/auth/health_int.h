@@ -1,6 +1,7 @@
 /*
  * Shared between health.c (the run, SPF, MX), health_rdns.c (PTR, FCrDNS,
- * HELO) and health_auth.c (DMARC, alignment, DKIM).
+ * HELO), health_auth.c (DMARC, alignment, DKIM) and health_jp.c (the
+ * Japanese providers' rules, from what the others found).
  */
 #ifndef HERALD_HEALTH_INT_H
 #define HERALD_HEALTH_INT_H
@@ -43,6 +44,22 @@ struct health_run {
 
 	int				 have_dmarc;
 	struct dmarc_record		 dmarc;
+	enum {
+		HEALTH_DM_UNKNOWN,	/* DNS trouble: not known */
+		HEALTH_DM_NONE,		/* no record */
+		HEALTH_DM_BAD,		/* one receivers cannot use */
+		HEALTH_DM_OK,		/* have_dmarc */
+	}				 dmarc_state;
+	enum dmarc_policy		 dmarc_policy;	/* for the domain */
+
+	/* What the provider rules (health_jp.c) judge by, from the
+	 * checks above. */
+	char				*spf_fix;	/* the SPF check's */
+	char				*spf99;		/* SPF only in type 99 */
+	int				 spf_aligned;	/* and passing */
+	size_t				 dkim_pass;	/* signing, published */
+	char				*weak_sel;	/* an RSA key < 1024 */
+	int				 weak_bits;
 
 	struct dkim_key			*keys;		/* local keys of domain */
 	size_t				 nkeys;
@@ -83,8 +100,13 @@ void	 health_ptr_align(struct health_run *);
 void	 health_load_keys(struct health_run *);
 void	 health_free_keys(struct health_run *);
 void	 health_dmarc(struct health_run *);
+/* The DMARC record to start with (p=none, reports to the domain). */
+char	*health_dmarc_starter(struct health_run *);
 void	 health_spf_align(struct health_run *);
 void	 health_dkim_align(struct health_run *);
 void	 health_dkim(struct health_run *);
+
+/* health_jp.c: the rules of the Japanese mailbox providers */
+void	 health_jp(struct health_run *);
 
 #endif

@@ -43,6 +43,7 @@ struct check_ctx {
 	struct buf	 checks;	/* --json: the array "checks" */
 	struct json	 checksj;	/* writing it */
 	int		 count[3];	/* by enum health_status */
+	int		 jp_head;	/* the providers' heading printed */
 };
 
 static int	cmd_check(struct cli_env *, const struct cli_cmd *,
@@ -75,6 +76,10 @@ const struct cli_cmd cli_check_cmds[] = {
 	  "--helo: the helo key, else the PTR name of\nthat address, else the "
 	  "host name; without --envelope-from: the bounce key,\nelse the From "
 	  "address, else postmaster@DOMAIN.\n\n"
+	  "Then, under a heading, each rule of the large Japanese mailbox "
+	  "providers\nthat mail from DOMAIN would fail, with why and the fix "
+	  "(ids jp.docomo.dmarc,\njp.au.spf, jp.softbank.dmarc, "
+	  "jp.yahoo.auth, jp.yahoo.dkim_key); none when it\npasses them all.\n\n"
 	  "Alerts of the last 14 days are listed after the checks, one warn "
 	  "line each\n(id \"alert\"): a provider that refused the sender "
 	  "during a send or in a\nbounce read later (policy, authentication, "
@@ -89,7 +94,10 @@ const struct cli_cmd cli_check_cmds[] = {
 	  "--stream prints {\"event\":\"start\", ...the same header...}, "
 	  "then one line\n{\"event\":\"check\", \"id\", ...} as each check "
 	  "is decided, then\n{\"event\":\"verdict\", ...the header..., "
-	  "\"verdict\", \"counts\"}.",
+	  "\"verdict\", \"counts\"}.\n"
+	  "--json prose is in English; --stream, for the console, is in the "
+	  "language\nof the locale (ids, statuses and records stay as they "
+	  "are).",
 	  check_opts, cmd_check },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
@@ -346,6 +354,13 @@ check_on_check(const struct health_check *hc, void *arg)
 		check_json_check(&c->checksj, hc);
 		json_close(&c->checksj);
 	} else {
+		/* The provider rules come last, under a heading of their own. */
+		if (strncmp(hc->id, "jp.", 3) == 0 && !c->jp_head) {
+			c->jp_head = 1;
+			printf("\n%s\n", _("Japanese mailbox providers (docomo, "
+			    "au, SoftBank, Yahoo! JAPAN): rules mail from this "
+			    "domain fails"));
+		}
 		printf("%s %s: %s\n", sym[hc->status], hc->title, hc->observed);
 		if (hc->fix != NULL)
 			printf("       fix: %s\n", hc->fix);
