@@ -30,6 +30,7 @@
 #include "dns.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 #define DKIM_TTL	3600	/* of the zone-file line */
 #define DKIM_STRMAX	255	/* bytes of one DNS character-string */
@@ -49,36 +50,37 @@ dkim_selector_check(const char *s, char **cause)
 	size_t	i, label = 0, len = strlen(s);
 
 	if (len == 0)
-		return set_cause(cause, "a selector cannot be empty");
+		return set_cause(cause, _("a selector cannot be empty"));
 	if (len > DKIM_SEL_MAX)
-		return set_cause(cause, "selector '%.*s...' is longer than %d "
-		    "characters", 20, s, DKIM_SEL_MAX);
+		return set_cause(cause, _("selector '%.*s...' is longer than "
+		    "%d characters"), 20, s, DKIM_SEL_MAX);
 	for (i = 0; i < len; i++) {
 		if (s[i] == '.') {
 			if (label == 0)
-				return set_cause(cause, "selector '%s' has an "
-				    "empty label", s);
+				return set_cause(cause, _("selector '%s' has "
+				    "an empty label"), s);
 			if (s[i - 1] == '-')
-				return set_cause(cause, "selector '%s': a "
-				    "label cannot end with '-'", s);
+				return set_cause(cause, _("selector '%s': a "
+				    "label cannot end with '-'"), s);
 			label = 0;
 			continue;
 		}
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
 		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
 		    s[i] == '-'))
-			return set_cause(cause, "selector '%s': only letters, "
-			    "digits, '-' and '.' are allowed", s);
+			return set_cause(cause, _("selector '%s': only "
+			    "letters, digits, '-' and '.' are allowed"), s);
 		if (s[i] == '-' && label == 0)
-			return set_cause(cause, "selector '%s': a label cannot "
-			    "start with '-'", s);
+			return set_cause(cause, _("selector '%s': a label "
+			    "cannot start with '-'"), s);
 		label++;
 	}
 	if (label == 0)
-		return set_cause(cause, "selector '%s' has an empty label", s);
+		return set_cause(cause, _("selector '%s' has an empty label"),
+		    s);
 	if (s[len - 1] == '-')
-		return set_cause(cause, "selector '%s': a label cannot end "
-		    "with '-'", s);
+		return set_cause(cause, _("selector '%s': a label cannot end "
+		    "with '-'"), s);
 	return 0;
 }
 
@@ -96,12 +98,12 @@ dkim_names(const char *domain, const char *selector, char **dom, char **sel,
 		len--;
 	if (len == 0 || memchr(domain, '[', len) != NULL || memchr(domain, '@',
 	    len) != NULL || len > ADDR_MAX - 2)
-		return set_cause(cause, "'%s' is not a domain name", domain);
+		return set_cause(cause, _("'%s' is not a domain name"), domain);
 	/* The address checker knows LDH labels, lengths and IDNA. */
 	tmp = xprintf("x@%.*s", (int)len, domain);
 	if (addr_normalise(tmp, strlen(tmp), out, &reason) == -1) {
 		free(tmp);
-		return set_cause(cause, "'%s' is not a domain name: %s",
+		return set_cause(cause, _("'%s' is not a domain name: %s"),
 		    domain, reason);
 	}
 	free(tmp);
@@ -136,7 +138,7 @@ dkim_ssl_cause(char **cause, const char *what)
 
 	ERR_clear_error();
 	if (e == 0)
-		return set_cause(cause, "%s failed", what);
+		return set_cause(cause, _("%s failed"), what);
 	ERR_error_string_n(e, buf, sizeof buf);
 	return set_cause(cause, "%s: %s", what, buf);
 }
@@ -165,13 +167,13 @@ dkim_pubkey_b64(EVP_PKEY *pk, enum dkim_algo algo, char **cause)
 	if (algo == DKIM_ED25519) {
 		if (EVP_PKEY_get_raw_public_key(pk, raw, &rawlen) != 1 ||
 		    rawlen != sizeof raw) {
-			dkim_ssl_cause(cause, "Ed25519 public key");
+			dkim_ssl_cause(cause, _("Ed25519 public key"));
 			return NULL;
 		}
 		return dkim_base64(raw, rawlen);
 	}
 	if ((n = i2d_PUBKEY(pk, &der)) <= 0) {
-		dkim_ssl_cause(cause, "RSA public key");
+		dkim_ssl_cause(cause, _("RSA public key"));
 		return NULL;
 	}
 	b64 = dkim_base64(der, (size_t)n);
@@ -191,7 +193,7 @@ dkim_generate(enum dkim_algo algo, char **cause)
 		pk = EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
 		    (size_t)(algo == DKIM_RSA3072 ? 3072 : 2048));
 	if (pk == NULL)
-		dkim_ssl_cause(cause, "key generation");
+		dkim_ssl_cause(cause, _("key generation"));
 	return pk;
 }
 
@@ -206,10 +208,10 @@ dkim_key_dir_make(const char *dir, char **cause)
 	if (lstat(dir, &st) == -1)
 		return set_cause(cause, "%s: %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return set_cause(cause, "%s is not a directory", dir);
+		return set_cause(cause, _("%s is not a directory"), dir);
 	if ((st.st_mode & 077) != 0 && chmod(dir, 0700) == -1)
-		return set_cause(cause, "%s is mode %04o and cannot be made "
-		    "0700: %s", dir, (unsigned int)(st.st_mode & 07777),
+		return set_cause(cause, _("%s is mode %04o and cannot be made "
+		    "0700: %s"), dir, (unsigned int)(st.st_mode & 07777),
 		    strerror(errno));
 	return 0;
 }
@@ -238,11 +240,11 @@ dkim_key_write(EVP_PKEY *pk, const char *path, char **cause)
 	    0600);
 	if (fd == -1) {
 		if (errno == EEXIST)
-			set_cause(cause, "%s exists already (a key from "
+			set_cause(cause, _("%s exists already (a key from "
 			    "another database?): move it away or choose "
-			    "another selector", path);
+			    "another selector"), path);
 		else
-			set_cause(cause, "cannot create %s: %s", path,
+			set_cause(cause, _("cannot create %s: %s"), path,
 			    strerror(errno));
 		BIO_free(bio);
 		return -1;
@@ -252,20 +254,21 @@ dkim_key_write(EVP_PKEY *pk, const char *path, char **cause)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			set_cause(cause, "cannot write %s: %s", path,
+			set_cause(cause, _("cannot write %s: %s"), path,
 			    strerror(errno));
 			goto out;
 		}
 		off += (size_t)n;
 	}
 	if (fchmod(fd, 0600) == -1 || fsync(fd) == -1) {
-		set_cause(cause, "cannot write %s: %s", path, strerror(errno));
+		set_cause(cause, _("cannot write %s: %s"), path,
+		    strerror(errno));
 		goto out;
 	}
 	rc = 0;
 out:
 	if (close(fd) == -1 && rc == 0)
-		rc = set_cause(cause, "cannot write %s: %s", path,
+		rc = set_cause(cause, _("cannot write %s: %s"), path,
 		    strerror(errno));
 	if (rc == -1)
 		unlink(path);
@@ -291,9 +294,9 @@ dkim_keygen(struct store *st, const char *db_path, const char *domain,
 	if ((rc = store_dkim_get(st, k.domain, k.selector, &old, cause)) != 1) {
 		if (rc == 0) {
 			dkim_key_free(&old);
-			set_cause(cause, "%s has a key with selector %s "
+			set_cause(cause, _("%s has a key with selector %s "
 			    "already: choose a new selector to rotate (herald "
-			    "dkim ls)", k.domain, k.selector);
+			    "dkim ls)"), k.domain, k.selector);
 		}
 		goto fail;
 	}
@@ -469,40 +472,41 @@ dkim_compare(const struct dkim_key *k, const struct dkimrec *r,
 	unsigned char	*local = NULL;
 	size_t		 locallen = 0;
 	int		 same;
-	const char	*test = r->testing ? " (t=y: receivers treat it as "
-			    "a test)" : "";
 
 	if (r->revoked) {
-		*observed = xprintf("%s revokes the key: p= is empty", name);
+		*observed = xprintf(_("%s revokes the key: p= is empty"), name);
 		return DKIM_PUB_REVOKED;
 	}
 	if ((r->key == DKIMREC_ED25519) != (k->algo == DKIM_ED25519)) {
-		*observed = xprintf("%s publishes a %s key; the local key is "
-		    "%s", name, dkimrec_key_name(r->key),
+		*observed = xprintf(_("%s publishes a %s key; the local key is "
+		    "%s"), name, dkimrec_key_name(r->key),
 		    dkim_algo_name(k->algo));
 		return DKIM_PUB_DIFFERENT;
 	}
 	if (dkimrec_base64(k->public_key, strlen(k->public_key), &local,
 	    &locallen) == -1) {
-		*observed = xprintf("the local public key of %s/%s is not "
-		    "base64 (database damaged?)", k->domain, k->selector);
+		*observed = xprintf(_("the local public key of %s/%s is not "
+		    "base64 (database damaged?)"), k->domain, k->selector);
 		return DKIM_PUB_SYNTAX;
 	}
 	same = locallen == r->publen && memcmp(local, r->pub, locallen) == 0;
 	free(local);
 	if (!same) {
-		*observed = xprintf("%s publishes another %s key (%d bits), "
-		    "not the local one", name, dkimrec_key_name(r->key),
+		*observed = xprintf(_("%s publishes another %s key (%d bits), "
+		    "not the local one"), name, dkimrec_key_name(r->key),
 		    r->bits);
 		return DKIM_PUB_DIFFERENT;
 	}
 	if (r->sha1_only) {
-		*observed = xprintf("%s publishes the local key, but h= allows "
-		    "only sha1 and herald signs with sha256: drop h=", name);
+		*observed = xprintf(_("%s publishes the local key, but h= "
+		    "allows only sha1 and herald signs with sha256: drop "
+		    "h="), name);
 		return DKIM_PUB_SYNTAX;
 	}
-	*observed = xprintf("%s publishes the local %s key (%d bits)%s", name,
-	    dkimrec_key_name(r->key), r->bits, test);
+	*observed = xprintf(r->testing ? _("%s publishes the local %s key "
+	    "(%d bits) (t=y: receivers treat it as a test)") : _("%s "
+	    "publishes the local %s key (%d bits)"), name,
+	    dkimrec_key_name(r->key), r->bits);
 	return DKIM_PUB_MATCH;
 }
 
@@ -524,19 +528,23 @@ dkim_check_published(struct dns *dns, const struct dkim_key *k,
 	case DNS_OK:
 		break;
 	case DNS_NXDOMAIN:
-		*observed = xprintf("no record at %s (the name does not "
-		    "exist)", name);
+		*observed = xprintf(_("no record at %s (the name does not "
+		    "exist)"), name);
 		v = DKIM_PUB_ABSENT;
 		goto out;
 	case DNS_NODATA:
-		*observed = xprintf("no TXT record at %s", name);
+		*observed = xprintf(_("no TXT record at %s"), name);
 		v = DKIM_PUB_ABSENT;
 		goto out;
 	default:
-		*observed = xprintf("cannot look up %s: %s%s%s (resolver %s)",
-		    name, dns_status_name(st), ans.why != NULL ?
-		    ": " : "", ans.why != NULL ? ans.why : "",
-		    dns_describe(dns));
+		if (ans.why != NULL)
+			*observed = xprintf(_("cannot look up %s: %s: %s "
+			    "(resolver %s)"), name, dns_status_name(st),
+			    ans.why, dns_describe(dns));
+		else
+			*observed = xprintf(_("cannot look up %s: %s (resolver "
+			    "%s)"), name, dns_status_name(st),
+			    dns_describe(dns));
 		v = DKIM_PUB_DNSFAIL;
 		goto out;
 	}
@@ -548,16 +556,16 @@ dkim_check_published(struct dns *dns, const struct dkim_key *k,
 	if (nkeys == 0) {
 		show = dkim_txt_show(ans.rr[0].u.txt, ans.rr[0].len,
 		    DKIM_TXT_SHOW);
-		*observed = xprintf("%s has %zu TXT record%s but no DKIM key "
-		    "record (\"%s\")", name, ans.n, ans.n == 1 ? "" : "s",
+		*observed = xprintf(_("%s has %zu TXT record%s but no DKIM key "
+		    "record (\"%s\")"), name, ans.n, ans.n == 1 ? "" : "s",
 		    show);
 		free(show);
 		v = DKIM_PUB_ABSENT;
 		goto out;
 	}
 	if (nkeys > 1) {
-		*observed = xprintf("%s has %zu DKIM key records; verifiers "
-		    "use any one of them: publish exactly one", name, nkeys);
+		*observed = xprintf(_("%s has %zu DKIM key records; verifiers "
+		    "use any one of them: publish exactly one"), name, nkeys);
 		v = DKIM_PUB_SYNTAX;
 		goto out;
 	}
@@ -565,7 +573,7 @@ dkim_check_published(struct dns *dns, const struct dkim_key *k,
 	    &cause) == -1) {
 		show = dkim_txt_show(ans.rr[which].u.txt, ans.rr[which].len,
 		    DKIM_TXT_SHOW);
-		*observed = xprintf("%s does not parse: %s (\"%s\")", name,
+		*observed = xprintf(_("%s does not parse: %s (\"%s\")"), name,
 		    cause, show);
 		free(show);
 		free(cause);

@@ -51,6 +51,7 @@
 #include "dkim_int.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 #define DKIM_KEYFILE_MAX	16384	/* bytes of a PEM file */
 #define DKIM_HDR_NAME		"DKIM-Signature: "
@@ -124,8 +125,9 @@ dkim_msg_split(const char *msg, size_t len, struct dkim_msg *m, char **cause)
 
 	memset(m, 0, sizeof *m);
 	if ((bad = dkim_bare_eol(msg, len)) != -1)
-		return set_cause(cause, "a bare %s at byte %zd (line %zu): the "
-		    "message needs CRLF line ends", msg[bad] == '\n' ? "LF" :
+		return set_cause(cause, NT("a bare %s at byte %zd (line %zu): "
+		    "the message needs CRLF line "
+		    "ends"), msg[bad] == '\n' ? "LF" :
 		    "CR", bad + 1, dkim_line_of(msg, msg + bad));
 	while (p < end) {
 		if (end - p >= 2 && p[0] == '\r' && p[1] == '\n') {
@@ -147,8 +149,8 @@ dkim_msg_split(const char *msg, size_t len, struct dkim_msg *m, char **cause)
 			free(m->f);
 			m->f = NULL;
 			show = eol - p > 60 ? 60 : (int)(eol - p);
-			return set_cause(cause, "line %zu is not a header "
-			    "field: \"%.*s\"", dkim_line_of(msg, p), show, p);
+			return set_cause(cause, NT("line %zu is not a header "
+			    "field: \"%.*s\""), dkim_line_of(msg, p), show, p);
 		}
 		if (m->n == m->cap) {
 			m->cap = m->cap == 0 ? 32 : m->cap * 2;
@@ -159,7 +161,7 @@ dkim_msg_split(const char *msg, size_t len, struct dkim_msg *m, char **cause)
 		p = eol == end ? end : eol + 2;
 	}
 	if (m->n == 0)
-		return set_cause(cause, "the message has no header fields");
+		return set_cause(cause, NT("the message has no header fields"));
 	m->body = p;
 	m->bodylen = (size_t)(end - p);
 	return 0;
@@ -208,7 +210,7 @@ dkim_lib_error(DKIM *d, DKIM_STAT st)
 	if (e != NULL && *e != '\0')
 		return e;
 	e = dkim_getresultstr(st);
-	return e != NULL ? e : "unknown error";
+	return e != NULL ? e : NT("unknown error");
 }
 
 /* ---- signing ---- */
@@ -239,23 +241,23 @@ dkim_read_keyfile(const char *path, unsigned char **out, size_t *outlen,
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
-		return set_cause(cause, "cannot open the key file %s: %s",
+		return set_cause(cause, _("cannot open the key file %s: %s"),
 		    path, strerror(errno));
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return set_cause(cause, "%s is not a regular file", path);
+		return set_cause(cause, _("%s is not a regular file"), path);
 	}
 	if ((st.st_mode & 077) != 0) {
 		close(fd);
-		return set_cause(cause, "the key file %s is mode %04o, open "
+		return set_cause(cause, _("the key file %s is mode %04o, open "
 		    "to other users: chmod 600 it (and consider the key "
-		    "leaked: rotate it)", path,
+		    "leaked: rotate it)"), path,
 		    (unsigned int)(st.st_mode & 07777));
 	}
 	if (st.st_size <= 0 || st.st_size > DKIM_KEYFILE_MAX) {
 		close(fd);
-		return set_cause(cause, "the key file %s has an unlikely size "
-		    "(%lld bytes)", path, (long long)st.st_size);
+		return set_cause(cause, _("the key file %s has an unlikely "
+		    "size (%lld bytes)"), path, (long long)st.st_size);
 	}
 	buf = xmalloc((size_t)st.st_size + 1);
 	while (off < (size_t)st.st_size) {
@@ -270,7 +272,7 @@ dkim_read_keyfile(const char *path, unsigned char **out, size_t *outlen,
 	if (off != (size_t)st.st_size) {
 		OPENSSL_cleanse(buf, off);
 		free(buf);
-		return set_cause(cause, "cannot read the key file %s", path);
+		return set_cause(cause, _("cannot read the key file %s"), path);
 	}
 	buf[off] = '\0';
 	*out = buf;
@@ -292,26 +294,26 @@ dkim_signkey_load(const struct dkim_key *k, struct dkim_signkey *sk,
 	if (dkim_read_keyfile(k->key_file, &sk->pem, &sk->pemlen, cause) == -1)
 		return -1;
 	if ((bio = BIO_new_mem_buf(sk->pem, (int)sk->pemlen)) == NULL)
-		fatal("out of memory");
+		fatal(_("out of memory"));
 	pk = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
 	BIO_free(bio);
 	if (pk == NULL) {
-		set_cause(cause, "%s is not a PEM private key",
+		set_cause(cause, _("%s is not a PEM private key"),
 		    k->key_file);
 		goto out;
 	}
 	type = EVP_PKEY_get_base_id(pk);
 	if ((k->algo == DKIM_ED25519) != (type == EVP_PKEY_ED25519) ||
 	    (k->algo != DKIM_ED25519 && type != EVP_PKEY_RSA)) {
-		set_cause(cause, "%s does not hold an %s key", k->key_file,
+		set_cause(cause, _("%s does not hold an %s key"), k->key_file,
 		    dkim_algo_name(k->algo));
 		goto out;
 	}
 	if ((pub = dkim_pubkey_b64(pk, k->algo, cause)) == NULL)
 		goto out;
 	if (strcmp(pub, k->public_key) != 0) {
-		set_cause(cause, "the key in %s is not the one recorded for "
-		    "%s selector %s (replaced file?)", k->key_file, k->domain,
+		set_cause(cause, _("the key in %s is not the one recorded for "
+		    "%s selector %s (replaced file?)"), k->key_file, k->domain,
 		    k->selector);
 		free(pub);
 		goto out;
@@ -380,7 +382,7 @@ dkim_sign_lib(char **cause)
 	DKIM_LIB	*lib;
 
 	if ((lib = dkim_init(NULL, NULL)) == NULL) {
-		set_cause(cause, "libopendkim: dkim_init failed");
+		set_cause(cause, _("libopendkim: dkim_init failed"));
 		return NULL;
 	}
 	if (dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_SIGNHDRS,
@@ -388,8 +390,8 @@ dkim_sign_lib(char **cause)
 	    dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_OVERSIGNHDRS,
 	    dkim_oversign_hdrs, sizeof(char **)) != DKIM_STAT_OK) {
 		dkim_close(lib);
-		set_cause(cause, "libopendkim: cannot set the signed header "
-		    "fields");
+		set_cause(cause, _("libopendkim: cannot set the signed header "
+		    "fields"));
 		return NULL;
 	}
 	return lib;
@@ -401,27 +403,30 @@ dkim_why_keys(const char *domain, const struct dkim_key *keys, size_t n)
 {
 	struct buf	 b;
 	const char	*first = NULL;
+	char		*s;
 	size_t		 i, pending = 0;
 
 	for (i = 0; i < n; i++)
 		if (keys[i].pending && pending++ == 0)
 			first = keys[i].selector;
 	if (pending == 0)
-		return n != 0 ? xprintf("%s has no active DKIM key (herald dkim "
-		    "activate %s SELECTOR turns one on)", domain, domain) :
-		    xprintf("%s has no active DKIM key (herald dkim keygen %s "
-		    "SELECTOR makes one)", domain, domain);
+		return n != 0 ? xprintf(_("%s has no active DKIM key (herald "
+		    "dkim activate %s SELECTOR turns one "
+		    "on)"), domain, domain) :
+		    xprintf(_("%s has no active DKIM key (herald dkim keygen "
+		    "%s SELECTOR makes one)"), domain, domain);
 	buf_init(&b);
-	buf_printf(&b, "%s has no active DKIM key: selector%s ", domain,
-	    pending == 1 ? "" : "s");
 	for (i = 0; i < n; i++)
 		if (keys[i].pending)
 			buf_printf(&b, "%s%s", keys[i].selector !=
 			    first ? ", " : "", keys[i].selector);
-	buf_printf(&b, " await%s publication (publish the record, then "
-	    "herald dkim check %s %s activates it)", pending == 1 ? "s" : "",
-	    domain, first);
-	return buf_take(&b);
+	s = xprintf(ngettext("%s has no active DKIM key: selector %s awaits "
+	    "publication (publish the record, then herald dkim check %s %s "
+	    "activates it)", "%s has no active DKIM key: selectors %s await "
+	    "publication (publish the record, then herald dkim check %s %s "
+	    "activates it)", pending), domain, b.data, domain, first);
+	buf_free(&b);
+	return s;
 }
 
 /* Why domain's messages are not signed (it has no active key). */
@@ -433,7 +438,8 @@ dkim_unsigned_why(struct store *st, const char *domain)
 	char		*cause = NULL, *why;
 
 	if (store_dkim_keys(st, domain, &keys, &n, &cause) == -1) {
-		why = xprintf("%s has no active DKIM key (%s)", domain, cause);
+		why = xprintf(_("%s has no active DKIM key (%s)"), domain,
+		    cause);
 		free(cause);
 		return why;
 	}
@@ -481,8 +487,8 @@ dkim_signer_new(struct store *st, const char *domain, char **cause)
 	for (i = 0; i < s->n; i++)
 		if (s->keys[i].alg == DKIM_SIGN_ED25519SHA256 &&
 		    !dkim_libfeature(s->lib, DKIM_FEATURE_ED25519)) {
-			set_cause(cause, "this libopendkim cannot sign with "
-			    "Ed25519 (selector %s)", s->keys[i].selector);
+			set_cause(cause, _("this libopendkim cannot sign with "
+			    "Ed25519 (selector %s)"), s->keys[i].selector);
 			goto fail;
 		}
 	for (i = 0; i < n; i++)

@@ -17,6 +17,7 @@
 #include "dns.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 #define DKIM_VERIFY_MAX		16	/* signatures a verdict describes */
 
@@ -57,7 +58,7 @@ dkim_key_cb(DKIM *d, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
 {
 	struct dkim_vctx	*c = dkim_get_user_context(d);
 	const char		*sel, *dom;
-	char			*name, *txt = NULL, *why = NULL;
+	char			*name, *txt = NULL, *why = NULL, *s = NULL;
 	size_t			 len = 0;
 	int			 rc;
 	DKIM_CBSTAT		 ret = DKIM_CBSTAT_CONTINUE;
@@ -68,23 +69,27 @@ dkim_key_cb(DKIM *d, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
 		return DKIM_CBSTAT_ERROR;
 	name = xprintf("%s._domainkey.%s", sel, dom);
 	rc = c->fn(c->arg, name, &txt, &len, &why);
+	/* Notes are "NAME\tP|T\tTEXT\n": a permanent or temporary failure. */
 	if (rc == 1) {
-		buf_printf(&c->notes, "%s\tP\tno key record at %s\n", name,
-		    name);
+		s = xprintf(_("no key record at %s"), name);
+		buf_printf(&c->notes, "%s\tP\t%s\n", name, s);
 		ret = DKIM_CBSTAT_NOTFOUND;
 	} else if (rc == -1) {
 		/* RFC 6376 6.1.2: a lookup that fails is TEMPFAIL. */
-		buf_printf(&c->notes, "%s\tT\tkey lookup failed: %s\n", name,
-		    why != NULL ? why : "unknown error");
+		s = xprintf(_("key lookup failed: %s"), why != NULL ? why :
+		    _("unknown error"));
+		buf_printf(&c->notes, "%s\tT\t%s\n", name, s);
 		ret = DKIM_CBSTAT_ERROR;
 	} else if (len >= buflen || memchr(txt, '\0', len) != NULL) {
-		buf_printf(&c->notes, "%s\tP\tthe key record at %s is too "
-		    "long or holds a NUL byte\n", name, name);
+		s = xprintf(_("the key record at %s is too long or holds a NUL "
+		    "byte"), name);
+		buf_printf(&c->notes, "%s\tP\t%s\n", name, s);
 		ret = DKIM_CBSTAT_ERROR;
 	} else {
 		memcpy(buf, txt, len);
 		buf[len] = '\0';
 	}
+	free(s);
 	free(txt);
 	free(why);
 	free(name);
@@ -128,28 +133,28 @@ dkim_describe_sig(struct dkim_vctx *c, DKIM_SIGINFO *sig, struct buf *out)
 	if (pass) {
 		buf_adds(out, "pass");
 		if (flags & DKIM_SIGFLAG_TESTKEY)
-			buf_adds(out, " (t=y: a test key)");
+			buf_adds(out, _(" (t=y: a test key)"));
 	} else if ((flags & DKIM_SIGFLAG_PASSED) && bh != DKIM_SIGBH_MATCH)
-		buf_adds(out, "fail (body hash mismatch: the body was "
-		    "changed)");
+		buf_adds(out, _("fail (body hash mismatch: the body was "
+		    "changed)"));
 	else if (err == DKIM_SIGERROR_NOKEY || err == DKIM_SIGERROR_KEYFAIL ||
 	    err == DKIM_SIGERROR_UNKNOWN) {
 		name = xprintf("%s._domainkey.%s", sel != NULL ? sel : "",
 		    dom != NULL ? dom : "");
 		note = dkim_vctx_note(c, name, &temp);
 		e = err == DKIM_SIGERROR_UNKNOWN && note == NULL ?
-		    "not checked" : dkim_sig_geterrorstr(err);
+		    _("not checked") : dkim_sig_geterrorstr(err);
 		buf_printf(out, "%s (%s)", temp ? "temperror" : "fail",
-		    note != NULL ? note : e != NULL ? e : "no key");
+		    note != NULL ? note : e != NULL ? e : _("no key"));
 		free(note);
 		free(name);
 	} else if (err == DKIM_SIGERROR_OK || err == DKIM_SIGERROR_BADSIG) {
 		if (bh == DKIM_SIGBH_MISMATCH)
-			buf_adds(out, "fail (signature mismatch and body hash "
-			    "mismatch)");
+			buf_adds(out, _("fail (signature mismatch and body "
+			    "hash mismatch)"));
 		else
-			buf_adds(out, "fail (signature mismatch: a signed "
-			    "header field was changed, or the wrong key)");
+			buf_adds(out, _("fail (signature mismatch: a signed "
+			    "header field was changed, or the wrong key)"));
 	} else {
 		e = dkim_sig_geterrorstr(err);
 		buf_printf(out, "fail (%s)", e != NULL ? e : "error");
@@ -182,7 +187,7 @@ dkim_verify_lookup(dkim_lookup_fn lookup, void *arg, const char *msg,
 	buf_init(&sum);
 	if ((lib = dkim_init(NULL, NULL)) == NULL) {
 		free(m.f);
-		return set_cause(cause, "libopendkim: dkim_init failed");
+		return set_cause(cause, _("libopendkim: dkim_init failed"));
 	}
 	dkim_set_key_lookup(lib, dkim_key_cb);
 	if ((d = dkim_verify(lib, (const u_char *)"herald", NULL, &st)) ==
@@ -193,17 +198,17 @@ dkim_verify_lookup(dkim_lookup_fn lookup, void *arg, const char *msg,
 	dkim_set_user_context(d, &c);
 	st = dkim_msg_feed(d, &m, 1, &stage);
 	if (st == DKIM_STAT_NOSIG) {
-		v->summary = xstrdup("no DKIM-Signature field\n");
+		v->summary = xstrdup(_("no DKIM-Signature field\n"));
 		rc = 0;
 		goto out;
 	}
 	if (stage == 0 && st != DKIM_STAT_OK) {
-		set_cause(cause, "the message cannot be checked: %s",
+		set_cause(cause, _("the message cannot be checked: %s"),
 		    dkim_lib_error(d, st));
 		goto out;
 	}
 	if (dkim_getsiglist(d, &sigs, &nsigs) != DKIM_STAT_OK || nsigs == 0) {
-		v->summary = xprintf("no usable DKIM-Signature field (%s)\n",
+		v->summary = xprintf(_("no usable DKIM-Signature field (%s)\n"),
 		    dkim_lib_error(d, st));
 		rc = 0;
 		goto out;
@@ -219,7 +224,7 @@ dkim_verify_lookup(dkim_lookup_fn lookup, void *arg, const char *msg,
 			break;
 		}
 	if (nsigs > DKIM_VERIFY_MAX)
-		buf_printf(&sum, "(%d more signatures not described)\n",
+		buf_printf(&sum, _("(%d more signatures not described)\n"),
 		    nsigs - DKIM_VERIFY_MAX);
 	v->summary = buf_take(&sum);
 	rc = 0;

@@ -11,6 +11,7 @@
 #include "dkimrec.h"
 #include "taglist.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 /* Folding white space of a tag list (RFC 6376 FWS). */
 static int
@@ -117,21 +118,21 @@ dkimrec_check_rsa(struct dkimrec *r, char **cause)
 		if ((pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p,
 		    (long)r->publen)) != NULL) {
 			EVP_PKEY_free(pk);
-			return set_cause(cause, "p=: a bare RSAPublicKey "
+			return set_cause(cause, _("p=: a bare RSAPublicKey "
 			    "(PKCS#1); verifiers expect a SubjectPublicKeyInfo "
-			    "(openssl rsa -pubout)");
+			    "(openssl rsa -pubout)"));
 		}
-		return set_cause(cause, "p=: not a public key (DER "
-		    "SubjectPublicKeyInfo)");
+		return set_cause(cause, _("p=: not a public key (DER "
+		    "SubjectPublicKeyInfo)"));
 	}
 	if (p != r->pub + r->publen) {
 		EVP_PKEY_free(pk);
-		return set_cause(cause, "p=: %zu stray bytes after the key",
+		return set_cause(cause, _("p=: %zu stray bytes after the key"),
 		    (size_t)(r->pub + r->publen - p));
 	}
 	if (EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA) {
 		EVP_PKEY_free(pk);
-		return set_cause(cause, "p=: not an RSA key, but k=rsa");
+		return set_cause(cause, _("p=: not an RSA key, but k=rsa"));
 	}
 	r->bits = EVP_PKEY_get_bits(pk);
 	EVP_PKEY_free(pk);
@@ -145,12 +146,12 @@ dkimrec_check_ed25519(struct dkimrec *r, char **cause)
 	EVP_PKEY	*pk;
 
 	if (r->publen != 32)
-		return set_cause(cause, "p=: an Ed25519 key is 32 bytes, not "
-		    "%zu", r->publen);
+		return set_cause(cause, _("p=: an Ed25519 key is 32 bytes, not "
+		    "%zu"), r->publen);
 	pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, r->pub,
 	    r->publen);
 	if (pk == NULL)
-		return set_cause(cause, "p=: not an Ed25519 key");
+		return set_cause(cause, _("p=: not an Ed25519 key"));
 	EVP_PKEY_free(pk);
 	r->bits = 256;
 	return 0;
@@ -164,14 +165,14 @@ dkimrec_apply(struct dkimrec *r, int which, const struct tag *t,
 	switch (which) {
 	case 0:	/* v */
 		if (t->vlen != 5 || memcmp(t->value, "DKIM1", 5) != 0)
-			return set_cause(cause, "v=: '%.*s' is not DKIM1",
+			return set_cause(cause, _("v=: '%.*s' is not DKIM1"),
 			    (int)(t->vlen > 20 ? 20 : t->vlen), t->value);
 		break;
 	case 1:	/* h */
 		if (!dkimrec_has_item(t, "sha256")) {
 			if (!dkimrec_has_item(t, "sha1"))
-				return set_cause(cause, "h=: neither sha256 "
-				    "nor sha1");
+				return set_cause(cause, _("h=: neither sha256 "
+				    "nor sha1"));
 			r->sha1_only = 1;
 		}
 		break;
@@ -181,8 +182,8 @@ dkimrec_apply(struct dkimrec *r, int which, const struct tag *t,
 		else if (t->vlen == 7 && memcmp(t->value, "ed25519", 7) == 0)
 			r->key = DKIMREC_ED25519;
 		else
-			return set_cause(cause, "k=: '%.*s' is not rsa or "
-			    "ed25519", (int)(t->vlen > 20 ? 20 : t->vlen),
+			return set_cause(cause, _("k=: '%.*s' is not rsa or "
+			    "ed25519"), (int)(t->vlen > 20 ? 20 : t->vlen),
 			    t->value);
 		break;
 	case 3:	/* p */
@@ -190,8 +191,9 @@ dkimrec_apply(struct dkimrec *r, int which, const struct tag *t,
 		break;
 	case 4:	/* s */
 		if (!dkimrec_has_item(t, "*") && !dkimrec_has_item(t, "email"))
-			return set_cause(cause, "s=: the key is not for email "
-			    "(s=%.*s)", (int)(t->vlen > 20 ? 20 : t->vlen),
+			return set_cause(cause, _("s=: the key is not for "
+			    "email (s=%.*s)"),
+			    (int)(t->vlen > 20 ? 20 : t->vlen),
 			    t->value);
 		break;
 	case 5:	/* t */
@@ -217,25 +219,26 @@ dkimrec_parse(const char *txt, size_t len, struct dkimrec *r, char **cause)
 
 	memset(r, 0, sizeof *r);
 	if (len > DKIMREC_MAX)
-		return set_cause(cause, "the record is %zu bytes long (more "
-		    "than %d)", len, DKIMREC_MAX);
+		return set_cause(cause, _("the record is %zu bytes long (more "
+		    "than %d)"), len, DKIMREC_MAX);
 	for (i = 0; i < len; i++)
 		if (((unsigned char)txt[i] < 0x20 && !dkimrec_fws(txt[i])) ||
 		    txt[i] == 0x7f)
-			return set_cause(cause, "the record holds a control "
-			    "character (byte %zu)", i + 1);
+			return set_cause(cause, _("the record holds a control "
+			    "character (byte %zu)"), i + 1);
 	while ((rc = taglist_next(&p, txt + len, TAGLIST_FWS, &t, cause)) == 1) {
 		for (k = 0; k < nitems(known); k++)
 			if (strlen(known[k]) == t.nlen &&
 			    memcmp(known[k], t.name, t.nlen) == 0)
 				break;
 		if (k == 0 && !first)
-			return set_cause(cause, "v= must be the first tag");
+			return set_cause(cause, _("v= must be the first tag"));
 		first = 0;
 		if (k == nitems(known))
 			continue;	/* unknown tags are ignored */
 		if (seen & (1U << k))
-			return set_cause(cause, "%s= appears twice", known[k]);
+			return set_cause(cause, _("%s= appears twice"),
+			    known[k]);
 		seen |= 1U << k;
 		tags[k] = t;
 		if (dkimrec_apply(r, (int)k, &tags[k], &pt, cause) == -1)
@@ -244,13 +247,13 @@ dkimrec_parse(const char *txt, size_t len, struct dkimrec *r, char **cause)
 	if (rc == -1)
 		return -1;
 	if (pt == NULL)
-		return set_cause(cause, "no p= tag (the public key)");
+		return set_cause(cause, _("no p= tag (the public key)"));
 	if (pt->vlen == 0) {
 		r->revoked = 1;
 		return 0;
 	}
 	if (dkimrec_base64(pt->value, pt->vlen, &r->pub, &r->publen) == -1)
-		return set_cause(cause, "p=: not valid base64");
+		return set_cause(cause, _("p=: not valid base64"));
 	if (r->key == DKIMREC_ED25519)
 		return dkimrec_check_ed25519(r, cause);
 	return dkimrec_check_rsa(r, cause);

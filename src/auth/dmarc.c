@@ -11,6 +11,7 @@
 #include "dmarc.h"
 #include "taglist.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 #define DMARC_PSL_FILE	"/usr/share/publicsuffix/public_suffix_list.dat"
 #define DMARC_NAME_MAX	253	/* a domain name in text, no trailing dot */
@@ -34,8 +35,8 @@ dmarc_policy(const struct tag *t, enum dmarc_policy *out, char **cause)
 	else if (dmarc_value_is(t, "reject"))
 		*out = DMARC_P_REJECT;
 	else
-		return set_cause(cause, "%.*s=: '%.*s' is not none, "
-		    "quarantine or reject", (int)t->nlen, t->name,
+		return set_cause(cause, _("%.*s=: '%.*s' is not none, "
+		    "quarantine or reject"), (int)t->nlen, t->name,
 		    (int)(t->vlen > 40 ? 40 : t->vlen), t->value);
 	return 0;
 }
@@ -49,8 +50,8 @@ dmarc_mode(const struct tag *t, char *out, char **cause)
 	else if (t->vlen == 1 && (t->value[0] == 's' || t->value[0] == 'S'))
 		*out = 's';
 	else
-		return set_cause(cause, "%.*s=: '%.*s' is not r (relaxed) or "
-		    "s (strict)", (int)t->nlen, t->name,
+		return set_cause(cause, _("%.*s=: '%.*s' is not r (relaxed) or "
+		    "s (strict)"), (int)t->nlen, t->name,
 		    (int)(t->vlen > 40 ? 40 : t->vlen), t->value);
 	return 0;
 }
@@ -69,8 +70,8 @@ dmarc_number(const struct tag *t, unsigned long max,
 		v = v * 10 + (unsigned long)(t->value[i] - '0');
 	}
 	if (t->vlen == 0 || i != t->vlen || v > max)
-		return set_cause(cause, "%.*s=: '%.*s' is not a number from 0 "
-		    "to %lu", (int)t->nlen, t->name,
+		return set_cause(cause, _("%.*s=: '%.*s' is not a number from "
+		    "0 to %lu"), (int)t->nlen, t->name,
 		    (int)(t->vlen > 40 ? 40 : t->vlen), t->value, max);
 	*out = v;
 	return 0;
@@ -91,12 +92,13 @@ dmarc_uris(const struct tag *t, char **out, char **cause)
 		while (s < e && taglist_ws(*s, TAGLIST_WSP))
 			s++;
 		if ((c = memchr(s, ':', (size_t)(e - s))) == NULL || c == s)
-			return set_cause(cause, "%.*s=: '%.*s' is not a URI "
-			    "(mailto:address)", (int)t->nlen, t->name,
+			return set_cause(cause, _("%.*s=: '%.*s' is not a URI "
+			    "(mailto:address)"), (int)t->nlen, t->name,
 			    (int)(e - s > 60 ? 60 : e - s), s);
 		if ((size_t)(c - s) == 6 && strncasecmp(s, "mailto", 6) == 0 &&
 		    memchr(c, '@', (size_t)(e - c)) == NULL)
-			return set_cause(cause, "%.*s=: '%.*s' has no address",
+			return set_cause(cause,
+			    _("%.*s=: '%.*s' has no address"),
 			    (int)t->nlen, t->name,
 			    (int)(e - s > 60 ? 60 : e - s), s);
 		s = e + 1;
@@ -117,8 +119,8 @@ dmarc_fo(const struct tag *t, char **out, char **cause)
 		if (i % 2 == 0 && strchr("01dsDS", t->value[i]) != NULL &&
 		    t->value[i] != '\0')
 			continue;
-		return set_cause(cause, "fo=: '%.*s' is not a list of 0, 1, d "
-		    "and s separated by ':'", (int)(t->vlen > 40 ? 40 :
+		return set_cause(cause, _("fo=: '%.*s' is not a list of 0, 1, "
+		    "d and s separated by ':'"), (int)(t->vlen > 40 ? 40 :
 		    t->vlen), t->value);
 	}
 	if (t->vlen == 0)
@@ -179,15 +181,15 @@ dmarc_parse(const char *txt, size_t len, struct dmarc_record *r, char **cause)
 	r->adkim = r->aspf = 'r';
 	r->ri = 86400;
 	if (len > DMARC_RECORD_MAX)
-		return set_cause(cause, "the record is %zu bytes long (more "
-		    "than %d)", len, DMARC_RECORD_MAX);
+		return set_cause(cause, _("the record is %zu bytes long (more "
+		    "than %d)"), len, DMARC_RECORD_MAX);
 	for (i = 0; i < len; i++)
 		if ((unsigned char)txt[i] < 0x20 || txt[i] == 0x7f)
-			return set_cause(cause, "the record holds a control "
-			    "character (byte %zu)", i + 1);
+			return set_cause(cause, _("the record holds a control "
+			    "character (byte %zu)"), i + 1);
 	if (!dmarc_is_record(txt, len))
-		return set_cause(cause, "the record must begin with "
-		    "v=DMARC1");
+		return set_cause(cause, _("the record must begin with "
+		    "v=DMARC1"));
 	while ((rc = taglist_next(&p, end, TAGLIST_WSP, &t, cause)) == 1) {
 		for (k = 0; k < nitems(known); k++)
 			if (tag_is(&t, known[k]))
@@ -196,9 +198,10 @@ dmarc_parse(const char *txt, size_t len, struct dmarc_record *r, char **cause)
 			continue;	/* unknown tags are ignored (6.3) */
 		bit = 1U << k;
 		if (seen & bit)
-			return set_cause(cause, "%s= appears twice", known[k]);
+			return set_cause(cause, _("%s= appears twice"),
+			    known[k]);
 		if (k == 0 && seen != 0)
-			return set_cause(cause, "v= must be the first tag");
+			return set_cause(cause, _("v= must be the first tag"));
 		seen |= bit;
 		rc = 0;
 		switch (k) {
@@ -238,7 +241,7 @@ dmarc_parse(const char *txt, size_t len, struct dmarc_record *r, char **cause)
 	if (rc == -1)
 		return -1;
 	if ((seen & (1U << 1)) == 0)
-		return set_cause(cause, "no p= tag: the policy is required");
+		return set_cause(cause, _("no p= tag: the policy is required"));
 	if (!r->has_sp)
 		r->sp = r->p;
 	return 0;

@@ -22,6 +22,7 @@
 #include "dns.h"
 #include "dns_int.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 #define DNS_WIRE_MAX	255	/* bytes in a name, root label included */
 #define DNS_CHAIN_MAX	16	/* CNAMEs followed within one answer */
@@ -48,7 +49,8 @@ dns_resolver_at(const char *spec, char **cause)
 			colon = end + 1;
 		else if (end[1] != '\0') {
 			free(host);
-			set_cause(cause, "resolver '%s': junk after ']'", spec);
+			set_cause(cause, _("resolver '%s': junk after ']'"),
+			    spec);
 			return NULL;
 		}
 	} else if ((colon = strchr(spec, ':')) != NULL &&
@@ -60,7 +62,7 @@ dns_resolver_at(const char *spec, char **cause)
 	}
 	if (colon != NULL && parse_int(colon + 1, 1, 65535, &port) == -1) {
 		free(host);
-		set_cause(cause, "resolver '%s': bad port (1-65535)", spec);
+		set_cause(cause, _("resolver '%s': bad port (1-65535)"), spec);
 		return NULL;
 	}
 	if (inet_pton(AF_INET, host, addr) == 1)
@@ -68,19 +70,19 @@ dns_resolver_at(const char *spec, char **cause)
 	else if (inet_pton(AF_INET6, host, addr) == 1)
 		v6 = 1;
 	else {
-		set_cause(cause, "resolver '%s': '%s' is not an IP address",
+		set_cause(cause, _("resolver '%s': '%s' is not an IP address"),
 		    spec, host);
 		free(host);
 		return NULL;
 	}
 	free(host);
 	if ((res = ldns_resolver_new()) == NULL)
-		fatal("ldns_resolver_new: out of memory");
+		fatal(_("ldns_resolver_new: out of memory"));
 	ns = ldns_rdf_new_frm_data(v6 ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A,
 	    v6 ? 16 : 4, addr);
 	if (ns == NULL || ldns_resolver_push_nameserver(res, ns) !=
 	    LDNS_STATUS_OK)
-		fatal("ldns: cannot add a nameserver");
+		fatal(_("ldns: cannot add a nameserver"));
 	ldns_rdf_deep_free(ns);
 	ldns_resolver_set_port(res, (uint16_t)port);
 	return res;
@@ -125,7 +127,7 @@ dns_load_anchor(ldns_resolver *res, const char *path, char **cause)
 		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_DS) {
 			if (ldns_resolver_push_dnssec_anchor(res, rr) !=
 			    LDNS_STATUS_OK)
-				fatal("ldns: cannot add a trust anchor");
+				fatal(_("ldns: cannot add a trust anchor"));
 			n++;
 		}
 		ldns_rr_free(rr);
@@ -160,13 +162,15 @@ dns_open(const struct dns_options *o, char **cause)
 	} else {
 		st = ldns_resolver_new_frm_file(&res, NULL);
 		if (st != LDNS_STATUS_OK) {
-			set_cause(cause, "cannot use the system resolver "
-			    "(/etc/resolv.conf): %s", ldns_get_errorstr_by_id(st));
+			set_cause(cause, _("cannot use the system resolver "
+			    "(/etc/resolv.conf): %s"),
+			    ldns_get_errorstr_by_id(st));
 			return NULL;
 		}
 		if (ldns_resolver_nameserver_count(res) == 0) {
 			ldns_resolver_deep_free(res);
-			set_cause(cause, "no nameserver in /etc/resolv.conf");
+			set_cause(cause,
+			    _("no nameserver in /etc/resolv.conf"));
 			return NULL;
 		}
 	}
@@ -577,11 +581,13 @@ dns_collect(struct dns *d, const ldns_pkt *pkt, const ldns_rdf *qname,
 				if (ldns_dname_compare(ldns_rr_rdf(rr, 0),
 				    chain[j]) == 0)
 					return dns_fail(out, DNS_SERVFAIL,
-					    "CNAME loop in the answer from %s",
+					    NT("CNAME loop in the answer from "
+					    "%s"),
 					    d->desc);
 			if (nchain == DNS_CHAIN_MAX)
-				return dns_fail(out, DNS_SERVFAIL, "CNAME chain "
-				    "longer than %d from %s", DNS_CHAIN_MAX,
+				return dns_fail(out, DNS_SERVFAIL, NT("CNAME "
+				    "chain longer than %d from "
+				    "%s"), DNS_CHAIN_MAX,
 				    d->desc);
 			chain[nchain++] = ldns_rr_rdf(rr, 0);
 			found = 1;
@@ -601,8 +607,8 @@ dns_collect(struct dns *d, const ldns_pkt *pkt, const ldns_rdf *qname,
 			continue;	/* not ours: ignore it */
 		if (dns_rr_copy(rr, type, &out->rr[out->n]) == -1) {
 			dns_record_clear(&out->rr[out->n]);
-			return dns_fail(out, DNS_SERVFAIL, "malformed record "
-			    "in the answer from %s", d->desc);
+			return dns_fail(out, DNS_SERVFAIL, NT("malformed "
+			    "record in the answer from %s"), d->desc);
 		}
 		out->n++;
 	}
@@ -653,16 +659,16 @@ dns_query_pkt(struct dns *d, const char *name, enum dns_type type,
 
 	memset(out, 0, sizeof *out);
 	if (name == NULL || dns_name_wire(name, wire, &wlen) == -1)
-		return dns_fail(out, DNS_ERROR, "'%.300s' is not a valid DNS "
-		    "name", name != NULL ? name : "");
+		return dns_fail(out, DNS_ERROR, NT("'%.300s' is not a valid "
+		    "DNS name"), name != NULL ? name : "");
 	qname = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, wlen, wire);
 	if (qname == NULL)
-		fatal("ldns: out of memory");
+		fatal(NT("ldns: out of memory"));
 	st = ldns_resolver_prepare_query_pkt(&q, d->res, qname,
 	    (ldns_rr_type)type, LDNS_RR_CLASS_IN, LDNS_RD);
 	if (st != LDNS_STATUS_OK) {
 		ldns_rdf_deep_free(qname);
-		return dns_fail(out, DNS_ERROR, "cannot build a query: %s",
+		return dns_fail(out, DNS_ERROR, NT("cannot build a query: %s"),
 		    ldns_get_errorstr_by_id(st));
 	}
 	st = dns_send(d, q, &a);
@@ -677,26 +683,28 @@ dns_query_pkt(struct dns *d, const char *name, enum dns_type type,
 	}
 	if (st != LDNS_STATUS_OK || a == NULL) {
 		if (st == LDNS_STATUS_NETWORK_ERR || st == LDNS_STATUS_OK)
-			ret = dns_fail(out, DNS_TIMEOUT, "no answer from %s "
-			    "(%g s x %d)", d->desc, d->timeout_ms / 1000.0,
+			ret = dns_fail(out, DNS_TIMEOUT, NT("no answer from %s "
+			    "(%g s x %d)"), d->desc, d->timeout_ms / 1000.0,
 			    d->tries);
 		else if (st == LDNS_STATUS_SOCKET_ERROR ||
 		    st == LDNS_STATUS_RES_NO_NS || st == LDNS_STATUS_ERR)
-			ret = dns_fail(out, DNS_ERROR, "cannot query %s: %s",
+			ret = dns_fail(out, DNS_ERROR,
+			    NT("cannot query %s: %s"),
 			    d->desc, ldns_get_errorstr_by_id(st));
 		else
-			ret = dns_fail(out, DNS_SERVFAIL, "malformed answer "
-			    "from %s: %s", d->desc,
+			ret = dns_fail(out, DNS_SERVFAIL, NT("malformed answer "
+			    "from %s: %s"), d->desc,
 			    ldns_get_errorstr_by_id(st));
 		goto done;
 	}
 	if (!dns_question_ok(q, a)) {
-		ret = dns_fail(out, DNS_SERVFAIL, "the answer from %s does "
-		    "not match the question", d->desc);
+		ret = dns_fail(out, DNS_SERVFAIL, NT("the answer from %s does "
+		    "not match the question"), d->desc);
 		goto done;
 	}
 	if (ldns_pkt_tc(a)) {
-		ret = dns_fail(out, DNS_SERVFAIL, "truncated answer from %s",
+		ret = dns_fail(out, DNS_SERVFAIL,
+		    NT("truncated answer from %s"),
 		    d->desc);
 		goto done;
 	}

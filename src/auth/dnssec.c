@@ -25,6 +25,7 @@
 #include "dns_int.h"
 #include "dnssec.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 /* Names of the states, for messages. */
 const char *
@@ -120,7 +121,7 @@ dnssec_sigs(const ldns_rr_list *l, const ldns_rdf *owner, ldns_rr_type type)
 	size_t		 i;
 
 	if (out == NULL)
-		fatal("ldns: out of memory");
+		fatal(NT("ldns: out of memory"));
 	for (i = 0; l != NULL && i < ldns_rr_list_rr_count(l); i++) {
 		rr = ldns_rr_list_rr(l, i);
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG ||
@@ -143,7 +144,7 @@ dnssec_rrset(const ldns_rr_list *l, const ldns_rdf *owner, ldns_rr_type type)
 	size_t		 i;
 
 	if (out == NULL)
-		fatal("ldns: out of memory");
+		fatal(NT("ldns: out of memory"));
 	for (i = 0; l != NULL && i < ldns_rr_list_rr_count(l); i++) {
 		rr = ldns_rr_list_rr(l, i);
 		if (ldns_rr_get_type(rr) == type &&
@@ -177,7 +178,8 @@ dnssec_verify_rrset(struct dns *d, const ldns_rr_list *l,
 		n = dnssec_name(owner);
 		t = dnssec_type(type);
 		free(*why);
-		*why = xprintf("the RRSIG of %s %s does not verify: %s", n, t,
+		*why = xprintf(NT("the RRSIG of %s %s does not verify: %s"), n,
+		    t,
 		    ldns_get_errorstr_by_id(st));
 		free(t);
 		free(n);
@@ -235,13 +237,13 @@ dnssec_common(const ldns_rdf *a, const ldns_rdf *b)
 
 	for (k = 0; k <= la; k++) {
 		if ((c = ldns_dname_clone_from(a, (uint16_t)k)) == NULL)
-			fatal("ldns: out of memory");
+			fatal(NT("ldns: out of memory"));
 		if (dnssec_at_or_below(b, c))
 			return c;
 		ldns_rdf_deep_free(c);
 	}
 	if ((c = ldns_dname_new_frm_str(".")) == NULL)
-		fatal("ldns: out of memory");
+		fatal(NT("ldns: out of memory"));
 	return c;
 }
 
@@ -253,7 +255,7 @@ dnssec_wildcard(const ldns_rdf *name)
 
 	if ((w = ldns_dname_new_frm_str("*")) == NULL ||
 	    ldns_dname_cat(w, name) != LDNS_STATUS_OK)
-		fatal("ldns: out of memory");
+		fatal(NT("ldns: out of memory"));
 	return w;
 }
 
@@ -346,15 +348,16 @@ dnssec_nsec_proof(const ldns_rr_list *l, const ldns_rdf *qname,
 	cov = dnssec_nsec_find(l, qname, type, qname, 0);
 	if (m != NULL) {
 		if (nx)
-			return "an NSEC shows the name exists";
+			return NT("an NSEC shows the name exists");
 		return dnssec_nsec_notype(m, type) ? NULL :
-		    "the NSEC of the name lists the type";
+		    NT("the NSEC of the name lists the type");
 	}
 	if (cov == NULL)
-		return "no NSEC matches or covers the name";
+		return NT("no NSEC matches or covers the name");
 	/* An empty non-terminal: the next name is below qname. */
 	if (ldns_dname_is_subdomain(ldns_rr_rdf(cov, 0), qname))
-		return nx ? "an NSEC shows the name exists (empty non-terminal)" :
+		return nx ? NT("an NSEC shows the name exists (empty "
+		    "non-terminal)") :
 		    NULL;
 	/* qname does not exist; the closest encloser is the longer of its
 	 * common ancestors with the NSEC's owner and next name. */
@@ -369,13 +372,13 @@ dnssec_nsec_proof(const ldns_rr_list *l, const ldns_rdf *qname,
 	wm = dnssec_nsec_find(l, qname, type, w, 1);
 	if (nx) {
 		if (wm != NULL)
-			why = "an NSEC shows the wildcard exists";
+			why = NT("an NSEC shows the wildcard exists");
 		else if (dnssec_nsec_find(l, qname, type, w, 0) == NULL)
-			why = "no NSEC covers the wildcard";
+			why = NT("no NSEC covers the wildcard");
 	} else if (wm == NULL)
-		why = "NODATA without an NSEC of the name";
+		why = NT("NODATA without an NSEC of the name");
 	else if (!dnssec_nsec_notype(wm, type))
-		why = "the NSEC of the wildcard lists the type";
+		why = NT("the NSEC of the wildcard lists the type");
 	ldns_rdf_deep_free(w);
 	ldns_rdf_deep_free(ce);
 	return why;
@@ -454,7 +457,7 @@ dnssec_nsec3_unsigned(const ldns_rr_list *l, const ldns_rdf *c)
 	for (ce = NULL; n > 0; n--) {
 		if ((nc = ldns_dname_clone_from(c, (uint16_t)(
 		    ldns_dname_label_count(c) - n + 1))) == NULL)
-			fatal("ldns: out of memory");
+			fatal(NT("ldns: out of memory"));
 		if (dnssec_nsec3_find(l, nc, 1) != NULL) {
 			ce = nc;
 			break;
@@ -468,7 +471,7 @@ dnssec_nsec3_unsigned(const ldns_rr_list *l, const ldns_rdf *c)
 	    ldns_dname_label_count(ce) - 1));
 	ldns_rdf_deep_free(ce);
 	if (nc == NULL)
-		fatal("ldns: out of memory");
+		fatal(NT("ldns: out of memory"));
 	cov = dnssec_nsec3_find(l, nc, 0);
 	ldns_rdf_deep_free(nc);
 	return cov != NULL && ldns_nsec3_optout(cov);
@@ -545,7 +548,7 @@ dnssec_insecure(struct dns *d, const ldns_rdf *name, char **why)
 	if (best == NULL) {
 		n = dnssec_name(name);
 		free(*why);
-		*why = xprintf("no trust anchor covers %s", n);
+		*why = xprintf(NT("no trust anchor covers %s"), n);
 		free(n);
 		return DNSSEC_INSECURE;
 	}
@@ -553,18 +556,19 @@ dnssec_insecure(struct dns *d, const ldns_rdf *name, char **why)
 	bl = ldns_dname_label_count(best);
 	for (k = bl + 1; k <= nl; k++) {
 		if ((c = ldns_dname_clone_from(name, nl - k)) == NULL)
-			fatal("ldns: out of memory");
+			fatal(NT("ldns: out of memory"));
 		text = dnssec_name(c);
 		st = dns_query_pkt(d, text, DNS_DS, &a, &pkt);
 		if (st != DNS_OK && st != DNS_NODATA && st != DNS_NXDOMAIN) {
 			free(*why);
-			*why = xprintf("the DS lookup for %s failed (%s%s%s)",
-			    text, dns_status_name(st), a.why != NULL ? ": " :
-			    "", a.why != NULL ? a.why : "");
+			*why = xprintf(NT("the DS lookup for %s failed "
+			    "(%s%s%s)"), text, dns_status_name(st), a.why !=
+			    NULL ? ": " : "", a.why != NULL ? a.why : "");
 			ret = DNSSEC_FAILED;
 		} else if (st != DNS_OK && dnssec_unsigned_cut(d, pkt, c)) {
 			free(*why);
-			*why = xprintf("%s is delegated without DS (unsigned)",
+			*why = xprintf(NT("%s is delegated without DS "
+			    "(unsigned)"),
 			    text);
 			ret = DNSSEC_INSECURE;
 		}
@@ -614,7 +618,8 @@ dnssec_denial(struct dns *d, ldns_pkt *pkt, const ldns_rdf *qname,
 		n = dnssec_name(qname);
 		t = dnssec_type(type);
 		free(*why);
-		*why = xprintf("the denial of %s %s is not proven: %s", n, t,
+		*why = xprintf(NT("the denial of %s %s is not proven: %s"), n,
+		    t,
 		    reason);
 		free(t);
 		free(n);
@@ -622,7 +627,7 @@ dnssec_denial(struct dns *d, ldns_pkt *pkt, const ldns_rdf *qname,
 		goto out;
 	}
 	if ((q = ldns_rr_new()) == NULL)
-		fatal("ldns: out of memory");
+		fatal(NT("ldns: out of memory"));
 	ldns_rr_set_owner(q, ldns_rdf_clone(qname));
 	ldns_rr_set_type(q, type);
 	ldns_rr_set_class(q, LDNS_RR_CLASS_IN);
@@ -640,7 +645,8 @@ dnssec_denial(struct dns *d, ldns_pkt *pkt, const ldns_rdf *qname,
 		n = dnssec_name(qname);
 		t = dnssec_type(type);
 		free(*why);
-		*why = xprintf("the denial of %s %s is not proven: %s", n, t,
+		*why = xprintf(NT("the denial of %s %s is not proven: %s"), n,
+		    t,
 		    ldns_get_errorstr_by_id(st));
 		free(t);
 		free(n);
@@ -684,15 +690,15 @@ dnssec_wildcard_proof(struct dns *d, ldns_pkt *pkt, char **why)
 			continue;
 		if ((nc = ldns_dname_clone_from(owner,
 		    (uint16_t)(n - labels - 1))) == NULL)
-			fatal("ldns: out of memory");
+			fatal(NT("ldns: out of memory"));
 		ok = dnssec_nsec_find(auth, nc, LDNS_RR_TYPE_ANY, nc, 0) !=
 		    NULL || dnssec_nsec3_find(auth, nc, 0) != NULL;
 		ldns_rdf_deep_free(nc);
 		if (!ok) {
 			s = dnssec_name(owner);
 			free(*why);
-			*why = xprintf("%s is expanded from a wildcard without "
-			    "proof that no closer name exists", s);
+			*why = xprintf(NT("%s is expanded from a wildcard "
+			    "without proof that no closer name exists"), s);
 			free(s);
 			return DNSSEC_BOGUS;
 		}
@@ -702,8 +708,8 @@ dnssec_wildcard_proof(struct dns *d, ldns_pkt *pkt, char **why)
 	    DNSSEC_SECURE || nosig)) {
 		if (nosig) {
 			free(*why);
-			*why = xstrdup("the proof that no closer name than the "
-			    "wildcard exists is not signed");
+			*why = xstrdup(NT("the proof that no closer name than "
+			    "the wildcard exists is not signed"));
 		}
 		return DNSSEC_BOGUS;
 	}
@@ -732,13 +738,13 @@ dnssec_query(struct dns *d, const char *name, enum dns_type type,
 	}
 	if (!dnssec_enabled(d)) {
 		ldns_pkt_free(pkt);
-		*why = xstrdup("no trust anchor is configured");
+		*why = xstrdup(NT("no trust anchor is configured"));
 		return DNSSEC_INSECURE;
 	}
 	q = ldns_pkt_question(pkt);
 	if (q == NULL || ldns_rr_list_rr_count(q) != 1) {
 		ldns_pkt_free(pkt);
-		*why = xprintf("the answer for %s has no question", name);
+		*why = xprintf(NT("the answer for %s has no question"), name);
 		return DNSSEC_BOGUS;
 	}
 	qname = ldns_rr_owner(ldns_rr_list_rr(q, 0));
@@ -755,8 +761,8 @@ dnssec_query(struct dns *d, const char *name, enum dns_type type,
 		if (ret == DNSSEC_BOGUS) {
 			t = dnssec_type((ldns_rr_type)type);
 			free(*why);
-			*why = xprintf("%s %s has no RRSIG of its zone%s, in a "
-			    "signed zone",
+			*why = xprintf(NT("%s %s has no RRSIG of its zone%s, "
+			    "in a signed zone"),
 			    name, t, st == DNS_OK ? "" : " nor NSEC proof");
 			free(t);
 		}

@@ -283,11 +283,13 @@ health_dkim_align(struct health_run *r)
 		if (r->keys[i].pending)
 			waiting = r->keys[i].selector;
 	if (r->nactive != 0)
-		health_emit(r, "dkim_align", HEALTH_OK, title, xprintf(_("herald "
+		health_emit(r, "dkim_align", HEALTH_OK, title,
+		    xprintf(_("herald "
 		    "signs with d=%s, the From domain: aligned (%s)"),
 		    r->domain, health_mode_name(mode)), NULL);
 	else if (waiting != NULL)
-		health_emit(r, "dkim_align", HEALTH_WARN, title, xprintf(_("the "
+		health_emit(r, "dkim_align", HEALTH_WARN, title,
+		    xprintf(_("the "
 		    "DKIM key of %s (selector %s) awaits publication: herald "
 		    "does not sign yet, so DMARC rests on SPF alone"),
 		    r->domain, waiting), xprintf(_("publish its record, then "
@@ -549,7 +551,8 @@ health_dkim(struct health_run *r)
 		return;
 	}
 	health_emit(r, "dkim", HEALTH_WARN, xstrdup(_("DKIM keys")),
-	    xprintf(_("no DKIM keys yet for %s"), r->domain), xprintf(_("herald "
+	    xprintf(_("no DKIM keys yet for %s"), r->domain),
+	    xprintf(_("herald "
 	    "dkim keygen %s SELECTOR and publish the record it prints (to "
 	    "check a key published elsewhere: herald check %s --selector S)"),
 	    r->domain, r->domain));

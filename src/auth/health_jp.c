@@ -164,7 +164,8 @@ health_jp_yahoo(struct health_run *r)
 		    "key of %s"), spf_result_name(r->spf), r->env_domain,
 		    r->domain), health_jp_auth_fix(r));
 	if (r->weak_sel != NULL)
-		health_emit(r, "jp.yahoo.dkim_key", HEALTH_FAIL, xstrdup(_("Mail "
+		health_emit(r, "jp.yahoo.dkim_key", HEALTH_FAIL,
+		    xstrdup(_("Mail "
 		    "to Yahoo! JAPAN (yahoo.co.jp)")), xprintf(_("Yahoo! JAPAN "
 		    "does not accept DKIM keys under 1024 bits, and %s holds a "
 		    "%d-bit RSA key"), r->weak_sel, r->weak_bits), xprintf(

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "health_int.h"
+#include "base/i18n.h"
 
 /* The reverse-lookup name of our address, allocated ("?" if none). */
 static char *
@@ -53,8 +54,8 @@ health_ptr_fix(struct health_run *r, const char *host)
 {
 	char	*rev = health_rev(r), *s;
 
-	s = xprintf("%s. %d IN PTR %s. (ask whoever runs %s, usually your "
-	    "hosting provider)", rev, HEALTH_TTL, host, r->ip);
+	s = xprintf(_("%s. %d IN PTR %s. (ask whoever runs %s, usually your "
+	    "hosting provider)"), rev, HEALTH_TTL, host, r->ip);
 	free(rev);
 	return s;
 }
@@ -71,21 +72,22 @@ health_ptr(struct health_run *r)
 	title = xprintf("PTR of %s", r->ip);
 	if (r->family == 0) {
 		health_emit(r, "ptr", HEALTH_FAIL, title,
-		    xprintf("'%s' is not an IP address", r->ip), NULL);
+		    xprintf(_("'%s' is not an IP address"), r->ip), NULL);
 		return;
 	}
 	rev = health_rev(r);
 	if (health_query(r, rev, DNS_PTR, &a) != DNS_OK) {
 		host = health_suggest_host(r);
 		if (a.status == DNS_NXDOMAIN || a.status == DNS_NODATA)
-			health_emit(r, "ptr", HEALTH_FAIL, title, xprintf("no "
-			    "PTR record at %s", rev), health_ptr_fix(r, host));
+			health_emit(r, "ptr", HEALTH_FAIL, title,
+			    xprintf(_("no "
+			    "PTR record at %s"), rev), health_ptr_fix(r, host));
 		else {
 			r->ptr_trouble = 1;
 			health_emit(r, "ptr", HEALTH_FAIL, title,
-			    health_dns_trouble(r, rev, &a), xprintf("make sure "
-			    "the reverse DNS of %s answers (ask your hosting "
-			    "provider)", r->ip));
+			    health_dns_trouble(r, rev, &a), xprintf(_("make "
+			    "sure the reverse DNS of %s answers (ask your "
+			    "hosting provider)"), r->ip));
 		}
 		free(host);
 		free(rev);
@@ -164,9 +166,9 @@ health_forward(struct health_run *r, const char *name, int *found,
 		buf_printf(b, "%s %s ", s, t == DNS_A ? "A" : "AAAA");
 		health_addrs(b, &a);
 	} else if (a.status == DNS_NXDOMAIN)
-		buf_printf(b, "%s does not exist", s);
+		buf_printf(b, _("%s does not exist"), s);
 	else if (a.status == DNS_NODATA)
-		buf_printf(b, "%s has no %s record", s, t == DNS_A ? "A" :
+		buf_printf(b, _("%s has no %s record"), s, t == DNS_A ? "A" :
 		    "AAAA");
 	else {
 		free(s);
@@ -189,19 +191,19 @@ health_fcrdns(struct health_run *r)
 	size_t			 i;
 	int			 found;
 
-	title = xstrdup("Forward-confirmed reverse DNS");
+	title = xstrdup(_("Forward-confirmed reverse DNS"));
 	if (r->ptr_trouble) {
-		health_emit(r, "fcrdns", HEALTH_FAIL, title, xprintf("not "
-		    "checked: DNS did not answer for the PTR of %s", r->ip),
-		    xstrdup("check again once DNS answers"));
+		health_emit(r, "fcrdns", HEALTH_FAIL, title, xprintf(_("not "
+		    "checked: DNS did not answer for the PTR of %s"), r->ip),
+		    xstrdup(_("check again once DNS answers")));
 		return;
 	}
 	if (r->nptr == 0) {
 		host = health_suggest_host(r);
-		health_emit(r, "fcrdns", HEALTH_FAIL, title, xprintf("no PTR "
-		    "name to confirm"), xprintf("%s. %d IN %s %s (with the PTR "
-		    "above)", host, HEALTH_TTL, r->family == 6 ? "AAAA" : "A",
-		    r->ip));
+		health_emit(r, "fcrdns", HEALTH_FAIL, title, xprintf(_("no PTR "
+		    "name to confirm")), xprintf(_("%s. %d IN %s %s (with the "
+		    "PTR above)"), host, HEALTH_TTL, r->family == 6 ? "AAAA" :
+		    "A", r->ip));
 		free(host);
 		return;
 	}
@@ -211,7 +213,7 @@ health_fcrdns(struct health_run *r)
 			buf_adds(&obs, "; ");
 		if (!health_is_hostname(r->ptr[i])) {
 			host = health_cleans(r->ptr[i]);
-			buf_printf(&obs, "'%s' is not a host name", host);
+			buf_printf(&obs, _("'%s' is not a host name"), host);
 			free(host);
 			continue;
 		}
@@ -219,7 +221,7 @@ health_fcrdns(struct health_run *r)
 		if (found) {
 			r->fcrdns = xstrdup(r->ptr[i]);
 			buf_reset(&obs);
-			buf_printf(&obs, "%s resolves back to %s", r->fcrdns,
+			buf_printf(&obs, _("%s resolves back to %s"), r->fcrdns,
 			    r->ip);
 			health_emit(r, "fcrdns", HEALTH_OK, title,
 			    buf_take(&obs), NULL);
@@ -228,9 +230,9 @@ health_fcrdns(struct health_run *r)
 		if (st != DNS_OK && st != DNS_NXDOMAIN && st != DNS_NODATA)
 			worst = st;
 	}
-	buf_printf(&obs, ": no PTR name resolves back to %s", r->ip);
+	buf_printf(&obs, _(": no PTR name resolves back to %s"), r->ip);
 	if (worst != DNS_OK)
-		host = xstrdup("check again once DNS answers");
+		host = xstrdup(_("check again once DNS answers"));
 	else if (health_is_hostname(r->ptr[0]))
 		host = xprintf("%s. %d IN %s %s", r->ptr[0], HEALTH_TTL,
 		    r->family == 6 ? "AAAA" : "A", r->ip);
@@ -255,15 +257,15 @@ health_helo(struct health_run *r)
 	title = xprintf("HELO name %s", h);
 	host = health_suggest_host(r);
 	if (!health_is_hostname(r->helo) || strchr(r->helo, '.') == NULL) {
-		health_emit(r, "helo", HEALTH_FAIL, title, xprintf("'%s' is "
-		    "not a fully-qualified host name", h), xprintf("use a "
-		    "name that resolves to %s: herald config set helo %s",
+		health_emit(r, "helo", HEALTH_FAIL, title, xprintf(_("'%s' is "
+		    "not a fully-qualified host name"), h), xprintf(_("use a "
+		    "name that resolves to %s: herald config set helo %s"),
 		    r->ip, host));
 		goto out;
 	}
 	if (r->fcrdns != NULL && strcmp(r->helo, r->fcrdns) == 0) {
-		health_emit(r, "helo", HEALTH_OK, title, xprintf("%s is the "
-		    "PTR name of %s and resolves back to it", h, r->ip), NULL);
+		health_emit(r, "helo", HEALTH_OK, title, xprintf(_("%s is the "
+		    "PTR name of %s and resolves back to it"), h, r->ip), NULL);
 		goto out;
 	}
 	for (i = 0; i < r->nptr; i++)
@@ -274,29 +276,29 @@ health_helo(struct health_run *r)
 	if (found && i < r->nptr) {
 		/* Another of several PTR names, itself confirmed. */
 		buf_free(&obs);
-		health_emit(r, "helo", HEALTH_OK, title, xprintf("%s is a PTR "
-		    "name of %s and resolves back to it", h, r->ip), NULL);
+		health_emit(r, "helo", HEALTH_OK, title, xprintf(_("%s is a "
+		    "PTR name of %s and resolves back to it"), h, r->ip), NULL);
 	} else if (found) {
 		if (r->fcrdns != NULL) {
-			buf_printf(&obs, ", but the PTR name of %s is %s",
+			buf_printf(&obs, _(", but the PTR name of %s is %s"),
 			    r->ip, r->fcrdns);
-			fix = xprintf("use the PTR name: herald config set helo "
-			    "%s", r->fcrdns);
+			fix = xprintf(_("use the PTR name: herald config set "
+			    "helo %s"), r->fcrdns);
 		} else {
-			buf_printf(&obs, ", but %s has no forward-confirmed "
-			    "PTR name", r->ip);
+			buf_printf(&obs, _(", but %s has no forward-confirmed "
+			    "PTR name"), r->ip);
 			fix = health_ptr_fix(r, r->helo);
 		}
 		health_emit(r, "helo", HEALTH_WARN, title, buf_take(&obs),
 		    fix);
 	} else if (st != DNS_OK && st != DNS_NXDOMAIN && st != DNS_NODATA)
 		health_emit(r, "helo", HEALTH_FAIL, title, buf_take(&obs),
-		    xstrdup("check again once DNS answers"));
+		    xstrdup(_("check again once DNS answers")));
 	else {
 		buf_printf(&obs, ": not %s", r->ip);
 		if (r->fcrdns != NULL)
-			fix = xprintf("use the PTR name: herald config set "
-			    "helo %s", r->fcrdns);
+			fix = xprintf(_("use the PTR name: herald config set "
+			    "helo %s"), r->fcrdns);
 		else
 			fix = xprintf("%s. %d IN %s %s", r->helo, HEALTH_TTL,
 			    r->family == 6 ? "AAAA" : "A", r->ip);
@@ -315,29 +317,29 @@ health_ptr_align(struct health_run *r)
 	const char	*name = r->fcrdns;
 	char		*title, *o, *n, *host, *rev;
 
-	title = xprintf("PTR name under %s", r->org);
+	title = xprintf(_("PTR name under %s"), r->org);
 	if (name == NULL && r->nptr != 0)
 		name = r->ptr[0];
 	if (name == NULL) {
 		health_emit(r, "ptr_align", HEALTH_WARN, title, r->ptr_trouble ?
-		    xprintf("not checked: DNS did not answer for the PTR of "
-		    "%s", r->ip) : xprintf("%s has no PTR name (see PTR)",
+		    xprintf(_("not checked: DNS did not answer for the PTR of "
+		    "%s"), r->ip) : xprintf(_("%s has no PTR name (see PTR)"),
 		    r->ip), NULL);
 		return;
 	}
 	n = health_cleans(name);
 	o = dmarc_org_domain(name);
 	if (o != NULL && strcmp(o, r->org) == 0)
-		health_emit(r, "ptr_align", HEALTH_OK, title, xprintf("%s is "
-		    "under %s", n, r->org), NULL);
+		health_emit(r, "ptr_align", HEALTH_OK, title, xprintf(_("%s is "
+		    "under %s"), n, r->org), NULL);
 	else {
 		host = health_own_host(r);
 		rev = health_rev(r);
-		health_emit(r, "ptr_align", HEALTH_WARN, title, xprintf("%s "
+		health_emit(r, "ptr_align", HEALTH_WARN, title, xprintf(_("%s "
 		    "is not under %s: receivers trust a host named under the "
-		    "sender's own domain", n, r->org), xprintf("ask your "
+		    "sender's own domain"), n, r->org), xprintf(_("ask your "
 		    "provider for %s. %d IN PTR %s. and publish %s. %d IN %s "
-		    "%s", rev, HEALTH_TTL, host, host, HEALTH_TTL,
+		    "%s"), rev, HEALTH_TTL, host, host, HEALTH_TTL,
 		    r->family == 6 ? "AAAA" : "A", r->ip));
 		free(rev);
 		free(host);

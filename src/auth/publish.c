@@ -6,6 +6,7 @@
 #include "dns.h"
 #include "publish.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 /* A TXT record line for value at name (255-byte strings). */
 char *
@@ -69,7 +70,7 @@ publish_find_txt(struct dns *dns, const char *name, const char *prefix,
 
 	*out = NULL;
 	if (dns == NULL) {
-		*why = xstrdup("no resolver");
+		*why = xstrdup(_("no resolver"));
 		return -1;
 	}
 	memset(&ans, 0, sizeof ans);
@@ -115,21 +116,21 @@ publish_records(struct dns *dns, const char *domain, const char *ip,
 	rc = publish_find_txt(dns, domain, "v=spf1", &x->spf_existing, &why);
 	if (rc == 0 && !x->spf_placeholder &&
 	    publish_spf_has(x->spf_existing, mech)) {
-		x->spf_note = xprintf("%s already publishes SPF with %s: "
-		    "nothing to change", domain, mech);
+		x->spf_note = xprintf(_("%s already publishes SPF with %s: "
+		    "nothing to change"), domain, mech);
 	} else if (rc == 0) {
 		x->spf_value = xprintf("v=spf1 %s%s", mech,
 		    x->spf_existing + 6);
 		show = publish_show(x->spf_existing);
-		x->spf_note = xprintf("%s already publishes SPF (\"%s\"); a "
-		    "domain has one SPF record: add %s to it", domain, show,
+		x->spf_note = xprintf(_("%s already publishes SPF (\"%s\"); a "
+		    "domain has one SPF record: add %s to it"), domain, show,
 		    mech);
 		free(show);
 	} else {
 		x->spf_value = xprintf("v=spf1 %s -all", mech);
 		if (rc == -1)
-			x->spf_note = xprintf("could not look up %s's SPF "
-			    "record (%s): if it has one, add %s to it instead",
+			x->spf_note = xprintf(_("could not look up %s's SPF "
+			    "record (%s): if it has one, add %s to it instead"),
 			    domain, why, mech);
 	}
 	free(mech);
@@ -138,7 +139,7 @@ publish_records(struct dns *dns, const char *domain, const char *ip,
 	/* A resolver that did not answer once is not asked again. */
 	if (rc == -1 && why != NULL) {
 		show = why;
-		why = xprintf("not looked up: %s", show);
+		why = xprintf(_("not looked up: %s"), show);
 		free(show);
 	} else
 		rc = publish_find_txt(dns, x->dmarc_name, "v=DMARC1",
@@ -152,13 +153,13 @@ publish_records(struct dns *dns, const char *domain, const char *ip,
 		x->dmarc_value = xprintf("v=DMARC1; p=none; rua=mailto:"
 		    "dmarc-reports@%s", domain);
 		if (rc == -1)
-			x->dmarc_note = xprintf("could not look up %s (%s): "
+			x->dmarc_note = xprintf(_("could not look up %s (%s): "
 			    "if the domain has no DMARC record yet, start "
-			    "with this one", x->dmarc_name, why);
+			    "with this one"), x->dmarc_name, why);
 		else
-			x->dmarc_note = xprintf("%s has no DMARC record: start "
-			    "by monitoring (p=none; reports go to "
-			    "dmarc-reports@%s, create that mailbox)", domain,
+			x->dmarc_note = xprintf(_("%s has no DMARC record: "
+			    "start by monitoring (p=none; reports go to "
+			    "dmarc-reports@%s, create that mailbox)"), domain,
 			    domain);
 	}
 	free(why);

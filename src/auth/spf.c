@@ -24,6 +24,7 @@
 #include "spf.h"
 #include "spf_int.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 #define SPF_MAX_LOOKUPS	10
 #define SPF_MAX_VOID	2
@@ -160,7 +161,7 @@ spf_lookup(struct spf_ctx *x, const char *name, int raw, enum dns_type type,
 	if (time(NULL) > x->deadline) {
 		memset(a, 0, sizeof *a);
 		a->status = DNS_TIMEOUT;
-		a->why = xprintf("the check took longer than %d s",
+		a->why = xprintf(_("the check took longer than %d s"),
 		    SPF_TIME_LIMIT);
 		return DNS_TIMEOUT;
 	}
@@ -193,8 +194,8 @@ static int
 spf_count(struct spf_ctx *x, struct spf_out *out)
 {
 	if (++x->rep->lookups > SPF_MAX_LOOKUPS)
-		return spf_error(x, out, SPF_PERMERROR, "more than %d DNS "
-		    "lookups", SPF_MAX_LOOKUPS);
+		return spf_error(x, out, SPF_PERMERROR, _("more than %d DNS "
+		    "lookups"), SPF_MAX_LOOKUPS);
 	return 0;
 }
 
@@ -203,8 +204,8 @@ static int
 spf_void(struct spf_ctx *x, struct spf_out *out, const char *name)
 {
 	if (++x->rep->void_lookups > SPF_MAX_VOID)
-		return spf_error(x, out, SPF_PERMERROR, "more than %d void "
-		    "lookups (the last for %.300s)", SPF_MAX_VOID, name);
+		return spf_error(x, out, SPF_PERMERROR, _("more than %d void "
+		    "lookups (the last for %.300s)"), SPF_MAX_VOID, name);
 	return 0;
 }
 
@@ -213,8 +214,9 @@ static int
 spf_dns_error(struct spf_ctx *x, struct spf_out *out, const char *name,
     const struct dns_answer *a)
 {
-	return spf_error(x, out, SPF_TEMPERROR, "DNS lookup of %.300s failed: "
-	    "%s", name, a->why != NULL ? a->why : dns_status_name(a->status));
+	return spf_error(x, out, SPF_TEMPERROR, _("DNS lookup of %.300s "
+	    "failed: %s"), name, a->why != NULL ? a->why :
+	    dns_status_name(a->status));
 }
 
 /*
@@ -377,8 +379,8 @@ spf_target(struct spf_ctx *x, const char *domain, const struct spf_term *t,
 		return NULL;
 	}
 	if (x->p_over) {
-		spf_error(x, out, SPF_PERMERROR, "more than %d DNS lookups "
-		    "(with %%{p})", SPF_MAX_LOOKUPS);
+		spf_error(x, out, SPF_PERMERROR, _("more than %d DNS lookups "
+		    "(with %%{p})"), SPF_MAX_LOOKUPS);
 		buf_free(&b);
 		return NULL;
 	}
@@ -409,8 +411,8 @@ spf_match_mx(struct spf_ctx *x, const char *target, const struct spf_term *t,
 		return rc;
 	}
 	if (mx.n > SPF_MAX_MX)
-		rc = spf_error(x, out, SPF_PERMERROR, "%.300s has %zu MX "
-		    "records (at most %d may be looked up)", target, mx.n,
+		rc = spf_error(x, out, SPF_PERMERROR, _("%.300s has %zu MX "
+		    "records (at most %d may be looked up)"), target, mx.n,
 		    SPF_MAX_MX);
 	for (i = 0; rc == 0 && i < mx.n; i++) {
 		if (*mx.rr[i].u.mx.host == '\0')
@@ -434,7 +436,7 @@ spf_match_ptr(struct spf_ctx *x, const char *target, struct spf_out *out)
 	x->rep->uses_ptr = 1;
 	spf_ptr_lookup(x);
 	if (x->ptr_status == DNS_NXDOMAIN || x->ptr_status == DNS_NODATA)
-		return spf_void(x, out, "the client's PTR");
+		return spf_void(x, out, _("the client's PTR"));
 	for (i = 0; i < x->nptr; i++)
 		if (spf_in_domain(x->ptr[i], target) && spf_ptr_valid(x, i))
 			return 1;
@@ -462,8 +464,8 @@ spf_match_include(struct spf_ctx *x, const char *target, struct spf_out *out)
 		spf_out_free(&in);
 		return 0;
 	case SPF_NONE:
-		rc = spf_error(x, out, SPF_PERMERROR, "include:%.300s: no SPF "
-		    "record there", target);
+		rc = spf_error(x, out, SPF_PERMERROR, _("include:%.300s: no "
+		    "SPF record there"), target);
 		break;
 	default:
 		rc = -1;
@@ -562,18 +564,18 @@ spf_fetch(struct spf_ctx *x, const char *domain, struct spf_out *out,
 			}
 		}
 		if (found > 1)
-			rc = spf_error(x, out, SPF_PERMERROR, "%.300s has %zu "
-			    "SPF records (one is allowed)", domain, found);
+			rc = spf_error(x, out, SPF_PERMERROR, _("%.300s has "
+			    "%zu SPF records (one is allowed)"), domain, found);
 		else if (found == 0)
-			rc = spf_error(x, out, SPF_NONE, "%.300s has no SPF "
-			    "record", domain);
+			rc = spf_error(x, out, SPF_NONE, _("%.300s has no SPF "
+			    "record"), domain);
 		break;
 	case DNS_NXDOMAIN:
-		rc = spf_error(x, out, SPF_NONE, "%.300s does not exist",
+		rc = spf_error(x, out, SPF_NONE, _("%.300s does not exist"),
 		    domain);
 		break;
 	case DNS_NODATA:
-		rc = spf_error(x, out, SPF_NONE, "%.300s has no SPF record",
+		rc = spf_error(x, out, SPF_NONE, _("%.300s has no SPF record"),
 		    domain);
 		break;
 	default:
@@ -624,8 +626,8 @@ spf_redirect(struct spf_ctx *x, const char *domain,
 	memset(&in, 0, sizeof in);
 	spf_check(x, target, 0, &in);
 	if (in.result == SPF_NONE)
-		spf_error(x, out, SPF_PERMERROR, "redirect=%.300s: no SPF "
-		    "record there", target);
+		spf_error(x, out, SPF_PERMERROR, _("redirect=%.300s: no SPF "
+		    "record there"), target);
 	else
 		out->result = in.result;
 	free(out->where);
@@ -650,7 +652,7 @@ spf_check(struct spf_ctx *x, const char *domain, int top, struct spf_out *out)
 
 	memset(&r, 0, sizeof r);
 	if (!spf_domain_ok(domain)) {
-		spf_error(x, out, SPF_NONE, "'%.300s' is not a domain name",
+		spf_error(x, out, SPF_NONE, _("'%.300s' is not a domain name"),
 		    domain);
 		goto done;
 	}
@@ -813,7 +815,7 @@ spf_check_host(struct dns *dns, const struct spf_request *q,
 	domain = q->domain != NULL ? q->domain : "";
 	if (spf_client(&x, q->ip) == -1) {
 		rep->result = SPF_PERMERROR;
-		rep->problem = xprintf("'%.100s' is not an IP address",
+		rep->problem = xprintf(_("'%.100s' is not an IP address"),
 		    q->ip != NULL ? q->ip : "");
 		return;
 	}

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "spf_int.h"
+#include "base/i18n.h"
 
 /* One parsed "%{...}" macro. */
 struct spf_macro {
@@ -61,23 +62,23 @@ spf_macro_parse(const char *s, size_t len, enum spf_mkind kind,
 	memset(m, 0, sizeof *m);
 	if (len < 2 || (s[1] != '{' && s[1] != '%' && s[1] != '_' &&
 	    s[1] != '-'))
-		return set_cause(why, "'%%' must be followed by '{', '%%', "
-		    "'_' or '-'");
+		return set_cause(why, _("'%%' must be followed by '{', '%%', "
+		    "'_' or '-'"));
 	if (s[1] != '{') {
 		m->letter = s[1];
 		return 2;
 	}
 	if (len < 4)
-		return set_cause(why, "unterminated macro");
+		return set_cause(why, _("unterminated macro"));
 	c = (unsigned char)s[i++];
 	m->letter = (char)spf_lower(c);
 	m->upper = c != m->letter;
 	if (strchr("slodiphcrtv", m->letter) == NULL || m->letter == '\0')
-		return set_cause(why, "unknown macro letter '%c'",
+		return set_cause(why, _("unknown macro letter '%c'"),
 		    c >= 0x21 && c < 0x7f ? c : '?');
 	if (kind == SPF_MK_DOMAIN && strchr("crt", m->letter) != NULL)
-		return set_cause(why, "macro %%{%c} is allowed only in "
-		    "explanation text", c);
+		return set_cause(why, _("macro %%{%c} is allowed only in "
+		    "explanation text"), c);
 	if (i < len && s[i] >= '0' && s[i] <= '9') {
 		while (i < len && s[i] >= '0' && s[i] <= '9') {
 			if (m->digits < 1000)
@@ -85,8 +86,8 @@ spf_macro_parse(const char *s, size_t len, enum spf_mkind kind,
 			i++;
 		}
 		if (m->digits == 0)
-			return set_cause(why, "macro transformer must not be "
-			    "0");
+			return set_cause(why, _("macro transformer must not be "
+			    "0"));
 	}
 	if (i < len && (s[i] == 'r' || s[i] == 'R')) {
 		m->reverse = 1;
@@ -99,7 +100,7 @@ spf_macro_parse(const char *s, size_t len, enum spf_mkind kind,
 	if (m->ndelims == 0)
 		m->delims = NULL;
 	if (i >= len || s[i] != '}')
-		return set_cause(why, "bad character in macro");
+		return set_cause(why, _("bad character in macro"));
 	return (int)(i + 1);
 }
 
@@ -121,7 +122,7 @@ spf_macro_check(const char *s, size_t len, enum spf_mkind kind, char **why)
 			continue;
 		}
 		if (c < 0x20 || c > 0x7e || (c == ' ' && kind != SPF_MK_EXP))
-			return set_cause(why, "character 0x%02x not allowed",
+			return set_cause(why, _("character 0x%02x not allowed"),
 			    (unsigned int)c);
 		i++;
 	}
@@ -161,7 +162,7 @@ spf_domain_spec_check(const char *s, size_t len, char **why)
 	int			n;
 
 	if (len == 0)
-		return set_cause(why, "empty domain-spec");
+		return set_cause(why, _("empty domain-spec"));
 	if (spf_macro_check(s, len, SPF_MK_DOMAIN, why) == -1)
 		return -1;
 	while (i < len) {
@@ -180,8 +181,8 @@ spf_domain_spec_check(const char *s, size_t len, char **why)
 		;
 	if (dot == 0 || (macro_end != (size_t)-1 && dot < macro_end) ||
 	    !spf_toplabel_ok(s + dot, end - dot))
-		return set_cause(why, "'%.*s' does not end in a top-level "
-		    "domain name", (int)(len > 200 ? 200 : len), s);
+		return set_cause(why, _("'%.*s' does not end in a top-level "
+		    "domain name"), (int)(len > 200 ? 200 : len), s);
 	return 0;
 }
 
@@ -249,10 +250,11 @@ spf_macro_one(const struct spf_macros *mv, const struct spf_macro *m,
 	struct buf	 tmp;
 
 	if ((v = spf_macro_value(mv, m->letter)) == NULL)
-		return set_cause(why, "no value for macro %%{%c}", m->letter);
+		return set_cause(why, _("no value for macro %%{%c}"),
+		    m->letter);
 	len = strlen(v);
 	if (len > SPF_EXPAND_MAX)
-		return set_cause(why, "macro %%{%c} too long", m->letter);
+		return set_cause(why, _("macro %%{%c} too long"), m->letter);
 	if (m->digits == 0 && !m->reverse && m->delims == NULL) {
 		spf_macro_put(out, v, len, m->upper);
 		return 0;
@@ -315,8 +317,8 @@ spf_macro_expand(const struct spf_macros *mv, const char *s, size_t len,
 				return -1;
 		}
 		if (out->len - start > SPF_EXPAND_MAX)
-			return set_cause(why, "macro expansion longer than %d "
-			    "bytes", SPF_EXPAND_MAX);
+			return set_cause(why, _("macro expansion longer than "
+			    "%d bytes"), SPF_EXPAND_MAX);
 	}
 	return 0;
 }

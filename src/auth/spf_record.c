@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "spf_int.h"
+#include "base/i18n.h"
 
 static const struct {
 	const char	*name;
@@ -87,7 +88,7 @@ spf_parse_ip(const char *s, size_t n, struct spf_term *t, char **why)
 	int		 v6 = t->mech == SPF_M_IP6, *cidr;
 
 	if (n < 2 || s[0] != ':')
-		return set_cause(why, "'%s' needs an address", t->text);
+		return set_cause(why, _("'%s' needs an address"), t->text);
 	s++;
 	n--;
 	slash = memchr(s, '/', n);
@@ -95,7 +96,7 @@ spf_parse_ip(const char *s, size_t n, struct spf_term *t, char **why)
 	cidr = v6 ? &t->cidr6 : &t->cidr4;
 	if (slash != NULL && (*cidr = spf_prefix(slash + 1, n - alen - 1,
 	    v6 ? 128 : 32)) == -1)
-		return set_cause(why, "bad prefix length in '%s'", t->text);
+		return set_cause(why, _("bad prefix length in '%s'"), t->text);
 	if (!v6 && spf_ip4(s, alen, t->net) == 0)
 		return 0;
 	if (v6 && alen < sizeof addr) {
@@ -104,7 +105,7 @@ spf_parse_ip(const char *s, size_t n, struct spf_term *t, char **why)
 		if (inet_pton(AF_INET6, addr, t->net) == 1)
 			return 0;
 	}
-	return set_cause(why, "bad address in '%s'", t->text);
+	return set_cause(why, _("bad address in '%s'"), t->text);
 }
 
 /* Parse [":" domain-spec] [ip4-cidr] ["//" ip6-cidr] after a or mx, or
@@ -120,8 +121,8 @@ spf_parse_target(const char *s, size_t n, struct spf_term *t, int cidr,
 		;
 	if (d < end && d >= 2 && s[d - 1] == '/' && s[d - 2] == '/') {
 		if ((t->cidr6 = spf_prefix(s + d, end - d, 128)) == -1)
-			return set_cause(why, "bad IPv6 prefix length in "
-			    "'%s'", t->text);
+			return set_cause(why, _("bad IPv6 prefix length in "
+			    "'%s'"), t->text);
 		end = d - 2;
 	}
 	for (d = end; cidr && d > 0 && s[d - 1] >= '0' && s[d - 1] <= '9';
@@ -129,14 +130,14 @@ spf_parse_target(const char *s, size_t n, struct spf_term *t, int cidr,
 		;
 	if (d < end && d >= 1 && s[d - 1] == '/') {
 		if ((t->cidr4 = spf_prefix(s + d, end - d, 32)) == -1)
-			return set_cause(why, "bad IPv4 prefix length in "
-			    "'%s'", t->text);
+			return set_cause(why, _("bad IPv4 prefix length in "
+			    "'%s'"), t->text);
 		end = d - 1;
 	}
 	if (end == 0)
 		return 0;
 	if (s[0] != ':')
-		return set_cause(why, "syntax error in '%s'", t->text);
+		return set_cause(why, _("syntax error in '%s'"), t->text);
 	t->spec = s + 1;
 	t->speclen = end - 1;
 	return spf_domain_spec_check(t->spec, t->speclen, why);
@@ -163,12 +164,13 @@ spf_parse_directive(char *term, struct spf_term *t, char **why)
 		if (spf_word(p, n, spf_mechs[i].name))
 			break;
 	if (i == nitems(spf_mechs))
-		return set_cause(why, "unknown mechanism '%.100s'", term);
+		return set_cause(why, _("unknown mechanism '%.100s'"), term);
 	t->mech = spf_mechs[i].mech;
 	switch (t->mech) {
 	case SPF_M_ALL:
 		if (*rest != '\0')
-			return set_cause(why, "syntax error in '%.100s'", term);
+			return set_cause(why, _("syntax error in '%.100s'"),
+			    term);
 		return 0;
 	case SPF_M_INCLUDE:
 	case SPF_M_EXISTS:
@@ -198,22 +200,24 @@ spf_parse_modifier(char *term, char *eq, struct spf_record *r, char **why)
 
 	if (n == 0 || !((*name >= 'a' && *name <= 'z') ||
 	    (*name >= 'A' && *name <= 'Z')))
-		return set_cause(why, "bad modifier name in '%.100s'", term);
+		return set_cause(why, _("bad modifier name in '%.100s'"), term);
 	for (p = name; p < eq; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
 		    *p == '.'))
-			return set_cause(why, "bad modifier name in '%.100s'",
+			return set_cause(why,
+			    _("bad modifier name in '%.100s'"),
 			    term);
 	if (spf_word(name, n, "redirect") || spf_word(name, n, "exp")) {
 		if (name[0] == 'r' || name[0] == 'R') {
 			if (r->redirect != NULL)
-				return set_cause(why, "more than one redirect");
+				return set_cause(why,
+				    _("more than one redirect"));
 			r->redirect = value;
 			r->redirect_term = term;
 		} else {
 			if (r->exp != NULL)
-				return set_cause(why, "more than one exp");
+				return set_cause(why, _("more than one exp"));
 			r->exp = value;
 		}
 		return spf_domain_spec_check(value, strlen(value), why);
@@ -231,8 +235,9 @@ spf_record_parse(const char *rec, size_t len, struct spf_record *r, char **why)
 	memset(r, 0, sizeof *r);
 	for (i = 0; i < len; i++)
 		if ((unsigned char)rec[i] < 0x20 || (unsigned char)rec[i] > 0x7e)
-			return set_cause(why, "byte 0x%02x in the record (only "
-			    "printable ASCII is allowed)", (unsigned char)rec[i]);
+			return set_cause(why, _("byte 0x%02x in the record "
+			    "(only printable ASCII is allowed)"),
+			    (unsigned char)rec[i]);
 	r->text = xstrndup(rec, len);
 	for (p = r->text + 6; *p != '\0'; ) {
 		while (*p == ' ')

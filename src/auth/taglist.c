@@ -4,6 +4,7 @@
 
 #include "taglist.h"
 #include "base/util.h"
+#include "base/i18n.h"
 
 /* White space of the given kind. */
 int
@@ -45,17 +46,17 @@ taglist_next(const char **p, const char *end, enum taglist_ws ws,
 			break;
 	}
 	if ((eq = memchr(s, '=', (size_t)(e - s))) == NULL)
-		return set_cause(cause, "'%.*s' is not a tag=value pair",
+		return set_cause(cause, _("'%.*s' is not a tag=value pair"),
 		    (int)(e - s > 40 ? 40 : e - s), s);
 	for (n = eq; n > s && taglist_ws(n[-1], ws); n--)
 		;
 	if (n == s)
-		return set_cause(cause, "a tag without a name");
+		return set_cause(cause, _("a tag without a name"));
 	t->name = s;
 	t->nlen = (size_t)(n - s);
 	for (s = t->name; s < n; s++)
 		if (!taglist_namechar(*s, s == t->name))
-			return set_cause(cause, "'%.*s' is not a tag name",
+			return set_cause(cause, _("'%.*s' is not a tag name"),
 			    (int)(t->nlen > 40 ? 40 : t->nlen), t->name);
 	for (s = eq + 1; s < e && taglist_ws(*s, ws); s++)
 		;
