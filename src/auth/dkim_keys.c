@@ -556,9 +556,9 @@ dkim_check_published(struct dns *dns, const struct dkim_key *k,
 	if (nkeys == 0) {
 		show = dkim_txt_show(ans.rr[0].u.txt, ans.rr[0].len,
 		    DKIM_TXT_SHOW);
-		*observed = xprintf(_("%s has %zu TXT record%s but no DKIM key "
-		    "record (\"%s\")"), name, ans.n, ans.n == 1 ? "" : "s",
-		    show);
+		*observed = xprintf(ngettext("%s has %zu TXT record but no "
+		    "DKIM key record (\"%s\")", "%s has %zu TXT records but "
+		    "no DKIM key record (\"%s\")", ans.n), name, ans.n, show);
 		free(show);
 		v = DKIM_PUB_ABSENT;
 		goto out;

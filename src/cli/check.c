@@ -76,10 +76,6 @@ const struct cli_cmd cli_check_cmds[] = {
 	  "--helo: the helo key, else the PTR name of\nthat address, else the "
 	  "host name; without --envelope-from: the bounce key,\nelse the From "
 	  "address, else postmaster@DOMAIN.\n\n"
-	  "Then, under a heading, each rule of the large Japanese mailbox "
-	  "providers\nthat mail from DOMAIN would fail, with why and the fix "
-	  "(ids jp.docomo.dmarc,\njp.au.spf, jp.softbank.dmarc, "
-	  "jp.yahoo.auth, jp.yahoo.dkim_key); none when it\npasses them all.\n\n"
 	  "Alerts of the last 14 days are listed after the checks, one warn "
 	  "line each\n(id \"alert\"): a provider that refused the sender "
 	  "during a send or in a\nbounce read later (policy, authentication, "
@@ -94,10 +90,7 @@ const struct cli_cmd cli_check_cmds[] = {
 	  "--stream prints {\"event\":\"start\", ...the same header...}, "
 	  "then one line\n{\"event\":\"check\", \"id\", ...} as each check "
 	  "is decided, then\n{\"event\":\"verdict\", ...the header..., "
-	  "\"verdict\", \"counts\"}.\n"
-	  "--json prose is in English; --stream, for the console, is in the "
-	  "language\nof the locale (ids, statuses and records stay as they "
-	  "are).",
+	  "\"verdict\", \"counts\"}.",
 	  check_opts, cmd_check },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
