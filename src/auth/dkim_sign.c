@@ -559,7 +559,7 @@ dkim_sign_one(struct dkim_signer *s, struct dkim_signkey *k,
 	    (const u_char *)k->selector, (const u_char *)s->domain,
 	    DKIM_CANON_RELAXED, DKIM_CANON_RELAXED, k->alg, -1, &st);
 	if (d == NULL)
-		return set_cause(cause, "DKIM signing (selector %s): %s",
+		return set_cause(cause, NT("DKIM signing (selector %s): %s"),
 		    k->selector, dkim_getresultstr(st));
 	dkim_sign_key = k;		/* decoded in dkim_eom() */
 	dkim_sign_signer = s;
@@ -567,14 +567,14 @@ dkim_sign_one(struct dkim_signer *s, struct dkim_signkey *k,
 	dkim_sign_key = NULL;
 	dkim_sign_signer = NULL;
 	if (st != DKIM_STAT_OK) {
-		set_cause(cause, "DKIM signing (selector %s): %s", k->selector,
-		    dkim_lib_error(d, st));
+		set_cause(cause, NT("DKIM signing (selector %s): %s"),
+		    k->selector, dkim_lib_error(d, st));
 		goto out;
 	}
 	st = dkim_getsighdr_d(d, strlen(DKIM_HDR_NAME), &hdr, &hlen);
 	if (st != DKIM_STAT_OK) {
-		set_cause(cause, "DKIM signing (selector %s): %s", k->selector,
-		    dkim_lib_error(d, st));
+		set_cause(cause, NT("DKIM signing (selector %s): %s"),
+		    k->selector, dkim_lib_error(d, st));
 		goto out;
 	}
 	dkim_add_sighdr(sigs, hdr, hlen);

@@ -85,7 +85,8 @@ dmarc_uris(const struct tag *t, char **out, char **cause)
 	const char	*s = t->value, *end = t->value + t->vlen, *e, *c;
 
 	if (t->vlen == 0)
-		return set_cause(cause, "%.*s=: empty", (int)t->nlen, t->name);
+		return set_cause(cause, _("%.*s=: empty"), (int)t->nlen,
+		    t->name);
 	while (s < end) {
 		if ((e = memchr(s, ',', (size_t)(end - s))) == NULL)
 			e = end;
@@ -124,7 +125,7 @@ dmarc_fo(const struct tag *t, char **out, char **cause)
 		    t->vlen), t->value);
 	}
 	if (t->vlen == 0)
-		return set_cause(cause, "fo=: empty");
+		return set_cause(cause, _("fo=: empty"));
 	*out = xstrndup(t->value, t->vlen);
 	return 0;
 }

@@ -41,7 +41,7 @@ dns_resolver_at(const char *spec, char **cause)
 
 	if (spec[0] == '[') {
 		if ((end = strchr(spec, ']')) == NULL) {
-			set_cause(cause, "resolver '%s': missing ']'", spec);
+			set_cause(cause, _("resolver '%s': missing ']'"), spec);
 			return NULL;
 		}
 		host = xstrndup(spec + 1, (size_t)(end - spec - 1));
@@ -105,7 +105,8 @@ dns_load_anchor(ldns_resolver *res, const char *path, char **cause)
 	int		 line = 1, n = 0, rc = -1;
 
 	if ((fp = fopen(path, "r")) == NULL) {
-		set_cause(cause, "dnssec_anchor %s: %s", path, strerror(errno));
+		set_cause(cause, _("dnssec_anchor %s: %s"), path,
+		    strerror(errno));
 		return -1;
 	}
 	while (!feof(fp)) {
@@ -118,8 +119,8 @@ dns_load_anchor(ldns_resolver *res, const char *path, char **cause)
 			continue;
 		if (st != LDNS_STATUS_OK) {
 			/* ldns counts the record's own newline already. */
-			set_cause(cause, "dnssec_anchor %s line %d: %s", path,
-			    line > 1 ? line - 1 : line,
+			set_cause(cause, _("dnssec_anchor %s line %d: %s"),
+			    path, line > 1 ? line - 1 : line,
 			    ldns_get_errorstr_by_id(st));
 			goto out;
 		}
@@ -133,7 +134,7 @@ dns_load_anchor(ldns_resolver *res, const char *path, char **cause)
 		ldns_rr_free(rr);
 	}
 	if (n == 0) {
-		set_cause(cause, "dnssec_anchor %s: no DNSKEY or DS record",
+		set_cause(cause, _("dnssec_anchor %s: no DNSKEY or DS record"),
 		    path);
 		goto out;
 	}

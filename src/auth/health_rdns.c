@@ -69,7 +69,7 @@ health_ptr(struct health_run *r)
 	char			*title, *rev, *host, *s;
 	size_t			 i;
 
-	title = xprintf("PTR of %s", r->ip);
+	title = xprintf(_("PTR of %s"), r->ip);
 	if (r->family == 0) {
 		health_emit(r, "ptr", HEALTH_FAIL, title,
 		    xprintf(_("'%s' is not an IP address"), r->ip), NULL);
@@ -105,7 +105,7 @@ health_ptr(struct health_run *r)
 		free(s);
 	}
 	if (a.n > HEALTH_PTR_MAX)
-		buf_printf(&obs, " and %zu more", a.n - HEALTH_PTR_MAX);
+		buf_printf(&obs, _(" and %zu more"), a.n - HEALTH_PTR_MAX);
 	health_emit(r, "ptr", HEALTH_OK, title, buf_take(&obs), NULL);
 	dns_answer_free(&a);
 	free(rev);
@@ -146,7 +146,7 @@ health_addrs(struct buf *b, const struct dns_answer *a)
 		buf_printf(b, "%s%s", i == 0 ? "" : ", ", text);
 	}
 	if (a->n > 4)
-		buf_printf(b, " and %zu more", a->n - 4);
+		buf_printf(b, _(" and %zu more"), a->n - 4);
 }
 
 /* Look up the address records of name for our family; *found is set
@@ -254,7 +254,7 @@ health_helo(struct health_run *r)
 	size_t		 i;
 	int		 found;
 
-	title = xprintf("HELO name %s", h);
+	title = xprintf(_("HELO name %s"), h);
 	host = health_suggest_host(r);
 	if (!health_is_hostname(r->helo) || strchr(r->helo, '.') == NULL) {
 		health_emit(r, "helo", HEALTH_FAIL, title, xprintf(_("'%s' is "
@@ -295,7 +295,7 @@ health_helo(struct health_run *r)
 		health_emit(r, "helo", HEALTH_FAIL, title, buf_take(&obs),
 		    xstrdup(_("check again once DNS answers")));
 	else {
-		buf_printf(&obs, ": not %s", r->ip);
+		buf_printf(&obs, _(": not %s"), r->ip);
 		if (r->fcrdns != NULL)
 			fix = xprintf(_("use the PTR name: herald config set "
 			    "helo %s"), r->fcrdns);

@@ -146,7 +146,7 @@ publish_records(struct dns *dns, const char *domain, const char *ip,
 		    &x->dmarc_existing, &why);
 	if (rc == 0) {
 		show = publish_show(x->dmarc_existing);
-		x->dmarc_note = xprintf("%s publishes DMARC already: \"%s\"",
+		x->dmarc_note = xprintf(_("%s publishes DMARC already: \"%s\""),
 		    x->dmarc_name, show);
 		free(show);
 	} else {
