@@ -86,9 +86,9 @@ ff_summary(struct ff_run *r, const struct feedback_fetch_summary *s,
 
 	if (r->json) {
 		buf_init(&b);
-		buf_printf(&b, "{\"summary\":{\"messages\":%d,\"new\":%d,"
+		buf_printf(&b, _("{\"summary\":{\"messages\":%d,\"new\":%d,"
 		    "\"duplicates\":%d,\"errors\":%d,\"marked\":%d,"
-		    "\"dry_run\":%s}}", s->messages, s->recorded,
+		    "\"dry_run\":%s}}"), s->messages, s->recorded,
 		    s->duplicates, s->errors, s->marked,
 		    dry_run ? "true" : "false");
 		buf_addc(&b, '\0');
@@ -117,7 +117,7 @@ ff_password(struct cli_env *env, const char *source, const char *fdarg,
 	if (!feedback_fetch_remote(source)) {
 		if (fdarg == NULL)
 			return 0;
-		cli_err("--password-fd: %s needs no password", source);
+		cli_err(_("--password-fd: %s needs no password"), source);
 		return EXIT_USAGE;
 	}
 	if (fdarg != NULL)
@@ -155,9 +155,9 @@ cmd_feedback_fetch(struct cli_env *env, const struct cli_cmd *cmd,
 			return cli_fail(EXIT_USAGE, cause);
 	} else if ((source = config_get(env->cfg, "feedback_source")) ==
 	    NULL) {
-		cli_err("feedback fetch: no feedback_source is set (herald "
+		cli_err(_("feedback fetch: no feedback_source is set (herald "
 		    "config set feedback_source imaps://USER@HOST/INBOX), and "
-		    "no --source given");
+		    "no --source given"));
 		return EXIT_CONFIG;
 	}
 	dry = cli_opt(cmd, a, "dry-run") != NULL;
@@ -199,7 +199,7 @@ ff_log(const char *fmt, ...)
 	va_list		 ap;
 
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", gmtime_r(&now, &tm));
-	printf("%s feedback watch: ", when);
+	printf(_("%s feedback watch: "), when);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -224,12 +224,12 @@ cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
 	(void)cmd;
 	(void)a;
 	if ((source = config_get(env->cfg, "feedback_source")) == NULL) {
-		cli_err("feedback watch: no feedback_source is set");
+		cli_err(_("feedback watch: no feedback_source is set"));
 		return EXIT_CONFIG;
 	}
 	if (parse_int(config_get(env->cfg, "feedback_watch"), 0, 24 * 60,
 	    &hours) == -1 || hours == 0) {
-		cli_err("feedback watch: feedback_watch is 0: no watching");
+		cli_err(_("feedback watch: feedback_watch is 0: no watching"));
 		return 0;
 	}
 	if (parse_int(config_get(env->cfg, "feedback_interval"), 1, 24 * 60,
@@ -244,9 +244,9 @@ cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
 		if (rc == 1) {
 			char *shown = feedback_fetch_display(source);
 
-			cli_err("feedback watch: %s needs a password and the "
+			cli_err(_("feedback watch: %s needs a password and the "
 			    "watch runs without a terminal: set "
-			    "feedback_password_file (a file of mode 0600)",
+			    "feedback_password_file (a file of mode 0600)"),
 			    shown);
 			free(shown);
 			return EXIT_CONFIG;
@@ -322,31 +322,31 @@ cli_feedback_watch_start(struct cli_env *env)
 	if (feedback_fetch_remote(source) && pwfile == NULL) {
 		char *shown = feedback_fetch_display(source);
 
-		cli_err("feedback is not watched: %s needs a password and the "
+		cli_err(_("feedback is not watched: %s needs a password and the "
 		    "watch has no terminal; set feedback_password_file (a "
-		    "file of mode 0600), or run herald feedback fetch", shown);
+		    "file of mode 0600), or run herald feedback fetch"), shown);
 		free(shown);
 		return;
 	}
 	if (feedback_watch_spawn(env->db_path, config_file(env->cfg),
 	    &cause) == -1) {
-		cli_err("feedback is not watched: %s", cause);
+		cli_err(_("feedback is not watched: %s"), cause);
 		free(cause);
 	}
 }
 
 static const struct cli_opt feedback_fetch_opts[] = {
-	{ "source", "URL", "read this mailbox instead of feedback_source" },
-	{ "password-fd", "FD", "read the mailbox password from the first "
-	  "line of FD" },
-	{ "dry-run", NULL, "read and print, record and mark nothing" },
+	{ "source", "URL", N_("read this mailbox instead of feedback_source") },
+	{ "password-fd", "FD", N_("read the mailbox password from the first "
+	  "line of FD") },
+	{ "dry-run", NULL, N_("read and print, record and mark nothing") },
 	{ NULL, NULL, NULL }
 };
 
 const struct cli_cmd cli_feedback_fetch_cmds[] = {
-	{ "feedback fetch", "", 0, 0, "read the feedback mailbox once: "
-	  "record, act, mark",
-	  "Reads the mailbox bounces, complaints and unsubscribe mails come "
+	{ "feedback fetch", "", 0, 0, N_("read the feedback mailbox once: "
+	  "record, act, mark"),
+	  N_("Reads the mailbox bounces, complaints and unsubscribe mails come "
 	  "to (config\nfeedback_source, or --source URL):\n"
 	  "  imaps://USER@HOST[:PORT]/MAILBOX   IMAP over TLS\n"
 	  "  imap://USER@HOST[:PORT]/MAILBOX    IMAP; STARTTLS required\n"
@@ -370,11 +370,11 @@ const struct cli_cmd cli_feedback_fetch_cmds[] = {
 	  "...}). Exit status 0; 65 when a message could not be\nread; 75 "
 	  "when the fetch stopped (server unreachable, login refused, the\n"
 	  "connection dropped): what was read before stays recorded and "
-	  "marked, and\nthe next fetch goes on from there.",
+	  "marked, and\nthe next fetch goes on from there."),
 	  feedback_fetch_opts, cmd_feedback_fetch },
-	{ "feedback watch", "", 0, 0, "fetch feedback every "
-	  "feedback_interval minutes (detached)",
-	  "Fetches as herald feedback fetch does, every feedback_interval "
+	{ "feedback watch", "", 0, 0, N_("fetch feedback every "
+	  "feedback_interval minutes (detached)"),
+	  N_("Fetches as herald feedback fetch does, every feedback_interval "
 	  "minutes\n(default 10), while a send runs or finished less than "
 	  "feedback_watch hours\nago (default 72; 0: no watch), then exits. "
 	  "Starting a send (herald send,\nresume, the console) starts it "
@@ -382,6 +382,6 @@ const struct cli_cmd cli_feedback_fetch_cmds[] = {
 	  "lock DB.feedback.lock; its log DB.feedback.log,\nbeside the "
 	  "engine's). It runs without a terminal: an IMAP or POP3 source\n"
 	  "needs feedback_password_file (a file of mode 0600). SIGTERM stops "
-	  "it.", NULL, cmd_feedback_watch },
+	  "it."), NULL, cmd_feedback_watch },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

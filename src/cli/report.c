@@ -29,8 +29,8 @@ send_id_arg(const char *s, int64_t *id)
 	long long	v;
 
 	if (parse_int(s, 1, INT64_MAX, &v) == -1) {
-		cli_err("'%s': a send is named by its issue's id (herald issue "
-		    "ls shows them)", s);
+		cli_err(_("'%s': a send is named by its issue's id (herald issue "
+		    "ls shows them)"), s);
 		return EXIT_USAGE;
 	}
 	*id = (int64_t)v;
@@ -50,8 +50,8 @@ send_load(struct cli_env *env, int64_t id, struct send_info *info)
 	if (rc == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	if (rc == 1) {
-		cli_err("issue %lld has not been sent (herald send %lld starts "
-		    "it)", (long long)id, (long long)id);
+		cli_err(_("issue %lld has not been sent (herald send %lld starts "
+		    "it)"), (long long)id, (long long)id);
 		return EXIT_NOINPUT;
 	}
 	return 0;
@@ -164,7 +164,7 @@ send_event_text(FILE *f, const struct send_event *e)
 	}
 	if (e->state == RCPT_DEFERRED && e->next_at != 0) {
 		send_time(next, sizeof next, e->next_at);
-		fprintf(f, " (next try %s)", next + 11);
+		fprintf(f, _(" (next try %s)"), next + 11);
 	}
 	fputc('\n', f);
 }
@@ -221,8 +221,8 @@ send_follow_end(FILE *out, struct cli_env *env, int64_t id,
 
 	switch (state) {
 	case SEND_FINISHED:
-		fprintf(out, "send %lld finished: %lld delivered, %lld "
-		    "bounced, %lld unknown\n", (long long)id,
+		fprintf(out, _("send %lld finished: %lld delivered, %lld "
+		    "bounced, %lld unknown\n"), (long long)id,
 		    (long long)c->n[RCPT_DELIVERED],
 		    (long long)c->n[RCPT_BOUNCED],
 		    (long long)c->n[RCPT_UNKNOWN]);
@@ -230,32 +230,32 @@ send_follow_end(FILE *out, struct cli_env *env, int64_t id,
 	case SEND_WAITING:
 		send_time(at, sizeof at, c->next_at);
 		send_in(in, sizeof in, c->next_at - (int64_t)time(NULL));
-		fprintf(out, "send %lld waiting: %lld deferred; next attempt "
+		fprintf(out, _("send %lld waiting: %lld deferred; next attempt "
 		    "at %s (%s); the engine keeps retrying in the background "
-		    "(herald status %lld)\n", (long long)id,
+		    "(herald status %lld)\n"), (long long)id,
 		    (long long)c->n[RCPT_DEFERRED], at, in, (long long)id);
 		break;
 	case SEND_PAUSED:
-		fprintf(out, "send %lld paused: herald resume %lld continues "
-		    "it\n", (long long)id, (long long)id);
+		fprintf(out, _("send %lld paused: herald resume %lld continues "
+		    "it\n"), (long long)id, (long long)id);
 		break;
 	case SEND_INTERRUPTED:
 		log = send_log_path(env->db_path, id);
-		fprintf(out, "send %lld interrupted: the engine stopped with "
+		fprintf(out, _("send %lld interrupted: the engine stopped with "
 		    "work left (its log: %s); herald resume %lld continues "
-		    "it\n", (long long)id, log, (long long)id);
+		    "it\n"), (long long)id, log, (long long)id);
 		free(log);
 		break;
 	case SEND_RUNNING:
-		fprintf(out, "send %lld goes on in the background (herald "
-		    "status %lld)\n", (long long)id, (long long)id);
+		fprintf(out, _("send %lld goes on in the background (herald "
+		    "status %lld)\n"), (long long)id, (long long)id);
 		break;
 	}
 	if (store_send_classes(env->store, id, &cl, send_classes_add,
 	    &cause) == -1)
 		cli_fail(0, cause);
 	else if (send_classes_warning(&cl, warn, sizeof warn))
-		fprintf(out, "warning: %s\n", warn);
+		fprintf(out, _("warning: %s\n"), warn);
 }
 
 /* Follow a send's events until it no longer runs (or Ctrl-C). */
@@ -380,11 +380,11 @@ send_tls_json(struct json *j, const struct send_tls_count *t)
 static void
 send_tls_text(const char *label, const struct send_tls_count *t)
 {
-	printf("  %-24s %lld verified, %lld trusted, %lld untrusted, %lld "
-	    "plaintext", label, (long long)t->verified, (long long)t->trusted,
+	printf(_("  %-24s %lld verified, %lld trusted, %lld untrusted, %lld "
+	    "plaintext"), label, (long long)t->verified, (long long)t->trusted,
 	    (long long)t->untrusted, (long long)t->plain);
 	if (t->dane != 0)
-		printf(" (%lld DANE)", (long long)t->dane);
+		printf(_(" (%lld DANE)"), (long long)t->dane);
 	printf("\n");
 }
 
@@ -560,9 +560,9 @@ send_fb_text(const struct send_fb *f, const char *indent)
 	char	at[32];
 	size_t	i;
 
-	printf("%s%-11s%lld hard bounce%s (%.2f%%), %lld soft (%.2f%%), "
+	printf(_("%s%-11s%lld hard bounce%s (%.2f%%), %lld soft (%.2f%%), "
 	    "%lld complaint%s (%.2f%%), %lld unsubscribe%s (%.2f%%), %lld "
-	    "auto-repl%s, %lld unknown\n", indent, "feedback",
+	    "auto-repl%s, %lld unknown\n"), indent, "feedback",
 	    (long long)f->st.hard, f->st.hard == 1 ? "" : "s",
 	    100 * send_fb_rate(f, f->st.hard), (long long)f->st.soft,
 	    100 * send_fb_rate(f, f->st.soft), (long long)f->st.complaints,
@@ -572,16 +572,16 @@ send_fb_text(const struct send_fb *f, const char *indent)
 	    (long long)f->st.auto_replies, f->st.auto_replies == 1 ? "y" :
 	    "ies", (long long)f->st.unknown);
 	if (f->st.complaints > 0 && cr >= 0.003)
-		printf("%s%-11s!! complaint rate %.2f%% is at or above 0.3%%: "
+		printf(_("%s%-11s!! complaint rate %.2f%% is at or above 0.3%%: "
 		    "Gmail refuses or files as spam at this rate; stop and "
-		    "clean the list\n", indent, "complaints", 100 * cr);
+		    "clean the list\n"), indent, "complaints", 100 * cr);
 	else if (f->st.complaints > 0 && cr >= 0.001)
-		printf("%s%-11s! complaint rate %.2f%% is at or above 0.1%%, "
-		    "Gmail's warning threshold (0.3%% is its limit)\n",
+		printf(_("%s%-11s! complaint rate %.2f%% is at or above 0.1%%, "
+		    "Gmail's warning threshold (0.3%% is its limit)\n"),
 		    indent, "complaints", 100 * cr);
 	for (i = 0; i < f->n; i++) {
 		send_time(at, sizeof at, f->a[i].last_at);
-		printf("%s%-11s%s (%lld time%s, last %s)\n", indent, "alert",
+		printf(_("%s%-11s%s (%lld time%s, last %s)\n"), indent, "alert",
 		    f->a[i].text, (long long)f->a[i].count,
 		    f->a[i].count == 1 ? "" : "s", at);
 	}
@@ -663,65 +663,65 @@ send_status_text(struct cli_env *env, const struct send_info *info,
 	const struct send_settings	*s = &info->set;
 	char				 at[32], in[32], *log, warn[256];
 
-	printf("send %lld: %s\n", (long long)info->id,
+	printf(_("send %lld: %s\n"), (long long)info->id,
 	    send_state_name(state));
-	printf("  issue      ");
+	printf(_("  issue      "));
 	send_put(stdout, is->subject);
-	printf("\n  recipients %lld: %lld delivered, %lld in flight, %lld "
-	    "queued, %lld deferred, %lld bounced, %lld unknown\n",
+	printf(_("\n  recipients %lld: %lld delivered, %lld in flight, %lld "
+	    "queued, %lld deferred, %lld bounced, %lld unknown\n"),
 	    (long long)c->total, (long long)c->n[RCPT_DELIVERED],
 	    (long long)(c->n[RCPT_CONNECTING] + c->n[RCPT_SENT_DATA]),
 	    (long long)c->n[RCPT_QUEUED], (long long)c->n[RCPT_DEFERRED],
 	    (long long)c->n[RCPT_BOUNCED], (long long)c->n[RCPT_UNKNOWN]);
 	if (c->n[RCPT_BOUNCED] > 0)
-		printf("  bounced    %lld hard (address unknown or disabled: "
+		printf(_("  bounced    %lld hard (address unknown or disabled: "
 		    "suppressed), %lld soft, %lld refused as the sender, "
-		    "%lld unclassified\n",
+		    "%lld unclassified\n"),
 		    (long long)cl->bounced[REPLY_HARD],
 		    (long long)cl->bounced[REPLY_SOFT],
 		    (long long)cl->bounced[REPLY_SENDER],
 		    (long long)(cl->bounced[REPLY_UNKNOWN] +
 		    cl->bounced[REPLY_NONE]));
 	if (send_classes_warning(cl, warn, sizeof warn))
-		printf("  warning    %s\n", warn);
+		printf(_("  warning    %s\n"), warn);
 	send_fb_text(fb, "  ");
 	if (c->next_at != 0) {
 		send_time(at, sizeof at, c->next_at);
 		send_in(in, sizeof in, c->next_at - (int64_t)time(NULL));
-		printf("  next try   %s (%s)\n", at, in);
+		printf(_("  next try   %s (%s)\n"), at, in);
 	}
-	printf("  TLS        %lld verified, %lld trusted, %lld untrusted, "
-	    "%lld plaintext\n", (long long)tls->all.verified,
+	printf(_("  TLS        %lld verified, %lld trusted, %lld untrusted, "
+	    "%lld plaintext\n"), (long long)tls->all.verified,
 	    (long long)tls->all.trusted, (long long)tls->all.untrusted,
 	    (long long)tls->all.plain);
 	log = send_log_path(env->db_path, info->id);
 	if (engine) {
 		send_time(at, sizeof at, info->engine_at);
-		printf("  engine     pid %lld since %s; log %s\n",
+		printf(_("  engine     pid %lld since %s; log %s\n"),
 		    (long long)info->engine_pid, at, log);
 	} else
-		printf("  engine     not running; log %s\n", log);
+		printf(_("  engine     not running; log %s\n"), log);
 	free(log);
-	printf("  settings   tls %s, %s%s%s port %d, %d sessions, %d per "
-	    "destination, ", tls_policy_name(s->policy), *s->relay != '\0' ?
+	printf(_("  settings   tls %s, %s%s%s port %d, %d sessions, %d per "
+	    "destination, "), tls_policy_name(s->policy), *s->relay != '\0' ?
 	    "relay " : "direct to MX", s->relay, *s->relay != '\0' ? "," : "",
 	    *s->relay != '\0' ? 0 : s->smtp_port, s->limits.concurrency,
 	    s->limits.per_domain);
 	if (s->limits.rate > 0)
 		printf("%d/s, ", s->limits.rate);
-	printf("retry after %llds, give up after %llds",
+	printf(_("retry after %llds, give up after %llds"),
 	    (long long)s->limits.retry_first,
 	    (long long)s->limits.retry_giveup);
 	if (*s->smtp_timeouts != '\0')
-		printf(", timeouts %s", s->smtp_timeouts);
+		printf(_(", timeouts %s"), s->smtp_timeouts);
 	printf("\n");
 	if (state == SEND_INTERRUPTED || state == SEND_PAUSED)
-		printf("  herald resume %lld continues it\n",
+		printf(_("  herald resume %lld continues it\n"),
 		    (long long)info->id);
 	if (c->n[RCPT_UNKNOWN] > 0)
-		printf("  %lld unknown: handed to a server that never answered "
+		printf(_("  %lld unknown: handed to a server that never answered "
 		    "the final dot; herald resume %lld --retry-unknown sends "
-		    "them again\n", (long long)c->n[RCPT_UNKNOWN],
+		    "them again\n"), (long long)c->n[RCPT_UNKNOWN],
 		    (long long)info->id);
 }
 
@@ -913,7 +913,7 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 	/* One output form: a second one would be ignored unsaid. */
 	if ((cli_opt(cmd, a, "csv") != NULL) + (cli_opt(cmd, a, "json-doc") !=
 	    NULL) + (json != 0) > 1) {
-		cli_err("report: choose one of --csv, --json and --json-doc");
+		cli_err(_("report: choose one of --csv, --json and --json-doc"));
 		return EXIT_USAGE;
 	}
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
@@ -926,8 +926,8 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (cli_opt(cmd, a, "csv") != NULL) {
 		env->json = 2;
-		printf("rcpt,state,mx,ip,tls_version,tls_cipher,tls_verify,"
-		    "tls_dane,code,enhanced,reply,attempts,at,class,reason\n");
+		printf(_("rcpt,state,mx,ip,tls_version,tls_cipher,tls_verify,"
+		    "tls_dane,code,enhanced,reply,attempts,at,class,reason\n"));
 	} else if (!json) {
 		printf("%-30s %-10s %-20s %-15s %-7s %-9s %3s %s\n", "RCPT",
 		    "STATE", "MX", "IP", "TLS", "VERIFY", "CODE", "REPLY");
@@ -952,10 +952,10 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 			rc = cli_fail(EXIT_IOERR, cause);
 			goto out;
 		}
-		printf("\nWhat came back:\n");
+		printf(_("\nWhat came back:\n"));
 		send_fb_text(&fb, "  ");
 		send_fb_free(&fb);
-		printf("\nTLS (recipients whose server answered):\n");
+		printf(_("\nTLS (recipients whose server answered):\n"));
 		send_tls_text("all destinations", &tls.all);
 		for (i = 0; i < tls.n; i++)
 			send_tls_text(tls.dom[i].domain, &tls.dom[i]);

@@ -114,7 +114,7 @@ cmd_spf(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 		q.helo = config_get(env->cfg, "helo");
 	if (inet_pton(AF_INET, q.ip, b) != 1 &&
 	    inet_pton(AF_INET6, q.ip, b) != 1) {
-		cli_err("'%s' is not an IP address", q.ip);
+		cli_err(_("'%s' is not an IP address"), q.ip);
 		return EXIT_USAGE;
 	}
 	if ((dns = cli_dns(env)) == NULL)
@@ -130,20 +130,20 @@ cmd_spf(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 }
 
 static const struct cli_opt spf_opts[] = {
-	{ "helo", "NAME", "the client's HELO/EHLO name" },
-	{ "sender", "ADDR", "MAIL FROM (default: postmaster@HELO)" },
+	{ "helo", "NAME", N_("the client's HELO/EHLO name") },
+	{ "sender", "ADDR", N_("MAIL FROM (default: postmaster@HELO)") },
 	{ NULL, NULL, NULL }
 };
 
 const struct cli_cmd cli_spf_cmds[] = {
-	{ "spf", "IP DOMAIN", 2, 2, "the SPF result for a client IP and a "
-	  "domain (RFC 7208)",
-	  "Runs check_host(): prints the result, the record, the mechanism "
+	{ "spf", "IP DOMAIN", 2, 2, N_("the SPF result for a client IP and a "
+	  "domain (RFC 7208)"),
+	  N_("Runs check_host(): prints the result, the record, the mechanism "
 	  "that decided\n(and in which domain's record), the DNS lookups "
 	  "used (10 allowed, 2 void)\nand the explanation a fail "
 	  "publishes. DOMAIN is normally the domain of the\nsender; pass "
 	  "the HELO name to check the HELO identity. Exit status 0 when\n"
 	  "the check ran, whatever its result; 64 for a bad IP; 69 when no "
-	  "resolver\ncan be used.", spf_opts, cmd_spf },
+	  "resolver\ncan be used."), spf_opts, cmd_spf },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
