@@ -129,14 +129,14 @@ check_pick_ip(struct check_ctx *c, const char *opt)
 	}
 	if (health_route_source(c->ip, sizeof c->ip) == 0) {
 		if (health_ip_private(c->ip))
-			check_note(c, "%s is a private address: behind NAT the "
-			    "internet sees another one; give it with --ip",
+			check_note(c, _("%s is a private address: behind NAT the "
+			    "internet sees another one; give it with --ip"),
 			    c->ip);
 		return 0;
 	}
 	snprintf(c->ip, sizeof c->ip, "127.0.0.1");
-	check_note(c, "no route to the internet: checking 127.0.0.1; give "
-	    "the sending address with --ip");
+	check_note(c, _("no route to the internet: checking 127.0.0.1; give "
+	    "the sending address with --ip"));
 	return 0;
 }
 
@@ -162,11 +162,11 @@ check_pick_helo(struct check_ctx *c, const char *opt)
 	c->helo = health_helo_default(c->dns, c->ip, &host, &ptr);
 	if (host) {
 		if (ptr == DNS_NXDOMAIN || ptr == DNS_NODATA)
-			check_note(c, "%s has no PTR name: HELO is the host "
-			    "name %s", c->ip, c->helo);
+			check_note(c, _("%s has no PTR name: HELO is the host "
+			    "name %s"), c->ip, c->helo);
 		else
-			check_note(c, "the PTR of %s could not be looked up "
-			    "(%s): HELO is the host name %s", c->ip,
+			check_note(c, _("the PTR of %s could not be looked up "
+			    "(%s): HELO is the host name %s"), c->ip,
 			    dns_status_name(ptr), c->helo);
 	}
 	return 0;
@@ -375,9 +375,9 @@ check_begin(struct check_ctx *c)
 		cli_err(_("note: %s"), c->notes[i]);
 	printf(_("herald check %s: sending address %s, HELO %s, envelope-from "
 	    "%s"), c->domain, c->ip, c->helo, *c->envelope != '\0' ?
-	    c->envelope : "<> (null sender)");
+	    c->envelope : _("<> (null sender)"));
 	for (i = 0; c->selectors[i] != NULL; i++)
-		printf("%s%s", i == 0 ? ", selectors " : ",", c->selectors[i]);
+		printf(i == 0 ? _(", selectors %s") : ",%s", c->selectors[i]);
 	printf("\n");
 	printf(_("  organisational domain %s, resolver %s\n\n"), c->org,
 	    dns_describe(c->dns));
@@ -407,11 +407,12 @@ check_end(struct check_ctx *c, enum health_status worst)
 		json_close(&j);
 		cli_json_out(&b);
 	} else
-		printf(_("\nverdict: %s: %d ok, %d warn, %d fail%s\n"),
+		printf(worst == HEALTH_FAIL ? _("\nverdict: %s: %d ok, %d "
+		    "warn, %d fail (publish the fixes above, then check "
+		    "again)\n") : _("\nverdict: %s: %d ok, %d warn, %d fail\n"),
 		    worst == HEALTH_FAIL ? "FAIL" : health_status_name(worst),
 		    c->count[HEALTH_OK], c->count[HEALTH_WARN],
-		    c->count[HEALTH_FAIL], worst == HEALTH_FAIL ?
-		    " (publish the fixes above, then check again)" : "");
+		    c->count[HEALTH_FAIL]);
 	buf_free(&b);
 }
 
@@ -436,11 +437,12 @@ check_alert(const struct fb_alert *a, void *arg)
 	cli_date(when, sizeof when, a->last_at);
 	memset(&hc, 0, sizeof hc);
 	hc.id = "alert";
-	hc.title = xprintf("send %lld: %s refused the sender (%s)",
+	hc.title = xprintf(_("send %lld: %s refused the sender (%s)"),
 	    (long long)a->send_id, a->provider, a->reason);
 	hc.status = HEALTH_WARN;
-	hc.observed = xprintf("%lld time%s, last %s", (long long)a->count,
-	    a->count == 1 ? "" : "s", when);
+	hc.observed = xprintf(ngettext("%lld time, last %s",
+	    "%lld times, last %s", (unsigned long)a->count),
+	    (long long)a->count, when);
 	hc.fix = xstrdup(a->text);
 	check_on_check(&hc, ca->c);
 	free(hc.title);
@@ -499,7 +501,7 @@ cmd_check(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 
 		if (store_fb_alerts(env->store, 0, (int64_t)time(NULL) -
 		    CHECK_ALERT_DAYS * 86400, check_alert, &ca, &cause) == -1) {
-			check_note(&c, "alerts not read: %s", cause);
+			check_note(&c, _("alerts not read: %s"), cause);
 			free(cause);
 		}
 		if (ca.n > 0 && worst == HEALTH_OK)

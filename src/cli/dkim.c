@@ -310,19 +310,19 @@ dkim_check_fix(enum dkim_published p, const struct dkim_key *k)
 
 	switch (p) {
 	case DKIM_PUB_ABSENT:
-		s = xprintf("publish: %s", zone);
+		s = xprintf(_("publish: %s"), zone);
 		break;
 	case DKIM_PUB_DIFFERENT:
 	case DKIM_PUB_SYNTAX:
-		s = xprintf("replace it with: %s", zone);
+		s = xprintf(_("replace it with: %s"), zone);
 		break;
 	case DKIM_PUB_REVOKED:
-		s = xprintf("the key was revoked; to sign with it again "
-		    "publish: %s (or generate a new selector)", zone);
+		s = xprintf(_("the key was revoked; to sign with it again "
+		    "publish: %s (or generate a new selector)"), zone);
 		break;
 	case DKIM_PUB_DNSFAIL:
-		s = xstrdup("try again later, or check the resolver "
-		    "(--resolver IP[:PORT])");
+		s = xstrdup(_("try again later, or check the resolver "
+		    "(--resolver IP[:PORT])"));
 		break;
 	default:
 		s = NULL;
@@ -467,9 +467,10 @@ dkim_set_active(struct cli_env *env, struct cli_args *a, int on)
 			cli_err(_("warning: %s has no active key now: messages "
 			    "from it will not be signed"), dom);
 	} else if (on) {
-		printf(_("%s selector %s is active: new messages are signed with "
-		    "it (%zu active key%s for %s)\n"), dom, sel, active,
-		    active == 1 ? "" : "s", dom);
+		printf(ngettext("%s selector %s is active: new messages are "
+		    "signed with it (%zu active key for %s)\n", "%s selector "
+		    "%s is active: new messages are signed with it (%zu active "
+		    "keys for %s)\n", active), dom, sel, active, dom);
 	} else {
 		printf(_("%s selector %s is inactive: new messages are not "
 		    "signed with it.\nThe key and its record stay: keep the "
@@ -647,13 +648,15 @@ cmd_dkim_verify(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_json_print(&j, &b);
 	} else {
 		fputs(v.summary, stdout);
-		printf(_("%d of %d signature%s verif%s\n"), v.passed, v.signatures,
-		    v.signatures == 1 ? "" : "s", v.passed == 1 &&
-		    v.signatures == 1 ? "ies" : "y");
+		printf(ngettext("%d of %d signature verifies\n",
+		    "%d of %d signatures verify\n", (unsigned long)v.signatures),
+		    v.passed, v.signatures);
 		if (v.temperror > 0)
-			printf(_("temperror: %d key lookup%s failed for now (the "
-			    "resolver did not answer): try again later\n"),
-			    v.temperror, v.temperror == 1 ? "" : "s");
+			printf(ngettext("temperror: %d key lookup failed for now "
+			    "(the resolver did not answer): try again later\n",
+			    "temperror: %d key lookups failed for now (the "
+			    "resolver did not answer): try again later\n",
+			    (unsigned long)v.temperror), v.temperror);
 	}
 	/* Only lookups that failed for now stand between it and a pass:
 	 * a temporary error, not a verdict. */

@@ -290,21 +290,25 @@ cmd_feedback_read(struct cli_env *env, const struct cli_cmd *cmd,
 	else
 		rc = fb_file(&r, src, 1);
 	if (!r.json) {
-		fprintf(stderr, _("%d message%s, %d finding%s%s"), r.messages,
-		    r.messages == 1 ? "" : "s", r.findings,
-		    r.findings == 1 ? "" : "s", r.unreadable ?
-		    " (some could not be read)" : "");
+		/* One clause per count: each noun takes its own plural. */
+		fprintf(stderr, ngettext("%d message", "%d messages",
+		    (unsigned long)r.messages), r.messages);
+		fprintf(stderr, ngettext(", %d finding", ", %d findings",
+		    (unsigned long)r.findings), r.findings);
+		if (r.unreadable)
+			fputs(_(" (some could not be read)"), stderr);
 		if (r.duplicates)
 			fprintf(stderr, _(", %d read before"), r.duplicates);
 		if (r.opts.dry_run)
 			fprintf(stderr, _("; dry run: nothing recorded\n"));
 		else
-			fprintf(stderr, _("; %d suppressed, %d counted, %d "
-			    "alert%s, %d ignored\n"),
+			fprintf(stderr, ngettext("; %d suppressed, %d counted, "
+			    "%d alert, %d ignored\n", "; %d suppressed, %d "
+			    "counted, %d alerts, %d ignored\n",
+			    (unsigned long)r.acts[FEEDBACK_ACT_ALERT]),
 			    r.acts[FEEDBACK_ACT_SUPPRESSED],
 			    r.acts[FEEDBACK_ACT_COUNTED],
 			    r.acts[FEEDBACK_ACT_ALERT],
-			    r.acts[FEEDBACK_ACT_ALERT] == 1 ? "" : "s",
 			    r.acts[FEEDBACK_ACT_IGNORED]);
 	}
 	if (from_mta)

@@ -82,13 +82,14 @@ static void
 ff_summary(struct ff_run *r, const struct feedback_fetch_summary *s,
     int dry_run)
 {
-	struct buf	b;
+	struct buf	 b;
+	FILE		*f;
 
 	if (r->json) {
 		buf_init(&b);
-		buf_printf(&b, _("{\"summary\":{\"messages\":%d,\"new\":%d,"
+		buf_printf(&b, "{\"summary\":{\"messages\":%d,\"new\":%d,"
 		    "\"duplicates\":%d,\"errors\":%d,\"marked\":%d,"
-		    "\"dry_run\":%s}}"), s->messages, s->recorded,
+		    "\"dry_run\":%s}}", s->messages, s->recorded,
 		    s->duplicates, s->errors, s->marked,
 		    dry_run ? "true" : "false");
 		buf_addc(&b, '\0');
@@ -96,12 +97,18 @@ ff_summary(struct ff_run *r, const struct feedback_fetch_summary *s,
 		buf_free(&b);
 		return;
 	}
-	fprintf(r->out == stdout ? stderr : r->out, "%d message%s read, %d "
-	    "new, %d duplicate%s, %d error%s%s\n", s->messages,
-	    s->messages == 1 ? "" : "s", s->recorded, s->duplicates,
-	    s->duplicates == 1 ? "" : "s", s->errors,
-	    s->errors == 1 ? "" : "s", dry_run ? " (dry run: nothing "
-	    "recorded, nothing marked)" : "");
+	f = r->out == stdout ? stderr : r->out;
+	/* One clause per count: each noun takes its own plural. */
+	fprintf(f, ngettext("%d message read", "%d messages read",
+	    (unsigned long)s->messages), s->messages);
+	fprintf(f, _(", %d new"), s->recorded);
+	fprintf(f, ngettext(", %d duplicate", ", %d duplicates",
+	    (unsigned long)s->duplicates), s->duplicates);
+	fprintf(f, ngettext(", %d error", ", %d errors",
+	    (unsigned long)s->errors), s->errors);
+	if (dry_run)
+		fputs(_(" (dry run: nothing recorded, nothing marked)"), f);
+	fputc('\n', f);
 }
 
 /* The password a remote source needs: --password-fd, the file, or the
@@ -128,10 +135,10 @@ ff_password(struct cli_env *env, const char *source, const char *fdarg,
 		return 0;
 	shown = feedback_fetch_display(source);
 	/* 514: a line of up to 512 bytes, its newline and the NUL. */
-	rc = cli_password_prompt(shown, "the feedback mailbox needs a password "
+	rc = cli_password_prompt(shown, _("the feedback mailbox needs a password "
 	    "and there is no terminal to ask for it on: set "
 	    "feedback_password_file (a file of mode 0600) or give "
-	    "--password-fd FD", 514, out);
+	    "--password-fd FD"), 514, out);
 	free(shown);
 	return rc;
 }
@@ -266,9 +273,11 @@ cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
 	cli_catch_signals();
 	memset(&r, 0, sizeof r);
 	r.out = stdout;
-	ff_log("pid %ld started: every %lld minute%s, while a send runs or "
-	    "finished less than %lld hour%s ago", (long)getpid(), minutes,
-	    minutes == 1 ? "" : "s", hours, hours == 1 ? "" : "s");
+	ff_log(ngettext("pid %ld started: every %lld minute, while a send "
+	    "runs or finished less than %lld hours ago", "pid %ld started: "
+	    "every %lld minutes, while a send runs or finished less than %lld "
+	    "hours ago", (unsigned long)minutes), (long)getpid(), minutes,
+	    hours);
 	while (!cli_interrupted) {
 		if (store_fetch_watching(env->store, (int64_t)time(NULL) -
 		    hours * 3600, &n, &cause) == -1) {
@@ -276,9 +285,10 @@ cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
 			free(cause);
 			cause = NULL;
 		} else if (n == 0) {
-			ff_log("no send runs or finished in the last %lld "
-			    "hour%s: the watch ends", hours,
-			    hours == 1 ? "" : "s");
+			ff_log(ngettext("no send runs or finished in the last "
+			    "%lld hour: the watch ends", "no send runs or "
+			    "finished in the last %lld hours: the watch ends",
+			    (unsigned long)hours), hours);
 			break;
 		} else {
 			rc = feedback_fetch_once(env->store, env->cfg, source,
@@ -289,11 +299,11 @@ cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
 				free(cause);
 				cause = NULL;
 			}
-			ff_log("%d message%s read, %d new, %d duplicate%s, "
-			    "%d error%s", sum.messages,
-			    sum.messages == 1 ? "" : "s", sum.recorded,
-			    sum.duplicates, sum.duplicates == 1 ? "" : "s",
-			    sum.errors, sum.errors == 1 ? "" : "s");
+			ff_log(ngettext("%d message read, %d new, %d "
+			    "duplicates, %d errors", "%d messages read, %d new, "
+			    "%d duplicates, %d errors",
+			    (unsigned long)sum.messages), sum.messages,
+			    sum.recorded, sum.duplicates, sum.errors);
 		}
 		/* sleep() returns early when SIGTERM arrives. */
 		for (left = (unsigned int)minutes * 60; left > 0 &&
@@ -301,7 +311,7 @@ cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
 			left = sleep(left);
 	}
 	if (cli_interrupted)
-		ff_log("stopped by a signal");
+		ff_log(_("stopped by a signal"));
 	rc = 0;
 out:
 	feedback_password_free(password);

@@ -535,10 +535,12 @@ cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
 		json_put_strnull(&j, "token", *token != '\0' ? token : NULL);
 		json_put_bool(&j, "added", added);
 		cli_json_print(&j, &b);
-	} else if (added)
-		printf(_("unsubscribed %s%s%s%s: suppressed, never sent to "
-		    "again\n"), addr, *token != '\0' ? " (token " : "",
-		    token, *token != '\0' ? ")" : "");
+	} else if (added && *token != '\0')
+		printf(_("unsubscribed %s (token %s): suppressed, never sent "
+		    "to again\n"), addr, token);
+	else if (added)
+		printf(_("unsubscribed %s: suppressed, never sent to again\n"),
+		    addr);
 	else
 		printf(_("%s was already suppressed: nothing to do\n"), addr);
 	free(addr);

@@ -560,17 +560,23 @@ send_fb_text(const struct send_fb *f, const char *indent)
 	char	at[32];
 	size_t	i;
 
-	printf(_("%s%-11s%lld hard bounce%s (%.2f%%), %lld soft (%.2f%%), "
-	    "%lld complaint%s (%.2f%%), %lld unsubscribe%s (%.2f%%), %lld "
-	    "auto-repl%s, %lld unknown\n"), indent, "feedback",
-	    (long long)f->st.hard, f->st.hard == 1 ? "" : "s",
-	    100 * send_fb_rate(f, f->st.hard), (long long)f->st.soft,
-	    100 * send_fb_rate(f, f->st.soft), (long long)f->st.complaints,
-	    f->st.complaints == 1 ? "" : "s", 100 * cr,
-	    (long long)f->st.unsubscribes, f->st.unsubscribes == 1 ? "" : "s",
-	    100 * send_fb_rate(f, f->st.unsubscribes),
-	    (long long)f->st.auto_replies, f->st.auto_replies == 1 ? "y" :
-	    "ies", (long long)f->st.unknown);
+	/* One clause per count: each noun takes its own plural. */
+	printf("%s%-11s", indent, "feedback");
+	printf(ngettext("%lld hard bounce (%.2f%%)", "%lld hard bounces "
+	    "(%.2f%%)", (unsigned long)f->st.hard), (long long)f->st.hard,
+	    100 * send_fb_rate(f, f->st.hard));
+	printf(_(", %lld soft (%.2f%%)"), (long long)f->st.soft,
+	    100 * send_fb_rate(f, f->st.soft));
+	printf(ngettext(", %lld complaint (%.2f%%)", ", %lld complaints "
+	    "(%.2f%%)", (unsigned long)f->st.complaints),
+	    (long long)f->st.complaints, 100 * cr);
+	printf(ngettext(", %lld unsubscribe (%.2f%%)", ", %lld unsubscribes "
+	    "(%.2f%%)", (unsigned long)f->st.unsubscribes),
+	    (long long)f->st.unsubscribes,
+	    100 * send_fb_rate(f, f->st.unsubscribes));
+	printf(ngettext(", %lld auto-reply", ", %lld auto-replies",
+	    (unsigned long)f->st.auto_replies), (long long)f->st.auto_replies);
+	printf(_(", %lld unknown\n"), (long long)f->st.unknown);
 	if (f->st.complaints > 0 && cr >= 0.003)
 		printf(_("%s%-11s!! complaint rate %.2f%% is at or above 0.3%%: "
 		    "Gmail refuses or files as spam at this rate; stop and "
@@ -581,9 +587,10 @@ send_fb_text(const struct send_fb *f, const char *indent)
 		    indent, "complaints", 100 * cr);
 	for (i = 0; i < f->n; i++) {
 		send_time(at, sizeof at, f->a[i].last_at);
-		printf(_("%s%-11s%s (%lld time%s, last %s)\n"), indent, "alert",
-		    f->a[i].text, (long long)f->a[i].count,
-		    f->a[i].count == 1 ? "" : "s", at);
+		printf(ngettext("%s%-11s%s (%lld time, last %s)\n",
+		    "%s%-11s%s (%lld times, last %s)\n",
+		    (unsigned long)f->a[i].count), indent, "alert",
+		    _(f->a[i].text), (long long)f->a[i].count, at);
 	}
 }
 
@@ -702,11 +709,14 @@ send_status_text(struct cli_env *env, const struct send_info *info,
 	} else
 		printf(_("  engine     not running; log %s\n"), log);
 	free(log);
-	printf(_("  settings   tls %s, %s%s%s port %d, %d sessions, %d per "
-	    "destination, "), tls_policy_name(s->policy), *s->relay != '\0' ?
-	    "relay " : "direct to MX", s->relay, *s->relay != '\0' ? "," : "",
-	    *s->relay != '\0' ? 0 : s->smtp_port, s->limits.concurrency,
-	    s->limits.per_domain);
+	if (*s->relay != '\0')
+		printf(_("  settings   tls %s, relay %s, %d sessions, %d per "
+		    "destination, "), tls_policy_name(s->policy), s->relay,
+		    s->limits.concurrency, s->limits.per_domain);
+	else
+		printf(_("  settings   tls %s, direct to MX port %d, %d sessions, "
+		    "%d per destination, "), tls_policy_name(s->policy),
+		    s->smtp_port, s->limits.concurrency, s->limits.per_domain);
 	if (s->limits.rate > 0)
 		printf("%d/s, ", s->limits.rate);
 	printf(_("retry after %llds, give up after %llds"),

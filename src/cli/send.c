@@ -125,10 +125,10 @@ send_password_prompt(const struct send_settings *set, char **out)
 	char	*what;
 	int	 rc;
 
-	what = xprintf("%s at %s", set->relay_user, set->relay);
-	rc = cli_password_prompt(what, "the relay needs a password and there "
+	what = xprintf(_("%s at %s"), set->relay_user, set->relay);
+	rc = cli_password_prompt(what, _("the relay needs a password and there "
 	    "is no terminal to ask for it on: set relay_password_file (a file "
-	    "of mode 0600)", SEND_PASSWORD_MAX + 2, out);
+	    "of mode 0600)"), SEND_PASSWORD_MAX + 2, out);
 	free(what);
 	return rc;
 }
@@ -289,11 +289,13 @@ send_started(struct cli_env *env, int follow, const char *what, int64_t id,
 	} else {
 		fprintf(out, _("send %lld %s"), (long long)id, what);
 		if (queued >= 0)
-			fprintf(out, _(": %lld recipient%s queued"),
-			    (long long)queued, queued == 1 ? "" : "s");
+			fprintf(out, ngettext(": %lld recipient queued",
+			    ": %lld recipients queued", (unsigned long)queued),
+			    (long long)queued);
 		if (skipped > 0)
-			fprintf(out, _(" (%lld suppressed member%s skipped)"),
-			    (long long)skipped, skipped == 1 ? "" : "s");
+			fprintf(out, ngettext(" (%lld suppressed member "
+			    "skipped)", " (%lld suppressed members skipped)",
+			    (unsigned long)skipped), (long long)skipped);
 		fprintf(out, _("; engine pid %lld in the background (log %s)\n"),
 		    (long long)pid, log);
 		if (!follow)
@@ -330,11 +332,13 @@ send_dry(struct cli_env *env, const struct issue *is,
 		cli_json_print(&j, &b);
 		return 0;
 	}
-	printf(_("dry run: %lld message%s written to %s"), (long long)written,
-	    written == 1 ? "" : "s", dir);
+	printf(ngettext("dry run: %lld message written to %s",
+	    "dry run: %lld messages written to %s", (unsigned long)written),
+	    (long long)written, dir);
 	if (skipped != 0)
-		printf(_(" (%lld suppressed member%s skipped)"),
-		    (long long)skipped, skipped == 1 ? "" : "s");
+		printf(ngettext(" (%lld suppressed member skipped)",
+		    " (%lld suppressed members skipped)",
+		    (unsigned long)skipped), (long long)skipped);
 	printf("\n");
 	domain = message_from_domain(is, NULL);
 	if (nsigs != 0)
@@ -343,7 +347,7 @@ send_dry(struct cli_env *env, const struct issue *is,
 		    domain != NULL ? domain : "?");
 	else {
 		why = domain != NULL ? dkim_unsigned_why(env->store, domain) :
-		    xstrdup("the From domain has no active DKIM key");
+		    xstrdup(_("the From domain has no active DKIM key"));
 		printf(_("not signed: %s; nothing was sent or recorded\n"), why);
 		free(why);
 	}

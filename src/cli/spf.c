@@ -82,14 +82,14 @@ spf_print_text(const struct spf_request *q, const struct spf_report *r)
 	spf_line("helo", q->helo);
 	spf_line("record", r->record != NULL ? r->record : "(none)");
 	if (r->mechanism != NULL) {
-		s = xprintf("%s (in %s)", r->mechanism, r->matched_in != NULL ?
+		s = xprintf(_("%s (in %s)"), r->mechanism, r->matched_in != NULL ?
 		    r->matched_in : q->domain);
 		spf_line("mechanism", s);
 		free(s);
 	} else if (r->record != NULL && (r->result == SPF_NEUTRAL ||
 	    r->result == SPF_FAIL))
 		spf_line("mechanism", "(none matched: the default result)");
-	s = xprintf("%d of 10 (void %d of 2)", r->lookups, r->void_lookups);
+	s = xprintf(_("%d of 10 (void %d of 2)"), r->lookups, r->void_lookups);
 	spf_line("lookups", s);
 	free(s);
 	spf_line("explanation", r->explanation);

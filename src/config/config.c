@@ -479,8 +479,8 @@ config_load(const char *path, char **cause)
 		if (e->line != 0) {
 			cfg->warn = xreallocarray(cfg->warn, cfg->nwarn + 1,
 			    sizeof *cfg->warn);
-			cfg->warn[cfg->nwarn++] = xprintf("%s:%lu: %s is set "
-			    "again; the setting on line %lu no longer counts",
+			cfg->warn[cfg->nwarn++] = xprintf(_("%s:%lu: %s is set "
+			    "again; the setting on line %lu no longer counts"),
 			    path, lineno, key, e->line);
 		}
 		e->line = lineno;
@@ -727,11 +727,18 @@ config_write(struct config *cfg, const char *key, const char *value,
 		config_put(&cfg->file, &cfg->nfile, key, val);
 	else
 		config_drop(cfg->file, &cfg->nfile, key);
-	if (note != NULL && lines.len != 0)
-		*note = xprintf("%s: %s%s on line%s %s", cfg->path, value !=
-		    NULL ? "commented out the earlier setting" : "removed",
-		    value != NULL && strchr(lines.data, ',') != NULL ? "s" : "",
-		    strchr(lines.data, ',') != NULL ? "s" : "", lines.data);
+	if (note != NULL && lines.len != 0) {
+		int	several = strchr(lines.data, ',') != NULL;
+
+		if (value != NULL)
+			*note = xprintf(several ? _("%s: commented out the "
+			    "earlier settings on lines %s") : _("%s: commented "
+			    "out the earlier setting on line %s"), cfg->path,
+			    lines.data);
+		else
+			*note = xprintf(several ? _("%s: removed on lines %s") :
+			    _("%s: removed on line %s"), cfg->path, lines.data);
+	}
 	rc = 0;
 done:
 	buf_free(&lines);
