@@ -260,7 +260,7 @@ mkdir_private(const char *dir, char **cause)
 
 	if (stat(dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode))
-			return set_cause(cause, "%s is not a directory", dir);
+			return set_cause(cause, _("%s is not a directory"), dir);
 		return 0;
 	}
 	copy = xstrdup(dir);
@@ -269,7 +269,7 @@ mkdir_private(const char *dir, char **cause)
 			continue;
 		*p = '\0';
 		if (mkdir(copy, 0700) == -1 && errno != EEXIST) {
-			set_cause(cause, "cannot create %s: %s", copy,
+			set_cause(cause, _("cannot create %s: %s"), copy,
 			    strerror(errno));
 			free(copy);
 			return -1;
@@ -278,7 +278,7 @@ mkdir_private(const char *dir, char **cause)
 	}
 	free(copy);
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-		return set_cause(cause, "cannot create %s: %s", dir,
+		return set_cause(cause, _("cannot create %s: %s"), dir,
 		    strerror(errno));
 	return 0;
 }
@@ -356,12 +356,12 @@ secret_file_read(const char *key, const char *path, int max, char **out,
 		    strerror(errno));
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		return set_cause(cause, "%s %s is not a file", key, path);
+		return set_cause(cause, _("%s %s is not a file"), key, path);
 	}
 	if ((sb.st_mode & 077) != 0) {
 		close(fd);
-		return set_cause(cause, "%s %s can be read by others (mode "
-		    "%03o): chmod 600 %s", key, path,
+		return set_cause(cause, _("%s %s can be read by others (mode "
+		    "%03o): chmod 600 %s"), key, path,
 		    (unsigned int)(sb.st_mode & 0777), path);
 	}
 	buf = xmalloc(size);
@@ -379,8 +379,8 @@ secret_file_read(const char *key, const char *path, int max, char **out,
 		if (buf[line] == '\0') {
 			explicit_bzero(buf, size);
 			free(buf);
-			return set_cause(cause, "%s %s: the password holds a "
-			    "NUL byte", key, path);
+			return set_cause(cause, _("%s %s: the password holds a "
+			    "NUL byte"), key, path);
 		}
 		line++;
 	}
@@ -388,8 +388,8 @@ secret_file_read(const char *key, const char *path, int max, char **out,
 	if (*buf == '\0' || strlen(buf) > (size_t)max) {
 		explicit_bzero(buf, size);
 		free(buf);
-		return set_cause(cause, "%s %s: no password on its first line "
-		    "(or one over %d bytes)", key, path, max);
+		return set_cause(cause, _("%s %s: no password on its first line "
+		    "(or one over %d bytes)"), key, path, max);
 	}
 	*out = xstrdup(buf);
 	explicit_bzero(buf, size);

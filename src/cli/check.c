@@ -207,7 +207,7 @@ check_pick_domain(struct check_ctx *c, const char *arg)
 	if (*d == '[' || addr_normalise(tmp, strlen(tmp), addr, &reason) ==
 	    -1) {
 		cli_err(_("'%s' is not a domain: %s"), d, *d == '[' ?
-		    "an address literal" : reason);
+		    _("an address literal") : reason);
 		free(tmp);
 		return -1;
 	}

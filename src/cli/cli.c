@@ -91,6 +91,20 @@ cli_json_print(struct json *j, struct buf *b)
 	buf_free(b);
 }
 
+/* Print s padded to cols display columns, then sep. */
+void
+cli_pad(const char *s, int cols, int right, const char *sep)
+{
+	int	pad = cols - utf8_width(s);
+
+	if (pad < 0)
+		pad = 0;
+	if (right)
+		printf("%*s%s%s", pad, "", s, sep);
+	else
+		printf("%s%*s%s", s, pad, "", sep);
+}
+
 /* A time as YYYY-MM-DD HH:MM in local time. */
 void
 cli_date(char *out, size_t len, int64_t t)
@@ -368,9 +382,11 @@ cli_parse_option(struct cli_parse *p, int argc, char **argv, int *i)
 			else
 				p->okey[p->nover++] = key;
 		} else {
-			cli_err(_("unknown option --%s%s%s"), name,
-			    p->cmd != NULL ? " for herald " : "",
-			    p->cmd != NULL ? p->cmd->path : "");
+			if (p->cmd != NULL)
+				cli_err(_("unknown option --%s for herald %s"),
+				    name, p->cmd->path);
+			else
+				cli_err(_("unknown option --%s"), name);
 			rc = EXIT_USAGE;
 		}
 	}

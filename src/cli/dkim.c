@@ -218,10 +218,18 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_json_print(&j, &b);
 	} else {
 		s = dkim_record_zone(&k);
-		printf(_("; DNS records to publish for %s\n;\n; DKIM public key, "
-		    "selector %s (%s%s)\n%s\n;\n"), k.domain, k.selector,
-		    dkim_algo_name(k.algo), k.pending ? ", awaiting publication" :
-		    k.active ? "" : ", not active", s);
+		printf(_("; DNS records to publish for %s\n;\n"), k.domain);
+		if (k.pending)
+			printf(_("; DKIM public key, selector %s (%s, awaiting "
+			    "publication)\n"), k.selector,
+			    dkim_algo_name(k.algo));
+		else if (k.active)
+			printf(_("; DKIM public key, selector %s (%s)\n"),
+			    k.selector, dkim_algo_name(k.algo));
+		else
+			printf(_("; DKIM public key, selector %s (%s, not "
+			    "active)\n"), k.selector, dkim_algo_name(k.algo));
+		printf("%s\n;\n", s);
 		free(s);
 		if (x.spf_placeholder)
 			printf(_("; SPF: PLACEHOLDER: replace YOUR.SENDING.IP "
@@ -281,8 +289,12 @@ cmd_dkim_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		printf(_("no DKIM keys yet: herald dkim keygen DOMAIN SELECTOR "
 		    "makes one\n"));
 	else {
-		printf("%-30s %-16s %-9s %-16s  %s\n", "DOMAIN", "SELECTOR",
-		    "ALGO", "CREATED", "ACTIVE");
+		/* TRANSLATORS: column headings of herald dkim ls. */
+		cli_pad(_("DOMAIN"), 30, 0, " ");
+		cli_pad(_("SELECTOR"), 16, 0, " ");
+		cli_pad(_("ALGO"), 9, 0, " ");
+		cli_pad(_("CREATED"), 16, 0, "  ");
+		printf("%s\n", _("ACTIVE"));
 		for (i = 0; i < n; i++) {
 			cli_date(date, sizeof date, v[i].created_at);
 			fit = utf8_fit(v[i].domain, 30, 1);
@@ -291,8 +303,8 @@ cmd_dkim_ls(struct cli_env *env, const struct cli_cmd *cmd,
 			fit = utf8_fit(v[i].selector, 16, 1);
 			printf("%s %-9s %-16s  %s\n", fit,
 			    dkim_algo_name(v[i].algo), date, v[i].active ?
-			    "yes" : v[i].pending ? "no (awaiting publication: "
-			    "herald dkim check)" : "no");
+			    _("yes") : v[i].pending ? _("no (awaiting "
+			    "publication: herald dkim check)") : _("no"));
 			free(fit);
 		}
 	}
@@ -539,7 +551,7 @@ dkim_read_message(const char *path, struct buf *out)
 		}
 		if (out->len > DKIM_MSG_MAX) {
 			cli_err(_("%s: more than %d MB"), path != NULL ? path :
-			    "standard input", DKIM_MSG_MAX / 1024 / 1024);
+			    _("standard input"), DKIM_MSG_MAX / 1024 / 1024);
 			goto fail;
 		}
 	}
@@ -547,13 +559,13 @@ dkim_read_message(const char *path, struct buf *out)
 		buf_addc(out, '\n');
 	if (ferror(f)) {
 		cli_err(_("cannot read %s: %s"), path != NULL ? path :
-		    "standard input", strerror(errno));
+		    _("standard input"), strerror(errno));
 		goto fail;
 	}
 	if (f != stdin)
 		fclose(f);
 	if (out->len == 0) {
-		cli_err(_("%s is empty"), path != NULL ? path : "standard input");
+		cli_err(_("%s is empty"), path != NULL ? path : _("standard input"));
 		return EXIT_DATAERR;
 	}
 	return 0;

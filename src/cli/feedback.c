@@ -48,7 +48,7 @@ cli_feedback_finding(FILE *out, int json, const struct feedback_finding *f,
 
 	if (!json) {
 		snprintf(code, sizeof(code), "%d", f->code);
-		snprintf(sendno, sizeof(sendno), "send %lld", send);
+		snprintf(sendno, sizeof(sendno), _("send %lld"), send);
 		fprintf(out, "%s  %s  %s  %s %s  %s %s  %s%s%s  %s\n", source,
 		    feedback_kind_name(f->kind), f->rcpt[0] ? f->rcpt : "-",
 		    f->status[0] ? f->status : "-", f->code ? code : "-",
@@ -127,13 +127,13 @@ fb_message(struct fb_run *r, const char *buf, size_t len, const char *source)
 		r->duplicates++;
 		if (r->json) {
 			cli_err("%s: %s", source, res.why[0] != NULL ?
-			    res.why[0] : "read before: nothing done again");
+			    res.why[0] : _("read before: nothing done again"));
 			for (i = 0; i < res.msg.n; i++)
 				fb_print(r, &res.msg.v[i], FEEDBACK_ACT_NONE,
 				    0, NULL, source);
 		} else
 			printf("%s: %s\n", source, res.why[0] != NULL ?
-			    res.why[0] : "read before: nothing done again");
+			    res.why[0] : _("read before: nothing done again"));
 		feedback_result_free(&res);
 		return;
 	}
@@ -427,10 +427,17 @@ cmd_feedback_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		json_init(&j, &b);
 		json_open_array(&j, NULL);
 		l.j = &j;
-	} else
-		printf("%-6s  %-16s  %-11s  %-32s  %-5s  %-10s  %-16s  %s\n",
-		    "ID", "WHEN", "KIND", "RECIPIENT", "SEND", "ACTION",
-		    "REASON", "SOURCE");
+	} else {
+		/* TRANSLATORS: column headings of herald feedback ls. */
+		cli_pad(_("ID"), 6, 0, "  ");
+		cli_pad(_("WHEN"), 16, 0, "  ");
+		cli_pad(_("KIND"), 11, 0, "  ");
+		cli_pad(_("RECIPIENT"), 32, 0, "  ");
+		cli_pad(_("SEND"), 5, 0, "  ");
+		cli_pad(_("ACTION"), 10, 0, "  ");
+		cli_pad(_("REASON"), 16, 0, "  ");
+		printf("%s\n", _("SOURCE"));
+	}
 	rc = store_fb_findings(env->store, send, kind, limit, fb_ls_row, &l,
 	    &cause);
 	if (rc == 0 && env->json) {

@@ -55,7 +55,7 @@ ff_done(const char *source, const struct feedback_result *res, void *arg)
 		    res->msg.error);
 	if (res->duplicate) {
 		why = res->why != NULL && res->why[0] != NULL ? res->why[0] :
-		    "read before: nothing done again";
+		    _("read before: nothing done again");
 		fprintf(r->json ? stderr : r->out, "%s: %s\n", source, why);
 		if (r->json)
 			for (i = 0; i < res->msg.n; i++)

@@ -299,8 +299,8 @@ cmd_issue_show(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_json_out(&b);
 		buf_free(&b);
 	} else {
-		printf(_("From: %s\nReply-To: %s\nSubject: %s\nList: %s\n"
-		    "Unsubscribe: %s\nEncoding: %s\n\n"), is.from, is.reply_to,
+		printf("From: %s\nReply-To: %s\nSubject: %s\nList: %s\n"
+		    "Unsubscribe: %s\nEncoding: %s\n\n", is.from, is.reply_to,
 		    is.subject, is.list_name != NULL ? is.list_name :
 		    "(removed)", is.unsubscribe, is.encoding);
 		len = strlen(is.body);
@@ -351,15 +351,16 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		printf(_("no issues yet: herald issue new --list L --subject S "
 		    "--body-file F writes one\n"));
 	else {
-		printf("%5s ", "ID");
-		issue_cell("LIST", 16);
-		issue_cell("SUBJECT", 40);
-		printf(_("UPDATED\n"));
+		/* TRANSLATORS: column headings of herald issue ls. */
+		cli_pad(_("ID"), 5, 1, " ");
+		issue_cell(_("LIST"), 16);
+		issue_cell(_("SUBJECT"), 40);
+		printf("%s\n", _("UPDATED"));
 		for (i = 0; i < n; i++) {
 			cli_date(date, sizeof date, v[i].updated_at);
 			printf("%5lld ", (long long)v[i].id);
 			issue_cell(v[i].list_name != NULL ? v[i].list_name :
-			    "(removed)", 16);
+			    _("(removed)"), 16);
 			issue_cell(v[i].subject, 40);
 			printf("%s\n", date);
 		}

@@ -164,7 +164,7 @@ list_import_report(struct cli_env *env, struct importer *imp,
 	}
 	printf(_("list %s: %llu rows read from %s (%s, %s)\n"), list,
 	    (unsigned long long)s->rows, strcmp(path, "-") == 0 ?
-	    "standard input" : path, import_format_name(import_format(imp)),
+	    _("standard input") : path, import_format_name(import_format(imp)),
 	    import_encoding_name(import_encoding(imp)));
 	printf(_("  imported    %llu\n  updated     %llu\n  duplicates  %llu\n"
 	    "  invalid     %llu\n  suppressed  %llu\n"),
@@ -193,7 +193,6 @@ list_run_import(struct cli_env *env, const char *list, const char *path,
 {
 	struct importer	*imp;
 	char		*cause = NULL;
-	const char	*what = list != NULL ? list : "the suppressions";
 	int		 rc, code = 0;
 	time_t		 last = 0;
 
@@ -213,16 +212,24 @@ list_run_import(struct cli_env *env, const char *list, const char *path,
 	if (cli_interrupted) {
 		import_free(imp);
 		free(cause);
-		cli_err(_("interrupted: nothing was imported, %s %s as it was"),
-		    what, list != NULL ? "is" : "are");
+		if (list != NULL)
+			cli_err(_("interrupted: nothing was imported, list %s "
+			    "is as it was"), list);
+		else
+			cli_err(_("interrupted: nothing was imported, the "
+			    "suppressions are as they were"));
 		return 130;
 	}
 	if (rc == -1) {
 		import_free(imp);
 		cli_err("%s", cause);
 		free(cause);
-		cli_err(_("nothing was imported; %s %s as it was"), what,
-		    list != NULL ? "is" : "are");
+		if (list != NULL)
+			cli_err(_("nothing was imported; list %s is as it "
+			    "was"), list);
+		else
+			cli_err(_("nothing was imported; the suppressions are "
+			    "as they were"));
 		return code != 0 ? code : EXIT_DATAERR;
 	}
 	if ((rc = import_commit(imp, &cause)) == -1) {
@@ -233,7 +240,7 @@ list_run_import(struct cli_env *env, const char *list, const char *path,
 		list_import_report(env, imp, list, path);
 		import_free(imp);
 		cli_err(_("no valid row in %s: list %s was not created"),
-		    strcmp(path, "-") == 0 ? "standard input" : path, list);
+		    strcmp(path, "-") == 0 ? _("standard input") : path, list);
 		return EXIT_DATAERR;
 	}
 	*out = imp;
@@ -354,8 +361,11 @@ cmd_list_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	} else if (n == 0)
 		printf(_("no lists yet: herald list import LIST FILE makes one\n"));
 	else {
-		list_cell("LIST", 24);
-		printf("%10s %10s  %s\n", "MEMBERS", "SUPPRESSED", "CREATED");
+		/* TRANSLATORS: column headings of herald list ls. */
+		list_cell(_("LIST"), 24);
+		cli_pad(_("MEMBERS"), 10, 1, " ");
+		cli_pad(_("SUPPRESSED"), 10, 1, "  ");
+		printf("%s\n", _("CREATED"));
 		for (i = 0; i < n; i++) {
 			cli_date(date, sizeof date, v[i].created_at);
 			list_cell(v[i].name, 24);
@@ -452,10 +462,11 @@ cmd_list_show(struct cli_env *env, const struct cli_cmd *cmd,
 		json_open_array(&x.j, NULL);
 		fwrite(x.b.data, 1, x.b.len, stdout);
 	} else {
-		list_cell("EMAIL", 36);
-		list_cell("NAME", 24);
-		list_cell("STATUS", 10);
-		printf(_("ATTRIBUTES\n"));
+		/* TRANSLATORS: column headings of herald list show. */
+		list_cell(_("EMAIL"), 36);
+		list_cell(_("NAME"), 24);
+		list_cell(_("STATUS"), 10);
+		printf("%s\n", _("ATTRIBUTES"));
 	}
 	rc = store_contacts(env->store, id, cli_opt(cmd, a, "filter"), 0, 0,
 	    list_show_row, &x, &cause);
@@ -588,8 +599,8 @@ cmd_suppress_add(struct cli_env *env, const struct cli_cmd *cmd,
 			json_put_bool(&j, "added", added);
 			json_close(&j);
 		} else
-			buf_printf(&b, added ? "suppressed %s\n" : "%s was "
-			    "already suppressed\n", norm[i]);
+			buf_printf(&b, added ? _("suppressed %s\n") :
+			    _("%s was already suppressed\n"), norm[i]);
 	}
 	free(norm);
 	if (store_commit(env->store, &cause) == -1) {
@@ -647,9 +658,11 @@ cmd_suppress_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	if (env->json)
 		json_open_array(&j, NULL);
 	else {
-		list_cell("EMAIL", 36);
-		list_cell("REASON", 12);
-		printf(_("%-16s  DETAIL\n"), "ADDED");
+		/* TRANSLATORS: column headings of herald suppress ls. */
+		list_cell(_("EMAIL"), 36);
+		list_cell(_("REASON"), 12);
+		cli_pad(_("ADDED"), 16, 0, "  ");
+		printf("%s\n", _("DETAIL"));
 	}
 	rc = store_suppressions(env->store, suppress_row, env->json ? &j : NULL,
 	    &cause);

@@ -130,7 +130,7 @@ send_event_text(FILE *f, const struct send_event *e)
 	fprintf(f, "%s %-10s ", at + 11, rcpt_state_name(e->state));
 	send_put(f, e->rcpt);
 	if (*e->mx != '\0' || *e->ip != '\0') {
-		fputs(" via ", f);
+		fputs(_(" via "), f);
 		send_put(f, *e->mx != '\0' ? e->mx : e->ip);
 		if (*e->ip != '\0') {
 			fputs(" [", f);
@@ -144,7 +144,7 @@ send_event_text(FILE *f, const struct send_event *e)
 		fputc(' ', f);
 		send_put(f, e->tls_verify);
 	} else if (*e->tls_verify != '\0')
-		fputs(" plaintext", f);
+		fputs(_(" plaintext"), f);
 	if (e->code > 0)
 		fprintf(f, " %d", e->code);
 	if (*e->enhanced != '\0') {
@@ -936,11 +936,18 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (cli_opt(cmd, a, "csv") != NULL) {
 		env->json = 2;
-		printf(_("rcpt,state,mx,ip,tls_version,tls_cipher,tls_verify,"
-		    "tls_dane,code,enhanced,reply,attempts,at,class,reason\n"));
+		printf("rcpt,state,mx,ip,tls_version,tls_cipher,tls_verify,"
+		    "tls_dane,code,enhanced,reply,attempts,at,class,reason\n");
 	} else if (!json) {
-		printf("%-30s %-10s %-20s %-15s %-7s %-9s %3s %s\n", "RCPT",
-		    "STATE", "MX", "IP", "TLS", "VERIFY", "CODE", "REPLY");
+		/* TRANSLATORS: column headings of herald report. */
+		cli_pad(_("RCPT"), 30, 0, " ");
+		cli_pad(_("STATE"), 10, 0, " ");
+		cli_pad(_("MX"), 20, 0, " ");
+		cli_pad(_("IP"), 15, 0, " ");
+		cli_pad(_("TLS"), 7, 0, " ");
+		cli_pad(_("VERIFY"), 9, 0, " ");
+		cli_pad(_("CODE"), 3, 1, " ");
+		printf("%s\n", _("REPLY"));
 	}
 	rc = store_send_rcpts(env->store, id, send_report_cb, env, &cause);
 	env->json = json;
@@ -966,7 +973,7 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 		send_fb_text(&fb, "  ");
 		send_fb_free(&fb);
 		printf(_("\nTLS (recipients whose server answered):\n"));
-		send_tls_text("all destinations", &tls.all);
+		send_tls_text(_("all destinations"), &tls.all);
 		for (i = 0; i < tls.n; i++)
 			send_tls_text(tls.dom[i].domain, &tls.dom[i]);
 	}

@@ -97,7 +97,7 @@ cli_password_prompt(const char *what, const char *notty, int size,
 	/* Unbuffered: the password is read into buf alone, never into a
 	 * stdio buffer that is freed unwiped. */
 	setvbuf(tty, NULL, _IONBF, 0);
-	fprintf(tty, "password for %s: ", what);
+	fprintf(tty, _("password for %s: "), what);
 	fflush(tty);
 	tcgetattr(fileno(tty), &old);
 	quiet = old;
@@ -287,7 +287,9 @@ send_started(struct cli_env *env, int follow, const char *what, int64_t id,
 		json_put_str(&j, "log", log);
 		cli_json_print(&j, &b);
 	} else {
-		fprintf(out, _("send %lld %s"), (long long)id, what);
+		fprintf(out, strcmp(what, "started") == 0 ?
+		    _("send %lld started") : _("send %lld resumed"),
+		    (long long)id);
 		if (queued >= 0)
 			fprintf(out, ngettext(": %lld recipient queued",
 			    ": %lld recipients queued", (unsigned long)queued),
@@ -342,9 +344,10 @@ send_dry(struct cli_env *env, const struct issue *is,
 	printf("\n");
 	domain = message_from_domain(is, NULL);
 	if (nsigs != 0)
-		printf(_("each signed (%zu DKIM signature%s for %s); nothing was "
-		    "sent or recorded\n"), nsigs, nsigs == 1 ? "" : "s",
-		    domain != NULL ? domain : "?");
+		printf(ngettext("each signed (%zu DKIM signature for %s); "
+		    "nothing was sent or recorded\n", "each signed (%zu DKIM "
+		    "signatures for %s); nothing was sent or recorded\n",
+		    nsigs), nsigs, domain != NULL ? domain : "?");
 	else {
 		why = domain != NULL ? dkim_unsigned_why(env->store, domain) :
 		    xstrdup(_("the From domain has no active DKIM key"));
@@ -367,7 +370,7 @@ send_test_via(struct buf *b, const struct send_change *c)
 			buf_printf(b, " %s %s %s", c->tls.version,
 			    c->tls.cipher, c->tls.verify);
 		else if (strcmp(c->stage, "connect") != 0)
-			buf_adds(b, " plaintext");
+			buf_adds(b, _(" plaintext"));
 		if (strcmp(c->tls.dane, "validated") == 0 ||
 		    strcmp(c->tls.dane, "failed") == 0)
 			buf_printf(b, _(" dane %s"), c->tls.dane);
@@ -411,7 +414,7 @@ send_test_print(struct cli_env *env, const char *addr,
 	}
 	buf_printf(&b, _("test to %s: %s"), addr, rcpt_state_name(c->state));
 	if (strcmp(c->stage, "dns") == 0)
-		buf_adds(&b, " (no route)");
+		buf_adds(&b, _(" (no route)"));
 	send_test_via(&b, c);
 	buf_addc(&b, ':');
 	if (c->code > 0)
@@ -651,9 +654,10 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 		goto out;
 	}
 	if (retry && !(env->json && !follow))
-		fprintf(follow && env->json ? stderr : stdout, "%lld unknown "
-		    "recipient%s queued again\n", (long long)out.requeued,
-		    out.requeued == 1 ? "" : "s");
+		fprintf(follow && env->json ? stderr : stdout,
+		    ngettext("%lld unknown recipient queued again\n",
+		    "%lld unknown recipients queued again\n",
+		    (unsigned long)out.requeued), (long long)out.requeued);
 	send_started(env, follow, "resumed", id, -1, 0, out.pid);
 	cli_feedback_watch_start(env);
 	rc = follow ? send_follow(env, id, out.last) : 0;
@@ -733,10 +737,12 @@ send_finish_print(struct cli_env *env, int64_t id, int64_t n)
 			printf(_("send %lld is finished: nothing to finish\n"),
 			    (long long)id);
 		else
-			printf(_("send %lld finished: %lld deferred recipient%s "
-			    "given up (bounced for this send, not "
-			    "suppressed)\n"), (long long)id, (long long)n,
-			    n == 1 ? "" : "s");
+			printf(ngettext("send %lld finished: %lld deferred "
+			    "recipient given up (bounced for this send, not "
+			    "suppressed)\n", "send %lld finished: %lld deferred "
+			    "recipients given up (bounced for this send, not "
+			    "suppressed)\n", (unsigned long)n), (long long)id,
+			    (long long)n);
 		return;
 	}
 	cli_json_open(&j, &b);
@@ -812,8 +818,8 @@ cmd_finish(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	    c.n[RCPT_SENT_DATA];
 	if (active > 0)
 		goto busy;
-	if (store_send_give_up(env->store, id, "given up by the operator "
-	    "(herald finish); the last reply: ", &n, &cause) == -1 ||
+	if (store_send_give_up(env->store, id, NT("given up by the operator "
+	    "(herald finish); the last reply: "), &n, &cause) == -1 ||
 	    store_send_set_paused(env->store, id, 0, &cause) == -1 ||
 	    store_send_set_finished(env->store, id, (int64_t)time(NULL),
 	    &cause) == -1) {
@@ -823,10 +829,13 @@ cmd_finish(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	send_finish_print(env, id, n);
 	goto out;
 busy:
-	cli_err(_("send %lld has %lld recipient%s not yet tried or in flight: "
-	    "herald finish only gives up on deferred ones, once the send is "
-	    "waiting (herald status %lld)"), (long long)id, (long long)active,
-	    active == 1 ? "" : "s", (long long)id);
+	cli_err(ngettext("send %lld has %lld recipient not yet tried or in "
+	    "flight: herald finish only gives up on deferred ones, once the "
+	    "send is waiting (herald status %lld)", "send %lld has %lld "
+	    "recipients not yet tried or in flight: herald finish only gives "
+	    "up on deferred ones, once the send is waiting (herald status "
+	    "%lld)", (unsigned long)active), (long long)id, (long long)active,
+	    (long long)id);
 	rc = EXIT_TEMPFAIL;
 undo:
 	if (paused_set && store_send_set_paused(env->store, id, 0,

@@ -25,7 +25,7 @@ cli_dns(struct cli_env *env)
 
 	config_dns_options(env->cfg, &o);
 	if ((dns = dns_open(&o, &cause)) == NULL) {
-		cli_err("%s", cause != NULL ? cause : "cannot set up DNS");
+		cli_err("%s", cause != NULL ? cause : _("cannot set up DNS"));
 		free(cause);
 	}
 	return dns;
@@ -88,7 +88,7 @@ spf_print_text(const struct spf_request *q, const struct spf_report *r)
 		free(s);
 	} else if (r->record != NULL && (r->result == SPF_NEUTRAL ||
 	    r->result == SPF_FAIL))
-		spf_line("mechanism", "(none matched: the default result)");
+		spf_line("mechanism", _("(none matched: the default result)"));
 	s = xprintf(_("%d of 10 (void %d of 2)"), r->lookups, r->void_lookups);
 	spf_line("lookups", s);
 	free(s);
