@@ -14,13 +14,17 @@
 #include "i18n.h"
 #include "util.h"
 
-/* Print a message and exit: only for broken invariants and out of memory. */
+/*
+ * Print a message and exit: only for broken invariants and out of memory.
+ * Their texts stay English (NT): a bug report for the developers, and at
+ * out of memory nothing may allocate, as a catalogue lookup might.
+ */
 void
 fatal(const char *fmt, ...)
 {
 	va_list	ap;
 
-	fputs("herald: fatal: ", stderr);
+	fputs(NT("herald: fatal: "), stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -35,7 +39,7 @@ xmalloc(size_t n)
 	void	*p;
 
 	if ((p = malloc(n == 0 ? 1 : n)) == NULL)
-		fatal("out of memory (%zu bytes)", n);
+		fatal(NT("out of memory (%zu bytes)"), n);
 	return p;
 }
 
@@ -46,7 +50,7 @@ xcalloc(size_t n, size_t size)
 	void	*p;
 
 	if ((p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size)) == NULL)
-		fatal("out of memory (%zu x %zu bytes)", n, size);
+		fatal(NT("out of memory (%zu x %zu bytes)"), n, size);
 	return p;
 }
 
@@ -55,9 +59,9 @@ void *
 xreallocarray(void *p, size_t n, size_t size)
 {
 	if (size != 0 && n > SIZE_MAX / size)
-		fatal("allocation overflow (%zu x %zu)", n, size);
+		fatal(NT("allocation overflow (%zu x %zu)"), n, size);
 	if ((p = realloc(p, n * size == 0 ? 1 : n * size)) == NULL)
-		fatal("out of memory (%zu x %zu bytes)", n, size);
+		fatal(NT("out of memory (%zu x %zu bytes)"), n, size);
 	return p;
 }
 
@@ -89,7 +93,7 @@ xvprintf(const char *fmt, va_list ap)
 	char	*s;
 
 	if (vasprintf(&s, fmt, ap) == -1)
-		fatal("out of memory formatting a message");
+		fatal(NT("out of memory formatting a message"));
 	return s;
 }
 
@@ -152,7 +156,7 @@ buf_grow(struct buf *b, size_t n)
 	size_t	want;
 
 	if (n > SIZE_MAX - b->len - 1)
-		fatal("buffer overflow");
+		fatal(NT("buffer overflow"));
 	want = b->len + n + 1;
 	if (want <= b->cap)
 		return;

@@ -434,7 +434,7 @@ static int
 cli_no_json(const struct cli_cmd *c)
 {
 	static const char *const paths[] = {
-		"tui", "engine", "list export", "dkim sign",
+		"tui", "engine", NT("list export"), NT("dkim sign"),
 	};
 	size_t	i;
 

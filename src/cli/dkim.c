@@ -693,7 +693,7 @@ static const struct cli_opt record_opts[] = {
 };
 
 const struct cli_cmd cli_dkim_cmds[] = {
-	{ "dkim keygen", "DOMAIN SELECTOR", 2, 2, N_("generate a DKIM key and "
+	{ NT("dkim keygen"), "DOMAIN SELECTOR", 2, 2, N_("generate a DKIM key and "
 	  "print the record to publish"),
 	  N_("The private key is written as PKCS#8 PEM, mode 0600, to the keys "
 	  "directory\nbeside the database (mode 0700), and recorded as "
@@ -703,7 +703,7 @@ const struct cli_cmd cli_dkim_cmds[] = {
 	  "never printed. Ed25519 (RFC 8463) keys are small, but not\nevery "
 	  "receiver checks them yet: publish an RSA key too and both sign."),
 	  keygen_opts, cmd_dkim_keygen },
-	{ "dkim record", "DOMAIN SELECTOR", 2, 2, N_("the DNS TXT record to "
+	{ NT("dkim record"), "DOMAIN SELECTOR", 2, 2, N_("the DNS TXT record to "
 	  "publish for a key"),
 	  N_("zone: the zone-file line (strings of at most 255 bytes), with the "
 	  "SPF record\nfor the sending address (source_ip) and, when DOMAIN "
@@ -711,8 +711,8 @@ const struct cli_cmd cli_dkim_cmds[] = {
 	  "for a web form. json: {\"name\",\n\"type\", \"value\", \"strings\", "
 	  "\"spf\", \"dmarc\"}."),
 	  record_opts, cmd_dkim_record },
-	{ "dkim ls", "", 0, 0, N_("list the DKIM keys"), NULL, NULL, cmd_dkim_ls },
-	{ "dkim check", "DOMAIN SELECTOR", 2, 2, N_("compare the published key "
+	{ NT("dkim ls"), "", 0, 0, N_("list the DKIM keys"), NULL, NULL, cmd_dkim_ls },
+	{ NT("dkim check"), "DOMAIN SELECTOR", 2, 2, N_("compare the published key "
 	  "with the local key"),
 	  N_("Looks up SELECTOR._domainkey.DOMAIN and compares it with the local "
 	  "key.\nA new key awaiting publication becomes active when they match "
@@ -720,7 +720,7 @@ const struct cli_cmd cli_dkim_cmds[] = {
 	  "they match; 1 when the key is not published, a\ndifferent key is, "
 	  "the key is revoked (empty p=) or the record does not\nparse; 75 "
 	  "when DNS fails; 66 for an unknown key."), NULL, cmd_dkim_check },
-	{ "dkim activate", "DOMAIN SELECTOR", 2, 2, N_("sign new messages with "
+	{ NT("dkim activate"), "DOMAIN SELECTOR", 2, 2, N_("sign new messages with "
 	  "this key"),
 	  N_("Rotation: generate a key with a new selector, publish its record, "
 	  "check it\n(herald dkim check activates it), then deactivate the "
@@ -730,17 +730,17 @@ const struct cli_cmd cli_dkim_cmds[] = {
 	  "--json:\n{\"domain\",\"selector\",\"active\",\"active_keys\"} (the "
 	  "domain's active\nkeys now); so for deactivate."), NULL,
 	  cmd_dkim_activate },
-	{ "dkim deactivate", "DOMAIN SELECTOR", 2, 2, N_("stop signing with "
+	{ NT("dkim deactivate"), "DOMAIN SELECTOR", 2, 2, N_("stop signing with "
 	  "this key (it is kept)"),
 	  N_("The key and its record stay; keep the record published until mail "
 	  "signed\nwith it has been delivered. --json: as dkim activate's."), NULL,
 	  cmd_dkim_deactivate },
-	{ "dkim sign", "DOMAIN [FILE]", 1, 2, N_("sign a message with DOMAIN's "
+	{ NT("dkim sign"), "DOMAIN [FILE]", 1, 2, N_("sign a message with DOMAIN's "
 	  "active keys and print it"),
 	  N_("Reads an RFC 5322 message from FILE or standard input (LF line "
 	  "ends become\nCRLF) and prints it with one DKIM-Signature per "
 	  "active key of DOMAIN in\nfront."), NULL, cmd_dkim_sign },
-	{ "dkim verify", "[FILE]", 0, 1, N_("check the DKIM signatures of a "
+	{ NT("dkim verify"), "[FILE]", 0, 1, N_("check the DKIM signatures of a "
 	  "received message"),
 	  N_("Reads a message from FILE or standard input and verifies each "
 	  "DKIM-Signature,\nlooking the keys up in DNS (--resolver). A "

@@ -604,7 +604,7 @@ static const struct cli_opt feedback_ls_opts[] = {
 };
 
 const struct cli_cmd cli_feedback_cmds[] = {
-	{ "feedback read", "FILE|DIR|-", 1, 1, N_("read bounces, complaints, "
+	{ NT("feedback read"), "FILE|DIR|-", 1, 1, N_("read bounces, complaints, "
 	  "unsubscribe mails and auto-replies, and act on them"),
 	  N_("Reads what came back after a send: one message (FILE), a Maildir "
 	  "(DIR, its\nnew/ and cur/), an mbox (FILE starting with a From_ "
@@ -654,7 +654,7 @@ const struct cli_cmd cli_feedback_cmds[] = {
 	  "even unreadable; 75 (EX_TEMPFAIL: the MTA keeps it and tries "
 	  "again) when\nthe database cannot take it."),
 	  feedback_read_opts, cmd_feedback_read },
-	{ "feedback ls", "", 0, 0, N_("list what came back and what was done, "
+	{ NT("feedback ls"), "", 0, 0, N_("list what came back and what was done, "
 	  "newest first"),
 	  N_("One line per finding: its id (for herald feedback show), when, "
 	  "kind,\nrecipient, send, action, reason and where the message was "
@@ -663,7 +663,7 @@ const struct cli_cmd cli_feedback_cmds[] = {
 	  "send, reason, class,\nstatus, code, action, diagnostic, "
 	  "reporting_mta, message_id, source, why\nand at (Unix seconds)."),
 	  feedback_ls_opts, cmd_feedback_ls },
-	{ "feedback show", "ID", 1, 1, N_("show a finding's message and what was "
+	{ NT("feedback show"), "ID", 1, 1, N_("show a finding's message and what was "
 	  "concluded and why"),
 	  N_("The message finding ID came in (source, Message-ID, SHA-256 of its "
 	  "bytes,\nwhen it was read) and each of its findings: class, status, "

@@ -354,7 +354,7 @@ static const struct cli_opt feedback_fetch_opts[] = {
 };
 
 const struct cli_cmd cli_feedback_fetch_cmds[] = {
-	{ "feedback fetch", "", 0, 0, N_("read the feedback mailbox once: "
+	{ NT("feedback fetch"), "", 0, 0, N_("read the feedback mailbox once: "
 	  "record, act, mark"),
 	  N_("Reads the mailbox bounces, complaints and unsubscribe mails come "
 	  "to (config\nfeedback_source, or --source URL):\n"
@@ -382,7 +382,7 @@ const struct cli_cmd cli_feedback_fetch_cmds[] = {
 	  "connection dropped): what was read before stays recorded and "
 	  "marked, and\nthe next fetch goes on from there."),
 	  feedback_fetch_opts, cmd_feedback_fetch },
-	{ "feedback watch", "", 0, 0, N_("fetch feedback every "
+	{ NT("feedback watch"), "", 0, 0, N_("fetch feedback every "
 	  "feedback_interval minutes (detached)"),
 	  N_("Fetches as herald feedback fetch does, every feedback_interval "
 	  "minutes\n(default 10), while a send runs or finished less than "

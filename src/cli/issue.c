@@ -521,7 +521,7 @@ cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
 			return EXIT_NOINPUT;
 		}
 	} else {
-		detail = xstrdup("herald unsubscribe");
+		detail = xstrdup(NT("herald unsubscribe"));
 		rc = store_suppress_add(env->store, addr, "unsubscribe",
 		    detail, &added, &cause);
 		free(detail);
@@ -574,7 +574,7 @@ static const struct cli_opt preview_opts[] = {
 };
 
 const struct cli_cmd cli_issue_cmds[] = {
-	{ "issue new", "", 0, 0, N_("write an issue (an announcement to a list); "
+	{ NT("issue new"), "", 0, 0, N_("write an issue (an announcement to a list); "
 	  "prints its id"),
 	  N_("Merge fields in the Subject and body: {{name}}, {{email}} and every "
 	  "column\nimported with the list ({{city}}), {{FIELD|default}} when a "
@@ -583,7 +583,7 @@ const struct cli_cmd cli_issue_cmds[] = {
 	  "in a header value is\nrefused. Exit status 65 when the issue does "
 	  "not check, 66 for an unknown\nlist or a missing body file."),
 	  new_opts, cmd_issue_new },
-	{ "issue edit", "ID", 1, 1, N_("edit an issue in $VISUAL or $EDITOR"),
+	{ NT("issue edit"), "ID", 1, 1, N_("edit an issue in $VISUAL or $EDITOR"),
 	  N_("The editor (fallback vi) gets the headers From, Reply-To, Subject, "
 	  "List,\nUnsubscribe and Encoding above a blank line and the body, as "
 	  "mutt does.\nIf the result does not check, the editor opens again "
@@ -594,18 +594,18 @@ const struct cli_cmd cli_issue_cmds[] = {
 	  "send keeps the text it\nstarted with. herald issue copy ID makes a "
 	  "new issue to edit instead. If a\nsend starts while the editor is "
 	  "open, the edit is saved as a new issue."), NULL, cmd_issue_edit },
-	{ "issue copy", "ID", 1, 1, N_("a new issue from an old one; prints its "
+	{ NT("issue copy"), "ID", 1, 1, N_("a new issue from an old one; prints its "
 	  "id"),
 	  N_("The new issue has the list, headers and body of issue ID as stored, "
 	  "and no\nsend: edit it with herald issue edit NEW and send it with "
 	  "herald send NEW.\nThis is how to change an issue whose send is not "
 	  "finished (which cannot\nbe edited). Exit status 66 when there is no "
 	  "issue ID."), NULL, cmd_issue_copy },
-	{ "issue show", "ID", 1, 1, N_("print an issue's headers and body as "
+	{ NT("issue show"), "ID", 1, 1, N_("print an issue's headers and body as "
 	  "stored"), NULL, NULL, cmd_issue_show },
-	{ "issue ls", "", 0, 0, N_("list the issues, newest first"), NULL, NULL,
+	{ NT("issue ls"), "", 0, 0, N_("list the issues, newest first"), NULL, NULL,
 	  cmd_issue_ls },
-	{ "issue preview", "ID", 1, 1, N_("print exactly the message one member "
+	{ NT("issue preview"), "ID", 1, 1, N_("print exactly the message one member "
 	  "gets, signed"),
 	  N_("The bytes (CRLF line ends) that recipient would receive: merge "
 	  "fields filled\nwith their name and attributes, their own "

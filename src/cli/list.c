@@ -706,7 +706,7 @@ static const struct cli_opt suppress_opts[] = {
 };
 
 const struct cli_cmd cli_list_cmds[] = {
-	{ "list import", "LIST FILE", 2, 2, N_("add or update contacts of LIST "
+	{ NT("list import"), "LIST FILE", 2, 2, N_("add or update contacts of LIST "
 	  "from FILE (- for standard input)"),
 	  N_("FILE is CSV (RFC 4180), TSV, or one address a line (\"Name "
 	  "<a@b>\" is fine).\nA header row naming an email column (email, "
@@ -726,24 +726,24 @@ const struct cli_cmd cli_list_cmds[] = {
 	  "imported) or none was valid (a new\nlist is then not created), "
 	  "66 for a missing file."),
 	  import_opts, cmd_list_import },
-	{ "list ls", "", 0, 0, N_("list the lists with member counts"), NULL,
+	{ NT("list ls"), "", 0, 0, N_("list the lists with member counts"), NULL,
 	  NULL, cmd_list_ls },
-	{ "list show", "LIST", 1, 1, N_("print a list's members"), NULL, show_opts,
+	{ NT("list show"), "LIST", 1, 1, N_("print a list's members"), NULL, show_opts,
 	  cmd_list_show },
-	{ "list export", "LIST", 1, 1, N_("write a list as CSV that re-imports "
+	{ NT("list export"), "LIST", 1, 1, N_("write a list as CSV that re-imports "
 	  "to the same list"), NULL, export_opts, cmd_list_export },
-	{ "list rm", "LIST", 1, 1, N_("remove a list and its members"), NULL, NULL,
+	{ NT("list rm"), "LIST", 1, 1, N_("remove a list and its members"), NULL, NULL,
 	  cmd_list_rm },
-	{ "suppress add", "ADDR...", 1, CLI_MAXARGS, N_("never send to these "
+	{ NT("suppress add"), "ADDR...", 1, CLI_MAXARGS, N_("never send to these "
 	  "addresses"), N_("Suppressed addresses may stay on lists; they are "
 	  "flagged there and never\nsent to. Matching ignores letter case."),
 	  suppress_opts, cmd_suppress_add },
-	{ "suppress import", "FILE", 1, 1, N_("suppress every address in FILE"),
+	{ NT("suppress import"), "FILE", 1, 1, N_("suppress every address in FILE"),
 	  N_("FILE is read as list import reads it (CSV, TSV or one address a "
 	  "line).\nInvalid rows are reported with their line numbers; the "
 	  "rest is added in\none transaction. Exit status 65 when some rows "
 	  "were invalid."), suppress_import_opts, cmd_suppress_import },
-	{ "suppress ls", "", 0, 0, N_("list suppressed addresses"), NULL, NULL,
+	{ NT("suppress ls"), "", 0, 0, N_("list suppressed addresses"), NULL, NULL,
 	  cmd_suppress_ls },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
