@@ -65,11 +65,12 @@ list_progress(struct importer *imp, time_t *last)
 		return;
 	*last = now;
 	import_progress(imp, &done, &total);
+	fputc('\r', stderr);
 	if (total > 0)
-		fprintf(stderr, _("\rimporting... %3d%%"),
+		fprintf(stderr, _("importing... %3d%%"),
 		    (int)(done * 100 / total));
 	else
-		fprintf(stderr, _("\rimporting... %llu rows"),
+		fprintf(stderr, _("importing... %llu rows"),
 		    (unsigned long long)import_stats(imp)->rows);
 }
 
