@@ -868,9 +868,14 @@ cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
 		run.password_fd = (int)fd;
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
 	    (rc = cli_store(env)) != 0) {
-		if (run.ready_fd != -1)
-			dprintf(run.ready_fd, _("error: cannot open the "
-			    "database %s\n"), env->db_path);
+		if (run.ready_fd != -1) {
+			/* "error: " is for the waiting parent, not a person. */
+			char *why = xprintf(_("cannot open the database %s"),
+			    env->db_path);
+
+			dprintf(run.ready_fd, "error: %s\n", why);
+			free(why);
+		}
 		return rc != 0 ? rc : EXIT_USAGE;
 	}
 	run.st = env->store;

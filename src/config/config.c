@@ -695,7 +695,7 @@ config_write(struct config *cfg, const char *key, const char *value,
 				/* Removed by unset; an earlier duplicate is
 				 * kept as a comment by set. */
 				if (value != NULL) {
-					fprintf(out, _("# duplicate, commented "
+					fprintf(out, NT("# duplicate, commented "
 					    "out by herald config set: %s"),
 					    line);
 					if (len > 0 && line[len - 1] != '\n')
