@@ -380,8 +380,11 @@ send_tls_json(struct json *j, const struct send_tls_count *t)
 static void
 send_tls_text(const char *label, const struct send_tls_count *t)
 {
-	printf(_("  %-24s %lld verified, %lld trusted, %lld untrusted, %lld "
-	    "plaintext"), label, (long long)t->verified, (long long)t->trusted,
+	/* The label is padded by display width: it may be Japanese. */
+	fputs("  ", stdout);
+	cli_pad(label, 24, 0, " ");
+	printf(_("%lld verified, %lld trusted, %lld untrusted, %lld "
+	    "plaintext"), (long long)t->verified, (long long)t->trusted,
 	    (long long)t->untrusted, (long long)t->plain);
 	if (t->dane != 0)
 		printf(_(" (%lld DANE)"), (long long)t->dane);
