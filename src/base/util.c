@@ -265,7 +265,8 @@ mkdir_private(const char *dir, char **cause)
 
 	if (stat(dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode))
-			return set_cause(cause, _("%s is not a directory"), dir);
+			return set_cause(cause, _("%s is not a "
+			    "directory"), dir);
 		return 0;
 	}
 	copy = xstrdup(dir);
@@ -393,8 +394,8 @@ secret_file_read(const char *key, const char *path, int max, char **out,
 	if (*buf == '\0' || strlen(buf) > (size_t)max) {
 		explicit_bzero(buf, size);
 		free(buf);
-		return set_cause(cause, _("%s %s: no password on its first line "
-		    "(or one over %d bytes)"), key, path, max);
+		return set_cause(cause, _("%s %s: no password on its first "
+		    "line (or one over %d bytes)"), key, path, max);
 	}
 	*out = xstrdup(buf);
 	explicit_bzero(buf, size);

@@ -52,7 +52,8 @@ static const struct cli_opt check_opts[] = {
 	{ "ip", "IP", N_("sending address (default: source_ip, else the "
 	  "kernel's)") },
 	{ "helo", "NAME", N_("HELO name (default: helo, else the PTR name)") },
-	{ "envelope-from", "ADDR", N_("MAIL FROM (default: bounce, else From)") },
+	{ "envelope-from", "ADDR", N_("MAIL FROM (default: bounce, else "
+	  "From)") },
 	{ "selector", "S[,S...]", N_("DKIM selectors (default: local keys that "
 	  "sign or wait)") },
 	{ "stream", NULL, N_("one JSON line per check as it completes, for the "
@@ -129,8 +130,8 @@ check_pick_ip(struct check_ctx *c, const char *opt)
 	}
 	if (health_route_source(c->ip, sizeof c->ip) == 0) {
 		if (health_ip_private(c->ip))
-			check_note(c, _("%s is a private address: behind NAT the "
-			    "internet sees another one; give it with --ip"),
+			check_note(c, _("%s is a private address: behind NAT "
+			    "the internet sees another one; give it with --ip"),
 			    c->ip);
 		return 0;
 	}
@@ -197,8 +198,9 @@ check_pick_domain(struct check_ctx *c, const char *arg)
 		d = config_get(c->env->cfg, "domain");
 	if (d == NULL) {
 		if (check_from(c, addr) == -1) {
-			cli_err(_("which domain? give one (herald check DOMAIN) "
-			    "or configure from (herald config set from ...)"));
+			cli_err(_("which domain? give one (herald check "
+			    "DOMAIN) or configure from (herald config set from "
+			    "...)"));
 			return -1;
 		}
 		d = addr_domain(addr);

@@ -31,7 +31,8 @@ static cli_console_fn cli_console;
 static const struct cli_cmd cli_root_cmds[] = {
 	{ "tui", "", 0, 0, N_("open the console (same as herald alone)"),
 	  N_("The full-screen console: lists, compose, keys, health and send.\n"
-	  "Keys: F1 or ? help, Tab or 1-5 switch screens, q or Esc back out of\n"
+	  "Keys: F1 or ? help, Tab or 1-5 switch screens, q or Esc back out "
+	  "of\n"
 	  "a view, q on a screen quits (a running send goes on)."),
 	  NULL, cli_tui },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
@@ -248,7 +249,8 @@ static const char cli_global_help[] = N_(
     "  --json             JSON output of what a command reports (report:\n"
     "                     JSON Lines); refused by tui, engine, list export\n"
     "                     and dkim sign, which print no report\n"
-    "  --KEY VALUE        any configuration key for this run (herald config ls)\n"
+    "  --KEY VALUE        any configuration key for this run (herald config "
+    "ls)\n"
     "  -h, --help         help for herald or for a command\n"
     "  --version          print the version\n");
 
@@ -400,7 +402,8 @@ cli_parse_word(struct cli_parse *p, char *word)
 {
 	if (p->cmd != NULL) {
 		if (p->args.argc == CLI_MAXARGS) {
-			cli_err(_("too many arguments (at most %d)"), CLI_MAXARGS);
+			cli_err(_("too many arguments (at most "
+			    "%d)"), CLI_MAXARGS);
 			return EXIT_USAGE;
 		}
 		p->args.argv[p->args.argc++] = word;
@@ -558,7 +561,8 @@ cli_main(int argc, char **argv, cli_console_fn console)
 		goto out;
 	}
 	if (p.args.argc < p.cmd->min || p.args.argc > p.cmd->max) {
-		cli_err(_("usage: herald %s %s (herald %s --help)"), p.cmd->path,
+		cli_err(_("usage: herald %s %s (herald %s "
+		    "--help)"), p.cmd->path,
 		    p.cmd->args, p.cmd->path);
 		rc = EXIT_USAGE;
 		goto out;

@@ -167,23 +167,29 @@ const struct cli_cmd cli_config_cmds[] = {
 	{ NT("config get"), "KEY", 1, 1, N_("print a configuration value"),
 	  N_("Prints the value in effect (command line, file or default);\n"
 	  "exits 1 without output when the key has no value (--json: the\n"
-	  "object, with \"value\": null and \"source\": \"unset\", and exit 1)."),
+	  "object, with \"value\": null and \"source\": \"unset\", and exit "
+	  "1)."),
 	  NULL, cmd_config_get },
-	{ NT("config set"), "KEY VALUE", 2, 2, N_("write a value to herald.conf"),
-	  N_("The value is checked first, its outer white space trimmed (as when\n"
+	{ NT("config set"), "KEY VALUE", 2, 2, N_("write a value to "
+	  "herald.conf"),
+	  N_("The value is checked first, its outer white space trimmed (as "
+	  "when\n"
 	  "the file is read); the file keeps its comments and order and is\n"
-	  "created mode 0600 in a 0700 directory. VALUE is taken as it is, even\n"
-	  "when it starts with a dash. A key set on several lines counts by its\n"
+	  "created mode 0600 in a 0700 directory. VALUE is taken as it is, "
+	  "even\n"
+	  "when it starts with a dash. A key set on several lines counts by "
+	  "its\n"
 	  "last one (loading warns, naming the lines): that line is replaced\n"
 	  "and the earlier ones are commented out, which is said. --json:\n"
 	  "{\"key\",\"value\",\"file\",\"note\"}."), NULL, cmd_config_set },
-	{ NT("config unset"), "KEY", 1, 1, N_("remove a key from herald.conf (back to "
-	  "its default)"),
-	  N_("Every line setting KEY is removed; comments and other lines stay.\n"
+	{ NT("config unset"), "KEY", 1, 1, N_("remove a key from herald.conf "
+	  "(back to its default)"),
+	  N_("Every line setting KEY is removed; comments and other lines "
+	  "stay.\n"
 	  "A key that is not set is not an error. --json: {\"key\",\"value\":\n"
 	  "null,\"file\",\"note\"}, note naming the removed lines or null."),
 	  NULL, cmd_config_unset },
-	{ NT("config ls"), "", 0, 0, N_("list every key, its value and where it "
-	  "comes from"), NULL, NULL, cmd_config_ls },
+	{ NT("config ls"), "", 0, 0, N_("list every key, its value and where "
+	  "it comes from"), NULL, NULL, cmd_config_ls },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

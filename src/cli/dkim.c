@@ -44,8 +44,9 @@ dkim_cli_key(struct cli_env *env, const char *dom, const char *sel,
 	if (rc == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	if (rc == 1) {
-		cli_err(_("no DKIM key for %s selector %s (herald dkim ls lists "
-		    "them; herald dkim keygen %s %s makes one)"), dom, sel, dom,
+		cli_err(_("no DKIM key for %s selector %s (herald dkim ls "
+		    "lists them; herald dkim keygen %s %s makes "
+		    "one)"), dom, sel, dom,
 		    sel);
 		return EXIT_NOINPUT;
 	}
@@ -88,7 +89,8 @@ cmd_dkim_keygen(struct cli_env *env, const struct cli_cmd *cmd,
 	int		 rc;
 
 	if (s != NULL && dkim_algo_parse(s, &algo) == -1) {
-		cli_err(_("--algo: '%s': expected rsa-2048, rsa-3072 or ed25519"),
+		cli_err(_("--algo: '%s': expected rsa-2048, rsa-3072 or "
+		    "ed25519"),
 		    s);
 		return EXIT_USAGE;
 	}
@@ -236,7 +238,8 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
 			    "with the address herald sends from\n; (herald "
 			    "config set source_ip IP fills it in)\n"));
 		else
-			printf(_("; SPF: the sending address may send for %s\n"),
+			printf(_("; SPF: the sending address may send for "
+			    "%s\n"),
 			    k.domain);
 		if (x.spf_note != NULL)
 			printf("; %s\n", x.spf_note);
@@ -407,8 +410,8 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 			    "selector %s\n"), k.domain, k.selector);
 			break;
 		case DKIM_PUB_REVOKED:
-			printf(_("revoked: the record for %s selector %s has an "
-			    "empty p=\n"), k.domain, k.selector);
+			printf(_("revoked: the record for %s selector %s has "
+			    "an empty p=\n"), k.domain, k.selector);
 			break;
 		case DKIM_PUB_SYNTAX:
 			printf(_("syntax error: the record for %s selector %s "
@@ -416,20 +419,21 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 			    k.selector);
 			break;
 		case DKIM_PUB_DNSFAIL:
-			printf(_("DNS failure: could not look up the key for %s "
-			    "selector %s\n"), k.domain, k.selector);
+			printf(_("DNS failure: could not look up the key for "
+			    "%s selector %s\n"), k.domain, k.selector);
 			break;
 		}
 		printf("  %s\n", obs);
 		if (fix != NULL)
 			printf("  %s\n", fix);
 		if (activated)
-			printf(_("activated: new messages from %s are signed with "
-			    "selector %s\n"), k.domain, k.selector);
+			printf(_("activated: new messages from %s are signed "
+			    "with selector %s\n"), k.domain, k.selector);
 		else if (k.pending)
-			printf(_("inactive: selector %s awaits publication; messages "
-			    "are not signed with it until this check sees the "
-			    "record\n(herald dkim activate %s %s signs at once, "
+			printf(_("inactive: selector %s awaits publication; "
+			    "messages are not signed with it until this check "
+			    "sees the record\n"
+			    "(herald dkim activate %s %s signs at once, "
 			    "knowingly)\n"), k.selector, k.domain, k.selector);
 	}
 	free(obs);
@@ -565,7 +569,8 @@ dkim_read_message(const char *path, struct buf *out)
 	if (f != stdin)
 		fclose(f);
 	if (out->len == 0) {
-		cli_err(_("%s is empty"), path != NULL ? path : _("standard input"));
+		cli_err(_("%s is empty"), path != NULL ? path : _("standard "
+		    "input"));
 		return EXIT_DATAERR;
 	}
 	return 0;
@@ -661,11 +666,13 @@ cmd_dkim_verify(struct cli_env *env, const struct cli_cmd *cmd,
 	} else {
 		fputs(v.summary, stdout);
 		printf(ngettext("%d of %d signature verifies\n",
-		    "%d of %d signatures verify\n", (unsigned long)v.signatures),
+		    "%d of %d signatures "
+		        "verify\n", (unsigned long)v.signatures),
 		    v.passed, v.signatures);
 		if (v.temperror > 0)
-			printf(ngettext("temperror: %d key lookup failed for now "
-			    "(the resolver did not answer): try again later\n",
+			printf(ngettext("temperror: %d key lookup failed for "
+			    "now (the resolver did not answer): try again "
+			    "later\n",
 			    "temperror: %d key lookups failed for now (the "
 			    "resolver did not answer): try again later\n",
 			    (unsigned long)v.temperror), v.temperror);
@@ -693,8 +700,8 @@ static const struct cli_opt record_opts[] = {
 };
 
 const struct cli_cmd cli_dkim_cmds[] = {
-	{ NT("dkim keygen"), "DOMAIN SELECTOR", 2, 2, N_("generate a DKIM key and "
-	  "print the record to publish"),
+	{ NT("dkim keygen"), "DOMAIN SELECTOR", 2, 2, N_("generate a DKIM key "
+	  "and print the record to publish"),
 	  N_("The private key is written as PKCS#8 PEM, mode 0600, to the keys "
 	  "directory\nbeside the database (mode 0700), and recorded as "
 	  "inactive, awaiting publication:\nherald dkim check activates it "
@@ -703,45 +710,57 @@ const struct cli_cmd cli_dkim_cmds[] = {
 	  "never printed. Ed25519 (RFC 8463) keys are small, but not\nevery "
 	  "receiver checks them yet: publish an RSA key too and both sign."),
 	  keygen_opts, cmd_dkim_keygen },
-	{ NT("dkim record"), "DOMAIN SELECTOR", 2, 2, N_("the DNS TXT record to "
-	  "publish for a key"),
-	  N_("zone: the zone-file line (strings of at most 255 bytes), with the "
-	  "SPF record\nfor the sending address (source_ip) and, when DOMAIN "
-	  "has none, a starting\nDMARC record. value: the TXT value alone, "
-	  "for a web form. json: {\"name\",\n\"type\", \"value\", \"strings\", "
-	  "\"spf\", \"dmarc\"}."),
+	{ NT("dkim record"), "DOMAIN SELECTOR", 2, 2, N_("the DNS TXT record "
+	  "to publish for a key"),
+	  N_("zone: the zone-file line (strings of at most 255 bytes), with "
+	  "the SPF record\n"
+	  "for the sending address (source_ip) and, when DOMAIN has none, a "
+	  "starting\n"
+	  "DMARC record. value: the TXT value alone, for a web form. json: "
+	  "{\"name\",\n"
+	  "\"type\", \"value\", \"strings\", \"spf\", \"dmarc\"}."),
 	  record_opts, cmd_dkim_record },
-	{ NT("dkim ls"), "", 0, 0, N_("list the DKIM keys"), NULL, NULL, cmd_dkim_ls },
-	{ NT("dkim check"), "DOMAIN SELECTOR", 2, 2, N_("compare the published key "
-	  "with the local key"),
-	  N_("Looks up SELECTOR._domainkey.DOMAIN and compares it with the local "
-	  "key.\nA new key awaiting publication becomes active when they match "
-	  "(it says\nso; --json: \"activated\": true).\nExit status: 0 when "
-	  "they match; 1 when the key is not published, a\ndifferent key is, "
-	  "the key is revoked (empty p=) or the record does not\nparse; 75 "
-	  "when DNS fails; 66 for an unknown key."), NULL, cmd_dkim_check },
-	{ NT("dkim activate"), "DOMAIN SELECTOR", 2, 2, N_("sign new messages with "
-	  "this key"),
-	  N_("Rotation: generate a key with a new selector, publish its record, "
-	  "check it\n(herald dkim check activates it), then deactivate the "
-	  "old one. Every\nactive key signs (RSA and Ed25519 together give two "
-	  "signatures).\nActivating a key whose record was never seen "
-	  "published warns: receivers\nfail its signatures until it is. "
-	  "--json:\n{\"domain\",\"selector\",\"active\",\"active_keys\"} (the "
-	  "domain's active\nkeys now); so for deactivate."), NULL,
+	{ NT("dkim ls"), "", 0, 0, N_("list the DKIM "
+	  "keys"), NULL, NULL, cmd_dkim_ls },
+	{ NT("dkim check"), "DOMAIN SELECTOR", 2, 2, N_("compare the published "
+	  "key with the local key"),
+	  N_("Looks up SELECTOR._domainkey.DOMAIN and compares it with the "
+	  "local key.\n"
+	  "A new key awaiting publication becomes active when they match (it "
+	  "says\n"
+	  "so; --json: \"activated\": true).\n"
+	  "Exit status: 0 when they match; 1 when the key is not published, a\n"
+	  "different key is, the key is revoked (empty p=) or the record does "
+	  "not\n"
+	  "parse; 75 when DNS fails; 66 for an unknown "
+	  "key."), NULL, cmd_dkim_check },
+	{ NT("dkim activate"), "DOMAIN SELECTOR", 2, 2, N_("sign new messages "
+	  "with this key"),
+	  N_("Rotation: generate a key with a new selector, publish its "
+	  "record, check it\n"
+	  "(herald dkim check activates it), then deactivate the old one. "
+	  "Every\n"
+	  "active key signs (RSA and Ed25519 together give two signatures).\n"
+	  "Activating a key whose record was never seen published warns: "
+	  "receivers\n"
+	  "fail its signatures until it is. --json:\n"
+	  "{\"domain\",\"selector\",\"active\",\"active_keys\"} (the domain's "
+	  "active\n"
+	  "keys now); so for deactivate."), NULL,
 	  cmd_dkim_activate },
-	{ NT("dkim deactivate"), "DOMAIN SELECTOR", 2, 2, N_("stop signing with "
-	  "this key (it is kept)"),
-	  N_("The key and its record stay; keep the record published until mail "
-	  "signed\nwith it has been delivered. --json: as dkim activate's."), NULL,
+	{ NT("dkim deactivate"), "DOMAIN SELECTOR", 2, 2, N_("stop signing "
+	  "with this key (it is kept)"),
+	  N_("The key and its record stay; keep the record published until "
+	  "mail signed\n"
+	  "with it has been delivered. --json: as dkim activate's."), NULL,
 	  cmd_dkim_deactivate },
-	{ NT("dkim sign"), "DOMAIN [FILE]", 1, 2, N_("sign a message with DOMAIN's "
-	  "active keys and print it"),
+	{ NT("dkim sign"), "DOMAIN [FILE]", 1, 2, N_("sign a message with "
+	  "DOMAIN's active keys and print it"),
 	  N_("Reads an RFC 5322 message from FILE or standard input (LF line "
 	  "ends become\nCRLF) and prints it with one DKIM-Signature per "
 	  "active key of DOMAIN in\nfront."), NULL, cmd_dkim_sign },
-	{ NT("dkim verify"), "[FILE]", 0, 1, N_("check the DKIM signatures of a "
-	  "received message"),
+	{ NT("dkim verify"), "[FILE]", 0, 1, N_("check the DKIM signatures of "
+	  "a received message"),
 	  N_("Reads a message from FILE or standard input and verifies each "
 	  "DKIM-Signature,\nlooking the keys up in DNS (--resolver). A "
 	  "signature whose key lookup fails\n(timeout, SERVFAIL) is a "

@@ -604,8 +604,8 @@ static const struct cli_opt feedback_ls_opts[] = {
 };
 
 const struct cli_cmd cli_feedback_cmds[] = {
-	{ NT("feedback read"), "FILE|DIR|-", 1, 1, N_("read bounces, complaints, "
-	  "unsubscribe mails and auto-replies, and act on them"),
+	{ NT("feedback read"), "FILE|DIR|-", 1, 1, N_("read bounces, "
+	  "complaints, unsubscribe mails and auto-replies, and act on them"),
 	  N_("Reads what came back after a send: one message (FILE), a Maildir "
 	  "(DIR, its\nnew/ and cur/), an mbox (FILE starting with a From_ "
 	  "line) or one message on\nstdin (-, for a pipe transport or a "
@@ -654,8 +654,8 @@ const struct cli_cmd cli_feedback_cmds[] = {
 	  "even unreadable; 75 (EX_TEMPFAIL: the MTA keeps it and tries "
 	  "again) when\nthe database cannot take it."),
 	  feedback_read_opts, cmd_feedback_read },
-	{ NT("feedback ls"), "", 0, 0, N_("list what came back and what was done, "
-	  "newest first"),
+	{ NT("feedback ls"), "", 0, 0, N_("list what came back and what was "
+	  "done, newest first"),
 	  N_("One line per finding: its id (for herald feedback show), when, "
 	  "kind,\nrecipient, send, action, reason and where the message was "
 	  "read. An\nunsubscribe by one-click or herald unsubscribe is there "
@@ -663,12 +663,15 @@ const struct cli_cmd cli_feedback_cmds[] = {
 	  "send, reason, class,\nstatus, code, action, diagnostic, "
 	  "reporting_mta, message_id, source, why\nand at (Unix seconds)."),
 	  feedback_ls_opts, cmd_feedback_ls },
-	{ NT("feedback show"), "ID", 1, 1, N_("show a finding's message and what was "
-	  "concluded and why"),
-	  N_("The message finding ID came in (source, Message-ID, SHA-256 of its "
-	  "bytes,\nwhen it was read) and each of its findings: class, status, "
-	  "diagnostic,\nthe action taken and why (how it was matched to its "
-	  "send and recipient).\nExit status 66 when there is no finding ID."),
+	{ NT("feedback show"), "ID", 1, 1, N_("show a finding's message and "
+	  "what was concluded and why"),
+	  N_("The message finding ID came in (source, Message-ID, SHA-256 of "
+	  "its bytes,\n"
+	  "when it was read) and each of its findings: class, status, "
+	  "diagnostic,\n"
+	  "the action taken and why (how it was matched to its send and "
+	  "recipient).\n"
+	  "Exit status 66 when there is no finding ID."),
 	  NULL, cmd_feedback_show },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

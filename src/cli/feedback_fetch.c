@@ -135,8 +135,8 @@ ff_password(struct cli_env *env, const char *source, const char *fdarg,
 		return 0;
 	shown = feedback_fetch_display(source);
 	/* 514: a line of up to 512 bytes, its newline and the NUL. */
-	rc = cli_password_prompt(shown, _("the feedback mailbox needs a password "
-	    "and there is no terminal to ask for it on: set "
+	rc = cli_password_prompt(shown, _("the feedback mailbox needs a "
+	    "password and there is no terminal to ask for it on: set "
 	    "feedback_password_file (a file of mode 0600) or give "
 	    "--password-fd FD"), 514, out);
 	free(shown);
@@ -300,8 +300,8 @@ cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
 				cause = NULL;
 			}
 			ff_log(ngettext("%d message read, %d new, %d "
-			    "duplicates, %d errors", "%d messages read, %d new, "
-			    "%d duplicates, %d errors",
+			    "duplicates, %d errors", "%d messages read, %d "
+			    "new, %d duplicates, %d errors",
 			    (unsigned long)sum.messages), sum.messages,
 			    sum.recorded, sum.duplicates, sum.errors);
 		}
@@ -332,8 +332,8 @@ cli_feedback_watch_start(struct cli_env *env)
 	if (feedback_fetch_remote(source) && pwfile == NULL) {
 		char *shown = feedback_fetch_display(source);
 
-		cli_err(_("feedback is not watched: %s needs a password and the "
-		    "watch has no terminal; set feedback_password_file (a "
+		cli_err(_("feedback is not watched: %s needs a password and "
+		    "the watch has no terminal; set feedback_password_file (a "
 		    "file of mode 0600), or run herald feedback fetch"), shown);
 		free(shown);
 		return;

@@ -26,8 +26,8 @@ issue_id_arg(const char *s, int64_t *id)
 	long long	v;
 
 	if (parse_int(s, 1, INT64_MAX, &v) == -1) {
-		cli_err(_("'%s': an issue id is a number (herald issue ls shows "
-		    "them)"), s);
+		cli_err(_("'%s': an issue id is a number (herald issue ls "
+		    "shows them)"), s);
 		return EXIT_USAGE;
 	}
 	*id = (int64_t)v;
@@ -123,8 +123,8 @@ cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
 		return EXIT_USAGE;
 	}
 	if (from == NULL) {
-		cli_err(_("no From address: give --from 'Name <address>' or set "
-		    "one with herald config set from 'Name <address>'"));
+		cli_err(_("no From address: give --from 'Name <address>' or "
+		    "set one with herald config set from 'Name <address>'"));
 		return EXIT_USAGE;
 	}
 	memset(&is, 0, sizeof is);
@@ -221,7 +221,8 @@ cmd_issue_edit(struct cli_env *env, const struct cli_cmd *cmd,
 	else if (res == MESSAGE_EDIT_UNCHANGED)
 		printf(_("issue %lld unchanged\n"), (long long)is.id);
 	if (res == MESSAGE_EDIT_ABORTED)
-		cli_err(_("aborted: issue %lld is unchanged"), (long long)is.id);
+		cli_err(_("aborted: issue %lld is "
+		    "unchanged"), (long long)is.id);
 	issue_free(&is);
 	return res == MESSAGE_EDIT_ABORTED ? 1 : 0;
 }
@@ -410,10 +411,11 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 	if (m.addr == NULL && !any) {
 		if (is.list_id == 0)
 			cli_err(_("issue %lld has no list (it was removed); "
-			    "--any previews for any address"), (long long)is.id);
+			    "--any previews for any "
+			    "address"), (long long)is.id);
 		else
-			cli_err(_("%s is not a member of list %s (--any previews "
-			    "for an address outside the list)"), addr,
+			cli_err(_("%s is not a member of list %s (--any "
+			    "previews for an address outside the list)"), addr,
 			    is.list_name);
 		rc = EXIT_NOINPUT;
 		goto out;
@@ -495,8 +497,8 @@ cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
 		}
 		addr = xstrdup(norm);
 	} else if (!message_is_token(arg)) {
-		cli_err(_("'%s' is neither an unsubscribe token (%d letters and "
-		    "digits, from the List-Unsubscribe header) nor an "
+		cli_err(_("'%s' is neither an unsubscribe token (%d letters "
+		    "and digits, from the List-Unsubscribe header) nor an "
 		    "address"), arg, MESSAGE_TOKEN_LEN);
 		return EXIT_DATAERR;
 	}
@@ -556,7 +558,8 @@ static const struct cli_opt unsubscribe_opts[] = {
 static const struct cli_opt new_opts[] = {
 	{ "list", "LIST", N_("the list to send to (required)") },
 	{ "from", "MAILBOX", N_("'Name <address>' (default: config from)") },
-	{ "subject", "TEXT", N_("the Subject, merge fields allowed (required)") },
+	{ "subject", "TEXT", N_("the Subject, merge fields allowed "
+	  "(required)") },
 	{ "body-file", "FILE", N_("the plain-text body, UTF-8 (- for standard "
 	  "input; required)") },
 	{ "reply-to", "MAILBOX", N_("a Reply-To address") },
@@ -574,39 +577,55 @@ static const struct cli_opt preview_opts[] = {
 };
 
 const struct cli_cmd cli_issue_cmds[] = {
-	{ NT("issue new"), "", 0, 0, N_("write an issue (an announcement to a list); "
-	  "prints its id"),
-	  N_("Merge fields in the Subject and body: {{name}}, {{email}} and every "
-	  "column\nimported with the list ({{city}}), {{FIELD|default}} when a "
-	  "member has\nno value, {{{{ for a literal {{. A field no member can "
-	  "fill is an error\nnow rather than in the middle of a send. CR or LF "
-	  "in a header value is\nrefused. Exit status 65 when the issue does "
-	  "not check, 66 for an unknown\nlist or a missing body file."),
+	{ NT("issue new"), "", 0, 0, N_("write an issue (an announcement to a "
+	  "list); prints its id"),
+	  N_("Merge fields in the Subject and body: {{name}}, {{email}} and "
+	  "every column\n"
+	  "imported with the list ({{city}}), {{FIELD|default}} when a member "
+	  "has\n"
+	  "no value, {{{{ for a literal {{. A field no member can fill is an "
+	  "error\n"
+	  "now rather than in the middle of a send. CR or LF in a header value "
+	  "is\n"
+	  "refused. Exit status 65 when the issue does not check, 66 for an "
+	  "unknown\n"
+	  "list or a missing body file."),
 	  new_opts, cmd_issue_new },
-	{ NT("issue edit"), "ID", 1, 1, N_("edit an issue in $VISUAL or $EDITOR"),
-	  N_("The editor (fallback vi) gets the headers From, Reply-To, Subject, "
-	  "List,\nUnsubscribe and Encoding above a blank line and the body, as "
-	  "mutt does.\nIf the result does not check, the editor opens again "
-	  "with the error on\ntop. Leaving the file unchanged keeps the issue "
-	  "(exit 0); emptying it,\nor leaving it unchanged after an error, "
-	  "aborts (exit 1).\nAn issue whose send is not finished (running, "
-	  "paused, waiting or\ninterrupted) cannot be edited (exit 65): the "
-	  "send keeps the text it\nstarted with. herald issue copy ID makes a "
-	  "new issue to edit instead. If a\nsend starts while the editor is "
-	  "open, the edit is saved as a new issue."), NULL, cmd_issue_edit },
-	{ NT("issue copy"), "ID", 1, 1, N_("a new issue from an old one; prints its "
-	  "id"),
-	  N_("The new issue has the list, headers and body of issue ID as stored, "
-	  "and no\nsend: edit it with herald issue edit NEW and send it with "
-	  "herald send NEW.\nThis is how to change an issue whose send is not "
-	  "finished (which cannot\nbe edited). Exit status 66 when there is no "
-	  "issue ID."), NULL, cmd_issue_copy },
-	{ NT("issue show"), "ID", 1, 1, N_("print an issue's headers and body as "
-	  "stored"), NULL, NULL, cmd_issue_show },
-	{ NT("issue ls"), "", 0, 0, N_("list the issues, newest first"), NULL, NULL,
+	{ NT("issue edit"), "ID", 1, 1, N_("edit an issue in $VISUAL or "
+	  "$EDITOR"),
+	  N_("The editor (fallback vi) gets the headers From, Reply-To, "
+	  "Subject, List,\n"
+	  "Unsubscribe and Encoding above a blank line and the body, as mutt "
+	  "does.\n"
+	  "If the result does not check, the editor opens again with the error "
+	  "on\n"
+	  "top. Leaving the file unchanged keeps the issue (exit 0); emptying "
+	  "it,\n"
+	  "or leaving it unchanged after an error, aborts (exit 1).\n"
+	  "An issue whose send is not finished (running, paused, waiting or\n"
+	  "interrupted) cannot be edited (exit 65): the send keeps the text "
+	  "it\n"
+	  "started with. herald issue copy ID makes a new issue to edit "
+	  "instead. If a\n"
+	  "send starts while the editor is open, the edit is saved as a new "
+	  "issue."), NULL, cmd_issue_edit },
+	{ NT("issue copy"), "ID", 1, 1, N_("a new issue from an old one; "
+	  "prints its id"),
+	  N_("The new issue has the list, headers and body of issue ID as "
+	  "stored, and no\n"
+	  "send: edit it with herald issue edit NEW and send it with herald "
+	  "send NEW.\n"
+	  "This is how to change an issue whose send is not finished (which "
+	  "cannot\n"
+	  "be edited). Exit status 66 when there is no issue "
+	  "ID."), NULL, cmd_issue_copy },
+	{ NT("issue show"), "ID", 1, 1, N_("print an issue's headers and body "
+	  "as stored"), NULL, NULL, cmd_issue_show },
+	{ NT("issue ls"), "", 0, 0, N_("list the issues, newest "
+	  "first"), NULL, NULL,
 	  cmd_issue_ls },
-	{ NT("issue preview"), "ID", 1, 1, N_("print exactly the message one member "
-	  "gets, signed"),
+	{ NT("issue preview"), "ID", 1, 1, N_("print exactly the message one "
+	  "member gets, signed"),
 	  N_("The bytes (CRLF line ends) that recipient would receive: merge "
 	  "fields filled\nwith their name and attributes, their own "
 	  "unsubscribe token (recorded, so\nherald unsubscribe TOKEN works), "
@@ -621,21 +640,31 @@ const struct cli_cmd cli_issue_cmds[] = {
 	{ "unsubscribe", "TOKEN|ADDR", 0, 1, N_("record an unsubscribe (adds a "
 	  "suppression)"),
 	  N_("TOKEN is the one in a recipient's List-Unsubscribe header (the "
-	  "subject of\nthe mailto: request reads \"unsubscribe TOKEN\"); an "
-	  "address works too.\nThe address is suppressed with reason "
-	  "unsubscribe: no send reaches it again. A token goes the way a "
-	  "one-click or\nmailed unsubscribe goes: it is kept in the feedback "
-	  "trail too (source\n\"cli\"; herald feedback ls).\n\n"
+	  "subject of\n"
+	  "the mailto: request reads \"unsubscribe TOKEN\"); an address works "
+	  "too.\n"
+	  "The address is suppressed with reason unsubscribe: no send reaches "
+	  "it again. A token goes the way a one-click or\n"
+	  "mailed unsubscribe goes: it is kept in the feedback trail too "
+	  "(source\n"
+	  "\"cli\"; herald feedback ls).\n"
+	  "\n"
 	  "With --cgi (no TOKEN) it is the one-click unsubscribe URL as a "
-	  "CGI/1.1\nprogram for the web server (RFC 3875 variables: "
-	  "REQUEST_METHOD,\nQUERY_STRING token=TOKEN or PATH_INFO /TOKEN, "
-	  "CONTENT_LENGTH, CONTENT_TYPE,\nHTTP_ACCEPT_LANGUAGE). GET shows a "
-	  "page with one button (Japanese or\nEnglish); POST "
-	  "List-Unsubscribe=One-Click (RFC 8058) suppresses (source\n"
+	  "CGI/1.1\n"
+	  "program for the web server (RFC 3875 variables: REQUEST_METHOD,\n"
+	  "QUERY_STRING token=TOKEN or PATH_INFO /TOKEN, CONTENT_LENGTH, "
+	  "CONTENT_TYPE,\n"
+	  "HTTP_ACCEPT_LANGUAGE). GET shows a page with one button (Japanese "
+	  "or\n"
+	  "English); POST List-Unsubscribe=One-Click (RFC 8058) suppresses "
+	  "(source\n"
 	  "\"one-click\" in the trail) and answers 200; an unknown token gets "
-	  "404 and\na page that names nothing; another method 405, a body over "
-	  "1 KB 413. The\nweb server's user needs write access to the "
-	  "database: see man herald,\nONE-CLICK UNSUBSCRIBE."), unsubscribe_opts,
+	  "404 and\n"
+	  "a page that names nothing; another method 405, a body over 1 KB "
+	  "413. The\n"
+	  "web server's user needs write access to the database: see man "
+	  "herald,\n"
+	  "ONE-CLICK UNSUBSCRIBE."), unsubscribe_opts,
 	  cmd_unsubscribe },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

@@ -30,7 +30,8 @@ list_format(const char *s, enum import_format *f)
 	else if (strcmp(s, "lines") == 0)
 		*f = IMPORT_LINES;
 	else {
-		cli_err(_("--format: '%s': expected csv, tsv, lines or auto"), s);
+		cli_err(_("--format: '%s': expected csv, tsv, lines or "
+		    "auto"), s);
 		return -1;
 	}
 	return 0;
@@ -360,7 +361,8 @@ cmd_list_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		}
 		cli_json_print(&j, &b);
 	} else if (n == 0)
-		printf(_("no lists yet: herald list import LIST FILE makes one\n"));
+		printf(_("no lists yet: herald list import LIST FILE makes "
+		    "one\n"));
 	else {
 		/* TRANSLATORS: column headings of herald list ls. */
 		list_cell(_("LIST"), 24);
@@ -436,7 +438,8 @@ list_lookup(struct cli_env *env, const char *name, int64_t *id)
 	if ((rc = store_list_find(env->store, name, id, &cause)) == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	if (rc == 1) {
-		cli_err(_("no list named '%s' (herald list ls shows them)"), name);
+		cli_err(_("no list named '%s' (herald list ls shows "
+		    "them)"), name);
 		return EXIT_NOINPUT;
 	}
 	return 0;
@@ -707,8 +710,8 @@ static const struct cli_opt suppress_opts[] = {
 };
 
 const struct cli_cmd cli_list_cmds[] = {
-	{ NT("list import"), "LIST FILE", 2, 2, N_("add or update contacts of LIST "
-	  "from FILE (- for standard input)"),
+	{ NT("list import"), "LIST FILE", 2, 2, N_("add or update contacts of "
+	  "LIST from FILE (- for standard input)"),
 	  N_("FILE is CSV (RFC 4180), TSV, or one address a line (\"Name "
 	  "<a@b>\" is fine).\nA header row naming an email column (email, "
 	  "e-mail, mail, address) and\noptionally a name column is detected; "
@@ -727,24 +730,29 @@ const struct cli_cmd cli_list_cmds[] = {
 	  "imported) or none was valid (a new\nlist is then not created), "
 	  "66 for a missing file."),
 	  import_opts, cmd_list_import },
-	{ NT("list ls"), "", 0, 0, N_("list the lists with member counts"), NULL,
+	{ NT("list ls"), "", 0, 0, N_("list the lists with member "
+	  "counts"), NULL,
 	  NULL, cmd_list_ls },
-	{ NT("list show"), "LIST", 1, 1, N_("print a list's members"), NULL, show_opts,
+	{ NT("list show"), "LIST", 1, 1, N_("print a list's "
+	  "members"), NULL, show_opts,
 	  cmd_list_show },
-	{ NT("list export"), "LIST", 1, 1, N_("write a list as CSV that re-imports "
-	  "to the same list"), NULL, export_opts, cmd_list_export },
-	{ NT("list rm"), "LIST", 1, 1, N_("remove a list and its members"), NULL, NULL,
+	{ NT("list export"), "LIST", 1, 1, N_("write a list as CSV that "
+	  "re-imports to the same list"), NULL, export_opts, cmd_list_export },
+	{ NT("list rm"), "LIST", 1, 1, N_("remove a list and its "
+	  "members"), NULL, NULL,
 	  cmd_list_rm },
-	{ NT("suppress add"), "ADDR...", 1, CLI_MAXARGS, N_("never send to these "
-	  "addresses"), N_("Suppressed addresses may stay on lists; they are "
+	{ NT("suppress add"), "ADDR...", 1, CLI_MAXARGS,
+	  N_("never send to these addresses"), N_("Suppressed addresses may stay on lists; they are "
 	  "flagged there and never\nsent to. Matching ignores letter case."),
 	  suppress_opts, cmd_suppress_add },
-	{ NT("suppress import"), "FILE", 1, 1, N_("suppress every address in FILE"),
+	{ NT("suppress import"), "FILE", 1, 1, N_("suppress every address in "
+	  "FILE"),
 	  N_("FILE is read as list import reads it (CSV, TSV or one address a "
 	  "line).\nInvalid rows are reported with their line numbers; the "
 	  "rest is added in\none transaction. Exit status 65 when some rows "
 	  "were invalid."), suppress_import_opts, cmd_suppress_import },
-	{ NT("suppress ls"), "", 0, 0, N_("list suppressed addresses"), NULL, NULL,
+	{ NT("suppress ls"), "", 0, 0, N_("list suppressed "
+	  "addresses"), NULL, NULL,
 	  cmd_suppress_ls },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

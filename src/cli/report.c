@@ -29,8 +29,8 @@ send_id_arg(const char *s, int64_t *id)
 	long long	v;
 
 	if (parse_int(s, 1, INT64_MAX, &v) == -1) {
-		cli_err(_("'%s': a send is named by its issue's id (herald issue "
-		    "ls shows them)"), s);
+		cli_err(_("'%s': a send is named by its issue's id (herald "
+		    "issue ls shows them)"), s);
 		return EXIT_USAGE;
 	}
 	*id = (int64_t)v;
@@ -50,8 +50,8 @@ send_load(struct cli_env *env, int64_t id, struct send_info *info)
 	if (rc == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	if (rc == 1) {
-		cli_err(_("issue %lld has not been sent (herald send %lld starts "
-		    "it)"), (long long)id, (long long)id);
+		cli_err(_("issue %lld has not been sent (herald send %lld "
+		    "starts it)"), (long long)id, (long long)id);
 		return EXIT_NOINPUT;
 	}
 	return 0;
@@ -581,9 +581,9 @@ send_fb_text(const struct send_fb *f, const char *indent)
 	    (unsigned long)f->st.auto_replies), (long long)f->st.auto_replies);
 	printf(_(", %lld unknown\n"), (long long)f->st.unknown);
 	if (f->st.complaints > 0 && cr >= 0.003)
-		printf(_("%s%-11s!! complaint rate %.2f%% is at or above 0.3%%: "
-		    "Gmail refuses or files as spam at this rate; stop and "
-		    "clean the list\n"), indent, "complaints", 100 * cr);
+		printf(_("%s%-11s!! complaint rate %.2f%% is at or above "
+		    "0.3%%: Gmail refuses or files as spam at this rate; stop "
+		    "and clean the list\n"), indent, "complaints", 100 * cr);
 	else if (f->st.complaints > 0 && cr >= 0.001)
 		printf(_("%s%-11s! complaint rate %.2f%% is at or above 0.1%%, "
 		    "Gmail's warning threshold (0.3%% is its limit)\n"),
@@ -717,8 +717,9 @@ send_status_text(struct cli_env *env, const struct send_info *info,
 		    "destination, "), tls_policy_name(s->policy), s->relay,
 		    s->limits.concurrency, s->limits.per_domain);
 	else
-		printf(_("  settings   tls %s, direct to MX port %d, %d sessions, "
-		    "%d per destination, "), tls_policy_name(s->policy),
+		printf(_("  settings   tls %s, direct to MX port %d, %d "
+		    "sessions, %d per "
+		    "destination, "), tls_policy_name(s->policy),
 		    s->smtp_port, s->limits.concurrency, s->limits.per_domain);
 	if (s->limits.rate > 0)
 		printf("%d/s, ", s->limits.rate);
@@ -732,9 +733,10 @@ send_status_text(struct cli_env *env, const struct send_info *info,
 		printf(_("  herald resume %lld continues it\n"),
 		    (long long)info->id);
 	if (c->n[RCPT_UNKNOWN] > 0)
-		printf(_("  %lld unknown: handed to a server that never answered "
-		    "the final dot; herald resume %lld --retry-unknown sends "
-		    "them again\n"), (long long)c->n[RCPT_UNKNOWN],
+		printf(_("  %lld unknown: handed to a server that never "
+		    "answered the final dot; herald resume %lld "
+		    "--retry-unknown sends them "
+		    "again\n"), (long long)c->n[RCPT_UNKNOWN],
 		    (long long)info->id);
 }
 
@@ -926,7 +928,8 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 	/* One output form: a second one would be ignored unsaid. */
 	if ((cli_opt(cmd, a, "csv") != NULL) + (cli_opt(cmd, a, "json-doc") !=
 	    NULL) + (json != 0) > 1) {
-		cli_err(_("report: choose one of --csv, --json and --json-doc"));
+		cli_err(_("report: choose one of --csv, --json and "
+		    "--json-doc"));
 		return EXIT_USAGE;
 	}
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||

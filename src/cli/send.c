@@ -189,7 +189,8 @@ send_password_read(const char *arg, char **out)
 			continue;
 		if (n == -1) {
 			explicit_bzero(buf, sizeof buf);
-			cli_err(_("--password-fd %lld: %s"), fd, strerror(errno));
+			cli_err(_("--password-fd %lld: "
+			    "%s"), fd, strerror(errno));
 			return EXIT_USAGE;
 		}
 		if (n == 0)
@@ -203,14 +204,15 @@ send_password_read(const char *arg, char **out)
 	nl = memchr(buf, '\n', len);
 	if (memchr(buf, '\0', nl != NULL ? (size_t)(nl - buf) : len) != NULL) {
 		explicit_bzero(buf, sizeof buf);
-		cli_err(_("--password-fd %lld: a NUL byte in the password"), fd);
+		cli_err(_("--password-fd %lld: a NUL byte in the "
+		    "password"), fd);
 		return EXIT_USAGE;
 	}
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (*buf == '\0' || strlen(buf) > SEND_PASSWORD_MAX) {
 		explicit_bzero(buf, sizeof buf);
-		cli_err(_("--password-fd %lld: no password on its first line (or "
-		    "one over %d bytes)"), fd, SEND_PASSWORD_MAX);
+		cli_err(_("--password-fd %lld: no password on its first line "
+		    "(or one over %d bytes)"), fd, SEND_PASSWORD_MAX);
 		return EXIT_USAGE;
 	}
 	*out = xstrdup(buf);
@@ -298,7 +300,8 @@ send_started(struct cli_env *env, int follow, const char *what, int64_t id,
 			fprintf(out, ngettext(" (%lld suppressed member "
 			    "skipped)", " (%lld suppressed members skipped)",
 			    (unsigned long)skipped), (long long)skipped);
-		fprintf(out, _("; engine pid %lld in the background (log %s)\n"),
+		fprintf(out, _("; engine pid %lld in the background (log "
+		    "%s)\n"),
 		    (long long)pid, log);
 		if (!follow)
 			fprintf(out, _("herald status %lld shows how it goes; "
@@ -351,7 +354,8 @@ send_dry(struct cli_env *env, const struct issue *is,
 	else {
 		why = domain != NULL ? dkim_unsigned_why(env->store, domain) :
 		    xstrdup(_("the From domain has no active DKIM key"));
-		printf(_("not signed: %s; nothing was sent or recorded\n"), why);
+		printf(_("not signed: %s; nothing was sent or "
+		    "recorded\n"), why);
 		free(why);
 	}
 	free(domain);
@@ -524,7 +528,8 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 		return EXIT_USAGE;
 	}
 	if (dry != NULL && follow) {
-		cli_err(_("--dry-run sends nothing: there is nothing to --follow"));
+		cli_err(_("--dry-run sends nothing: there is nothing to "
+		    "--follow"));
 		return EXIT_USAGE;
 	}
 	if ((rc = send_password_fd_check(cli_opt(cmd, a,
@@ -739,8 +744,9 @@ send_finish_print(struct cli_env *env, int64_t id, int64_t n)
 		else
 			printf(ngettext("send %lld finished: %lld deferred "
 			    "recipient given up (bounced for this send, not "
-			    "suppressed)\n", "send %lld finished: %lld deferred "
-			    "recipients given up (bounced for this send, not "
+			    "suppressed)\n", "send %lld finished: %lld "
+			    "deferred recipients given up (bounced for this "
+			    "send, not "
 			    "suppressed)\n", (unsigned long)n), (long long)id,
 			    (long long)n);
 		return;
@@ -793,7 +799,8 @@ cmd_finish(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 		}
 		paused_set = !info.paused;
 		if (send_wait_engine(&ctx, id)) {
-			cli_err(_("send %lld: its engine did not stop; try again"),
+			cli_err(_("send %lld: its engine did not stop; try "
+			    "again"),
 			    (long long)id);
 			rc = EXIT_TEMPFAIL;
 			goto undo;
@@ -934,7 +941,8 @@ static const struct cli_opt resume_opts[] = {
 	{ "helo", "NAME", N_("EHLO name") },
 	{ "source-ip", "IP", N_("address to send from") },
 	{ "smtp-port", "PORT", N_("port of every MX") },
-	{ "smtp-timeouts", "NAME=S,...", N_("SMTP timeouts (see send --help)") },
+	{ "smtp-timeouts", "NAME=S,...", N_("SMTP timeouts (see send "
+	  "--help)") },
 	{ "ca-file", "FILE", N_("extra trust anchors (PEM)") },
 	{ "retry-first", "SECONDS", N_("first retry of a deferred recipient") },
 	{ "retry-giveup", "SECONDS", N_("bounce what is still deferred after "
@@ -949,48 +957,67 @@ static const struct cli_opt engine_opts[] = {
 };
 static const struct cli_opt report_opts[] = {
 	{ "csv", NULL, N_("CSV with a header line instead of the table") },
-	{ "json-doc", NULL, N_("one JSON document, not JSON Lines (see above)") },
+	{ "json-doc", NULL, N_("one JSON document, not JSON Lines (see "
+	  "above)") },
 	{ NULL, NULL, NULL }
 };
 
 const struct cli_cmd cli_send_cmds[] = {
-	{ "send", "ID", 1, 1, N_("send issue ID to its list, in the background"),
-	  N_("Every member of the issue's list that is not suppressed is queued "
-	  "(a snapshot),\nwith the settings given here (or the "
-	  "configuration's), and a detached engine\ndelivers: direct to each "
-	  "domain's MX, or through --relay. Closing the\nterminal does not "
-	  "stop it. --follow prints each recipient's outcome (--json:\none "
-	  "JSON line each) until the send is finished or only deferred "
-	  "recipients\nare left. A recipient is \"sent-data\" once the server "
-	  "has answered DATA with\n354, and only then does its message go "
-	  "out: one whose final \".\" went out\nbut was never answered is "
-	  "\"unknown\" and is not sent again unless herald\nresume ID "
-	  "--retry-unknown; one stopped before that (by kill -9 too) is "
-	  "queued\nagain and sent once.\n"
+	{ "send", "ID", 1, 1, N_("send issue ID to its list, in the "
+	  "background"),
+	  N_("Every member of the issue's list that is not suppressed is "
+	  "queued (a snapshot),\n"
+	  "with the settings given here (or the configuration's), and a "
+	  "detached engine\n"
+	  "delivers: direct to each domain's MX, or through --relay. Closing "
+	  "the\n"
+	  "terminal does not stop it. --follow prints each recipient's outcome "
+	  "(--json:\n"
+	  "one JSON line each) until the send is finished or only deferred "
+	  "recipients\n"
+	  "are left. A recipient is \"sent-data\" once the server has answered "
+	  "DATA with\n"
+	  "354, and only then does its message go out: one whose final \".\" "
+	  "went out\n"
+	  "but was never answered is \"unknown\" and is not sent again unless "
+	  "herald\n"
+	  "resume ID --retry-unknown; one stopped before that (by kill -9 too) "
+	  "is queued\n"
+	  "again and sent once.\n"
 	  "--test ADDR sends the issue to ADDR alone, now, in the foreground, "
-	  "as the\nsend would: rendered for ADDR (with its name and fields "
-	  "when a member),\nsigned, with the same routing, TLS policy and "
-	  "relay. It prints one line\n(--json: the JSON line of --follow) and "
-	  "exits 0 delivered, 65 bounced, 75\ndeferred or unknown, 69 no "
-	  "route (DNS: no such domain, null MX, no answer).\nIt records "
-	  "nothing: no send is made, a bounce suppresses nothing.\n"
-	  "--dry-run DIR writes each "
-	  "message, signed, to DIR/NNNN-ADDRESS.eml (mode\n0600) and records "
-	  "nothing: the issue can still be sent. An issue is sent\nonce; "
-	  "herald resume continues it.\n"
+	  "as the\n"
+	  "send would: rendered for ADDR (with its name and fields when a "
+	  "member),\n"
+	  "signed, with the same routing, TLS policy and relay. It prints one "
+	  "line\n"
+	  "(--json: the JSON line of --follow) and exits 0 delivered, 65 "
+	  "bounced, 75\n"
+	  "deferred or unknown, 69 no route (DNS: no such domain, null MX, no "
+	  "answer).\n"
+	  "It records nothing: no send is made, a bounce suppresses nothing.\n"
+	  "--dry-run DIR writes each message, signed, to DIR/NNNN-ADDRESS.eml "
+	  "(mode\n"
+	  "0600) and records nothing: the issue can still be sent. An issue is "
+	  "sent\n"
+	  "once; herald resume continues it.\n"
 	  "--smtp-timeouts changes the RFC 5321 4.5.3.2 timeouts, in seconds: "
-	  "connect\n(30), greeting (300), command: EHLO, MAIL, RCPT, RSET "
-	  "(300), data: the DATA\ncommand (120), block: each body write (180), "
-	  "dot: the reply to \".\" (600);\ne.g. --smtp-timeouts "
-	  "connect=10,greeting=60.\n"
+	  "connect\n"
+	  "(30), greeting (300), command: EHLO, MAIL, RCPT, RSET (300), data: "
+	  "the DATA\n"
+	  "command (120), block: each body write (180), dot: the reply "
+	  "to \".\" (600);\n"
+	  "e.g. --smtp-timeouts connect=10,greeting=60.\n"
 	  "--tls dane validates DNSSEC from the dnssec_anchor key (default\n"
-	  "/usr/share/dns/root.key); signed, usable TLSA records for an MX make "
-	  "TLS with\na matching certificate mandatory; unsigned zones or no TLSA "
-	  "act as may;\nbogus DNSSEC data or a failed TLSA lookup defers.\n"
+	  "/usr/share/dns/root.key); signed, usable TLSA records for an MX "
+	  "make TLS with\n"
+	  "a matching certificate mandatory; unsigned zones or no TLSA act as "
+	  "may;\n"
+	  "bogus DNSSEC data or a failed TLSA lookup defers.\n"
 	  "The relay password (--auth) is the first line read from "
-	  "--password-fd FD, else\nfrom relay_password_file (mode 0600), else "
-	  "asked on the terminal; never taken\nfrom the command line, never "
-	  "stored or logged."),
+	  "--password-fd FD, else\n"
+	  "from relay_password_file (mode 0600), else asked on the terminal; "
+	  "never taken\n"
+	  "from the command line, never stored or logged."),
 	  send_opts, cmd_send },
 	{ "resume", "ID", 1, 1, N_("continue a paused or interrupted send"),
 	  N_("Starts the engine again with the settings the send was started "
@@ -1000,11 +1027,14 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "A relay password is read again as send reads it\n(--password-fd, "
 	  "relay_password_file, or the terminal)."),
 	  resume_opts, cmd_resume },
-	{ "pause", "ID", 1, 1, N_("stop a send after the transactions in flight"),
-	  N_("The engine starts no new transaction, lets those in flight finish "
-	  "and exits;\nherald resume ID continues. --json: {\"id\",\"state\"}, "
-	  "state \"paused\",\n\"pausing\" (the engine is finishing) or "
-	  "\"finished\" (nothing to pause)."), NULL, cmd_pause },
+	{ "pause", "ID", 1, 1, N_("stop a send after the transactions in "
+	  "flight"),
+	  N_("The engine starts no new transaction, lets those in flight "
+	  "finish and exits;\n"
+	  "herald resume ID continues. --json: {\"id\",\"state\"}, "
+	  "state \"paused\",\n"
+	  "\"pausing\" (the engine is finishing) or \"finished\" (nothing to "
+	  "pause)."), NULL, cmd_pause },
 	{ "finish", "ID", 1, 1, N_("give up on a send's deferred recipients; "
 	  "the send is finished"),
 	  N_("For a send that only waits on deferred recipients (one 451 "
@@ -1031,19 +1061,27 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "stops, \"unknown\"). \"interrupted\" means the engine stopped with "
 	  "work\nleft: herald resume ID continues it. A test (herald send ID "
 	  "--test ADDR)\nmakes no send."), NULL, cmd_send_status },
-	{ "report", "ID", 1, 1, N_("every recipient's outcome and a TLS summary"),
+	{ "report", "ID", 1, 1, N_("every recipient's outcome and a TLS "
+	  "summary"),
 	  N_("One row per recipient: state, MX and address, TLS version and "
-	  "trust word\n(none, untrusted, trusted, verified), the server's "
-	  "reply and attempts; then\nhow many verified, trusted, untrusted "
-	  "and plaintext, overall and per\ndestination domain, and a warning "
-	  "when receivers refused the sender. --json: JSON\nLines, one object "
-	  "per line and recipient (the fields of send --follow\n--json, with "
-	  "\"class\" (hard, soft, sender, unknown) and \"reason\"\n"
+	  "trust word\n"
+	  "(none, untrusted, trusted, verified), the server's reply and "
+	  "attempts; then\n"
+	  "how many verified, trusted, untrusted and plaintext, overall and "
+	  "per\n"
+	  "destination domain, and a warning when receivers refused the "
+	  "sender. --json: JSON\n"
+	  "Lines, one object per line and recipient (the fields of send "
+	  "--follow\n"
+	  "--json, with \"class\" (hard, soft, sender, unknown) "
+	  "and \"reason\"\n"
 	  "(user-unknown, mailbox-full, authentication, ...)), not one "
-	  "document: read\nit line by line (python3 -m json.tool --json-lines); "
-	  "--json-doc: a single\ndocument holding the same objects in "
-	  "\"recipients\" and the TLS summary of\nstatus --json in \"tls\"; "
-	  "--csv: the same as CSV."), report_opts,
+	  "document: read\n"
+	  "it line by line (python3 -m json.tool --json-lines); --json-doc: a "
+	  "single\n"
+	  "document holding the same objects in \"recipients\" and the TLS "
+	  "summary of\n"
+	  "status --json in \"tls\"; --csv: the same as CSV."), report_opts,
 	  cmd_send_report },
 	{ "engine", "ID", 1, 1, N_("(internal) the send engine that send and "
 	  "resume start"),

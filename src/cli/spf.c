@@ -82,7 +82,8 @@ spf_print_text(const struct spf_request *q, const struct spf_report *r)
 	spf_line("helo", q->helo);
 	spf_line("record", r->record != NULL ? r->record : "(none)");
 	if (r->mechanism != NULL) {
-		s = xprintf(_("%s (in %s)"), r->mechanism, r->matched_in != NULL ?
+		s = xprintf(_("%s (in "
+		    "%s)"), r->mechanism, r->matched_in != NULL ?
 		    r->matched_in : q->domain);
 		spf_line("mechanism", s);
 		free(s);

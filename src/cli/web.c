@@ -59,8 +59,8 @@ cli_unsubscribe_cgi(struct cli_env *env)
 
 	memset(&in, 0, sizeof in);
 	if ((in.method = getenv("REQUEST_METHOD")) == NULL) {
-		cli_err(_("unsubscribe --cgi is run by a web server, which sets "
-		    "REQUEST_METHOD (see herald unsubscribe --help)"));
+		cli_err(_("unsubscribe --cgi is run by a web server, which "
+		    "sets REQUEST_METHOD (see herald unsubscribe --help)"));
 		return EXIT_USAGE;
 	}
 	in.accept_language = getenv("HTTP_ACCEPT_LANGUAGE");
@@ -155,7 +155,8 @@ cmd_serve(struct cli_env *env, const struct cli_cmd *cmd,
 		return EXIT_USAGE;
 	}
 	if (o.listen == NULL) {
-		cli_err(_("serve needs --listen ADDR:PORT (herald serve --help)"));
+		cli_err(_("serve needs --listen ADDR:PORT (herald serve "
+		    "--help)"));
 		return EXIT_USAGE;
 	}
 	if ((o.cert == NULL) != (o.key == NULL)) {

@@ -28,7 +28,8 @@ const struct config_key config_keys[] = {
 	    "sending address)") },
 	{ "source_ip", NULL, N_("address to send from (default: the kernel's "
 	    "choice)") },
-	{ "resolver", NULL, N_("DNS resolver IP[:PORT] (default: the system's)") },
+	{ "resolver", NULL, N_("DNS resolver IP[:PORT] (default: the "
+	  "system's)") },
 	{ "tls_policy", "may", N_("none, may, encrypt, verify or dane") },
 	{ "concurrency", "20", N_("SMTP sessions at once") },
 	{ "per_domain", "2", N_("SMTP sessions per destination") },
@@ -38,9 +39,11 @@ const struct config_key config_keys[] = {
 	{ "relay_password_file", NULL, N_("file (mode 0600) holding the relay "
 	    "password") },
 	{ "smtp_port", "25", N_("port for direct-to-MX delivery") },
-	{ "ca_file", NULL, N_("extra trust anchors (PEM) for TLS verification") },
-	{ "dnssec_anchor", NULL, N_("DNSKEY or DS records (zone file) DNSSEC is "
-	    "validated from, for tls dane (default: /usr/share/dns/root.key)") },
+	{ "ca_file", NULL, N_("extra trust anchors (PEM) for TLS "
+	  "verification") },
+	{ "dnssec_anchor", NULL, N_("DNSKEY or DS records (zone file) DNSSEC "
+	    "is validated from, for tls dane (default: "
+	    "/usr/share/dns/root.key)") },
 	{ "unsubscribe_url", NULL, N_("https URI for one-click unsubscribe") },
 	{ "health_interval", "30", N_("seconds between live health checks") },
 	{ "dns_timeout", "3", N_("seconds to wait for a DNS answer per try") },
@@ -48,9 +51,9 @@ const struct config_key config_keys[] = {
 	{ "local_part_case", "fold", N_("fold: addresses differing only in "
 	    "the letter case of the part before @ are one member; strict: "
 	    "they are different members") },
-	{ "smtp_timeouts", NULL, N_("SMTP timeouts to change, NAME=SECONDS,...: "
-	    "connect 30, greeting 300, command 300, data 120, block 180, "
-	    "dot 600") },
+	{ "smtp_timeouts", NULL, N_("SMTP timeouts to change, "
+	    "NAME=SECONDS,...: connect 30, greeting 300, command 300, data "
+	    "120, block 180, dot 600") },
 	{ "verp", "on", N_("on: each message's envelope-from carries a token "
 	    "naming its send and recipient (bounce+TOKEN@domain), so any "
 	    "bounce finds its recipient; off: the bounce address as it is") },
@@ -199,7 +202,8 @@ config_validate(const char *key, const char *v, char **cause)
 			return set_cause(cause, _("from: '%s': %s"), v, reason);
 	} else if (strcmp(key, "bounce") == 0) {
 		if (addr_normalise(v, strlen(v), addr, &reason) == -1)
-			return set_cause(cause, _("bounce: '%s': %s"), v, reason);
+			return set_cause(cause, _("bounce: '%s': "
+			    "%s"), v, reason);
 	} else if (strcmp(key, "domain") == 0 || strcmp(key, "helo") == 0) {
 		char *a = xprintf("x@%s", v);
 		int bad = addr_normalise(a, strlen(a), addr, &reason) == -1;
@@ -209,8 +213,8 @@ config_validate(const char *key, const char *v, char **cause)
 			    "name"), key, v);
 	} else if (strcmp(key, "source_ip") == 0) {
 		if (!config_is_ip(v))
-			return set_cause(cause, _("source_ip: '%s' is not an IP "
-			    "address"), v);
+			return set_cause(cause, _("source_ip: '%s' is not an "
+			    "IP address"), v);
 	} else if (strcmp(key, "resolver") == 0 || strcmp(key, "relay") == 0) {
 		if (config_check_hostport(v, strcmp(key, "resolver") == 0,
 		    &inner) == -1) {
@@ -231,8 +235,8 @@ config_validate(const char *key, const char *v, char **cause)
 			    "from 1 to 1000"), key, v);
 	} else if (strcmp(key, "rate") == 0) {
 		if (parse_int(v, 0, 1000000, &n) == -1)
-			return set_cause(cause, _("rate: '%s': expected messages "
-			    "per second, 0 for no limit"), v);
+			return set_cause(cause, _("rate: '%s': expected "
+			    "messages per second, 0 for no limit"), v);
 	} else if (strcmp(key, "smtp_port") == 0) {
 		if (parse_int(v, 1, 65535, &n) == -1)
 			return set_cause(cause, _("smtp_port: '%s': expected "
@@ -263,8 +267,8 @@ config_validate(const char *key, const char *v, char **cause)
 		/* The engine reads it from wherever it runs: no relative
 		 * paths. Whether it holds keys is checked when it is used. */
 		if (v[0] != '/')
-			return set_cause(cause, _("dnssec_anchor: '%s': expected "
-			    "an absolute path"), v);
+			return set_cause(cause, _("dnssec_anchor: '%s': "
+			    "expected an absolute path"), v);
 	} else if (strcmp(key, "unsubscribe_url") == 0) {
 		if (strncmp(v, "https://", 8) != 0 || v[8] == '\0')
 			return set_cause(cause, _("unsubscribe_url: '%s': "
@@ -279,7 +283,8 @@ config_validate(const char *key, const char *v, char **cause)
 			    "expected one of + - = _"), v);
 	} else if (strcmp(key, "unsubscribe_mailto") == 0) {
 		if (addr_normalise(v, strlen(v), addr, &reason) == -1)
-			return set_cause(cause, _("unsubscribe_mailto: '%s': %s"),
+			return set_cause(cause, _("unsubscribe_mailto: '%s': "
+			    "%s"),
 			    v, reason);
 	} else if (strcmp(key, "soft_bounce_limit") == 0) {
 		if (parse_int(v, 1, 100, &n) == -1)
@@ -444,7 +449,8 @@ config_load(const char *path, char **cause)
 	if ((f = fopen(path, "r")) == NULL) {
 		if (errno == ENOENT)
 			return cfg;
-		set_cause(cause, _("cannot read %s: %s"), path, strerror(errno));
+		set_cause(cause, _("cannot read %s: "
+		    "%s"), path, strerror(errno));
 		config_free(cfg);
 		return NULL;
 	}
@@ -486,7 +492,8 @@ config_load(const char *path, char **cause)
 		e->line = lineno;
 	}
 	if (ferror(f)) {
-		set_cause(cause, _("cannot read %s: %s"), path, strerror(errno));
+		set_cause(cause, _("cannot read %s: "
+		    "%s"), path, strerror(errno));
 		goto fail;
 	}
 	free(line);
@@ -632,7 +639,8 @@ config_write(struct config *cfg, const char *key, const char *value,
 		if (config_validate(key, val, cause) == -1)
 			goto out;
 	} else if (config_key_find(key) == NULL) {
-		set_cause(cause, _("unknown key '%s' (see herald config ls)"), key);
+		set_cause(cause, _("unknown key '%s' (see herald config "
+		    "ls)"), key);
 		goto out;
 	}
 	/* How many times is key set now? The last one is replaced. A file
@@ -666,7 +674,8 @@ config_write(struct config *cfg, const char *key, const char *value,
 	tmp = xprintf("%s.tmp.%ld", cfg->path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd == -1 || (out = fdopen(fd, "w")) == NULL) {
-		set_cause(cause, _("cannot write %s: %s"), tmp, strerror(errno));
+		set_cause(cause, _("cannot write %s: "
+		    "%s"), tmp, strerror(errno));
 		if (fd != -1)
 			close(fd);
 		free(tmp);
@@ -695,8 +704,9 @@ config_write(struct config *cfg, const char *key, const char *value,
 				/* Removed by unset; an earlier duplicate is
 				 * kept as a comment by set. */
 				if (value != NULL) {
-					fprintf(out, NT("# duplicate, commented "
-					    "out by herald config set: %s"),
+					fprintf(out, NT("# duplicate, "
+					    "commented out by herald config "
+					    "set: %s"),
 					    line);
 					if (len > 0 && line[len - 1] != '\n')
 						fputc('\n', out);
@@ -711,7 +721,8 @@ config_write(struct config *cfg, const char *key, const char *value,
 	if (value != NULL && nset == 0)
 		fprintf(out, "%s = %s\n", key, val);
 	if (fflush(out) != 0 || fsync(fileno(out)) != 0) {
-		set_cause(cause, _("cannot write %s: %s"), tmp, strerror(errno));
+		set_cause(cause, _("cannot write %s: "
+		    "%s"), tmp, strerror(errno));
 		fclose(out);
 		unlink(tmp);
 		goto done;
