@@ -101,14 +101,14 @@ static void
 send_in(char *buf, size_t len, int64_t secs)
 {
 	if (secs <= 0)
-		snprintf(buf, len, "now");
+		snprintf(buf, len, "%s", _("now"));
 	else if (secs < 60)
-		snprintf(buf, len, "in %llds", (long long)secs);
+		snprintf(buf, len, _("in %llds"), (long long)secs);
 	else if (secs < 3600)
-		snprintf(buf, len, "in %lldm %llds", (long long)secs / 60,
+		snprintf(buf, len, _("in %lldm %llds"), (long long)secs / 60,
 		    (long long)secs % 60);
 	else
-		snprintf(buf, len, "in %lldh %lldm", (long long)secs / 3600,
+		snprintf(buf, len, _("in %lldh %lldm"), (long long)secs / 3600,
 		    (long long)secs % 3600 / 60);
 }
 
@@ -563,8 +563,10 @@ send_fb_text(const struct send_fb *f, const char *indent)
 	char	at[32];
 	size_t	i;
 
-	/* One clause per count: each noun takes its own plural. */
-	printf("%s%-11s", indent, "feedback");
+	/* One clause per count: each noun takes its own plural. Labels are
+	 * padded by display width, as the translated ones of status are. */
+	fputs(indent, stdout);
+	cli_pad(_("feedback"), 11, 0, "");
 	printf(ngettext("%lld hard bounce (%.2f%%)", "%lld hard bounces "
 	    "(%.2f%%)", (unsigned long)f->st.hard), (long long)f->st.hard,
 	    100 * send_fb_rate(f, f->st.hard));
@@ -580,20 +582,26 @@ send_fb_text(const struct send_fb *f, const char *indent)
 	printf(ngettext(", %lld auto-reply", ", %lld auto-replies",
 	    (unsigned long)f->st.auto_replies), (long long)f->st.auto_replies);
 	printf(_(", %lld unknown\n"), (long long)f->st.unknown);
-	if (f->st.complaints > 0 && cr >= 0.003)
-		printf(_("%s%-11s!! complaint rate %.2f%% is at or above "
-		    "0.3%%: Gmail refuses or files as spam at this rate; stop "
-		    "and clean the list\n"), indent, "complaints", 100 * cr);
-	else if (f->st.complaints > 0 && cr >= 0.001)
-		printf(_("%s%-11s! complaint rate %.2f%% is at or above 0.1%%, "
-		    "Gmail's warning threshold (0.3%% is its limit)\n"),
-		    indent, "complaints", 100 * cr);
+	if (f->st.complaints > 0 && cr >= 0.001) {
+		fputs(indent, stdout);
+		cli_pad(_("complaints"), 11, 0, "");
+		if (cr >= 0.003)
+			printf(_("!! complaint rate %.2f%% is at or above "
+			    "0.3%%: Gmail refuses or files as spam at this "
+			    "rate; stop and clean the list\n"), 100 * cr);
+		else
+			printf(_("! complaint rate %.2f%% is at or above "
+			    "0.1%%, Gmail's warning threshold (0.3%% is its "
+			    "limit)\n"), 100 * cr);
+	}
 	for (i = 0; i < f->n; i++) {
 		send_time(at, sizeof at, f->a[i].last_at);
-		printf(ngettext("%s%-11s%s (%lld time, last %s)\n",
-		    "%s%-11s%s (%lld times, last %s)\n",
-		    (unsigned long)f->a[i].count), indent, "alert",
-		    _(f->a[i].text), (long long)f->a[i].count, at);
+		fputs(indent, stdout);
+		cli_pad(_("alert"), 11, 0, "");
+		printf(ngettext("%s (%lld time, last %s)\n",
+		    "%s (%lld times, last %s)\n",
+		    (unsigned long)f->a[i].count), _(f->a[i].text),
+		    (long long)f->a[i].count, at);
 	}
 }
 
@@ -816,7 +824,7 @@ send_report_cb(const struct send_event *e, void *arg)
 	char		 num[32], at[32], *cell;
 	time_t		 t = (time_t)e->at;
 	struct tm	 tm;
-	int		 csv = env->json == 2;
+	int		 csv = env->json == 2, codew;
 
 	buf_init(&b);
 	if (env->json == 1) {
@@ -856,10 +864,15 @@ send_report_cb(const struct send_event *e, void *arg)
 		printf("%-15.15s %-7.7s %-9.9s ", e->ip, *e->tls_version !=
 		    '\0' ? e->tls_version : "-", *e->tls_verify != '\0' ?
 		    e->tls_verify : "-");
+		/* Under its heading, which may be wider in Japanese: the
+		 * column is 3 wide under the 4 of "CODE". */
+		codew = utf8_width(_("CODE")) - 1;
+		if (codew < 3)
+			codew = 3;
 		if (e->code > 0)
-			printf("%d ", e->code);
+			printf("%*d ", codew, e->code);
 		else
-			printf("  - ");
+			printf("%*s ", codew, "-");
 		if (*e->cls != '\0')
 			buf_printf(&b, "[%s %s] ", e->cls, e->reason);
 		buf_printf(&b, "%s%s%s", e->enhanced, *e->enhanced != '\0' ?
