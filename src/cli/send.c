@@ -885,6 +885,10 @@ cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
 		}
 		return rc != 0 ? rc : EXIT_USAGE;
 	}
+	/* From here the engine writes replies and causes into the store
+	 * (strerror among them), which stays English whatever the language
+	 * of the operator who started it. */
+	i18n_english();
 	run.st = env->store;
 	run.db_path = env->db_path;
 	run.id = id;
