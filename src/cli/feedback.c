@@ -498,8 +498,11 @@ fb_show_finding(const struct fb_finding *f, void *arg)
 		return 0;
 	}
 	cli_date(when, sizeof when, f->at);
-	printf(_("\nfinding %lld: %s%s%s\n"), (long long)f->id, f->kind,
-	    *f->rcpt ? " of " : "", f->rcpt);
+	if (*f->rcpt != '\0')
+		printf(_("\nfinding %lld: %s of %s\n"), (long long)f->id,
+		    f->kind, f->rcpt);
+	else
+		printf(_("\nfinding %lld: %s\n"), (long long)f->id, f->kind);
 	if (f->send_id != 0)
 		printf(_("  send        %lld\n"), (long long)f->send_id);
 	if (*f->cls || *f->reason)
