@@ -15,6 +15,7 @@
 #include "store/store.h"
 #include "store/store_feedback.h"
 #include "ui/kit/action.h"
+#include "base/utf8.h"
 
 static struct table_col fbv_cols[] = {
 	{ N_("When"), 11, 0, 0 },
@@ -249,9 +250,13 @@ fbv_open(struct ui *ui, void *arg)
 	(void)arg;
 	v->ui = ui;
 	/* The column titles in the operator's language, translated once
-	 * (the locale is chosen before any screen opens). */
-	for (i = 0; i < nitems(fbv_cols) && !tr; i++)
+	 * (the locale is chosen before any screen opens); a column is at
+	 * least as wide as its title as shown. */
+	for (i = 0; i < nitems(fbv_cols) && !tr; i++) {
 		fbv_cols[i].title = _(fbv_cols[i].title);
+		if (utf8_width(fbv_cols[i].title) > fbv_cols[i].min)
+			fbv_cols[i].min = utf8_width(fbv_cols[i].title);
+	}
 	tr = 1;
 	table_init(&v->table, fbv_cols, (int)nitems(fbv_cols));
 	subcmd_init(&v->fetch, v);

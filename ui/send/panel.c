@@ -19,6 +19,7 @@
 
 #include "send_ui.h"
 #include "store/store.h"
+#include "base/utf8.h"
 
 static struct table_col send_rcpt_cols[] = {
 	{ N_("Recipient"), 14, 3, 0 },
@@ -41,16 +42,21 @@ static struct table_col send_dom_cols[] = {
 };
 
 /* Column titles in the operator's language, translated once (the
- * locale is chosen before any screen opens). */
+ * locale is chosen before any screen opens); a column is at least as
+ * wide as its title as shown. */
 void
 send_cols_tr(struct table_col *cols, size_t n, int *done)
 {
 	size_t	i;
+	int	w;
 
 	if (*done)
 		return;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		cols[i].title = _(cols[i].title);
+		if ((w = utf8_width(cols[i].title)) > cols[i].min)
+			cols[i].min = w;
+	}
 	*done = 1;
 }
 
