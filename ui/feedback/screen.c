@@ -358,7 +358,7 @@ fbv_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action fbv_actions[] = {
-	{ "Enter", N_("Open"), N_("the selected finding's message in full: its "
+	{ N_("Enter"), N_("Open"), N_("the selected finding's message in full: its "
 	  "source, Message-ID, what was concluded and why"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER), UI_FKEY(KEY_RIGHT), 'l' },
 	  fbv_act_open, NULL },

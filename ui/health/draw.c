@@ -426,7 +426,7 @@ health_draw_nodomain(struct ui *ui, struct health *h,
 	    "your issues will carry, and this screen checks its domain: "
 	    "press s for the set-up form, or from a shell run"));
 	ui_print(ui, y++, 4, w - 2, ROLE_EMPH,
-	    "herald config set from 'Info <info@example.org>'");
+	    NT("herald config set from 'Info <info@example.org>'"));
 	y++;
 	ui_wrap(ui, y, 2, w, 4, ROLE_DIM, _("To check a sending domain other "
 	    "than the From address's, also set `herald config set domain "

@@ -89,19 +89,22 @@ health_arg_opt(struct ui *ui, char **argv, int *n, const char *key,
 	argv[(*n)++] = xstrdup(v);
 }
 
-/* herald --db DB --config FILE [overrides] check DOMAIN --stream
+/* herald --db DB --config FILE [overrides] check DOMAIN --stream --json
  * [options]: the child reads the same file and gets what the command
- * line of the console overrode (subcmd_globals). */
+ * line of the console overrode (subcmd_globals). --json keeps the
+ * stream's prose in English whatever the language: the console reads
+ * it (hcheck_timed_out) and translates the titles where it shows them. */
 static char **
 health_argv(struct ui *ui, const char *domain)
 {
 	char	**argv;
 	int	  n;
 
-	argv = subcmd_globals(ui, 9, &n);
+	argv = subcmd_globals(ui, 10, &n);
 	argv[n++] = xstrdup("check");
 	argv[n++] = xstrdup(domain);
 	argv[n++] = xstrdup("--stream");
+	argv[n++] = xstrdup("--json");
 	health_arg_opt(ui, argv, &n, "source_ip", "--ip");
 	health_arg_opt(ui, argv, &n, "helo", "--helo");
 	health_arg_opt(ui, argv, &n, "bounce", "--envelope-from");
@@ -435,7 +438,7 @@ static const struct action health_actions[] = {
 	{ "w", N_("Write fixes"), N_("write every record to publish to a file: a "
 	  "zone-file fragment, the rest as ; comments"),
 	  { 'w' }, health_act_write, NULL },
-	{ "Enter", N_("Details"), N_("show or hide the selected check's details"),
+	{ N_("Enter"), N_("Details"), N_("show or hide the selected check's details"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, health_act_details, NULL },
 	{ "s", NULL, N_("set the From address (when none is configured)"),
 	  { 's' }, health_act_setup, NULL },

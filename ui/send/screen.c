@@ -495,7 +495,7 @@ static const struct action send_actions[] = {
 	  { 'F' }, send_act_finish, send_can_finish },
 	{ "d", N_("Domains"), N_("switch between the recipients and the domains"),
 	  { 'd' }, send_act_domains, send_is_live },
-	{ "Enter", N_("Detail"), N_("the selected recipient in full: reply, MX, IP, "
+	{ N_("Enter"), N_("Detail"), N_("the selected recipient in full: reply, MX, IP, "
 	  "TLS, certificate, every attempt"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, send_act_detail, send_is_live },
 	{ "/", N_("Filter"), N_("filter the recipients: a state (deferred, "
