@@ -176,7 +176,8 @@ fbd_act_scroll(struct ui *ui, void *state, int key)
 
 static const struct action fbd_actions[] = {
 	/* Also q and Left; the bar names Esc, since its q reads Quit. */
-	{ N_("Esc"), N_("Back"), N_("back to the Feedback screen (also q, Left)"),
+	{ N_("Esc"), N_("Back"),
+	  N_("back to the Feedback screen (also q, Left)"),
 	  { UI_ESC, 'q', 'h', UI_FKEY(KEY_LEFT) }, action_pop, NULL },
 	{ "↑↓ j k", NULL, N_("scroll"), { 0 }, fbd_act_scroll, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }

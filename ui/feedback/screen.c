@@ -358,12 +358,13 @@ fbv_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action fbv_actions[] = {
-	{ N_("Enter"), N_("Open"), N_("the selected finding's message in full: its "
-	  "source, Message-ID, what was concluded and why"),
+	{ N_("Enter"), N_("Open"), N_("the selected finding's message in "
+	  "full: its source, Message-ID, what was concluded and why"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER), UI_FKEY(KEY_RIGHT), 'l' },
 	  fbv_act_open, NULL },
-	{ "f", N_("Fetch"), N_("fetch now from feedback_source (herald feedback "
-	  "fetch); set it in Settings (6)"), { 'f' }, fbv_act_fetch, NULL },
+	{ "f", N_("Fetch"), N_("fetch now from feedback_source (herald "
+	  "feedback fetch); set it in Settings (6)"), { 'f' }, fbv_act_fetch,
+	  NULL },
 	{ "↑↓ j k", NULL, N_("choose a finding (PgUp PgDn Home End: page)"),
 	  { 0 }, fbv_act_move, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }

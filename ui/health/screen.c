@@ -432,13 +432,14 @@ health_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action health_actions[] = {
-	{ "r", N_("Check now"), N_("check again now (also every health_interval "
-	  "seconds while this screen is shown)"),
+	{ "r", N_("Check now"), N_("check again now (also every "
+	  "health_interval seconds while this screen is shown)"),
 	  { 'r' }, health_act_check, NULL },
-	{ "w", N_("Write fixes"), N_("write every record to publish to a file: a "
-	  "zone-file fragment, the rest as ; comments"),
+	{ "w", N_("Write fixes"), N_("write every record to publish to a "
+	  "file: a zone-file fragment, the rest as ; comments"),
 	  { 'w' }, health_act_write, NULL },
-	{ N_("Enter"), N_("Details"), N_("show or hide the selected check's details"),
+	{ N_("Enter"), N_("Details"), N_("show or hide the selected check's "
+	  "details"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, health_act_details, NULL },
 	{ "s", NULL, N_("set the From address (when none is configured)"),
 	  { 's' }, health_act_setup, NULL },

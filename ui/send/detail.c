@@ -83,7 +83,8 @@ detail_latest(const struct send_event *e, void *arg)
 		detail_add(d, N_("TLS"), trust == TRUST_UNSET ? ROLE_DIM :
 		    ROLE_FAIL, trust == TRUST_UNSET ? "-" :
 		    _("none: plaintext"));
-	detail_add(d, N_("Trust"), send_trust_role(trust), send_trust_word(trust));
+	detail_add(d, N_("Trust"), send_trust_role(trust),
+	    send_trust_word(trust));
 	if (*e->tls_dane != '\0')
 		detail_add(d, N_("DANE"), ROLE_NORMAL, e->tls_dane);
 	detail_add(d, N_("Certificate"), ROLE_NORMAL, e->peer_subject != NULL &&

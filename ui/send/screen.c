@@ -478,25 +478,25 @@ send_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action send_actions[] = {
-	{ "S", N_("Start"), N_("start the send (asks first, naming any failing "
-	  "health check)"), { 'S' }, send_act_start, send_is_pre },
-	{ "t", N_("TLS"), N_("TLS policy for this send: none, may, encrypt, verify, "
-	  "dane"), { 't' }, send_act_tls, send_is_pre },
-	{ "T", N_("Test"), N_("send a test to one address first (delivered now, "
-	  "recorded nowhere)"), { 'T' }, send_act_test, send_is_pre },
+	{ "S", N_("Start"), N_("start the send (asks first, naming any "
+	  "failing health check)"), { 'S' }, send_act_start, send_is_pre },
+	{ "t", N_("TLS"), N_("TLS policy for this send: none, may, encrypt, "
+	  "verify, dane"), { 't' }, send_act_tls, send_is_pre },
+	{ "T", N_("Test"), N_("send a test to one address first (delivered "
+	  "now, recorded nowhere)"), { 'T' }, send_act_test, send_is_pre },
 	{ "h", N_("Health"), N_("check the From domain's health again"),
 	  { 'h' }, send_act_health, send_is_pre },
-	{ "p", N_("Pause"), N_("pause the send (herald pause: what is in flight "
-	  "finishes)"), { 'p' }, send_act_pause, send_can_pause },
+	{ "p", N_("Pause"), N_("pause the send (herald pause: what is in "
+	  "flight finishes)"), { 'p' }, send_act_pause, send_can_pause },
 	{ "r", N_("Resume"), N_("resume a paused or interrupted send (herald "
 	  "resume)"), { 'r' }, send_act_resume, send_can_resume },
-	{ "F", N_("Finish"), N_("finish a send that only waits on deferrals: give up "
-	  "on them (herald finish, asks first)"),
+	{ "F", N_("Finish"), N_("finish a send that only waits on deferrals: "
+	  "give up on them (herald finish, asks first)"),
 	  { 'F' }, send_act_finish, send_can_finish },
-	{ "d", N_("Domains"), N_("switch between the recipients and the domains"),
-	  { 'd' }, send_act_domains, send_is_live },
-	{ N_("Enter"), N_("Detail"), N_("the selected recipient in full: reply, MX, IP, "
-	  "TLS, certificate, every attempt"),
+	{ "d", N_("Domains"), N_("switch between the recipients and the "
+	  "domains"), { 'd' }, send_act_domains, send_is_live },
+	{ N_("Enter"), N_("Detail"), N_("the selected recipient in full: "
+	  "reply, MX, IP, TLS, certificate, every attempt"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, send_act_detail, send_is_live },
 	{ "/", N_("Filter"), N_("filter the recipients: a state (deferred, "
 	  "state:bounced), a domain (example.org, domain:example.org) or "
