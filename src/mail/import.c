@@ -23,6 +23,7 @@
 #include "addr.h"
 #include "import.h"
 #include "import_enc.h"
+#include "base/i18n.h"
 #include "base/json.h"
 #include "store/store.h"
 #include "base/utf8.h"
@@ -559,14 +560,14 @@ import_invalid(struct importer *imp, uint64_t line, const char *reason,
 	imp->stats.invalid++;
 	if (imp->spool == NULL && (imp->spool = tmpfile()) == NULL) {
 		*exitcode = EXIT_CANTCREAT;
-		return (set_cause(cause, "temporary file: %s",
+		return (set_cause(cause, _("temporary file: %s"),
 		    strerror(errno)));
 	}
 	fprintf(imp->spool, "%" PRIu64 "\t%s\n", line, reason);
 	if (imp->opts.strict) {
 		*exitcode = EXIT_DATAERR;
-		return (set_cause(cause, "line %" PRIu64 ": %s", line,
-		    reason));
+		return (set_cause(cause, _("line %llu: %s"),
+		    (unsigned long long)line, reason));
 	}
 	return (0);
 }
@@ -696,7 +697,7 @@ import_store(struct importer *imp, const char *name, char **cause,
 		imp->stats.duplicates++;
 		if (imp->dspool == NULL && (imp->dspool = tmpfile()) == NULL) {
 			*exitcode = EXIT_CANTCREAT;
-			return (set_cause(cause, "temporary file: %s",
+			return (set_cause(cause, _("temporary file: %s"),
 			    strerror(errno)));
 		}
 		/* Normalised addresses hold no tab or newline. */
@@ -798,12 +799,12 @@ import_start(struct importer *imp, char **cause, int *exitcode)
 		    (imp->rbuf[0] == 0 && imp->rbuf[2] == 0))) {
 			if (imp->opts.suggested != NULL)
 				*imp->opts.suggested = IMPORT_ENC_UTF16;
-			return (set_cause(cause, "%s looks like UTF-16 without a "
-			    "byte order mark: use --encoding utf-16",
+			return (set_cause(cause, _("%s looks like UTF-16 without a "
+			    "byte order mark: use --encoding utf-16"),
 			    imp->path));
 		}
-		return (set_cause(cause, "%s looks like a binary file (NUL byte "
-		    "at line %" PRIu64 ")", imp->path, line));
+		return (set_cause(cause, _("%s looks like a binary file (NUL byte "
+		    "at line %llu)"), imp->path, (unsigned long long)line));
 	}
 	if (imp->rlen >= 3 && memcmp(imp->rbuf, "\xef\xbb\xbf", 3) == 0)
 		imp->rpos = 3;
@@ -822,7 +823,7 @@ import_start(struct importer *imp, char **cause, int *exitcode)
 			break;
 		if (imp->eof) {
 			*exitcode = EXIT_DATAERR;
-			return (set_cause(cause, "%s is empty", imp->path));
+			return (set_cause(cause, _("%s is empty"), imp->path));
 		}
 		if (import_fill_open(imp, cause, exitcode) != 0)
 			return (-1);
@@ -946,7 +947,7 @@ import_open(struct store *st, const char *list, const char *path,
 	if ((opts == NULL || !opts->to_suppressions) &&
 	    (list == NULL || *list == '\0')) {
 		*exitcode = EXIT_USAGE;
-		set_cause(cause, "empty list name");
+		set_cause(cause, _("empty list name"));
 		return (NULL);
 	}
 	imp = xcalloc(1, sizeof *imp);
@@ -1013,7 +1014,7 @@ import_step(struct importer *imp, unsigned int max_rows, char **cause,
 
 	if (imp->failed) {
 		*exitcode = EXIT_SOFTWARE;
-		return (set_cause(cause, "import already failed"));
+		return (set_cause(cause, _("import already failed")));
 	}
 	for (n = 0; n < max_rows; n++) {
 		r = import_next(imp, cause, exitcode);
@@ -1173,7 +1174,7 @@ import_commit(struct importer *imp, char **cause)
 	const struct import_stats	*s = &imp->stats;
 
 	if (imp->failed || !imp->in_txn)
-		return (set_cause(cause, "import cannot be committed"));
+		return (set_cause(cause, _("import cannot be committed")));
 	/* A list is made by importing members into it: with none, it is
 	 * not made (as a strict import with a bad row does not). */
 	if (imp->new_list && s->imported == 0) {

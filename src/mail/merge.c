@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/i18n.h"
 #include "base/json.h"
 #include "merge.h"
 #include "message.h"
@@ -44,7 +45,7 @@ merge_error(char **cause, const struct merge_where *w, size_t line,
 	msg = xvprintf(fmt, ap);
 	va_end(ap);
 	if (w->lines)
-		set_cause(cause, "%s line %zu: %s", w->what, line, msg);
+		set_cause(cause, _("%s line %zu: %s"), w->what, line, msg);
 	else
 		set_cause(cause, "%s: %s", w->what, msg);
 	free(msg);
@@ -300,8 +301,8 @@ merge_expand(struct buf *out, const char *text, size_t len, const char *what,
 	x.header = header;
 	if (r->attrs != NULL && *r->attrs != '\0' &&
 	    json_each_pair(r->attrs, merge_add_pair, &x) == -1) {
-		rc = set_cause(cause, "the attributes of %s are not a JSON "
-		    "object of strings", r->addr);
+		rc = set_cause(cause, _("the attributes of %s are not a JSON "
+		    "object of strings"), r->addr);
 		goto out;
 	}
 	rc = merge_walk(text, len, what, out, merge_fill, &x, cause);
@@ -383,8 +384,8 @@ message_merge_values(const struct issue *is, const struct recipient *r,
 	x.r = r;
 	if (r->attrs != NULL && *r->attrs != '\0' &&
 	    json_each_pair(r->attrs, merge_add_pair, &x) == -1) {
-		rc = set_cause(cause, "the attributes of %s are not a JSON "
-		    "object of strings", r->addr);
+		rc = set_cause(cause, _("the attributes of %s are not a JSON "
+		    "object of strings"), r->addr);
 		message_merge_free(*names, NULL, *n);
 		goto out;
 	}

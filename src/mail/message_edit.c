@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/proc.h"
 #include "message.h"
 #include "store/store.h"
@@ -138,9 +139,9 @@ edit_header(const char *s, size_t len, size_t line, struct buf *vals,
 
 	colon = memchr(s, ':', len);
 	if (colon == NULL)
-		return set_cause(cause, "line %zu: '%.*s' is not a header "
+		return set_cause(cause, _("line %zu: '%.*s' is not a header "
 		    "(Name: value); a blank line goes between the headers "
-		    "and the body", line, (int)(len > 40 ? 40 : len), s);
+		    "and the body"), line, (int)(len > 40 ? 40 : len), s);
 	nlen = (size_t)(colon - s);
 	while (nlen > 0 && (s[nlen - 1] == ' ' || s[nlen - 1] == '\t'))
 		nlen--;
@@ -149,11 +150,11 @@ edit_header(const char *s, size_t len, size_t line, struct buf *vals,
 		    strncasecmp(edit_hdr_names[h], s, nlen) == 0)
 			break;
 	if (h == EDIT_NHDR)
-		return set_cause(cause, "line %zu: unknown header '%.*s' "
+		return set_cause(cause, _("line %zu: unknown header '%.*s' "
 		    "(known: From, Reply-To, Subject, List, Unsubscribe, "
-		    "Encoding)", line, (int)(nlen > 40 ? 40 : nlen), s);
+		    "Encoding)"), line, (int)(nlen > 40 ? 40 : nlen), s);
 	if (seen[h])
-		return set_cause(cause, "line %zu: %s: given twice", line,
+		return set_cause(cause, _("line %zu: %s: given twice"), line,
 		    edit_hdr_names[h]);
 	seen[h] = 1;
 	*last = h;
@@ -215,8 +216,8 @@ message_edit_parse(struct store *st, const char *text, size_t len,
 			/* A folded value continues with one space; a value
 			 * that was empty starts with the continuation. */
 			if (last == -1) {
-				set_cause(cause, "line %zu: a continuation "
-				    "line without a header", line);
+				set_cause(cause, _("line %zu: a continuation "
+				    "line without a header"), line);
 				goto out;
 			}
 			edit_rtrim(&vals[last]);
@@ -239,22 +240,22 @@ message_edit_parse(struct store *st, const char *text, size_t len,
 	for (h = 0; h < EDIT_NHDR; h++)
 		edit_rtrim(&vals[h]);
 	if (!seen[EDIT_FROM] || vals[EDIT_FROM].len == 0) {
-		set_cause(cause, "From: missing (Name <address>)");
+		set_cause(cause, _("From: missing (Name <address>)"));
 		goto out;
 	}
 	if (!seen[EDIT_SUBJECT] || vals[EDIT_SUBJECT].len == 0) {
-		set_cause(cause, "Subject: missing");
+		set_cause(cause, _("Subject: missing"));
 		goto out;
 	}
 	if (!seen[EDIT_LIST] || vals[EDIT_LIST].len == 0) {
-		set_cause(cause, "List: missing (the list to send to)");
+		set_cause(cause, _("List: missing (the list to send to)"));
 		goto out;
 	}
 	rc = store_list_find(st, vals[EDIT_LIST].data, &list_id, cause);
 	if (rc != 0) {
 		if (rc == 1)
-			set_cause(cause, "List: no list named '%s' (herald "
-			    "list ls shows them)", vals[EDIT_LIST].data);
+			set_cause(cause, _("List: no list named '%s' (herald "
+			    "list ls shows them)"), vals[EDIT_LIST].data);
 		rc = -1;
 		goto out;
 	}
@@ -342,8 +343,8 @@ edit_read(const char *path, struct buf *b, char **cause)
 			break;
 		if (b->len + (size_t)n > EDIT_FILE_MAX) {
 			close(fd);
-			return set_cause(cause, "the edited file is larger "
-			    "than %d bytes", EDIT_FILE_MAX);
+			return set_cause(cause, _("the edited file is larger "
+			    "than %d bytes"), EDIT_FILE_MAX);
 		}
 		buf_add(b, chunk, (size_t)n);
 	}
@@ -417,10 +418,10 @@ edit_run(const char *path, message_editor_fn fn, void *arg, char **cause)
 		return -1;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-			return set_cause(cause, "the editor '%s' could not "
-			    "run (set $VISUAL or $EDITOR)", editor);
-		return set_cause(cause, "the editor '%s' failed (%s %d); "
-		    "the issue is unchanged", editor, WIFEXITED(status) ?
+			return set_cause(cause, _("the editor '%s' could not "
+			    "run (set $VISUAL or $EDITOR)"), editor);
+		return set_cause(cause, _("the editor '%s' failed (%s %d); "
+		    "the issue is unchanged"), editor, WIFEXITED(status) ?
 		    "exit status" : "signal", WIFEXITED(status) ?
 		    WEXITSTATUS(status) : WTERMSIG(status));
 	}
@@ -443,8 +444,8 @@ edit_tmpfile(const struct issue *is, char **dirp, char **cause)
 		tmp = "/tmp";
 	dir = xprintf("%s/herald-XXXXXX", tmp);
 	if (mkdtemp(dir) == NULL) {
-		set_cause(cause, "cannot create a temporary directory in %s: "
-		    "%s", tmp, strerror(errno));
+		set_cause(cause, _("cannot create a temporary directory in %s: "
+		    "%s"), tmp, strerror(errno));
 		free(dir);
 		return NULL;
 	}
@@ -455,7 +456,7 @@ edit_tmpfile(const struct issue *is, char **dirp, char **cause)
 		    (long long)is->id);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd == -1) {
-		set_cause(cause, "cannot create %s: %s", path,
+		set_cause(cause, _("cannot create %s: %s"), path,
 		    strerror(errno));
 		rmdir(dir);
 		free(dir);

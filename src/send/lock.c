@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "base/i18n.h"
 #include "base/proc.h"
 #include "base/util.h"
 
@@ -169,7 +170,7 @@ send_spawn(const struct send_spawn *sp, int64_t *pid, char **cause)
 	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1 ||
 	    pipe2(ready, O_CLOEXEC) == -1 ||
 	    (sp->password != NULL && pipe2(pw, O_CLOEXEC) == -1)) {
-		set_cause(cause, "cannot start the engine: %s",
+		set_cause(cause, _("cannot start the engine: %s"),
 		    strerror(errno));
 		goto out;
 	}
@@ -212,7 +213,7 @@ send_spawn(const struct send_spawn *sp, int64_t *pid, char **cause)
 	}
 	if (send_spawn_wait(ready[0], sp->timeout_ms > 0 ? sp->timeout_ms :
 	    15000, msg, sizeof msg) == -1) {
-		set_cause(cause, "the engine did not start in time (see %s)",
+		set_cause(cause, _("the engine did not start in time (see %s)"),
 		    log);
 		goto out;
 	}
@@ -225,7 +226,7 @@ send_spawn(const struct send_spawn *sp, int64_t *pid, char **cause)
 	} else if (strncmp(msg, "error: ", 7) == 0)
 		set_cause(cause, "%s", msg + 7);
 	else
-		set_cause(cause, "the engine stopped at once (see %s)", log);
+		set_cause(cause, _("the engine stopped at once (see %s)"), log);
 out:
 	if (logfd != -1)
 		close(logfd);

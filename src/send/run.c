@@ -26,6 +26,7 @@
 #include "setup.h"
 #include "workers.h"
 #include "auth/dkim.h"
+#include "base/i18n.h"
 #include "base/loop.h"
 #include "mail/message.h"
 #include "store/store.h"
@@ -249,8 +250,8 @@ engine_source(struct engine *e, char **cause)
 		sin6->sin6_family = AF_INET6;
 		e->src6len = sizeof *sin6;
 	} else
-		return set_cause(cause, "source address '%s' is not an IP "
-		    "address", ip);
+		return set_cause(cause, _("source address '%s' is not an IP "
+		    "address"), ip);
 	return 0;
 }
 
@@ -269,7 +270,7 @@ engine_setup(struct engine *e, char **cause)
 	e->issue = xcalloc(1, sizeof *e->issue);
 	if ((rc = store_issue_sent(e->st, e->id, e->issue, cause)) != 0) {
 		if (rc == 1)
-			set_cause(cause, "no issue %lld", (long long)e->id);
+			set_cause(cause, _("no issue %lld"), (long long)e->id);
 		return -1;
 	}
 	if (engine_source(e, cause) == -1)
@@ -303,8 +304,8 @@ engine_setup(struct engine *e, char **cause)
 		    *e->dnssec_anchor != '\0' ? e->dnssec_anchor :
 		    ENGINE_DNSSEC_ANCHOR;
 		if (access(ws.dns.dnssec_anchor, R_OK) == -1) {
-			set_cause(cause, "tls dane: no DNSSEC trust anchor: "
-			    "%s: %s (set dnssec_anchor)",
+			set_cause(cause, _("tls dane: no DNSSEC trust anchor: "
+			    "%s: %s (set dnssec_anchor)"),
 			    ws.dns.dnssec_anchor, strerror(errno));
 			free(domain);
 			return -1;
@@ -390,13 +391,13 @@ engine_run(const struct engine_run *run, char **cause)
 
 	rc = send_lock_take(run->db_path, run->id, cause);
 	if (rc == 1)
-		set_cause(cause, "an engine already runs send %lld",
+		set_cause(cause, _("an engine already runs send %lld"),
 		    (long long)run->id);
 	if (rc != 0)
 		goto fail;
 	if ((rc = store_send_get(e.st, e.id, &e.info, cause)) != 0) {
 		if (rc == 1)
-			set_cause(cause, "no send %lld", (long long)e.id);
+			set_cause(cause, _("no send %lld"), (long long)e.id);
 		goto fail;
 	}
 	e.password = engine_password(run->password_fd);
@@ -418,19 +419,19 @@ engine_run(const struct engine_run *run, char **cause)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGHUP, SIG_IGN);
 	if ((e.loop = loop_new()) == NULL) {
-		set_cause(cause, "cannot make the event loop");
+		set_cause(cause, _("cannot make the event loop"));
 		goto fail;
 	}
 	if (loop_fd_add(e.loop, workers_fd(e.w), LOOP_READ, engine_jobs,
 	    &e) == -1) {
-		set_cause(cause, "cannot watch the workers");
+		set_cause(cause, _("cannot watch the workers"));
 		goto fail;
 	}
 	if ((e.cm = committer_new(run->db_path, e.id, cause)) == NULL)
 		goto fail;
 	if (loop_fd_add(e.loop, committer_fd(e.cm), LOOP_READ,
 	    engine_committed, &e) == -1) {
-		set_cause(cause, "cannot watch the committer");
+		set_cause(cause, _("cannot watch the committer"));
 		goto fail;
 	}
 	loop_before_sleep(e.loop, engine_before_sleep, &e);
@@ -534,19 +535,19 @@ engine_test_run(const struct engine_test *t, struct send_change *out,
 		e.password = xstrdup(t->password);
 
 	if ((domain = addr_domain(t->addr)) == NULL || *domain == '\0') {
-		set_cause(cause, "'%s' has no domain", t->addr);
+		set_cause(cause, _("'%s' has no domain"), t->addr);
 		goto out;
 	}
 	if (engine_setup(&e, cause) == -1 ||
 	    message_token(e.st, t->id, t->addr, token, cause) == -1)
 		goto out;
 	if ((e.loop = loop_new()) == NULL) {
-		set_cause(cause, "cannot make the event loop");
+		set_cause(cause, _("cannot make the event loop"));
 		goto out;
 	}
 	if (loop_fd_add(e.loop, workers_fd(e.w), LOOP_READ, engine_jobs,
 	    &e) == -1) {
-		set_cause(cause, "cannot watch the workers");
+		set_cause(cause, _("cannot watch the workers"));
 		goto out;
 	}
 	watching = 1;
@@ -576,7 +577,7 @@ engine_test_run(const struct engine_test *t, struct send_change *out,
 		goto out;
 	}
 	if (!e.test_have) {
-		set_cause(cause, "the test ended without an outcome");
+		set_cause(cause, _("the test ended without an outcome"));
 		goto out;
 	}
 	*out = e.test_out;

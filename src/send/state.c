@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "state.h"
+#include "base/i18n.h"
 #include "base/json.h"
 #include "smtp/reply_class.h"
 #include "store/store.h"
@@ -301,31 +302,31 @@ send_relay_parse(const char *s, char *host, int *port, char **cause)
 	*port = 587;
 	if (*s == '[') {
 		if ((end = strchr(s, ']')) == NULL)
-			return set_cause(cause, "relay '%s': no ']'", s);
+			return set_cause(cause, _("relay '%s': no ']'"), s);
 		len = (size_t)(end - s - 1);
 		colon = end[1] == ':' ? end + 1 : NULL;
 		if (end[1] != '\0' && colon == NULL)
-			return set_cause(cause, "relay '%s': junk after "
-			    "']'", s);
+			return set_cause(cause, _("relay '%s': junk after "
+			    "']'"), s);
 		s++;
 	} else {
 		colon = strrchr(s, ':');
 		if (colon != NULL && strchr(s, ':') != colon)
-			return set_cause(cause, "relay '%s': write an IPv6 "
-			    "address as [ADDRESS]:PORT", s);
+			return set_cause(cause, _("relay '%s': write an IPv6 "
+			    "address as [ADDRESS]:PORT"), s);
 		len = colon != NULL ? (size_t)(colon - s) : strlen(s);
 	}
 	if (len == 0 || len > 255)
-		return set_cause(cause, "relay '%s': no host name", s);
+		return set_cause(cause, _("relay '%s': no host name"), s);
 	memcpy(host, s, len);
 	host[len] = '\0';
 	if (strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789.-:") != len)
-		return set_cause(cause, "relay '%s': not a host name or "
-		    "address", host);
+		return set_cause(cause, _("relay '%s': not a host name or "
+		    "address"), host);
 	if (colon != NULL) {
 		if (parse_int(colon + 1, 1, 65535, &v) == -1)
-			return set_cause(cause, "relay: '%s' is not a port",
+			return set_cause(cause, _("relay: '%s' is not a port"),
 			    colon + 1);
 		*port = (int)v;
 	}

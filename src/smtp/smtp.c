@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/loop.h"
 #include "conn.h"
 #include "wire.h"
@@ -1158,16 +1159,16 @@ smtp_timeouts_parse(const char *text, struct smtp_timeouts *t, char **cause)
 	while (*p != '\0') {
 		end = p + strcspn(p, ",");
 		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL)
-			return set_cause(cause, "smtp timeouts: '%.*s': "
-			    "expected NAME=SECONDS", (int)(end - p), p);
+			return set_cause(cause, _("smtp timeouts: '%.*s': "
+			    "expected NAME=SECONDS"), (int)(end - p), p);
 		for (i = 0; i < nitems(names); i++)
 			if (strlen(names[i].name) == (size_t)(eq - p) &&
 			    strncmp(names[i].name, p, (size_t)(eq - p)) == 0)
 				break;
 		if (i == nitems(names))
-			return set_cause(cause, "smtp timeouts: no timeout "
+			return set_cause(cause, _("smtp timeouts: no timeout "
 			    "called '%.*s' (connect, greeting, command, data, "
-			    "block, dot)", (int)(eq - p), p);
+			    "block, dot)"), (int)(eq - p), p);
 		/* A value too long for num is refused, never cut short
 		 * ("0000000000000060" is not 6). */
 		len = (size_t)(end - eq - 1);
@@ -1176,8 +1177,8 @@ smtp_timeouts_parse(const char *text, struct smtp_timeouts *t, char **cause)
 			num[len] = '\0';
 		}
 		if (len >= sizeof num || parse_int(num, 1, 3600, &v) == -1)
-			return set_cause(cause, "smtp timeouts: %s: '%.*s' is "
-			    "not a number of seconds from 1 to 3600",
+			return set_cause(cause, _("smtp timeouts: %s: '%.*s' is "
+			    "not a number of seconds from 1 to 3600"),
 			    names[i].name, (int)(end - eq - 1), eq + 1);
 		*(unsigned int *)((char *)t + names[i].off) = (unsigned int)v;
 		p = *end == ',' ? end + 1 : end;

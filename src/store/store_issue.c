@@ -11,6 +11,7 @@
 #include "mail/issue_types.h"
 #include "store.h"
 #include "store_int.h"
+#include "base/i18n.h"
 #include "base/util.h"
 
 /* An issue's row with its text from table alias t: i (the issue as
@@ -132,7 +133,7 @@ store_issue_update(struct store *st, struct issue *is, char **cause)
 	case 1:
 		return set_cause(cause, "%s", store_issue_busy_why(is->id));
 	}
-	return set_cause(cause, "no issue %lld", (long long)is->id);
+	return set_cause(cause, _("no issue %lld"), (long long)is->id);
 }
 
 /* 1 when the issue has a send that is not finished, else 0. */

@@ -29,6 +29,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "base/i18n.h"
 #include "web.h"
 
 #define WEB_OVERFLOW	16	/* connections taken only to be told 503 */
@@ -123,8 +124,8 @@ web_split(const char *listen, char *host, size_t hsz, char *port,
 	strcpy(port, colon + 1);
 	return 0;
 bad:
-	return set_cause(cause, "--listen '%s': expected ADDR:PORT, as "
-	    "127.0.0.1:8080 or [::1]:8080", listen);
+	return set_cause(cause, _("--listen '%s': expected ADDR:PORT, as "
+	    "127.0.0.1:8080 or [::1]:8080"), listen);
 }
 
 /*
@@ -179,8 +180,8 @@ web_server_new(const struct web_serve_opts *o, char **cause)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
 	if ((e = getaddrinfo(host, port, &hints, &ai)) != 0) {
-		set_cause(cause, "--listen '%s': %s (an IP address is "
-		    "expected)", o->listen, gai_strerror(e));
+		set_cause(cause, _("--listen '%s': %s (an IP address is "
+		    "expected)"), o->listen, gai_strerror(e));
 		return NULL;
 	}
 	s = xcalloc(1, sizeof *s);
@@ -196,7 +197,7 @@ web_server_new(const struct web_serve_opts *o, char **cause)
 	    -1 || bind(s->fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
 	    listen(s->fd, 128) == -1 ||
 	    getsockname(s->fd, (struct sockaddr *)&ss, &sl) == -1) {
-		set_cause(cause, "cannot listen on %s: %s", o->listen,
+		set_cause(cause, _("cannot listen on %s: %s"), o->listen,
 		    strerror(errno));
 		goto fail;
 	}
@@ -221,14 +222,14 @@ web_server_new(const struct web_serve_opts *o, char **cause)
 			goto fail;
 		}
 		if (SSL_CTX_use_certificate_chain_file(s->ctx, o->cert) != 1) {
-			set_cause(cause, "--tls-cert %s: %s", o->cert,
+			set_cause(cause, _("--tls-cert %s: %s"), o->cert,
 			    web_ssl_error());
 			goto fail;
 		}
 		if (SSL_CTX_use_PrivateKey_file(s->ctx, o->key,
 		    SSL_FILETYPE_PEM) != 1 ||
 		    SSL_CTX_check_private_key(s->ctx) != 1) {
-			set_cause(cause, "--tls-key %s: %s", o->key,
+			set_cause(cause, _("--tls-key %s: %s"), o->key,
 			    web_ssl_error());
 			goto fail;
 		}
@@ -766,7 +767,7 @@ web_detach(const struct web_server *s, const char *pid_path,
 		close(pidfd);
 		if (nullfd != -1)
 			close(nullfd);
-		return set_cause(cause, "cannot detach: %s", strerror(errno));
+		return set_cause(cause, _("cannot detach: %s"), strerror(errno));
 	}
 	fflush(NULL);
 	if ((child = fork()) == -1) {
