@@ -345,14 +345,14 @@ import_bad_text(struct importer *imp, const char *raw, size_t bad)
 	if (imp->conv != NULL && raw[bad] == IMPORT_ENC_BAD) {
 		for (i = 0; i < bad; i++)
 			chars += ((unsigned char)raw[i] & 0xc0) != 0x80;
-		snprintf(imp->reason, sizeof imp->reason, "not valid %s at "
-		    "character %zu", import_encoding_name(imp->enc.enc), chars);
+		snprintf(imp->reason, sizeof imp->reason, _("not valid %s at "
+		    "character %zu"), import_encoding_name(imp->enc.enc), chars);
 	} else {
 		if (imp->hint == NULL &&
 		    imp->opts.encoding == IMPORT_ENC_AUTO)
 			imp->hint = import_enc_guess(raw, imp->rawlen);
 		snprintf(imp->reason, sizeof imp->reason,
-		    "invalid UTF-8 at byte %zu", bad + 1);
+		    _("invalid UTF-8 at byte %zu"), bad + 1);
 	}
 	imp->rec_reason = imp->reason;
 }
@@ -365,7 +365,7 @@ import_check_raw(struct importer *imp, const char *raw)
 	size_t		 bad;
 
 	if ((nul = memchr(raw, '\0', imp->rawlen)) != NULL) {
-		snprintf(imp->reason, sizeof imp->reason, "NUL byte at byte %zu",
+		snprintf(imp->reason, sizeof imp->reason, _("NUL byte at byte %zu"),
 		    (size_t)(nul - raw) + 1);
 		imp->rec_reason = imp->reason;
 	} else if (!import_ascii(raw, imp->rawlen) &&
@@ -389,9 +389,9 @@ import_skip(struct importer *imp, int open)
 	imp->rec_line = imp->line;
 	imp->nfields = 0;
 	if (open)
-		imp->rec_reason = "unterminated quoted field";
+		imp->rec_reason = _("unterminated quoted field");
 	else
-		imp->rec_reason = "record longer than 65536 bytes";
+		imp->rec_reason = _("record longer than 65536 bytes");
 	q = memchr(start, '\n', avail > IMPORT_RECORD_MAX + 2 ?
 	    IMPORT_RECORD_MAX + 2 : avail);
 	if (q == NULL) {
@@ -402,8 +402,8 @@ import_skip(struct importer *imp, int open)
 	if (first > 0 && q[-1] == '\r')
 		first--;
 	if (!open && first <= IMPORT_RECORD_MAX)
-		imp->rec_reason = "unterminated quoted field (record longer "
-		    "than 65536 bytes)";
+		imp->rec_reason = _("unterminated quoted field (record longer "
+		    "than 65536 bytes)");
 	imp->rpos += (size_t)(q + 1 - start);
 	imp->line++;
 }
@@ -628,17 +628,17 @@ import_parse_row(struct importer *imp, const char **name)
 	int		 ecol = 0, ncol = -1;
 
 	if (imp->too_many)
-		return ("more than 256 fields");
+		return (_("more than 256 fields"));
 	if (imp->format != IMPORT_LINES && (ecol = imp->email_col) == -1) {
 		for (i = 0; i < imp->nfields && ecol == -1; i++) {
 			if ((int)i != imp->name_col && import_has_at(imp, i))
 				ecol = (int)i;
 		}
 		if (ecol == -1)
-			return ("no address in row");
+			return (_("no address in row"));
 	}
 	if ((size_t)ecol >= imp->nfields)
-		return ("missing address");
+		return (_("missing address"));
 	s = import_col(imp, (size_t)ecol, &len);
 	if (addr_parse_mailbox(s, len, imp->mname, imp->addr, &why) != 0)
 		return (why);

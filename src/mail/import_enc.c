@@ -156,11 +156,11 @@ import_enc_guess(const char *s, size_t len)
 {
 	switch (import_enc_likely(s, len, IMPORT_ENC_GUESS_MIN)) {
 	case IMPORT_ENC_CP932:
-		return ("Shift-JIS (CP932); use --encoding cp932");
+		return (_("Shift-JIS (CP932); use --encoding cp932"));
 	case IMPORT_ENC_EUCJP:
-		return ("EUC-JP; use --encoding euc-jp");
+		return (_("EUC-JP; use --encoding euc-jp"));
 	default:
-		return ("Latin-1 (Windows-1252); use --encoding latin1");
+		return (_("Latin-1 (Windows-1252); use --encoding latin1"));
 	}
 }
 

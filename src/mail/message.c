@@ -196,7 +196,7 @@ message_check_headers(const struct issue *is, struct message_mailbox *from,
 	if (strlen(is->body) > MESSAGE_BODY_MAX)
 		return set_cause(cause, _("the body is longer than %d bytes"),
 		    MESSAGE_BODY_MAX);
-	return message_check_text("body", is->body, strlen(is->body), cause);
+	return message_check_text(_("body"), is->body, strlen(is->body), cause);
 }
 
 /* Check an issue before it is saved. */
@@ -439,8 +439,8 @@ message_check_recipient(const struct recipient *r, char **cause)
 		return -1;
 	if (addr_normalise(r->addr, strlen(r->addr), norm, &reason) == -1)
 		return set_cause(cause, _("To: '%s': %s"), r->addr, reason);
-	if (r->name != NULL && message_header_text("To (the recipient's "
-	    "name)", r->name, ADDR_NAME_MAX, cause) == -1)
+	if (r->name != NULL && message_header_text(_("To (the recipient's "
+	    "name)"), r->name, ADDR_NAME_MAX, cause) == -1)
 		return -1;
 	return 0;
 }
@@ -476,14 +476,14 @@ message_render(const struct issue *is, const struct recipient *r,
 	    message_check_recipient(r, cause) == -1)
 		goto out;
 	if (merge_expand(&subj, is->subject, strlen(is->subject), "Subject",
-	    r, 1, cause) == -1 || message_header_text("Subject (merged)",
+	    r, 1, cause) == -1 || message_header_text(_("Subject (merged)"),
 	    subj.data != NULL ? subj.data : "", MESSAGE_MERGED_MAX,
 	    cause) == -1)
 		goto out;
 	if (merge_expand(&body, is->body, strlen(is->body), "body", r, 0,
 	    cause) == -1)
 		goto out;
-	if (body.len != 0 && message_check_text("body (merged)", body.data,
+	if (body.len != 0 && message_check_text(_("body (merged)"), body.data,
 	    body.len, cause) == -1)
 		goto out;
 	if (body.len != 0)

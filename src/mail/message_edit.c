@@ -56,8 +56,9 @@ edit_error_line(struct buf *b, const char *error)
 	buf_adds(b, "# error: ");
 	for (p = error; *p != '\0'; p++)
 		buf_addc(b, *p == '\n' || *p == '\r' ? ' ' : *p);
-	buf_adds(b, "\n# Fix it, save and quit; leave the file unchanged or "
-	    "empty it to give up.\n");
+	/* Read back by its first words (edit_issue drops it): English. */
+	buf_adds(b, NT("\n# Fix it, save and quit; leave the file unchanged or "
+	    "empty it to give up.\n"));
 }
 
 /* The edit file's text, with a line naming the merge fields. */
@@ -71,15 +72,16 @@ edit_text(const struct issue *is, const char *error, const char *fields)
 	if (error != NULL)
 		edit_error_line(&b, error);
 	if (is->id == 0)
-		buf_adds(&b, "# A new herald issue: ");
+		buf_adds(&b, _("# A new herald issue: edit the headers and the "
+		    "body below, then save and quit.\n"));
 	else
-		buf_printf(&b, "# herald issue %lld: ", (long long)is->id);
-	buf_adds(&b, "edit the headers and the body below, then save and "
-	    "quit.\n# Lines starting with # up here are ignored. Empty the "
-	    "file to abort.\n");
-	buf_printf(&b, "# Merge fields: %s; {{FIELD|default}}; {{{{ writes "
-	    "{{.\n", fields != NULL ? fields : "{{name}} {{email}} and the "
-	    "list's columns");
+		buf_printf(&b, _("# herald issue %lld: edit the headers and the "
+		    "body below, then save and quit.\n"), (long long)is->id);
+	buf_adds(&b, _("# Lines starting with # up here are ignored. Empty "
+	    "the file to abort.\n"));
+	buf_printf(&b, _("# Merge fields: %s; {{FIELD|default}}; {{{{ writes "
+	    "{{.\n"), fields != NULL ? fields : _("{{name}} {{email}} and the "
+	    "list's columns"));
 	buf_printf(&b, "From: %s\nReply-To: %s\nSubject: %s\nList: %s\n"
 	    "Unsubscribe: %s\nEncoding: %s\n\n", edit_str(is->from),
 	    edit_str(is->reply_to), edit_str(is->subject),
@@ -193,7 +195,7 @@ message_edit_parse(struct store *st, const char *text, size_t len,
 	int		 seen[EDIT_NHDR], h, last = -1, rc = -1, started = 0;
 	int64_t		 list_id = 0;
 
-	if (message_check_text("the file", text, len, cause) == -1)
+	if (message_check_text(_("the file"), text, len, cause) == -1)
 		return -1;
 	memset(seen, 0, sizeof seen);
 	memset(&n, 0, sizeof n);
@@ -420,10 +422,12 @@ edit_run(const char *path, message_editor_fn fn, void *arg, char **cause)
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 			return set_cause(cause, _("the editor '%s' could not "
 			    "run (set $VISUAL or $EDITOR)"), editor);
-		return set_cause(cause, _("the editor '%s' failed (%s %d); "
-		    "the issue is unchanged"), editor, WIFEXITED(status) ?
-		    "exit status" : "signal", WIFEXITED(status) ?
-		    WEXITSTATUS(status) : WTERMSIG(status));
+		if (WIFEXITED(status))
+			return set_cause(cause, _("the editor '%s' failed (exit "
+			    "status %d); the issue is unchanged"), editor,
+			    WEXITSTATUS(status));
+		return set_cause(cause, _("the editor '%s' failed (signal "
+		    "%d); the issue is unchanged"), editor, WTERMSIG(status));
 	}
 	return 0;
 }
