@@ -96,7 +96,7 @@ committer_main(void *arg)
 			c->done = seq;
 		else if (c->error == NULL)
 			c->error = cause != NULL ? cause :
-			    xstrdup("cannot write to the database");
+			    xstrdup(_("cannot write to the database"));
 		else
 			free(cause);
 		pthread_cond_broadcast(&c->done_cv);

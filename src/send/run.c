@@ -136,8 +136,9 @@ engine_drain(struct engine *e, const char *why)
 {
 	if (e->draining)
 		return;
-	engine_log(e, "%s: finishing %d session%s", why, e->nsessions,
-	    e->nsessions == 1 ? "" : "s");
+	engine_log(e, ngettext("%s: finishing %d session",
+	    "%s: finishing %d sessions", (unsigned long)e->nsessions), why,
+	    e->nsessions);
 	e->draining = 1;
 	sess_drain(e);
 }
@@ -152,7 +153,7 @@ engine_tick(void *arg)
 
 	e->tick = NULL;
 	if (engine_signalled)
-		engine_drain(e, "signalled");
+		engine_drain(e, _("signalled"));
 	if (e->test) {
 		if (e->test_stop != NULL && *e->test_stop &&
 		    !e->test_stopped) {
@@ -175,7 +176,7 @@ engine_tick(void *arg)
 		free(cause);
 		cause = NULL;
 	} else if (paused)
-		engine_drain(e, "paused");
+		engine_drain(e, _("paused"));
 	if (engine_retry(e, &cause) == -1) {
 		free(e->error);
 		e->error = cause;
@@ -314,12 +315,12 @@ engine_setup(struct engine *e, char **cause)
 	e->w = workers_new(&ws, cause);
 	if (e->w != NULL && workers_signatures(e->w) == 0) {
 		why = dkim_unsigned_why(e->st, domain);
-		engine_log(e, "messages go out unsigned: %s", why);
+		engine_log(e, _("messages go out unsigned: %s"), why);
 		free(why);
 	}
 	if (set->policy == TLS_POLICY_DANE && e->w != NULL)
-		engine_log(e, "tls dane: TLSA records validated from the "
-		    "DNSSEC trust anchor %s", ws.dns.dnssec_anchor);
+		engine_log(e, _("tls dane: TLSA records validated from the "
+		    "DNSSEC trust anchor %s"), ws.dns.dnssec_anchor);
 	free(domain);
 	if (e->w == NULL)
 		return -1;
@@ -437,8 +438,8 @@ engine_run(const struct engine_run *run, char **cause)
 	loop_before_sleep(e.loop, engine_before_sleep, &e);
 	e.tick = loop_timer_add(e.loop, ENGINE_TICK_MS, engine_tick, &e);
 	e.want_fill = 1;
-	engine_log(&e, "pid %ld started (%lld queued again, %lld unknown "
-	    "after the last engine)", (long)getpid(), (long long)requeued,
+	engine_log(&e, _("pid %ld started (%lld queued again, %lld unknown "
+	    "after the last engine)"), (long)getpid(), (long long)requeued,
 	    (long long)unknown);
 	okmsg = xprintf("ok %ld\n", (long)getpid());
 	engine_ready(ready_fd, okmsg);
@@ -456,9 +457,9 @@ engine_run(const struct engine_run *run, char **cause)
 		else
 			free(wcause);
 	}
-	engine_log(&e, "%s: %llu delivered, %llu deferred, %llu bounced, "
-	    "%llu unknown", e.error != NULL ? "stopped on an error" :
-	    e.finished ? "finished" : "stopped",
+	engine_log(&e, _("%s: %llu delivered, %llu deferred, %llu bounced, "
+	    "%llu unknown"), e.error != NULL ? _("stopped on an error") :
+	    e.finished ? _("finished") : _("stopped"),
 	    (unsigned long long)e.delivered, (unsigned long long)e.deferred,
 	    (unsigned long long)e.bounced, (unsigned long long)e.unknown);
 	if (e.error != NULL)
@@ -472,7 +473,7 @@ engine_run(const struct engine_run *run, char **cause)
 fail:
 	if (ready_fd != -1) {
 		char *msg = xprintf("error: %s\n", *cause != NULL ? *cause :
-		    "the engine failed");
+		    _("the engine failed"));
 		engine_ready(ready_fd, msg);
 		free(msg);
 	}

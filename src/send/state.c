@@ -131,22 +131,26 @@ send_classes_add(struct send_classes *c, enum rcpt_state state,
 int
 send_classes_warning(const struct send_classes *c, char *buf, size_t len)
 {
-	int64_t	refused = c->bounced[REPLY_SENDER];
-	int64_t	deferred = c->sender_deferred;
-	char	num[64];
+	int64_t		 refused = c->bounced[REPLY_SENDER];
+	int64_t		 deferred = c->sender_deferred;
+	const char	*why;
 
 	if (refused == 0 && deferred == 0)
 		return 0;
+	/* The reasons are reply_class codes, never translated. */
+	why = *c->sender_reasons != '\0' ? c->sender_reasons : "policy";
 	if (refused != 0 && deferred != 0)
-		snprintf(num, sizeof num, "%lld refused and %lld deferred",
-		    (long long)refused, (long long)deferred);
+		snprintf(buf, len, _("%lld refused and %lld deferred because "
+		    "of the sender's configuration (%s): run herald check"),
+		    (long long)refused, (long long)deferred, why);
 	else if (refused != 0)
-		snprintf(num, sizeof num, "%lld refused", (long long)refused);
+		snprintf(buf, len, _("%lld refused because of the sender's "
+		    "configuration (%s): run herald check"),
+		    (long long)refused, why);
 	else
-		snprintf(num, sizeof num, "%lld deferred", (long long)deferred);
-	snprintf(buf, len, "%s because of the sender's configuration (%s): "
-	    "run herald check", num, *c->sender_reasons != '\0' ?
-	    c->sender_reasons : "policy");
+		snprintf(buf, len, _("%lld deferred because of the sender's "
+		    "configuration (%s): run herald check"),
+		    (long long)deferred, why);
 	return 1;
 }
 
