@@ -375,7 +375,7 @@ fetch_imap(struct fetch *fx, char **cause)
 	path = xprintf("/%s", fx->mailbox_url);
 	rc = fetch_do(fx, path, "UID SEARCH UNKEYWORD $HeraldDone");
 	if (rc != CURLE_OK) {
-		fetch_fail(fx, rc, "searching the mailbox", cause);
+		fetch_fail(fx, rc, _("searching the mailbox"), cause);
 		goto out;
 	}
 	if ((n = feedback_imap_search(fx->body.data, &uids)) == 0) {
@@ -398,7 +398,7 @@ fetch_imap(struct fetch *fx, char **cause)
 		rc = fetch_do(fx, path, cmd);
 		free(cmd);
 		if (rc != CURLE_OK) {
-			fetch_fail(fx, rc, "reading message sizes", cause);
+			fetch_fail(fx, rc, _("reading message sizes"), cause);
 			goto out;
 		}
 		feedback_imap_sizes(fx->body.data, uids + i,
@@ -408,8 +408,8 @@ fetch_imap(struct fetch *fx, char **cause)
 	for (i = 0; i < n && !fetch_stopped(fx); i++) {
 		src = xprintf("%s;UID=%lu", fx->shown, uids[i]);
 		if (size[i] > FEEDBACK_MAX_BYTES) {
-			cmd = xprintf("%lld bytes, over the %d MB a message "
-			    "may have: left unread in the mailbox", size[i],
+			cmd = xprintf(_("%lld bytes, over the %d MB a message "
+			    "may have: left unread in the mailbox"), size[i],
 			    FEEDBACK_MAX_BYTES / (1024 * 1024));
 			fetch_skip(fx, src, cmd);
 			free(cmd);
@@ -420,8 +420,8 @@ fetch_imap(struct fetch *fx, char **cause)
 		rc = fetch_do(fx, cmd, NULL);
 		free(cmd);
 		if (rc != CURLE_OK && fx->over) {
-			fetch_skip(fx, src, "over the size a message may "
-			    "have: left unread in the mailbox");
+			fetch_skip(fx, src, _("over the size a message may "
+			    "have: left unread in the mailbox"));
 			free(src);
 			continue;
 		}
@@ -491,8 +491,8 @@ fetch_pop3(struct fetch *fx, char **cause)
 			continue;
 		src = xprintf("%s;UIDL=%s", fx->shown, m[i].uidl);
 		if (m[i].size > FEEDBACK_MAX_BYTES) {
-			why = xprintf("%lld bytes, over the %d MB a message "
-			    "may have: left unread on the server", m[i].size,
+			why = xprintf(_("%lld bytes, over the %d MB a message "
+			    "may have: left unread on the server"), m[i].size,
 			    FEEDBACK_MAX_BYTES / (1024 * 1024));
 			fetch_skip(fx, src, why);
 			free(why);
@@ -503,8 +503,8 @@ fetch_pop3(struct fetch *fx, char **cause)
 		rc = fetch_do(fx, path, NULL);
 		free(path);
 		if (rc != CURLE_OK && fx->over) {
-			fetch_skip(fx, src, "over the size a message may "
-			    "have: left unread on the server");
+			fetch_skip(fx, src, _("over the size a message may "
+			    "have: left unread on the server"));
 			free(src);
 			continue;
 		}
@@ -617,8 +617,8 @@ fetch_file(const char *path, size_t *len, char **why, char **cause)
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC)) == -1) {
 		if (errno == ELOOP)
-			*why = xstrdup("a symbolic link: not followed, left "
-			    "where it is");
+			*why = xstrdup(_("a symbolic link: not followed, left "
+			    "where it is"));
 		else
 			set_cause(cause, "%s: %s", path, strerror(errno));
 		return NULL;
@@ -685,8 +685,8 @@ fetch_maildir(struct fetch *fx, const char *dir, char **cause)
 				} else
 					ret = -1;
 			} else if (len > FEEDBACK_MAX_BYTES) {
-				why = xprintf("%zu bytes, over the %d MB a "
-				    "message may have: left where it is", len,
+				why = xprintf(_("%zu bytes, over the %d MB a "
+				    "message may have: left where it is"), len,
 				    FEEDBACK_MAX_BYTES / (1024 * 1024));
 				fetch_skip(fx, t, why);
 				free(why);
@@ -745,8 +745,8 @@ mbox_message(const char *msg, size_t len, size_t line, void *arg)
 		return;
 	src = xprintf("mbox:%s:%zu", w->path, line);
 	if (len > FEEDBACK_MAX_BYTES) {
-		why = xprintf("%zu bytes, over the %d MB a message may have: "
-		    "not read", len, FEEDBACK_MAX_BYTES / (1024 * 1024));
+		why = xprintf(_("%zu bytes, over the %d MB a message may have: "
+		    "not read"), len, FEEDBACK_MAX_BYTES / (1024 * 1024));
 		fetch_skip(w->fx, src, why);
 		free(why);
 	} else if (fetch_give(w->fx, msg, len, src, &w->cause) == -1)

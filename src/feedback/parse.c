@@ -16,6 +16,7 @@
 #include <gmime/gmime.h>
 
 #include "feedback.h"
+#include "base/i18n.h"
 #include "base/json.h"
 #include "base/util.h"
 #include "base/utf8.h"
@@ -1825,12 +1826,12 @@ feedback_parse(const char *buf, size_t len, struct feedback_msg *m)
 		return -1;
 	}
 	if (len == 0) {
-		unreadable(m, "empty message");
+		unreadable(m, N_("empty message"));
 		return -1;
 	}
 	if (nesting(buf, len) == -1) {
-		unreadable(m, "more MIME parts than a report can have (a "
-		    "multipart bomb?); not read");
+		unreadable(m, N_("more MIME parts than a report can have (a "
+		    "multipart bomb?); not read"));
 		return -1;
 	}
 	gmime_once();
@@ -1846,7 +1847,8 @@ feedback_parse(const char *buf, size_t len, struct feedback_msg *m)
 	msg = g_mime_parser_construct_message(parser, NULL);
 	g_object_unref(parser);
 	if (msg == NULL) {
-		unreadable(m, "not a mail message (no header could be read)");
+		unreadable(m, N_("not a mail message (no header could be "
+		    "read)"));
 		goto out;
 	}
 	top = g_mime_message_get_mime_part(msg);
@@ -1861,9 +1863,9 @@ feedback_parse(const char *buf, size_t len, struct feedback_msg *m)
 	buf_addc(&c.html, '\0');
 	c.html.len--;
 	if (c.too_deep || c.too_many) {
-		unreadable(m, c.too_deep ? "MIME parts nested deeper than a "
-		    "report can be; not read" : "more MIME parts than a report "
-		    "can have; not read");
+		unreadable(m, c.too_deep ? N_("MIME parts nested deeper than "
+		    "a report can be; not read") : N_("more MIME parts than a "
+		    "report can have; not read"));
 		goto out;
 	}
 	/* MIME that GMime could not split (a multipart without its

@@ -85,18 +85,18 @@ merge_parse(const char *in, size_t len, struct merge_field *f,
 		f->def = merge_trim(bar + 1, &f->deflen);
 	}
 	if (f->namelen == 0)
-		return merge_error(cause, w, f->line, "a merge field without "
-		    "a name: {{%.*s}} (write {{{{ for a literal {{)",
+		return merge_error(cause, w, f->line, _("a merge field without "
+		    "a name: {{%.*s}} (write {{{{ for a literal {{)"),
 		    (int)len, in);
 	if (f->namelen > MERGE_NAME_MAX)
-		return merge_error(cause, w, f->line, "a merge field name "
-		    "longer than %d bytes", MERGE_NAME_MAX);
+		return merge_error(cause, w, f->line, _("a merge field name "
+		    "longer than %d bytes"), MERGE_NAME_MAX);
 	for (i = 0; i < f->namelen; i++)
 		if ((unsigned char)f->name[i] < 0x20 || f->name[i] == 0x7f ||
 		    f->name[i] == '{' || f->name[i] == '}')
-			return merge_error(cause, w, f->line, "invalid "
+			return merge_error(cause, w, f->line, _("invalid "
 			    "character in merge field {{%.*s}} (write {{{{ "
-			    "for a literal {{)", (int)len, in);
+			    "for a literal {{)"), (int)len, in);
 	return 0;
 }
 
@@ -133,9 +133,9 @@ merge_walk(const char *text, size_t len, const char *what, struct buf *out,
 			    (text[end] == '}' && text[end + 1] == '}'))
 				break;
 		if (end + 1 >= len || text[end] != '}')
-			return merge_error(cause, &w, line, "'{{' is not "
+			return merge_error(cause, &w, line, _("'{{' is not "
 			    "closed by '}}' on the same line (write {{{{ for a "
-			    "literal {{)");
+			    "literal {{)"));
 		f.line = line;
 		if (merge_parse(text + i + 2, end - i - 2, &f, &w,
 		    cause) == -1)
@@ -191,9 +191,9 @@ merge_check_field(const struct merge_field *f, struct buf *out, void *arg,
 	buf_adds(&names, "email, name");
 	w.what = x->what;
 	w.lines = x->lines;
-	rc = merge_error(cause, &w, f->line, "merge field {{%.*s}} cannot be "
+	rc = merge_error(cause, &w, f->line, _("merge field {{%.*s}} cannot be "
 	    "filled: no member of the list has it (fields: %s); give it a "
-	    "default such as {{%.*s|...}}", (int)f->namelen, f->name,
+	    "default such as {{%.*s|...}}"), (int)f->namelen, f->name,
 	    names.data, (int)f->namelen, f->name);
 	buf_free(&names);
 	return rc;

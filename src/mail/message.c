@@ -211,7 +211,7 @@ message_check(const struct issue *is, char *const *attrs, size_t nattrs,
 	if (merge_check(is->subject, strlen(is->subject), "Subject", attrs,
 	    nattrs, cause) == -1)
 		return -1;
-	return merge_check(is->body, strlen(is->body), "body", attrs, nattrs,
+	return merge_check(is->body, strlen(is->body), _("body"), attrs, nattrs,
 	    cause);
 }
 

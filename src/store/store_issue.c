@@ -158,9 +158,9 @@ store_issue_busy_why(int64_t id)
 {
 	static char	why[256];
 
-	snprintf(why, sizeof why, "issue %lld has a send that is not "
+	snprintf(why, sizeof why, _("issue %lld has a send that is not "
 	    "finished (herald status %lld): what it sends cannot change; "
-	    "herald issue copy %lld makes a new issue from it",
+	    "herald issue copy %lld makes a new issue from it"),
 	    (long long)id, (long long)id, (long long)id);
 	return why;
 }

@@ -156,8 +156,8 @@ web_fd_cap(int want)
 		return want;
 	if (room < 1)
 		room = 1;
-	fprintf(stderr, "herald serve: --max-conns %d lowered to %lld: the "
-	    "limit of open files is %llu\n", want, room,
+	fprintf(stderr, _("herald serve: --max-conns %d lowered to %lld: the "
+	    "limit of open files is %llu\n"), want, room,
 	    (unsigned long long)rl.rlim_cur);
 	return (int)room;
 }
@@ -800,8 +800,10 @@ web_detach(const struct web_server *s, const char *pid_path,
 			k = pread(pidfd, line, sizeof line - 1, 0);
 			line[k > 0 ? k : 0] = '\0';
 			line[strcspn(line, "\n")] = '\0';
-			dprintf(p[1], "error: herald serve runs already for "
-			    "this database (pid %s, %s)\n", line, pid_path);
+			/* "error: " is read by the parent; the rest is shown. */
+			dprintf(p[1], "error: ");
+			dprintf(p[1], _("herald serve runs already for this "
+			    "database (pid %s, %s)\n"), line, pid_path);
 			_exit(1);
 		}
 		if (ftruncate(pidfd, 0) == -1 || dprintf(pidfd, "%ld\n",
@@ -834,8 +836,8 @@ web_detach(const struct web_server *s, const char *pid_path,
 	line[len] = '\0';
 	line[strcspn(line, "\n")] = '\0';
 	close(p[0]);
-	*msg = xstrdup(len != 0 ? line : "error: the server stopped at "
-	    "once (see its log)");
+	*msg = len != 0 ? xstrdup(line) : xprintf("error: %s",
+	    _("the server stopped at once (see its log)"));
 	return 1;
 fail:
 	close(p[0]);
