@@ -625,8 +625,8 @@ fetch_file(const char *path, size_t *len, char **why, char **cause)
 	}
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		*why = xstrdup("not a regular file: not read, left where it "
-		    "is");
+		*why = xstrdup(_("not a regular file: not read, left where it "
+		    "is"));
 		return NULL;
 	}
 	if (sb.st_size > FEEDBACK_MAX_BYTES) {
@@ -639,7 +639,7 @@ fetch_file(const char *path, size_t *len, char **why, char **cause)
 	    b.len + (size_t)n <= FEEDBACK_MAX_BYTES)
 		buf_add(&b, tmp, (size_t)n);
 	if (n < 0) {
-		*why = xprintf("%s: not read, left where it is",
+		*why = xprintf(_("%s: not read, left where it is"),
 		    strerror(errno));
 		close(fd);
 		buf_free(&b);

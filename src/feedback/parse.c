@@ -640,6 +640,7 @@ rcpt_paragraph(const char *text, const char *rcpt)
 static int
 data_stage(const char *text)
 {
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const words[] = {
 		"end of data", "after data", "command data", ">>> data",
 		"smtp command: data", "after end of data", "data command",
@@ -656,6 +657,7 @@ data_stage(const char *text)
 static int
 rcpt_stage(const char *text)
 {
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const words[] = {
 		"rcpt to", "rcpt command", "after rcpt", ">>> rcpt",
 		"does not like recipient",	/* qmail-remote at RCPT */
@@ -979,6 +981,7 @@ read_arf(struct feedback_msg *m, struct collect *c)
 static size_t
 text_end(const char *t, size_t len)
 {
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const marks[] = {
 		"this is a copy of the message",
 		"below this line is a copy of the message",
@@ -1075,6 +1078,7 @@ next_addr(const char *t, size_t len, size_t *pos, size_t *as, size_t *al)
 static int
 header_line(const char *t, size_t ls)
 {
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const skip[] = {
 		"message-id", "references", "in-reply-to", "from:",
 		"return-path", "sender:", "reply-to", "mail from", "received:",
@@ -1094,6 +1098,7 @@ header_line(const char *t, size_t ls)
 static int
 is_delay(const char *subject, const char *text)
 {
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const words[] = {
 		"delayed", "will retry", "will continue to", "still trying",
 		"not yet been delivered", "delivery delay", "is being retried",
@@ -1532,6 +1537,7 @@ static int
 looks_bounce(GMimeMessage *msg, const char *from, const char *subject,
     struct collect *c)
 {
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const subj[] = {
 		"undeliver", "delivery status", "delivery failure",
 		"failure notice", "returned mail", "mail delivery",
@@ -1544,6 +1550,7 @@ looks_bounce(GMimeMessage *msg, const char *from, const char *subject,
 		"message not delivered", "no se pudo", "unzustellbar",
 		"non remis", "mail failure", "permanent error", "unknown user",
 	};
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const who[] = {
 		"mailer-daemon", "postmaster", "mail delivery",
 		"mail-daemon", "maildelivery", "mail administrator",
@@ -1561,6 +1568,7 @@ looks_bounce(GMimeMessage *msg, const char *from, const char *subject,
 static int
 looks_autoreply(GMimeMessage *msg, const char *subject)
 {
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const subj[] = {
 		"out of office", "out of the office", "auto reply",
 		"autoreply", "auto-reply", "automatic reply", "auto response",
@@ -1819,8 +1827,8 @@ feedback_parse(const char *buf, size_t len, struct feedback_msg *m)
 
 	memset(m, 0, sizeof(*m));
 	if (len > FEEDBACK_MAX_BYTES) {
-		why = xprintf("message of %zu bytes is larger than the %d MiB "
-		    "limit; not read", len, FEEDBACK_MAX_BYTES >> 20);
+		why = xprintf(NT("message of %zu bytes is larger than the %d MiB "
+		    "limit; not read"), len, FEEDBACK_MAX_BYTES >> 20);
 		unreadable(m, why);
 		free(why);
 		return -1;

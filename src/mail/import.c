@@ -114,10 +114,12 @@ struct importer {
 	char			 mname[ADDR_NAME_MAX + 1];
 };
 
+/* NT: header names matched, never shown */
 static const char *const import_email_words[] = {
 	"email", "e-mail", "mail", "address", "email address",
 	"e-mail address",
 };
+/* NT: header names matched, never shown */
 static const char *const import_name_words[] = {
 	"name", "full name", "fullname", "display name",
 };
@@ -175,7 +177,7 @@ import_fill(struct importer *imp, char **cause, int *exitcode)
 		imp->rpos = 0;
 	}
 	if (imp->rlen == IMPORT_BUF_SIZE)
-		fatal("%s: import buffer full", __func__);
+		fatal(NT("%s: import buffer full"), __func__);
 	if (imp->conv != NULL)
 		return (import_fill_conv(imp, cause, exitcode));
 	n = read(imp->fd, imp->rbuf + imp->rlen, IMPORT_BUF_SIZE - imp->rlen);
@@ -962,7 +964,7 @@ import_open(struct store *st, const char *list, const char *path,
 	buf_init(&imp->json);
 
 	if (strcmp(path, "-") == 0) {
-		imp->path = xstrdup("standard input");
+		imp->path = xstrdup(NT("standard input"));
 		imp->fd = STDIN_FILENO;
 	} else {
 		imp->path = xstrdup(path);

@@ -188,7 +188,7 @@ merge_check_field(const struct merge_field *f, struct buf *out, void *arg,
 		buf_printf(&names, "%s, ", x->attrs[i]);
 	if (x->nattrs > 8)
 		buf_adds(&names, "..., ");
-	buf_adds(&names, "email, name");
+	buf_adds(&names, NT("email, name"));
 	w.what = x->what;
 	w.lines = x->lines;
 	rc = merge_error(cause, &w, f->line, _("merge field {{%.*s}} cannot be "

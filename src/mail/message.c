@@ -507,8 +507,8 @@ message_render(const struct issue *is, const struct recipient *r,
 	if (message_msgid(out, o->message_id, addr_domain(from.addr),
 	    cause) == -1)
 		goto out;
-	buf_adds(out, "MIME-Version: 1.0\r\n"
-	    "Content-Type: text/plain; charset=UTF-8\r\n");
+	buf_adds(out, NT("MIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=UTF-8\r\n"));
 	buf_printf(out, "Content-Transfer-Encoding: %s\r\n",
 	    mime_cte_name(cte));
 	if (message_unsubscribe(out, is, &from, o, cause) == -1)

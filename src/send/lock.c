@@ -113,7 +113,9 @@ send_spawn_exec(char *const argv[], int devnull, int logfd, int ready, int pw)
 		_exit(126);
 	close_range(fds[3] != -1 ? 5 : 4, ~0U, 0);
 	execv("/proc/self/exe", argv);
-	dprintf(3, "error: cannot run /proc/self/exe: %s\n", strerror(errno));
+	/* "error: " is read by send_spawn; the rest is shown. */
+	dprintf(3, "error: ");
+	dprintf(3, _("cannot run /proc/self/exe: %s\n"), strerror(errno));
 	_exit(127);
 }
 
@@ -192,7 +194,7 @@ send_spawn(const struct send_spawn *sp, int64_t *pid, char **cause)
 	}
 	argv[argc] = NULL;
 
-	if ((detached = proc_detach("the engine", cause)) == 0)
+	if ((detached = proc_detach(_("the engine"), cause)) == 0)
 		send_spawn_exec(argv, devnull, logfd, ready[1], pw[0]);
 	close(ready[1]);
 	ready[1] = -1;

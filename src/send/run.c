@@ -53,7 +53,7 @@ engine_log(struct engine *e, const char *fmt, ...)
 	if (localtime_r(&t, &tm) == NULL ||
 	    strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", &tm) == 0)
 		at[0] = '\0';
-	fprintf(stderr, "%s herald engine: send %lld: ", at, (long long)e->id);
+	fprintf(stderr, NT("%s herald engine: send %lld: "), at, (long long)e->id);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

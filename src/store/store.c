@@ -88,7 +88,7 @@ store_cached(struct store *st, const char *sql, char **cause)
 			return s;
 		}
 	if (st->ncache == STORE_CACHE_MAX)
-		fatal("store: more than %d kept statements", STORE_CACHE_MAX);
+		fatal(NT("store: more than %d kept statements"), STORE_CACHE_MAX);
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
 	    NULL) != SQLITE_OK) {
 		store_error(st, cause, "prepare");

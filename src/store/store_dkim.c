@@ -15,7 +15,7 @@
 #include "base/i18n.h"
 #include "base/util.h"
 
-#define DKIM_KEY_COLUMNS						\
+#define DKIM_KEY_COLUMNS	/* NT(): SQL */						\
 	"id, domain, selector, algo, key_file, public_key, created_at, active,"\
 	" pending"
 
@@ -87,6 +87,7 @@ store_dkim_keys(struct store *st, const char *domain, struct dkim_key **out,
 
 	*out = NULL;
 	*n = 0;
+	/* NT: SQL */
 	s = store_prepare(st, "SELECT " DKIM_KEY_COLUMNS " FROM dkim_keys"
 	    " WHERE ?1 IS NULL OR domain = ?1 ORDER BY domain, selector",
 	    cause);

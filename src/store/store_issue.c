@@ -330,5 +330,5 @@ store_token_find(struct store *st, const char *token, char **addr,
 	    " WHERE token = ?1", cause)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, token, -1, SQLITE_STATIC);
-	return store_one_text(st, s, addr, "unsubscribe token", cause);
+	return store_one_text(st, s, addr, NT("unsubscribe token"), cause);
 }

@@ -425,7 +425,7 @@ web_dispatch(struct web_server *s, struct web_conn *c)
 	    (size_t)c->req.content_length : 0;
 	if (!ours) {
 		web_error(404, in.accept_language, &r);
-		r.what = "not the unsubscribe path";
+		r.what = NT("not the unsubscribe path");
 		r.head = strcmp(in.method, "HEAD") == 0;
 	} else
 		web_handle(s->st, &in, &r);
@@ -480,7 +480,7 @@ web_step(struct web_server *s, struct web_conn *c)
 					continue;
 				if (rc < 0) {
 					web_refuse(s, c, -rc, rc == -431 ?
-					    "head too large" : "malformed");
+					    NT("head too large") : "malformed");
 					continue;
 				}
 				c->have_req = 1;
@@ -634,7 +634,7 @@ web_server_run(struct web_server *s, struct store *st, char **cause)
 			if (c->deadline <= now) {
 				if (c->st == C_HEAD || c->st == C_BODY)
 					web_refuse(s, c, 408, c->inlen > 0 ?
-					    "timeout" : "timeout, nothing sent");
+					    "timeout" : NT("timeout, nothing sent"));
 				else
 					web_close(c);
 				web_step(s, c);
@@ -789,7 +789,7 @@ web_detach(const struct web_server *s, const char *pid_path,
 		close(logfd);
 		web_close_others(s->fd, pidfd, p[1]);
 		if (chdir("/") == -1) {
-			dprintf(p[1], "error: chdir /: %s\n", strerror(errno));
+			dprintf(p[1], NT("error: chdir /: %s\n"), strerror(errno));
 			_exit(1);
 		}
 		/* The lock is the process's: it goes when the server goes. */
