@@ -138,5 +138,5 @@ alert_display(const char *provider, const char *reason, char *buf,
     size_t len)
 {
 	/* Only "unknown provider" has a msgid; a name or domain is itself. */
-	snprintf(buf, len, _("%s: %s"), _(provider), _(alert_cause(reason)));
+	snprintf(buf, len, "%s: %s", _(provider), _(alert_cause(reason)));
 }
