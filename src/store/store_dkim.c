@@ -15,7 +15,7 @@
 #include "base/i18n.h"
 #include "base/util.h"
 
-#define DKIM_KEY_COLUMNS	/* NT(): SQL */						\
+#define DKIM_KEY_COLUMNS /* NT(): SQL */ \
 	"id, domain, selector, algo, key_file, public_key, created_at, active,"\
 	" pending"
 

@@ -230,7 +230,7 @@ store_fb_alert(struct store *st, int64_t send, const char *provider,
 	return store_run_kept(st, s, cause);
 }
 
-#define FINDING_COLUMNS	/* NT(): SQL */							\
+#define FINDING_COLUMNS /* NT(): SQL */ \
 	"id, coalesce(msg_id, 0), coalesce(send_id, 0), kind, rcpt,"	\
 	" reason,"							\
 	" class, status, code, action, diagnostic, reporting_mta,"	\

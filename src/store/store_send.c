@@ -16,7 +16,7 @@
 #include "base/i18n.h"
 #include "base/util.h"
 
-#define SEND_SETTINGS_COLUMNS	/* NT(): SQL */						\
+#define SEND_SETTINGS_COLUMNS /* NT(): SQL */ \
 	"tls_policy, relay, relay_user, relay_password_file, helo,"	\
 	" source_ip, resolver, dns_timeout, dns_retries, smtp_port,"	\
 	" ca_file, envelope_from, unsubscribe_url, concurrency,"	\
@@ -24,14 +24,14 @@
 	" smtp_timeouts"
 
 /* Event rows with their recipient, for store_send_event_rows. */
-#define SEND_EVENTS_SELECT	/* NT(): SQL */						\
+#define SEND_EVENTS_SELECT /* NT(): SQL */ \
 	"SELECT e.id, e.rcpt_id, r.addr, r.domain, e.at, e.state, e.mx, e.ip,"	\
 	" e.tls_version, e.tls_cipher, e.tls_verify, e.tls_dane, e.code,"	\
 	" e.enhanced, e.reply, e.attempts, e.next_at, e.class, e.reason"	\
 	" FROM send_events e JOIN recipients r ON r.id = e.rcpt_id"
 
 /* The columns an event or report row is read from, in this order. */
-#define SEND_EVENT_COLUMNS	/* NT(): SQL */						\
+#define SEND_EVENT_COLUMNS /* NT(): SQL */ \
 	"state, mx, ip, tls_version, tls_cipher, tls_verify, tls_dane,"	\
 	" code, enhanced, reply, attempts, next_at, class, reason"
 
@@ -369,7 +369,7 @@ store_send_counts(struct store *st, int64_t id, struct send_counts *c,
 	" reason ELSE '' END WHERE send_id = ?1 AND state = ?2"
 /* The same, the reply (?4) put before the latest one, whose code and
  * class are kept: a deferral given up is still what its reply said. */
-#define STORE_MOVE_PREFIX	/* NT(): SQL */						\
+#define STORE_MOVE_PREFIX /* NT(): SQL */ \
 	"UPDATE recipients SET state = 'moving', updated_at = ?3,"	\
 	" next_at = 0, reply = ?4 || reply, class = CASE class WHEN ''"	\
 	" THEN 'soft' ELSE class END, reason = CASE reason WHEN '' THEN"	\
