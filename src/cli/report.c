@@ -15,6 +15,7 @@
 #include "send/send.h"
 #include "base/json.h"
 #include "mail/message.h"
+#include "smtp/alert.h"
 #include "smtp/reply_class.h"
 #include "store/store.h"
 #include "store/store_feedback.h"
@@ -560,7 +561,7 @@ static void
 send_fb_text(const struct send_fb *f, const char *indent)
 {
 	double	cr = send_fb_rate(f, f->st.complaints);
-	char	at[32];
+	char	at[32], words[512];
 	size_t	i;
 
 	/* One clause per count: each noun takes its own plural. Labels are
@@ -596,11 +597,14 @@ send_fb_text(const struct send_fb *f, const char *indent)
 	}
 	for (i = 0; i < f->n; i++) {
 		send_time(at, sizeof at, f->a[i].last_at);
+		/* Stored in English (JSON shows that); said in the reader's. */
+		alert_display(f->a[i].provider, f->a[i].reason, words,
+		    sizeof words);
 		fputs(indent, stdout);
 		cli_pad(_("alert"), 11, 0, "");
 		printf(ngettext("%s (%lld time, last %s)\n",
 		    "%s (%lld times, last %s)\n",
-		    (unsigned long)f->a[i].count), _(f->a[i].text),
+		    (unsigned long)f->a[i].count), words,
 		    (long long)f->a[i].count, at);
 	}
 }
