@@ -50,7 +50,7 @@ LDLIBS  += $(PKG_LIBS) -lm
 B        = build
 CORE_SRC = $(wildcard src/*/*.c)
 UI_SRC   = $(wildcard ui/*.c ui/*/*.c)
-CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(B)/dbsql.o
+CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(B)/dbsql.o $(B)/footers.o
 UI_OBJ   = $(UI_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fuzz_feedback \
@@ -100,6 +100,15 @@ $(B)/dbsql.c: $(SQL) db/embed.sh
 	sh db/embed.sh $(SQL) > $@.tmp && mv $@.tmp $@
 
 $(B)/dbsql.o: $(B)/dbsql.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# So are the built-in footer templates (the binary needs no share/ path).
+FOOTERS  = share/footer/ja.txt share/footer/en.txt
+$(B)/footers.c: $(FOOTERS) share/footer/embed.sh
+	@mkdir -p $(B)
+	sh share/footer/embed.sh $(FOOTERS) > $@.tmp && mv $@.tmp $@
+
+$(B)/footers.o: $(B)/footers.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c $(CORE_OBJ) tests/unit/test.h

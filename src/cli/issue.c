@@ -110,6 +110,7 @@ cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
 	const char	*subject = cli_opt(cmd, a, "subject");
 	const char	*body = cli_opt(cmd, a, "body-file");
 	const char	*enc = cli_opt(cmd, a, "encoding");
+	const char	*kind = cli_opt(cmd, a, "kind");
 	char		*cause = NULL;
 	struct buf	 b;
 	struct json	 j;
@@ -151,6 +152,7 @@ cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
 	is.unsubscribe = xstrdup(cli_opt(cmd, a, "unsubscribe") != NULL ?
 	    cli_opt(cmd, a, "unsubscribe") : "");
 	is.encoding = xstrdup(enc != NULL ? enc : "auto");
+	is.kind = xstrdup(kind != NULL ? kind : "notice");
 	if (message_check_list(env->store, &is, &cause) == -1) {
 		rc = cli_fail(EXIT_DATAERR, cause);
 		goto out;
@@ -271,6 +273,7 @@ issue_json(struct json *j, const struct issue *is, int body)
 	json_put_str(j, "subject", is->subject);
 	json_put_str(j, "unsubscribe", is->unsubscribe);
 	json_put_str(j, "encoding", is->encoding);
+	json_put_str(j, "kind", is->kind);
 	json_put_int(j, "created", is->created_at);
 	json_put_int(j, "updated", is->updated_at);
 	if (body)
@@ -300,9 +303,10 @@ cmd_issue_show(struct cli_env *env, const struct cli_cmd *cmd,
 		buf_free(&b);
 	} else {
 		printf("From: %s\nReply-To: %s\nSubject: %s\nList: %s\n"
-		    "Unsubscribe: %s\nEncoding: %s\n\n", is.from, is.reply_to,
-		    is.subject, is.list_name != NULL ? is.list_name :
-		    "(removed)", is.unsubscribe, is.encoding);
+		    "Unsubscribe: %s\nEncoding: %s\nKind: %s\n\n", is.from,
+		    is.reply_to, is.subject, is.list_name != NULL ?
+		    is.list_name : "(removed)", is.unsubscribe, is.encoding,
+		    is.kind);
 		len = strlen(is.body);
 		fwrite(is.body, 1, len, stdout);
 		if (len != 0 && is.body[len - 1] != '\n')
@@ -354,6 +358,7 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		printf("%5s ", "ID");
 		issue_cell("LIST", 16);
 		issue_cell("SUBJECT", 40);
+		issue_cell("KIND", 6);
 		printf("UPDATED\n");
 		for (i = 0; i < n; i++) {
 			cli_date(date, sizeof date, v[i].updated_at);
@@ -361,6 +366,7 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 			issue_cell(v[i].list_name != NULL ? v[i].list_name :
 			    "(removed)", 16);
 			issue_cell(v[i].subject, 40);
+			issue_cell(v[i].kind, 6);
 			printf("%s\n", date);
 		}
 	}
@@ -560,6 +566,8 @@ static const struct cli_opt new_opts[] = {
 	{ "unsubscribe", "URI", "an https:// one-click URI (default: config "
 	  "unsubscribe_url) or a mailto: address for unsubscribe requests" },
 	{ "encoding", "ENC", "auto (7bit or quoted-printable) or 8bit" },
+	{ "kind", "KIND", N_("ad (an advertisement: the law's footer and "
+	  "checks before sending) or notice (the default)") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt preview_opts[] = {
