@@ -97,7 +97,7 @@ send_settings_footer_id(const struct config *cfg, struct store *st,
 
 	if ((rc = store_issue_sent(st, id, &is, cause)) != 0) {
 		if (rc == 1)
-			set_cause(cause, "no issue %lld", (long long)id);
+			set_cause(cause, _("no issue %lld"), (long long)id);
 		return -1;
 	}
 	rc = send_settings_footer(cfg, &is, set, cause);
