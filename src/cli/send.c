@@ -39,7 +39,7 @@ send_not_setting(const char *name)
 {
 	return strcmp(name, "follow") == 0 || strcmp(name, "dry-run") == 0 ||
 	    strcmp(name, "retry-unknown") == 0 || strcmp(name, "test") == 0 ||
-	    strcmp(name, "password-fd") == 0;
+	    strcmp(name, "password-fd") == 0 || strcmp(name, "i-know") == 0;
 }
 
 /* Apply the settings given as options; *given counts them. 0 or -1. */
