@@ -194,6 +194,8 @@ install: herald
 	install -m 0755 herald $(DESTDIR)$(BINDIR)/herald
 	install -m 0644 share/herald.1 $(DESTDIR)$(MANDIR)/herald.1
 	install -m 0644 share/herald.conf.example $(DESTDIR)$(DOCDIR)/herald.conf.example
+	install -m 0644 share/footer/ja.txt $(DESTDIR)$(DOCDIR)/footer-ja.txt
+	install -m 0644 share/footer/en.txt $(DESTDIR)$(DOCDIR)/footer-en.txt
 	for l in $(LINGUAS); do \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 		install -m 0644 $(B)/locale/$$l/LC_MESSAGES/herald.mo \
