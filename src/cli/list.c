@@ -920,7 +920,7 @@ const struct cli_cmd cli_list_cmds[] = {
 	  "to the same list", NULL, export_opts, cmd_list_export },
 	{ "list rm", "LIST", 1, 1, "remove a list and its members", NULL, NULL,
 	  cmd_list_rm },
-	{ "list consent", "LIST", 1, 1, N_("the consent record of every "
+	{ NT("list consent"), "LIST", 1, 1, N_("the consent record of every "
 	  "member: when and how they agreed, last mailed, opted out"),
 	  N_("One row per member of LIST, and per address removed from it "
 	  "whose record is\nstill kept: address, name, consent_at, "
