@@ -110,6 +110,7 @@ cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
 	const char	*subject = cli_opt(cmd, a, "subject");
 	const char	*body = cli_opt(cmd, a, "body-file");
 	const char	*enc = cli_opt(cmd, a, "encoding");
+	const char	*kind = cli_opt(cmd, a, "kind");
 	char		*cause = NULL;
 	struct buf	 b;
 	struct json	 j;
@@ -151,6 +152,7 @@ cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
 	is.unsubscribe = xstrdup(cli_opt(cmd, a, "unsubscribe") != NULL ?
 	    cli_opt(cmd, a, "unsubscribe") : "");
 	is.encoding = xstrdup(enc != NULL ? enc : "auto");
+	is.kind = xstrdup(kind != NULL ? kind : "notice");
 	if (message_check_list(env->store, &is, &cause) == -1) {
 		rc = cli_fail(EXIT_DATAERR, cause);
 		goto out;
@@ -272,6 +274,7 @@ issue_json(struct json *j, const struct issue *is, int body)
 	json_put_str(j, "subject", is->subject);
 	json_put_str(j, "unsubscribe", is->unsubscribe);
 	json_put_str(j, "encoding", is->encoding);
+	json_put_str(j, "kind", is->kind);
 	json_put_int(j, "created", is->created_at);
 	json_put_int(j, "updated", is->updated_at);
 	if (body)
@@ -301,9 +304,10 @@ cmd_issue_show(struct cli_env *env, const struct cli_cmd *cmd,
 		buf_free(&b);
 	} else {
 		printf("From: %s\nReply-To: %s\nSubject: %s\nList: %s\n"
-		    "Unsubscribe: %s\nEncoding: %s\n\n", is.from, is.reply_to,
-		    is.subject, is.list_name != NULL ? is.list_name :
-		    "(removed)", is.unsubscribe, is.encoding);
+		    "Unsubscribe: %s\nEncoding: %s\nKind: %s\n\n", is.from,
+		    is.reply_to, is.subject, is.list_name != NULL ?
+		    is.list_name : "(removed)", is.unsubscribe, is.encoding,
+		    is.kind);
 		len = strlen(is.body);
 		fwrite(is.body, 1, len, stdout);
 		if (len != 0 && is.body[len - 1] != '\n')
@@ -356,6 +360,7 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_pad(_("ID"), 5, 1, " ");
 		issue_cell(_("LIST"), 16);
 		issue_cell(_("SUBJECT"), 40);
+		issue_cell(_("KIND"), 6);
 		printf("%s\n", _("UPDATED"));
 		for (i = 0; i < n; i++) {
 			cli_date(date, sizeof date, v[i].updated_at);
@@ -363,6 +368,7 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 			issue_cell(v[i].list_name != NULL ? v[i].list_name :
 			    _("(removed)"), 16);
 			issue_cell(v[i].subject, 40);
+			issue_cell(v[i].kind, 6);
 			printf("%s\n", date);
 		}
 	}
@@ -566,6 +572,8 @@ static const struct cli_opt new_opts[] = {
 	{ "unsubscribe", "URI", N_("an https:// one-click URI (default: config "
 	  "unsubscribe_url) or a mailto: address for unsubscribe requests") },
 	{ "encoding", "ENC", N_("auto (7bit or quoted-printable) or 8bit") },
+	{ "kind", "KIND", N_("ad (an advertisement: the law's footer and "
+	  "checks before sending) or notice (the default)") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt preview_opts[] = {

@@ -1,5 +1,6 @@
 /* herald list ... and herald suppress ... */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "mail/import.h"
 #include "base/json.h"
 #include "store/store.h"
+#include "store/store_consent.h"
 #include "base/utf8.h"
 
 /* Rows per import step: small enough to notice Ctrl-C promptly. */
@@ -516,6 +518,193 @@ cmd_list_export(struct cli_env *env, const struct cli_cmd *cmd,
 	return 0;
 }
 
+/* The clock the consent records are pruned by: now, or HERALD_NOW (Unix
+ * seconds), so that a test can be a month later without waiting. */
+static int64_t
+list_now(void)
+{
+	const char	*e = getenv("HERALD_NOW");
+	long long	 n;
+
+	if (e != NULL && parse_int(e, 0, INT64_MAX, &n) == 0)
+		return (int64_t)n;
+	return (int64_t)time(NULL);
+}
+
+/* Remove the consent records the law no longer asks to keep. */
+static int
+list_consent_prune(struct cli_env *env)
+{
+	char	*cause = NULL;
+	int64_t	 n;
+
+	if (store_consent_prune(env->store, list_now(), &n, &cause) == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	return 0;
+}
+
+/* How an address came to be suppressed, as a channel word; NULL when the
+ * suppression is no refusal of mail (a bounce). */
+static const char *
+list_opt_out_channel(const char *reason, const char *detail)
+{
+	size_t	len = strlen(detail);
+
+	if (strcmp(reason, "unsubscribe") == 0) {
+		if (strncmp(detail, "unsubscribe mail", 16) == 0)
+			return "mail";
+		if (len > 12 && strcmp(detail + len - 11, "(one-click)") == 0)
+			return "one-click";
+		if ((len > 6 && strcmp(detail + len - 5, "(cli)") == 0) ||
+		    strcmp(detail, "herald unsubscribe") == 0)
+			return "cli";
+		return "unsubscribe";
+	}
+	if (strcmp(reason, "complaint") == 0 || strcmp(reason, "manual") == 0 ||
+	    strcmp(reason, "import") == 0)
+		return reason;
+	return NULL;
+}
+
+/* A time for the consent export: ISO 8601 UTC, "" for none. */
+static void
+list_iso(char *out, size_t len, int64_t t)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	*out = '\0';
+	if (t != 0 && gmtime_r(&tt, &tm) != NULL)
+		strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* A CSV field, quoted when it must be (RFC 4180). */
+static void
+list_csv(const char *s, int last)
+{
+	const char	*p;
+
+	if (strpbrk(s, ",\"\r\n") != NULL || *s == ' ') {
+		putchar('"');
+		for (p = s; *p != '\0'; p++) {
+			if (*p == '"')
+				putchar('"');
+			putchar(*p);
+		}
+		putchar('"');
+	} else
+		fputs(s, stdout);
+	putchar(last ? '\n' : ',');
+}
+
+struct list_consent_out {
+	int		 form;		/* 0 text, 1 csv, 2 json */
+	struct json	*j;
+	int64_t		 n, without;
+};
+
+/* One row of herald list consent. */
+static int
+list_consent_row(const struct consent_row *r, void *arg)
+{
+	struct list_consent_out	*o = arg;
+	const char		*ch = list_opt_out_channel(r->opt_out_reason,
+				    r->opt_out_detail);
+	char			 mailed[32], out[32];
+
+	list_iso(mailed, sizeof mailed, r->last_mailed_at);
+	list_iso(out, sizeof out, ch != NULL ? r->opted_out_at : 0);
+	o->n++;
+	if (*r->consent_at == '\0')
+		o->without++;
+	if (o->form == 2) {
+		json_open_object(o->j, NULL);
+		json_put_str(o->j, "address", r->addr);
+		json_put_str(o->j, "name", r->name);
+		json_put_str(o->j, "consent_at", r->consent_at);
+		json_put_str(o->j, "consent_source", r->consent_source);
+		json_put_str(o->j, "last_mailed_at", mailed);
+		json_put_str(o->j, "opted_out_at", out);
+		json_put_str(o->j, "opt_out_channel", ch != NULL ? ch : "");
+		json_put_bool(o->j, "member", r->member);
+		json_close(o->j);
+	} else if (o->form == 1) {
+		list_csv(r->addr, 0);
+		list_csv(r->name, 0);
+		list_csv(r->consent_at, 0);
+		list_csv(r->consent_source, 0);
+		list_csv(mailed, 0);
+		list_csv(out, 0);
+		list_csv(ch != NULL ? ch : "", 1);
+	} else {
+		list_cell(r->addr, 28);
+		list_cell(r->name, 14);
+		list_cell(*r->consent_at != '\0' ? r->consent_at : "-", 25);
+		list_cell(*r->consent_source != '\0' ? r->consent_source :
+		    "-", 12);
+		list_cell(*mailed != '\0' ? mailed : "-", 20);
+		list_cell(*out != '\0' ? out : "-", 20);
+		printf("%s%s\n", ch != NULL ? ch : "-", r->member ? "" :
+		    _(" (removed from the list)"));
+	}
+	return 0;
+}
+
+/* herald list consent LIST */
+static int
+cmd_list_consent(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct list_consent_out	 o;
+	struct buf		 b;
+	struct json		 j;
+	char			*cause = NULL;
+	int			 rc;
+
+	if ((rc = cli_store(env)) != 0 || (rc = list_consent_prune(env)) != 0)
+		return rc;
+	memset(&o, 0, sizeof o);
+	o.form = env->json ? 2 : cli_opt(cmd, a, "csv") != NULL ? 1 : 0;
+	if (o.form == 2) {
+		buf_init(&b);
+		json_init(&j, &b);
+		json_open_array(&j, NULL);
+		o.j = &j;
+	} else if (o.form == 1)
+		printf("address,name,consent_at,consent_source,last_mailed_at,"
+		    "opted_out_at,opt_out_channel\n");
+	else {
+		list_cell("ADDRESS", 28);
+		list_cell("NAME", 14);
+		list_cell("CONSENT_AT", 25);
+		list_cell("SOURCE", 12);
+		list_cell("LAST_MAILED", 20);
+		list_cell("OPTED_OUT", 20);
+		printf("CHANNEL\n");
+	}
+	rc = store_consent_rows(env->store, a->argv[0], list_consent_row, &o,
+	    &cause);
+	if (rc == -1) {
+		if (o.form == 2)
+			buf_free(&b);
+		return cli_fail(EXIT_IOERR, cause);
+	}
+	if (o.form == 2)
+		cli_json_print(&j, &b);
+	else if (o.form == 0 && o.n == 0) {
+		cli_err(_("list %s has no members and no consent records"),
+		    a->argv[0]);
+		return EXIT_NOINPUT;
+	} else if (o.form == 0 && o.without > 0)
+		printf(ngettext("%lld address has no consent record: an "
+		    "advertisement (kind ad) to this list is refused until it "
+		    "has one\n", "%lld addresses have no consent record: an "
+		    "advertisement (kind ad) to this list is refused until they "
+		    "have one\n", (unsigned long)o.without),
+		    (long long)o.without);
+	return 0;
+}
+
 /* herald list rm LIST */
 static int
 cmd_list_rm(struct cli_env *env, const struct cli_cmd *cmd,
@@ -541,6 +730,12 @@ cmd_list_rm(struct cli_env *env, const struct cli_cmd *cmd,
 	if (store_list_remove(env->store, a->argv[0], &cause) == -1) {
 		free(li.name);
 		return cli_fail(EXIT_IOERR, cause);
+	}
+	/* The consent records stay (the law keeps them a month past the
+	 * last mail); the ones past that go now. */
+	if ((rc = list_consent_prune(env)) != 0) {
+		free(li.name);
+		return rc;
 	}
 	if (env->json) {
 		cli_json_open(&j, &b);
@@ -704,6 +899,10 @@ static const struct cli_opt export_opts[] = {
 	{ "output", "FILE", N_("write to FILE instead of standard output") },
 	{ NULL, NULL, NULL }
 };
+static const struct cli_opt consent_opts[] = {
+	{ "csv", NULL, N_("CSV with a header line instead of the table") },
+	{ NULL, NULL, NULL }
+};
 static const struct cli_opt suppress_opts[] = {
 	{ "reason", "TEXT", N_("a note kept with the suppression") },
 	{ NULL, NULL, NULL }
@@ -741,6 +940,20 @@ const struct cli_cmd cli_list_cmds[] = {
 	{ NT("list rm"), "LIST", 1, 1, N_("remove a list and its "
 	  "members"), NULL, NULL,
 	  cmd_list_rm },
+	{ NT("list consent"), "LIST", 1, 1, N_("the consent record of every "
+	  "member: when and how they agreed, last mailed, opted out"),
+	  N_("One row per member of LIST, and per address removed from it "
+	  "whose record is\nstill kept: address, name, consent_at, "
+	  "consent_source (as imported: a\nlist import reads the columns "
+	  "consent_at, an ISO 8601 date or time, and\nconsent_source, how "
+	  "consent was given), last_mailed_at (the last delivery\nto the "
+	  "address), opted_out_at and opt_out_channel (one-click, mail, cli,\n"
+	  "complaint, manual, import: from the suppression list). --csv "
+	  "writes a\nfile list import reads back with the consent kept. A "
+	  "record outlives its\ncontact until a month after the last mail "
+	  "to the address, as Japan's law\non advertising mail asks; then "
+	  "it is removed."), consent_opts,
+	  cmd_list_consent },
 	{ NT("suppress add"), "ADDR...", 1, CLI_MAXARGS,
 	  N_("never send to these addresses"), N_("Suppressed addresses may stay on lists; they are "
 	  "flagged there and never\nsent to. Matching ignores letter case."),

@@ -18,6 +18,7 @@
 #include "smtp/alert.h"
 #include "smtp/reply_class.h"
 #include "store/store.h"
+#include "store/store_consent.h"
 #include "store/store_feedback.h"
 #include "base/utf8.h"
 
@@ -609,12 +610,28 @@ send_fb_text(const struct send_fb *f, const char *indent)
 	}
 }
 
+/* What the law gate found missing when the send went ahead anyway: the
+ * record is in English (NT), a line each. */
+static void
+send_law_print(const char *law, const char *indent)
+{
+	const char	*p, *nl;
+
+	printf("%s", indent);
+	printf(_("law gate overridden (herald send --i-know):\n"));
+	for (p = law; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		printf("%s  %.*s\n", indent, (int)(nl - p), p);
+	}
+}
+
 /* herald status ID as JSON. */
 static void
 send_status_json(struct cli_env *env, const struct send_info *info,
     const struct issue *is, const struct send_counts *c, int engine,
     enum send_state state, const struct send_tls *tls,
-    const struct send_classes *cl, const struct send_fb *fb)
+    const struct send_classes *cl, const struct send_fb *fb,
+    const char *law)
 {
 	struct buf	 b;
 	struct json	 j;
@@ -627,6 +644,11 @@ send_status_json(struct cli_env *env, const struct send_info *info,
 	json_put_int(&j, "id", info->id);
 	json_put_str(&j, "state", send_state_name(state));
 	json_put_str(&j, "subject", is->subject);
+	json_put_str(&j, "kind", is->kind != NULL ? is->kind : "notice");
+	if (*law != '\0')
+		json_put_str(&j, "law_override", law);
+	else
+		json_put_null(&j, "law_override");
 	json_put_int(&j, "recipients", c->total);
 	json_open_object(&j, "counts");
 	for (k = 0; k < RCPT_NSTATES; k++)
@@ -680,7 +702,8 @@ static void
 send_status_text(struct cli_env *env, const struct send_info *info,
     const struct issue *is, const struct send_counts *c, int engine,
     enum send_state state, const struct send_tls *tls,
-    const struct send_classes *cl, const struct send_fb *fb)
+    const struct send_classes *cl, const struct send_fb *fb,
+    const char *law)
 {
 	const struct send_settings	*s = &info->set;
 	char				 at[32], in[32], *log, warn[256];
@@ -706,6 +729,8 @@ send_status_text(struct cli_env *env, const struct send_info *info,
 		    cl->bounced[REPLY_NONE]));
 	if (send_classes_warning(cl, warn, sizeof warn))
 		printf(_("  warning    %s\n"), warn);
+	if (*law != '\0')
+		send_law_print(law, "  ");
 	send_fb_text(fb, "  ");
 	if (c->next_at != 0) {
 		send_time(at, sizeof at, c->next_at);
@@ -764,7 +789,7 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 	struct send_fb		 fb;
 	struct issue		 is;
 	enum send_state		 state;
-	char			*cause = NULL;
+	char			*cause = NULL, *law = NULL;
 	int64_t			 id;
 	int			 rc, engine;
 
@@ -781,7 +806,8 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 	    store_send_classes(env->store, id, &cl, send_classes_add,
 	    &cause) == -1 ||
 	    store_issue_sent(env->store, id, &is, &cause) == -1 ||
-	    send_fb_load(env, id, &fb, &cause) == -1) {
+	    send_fb_load(env, id, &fb, &cause) == -1 ||
+	    store_send_law_override(env->store, id, &law, &cause) == -1) {
 		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
 	}
@@ -789,11 +815,12 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 		is.subject = xstrdup("");
 	if (env->json)
 		send_status_json(env, &info, &is, &c, engine, state, &tls,
-		    &cl, &fb);
+		    &cl, &fb, law);
 	else
 		send_status_text(env, &info, &is, &c, engine, state, &tls,
-		    &cl, &fb);
+		    &cl, &fb, law);
 out:
+	free(law);
 	send_fb_free(&fb);
 	issue_free(&is);
 	send_tls_free(&tls);
@@ -937,7 +964,7 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 	struct send_tls		 tls;
 	struct send_classes	 cl;
 	struct send_fb		 fb;
-	char			*cause = NULL, warn[256];
+	char			*cause = NULL, warn[256], *law;
 	int64_t			 id;
 	size_t			 i;
 	int			 rc, json = env->json;
@@ -987,6 +1014,16 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 		}
 		if (send_classes_warning(&cl, warn, sizeof warn))
 			printf("\n%s\n", warn);
+		if (store_send_law_override(env->store, id, &law,
+		    &cause) == -1) {
+			rc = cli_fail(EXIT_IOERR, cause);
+			goto out;
+		}
+		if (*law != '\0') {
+			printf("\n");
+			send_law_print(law, "");
+		}
+		free(law);
 		if (send_fb_load(env, id, &fb, &cause) == -1) {
 			send_fb_free(&fb);
 			rc = cli_fail(EXIT_IOERR, cause);

@@ -31,6 +31,7 @@
 #include "base/json.h"
 #include "mail/message.h"
 #include "store/store.h"
+#include "store/store_consent.h"
 
 /* Options of send and resume that are not settings. */
 static int
@@ -38,7 +39,7 @@ send_not_setting(const char *name)
 {
 	return strcmp(name, "follow") == 0 || strcmp(name, "dry-run") == 0 ||
 	    strcmp(name, "retry-unknown") == 0 || strcmp(name, "test") == 0 ||
-	    strcmp(name, "password-fd") == 0;
+	    strcmp(name, "password-fd") == 0 || strcmp(name, "i-know") == 0;
 }
 
 /* Apply the settings given as options; *given counts them. 0 or -1. */
@@ -505,6 +506,44 @@ send_test(struct cli_env *env, const struct issue *is,
 	}
 }
 
+/*
+ * The law's gate for an advertisement: 0 to go on (*override set to what
+ * is missing, in English, when --i-know let it through), else the exit
+ * status, with what is missing said.
+ */
+static int
+send_law_gate(struct cli_env *env, const struct issue *is, int iknow,
+    char **override)
+{
+	struct send_law	 law;
+	char		*cause = NULL, *text, *p, *nl;
+
+	*override = NULL;
+	if (send_law_check(env->store, env->cfg, is, &law, &cause) == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (!send_law_blocks(&law))
+		return 0;
+	if (iknow) {
+		*override = send_law_text(&law, is->list_name, 1);
+		return 0;
+	}
+	cli_err(_("issue %lld is an advertisement (kind ad) and is not "
+	    "sent: what the law on advertising mail asks is missing:"),
+	    (long long)is->id);
+	text = send_law_text(&law, is->list_name, 0);
+	for (p = text; p != NULL && *p != '\0'; p = nl) {
+		if ((nl = strchr(p, '\n')) != NULL)
+			*nl++ = '\0';
+		else
+			nl = p + strlen(p);
+		cli_err("  %s", p);
+	}
+	free(text);
+	cli_err(_("put that right, or send anyway with --i-know (the send "
+	    "records what was missing; herald status shows it)"));
+	return EXIT_CONFIG;
+}
+
 /* herald send ID */
 static int
 cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
@@ -516,6 +555,7 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	const char		*dry = cli_opt(cmd, a, "dry-run");
 	const char		*test = cli_opt(cmd, a, "test");
 	char			*cause = NULL, *warning, *password = NULL;
+	char			*override = NULL;
 	int			 follow = cli_opt(cmd, a, "follow") != NULL;
 	int64_t			 id;
 	int			 rc, given;
@@ -548,6 +588,10 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 		rc = send_dry(env, &is, &set, dry);
 		goto out;
 	}
+	/* A test goes to the operator, not to the list: no gate. */
+	if (test == NULL && (rc = send_law_gate(env, &is, cli_opt(cmd, a,
+	    "i-know") != NULL, &override)) != 0)
+		goto out;
 	rc = send_ready(&ctx, &is, &set, &warning, &cause);
 	if (warning != NULL) {
 		cli_err(_("warning: %s"), warning);
@@ -570,11 +614,22 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 		    cli_fail(rc, cause);
 		goto out;
 	}
+	if (override != NULL) {
+		if (store_send_set_law_override(env->store, id, override,
+		    &cause) == -1) {
+			cli_err("%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+		cli_err(_("warning: sent although the law gate found this "
+		    "missing:\n%s"), override);
+	}
 	send_started(env, follow, "started", id, out.queued, out.skipped,
 	    out.pid);
 	cli_feedback_watch_start(env);
 	rc = follow ? send_follow(env, id, 0) : 0;
 out:
+	free(override);
 	send_password_free(password);
 	send_settings_free(&set);
 	issue_free(&is);
@@ -928,6 +983,8 @@ static const struct cli_opt send_opts[] = {
 	{ "retry-giveup", "SECONDS", N_("bounce what is still deferred after "
 	  "this long (172800)") },
 	{ "resolver", "IP[:PORT]", N_("DNS resolver (default: the system's)") },
+	{ "i-know", NULL, N_("send an advertisement although the law gate "
+	  "finds something missing (recorded with the send)") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt resume_opts[] = {

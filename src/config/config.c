@@ -15,6 +15,7 @@
 
 #include "auth/dns.h"
 #include "mail/addr.h"
+#include "mail/footer.h"
 #include "config.h"
 #include "smtp/smtp.h"
 #include "base/i18n.h"
@@ -79,6 +80,16 @@ const struct config_key config_keys[] = {
 	    "(0: no watch)") },
 	{ "feedback_interval", "10", N_("minutes between fetches while "
 	    "watching") },
+	{ "sender_name", NULL, N_("the sender's name for the footer of an "
+	    "advertisement (a company's legal name)") },
+	{ "sender_address", NULL, N_("the sender's postal address for the "
+	    "footer") },
+	{ "contact", NULL, N_("where recipients complain or ask: an address, "
+	    "a telephone number or a URL") },
+	{ "footer", "auto", N_("the footer under every message: ja or en "
+	    "(built in), off, the path of a template file, or auto (ja or "
+	    "en by the issue's text for an advertisement, none for a "
+	    "notice)") },
 	{ NULL, NULL, NULL }
 };
 
@@ -326,6 +337,19 @@ config_validate(const char *key, const char *v, char **cause)
 		if (parse_int(v, 1, 24 * 60, &n) == -1)
 			return set_cause(cause, _("feedback_interval: '%s': "
 			    "expected minutes from 1 to 1440"), v);
+	} else if (strcmp(key, "footer") == 0) {
+		struct footer	f;
+
+		if (strcmp(v, "auto") == 0 || strcmp(v, "off") == 0 ||
+		    footer_builtin(v) != NULL)
+			return 0;
+		if (v[0] != '/')
+			return set_cause(cause, _("footer: '%s': expected ja, "
+			    "en, off, auto or the absolute path of a template "
+			    "file"), v);
+		if (footer_load(&f, v, NULL, NULL, NULL, cause) == -1)
+			return -1;
+		footer_free(&f);
 	} else if (*v == '\0' && strcmp(key, "relay_user") != 0)
 		return set_cause(cause, _("%s: empty value"), key);
 	return 0;

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -26,10 +28,15 @@
 #include "base/i18n.h"
 #include "base/json.h"
 #include "store/store.h"
+#include "store/store_consent.h"
+#include "base/i18n.h"
 #include "base/utf8.h"
 #include "base/util.h"
 
 #define IMPORT_CHUNK		(64 * 1024)
+#define IMPORT_LAW_AT		0	/* consent_at */
+#define IMPORT_LAW_SOURCE	1	/* consent_source */
+#define IMPORT_LAW_N		5
 #define IMPORT_FIELDS_MAX	256
 #define IMPORT_BINARY_SPAN	8192	/* a NUL in here: a binary file */
 #define IMPORT_BUF_SIZE		(IMPORT_RECORD_MAX + 2 + IMPORT_CHUNK)
@@ -95,6 +102,10 @@ struct importer {
 	int			 name_col;
 	char			**colnames;
 	size_t			 ncols;
+	/* The consent columns (IMPORT_LAW_*, -1: none): kept apart from
+	 * the attributes, in the consent records. */
+	int			 law_col[IMPORT_LAW_N];
+	char			*list_name;
 
 	int64_t			 list_id;
 	int			 new_list;	/* created by this import */
@@ -122,6 +133,12 @@ static const char *const import_email_words[] = {
 /* NT: header names matched, never shown */
 static const char *const import_name_words[] = {
 	"name", "full name", "fullname", "display name",
+};
+/* The columns of herald list consent: the first two are kept, the others
+ * are what herald itself knows (left out, so an export re-imports). */
+static const char *const import_law_words[IMPORT_LAW_N] = {
+	"consent_at", "consent_source", "last_mailed_at", "opted_out_at",
+	"opt_out_channel",
 };
 
 /*
@@ -499,7 +516,7 @@ static int
 import_header(struct importer *imp, int apply)
 {
 	const char	*s;
-	size_t		 i, len;
+	size_t		 i, j, len;
 	int		 email = -1, name = -1;
 
 	if (imp->rec_reason != NULL || imp->too_many || imp->nfields == 0)
@@ -527,6 +544,11 @@ import_header(struct importer *imp, int apply)
 	imp->colnames = xcalloc(imp->ncols, sizeof *imp->colnames);
 	for (i = 0; i < imp->ncols; i++) {
 		s = import_col(imp, i, &len);
+		for (j = 0; j < IMPORT_LAW_N; j++)
+			if (imp->law_col[j] == -1 && (int)i != email &&
+			    (int)i != name && import_word_in(s, len,
+			    &import_law_words[j], 1))
+				imp->law_col[j] = (int)i;
 		if (len == 0)
 			imp->colnames[i] = xprintf("column %zu", i + 1);
 		else
@@ -574,6 +596,73 @@ import_invalid(struct importer *imp, uint64_t line, const char *reason,
 	return (0);
 }
 
+/* Is column i one of the consent columns? */
+static int
+import_law_col(const struct importer *imp, size_t i)
+{
+	size_t	j;
+
+	for (j = 0; j < IMPORT_LAW_N; j++)
+		if (imp->law_col[j] == (int)i)
+			return (1);
+	return (0);
+}
+
+/* The row's value of consent column k ("" when none). */
+static const char *
+import_law_value(struct importer *imp, int k, size_t *len)
+{
+	int	c = imp->law_col[k];
+
+	*len = 0;
+	if (c == -1 || (size_t)c >= imp->nfields)
+		return ("");
+	return (import_col(imp, (size_t)c, len));
+}
+
+/*
+ * Is s[0..len) an ISO 8601 date or date and time: YYYY-MM-DD, then
+ * optionally T or a space, HH:MM[:SS[.fff]], and Z or +HH:MM / -HH:MM?
+ */
+static int
+import_iso_time(const char *s, size_t len)
+{
+	static const char	date[] = "dddd-dd-dd", tm[] = "dd:dd";
+	size_t			i, p;
+
+	if (len < 10)
+		return (0);
+	for (i = 0; i < 10; i++)
+		if (date[i] == 'd' ? !isdigit((unsigned char)s[i]) :
+		    s[i] != date[i])
+			return (0);
+	if (len == 10)
+		return (1);
+	if (s[10] != 'T' && s[10] != ' ')
+		return (0);
+	for (p = 11, i = 0; i < 5; i++, p++)
+		if (p >= len || (tm[i] == 'd' ?
+		    !isdigit((unsigned char)s[p]) : s[p] != tm[i]))
+			return (0);
+	if (p + 3 <= len && s[p] == ':' && isdigit((unsigned char)s[p + 1]) &&
+	    isdigit((unsigned char)s[p + 2])) {
+		p += 3;
+		if (p < len && s[p] == '.')
+			for (p++; p < len && isdigit((unsigned char)s[p]); p++)
+				;
+	}
+	if (p == len)
+		return (1);
+	if (s[p] == 'Z')
+		return (p + 1 == len);
+	if ((s[p] == '+' || s[p] == '-') && p + 6 == len)
+		for (p++, i = 0; i < 5; i++, p++)
+			if (tm[i] == 'd' ? !isdigit((unsigned char)s[p]) :
+			    s[p] != tm[i])
+				return (0);
+	return (p == len);
+}
+
 /* Build the attributes of the row: every column but address and name. */
 static void
 import_attrs(struct importer *imp, int ecol, int ncol)
@@ -590,7 +679,7 @@ import_attrs(struct importer *imp, int ecol, int ncol)
 	if (imp->ncols > n)
 		n = imp->ncols;
 	for (i = 0; i < n; i++) {
-		if ((int)i == ecol || (int)i == ncol)
+		if ((int)i == ecol || (int)i == ncol || import_law_col(imp, i))
 			continue;
 		if (i < imp->ncols)
 			key = imp->colnames[i];
@@ -664,7 +753,35 @@ import_parse_row(struct importer *imp, const char **name)
 		}
 	}
 	import_attrs(imp, ecol, ncol);
+	s = import_law_value(imp, IMPORT_LAW_AT, &len);
+	if (len != 0 && !import_iso_time(s, len))
+		return (_("consent_at: not an ISO 8601 date or time "
+		    "(2025-06-03 or 2025-06-03T10:00:00+09:00)"));
 	return (NULL);
+}
+
+/* Keep the row's consent record, when it has one. An empty consent_at
+ * leaves a record there was alone: a later list without the columns
+ * does not erase what an earlier one said. */
+static int
+import_consent(struct importer *imp, const char *name, char **cause)
+{
+	const char	*at, *src;
+	char		*a, *b;
+	size_t		 alen, slen;
+	int		 rc;
+
+	at = import_law_value(imp, IMPORT_LAW_AT, &alen);
+	src = import_law_value(imp, IMPORT_LAW_SOURCE, &slen);
+	if (alen == 0 && slen == 0)
+		return (0);
+	a = xstrndup(at, alen);
+	b = xstrndup(src, slen);
+	rc = store_consent_put(imp->store, imp->list_name, imp->kept,
+	    name, a, b, (int64_t)time(NULL), cause);
+	free(a);
+	free(b);
+	return (rc);
 }
 
 /* Store a valid row and count what became of it. */
@@ -690,6 +807,8 @@ import_store(struct importer *imp, const char *name, char **cause,
 	if (store_contact_put_kept(imp->store, imp->list_id, imp->import_id,
 	    imp->rec_line, imp->addr, name, imp->json.data, &put, &first_line,
 	    imp->kept, sizeof imp->kept, cause) != 0)
+		return (-1);
+	if (import_consent(imp, name, cause) != 0)
 		return (-1);
 	if (put == STORE_PUT_NEW)
 		imp->stats.imported++;
@@ -945,6 +1064,7 @@ import_open(struct store *st, const char *list, const char *path,
 	struct importer	*imp;
 	struct stat	 sb;
 	off_t		 pos;
+	size_t		 i;
 
 	if ((opts == NULL || !opts->to_suppressions) &&
 	    (list == NULL || *list == '\0')) {
@@ -959,6 +1079,9 @@ import_open(struct store *st, const char *list, const char *path,
 	imp->to_suppressions = imp->opts.to_suppressions;
 	imp->format = imp->opts.format;
 	imp->email_col = imp->name_col = -1;
+	for (i = 0; i < IMPORT_LAW_N; i++)
+		imp->law_col[i] = -1;
+	imp->list_name = xstrdup(list != NULL ? list : "");
 	imp->line = 1;
 	imp->fd = -1;
 	buf_init(&imp->json);
@@ -1216,6 +1339,7 @@ import_free(struct importer *imp)
 	for (i = 0; i < imp->ncols; i++)
 		free(imp->colnames[i]);
 	free(imp->colnames);
+	free(imp->list_name);
 	buf_free(&imp->json);
 	free(imp->rbuf);
 	free(imp->rec);

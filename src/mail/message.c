@@ -35,6 +35,7 @@
 #include <openssl/rand.h>
 
 #include "addr.h"
+#include "footer.h"
 #include "merge.h"
 #include "message.h"
 #include "mime.h"
@@ -191,6 +192,10 @@ message_check_headers(const struct issue *is, struct message_mailbox *from,
 	    strcmp(is->encoding, "8bit") != 0)
 		return set_cause(cause, _("Encoding: '%s': expected auto or "
 		    "8bit"), is->encoding);
+	if (is->kind != NULL && *is->kind != '\0' &&
+	    strcmp(is->kind, "ad") != 0 && strcmp(is->kind, "notice") != 0)
+		return set_cause(cause, _("Kind: '%s': expected ad or notice"),
+		    is->kind);
 	if (is->body == NULL)
 		return set_cause(cause, _("the body is missing"));
 	if (strlen(is->body) > MESSAGE_BODY_MAX)
@@ -348,7 +353,7 @@ message_token_ok(const char *t)
 static int
 message_unsubscribe(struct buf *b, const struct issue *is,
     const struct message_mailbox *from, const struct render_options *o,
-    char **cause)
+    struct buf *fweb, struct buf *fmail, char **cause)
 {
 	const char	*web = NULL, *own = is->unsubscribe, *q;
 	char		 addr[ADDR_MAX + 1];
@@ -409,6 +414,8 @@ message_unsubscribe(struct buf *b, const struct issue *is,
 	buf_addc(b, ' ');
 	buf_add(b, uri.data, uri.len);
 	col += 1 + uri.len;
+	/* The footer shows the same URIs, without the angle brackets. */
+	buf_add(fmail, uri.data + 1, uri.len - 2);
 	buf_free(&uri);
 	if (web != NULL) {
 		if (col + 3 + strlen(web) + 7 + strlen(o->token) >
@@ -418,6 +425,8 @@ message_unsubscribe(struct buf *b, const struct issue *is,
 			buf_adds(b, ", <");
 		buf_printf(b, "%s%stoken=%s>", web, strchr(web, '?') != NULL ?
 		    "&" : "?", o->token);
+		buf_printf(fweb, "%s%stoken=%s", web, strchr(web, '?') !=
+		    NULL ? "&" : "?", o->token);
 	}
 	buf_adds(b, "\r\n");
 	if (web != NULL && strncasecmp(web, "https://", 8) == 0)
@@ -464,14 +473,18 @@ message_render(const struct issue *is, const struct recipient *r,
     const struct render_options *o, struct buf *out, char **cause)
 {
 	struct message_mailbox	 from, rt;
-	struct buf		 subj, body, crlf;
+	struct buf		 subj, body, crlf, unsub, fweb, fmail;
 	enum mime_cte		 cte;
 	size_t			 col;
+	time_t			 date = o->date != 0 ? o->date : time(NULL);
 	int			 rc = -1;
 
 	buf_init(&subj);
 	buf_init(&body);
 	buf_init(&crlf);
+	buf_init(&unsub);
+	buf_init(&fweb);
+	buf_init(&fmail);
 	if (message_check_headers(is, &from, cause) == -1 ||
 	    message_check_recipient(r, cause) == -1)
 		goto out;
@@ -486,12 +499,20 @@ message_render(const struct issue *is, const struct recipient *r,
 	if (body.len != 0 && message_check_text(_("body (merged)"), body.data,
 	    body.len, cause) == -1)
 		goto out;
+	if (message_unsubscribe(&unsub, is, &from, o, &fweb, &fmail,
+	    cause) == -1)
+		goto out;
+	if (o->footer != NULL) {
+		if (body.len != 0 && body.data[body.len - 1] != '\n')
+			buf_addc(&body, '\n');
+		footer_render(o->footer, date, fweb.data, fmail.data, &body);
+	}
 	if (body.len != 0)
 		mime_crlf(&crlf, body.data, body.len);
 	cte = mime_choose_cte(crlf.data, crlf.len, is->encoding != NULL &&
 	    strcmp(is->encoding, "8bit") == 0);
 
-	message_date(out, o->date != 0 ? o->date : time(NULL));
+	message_date(out, date);
 	message_mailbox_field(out, "From", from.name, from.addr);
 	message_mailbox_field(out, "To", r->name != NULL ? r->name : "",
 	    r->addr);
@@ -511,8 +532,7 @@ message_render(const struct issue *is, const struct recipient *r,
 	    "Content-Type: text/plain; charset=UTF-8\r\n"));
 	buf_printf(out, "Content-Transfer-Encoding: %s\r\n",
 	    mime_cte_name(cte));
-	if (message_unsubscribe(out, is, &from, o, cause) == -1)
-		goto out;
+	buf_add(out, unsub.data, unsub.len);
 	buf_adds(out, "\r\n");
 	if (cte == MIME_QP)
 		mime_qp(out, crlf.data, crlf.len);
@@ -523,5 +543,8 @@ out:
 	buf_free(&subj);
 	buf_free(&body);
 	buf_free(&crlf);
+	buf_free(&unsub);
+	buf_free(&fweb);
+	buf_free(&fmail);
 	return rc;
 }

@@ -33,11 +33,13 @@ enum edit_hdr {
 	EDIT_LIST,
 	EDIT_UNSUBSCRIBE,
 	EDIT_ENCODING,
+	EDIT_KIND,
 	EDIT_NHDR
 };
 
 static const char *const edit_hdr_names[EDIT_NHDR] = {
-	"From", "Reply-To", "Subject", "List", "Unsubscribe", "Encoding"
+	"From", "Reply-To", "Subject", "List", "Unsubscribe", "Encoding",
+	"Kind"
 };
 
 /* Append a value for the file; a NULL one is empty. */
@@ -83,11 +85,12 @@ edit_text(const struct issue *is, const char *error, const char *fields)
 	    "{{.\n"), fields != NULL ? fields : _("{{name}} {{email}} and the "
 	    "list's columns"));
 	buf_printf(&b, "From: %s\nReply-To: %s\nSubject: %s\nList: %s\n"
-	    "Unsubscribe: %s\nEncoding: %s\n\n", edit_str(is->from),
+	    "Unsubscribe: %s\nEncoding: %s\nKind: %s\n\n", edit_str(is->from),
 	    edit_str(is->reply_to), edit_str(is->subject),
 	    edit_str(is->list_name), edit_str(is->unsubscribe),
 	    is->encoding != NULL && *is->encoding != '\0' ? is->encoding :
-	    "auto");
+	    "auto", is->kind != NULL && *is->kind != '\0' ? is->kind :
+	    "notice");
 	buf_adds(&b, edit_str(is->body));
 	len = is->body != NULL ? strlen(is->body) : 0;
 	if (len != 0 && is->body[len - 1] != '\n')
@@ -273,6 +276,8 @@ message_edit_parse(struct store *st, const char *text, size_t len,
 	n.unsubscribe = edit_take(&vals[EDIT_UNSUBSCRIBE]);
 	n.encoding = vals[EDIT_ENCODING].len != 0 ?
 	    edit_take(&vals[EDIT_ENCODING]) : xstrdup("auto");
+	n.kind = vals[EDIT_KIND].len != 0 ? edit_take(&vals[EDIT_KIND]) :
+	    xstrdup("notice");
 	n.body = body != NULL ? xstrndup(body, (size_t)(limit - body)) :
 	    xstrdup("");
 	if (message_check_list(st, &n, cause) == -1)

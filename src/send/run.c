@@ -21,6 +21,8 @@
 #include "commit.h"
 #include "engine.h"
 #include "lock.h"
+#include "law.h"
+#include "mail/footer.h"
 #include "run.h"
 #include "session.h"
 #include "setup.h"
@@ -294,6 +296,7 @@ engine_setup(struct engine *e, char **cause)
 	ws.unsubscribe_url = *set->unsubscribe_url != '\0' ?
 	    set->unsubscribe_url : NULL;
 	ws.verp = set->verp;
+	ws.footer = set->footer;
 	ws.unsubscribe_mailto = set->unsubscribe_mailto != NULL &&
 	    *set->unsubscribe_mailto != '\0' ? set->unsubscribe_mailto : NULL;
 	ws.sign_domain = domain;
@@ -402,8 +405,12 @@ engine_run(const struct engine_run *run, char **cause)
 		goto fail;
 	}
 	e.password = engine_password(run->password_fd);
-	if (run->cfg != NULL)
+	if (run->cfg != NULL) {
 		send_settings_verp(run->cfg, &e.info.set);
+		if (send_settings_footer_id(run->cfg, e.st, e.id,
+		    &e.info.set, cause) == -1)
+			goto fail;
+	}
 	if (send_settings_verp_check(&e.info.set, cause) == -1)
 		goto fail;
 	if (engine_setup(&e, cause) == -1)
@@ -498,6 +505,16 @@ engine_settings_copy(struct send_settings *dst, const struct send_settings *src)
 	dst->smtp_timeouts = xstrdup(src->smtp_timeouts);
 	dst->unsubscribe_mailto = xstrdup(src->unsubscribe_mailto != NULL ?
 	    src->unsubscribe_mailto : "");
+	dst->footer = NULL;
+	if (src->footer != NULL) {
+		dst->footer = xcalloc(1, sizeof *dst->footer);
+		dst->footer->text = xstrdup(src->footer->text);
+		dst->footer->sender_name = xstrdup(src->footer->sender_name);
+		dst->footer->sender_address =
+		    xstrdup(src->footer->sender_address);
+		dst->footer->contact = xstrdup(src->footer->contact);
+		dst->footer->ja = src->footer->ja;
+	}
 }
 
 /*

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "send.h"
+#include "law.h"
 #include "auth/dkim.h"
 #include "auth/dns.h"
 #include "base/i18n.h"
@@ -62,7 +63,8 @@ send_prepare(const struct send_ctx *ctx, int64_t id, struct issue *is,
 		    (long long)id);
 		return EXIT_NOINPUT;
 	}
-	if (send_settings_config(ctx->cfg, set, cause) == -1)
+	if (send_settings_config(ctx->cfg, set, cause) == -1 ||
+	    send_settings_footer(ctx->cfg, is, set, cause) == -1)
 		return EXIT_CONFIG;
 	return 0;
 }

@@ -350,6 +350,7 @@ struct send_walk {
 	struct message_tokens	*tokens;
 	const char		*unsubscribe_url;
 	const char		*unsubscribe_mailto;
+	const struct footer	*footer;
 	char			 verp;
 	volatile int		*stop;
 	char			*cause;
@@ -475,6 +476,7 @@ send_dry_cb(const struct contact *c, void *arg)
 	o.unsubscribe_url = w->unsubscribe_url;
 	o.verp = w->verp;
 	o.unsubscribe_mailto = w->unsubscribe_mailto;
+	o.footer = w->footer;
 	buf_init(&msg);
 	if (message_build(NULL, w->is, &r, w->signer, &o, &msg,
 	    &w->cause) == -1) {
@@ -521,6 +523,7 @@ send_dry_run(struct store *st, const struct issue *is,
 	w.unsubscribe_url = *set->unsubscribe_url != '\0' ?
 	    set->unsubscribe_url : NULL;
 	w.verp = set->verp;
+	w.footer = set->footer;
 	w.unsubscribe_mailto = set->unsubscribe_mailto != NULL &&
 	    *set->unsubscribe_mailto != '\0' ? set->unsubscribe_mailto : NULL;
 	w.stop = stop;

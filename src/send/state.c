@@ -11,6 +11,7 @@
 #include "state.h"
 #include "base/i18n.h"
 #include "base/json.h"
+#include "mail/footer.h"
 #include "smtp/reply_class.h"
 #include "store/store.h"
 #include "base/util.h"
@@ -285,6 +286,10 @@ send_settings_free(struct send_settings *s)
 	free(s->unsubscribe_url);
 	free(s->smtp_timeouts);
 	free(s->unsubscribe_mailto);
+	if (s->footer != NULL) {
+		footer_free(s->footer);
+		free(s->footer);
+	}
 	memset(s, 0, sizeof *s);
 }
 

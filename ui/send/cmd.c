@@ -71,6 +71,9 @@ send_cmd_start(struct ui *ui, struct send_cmd *c, enum send_cmd_kind kind,
 		args[n++] = to;
 		args[n++] = "--json";
 	}
+	if (kind == SEND_CMD_SEND && c->law_override)
+		args[n++] = "--i-know";
+	c->law_override = 0;
 	if (kind == SEND_CMD_SEND || kind == SEND_CMD_TEST) {
 		args[n++] = "--tls";
 		args[n++] = tls_policy_name(policy);

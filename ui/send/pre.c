@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "mail/message.h"
 #include "send_ui.h"
+#include "send/law.h"
 #include "send/setup.h"
 #include "store/store.h"
 
@@ -51,6 +52,8 @@ send_pre_clear(struct send_pre *p)
 	free(p->envelope);
 	p->envelope = NULL;
 	free(p->problem);
+	free(p->law);
+	p->law = NULL;
 	free(p->herror);
 	free(p->test_to);
 	free(p->test_text);
@@ -121,6 +124,7 @@ send_pre_load(struct ui *ui, struct send_pre *p, int64_t id)
 {
 	struct issue		 is;
 	struct list_info	 li;
+	struct send_law		 law;
 	char			*cause = NULL;
 	int			 rc;
 
@@ -164,6 +168,13 @@ send_pre_load(struct ui *ui, struct send_pre *p, int64_t id)
 		free(cause);
 	}
 	send_pre_envelope(ui, p, &is);
+	if (send_law_check(ui_store(ui), ui_config(ui), &is, &law,
+	    &cause) == 0)
+		p->law = send_law_text(&law, is.list_name, 0);
+	else {
+		free(cause);
+		cause = NULL;
+	}
 	issue_free(&is);
 	hreport_clear(&p->rep, p->domain);
 }

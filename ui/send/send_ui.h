@@ -156,6 +156,7 @@ struct send_cmd {
 	struct subcmd		 sub;
 	enum send_cmd_kind	 kind;
 	int64_t			 id;
+	int			 law_override;	/* the next send: --i-know */
 };
 
 /* owner: the screen, whose tick runs when a command is over. */
@@ -178,6 +179,8 @@ struct send_pre {
 	char		*subject, *list, *from, *domain;
 	char		*envelope;	/* where bounces go (VERP pattern) */
 	char		*problem;	/* why it cannot be sent, or NULL */
+	char		*law;		/* what the law's gate finds missing
+					 * for an advertisement, or NULL */
 	int64_t		 list_id;
 	int64_t		 members, suppressed;
 	/* counting recipients and their domains, a page per tick */

@@ -185,6 +185,41 @@ send_confirmed(struct ui *ui, int yes, void *arg)
 		send_run(ui, s, SEND_CMD_SEND, s->pre.issue, NULL);
 }
 
+/* The word typed to send an advertisement the law's gate stops. */
+static int
+send_law_typed(struct ui *ui, const char *text, void *arg)
+{
+	struct send_screen	*s = arg;
+
+	if (text == NULL) {
+		ui_info(ui, _("Nothing sent"));
+		return 0;
+	}
+	if (strcmp(text, "send") != 0) {
+		ui_error(ui, _("Type send (or Esc: nothing is sent)"));
+		return -1;
+	}
+	if (s->mode != SEND_MODE_PRE)
+		return 0;
+	/* Recorded with the send by herald send --i-know. */
+	s->cmd.law_override = 1;
+	if (!send_password_config(ui, s, SEND_CMD_SEND, s->pre.issue, NULL))
+		send_run(ui, s, SEND_CMD_SEND, s->pre.issue, NULL);
+	return 0;
+}
+
+/* The answer to "send the advertisement anyway?": then type it. */
+static void
+send_law_confirmed(struct ui *ui, int yes, void *arg)
+{
+	if (!yes) {
+		ui_info(ui, _("Nothing sent"));
+		return;
+	}
+	prompt_open(ui, _("Send anyway"), _("Type send to send it anyway, "
+	    "recorded with the send:"), "", 0, send_law_typed, arg);
+}
+
 /* S: check what can be checked, then ask. */
 void
 send_start(struct ui *ui, struct send_screen *s)
@@ -203,6 +238,18 @@ send_start(struct ui *ui, struct send_screen *s)
 	rcpts = p->counted ? p->recipients : p->members - p->suppressed;
 	if (rcpts <= 0) {
 		ui_error(ui, _("List %s has nobody to send to"), p->list);
+		return;
+	}
+	if (p->law != NULL) {
+		text = xprintf(_("Issue %lld is an advertisement (kind ad). "
+		    "What Japan's law on advertising mail asks is missing:\n\n"
+		    "%s\n\nPut that right (herald config set, herald list "
+		    "import with consent columns), or send it anyway: the "
+		    "send records what was missing."), (long long)p->issue,
+		    p->law);
+		send_confirm_open(ui, _("Advertisement: the law's checks "
+		    "fail"), text, send_law_confirmed, s);
+		free(text);
 		return;
 	}
 	fail = send_pre_failures(p);
