@@ -50,7 +50,7 @@ LDLIBS  += $(PKG_LIBS) -lm
 B        = build
 CORE_SRC = $(wildcard src/*/*.c)
 UI_SRC   = $(wildcard ui/*.c ui/*/*.c)
-CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(B)/dbsql.o
+CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(B)/dbsql.o $(B)/footers.o
 UI_OBJ   = $(UI_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fuzz_feedback \
@@ -100,6 +100,15 @@ $(B)/dbsql.c: $(SQL) db/embed.sh
 	sh db/embed.sh $(SQL) > $@.tmp && mv $@.tmp $@
 
 $(B)/dbsql.o: $(B)/dbsql.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# So are the built-in footer templates (the binary needs no share/ path).
+FOOTERS  = share/footer/ja.txt share/footer/en.txt
+$(B)/footers.c: $(FOOTERS) share/footer/embed.sh
+	@mkdir -p $(B)
+	sh share/footer/embed.sh $(FOOTERS) > $@.tmp && mv $@.tmp $@
+
+$(B)/footers.o: $(B)/footers.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c $(CORE_OBJ) tests/unit/test.h
@@ -185,6 +194,8 @@ install: herald
 	install -m 0755 herald $(DESTDIR)$(BINDIR)/herald
 	install -m 0644 share/herald.1 $(DESTDIR)$(MANDIR)/herald.1
 	install -m 0644 share/herald.conf.example $(DESTDIR)$(DOCDIR)/herald.conf.example
+	install -m 0644 share/footer/ja.txt $(DESTDIR)$(DOCDIR)/footer-ja.txt
+	install -m 0644 share/footer/en.txt $(DESTDIR)$(DOCDIR)/footer-en.txt
 	for l in $(LINGUAS); do \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 		install -m 0644 $(B)/locale/$$l/LC_MESSAGES/herald.mo \

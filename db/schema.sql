@@ -83,7 +83,8 @@ CREATE TABLE issues (
 	unsubscribe	TEXT NOT NULL DEFAULT '',	-- extra List-Unsubscribe URI
 	encoding	TEXT NOT NULL DEFAULT 'auto',	-- auto or 8bit
 	created_at	INTEGER NOT NULL,
-	updated_at	INTEGER NOT NULL
+	updated_at	INTEGER NOT NULL,
+	kind		TEXT NOT NULL DEFAULT 'notice'	-- ad or notice
 );
 
 -- Settings that belong to the database rather than the configuration,
@@ -131,7 +132,9 @@ CREATE TABLE sends (
 	per_connection	INTEGER NOT NULL DEFAULT 100,	-- messages per session
 	retry_first	INTEGER NOT NULL DEFAULT 300,	-- seconds
 	retry_giveup	INTEGER NOT NULL DEFAULT 172800,
-	smtp_timeouts	TEXT NOT NULL DEFAULT ''	-- NAME=SECS,...; '': defaults
+	smtp_timeouts	TEXT NOT NULL DEFAULT '',	-- NAME=SECS,...; '': defaults
+	-- what the law gate found missing when the operator sent anyway
+	law_override	TEXT NOT NULL DEFAULT ''
 );
 
 -- What a send sends: the issue's headers and body as they were when the
@@ -287,4 +290,18 @@ CREATE TABLE feedback_fetched (
 	uidl		TEXT NOT NULL,
 	at		INTEGER NOT NULL,
 	PRIMARY KEY (account, uidl)
+) WITHOUT ROWID;
+-- Consent to receive mail, by list name and address (lower-cased). Not
+-- tied to contacts or lists by a foreign key: the law wants the record
+-- kept a month past the last mail to the address even when the contact
+-- or its list is gone (store_consent_prune removes it after that).
+CREATE TABLE consent (
+	list		TEXT NOT NULL,			-- the list's name
+	addr_lc		TEXT NOT NULL,
+	addr		TEXT NOT NULL,
+	name		TEXT NOT NULL DEFAULT '',
+	consent_at	TEXT NOT NULL DEFAULT '',	-- ISO 8601, as given
+	consent_source	TEXT NOT NULL DEFAULT '',	-- web form, paper, ...
+	updated_at	INTEGER NOT NULL,
+	PRIMARY KEY (list, addr_lc)
 ) WITHOUT ROWID;

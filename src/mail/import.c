@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -18,17 +19,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
 #include "import.h"
 #include "import_enc.h"
+#include "base/i18n.h"
 #include "base/json.h"
 #include "store/store.h"
+#include "store/store_consent.h"
+#include "base/i18n.h"
 #include "base/utf8.h"
 #include "base/util.h"
 
 #define IMPORT_CHUNK		(64 * 1024)
+#define IMPORT_LAW_AT		0	/* consent_at */
+#define IMPORT_LAW_SOURCE	1	/* consent_source */
+#define IMPORT_LAW_N		5
 #define IMPORT_FIELDS_MAX	256
 #define IMPORT_BINARY_SPAN	8192	/* a NUL in here: a binary file */
 #define IMPORT_BUF_SIZE		(IMPORT_RECORD_MAX + 2 + IMPORT_CHUNK)
@@ -94,6 +102,10 @@ struct importer {
 	int			 name_col;
 	char			**colnames;
 	size_t			 ncols;
+	/* The consent columns (IMPORT_LAW_*, -1: none): kept apart from
+	 * the attributes, in the consent records. */
+	int			 law_col[IMPORT_LAW_N];
+	char			*list_name;
 
 	int64_t			 list_id;
 	int			 new_list;	/* created by this import */
@@ -113,12 +125,20 @@ struct importer {
 	char			 mname[ADDR_NAME_MAX + 1];
 };
 
+/* NT: header names matched, never shown */
 static const char *const import_email_words[] = {
 	"email", "e-mail", "mail", "address", "email address",
 	"e-mail address",
 };
+/* NT: header names matched, never shown */
 static const char *const import_name_words[] = {
 	"name", "full name", "fullname", "display name",
+};
+/* The columns of herald list consent: the first two are kept, the others
+ * are what herald itself knows (left out, so an export re-imports). */
+static const char *const import_law_words[IMPORT_LAW_N] = {
+	"consent_at", "consent_source", "last_mailed_at", "opted_out_at",
+	"opt_out_channel",
 };
 
 /*
@@ -174,7 +194,7 @@ import_fill(struct importer *imp, char **cause, int *exitcode)
 		imp->rpos = 0;
 	}
 	if (imp->rlen == IMPORT_BUF_SIZE)
-		fatal("%s: import buffer full", __func__);
+		fatal(NT("%s: import buffer full"), __func__);
 	if (imp->conv != NULL)
 		return (import_fill_conv(imp, cause, exitcode));
 	n = read(imp->fd, imp->rbuf + imp->rlen, IMPORT_BUF_SIZE - imp->rlen);
@@ -344,14 +364,14 @@ import_bad_text(struct importer *imp, const char *raw, size_t bad)
 	if (imp->conv != NULL && raw[bad] == IMPORT_ENC_BAD) {
 		for (i = 0; i < bad; i++)
 			chars += ((unsigned char)raw[i] & 0xc0) != 0x80;
-		snprintf(imp->reason, sizeof imp->reason, "not valid %s at "
-		    "character %zu", import_encoding_name(imp->enc.enc), chars);
+		snprintf(imp->reason, sizeof imp->reason, _("not valid %s at "
+		    "character %zu"), import_encoding_name(imp->enc.enc), chars);
 	} else {
 		if (imp->hint == NULL &&
 		    imp->opts.encoding == IMPORT_ENC_AUTO)
 			imp->hint = import_enc_guess(raw, imp->rawlen);
 		snprintf(imp->reason, sizeof imp->reason,
-		    "invalid UTF-8 at byte %zu", bad + 1);
+		    _("invalid UTF-8 at byte %zu"), bad + 1);
 	}
 	imp->rec_reason = imp->reason;
 }
@@ -364,7 +384,7 @@ import_check_raw(struct importer *imp, const char *raw)
 	size_t		 bad;
 
 	if ((nul = memchr(raw, '\0', imp->rawlen)) != NULL) {
-		snprintf(imp->reason, sizeof imp->reason, "NUL byte at byte %zu",
+		snprintf(imp->reason, sizeof imp->reason, _("NUL byte at byte %zu"),
 		    (size_t)(nul - raw) + 1);
 		imp->rec_reason = imp->reason;
 	} else if (!import_ascii(raw, imp->rawlen) &&
@@ -388,9 +408,9 @@ import_skip(struct importer *imp, int open)
 	imp->rec_line = imp->line;
 	imp->nfields = 0;
 	if (open)
-		imp->rec_reason = "unterminated quoted field";
+		imp->rec_reason = _("unterminated quoted field");
 	else
-		imp->rec_reason = "record longer than 65536 bytes";
+		imp->rec_reason = _("record longer than 65536 bytes");
 	q = memchr(start, '\n', avail > IMPORT_RECORD_MAX + 2 ?
 	    IMPORT_RECORD_MAX + 2 : avail);
 	if (q == NULL) {
@@ -401,8 +421,8 @@ import_skip(struct importer *imp, int open)
 	if (first > 0 && q[-1] == '\r')
 		first--;
 	if (!open && first <= IMPORT_RECORD_MAX)
-		imp->rec_reason = "unterminated quoted field (record longer "
-		    "than 65536 bytes)";
+		imp->rec_reason = _("unterminated quoted field (record longer "
+		    "than 65536 bytes)");
 	imp->rpos += (size_t)(q + 1 - start);
 	imp->line++;
 }
@@ -496,7 +516,7 @@ static int
 import_header(struct importer *imp, int apply)
 {
 	const char	*s;
-	size_t		 i, len;
+	size_t		 i, j, len;
 	int		 email = -1, name = -1;
 
 	if (imp->rec_reason != NULL || imp->too_many || imp->nfields == 0)
@@ -524,6 +544,11 @@ import_header(struct importer *imp, int apply)
 	imp->colnames = xcalloc(imp->ncols, sizeof *imp->colnames);
 	for (i = 0; i < imp->ncols; i++) {
 		s = import_col(imp, i, &len);
+		for (j = 0; j < IMPORT_LAW_N; j++)
+			if (imp->law_col[j] == -1 && (int)i != email &&
+			    (int)i != name && import_word_in(s, len,
+			    &import_law_words[j], 1))
+				imp->law_col[j] = (int)i;
 		if (len == 0)
 			imp->colnames[i] = xprintf("column %zu", i + 1);
 		else
@@ -559,16 +584,83 @@ import_invalid(struct importer *imp, uint64_t line, const char *reason,
 	imp->stats.invalid++;
 	if (imp->spool == NULL && (imp->spool = tmpfile()) == NULL) {
 		*exitcode = EXIT_CANTCREAT;
-		return (set_cause(cause, "temporary file: %s",
+		return (set_cause(cause, _("temporary file: %s"),
 		    strerror(errno)));
 	}
 	fprintf(imp->spool, "%" PRIu64 "\t%s\n", line, reason);
 	if (imp->opts.strict) {
 		*exitcode = EXIT_DATAERR;
-		return (set_cause(cause, "line %" PRIu64 ": %s", line,
-		    reason));
+		return (set_cause(cause, _("line %llu: %s"),
+		    (unsigned long long)line, reason));
 	}
 	return (0);
+}
+
+/* Is column i one of the consent columns? */
+static int
+import_law_col(const struct importer *imp, size_t i)
+{
+	size_t	j;
+
+	for (j = 0; j < IMPORT_LAW_N; j++)
+		if (imp->law_col[j] == (int)i)
+			return (1);
+	return (0);
+}
+
+/* The row's value of consent column k ("" when none). */
+static const char *
+import_law_value(struct importer *imp, int k, size_t *len)
+{
+	int	c = imp->law_col[k];
+
+	*len = 0;
+	if (c == -1 || (size_t)c >= imp->nfields)
+		return ("");
+	return (import_col(imp, (size_t)c, len));
+}
+
+/*
+ * Is s[0..len) an ISO 8601 date or date and time: YYYY-MM-DD, then
+ * optionally T or a space, HH:MM[:SS[.fff]], and Z or +HH:MM / -HH:MM?
+ */
+static int
+import_iso_time(const char *s, size_t len)
+{
+	static const char	date[] = "dddd-dd-dd", tm[] = "dd:dd";
+	size_t			i, p;
+
+	if (len < 10)
+		return (0);
+	for (i = 0; i < 10; i++)
+		if (date[i] == 'd' ? !isdigit((unsigned char)s[i]) :
+		    s[i] != date[i])
+			return (0);
+	if (len == 10)
+		return (1);
+	if (s[10] != 'T' && s[10] != ' ')
+		return (0);
+	for (p = 11, i = 0; i < 5; i++, p++)
+		if (p >= len || (tm[i] == 'd' ?
+		    !isdigit((unsigned char)s[p]) : s[p] != tm[i]))
+			return (0);
+	if (p + 3 <= len && s[p] == ':' && isdigit((unsigned char)s[p + 1]) &&
+	    isdigit((unsigned char)s[p + 2])) {
+		p += 3;
+		if (p < len && s[p] == '.')
+			for (p++; p < len && isdigit((unsigned char)s[p]); p++)
+				;
+	}
+	if (p == len)
+		return (1);
+	if (s[p] == 'Z')
+		return (p + 1 == len);
+	if ((s[p] == '+' || s[p] == '-') && p + 6 == len)
+		for (p++, i = 0; i < 5; i++, p++)
+			if (tm[i] == 'd' ? !isdigit((unsigned char)s[p]) :
+			    s[p] != tm[i])
+				return (0);
+	return (p == len);
 }
 
 /* Build the attributes of the row: every column but address and name. */
@@ -587,7 +679,7 @@ import_attrs(struct importer *imp, int ecol, int ncol)
 	if (imp->ncols > n)
 		n = imp->ncols;
 	for (i = 0; i < n; i++) {
-		if ((int)i == ecol || (int)i == ncol)
+		if ((int)i == ecol || (int)i == ncol || import_law_col(imp, i))
 			continue;
 		if (i < imp->ncols)
 			key = imp->colnames[i];
@@ -627,17 +719,17 @@ import_parse_row(struct importer *imp, const char **name)
 	int		 ecol = 0, ncol = -1;
 
 	if (imp->too_many)
-		return ("more than 256 fields");
+		return (_("more than 256 fields"));
 	if (imp->format != IMPORT_LINES && (ecol = imp->email_col) == -1) {
 		for (i = 0; i < imp->nfields && ecol == -1; i++) {
 			if ((int)i != imp->name_col && import_has_at(imp, i))
 				ecol = (int)i;
 		}
 		if (ecol == -1)
-			return ("no address in row");
+			return (_("no address in row"));
 	}
 	if ((size_t)ecol >= imp->nfields)
-		return ("missing address");
+		return (_("missing address"));
 	s = import_col(imp, (size_t)ecol, &len);
 	if (addr_parse_mailbox(s, len, imp->mname, imp->addr, &why) != 0)
 		return (why);
@@ -661,7 +753,35 @@ import_parse_row(struct importer *imp, const char **name)
 		}
 	}
 	import_attrs(imp, ecol, ncol);
+	s = import_law_value(imp, IMPORT_LAW_AT, &len);
+	if (len != 0 && !import_iso_time(s, len))
+		return (_("consent_at: not an ISO 8601 date or time "
+		    "(2025-06-03 or 2025-06-03T10:00:00+09:00)"));
 	return (NULL);
+}
+
+/* Keep the row's consent record, when it has one. An empty consent_at
+ * leaves a record there was alone: a later list without the columns
+ * does not erase what an earlier one said. */
+static int
+import_consent(struct importer *imp, const char *name, char **cause)
+{
+	const char	*at, *src;
+	char		*a, *b;
+	size_t		 alen, slen;
+	int		 rc;
+
+	at = import_law_value(imp, IMPORT_LAW_AT, &alen);
+	src = import_law_value(imp, IMPORT_LAW_SOURCE, &slen);
+	if (alen == 0 && slen == 0)
+		return (0);
+	a = xstrndup(at, alen);
+	b = xstrndup(src, slen);
+	rc = store_consent_put(imp->store, imp->list_name, imp->kept,
+	    name, a, b, (int64_t)time(NULL), cause);
+	free(a);
+	free(b);
+	return (rc);
 }
 
 /* Store a valid row and count what became of it. */
@@ -688,6 +808,8 @@ import_store(struct importer *imp, const char *name, char **cause,
 	    imp->rec_line, imp->addr, name, imp->json.data, &put, &first_line,
 	    imp->kept, sizeof imp->kept, cause) != 0)
 		return (-1);
+	if (import_consent(imp, name, cause) != 0)
+		return (-1);
 	if (put == STORE_PUT_NEW)
 		imp->stats.imported++;
 	else if (put == STORE_PUT_UPDATED)
@@ -696,7 +818,7 @@ import_store(struct importer *imp, const char *name, char **cause,
 		imp->stats.duplicates++;
 		if (imp->dspool == NULL && (imp->dspool = tmpfile()) == NULL) {
 			*exitcode = EXIT_CANTCREAT;
-			return (set_cause(cause, "temporary file: %s",
+			return (set_cause(cause, _("temporary file: %s"),
 			    strerror(errno)));
 		}
 		/* Normalised addresses hold no tab or newline. */
@@ -798,12 +920,12 @@ import_start(struct importer *imp, char **cause, int *exitcode)
 		    (imp->rbuf[0] == 0 && imp->rbuf[2] == 0))) {
 			if (imp->opts.suggested != NULL)
 				*imp->opts.suggested = IMPORT_ENC_UTF16;
-			return (set_cause(cause, "%s looks like UTF-16 without a "
-			    "byte order mark: use --encoding utf-16",
+			return (set_cause(cause, _("%s looks like UTF-16 without a "
+			    "byte order mark: use --encoding utf-16"),
 			    imp->path));
 		}
-		return (set_cause(cause, "%s looks like a binary file (NUL byte "
-		    "at line %" PRIu64 ")", imp->path, line));
+		return (set_cause(cause, _("%s looks like a binary file (NUL byte "
+		    "at line %llu)"), imp->path, (unsigned long long)line));
 	}
 	if (imp->rlen >= 3 && memcmp(imp->rbuf, "\xef\xbb\xbf", 3) == 0)
 		imp->rpos = 3;
@@ -822,7 +944,7 @@ import_start(struct importer *imp, char **cause, int *exitcode)
 			break;
 		if (imp->eof) {
 			*exitcode = EXIT_DATAERR;
-			return (set_cause(cause, "%s is empty", imp->path));
+			return (set_cause(cause, _("%s is empty"), imp->path));
 		}
 		if (import_fill_open(imp, cause, exitcode) != 0)
 			return (-1);
@@ -942,11 +1064,12 @@ import_open(struct store *st, const char *list, const char *path,
 	struct importer	*imp;
 	struct stat	 sb;
 	off_t		 pos;
+	size_t		 i;
 
 	if ((opts == NULL || !opts->to_suppressions) &&
 	    (list == NULL || *list == '\0')) {
 		*exitcode = EXIT_USAGE;
-		set_cause(cause, "empty list name");
+		set_cause(cause, _("empty list name"));
 		return (NULL);
 	}
 	imp = xcalloc(1, sizeof *imp);
@@ -956,12 +1079,15 @@ import_open(struct store *st, const char *list, const char *path,
 	imp->to_suppressions = imp->opts.to_suppressions;
 	imp->format = imp->opts.format;
 	imp->email_col = imp->name_col = -1;
+	for (i = 0; i < IMPORT_LAW_N; i++)
+		imp->law_col[i] = -1;
+	imp->list_name = xstrdup(list != NULL ? list : "");
 	imp->line = 1;
 	imp->fd = -1;
 	buf_init(&imp->json);
 
 	if (strcmp(path, "-") == 0) {
-		imp->path = xstrdup("standard input");
+		imp->path = xstrdup(NT("standard input"));
 		imp->fd = STDIN_FILENO;
 	} else {
 		imp->path = xstrdup(path);
@@ -1013,7 +1139,7 @@ import_step(struct importer *imp, unsigned int max_rows, char **cause,
 
 	if (imp->failed) {
 		*exitcode = EXIT_SOFTWARE;
-		return (set_cause(cause, "import already failed"));
+		return (set_cause(cause, _("import already failed")));
 	}
 	for (n = 0; n < max_rows; n++) {
 		r = import_next(imp, cause, exitcode);
@@ -1173,7 +1299,7 @@ import_commit(struct importer *imp, char **cause)
 	const struct import_stats	*s = &imp->stats;
 
 	if (imp->failed || !imp->in_txn)
-		return (set_cause(cause, "import cannot be committed"));
+		return (set_cause(cause, _("import cannot be committed")));
 	/* A list is made by importing members into it: with none, it is
 	 * not made (as a strict import with a bad row does not). */
 	if (imp->new_list && s->imported == 0) {
@@ -1213,6 +1339,7 @@ import_free(struct importer *imp)
 	for (i = 0; i < imp->ncols; i++)
 		free(imp->colnames[i]);
 	free(imp->colnames);
+	free(imp->list_name);
 	buf_free(&imp->json);
 	free(imp->rbuf);
 	free(imp->rec);

@@ -23,6 +23,9 @@ struct issue {
 	char		*body;		/* LF or CRLF line ends, merge fields */
 	char		*unsubscribe;	/* extra List-Unsubscribe URI, or "" */
 	char		*encoding;	/* "auto" or "8bit" */
+	char		*kind;		/* "ad" (advertising: the law's gate
+					 * and footer) or "notice"; NULL:
+					 * notice */
 	int64_t		 created_at;
 	int64_t		 updated_at;
 };
@@ -40,6 +43,7 @@ issue_free(struct issue *i)
 	free(i->body);
 	free(i->unsubscribe);
 	free(i->encoding);
+	free(i->kind);
 	memset(i, 0, sizeof *i);
 }
 

@@ -30,6 +30,7 @@
 #include "base/util.h"
 #include "issue_types.h"
 
+struct footer;
 struct store;
 
 /* Bounds on what an issue may hold. */
@@ -55,6 +56,8 @@ struct render_options {
 					 * on, else '\0' */
 	const char	*unsubscribe_mailto; /* config unsubscribe_mailto, or
 					 * NULL */
+	const struct footer *footer;	/* appended to the body, or NULL
+					 * (mail/footer.h) */
 };
 
 /* Check an issue's headers and merge fields before it is saved: CR/LF or
@@ -108,7 +111,8 @@ int	message_is_token(const char *s);
 /*
  * Editing an issue in $VISUAL / $EDITOR (fallback vi), as mutt does: a
  * temporary file (mode 0600) holds the editable headers (From, Reply-To,
- * Subject, List, Unsubscribe, Encoding) above a blank line and the body.
+ * Subject, List, Unsubscribe, Encoding, Kind) above a blank line and the
+ * body.
  * A file that does not parse (unknown header, bad address, no Subject, CR
  * in a value, unknown list, unfillable merge field) is shown again with
  * "# error: ..." at the top, until it parses or is left unchanged or

@@ -7,12 +7,15 @@
 #include <time.h>
 
 #include "build.h"
+#include "law.h"
 #include "setup.h"
+#include "mail/footer.h"
 #include "auth/dkim.h"
 #include "config/config.h"
 #include "mail/addr.h"
 #include "mail/message.h"
 #include "mail/verp.h"
+#include "base/i18n.h"
 #include "base/util.h"
 
 /* Render and sign one recipient's message. */
@@ -34,7 +37,7 @@ message_build(struct store *st, const struct issue *is,
 	}
 	if (o.token == NULL) {
 		if (st == NULL)
-			return set_cause(cause, "no unsubscribe token");
+			return set_cause(cause, _("no unsubscribe token"));
 		if (message_token(st, is->id, r->addr, token, cause) == -1)
 			return -1;
 		o.token = token;
@@ -112,8 +115,18 @@ message_preview(struct store *st, const struct config *cfg,
 	o.verp = set.verp;
 	o.unsubscribe_mailto = *set.unsubscribe_mailto != '\0' ?
 	    set.unsubscribe_mailto : NULL;
+	if (send_settings_footer(cfg, is, &set, cause) == -1) {
+		free(set.unsubscribe_mailto);
+		pv->failed = PREVIEW_RENDER;
+		goto out;
+	}
+	o.footer = set.footer;
 	rc = message_build(st, is, r, signer, &o, out, cause);
 	free(set.unsubscribe_mailto);
+	if (set.footer != NULL) {
+		footer_free(set.footer);
+		free(set.footer);
+	}
 	if (rc == -1) {
 		pv->failed = PREVIEW_RENDER;
 		goto out;

@@ -28,6 +28,7 @@
  *   types.h    the send's row and enum types (the store's too)
  *   state.c    pure pieces: states, retry schedule, back-off, rate
  *   setup.c    settings, the recipients' snapshot, the dry run
+ *   law.c      the law on advertising mail: the footer, the gate
  *   lock.c     one engine per send; starting it detached
  *   run.c      the engine's life: `herald engine ID` and the test mode
  *   engine.c   the engine's event loop: window, destinations, outcomes
@@ -43,6 +44,7 @@
 
 #include <stdint.h>
 
+#include "law.h"
 #include "lock.h"
 #include "run.h"
 #include "setup.h"

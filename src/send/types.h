@@ -79,6 +79,8 @@ struct send_limits {
 	.hold_max = 300,						\
 }
 
+struct footer;
+
 /* What a send was started with (a sends row). Strings are allocated, ""
  * when unset. */
 struct send_settings {
@@ -102,6 +104,9 @@ struct send_settings {
 	 * since either form of a bounce address is read back. */
 	char		 verp;			/* the delimiter; '\0': off */
 	char		*unsubscribe_mailto;	/* "" when unset */
+	/* Not kept either: the law's footer (config footer, sender_name,
+	 * sender_address, contact) as each engine starts; NULL: none. */
+	struct footer	*footer;
 };
 
 /* A send as stored. */

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "workers.h"
 #include "build.h"
 #include "auth/dkim.h"
@@ -44,6 +45,7 @@ struct workers {
 	const char		*unsubscribe_url;
 	char			 verp;
 	const char		*unsubscribe_mailto;
+	const struct footer	*footer;
 	size_t			 nsigs;
 	struct worker		 t[WORKERS_MAX];
 	int			 n;
@@ -92,12 +94,13 @@ workers_render(struct worker *t, struct job *j)
 	o.unsubscribe_url = t->w->unsubscribe_url;
 	o.verp = t->w->verp;
 	o.unsubscribe_mailto = t->w->unsubscribe_mailto;
+	o.footer = t->w->footer;
 	o.message_id = j->msgid[0] != '\0' ? j->msgid : NULL;
 	buf_init(&j->msg);
 	if (message_build(NULL, t->w->issue, &r, t->signer, &o, &j->msg,
 	    &cause) == -1) {
 		buf_free(&j->msg);
-		j->error = cause != NULL ? cause : xstrdup("cannot render");
+		j->error = cause != NULL ? cause : xstrdup(NT("cannot render"));
 		return;
 	}
 	j->eightbit = workers_eightbit(j->msg.data, j->msg.len);
@@ -187,6 +190,7 @@ workers_new(const struct workers_setup *setup, char **cause)
 	w->unsubscribe_url = setup->unsubscribe_url;
 	w->verp = setup->verp;
 	w->unsubscribe_mailto = setup->unsubscribe_mailto;
+	w->footer = setup->footer;
 	w->n = setup->n < 1 ? 1 : setup->n > WORKERS_MAX ? WORKERS_MAX :
 	    setup->n;
 	if (pipe2(w->pipe, O_CLOEXEC | O_NONBLOCK) == -1) {

@@ -49,6 +49,7 @@ struct workers_setup {
 	const char		*unsubscribe_url;
 	char			 verp;		/* the delimiter; '\0': off */
 	const char		*unsubscribe_mailto;
+	const struct footer	*footer;	/* NULL: none */
 	const char		*sign_domain;	/* NULL: do not sign */
 	struct store		*store;		/* keys are read here, before
 						 * the threads start */

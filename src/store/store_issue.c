@@ -11,6 +11,7 @@
 #include "mail/issue_types.h"
 #include "store.h"
 #include "store_int.h"
+#include "base/i18n.h"
 #include "base/util.h"
 
 /* An issue's row with its text from table alias t: i (the issue as
@@ -18,7 +19,7 @@
 #define ISSUE_SELECT(t)							\
 	"SELECT i.id, coalesce(i.list_id, 0), l.name, " t ".from_hdr,"	\
 	" " t ".reply_to, " t ".subject, " t ".body, " t ".unsubscribe,"	\
-	" " t ".encoding, i.created_at, i.updated_at"			\
+	" " t ".encoding, i.created_at, i.updated_at, i.kind"		\
 	" FROM issues i LEFT JOIN lists l ON l.id = i.list_id"
 #define ISSUE_COLUMNS	ISSUE_SELECT("i")
 
@@ -47,6 +48,7 @@ store_issue_row(struct store *st, sqlite3_stmt *s, void *arg, char **cause)
 	is->encoding = xstrdup(store_text(s, 8));
 	is->created_at = sqlite3_column_int64(s, 9);
 	is->updated_at = sqlite3_column_int64(s, 10);
+	is->kind = xstrdup(store_text(s, 11));
 	return 0;
 }
 
@@ -83,6 +85,8 @@ store_issue_bind(sqlite3_stmt *s, const struct issue *is)
 		sqlite3_bind_null(s, 2);
 	store_issue_bind_text(s, is);
 	sqlite3_bind_int64(s, 9, is->updated_at);
+	sqlite3_bind_text(s, 10, is->kind != NULL && *is->kind != '\0' ?
+	    is->kind : "notice", -1, SQLITE_STATIC);
 }
 
 /* Save a new issue; sets its id and times. */
@@ -93,7 +97,8 @@ store_issue_add(struct store *st, struct issue *is, char **cause)
 
 	s = store_prepare(st, "INSERT INTO issues (list_id, from_hdr,"
 	    " reply_to, subject, body, unsubscribe, encoding, updated_at,"
-	    " created_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)", cause);
+	    " kind, created_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	    " ?9)", cause);
 	if (s == NULL)
 		return -1;
 	is->created_at = is->updated_at = (int64_t)time(NULL);
@@ -115,7 +120,7 @@ store_issue_update(struct store *st, struct issue *is, char **cause)
 	 * caller looked is still seen. */
 	s = store_prepare(st, "UPDATE issues SET list_id = ?2, from_hdr = ?3,"
 	    " reply_to = ?4, subject = ?5, body = ?6, unsubscribe = ?7,"
-	    " encoding = ?8, updated_at = ?9 WHERE id = ?1 AND NOT "
+	    " encoding = ?8, updated_at = ?9, kind = ?10 WHERE id = ?1 AND NOT "
 	    ISSUE_BUSY, cause);
 	if (s == NULL)
 		return -1;
@@ -132,7 +137,7 @@ store_issue_update(struct store *st, struct issue *is, char **cause)
 	case 1:
 		return set_cause(cause, "%s", store_issue_busy_why(is->id));
 	}
-	return set_cause(cause, "no issue %lld", (long long)is->id);
+	return set_cause(cause, _("no issue %lld"), (long long)is->id);
 }
 
 /* 1 when the issue has a send that is not finished, else 0. */
@@ -157,9 +162,9 @@ store_issue_busy_why(int64_t id)
 {
 	static char	why[256];
 
-	snprintf(why, sizeof why, "issue %lld has a send that is not "
+	snprintf(why, sizeof why, _("issue %lld has a send that is not "
 	    "finished (herald status %lld): what it sends cannot change; "
-	    "herald issue copy %lld makes a new issue from it",
+	    "herald issue copy %lld makes a new issue from it"),
 	    (long long)id, (long long)id, (long long)id);
 	return why;
 }
@@ -172,9 +177,10 @@ store_issue_copy(struct store *st, int64_t id, int64_t *copy, char **cause)
 	sqlite3_stmt	*s;
 
 	s = store_prepare(st, "INSERT INTO issues (list_id, from_hdr,"
-	    " reply_to, subject, body, unsubscribe, encoding, created_at,"
-	    " updated_at) SELECT list_id, from_hdr, reply_to, subject, body,"
-	    " unsubscribe, encoding, ?2, ?2 FROM issues WHERE id = ?1", cause);
+	    " reply_to, subject, body, unsubscribe, encoding, kind,"
+	    " created_at, updated_at) SELECT list_id, from_hdr, reply_to,"
+	    " subject, body, unsubscribe, encoding, kind, ?2, ?2 FROM issues"
+	    " WHERE id = ?1", cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
@@ -329,5 +335,5 @@ store_token_find(struct store *st, const char *token, char **addr,
 	    " WHERE token = ?1", cause)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, token, -1, SQLITE_STATIC);
-	return store_one_text(st, s, addr, "unsubscribe token", cause);
+	return store_one_text(st, s, addr, NT("unsubscribe token"), cause);
 }

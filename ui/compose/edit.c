@@ -34,6 +34,7 @@ compose_new_issue(struct ui *ui, struct issue *is, const char *list)
 	is->body = xstrdup("");
 	is->unsubscribe = xstrdup("");
 	is->encoding = xstrdup("auto");
+	is->kind = xstrdup("notice");
 	is->list_name = list != NULL ? xstrdup(list) : NULL;
 	/* With its id the editor names the list's merge fields. */
 	if (list != NULL && store_list_find(ui_store(ui), list, &is->list_id,

@@ -19,6 +19,7 @@ static const struct table_col compose_cols[] = {
 	{ "ID", 5, 0, 1 },
 	{ "List", 12, 1, 0 },
 	{ "Subject", 24, 4, 0 },
+	{ N_("Kind"), 6, 0, 0 },
 	{ "From", 16, 1, 0 },
 	{ "Updated", 16, 0, 0 },
 };
@@ -131,6 +132,9 @@ compose_cell(void *arg, int64_t row, int col)
 	case 2:
 		return is->subject;
 	case 3:
+		/* The stored word (ad, notice): the editor's Kind: header. */
+		return is->kind != NULL ? is->kind : "notice";
+	case 4:
 		return is->from;
 	default:
 		t = (time_t)is->updated_at;
@@ -149,7 +153,10 @@ compose_role(void *arg, int64_t row, int col)
 
 	if (col == 1 && c->v[row].list_name == NULL)
 		return ROLE_WARN;
-	return col == 3 ? ROLE_DIM : ROLE_NORMAL;
+	if (col == 3 && c->v[row].kind != NULL &&
+	    strcmp(c->v[row].kind, "ad") == 0)
+		return ROLE_EMPH;
+	return col == 4 ? ROLE_DIM : ROLE_NORMAL;
 }
 
 /* Title, then the table or the empty state. */

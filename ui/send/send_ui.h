@@ -156,6 +156,7 @@ struct send_cmd {
 	struct subcmd		 sub;
 	enum send_cmd_kind	 kind;
 	int64_t			 id;
+	int			 law_override;	/* the next send: --i-know */
 };
 
 /* owner: the screen, whose tick runs when a command is over. */
@@ -178,6 +179,8 @@ struct send_pre {
 	char		*subject, *list, *from, *domain;
 	char		*envelope;	/* where bounces go (VERP pattern) */
 	char		*problem;	/* why it cannot be sent, or NULL */
+	char		*law;		/* what the law's gate finds missing
+					 * for an advertisement, or NULL */
 	int64_t		 list_id;
 	int64_t		 members, suppressed;
 	/* counting recipients and their domains, a page per tick */
@@ -339,6 +342,8 @@ void		 send_test_done(struct ui *, struct send_screen *, int ok,
 		    const char *msg);
 void		 send_draw(struct ui *, void *state, const struct ui_rect *);
 /* The live parts (panel.c). */
+/* Translate a table's column titles in place, once (*done set). */
+void		 send_cols_tr(struct table_col *, size_t, int *done);
 void		 send_panel_init(struct send_screen *);
 void		 send_panel_sync(struct send_screen *);
 void		 send_panel_draw(struct ui *, struct send_screen *,
