@@ -152,6 +152,8 @@ health_emit(struct health_run *r, const char *id, enum health_status status,
 	c.status = status;
 	c.observed = observed;
 	c.fix = fix;
+	c.unanswered = r->unanswered;
+	r->unanswered = 0;
 	if (status > r->worst)
 		r->worst = status;
 	if (r->cb != NULL)
@@ -187,6 +189,9 @@ health_dns_trouble(struct health_run *r, const char *name,
 	char	*n = health_cleans(name), *why, *s;
 
 	why = a->why != NULL ? health_cleans(a->why) : NULL;
+	/* Said apart from the text, which may be in any language. */
+	if (a->status == DNS_TIMEOUT || a->status == DNS_SERVFAIL)
+		r->unanswered = 1;
 	switch (a->status) {
 	case DNS_TIMEOUT:
 		if (why != NULL)
@@ -338,8 +343,10 @@ health_spf(struct health_run *r)
 	spf_check_host(r->dns, &q, &rep);
 	r->spf = rep.result;
 	/* DNS trouble counts towards giving up on a dead resolver. */
-	if (rep.result == SPF_TEMPERROR)
+	if (rep.result == SPF_TEMPERROR) {
 		r->timeouts++;
+		r->unanswered = 1;
+	}
 	buf_init(&obs);
 	buf_init(&warn);
 	if (rep.record != NULL)

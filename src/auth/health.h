@@ -39,6 +39,8 @@ struct health_check {
 	enum health_status	 status;
 	char			*observed;	/* what was found, one line */
 	char			*fix;		/* what to publish or change, or NULL */
+	int			 unanswered;	/* undecided: DNS did not answer
+						 * (timeout, server failure) */
 };
 
 struct health_input {

@@ -27,6 +27,9 @@ struct health_run {
 	void				*arg;
 	enum health_status		 worst;
 	int				 timeouts;	/* in a row */
+	int				 unanswered;	/* the check being
+							 * decided met DNS that
+							 * did not answer */
 
 	char				*domain;	/* lower case */
 	char				*org;		/* its org domain */

@@ -80,8 +80,8 @@ health_ptr(struct health_run *r)
 		host = health_suggest_host(r);
 		if (a.status == DNS_NXDOMAIN || a.status == DNS_NODATA)
 			health_emit(r, "ptr", HEALTH_FAIL, title,
-			    xprintf(_("no "
-			    "PTR record at %s"), rev), health_ptr_fix(r, host));
+			    xprintf(_("no PTR record at %s"), rev),
+			    health_ptr_fix(r, host));
 		else {
 			r->ptr_trouble = 1;
 			health_emit(r, "ptr", HEALTH_FAIL, title,
@@ -193,6 +193,7 @@ health_fcrdns(struct health_run *r)
 
 	title = xstrdup(_("Forward-confirmed reverse DNS"));
 	if (r->ptr_trouble) {
+		r->unanswered = 1;
 		health_emit(r, "fcrdns", HEALTH_FAIL, title, xprintf(_("not "
 		    "checked: DNS did not answer for the PTR of %s"), r->ip),
 		    xstrdup(_("check again once DNS answers")));
@@ -321,6 +322,7 @@ health_ptr_align(struct health_run *r)
 	if (name == NULL && r->nptr != 0)
 		name = r->ptr[0];
 	if (name == NULL) {
+		r->unanswered = r->ptr_trouble;
 		health_emit(r, "ptr_align", HEALTH_WARN, title, r->ptr_trouble ?
 		    xprintf(_("not checked: DNS did not answer for the PTR of "
 		    "%s"), r->ip) : xprintf(_("%s has no PTR name (see PTR)"),

@@ -342,6 +342,10 @@ check_on_check(const struct health_check *hc, void *arg)
 		cli_json_open(&j, &b);
 		json_put_str(&j, "event", "check");
 		check_json_check(&j, hc);
+		/* The console tells a resolver that does not answer by this,
+		 * not by the prose, which is in the operator's language. */
+		if (hc->unanswered)
+			json_put_bool(&j, "unanswered", 1);
 		cli_json_print(&j, &b);
 		fflush(stdout);
 	} else if (c->json) {

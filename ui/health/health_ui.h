@@ -31,6 +31,7 @@ struct hcheck {
 	char		*observed;
 	char		*fix;		/* NULL: nothing to fix */
 	enum hstatus	 status;
+	int		 unanswered;	/* DNS did not answer: undecided */
 	int		 fresh;		/* reported by the current run */
 	int		 open;		/* details shown */
 	int64_t		 at;		/* ui_now() when it was reported */

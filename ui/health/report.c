@@ -19,6 +19,7 @@
 struct hline {
 	char	*id, *title, *status, *observed, *fix;
 	char	*event, *verdict, *ip, *helo, *envelope_from, *resolver;
+	int	 unanswered;
 };
 
 /* An empty report. */
@@ -109,7 +110,10 @@ hreport_member(const char *key, enum json_type type, const char *value,
 		slot = &l->observed;
 	else if (strcmp(key, "fix") == 0)
 		slot = &l->fix;
-	else if (strcmp(key, "event") == 0)
+	else if (strcmp(key, "unanswered") == 0) {
+		l->unanswered = type == JSON_BOOL && strcmp(value, "true") == 0;
+		return 0;
+	} else if (strcmp(key, "event") == 0)
 		slot = &l->event;
 	else if (strcmp(key, "verdict") == 0)
 		slot = &l->verdict;
@@ -194,6 +198,7 @@ hreport_merge(struct hreport *r, struct hline *l, int64_t now)
 	hreport_take(&v->observed, &l->observed);
 	hreport_take(&v->fix, &l->fix);
 	v->status = hreport_status(l->status);
+	v->unanswered = l->unanswered;
 	v->at = now;
 	v->when = time(NULL);
 	if (v->fresh)
@@ -302,7 +307,8 @@ int
 hcheck_timed_out(const struct hcheck *c)
 {
 	/* NT: the words of the checks' English observations, matched. */
-	return c->status != HS_OK && (hreport_has(c->observed, "timeout") ||
+	return c->status != HS_OK && (c->unanswered ||
+	    hreport_has(c->observed, "timeout") ||
 	    hreport_has(c->observed, "timed out") ||
 	    hreport_has(c->observed, "did not answer") ||
 	    hreport_has(c->observed, "no answer from"));

@@ -89,11 +89,12 @@ health_arg_opt(struct ui *ui, char **argv, int *n, const char *key,
 	argv[(*n)++] = xstrdup(v);
 }
 
-/* herald --db DB --config FILE [overrides] check DOMAIN --stream --json
+/* herald --db DB --config FILE [overrides] check DOMAIN --stream
  * [options]: the child reads the same file and gets what the command
- * line of the console overrode (subcmd_globals). --json keeps the
- * stream's prose in English whatever the language: the console reads
- * it (hcheck_timed_out) and translates the titles where it shows them. */
+ * line of the console overrode (subcmd_globals). Its prose is in the
+ * console's language (most findings are formatted, so only the child can
+ * translate them); what the console reads from it (ids, statuses,
+ * "unanswered", records) is the same in every language. */
 static char **
 health_argv(struct ui *ui, const char *domain)
 {
@@ -104,7 +105,6 @@ health_argv(struct ui *ui, const char *domain)
 	argv[n++] = xstrdup("check");
 	argv[n++] = xstrdup(domain);
 	argv[n++] = xstrdup("--stream");
-	argv[n++] = xstrdup("--json");
 	health_arg_opt(ui, argv, &n, "source_ip", "--ip");
 	health_arg_opt(ui, argv, &n, "helo", "--helo");
 	health_arg_opt(ui, argv, &n, "bounce", "--envelope-from");
