@@ -422,27 +422,27 @@ preview_act_scroll(struct ui *ui, void *state, int key)
 }
 
 static const struct action preview_actions[] = {
-	{ "d", "Decoded", "show the message decoded (encoded-words, "
-	  "quoted-printable) or as sent", { 'd' }, preview_act_decoded,
+	{ "d", N_("Decoded"), N_("show the message decoded (encoded-words, "
+	  "quoted-printable) or as sent"), { 'd' }, preview_act_decoded,
 	  NULL },
-	{ "t", "To", "preview for another member: type the address",
+	{ "t", N_("To"), N_("preview for another member: type the address"),
 	  { 't' }, preview_act_to, NULL },
-	{ "]", "Next", "the next member of the list ([: the previous)",
+	{ "]", N_("Next"), N_("the next member of the list ([: the previous)"),
 	  { ']', '[' }, preview_act_next, NULL },
-	{ "e", "Edit", "edit the issue, then render it again",
+	{ "e", N_("Edit"), N_("edit the issue, then render it again"),
 	  { 'e' }, preview_act_edit, NULL },
-	{ "c", NULL, "a new issue from this one, previewed (an issue whose "
-	  "send is not finished cannot be edited)",
+	{ "c", NULL, N_("a new issue from this one, previewed (an issue whose "
+	  "send is not finished cannot be edited)"),
 	  { 'c' }, preview_act_copy, NULL },
-	{ "w", NULL, "write the message, exactly as sent, to a file",
+	{ "w", NULL, N_("write the message, exactly as sent, to a file"),
 	  { 'w' }, preview_act_write, NULL },
-	{ "m", NULL, "every merge value used",
+	{ "m", NULL, N_("every merge value used"),
 	  { 'm' }, preview_act_merge, NULL },
-	{ "r", NULL, "render again (a new Date and Message-ID)",
+	{ "r", NULL, N_("render again (a new Date and Message-ID)"),
 	  { 'r' }, preview_act_render, NULL },
-	{ "Esc", "Back", "back to the issues",
+	{ "Esc", N_("Back"), N_("back to the issues"),
 	  { UI_ESC }, action_pop, NULL },
-	{ "↑↓ ←→", NULL, "scroll; PgUp PgDn Home End",
+	{ "↑↓ ←→", NULL, N_("scroll; PgUp PgDn Home End"),
 	  { 0 }, preview_act_scroll, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
 };
@@ -455,7 +455,7 @@ preview_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_preview_ops = {
-	.name = "Preview",
+	.name = N_("Preview"),
 	.actions = preview_actions,
 	.open = preview_open,
 	.close = preview_close,

@@ -16,11 +16,11 @@
 #include "store/store.h"
 
 static const struct table_col compose_cols[] = {
-	{ "ID", 5, 0, 1 },
-	{ "List", 12, 1, 0 },
-	{ "Subject", 24, 4, 0 },
-	{ "From", 16, 1, 0 },
-	{ "Updated", 16, 0, 0 },
+	{ N_("ID"), 5, 0, 1 },
+	{ N_("List"), 12, 1, 0 },
+	{ N_("Subject"), 24, 4, 0 },
+	{ N_("From"), 16, 1, 0 },
+	{ N_("Updated"), 16, 0, 0 },
 };
 
 struct compose {
@@ -327,19 +327,19 @@ compose_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action compose_actions[] = {
-	{ "Enter", "Preview", "the exact message one member gets, signed "
-	  "(also p)", { '\r', '\n', UI_FKEY(KEY_ENTER), 'p' },
+	{ "Enter", N_("Preview"), N_("the exact message one member gets, signed "
+	  "(also p)"), { '\r', '\n', UI_FKEY(KEY_ENTER), 'p' },
 	  compose_act_preview, NULL },
-	{ "n", "New", "write a new issue in $VISUAL or $EDITOR",
+	{ "n", N_("New"), N_("write a new issue in $VISUAL or $EDITOR"),
 	  { 'n' }, compose_act_new, NULL },
-	{ "e", "Edit", "edit the selected issue in $VISUAL or $EDITOR",
+	{ "e", N_("Edit"), N_("edit the selected issue in $VISUAL or $EDITOR"),
 	  { 'e' }, compose_act_edit, NULL },
-	{ "c", "Copy", "a new issue from the selected one (an issue whose "
-	  "send is not finished cannot be edited)",
+	{ "c", N_("Copy"), N_("a new issue from the selected one (an issue whose "
+	  "send is not finished cannot be edited)"),
 	  { 'c' }, compose_act_copy, NULL },
-	{ "r", NULL, "read the issues again",
+	{ "r", NULL, N_("read the issues again"),
 	  { 'r' }, compose_act_reload, NULL },
-	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll",
+	{ "↑↓ j k", NULL, N_("move; PgUp PgDn Home End scroll"),
 	  { 0 }, compose_act_move, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
 };
@@ -352,7 +352,7 @@ compose_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_compose_ops = {
-	.name = "Compose",
+	.name = N_("Compose"),
 	.actions = compose_actions,
 	.open = compose_open,
 	.close = compose_close,

@@ -504,13 +504,13 @@ keyrec_act_scroll(struct ui *ui, void *state, int key)
 }
 
 static const struct action keyrec_actions[] = {
-	{ "w", "Write file", "write the records to a file, whole lines in "
-	  "zone-file syntax", { 'w' }, keyrec_act_write, NULL },
-	{ "c", "Check", "check again whether the record is published",
+	{ "w", N_("Write file"), N_("write the records to a file, whole lines in "
+	  "zone-file syntax"), { 'w' }, keyrec_act_write, NULL },
+	{ "c", N_("Check"), N_("check again whether the record is published"),
 	  { 'c' }, keyrec_act_check, NULL },
-	{ "Esc", "Back", "back to the keys", { UI_ESC, '\r', '\n',
+	{ "Esc", N_("Back"), N_("back to the keys"), { UI_ESC, '\r', '\n',
 	  UI_FKEY(KEY_ENTER), UI_FKEY(KEY_LEFT) }, action_pop, NULL },
-	{ "↑↓ j k", NULL, "scroll; PgUp PgDn Home End",
+	{ "↑↓ j k", NULL, N_("scroll; PgUp PgDn Home End"),
 	  { 0 }, keyrec_act_scroll, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
 };
@@ -523,7 +523,7 @@ keyrec_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_keyrec_ops = {
-	.name = "Record",
+	.name = N_("Record"),
 	.actions = keyrec_actions,
 	.open = keyrec_open,
 	.close = keyrec_close,

@@ -25,12 +25,12 @@
 #define KEYS_DETAIL	5	/* rows under the table */
 
 static const struct table_col keys_cols[] = {
-	{ "Domain", 12, 2, 0 },
-	{ "Selector", 12, 1, 0 },
-	{ "Algorithm", 9, 0, 0 },
-	{ "Created", 16, 0, 0 },
-	{ "Active", 7, 0, 0 },
-	{ "Published", 17, 1, 0 },
+	{ N_("Domain"), 12, 2, 0 },
+	{ N_("Selector"), 12, 1, 0 },
+	{ N_("Algorithm"), 9, 0, 0 },
+	{ N_("Created"), 16, 0, 0 },
+	{ N_("Active"), 7, 0, 0 },
+	{ N_("Published"), 17, 1, 0 },
 };
 
 /* The sending domain: "domain", else the From address's. */
@@ -544,18 +544,18 @@ keys_act_move(struct ui *ui, void *state, int key)
 
 /* g generates before the table sees it (Home still goes to the top). */
 static const struct action keys_actions[] = {
-	{ "Enter", "Record", "show the DNS records to publish for the key",
+	{ "Enter", N_("Record"), N_("show the DNS records to publish for the key"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, keys_act_record, NULL },
-	{ "g", "Generate", "generate a new key (RSA 2048, RSA 3072 or "
-	  "Ed25519)", { 'g' }, keys_act_generate, NULL },
-	{ "a", "Active", "sign new messages with the key, or stop (the key "
-	  "stays)", { 'a' }, keys_act_active, NULL },
-	{ "c", "Check", "check again whether the record is published (C: "
-	  "every key; also every health_interval seconds while shown)",
+	{ "g", N_("Generate"), N_("generate a new key (RSA 2048, RSA 3072 or "
+	  "Ed25519)"), { 'g' }, keys_act_generate, NULL },
+	{ "a", N_("Active"), N_("sign new messages with the key, or stop (the key "
+	  "stays)"), { 'a' }, keys_act_active, NULL },
+	{ "c", N_("Check"), N_("check again whether the record is published (C: "
+	  "every key; also every health_interval seconds while shown)"),
 	  { 'c' }, keys_act_check, NULL },
-	{ "r", NULL, "read the keys again",
+	{ "r", NULL, N_("read the keys again"),
 	  { 'r' }, keys_act_reload, NULL },
-	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End G scroll",
+	{ "↑↓ j k", NULL, N_("move; PgUp PgDn Home End G scroll"),
 	  { 0 }, keys_act_move, NULL },
 	{ NULL, NULL, NULL, { 'C' }, keys_act_check_all, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
@@ -569,7 +569,7 @@ keys_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_keys_ops = {
-	.name = "Keys",
+	.name = N_("Keys"),
 	.actions = keys_actions,
 	.open = keys_open,
 	.close = keys_close,

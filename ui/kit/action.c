@@ -86,7 +86,7 @@ action_bar_labels(struct ui *ui, int x, const struct action *a, void *state,
 			x = action_bar_labels(ui, x, in, in_state, NULL, NULL);
 		else if (a->key != NULL && a->label != NULL &&
 		    (a->shown == NULL || a->shown(state))) {
-			s = xprintf(" %s", a->label);
+			s = xprintf(" %s", _(a->label));
 			x = action_bar_item(ui, x, a->key, s);
 			free(s);
 		}
@@ -111,6 +111,6 @@ action_help(struct buf *b, const struct action *a)
 			continue;
 		w = utf8_width(a->key);
 		buf_printf(b, "  %s%*s %s\n", a->key, w < 10 ? 10 - w : 0, "",
-		    a->help);
+		    _(a->help));
 	}
 }

@@ -34,9 +34,10 @@ prompt_draw(struct ui *ui, void *dlg)
 	ui_print(ui, r.y + 1, r.x + 2, r.w - 4, ROLE_DIALOG, p->label);
 	field_draw(ui, &p->field, r.y + 3, r.x + 2, r.w - 4, 1);
 	ui_print(ui, r.y + 5, r.x + 2, r.w - 4, ROLE_DIM, p->paths ?
-	    "Enter: OK   Esc: cancel   Tab: complete file name" :
-	    p->field.masked ? "Enter: OK   Esc: cancel   (typing shows as *)" :
-	    "Enter: OK   Esc: cancel");
+	    _("Enter: OK   Esc: cancel   Tab: complete file name") :
+	    p->field.masked ?
+	    _("Enter: OK   Esc: cancel   (typing shows as *)") :
+	    _("Enter: OK   Esc: cancel"));
 }
 
 /* Edit; Enter hands the text over, Esc cancels. */
@@ -146,7 +147,7 @@ confirm_draw(struct ui *ui, void *dlg)
 	if (nl != NULL)
 		*nl = '\n';
 	ui_print(ui, r.y + 5, r.x + 2, r.w - 4, ROLE_DIM,
-	    "y: yes   n or Esc: no (default)");
+	    _("y: yes   n or Esc: no (default)"));
 }
 
 /* Rows text takes wrapped at spaces to w columns (as ui_wrap does). */
@@ -292,8 +293,8 @@ message_draw(struct ui *ui, void *dlg)
 		ui_print(ui, r.y + 1 + i, r.x + 2, r.w - 4, ROLE_DIALOG,
 		    m->lines[m->top + i]);
 	ui_print(ui, r.y + r.h - 2, r.x + 2, r.w - 4, ROLE_DIM,
-	    shown < m->n ? "Enter or Esc: close   ↑↓: scroll" :
-	    "Enter or Esc: close");
+	    shown < m->n ? _("Enter or Esc: close   ↑↓: scroll") :
+	    _("Enter or Esc: close"));
 }
 
 /* Close on Enter, Esc or q; arrows scroll. */
@@ -375,13 +376,13 @@ help_open(struct ui *ui, const struct screen_ops *ops,
 	buf_init(&view);
 	action_help(&view, ops->actions);
 	if (view.len > 0)
-		buf_printf(&b, "%s\n%s\n", ops->name, view.data);
+		buf_printf(&b, "%s\n%s\n", _(ops->name), view.data);
 	buf_free(&view);
-	buf_adds(&b, "Everywhere\n");
+	buf_printf(&b, "%s\n", _("Everywhere"));
 	action_help(&b, everywhere);
 	if (b.len > 0 && b.data[b.len - 1] == '\n')
 		b.data[--b.len] = '\0';
-	title = xprintf("Help: %s", ops->name);
+	title = xprintf(_("Help: %s"), _(ops->name));
 	message_open(ui, title, b.data);
 	free(title);
 	buf_free(&b);

@@ -26,10 +26,10 @@ static const char *const settings_shown[] = {
 };
 
 static const struct table_col settings_cols[] = {
-	{ "Setting", 22, 0, 0 },
-	{ "Value", 20, 3, 0 },
-	{ "From", 8, 0, 0 },
-	{ "Meaning", 20, 4, 0 },
+	{ N_("Setting"), 22, 0, 0 },
+	{ N_("Value"), 20, 3, 0 },
+	{ N_("From"), 8, 0, 0 },
+	{ N_("Meaning"), 20, 4, 0 },
 };
 
 struct settings {
@@ -230,10 +230,10 @@ settings_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action settings_actions[] = {
-	{ "Enter", "Edit", "change the selected setting (checked, then "
-	  "written to the configuration file)",
+	{ "Enter", N_("Edit"), N_("change the selected setting (checked, then "
+	  "written to the configuration file)"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER), 'e' }, settings_act_edit, NULL },
-	{ "↑↓ j k", NULL, "choose a setting",
+	{ "↑↓ j k", NULL, N_("choose a setting"),
 	  { 0 }, settings_act_move, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
 };
@@ -246,7 +246,7 @@ settings_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_settings_ops = {
-	.name = "Settings",
+	.name = N_("Settings"),
 	.actions = settings_actions,
 	.open = settings_open,
 	.close = settings_close,

@@ -217,12 +217,12 @@ setup_act_type(struct ui *ui, void *state, int key)
  * takes them: Ctrl-C and Ctrl-G cancel too); the rest is typing.
  */
 static const struct action setup_actions[] = {
-	{ "Enter", "Save", "save the form to the configuration file",
+	{ "Enter", N_("Save"), N_("save the form to the configuration file"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, setup_act_save, NULL },
-	{ "Tab", NULL, "next field (Shift-Tab: previous); what was typed "
-	  "stays until Enter saves it",
+	{ "Tab", NULL, N_("next field (Shift-Tab: previous); what was typed "
+	  "stays until Enter saves it"),
 	  { '\t', UI_FKEY(KEY_DOWN) }, setup_act_next, NULL },
-	{ "Esc", "Skip", "skip for now (asked again next time)",
+	{ "Esc", N_("Skip"), N_("skip for now (asked again next time)"),
 	  { UI_ESC, UI_CTRL('c'), UI_CTRL('g') }, setup_act_skip, NULL },
 	{ NULL, NULL, NULL, { UI_FKEY(KEY_BTAB), UI_FKEY(KEY_UP) },
 	  setup_act_prev, NULL },
@@ -238,7 +238,7 @@ setup_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_setup_ops = {
-	.name = "Setup",
+	.name = N_("Setup"),
 	.actions = setup_actions,
 	.open = setup_open,
 	.close = setup_close,
