@@ -127,7 +127,7 @@ compose_cell(void *arg, int64_t row, int col)
 		snprintf(c->cell, sizeof c->cell, "%lld", (long long)is->id);
 		return c->cell;
 	case 1:
-		return is->list_name != NULL ? is->list_name : "(removed)";
+		return is->list_name != NULL ? is->list_name : _("(removed)");
 	case 2:
 		return is->subject;
 	case 3:
@@ -161,26 +161,27 @@ compose_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	const char	*empty;
 	int		 x;
 
-	x = ui_print(ui, r->y, 1, r->w - 2, ROLE_EMPH, "Issues");
+	x = ui_print(ui, r->y, 1, r->w - 2, ROLE_EMPH, _("Issues"));
 	if (c->n > 0)
-		ui_printf(ui, r->y, x + 3, r->w - x - 4, ROLE_DIM, "%zu "
-		    "issue%s, newest first", c->n, c->n == 1 ? "" : "s");
+		ui_printf(ui, r->y, x + 3, r->w - x - 4, ROLE_DIM,
+		    ngettext("%zu issue, newest first",
+		    "%zu issues, newest first", c->n), c->n);
 	t.y = r->y + 2;
 	t.h = r->h - 2;
 	if (c->error != NULL) {
 		ui_print(ui, t.y + 1, 2, r->w - 4, ROLE_FAIL,
-		    "Cannot read the issues:");
+		    _("Cannot read the issues:"));
 		ui_print(ui, t.y + 2, 2, r->w - 4, ROLE_FAIL, c->error);
 		return;
 	}
 	if (c->n == 0) {
-		empty = "No issues yet. Press n to write one in your editor.";
+		empty = _("No issues yet. Press n to write one in your editor.");
 		x = ui_centre_col(empty, r->w);
 		ui_print(ui, t.y + t.h / 3, x, r->w - x, ROLE_DIM, empty);
 		ui_wrap(ui, t.y + t.h / 3 + 2, 4, r->w - 8, 4, ROLE_DIM,
-		    "An issue is one announcement to one list: the headers "
+		    _("An issue is one announcement to one list: the headers "
 		    "(From, Subject, List) above a plain-text body, with merge "
-		    "fields such as {{name}} filled in for each member.");
+		    "fields such as {{name}} filled in for each member."));
 		return;
 	}
 	table_draw(ui, &c->table, &t, compose_cell, compose_role, c);
@@ -233,9 +234,9 @@ compose_edit_selected(struct ui *ui, struct compose *c, int64_t id)
 	rc = store_issue_get(ui_store(ui), id, &is, &cause);
 	if (rc != 0) {
 		if (rc == 1)
-			ui_error(ui, "Issue %lld is gone", (long long)id);
+			ui_error(ui, _("Issue %lld is gone"), (long long)id);
 		else
-			ui_cause(ui, "Cannot read the issue", cause);
+			ui_cause(ui, _("Cannot read the issue"), cause);
 		compose_load(ui, c);
 		return;
 	}
@@ -255,7 +256,7 @@ compose_act_preview(struct ui *ui, void *state, int key)
 
 	(void)key;
 	if (sel == NULL) {
-		ui_error(ui, "No issue to preview: n writes one");
+		ui_error(ui, _("No issue to preview: n writes one"));
 		return UI_REDRAW;
 	}
 	id = xmalloc(sizeof *id);
@@ -282,7 +283,7 @@ compose_act_edit(struct ui *ui, void *state, int key)
 
 	(void)key;
 	if (sel == NULL) {
-		ui_error(ui, "No issue to edit: n writes one");
+		ui_error(ui, _("No issue to edit: n writes one"));
 		return UI_REDRAW;
 	}
 	compose_edit_selected(ui, c, sel->id);
@@ -298,7 +299,7 @@ compose_act_copy(struct ui *ui, void *state, int key)
 
 	(void)key;
 	if (sel == NULL) {
-		ui_error(ui, "No issue to copy: n writes one");
+		ui_error(ui, _("No issue to copy: n writes one"));
 		return UI_REDRAW;
 	}
 	c->select = compose_copy(ui, sel->id);
@@ -312,7 +313,7 @@ compose_act_reload(struct ui *ui, void *state, int key)
 {
 	(void)key;
 	compose_load(ui, state);
-	ui_info(ui, "Issues reloaded");
+	ui_info(ui, _("Issues reloaded"));
 	return UI_REDRAW;
 }
 

@@ -69,36 +69,11 @@ static void
 rl_wrap(struct keyrec *k, enum ui_role role, const char *text, int w)
 {
 	struct buf	 line;
-	const char	*p = text, *end;
-	int		 lw = 0, ww;
 
 	buf_init(&line);
-	for (;;) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		end = p + strcspn(p, " ");
-		{
-			char	*word = xstrndup(p, (size_t)(end - p));
-
-			ww = utf8_width(word);
-			if (lw > 0 && lw + 1 + ww > w) {
-				rl_add(k, RL_TEXT, role, buf_take(&line));
-				lw = 0;
-			}
-			if (lw > 0) {
-				buf_addc(&line, ' ');
-				lw++;
-			}
-			buf_adds(&line, word);
-			lw += ww;
-			free(word);
-		}
-		p = end;
-	}
-	if (line.len > 0)
-		rl_add(k, RL_TEXT, role, buf_take(&line));
+	while (ui_wrap_row(&text, w, &line))
+		rl_add(k, RL_TEXT, role, line.len > 0 ? buf_take(&line) :
+		    xstrdup(""));
 	buf_free(&line);
 }
 

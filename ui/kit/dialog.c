@@ -150,37 +150,18 @@ confirm_draw(struct ui *ui, void *dlg)
 	    _("y: yes   n or Esc: no (default)"));
 }
 
-/* Rows text takes wrapped at spaces to w columns (as ui_wrap does). */
+/* Rows text takes wrapped to w columns (as ui_wrap does). */
 static int
 confirm_wrap_rows(const char *text, int w)
 {
-	const char	*p = text, *end;
-	int		 rows = 0, lw = 0, ww;
-	char		*word;
+	struct buf	 line;
+	int		 rows = 0;
 
-	for (;;) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0' || *p == '\n') {
-			if (lw > 0 || *p == '\n')
-				rows++;
-			lw = 0;
-			if (*p == '\0')
-				return rows;
-			p++;
-			continue;
-		}
-		end = p + strcspn(p, " \n");
-		word = xstrndup(p, (size_t)(end - p));
-		ww = utf8_width(word);
-		free(word);
-		if (lw > 0 && lw + 1 + ww > w) {
-			rows++;
-			lw = 0;
-		}
-		lw += (lw > 0) + ww;
-		p = end;
-	}
+	buf_init(&line);
+	while (ui_wrap_row(&text, w, &line))
+		rows++;
+	buf_free(&line);
+	return rows;
 }
 
 /* The long form: the text wrapped in a wider box, then the hint. */

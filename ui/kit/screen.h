@@ -183,6 +183,10 @@ void		 ui_fill(struct ui *, int y, int x, int w, enum ui_role,
  * line separates paragraphs), at most maxrows rows; returns rows used. */
 int		 ui_wrap(struct ui *, int y, int x, int w, int maxrows,
 		     enum ui_role, const char *text);
+/* The next row of text wrapped to w columns into line (as ui_wrap);
+ * *text moves past it. 0 when the text is over. */
+struct buf;
+int		 ui_wrap_row(const char **text, int w, struct buf *line);
 /* A framed box, interior cleared, with an optional title. */
 void		 ui_box(struct ui *, const struct ui_rect *, enum ui_role,
 		     const char *title);
