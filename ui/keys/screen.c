@@ -29,7 +29,7 @@ static const struct table_col keys_cols[] = {
 	{ N_("Selector"), 12, 1, 0 },
 	{ N_("Algorithm"), 9, 0, 0 },
 	{ N_("Created"), 16, 0, 0 },
-	{ N_("Active"), 7, 0, 0 },
+	{ N_("Active"), 8, 0, 0 },
 	{ N_("Published"), 17, 1, 0 },
 };
 
