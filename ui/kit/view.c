@@ -151,9 +151,17 @@ ui_dialog_reap(struct ui *ui)
 	int	i, j = 0;
 
 	for (i = 0; i < ui->ndialogs; i++) {
-		if (ui->dialogs[i].closed)
+		if (ui->dialogs[i].closed) {
 			ui->dialogs[i].ops->free(ui->dialogs[i].dlg);
-		else
+			/*
+			 * A box's edge over half of a wide character
+			 * (Japanese) leaves curses unsure what the terminal
+			 * shows there: repaint the whole screen once the
+			 * box is gone, or text after it stays shifted.
+			 */
+			clearok(curscr, TRUE);
+			ui->dirty = 1;
+		} else
 			ui->dialogs[j++] = ui->dialogs[i];
 	}
 	ui->ndialogs = j;
