@@ -221,9 +221,9 @@ ui_key_name(int key, char *buf, size_t len)
 	} else if (key < 0x20)
 		snprintf(buf, len, "Ctrl-%c", key + '@');
 	else if (key == 0x7f)
-		snprintf(buf, len, "Backspace");
+		snprintf(buf, len, "%s", _("Backspace"));
 	else if (key == ' ')
-		snprintf(buf, len, "Space");
+		snprintf(buf, len, "%s", _("Space"));
 	else {
 		char	u[5];
 
@@ -318,12 +318,12 @@ static const struct action ui_keys[] = {
 	{ "F1 ?", NULL, N_("this help"), { UI_FKEY(KEY_F(1)), '?' },
 	  ui_act_help, NULL },
 	ACTION_VIEW_LABELS,
-	{ "Tab", N_("Next"), N_("next screen (Shift-Tab: previous)"),
+	{ N_("Tab"), N_("Next"), N_("next screen (Shift-Tab: previous)"),
 	  { '\t', UI_FKEY(KEY_BTAB) }, ui_act_next, NULL },
 	{ "1-7", NULL, N_("Lists, Compose, Keys, Health, Send, Settings, "
 	  "Feedback"), { 0 },
 	  ui_act_tab, NULL },
-	{ "Esc", NULL, N_("back, or cancel a prompt"), { UI_ESC }, ui_act_esc,
+	{ N_("Esc"), NULL, N_("back, or cancel a prompt"), { UI_ESC }, ui_act_esc,
 	  NULL },
 	{ "Ctrl-L", NULL, N_("redraw the terminal"), { 0 }, NULL, NULL },
 	{ "Ctrl-Z", NULL, N_("suspend (fg to come back)"), { 0 }, NULL, NULL },
@@ -531,7 +531,7 @@ ui_loop_new(struct ui *ui)
 	ui->loop = loop_new();
 	sigaction(SIGPIPE, &sa, NULL);
 	if (loop_fd_add(ui->loop, STDIN_FILENO, LOOP_READ, ui_stdin, ui) == -1)
-		fatal("watch the terminal: %s", strerror(errno));
+		fatal(_("watch the terminal: %s"), strerror(errno));
 }
 
 /* Close every view and dialog (stopping their children); free the

@@ -446,7 +446,7 @@ static const struct action preview_actions[] = {
 	  { 'm' }, preview_act_merge, NULL },
 	{ "r", NULL, N_("render again (a new Date and Message-ID)"),
 	  { 'r' }, preview_act_render, NULL },
-	{ "Esc", N_("Back"), N_("back to the issues"),
+	{ N_("Esc"), N_("Back"), N_("back to the issues"),
 	  { UI_ESC }, action_pop, NULL },
 	{ "↑↓ ←→", NULL, N_("scroll; PgUp PgDn Home End"),
 	  { 0 }, preview_act_scroll, NULL },

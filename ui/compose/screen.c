@@ -328,7 +328,7 @@ compose_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action compose_actions[] = {
-	{ "Enter", N_("Preview"), N_("the exact message one member gets, signed "
+	{ N_("Enter"), N_("Preview"), N_("the exact message one member gets, signed "
 	  "(also p)"), { '\r', '\n', UI_FKEY(KEY_ENTER), 'p' },
 	  compose_act_preview, NULL },
 	{ "n", N_("New"), N_("write a new issue in $VISUAL or $EDITOR"),

@@ -484,7 +484,7 @@ static const struct action keyrec_actions[] = {
 	  "zone-file syntax"), { 'w' }, keyrec_act_write, NULL },
 	{ "c", N_("Check"), N_("check again whether the record is published"),
 	  { 'c' }, keyrec_act_check, NULL },
-	{ "Esc", N_("Back"), N_("back to the keys"), { UI_ESC, '\r', '\n',
+	{ N_("Esc"), N_("Back"), N_("back to the keys"), { UI_ESC, '\r', '\n',
 	  UI_FKEY(KEY_ENTER), UI_FKEY(KEY_LEFT) }, action_pop, NULL },
 	{ "↑↓ j k", NULL, N_("scroll; PgUp PgDn Home End"),
 	  { 0 }, keyrec_act_scroll, NULL },

@@ -560,7 +560,7 @@ keys_act_move(struct ui *ui, void *state, int key)
 
 /* g generates before the table sees it (Home still goes to the top). */
 static const struct action keys_actions[] = {
-	{ "Enter", N_("Record"), N_("show the DNS records to publish for the key"),
+	{ N_("Enter"), N_("Record"), N_("show the DNS records to publish for the key"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, keys_act_record, NULL },
 	{ "g", N_("Generate"), N_("generate a new key (RSA 2048, RSA 3072 or "
 	  "Ed25519)"), { 'g' }, keys_act_generate, NULL },

@@ -93,7 +93,7 @@ child_exec(int out, int err, int fd3, pid_t parent, const char *path,
 		_exit(127);
 	closefrom(fd3 != -1 ? 4 : 3);
 	execv(path, argv);
-	dprintf(2, "herald: cannot run %s: %s\n", path, strerror(errno));
+	dprintf(2, _("herald: cannot run %s: %s\n"), path, strerror(errno));
 	_exit(127);
 }
 

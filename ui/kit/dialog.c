@@ -357,13 +357,13 @@ help_open(struct ui *ui, const struct screen_ops *ops,
 	buf_init(&view);
 	action_help(&view, ops->actions);
 	if (view.len > 0)
-		buf_printf(&b, "%s\n%s\n", _(ops->name), view.data);
+		buf_printf(&b, "%s\n%s\n", ui_tr(ops->name), view.data);
 	buf_free(&view);
 	buf_printf(&b, "%s\n", _("Everywhere"));
 	action_help(&b, everywhere);
 	if (b.len > 0 && b.data[b.len - 1] == '\n')
 		b.data[--b.len] = '\0';
-	title = xprintf(_("Help: %s"), _(ops->name));
+	title = xprintf(_("Help: %s"), ui_tr(ops->name));
 	message_open(ui, title, b.data);
 	free(title);
 	buf_free(&b);

@@ -43,6 +43,12 @@ colour_attr(int colour, enum ui_role role)
 	return COLOR_PAIR(role + 1) | colour_roles[role].attr;
 }
 
+const char *
+ui_tr(const char *s)
+{
+	return s == NULL || *s == '\0' ? s : _(s);
+}
+
 /* Write an already fitted string with role's attributes. */
 static void
 draw_put(struct ui *ui, int y, int x, enum ui_role role, const char *s)

@@ -64,7 +64,7 @@ ui_draw_tabs(struct ui *ui)
 
 	for (t = 0; t < ui->ntabs && x < COLS; t++) {
 		snprintf(label, sizeof label, " %d %s ", t + 1,
-		    _(ui->tabs[t]->name));
+		    ui_tr(ui->tabs[t]->name));
 		x += ui_print(ui, 1, x, COLS - x, t == ui->tab ?
 		    ROLE_TAB_ACTIVE : ROLE_TAB, label) + 1;
 	}

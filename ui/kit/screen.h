@@ -170,6 +170,10 @@ int64_t		 ui_now(void);
 
 /* ---- drawing (draw.c); only from draw functions ---- */
 
+/* A table's N_() text translated; "" stays "" (gettext("") is the
+ * catalogue's header). */
+const char	*ui_tr(const char *);
+
 attr_t		 ui_attr(struct ui *, enum ui_role);
 /* Text at y,x cropped to w columns ("…" when cut); returns the columns
  * used. ui_fill also pads to exactly w columns. */

@@ -122,7 +122,7 @@ ui_dialog_open(struct ui *ui, const struct dialog_ops *ops, void *dlg)
 
 	if (ui->ndialogs == UI_DIALOGS) {
 		endwin();
-		fatal("more than %d dialogs open", UI_DIALOGS);
+		fatal(_("more than %d dialogs open"), UI_DIALOGS);
 	}
 	d = &ui->dialogs[ui->ndialogs++];
 	d->ops = ops;

@@ -409,7 +409,7 @@ static const struct action members_actions[] = {
 	  { 'e' }, members_act_export, NULL },
 	{ "r", N_("Reload"), N_("read the members again"),
 	  { 'r' }, members_act_reload, NULL },
-	{ "Esc", N_("Back"), N_("back to the lists"),
+	{ N_("Esc"), N_("Back"), N_("back to the lists"),
 	  { UI_ESC }, members_act_esc, NULL },
 	{ "↑↓ j k", NULL, N_("move; PgUp PgDn Home End scroll"),
 	  { 0 }, members_act_move, NULL },

@@ -376,7 +376,7 @@ lists_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action lists_actions[] = {
-	{ "Enter", N_("Open"), N_("show the selected list's members"),
+	{ N_("Enter"), N_("Open"), N_("show the selected list's members"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER), UI_FKEY(KEY_RIGHT), 'l' },
 	  lists_act_open, NULL },
 	{ "i", N_("Import"), N_("import a CSV, TSV or one-address-a-line file"),

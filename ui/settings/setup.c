@@ -218,12 +218,12 @@ setup_act_type(struct ui *ui, void *state, int key)
  * takes them: Ctrl-C and Ctrl-G cancel too); the rest is typing.
  */
 static const struct action setup_actions[] = {
-	{ "Enter", N_("Save"), N_("save the form to the configuration file"),
+	{ N_("Enter"), N_("Save"), N_("save the form to the configuration file"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, setup_act_save, NULL },
-	{ "Tab", NULL, N_("next field (Shift-Tab: previous); what was typed "
+	{ N_("Tab"), NULL, N_("next field (Shift-Tab: previous); what was typed "
 	  "stays until Enter saves it"),
 	  { '\t', UI_FKEY(KEY_DOWN) }, setup_act_next, NULL },
-	{ "Esc", N_("Skip"), N_("skip for now (asked again next time)"),
+	{ N_("Esc"), N_("Skip"), N_("skip for now (asked again next time)"),
 	  { UI_ESC, UI_CTRL('c'), UI_CTRL('g') }, setup_act_skip, NULL },
 	{ NULL, NULL, NULL, { UI_FKEY(KEY_BTAB), UI_FKEY(KEY_UP) },
 	  setup_act_prev, NULL },
