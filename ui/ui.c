@@ -323,7 +323,8 @@ static const struct action ui_keys[] = {
 	{ "1-7", NULL, N_("Lists, Compose, Keys, Health, Send, Settings, "
 	  "Feedback"), { 0 },
 	  ui_act_tab, NULL },
-	{ N_("Esc"), NULL, N_("back, or cancel a prompt"), { UI_ESC }, ui_act_esc,
+	{ N_("Esc"), NULL, N_("back, or cancel a prompt"), { UI_ESC },
+	    ui_act_esc,
 	  NULL },
 	{ "Ctrl-L", NULL, N_("redraw the terminal"), { 0 }, NULL, NULL },
 	{ "Ctrl-Z", NULL, N_("suspend (fg to come back)"), { 0 }, NULL, NULL },
@@ -570,9 +571,9 @@ ui_say_sends(struct ui *ui)
 			continue;
 		}
 		id = (long long)ids[i];
-		fprintf(stderr, _("herald: send %lld goes on in the background; "
-		    "`herald status %lld` follows it, `herald pause %lld` "
-		    "stops it\n"), id, id, id);
+		fprintf(stderr, _("herald: send %lld goes on in the "
+		    "background; `herald status %lld` follows it, "
+		    "`herald pause %lld` stops it\n"), id, id, id);
 	}
 	free(ids);
 }

@@ -81,8 +81,8 @@ compose_edit(struct ui *ui, struct issue *is)
 			ui_cause(ui, _("Cannot read the issue"), cause);
 			return -1;
 		case 1:
-			ui_error(ui, _("Issue %lld cannot be edited: its send is "
-			    "not finished. c copies it (herald issue copy "
+			ui_error(ui, _("Issue %lld cannot be edited: its send "
+			    "is not finished. c copies it (herald issue copy "
 			    "%lld)"), (long long)is->id, (long long)is->id);
 			return 0;
 		}
@@ -97,8 +97,10 @@ compose_edit(struct ui *ui, struct issue *is)
 	ui_dirty(ui);
 	switch (res) {
 	case MESSAGE_EDIT_SAVED:
-		ui_info(ui, isnew ? _("Issue %lld created. Enter previews it.") :
-		    _("Issue %lld saved. Enter previews it."), (long long)is->id);
+		ui_info(ui, isnew ?
+		    _("Issue %lld created. Enter previews it.") :
+		    _("Issue %lld saved. Enter previews it."),
+		    (long long)is->id);
 		return 1;
 	case MESSAGE_EDIT_COPIED:
 		ui_info(ui, _("Issue %lld saved: a copy, as the send of issue "
@@ -110,15 +112,16 @@ compose_edit(struct ui *ui, struct issue *is)
 			ui_info(ui, _("Nothing saved: the new issue was left "
 			    "as it was"));
 		else
-			ui_info(ui, _("Issue %lld unchanged"), (long long)is->id);
+			ui_info(ui, _("Issue %lld unchanged"),
+			    (long long)is->id);
 		return 0;
 	default:
 		if (isnew)
 			ui_info(ui, _("Nothing saved: the new issue was given "
 			    "up"));
 		else
-			ui_info(ui, _("Issue %lld unchanged: the edit was given "
-			    "up"), (long long)is->id);
+			ui_info(ui, _("Issue %lld unchanged: the edit was "
+			    "given up"), (long long)is->id);
 		return 0;
 	}
 }

@@ -73,7 +73,8 @@ preview_verify(struct ui *ui, struct preview *p)
 		p->sigrole = ROLE_OK;
 	} else {
 		p->sig = xprintf(ngettext("✗ %d signature, %d verified",
-		    "✗ %d signatures, %d verified", (unsigned long)v.signatures),
+		    "✗ %d signatures, %d verified",
+		    (unsigned long)v.signatures),
 		    v.signatures, v.passed);
 		p->sigrole = ROLE_FAIL;
 	}
@@ -132,7 +133,8 @@ preview_build(struct ui *ui, struct preview *p)
 	pv.envelope_from = NULL;
 	if (rc == -1) {
 		if (pv.failed == PREVIEW_SIGNER) {
-			p->error = xprintf(_("Cannot sign for %s: %s"), p->domain,
+			p->error = xprintf(_("Cannot sign for %s: %s"),
+			    p->domain,
 			    cause);
 			free(cause);
 		} else

@@ -11,7 +11,7 @@
 #include "preview.h"
 #include "base/utf8.h"
 
-#define PV_LABEL	12	/* columns of the labels on the left, at least */
+#define PV_LABEL	12	/* label columns, at least */
 #define PV_MERGE_ROWS	2
 
 /* The labels on the left, translated where drawn. */
@@ -98,7 +98,8 @@ preview_head(struct ui *ui, struct preview *p, const struct ui_rect *r)
 		else
 			x += ui_print(ui, y, x, w - x - 1, ROLE_EMPH, p->addr);
 		if (p->index >= 0)
-			snprintf(pos, sizeof pos, _("member %lld of %lld in %s"),
+			snprintf(pos, sizeof pos, 
+			    _("member %lld of %lld in %s"),
 			    (long long)p->index + 1, (long long)p->members,
 			    p->is.list_name);
 		else

@@ -124,8 +124,8 @@ preview_member(struct ui *ui, struct preview *p)
 		p->index = 0;
 		free(p->want);
 		p->want = NULL;
-		p->error = xstrdup(_("That member is gone from the list: r shows "
-		    "the first member."));
+		p->error = xstrdup(_("That member is gone from the list: r "
+		    "shows the first member."));
 		return -1;
 	}
 	free(p->addr);

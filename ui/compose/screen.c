@@ -175,7 +175,8 @@ compose_draw(struct ui *ui, void *state, const struct ui_rect *r)
 		return;
 	}
 	if (c->n == 0) {
-		empty = _("No issues yet. Press n to write one in your editor.");
+		empty = _("No issues yet. Press n to write one in your "
+		    "editor.");
 		x = ui_centre_col(empty, r->w);
 		ui_print(ui, t.y + t.h / 3, x, r->w - x, ROLE_DIM, empty);
 		ui_wrap(ui, t.y + t.h / 3 + 2, 4, r->w - 8, 4, ROLE_DIM,
@@ -328,15 +329,15 @@ compose_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action compose_actions[] = {
-	{ N_("Enter"), N_("Preview"), N_("the exact message one member gets, signed "
-	  "(also p)"), { '\r', '\n', UI_FKEY(KEY_ENTER), 'p' },
+	{ N_("Enter"), N_("Preview"), N_("the exact message one member gets, "
+	    "signed (also p)"), { '\r', '\n', UI_FKEY(KEY_ENTER), 'p' },
 	  compose_act_preview, NULL },
 	{ "n", N_("New"), N_("write a new issue in $VISUAL or $EDITOR"),
 	  { 'n' }, compose_act_new, NULL },
 	{ "e", N_("Edit"), N_("edit the selected issue in $VISUAL or $EDITOR"),
 	  { 'e' }, compose_act_edit, NULL },
-	{ "c", N_("Copy"), N_("a new issue from the selected one (an issue whose "
-	  "send is not finished cannot be edited)"),
+	{ "c", N_("Copy"), N_("a new issue from the selected one (an issue "
+	    "whose send is not finished cannot be edited)"),
 	  { 'c' }, compose_act_copy, NULL },
 	{ "r", NULL, N_("read the issues again"),
 	  { 'r' }, compose_act_reload, NULL },

@@ -262,8 +262,9 @@ keys_gen_settle(struct ui *ui, struct keys *k)
 		keys_load(ui, k);
 		kcheck_queue(kchecks_get(&k->checks, k->gen_domain,
 		    k->gen_selector));
-		ui_info(ui, _("Generated an %s key for %s, selector %s: inactive "
-		    "until its record is published. Enter shows the record."),
+		ui_info(ui, _("Generated an %s key for %s, selector %s: "
+		    "inactive until its record is published. Enter shows the "
+		    "record."),
 		    k->gen_algo, k->gen_domain, k->gen_selector);
 	} else
 		ui_error(ui, _("Key generation failed: %s"), k->gen.error !=

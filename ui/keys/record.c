@@ -480,8 +480,8 @@ keyrec_act_scroll(struct ui *ui, void *state, int key)
 }
 
 static const struct action keyrec_actions[] = {
-	{ "w", N_("Write file"), N_("write the records to a file, whole lines in "
-	  "zone-file syntax"), { 'w' }, keyrec_act_write, NULL },
+	{ "w", N_("Write file"), N_("write the records to a file, whole lines "
+	    "in zone-file syntax"), { 'w' }, keyrec_act_write, NULL },
 	{ "c", N_("Check"), N_("check again whether the record is published"),
 	  { 'c' }, keyrec_act_check, NULL },
 	{ N_("Esc"), N_("Back"), N_("back to the keys"), { UI_ESC, '\r', '\n',

@@ -560,14 +560,15 @@ keys_act_move(struct ui *ui, void *state, int key)
 
 /* g generates before the table sees it (Home still goes to the top). */
 static const struct action keys_actions[] = {
-	{ N_("Enter"), N_("Record"), N_("show the DNS records to publish for the key"),
+	{ N_("Enter"), N_("Record"), N_("show the DNS records to publish for "
+	    "the key"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, keys_act_record, NULL },
 	{ "g", N_("Generate"), N_("generate a new key (RSA 2048, RSA 3072 or "
 	  "Ed25519)"), { 'g' }, keys_act_generate, NULL },
-	{ "a", N_("Active"), N_("sign new messages with the key, or stop (the key "
-	  "stays)"), { 'a' }, keys_act_active, NULL },
-	{ "c", N_("Check"), N_("check again whether the record is published (C: "
-	  "every key; also every health_interval seconds while shown)"),
+	{ "a", N_("Active"), N_("sign new messages with the key, or stop (the "
+	    "key stays)"), { 'a' }, keys_act_active, NULL },
+	{ "c", N_("Check"), N_("check again whether the record is published "
+	    "(C: every key; also every health_interval seconds while shown)"),
 	  { 'c' }, keys_act_check, NULL },
 	{ "r", NULL, N_("read the keys again"),
 	  { 'r' }, keys_act_reload, NULL },

@@ -111,7 +111,8 @@ action_help(struct buf *b, const struct action *a)
 			continue;
 		/* Key names may be translated too (N_() in the tables). */
 		w = utf8_width(ui_tr(a->key));
-		buf_printf(b, "  %s%*s %s\n", ui_tr(a->key), w < 10 ? 10 - w : 0, "",
+		buf_printf(b, "  %s%*s %s\n", ui_tr(a->key),
+		    w < 10 ? 10 - w : 0, "",
 		    ui_tr(a->help));
 	}
 }

@@ -59,7 +59,8 @@ void
 ui_push(struct ui *ui, const struct screen_ops *ops, void *arg)
 {
 	if (ui->depth[ui->tab] == UI_DEPTH) {
-		ui_error(ui, "%s", _("too many views open: press Esc to go back"));
+		ui_error(ui, "%s", _("too many views open: press Esc to go "
+		    "back"));
 		return;
 	}
 	ui_view_leave(ui);

@@ -158,7 +158,8 @@ export_flow_write(struct ui *ui, struct export_flow *f)
 	tmp = xprintf("%s/.herald-export-XXXXXX", dir);
 	free(dir);
 	if ((fd = mkstemp(tmp)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
-		ui_error(ui, _("Cannot write %s: %s"), f->shown, strerror(errno));
+		ui_error(ui, _("Cannot write %s: %s"), f->shown,
+		    strerror(errno));
 		if (fd != -1) {
 			close(fd);
 			unlink(tmp);

@@ -58,7 +58,8 @@ import_draw(struct ui *ui, void *dlg)
 	title = xprintf(_("Importing into \"%s\""), r->list);
 	ui_box(ui, &box, ROLE_DIALOG, title);
 	free(title);
-	ui_printf(ui, box.y + 1, box.x + 2, box.w - 4, ROLE_DIALOG, _("from %s"),
+	ui_printf(ui, box.y + 1, box.x + 2, box.w - 4, ROLE_DIALOG,
+	    _("from %s"),
 	    r->path);
 	meter_draw(ui, box.y + 3, box.x + 2, box.w - 4, (int64_t)done,
 	    (int64_t)total, r->frame);
@@ -68,7 +69,8 @@ import_draw(struct ui *ui, void *dlg)
 	import_size(t, sizeof t, (int64_t)total);
 	if (total > 0)
 		ui_printf(ui, box.y + 4, box.x + 2, box.w - 4, ROLE_DIALOG,
-		    _("%s rows   %s of %s   %s invalid   %llds"), rows, d, t, bad,
+		    _("%s rows   %s of %s   %s invalid   %llds"), rows, d, t,
+		    bad,
 		    (long long)(ui_now() - r->started) / 1000);
 	else
 		ui_printf(ui, box.y + 4, box.x + 2, box.w - 4, ROLE_DIALOG,
@@ -236,7 +238,8 @@ import_retry_done(struct ui *ui, int yes, void *arg)
 	if (yes)
 		import_run_as(ui, t->list, t->path, t->enc, t->done, t->arg);
 	else {
-		ui_info(ui, _("Nothing imported: \"%s\" is as it was"), t->list);
+		ui_info(ui, _("Nothing imported: \"%s\" is as it was"),
+		    t->list);
 		t->done(ui, t->list, 0, t->arg);
 	}
 	free(t->list);

@@ -252,7 +252,8 @@ members_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	t.y = r->y + 2;
 	t.h = r->h - 2;
 	table_layout(&m->table, &t);
-	x = ui_printf(ui, r->y, 1, r->w - 2, ROLE_EMPH, _("Lists › %s"), m->list);
+	x = ui_printf(ui, r->y, 1, r->w - 2, ROLE_EMPH, _("Lists › %s"),
+	    m->list);
 	x += 3;
 	ui_printf(ui, r->y, x, r->w - x, ROLE_DIM,
 	    ngettext("%s member, %s suppressed", "%s members, %s suppressed",
@@ -277,7 +278,8 @@ members_draw(struct ui *ui, void *state, const struct ui_rect *r)
 		    ngettext("%s match   %s", "%s matches   %s",
 		    (unsigned long)m->table.rows),
 		    ui_count(n, sizeof n, m->table.rows), m->filtering ?
-		    _("Enter: keep   Esc: clear") : _("/: change   Esc: clear"));
+		    _("Enter: keep   Esc: clear") :
+		    _("/: change   Esc: clear"));
 	}
 	if (m->error != NULL) {
 		ui_print(ui, t.y + 1, 2, r->w - 4, ROLE_FAIL,
@@ -401,7 +403,8 @@ members_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action members_actions[] = {
-	{ "/", N_("Filter"), N_("show members whose address or name contains text"),
+	{ "/", N_("Filter"), N_("show members whose address or name contains "
+	    "text"),
 	  { '/' }, members_act_filter, NULL },
 	{ "i", N_("Import"), N_("import a file into this list"),
 	  { 'i' }, members_act_import, NULL },

@@ -200,7 +200,8 @@ lists_draw(struct ui *ui, void *state, const struct ui_rect *r)
 		field_draw(ui, &l->filter, r->y + 1, 1 + x, 30, l->filtering);
 		ui_printf(ui, r->y + 1, 33 + x, r->w - 35 - x, ROLE_DIM,
 		    _("%zu of %zu   %s"), l->nshown, l->nall, l->filtering ?
-		    _("Enter: keep   Esc: clear") : _("/: change   Esc: clear"));
+		    _("Enter: keep   Esc: clear") :
+		    _("/: change   Esc: clear"));
 	}
 	t.y = r->y + 2;
 	t.h = r->h - 2;
@@ -385,7 +386,8 @@ static const struct action lists_actions[] = {
 	  { 'e' }, lists_act_export, NULL },
 	{ "d", N_("Delete"), N_("delete the selected list (asks first)"),
 	  { 'd', UI_FKEY(KEY_DC) }, lists_act_delete, NULL },
-	{ "/", N_("Filter"), N_("show only lists whose name contains some text"),
+	{ "/", N_("Filter"), N_("show only lists whose name contains some "
+	    "text"),
 	  { '/' }, lists_act_filter, NULL },
 	{ "r", N_("Reload"), N_("read the lists again"),
 	  { 'r' }, lists_act_reload, NULL },

@@ -230,8 +230,8 @@ settings_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action settings_actions[] = {
-	{ N_("Enter"), N_("Edit"), N_("change the selected setting (checked, then "
-	  "written to the configuration file)"),
+	{ N_("Enter"), N_("Edit"), N_("change the selected setting (checked, "
+	    "then written to the configuration file)"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER), 'e' }, settings_act_edit, NULL },
 	{ "↑↓ j k", NULL, N_("choose a setting"),
 	  { 0 }, settings_act_move, NULL },

@@ -130,7 +130,8 @@ setup_save(struct ui *ui, struct setup *s)
 			    "Info <info@example.org>"));
 		else if ((changed || i == 0) &&
 		    config_validate(setup_names[i], v, &cause) == -1)
-			s->error = cause != NULL ? cause : xstrdup(_("not valid"));
+			s->error = cause != NULL ? cause : xstrdup(
+			    _("not valid"));
 		if (s->error != NULL)
 			s->focus = i;
 		free(v);
@@ -139,7 +140,8 @@ setup_save(struct ui *ui, struct setup *s)
 		v = setup_value(ui, s, i, &changed);
 		if ((changed || i == 0) && config_set(ui_config(ui),
 		    setup_names[i], v, &cause) == -1) {
-			s->error = cause != NULL ? cause : xstrdup(_("not saved"));
+			s->error = cause != NULL ? cause : xstrdup(
+			    _("not saved"));
 			s->focus = i;
 		}
 		if (i == 0)
@@ -218,10 +220,11 @@ setup_act_type(struct ui *ui, void *state, int key)
  * takes them: Ctrl-C and Ctrl-G cancel too); the rest is typing.
  */
 static const struct action setup_actions[] = {
-	{ N_("Enter"), N_("Save"), N_("save the form to the configuration file"),
+	{ N_("Enter"), N_("Save"), N_("save the form to the configuration "
+	    "file"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, setup_act_save, NULL },
-	{ N_("Tab"), NULL, N_("next field (Shift-Tab: previous); what was typed "
-	  "stays until Enter saves it"),
+	{ N_("Tab"), NULL, N_("next field (Shift-Tab: previous); what was "
+	    "typed stays until Enter saves it"),
 	  { '\t', UI_FKEY(KEY_DOWN) }, setup_act_next, NULL },
 	{ N_("Esc"), N_("Skip"), N_("skip for now (asked again next time)"),
 	  { UI_ESC, UI_CTRL('c'), UI_CTRL('g') }, setup_act_skip, NULL },
