@@ -108,7 +108,7 @@ send_live_info(struct ui *ui, struct send_live *l, char **cause)
 	memset(&info, 0, sizeof info);
 	if ((rc = store_send_get(ui_store(ui), l->id, &info, cause)) != 0) {
 		if (rc == 1)
-			set_cause(cause, "send %lld is gone",
+			set_cause(cause, _("send %lld is gone"),
 			    (long long)l->id);
 		return -1;
 	}
