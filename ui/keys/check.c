@@ -123,7 +123,8 @@ kcheck_finished(struct kcheck *k)
 		return;
 	}
 	k->state = KC_FAILED;
-	if (j->error != NULL && strstr(j->error, "no answer for") != NULL)
+	/* Stopped for silence (by the flag: its words are translated). */
+	if (j->error != NULL && j->c.silent)
 		k->error = xprintf(_("the resolver did not answer (%s)"),
 		    j->error);
 	else
