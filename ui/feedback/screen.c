@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "feedback_ui.h"
+#include "smtp/alert.h"
 #include "store/store.h"
 #include "store/store_feedback.h"
 #include "ui/kit/action.h"
@@ -88,6 +89,7 @@ fbv_read_alert(const struct fb_alert *a, void *arg)
 {
 	struct fbv_read		*r = arg;
 	struct fbv_alert	*al;
+	char			 words[512];
 
 	if (r->nalerts == r->acap) {
 		r->acap = r->acap == 0 ? 8 : r->acap * 2;
@@ -98,7 +100,12 @@ fbv_read_alert(const struct fb_alert *a, void *arg)
 	al->send_id = a->send_id;
 	al->count = a->count;
 	al->last_at = a->last_at;
-	al->text = xstrdup(a->text != NULL ? a->text : "");
+	if (a->provider != NULL && a->reason != NULL) {
+		/* Shown in the reader's language; stored in English. */
+		alert_display(a->provider, a->reason, words, sizeof words);
+		al->text = xstrdup(words);
+	} else
+		al->text = xstrdup(a->text != NULL ? a->text : "");
 	return 0;
 }
 
