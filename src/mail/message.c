@@ -730,3 +730,58 @@ message_charset_check(const struct issue *is, struct charset_bad **v,
 	}
 	return 0;
 }
+
+/* The report of what the issue's charset cannot carry: one line a
+ * character, under a line that says how many. Allocated. */
+char *
+message_charset_report(const struct issue *is, const struct charset_bad *v,
+    size_t n)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b);
+	buf_printf(&b, ngettext("%zu character cannot be written in %s:",
+	    "%zu characters cannot be written in %s:", n), n,
+	    charset_mime(message_charset(is)));
+	for (i = 0; i < n; i++) {
+		buf_adds(&b, "\n  ");
+		if (strcmp(v[i].field, "subject") == 0)
+			buf_printf(&b, _("Subject, column %zu: '%s' (U+%04X)"),
+			    v[i].column, v[i].ch, v[i].cp);
+		else
+			buf_printf(&b, _("body line %zu, column %zu: '%s' "
+			    "(U+%04X)"), v[i].line, v[i].column, v[i].ch,
+			    v[i].cp);
+	}
+	return buf_take(&b);
+}
+
+/* Can r's copy be written in the issue's charset (its merged Subject and
+ * body)? 0, or -1 with *cause naming the first character that cannot. */
+int
+message_recipient_charset(const struct issue *is, const struct recipient *r,
+    char **cause)
+{
+	struct buf	m, out;
+	int		rc = -1;
+
+	if (message_charset(is) == CHARSET_UTF8)
+		return 0;
+	buf_init(&m);
+	buf_init(&out);
+	if (merge_expand(&m, is->subject, strlen(is->subject), "Subject", r,
+	    0, 1, cause) == -1 || (m.len != 0 && charset_jis(&out, "Subject",
+	    m.data, m.len, cause) == -1))
+		goto out;
+	buf_reset(&m);
+	if (merge_expand(&m, is->body, strlen(is->body), "body", r, 0, 0,
+	    cause) == -1 || (m.len != 0 && charset_jis(&out, "body", m.data,
+	    m.len, cause) == -1))
+		goto out;
+	rc = 0;
+out:
+	buf_free(&m);
+	buf_free(&out);
+	return rc;
+}

@@ -103,6 +103,15 @@ int	message_encoding(const struct issue *, const struct recipient *,
  */
 int	message_charset_check(const struct issue *, struct charset_bad **v,
 	    size_t *n, char **cause);
+/* Those characters as a report for a person: how many, then one line
+ * each ("body line 3, column 7: '①' (U+2460)"). Allocated. */
+char	*message_charset_report(const struct issue *,
+	    const struct charset_bad *v, size_t n);
+/* Can r's copy (Subject and body merged with r's values) be written in
+ * the issue's charset? 0, or -1 with *cause naming the first character
+ * that cannot (its line and column in the merged text). */
+int	message_recipient_charset(const struct issue *,
+	    const struct recipient *, char **cause);
 
 /* Check an issue's headers and merge fields before it is saved: CR/LF or
  * bad addresses in headers, unknown merge fields no member can fill
