@@ -386,3 +386,34 @@ out:
 	iconv_close(cd);
 	return rc;
 }
+
+int
+charset_to_utf8(struct buf *b, const char *mime, const char *s, size_t len)
+{
+	iconv_t	 cd;
+	char	*ip = (char *)(uintptr_t)s, *op;
+	size_t	 il = len, ol, room, mark = b->len;
+
+	if (strcasecmp(mime, "ISO-2022-JP") != 0)
+		return -1;
+	if ((cd = iconv_open("UTF-8", "ISO-2022-JP")) == (iconv_t)-1)
+		return -1;
+	while (il > 0) {
+		room = il * 2 + 16;
+		buf_grow(b, room);
+		op = b->data + b->len;
+		ol = room;
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 &&
+		    errno != E2BIG) {
+			b->len = mark;
+			if (b->data != NULL)
+				b->data[mark] = '\0';
+			iconv_close(cd);
+			return -1;
+		}
+		b->len = (size_t)(op - b->data);
+		b->data[b->len] = '\0';
+	}
+	iconv_close(cd);
+	return 0;
+}

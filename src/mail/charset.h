@@ -59,6 +59,12 @@ int		 charset_jis(struct buf *, const char *what, const char *s,
 int		 charset_jis_words(struct buf *, const char *what,
 		    const char *s, size_t len, size_t *col, char **cause);
 
+/* Append s[0..len) in the MIME charset mime (ISO-2022-JP) converted to
+ * UTF-8, for reading (the console's decoded preview). -1 for another
+ * charset or text that does not decode (b as it was). */
+int		 charset_to_utf8(struct buf *, const char *mime, const char *s,
+		    size_t len);
+
 /* Append s[0..len) with half-width katakana made full-width. */
 void		 charset_fullwidth(struct buf *, const char *s, size_t len);
 
