@@ -592,7 +592,7 @@ cmd_issue_check(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	/* The members' values, as the send would merge them: a member
 	 * refused then is named now. */
-	if (problem == NULL && is.list_id != 0 &&
+	if (problem == NULL && n == 0 && is.list_id != 0 &&
 	    message_charset_parse(is.charset, &jis) == 0 && jis &&
 	    store_contacts_to_send(env->store, is.list_id, issue_check_one,
 	    &x, &cause) == -1) {

@@ -252,9 +252,14 @@ charset_refuse(const char *what, const char *s, size_t len, char **cause)
 		    what);
 		return -1;
 	}
-	set_cause(cause, _("%s line %zu column %zu: '%s' (U+%04X) cannot be "
-	    "written in ISO-2022-JP"), what, v[0].line, v[0].column, v[0].ch,
-	    v[0].cp);
+	if (strcmp(what, "Subject") == 0)
+		set_cause(cause, _("Subject, column %zu: '%s' (U+%04X) cannot "
+		    "be written in ISO-2022-JP"), v[0].column, v[0].ch,
+		    v[0].cp);
+	else
+		set_cause(cause, _("%s line %zu, column %zu: '%s' (U+%04X) "
+		    "cannot be written in ISO-2022-JP"), what, v[0].line,
+		    v[0].column, v[0].ch, v[0].cp);
 	free(v);
 	return -1;
 }
@@ -324,10 +329,10 @@ int
 charset_jis_words(struct buf *b, const char *what, const char *s,
     size_t len, size_t *col, char **cause)
 {
-	struct buf	 fw, piece, best;
+	struct buf	 fw, piece, best, best3;
 	iconv_t		 cd;
 	const char	*p;
-	size_t		 off = 0, n, clen, room, plen;
+	size_t		 off = 0, n, n3, clen, room, plen;
 	unsigned int	 cp;
 	int		 k, first = 1, rc = -1;
 
@@ -336,6 +341,7 @@ charset_jis_words(struct buf *b, const char *what, const char *s,
 	buf_init(&fw);
 	buf_init(&piece);
 	buf_init(&best);
+	buf_init(&best3);
 	charset_fullwidth(&fw, s, len);
 	p = fw.data != NULL ? fw.data : "";
 	plen = fw.len;
@@ -352,10 +358,16 @@ charset_jis_words(struct buf *b, const char *what, const char *s,
 		if (room > CHARSET_WORD_MAX)
 			room = CHARSET_WORD_MAX;
 		room -= CHARSET_WORD_OVERHEAD;
-		/* Whole characters while the converted piece, escape
-		 * sequences and all, still fits in base64. */
-		n = 0;
-		best.len = 0;
+		/*
+		 * Whole characters while the converted piece, escape
+		 * sequences and all, still fits in base64. A word that is
+		 * not the last ends, where it can, on a multiple of 3 bytes
+		 * (no "=" padding): GMime, among others, joins the base64
+		 * of adjacent words of one charset before decoding it, and
+		 * stops at padding in the middle.
+		 */
+		n = n3 = 0;
+		best.len = best3.len = 0;
 		while (off + n < plen) {
 			if ((k = utf8_decode(p + off + n, plen - off - n,
 			    &cp)) <= 0)
@@ -371,6 +383,16 @@ charset_jis_words(struct buf *b, const char *what, const char *s,
 			n += clen;
 			best.len = 0;
 			buf_add(&best, piece.data, piece.len);
+			if (piece.len % 3 == 0) {
+				n3 = n;
+				best3.len = 0;
+				buf_add(&best3, piece.data, piece.len);
+			}
+		}
+		if (off + n < plen && n3 != 0) {
+			n = n3;
+			best.len = 0;
+			buf_add(&best, best3.data, best3.len);
 		}
 		buf_adds(b, CHARSET_WORD_OPEN);
 		charset_b64_add(b, (const unsigned char *)best.data, best.len);
@@ -383,6 +405,7 @@ out:
 	buf_free(&fw);
 	buf_free(&piece);
 	buf_free(&best);
+	buf_free(&best3);
 	iconv_close(cd);
 	return rc;
 }

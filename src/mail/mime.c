@@ -145,7 +145,7 @@ mime_payload_len(const char *s, size_t n, int q)
 void
 mime_encode_words(struct buf *b, const char *s, size_t len, size_t *col)
 {
-	size_t	off = 0, n, clen, room;
+	size_t	off = 0, n, n3, clen, room;
 	int	q, first = 1;
 
 	/* Q unless it is a quarter longer than B: mostly-ASCII text stays
@@ -164,15 +164,22 @@ mime_encode_words(struct buf *b, const char *s, size_t len, size_t *col)
 		if (room > MIME_WORD_MAX)
 			room = MIME_WORD_MAX;
 		room -= MIME_WORD_OVERHEAD;
-		/* Take whole characters while the payload fits. */
-		n = 0;
+		/* Take whole characters while the payload fits; a B word
+		 * that is not the last ends on a multiple of 3 bytes where
+		 * it can (no "=" padding inside: GMime, among others, joins
+		 * adjacent words' base64 before decoding it). */
+		n = n3 = 0;
 		while (off + n < len) {
 			clen = mime_char_len(s + off + n, len - off - n);
 			if (n != 0 && mime_payload_len(s + off, n + clen, q) >
 			    room)
 				break;
 			n += clen;
+			if (n % 3 == 0)
+				n3 = n;
 		}
+		if (!q && off + n < len && n3 != 0)
+			n = n3;
 		buf_adds(b, q ? MIME_WORD_OPEN_Q : MIME_WORD_OPEN_B);
 		if (q) {
 			for (clen = 0; clen < n; clen++)
