@@ -18,11 +18,13 @@ dns-root-data libcurl4-openssl-dev gettext"
 # Test lab: DNS (nsd, drill), SMTP servers (postfix, aiosmtpd), swaks, the
 # console driver (tmux), reference tools (sqlite3, dkimpy, opendkim-tools),
 # the HTTP client that drives herald serve (curl), the feedback mailbox
-# (dovecot: IMAP and POP3), and the Japanese locale the console is tested
-# under (locales; ja_JP.UTF-8 is generated below).
+# (dovecot: IMAP and POP3), the Japanese locale the console is tested
+# under (locales; ja_JP.UTF-8 is generated below), and what renders the man
+# pages as man does (groff-base, man-db).
 TEST="nsd ldnsutils postfix python3-aiosmtpd swaks tmux sqlite3 python3-dkim
 opendkim-tools python3-yaml openssl ca-certificates procps iproute2
-libnet-ssleay-perl clang curl dovecot-imapd dovecot-pop3d locales"
+libnet-ssleay-perl clang curl dovecot-imapd dovecot-pop3d locales
+groff-base man-db"
 
 missing=""
 want=$BUILD
