@@ -248,8 +248,8 @@ charset_refuse(const char *what, const char *s, size_t len, char **cause)
 	    cause) == -1)
 		return -1;
 	if (n == 0) {
-		set_cause(cause, _("%s: cannot be converted to ISO-2022-JP"),
-		    what);
+		set_cause(cause, _("%s: iconv cannot convert the text to "
+		    "ISO-2022-JP"), what);
 		return -1;
 	}
 	if (strcmp(what, "Subject") == 0)
@@ -257,8 +257,8 @@ charset_refuse(const char *what, const char *s, size_t len, char **cause)
 		    "be written in ISO-2022-JP"), v[0].column, v[0].ch,
 		    v[0].cp);
 	else
-		set_cause(cause, _("%s line %zu, column %zu: '%s' (U+%04X) "
-		    "cannot be written in ISO-2022-JP"), what, v[0].line,
+		set_cause(cause, _("body line %zu, column %zu: '%s' (U+%04X) "
+		    "cannot be written in ISO-2022-JP"), v[0].line,
 		    v[0].column, v[0].ch, v[0].cp);
 	free(v);
 	return -1;
