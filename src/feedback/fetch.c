@@ -26,6 +26,7 @@
 
 #include "fetch.h"
 #include "feedback.h"
+#include "base/i18n.h"
 #include "base/util.h"
 #include "config/config.h"
 #include "store/store.h"
@@ -106,11 +107,11 @@ fetch_fail(struct fetch *fx, CURLcode rc, const char *what, char **cause)
 			    curl_easy_strerror(rc);
 
 	if (rc == CURLE_LOGIN_DENIED)
-		return set_cause(cause, "%s: the login was refused (user "
-		    "name or password wrong): %s", fx->shown, detail);
+		return set_cause(cause, _("%s: the login was refused (user "
+		    "name or password wrong): %s"), fx->shown, detail);
 	if (rc == CURLE_USE_SSL_FAILED)
-		return set_cause(cause, "%s: the server does not offer "
-		    "STARTTLS, and herald never logs in without TLS",
+		return set_cause(cause, _("%s: the server does not offer "
+		    "STARTTLS, and herald never logs in without TLS"),
 		    fx->shown);
 	return set_cause(cause, "%s: %s: %s", fx->shown, what, detail);
 }
@@ -153,8 +154,8 @@ fetch_open(struct fetch *fx, char **cause)
 	    curl_url_set(u, CURLUPART_URL, f->source, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-		set_cause(cause, "feedback_source %s: not a URL herald can "
-		    "read", fx->shown);
+		set_cause(cause, _("feedback_source %s: not a URL herald can "
+		    "read"), fx->shown);
 		goto out;
 	}
 	(void)curl_url_get(u, CURLUPART_PORT, &port, 0);
@@ -163,14 +164,14 @@ fetch_open(struct fetch *fx, char **cause)
 	(void)curl_url_get(u, CURLUPART_PATH, &path, 0);
 	if (pass != NULL) {
 		explicit_bzero(pass, strlen(pass));
-		set_cause(cause, "feedback_source: a password in the URL: "
+		set_cause(cause, _("feedback_source: a password in the URL: "
 		    "put it in feedback_password_file (mode 0600) or give it "
-		    "with --password-fd");
+		    "with --password-fd"));
 		goto out;
 	}
 	if (user == NULL || *user == '\0') {
-		set_cause(cause, "feedback_source %s: no user name "
-		    "(%s://USER@HOST/...)", fx->shown, scheme);
+		set_cause(cause, _("feedback_source %s: no user name "
+		    "(%s://USER@HOST/...)"), fx->shown, scheme);
 		goto out;
 	}
 	fx->base = xprintf("%s://%s%s%s", scheme, host, port ? ":" : "",
@@ -189,8 +190,8 @@ fetch_open(struct fetch *fx, char **cause)
 		    NULL);
 		if (fx->mailbox == NULL || strpbrk(fx->mailbox,
 		    "\"\\\r\n") != NULL || strchr(fx->mailbox_url, '/')) {
-			set_cause(cause, "feedback_source %s: mailbox name "
-			    "'%s' is not one herald can use", fx->shown,
+			set_cause(cause, _("feedback_source %s: mailbox name "
+			    "'%s' is not one herald can use"), fx->shown,
 			    fx->mailbox_url);
 			goto out;
 		}
@@ -198,7 +199,7 @@ fetch_open(struct fetch *fx, char **cause)
 		fx->shown = xprintf("%s/%s", fx->base, fx->mailbox_url);
 	}
 	if ((fx->curl = curl_easy_init()) == NULL) {
-		set_cause(cause, "cannot start libcurl");
+		set_cause(cause, _("cannot start libcurl"));
 		goto out;
 	}
 	curl_easy_setopt(fx->curl, CURLOPT_USERNAME, user);
@@ -306,9 +307,9 @@ imap_mark(struct fetch *fx, unsigned long uid, int *has_move, char **cause)
 		}
 		if ((q = imap_quoted(proc + 5)) == NULL) {
 			free(path);
-			return set_cause(cause, "feedback_processed %s: a "
+			return set_cause(cause, _("feedback_processed %s: a "
 			    "folder name without quotes, backslashes or line "
-			    "breaks", proc);
+			    "breaks"), proc);
 		}
 again:
 		cmd = xprintf("UID %s %lu %s", *has_move ? "MOVE" : "COPY",
@@ -326,8 +327,8 @@ again:
 		free(q);
 		if (rc != CURLE_OK) {
 			free(path);
-			return set_cause(cause, "%s;UID=%lu: read, but "
-			    "could not be moved to %s: %s", fx->shown, uid,
+			return set_cause(cause, _("%s;UID=%lu: read, but "
+			    "could not be moved to %s: %s"), fx->shown, uid,
 			    proc + 5, fx->errbuf[0] ? fx->errbuf :
 			    curl_easy_strerror(rc));
 		}
@@ -341,8 +342,8 @@ again:
 	free(cmd);
 	free(path);
 	if (rc != CURLE_OK)
-		return set_cause(cause, "%s;UID=%lu: read, but could not be "
-		    "flagged: %s", fx->shown, uid, fx->errbuf[0] ?
+		return set_cause(cause, _("%s;UID=%lu: read, but could not be "
+		    "flagged: %s"), fx->shown, uid, fx->errbuf[0] ?
 		    fx->errbuf : curl_easy_strerror(rc));
 	return 0;
 }
@@ -374,7 +375,7 @@ fetch_imap(struct fetch *fx, char **cause)
 	path = xprintf("/%s", fx->mailbox_url);
 	rc = fetch_do(fx, path, "UID SEARCH UNKEYWORD $HeraldDone");
 	if (rc != CURLE_OK) {
-		fetch_fail(fx, rc, "searching the mailbox", cause);
+		fetch_fail(fx, rc, _("searching the mailbox"), cause);
 		goto out;
 	}
 	if ((n = feedback_imap_search(fx->body.data, &uids)) == 0) {
@@ -397,7 +398,7 @@ fetch_imap(struct fetch *fx, char **cause)
 		rc = fetch_do(fx, path, cmd);
 		free(cmd);
 		if (rc != CURLE_OK) {
-			fetch_fail(fx, rc, "reading message sizes", cause);
+			fetch_fail(fx, rc, _("reading message sizes"), cause);
 			goto out;
 		}
 		feedback_imap_sizes(fx->body.data, uids + i,
@@ -407,8 +408,8 @@ fetch_imap(struct fetch *fx, char **cause)
 	for (i = 0; i < n && !fetch_stopped(fx); i++) {
 		src = xprintf("%s;UID=%lu", fx->shown, uids[i]);
 		if (size[i] > FEEDBACK_MAX_BYTES) {
-			cmd = xprintf("%lld bytes, over the %d MB a message "
-			    "may have: left unread in the mailbox", size[i],
+			cmd = xprintf(_("%lld bytes, over the %d MB a message "
+			    "may have: left unread in the mailbox"), size[i],
 			    FEEDBACK_MAX_BYTES / (1024 * 1024));
 			fetch_skip(fx, src, cmd);
 			free(cmd);
@@ -419,15 +420,15 @@ fetch_imap(struct fetch *fx, char **cause)
 		rc = fetch_do(fx, cmd, NULL);
 		free(cmd);
 		if (rc != CURLE_OK && fx->over) {
-			fetch_skip(fx, src, "over the size a message may "
-			    "have: left unread in the mailbox");
+			fetch_skip(fx, src, _("over the size a message may "
+			    "have: left unread in the mailbox"));
 			free(src);
 			continue;
 		}
 		if (rc != CURLE_OK) {
-			set_cause(cause, "%s: the fetch stopped while reading "
+			set_cause(cause, _("%s: the fetch stopped while reading "
 			    "this message: %s (what was read before is kept; "
-			    "the next fetch goes on from here)", src,
+			    "the next fetch goes on from here)"), src,
 			    fx->errbuf[0] ? fx->errbuf :
 			    curl_easy_strerror(rc));
 			free(src);
@@ -490,8 +491,8 @@ fetch_pop3(struct fetch *fx, char **cause)
 			continue;
 		src = xprintf("%s;UIDL=%s", fx->shown, m[i].uidl);
 		if (m[i].size > FEEDBACK_MAX_BYTES) {
-			why = xprintf("%lld bytes, over the %d MB a message "
-			    "may have: left unread on the server", m[i].size,
+			why = xprintf(_("%lld bytes, over the %d MB a message "
+			    "may have: left unread on the server"), m[i].size,
 			    FEEDBACK_MAX_BYTES / (1024 * 1024));
 			fetch_skip(fx, src, why);
 			free(why);
@@ -502,16 +503,16 @@ fetch_pop3(struct fetch *fx, char **cause)
 		rc = fetch_do(fx, path, NULL);
 		free(path);
 		if (rc != CURLE_OK && fx->over) {
-			fetch_skip(fx, src, "over the size a message may "
-			    "have: left unread on the server");
+			fetch_skip(fx, src, _("over the size a message may "
+			    "have: left unread on the server"));
 			free(src);
 			continue;
 		}
 		if (rc != CURLE_OK) {
-			set_cause(cause, "%s (message %lu): the fetch stopped "
+			set_cause(cause, _("%s (message %lu): the fetch stopped "
 			    "while reading this message: %s (what was read "
 			    "before is kept; the next fetch goes on from "
-			    "here)", src, m[i].num, fx->errbuf[0] ?
+			    "here)"), src, m[i].num, fx->errbuf[0] ?
 			    fx->errbuf : curl_easy_strerror(rc));
 			free(src);
 			goto out;
@@ -581,8 +582,8 @@ maildir_make(const char *dir, const char *folder, char **cause)
 
 	if (strchr(folder, '/') != NULL || strcmp(folder, ".") == 0 ||
 	    strcmp(folder, "..") == 0)
-		return set_cause(cause, "feedback_processed move:%s: a "
-		    "folder name, not a path", folder);
+		return set_cause(cause, _("feedback_processed move:%s: a "
+		    "folder name, not a path"), folder);
 	for (i = 0; i < 4; i++) {
 		p = xprintf("%s/.%s%s", dir, folder, sub[i]);
 		if (mkdir(p, 0700) == -1 && errno != EEXIST) {
@@ -616,16 +617,16 @@ fetch_file(const char *path, size_t *len, char **why, char **cause)
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC)) == -1) {
 		if (errno == ELOOP)
-			*why = xstrdup("a symbolic link: not followed, left "
-			    "where it is");
+			*why = xstrdup(_("a symbolic link: not followed, left "
+			    "where it is"));
 		else
 			set_cause(cause, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		*why = xstrdup("not a regular file: not read, left where it "
-		    "is");
+		*why = xstrdup(_("not a regular file: not read, left where it "
+		    "is"));
 		return NULL;
 	}
 	if (sb.st_size > FEEDBACK_MAX_BYTES) {
@@ -638,7 +639,7 @@ fetch_file(const char *path, size_t *len, char **why, char **cause)
 	    b.len + (size_t)n <= FEEDBACK_MAX_BYTES)
 		buf_add(&b, tmp, (size_t)n);
 	if (n < 0) {
-		*why = xprintf("%s: not read, left where it is",
+		*why = xprintf(_("%s: not read, left where it is"),
 		    strerror(errno));
 		close(fd);
 		buf_free(&b);
@@ -684,8 +685,8 @@ fetch_maildir(struct fetch *fx, const char *dir, char **cause)
 				} else
 					ret = -1;
 			} else if (len > FEEDBACK_MAX_BYTES) {
-				why = xprintf("%zu bytes, over the %d MB a "
-				    "message may have: left where it is", len,
+				why = xprintf(_("%zu bytes, over the %d MB a "
+				    "message may have: left where it is"), len,
 				    FEEDBACK_MAX_BYTES / (1024 * 1024));
 				fetch_skip(fx, t, why);
 				free(why);
@@ -703,9 +704,9 @@ fetch_maildir(struct fetch *fx, const char *dir, char **cause)
 					    flagged);
 				free(flagged);
 				if (rename(t, to) == -1) {
-					set_cause(cause, "%s: read, but "
+					set_cause(cause, _("%s: read, but "
 					    "could not be marked (rename to "
-					    "%s): %s", t, to,
+					    "%s): %s"), t, to,
 					    strerror(errno));
 					ret = -1;
 				} else
@@ -720,8 +721,8 @@ fetch_maildir(struct fetch *fx, const char *dir, char **cause)
 		free(p);
 	}
 	if (!any && ret == 0)
-		return set_cause(cause, "%s: not a Maildir (it has neither "
-		    "cur/ nor new/)", dir);
+		return set_cause(cause, _("%s: not a Maildir (it has neither "
+		    "cur/ nor new/)"), dir);
 	return ret;
 }
 
@@ -744,8 +745,8 @@ mbox_message(const char *msg, size_t len, size_t line, void *arg)
 		return;
 	src = xprintf("mbox:%s:%zu", w->path, line);
 	if (len > FEEDBACK_MAX_BYTES) {
-		why = xprintf("%zu bytes, over the %d MB a message may have: "
-		    "not read", len, FEEDBACK_MAX_BYTES / (1024 * 1024));
+		why = xprintf(_("%zu bytes, over the %d MB a message may have: "
+		    "not read"), len, FEEDBACK_MAX_BYTES / (1024 * 1024));
 		fetch_skip(w->fx, src, why);
 		free(why);
 	} else if (fetch_give(w->fx, msg, len, src, &w->cause) == -1)
@@ -765,7 +766,7 @@ fetch_mbox(struct fetch *fx, const char *path, char **cause)
 		return set_cause(cause, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		return set_cause(cause, "%s: not a file", path);
+		return set_cause(cause, _("%s: not a file"), path);
 	}
 	if (sb.st_size == 0) {
 		close(fd);
@@ -777,8 +778,8 @@ fetch_mbox(struct fetch *fx, const char *path, char **cause)
 		return set_cause(cause, "%s: %s", path, strerror(errno));
 	if (!feedback_is_mbox(map, (size_t)sb.st_size)) {
 		munmap(map, (size_t)sb.st_size);
-		return set_cause(cause, "%s:1: not an mbox (it does not "
-		    "start with a From_ line)", path);
+		return set_cause(cause, _("%s:1: not an mbox (it does not "
+		    "start with a From_ line)"), path);
 	}
 	rc = feedback_mbox_each(map, (size_t)sb.st_size, mbox_message, &w,
 	    &why);
@@ -789,8 +790,8 @@ fetch_mbox(struct fetch *fx, const char *path, char **cause)
 		return -1;
 	}
 	if (rc == -1) {
-		set_cause(cause, "%s:%s; the messages before it were read, "
-		    "the rest was not", path, why);
+		set_cause(cause, _("%s:%s; the messages before it were read, "
+		    "the rest was not"), path, why);
 		free(why);
 		return -1;
 	}
@@ -821,15 +822,15 @@ feedback_fetch_run(const struct feedback_fetch *f,
 	else {
 		char *shown = feedback_fetch_display(f->source);
 
-		set_cause(cause, "feedback_source '%s': expected imaps://, "
-		    "imap://, pop3s://, maildir:/PATH or mbox:/PATH", shown);
+		set_cause(cause, _("feedback_source '%s': expected imaps://, "
+		    "imap://, pop3s://, maildir:/PATH or mbox:/PATH"), shown);
 		free(shown);
 		return -1;
 	}
 	if (fx.kind == FK_POP3S && f->st == NULL)
-		return set_cause(cause, "a POP3 fetch needs the database");
+		return set_cause(cause, _("a POP3 fetch needs the database"));
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return set_cause(cause, "cannot start libcurl");
+		return set_cause(cause, _("cannot start libcurl"));
 	buf_init(&fx.body);
 	if (fetch_open(&fx, cause) == 0)
 		rc = fx.kind == FK_POP3S ? fetch_pop3(&fx, cause) :
@@ -951,8 +952,8 @@ feedback_fetch_once(struct store *st, const struct config *cfg,
 		if (rc == 1) {
 			char *shown = feedback_fetch_display(source);
 
-			set_cause(cause, "%s needs a password: set "
-			    "feedback_password_file (a file of mode 0600)",
+			set_cause(cause, _("%s needs a password: set "
+			    "feedback_password_file (a file of mode 0600)"),
 			    shown);
 			free(shown);
 			return -1;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "feedback.h"
+#include "base/i18n.h"
 #include "base/util.h"
 
 /* 1 for "From SENDER DATE", -1 for a "From " line that is not one, 0
@@ -88,8 +89,8 @@ feedback_mbox_each(const char *t, size_t len, feedback_mbox_cb cb,
 		if (k != 0 && have)
 			cb(msg.data, msg.len, start, arg);
 		if (k == -1) {
-			set_cause(cause, "%zu: malformed mbox From_ line (want "
-			    "\"From SENDER DATE\"): %.*s", lineno,
+			set_cause(cause, _("%zu: malformed mbox From_ line (want "
+			    "\"From SENDER DATE\"): %.*s"), lineno,
 			    (int)(e - i < 60 ? e - i : 60), t + i);
 			buf_free(&msg);
 			return -1;

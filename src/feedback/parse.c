@@ -16,6 +16,7 @@
 #include <gmime/gmime.h>
 
 #include "feedback.h"
+#include "base/i18n.h"
 #include "base/json.h"
 #include "base/util.h"
 #include "base/utf8.h"
@@ -639,6 +640,7 @@ rcpt_paragraph(const char *text, const char *rcpt)
 static int
 data_stage(const char *text)
 {
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const words[] = {
 		"end of data", "after data", "command data", ">>> data",
 		"smtp command: data", "after end of data", "data command",
@@ -655,6 +657,7 @@ data_stage(const char *text)
 static int
 rcpt_stage(const char *text)
 {
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const words[] = {
 		"rcpt to", "rcpt command", "after rcpt", ">>> rcpt",
 		"does not like recipient",	/* qmail-remote at RCPT */
@@ -978,6 +981,7 @@ read_arf(struct feedback_msg *m, struct collect *c)
 static size_t
 text_end(const char *t, size_t len)
 {
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const marks[] = {
 		"this is a copy of the message",
 		"below this line is a copy of the message",
@@ -1074,6 +1078,7 @@ next_addr(const char *t, size_t len, size_t *pos, size_t *as, size_t *al)
 static int
 header_line(const char *t, size_t ls)
 {
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const skip[] = {
 		"message-id", "references", "in-reply-to", "from:",
 		"return-path", "sender:", "reply-to", "mail from", "received:",
@@ -1093,6 +1098,7 @@ header_line(const char *t, size_t ls)
 static int
 is_delay(const char *subject, const char *text)
 {
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const words[] = {
 		"delayed", "will retry", "will continue to", "still trying",
 		"not yet been delivered", "delivery delay", "is being retried",
@@ -1531,6 +1537,7 @@ static int
 looks_bounce(GMimeMessage *msg, const char *from, const char *subject,
     struct collect *c)
 {
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const subj[] = {
 		"undeliver", "delivery status", "delivery failure",
 		"failure notice", "returned mail", "mail delivery",
@@ -1543,6 +1550,7 @@ looks_bounce(GMimeMessage *msg, const char *from, const char *subject,
 		"message not delivered", "no se pudo", "unzustellbar",
 		"non remis", "mail failure", "permanent error", "unknown user",
 	};
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const who[] = {
 		"mailer-daemon", "postmaster", "mail delivery",
 		"mail-daemon", "maildelivery", "mail administrator",
@@ -1560,6 +1568,7 @@ looks_bounce(GMimeMessage *msg, const char *from, const char *subject,
 static int
 looks_autoreply(GMimeMessage *msg, const char *subject)
 {
+	/* NT: words mail systems write, matched and never shown */
 	static const char *const subj[] = {
 		"out of office", "out of the office", "auto reply",
 		"autoreply", "auto-reply", "automatic reply", "auto response",
@@ -1818,19 +1827,19 @@ feedback_parse(const char *buf, size_t len, struct feedback_msg *m)
 
 	memset(m, 0, sizeof(*m));
 	if (len > FEEDBACK_MAX_BYTES) {
-		why = xprintf("message of %zu bytes is larger than the %d MiB "
-		    "limit; not read", len, FEEDBACK_MAX_BYTES >> 20);
+		why = xprintf(NT("message of %zu bytes is larger than the %d MiB "
+		    "limit; not read"), len, FEEDBACK_MAX_BYTES >> 20);
 		unreadable(m, why);
 		free(why);
 		return -1;
 	}
 	if (len == 0) {
-		unreadable(m, "empty message");
+		unreadable(m, N_("empty message"));
 		return -1;
 	}
 	if (nesting(buf, len) == -1) {
-		unreadable(m, "more MIME parts than a report can have (a "
-		    "multipart bomb?); not read");
+		unreadable(m, N_("more MIME parts than a report can have (a "
+		    "multipart bomb?); not read"));
 		return -1;
 	}
 	gmime_once();
@@ -1846,7 +1855,8 @@ feedback_parse(const char *buf, size_t len, struct feedback_msg *m)
 	msg = g_mime_parser_construct_message(parser, NULL);
 	g_object_unref(parser);
 	if (msg == NULL) {
-		unreadable(m, "not a mail message (no header could be read)");
+		unreadable(m, N_("not a mail message (no header could be "
+		    "read)"));
 		goto out;
 	}
 	top = g_mime_message_get_mime_part(msg);
@@ -1861,9 +1871,9 @@ feedback_parse(const char *buf, size_t len, struct feedback_msg *m)
 	buf_addc(&c.html, '\0');
 	c.html.len--;
 	if (c.too_deep || c.too_many) {
-		unreadable(m, c.too_deep ? "MIME parts nested deeper than a "
-		    "report can be; not read" : "more MIME parts than a report "
-		    "can have; not read");
+		unreadable(m, c.too_deep ? N_("MIME parts nested deeper than "
+		    "a report can be; not read") : N_("more MIME parts than a "
+		    "report can have; not read"));
 		goto out;
 	}
 	/* MIME that GMime could not split (a multipart without its

@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "record.h"
+#include "base/i18n.h"
 #include "base/util.h"
 #include "config/config.h"
 #include "mail/addr.h"
@@ -238,35 +239,35 @@ record_match(struct store *st, const struct record_token *t,
 			m->send = t->send;
 			m->by_token = 1;
 			if (t->send != 0)
-				m->how = xprintf("token %s (%s) names %s in "
-				    "send %lld", t->tok, t->from, t->addr,
+				m->how = xprintf(NT("token %s (%s) names %s in "
+				    "send %lld"), t->tok, t->from, t->addr,
 				    (long long)t->send);
 			else
-				m->how = xprintf("token %s (%s) names %s; "
-				    "its issue has no send", t->tok, t->from,
+				m->how = xprintf(NT("token %s (%s) names %s; "
+				    "its issue has no send"), t->tok, t->from,
 				    t->addr);
 			if (!same) {
 				how = m->how;
-				m->how = xprintf("%s; the report names %s "
+				m->how = xprintf(NT("%s; the report names %s "
 				    "(a forward: the token's address is the "
-				    "one herald sent to)", how, f->rcpt);
+				    "one herald sent to)"), how, f->rcpt);
 				free(how);
 			}
 			return 0;
 		}
 		if (!t->strong)
-			note = xprintf("token %s (%s) names %s but the report "
+			note = xprintf(NT("token %s (%s) names %s but the report "
 			    "names %s: a token from the %s is not believed "
-			    "against the report; ", t->tok, t->from, t->addr,
+			    "against the report; "), t->tok, t->from, t->addr,
 			    f->rcpt, strcmp(t->from, "subject") == 0 ?
-			    "subject" : "returned message");
+			    "subject" : NT("returned message"));
 		else
 			note = xprintf("token %s (%s) names %s, %s; ", t->tok,
-			    t->from, t->addr, t->named ? "which another "
-			    "finding names" : "acted on once for this "
-			    "message");
+			    t->from, t->addr, t->named ? NT("which another "
+			    "finding names") : NT("acted on once for this "
+			    "message"));
 	} else if (t->state == 2)
-		note = xprintf("token %s (%s) is not one of this database's; ",
+		note = xprintf(NT("token %s (%s) is not one of this database's; "),
 		    t->tok, t->from);
 	m->had_token = t->state != 0;
 	if (*f->rcpt != '\0') {
@@ -278,14 +279,14 @@ record_match(struct store *st, const struct record_token *t,
 		if (rc == 0) {
 			m->addr = addr;
 			m->send = send;
-			m->how = xprintf("%srecipient %s of send %lld (the "
-			    "newest send to it)", note != NULL ? note : "",
+			m->how = xprintf(NT("%srecipient %s of send %lld (the "
+			    "newest send to it)"), note != NULL ? note : "",
 			    addr, (long long)send);
 			free(note);
 			return 0;
 		}
 	}
-	m->how = xprintf("%sno send or recipient matches", note != NULL ?
+	m->how = xprintf(NT("%sno send or recipient matches"), note != NULL ?
 	    note : "");
 	free(note);
 	return 1;
@@ -335,7 +336,7 @@ record_why(char **why, const char *how, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (vasprintf(&what, fmt, ap) == -1)
-		fatal("out of memory");
+		fatal(NT("out of memory"));
 	va_end(ap);
 	*why = xprintf("%s: %s", how, what);
 	free(what);
@@ -357,29 +358,29 @@ record_act(struct store *st, const struct feedback_opts *o,
 
 	*act = FEEDBACK_ACT_IGNORED;
 	if (o->verp && !m->by_token && record_needs_token(f)) {
-		record_why(why, m->how, "matched by address only, %s: not "
+		record_why(why, m->how, NT("matched by address only, %s: not "
 		    "acted on (verp is on; a report without the token could "
-		    "be forged)", m->had_token ? "not by a token naming it" :
-		    "no herald token");
+		    "be forged)"), m->had_token ? NT("not by a token naming it") :
+		    NT("no herald token"));
 		return 0;
 	}
 	switch (f->kind) {
 	case FEEDBACK_AUTOREPLY:
-		record_why(why, m->how, "an automatic reply (RFC 3834), not a "
-		    "bounce");
+		record_why(why, m->how, NT("an automatic reply (RFC 3834), not a "
+		    "bounce"));
 		return 0;
 	case FEEDBACK_UNKNOWN:
-		record_why(why, m->how, "nothing tells what it is: kept for "
-		    "the operator, nothing done");
+		record_why(why, m->how, NT("nothing tells what it is: kept for "
+		    "the operator, nothing done"));
 		return 0;
 	case FEEDBACK_COMPLAINT:
 	case FEEDBACK_UNSUBSCRIBE:
 		reason = f->kind == FEEDBACK_COMPLAINT ? "complaint" :
 		    "unsubscribe";
 		detail = f->kind == FEEDBACK_COMPLAINT ?
-		    xprintf("abuse report%s%s (%s)", *f->reporting_mta ?
+		    xprintf(NT("abuse report%s%s (%s)"), *f->reporting_mta ?
 		    " from " : "", f->reporting_mta, source) :
-		    xprintf("unsubscribe mail (%s)", source);
+		    xprintf(NT("unsubscribe mail (%s)"), source);
 		if (!o->dry_run)
 			rc = store_suppress_add(st, m->addr, reason, detail,
 			    &added, cause);
@@ -388,9 +389,9 @@ record_act(struct store *st, const struct feedback_opts *o,
 			return -1;
 		*act = FEEDBACK_ACT_SUPPRESSED;
 		record_why(why, m->how, "%s: %s%s", f->kind ==
-		    FEEDBACK_COMPLAINT ? "a complaint" : "an unsubscribe "
-		    "request", o->dry_run ? "would suppress" : "suppressed",
-		    !o->dry_run && !added ? " (it already was)" : "");
+		    FEEDBACK_COMPLAINT ? "a complaint" : NT("an unsubscribe "
+		    "request"), o->dry_run ? NT("would suppress") : "suppressed",
+		    !o->dry_run && !added ? NT(" (it already was)") : "");
 		return 0;
 	case FEEDBACK_BOUNCE:
 	case FEEDBACK_DELAY:
@@ -408,16 +409,16 @@ record_act(struct store *st, const struct feedback_opts *o,
 		if (rc == -1)
 			return -1;
 		*act = FEEDBACK_ACT_SUPPRESSED;
-		record_why(why, m->how, "hard (%s): the address is gone: %s%s",
-		    f->reason, o->dry_run ? "would suppress" : "suppressed",
-		    !o->dry_run && !added ? " (it already was)" : "");
+		record_why(why, m->how, NT("hard (%s): the address is gone: %s%s"),
+		    f->reason, o->dry_run ? NT("would suppress") : "suppressed",
+		    !o->dry_run && !added ? NT(" (it already was)") : "");
 		return 0;
 	case REPLY_SOFT:
 		if (f->kind == FEEDBACK_DELAY)
 			break;
 		if (m->send == 0) {
-			record_why(why, m->how, "soft (%s), but no send to "
-			    "count it in: nothing done", f->reason);
+			record_why(why, m->how, NT("soft (%s), but no send to "
+			    "count it in: nothing done"), f->reason);
 			return 0;
 		}
 		detail = record_detail(f, source);
@@ -428,27 +429,27 @@ record_act(struct store *st, const struct feedback_opts *o,
 		if (rc == -1)
 			return -1;
 		if (o->dry_run) {
-			record_why(why, m->how, "soft (%s): would count it "
-			    "(suppressed after %d distinct sends)", f->reason,
+			record_why(why, m->how, NT("soft (%s): would count it "
+			    "(suppressed after %d distinct sends)"), f->reason,
 			    o->soft_limit);
 			*act = FEEDBACK_ACT_COUNTED;
 		} else if (count >= o->soft_limit && o->soft_limit > 0) {
 			*act = FEEDBACK_ACT_SUPPRESSED;
-			record_why(why, m->how, "soft (%s) in %d distinct "
-			    "sends, the limit is %d: suppressed%s", f->reason,
+			record_why(why, m->how, NT("soft (%s) in %d distinct "
+			    "sends, the limit is %d: suppressed%s"), f->reason,
 			    count, o->soft_limit, suppressed ? "" :
-			    " (it already was)");
+			    NT(" (it already was)"));
 		} else {
 			*act = FEEDBACK_ACT_COUNTED;
-			record_why(why, m->how, "soft (%s): counted, %d of %d "
-			    "distinct sends before it is suppressed",
+			record_why(why, m->how, NT("soft (%s): counted, %d of %d "
+			    "distinct sends before it is suppressed"),
 			    f->reason, count, o->soft_limit);
 		}
 		return 0;
 	case REPLY_SENDER:
 		if (m->send == 0) {
-			record_why(why, m->how, "the sender was refused (%s), "
-			    "but no send to raise it in: nothing done",
+			record_why(why, m->how, NT("the sender was refused (%s), "
+			    "but no send to raise it in: nothing done"),
 			    f->reason);
 			return 0;
 		}
@@ -460,20 +461,20 @@ record_act(struct store *st, const struct feedback_opts *o,
 		    f->reason, text, now, cause) == -1)
 			return -1;
 		*act = FEEDBACK_ACT_ALERT;
-		record_why(why, m->how, "the sender was refused (%s), not "
-		    "the address: never suppressed; %s \"%s\"", f->reason,
-		    o->dry_run ? "would raise" : "alert", text);
+		record_why(why, m->how, NT("the sender was refused (%s), not "
+		    "the address: never suppressed; %s \"%s\""), f->reason,
+		    o->dry_run ? NT("would raise") : "alert", text);
 		return 0;
 	case REPLY_UNKNOWN:
 	case REPLY_NONE:
-		record_why(why, m->how, "unclassified (%s): kept for the "
-		    "operator, nothing done", *f->reason ? f->reason : "no "
-		    "status");
+		record_why(why, m->how, NT("unclassified (%s): kept for the "
+		    "operator, nothing done"), *f->reason ? f->reason : NT("no "
+		    "status"));
 		return 0;
 	}
 	/* A delay notice (not refused as the sender). */
-	record_why(why, m->how, "a delay notice: the reporting MTA is still "
-	    "trying, nothing done");
+	record_why(why, m->how, NT("a delay notice: the reporting MTA is still "
+	    "trying, nothing done"));
 	return 0;
 }
 
@@ -516,8 +517,8 @@ feedback_record(struct store *st, const struct feedback_opts *o,
 			store_rollback(st);
 			r->duplicate = 1;
 			for (i = 0; i < r->msg.n; i++)
-				r->why[i] = xprintf("read before (message "
-				    "%lld): nothing done again",
+				r->why[i] = xprintf(NT("read before (message "
+				    "%lld): nothing done again"),
 				    (long long)prev);
 			free(msgid);
 			return 0;
@@ -640,11 +641,11 @@ feedback_unsubscribe_as(struct store *st, const char *token,
 		return 1;
 	}
 	if (send != 0)
-		why = xprintf("token %s names %s in send %lld: an unsubscribe "
-		    "request: suppressed", tok, *addr, (long long)send);
+		why = xprintf(NT("token %s names %s in send %lld: an unsubscribe "
+		    "request: suppressed"), tok, *addr, (long long)send);
 	else
-		why = xprintf("token %s names %s: an unsubscribe request: "
-		    "suppressed", tok, *addr);
+		why = xprintf(NT("token %s names %s: an unsubscribe request: "
+		    "suppressed"), tok, *addr);
 	memset(&row, 0, sizeof row);
 	row.send_id = send;
 	row.kind = "unsubscribe";

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fetch.h"
+#include "base/i18n.h"
 #include "base/proc.h"
 #include "base/util.h"
 
@@ -75,7 +76,7 @@ feedback_watch_spawn(const char *db_path, const char *config_path,
 	argv[argc++] = (char *)"feedback";
 	argv[argc++] = (char *)"watch";
 	argv[argc] = NULL;
-	if ((rc = proc_detach("the feedback watch", cause)) == 0) {
+	if ((rc = proc_detach(_("the feedback watch"), cause)) == 0) {
 		if ((devnull = fcntl(devnull, F_DUPFD_CLOEXEC, 10)) == -1 ||
 		    (logfd = fcntl(logfd, F_DUPFD_CLOEXEC, 10)) == -1 ||
 		    dup2(devnull, 0) == -1 || dup2(logfd, 1) == -1 ||
@@ -83,7 +84,7 @@ feedback_watch_spawn(const char *db_path, const char *config_path,
 			_exit(126);
 		close_range(3, ~0U, 0);
 		execv("/proc/self/exe", argv);
-		dprintf(2, "herald: cannot run /proc/self/exe: %s\n",
+		dprintf(2, _("herald: cannot run /proc/self/exe: %s\n"),
 		    strerror(errno));
 		_exit(127);
 	}

@@ -14,32 +14,19 @@
 #include <netinet/in.h>
 
 #include <idn2.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "addr.h"
+#include "base/i18n.h"
 #include "base/utf8.h"
 
 /* Input longer than this cannot be an address; refused before any work. */
 #define ADDR_INPUT_MAX	1024
 
-/* Printable ASCII characters that are not atext, for per-character reasons. */
-#define ADDR_SPECIALS(X)						\
-	X(' ', " ") X('!', "!") X('"', "\"") X('#', "#") X('$', "$")	\
-	X('%', "%") X('&', "&") X('\'', "'") X('(', "(") X(')', ")")	\
-	X('*', "*") X('+', "+") X(',', ",") X('/', "/") X(':', ":")	\
-	X(';', ";") X('<', "<") X('=', "=") X('>', ">") X('?', "?")	\
-	X('@', "@") X('[', "[") X('\\', "\\") X(']', "]") X('^', "^")	\
-	X('_', "_") X('`', "`") X('{', "{") X('|', "|") X('}', "}")	\
-	X('~', "~")
-
-#define ADDR_LOCAL_BAD(c, s)	[c] = "invalid character '" s "' in local part",
-#define ADDR_DOMAIN_BAD(c, s)	[c] = "invalid character '" s "' in domain",
-static const char *const addr_local_bad[128] = { ADDR_SPECIALS(ADDR_LOCAL_BAD) };
-static const char *const addr_domain_bad[128] = { ADDR_SPECIALS(ADDR_DOMAIN_BAD) };
-
 static const char addr_smtputf8[] =
-    "non-ASCII local part (SMTPUTF8) is not supported";
+    N_("non-ASCII local part (SMTPUTF8) is not supported");
 
 /* Is c an RFC 5321 atext character? */
 static int
@@ -75,21 +62,32 @@ addr_lower(char c)
 	return (c);
 }
 
-/* The reason a character c outside the quoted/atext sets is refused. */
+/*
+ * The reason a character c outside the quoted/atext sets is refused. A
+ * printable one is named; the buffer is per thread, as workers parse too.
+ */
 static const char *
 addr_bad_char(unsigned char c, int domain)
 {
+	static _Thread_local char	 why[128];
+
 	if (c >= 0x80)
-		return (domain ? "invalid character in domain" : addr_smtputf8);
+		return (domain ? _("invalid character in domain") :
+		    _(addr_smtputf8));
 	if (c < 0x20 || c == 0x7f)
-		return (domain ? "control character in domain" :
-		    "control character in local part");
-	if (domain && addr_domain_bad[c] != NULL)
-		return (addr_domain_bad[c]);
-	if (!domain && addr_local_bad[c] != NULL)
-		return (addr_local_bad[c]);
-	return (domain ? "invalid character in domain" :
-	    "invalid character in local part");
+		return (domain ? _("control character in domain") :
+		    _("control character in local part"));
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.')
+		return (domain ? _("invalid character in domain") :
+		    _("invalid character in local part"));
+	if (domain)
+		snprintf(why, sizeof why, _("invalid character '%c' in domain"),
+		    c);
+	else
+		snprintf(why, sizeof why,
+		    _("invalid character '%c' in local part"), c);
+	return (why);
 }
 
 /* Find the end of a quoted local part starting at s[0] == '"'; -1 if open. */
@@ -122,12 +120,12 @@ addr_check_quoted(const char *s, size_t len)
 			i++;
 			c = (unsigned char)s[i];
 			if (i + 1 >= len)
-				return ("unterminated quoted local part");
+				return (_("unterminated quoted local part"));
 		}
 		if (c >= 0x80)
-			return (addr_smtputf8);
+			return (_(addr_smtputf8));
 		if (c < 0x20 || c == 0x7f)
-			return ("control character in quoted local part");
+			return (_("control character in quoted local part"));
 	}
 	return (NULL);
 }
@@ -140,14 +138,14 @@ addr_check_atom(const char *s, size_t len)
 	unsigned char	c;
 
 	if (s[0] == '.')
-		return ("local part starts with a dot");
+		return (_("local part starts with a dot"));
 	if (s[len - 1] == '.')
-		return ("local part ends with a dot");
+		return (_("local part ends with a dot"));
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
 		if (c == '.') {
 			if (s[i + 1] == '.')
-				return ("consecutive dots in local part");
+				return (_("consecutive dots in local part"));
 			continue;
 		}
 		if (!addr_is_atext(c))
@@ -191,18 +189,18 @@ addr_literal(const char *d, size_t len, char *out, size_t *outlen)
 	struct in6_addr	 a6;
 
 	if (len < 2 || d[len - 1] != ']')
-		return ("unterminated address literal");
+		return (_("unterminated address literal"));
 	/* inet_pton would stop at a NUL and the copy below keep it. */
 	if (memchr(d, '\0', len) != NULL)
-		return ("control character in domain");
+		return (_("control character in domain"));
 	inlen = len - 2;
 	if (inlen >= 5 && strncasecmp(in, "IPv6:", 5) == 0) {
 		if (inlen - 5 >= sizeof tmp)
-			return ("invalid IPv6 address literal");
+			return (_("invalid IPv6 address literal"));
 		memcpy(tmp, in + 5, inlen - 5);
 		tmp[inlen - 5] = '\0';
 		if (inet_pton(AF_INET6, tmp, &a6) != 1)
-			return ("invalid IPv6 address literal");
+			return (_("invalid IPv6 address literal"));
 		memcpy(out, "[IPv6:", 6);
 		for (i = 0; i < inlen - 5; i++)
 			out[6 + i] = addr_lower(tmp[i]);
@@ -211,9 +209,9 @@ addr_literal(const char *d, size_t len, char *out, size_t *outlen)
 		return (NULL);
 	}
 	if (memchr(in, ':', inlen) != NULL)
-		return ("unsupported address literal");
+		return (_("unsupported address literal"));
 	if (addr_ipv4(in, inlen) != 0)
-		return ("invalid IPv4 address literal");
+		return (_("invalid IPv4 address literal"));
 	memcpy(out, d, len);
 	*outlen = len;
 	return (NULL);
@@ -228,18 +226,18 @@ addr_check_domain(const char *d, size_t len, char *out)
 	unsigned char	c;
 
 	if (len > ADDR_DOMAIN_MAX)
-		return ("domain longer than 255 characters");
+		return (_("domain longer than 255 characters"));
 	if (d[0] == '.')
-		return ("domain starts with a dot");
+		return (_("domain starts with a dot"));
 	if (d[len - 1] == '.')
-		return ("domain ends with a dot");
+		return (_("domain ends with a dot"));
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)d[i];
 		if (c == '.') {
 			if (d[i + 1] == '.')
-				return ("consecutive dots in domain");
+				return (_("consecutive dots in domain"));
 			if (d[i - 1] == '-')
-				return ("domain label ends with a hyphen");
+				return (_("domain label ends with a hyphen"));
 			out[i] = '.';
 			dots++;
 			label = 0;
@@ -247,24 +245,24 @@ addr_check_domain(const char *d, size_t len, char *out)
 			continue;
 		}
 		if (c == '@')
-			return ("more than one @");
+			return (_("more than one @"));
 		if (!addr_is_ldh(c))
 			return (addr_bad_char(c, 1));
 		if (c == '-' && label == 0)
-			return ("domain label starts with a hyphen");
+			return (_("domain label starts with a hyphen"));
 		if (++label > 63)
-			return ("domain label longer than 63 characters");
+			return (_("domain label longer than 63 characters"));
 		if (c < '0' || c > '9')
 			tld_digits = 0;
 		tld = label;
 		out[i] = addr_lower((char)c);
 	}
 	if (d[len - 1] == '-')
-		return ("domain label ends with a hyphen");
+		return (_("domain label ends with a hyphen"));
 	if (dots == 0)
-		return ("domain has no dot");
+		return (_("domain has no dot"));
 	if (tld_digits && tld > 0)
-		return ("top-level domain is numeric (write an IP as [1.2.3.4])");
+		return (_("top-level domain is numeric (write an IP as [1.2.3.4])"));
 	return (NULL);
 }
 
@@ -278,7 +276,7 @@ addr_idn_domain(const char *d, size_t len, char *out, size_t *outlen)
 
 	/* libidn2 reads a C string: a NUL would end the domain early. */
 	if (memchr(d, '\0', len) != NULL)
-		return ("control character in domain");
+		return (_("control character in domain"));
 	memcpy(tmp, d, len);
 	tmp[len] = '\0';
 	rc = idn2_to_ascii_8z(tmp, &ace, IDN2_NONTRANSITIONAL);
@@ -286,19 +284,19 @@ addr_idn_domain(const char *d, size_t len, char *out, size_t *outlen)
 	case IDN2_OK:
 		break;
 	case IDN2_TOO_BIG_LABEL:
-		return ("domain label longer than 63 characters");
+		return (_("domain label longer than 63 characters"));
 	case IDN2_TOO_BIG_DOMAIN:
-		return ("domain longer than 255 characters");
+		return (_("domain longer than 255 characters"));
 	case IDN2_ENCODING_ERROR:
-		return ("invalid UTF-8 in domain");
+		return (_("invalid UTF-8 in domain"));
 	case IDN2_DISALLOWED:
-		return ("disallowed character in international domain name");
+		return (_("disallowed character in international domain name"));
 	default:
-		return ("invalid international domain name");
+		return (_("invalid international domain name"));
 	}
 	*outlen = strlen(ace);
 	if (*outlen == 0)
-		reason = "missing domain";
+		reason = _("missing domain");
 	else
 		reason = addr_check_domain(ace, *outlen, out);
 	idn2_free(ace);
@@ -311,7 +309,7 @@ addr_normalise(const char *s, size_t len, char *out, const char **reason)
 {
 	const char	*local, *dom, *why;
 	char		 dbuf[ADDR_DOMAIN_MAX + 1];
-	size_t		 llen, dlen, olen, i;
+	size_t		 llen, dlen, olen = 0, i;
 	ssize_t		 q;
 	int		 ascii;
 
@@ -322,11 +320,11 @@ addr_normalise(const char *s, size_t len, char *out, const char **reason)
 	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 		len--;
 	if (len == 0) {
-		*reason = "empty address";
+		*reason = _("empty address");
 		return (-1);
 	}
 	if (len > ADDR_INPUT_MAX) {
-		*reason = "address longer than 254 characters";
+		*reason = _("address longer than 254 characters");
 		return (-1);
 	}
 
@@ -334,22 +332,22 @@ addr_normalise(const char *s, size_t len, char *out, const char **reason)
 	local = s;
 	if (s[0] == '"') {
 		if ((q = addr_quoted_end(s, len)) == -1) {
-			*reason = "unterminated quoted local part";
+			*reason = _("unterminated quoted local part");
 			return (-1);
 		}
 		llen = (size_t)q + 1;
 		if (llen == len) {
-			*reason = "missing @";
+			*reason = _("missing @");
 			return (-1);
 		}
 		if (s[llen] != '@') {
-			*reason = "text after quoted local part";
+			*reason = _("text after quoted local part");
 			return (-1);
 		}
 	} else {
 		dom = memchr(s, '@', len);
 		if (dom == NULL) {
-			*reason = "missing @";
+			*reason = _("missing @");
 			return (-1);
 		}
 		llen = dom - s;
@@ -358,7 +356,7 @@ addr_normalise(const char *s, size_t len, char *out, const char **reason)
 	dlen = len - llen - 1;
 
 	if (llen == 0) {
-		*reason = "empty local part";
+		*reason = _("empty local part");
 		return (-1);
 	}
 	if (local[0] == '"')
@@ -370,12 +368,12 @@ addr_normalise(const char *s, size_t len, char *out, const char **reason)
 		return (-1);
 	}
 	if (llen > ADDR_LOCAL_MAX) {
-		*reason = "local part longer than 64 characters";
+		*reason = _("local part longer than 64 characters");
 		return (-1);
 	}
 
 	if (dlen == 0) {
-		*reason = "missing domain";
+		*reason = _("missing domain");
 		return (-1);
 	}
 	ascii = 1;
@@ -391,7 +389,7 @@ addr_normalise(const char *s, size_t len, char *out, const char **reason)
 		why = addr_check_domain(dom, dlen, dbuf);
 		olen = dlen;
 	} else if (memchr(dom, '@', dlen) != NULL)
-		why = "more than one @";
+		why = _("more than one @");
 	else
 		why = addr_idn_domain(dom, dlen, dbuf, &olen);
 	if (why != NULL) {
@@ -400,7 +398,7 @@ addr_normalise(const char *s, size_t len, char *out, const char **reason)
 	}
 
 	if (llen + 1 + olen > ADDR_MAX) {
-		*reason = "address longer than 254 characters";
+		*reason = _("address longer than 254 characters");
 		return (-1);
 	}
 	memcpy(out, local, llen);
@@ -455,19 +453,19 @@ addr_clean_name(const char *s, size_t len, char *name, int unquote)
 			continue;
 		}
 		if (c < 0x20 || c == 0x7f)
-			return ("control character in name");
+			return (_("control character in name"));
 		if (o + space + 1 > ADDR_NAME_MAX)
-			return ("name longer than 256 bytes");
+			return (_("name longer than 256 bytes"));
 		if (space)
 			name[o++] = ' ';
 		space = 0;
 		name[o++] = (char)c;
 	}
 	if (quoted)
-		return ("unterminated quote in name");
+		return (_("unterminated quote in name"));
 	name[o] = '\0';
 	if (!utf8_valid(name, o, &bad))
-		return ("invalid UTF-8 in name");
+		return (_("invalid UTF-8 in name"));
 	return (NULL);
 }
 
@@ -489,7 +487,7 @@ addr_parse_mailbox(const char *s, size_t len, char *name, char *addr,
 	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 		len--;
 	if (len == 0) {
-		*reason = "empty address";
+		*reason = _("empty address");
 		return (-1);
 	}
 
@@ -499,12 +497,12 @@ addr_parse_mailbox(const char *s, size_t len, char *name, char *addr,
 
 	gt = addr_find_unquoted(s, (size_t)lt + 1, len, '>');
 	if (gt == -1) {
-		*reason = "missing > after address";
+		*reason = _("missing > after address");
 		return (-1);
 	}
 	for (i = (size_t)gt + 1; i < len; i++) {
 		if (s[i] != ' ' && s[i] != '\t') {
-			*reason = "text after >";
+			*reason = _("text after >");
 			return (-1);
 		}
 	}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "export.h"
+#include "base/i18n.h"
 #include "base/json.h"
 #include "store/store.h"
 
@@ -106,7 +107,7 @@ export_list(struct store *st, const char *list, FILE *out, uint64_t *rows,
 	if ((rc = store_list_find(st, list, &id, cause)) == -1)
 		return -1;
 	if (rc == 1)
-		return set_cause(cause, "no list named '%s'", list);
+		return set_cause(cause, _("no list named '%s'"), list);
 	memset(&x, 0, sizeof x);
 	x.out = out;
 	buf_init(&x.line);
@@ -125,7 +126,7 @@ export_list(struct store *st, const char *list, FILE *out, uint64_t *rows,
 	else
 		rc = store_contacts(st, id, NULL, 0, 0, export_row, &x, cause);
 	if (rc == 0 && (x.error || fflush(out) != 0))
-		rc = set_cause(cause, "write error: %s", strerror(errno));
+		rc = set_cause(cause, _("write error: %s"), strerror(errno));
 	for (i = 0; i < x.nnames; i++) {
 		free(x.names[i]);
 		free(x.values[i]);

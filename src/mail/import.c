@@ -23,6 +23,7 @@
 #include "addr.h"
 #include "import.h"
 #include "import_enc.h"
+#include "base/i18n.h"
 #include "base/json.h"
 #include "store/store.h"
 #include "base/utf8.h"
@@ -113,10 +114,12 @@ struct importer {
 	char			 mname[ADDR_NAME_MAX + 1];
 };
 
+/* NT: header names matched, never shown */
 static const char *const import_email_words[] = {
 	"email", "e-mail", "mail", "address", "email address",
 	"e-mail address",
 };
+/* NT: header names matched, never shown */
 static const char *const import_name_words[] = {
 	"name", "full name", "fullname", "display name",
 };
@@ -174,7 +177,7 @@ import_fill(struct importer *imp, char **cause, int *exitcode)
 		imp->rpos = 0;
 	}
 	if (imp->rlen == IMPORT_BUF_SIZE)
-		fatal("%s: import buffer full", __func__);
+		fatal(NT("%s: import buffer full"), __func__);
 	if (imp->conv != NULL)
 		return (import_fill_conv(imp, cause, exitcode));
 	n = read(imp->fd, imp->rbuf + imp->rlen, IMPORT_BUF_SIZE - imp->rlen);
@@ -344,14 +347,14 @@ import_bad_text(struct importer *imp, const char *raw, size_t bad)
 	if (imp->conv != NULL && raw[bad] == IMPORT_ENC_BAD) {
 		for (i = 0; i < bad; i++)
 			chars += ((unsigned char)raw[i] & 0xc0) != 0x80;
-		snprintf(imp->reason, sizeof imp->reason, "not valid %s at "
-		    "character %zu", import_encoding_name(imp->enc.enc), chars);
+		snprintf(imp->reason, sizeof imp->reason, _("not valid %s at "
+		    "character %zu"), import_encoding_name(imp->enc.enc), chars);
 	} else {
 		if (imp->hint == NULL &&
 		    imp->opts.encoding == IMPORT_ENC_AUTO)
 			imp->hint = import_enc_guess(raw, imp->rawlen);
 		snprintf(imp->reason, sizeof imp->reason,
-		    "invalid UTF-8 at byte %zu", bad + 1);
+		    _("invalid UTF-8 at byte %zu"), bad + 1);
 	}
 	imp->rec_reason = imp->reason;
 }
@@ -364,7 +367,7 @@ import_check_raw(struct importer *imp, const char *raw)
 	size_t		 bad;
 
 	if ((nul = memchr(raw, '\0', imp->rawlen)) != NULL) {
-		snprintf(imp->reason, sizeof imp->reason, "NUL byte at byte %zu",
+		snprintf(imp->reason, sizeof imp->reason, _("NUL byte at byte %zu"),
 		    (size_t)(nul - raw) + 1);
 		imp->rec_reason = imp->reason;
 	} else if (!import_ascii(raw, imp->rawlen) &&
@@ -388,9 +391,9 @@ import_skip(struct importer *imp, int open)
 	imp->rec_line = imp->line;
 	imp->nfields = 0;
 	if (open)
-		imp->rec_reason = "unterminated quoted field";
+		imp->rec_reason = _("unterminated quoted field");
 	else
-		imp->rec_reason = "record longer than 65536 bytes";
+		imp->rec_reason = _("record longer than 65536 bytes");
 	q = memchr(start, '\n', avail > IMPORT_RECORD_MAX + 2 ?
 	    IMPORT_RECORD_MAX + 2 : avail);
 	if (q == NULL) {
@@ -401,8 +404,8 @@ import_skip(struct importer *imp, int open)
 	if (first > 0 && q[-1] == '\r')
 		first--;
 	if (!open && first <= IMPORT_RECORD_MAX)
-		imp->rec_reason = "unterminated quoted field (record longer "
-		    "than 65536 bytes)";
+		imp->rec_reason = _("unterminated quoted field (record longer "
+		    "than 65536 bytes)");
 	imp->rpos += (size_t)(q + 1 - start);
 	imp->line++;
 }
@@ -559,14 +562,14 @@ import_invalid(struct importer *imp, uint64_t line, const char *reason,
 	imp->stats.invalid++;
 	if (imp->spool == NULL && (imp->spool = tmpfile()) == NULL) {
 		*exitcode = EXIT_CANTCREAT;
-		return (set_cause(cause, "temporary file: %s",
+		return (set_cause(cause, _("temporary file: %s"),
 		    strerror(errno)));
 	}
 	fprintf(imp->spool, "%" PRIu64 "\t%s\n", line, reason);
 	if (imp->opts.strict) {
 		*exitcode = EXIT_DATAERR;
-		return (set_cause(cause, "line %" PRIu64 ": %s", line,
-		    reason));
+		return (set_cause(cause, _("line %llu: %s"),
+		    (unsigned long long)line, reason));
 	}
 	return (0);
 }
@@ -627,17 +630,17 @@ import_parse_row(struct importer *imp, const char **name)
 	int		 ecol = 0, ncol = -1;
 
 	if (imp->too_many)
-		return ("more than 256 fields");
+		return (_("more than 256 fields"));
 	if (imp->format != IMPORT_LINES && (ecol = imp->email_col) == -1) {
 		for (i = 0; i < imp->nfields && ecol == -1; i++) {
 			if ((int)i != imp->name_col && import_has_at(imp, i))
 				ecol = (int)i;
 		}
 		if (ecol == -1)
-			return ("no address in row");
+			return (_("no address in row"));
 	}
 	if ((size_t)ecol >= imp->nfields)
-		return ("missing address");
+		return (_("missing address"));
 	s = import_col(imp, (size_t)ecol, &len);
 	if (addr_parse_mailbox(s, len, imp->mname, imp->addr, &why) != 0)
 		return (why);
@@ -696,7 +699,7 @@ import_store(struct importer *imp, const char *name, char **cause,
 		imp->stats.duplicates++;
 		if (imp->dspool == NULL && (imp->dspool = tmpfile()) == NULL) {
 			*exitcode = EXIT_CANTCREAT;
-			return (set_cause(cause, "temporary file: %s",
+			return (set_cause(cause, _("temporary file: %s"),
 			    strerror(errno)));
 		}
 		/* Normalised addresses hold no tab or newline. */
@@ -798,12 +801,12 @@ import_start(struct importer *imp, char **cause, int *exitcode)
 		    (imp->rbuf[0] == 0 && imp->rbuf[2] == 0))) {
 			if (imp->opts.suggested != NULL)
 				*imp->opts.suggested = IMPORT_ENC_UTF16;
-			return (set_cause(cause, "%s looks like UTF-16 without a "
-			    "byte order mark: use --encoding utf-16",
+			return (set_cause(cause, _("%s looks like UTF-16 without a "
+			    "byte order mark: use --encoding utf-16"),
 			    imp->path));
 		}
-		return (set_cause(cause, "%s looks like a binary file (NUL byte "
-		    "at line %" PRIu64 ")", imp->path, line));
+		return (set_cause(cause, _("%s looks like a binary file (NUL byte "
+		    "at line %llu)"), imp->path, (unsigned long long)line));
 	}
 	if (imp->rlen >= 3 && memcmp(imp->rbuf, "\xef\xbb\xbf", 3) == 0)
 		imp->rpos = 3;
@@ -822,7 +825,7 @@ import_start(struct importer *imp, char **cause, int *exitcode)
 			break;
 		if (imp->eof) {
 			*exitcode = EXIT_DATAERR;
-			return (set_cause(cause, "%s is empty", imp->path));
+			return (set_cause(cause, _("%s is empty"), imp->path));
 		}
 		if (import_fill_open(imp, cause, exitcode) != 0)
 			return (-1);
@@ -946,7 +949,7 @@ import_open(struct store *st, const char *list, const char *path,
 	if ((opts == NULL || !opts->to_suppressions) &&
 	    (list == NULL || *list == '\0')) {
 		*exitcode = EXIT_USAGE;
-		set_cause(cause, "empty list name");
+		set_cause(cause, _("empty list name"));
 		return (NULL);
 	}
 	imp = xcalloc(1, sizeof *imp);
@@ -961,7 +964,7 @@ import_open(struct store *st, const char *list, const char *path,
 	buf_init(&imp->json);
 
 	if (strcmp(path, "-") == 0) {
-		imp->path = xstrdup("standard input");
+		imp->path = xstrdup(NT("standard input"));
 		imp->fd = STDIN_FILENO;
 	} else {
 		imp->path = xstrdup(path);
@@ -1013,7 +1016,7 @@ import_step(struct importer *imp, unsigned int max_rows, char **cause,
 
 	if (imp->failed) {
 		*exitcode = EXIT_SOFTWARE;
-		return (set_cause(cause, "import already failed"));
+		return (set_cause(cause, _("import already failed")));
 	}
 	for (n = 0; n < max_rows; n++) {
 		r = import_next(imp, cause, exitcode);
@@ -1173,7 +1176,7 @@ import_commit(struct importer *imp, char **cause)
 	const struct import_stats	*s = &imp->stats;
 
 	if (imp->failed || !imp->in_txn)
-		return (set_cause(cause, "import cannot be committed"));
+		return (set_cause(cause, _("import cannot be committed")));
 	/* A list is made by importing members into it: with none, it is
 	 * not made (as a strict import with a bad row does not). */
 	if (imp->new_list && s->imported == 0) {

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "import_enc.h"
+#include "base/i18n.h"
 #include "base/utf8.h"
 #include "base/util.h"
 
@@ -155,11 +156,11 @@ import_enc_guess(const char *s, size_t len)
 {
 	switch (import_enc_likely(s, len, IMPORT_ENC_GUESS_MIN)) {
 	case IMPORT_ENC_CP932:
-		return ("Shift-JIS (CP932); use --encoding cp932");
+		return (_("Shift-JIS (CP932); use --encoding cp932"));
 	case IMPORT_ENC_EUCJP:
-		return ("EUC-JP; use --encoding euc-jp");
+		return (_("EUC-JP; use --encoding euc-jp"));
 	default:
-		return ("Latin-1 (Windows-1252); use --encoding latin1");
+		return (_("Latin-1 (Windows-1252); use --encoding latin1"));
 	}
 }
 
@@ -232,8 +233,8 @@ import_enc_choose(const char *path, const char *s, size_t len, int eof,
 	    (u[0] == 0xfe && u[1] == 0xff))) {
 		if (given != IMPORT_ENC_AUTO && given != IMPORT_ENC_UTF16) {
 			ch->suggest = IMPORT_ENC_UTF16;
-			return (set_cause(cause, "%s starts with a UTF-16 byte "
-			    "order mark: use --encoding utf-16", path));
+			return (set_cause(cause, _("%s starts with a UTF-16 byte "
+			    "order mark: use --encoding utf-16"), path));
 		}
 		ch->enc = IMPORT_ENC_UTF16;
 		ch->big_endian = u[0] == 0xfe;
@@ -262,8 +263,8 @@ import_enc_choose(const char *path, const char *s, size_t len, int eof,
 	for (i = 0; i < bad; i++)
 		line += s[i] == '\n';
 	ch->suggest = import_enc_likely(s, len, IMPORT_ENC_GUESS_MIN);
-	return (set_cause(cause, "%s is not UTF-8 (line %llu): this file looks "
-	    "like %s", path, line, import_enc_guess(s, len)));
+	return (set_cause(cause, _("%s is not UTF-8 (line %llu): this file looks "
+	    "like %s"), path, line, import_enc_guess(s, len)));
 }
 
 /* A converter to UTF-8 for the choice; see import_enc.h. */
@@ -274,13 +275,13 @@ import_conv_new(const struct import_enc_choice *ch, char **cause)
 	const char		*code = import_enc_iconv(ch);
 
 	if (code == NULL) {
-		set_cause(cause, "no converter for %s",
+		set_cause(cause, _("no converter for %s"),
 		    import_encoding_name(ch->enc));
 		return (NULL);
 	}
 	c = xcalloc(1, sizeof *c);
 	if ((c->cd = iconv_open("UTF-8", code)) == (iconv_t)-1) {
-		set_cause(cause, "cannot convert from %s: %s", code,
+		set_cause(cause, _("cannot convert from %s: %s"), code,
 		    strerror(errno));
 		free(c);
 		return (NULL);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/i18n.h"
 #include "base/json.h"
 #include "datefmt.h"
 #include "merge.h"
@@ -45,7 +46,7 @@ merge_error(char **cause, const struct merge_where *w, size_t line,
 	msg = xvprintf(fmt, ap);
 	va_end(ap);
 	if (w->lines)
-		set_cause(cause, "%s line %zu: %s", w->what, line, msg);
+		set_cause(cause, _("%s line %zu: %s"), w->what, line, msg);
 	else
 		set_cause(cause, "%s: %s", w->what, msg);
 	free(msg);
@@ -85,18 +86,18 @@ merge_parse(const char *in, size_t len, struct merge_field *f,
 		f->def = merge_trim(bar + 1, &f->deflen);
 	}
 	if (f->namelen == 0)
-		return merge_error(cause, w, f->line, "a merge field without "
-		    "a name: {{%.*s}} (write {{{{ for a literal {{)",
+		return merge_error(cause, w, f->line, _("a merge field without "
+		    "a name: {{%.*s}} (write {{{{ for a literal {{)"),
 		    (int)len, in);
 	if (f->namelen > MERGE_NAME_MAX)
-		return merge_error(cause, w, f->line, "a merge field name "
-		    "longer than %d bytes", MERGE_NAME_MAX);
+		return merge_error(cause, w, f->line, _("a merge field name "
+		    "longer than %d bytes"), MERGE_NAME_MAX);
 	for (i = 0; i < f->namelen; i++)
 		if ((unsigned char)f->name[i] < 0x20 || f->name[i] == 0x7f ||
 		    f->name[i] == '{' || f->name[i] == '}')
-			return merge_error(cause, w, f->line, "invalid "
+			return merge_error(cause, w, f->line, _("invalid "
 			    "character in merge field {{%.*s}} (write {{{{ "
-			    "for a literal {{)", (int)len, in);
+			    "for a literal {{)"), (int)len, in);
 	return 0;
 }
 
@@ -133,9 +134,9 @@ merge_walk(const char *text, size_t len, const char *what, struct buf *out,
 			    (text[end] == '}' && text[end + 1] == '}'))
 				break;
 		if (end + 1 >= len || text[end] != '}')
-			return merge_error(cause, &w, line, "'{{' is not "
+			return merge_error(cause, &w, line, _("'{{' is not "
 			    "closed by '}}' on the same line (write {{{{ for a "
-			    "literal {{)");
+			    "literal {{)"));
 		f.line = line;
 		if (merge_parse(text + i + 2, end - i - 2, &f, &w,
 		    cause) == -1)
@@ -204,12 +205,12 @@ merge_check_field(const struct merge_field *f, struct buf *out, void *arg,
 		buf_printf(&names, "%s, ", x->attrs[i]);
 	if (x->nattrs > 8)
 		buf_adds(&names, "..., ");
-	buf_adds(&names, "email, name, date, date:ja, date:en");
+	buf_adds(&names, NT("email, name, date, date:ja, date:en"));
 	w.what = x->what;
 	w.lines = x->lines;
-	rc = merge_error(cause, &w, f->line, "merge field {{%.*s}} cannot be "
+	rc = merge_error(cause, &w, f->line, _("merge field {{%.*s}} cannot be "
 	    "filled: no member of the list has it (fields: %s); give it a "
-	    "default such as {{%.*s|...}}", (int)f->namelen, f->name,
+	    "default such as {{%.*s|...}}"), (int)f->namelen, f->name,
 	    names.data, (int)f->namelen, f->name);
 	buf_free(&names);
 	return rc;
@@ -328,8 +329,8 @@ merge_expand(struct buf *out, const char *text, size_t len, const char *what,
 	buf_init(&x.datebuf);
 	if (r->attrs != NULL && *r->attrs != '\0' &&
 	    json_each_pair(r->attrs, merge_add_pair, &x) == -1) {
-		rc = set_cause(cause, "the attributes of %s are not a JSON "
-		    "object of strings", r->addr);
+		rc = set_cause(cause, _("the attributes of %s are not a JSON "
+		    "object of strings"), r->addr);
 		goto out;
 	}
 	rc = merge_walk(text, len, what, out, merge_fill, &x, cause);
@@ -413,8 +414,8 @@ message_merge_values(const struct issue *is, const struct recipient *r,
 	buf_init(&x.datebuf);
 	if (r->attrs != NULL && *r->attrs != '\0' &&
 	    json_each_pair(r->attrs, merge_add_pair, &x) == -1) {
-		rc = set_cause(cause, "the attributes of %s are not a JSON "
-		    "object of strings", r->addr);
+		rc = set_cause(cause, _("the attributes of %s are not a JSON "
+		    "object of strings"), r->addr);
 		message_merge_free(*names, NULL, *n);
 		goto out;
 	}

@@ -41,8 +41,8 @@
 #include "mime.h"
 #include "verp.h"
 #include "store/store.h"
-#include "base/utf8.h"
 #include "base/i18n.h"
+#include "base/utf8.h"
 
 #define MESSAGE_ID_MAX		128
 /* A Subject after merging: folded, it may be long, but not endless. */
@@ -74,8 +74,8 @@ message_check_text(const char *what, const char *s, size_t len, char **cause)
 		    s[i + 1] != '\n')))
 			line++;
 	if (s[bad] == '\0')
-		return set_cause(cause, "%s line %zu: a NUL byte", what, line);
-	return set_cause(cause, "%s line %zu: invalid UTF-8 (byte 0x%02x)",
+		return set_cause(cause, _("%s line %zu: a NUL byte"), what, line);
+	return set_cause(cause, _("%s line %zu: invalid UTF-8 (byte 0x%02x)"),
 	    what, line, (unsigned char)s[bad]);
 }
 
@@ -90,20 +90,20 @@ message_header_text(const char *what, const char *s, size_t max,
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
 		if (c == '\r' || c == '\n')
-			return set_cause(cause, "%s: a line break (CR or LF) "
-			    "in a header is refused (header injection)", what);
+			return set_cause(cause, _("%s: a line break (CR or LF) "
+			    "in a header is refused (header injection)"), what);
 	}
 	if (!utf8_valid(s, len, &bad))
-		return set_cause(cause, "%s: invalid UTF-8 (byte 0x%02x)",
+		return set_cause(cause, _("%s: invalid UTF-8 (byte 0x%02x)"),
 		    what, (unsigned char)s[bad]);
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			return set_cause(cause, "%s: control character 0x%02x "
-			    "refused", what, c);
+			return set_cause(cause, _("%s: control character 0x%02x "
+			    "refused"), what, c);
 	}
 	if (len > max)
-		return set_cause(cause, "%s: longer than %zu bytes", what,
+		return set_cause(cause, _("%s: longer than %zu bytes"), what,
 		    max);
 	return 0;
 }
@@ -147,15 +147,15 @@ message_check_uri(const char *what, const char *uri, char **cause)
 	else if (strncasecmp(uri, "http://", 7) == 0)
 		rest = uri + 7;
 	else
-		return set_cause(cause, "%s: '%s': expected an https:// (or "
-		    "http://, or mailto:) URI", what, uri);
+		return set_cause(cause, _("%s: '%s': expected an https:// (or "
+		    "http://, or mailto:) URI"), what, uri);
 	if (*rest == '\0' || *rest == '/')
-		return set_cause(cause, "%s: '%s': no host", what, uri);
+		return set_cause(cause, _("%s: '%s': no host"), what, uri);
 	for (p = uri; *p != '\0'; p++)
 		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
 		    strchr("<>\"\\^`{|}#", *p) != NULL)
-			return set_cause(cause, "%s: '%s': character '%c' is "
-			    "not allowed in the URI", what, uri, *p);
+			return set_cause(cause, _("%s: '%s': character '%c' is "
+			    "not allowed in the URI"), what, uri, *p);
 	return 0;
 }
 
@@ -224,22 +224,22 @@ message_check_headers(const struct issue *is, struct message_mailbox *from,
 	const char		*s;
 
 	if (is->from == NULL || *is->from == '\0')
-		return set_cause(cause, "From: missing (herald config set "
-		    "from 'Name <address>' sets a default)");
+		return set_cause(cause, _("From: missing (herald config set "
+		    "from 'Name <address>' sets a default)"));
 	if (message_mailbox("From", is->from, from, cause) == -1)
 		return -1;
 	if (is->reply_to != NULL && *is->reply_to != '\0' &&
 	    message_mailbox("Reply-To", is->reply_to, &rt, cause) == -1)
 		return -1;
 	if (is->subject == NULL)
-		return set_cause(cause, "Subject: missing");
+		return set_cause(cause, _("Subject: missing"));
 	if (message_header_text("Subject", is->subject, MESSAGE_SUBJECT_MAX,
 	    cause) == -1)
 		return -1;
 	for (s = is->subject; *s == ' ' || *s == '\t'; s++)
 		;
 	if (*s == '\0')
-		return set_cause(cause, "Subject: missing (it is empty)");
+		return set_cause(cause, _("Subject: missing (it is empty)"));
 	if (is->unsubscribe != NULL && *is->unsubscribe != '\0' &&
 	    message_check_uri("Unsubscribe", is->unsubscribe, cause) == -1)
 		return -1;
@@ -250,11 +250,11 @@ message_check_headers(const struct issue *is, struct message_mailbox *from,
 		return set_cause(cause, _("Charset: '%s': expected utf-8 or "
 		    "iso-2022-jp"), is->charset);
 	if (is->body == NULL)
-		return set_cause(cause, "the body is missing");
+		return set_cause(cause, _("the body is missing"));
 	if (strlen(is->body) > MESSAGE_BODY_MAX)
-		return set_cause(cause, "the body is longer than %d bytes",
+		return set_cause(cause, _("the body is longer than %d bytes"),
 		    MESSAGE_BODY_MAX);
-	return message_check_text("body", is->body, strlen(is->body), cause);
+	return message_check_text(_("body"), is->body, strlen(is->body), cause);
 }
 
 /* Check an issue before it is saved. */
@@ -269,7 +269,7 @@ message_check(const struct issue *is, char *const *attrs, size_t nattrs,
 	if (merge_check(is->subject, strlen(is->subject), "Subject", attrs,
 	    nattrs, cause) == -1)
 		return -1;
-	return merge_check(is->body, strlen(is->body), "body", attrs, nattrs,
+	return merge_check(is->body, strlen(is->body), _("body"), attrs, nattrs,
 	    cause);
 }
 
@@ -282,8 +282,8 @@ message_check_list(struct store *st, const struct issue *is, char **cause)
 	int	  rc;
 
 	if (is->list_id == 0)
-		return set_cause(cause, "List: the issue has no list (it was "
-		    "removed); choose one");
+		return set_cause(cause, _("List: the issue has no list (it was "
+		    "removed); choose one"));
 	if (store_list_attr_names(st, is->list_id, &names, &n, cause) == -1)
 		return -1;
 	rc = message_check(is, names, n, cause);
@@ -350,14 +350,14 @@ message_msgid(struct buf *b, const char *local, const char *domain,
 
 	if (local != NULL) {
 		if (!message_id_ok(local))
-			return set_cause(cause, "Message-ID: '%s' is not a "
-			    "dot-atom", local);
+			return set_cause(cause, _("Message-ID: '%s' is not a "
+			    "dot-atom"), local);
 		buf_printf(b, "Message-ID: <%s@%s>\r\n", local, domain);
 		return 0;
 	}
 	if (RAND_bytes(rnd, sizeof rnd) != 1)
-		return set_cause(cause, "Message-ID: no random bytes from "
-		    "OpenSSL");
+		return set_cause(cause, _("Message-ID: no random bytes from "
+		    "OpenSSL"));
 	mime_base32(id, sizeof id, rnd, sizeof rnd);
 	buf_printf(b, "Message-ID: <%s@%s>\r\n", id, domain);
 	return 0;
@@ -415,7 +415,7 @@ message_unsubscribe(struct buf *b, const struct issue *is,
 	size_t		 col;
 
 	if (o->token == NULL || !message_token_ok(o->token))
-		return set_cause(cause, "List-Unsubscribe: no valid token");
+		return set_cause(cause, _("List-Unsubscribe: no valid token"));
 	snprintf(addr, sizeof addr, "%s", from->addr);
 	if (own != NULL && strncasecmp(own, "mailto:", 7) == 0) {
 		q = strchr(own + 7, '?');
@@ -430,8 +430,8 @@ message_unsubscribe(struct buf *b, const struct issue *is,
 			if (addr_normalise(o->unsubscribe_mailto,
 			    strlen(o->unsubscribe_mailto), addr,
 			    &reason) == -1)
-				return set_cause(cause, "unsubscribe_mailto: "
-				    "'%s': %s", o->unsubscribe_mailto, reason);
+				return set_cause(cause, _("unsubscribe_mailto: "
+				    "'%s': %s"), o->unsubscribe_mailto, reason);
 		} else if (o->verp != '\0') {
 			char	base[ADDR_MAX + 1];
 
@@ -448,8 +448,8 @@ message_unsubscribe(struct buf *b, const struct issue *is,
 		    cause) == -1)
 			return -1;
 		if (strncasecmp(o->unsubscribe_url, "mailto:", 7) == 0)
-			return set_cause(cause, "unsubscribe_url: expected "
-			    "an https:// URI");
+			return set_cause(cause, _("unsubscribe_url: expected "
+			    "an https:// URI"));
 		web = o->unsubscribe_url;
 	}
 	/* A URI is never folded inside: when the first does not fit after
@@ -492,13 +492,13 @@ message_check_recipient(const struct recipient *r, char **cause)
 	const char	*reason;
 
 	if (r->addr == NULL)
-		return set_cause(cause, "To: no address");
+		return set_cause(cause, _("To: no address"));
 	if (message_header_text("To", r->addr, ADDR_MAX, cause) == -1)
 		return -1;
 	if (addr_normalise(r->addr, strlen(r->addr), norm, &reason) == -1)
-		return set_cause(cause, "To: '%s': %s", r->addr, reason);
-	if (r->name != NULL && message_header_text("To (the recipient's "
-	    "name)", r->name, ADDR_NAME_MAX, cause) == -1)
+		return set_cause(cause, _("To: '%s': %s"), r->addr, reason);
+	if (r->name != NULL && message_header_text(_("To (the recipient's "
+	    "name)"), r->name, ADDR_NAME_MAX, cause) == -1)
 		return -1;
 	return 0;
 }
@@ -537,7 +537,7 @@ message_body(const struct issue *is, const struct recipient *r, time_t date,
 	if (merge_expand(&body, is->body, strlen(is->body), "body", r, date,
 	    0, cause) == -1)
 		goto out;
-	if (body.len != 0 && message_check_text("body (merged)", body.data,
+	if (body.len != 0 && message_check_text(_("body (merged)"), body.data,
 	    body.len, cause) == -1)
 		goto out;
 	if (body.len != 0)
@@ -664,7 +664,8 @@ message_render(const struct issue *is, const struct recipient *r,
 	    message_check_recipient(r, cause) == -1)
 		goto out;
 	if (merge_expand(&subj, is->subject, strlen(is->subject), "Subject",
-	    r, date, 1, cause) == -1 || message_header_text("Subject (merged)",
+	    r, date, 1, cause) == -1 ||
+	    message_header_text(_("Subject (merged)"),
 	    subj.data != NULL ? subj.data : "", MESSAGE_MERGED_MAX,
 	    cause) == -1)
 		goto out;
@@ -689,8 +690,8 @@ message_render(const struct issue *is, const struct recipient *r,
 	if (message_msgid(out, o->message_id, addr_domain(from.addr),
 	    cause) == -1)
 		goto out;
-	buf_printf(out, "MIME-Version: 1.0\r\n"
-	    "Content-Type: text/plain; charset=%s\r\n",
+	buf_printf(out, NT("MIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=%s\r\n"),
 	    charset_mime(message_charset(is)));
 	buf_printf(out, "Content-Transfer-Encoding: %s\r\n",
 	    mime_cte_name(cte));

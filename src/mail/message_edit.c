@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/proc.h"
 #include "message.h"
 #include "store/store.h"
@@ -57,8 +58,9 @@ edit_error_line(struct buf *b, const char *error)
 	buf_adds(b, "# error: ");
 	for (p = error; *p != '\0'; p++)
 		buf_addc(b, *p == '\n' || *p == '\r' ? ' ' : *p);
-	buf_adds(b, "\n# Fix it, save and quit; leave the file unchanged or "
-	    "empty it to give up.\n");
+	/* Read back by its first words (edit_issue drops it): English. */
+	buf_adds(b, NT("\n# Fix it, save and quit; leave the file unchanged or "
+	    "empty it to give up.\n"));
 }
 
 /* The edit file's text, with a line naming the merge fields. */
@@ -72,15 +74,16 @@ edit_text(const struct issue *is, const char *error, const char *fields)
 	if (error != NULL)
 		edit_error_line(&b, error);
 	if (is->id == 0)
-		buf_adds(&b, "# A new herald issue: ");
+		buf_adds(&b, _("# A new herald issue: edit the headers and the "
+		    "body below, then save and quit.\n"));
 	else
-		buf_printf(&b, "# herald issue %lld: ", (long long)is->id);
-	buf_adds(&b, "edit the headers and the body below, then save and "
-	    "quit.\n# Lines starting with # up here are ignored. Empty the "
-	    "file to abort.\n");
-	buf_printf(&b, "# Merge fields: %s; {{FIELD|default}}; {{{{ writes "
-	    "{{.\n", fields != NULL ? fields : "{{name}} {{email}} and the "
-	    "list's columns");
+		buf_printf(&b, _("# herald issue %lld: edit the headers and the "
+		    "body below, then save and quit.\n"), (long long)is->id);
+	buf_adds(&b, _("# Lines starting with # up here are ignored. Empty "
+	    "the file to abort.\n"));
+	buf_printf(&b, _("# Merge fields: %s; {{FIELD|default}}; {{{{ writes "
+	    "{{.\n"), fields != NULL ? fields : _("{{name}} {{email}} and the "
+	    "list's columns"));
 	buf_printf(&b, "From: %s\nReply-To: %s\nSubject: %s\nList: %s\n"
 	    "Unsubscribe: %s\nEncoding: %s\nCharset: %s\n\n",
 	    edit_str(is->from), edit_str(is->reply_to),
@@ -142,9 +145,9 @@ edit_header(const char *s, size_t len, size_t line, struct buf *vals,
 
 	colon = memchr(s, ':', len);
 	if (colon == NULL)
-		return set_cause(cause, "line %zu: '%.*s' is not a header "
+		return set_cause(cause, _("line %zu: '%.*s' is not a header "
 		    "(Name: value); a blank line goes between the headers "
-		    "and the body", line, (int)(len > 40 ? 40 : len), s);
+		    "and the body"), line, (int)(len > 40 ? 40 : len), s);
 	nlen = (size_t)(colon - s);
 	while (nlen > 0 && (s[nlen - 1] == ' ' || s[nlen - 1] == '\t'))
 		nlen--;
@@ -153,11 +156,12 @@ edit_header(const char *s, size_t len, size_t line, struct buf *vals,
 		    strncasecmp(edit_hdr_names[h], s, nlen) == 0)
 			break;
 	if (h == EDIT_NHDR)
-		return set_cause(cause, "line %zu: unknown header '%.*s' "
+		return set_cause(cause, _("line %zu: unknown header '%.*s' "
 		    "(known: From, Reply-To, Subject, List, Unsubscribe, "
-		    "Encoding, Charset)", line, (int)(nlen > 40 ? 40 : nlen), s);
+		    "Encoding, Charset)"), line, (int)(nlen > 40 ? 40 : nlen),
+		    s);
 	if (seen[h])
-		return set_cause(cause, "line %zu: %s: given twice", line,
+		return set_cause(cause, _("line %zu: %s: given twice"), line,
 		    edit_hdr_names[h]);
 	seen[h] = 1;
 	*last = h;
@@ -196,7 +200,7 @@ message_edit_parse(struct store *st, const char *text, size_t len,
 	int		 seen[EDIT_NHDR], h, last = -1, rc = -1, started = 0;
 	int64_t		 list_id = 0;
 
-	if (message_check_text("the file", text, len, cause) == -1)
+	if (message_check_text(_("the file"), text, len, cause) == -1)
 		return -1;
 	memset(seen, 0, sizeof seen);
 	memset(&n, 0, sizeof n);
@@ -219,8 +223,8 @@ message_edit_parse(struct store *st, const char *text, size_t len,
 			/* A folded value continues with one space; a value
 			 * that was empty starts with the continuation. */
 			if (last == -1) {
-				set_cause(cause, "line %zu: a continuation "
-				    "line without a header", line);
+				set_cause(cause, _("line %zu: a continuation "
+				    "line without a header"), line);
 				goto out;
 			}
 			edit_rtrim(&vals[last]);
@@ -243,22 +247,22 @@ message_edit_parse(struct store *st, const char *text, size_t len,
 	for (h = 0; h < EDIT_NHDR; h++)
 		edit_rtrim(&vals[h]);
 	if (!seen[EDIT_FROM] || vals[EDIT_FROM].len == 0) {
-		set_cause(cause, "From: missing (Name <address>)");
+		set_cause(cause, _("From: missing (Name <address>)"));
 		goto out;
 	}
 	if (!seen[EDIT_SUBJECT] || vals[EDIT_SUBJECT].len == 0) {
-		set_cause(cause, "Subject: missing");
+		set_cause(cause, _("Subject: missing"));
 		goto out;
 	}
 	if (!seen[EDIT_LIST] || vals[EDIT_LIST].len == 0) {
-		set_cause(cause, "List: missing (the list to send to)");
+		set_cause(cause, _("List: missing (the list to send to)"));
 		goto out;
 	}
 	rc = store_list_find(st, vals[EDIT_LIST].data, &list_id, cause);
 	if (rc != 0) {
 		if (rc == 1)
-			set_cause(cause, "List: no list named '%s' (herald "
-			    "list ls shows them)", vals[EDIT_LIST].data);
+			set_cause(cause, _("List: no list named '%s' (herald "
+			    "list ls shows them)"), vals[EDIT_LIST].data);
 		rc = -1;
 		goto out;
 	}
@@ -350,8 +354,8 @@ edit_read(const char *path, struct buf *b, char **cause)
 			break;
 		if (b->len + (size_t)n > EDIT_FILE_MAX) {
 			close(fd);
-			return set_cause(cause, "the edited file is larger "
-			    "than %d bytes", EDIT_FILE_MAX);
+			return set_cause(cause, _("the edited file is larger "
+			    "than %d bytes"), EDIT_FILE_MAX);
 		}
 		buf_add(b, chunk, (size_t)n);
 	}
@@ -425,12 +429,14 @@ edit_run(const char *path, message_editor_fn fn, void *arg, char **cause)
 		return -1;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-			return set_cause(cause, "the editor '%s' could not "
-			    "run (set $VISUAL or $EDITOR)", editor);
-		return set_cause(cause, "the editor '%s' failed (%s %d); "
-		    "the issue is unchanged", editor, WIFEXITED(status) ?
-		    "exit status" : "signal", WIFEXITED(status) ?
-		    WEXITSTATUS(status) : WTERMSIG(status));
+			return set_cause(cause, _("the editor '%s' could not "
+			    "run (set $VISUAL or $EDITOR)"), editor);
+		if (WIFEXITED(status))
+			return set_cause(cause, _("the editor '%s' failed (exit "
+			    "status %d); the issue is unchanged"), editor,
+			    WEXITSTATUS(status));
+		return set_cause(cause, _("the editor '%s' failed (signal "
+		    "%d); the issue is unchanged"), editor, WTERMSIG(status));
 	}
 	return 0;
 }
@@ -451,8 +457,8 @@ edit_tmpfile(const struct issue *is, char **dirp, char **cause)
 		tmp = "/tmp";
 	dir = xprintf("%s/herald-XXXXXX", tmp);
 	if (mkdtemp(dir) == NULL) {
-		set_cause(cause, "cannot create a temporary directory in %s: "
-		    "%s", tmp, strerror(errno));
+		set_cause(cause, _("cannot create a temporary directory in %s: "
+		    "%s"), tmp, strerror(errno));
 		free(dir);
 		return NULL;
 	}
@@ -463,7 +469,7 @@ edit_tmpfile(const struct issue *is, char **dirp, char **cause)
 		    (long long)is->id);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd == -1) {
-		set_cause(cause, "cannot create %s: %s", path,
+		set_cause(cause, _("cannot create %s: %s"), path,
 		    strerror(errno));
 		rmdir(dir);
 		free(dir);

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "mime.h"
+#include "base/i18n.h"
 #include "base/utf8.h"
 #include "base/util.h"
 
@@ -646,7 +647,7 @@ mime_qp(struct buf *b, const char *s, size_t len)
 	/* At most 3 bytes an input byte, and a 3-byte soft break at most
 	 * every 72 output bytes: len / 8 covers those. */
 	if (len > (SIZE_MAX - 32) / 4)
-		fatal("quoted-printable: body too large");
+		fatal(NT("quoted-printable: body too large"));
 	buf_grow(b, len * 3 + len / 8 + 32);
 	o = b->data + b->len;
 	for (i = 0; i < len; i++) {

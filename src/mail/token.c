@@ -16,6 +16,7 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
+#include "base/i18n.h"
 #include "message.h"
 #include "mime.h"
 #include "store/store.h"
@@ -39,7 +40,7 @@ message_secret(struct store *st, unsigned char *key, char **cause)
 		return -1;
 	if (rc == 1) {
 		if (RAND_bytes(rnd, sizeof rnd) != 1)
-			return set_cause(cause, "no random bytes from OpenSSL");
+			return set_cause(cause, _("no random bytes from OpenSSL"));
 		for (i = 0; i < sizeof rnd; i++)
 			snprintf(fresh + 2 * i, 3, "%02x", rnd[i]);
 		explicit_bzero(rnd, sizeof rnd);
@@ -52,15 +53,15 @@ message_secret(struct store *st, unsigned char *key, char **cause)
 	}
 	if (strlen(hex) != 2 * MESSAGE_SECRET_BYTES) {
 		free(hex);
-		return set_cause(cause, "the database's %s is damaged",
+		return set_cause(cause, _("the database's %s is damaged"),
 		    MESSAGE_SECRET_KEY);
 	}
 	for (i = 0; i < MESSAGE_SECRET_BYTES; i++) {
 		if (sscanf(hex + 2 * i, "%2x", &v) != 1) {
 			explicit_bzero(hex, strlen(hex));
 			free(hex);
-			return set_cause(cause, "the database's %s is "
-			    "damaged", MESSAGE_SECRET_KEY);
+			return set_cause(cause, _("the database's %s is "
+			    "damaged"), MESSAGE_SECRET_KEY);
 		}
 		key[i] = (unsigned char)v;
 	}
@@ -95,7 +96,7 @@ message_tokens_new(struct store *st, char **cause)
 	    EVP_MAC_init(tk->ctx, key, sizeof key, params) != 1) {
 		explicit_bzero(key, sizeof key);
 		message_tokens_free(tk);
-		set_cause(cause, "HMAC-SHA256 is not available from OpenSSL");
+		set_cause(cause, _("HMAC-SHA256 is not available from OpenSSL"));
 		return NULL;
 	}
 	explicit_bzero(key, sizeof key);
@@ -120,7 +121,7 @@ message_tokens_make(struct message_tokens *tk, struct store *st,
 	    strlen(addr)) != 1 ||
 	    EVP_MAC_final(tk->ctx, mac, &maclen, sizeof mac) != 1 ||
 	    maclen < 13)
-		return set_cause(cause, "HMAC-SHA256 failed");
+		return set_cause(cause, _("HMAC-SHA256 failed"));
 	mime_base32(out, MESSAGE_TOKEN_LEN + 1, mac, 13);
 	return store_token_put(st, out, addr, issue_id, cause);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/i18n.h"
 #include "message.h"
 #include "mime.h"
 #include "verp.h"
@@ -31,24 +32,24 @@ verp_address(const char *base, char delim, const char *token, char *out,
 	size_t		 local;
 
 	if (delim == '\0' || strchr(VERP_DELIMITERS, delim) == NULL)
-		return set_cause(cause, "verp_delimiter: '%c' is not one of "
-		    "%s", delim != '\0' ? delim : '?', VERP_DELIMITERS);
+		return set_cause(cause, _("verp_delimiter: '%c' is not one of "
+		    "%s"), delim != '\0' ? delim : '?', VERP_DELIMITERS);
 	if (token == NULL || strlen(token) != MESSAGE_TOKEN_LEN)
-		return set_cause(cause, "verp: no valid token");
+		return set_cause(cause, _("verp: no valid token"));
 	for (local = 0; local < MESSAGE_TOKEN_LEN; local++)
 		if (!verp_b32(token[local]))
-			return set_cause(cause, "verp: no valid token");
+			return set_cause(cause, _("verp: no valid token"));
 	if (base == NULL || (at = strrchr(base, '@')) == NULL || at == base)
-		return set_cause(cause, "verp: '%s' is not an address",
+		return set_cause(cause, _("verp: '%s' is not an address"),
 		    base != NULL ? base : "");
 	local = (size_t)(at - base);
 	if (local + 1 + MESSAGE_TOKEN_LEN > VERP_LOCAL_MAX)
-		return set_cause(cause, "verp: the local part of %s (%zu "
+		return set_cause(cause, _("verp: the local part of %s (%zu "
 		    "octets) with %c and a %d-character token is over %d "
-		    "octets: use a shorter bounce address, or set verp = off",
+		    "octets: use a shorter bounce address, or set verp = off"),
 		    base, local, delim, MESSAGE_TOKEN_LEN, VERP_LOCAL_MAX);
 	if (strlen(base) + 1 + MESSAGE_TOKEN_LEN + 1 > size)
-		return set_cause(cause, "verp: %s is too long", base);
+		return set_cause(cause, _("verp: %s is too long"), base);
 	snprintf(out, size, "%.*s%c%s%s", (int)local, base, delim, token, at);
 	/* the token goes out in lower case, as it was made */
 	for (out += local + 1; *out != '@'; out++)

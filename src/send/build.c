@@ -13,6 +13,7 @@
 #include "mail/addr.h"
 #include "mail/message.h"
 #include "mail/verp.h"
+#include "base/i18n.h"
 #include "base/util.h"
 
 /* Render and sign one recipient's message. */
@@ -34,7 +35,7 @@ message_build(struct store *st, const struct issue *is,
 	}
 	if (o.token == NULL) {
 		if (st == NULL)
-			return set_cause(cause, "no unsubscribe token");
+			return set_cause(cause, _("no unsubscribe token"));
 		if (message_token(st, is->id, r->addr, token, cause) == -1)
 			return -1;
 		o.token = token;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "commit.h"
 #include "store/store.h"
 
@@ -95,7 +96,7 @@ committer_main(void *arg)
 			c->done = seq;
 		else if (c->error == NULL)
 			c->error = cause != NULL ? cause :
-			    xstrdup("cannot write to the database");
+			    xstrdup(_("cannot write to the database"));
 		else
 			free(cause);
 		pthread_cond_broadcast(&c->done_cv);
@@ -138,7 +139,7 @@ committer_new(const char *path, int64_t send_id, char **cause)
 	pthread_cond_init(&c->done_cv, NULL);
 	if ((errno = pthread_create(&c->thread, NULL, committer_main,
 	    c)) != 0) {
-		set_cause(cause, "cannot start the committer: %s",
+		set_cause(cause, _("cannot start the committer: %s"),
 		    strerror(errno));
 		pthread_cond_destroy(&c->done_cv);
 		pthread_cond_destroy(&c->work);

@@ -31,6 +31,7 @@
 #include "engine.h"
 #include "session.h"
 #include "workers.h"
+#include "base/i18n.h"
 #include "base/loop.h"
 #include "mail/message.h"
 #include "mail/verp.h"
@@ -186,14 +187,14 @@ engine_outcome(struct engine *e, struct rcpt *r, enum rcpt_state state,
 		    reply->enhanced);
 		snprintf(c->stage, sizeof c->stage, "%s", reply->stage);
 		if (gaveup)
-			snprintf(c->reply, sizeof c->reply, "gave up after %d "
-			    "attempts over %llds: %s", r->attempts,
+			snprintf(c->reply, sizeof c->reply, NT("gave up after %d "
+			    "attempts over %llds: %s"), r->attempts,
 			    (long long)(now - r->first_at), reply->text);
 		else
 			snprintf(c->reply, sizeof c->reply, "%s", reply->text);
 	} else if (gaveup)
-		snprintf(c->reply, sizeof c->reply, "gave up after %d "
-		    "attempts", r->attempts);
+		snprintf(c->reply, sizeof c->reply, NT("gave up after %d "
+		    "attempts"), r->attempts);
 	if (state == RCPT_BOUNCED || state == RCPT_DEFERRED) {
 		reply_classify_at(c->stage, c->code, c->enhanced, c->reply, &v);
 		/* A deferral is temporary whatever its words, and so is
@@ -322,8 +323,8 @@ engine_defer_dest(struct engine *e, struct dest *d)
 		return;
 	}
 	memset(&generic, 0, sizeof generic);
-	snprintf(generic.text, sizeof generic.text, "no server of %s could be "
-	    "reached", d->name);
+	snprintf(generic.text, sizeof generic.text, NT("no server of %s could be "
+	    "reached"), d->name);
 	snprintf(generic.stage, sizeof generic.stage, "connect");
 	engine_settle_dest(e, d, RCPT_DEFERRED, &generic, NULL, d->last_mx,
 	    d->last_ip);
@@ -511,8 +512,8 @@ engine_rendered(struct engine *e, struct rcpt *r, struct job *j)
 	if (j->error != NULL) {
 		e->nmem--;
 		memset(&reply, 0, sizeof reply);
-		snprintf(reply.text, sizeof reply.text, "cannot render the "
-		    "message: %s", j->error);
+		snprintf(reply.text, sizeof reply.text, NT("cannot render the "
+		    "message: %s"), j->error);
 		snprintf(reply.stage, sizeof reply.stage, "render");
 		engine_outcome(e, r, RCPT_BOUNCED, &reply, NULL, NULL, NULL);
 		engine_rcpt_done(e, r);

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "base/i18n.h"
 #include "base/proc.h"
 #include "base/util.h"
 
@@ -112,7 +113,9 @@ send_spawn_exec(char *const argv[], int devnull, int logfd, int ready, int pw)
 		_exit(126);
 	close_range(fds[3] != -1 ? 5 : 4, ~0U, 0);
 	execv("/proc/self/exe", argv);
-	dprintf(3, "error: cannot run /proc/self/exe: %s\n", strerror(errno));
+	/* "error: " is read by send_spawn; the rest is shown. */
+	dprintf(3, "error: ");
+	dprintf(3, _("cannot run /proc/self/exe: %s\n"), strerror(errno));
 	_exit(127);
 }
 
@@ -169,7 +172,7 @@ send_spawn(const struct send_spawn *sp, int64_t *pid, char **cause)
 	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1 ||
 	    pipe2(ready, O_CLOEXEC) == -1 ||
 	    (sp->password != NULL && pipe2(pw, O_CLOEXEC) == -1)) {
-		set_cause(cause, "cannot start the engine: %s",
+		set_cause(cause, _("cannot start the engine: %s"),
 		    strerror(errno));
 		goto out;
 	}
@@ -191,7 +194,7 @@ send_spawn(const struct send_spawn *sp, int64_t *pid, char **cause)
 	}
 	argv[argc] = NULL;
 
-	if ((detached = proc_detach("the engine", cause)) == 0)
+	if ((detached = proc_detach(_("the engine"), cause)) == 0)
 		send_spawn_exec(argv, devnull, logfd, ready[1], pw[0]);
 	close(ready[1]);
 	ready[1] = -1;
@@ -212,7 +215,7 @@ send_spawn(const struct send_spawn *sp, int64_t *pid, char **cause)
 	}
 	if (send_spawn_wait(ready[0], sp->timeout_ms > 0 ? sp->timeout_ms :
 	    15000, msg, sizeof msg) == -1) {
-		set_cause(cause, "the engine did not start in time (see %s)",
+		set_cause(cause, _("the engine did not start in time (see %s)"),
 		    log);
 		goto out;
 	}
@@ -225,7 +228,7 @@ send_spawn(const struct send_spawn *sp, int64_t *pid, char **cause)
 	} else if (strncmp(msg, "error: ", 7) == 0)
 		set_cause(cause, "%s", msg + 7);
 	else
-		set_cause(cause, "the engine stopped at once (see %s)", log);
+		set_cause(cause, _("the engine stopped at once (see %s)"), log);
 out:
 	if (logfd != -1)
 		close(logfd);

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "route.h"
 #include "auth/dns.h"
 #include "auth/dnssec.h"
@@ -237,13 +238,13 @@ route_tlsa(struct dns *dns, struct route *r, size_t from, const char *host,
 	case DNSSEC_INSECURE:
 		break;
 	case DNSSEC_BOGUS:
-		snprintf(dn->why, sizeof dn->why, "TLSA lookup for %s: bogus "
-		    "(DNSSEC validation failed: %s)", name, why);
+		snprintf(dn->why, sizeof dn->why, NT("TLSA lookup for %s: bogus "
+		    "(DNSSEC validation failed: %s)"), name, why);
 		rc = -1;
 		break;
 	case DNSSEC_FAILED:
-		snprintf(dn->why, sizeof dn->why, "TLSA lookup for %s: failed "
-		    "(%s)", name, why);
+		snprintf(dn->why, sizeof dn->why, NT("TLSA lookup for %s: failed "
+		    "(%s)"), name, why);
 		rc = -1;
 		break;
 	}
@@ -281,9 +282,9 @@ route_host(struct dns *dns, struct route *r, const char *host,
 			if ((sec == DNSSEC_BOGUS || (sec == DNSSEC_FAILED &&
 			    route_answered(&a))) && !bogus) {
 				bogus = 1;
-				snprintf(dn->why, sizeof dn->why, "the address "
+				snprintf(dn->why, sizeof dn->why, NT("the address "
 				    "lookup for %s: %s (DNSSEC validation "
-				    "failed: %s)", host, dnssec_state_name(sec),
+				    "failed: %s)"), host, dnssec_state_name(sec),
 				    swhy);
 			}
 			/* Only a provably unsigned answer turns DANE off: a
@@ -345,8 +346,8 @@ route_mx(struct dns *dns, const char *domain, int port, struct route *r)
 	memset(&dn, 0, sizeof dn);
 	dn.on = dnssec_enabled(dns);
 	if (!dns_name_valid(domain)) {
-		route_fail(r, ROUTE_BOUNCE, "550 5.1.2", "'%s' is not a valid "
-		    "domain name", domain);
+		route_fail(r, ROUTE_BOUNCE, "550 5.1.2", NT("'%s' is not a valid "
+		    "domain name"), domain);
 		return;
 	}
 	if (dn.on) {
@@ -354,17 +355,17 @@ route_mx(struct dns *dns, const char *domain, int port, struct route *r)
 		if (sec == DNSSEC_BOGUS || (sec == DNSSEC_FAILED &&
 		    route_answered(&a))) {
 			/* Neither the hosts nor a bounce can be trusted. */
-			route_fail(r, ROUTE_DEFER, "451 4.7.5", "DNS: the MX "
+			route_fail(r, ROUTE_DEFER, "451 4.7.5", NT("DNS: the MX "
 			    "lookup for %s: %s (DNSSEC validation failed: "
-			    "%s)", domain, dnssec_state_name(sec), swhy);
+			    "%s)"), domain, dnssec_state_name(sec), swhy);
 			goto out;
 		}
 	} else
 		dns_query(dns, domain, DNS_MX, &a);
 	switch (a.status) {
 	case DNS_NXDOMAIN:
-		route_fail(r, ROUTE_BOUNCE, "550 5.1.2", "the domain %s does "
-		    "not exist (NXDOMAIN)", domain);
+		route_fail(r, ROUTE_BOUNCE, "550 5.1.2", NT("the domain %s does "
+		    "not exist (NXDOMAIN)"), domain);
 		break;
 	case DNS_NODATA:
 		/* No MX: the domain itself is the implicit MX. */
@@ -374,17 +375,17 @@ route_mx(struct dns *dns, const char *domain, int port, struct route *r)
 			route_fail(r, ROUTE_DEFER, "451 4.7.5", "DANE: %s",
 			    dn.why);
 		else if (rc == -1)
-			route_fail(r, ROUTE_DEFER, "451 4.4.3", "DNS: the "
-			    "address lookup for %s failed (%s)", domain, why);
+			route_fail(r, ROUTE_DEFER, "451 4.4.3", NT("DNS: the "
+			    "address lookup for %s failed (%s)"), domain, why);
 		else if (rc == 1)
-			route_fail(r, ROUTE_BOUNCE, "550 5.1.2", "%s has no MX "
-			    "and no address: it takes no mail", domain);
+			route_fail(r, ROUTE_BOUNCE, "550 5.1.2", NT("%s has no MX "
+			    "and no address: it takes no mail"), domain);
 		break;
 	case DNS_OK:
 		for (i = 0; i < a.n; i++)
 			if (*a.rr[i].u.mx.host == '\0') {
-				route_fail(r, ROUTE_BOUNCE, "556 5.1.10", "%s "
-				    "accepts no mail (null MX, RFC 7505)",
+				route_fail(r, ROUTE_BOUNCE, "556 5.1.10", NT("%s "
+				    "accepts no mail (null MX, RFC 7505)"),
 				    domain);
 				goto out;
 			}
@@ -400,16 +401,16 @@ route_mx(struct dns *dns, const char *domain, int port, struct route *r)
 			route_fail(r, ROUTE_DEFER, "451 4.7.5", "DANE: %s",
 			    dn.why);
 		else if (tempfail)
-			route_fail(r, ROUTE_DEFER, "451 4.4.3", "DNS: the "
+			route_fail(r, ROUTE_DEFER, "451 4.4.3", NT("DNS: the "
 			    "address lookups for the MX hosts of %s failed "
-			    "(%s)", domain, why);
+			    "(%s)"), domain, why);
 		else
-			route_fail(r, ROUTE_BOUNCE, "550 5.4.4", "no MX host "
-			    "of %s has an address", domain);
+			route_fail(r, ROUTE_BOUNCE, "550 5.4.4", NT("no MX host "
+			    "of %s has an address"), domain);
 		break;
 	default:
-		route_fail(r, ROUTE_DEFER, "451 4.4.3", "DNS: the MX lookup "
-		    "for %s failed (%s%s%s)", domain, dns_status_name(a.status),
+		route_fail(r, ROUTE_DEFER, "451 4.4.3", NT("DNS: the MX lookup "
+		    "for %s failed (%s%s%s)"), domain, dns_status_name(a.status),
 		    a.why != NULL ? ": " : "", a.why != NULL ? a.why : "");
 		break;
 	}
@@ -444,11 +445,11 @@ route_relay(struct dns *dns, const char *host, int port, struct route *r)
 	if (rc == -2)
 		route_fail(r, ROUTE_DEFER, "451 4.7.5", "DANE: %s", dn.why);
 	else if (rc == -1)
-		route_fail(r, ROUTE_DEFER, "451 4.4.3", "DNS: the address "
-		    "lookup for the relay %s failed (%s)", host, why);
+		route_fail(r, ROUTE_DEFER, "451 4.4.3", NT("DNS: the address "
+		    "lookup for the relay %s failed (%s)"), host, why);
 	else if (rc == 1)
-		route_fail(r, ROUTE_DEFER, "451 4.4.4", "the relay %s has no "
-		    "address", host);
+		route_fail(r, ROUTE_DEFER, "451 4.4.4", NT("the relay %s has no "
+		    "address"), host);
 }
 
 /* Free a route's targets. */

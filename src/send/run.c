@@ -26,6 +26,7 @@
 #include "setup.h"
 #include "workers.h"
 #include "auth/dkim.h"
+#include "base/i18n.h"
 #include "base/loop.h"
 #include "mail/message.h"
 #include "store/store.h"
@@ -52,7 +53,7 @@ engine_log(struct engine *e, const char *fmt, ...)
 	if (localtime_r(&t, &tm) == NULL ||
 	    strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", &tm) == 0)
 		at[0] = '\0';
-	fprintf(stderr, "%s herald engine: send %lld: ", at, (long long)e->id);
+	fprintf(stderr, NT("%s herald engine: send %lld: "), at, (long long)e->id);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -135,8 +136,9 @@ engine_drain(struct engine *e, const char *why)
 {
 	if (e->draining)
 		return;
-	engine_log(e, "%s: finishing %d session%s", why, e->nsessions,
-	    e->nsessions == 1 ? "" : "s");
+	engine_log(e, ngettext("%s: finishing %d session",
+	    "%s: finishing %d sessions", (unsigned long)e->nsessions), why,
+	    e->nsessions);
 	e->draining = 1;
 	sess_drain(e);
 }
@@ -151,7 +153,7 @@ engine_tick(void *arg)
 
 	e->tick = NULL;
 	if (engine_signalled)
-		engine_drain(e, "signalled");
+		engine_drain(e, _("signalled"));
 	if (e->test) {
 		if (e->test_stop != NULL && *e->test_stop &&
 		    !e->test_stopped) {
@@ -174,7 +176,7 @@ engine_tick(void *arg)
 		free(cause);
 		cause = NULL;
 	} else if (paused)
-		engine_drain(e, "paused");
+		engine_drain(e, _("paused"));
 	if (engine_retry(e, &cause) == -1) {
 		free(e->error);
 		e->error = cause;
@@ -249,8 +251,8 @@ engine_source(struct engine *e, char **cause)
 		sin6->sin6_family = AF_INET6;
 		e->src6len = sizeof *sin6;
 	} else
-		return set_cause(cause, "source address '%s' is not an IP "
-		    "address", ip);
+		return set_cause(cause, _("source address '%s' is not an IP "
+		    "address"), ip);
 	return 0;
 }
 
@@ -269,7 +271,7 @@ engine_setup(struct engine *e, char **cause)
 	e->issue = xcalloc(1, sizeof *e->issue);
 	if ((rc = store_issue_sent(e->st, e->id, e->issue, cause)) != 0) {
 		if (rc == 1)
-			set_cause(cause, "no issue %lld", (long long)e->id);
+			set_cause(cause, _("no issue %lld"), (long long)e->id);
 		return -1;
 	}
 	if (engine_source(e, cause) == -1)
@@ -303,8 +305,8 @@ engine_setup(struct engine *e, char **cause)
 		    *e->dnssec_anchor != '\0' ? e->dnssec_anchor :
 		    ENGINE_DNSSEC_ANCHOR;
 		if (access(ws.dns.dnssec_anchor, R_OK) == -1) {
-			set_cause(cause, "tls dane: no DNSSEC trust anchor: "
-			    "%s: %s (set dnssec_anchor)",
+			set_cause(cause, _("tls dane: no DNSSEC trust anchor: "
+			    "%s: %s (set dnssec_anchor)"),
 			    ws.dns.dnssec_anchor, strerror(errno));
 			free(domain);
 			return -1;
@@ -313,12 +315,12 @@ engine_setup(struct engine *e, char **cause)
 	e->w = workers_new(&ws, cause);
 	if (e->w != NULL && workers_signatures(e->w) == 0) {
 		why = dkim_unsigned_why(e->st, domain);
-		engine_log(e, "messages go out unsigned: %s", why);
+		engine_log(e, _("messages go out unsigned: %s"), why);
 		free(why);
 	}
 	if (set->policy == TLS_POLICY_DANE && e->w != NULL)
-		engine_log(e, "tls dane: TLSA records validated from the "
-		    "DNSSEC trust anchor %s", ws.dns.dnssec_anchor);
+		engine_log(e, _("tls dane: TLSA records validated from the "
+		    "DNSSEC trust anchor %s"), ws.dns.dnssec_anchor);
 	free(domain);
 	if (e->w == NULL)
 		return -1;
@@ -390,13 +392,13 @@ engine_run(const struct engine_run *run, char **cause)
 
 	rc = send_lock_take(run->db_path, run->id, cause);
 	if (rc == 1)
-		set_cause(cause, "an engine already runs send %lld",
+		set_cause(cause, _("an engine already runs send %lld"),
 		    (long long)run->id);
 	if (rc != 0)
 		goto fail;
 	if ((rc = store_send_get(e.st, e.id, &e.info, cause)) != 0) {
 		if (rc == 1)
-			set_cause(cause, "no send %lld", (long long)e.id);
+			set_cause(cause, _("no send %lld"), (long long)e.id);
 		goto fail;
 	}
 	e.password = engine_password(run->password_fd);
@@ -418,26 +420,26 @@ engine_run(const struct engine_run *run, char **cause)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGHUP, SIG_IGN);
 	if ((e.loop = loop_new()) == NULL) {
-		set_cause(cause, "cannot make the event loop");
+		set_cause(cause, _("cannot make the event loop"));
 		goto fail;
 	}
 	if (loop_fd_add(e.loop, workers_fd(e.w), LOOP_READ, engine_jobs,
 	    &e) == -1) {
-		set_cause(cause, "cannot watch the workers");
+		set_cause(cause, _("cannot watch the workers"));
 		goto fail;
 	}
 	if ((e.cm = committer_new(run->db_path, e.id, cause)) == NULL)
 		goto fail;
 	if (loop_fd_add(e.loop, committer_fd(e.cm), LOOP_READ,
 	    engine_committed, &e) == -1) {
-		set_cause(cause, "cannot watch the committer");
+		set_cause(cause, _("cannot watch the committer"));
 		goto fail;
 	}
 	loop_before_sleep(e.loop, engine_before_sleep, &e);
 	e.tick = loop_timer_add(e.loop, ENGINE_TICK_MS, engine_tick, &e);
 	e.want_fill = 1;
-	engine_log(&e, "pid %ld started (%lld queued again, %lld unknown "
-	    "after the last engine)", (long)getpid(), (long long)requeued,
+	engine_log(&e, _("pid %ld started (%lld queued again, %lld unknown "
+	    "after the last engine)"), (long)getpid(), (long long)requeued,
 	    (long long)unknown);
 	okmsg = xprintf("ok %ld\n", (long)getpid());
 	engine_ready(ready_fd, okmsg);
@@ -455,9 +457,9 @@ engine_run(const struct engine_run *run, char **cause)
 		else
 			free(wcause);
 	}
-	engine_log(&e, "%s: %llu delivered, %llu deferred, %llu bounced, "
-	    "%llu unknown", e.error != NULL ? "stopped on an error" :
-	    e.finished ? "finished" : "stopped",
+	engine_log(&e, _("%s: %llu delivered, %llu deferred, %llu bounced, "
+	    "%llu unknown"), e.error != NULL ? _("stopped on an error") :
+	    e.finished ? _("finished") : _("stopped"),
 	    (unsigned long long)e.delivered, (unsigned long long)e.deferred,
 	    (unsigned long long)e.bounced, (unsigned long long)e.unknown);
 	if (e.error != NULL)
@@ -471,7 +473,7 @@ engine_run(const struct engine_run *run, char **cause)
 fail:
 	if (ready_fd != -1) {
 		char *msg = xprintf("error: %s\n", *cause != NULL ? *cause :
-		    "the engine failed");
+		    _("the engine failed"));
 		engine_ready(ready_fd, msg);
 		free(msg);
 	}
@@ -534,19 +536,19 @@ engine_test_run(const struct engine_test *t, struct send_change *out,
 		e.password = xstrdup(t->password);
 
 	if ((domain = addr_domain(t->addr)) == NULL || *domain == '\0') {
-		set_cause(cause, "'%s' has no domain", t->addr);
+		set_cause(cause, _("'%s' has no domain"), t->addr);
 		goto out;
 	}
 	if (engine_setup(&e, cause) == -1 ||
 	    message_token(e.st, t->id, t->addr, token, cause) == -1)
 		goto out;
 	if ((e.loop = loop_new()) == NULL) {
-		set_cause(cause, "cannot make the event loop");
+		set_cause(cause, _("cannot make the event loop"));
 		goto out;
 	}
 	if (loop_fd_add(e.loop, workers_fd(e.w), LOOP_READ, engine_jobs,
 	    &e) == -1) {
-		set_cause(cause, "cannot watch the workers");
+		set_cause(cause, _("cannot watch the workers"));
 		goto out;
 	}
 	watching = 1;
@@ -576,7 +578,7 @@ engine_test_run(const struct engine_test *t, struct send_change *out,
 		goto out;
 	}
 	if (!e.test_have) {
-		set_cause(cause, "the test ended without an outcome");
+		set_cause(cause, _("the test ended without an outcome"));
 		goto out;
 	}
 	*out = e.test_out;

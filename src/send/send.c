@@ -58,7 +58,7 @@ send_prepare(const struct send_ctx *ctx, int64_t id, struct issue *is,
 	if ((rc = store_issue_get(ctx->st, id, is, cause)) != 0) {
 		if (rc == -1)
 			return EXIT_IOERR;
-		*cause = xprintf("no issue %lld (herald issue ls shows them)",
+		*cause = xprintf(_("no issue %lld (herald issue ls shows them)"),
 		    (long long)id);
 		return EXIT_NOINPUT;
 	}
@@ -125,7 +125,7 @@ send_check_keys(const struct send_ctx *ctx, const struct issue *is,
 	}
 	if (active == 0) {
 		why = dkim_unsigned_why(ctx->st, domain);
-		*warning = xprintf("the messages go out unsigned: %s", why);
+		*warning = xprintf(_("the messages go out unsigned: %s"), why);
 		free(why);
 	} else if ((signer = dkim_signer_new(ctx->st, domain,
 	    cause)) == NULL)
@@ -178,7 +178,7 @@ send_engine_start(const struct send_ctx *ctx, int64_t id, const char *password,
 	sp.id = id;
 	sp.password = password;
 	if (send_spawn(&sp, pid, &why) == -1) {
-		*cause = xprintf("the engine did not start: %s", why);
+		*cause = xprintf(_("the engine did not start: %s"), why);
 		free(why);
 		return EXIT_TEMPFAIL;
 	}
@@ -197,13 +197,14 @@ send_begin(const struct send_ctx *ctx, const struct issue *is,
 	case -1:
 		return is->list_id == 0 ? EXIT_DATAERR : EXIT_IOERR;
 	case 1:
-		*cause = xprintf("issue %lld was sent already (herald status "
-		    "%lld); herald resume %lld continues a send that stopped",
+		*cause = xprintf(_("issue %lld was sent already (herald "
+		    "status %lld); herald resume %lld continues a send that "
+		    "stopped"),
 		    (long long)is->id, (long long)is->id, (long long)is->id);
 		return EXIT_DATAERR;
 	case 2:
-		*cause = xprintf("nothing to send: list %s has no member that "
-		    "is not suppressed", is->list_name != NULL ?
+		*cause = xprintf(_("nothing to send: list %s has no member "
+		    "that is not suppressed"), is->list_name != NULL ?
 		    is->list_name : "?");
 		return EXIT_DATAERR;
 	}

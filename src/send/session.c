@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "session.h"
 #include "setup.h"
+#include "base/i18n.h"
 #include "base/loop.h"
 #include "mail/verp.h"
 #include "smtp/smtp.h"
@@ -453,7 +454,7 @@ sess_open(struct engine *e, struct dest *d)
 	if (sess->s == NULL) {
 		memset(&reply, 0, sizeof reply);
 		snprintf(reply.text, sizeof reply.text, "%s", cause != NULL ?
-		    cause : "cannot connect");
+		    cause : NT("cannot connect"));
 		snprintf(reply.stage, sizeof reply.stage, "connect");
 		free(cause);
 		sess_last(d, &reply, NULL, sess->host, sess->ip);
@@ -592,8 +593,8 @@ sess_closed(struct smtp_session *s, enum smtp_outcome outcome,
 		/* The session owes us an outcome: say what we know. Only a
 		 * message whose body may have gone out is unknown. */
 		memset(&lost, 0, sizeof lost);
-		snprintf(lost.text, sizeof lost.text, "the session ended "
-		    "without a reply to the message");
+		snprintf(lost.text, sizeof lost.text, NT("the session ended "
+		    "without a reply to the message"));
 		snprintf(lost.stage, sizeof lost.stage, "%s",
 		    r->dbstate == RCPT_SENT_DATA ? "dot" : "data");
 		engine_outcome(e, r, r->dbstate == RCPT_SENT_DATA ?

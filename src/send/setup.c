@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "mail/addr.h"
 #include "config/config.h"
 #include "setup.h"
@@ -124,19 +125,19 @@ send_setting(struct send_settings *set, const char *name,
 	int			 port;
 
 	if ((s = send_setting_find(name)) == NULL)
-		return set_cause(cause, "no setting called '%s'", name);
+		return set_cause(cause, _("no setting called '%s'"), name);
 	str = (char **)(base + s->off);
 	switch (s->type) {
 	case SET_POLICY:
 		if (tls_policy_parse(value, &set->policy) == -1)
-			return set_cause(cause, "--%s: '%s': expected none, "
-			    "may, encrypt, verify or dane", s->name, value);
+			return set_cause(cause, _("--%s: '%s': expected none, "
+			    "may, encrypt, verify or dane"), s->name, value);
 		return 0;
 	case SET_INT:
 	case SET_INT64:
 		if (parse_int(value, s->min, s->max, &n) == -1)
-			return set_cause(cause, "--%s: '%s' is not a number "
-			    "from %lld to %lld", s->name, value, s->min,
+			return set_cause(cause, _("--%s: '%s' is not a number "
+			    "from %lld to %lld"), s->name, value, s->min,
 			    s->max);
 		if (s->type == SET_INT)
 			*(int *)(base + s->off) = (int)n;
@@ -150,18 +151,18 @@ send_setting(struct send_settings *set, const char *name,
 		break;
 	case SET_HELO:
 		if (*value != '\0' && !send_helo_ok(value))
-			return set_cause(cause, "--%s: '%s' is not a host "
-			    "name", s->name, value);
+			return set_cause(cause, _("--%s: '%s' is not a host "
+			    "name"), s->name, value);
 		break;
 	case SET_IP:
 		if (*value != '\0' && inet_pton(AF_INET, value, addr) != 1 &&
 		    inet_pton(AF_INET6, value, addr) != 1)
-			return set_cause(cause, "--%s: '%s' is not an IP "
-			    "address", s->name, value);
+			return set_cause(cause, _("--%s: '%s' is not an IP "
+			    "address"), s->name, value);
 		break;
 	case SET_FILE:
 		if (*value != '\0' && access(value, R_OK) == -1)
-			return set_cause(cause, "--%s: cannot read %s: %s",
+			return set_cause(cause, _("--%s: cannot read %s: %s"),
 			    s->name, value, strerror(errno));
 		break;
 	case SET_TIMEOUTS: {
@@ -216,7 +217,7 @@ send_settings_verp_check(const struct send_settings *set, char **cause)
 	/* any token: they all have the same length */
 	if (verp_address(set->envelope_from, set->verp,
 	    "aaaaaaaaaaaaaaaaaaaa", out, sizeof out, &inner) == -1) {
-		set_cause(cause, "%s (the bounce key gives the address)",
+		set_cause(cause, _("%s (the bounce key gives the address)"),
 		    inner);
 		free(inner);
 		return -1;
@@ -236,10 +237,10 @@ send_envelope_base(const struct config *cfg, const struct issue *is,
 	if ((v = config_get(cfg, "bounce")) != NULL) {
 		if (addr_parse_mailbox(v, strlen(v), name, out,
 		    &reason) == -1)
-			return set_cause(cause, "bounce '%s': %s", v, reason);
+			return set_cause(cause, _("bounce '%s': %s"), v, reason);
 	} else if (addr_parse_mailbox(is->from, strlen(is->from), name, out,
 	    &reason) == -1)
-		return set_cause(cause, "issue %lld: From '%s': %s",
+		return set_cause(cause, _("issue %lld: From '%s': %s"),
 		    (long long)is->id, is->from, reason);
 	return 0;
 }
@@ -288,8 +289,8 @@ int
 send_settings_check(const struct send_settings *set, char **cause)
 {
 	if (*set->relay_user != '\0' && *set->relay == '\0')
-		return set_cause(cause, "--auth (relay_user) needs --relay: "
-		    "AUTH is for a relay, never for recipients' MX hosts");
+		return set_cause(cause, _("--auth (relay_user) needs --relay: "
+		    "AUTH is for a relay, never for recipients' MX hosts"));
 	return 0;
 }
 
@@ -385,8 +386,8 @@ send_queue(struct store *st, const struct issue *is,
 
 	*queued = *skipped = 0;
 	if (is->list_id == 0)
-		return set_cause(cause, "issue %lld has no list (it was "
-		    "removed)", (long long)is->id);
+		return set_cause(cause, _("issue %lld has no list (it was "
+		    "removed)"), (long long)is->id);
 	memset(&w, 0, sizeof w);
 	w.st = st;
 	w.is = is;
@@ -507,8 +508,8 @@ send_dry_run(struct store *st, const struct issue *is,
 	*written = *skipped = 0;
 	*nsigs = 0;
 	if (is->list_id == 0)
-		return set_cause(cause, "issue %lld has no list (it was "
-		    "removed)", (long long)is->id);
+		return set_cause(cause, _("issue %lld has no list (it was "
+		    "removed)"), (long long)is->id);
 	if (mkdir_private(dir, cause) == -1)
 		return -1;
 	if ((domain = message_from_domain(is, cause)) == NULL)

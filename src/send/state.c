@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "state.h"
+#include "base/i18n.h"
 #include "base/json.h"
 #include "smtp/reply_class.h"
 #include "store/store.h"
@@ -130,22 +131,26 @@ send_classes_add(struct send_classes *c, enum rcpt_state state,
 int
 send_classes_warning(const struct send_classes *c, char *buf, size_t len)
 {
-	int64_t	refused = c->bounced[REPLY_SENDER];
-	int64_t	deferred = c->sender_deferred;
-	char	num[64];
+	int64_t		 refused = c->bounced[REPLY_SENDER];
+	int64_t		 deferred = c->sender_deferred;
+	const char	*why;
 
 	if (refused == 0 && deferred == 0)
 		return 0;
+	/* The reasons are reply_class codes, never translated. */
+	why = *c->sender_reasons != '\0' ? c->sender_reasons : "policy";
 	if (refused != 0 && deferred != 0)
-		snprintf(num, sizeof num, "%lld refused and %lld deferred",
-		    (long long)refused, (long long)deferred);
+		snprintf(buf, len, _("%lld refused and %lld deferred because "
+		    "of the sender's configuration (%s): run herald check"),
+		    (long long)refused, (long long)deferred, why);
 	else if (refused != 0)
-		snprintf(num, sizeof num, "%lld refused", (long long)refused);
+		snprintf(buf, len, _("%lld refused because of the sender's "
+		    "configuration (%s): run herald check"),
+		    (long long)refused, why);
 	else
-		snprintf(num, sizeof num, "%lld deferred", (long long)deferred);
-	snprintf(buf, len, "%s because of the sender's configuration (%s): "
-	    "run herald check", num, *c->sender_reasons != '\0' ?
-	    c->sender_reasons : "policy");
+		snprintf(buf, len, _("%lld deferred because of the sender's "
+		    "configuration (%s): run herald check"),
+		    (long long)deferred, why);
 	return 1;
 }
 
@@ -301,31 +306,31 @@ send_relay_parse(const char *s, char *host, int *port, char **cause)
 	*port = 587;
 	if (*s == '[') {
 		if ((end = strchr(s, ']')) == NULL)
-			return set_cause(cause, "relay '%s': no ']'", s);
+			return set_cause(cause, _("relay '%s': no ']'"), s);
 		len = (size_t)(end - s - 1);
 		colon = end[1] == ':' ? end + 1 : NULL;
 		if (end[1] != '\0' && colon == NULL)
-			return set_cause(cause, "relay '%s': junk after "
-			    "']'", s);
+			return set_cause(cause, _("relay '%s': junk after "
+			    "']'"), s);
 		s++;
 	} else {
 		colon = strrchr(s, ':');
 		if (colon != NULL && strchr(s, ':') != colon)
-			return set_cause(cause, "relay '%s': write an IPv6 "
-			    "address as [ADDRESS]:PORT", s);
+			return set_cause(cause, _("relay '%s': write an IPv6 "
+			    "address as [ADDRESS]:PORT"), s);
 		len = colon != NULL ? (size_t)(colon - s) : strlen(s);
 	}
 	if (len == 0 || len > 255)
-		return set_cause(cause, "relay '%s': no host name", s);
+		return set_cause(cause, _("relay '%s': no host name"), s);
 	memcpy(host, s, len);
 	host[len] = '\0';
 	if (strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789.-:") != len)
-		return set_cause(cause, "relay '%s': not a host name or "
-		    "address", host);
+		return set_cause(cause, _("relay '%s': not a host name or "
+		    "address"), host);
 	if (colon != NULL) {
 		if (parse_int(colon + 1, 1, 65535, &v) == -1)
-			return set_cause(cause, "relay: '%s' is not a port",
+			return set_cause(cause, _("relay: '%s' is not a port"),
 			    colon + 1);
 		*port = (int)v;
 	}

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "workers.h"
 #include "build.h"
 #include "auth/dkim.h"
@@ -98,7 +99,7 @@ workers_render(struct worker *t, struct job *j)
 	if (message_build(NULL, t->w->issue, &r, t->signer, &o, &j->msg,
 	    &cause) == -1) {
 		buf_free(&j->msg);
-		j->error = cause != NULL ? cause : xstrdup("cannot render");
+		j->error = cause != NULL ? cause : xstrdup(NT("cannot render"));
 		return;
 	}
 	j->eightbit = workers_eightbit(j->msg.data, j->msg.len);

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "alert.h"
+#include "base/i18n.h"
 
 /* Providers by the names their domains and MX hosts carry. Order
  * matters: the first whose word any hint contains wins. */
@@ -80,38 +81,38 @@ alert_provider(const char *domain, const char *mx, const char *diagnostic,
 		snprintf(buf, len, "%s", domain);
 		return buf;
 	}
-	return "unknown provider";
+	return N_("unknown provider");
 }
 
 static const struct {
 	const char	*reason;
 	const char	*cause;
 } causes[] = {
-	{ "authentication", "unauthenticated, SPF or DKIM not passing: "
-	  "run herald check" },
-	{ "credentials", "the relay refused herald's credentials: check "
-	  "relay_user and relay_password_file" },
-	{ "policy", "refused by policy (often authentication or DMARC): run "
-	  "herald check" },
-	{ "reputation", "the sending IP or domain has a poor reputation or "
-	  "is listed: check blocklists and slow down (rate, per_domain)" },
-	{ "require-ptr", "no reverse DNS (PTR) matching the sending IP: "
-	  "run herald check" },
-	{ "tls", "TLS required and not agreed: check tls_policy and the "
-	  "server's certificate" },
-	{ "rate-limited", "rate limited: lower rate and per_domain, the "
-	  "rest is retried" },
-	{ "too-many-connections", "too many connections: lower per_domain" },
-	{ "spam-detected", "judged spam: review the content, check "
-	  "herald check" },
-	{ "virus-detected", "judged to carry malware: review the "
-	  "content" },
-	{ "content", "the content was refused: review the message" },
-	{ "not-compliant-rfc", "the message is not RFC 5322 compliant: "
-	  "review its headers" },
-	{ "sender-address", "the sender address was refused: check from "
-	  "and bounce, and their DNS" },
-	{ "no-relaying", "relaying denied: check the relay setting" },
+	{ "authentication", N_("unauthenticated, SPF or DKIM not passing: "
+	  "run herald check") },
+	{ "credentials", N_("the relay refused herald's credentials: "
+	  "check relay_user and relay_password_file") },
+	{ "policy", N_("refused by policy (often authentication or DMARC): "
+	  "run herald check") },
+	{ "reputation", N_("the sending IP or domain has a poor reputation "
+	  "or is listed: check blocklists and slow down (rate, per_domain)") },
+	{ "require-ptr", N_("no reverse DNS (PTR) matching the sending IP: "
+	  "run herald check") },
+	{ "tls", N_("TLS required and not agreed: check tls_policy and the "
+	  "server's certificate") },
+	{ "rate-limited", N_("rate limited: lower rate and per_domain, the "
+	  "rest is retried") },
+	{ "too-many-connections", N_("too many connections: lower per_domain") },
+	{ "spam-detected", N_("judged spam: review the content, check "
+	  "herald check") },
+	{ "virus-detected", N_("judged to carry malware: review the "
+	  "content") },
+	{ "content", N_("the content was refused: review the message") },
+	{ "not-compliant-rfc", N_("the message is not RFC 5322 compliant: "
+	  "review its headers") },
+	{ "sender-address", N_("the sender address was refused: check "
+	  "from and bounce, and their DNS") },
+	{ "no-relaying", N_("relaying denied: check the relay setting") },
 };
 
 const char *
@@ -123,11 +124,19 @@ alert_cause(const char *reason)
 	    i++)
 		if (strcmp(reason, causes[i].reason) == 0)
 			return causes[i].cause;
-	return "the sender was refused: run herald check";
+	return N_("the sender was refused: run herald check");
 }
 
 void
 alert_text(const char *provider, const char *reason, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s: %s", provider, alert_cause(reason));
+}
+
+void
+alert_display(const char *provider, const char *reason, char *buf,
+    size_t len)
+{
+	/* Only "unknown provider" has a msgid; a name or domain is itself. */
+	snprintf(buf, len, "%s: %s", _(provider), _(alert_cause(reason)));
 }

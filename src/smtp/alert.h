@@ -23,8 +23,13 @@ const char	*alert_provider(const char *domain, const char *mx,
 /* The likely cause of a sender-level reason ("authentication",
  * "reputation", ...) and what to do. */
 const char	*alert_cause(const char *reason);
-/* "PROVIDER: CAUSE" into buf. */
+/* "PROVIDER: CAUSE" into buf, in English: the text an alert is stored
+ * with. */
 void		 alert_text(const char *provider, const char *reason,
+		    char *buf, size_t len);
+/* The same in the reader's language, for display from the stored
+ * provider and reason (the stored text stays English). */
+void		 alert_display(const char *provider, const char *reason,
 		    char *buf, size_t len);
 
 #endif

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/loop.h"
 #include "conn.h"
 
@@ -117,7 +118,7 @@ conn_new(struct loop *loop, const struct sockaddr *sa, socklen_t salen,
 
 	if (sa == NULL || (sa->sa_family != AF_INET &&
 	    sa->sa_family != AF_INET6) || salen > sizeof c->addr) {
-		set_cause(cause, "not an IPv4 or IPv6 address");
+		set_cause(cause, NT("not an IPv4 or IPv6 address"));
 		return NULL;
 	}
 	c = xcalloc(1, sizeof *c);
@@ -148,7 +149,7 @@ conn_connect(struct conn *c, const struct sockaddr *source,
 	 * behind a delayed ACK. */
 	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (source != NULL && bind(c->fd, source, sourcelen) == -1)
-		return set_cause(cause, "bind to the source address: %s",
+		return set_cause(cause, NT("bind to the source address: %s"),
 		    strerror(errno));
 	if (loop_fd_add(c->loop, c->fd, LOOP_WRITE, conn_io, c) == -1)
 		return set_cause(cause, "loop_fd_add: %s", strerror(errno));
@@ -156,7 +157,7 @@ conn_connect(struct conn *c, const struct sockaddr *source,
 	if (connect(c->fd, (struct sockaddr *)&c->addr, c->addrlen) == -1 &&
 	    errno != EINPROGRESS) {
 		/* Reported now, like any later failure. */
-		conn_fail(c, "connect to %s: %s", c->peer, strerror(errno));
+		conn_fail(c, NT("connect to %s: %s"), c->peer, strerror(errno));
 	}
 	return 0;
 }
@@ -381,7 +382,7 @@ conn_connected(struct conn *c)
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		err = errno;
 	if (err != 0) {
-		conn_fail(c, "connect to %s: %s", c->peer, strerror(err));
+		conn_fail(c, NT("connect to %s: %s"), c->peer, strerror(err));
 		return;
 	}
 	c->state = CONN_OPEN;
@@ -508,7 +509,7 @@ conn_write_out(struct conn *c)
 		}
 		if (n <= 0) {
 			snprintf(why, sizeof why, "%s",
-			    cause != NULL ? cause : "write failed");
+			    cause != NULL ? cause : NT("write failed"));
 			free(cause);
 			conn_fail(c, "%s", why);
 			return;

@@ -16,20 +16,24 @@
 
 /* The address named is the sender's, not the recipient's (Postfix:
  * "Sender address rejected: ..."). */
+/* NT: words servers write, matched and never shown */
 static const char *const sender_words[] = {
 	"sender address", "sender domain", "sender verif", "sender rejected",
 	"envelope sender", "envelope-from", "mail from",
 };
 /* Sender authentication: SPF, DKIM, DMARC, reverse DNS. */
+/* NT: words servers write, matched and never shown */
 static const char *const auth_words[] = {
 	"authenticat", "spf", "dkim", "dmarc", "reverse dns", "rdns", "ptr",
 };
 /* The sending IP or domain's standing. */
+/* NT: words servers write, matched and never shown */
 static const char *const reputation_words[] = {
 	"spam", "blocked", "blacklist", "blocklist", "block list", "banned",
 	"listed", "spamhaus", "rbl", "reputation", "junk",
 };
 /* Too much, too fast. */
+/* NT: words servers write, matched and never shown */
 static const char *const rate_words[] = {
 	"rate limit", "rate-limit", "ratelimit", "too many messages",
 	"too many connections", "too many emails", "too much mail", "volume",
@@ -38,6 +42,7 @@ static const char *const rate_words[] = {
 static const char *const greylist_words[] = {
 	"greylist", "graylist", "grey-list", "gray-list",
 };
+/* NT: words servers write, matched and never shown */
 static const char *const policy_words[] = {
 	"policy", "relay", "denied", "not authorized", "not allowed",
 };
@@ -46,6 +51,7 @@ static const char *const policy_words[] = {
  * "mailbox unavailable": the RFC gives it for "command rejected for
  * policy reasons" too, and servers use it so.
  */
+/* NT: words servers write, matched and never shown */
 static const char *const unknown_user_words[] = {
 	"user unknown", "unknown user", "no such user", "no such mailbox",
 	"no such recipient", "no such account", "unknown recipient",
@@ -53,10 +59,12 @@ static const char *const unknown_user_words[] = {
 	"mailbox not found", "does not exist", "invalid recipient",
 	"invalid mailbox", "unknown mailbox", "mailbox unknown",
 };
+/* NT: words servers write, matched and never shown */
 static const char *const full_words[] = {
 	"mailbox full", "mailbox is full", "quota", "insufficient storage",
 	"storage space", "mailbox size limit",
 };
+/* NT: words servers write, matched and never shown */
 static const char *const size_words[] = {
 	"message size", "too big", "too large", "exceeds the size",
 };
@@ -371,6 +379,7 @@ struct reason_words {
 	const char *const	*words;		/* NULL-terminated */
 };
 
+/* NT: words servers write, matched and never shown */
 static const char *const w_full[] = {
 	"mailbox full", "mailbox is full", "mailbox is over quota",
 	"over quota", "overquota", "over the quota", "quota exceeded",
@@ -385,6 +394,7 @@ static const char *const w_full[] = {
 	"user is over", "is over quota", "over its quota", "quota full",
 	"quota", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_size[] = {
 	"message too big", "message too large", "message is too large",
 	"message size exceeds", "message length exceeds", "message file too big",
@@ -392,10 +402,12 @@ static const char *const w_size[] = {
 	"exceeded maximum inbound message size", "exceeds the size",
 	"message size", "line limit exceeded", "too big", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_exceed[] = {
 	"message header size exceeds", "exceeds the limit", "exceeded the limit",
 	"too many recipients", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_suspend[] = {
 	"account disabled", "account has been disabled", "account is disabled",
 	"account is inactive", "account inactive", "account suspended",
@@ -408,22 +420,26 @@ static const char *const w_suspend[] = {
 	"disabled mailbox", "is disabled", "frozen",
 	"disabled recipient", "discontinued", "account is blocked", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_moved[] = {
 	" has been replaced by ", "has moved", "mailbox moved",
 	"address has changed", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_relay[] = {
 	"relay access denied", "relaying denied", "relay denied",
 	"relay not permitted", "not permitted to relay", "unable to relay",
 	"relaying not allowed", "we do not relay", "relaying mail to",
 	"not a gateway", "relay prohibited", "no relaying", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_auth[] = {
 	"unauthenticated", "spf", "dkim", "dmarc",
 	"sender policy framework", "not authenticated",
 	"authentication check", "authentication fail",
 	"does not pass", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_user[] = {
 	"user unknown", "unknown user", "no such user", "no such mailbox",
 	"no such recipient", "no such account", "no such address",
@@ -448,6 +464,7 @@ static const char *const w_user[] = {
 	"recipient address rejected.", "address rejected.",
 	"recipient is not local", "couldn't find any host named", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_ptr[] = {
 	"reverse dns", "reverse lookup", "ptr record", "no ptr", "rdns",
 	"cannot find your hostname", "cannot find your reverse hostname",
@@ -455,25 +472,30 @@ static const char *const w_ptr[] = {
 	"please set up a ptr", "hostname does not match",
 	"reverse dns validation", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_rfc[] = {
 	"rfc 5322", "rfc5322", "rfc 2822", "rfc2822", "rfc 822", "rfc822 ",
 	"duplicate header", "multiple addresses in from",
 	"not compliant with", "header field", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_reputation[] = {
 	"reputation", "poor standing", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_content[] = {
 	"improper use of 8-bit data", "illegal attachment",
 	"invalid header", "message header", "content rejected",
 	"unacceptable content", "mime", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_sender[] = {
 	"sender address", "sender domain", "sender verif", "sender rejected",
 	"envelope sender", "envelope-from", "domain of sender",
 	"sender is not", "invalid sender", "after mail from",
 	"in reply to mail from", "permission to post", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_host[] = {
 	"host unknown", "unknown host", "host not found", "no such domain",
 	"domain does not exist", "domain not found", "domain name not found",
@@ -484,28 +506,33 @@ static const char *const w_host[] = {
 	"couldn't find any host", "could not find any host", "nxdomain",
 	"hostname not found", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_notaccept[] = {
 	"null mx", "does not accept mail", "accepts no mail",
 	"not accept mail", "mail receiving disabled", "no smtp service",
 	"no mx found", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_spam[] = {
 	"spam", "junk", "unsolicited", "bulk mail", NULL,
 };
 static const char *const w_virus[] = {
 	"virus", "malware", "infected", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_toomany[] = {
 	"too many connections", "too many concurrent",
 	"too many simultaneous", "too many smtp sessions",
 	"connection limit", "maximum connection", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_speed[] = {
 	"rate limit", "rate-limit", "ratelimit", "too many messages",
 	"too many emails", "too much mail", "rate that prevents",
 	"try again slower", "sending rate", "receiving mail at a rate",
 	"sent to too many recipients", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_blocked[] = {
 	"blacklist", "black list", "blocklist", "block list", "blocked",
 	"banned", "spamhaus", "spamcop", "sorbs", "dnsbl", "rbl",
@@ -518,11 +545,13 @@ static const char *const w_listed[] = {
 	"spamhaus", "spamcop", "blacklist", "blocklist", "dnsbl", "rbl.",
 	NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_tls[] = {
 	"starttls", "tls required", "encryption required",
 	"must issue a starttls", "tls is required", "secure connection",
 	"certificate", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_filtered[] = {
 	"refused by recipient", "recipient refuses", "user refuses",
 	"rejected by the recipient", "delivery not authorized",
@@ -531,6 +560,7 @@ static const char *const w_filtered[] = {
 	"recipient has denied", "not authorized to send",
 	"recipient preference", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_expired[] = {
 	"delivery time expired", "message expired", "queue too long",
 	"in the queue too long", "retry time", "retry timeout",
@@ -541,19 +571,23 @@ static const char *const w_expired[] = {
 	"was not delivered within", "too old", "expired", "timeout",
 	"timed out", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_policy[] = {
 	"policy", "not allowed", "not authorized", "prohibited",
 	"denied", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_systemfull[] = {
 	"mail system full", "insufficient system storage",
 	"out of disk space", "system full", "disk full", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_mailer[] = {
 	"command died", "command output", "x-unix;", "exit code",
 	"procmail", "mailer error", "pipe to |", "unknown mailer error",
 	NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_network[] = {
 	"could not connect", "connection refused", "no route to host",
 	"network is unreachable", "unable to connect", "connection reset",
@@ -561,10 +595,12 @@ static const char *const w_network[] = {
 	"routing loop", "dns error", "host name lookup failed",
 	"name server", "temporary lookup failure", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_syntax[] = {
 	"syntax error", "command not recognized", "unrecognized command",
 	"bad sequence of commands", "command unrecognized", NULL,
 };
+/* NT: words servers write, matched and never shown */
 static const char *const w_system[] = {
 	"system error", "internal error", "server error", "local error",
 	"mail system error", "system config error", "temporary failure",

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/loop.h"
 #include "conn.h"
 #include "wire.h"
@@ -222,7 +223,7 @@ smtp_send(struct smtp_session *s, const char *fmt, ...)
 	n = vsnprintf(line, sizeof line - 2, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof line - 2)
-		fatal("smtp_send: command too long");
+		fatal(NT("smtp_send: command too long"));
 	smtp_trace(s, ">>> %s", line);
 	memcpy(line + n, "\r\n", 2);
 	conn_write(s->conn, line, (size_t)n + 2);
@@ -354,8 +355,8 @@ smtp_auth(struct smtp_session *s)
 	size_t		 ulen, plen;
 
 	if (!smtp_tls_on(s)) {
-		smtp_quit_withf(s, SMTP_DEFERRED, "AUTH needs TLS: credentials "
-		    "are never sent in plaintext");
+		smtp_quit_withf(s, SMTP_DEFERRED, NT("AUTH needs TLS: credentials "
+		    "are never sent in plaintext"));
 		return;
 	}
 	if (s->ext.auth & SMTP_MECH_PLAIN) {
@@ -372,8 +373,8 @@ smtp_auth(struct smtp_session *s)
 	} else if (s->ext.auth & SMTP_MECH_LOGIN)
 		smtp_enter(s, SMTP_AUTH_LOGIN);
 	else
-		smtp_quit_withf(s, SMTP_DEFERRED, "%s offers neither AUTH "
-		    "PLAIN nor AUTH LOGIN", s->host);
+		smtp_quit_withf(s, SMTP_DEFERRED, NT("%s offers neither AUTH "
+		    "PLAIN nor AUTH LOGIN"), s->host);
 }
 
 /*
@@ -425,9 +426,9 @@ smtp_enter(struct smtp_session *s, enum smtp_state st)
 		 * offer, a required TLS ends the session here. */
 		if (!smtp_tls_wanted(s)) {
 			smtp_quit_withf(s, SMTP_DEFERRED, s->no_starttls ?
-			    "TLS required (policy %s) but a plaintext retry "
-			    "was asked for" : "TLS required (policy %s) but "
-			    "not offered by %s", tls_policy_name(s->policy),
+			    NT("TLS required (policy %s) but a plaintext retry "
+			    "was asked for") : NT("TLS required (policy %s) but "
+			    "not offered by %s"), tls_policy_name(s->policy),
 			    s->host);
 			break;
 		}
@@ -639,19 +640,19 @@ smtp_submit(struct smtp_session *s, struct smtp_msg *m)
 	if (m->mail_from == NULL || m->rcpt == NULL || m->data == NULL ||
 	    smtp_arg_ok(m->mail_from, 256) == -1 || m->rcpt[0] == '\0' ||
 	    smtp_arg_ok(m->rcpt, 256) == -1) {
-		smtp_refuse(s, SMTP_BOUNCED, "address not usable in SMTP "
-		    "(control characters, spaces, non-ASCII, or too long)");
+		smtp_refuse(s, SMTP_BOUNCED, NT("address not usable in SMTP "
+		    "(control characters, spaces, non-ASCII, or too long)"));
 		return 0;
 	}
 	if (m->eightbit && !(s->ext.flags & SMTP_EXT_8BITMIME)) {
-		smtp_refuse(s, SMTP_DEFERRED, "message has 8-bit data and %s "
-		    "does not offer 8BITMIME (RFC 6152)", s->host);
+		smtp_refuse(s, SMTP_DEFERRED, NT("message has 8-bit data and %s "
+		    "does not offer 8BITMIME (RFC 6152)"), s->host);
 		return 0;
 	}
 	if ((s->ext.flags & SMTP_EXT_SIZE) && s->ext.size > 0 &&
 	    m->len > s->ext.size) {
-		smtp_refuse(s, SMTP_BOUNCED, "message size %zu exceeds the "
-		    "server's limit of %llu (SIZE)", m->len, s->ext.size);
+		smtp_refuse(s, SMTP_BOUNCED, NT("message size %zu exceeds the "
+		    "server's limit of %llu (SIZE)"), m->len, s->ext.size);
 		snprintf(s->fail.enhanced, sizeof s->fail.enhanced, "5.3.4");
 		return 0;
 	}
@@ -686,7 +687,7 @@ smtp_abort(struct smtp_session *s)
 {
 	if (s->state == SMTP_CLOSED)
 		return;
-	smtp_closef(s, SMTP_DEFERRED, 0, "session aborted by herald");
+	smtp_closef(s, SMTP_DEFERRED, 0, NT("session aborted by herald"));
 }
 
 /* What TLS was negotiated. */
@@ -801,7 +802,7 @@ smtp_reply_trans(struct smtp_session *s, const struct smtp_reply *r)
 	int		ok;
 
 	if (s->nreplied >= s->nsent) {
-		smtp_closef(s, SMTP_DEFERRED, 0, "unexpected reply: %d %.400s",
+		smtp_closef(s, SMTP_DEFERRED, 0, NT("unexpected reply: %d %.400s"),
 		    r->code, r->text);
 		return;
 	}
@@ -813,8 +814,8 @@ smtp_reply_trans(struct smtp_session *s, const struct smtp_reply *r)
 		if (s->failed) {
 			/* RFC 2920 3.1: never happens with a sane server;
 			 * a message now would go without its recipient. */
-			smtp_closef(s, SMTP_DEFERRED, 0, "354 to DATA after a "
-			    "refused command: closing");
+			smtp_closef(s, SMTP_DEFERRED, 0, NT("354 to DATA after a "
+			    "refused command: closing"));
 			return;
 		}
 		smtp_enter(s, SMTP_BODY);
@@ -828,7 +829,7 @@ smtp_reply_trans(struct smtp_session *s, const struct smtp_reply *r)
 		if (r->code / 100 == 2 || r->code / 100 == 3) {
 			s->fail_outcome = SMTP_DEFERRED;
 			snprintf(s->fail.text, sizeof s->fail.text,
-			    "unexpected reply %d to %s: %.400s", r->code,
+			    NT("unexpected reply %d to %s: %.400s"), r->code,
 			    strcmd[cmd], r->text);
 		}
 	}
@@ -933,8 +934,8 @@ smtp_reply(struct smtp_session *s, const struct smtp_reply *r)
 		s->fail = *r;
 		s->fail_outcome = r->code / 100 == 5 ? SMTP_BOUNCED :
 		    SMTP_DEFERRED;
-		smtp_closef(s, SMTP_DEFERRED, 0, "reply %d before the end of "
-		    "the message: %.400s", r->code, r->text);
+		smtp_closef(s, SMTP_DEFERRED, 0, NT("reply %d before the end of "
+		    "the message: %.400s"), r->code, r->text);
 		break;
 	case SMTP_DOT:
 		smtp_reply_dot(s, r);
@@ -970,16 +971,16 @@ smtp_input(struct smtp_session *s, const char *data, size_t len)
 		if (s->state == SMTP_TLS || s->state == SMTP_TLS_IMPLICIT) {
 			/* RFC 3207 5 (CVE-2011-0411 style injection): no
 			 * plaintext may follow the 220 to STARTTLS. */
-			smtp_closef(s, SMTP_DEFERRED, 1, "server sent data "
-			    "after its reply to STARTTLS");
+			smtp_closef(s, SMTP_DEFERRED, 1, NT("server sent data "
+			    "after its reply to STARTTLS"));
 			return;
 		}
 		rv = smtp_parse_feed(&s->parse, data, len, &used, &err);
 		data += used;
 		len -= used;
 		if (rv == SMTP_PARSE_ERROR) {
-			smtp_closef(s, SMTP_DEFERRED, 0, "bad reply from the "
-			    "server: %s", err);
+			smtp_closef(s, SMTP_DEFERRED, 0, NT("bad reply from the "
+			    "server: %s"), err);
 			return;
 		}
 		if (rv == SMTP_PARSE_MORE)
@@ -998,12 +999,12 @@ smtp_lost(struct smtp_session *s, const char *why)
 		if (s->close_set)
 			smtp_close(s, s->close_outcome, &s->close_reply, 0);
 		else
-			smtp_closef(s, SMTP_DELIVERED, 0, "closed after QUIT");
+			smtp_closef(s, SMTP_DELIVERED, 0, NT("closed after QUIT"));
 		return;
 	}
 	if (s->state == SMTP_DOT)
-		smtp_closef(s, SMTP_DEFERRED, 0, "%s after the final \".\": "
-		    "delivery status unknown", why);
+		smtp_closef(s, SMTP_DEFERRED, 0, NT("%s after the final \".\": "
+		    "delivery status unknown"), why);
 	else
 		smtp_closef(s, SMTP_DEFERRED, s->state == SMTP_TLS, "%s", why);
 }
@@ -1032,20 +1033,20 @@ smtp_timeout(struct smtp_session *s)
 		break;
 	}
 	if (s->state == SMTP_QUIT) {
-		smtp_lost(s, "no reply to QUIT");
+		smtp_lost(s, NT("no reply to QUIT"));
 		return;
 	}
 	if (s->state == SMTP_DOT) {
-		smtp_closef(s, SMTP_DEFERRED, 0, "no reply to the final \".\" "
-		    "within %u s: delivery status unknown", secs);
+		smtp_closef(s, SMTP_DEFERRED, 0, NT("no reply to the final \".\" "
+		    "within %u s: delivery status unknown"), secs);
 		return;
 	}
 	smtp_closef(s, SMTP_DEFERRED, s->state == SMTP_TLS,
-	    "timed out after %u s (%s)", secs, s->state == SMTP_BANNER ?
-	    "waiting for the greeting" : s->state == SMTP_CONNECT ?
-	    "connecting" : s->state == SMTP_BODY ? "sending the message" :
+	    NT("timed out after %u s (%s)"), secs, s->state == SMTP_BANNER ?
+	    NT("waiting for the greeting") : s->state == SMTP_CONNECT ?
+	    "connecting" : s->state == SMTP_BODY ? NT("sending the message") :
 	    s->state == SMTP_TLS || s->state == SMTP_TLS_IMPLICIT ?
-	    "TLS handshake" : "waiting for a reply");
+	    "TLS handshake" : NT("waiting for a reply"));
 }
 
 /* What the connection tells the protocol. */
@@ -1081,7 +1082,7 @@ smtp_conn_event(struct conn *c, enum conn_event ev, void *arg)
 		smtp_timeout(s);
 		break;
 	case CONN_DISCONNECTED:
-		smtp_lost(s, "connection closed by the server");
+		smtp_lost(s, NT("connection closed by the server"));
 		break;
 	case CONN_ERROR:
 		smtp_lost(s, conn_error(c));
@@ -1100,7 +1101,7 @@ smtp_params_copy(struct smtp_session *s, const struct smtp_params *p,
 	    p->helo[0] == '\0')
 		return set_cause(cause, "bad HELO name");
 	if (p->host == NULL || p->host[0] == '\0' || strlen(p->host) > 253)
-		return set_cause(cause, "bad host name");
+		return set_cause(cause, NT("bad host name"));
 	if (p->policy != TLS_POLICY_NONE && p->tls == NULL)
 		return set_cause(cause, "TLS policy %s without a TLS context",
 		    tls_policy_name(p->policy));
@@ -1109,8 +1110,8 @@ smtp_params_copy(struct smtp_session *s, const struct smtp_params *p,
 	if (p->auth_user != NULL && (p->auth_pass == NULL ||
 	    strlen(p->auth_user) > SMTP_SECRET_MAX - 1 ||
 	    strlen(p->auth_pass) > SMTP_SECRET_MAX - 1))
-		return set_cause(cause, "AUTH user name or password missing "
-		    "or too long");
+		return set_cause(cause, NT("AUTH user name or password missing "
+		    "or too long"));
 	s->helo = xstrdup(p->helo);
 	s->host = xstrdup(p->host);
 	if (p->auth_user != NULL) {
@@ -1165,16 +1166,16 @@ smtp_timeouts_parse(const char *text, struct smtp_timeouts *t, char **cause)
 	while (*p != '\0') {
 		end = p + strcspn(p, ",");
 		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL)
-			return set_cause(cause, "smtp timeouts: '%.*s': "
-			    "expected NAME=SECONDS", (int)(end - p), p);
+			return set_cause(cause, _("smtp timeouts: '%.*s': "
+			    "expected NAME=SECONDS"), (int)(end - p), p);
 		for (i = 0; i < nitems(names); i++)
 			if (strlen(names[i].name) == (size_t)(eq - p) &&
 			    strncmp(names[i].name, p, (size_t)(eq - p)) == 0)
 				break;
 		if (i == nitems(names))
-			return set_cause(cause, "smtp timeouts: no timeout "
+			return set_cause(cause, _("smtp timeouts: no timeout "
 			    "called '%.*s' (connect, greeting, command, data, "
-			    "block, dot)", (int)(eq - p), p);
+			    "block, dot)"), (int)(eq - p), p);
 		/* A value too long for num is refused, never cut short
 		 * ("0000000000000060" is not 6). */
 		len = (size_t)(end - eq - 1);
@@ -1183,8 +1184,8 @@ smtp_timeouts_parse(const char *text, struct smtp_timeouts *t, char **cause)
 			num[len] = '\0';
 		}
 		if (len >= sizeof num || parse_int(num, 1, 3600, &v) == -1)
-			return set_cause(cause, "smtp timeouts: %s: '%.*s' is "
-			    "not a number of seconds from 1 to 3600",
+			return set_cause(cause, _("smtp timeouts: %s: '%.*s' is "
+			    "not a number of seconds from 1 to 3600"),
 			    names[i].name, (int)(end - eq - 1), eq + 1);
 		*(unsigned int *)((char *)t + names[i].off) = (unsigned int)v;
 		p = *end == ',' ? end + 1 : end;

@@ -27,6 +27,7 @@
 #include <openssl/x509v3.h>
 
 #include "tls.h"
+#include "base/i18n.h"
 #include "base/util.h"
 
 #define TLS_HOST_MAX	253
@@ -97,7 +98,7 @@ tls_error(char **cause, const char *what, int sslerr, int saved_errno)
 	} else if (sslerr == SSL_ERROR_SYSCALL && saved_errno != 0)
 		snprintf(text, sizeof text, "%s", strerror(saved_errno));
 	else if (sslerr == SSL_ERROR_SYSCALL || sslerr == SSL_ERROR_ZERO_RETURN)
-		snprintf(text, sizeof text, "connection closed by the server");
+		snprintf(text, sizeof text, NT("connection closed by the server"));
 	else
 		snprintf(text, sizeof text, "error %d", sslerr);
 	ERR_clear_error();
@@ -225,7 +226,7 @@ tls_conn_new(struct tls_ctx *t, int fd, const char *host,
 	c->chain_err = X509_V_OK;
 	if (host == NULL ||
 	    tls_host_copy(c->host, sizeof c->host, host) == -1) {
-		set_cause(cause, "TLS: bad host name");
+		set_cause(cause, NT("TLS: bad host name"));
 		free(c);
 		return NULL;
 	}
@@ -447,21 +448,21 @@ tls_conn_status(struct tls_conn *c, enum tls_policy policy,
 			return set_cause(cause, "TLS: DANE: %s",
 			    X509_verify_cert_error_string(chain_err));
 		if (name_bad)
-			return set_cause(cause, "TLS: DANE: certificate does "
-			    "not name %s", c->host);
-		return set_cause(cause, "TLS: DANE: no TLSA record matches "
-		    "the certificate of %s", c->host);
+			return set_cause(cause, NT("TLS: DANE: certificate does "
+			    "not name %s"), c->host);
+		return set_cause(cause, NT("TLS: DANE: no TLSA record matches "
+		    "the certificate of %s"), c->host);
 	}
 	if (policy != TLS_POLICY_VERIFY)
 		return 0;
 	if (!havecert)
-		return set_cause(cause, "TLS: no peer certificate");
+		return set_cause(cause, NT("TLS: no peer certificate"));
 	if (chain_err != X509_V_OK)
-		return set_cause(cause, "TLS: untrusted chain: %s%s",
+		return set_cause(cause, NT("TLS: untrusted chain: %s%s"),
 		    X509_verify_cert_error_string(chain_err),
-		    name_bad ? " (and it does not name the host)" : "");
+		    name_bad ? NT(" (and it does not name the host)") : "");
 	if (name_bad)
-		return set_cause(cause, "TLS: certificate does not name %s",
+		return set_cause(cause, NT("TLS: certificate does not name %s"),
 		    c->host);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "wire.h"
 
 /* Start with an empty parser. */
@@ -50,17 +51,17 @@ smtp_parse_line(struct smtp_parse *p, const char **err)
 		len--;
 	if (len < 3 || l[0] < '1' || l[0] > '5' || !smtp_isdigit(l[1]) ||
 	    !smtp_isdigit(l[2]) || (len > 3 && l[3] != ' ' && l[3] != '-')) {
-		*err = "malformed reply line";
+		*err = NT("malformed reply line");
 		return SMTP_PARSE_ERROR;
 	}
 	code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
 	if (p->nlines > 0 && code != p->code) {
-		*err = "reply lines with different codes";
+		*err = NT("reply lines with different codes");
 		return SMTP_PARSE_ERROR;
 	}
 	p->total += len + 2;
 	if (p->total > SMTP_REPLY_MAX) {
-		*err = "reply longer than 64 KiB";
+		*err = NT("reply longer than 64 KiB");
 		return SMTP_PARSE_ERROR;
 	}
 	p->code = code;
@@ -99,7 +100,7 @@ smtp_parse_feed(struct smtp_parse *p, const char *in, size_t len,
 		nl = memchr(in + off, '\n', len - off);
 		n = nl != NULL ? (size_t)(nl - (in + off)) : len - off;
 		if (n > sizeof p->line - p->linelen) {
-			*err = "reply line longer than 2 KiB";
+			*err = NT("reply line longer than 2 KiB");
 			return SMTP_PARSE_ERROR;
 		}
 		memcpy(p->line + p->linelen, in + off, n);

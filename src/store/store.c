@@ -16,6 +16,7 @@
 #include "dbsql.h"
 #include "store.h"
 #include "store_int.h"
+#include "base/i18n.h"
 #include "base/util.h"
 
 
@@ -87,7 +88,7 @@ store_cached(struct store *st, const char *sql, char **cause)
 			return s;
 		}
 	if (st->ncache == STORE_CACHE_MAX)
-		fatal("store: more than %d kept statements", STORE_CACHE_MAX);
+		fatal(NT("store: more than %d kept statements"), STORE_CACHE_MAX);
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
 	    NULL) != SQLITE_OK) {
 		store_error(st, cause, "prepare");
@@ -196,9 +197,9 @@ store_migrate(struct store *st, char **cause)
 	if (store_int(st, "PRAGMA user_version", &v, cause) == -1)
 		goto fail;
 	if (v > want) {
-		set_cause(cause, "%s was written by a newer herald (database "
+		set_cause(cause, _("%s was written by a newer herald (database "
 		    "version %lld; this herald knows versions up to %d): "
-		    "upgrade herald to use it", st->path, (long long)v, want);
+		    "upgrade herald to use it"), st->path, (long long)v, want);
 		st->version = -2;
 		goto fail;
 	}
@@ -207,8 +208,8 @@ store_migrate(struct store *st, char **cause)
 		    &tables, cause) == -1)
 			goto fail;
 		if (tables != 0) {
-			set_cause(cause, "%s is an SQLite database but not "
-			    "herald's (it has tables and no herald version)",
+			set_cause(cause, _("%s is an SQLite database but not "
+			    "herald's (it has tables and no herald version)"),
 			    st->path);
 			st->version = -2;
 			goto fail;
@@ -221,7 +222,7 @@ store_migrate(struct store *st, char **cause)
 				continue;
 			if (store_exec(st, m->sql, cause) == -1) {
 				char *inner = *cause;
-				set_cause(cause, "migration %s: %s", m->name,
+				set_cause(cause, _("migration %s: %s"), m->name,
 				    inner);
 				free(inner);
 				goto fail;
@@ -272,11 +273,11 @@ store_create_file(const char *path, char **cause)
 		return -1;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd == -1)
-		return set_cause(cause, "cannot open %s: %s", path,
+		return set_cause(cause, _("cannot open %s: %s"), path,
 		    strerror(errno));
 	if (shared && fchmod(fd, 0660) == -1) {
-		set_cause(cause, "cannot share %s with its directory's "
-		    "group: %s", path, strerror(errno));
+		set_cause(cause, _("cannot share %s with its directory's "
+		    "group: %s"), path, strerror(errno));
 		close(fd);
 		return -1;
 	}

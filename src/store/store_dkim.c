@@ -12,9 +12,10 @@
 #include "auth/dkim_types.h"
 #include "store.h"
 #include "store_int.h"
+#include "base/i18n.h"
 #include "base/util.h"
 
-#define DKIM_KEY_COLUMNS						\
+#define DKIM_KEY_COLUMNS /* NT(): SQL */ \
 	"id, domain, selector, algo, key_file, public_key, created_at, active,"\
 	" pending"
 
@@ -26,8 +27,8 @@ store_dkim_row(struct store *st, sqlite3_stmt *s, void *arg, char **cause)
 
 	memset(k, 0, sizeof *k);
 	if (dkim_algo_parse(store_text(s, 3), &k->algo) == -1)
-		return set_cause(cause, "%s: key %s/%s has an unknown "
-		    "algorithm '%s'", store_path(st), store_text(s, 1),
+		return set_cause(cause, _("%s: key %s/%s has an unknown "
+		    "algorithm '%s'"), store_path(st), store_text(s, 1),
 		    store_text(s, 2), store_text(s, 3));
 	k->id = sqlite3_column_int64(s, 0);
 	k->domain = xstrdup(store_text(s, 1));
@@ -65,8 +66,8 @@ store_dkim_add(struct store *st, const struct dkim_key *k, int64_t *id,
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE)
-		return set_cause(cause, "a key for %s selector %s exists "
-		    "already", k->domain, k->selector);
+		return set_cause(cause, _("a key for %s selector %s exists "
+		    "already"), k->domain, k->selector);
 	if (rc != SQLITE_DONE)
 		return store_error(st, cause, "add DKIM key");
 	if (id != NULL)
@@ -86,6 +87,7 @@ store_dkim_keys(struct store *st, const char *domain, struct dkim_key **out,
 
 	*out = NULL;
 	*n = 0;
+	/* NT: SQL */
 	s = store_prepare(st, "SELECT " DKIM_KEY_COLUMNS " FROM dkim_keys"
 	    " WHERE ?1 IS NULL OR domain = ?1 ORDER BY domain, selector",
 	    cause);

@@ -11,6 +11,7 @@
 #include "store.h"
 #include "store_feedback.h"
 #include "store_int.h"
+#include "base/i18n.h"
 #include "base/util.h"
 
 /* Bind an id, NULL for 0 (no message, no send). */
@@ -130,7 +131,7 @@ store_fb_token(struct store *st, const char *token, char **addr,
 	    cause)) == NULL)
 		return -1;
 	bind_str(s, 1, token);
-	return store_one(st, s, addr_send_row, &as, "unsubscribe token",
+	return store_one(st, s, addr_send_row, &as, NT("unsubscribe token"),
 	    cause);
 }
 
@@ -196,8 +197,8 @@ store_fb_soft_bounce(struct store *st, const char *addr, int64_t send,
 		return 0;
 	if ((s = store_cached(st, soft_suppress_sql, cause)) == NULL)
 		return -1;
-	why = xprintf("soft bounces in %d distinct sends (soft_bounce_limit "
-	    "%d), the last: %s", *count, limit, detail != NULL ? detail : "");
+	why = xprintf(NT("soft bounces in %d distinct sends (soft_bounce_limit "
+	    "%d), the last: %s"), *count, limit, detail != NULL ? detail : "");
 	bind_str(s, 1, addr);
 	sqlite3_bind_text(s, 2, why, -1, free);
 	sqlite3_bind_int64(s, 3, at);
@@ -229,7 +230,7 @@ store_fb_alert(struct store *st, int64_t send, const char *provider,
 	return store_run_kept(st, s, cause);
 }
 
-#define FINDING_COLUMNS							\
+#define FINDING_COLUMNS /* NT(): SQL */ \
 	"id, coalesce(msg_id, 0), coalesce(send_id, 0), kind, rcpt,"	\
 	" reason,"							\
 	" class, status, code, action, diagnostic, reporting_mta,"	\
@@ -454,6 +455,6 @@ store_fb_stats(struct store *st, int64_t send, struct fb_stats *fs,
 	    cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, send);
-	rc = store_one(st, s, stats_row, fs, "feedback figures", cause);
+	rc = store_one(st, s, stats_row, fs, NT("feedback figures"), cause);
 	return rc == 1 ? 0 : rc;
 }

@@ -12,6 +12,7 @@
 
 #include "store.h"
 #include "store_int.h"
+#include "base/i18n.h"
 #include "base/util.h"
 
 /* Has account's message uidl been handled? 1, 0, or -1 with *cause. */
@@ -28,7 +29,7 @@ store_fetch_seen(struct store *st, const char *account, const char *uidl,
 		return -1;
 	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, uidl, -1, SQLITE_STATIC);
-	if (store_one_int(st, s, &n, "fetched messages", cause) == -1)
+	if (store_one_int(st, s, &n, NT("fetched messages"), cause) == -1)
 		return -1;
 	return n > 0;
 }

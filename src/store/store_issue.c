@@ -11,6 +11,7 @@
 #include "mail/issue_types.h"
 #include "store.h"
 #include "store_int.h"
+#include "base/i18n.h"
 #include "base/util.h"
 
 /* An issue's row with its text from table alias t: i (the issue as
@@ -137,7 +138,7 @@ store_issue_update(struct store *st, struct issue *is, char **cause)
 	case 1:
 		return set_cause(cause, "%s", store_issue_busy_why(is->id));
 	}
-	return set_cause(cause, "no issue %lld", (long long)is->id);
+	return set_cause(cause, _("no issue %lld"), (long long)is->id);
 }
 
 /* 1 when the issue has a send that is not finished, else 0. */
@@ -162,9 +163,9 @@ store_issue_busy_why(int64_t id)
 {
 	static char	why[256];
 
-	snprintf(why, sizeof why, "issue %lld has a send that is not "
+	snprintf(why, sizeof why, _("issue %lld has a send that is not "
 	    "finished (herald status %lld): what it sends cannot change; "
-	    "herald issue copy %lld makes a new issue from it",
+	    "herald issue copy %lld makes a new issue from it"),
 	    (long long)id, (long long)id, (long long)id);
 	return why;
 }
@@ -335,5 +336,5 @@ store_token_find(struct store *st, const char *token, char **addr,
 	    " WHERE token = ?1", cause)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, token, -1, SQLITE_STATIC);
-	return store_one_text(st, s, addr, "unsubscribe token", cause);
+	return store_one_text(st, s, addr, NT("unsubscribe token"), cause);
 }

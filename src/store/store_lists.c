@@ -13,6 +13,7 @@
 
 #include "store.h"
 #include "store_int.h"
+#include "base/i18n.h"
 #include "base/util.h"
 
 const char *const store_stmt_sql[ST_COUNT] = {
@@ -59,7 +60,7 @@ store_list_find(struct store *st, const char *name, int64_t *id,
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	return store_one_int(st, s, id, "find list", cause);
+	return store_one_int(st, s, id, NT("find list"), cause);
 }
 
 /* Create a list. */
@@ -196,7 +197,7 @@ store_list_attr_names(struct store *st, int64_t list, char ***names,
 		for (i = 0; i < len; i++)
 			free(v[i]);
 		free(v);
-		return store_error(st, cause, "attribute names");
+		return store_error(st, cause, NT("attribute names"));
 	}
 	*names = v;
 	*n = len;
@@ -230,7 +231,7 @@ store_import_begin(struct store *st, int64_t list, const char *source,
 		return -1;
 	sqlite3_bind_int64(s, 1, list);
 	/* EXISTS answers one row. */
-	if (store_one_int(st, s, &caps, "look up capitals", cause) == -1)
+	if (store_one_int(st, s, &caps, NT("look up capitals"), cause) == -1)
 		return -1;
 	st->import_list = list;
 	st->import_caps = caps != 0;
@@ -270,7 +271,7 @@ store_step_cached(struct store *st, sqlite3_stmt *s, char **cause)
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return store_error(st, cause, "write contact");
+		return store_error(st, cause, NT("write contact"));
 	return 0;
 }
 
@@ -310,7 +311,7 @@ store_contact_spelling(struct store *st, int64_t list, const char *addr,
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc != SQLITE_DONE)
-		return store_error(st, cause, "look up contact");
+		return store_error(st, cause, NT("look up contact"));
 	return 0;
 }
 
@@ -379,7 +380,7 @@ known:
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(s);
-		return store_error(st, cause, "look up contact");
+		return store_error(st, cause, NT("look up contact"));
 	}
 	prev_import = sqlite3_column_int64(s, 0);
 	if (first_line != NULL)
@@ -510,7 +511,7 @@ store_contacts_count(struct store *st, int64_t list, const char *filter,
 	sqlite3_bind_int64(s, 1, list);
 	store_bind_filter(s, 2, filter);
 	/* count(*) answers one row. */
-	return store_one_int(st, s, count, "count members", cause) == -1 ?
+	return store_one_int(st, s, count, NT("count members"), cause) == -1 ?
 	    -1 : 0;
 }
 
@@ -547,7 +548,7 @@ store_member_find(struct store *st, int64_t list, const char *addr,
 		return -1;
 	sqlite3_bind_int64(s, 1, list);
 	sqlite3_bind_text(s, 2, addr, -1, SQLITE_STATIC);
-	return store_one(st, s, store_member_row, m, "find member", cause);
+	return store_one(st, s, store_member_row, m, NT("find member"), cause);
 }
 
 /* Free what store_member_find filled. */
@@ -577,7 +578,7 @@ store_is_suppressed(struct store *st, const char *addr, char **cause)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	return store_error(st, cause, "suppression lookup");
+	return store_error(st, cause, NT("suppression lookup"));
 }
 
 /* Add a suppression (kept as it was if the address is already there). */

@@ -13,9 +13,10 @@
 #include "store.h"
 #include "store_feedback.h"
 #include "store_int.h"
+#include "base/i18n.h"
 #include "base/util.h"
 
-#define SEND_SETTINGS_COLUMNS						\
+#define SEND_SETTINGS_COLUMNS /* NT(): SQL */ \
 	"tls_policy, relay, relay_user, relay_password_file, helo,"	\
 	" source_ip, resolver, dns_timeout, dns_retries, smtp_port,"	\
 	" ca_file, envelope_from, unsubscribe_url, concurrency,"	\
@@ -23,14 +24,14 @@
 	" smtp_timeouts"
 
 /* Event rows with their recipient, for store_send_event_rows. */
-#define SEND_EVENTS_SELECT						\
+#define SEND_EVENTS_SELECT /* NT(): SQL */ \
 	"SELECT e.id, e.rcpt_id, r.addr, r.domain, e.at, e.state, e.mx, e.ip,"	\
 	" e.tls_version, e.tls_cipher, e.tls_verify, e.tls_dane, e.code,"	\
 	" e.enhanced, e.reply, e.attempts, e.next_at, e.class, e.reason"	\
 	" FROM send_events e JOIN recipients r ON r.id = e.rcpt_id"
 
 /* The columns an event or report row is read from, in this order. */
-#define SEND_EVENT_COLUMNS						\
+#define SEND_EVENT_COLUMNS /* NT(): SQL */ \
 	"state, mx, ip, tls_version, tls_cipher, tls_verify, tls_dane,"	\
 	" code, enhanced, reply, attempts, next_at, class, reason"
 
@@ -120,6 +121,7 @@ store_send_create(struct store *st, int64_t id,
 	sqlite3_stmt	*s;
 	int64_t		 now = (int64_t)time(NULL);
 
+	/* NT: SQL */
 	s = store_prepare(st, "INSERT INTO sends (id, " SEND_SETTINGS_COLUMNS
 	    ", created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
 	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
@@ -209,6 +211,7 @@ store_send_get(struct store *st, int64_t id, struct send_info *info,
 	sqlite3_stmt	*s;
 
 	memset(info, 0, sizeof *info);
+	/* NT: SQL */
 	s = store_prepare(st, "SELECT " SEND_SETTINGS_COLUMNS ", id,"
 	    " created_at, updated_at, finished_at, paused, engine_pid,"
 	    " engine_at FROM sends WHERE id = ?1", cause);
@@ -366,7 +369,7 @@ store_send_counts(struct store *st, int64_t id, struct send_counts *c,
 	" reason ELSE '' END WHERE send_id = ?1 AND state = ?2"
 /* The same, the reply (?4) put before the latest one, whose code and
  * class are kept: a deferral given up is still what its reply said. */
-#define STORE_MOVE_PREFIX						\
+#define STORE_MOVE_PREFIX /* NT(): SQL */ \
 	"UPDATE recipients SET state = 'moving', updated_at = ?3,"	\
 	" next_at = 0, reply = ?4 || reply, class = CASE class WHEN ''"	\
 	" THEN 'soft' ELSE class END, reason = CASE reason WHEN '' THEN"	\
@@ -451,9 +454,9 @@ store_send_recover(struct store *st, int64_t id, int64_t *requeued,
 	if (store_send_move(st, id, "connecting", "queued", NULL, requeued,
 	    cause) == -1)
 		return -1;
-	return store_send_move(st, id, "sent-data", "unknown", "the engine "
+	return store_send_move(st, id, "sent-data", "unknown", NT("the engine "
 	    "stopped after handing the message to the server: it may have "
-	    "been delivered (herald resume --retry-unknown sends it again)",
+	    "been delivered (herald resume --retry-unknown sends it again)"),
 	    unknown, cause);
 }
 
@@ -763,7 +766,7 @@ store_send_event_rows(struct store *st, sqlite3_stmt *s, store_event_cb cb,
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_error(st, cause, "send events");
+		return store_error(st, cause, NT("send events"));
 	return 0;
 }
 
@@ -798,7 +801,7 @@ store_send_last_event(struct store *st, int64_t id, int64_t *last,
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	return store_one_int(st, s, last, "send events", cause) == -1 ? -1 : 0;
+	return store_one_int(st, s, last, NT("send events"), cause) == -1 ? -1 : 0;
 }
 
 /* Every recipient's latest state. */
@@ -826,6 +829,7 @@ store_send_rcpt(struct store *st, int64_t id, int64_t rcpt_id, int events,
 {
 	sqlite3_stmt	*s;
 
+	/* NT: SQL */
 	s = store_prepare(st, events ? SEND_EVENTS_SELECT
 	    " WHERE e.send_id = ?1 AND e.rcpt_id = ?2 ORDER BY e.id" :
 	    "SELECT id, id, addr, domain, updated_at, " SEND_EVENT_COLUMNS

@@ -29,6 +29,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "base/i18n.h"
 #include "web.h"
 
 #define WEB_OVERFLOW	16	/* connections taken only to be told 503 */
@@ -123,8 +124,8 @@ web_split(const char *listen, char *host, size_t hsz, char *port,
 	strcpy(port, colon + 1);
 	return 0;
 bad:
-	return set_cause(cause, "--listen '%s': expected ADDR:PORT, as "
-	    "127.0.0.1:8080 or [::1]:8080", listen);
+	return set_cause(cause, _("--listen '%s': expected ADDR:PORT, as "
+	    "127.0.0.1:8080 or [::1]:8080"), listen);
 }
 
 /*
@@ -155,8 +156,8 @@ web_fd_cap(int want)
 		return want;
 	if (room < 1)
 		room = 1;
-	fprintf(stderr, "herald serve: --max-conns %d lowered to %lld: the "
-	    "limit of open files is %llu\n", want, room,
+	fprintf(stderr, _("herald serve: --max-conns %d lowered to %lld: the "
+	    "limit of open files is %llu\n"), want, room,
 	    (unsigned long long)rl.rlim_cur);
 	return (int)room;
 }
@@ -179,8 +180,8 @@ web_server_new(const struct web_serve_opts *o, char **cause)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
 	if ((e = getaddrinfo(host, port, &hints, &ai)) != 0) {
-		set_cause(cause, "--listen '%s': %s (an IP address is "
-		    "expected)", o->listen, gai_strerror(e));
+		set_cause(cause, _("--listen '%s': %s (an IP address is "
+		    "expected)"), o->listen, gai_strerror(e));
 		return NULL;
 	}
 	s = xcalloc(1, sizeof *s);
@@ -196,7 +197,7 @@ web_server_new(const struct web_serve_opts *o, char **cause)
 	    -1 || bind(s->fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
 	    listen(s->fd, 128) == -1 ||
 	    getsockname(s->fd, (struct sockaddr *)&ss, &sl) == -1) {
-		set_cause(cause, "cannot listen on %s: %s", o->listen,
+		set_cause(cause, _("cannot listen on %s: %s"), o->listen,
 		    strerror(errno));
 		goto fail;
 	}
@@ -221,14 +222,14 @@ web_server_new(const struct web_serve_opts *o, char **cause)
 			goto fail;
 		}
 		if (SSL_CTX_use_certificate_chain_file(s->ctx, o->cert) != 1) {
-			set_cause(cause, "--tls-cert %s: %s", o->cert,
+			set_cause(cause, _("--tls-cert %s: %s"), o->cert,
 			    web_ssl_error());
 			goto fail;
 		}
 		if (SSL_CTX_use_PrivateKey_file(s->ctx, o->key,
 		    SSL_FILETYPE_PEM) != 1 ||
 		    SSL_CTX_check_private_key(s->ctx) != 1) {
-			set_cause(cause, "--tls-key %s: %s", o->key,
+			set_cause(cause, _("--tls-key %s: %s"), o->key,
 			    web_ssl_error());
 			goto fail;
 		}
@@ -424,7 +425,7 @@ web_dispatch(struct web_server *s, struct web_conn *c)
 	    (size_t)c->req.content_length : 0;
 	if (!ours) {
 		web_error(404, in.accept_language, &r);
-		r.what = "not the unsubscribe path";
+		r.what = NT("not the unsubscribe path");
 		r.head = strcmp(in.method, "HEAD") == 0;
 	} else
 		web_handle(s->st, &in, &r);
@@ -479,7 +480,7 @@ web_step(struct web_server *s, struct web_conn *c)
 					continue;
 				if (rc < 0) {
 					web_refuse(s, c, -rc, rc == -431 ?
-					    "head too large" : "malformed");
+					    NT("head too large") : "malformed");
 					continue;
 				}
 				c->have_req = 1;
@@ -633,7 +634,7 @@ web_server_run(struct web_server *s, struct store *st, char **cause)
 			if (c->deadline <= now) {
 				if (c->st == C_HEAD || c->st == C_BODY)
 					web_refuse(s, c, 408, c->inlen > 0 ?
-					    "timeout" : "timeout, nothing sent");
+					    "timeout" : NT("timeout, nothing sent"));
 				else
 					web_close(c);
 				web_step(s, c);
@@ -766,7 +767,7 @@ web_detach(const struct web_server *s, const char *pid_path,
 		close(pidfd);
 		if (nullfd != -1)
 			close(nullfd);
-		return set_cause(cause, "cannot detach: %s", strerror(errno));
+		return set_cause(cause, _("cannot detach: %s"), strerror(errno));
 	}
 	fflush(NULL);
 	if ((child = fork()) == -1) {
@@ -788,7 +789,7 @@ web_detach(const struct web_server *s, const char *pid_path,
 		close(logfd);
 		web_close_others(s->fd, pidfd, p[1]);
 		if (chdir("/") == -1) {
-			dprintf(p[1], "error: chdir /: %s\n", strerror(errno));
+			dprintf(p[1], NT("error: chdir /: %s\n"), strerror(errno));
 			_exit(1);
 		}
 		/* The lock is the process's: it goes when the server goes. */
@@ -799,8 +800,10 @@ web_detach(const struct web_server *s, const char *pid_path,
 			k = pread(pidfd, line, sizeof line - 1, 0);
 			line[k > 0 ? k : 0] = '\0';
 			line[strcspn(line, "\n")] = '\0';
-			dprintf(p[1], "error: herald serve runs already for "
-			    "this database (pid %s, %s)\n", line, pid_path);
+			/* "error: " is read by the parent; the rest is shown. */
+			dprintf(p[1], "error: ");
+			dprintf(p[1], _("herald serve runs already for this "
+			    "database (pid %s, %s)\n"), line, pid_path);
 			_exit(1);
 		}
 		if (ftruncate(pidfd, 0) == -1 || dprintf(pidfd, "%ld\n",
@@ -833,8 +836,8 @@ web_detach(const struct web_server *s, const char *pid_path,
 	line[len] = '\0';
 	line[strcspn(line, "\n")] = '\0';
 	close(p[0]);
-	*msg = xstrdup(len != 0 ? line : "error: the server stopped at "
-	    "once (see its log)");
+	*msg = len != 0 ? xstrdup(line) : xprintf("error: %s",
+	    _("the server stopped at once (see its log)"));
 	return 1;
 fail:
 	close(p[0]);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "web.h"
 #include "feedback/record.h"
 #include "mail/message.h"
@@ -22,6 +23,7 @@ struct web_text {
 	const char	*title, *text, *button;
 };
 
+/* NT: the English page; the Japanese one beside it, chosen by Accept-Language */
 static const struct web_text web_en[] = {
 	{ "Unsubscribe", "To stop receiving these announcements at this "
 	  "address, press the button.", "Unsubscribe" },
@@ -90,7 +92,7 @@ web_page(struct web_reply *r, int status, const char *lang, int page)
 	r->status = status;
 	r->lang = lang;
 	buf_reset(&r->body);
-	buf_printf(&r->body, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+	buf_printf(&r->body, NT("<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n"
 	    "<meta name=\"robots\" content=\"noindex\">\n"
@@ -98,16 +100,16 @@ web_page(struct web_reply *r, int status, const char *lang, int page)
 	    "max-width:32em;margin:3em auto;padding:0 1em;line-height:1.6;"
 	    "color:#222;background:#fff}\nh1{font-size:1.4em}\nbutton{"
 	    "font-size:1.1em;padding:.5em 1.5em;cursor:pointer}\n</style>\n"
-	    "</head>\n<body>\n<h1>%s</h1>\n<p>%s</p>\n", lang, t->title,
+	    "</head>\n<body>\n<h1>%s</h1>\n<p>%s</p>\n"), lang, t->title,
 	    t->title, t->text);
 	/* No action: the form posts back to this very URL, token and all
 	 * (RFC 8058's body, as a mail client would send it). */
 	if (t->button != NULL)
-		buf_printf(&r->body, "<form method=\"post\" enctype="
+		buf_printf(&r->body, NT("<form method=\"post\" enctype="
 		    "\"application/x-www-form-urlencoded\">\n<input "
 		    "type=\"hidden\" name=\"List-Unsubscribe\" "
 		    "value=\"One-Click\">\n<button type=\"submit\">%s"
-		    "</button>\n</form>\n", t->button);
+		    "</button>\n</form>\n"), t->button);
 	buf_adds(&r->body, "</body>\n</html>\n");
 }
 
@@ -201,7 +203,7 @@ web_handle(struct store *st, const struct web_in *in, struct web_reply *r)
 		return;
 	}
 	if (web_token(in, token) == -1) {
-		r->what = "no token";
+		r->what = NT("no token");
 		web_page(r, 404, lang, P_NOTFOUND);
 		return;
 	}
@@ -209,19 +211,19 @@ web_handle(struct store *st, const struct web_in *in, struct web_reply *r)
 	snprintf(r->token, sizeof r->token, "%.4s...", token);
 	if (post && !http_one_click(in->content_type, in->body,
 	    in->body_len)) {
-		r->what = "not one-click";
+		r->what = NT("not one-click");
 		web_page(r, 400, lang, P_BAD);
 		return;
 	}
 	rc = post ? web_unsubscribe(st, token, &cause) :
 	    web_token_known(st, token, &cause);
 	if (rc == -1) {
-		fprintf(stderr, "herald: unsubscribe: %s\n", cause);
+		fprintf(stderr, NT("herald: unsubscribe: %s\n"), cause);
 		free(cause);
-		r->what = "database error";
+		r->what = NT("database error");
 		web_page(r, 500, lang, P_ERROR);
 	} else if (rc == 0) {
-		r->what = "unknown token";
+		r->what = NT("unknown token");
 		web_page(r, 404, lang, P_NOTFOUND);
 	} else if (post) {
 		r->what = "unsubscribed";
@@ -240,16 +242,16 @@ web_reply_write(const struct web_reply *r, int cgi, struct buf *out)
 		buf_printf(out, "Status: %d %s\r\n", r->status,
 		    http_reason(r->status));
 	else
-		buf_printf(out, "HTTP/1.1 %d %s\r\nConnection: close\r\n",
+		buf_printf(out, NT("HTTP/1.1 %d %s\r\nConnection: close\r\n"),
 		    r->status, http_reason(r->status));
 	/* The URL carries the token: nothing may keep or pass it on. */
-	buf_printf(out, "Content-Type: text/html; charset=utf-8\r\n"
+	buf_printf(out, NT("Content-Type: text/html; charset=utf-8\r\n"
 	    "Content-Length: %zu\r\nContent-Language: %s\r\n"
 	    "Vary: Accept-Language\r\nCache-Control: no-store\r\n"
 	    "Referrer-Policy: no-referrer\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
 	    "Content-Security-Policy: default-src 'none'; style-src "
-	    "'unsafe-inline'; form-action 'self'; frame-ancestors 'none'\r\n",
+	    "'unsafe-inline'; form-action 'self'; frame-ancestors 'none'\r\n"),
 	    r->body.len, r->lang);
 	if (r->allow != NULL)
 		buf_printf(out, "Allow: %s\r\n", r->allow);

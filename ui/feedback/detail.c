@@ -14,22 +14,30 @@
 #include "store/store.h"
 #include "store/store_feedback.h"
 #include "ui/kit/action.h"
+#include "base/utf8.h"
 
-#define FBD_LABEL	15	/* width of the labels */
+#define FBD_LABEL	15	/* width of the labels, at least */
 
 struct fbd {
 	int64_t		 id, msg_id;	/* the finding, its message */
 	struct kv	 lines;
 	int		 nfind;
 	int		 found;
+	int		 labelw;	/* the widest label + 2 */
 	char		*error;
 };
 
-/* A labelled line; an empty text reads "-". */
+/* A labelled line, its label (an N_() msgid) translated; an empty text
+ * reads "-". The labels' column grows to the widest label as shown. */
 static void
 fbd_add(struct fbd *d, const char *label, enum ui_role role, const char *text)
 {
-	kv_add(&d->lines, label, role, text != NULL && *text != '\0' ? text :
+	const char	*l = _(label);
+	int		 w = utf8_width(l) + 2;
+
+	if (w > d->labelw)
+		d->labelw = w;
+	kv_add(&d->lines, l, role, text != NULL && *text != '\0' ? text :
 	    "-");
 }
 
@@ -40,13 +48,13 @@ fbd_message(const struct fb_message *m, void *arg)
 	char		 at[32];
 
 	d->found = 1;
-	fbd_add(d, "Source", ROLE_NORMAL, m->source);
-	fbd_add(d, "Message-ID", ROLE_NORMAL, m->message_id);
-	fbd_add(d, "SHA-256", ROLE_DIM, m->sha256);
-	fbd_add(d, "Read at", ROLE_NORMAL, fbv_when(at, sizeof at, m->read_at,
+	fbd_add(d, N_("Source"), ROLE_NORMAL, m->source);
+	fbd_add(d, N_("Message-ID"), ROLE_NORMAL, m->message_id);
+	fbd_add(d, N_("SHA-256"), ROLE_DIM, m->sha256);
+	fbd_add(d, N_("Read at"), ROLE_NORMAL, fbv_when(at, sizeof at, m->read_at,
 	    1));
 	if (m->error != NULL && *m->error != '\0')
-		fbd_add(d, "Not read", ROLE_FAIL, m->error);
+		fbd_add(d, N_("Not read"), ROLE_FAIL, _(m->error));
 	return 0;
 }
 
@@ -66,36 +74,41 @@ fbd_finding(const struct fb_finding *f, void *arg)
 	    strcmp(f->action, "counted") == 0)
 		role = ROLE_WARN;
 	kv_add(&d->lines, "", ROLE_NORMAL, "");	/* a blank row */
-	t = xprintf("%s%lld", f->id == d->id ? "› finding " : "finding ",
+	t = xprintf(f->id == d->id ? _("› finding %lld") : _("finding %lld"),
 	    (long long)f->id);
-	fbd_add(d, "Finding", ROLE_EMPH, t);
+	fbd_add(d, N_("Finding"), ROLE_EMPH, t);
 	free(t);
-	fbd_add(d, "Kind", ROLE_NORMAL, f->kind);
-	fbd_add(d, "Recipient", ROLE_NORMAL, f->rcpt);
+	fbd_add(d, N_("Kind"), ROLE_NORMAL, f->kind);
+	fbd_add(d, N_("Recipient"), ROLE_NORMAL, f->rcpt);
 	if (f->send_id > 0) {
 		t = xprintf("%lld", (long long)f->send_id);
-		fbd_add(d, "Send", ROLE_NORMAL, t);
+		fbd_add(d, N_("Send"), ROLE_NORMAL, t);
 		free(t);
 	} else
-		fbd_add(d, "Send", ROLE_DIM, "none matched");
-	t = xprintf("%s%s%s", *f->reason != '\0' ? f->reason : "-",
-	    *f->cls != '\0' ? ", class " : "", f->cls);
-	fbd_add(d, "Reason", ROLE_NORMAL, t);
+		fbd_add(d, N_("Send"), ROLE_DIM, _("none matched"));
+	if (*f->cls != '\0')
+		t = xprintf(_("%s, class %s"), *f->reason != '\0' ?
+		    f->reason : "-", f->cls);
+	else
+		t = xstrdup(*f->reason != '\0' ? f->reason : "-");
+	fbd_add(d, N_("Reason"), ROLE_NORMAL, t);
 	free(t);
 	if (f->code > 0)
-		t = xprintf("%s (reply %d)", *f->status != '\0' ? f->status :
+		t = xprintf(_("%s (reply %d)"), *f->status != '\0' ? f->status :
 		    "-", f->code);
 	else
 		t = xstrdup(f->status);
-	fbd_add(d, "Status", ROLE_NORMAL, t);
+	fbd_add(d, N_("Status"), ROLE_NORMAL, t);
 	free(t);
-	fbd_add(d, "Action", role, f->action);
-	fbd_add(d, "Why", role, f->why);
-	fbd_add(d, "Diagnostic", ROLE_NORMAL, f->diagnostic);
-	fbd_add(d, "Reporting MTA", ROLE_NORMAL, f->reporting_mta);
+	fbd_add(d, N_("Action"), role, f->action);
+	/* Stored in English; a fixed sentence has its translation. */
+	fbd_add(d, N_("Why"), role, f->why != NULL && *f->why != '\0' ?
+	    _(f->why) : "");
+	fbd_add(d, N_("Diagnostic"), ROLE_NORMAL, f->diagnostic);
+	fbd_add(d, N_("Reporting MTA"), ROLE_NORMAL, f->reporting_mta);
 	if (f->msg_id == 0)
-		fbd_add(d, "Source", ROLE_NORMAL, f->source);
-	fbd_add(d, "Recorded", ROLE_DIM, fbv_when(at, sizeof at, f->at, 1));
+		fbd_add(d, N_("Source"), ROLE_NORMAL, f->source);
+	fbd_add(d, N_("Recorded"), ROLE_DIM, fbv_when(at, sizeof at, f->at, 1));
 	return 0;
 }
 
@@ -113,9 +126,9 @@ fbd_open(struct ui *ui, void *arg)
 		rc = store_fb_finding(ui_store(ui), d->id, fbd_finding, d,
 		    &cause);
 	if (rc == -1)
-		d->error = cause != NULL ? cause : xstrdup("cannot read it");
+		d->error = cause != NULL ? cause : xstrdup(_("cannot read it"));
 	else if (rc == 1 || !d->found)
-		d->error = xstrdup("it is no longer in the database");
+		d->error = xstrdup(_("it is no longer in the database"));
 	return d;
 }
 
@@ -137,18 +150,19 @@ fbd_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	int		 y = r->y + 2, x = r->x + 2, w = r->w - 4;
 
 	if (d->msg_id > 0)
-		ui_printf(ui, r->y, x, w, ROLE_EMPH, "Feedback › message %lld "
-		    "(%d finding%s)", (long long)d->msg_id, d->nfind,
-		    d->nfind == 1 ? "" : "s");
+		ui_printf(ui, r->y, x, w, ROLE_EMPH, ngettext("Feedback › "
+		    "message %lld (%d finding)", "Feedback › message %lld (%d "
+		    "findings)", (unsigned long)d->nfind), (long long)d->msg_id,
+		    d->nfind);
 	else
-		ui_printf(ui, r->y, x, w, ROLE_EMPH, "Feedback › finding %lld "
-		    "(no message: recorded as it came)", (long long)d->id);
+		ui_printf(ui, r->y, x, w, ROLE_EMPH, _("Feedback › finding %lld "
+		    "(no message: recorded as it came)"), (long long)d->id);
 	if (d->error != NULL) {
-		ui_printf(ui, y, x, w, ROLE_FAIL, "Cannot show it: %s",
+		ui_printf(ui, y, x, w, ROLE_FAIL, _("Cannot show it: %s"),
 		    d->error);
 		return;
 	}
-	kv_draw(ui, &d->lines, y, x, w, r->y + r->h, FBD_LABEL);
+	kv_draw(ui, &d->lines, y, x, w, r->y + r->h, d->labelw);
 }
 
 static enum ui_action
@@ -162,9 +176,10 @@ fbd_act_scroll(struct ui *ui, void *state, int key)
 
 static const struct action fbd_actions[] = {
 	/* Also q and Left; the bar names Esc, since its q reads Quit. */
-	{ "Esc", "Back", "back to the Feedback screen (also q, Left)",
+	{ N_("Esc"), N_("Back"),
+	  N_("back to the Feedback screen (also q, Left)"),
 	  { UI_ESC, 'q', 'h', UI_FKEY(KEY_LEFT) }, action_pop, NULL },
-	{ "↑↓ j k", NULL, "scroll", { 0 }, fbd_act_scroll, NULL },
+	{ "↑↓ j k", NULL, N_("scroll"), { 0 }, fbd_act_scroll, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
 };
 
@@ -175,7 +190,7 @@ fbd_key(struct ui *ui, void *state, int key)
 }
 
 static const struct screen_ops fbd_ops = {
-	.name = "Feedback message",
+	.name = N_("Feedback message"),
 	.actions = fbd_actions,
 	.open = fbd_open,
 	.close = fbd_close,
@@ -191,5 +206,6 @@ fbv_detail_open(struct ui *ui, const struct fbv_row *r)
 
 	d->id = r->id;
 	d->msg_id = r->msg_id;
+	d->labelw = FBD_LABEL;
 	ui_push(ui, &fbd_ops, d);
 }

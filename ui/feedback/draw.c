@@ -33,16 +33,16 @@ fbv_draw_head(struct ui *ui, struct fbv *v, int y, int x, int w)
 	const char	*src = fbv_source(ui);
 	int		 used;
 
-	used = ui_print(ui, y, x, w, ROLE_EMPH, "Feedback");
+	used = ui_print(ui, y, x, w, ROLE_EMPH, _("Feedback"));
 	if (src != NULL)
 		ui_printf(ui, y, x + used + 2, w - used - 2, ROLE_DIM,
-		    "from %s", src);
+		    _("from %s"), src);
 	else
 		ui_print(ui, y, x + used + 2, w - used - 2, ROLE_DIM,
-		    "no feedback_source set (Settings, 6)");
+		    _("no feedback_source set (Settings, 6)"));
 	y++;
 	if (v->fetch.running)
-		ui_printf(ui, y, x, w, ROLE_EMPH, "%s Fetching from %s… %llds",
+		ui_printf(ui, y, x, w, ROLE_EMPH, _("%s Fetching from %s… %llds"),
 		    subcmd_spinner((unsigned int)(ui_now() / FBV_SPIN_MS)),
 		    src != NULL ? src : "feedback_source",
 		    (long long)((ui_now() - v->fetch_started) / 1000));
@@ -50,9 +50,9 @@ fbv_draw_head(struct ui *ui, struct fbv *v, int y, int x, int w)
 		return 1 + ui_wrap(ui, y, x, w, 2, v->fetch_role,
 		    v->fetch_text);
 	else
-		ui_print(ui, y, x, w, ROLE_DIM, "f: fetch now. What herald "
+		ui_print(ui, y, x, w, ROLE_DIM, _("f: fetch now. What herald "
 		    "feedback read or fetch records elsewhere appears here "
-		    "by itself.");
+		    "by itself."));
 	return 2;
 }
 
@@ -66,19 +66,20 @@ fbv_draw_alerts(struct ui *ui, struct fbv *v, int y, int x, int w)
 
 	if (v->nalerts == 0)
 		return 0;
-	ui_printf(ui, y + rows++, x, w, ROLE_FAIL, "Alerts against the "
-	    "sender (%zu, last %d days): the addresses are not suppressed",
+	ui_printf(ui, y + rows++, x, w, ROLE_FAIL, _("Alerts against the "
+	    "sender (%zu, last %d days): the addresses are not suppressed"),
 	    v->nalerts, FBV_ALERT_DAYS);
 	for (i = 0; i < v->nalerts && i < FBV_ALERTS; i++)
 		ui_printf(ui, y + rows++, x + 2, w - 2, ROLE_WARN,
-		    "! %s send %lld: %s (%lld time%s)", fbv_when(at,
+		    ngettext("! %s send %lld: %s (%lld time)",
+		    "! %s send %lld: %s (%lld times)",
+		    (unsigned long)v->alerts[i].count), fbv_when(at,
 		    sizeof at, v->alerts[i].last_at, 0),
-		    (long long)v->alerts[i].send_id, v->alerts[i].text,
-		    (long long)v->alerts[i].count, v->alerts[i].count == 1 ?
-		    "" : "s");
+		    (long long)v->alerts[i].send_id, _(v->alerts[i].text),
+		    (long long)v->alerts[i].count);
 	if (v->nalerts > FBV_ALERTS)
-		ui_printf(ui, y + rows++, x + 2, w - 2, ROLE_DIM, "and %zu "
-		    "more: herald check and herald status ID list them",
+		ui_printf(ui, y + rows++, x + 2, w - 2, ROLE_DIM, _("and %zu "
+		    "more: herald check and herald status ID list them"),
 		    v->nalerts - FBV_ALERTS);
 	return rows;
 }
@@ -89,7 +90,7 @@ fbv_draw_empty(struct ui *ui, int y, int x, int w, int h)
 {
 	const char	*t;
 
-	t = "Nothing has come back yet: no bounce, complaint or "
+	t = _("Nothing has come back yet: no bounce, complaint or "
 	    "unsubscribe is recorded.\n\n"
 	    "To wire the bounce mailbox: set feedback_source in Settings (6) "
 	    "to where bounces arrive (imaps://USER@HOST/INBOX, imap:// with "
@@ -100,7 +101,7 @@ fbv_draw_empty(struct ui *ui, int y, int x, int w, int h)
 	    "hours after.\n\n"
 	    "Or have the MTA hand each message over: herald feedback read - "
 	    "as a pipe transport or a .forward line; herald feedback read "
-	    "FILE|DIR reads a message, a Maildir or an mbox.";
+	    "FILE|DIR reads a message, a Maildir or an mbox.");
 	ui_wrap(ui, y, x, w > 80 ? 80 : w, h, ROLE_NORMAL, t);
 }
 
@@ -116,8 +117,8 @@ fbv_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	y += fbv_draw_head(ui, v, y, x, w) + 1;
 	y += fbv_draw_alerts(ui, v, y, x, w);
 	if (v->error != NULL) {
-		ui_printf(ui, y, x, w, ROLE_FAIL, "x Cannot read the feedback: "
-		    "%s", v->error);
+		ui_printf(ui, y, x, w, ROLE_FAIL, _("x Cannot read the "
+		    "feedback: %s"), v->error);
 		y += 2;
 	}
 	if (v->nrows == 0) {
@@ -127,9 +128,10 @@ fbv_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	}
 	if (v->nalerts > 0)
 		y++;
-	ui_printf(ui, y++, x, w, ROLE_EMPH, "Findings, newest first (%s%s)",
-	    ui_count(n, sizeof n, (int64_t)v->nrows), v->nrows == FBV_LIMIT ?
-	    " shown: herald feedback ls lists them all" : "");
+	ui_printf(ui, y++, x, w, ROLE_EMPH, v->nrows == FBV_LIMIT ?
+	    _("Findings, newest first (%s shown: herald feedback ls lists "
+	    "them all)") : _("Findings, newest first (%s)"),
+	    ui_count(n, sizeof n, (int64_t)v->nrows));
 	t.y = y;
 	t.x = r->x;
 	t.w = r->w;
@@ -137,6 +139,6 @@ fbv_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	if (t.h < 2)
 		return;
 	fbv_table_draw(ui, v, &t);
-	ui_print(ui, bottom - 1, x, w, ROLE_DIM, "Enter: the message in full "
-	    "(what was concluded and why). f: fetch now.");
+	ui_print(ui, bottom - 1, x, w, ROLE_DIM, _("Enter: the message in "
+	    "full (what was concluded and why). f: fetch now."));
 }

@@ -65,8 +65,8 @@ fbv_fetch_run(struct ui *ui, struct fbv *v, const char *password)
 	if (password != NULL) {
 		if ((pwfd = subcmd_password_pipe(password, FBV_PASSWORD_MAX,
 		    &cause)) == -1) {
-			fbv_fetch_say(v, ROLE_FAIL, xprintf("x Not fetched: %s",
-			    cause != NULL ? cause : "no password"));
+			fbv_fetch_say(v, ROLE_FAIL, xprintf(_("x Not fetched: "
+			    "%s"), cause != NULL ? cause : _("no password")));
 			free(cause);
 			return;
 		}
@@ -79,8 +79,8 @@ fbv_fetch_run(struct ui *ui, struct fbv *v, const char *password)
 	if (pwfd != -1)
 		close(pwfd);
 	if (rc == -1) {
-		fbv_fetch_say(v, ROLE_FAIL, xprintf("x Cannot run herald "
-		    "feedback fetch: %s", cause != NULL ? cause : "failed"));
+		fbv_fetch_say(v, ROLE_FAIL, xprintf(_("x Cannot run herald "
+		    "feedback fetch: %s"), cause != NULL ? cause : _("failed")));
 		free(cause);
 		return;
 	}
@@ -97,8 +97,8 @@ fbv_password_done(struct ui *ui, const char *text, void *arg)
 	struct fbv	*v = arg;
 
 	if (text == NULL || *text == '\0') {
-		ui_info(ui, "Nothing fetched: no password typed (or set "
-		    "feedback_password_file in Settings, 6)");
+		ui_info(ui, "%s", _("Nothing fetched: no password typed (or "
+		    "set feedback_password_file in Settings, 6)"));
 		return 0;
 	}
 	fbv_fetch_run(ui, v, text);
@@ -114,23 +114,23 @@ fbv_fetch_start(struct ui *ui, struct fbv *v)
 	char		*label;
 
 	if (v->fetch.running) {
-		ui_info(ui, "A fetch is running: its summary follows");
+		ui_info(ui, "%s", _("A fetch is running: its summary follows"));
 		return;
 	}
 	if (src == NULL) {
-		fbv_fetch_say(v, ROLE_WARN, xstrdup("! No feedback_source is "
+		fbv_fetch_say(v, ROLE_WARN, xstrdup(_("! No feedback_source is "
 		    "set: nothing to fetch from. Set feedback_source in "
 		    "Settings (6) to the bounce mailbox: imaps://USER@HOST/"
-		    "INBOX, pop3s://USER@HOST, maildir:/PATH or mbox:/PATH."));
-		ui_error(ui, "feedback_source is not set: set it in Settings "
-		    "(6)");
+		    "INBOX, pop3s://USER@HOST, maildir:/PATH or mbox:/PATH.")));
+		ui_error(ui, "%s", _("feedback_source is not set: set it in "
+		    "Settings (6)"));
 		return;
 	}
 	if (fbv_remote(src) &&
 	    !config_is_set(ui_config(ui), "feedback_password_file")) {
-		label = xprintf("Password for %s (feedback_password_file "
-		    "keeps it in a file instead)", src);
-		prompt_open_secret(ui, "Fetch feedback", label,
+		label = xprintf(_("Password for %s (feedback_password_file "
+		    "keeps it in a file instead)"), src);
+		prompt_open_secret(ui, _("Fetch feedback"), label,
 		    FBV_PASSWORD_MAX, fbv_password_done, v);
 		free(label);
 		return;
@@ -187,7 +187,7 @@ fbv_fetch_done(struct ui *ui, struct fbv *v)
 	struct fbv_summary	 s;
 	struct tm		 tm;
 	time_t			 now = time(NULL);
-	char			 at[16], *t;
+	char			 at[16], *t, *msgs, *dups, *errs;
 	const char		*err = v->fetch.error;
 
 	memset(&s, 0, sizeof s);
@@ -200,30 +200,37 @@ fbv_fetch_done(struct ui *ui, struct fbv *v)
 	 * not be reached, the database failed): then its exit status says
 	 * so, and the error is what the operator needs; only messages that
 	 * could not be read (errors) leave it 0 or EXIT_DATAERR. */
+	/* Each count agrees with its own noun. */
+	msgs = xprintf(ngettext("%lld message", "%lld messages",
+	    (unsigned long)s.messages), s.messages);
+	dups = xprintf(ngettext("%lld duplicate", "%lld duplicates",
+	    (unsigned long)s.duplicates), s.duplicates);
+	errs = xprintf(ngettext("%lld error", "%lld errors",
+	    (unsigned long)s.errors), s.errors);
 	if (!s.found || (v->fetch.exit != 0 && s.errors == 0)) {
 		if (s.found && s.messages > 0)
-			t = xprintf("x Fetch failed at %s: %s (before it: %lld "
-			    "message%s, %lld new, %lld duplicate%s)", at,
-			    err != NULL ? err : "no reason given", s.messages,
-			    s.messages == 1 ? "" : "s", s.fresh, s.duplicates,
-			    s.duplicates == 1 ? "" : "s");
+			t = xprintf(_("x Fetch failed at %s: %s (before it: "
+			    "%s, %lld new, %s)"), at, err != NULL ? err :
+			    _("no reason given"), msgs, s.fresh, dups);
 		else
-			t = xprintf("x Fetch failed at %s: %s", at,
-			    err != NULL ? err : "no summary");
+			t = xprintf(_("x Fetch failed at %s: %s"), at,
+			    err != NULL ? err : _("no summary"));
 		fbv_fetch_say(v, ROLE_FAIL, t);
-		ui_error(ui, "herald feedback fetch failed");
-		return;
+		ui_error(ui, "%s", _("herald feedback fetch failed"));
+	} else {
+		if (s.errors == 0)
+			t = xprintf(_("+ Fetched at %s: %s, %lld new, %s"), at,
+			    msgs, s.fresh, dups);
+		else if (err != NULL)
+			t = xprintf(_("! Fetched at %s: %s, %lld new, %s, %s: "
+			    "%s"), at, msgs, s.fresh, dups, errs, err);
+		else
+			t = xprintf(_("! Fetched at %s: %s, %lld new, %s, %s"),
+			    at, msgs, s.fresh, dups, errs);
+		fbv_fetch_say(v, s.errors > 0 ? ROLE_WARN : ROLE_OK, t);
+		ui_info(ui, "%s", t + 2);
 	}
-	if (s.errors == 0)
-		t = xprintf("+ Fetched at %s: %lld message%s, %lld new, %lld "
-		    "duplicate%s", at, s.messages, s.messages == 1 ? "" : "s",
-		    s.fresh, s.duplicates, s.duplicates == 1 ? "" : "s");
-	else
-		t = xprintf("! Fetched at %s: %lld message%s, %lld new, %lld "
-		    "duplicate%s, %lld error%s%s%s", at, s.messages,
-		    s.messages == 1 ? "" : "s", s.fresh, s.duplicates,
-		    s.duplicates == 1 ? "" : "s", s.errors, s.errors == 1 ?
-		    "" : "s", err != NULL ? ": " : "", err != NULL ? err : "");
-	fbv_fetch_say(v, s.errors > 0 ? ROLE_WARN : ROLE_OK, t);
-	ui_info(ui, "%s", t + 2);
+	free(msgs);
+	free(dups);
+	free(errs);
 }

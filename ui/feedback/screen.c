@@ -12,17 +12,19 @@
 #include <time.h>
 
 #include "feedback_ui.h"
+#include "smtp/alert.h"
 #include "store/store.h"
 #include "store/store_feedback.h"
 #include "ui/kit/action.h"
+#include "base/utf8.h"
 
-static const struct table_col fbv_cols[] = {
-	{ "When", 11, 0, 0 },
-	{ "Kind", 11, 0, 0 },
-	{ "Recipient", 16, 3, 0 },
-	{ "Reason", 12, 2, 0 },
-	{ "Action", 10, 0, 0 },
-	{ "Send", 4, 0, 1 },
+static struct table_col fbv_cols[] = {
+	{ N_("When"), 11, 0, 0 },
+	{ N_("Kind"), 11, 0, 0 },
+	{ N_("Recipient"), 16, 3, 0 },
+	{ N_("Reason"), 12, 2, 0 },
+	{ N_("Action"), 10, 0, 0 },
+	{ N_("Send"), 4, 0, 1 },
 };
 
 /* What a read collects before it replaces what is shown. */
@@ -87,6 +89,7 @@ fbv_read_alert(const struct fb_alert *a, void *arg)
 {
 	struct fbv_read		*r = arg;
 	struct fbv_alert	*al;
+	char			 words[512];
 
 	if (r->nalerts == r->acap) {
 		r->acap = r->acap == 0 ? 8 : r->acap * 2;
@@ -97,7 +100,12 @@ fbv_read_alert(const struct fb_alert *a, void *arg)
 	al->send_id = a->send_id;
 	al->count = a->count;
 	al->last_at = a->last_at;
-	al->text = xstrdup(a->text != NULL ? a->text : "");
+	if (a->provider != NULL && a->reason != NULL) {
+		/* Shown in the reader's language; stored in English. */
+		alert_display(a->provider, a->reason, words, sizeof words);
+		al->text = xstrdup(words);
+	} else
+		al->text = xstrdup(a->text != NULL ? a->text : "");
 	return 0;
 }
 
@@ -140,7 +148,7 @@ fbv_load(struct ui *ui, struct fbv *v)
 			return 0;
 		}
 		free(v->error);
-		v->error = cause != NULL ? cause : xstrdup("cannot read it");
+		v->error = cause != NULL ? cause : xstrdup(_("cannot read it"));
 		return 1;
 	}
 	if (v->error == NULL && !fbv_differs(v, &r)) {
@@ -189,7 +197,7 @@ fbv_cell(void *arg, int64_t row, int col)
 	case 1:
 		return r->kind;
 	case 2:
-		return *r->rcpt != '\0' ? r->rcpt : "(no recipient)";
+		return *r->rcpt != '\0' ? r->rcpt : _("(no recipient)");
 	case 3:
 		if (*r->status != '\0')
 			snprintf(v->cell, sizeof v->cell, "%s %s",
@@ -243,9 +251,20 @@ static void *
 fbv_open(struct ui *ui, void *arg)
 {
 	struct fbv	*v = xcalloc(1, sizeof *v);
+	static int	 tr;
+	size_t		 i;
 
 	(void)arg;
 	v->ui = ui;
+	/* The column titles in the operator's language, translated once
+	 * (the locale is chosen before any screen opens); a column is at
+	 * least as wide as its title as shown. */
+	for (i = 0; i < nitems(fbv_cols) && !tr; i++) {
+		fbv_cols[i].title = _(fbv_cols[i].title);
+		if (utf8_width(fbv_cols[i].title) > fbv_cols[i].min)
+			fbv_cols[i].min = utf8_width(fbv_cols[i].title);
+	}
+	tr = 1;
 	table_init(&v->table, fbv_cols, (int)nitems(fbv_cols));
 	subcmd_init(&v->fetch, v);
 	return v;
@@ -320,7 +339,7 @@ fbv_act_open(struct ui *ui, void *state, int key)
 
 	(void)key;
 	if (v->table.sel < 0 || (size_t)v->table.sel >= v->nrows) {
-		ui_info(ui, "No finding selected");
+		ui_info(ui, "%s", _("No finding selected"));
 		return UI_REDRAW;
 	}
 	fbv_detail_open(ui, &v->rows[v->table.sel]);
@@ -346,13 +365,14 @@ fbv_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action fbv_actions[] = {
-	{ "Enter", "Open", "the selected finding's message in full: its "
-	  "source, Message-ID, what was concluded and why",
+	{ N_("Enter"), N_("Open"), N_("the selected finding's message in "
+	  "full: its source, Message-ID, what was concluded and why"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER), UI_FKEY(KEY_RIGHT), 'l' },
 	  fbv_act_open, NULL },
-	{ "f", "Fetch", "fetch now from feedback_source (herald feedback "
-	  "fetch); set it in Settings (6)", { 'f' }, fbv_act_fetch, NULL },
-	{ "↑↓ j k", NULL, "choose a finding (PgUp PgDn Home End: page)",
+	{ "f", N_("Fetch"), N_("fetch now from feedback_source (herald "
+	  "feedback fetch); set it in Settings (6)"), { 'f' }, fbv_act_fetch,
+	  NULL },
+	{ "↑↓ j k", NULL, N_("choose a finding (PgUp PgDn Home End: page)"),
 	  { 0 }, fbv_act_move, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
 };
@@ -364,7 +384,7 @@ fbv_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_feedback_ops = {
-	.name = "Feedback",
+	.name = N_("Feedback"),
 	.actions = fbv_actions,
 	.open = fbv_open,
 	.close = fbv_close,

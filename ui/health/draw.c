@@ -215,15 +215,18 @@ health_ago(char *buf, size_t len, int64_t ms, time_t when)
 	struct tm	tm;
 	long long	s = ms / 1000;
 
+	char		hm[16];
+
 	if (s < 2)
-		snprintf(buf, len, "checked just now");
+		snprintf(buf, len, "%s", _("checked just now"));
 	else if (s < 60)
-		snprintf(buf, len, "checked %llds ago", s);
+		snprintf(buf, len, _("checked %llds ago"), s);
 	else if (s < 3600)
-		snprintf(buf, len, "checked %lldm ago", s / 60);
-	else
-		strftime(buf, len, "checked at %H:%M",
-		    localtime_r(&when, &tm));
+		snprintf(buf, len, _("checked %lldm ago"), s / 60);
+	else {
+		strftime(hm, sizeof hm, "%H:%M", localtime_r(&when, &tm));
+		snprintf(buf, len, _("checked at %s"), hm);
+	}
 }
 
 /* Print the wrapped lines of text from row *y (rows below ymax are
@@ -251,7 +254,7 @@ health_text(struct ui *ui, int *y, int ymax, int w, const char *label,
 		if (*y >= ymax)
 			continue;
 		if (i == 0 && label != NULL)
-			ui_print(ui, *y, 3, HEALTH_COL - 4, ROLE_DIM, label);
+			ui_print(ui, *y, 3, HEALTH_COL - 4, ROLE_DIM, _(label));
 		ui_print(ui, *y, HEALTH_COL, w - HEALTH_COL - 1, role, v[i]);
 	}
 	health_wrap_free(v, n);
@@ -279,28 +282,28 @@ health_block(struct ui *ui, struct health *h, size_t i, int y, int ymax,
 		    health_status[c->status].sym);
 		ui_print(ui, y, 3, 4, role, health_status[c->status].word);
 		if (spin)
-			snprintf(right, sizeof right, "checking…");
+			snprintf(right, sizeof right, "%s", _("checking…"));
 		else
 			health_ago(right, sizeof right, ui_now() - c->at,
 			    c->when);
 		rw = utf8_width(right);
 		ui_print(ui, y, w - rw - 1, rw, ROLE_DIM, right);
 		ui_print(ui, y, HEALTH_COL, w - HEALTH_COL - rw - 3,
-		    i == h->sel ? ROLE_SELECTED : text, c->title);
+		    i == h->sel ? ROLE_SELECTED : text, _(c->title));
 	}
 	y++;
 	if (c->observed != NULL)
 		health_text(ui, &y, ymax, w, NULL, text, c->observed,
 		    c->open || c->status != HS_OK);
 	if (c->fix != NULL && c->status != HS_OK)
-		health_text(ui, &y, ymax, w, "fix:", c->fresh ? ROLE_EMPH :
+		health_text(ui, &y, ymax, w, N_("fix:"), c->fresh ? ROLE_EMPH :
 		    ROLE_DIM, c->fix, 2);
 	if (c->open) {
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S",
 		    localtime_r(&c->when, &tm));
 		if (y < ymax)
 			ui_printf(ui, y, HEALTH_COL, w - HEALTH_COL - 1,
-			    ROLE_DIM, "check \"%s\", %s at %s", c->id,
+			    ROLE_DIM, _("check \"%s\", %s at %s"), c->id,
 			    health_status[c->status].word, when);
 		y++;
 	}
@@ -318,24 +321,24 @@ health_summary(struct ui *ui, struct health *h, int y, int w)
 
 	if (h->running) {
 		if (h->expect > 0)
-			snprintf(buf, sizeof buf, "%zu of %zu", h->rep.fresh,
+			snprintf(buf, sizeof buf, _("%zu of %zu"), h->rep.fresh,
 			    h->expect);
 		else
 			snprintf(buf, sizeof buf, "%zu", h->rep.fresh);
-		ui_printf(ui, y, x, w - 2, ROLE_EMPH, "%s Checking %s… %s "
-		    "done, %llds so far", health_spin[h->frame %
+		ui_printf(ui, y, x, w - 2, ROLE_EMPH, _("%s Checking %s… %s "
+		    "done, %llds so far"), health_spin[h->frame %
 		    nitems(health_spin)], h->domain, buf,
 		    (long long)((now - h->w.started) / 1000));
 		return;
 	}
 	if (h->rep.n == 0)
-		x += ui_print(ui, y, x, w - 2, ROLE_DIM, "No results yet · ");
+		x += ui_print(ui, y, x, w - 2, ROLE_DIM, _("No results yet · "));
 	for (s = HS_FAIL; s >= HS_OK && h->rep.n > 0; s--) {
 		if ((n = hreport_count(&h->rep, s)) == 0)
 			continue;
-		snprintf(buf, sizeof buf, "%s %zu %s", health_status[s].sym,
-		    n, s == HS_FAIL ? "failing" : s == HS_WARN ?
-		    (n == 1 ? "warning" : "warnings") : "ok");
+		snprintf(buf, sizeof buf, s == HS_FAIL ? _("%s %zu failing") :
+		    s == HS_WARN ? ngettext("%s %zu warning", "%s %zu warnings",
+		    n) : _("%s %zu ok"), health_status[s].sym, n);
 		x += ui_print(ui, y, x, w - x - 1, health_status[s].role,
 		    buf) + 3;
 	}
@@ -343,8 +346,8 @@ health_summary(struct ui *ui, struct health *h, int y, int w)
 		health_ago(buf, sizeof buf, now - h->rep.at, h->rep.when);
 		x += ui_printf(ui, y, x, w - x - 1, ROLE_DIM, "%s · ", buf);
 	}
-	ui_printf(ui, y, x, w - x - 1, ROLE_DIM, "next check in %llds "
-	    "(r: now)", (long long)((h->next_run - now + 999) / 1000));
+	ui_printf(ui, y, x, w - x - 1, ROLE_DIM, _("next check in %llds "
+	    "(r: now)"), (long long)((h->next_run - now + 999) / 1000));
 }
 
 /* Trouble worth a line of its own, or NULL: a failed run, lookups that
@@ -366,12 +369,13 @@ health_trouble(struct ui *ui, struct health *h, enum ui_role *role)
 			n++;
 	}
 	if (n > 0)
-		return xprintf("Resolver %s not answering (TIMEOUT): %zu of "
-		    "%zu check%s could not be decided.", health_resolver(ui),
-		    n, of, of == 1 ? "" : "s");
+		return xprintf(ngettext("Resolver %s not answering (TIMEOUT): "
+		    "%zu of %zu check could not be decided.", "Resolver %s not "
+		    "answering (TIMEOUT): %zu of %zu checks could not be "
+		    "decided.", of), health_resolver(ui), n, of);
 	*role = ROLE_WARN;
 	if (h->running && quiet > HEALTH_SLOW_MS)
-		return xprintf("Waiting for %s: no answer for %llds…",
+		return xprintf(_("Waiting for %s: no answer for %llds…"),
 		    health_resolver(ui), (long long)(quiet / 1000));
 	return NULL;
 }
@@ -388,15 +392,15 @@ health_head(struct ui *ui, struct health *h, const struct ui_rect *r)
 	int		 x, y = r->y;
 
 	if (ip == NULL)
-		ip = h->rep.ip != NULL ? h->rep.ip : "this host's address";
+		ip = h->rep.ip != NULL ? h->rep.ip : _("this host's address");
 	if (helo == NULL)
-		helo = h->rep.helo != NULL ? h->rep.helo : "its PTR name";
-	x = ui_printf(ui, y, 1, r->w - 2, ROLE_EMPH, "Health of %s",
+		helo = h->rep.helo != NULL ? h->rep.helo : _("its PTR name");
+	x = ui_printf(ui, y, 1, r->w - 2, ROLE_EMPH, _("Health of %s"),
 	    h->domain);
 	if ((res = config_get(cfg, "resolver")) == NULL)
-		res = h->rep.resolver != NULL ? h->rep.resolver : "system";
-	ui_printf(ui, y++, x + 3, r->w - x - 4, ROLE_DIM, "sending from %s, "
-	    "HELO %s, resolver %s", ip, helo, res);
+		res = h->rep.resolver != NULL ? h->rep.resolver : _("system");
+	ui_printf(ui, y++, x + 3, r->w - x - 4, ROLE_DIM, _("sending from "
+	    "%s, HELO %s, resolver %s"), ip, helo, res);
 	health_summary(ui, h, y++, r->w);
 	if ((trouble = health_trouble(ui, h, &role)) != NULL) {
 		y += ui_wrap(ui, y, 1, r->w - 2, 2, role, trouble);
@@ -413,20 +417,20 @@ health_draw_nodomain(struct ui *ui, struct health *h,
 	int	y = r->y + 1, w = r->w > 84 ? 80 : r->w - 4;
 
 	ui_print(ui, y, 2, w, ROLE_EMPH,
-	    "Health: is this host allowed to send for your domain?");
+	    _("Health: is this host allowed to send for your domain?"));
 	y += 2;
 	y += ui_wrap(ui, y, 2, w, 3, ROLE_WARN, h->nodomain != NULL ?
-	    h->nodomain : "No sending domain is configured.");
+	    h->nodomain : _("No sending domain is configured."));
 	y++;
-	y += ui_wrap(ui, y, 2, w, 6, ROLE_NORMAL, "Set the From address "
+	y += ui_wrap(ui, y, 2, w, 6, ROLE_NORMAL, _("Set the From address "
 	    "your issues will carry, and this screen checks its domain: "
-	    "press s for the set-up form, or from a shell run");
+	    "press s for the set-up form, or from a shell run"));
 	ui_print(ui, y++, 4, w - 2, ROLE_EMPH,
-	    "herald config set from 'Info <info@example.org>'");
+	    NT("herald config set from 'Info <info@example.org>'"));
 	y++;
-	ui_wrap(ui, y, 2, w, 4, ROLE_DIM, "To check a sending domain other "
+	ui_wrap(ui, y, 2, w, 4, ROLE_DIM, _("To check a sending domain other "
 	    "than the From address's, also set `herald config set domain "
-	    "example.org`.");
+	    "example.org`."));
 }
 
 /* The screen. */
@@ -446,9 +450,9 @@ health_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	ymax = r->y + r->h - 1;		/* the last row is the hint */
 	if (h->rep.n == 0) {
 		if (h->running)
-			ui_printf(ui, y, 1, r->w - 2, ROLE_DIM, "%s Checking "
+			ui_printf(ui, y, 1, r->w - 2, ROLE_DIM, _("%s Checking "
 			    "SPF, reverse DNS, HELO, DMARC, DKIM and MX for "
-			    "%s…", health_spin[h->frame % nitems(health_spin)],
+			    "%s…"), health_spin[h->frame % nitems(health_spin)],
 			    h->domain);
 		return;
 	}
@@ -473,15 +477,15 @@ health_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	}
 	more = h->rep.n - h->top - (size_t)h->page;
 	if (more > 0 && h->top > 0)
-		ui_printf(ui, ymax, 1, r->w - 2, ROLE_DIM, "%zu more above, "
-		    "%zu below (j k PgUp PgDn)", h->top, more);
+		ui_printf(ui, ymax, 1, r->w - 2, ROLE_DIM, _("%zu more above, "
+		    "%zu below (j k PgUp PgDn)"), h->top, more);
 	else if (more > 0)
-		ui_printf(ui, ymax, 1, r->w - 2, ROLE_DIM, "%zu more below "
-		    "(j PgDn)", more);
+		ui_printf(ui, ymax, 1, r->w - 2, ROLE_DIM, _("%zu more below "
+		    "(j PgDn)"), more);
 	else if (h->top > 0)
-		ui_printf(ui, ymax, 1, r->w - 2, ROLE_DIM, "%zu more above "
-		    "(k PgUp)", h->top);
+		ui_printf(ui, ymax, 1, r->w - 2, ROLE_DIM, _("%zu more above "
+		    "(k PgUp)"), h->top);
 	else if (hreport_fixes(&h->rep) > 0)
-		ui_print(ui, ymax, 1, r->w - 2, ROLE_DIM, "Each fix is shown "
-		    "in full; w writes them all to a zone file.");
+		ui_print(ui, ymax, 1, r->w - 2, ROLE_DIM, _("Each fix is shown "
+		    "in full; w writes them all to a zone file."));
 }

@@ -80,11 +80,12 @@ static void
 fixes_put_check(FILE *f, const struct hreport *r, const struct hcheck *c,
     char ***seen, size_t *nseen)
 {
-	const char	*fix = c->fix, *post;
+	const char	*fix = c->fix, *post, *title, *same;
 	size_t		 off, len, pre;
 
 	fprintf(f, "\n; %s: ", c->status == HS_FAIL ? "FAIL" : "warn");
-	fixes_line(f, c->title, strlen(c->title));
+	title = _(c->title);
+	fixes_line(f, title, strlen(title));
 	if (!hfix_record(fix, &off, &len)) {
 		fixes_comment(f, fix, strlen(fix));
 		return;
@@ -93,10 +94,12 @@ fixes_put_check(FILE *f, const struct hreport *r, const struct hcheck *c,
 		;
 	if (pre > 0)
 		fixes_comment(f, fix, pre);
-	if (fixes_seen(*seen, *nseen, fix + off, len))
-		fixes_comment(f, "the same record as above", 24);
-	else if (r->domain != NULL && !fixes_in_zone(fix + off, r->domain)) {
-		fprintf(f, "; not in the zone of %s, so not loaded with it:\n",
+	if (fixes_seen(*seen, *nseen, fix + off, len)) {
+		same = _("the same record as above");
+		fixes_comment(f, same, strlen(same));
+	} else if (r->domain != NULL && !fixes_in_zone(fix + off, r->domain)) {
+		fprintf(f, _("; not in the zone of %s, so not loaded with "
+		    "it:\n"),
 		    r->domain);
 		fixes_comment(f, fix + off, len);
 	} else if (pre > 0)
@@ -125,16 +128,17 @@ fixes_put(const struct hreport *r, FILE *f)
 
 	strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S %z",
 	    localtime_r(&now, &tm));
-	fprintf(f, "; DNS fixes for %s, written by herald %s on %s\n", d,
+	fprintf(f, _("; DNS fixes for %s, written by herald %s on %s\n"), d,
 	    HERALD_VERSION, date);
 	if (r->ip != NULL || r->helo != NULL)
-		fprintf(f, "; for mail sent from %s (HELO %s)\n",
+		fprintf(f, _("; for mail sent from %s (HELO %s)\n"),
 		    r->ip != NULL ? r->ip : "?", r->helo != NULL ? r->helo : "?");
-	fprintf(f, ";\n; A zone-file fragment: the lines that are not comments "
-	    "go into the zone of\n; %s. Each replaces any record of its name "
-	    "and type (a name has one SPF\n; and one DMARC record). After "
-	    "publishing, check again: r on the Health\n; screen, or `herald "
-	    "check %s`.\n", d, d);
+	/* Each line of the translation starts "; " too: a comment. */
+	fprintf(f, _(";\n; A zone-file fragment: the lines that are not "
+	    "comments go into the zone of\n; %s. Each replaces any record of "
+	    "its name and type (a name has one SPF\n; and one DMARC record). "
+	    "After publishing, check again: r on the Health\n; screen, or "
+	    "`herald check %s`.\n"), d, d);
 	for (i = 0; i < r->n; i++)
 		if (r->v[i].fix != NULL && r->v[i].status != HS_OK)
 			fixes_put_check(f, r, &r->v[i], &seen, &nseen);
@@ -186,11 +190,12 @@ fixes_write(struct ui *ui, struct health *h, const char *path,
 	size_t	 n = hreport_fixes(&h->rep);
 
 	if (fixes_write_file(&h->rep, path, &cause) == -1)
-		ui_error(ui, "Cannot write %s: %s", shown, cause != NULL ?
-		    cause : "failed");
+		ui_error(ui, _("Cannot write %s: %s"), shown, cause != NULL ?
+		    cause : _("failed"));
 	else
-		ui_info(ui, "Wrote %zu fix%s for %s to %s", n, n == 1 ? "" :
-		    "es", h->rep.domain, shown);
+		ui_info(ui, ngettext("Wrote %zu fix for %s to %s",
+		    "Wrote %zu fixes for %s to %s", n), n, h->rep.domain,
+		    shown);
 	free(cause);
 }
 
@@ -209,7 +214,7 @@ fixes_confirm(struct ui *ui, int yes, void *arg)
 	if (yes)
 		fixes_write(ui, f->h, f->path, f->shown);
 	else
-		ui_info(ui, "Nothing written; %s left as it was", f->shown);
+		ui_info(ui, _("Nothing written; %s left as it was"), f->shown);
 	free(f->path);
 	free(f->shown);
 	free(f);
@@ -227,12 +232,12 @@ fixes_path(struct ui *ui, const char *text, void *arg)
 	if (text == NULL)
 		return 0;
 	if (*text == '\0') {
-		ui_error(ui, "Type the file to write");
+		ui_error(ui, "%s", _("Type the file to write"));
 		return -1;
 	}
 	path = path_expand(text);
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		ui_error(ui, "%s is a directory", text);
+		ui_error(ui, _("%s is a directory"), text);
 		free(path);
 		return -1;
 	}
@@ -245,9 +250,9 @@ fixes_path(struct ui *ui, const char *text, void *arg)
 	f->h = h;
 	f->path = path;
 	f->shown = xstrdup(text);
-	q = xprintf("%s exists. Replace it?\nIts contents will be lost.",
+	q = xprintf(_("%s exists. Replace it?\nIts contents will be lost."),
 	    text);
-	confirm_open(ui, "Write fixes", q, fixes_confirm, f);
+	confirm_open(ui, _("Write fixes"), q, fixes_confirm, f);
 	free(q);
 	return 0;
 }
@@ -260,16 +265,18 @@ health_write_start(struct ui *ui, struct health *h)
 	char	*label;
 
 	if (h->rep.n == 0) {
-		ui_error(ui, "No report yet: nothing to write");
+		ui_error(ui, "%s", _("No report yet: nothing to write"));
 		return;
 	}
 	if (n == 0) {
-		ui_info(ui, "Nothing to fix: no check has a record to publish");
+		ui_info(ui, "%s", _("Nothing to fix: no check has a record to "
+		    "publish"));
 		return;
 	}
-	label = xprintf("Write the %zu fix%s for %s as a zone file to:", n,
-	    n == 1 ? "" : "es", h->rep.domain);
-	prompt_open(ui, "Write fixes", label, HEALTH_FIXES_FILE, 1,
+	label = xprintf(ngettext("Write the %zu fix for %s as a zone file to:",
+	    "Write the %zu fixes for %s as a zone file to:", n), n,
+	    h->rep.domain);
+	prompt_open(ui, _("Write fixes"), label, HEALTH_FIXES_FILE, 1,
 	    fixes_path, h);
 	free(label);
 }

@@ -301,6 +301,7 @@ hreport_has(const char *s, const char *needle)
 int
 hcheck_timed_out(const struct hcheck *c)
 {
+	/* NT: the words of the checks' English observations, matched. */
 	return c->status != HS_OK && (hreport_has(c->observed, "timeout") ||
 	    hreport_has(c->observed, "timed out") ||
 	    hreport_has(c->observed, "did not answer") ||

@@ -33,7 +33,7 @@ health_resolver(struct ui *ui)
 {
 	const char	*r = config_get(ui_config(ui), "resolver");
 
-	return r != NULL && *r != '\0' ? r : "the system resolver";
+	return r != NULL && *r != '\0' ? r : _("the system resolver");
 }
 
 /* An integer config key, or def. */
@@ -63,14 +63,14 @@ health_domain(struct ui *ui, struct health *h)
 	if ((d = config_get(cfg, "domain")) != NULL && *d != '\0')
 		return xstrdup(d);
 	if ((from = config_get(cfg, "from")) == NULL || *from == '\0') {
-		h->nodomain = xstrdup("No From address is configured, so "
-		    "there is no sending domain to check.");
+		h->nodomain = xstrdup(_("No From address is configured, so "
+		    "there is no sending domain to check."));
 		return NULL;
 	}
 	if (addr_parse_mailbox(from, strlen(from), name, addr,
 	    &reason) == -1) {
-		h->nodomain = xprintf("The configured From address \"%s\" "
-		    "is not valid (%s).", from, reason);
+		h->nodomain = xprintf(_("The configured From address "
+		    "\"%s\" is not valid (%s)."), from, reason);
 		return NULL;
 	}
 	return xstrdup(addr_domain(addr));
@@ -89,19 +89,22 @@ health_arg_opt(struct ui *ui, char **argv, int *n, const char *key,
 	argv[(*n)++] = xstrdup(v);
 }
 
-/* herald --db DB --config FILE [overrides] check DOMAIN --stream
+/* herald --db DB --config FILE [overrides] check DOMAIN --stream --json
  * [options]: the child reads the same file and gets what the command
- * line of the console overrode (subcmd_globals). */
+ * line of the console overrode (subcmd_globals). --json keeps the
+ * stream's prose in English whatever the language: the console reads
+ * it (hcheck_timed_out) and translates the titles where it shows them. */
 static char **
 health_argv(struct ui *ui, const char *domain)
 {
 	char	**argv;
 	int	  n;
 
-	argv = subcmd_globals(ui, 9, &n);
+	argv = subcmd_globals(ui, 10, &n);
 	argv[n++] = xstrdup("check");
 	argv[n++] = xstrdup(domain);
 	argv[n++] = xstrdup("--stream");
+	argv[n++] = xstrdup("--json");
 	health_arg_opt(ui, argv, &n, "source_ip", "--ip");
 	health_arg_opt(ui, argv, &n, "helo", "--helo");
 	health_arg_opt(ui, argv, &n, "bounce", "--envelope-from");
@@ -165,8 +168,8 @@ health_run(struct ui *ui, struct health *h)
 	argv = health_argv(ui, h->domain);
 	if (child_start(ui, &h->w, HEALTH_EXE, argv, -1, h->idle_ms,
 	    &cause) == -1) {
-		health_set_error(h, xprintf("Cannot run the check: %s",
-		    cause != NULL ? cause : "failed"));
+		health_set_error(h, xprintf(_("Cannot run the check: %s"),
+		    cause != NULL ? cause : _("failed")));
 		free(cause);
 		h->running = 0;
 		health_schedule(ui, h);
@@ -202,18 +205,18 @@ health_finished(struct ui *ui, struct health *h)
 	if (complete)
 		health_set_error(h, NULL);
 	else if (err != NULL)
-		health_set_error(h, xprintf("%s: %s", h->rep.fresh > 0 ?
-		    "The check stopped before its end" : "The check failed",
-		    err));
+		health_set_error(h, xprintf(h->rep.fresh > 0 ?
+		    _("The check stopped before its end: %s") :
+		    _("The check failed: %s"), err));
 	else if (WIFSIGNALED(st))
-		health_set_error(h, xprintf("The check was killed by signal "
-		    "%d", WTERMSIG(st)));
+		health_set_error(h, xprintf(_("The check was killed by "
+		    "signal %d"), WTERMSIG(st)));
 	else if (h->rep.fresh > 0)
-		health_set_error(h, xstrdup("The check stopped before its "
-		    "end"));
+		health_set_error(h, xstrdup(_("The check stopped before its "
+		    "end")));
 	else
-		health_set_error(h, xprintf("The check printed no report "
-		    "(exit status %d)", WEXITSTATUS(st)));
+		health_set_error(h, xprintf(_("The check printed no report "
+		    "(exit status %d)"), WEXITSTATUS(st)));
 	free(err);
 	hreport_end(&h->rep, complete, ui_now());
 	h->running = 0;
@@ -225,8 +228,8 @@ health_finished(struct ui *ui, struct health *h)
 static void
 health_silent(struct ui *ui, struct health *h)
 {
-	health_set_error(h, xprintf("Resolver %s not answering (TIMEOUT): "
-	    "no result for %lld s, so the check was stopped.",
+	health_set_error(h, xprintf(_("Resolver %s not answering "
+	    "(TIMEOUT): no result for %lld s, so the check was stopped."),
 	    health_resolver(ui), (long long)(h->idle_ms / 1000)));
 	hreport_end(&h->rep, 0, ui_now());
 	h->running = 0;
@@ -383,7 +386,7 @@ health_act_check(struct ui *ui, void *state, int key)
 	(void)key;
 	health_run(ui, h);
 	if (h->running)
-		ui_info(ui, "Checking %s again", h->domain);
+		ui_info(ui, _("Checking %s again"), h->domain);
 	ui_tick_in(ui, h, h->running ? HEALTH_POLL_MS : 1000);
 	return UI_REDRAW;
 }
@@ -429,17 +432,18 @@ health_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action health_actions[] = {
-	{ "r", "Check now", "check again now (also every health_interval "
-	  "seconds while this screen is shown)",
+	{ "r", N_("Check now"), N_("check again now (also every "
+	  "health_interval seconds while this screen is shown)"),
 	  { 'r' }, health_act_check, NULL },
-	{ "w", "Write fixes", "write every record to publish to a file: a "
-	  "zone-file fragment, the rest as ; comments",
+	{ "w", N_("Write fixes"), N_("write every record to publish to a "
+	  "file: a zone-file fragment, the rest as ; comments"),
 	  { 'w' }, health_act_write, NULL },
-	{ "Enter", "Details", "show or hide the selected check's details",
+	{ N_("Enter"), N_("Details"), N_("show or hide the selected check's "
+	  "details"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, health_act_details, NULL },
-	{ "s", NULL, "set the From address (when none is configured)",
+	{ "s", NULL, N_("set the From address (when none is configured)"),
 	  { 's' }, health_act_setup, NULL },
-	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll",
+	{ "↑↓ j k", NULL, N_("move; PgUp PgDn Home End scroll"),
 	  { 0 }, health_act_move, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
 };
@@ -452,7 +456,7 @@ health_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_health_ops = {
-	.name = "Health",
+	.name = N_("Health"),
 	.actions = health_actions,
 	.open = health_open,
 	.close = health_close,

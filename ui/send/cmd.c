@@ -60,7 +60,7 @@ send_cmd_start(struct ui *ui, struct send_cmd *c, enum send_cmd_kind kind,
 	int			 n = 0, pwfd = -1, rc;
 
 	if (c->kind != SEND_CMD_NONE)
-		return set_cause(cause, "a command is still running");
+		return set_cause(cause, _("a command is still running"));
 	snprintf(num, sizeof num, "%lld", (long long)id);
 	args[n++] = kind == SEND_CMD_PAUSE ? "pause" : kind ==
 	    SEND_CMD_RESUME ? "resume" : kind == SEND_CMD_FINISH ? "finish" :
@@ -130,7 +130,7 @@ send_cmd_result(struct send_cmd *c, int *ok, char **msg)
 		*msg = c->sub.line != NULL ? xstrdup(c->sub.line) : NULL;
 	else
 		*msg = xstrdup(c->sub.error != NULL ? c->sub.error :
-		    c->sub.line != NULL ? c->sub.line : "failed");
+		    c->sub.line != NULL ? c->sub.line : _("failed"));
 	c->kind = SEND_CMD_NONE;
 	return 0;
 }

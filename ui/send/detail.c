@@ -13,8 +13,9 @@
 #include "send_ui.h"
 #include "ui/kit/action.h"
 #include "store/store.h"
+#include "base/utf8.h"
 
-#define DETAIL_LABEL	14	/* width of the labels */
+#define DETAIL_LABEL	14	/* width of the labels, at least */
 
 struct detail {
 	int64_t			 send_id, rcpt_id;
@@ -22,15 +23,22 @@ struct detail {
 	struct kv		 lines;
 	int			 attempts;	/* outcomes seen */
 	int			 found;
+	int			 labelw;	/* the widest label + 2 */
 	char			*error;
 };
 
-/* Append a line. */
+/* Append a line, its label (an N_() msgid) translated; the labels'
+ * column grows to the widest label as shown. */
 static void
 detail_add(struct detail *d, const char *label, enum ui_role role,
     const char *text)
 {
-	kv_add(&d->lines, label, role, text);
+	const char	*l = *label != '\0' ? _(label) : "";
+	int		 w = utf8_width(l) + 2;
+
+	if (w > d->labelw)
+		d->labelw = w;
+	kv_add(&d->lines, l, role, text);
 }
 
 /* "250 2.0.0 text", or the text alone when no server answered. */
@@ -52,32 +60,36 @@ detail_latest(const struct send_event *e, void *arg)
 	enum send_trust	 trust = send_trust_of(e->tls_verify, e->tls_dane);
 
 	d->found = 1;
-	t = xprintf("%s after %d attempt%s (%s)", rcpt_state_name(e->state),
-	    e->attempts, e->attempts == 1 ? "" : "s",
+	t = xprintf(ngettext("%s after %d attempt (%s)",
+	    "%s after %d attempts (%s)", (unsigned long)e->attempts),
+	    rcpt_state_name(e->state), e->attempts,
 	    send_clock(at, sizeof at, e->at, 1));
-	detail_add(d, "State", send_state_role(e->state), t);
+	detail_add(d, N_("State"), send_state_role(e->state), t);
 	free(t);
 	if (e->state == RCPT_DEFERRED && e->next_at > 0)
-		detail_add(d, "Next attempt", ROLE_NORMAL,
+		detail_add(d, N_("Next attempt"), ROLE_NORMAL,
 		    send_clock(at, sizeof at, e->next_at, 1));
 	t = detail_reply(e);
-	detail_add(d, "Reply", send_state_role(e->state), t);
+	detail_add(d, N_("Reply"), send_state_role(e->state), t);
 	free(t);
-	detail_add(d, "MX", ROLE_NORMAL, *e->mx != '\0' ? e->mx : "-");
-	detail_add(d, "IP", ROLE_NORMAL, *e->ip != '\0' ? e->ip : "-");
+	detail_add(d, N_("MX"), ROLE_NORMAL, *e->mx != '\0' ? e->mx : "-");
+	detail_add(d, N_("IP"), ROLE_NORMAL, *e->ip != '\0' ? e->ip : "-");
 	if (*e->tls_version != '\0') {
-		t = xprintf("%s, cipher %s", e->tls_version, e->tls_cipher);
-		detail_add(d, "TLS", ROLE_NORMAL, t);
+		t = xprintf(_("%s, cipher %s"), e->tls_version,
+		    e->tls_cipher);
+		detail_add(d, N_("TLS"), ROLE_NORMAL, t);
 		free(t);
 	} else
-		detail_add(d, "TLS", trust == TRUST_UNSET ? ROLE_DIM :
-		    ROLE_FAIL, trust == TRUST_UNSET ? "-" : "none: plaintext");
-	detail_add(d, "Trust", send_trust_role(trust), send_trust_word(trust));
+		detail_add(d, N_("TLS"), trust == TRUST_UNSET ? ROLE_DIM :
+		    ROLE_FAIL, trust == TRUST_UNSET ? "-" :
+		    _("none: plaintext"));
+	detail_add(d, N_("Trust"), send_trust_role(trust),
+	    send_trust_word(trust));
 	if (*e->tls_dane != '\0')
-		detail_add(d, "DANE", ROLE_NORMAL, e->tls_dane);
-	detail_add(d, "Certificate", ROLE_NORMAL, e->peer_subject != NULL &&
+		detail_add(d, N_("DANE"), ROLE_NORMAL, e->tls_dane);
+	detail_add(d, N_("Certificate"), ROLE_NORMAL, e->peer_subject != NULL &&
 	    *e->peer_subject != '\0' ? e->peer_subject : "-");
-	t = xprintf("issued by %s", e->peer_issuer != NULL &&
+	t = xprintf(_("issued by %s"), e->peer_issuer != NULL &&
 	    *e->peer_issuer != '\0' ? e->peer_issuer : "-");
 	detail_add(d, "", ROLE_NORMAL, t);
 	free(t);
@@ -117,19 +129,19 @@ detail_open(struct ui *ui, void *arg)
 	    detail_latest, d, &cause) == -1)
 		goto fail;
 	if (!d->found) {
-		d->error = xstrdup("this recipient is not in the send");
+		d->error = xstrdup(_("this recipient is not in the send"));
 		return d;
 	}
 	detail_add(d, "", ROLE_NORMAL, "");
-	detail_add(d, "Attempts", ROLE_EMPH, "");
+	detail_add(d, N_("Attempts"), ROLE_EMPH, "");
 	if (store_send_rcpt(ui_store(ui), d->send_id, d->rcpt_id, 1,
 	    detail_event, d, &cause) == -1)
 		goto fail;
 	if (d->attempts == 0)
-		detail_add(d, "", ROLE_DIM, "none recorded yet");
+		detail_add(d, "", ROLE_DIM, _("none recorded yet"));
 	return d;
 fail:
-	d->error = cause != NULL ? cause : xstrdup("cannot read it");
+	d->error = cause != NULL ? cause : xstrdup(_("cannot read it"));
 	return d;
 }
 
@@ -153,14 +165,14 @@ detail_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	struct detail	*d = state;
 	int		 y = r->y + 2, x = r->x + 2, w = r->w - 4;
 
-	ui_printf(ui, r->y, x, w, ROLE_EMPH, "Send %lld › %s",
+	ui_printf(ui, r->y, x, w, ROLE_EMPH, _("Send %lld › %s"),
 	    (long long)d->send_id, d->rcpt);
 	if (d->error != NULL) {
-		ui_printf(ui, y, x, w, ROLE_FAIL, "Cannot show the recipient: "
-		    "%s", d->error);
+		ui_printf(ui, y, x, w, ROLE_FAIL, _("Cannot show the "
+		    "recipient: %s"), d->error);
 		return;
 	}
-	kv_draw(ui, &d->lines, y, x, w, r->y + r->h, DETAIL_LABEL);
+	kv_draw(ui, &d->lines, y, x, w, r->y + r->h, d->labelw);
 }
 
 /* Scrolling keys. */
@@ -175,9 +187,9 @@ detail_act_scroll(struct ui *ui, void *state, int key)
 
 static const struct action detail_actions[] = {
 	/* Also q and Left; the bar names Esc, since its q reads Quit. */
-	{ "Esc", "Back", "back to the Send screen (also q, Left)",
+	{ N_("Esc"), N_("Back"), N_("back to the Send screen (also q, Left)"),
 	  { UI_ESC, 'q', 'h', UI_FKEY(KEY_LEFT) }, action_pop, NULL },
-	{ "↑↓ j k", NULL, "scroll", { 0 }, detail_act_scroll, NULL },
+	{ "↑↓ j k", NULL, N_("scroll"), { 0 }, detail_act_scroll, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
 };
 
@@ -189,7 +201,7 @@ detail_key(struct ui *ui, void *state, int key)
 }
 
 static const struct screen_ops send_detail_ops = {
-	.name = "Recipient",
+	.name = N_("Recipient"),
 	.actions = detail_actions,
 	.open = detail_open,
 	.close = detail_close,
@@ -205,10 +217,11 @@ send_detail_open(struct ui *ui, struct send_screen *s)
 	struct detail		*d;
 
 	if (r == NULL) {
-		ui_info(ui, "No recipient selected");
+		ui_info(ui, "%s", _("No recipient selected"));
 		return;
 	}
 	d = xcalloc(1, sizeof *d);
+	d->labelw = DETAIL_LABEL;
 	d->send_id = s->live.id;
 	d->rcpt_id = r->rcpt_id;
 	d->rcpt = xstrdup(r->rcpt);

@@ -14,7 +14,7 @@
 #include "send_ui.h"
 #include "base/utf8.h"
 
-#define SEND_LABEL	12	/* width of the labels before a send */
+#define SEND_LABEL	12	/* width of the labels before a send, at least */
 #define SEND_DOMROWS	6	/* domains shown below the panel */
 #define SEND_FAILS	4	/* failing checks listed before a send */
 
@@ -28,15 +28,15 @@ send_policy_text(enum tls_policy p)
 {
 	switch (p) {
 	case TLS_POLICY_NONE:
-		return "never STARTTLS: every message goes in plaintext";
+		return _("never STARTTLS: every message goes in plaintext");
 	case TLS_POLICY_MAY:
-		return "STARTTLS when offered, plaintext otherwise";
+		return _("STARTTLS when offered, plaintext otherwise");
 	case TLS_POLICY_ENCRYPT:
-		return "TLS required: a server without it is deferred";
+		return _("TLS required: a server without it is deferred");
 	case TLS_POLICY_VERIFY:
-		return "TLS with a certificate naming the MX, else deferred";
+		return _("TLS with a certificate naming the MX, else deferred");
 	case TLS_POLICY_DANE:
-		return "DANE (DNSSEC-signed TLSA) where published, else may";
+		return _("DANE (DNSSEC-signed TLSA) where published, else may");
 	}
 	return "";
 }
@@ -62,22 +62,42 @@ send_span(char *buf, size_t len, int64_t secs)
 	if (secs < 0)
 		secs = 0;
 	if (secs < 60)
-		snprintf(buf, len, "%llds", (long long)secs);
+		snprintf(buf, len, _("%llds"), (long long)secs);
 	else if (secs < 3600)
-		snprintf(buf, len, "%lldm %llds", (long long)secs / 60,
+		snprintf(buf, len, _("%lldm %llds"), (long long)secs / 60,
 		    (long long)secs % 60);
 	else
-		snprintf(buf, len, "%lldh %lldm", (long long)secs / 3600,
+		snprintf(buf, len, _("%lldh %lldm"), (long long)secs / 3600,
 		    (long long)secs % 3600 / 60);
 	return buf;
+}
+
+/* The labels before a send, as shown (translated). */
+static const char *const send_labels[] = {
+	N_("Issue"), N_("From"), N_("Bounces to"), N_("Recipients"),
+	N_("Domains"), N_("Health"), N_("TLS policy"), N_("Test")
+};
+
+/* The column of the values before a send: past the widest label as
+ * translated (a language's labels may be wider than English's). */
+static int
+send_label_width(void)
+{
+	size_t	i;
+	int	lw = SEND_LABEL, n;
+
+	for (i = 0; i < nitems(send_labels); i++)
+		if ((n = utf8_width(_(send_labels[i])) + 2) > lw)
+			lw = n;
+	return lw;
 }
 
 /* A label and its value on one row; returns the value's column. */
 static int
 send_label(struct ui *ui, int y, int x, int w, const char *label)
 {
-	ui_print(ui, y, x, w, ROLE_DIM, label);
-	return x + SEND_LABEL;
+	ui_print(ui, y, x, w, ROLE_DIM, _(label));
+	return x + send_label_width();
 }
 
 /* The health line and the failing checks; returns rows used. */
@@ -87,30 +107,41 @@ send_draw_health(struct ui *ui, struct send_pre *p, int y, int x, int w,
 {
 	size_t	 i, fails = hreport_count(&p->rep, HS_FAIL), shown = 0;
 	size_t	 warns = hreport_count(&p->rep, HS_WARN);
-	int	 vx = send_label(ui, y, x, w, "Health"), rows = 1;
-	int	 vw = w - SEND_LABEL;
+	int	 vx = send_label(ui, y, x, w, N_("Health")), rows = 1;
+	int	 vw = w - send_label_width();
 	char	*s, at[16];
 
 	if (p->domain == NULL)
-		ui_print(ui, y, vx, vw, ROLE_DIM, "no From domain to check");
+		ui_print(ui, y, vx, vw, ROLE_DIM, _("no From domain to check"));
 	else if (p->hrunning && p->rep.n == 0)
-		ui_printf(ui, y, vx, vw, ROLE_DIM, "%s checking %s…",
+		ui_printf(ui, y, vx, vw, ROLE_DIM, _("%s checking %s…"),
 		    send_spin[p->frame % nitems(send_spin)], p->domain);
 	else if (p->herror != NULL && p->rep.n == 0)
-		ui_printf(ui, y, vx, vw, ROLE_FAIL, "%s the check of %s did "
-		    "not finish: %s (h: again)", send_utf8() ? "✗" : "x",
+		ui_printf(ui, y, vx, vw, ROLE_FAIL, _("%s the check of %s did "
+		    "not finish: %s (h: again)"), send_utf8() ? "✗" : "x",
 		    p->domain, p->herror);
 	else {
-		s = xprintf("%s %s: %zu failing, %zu warning%s (%s%s%s)",
+		char	*counts, *when;
+
+		/* The verdict word is a state (FAIL, warn, ok), as the
+		 * CLI prints it; the counts and the time are prose. */
+		counts = xprintf(ngettext("%zu failing, %zu warning",
+		    "%zu failing, %zu warnings", warns), fails, warns);
+		if (p->hrunning)
+			when = xstrdup(_("checking…"));
+		else if (p->hdone)
+			when = xprintf(_("checked at %s; h checks again"),
+			    send_clock(at, sizeof at, (int64_t)p->rep.when, 0));
+		else
+			when = xstrdup(_("incomplete; h checks again"));
+		s = xprintf("%s %s: %s (%s)",
 		    fails > 0 ? (send_utf8() ? "✗ FAIL" : "x FAIL") :
 		    warns > 0 ? "! warn" : (send_utf8() ? "✓ ok" : "+ ok"),
-		    p->domain, fails, warns, warns == 1 ? "" : "s",
-		    p->hrunning ? "checking…" : p->hdone ?
-		    "checked at " : "incomplete", p->hrunning || !p->hdone ?
-		    "" : send_clock(at, sizeof at, (int64_t)p->rep.when, 0),
-		    p->hrunning ? "" : "; h checks again");
+		    p->domain, counts, when);
 		ui_print(ui, y, vx, vw, fails > 0 ? ROLE_FAIL : warns > 0 ?
 		    ROLE_WARN : ROLE_OK, s);
+		free(counts);
+		free(when);
 		free(s);
 	}
 	for (i = 0; i < p->rep.n && rows < maxrows; i++) {
@@ -118,14 +149,14 @@ send_draw_health(struct ui *ui, struct send_pre *p, int y, int x, int w,
 			continue;
 		if (shown == SEND_FAILS && fails > SEND_FAILS + 1) {
 			ui_printf(ui, y + rows++, vx + 2, vw - 2, ROLE_DIM,
-			    "and %zu more: see the Health screen (4)",
+			    _("and %zu more: see the Health screen (4)"),
 			    fails - shown);
 			break;
 		}
 		ui_print(ui, y + rows, vx + 2, 2, ROLE_FAIL,
 		    send_utf8() ? "✗" : "x");
 		ui_printf(ui, y + rows++, vx + 4, vw - 4, ROLE_NORMAL,
-		    "%s: %s", p->rep.v[i].title != NULL ? p->rep.v[i].title :
+		    "%s: %s", p->rep.v[i].title != NULL ? _(p->rep.v[i].title) :
 		    p->rep.v[i].id, p->rep.v[i].observed != NULL ?
 		    p->rep.v[i].observed : "");
 		shown++;
@@ -147,9 +178,10 @@ send_draw_domains(struct ui *ui, struct send_pre *p, int y, int x, int w)
 		    p->doms.v[p->top[i]].name, ui_count(n, sizeof n,
 		    p->doms.v[p->top[i]].total));
 	if (p->doms.n > p->ntop)
-		buf_printf(&b, ", and %s more", ui_count(n, sizeof n,
+		buf_printf(&b, _(", and %s more"), ui_count(n, sizeof n,
 		    (int64_t)(p->doms.n - p->ntop)));
-	ui_print(ui, y, send_label(ui, y, x, w, "Domains"), w - SEND_LABEL,
+	ui_print(ui, y, send_label(ui, y, x, w, N_("Domains")),
+	    w - send_label_width(),
 	    ROLE_NORMAL, b.data != NULL ? b.data : "");
 	buf_free(&b);
 }
@@ -165,33 +197,34 @@ send_draw_pre(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
 	int64_t		 rcpts = p->counted ? p->recipients :
 			    p->members - p->suppressed;
 
-	vw = w - SEND_LABEL;
-	ui_printf(ui, y, x, w, ROLE_EMPH, "Ready to send issue %lld",
+	vw = w - send_label_width();
+	ui_printf(ui, y, x, w, ROLE_EMPH, _("Ready to send issue %lld"),
 	    (long long)p->issue);
 	y += 2;
-	vx = send_label(ui, y, x, w, "Issue");
+	vx = send_label(ui, y, x, w, N_("Issue"));
 	ui_printf(ui, y++, vx, vw, ROLE_NORMAL, "%lld  \"%s\"",
 	    (long long)p->issue, p->subject != NULL ? p->subject : "");
-	vx = send_label(ui, y, x, w, "From");
+	vx = send_label(ui, y, x, w, N_("From"));
 	ui_print(ui, y++, vx, vw, ROLE_NORMAL, p->from != NULL ? p->from : "");
 	if (p->envelope != NULL) {
-		vx = send_label(ui, y, x, w, "Bounces to");
+		vx = send_label(ui, y, x, w, N_("Bounces to"));
 		ui_print(ui, y++, vx, vw, ROLE_NORMAL, p->envelope);
 	}
-	vx = send_label(ui, y, x, w, "Recipients");
+	vx = send_label(ui, y, x, w, N_("Recipients"));
 	if (p->list == NULL)
-		ui_print(ui, y++, vx, vw, ROLE_FAIL, "none: no list");
+		ui_print(ui, y++, vx, vw, ROLE_FAIL, _("none: no list"));
 	else if (!p->counted)
-		ui_printf(ui, y++, vx, vw, ROLE_NORMAL, "%s of list %s; "
-		    "counting domains… %s so far", ui_count(a, sizeof a,
+		ui_printf(ui, y++, vx, vw, ROLE_NORMAL, _("%s of list %s; "
+		    "counting domains… %s so far"), ui_count(a, sizeof a,
 		    rcpts), p->list, ui_count(b, sizeof b,
 		    (int64_t)p->doms.n));
 	else {
 		ui_printf(ui, y++, vx, vw, rcpts > 0 ? ROLE_NORMAL : ROLE_FAIL,
-		    "%s in %s domain%s (list %s%s%lld suppressed skipped)",
-		    ui_count(a, sizeof a, rcpts), ui_count(b, sizeof b,
-		    (int64_t)p->doms.n), p->doms.n == 1 ? "" : "s", p->list,
-		    p->suppressed > 0 ? "; " : ", ", (long long)p->suppressed);
+		    ngettext("%s in %s domain (list %s, %lld suppressed "
+		    "skipped)", "%s in %s domains (list %s, %lld suppressed "
+		    "skipped)", p->doms.n), ui_count(a, sizeof a, rcpts),
+		    ui_count(b, sizeof b, (int64_t)p->doms.n), p->list,
+		    (long long)p->suppressed);
 		if (p->ntop > 0)
 			send_draw_domains(ui, p, y++, x, w);
 	}
@@ -200,34 +233,36 @@ send_draw_pre(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
 		ui_print(ui, y++, x, w, ROLE_FAIL, p->problem);
 	}
 	y += send_draw_health(ui, p, y, x, w, bottom - y - 7);
-	vx = send_label(ui, y, x, w, "TLS policy");
-	ui_printf(ui, y++, vx, vw, ROLE_NORMAL, "%s: %s  (t: change)",
+	vx = send_label(ui, y, x, w, N_("TLS policy"));
+	ui_printf(ui, y++, vx, vw, ROLE_NORMAL, _("%s: %s  (t: change)"),
 	    tls_policy_name(p->policy), send_policy_text(p->policy));
-	vx = send_label(ui, y, x, w, "Test");
+	vx = send_label(ui, y, x, w, N_("Test"));
 	if (s->cmd.kind == SEND_CMD_TEST)
-		ui_printf(ui, y++, vx, vw, ROLE_NORMAL, "%s sending a test to "
-		    "%s…", send_spin[(ui_now() / 100) %
+		ui_printf(ui, y++, vx, vw, ROLE_NORMAL, _("%s sending a test "
+		    "to %s…"), send_spin[(ui_now() / 100) %
 		    (int64_t)nitems(send_spin)], p->test_to);
 	else if (p->test_text != NULL) {
-		char *t = xprintf("%s: %s (T: again)", p->test_to,
+		char *t = xprintf(_("%s: %s (T: again)"), p->test_to,
 		    p->test_text);
 
 		y += ui_wrap(ui, y, vx, vw, 2, p->test_role, t);
 		free(t);
 	}
 	else
-		ui_print(ui, y++, vx, vw, ROLE_DIM, "T: send a test to one "
-		    "address first (delivered now, recorded nowhere)");
+		ui_print(ui, y++, vx, vw, ROLE_DIM, _("T: send a test to one "
+		    "address first (delivered now, recorded nowhere)"));
 	y++;
 	if (s->cmd.kind == SEND_CMD_SEND)
-		ui_printf(ui, y, x, w, ROLE_EMPH, "%s Starting the send "
-		    "(herald send %lld)…", send_spin[(ui_now() / 100) %
+		ui_printf(ui, y, x, w, ROLE_EMPH, _("%s Starting the send "
+		    "(herald send %lld)…"), send_spin[(ui_now() / 100) %
 		    (int64_t)nitems(send_spin)], (long long)p->issue);
 	else if (p->problem == NULL && rcpts > 0) {
-		char *t = xprintf("S: start the send to %s recipient%s. It "
-		    "runs in the background: leaving the console does not "
-		    "stop it.", ui_count(a, sizeof a, rcpts),
-		    rcpts == 1 ? "" : "s");
+		char *t = xprintf(ngettext("S: start the send to %s "
+		    "recipient. It runs in the background: leaving the "
+		    "console does not stop it.", "S: start the send to %s "
+		    "recipients. It runs in the background: leaving the "
+		    "console does not stop it.", rcpts),
+		    ui_count(a, sizeof a, rcpts));
 
 		ui_wrap(ui, y, x, w, 2, ROLE_EMPH, t);
 		free(t);
@@ -308,15 +343,15 @@ send_draw_spark(struct ui *ui, struct send_live *l, int y, int x, int w)
 		    (int)(((int64_t)cell * 8 - 1) / top);
 		buf_adds(&b, send_spark_glyph(level));
 	}
-	ui_print(ui, y, x, 11, ROLE_DIM, "msgs/s");
+	ui_print(ui, y, x, 11, ROLE_DIM, _("msgs/s"));
 	ui_print(ui, y, x + 11, cells, ROLE_INFO, b.data);
 	if (l->spark_end > 0)
 		ui_printf(ui, y, x + 12 + cells, w - 12 - cells, ROLE_DIM,
-		    "paused, peak %d/s (delivered, last %d s)", peak,
+		    _("paused, peak %d/s (delivered, last %d s)"), peak,
 		    SEND_SPARK);
 	else
 		ui_printf(ui, y, x + 12 + cells, w - 12 - cells, ROLE_DIM,
-		    "now %.1f/s, peak %d/s (delivered, last %d s)",
+		    _("now %.1f/s, peak %d/s (delivered, last %d s)"),
 		    recent / 5.0, peak, SEND_SPARK);
 	buf_free(&b);
 }
@@ -335,37 +370,37 @@ send_draw_state(struct ui *ui, struct send_screen *s, int y, int x, int w)
 	}
 	switch (l->state) {
 	case SEND_RUNNING:
-		ui_printf(ui, y, x, w, ROLE_DIM, "Engine pid %lld since %s. "
-		    "p pauses; leaving the console does not stop the send.",
+		ui_printf(ui, y, x, w, ROLE_DIM, _("Engine pid %lld since %s. "
+		    "p pauses; leaving the console does not stop the send."),
 		    (long long)l->info.engine_pid, send_clock(at, sizeof at,
 		    l->info.engine_at, 0));
 		break;
 	case SEND_PAUSED:
 		ui_print(ui, y, x, w, ROLE_WARN, l->engine ||
-		    s->cmd.kind == SEND_CMD_PAUSE ? "Pausing: the "
-		    "engine finishes the transactions in flight, then stops." :
-		    "Paused: nothing is being sent. r resumes.");
+		    s->cmd.kind == SEND_CMD_PAUSE ? _("Pausing: the "
+		    "engine finishes the transactions in flight, then stops.") :
+		    _("Paused: nothing is being sent. r resumes."));
 		break;
 	case SEND_INTERRUPTED:
-		ui_print(ui, y, x, w, ROLE_FAIL, "Interrupted: no engine works "
-		    "on this send and work is left. r resumes it.");
+		ui_print(ui, y, x, w, ROLE_FAIL, _("Interrupted: no engine works "
+		    "on this send and work is left. r resumes it."));
 		break;
 	case SEND_WAITING:
-		ui_printf(ui, y, x, w, ROLE_WARN, "Waiting: only deferred "
-		    "recipients are left; next attempt at %s (in %s).",
+		ui_printf(ui, y, x, w, ROLE_WARN, _("Waiting: only deferred "
+		    "recipients are left; next attempt at %s (in %s)."),
 		    send_clock(at, sizeof at, c->next_at, 0), send_span(in,
 		    sizeof in, c->next_at - (int64_t)time(NULL)));
 		break;
 	case SEND_FINISHED:
 		if (c->n[RCPT_UNKNOWN] > 0)
-			ui_printf(ui, y, x, w, ROLE_WARN, "Finished; %lld "
+			ui_printf(ui, y, x, w, ROLE_WARN, _("Finished; %lld "
 			    "unknown (the server never answered the final "
 			    "dot): herald resume %lld --retry-unknown sends "
-			    "them again.", (long long)c->n[RCPT_UNKNOWN],
+			    "them again."), (long long)c->n[RCPT_UNKNOWN],
 			    (long long)l->id);
 		else
-			ui_printf(ui, y, x, w, ROLE_DIM, "Finished at %s. "
-			    "herald report %lld lists every recipient.",
+			ui_printf(ui, y, x, w, ROLE_DIM, _("Finished at %s. "
+			    "herald report %lld lists every recipient."),
 			    send_clock(at, sizeof at, l->info.finished_at != 0 ?
 			    l->info.finished_at : l->info.updated_at, 0),
 			    (long long)l->id);
@@ -384,7 +419,7 @@ send_fb_rate(const struct fb_stats *st, int64_t n)
 /* One "N label (r%)" figure of what came back; returns the next column. */
 static int
 send_fb_figure(struct ui *ui, int y, int x, int end, int64_t n,
-    const char *one, const char *many, double rate, enum ui_role role)
+    const char *label, double rate, enum ui_role role)
 {
 	char	num[32], *s;
 	int	used;
@@ -395,9 +430,9 @@ send_fb_figure(struct ui *ui, int y, int x, int end, int64_t n,
 	 * 80 columns. */
 	if (n > 0)
 		s = xprintf("%s %s (%.2f%%)", ui_count(num, sizeof num, n),
-		    n == 1 ? one : many, 100 * rate);
+		    label, 100 * rate);
 	else
-		s = xprintf("0 %s", many);
+		s = xprintf("0 %s", label);
 	used = ui_print(ui, y, x, end - x, n > 0 ? role : ROLE_NORMAL, s);
 	free(s);
 	return x + used + 2;
@@ -424,40 +459,43 @@ send_draw_fb(struct ui *ui, struct send_live *l, int y, int x, int w)
 		crole = ROLE_ERROR;
 	else if (st->complaints > 0 && cr >= 0.001)
 		crole = ROLE_WARN;
-	cx = x + ui_print(ui, y, x, w, ROLE_DIM, "came back") + 1;
+	cx = x + ui_print(ui, y, x, w, ROLE_DIM, _("came back")) + 1;
 	if (st->hard + st->soft + st->complaints + st->unsubscribes +
 	    st->auto_replies + st->unknown == 0 && l->nalerts == 0) {
-		ui_print(ui, y, cx, end - cx, ROLE_DIM, "nothing recorded yet "
+		ui_print(ui, y, cx, end - cx, ROLE_DIM, _("nothing recorded yet "
 		    "(bounces, complaints, unsubscribes: the Feedback "
-		    "screen, 7)");
+		    "screen, 7)"));
 		return 1;
 	}
-	cx = send_fb_figure(ui, y, cx, end, st->hard, "hard bounce",
-	    "hard bounces", send_fb_rate(st, st->hard), ROLE_FAIL);
-	cx = send_fb_figure(ui, y, cx, end, st->soft, "soft", "soft",
+	cx = send_fb_figure(ui, y, cx, end, st->hard, ngettext("hard bounce",
+	    "hard bounces", (unsigned long)st->hard),
+	    send_fb_rate(st, st->hard), ROLE_FAIL);
+	cx = send_fb_figure(ui, y, cx, end, st->soft, _("soft"),
 	    send_fb_rate(st, st->soft), ROLE_WARN);
-	cx = send_fb_figure(ui, y, cx, end, st->complaints, "complaint",
-	    "complaints", cr, crole != ROLE_NORMAL ? crole : ROLE_WARN);
-	send_fb_figure(ui, y, cx, end, st->unsubscribes, "unsubscribe",
-	    "unsubscribes", send_fb_rate(st, st->unsubscribes),
-	    ROLE_NORMAL);
+	cx = send_fb_figure(ui, y, cx, end, st->complaints, ngettext(
+	    "complaint", "complaints", (unsigned long)st->complaints), cr,
+	    crole != ROLE_NORMAL ? crole : ROLE_WARN);
+	send_fb_figure(ui, y, cx, end, st->unsubscribes, ngettext(
+	    "unsubscribe", "unsubscribes", (unsigned long)st->unsubscribes),
+	    send_fb_rate(st, st->unsubscribes), ROLE_NORMAL);
 	if (crole == ROLE_ERROR)
-		ui_printf(ui, y + rows++, x, w, ROLE_ERROR, "!! complaint rate "
+		ui_printf(ui, y + rows++, x, w, ROLE_ERROR, _("!! complaint rate "
 		    "%.2f%% is at or above 0.3%%: Gmail refuses or files as "
-		    "spam at this rate; stop and clean the list", 100 * cr);
+		    "spam at this rate; stop and clean the list"), 100 * cr);
 	else if (crole == ROLE_WARN)
-		ui_printf(ui, y + rows++, x, w, ROLE_WARN, "! complaint rate "
+		ui_printf(ui, y + rows++, x, w, ROLE_WARN, _("! complaint rate "
 		    "%.2f%% is at or above 0.1%%, Gmail's warning threshold "
-		    "(0.3%% is its limit)", 100 * cr);
+		    "(0.3%% is its limit)"), 100 * cr);
 	for (i = 0; i < l->nalerts && i < SEND_FB_ALERTS; i++)
-		ui_printf(ui, y + rows++, x, w, ROLE_FAIL, "%s alert: %s (%lld "
-		    "time%s, last %s)", send_utf8() ? "✗" : "x",
-		    l->alerts[i].text, (long long)l->alerts[i].count,
-		    l->alerts[i].count == 1 ? "" : "s", send_clock(at,
-		    sizeof at, l->alerts[i].last_at, 0));
+		ui_printf(ui, y + rows++, x, w, ROLE_FAIL, ngettext("%s alert: "
+		    "%s (%lld time, last %s)", "%s alert: %s (%lld times, "
+		    "last %s)", (unsigned long)l->alerts[i].count),
+		    send_utf8() ? "✗" : "x", _(l->alerts[i].text),
+		    (long long)l->alerts[i].count, send_clock(at, sizeof at,
+		    l->alerts[i].last_at, 0));
 	if (l->nalerts > SEND_FB_ALERTS)
-		ui_printf(ui, y + rows++, x, w, ROLE_DIM, "and %zu more "
-		    "alerts: herald status %lld lists them",
+		ui_printf(ui, y + rows++, x, w, ROLE_DIM, _("and %zu more "
+		    "alerts: herald status %lld lists them"),
 		    l->nalerts - SEND_FB_ALERTS, (long long)l->id);
 	return rows;
 }
@@ -471,34 +509,52 @@ send_draw_live(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
 	const struct send_settings	*set = &l->info.set;
 	struct ui_rect			 pr, dr;
 	int				 x = r->x + 2, w = r->w - 4, y = r->y;
-	int				 end = x + w, sw, cx, domrows;
+	int				 end = x + w, sw, lw, cx, domrows;
 	int64_t				 done;
 	char				*word, a[32], b[32], port[24], warn[256];
 
-	word = xprintf("state: %s", send_state_name(l->state));
+	/* "state: running", the label translated, the state a name. */
+	word = xprintf("%s %s", _("state:"), send_state_name(l->state));
 	sw = utf8_width(word);
-	ui_printf(ui, y, x, w - sw - 2, ROLE_EMPH, "Send %lld  \"%s\"%s%s",
-	    (long long)l->id, l->subject != NULL ? l->subject : "",
-	    l->list != NULL ? " to list " : "", l->list != NULL ? l->list : "");
-	ui_print(ui, y, end - sw, sw, ROLE_DIM, "state:");
-	ui_print(ui, y++, end - sw + 7, sw - 7, send_state_colour(l->state),
+	lw = utf8_width(_("state:")) + 1;
+	if (l->list != NULL)
+		ui_printf(ui, y, x, w - sw - 2, ROLE_EMPH,
+		    _("Send %lld  \"%s\" to list %s"), (long long)l->id,
+		    l->subject != NULL ? l->subject : "", l->list);
+	else
+		ui_printf(ui, y, x, w - sw - 2, ROLE_EMPH, _("Send %lld  \"%s\""),
+		    (long long)l->id, l->subject != NULL ? l->subject : "");
+	ui_print(ui, y, end - sw, sw, ROLE_DIM, _("state:"));
+	ui_print(ui, y++, end - sw + lw, sw - lw, send_state_colour(l->state),
 	    send_state_name(l->state));
 	free(word);
 	if (l->have_info) {
 		port[0] = '\0';
 		if (*set->relay == '\0' && set->smtp_port != 25)
-			snprintf(port, sizeof port, " port %d", set->smtp_port);
-		ui_printf(ui, y, x, w, ROLE_DIM, "TLS policy %s, %s%s%s, %d "
-		    "sessions, %d per domain", tls_policy_name(set->policy),
-		    *set->relay != '\0' ? "relay " : "direct to MX",
-		    set->relay, port, set->limits.concurrency,
-		    set->limits.per_domain);
+			snprintf(port, sizeof port, _(" port %d"),
+			    set->smtp_port);
+		char	*via;
+
+		if (*set->relay != '\0')
+			via = xprintf(_("relay %s%s"), set->relay, port);
+		else
+			via = xprintf(_("direct to MX%s"), port);
+		ui_printf(ui, y, x, w, ROLE_DIM, _("TLS policy %s, %s, %d "
+		    "sessions, %d per domain"), tls_policy_name(set->policy),
+		    via, set->limits.concurrency, set->limits.per_domain);
+		free(via);
 	}
 	y++;
 	done = c->n[RCPT_DELIVERED] + c->n[RCPT_BOUNCED] + c->n[RCPT_UNKNOWN];
-	meter_draw(ui, y, x, w - 22, done, c->total, 0);
-	ui_printf(ui, y++, x + w - 20, 20, ROLE_EMPH, "%s of %s done",
-	    ui_count(a, sizeof a, done), ui_count(b, sizeof b, c->total));
+	/* The meter leaves room for "N of M done" as translated. */
+	word = xprintf(_("%s of %s done"), ui_count(a, sizeof a, done),
+	    ui_count(b, sizeof b, c->total));
+	sw = utf8_width(word);
+	if (sw < 20)
+		sw = 20;
+	meter_draw(ui, y, x, w - sw - 2, done, c->total, 0);
+	ui_print(ui, y++, x + w - sw, sw, ROLE_EMPH, word);
+	free(word);
 	cx = send_counter(ui, y, x, end, "delivered", c->n[RCPT_DELIVERED],
 	    ROLE_OK);
 	cx = send_counter(ui, y, cx, end, "deferred", c->n[RCPT_DEFERRED],
@@ -507,7 +563,7 @@ send_draw_live(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
 	    ROLE_FAIL);
 	cx = send_counter(ui, y, cx, end, "unknown", c->n[RCPT_UNKNOWN],
 	    ROLE_WARN);
-	cx = send_counter(ui, y, cx, end, "in flight",
+	cx = send_counter(ui, y, cx, end, _("in flight"),
 	    c->n[RCPT_CONNECTING] + c->n[RCPT_SENT_DATA], ROLE_INFO);
 	send_counter(ui, y++, cx, end, "queued", c->n[RCPT_QUEUED],
 	    ROLE_NORMAL);
@@ -549,7 +605,7 @@ send_draw(struct ui *ui, void *state, const struct ui_rect *r)
 		break;
 	default:
 		ui_print(ui, r->y + 1, 2, r->w - 4, ROLE_EMPH,
-		    "Send: deliver an issue and watch it go out");
+		    _("Send: deliver an issue and watch it go out"));
 		ui_wrap(ui, r->y + 3, 2, r->w > 84 ? 80 : r->w - 4, r->h - 4,
 		    ROLE_NORMAL, s->empty != NULL ? s->empty : "");
 		break;

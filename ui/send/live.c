@@ -17,6 +17,7 @@
 
 #include "mail/message.h"
 #include "send_ui.h"
+#include "smtp/alert.h"
 #include "store/store.h"
 
 #define SEND_IDLE_MS	1000	/* polling a send no engine works on */
@@ -108,7 +109,7 @@ send_live_info(struct ui *ui, struct send_live *l, char **cause)
 	memset(&info, 0, sizeof info);
 	if ((rc = store_send_get(ui_store(ui), l->id, &info, cause)) != 0) {
 		if (rc == 1)
-			set_cause(cause, "send %lld is gone",
+			set_cause(cause, _("send %lld is gone"),
 			    (long long)l->id);
 		return -1;
 	}
@@ -126,13 +127,26 @@ struct send_fb_read {
 	size_t			 n;
 };
 
+/* The alert in the reader's language, from its stored provider and
+ * reason (the stored text is English, for JSON). */
+static char *
+send_fb_alert_words(const struct fb_alert *a)
+{
+	char	buf[512];
+
+	if (a->provider == NULL || a->reason == NULL)
+		return xstrdup(a->text != NULL ? a->text : "");
+	alert_display(a->provider, a->reason, buf, sizeof buf);
+	return xstrdup(buf);
+}
+
 static int
 send_fb_alert_row(const struct fb_alert *a, void *arg)
 {
 	struct send_fb_read	*r = arg;
 
 	r->v = xreallocarray(r->v, r->n + 1, sizeof *r->v);
-	r->v[r->n].text = xstrdup(a->text != NULL ? a->text : "");
+	r->v[r->n].text = send_fb_alert_words(a);
 	r->v[r->n].count = a->count;
 	r->v[r->n].last_at = a->last_at;
 	r->n++;

@@ -31,25 +31,20 @@ send_utf8(void)
 	return utf8;
 }
 
-/* Each trust: its symbol, with an ASCII twin, its word, both together,
- * and its colour. */
+/* Each trust: its symbol, with an ASCII twin, its word (translated where
+ * shown: it is the panel's word, not a state the CLI and JSON print) and
+ * its colour. */
 static const struct {
-	const char	*sym, *ascii, *name, *word, *aword;
+	const char	*sym, *ascii, *name;
 	enum ui_role	 role;
 } send_trusts[TRUST_COUNT] = {
-	[TRUST_UNSET] = { "-", "-", "", "-", "-", ROLE_DIM },
-	[TRUST_PLAIN] = { "✗", "x", "plaintext", "✗ plaintext",
-	    "x plaintext", ROLE_FAIL },
-	[TRUST_UNTRUSTED] = { "!", "!", "untrusted", "! untrusted",
-	    "! untrusted", ROLE_WARN },
-	[TRUST_TRUSTED] = { "~", "~", "trusted", "~ trusted", "~ trusted",
-	    ROLE_WARN },
-	[TRUST_VERIFIED] = { "✓", "+", "verified", "✓ verified",
-	    "+ verified", ROLE_OK },
-	[TRUST_DANE_OK] = { "✓", "+", "validated", "✓ validated",
-	    "+ validated", ROLE_OK },
-	[TRUST_DANE_FAIL] = { "✗", "x", "dane failed", "✗ dane failed",
-	    "x dane failed", ROLE_FAIL },
+	[TRUST_UNSET] = { "-", "-", "", ROLE_DIM },
+	[TRUST_PLAIN] = { "✗", "x", N_("plaintext"), ROLE_FAIL },
+	[TRUST_UNTRUSTED] = { "!", "!", N_("untrusted"), ROLE_WARN },
+	[TRUST_TRUSTED] = { "~", "~", N_("trusted"), ROLE_WARN },
+	[TRUST_VERIFIED] = { "✓", "+", N_("verified"), ROLE_OK },
+	[TRUST_DANE_OK] = { "✓", "+", N_("validated"), ROLE_OK },
+	[TRUST_DANE_FAIL] = { "✗", "x", N_("dane failed"), ROLE_FAIL },
 };
 
 /* The trust of an attempt from its verify and dane words. */
@@ -86,16 +81,25 @@ send_trust_name(enum send_trust t)
 {
 	if (t < 0 || t >= TRUST_COUNT)
 		t = TRUST_UNSET;
-	return send_trusts[t].name;
+	return *send_trusts[t].name != '\0' ? _(send_trusts[t].name) : "";
 }
 
 /* Symbol and word: "✓ verified". */
 const char *
 send_trust_word(enum send_trust t)
 {
+	static char	*words[TRUST_COUNT];
+
 	if (t < 0 || t >= TRUST_COUNT)
 		t = TRUST_UNSET;
-	return send_utf8() ? send_trusts[t].word : send_trusts[t].aword;
+	if (t == TRUST_UNSET)
+		return "-";
+	/* Made once: the language and the character set do not change
+	 * while the console runs. */
+	if (words[t] == NULL)
+		words[t] = xprintf("%s %s", send_trust_sym(t),
+		    send_trust_name(t));
+	return words[t];
 }
 
 /* The colour of a trust (never its only sign). */

@@ -19,31 +19,55 @@
 
 #include "send_ui.h"
 #include "store/store.h"
+#include "base/utf8.h"
 
-static const struct table_col send_rcpt_cols[] = {
-	{ "Recipient", 14, 3, 0 },
-	{ "State", 9, 0, 0 },
-	{ "MX", 10, 1, 0 },
-	{ "TLS", 7, 0, 0 },
-	{ "Cipher", 6, 1, 0 },
-	{ "Trust", 13, 0, 0 },
-	{ "Reply", 9, 4, 0 },
+static struct table_col send_rcpt_cols[] = {
+	{ N_("Recipient"), 14, 3, 0 },
+	{ N_("State"), 9, 0, 0 },
+	{ N_("MX"), 10, 1, 0 },
+	{ N_("TLS"), 7, 0, 0 },
+	{ N_("Cipher"), 6, 1, 0 },
+	{ N_("Trust"), 13, 0, 0 },
+	{ N_("Reply"), 9, 4, 0 },
 };
 
-static const struct table_col send_dom_cols[] = {
-	{ "Domain", 14, 2, 0 },
-	{ "Rcpts", 6, 0, 1 },
-	{ "Delivered", 9, 0, 1 },
-	{ "Deferred", 8, 0, 1 },
-	{ "Bounced", 7, 0, 1 },
-	{ "Pending", 7, 0, 1 },
-	{ "TLS trust", 16, 3, 0 },
+static struct table_col send_dom_cols[] = {
+	{ N_("Domain"), 14, 2, 0 },
+	{ N_("Rcpts"), 6, 0, 1 },
+	{ N_("Delivered"), 9, 0, 1 },
+	{ N_("Deferred"), 8, 0, 1 },
+	{ N_("Bounced"), 7, 0, 1 },
+	{ N_("Pending"), 7, 0, 1 },
+	{ N_("TLS trust"), 16, 3, 0 },
 };
+
+/* Column titles in the operator's language, translated once (the
+ * locale is chosen before any screen opens); a column is at least as
+ * wide as its title as shown. */
+void
+send_cols_tr(struct table_col *cols, size_t n, int *done)
+{
+	size_t	i;
+	int	w;
+
+	if (*done)
+		return;
+	for (i = 0; i < n; i++) {
+		cols[i].title = _(cols[i].title);
+		if ((w = utf8_width(cols[i].title)) > cols[i].min)
+			cols[i].min = w;
+	}
+	*done = 1;
+}
 
 /* Empty tables, following the newest row, no filter. */
 void
 send_panel_init(struct send_screen *s)
 {
+	static int	rtr, dtr;
+
+	send_cols_tr(send_rcpt_cols, nitems(send_rcpt_cols), &rtr);
+	send_cols_tr(send_dom_cols, nitems(send_dom_cols), &dtr);
 	table_init(&s->rcpts, send_rcpt_cols, (int)nitems(send_rcpt_cols));
 	table_init(&s->doms, send_dom_cols, (int)nitems(send_dom_cols));
 	s->follow = 1;
@@ -122,8 +146,8 @@ send_match_parse(struct send_screen *s, struct send_match *m)
 	    w = strtok_r(NULL, " \t", &save)) {
 		if (strncasecmp(w, "state:", 6) == 0) {
 			if (rcpt_state_parse(w + 6, &st) == -1) {
-				s->filter_error = xprintf("no state '%s' "
-				    "(delivered, deferred, bounced, unknown)",
+				s->filter_error = xprintf(_("no state '%s' "
+				    "(delivered, deferred, bounced, unknown)"),
 				    w + 6);
 				rc = -1;
 				break;
@@ -346,9 +370,9 @@ send_panel_order(struct ui *ui, struct send_screen *s)
 	s->focus = FOCUS_RCPTS;
 	s->problems_first = !s->problems_first;
 	send_panel_refilter(s);
-	ui_info(ui, s->problems_first ? "Problems first: bounced, unknown, "
-	    "deferred, then delivered (o: in time order)" :
-	    "In time order (o: problems first)");
+	ui_info(ui, "%s", s->problems_first ? _("Problems first: bounced, "
+	    "unknown, deferred, then delivered (o: in time order)") :
+	    _("In time order (o: problems first)"));
 }
 
 /* Esc: clear a filter kept with Enter; 0 if there was none. */
@@ -373,15 +397,16 @@ send_reply_text(struct send_screen *s, const struct send_row *r)
 	if (r->state == RCPT_DEFERRED && r->next_at > 0 &&
 	    localtime_r(&t, &tm) != NULL)
 		strftime(when, sizeof when, "%H:%M:%S", &tm);
+	char		next[64] = "";
+
+	if (*when != '\0')
+		snprintf(next, sizeof next, _(" (next try %s)"), when);
 	if (r->code > 0)
-		snprintf(s->cell, sizeof s->cell, "%d%s%s %s%s%s%s", r->code,
+		snprintf(s->cell, sizeof s->cell, "%d%s%s %s%s", r->code,
 		    *r->enhanced != '\0' ? " " : "", r->enhanced, r->reply,
-		    *when != '\0' ? " (next try " : "", when,
-		    *when != '\0' ? ")" : "");
+		    next);
 	else
-		snprintf(s->cell, sizeof s->cell, "%s%s%s%s", r->reply,
-		    *when != '\0' ? " (next try " : "", when,
-		    *when != '\0' ? ")" : "");
+		snprintf(s->cell, sizeof s->cell, "%s%s", r->reply, next);
 	return s->cell;
 }
 
@@ -433,11 +458,15 @@ static void
 send_panel_filter_draw(struct ui *ui, struct send_screen *s, int y, int x,
     int w)
 {
-	char	n[32];
+	char	n[32], *xcount;
 	int	used = 0;
 
+	xcount = xprintf(ngettext("%s recipient", "%s recipients",
+	    (unsigned long)s->rcpts.rows), ui_count(n, sizeof n,
+	    s->rcpts.rows));
+
 	if (s->filtering || s->filter.len > 0) {
-		used = ui_print(ui, y, x, w, ROLE_EMPH, "Filter: ");
+		used = ui_print(ui, y, x, w, ROLE_EMPH, _("Filter: "));
 		field_draw(ui, &s->filter, y, x + used, 24, s->filtering);
 		used += 25;
 	}
@@ -445,13 +474,12 @@ send_panel_filter_draw(struct ui *ui, struct send_screen *s, int y, int x,
 		ui_print(ui, y, x + used, w - used, ROLE_FAIL,
 		    s->filter_error);
 	else
-		ui_printf(ui, y, x + used, w - used, ROLE_DIM, "%s "
-		    "recipient%s%s   %s", ui_count(n, sizeof n,
-		    s->rcpts.rows), s->rcpts.rows == 1 ? "" : "s",
-		    s->problems_first ? ", problems first (o: by time)" : "",
-		    s->filtering ? "Enter: keep   Esc: clear" :
-		    s->filter.len > 0 ? "/: change   Esc: clear" :
-		    "/: filter");
+		ui_printf(ui, y, x + used, w - used, ROLE_DIM, "%s%s   %s",
+		    xcount, s->problems_first ? _(", problems first (o: by "
+		    "time)") : "", s->filtering ? _("Enter: keep   Esc: clear") :
+		    s->filter.len > 0 ? _("/: change   Esc: clear") :
+		    _("/: filter"));
+	free(xcount);
 }
 
 /* The recipients' table in r, its last row saying what it holds. The
@@ -473,25 +501,25 @@ send_panel_draw(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
 	s->rcpts.sel = sel;
 	if (s->live.ring.n == 0)
 		ui_print(ui, t.y + 1, t.x + 1, t.w - 2, ROLE_DIM,
-		    s->live.catching_up ? "Reading the send's events…" :
-		    "No outcome yet: each recipient appears here once its "
-		    "server has answered.");
+		    s->live.catching_up ? _("Reading the send's events…") :
+		    _("No outcome yet: each recipient appears here once its "
+		    "server has answered."));
 	else if (s->rcpts.rows == 0)
 		ui_print(ui, t.y + 1, t.x + 1, t.w - 2, ROLE_DIM,
-		    "No recipient's latest outcome matches the filter. Esc "
-		    "clears it.");
+		    _("No recipient's latest outcome matches the filter. Esc "
+		    "clears it."));
 	if (s->filtering || s->filter.len > 0 || s->problems_first)
 		send_panel_filter_draw(ui, s, r->y + r->h - 1, r->x + 1,
 		    r->w - 2);
 	else if (s->live.truncated && !s->follow && s->rcpts.top == 0)
 		ui_printf(ui, r->y + r->h - 1, r->x + 1, r->w - 2, ROLE_WARN,
-		    "Older outcomes are not kept here (the last %s are): "
-		    "herald report %lld has every recipient",
+		    _("Older outcomes are not kept here (the last %s are): "
+		    "herald report %lld has every recipient"),
 		    ui_count(n, sizeof n, SEND_RING), (long long)s->live.id);
 	else if (!s->follow)
 		ui_printf(ui, r->y + r->h - 1, r->x + 1, r->w - 2, ROLE_DIM,
-		    "Scrolled back: row %lld of %lld; End or G follows the "
-		    "newest", (long long)s->rcpts.sel + 1,
+		    _("Scrolled back: row %lld of %lld; End or G follows the "
+		    "newest"), (long long)s->rcpts.sel + 1,
 		    (long long)s->rcpts.rows);
 }
 

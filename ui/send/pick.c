@@ -18,11 +18,11 @@
 
 /* ---- the issue picker ---- */
 
-static const struct table_col send_pick_cols[] = {
-	{ "Issue", 5, 0, 1 },
-	{ "Send", 11, 0, 0 },
-	{ "Subject", 20, 3, 0 },
-	{ "List", 10, 1, 0 },
+static struct table_col send_pick_cols[] = {
+	{ N_("Issue"), 5, 0, 1 },
+	{ N_("Send"), 11, 0, 0 },
+	{ N_("Subject"), 20, 3, 0 },
+	{ N_("List"), 10, 1, 0 },
 };
 
 struct send_pick {
@@ -47,11 +47,11 @@ send_pick_cell(void *arg, int64_t row, int col)
 		snprintf(p->cell, sizeof p->cell, "%lld", (long long)is->id);
 		return p->cell;
 	case 1:
-		return p->state[row] != NULL ? p->state[row] : "not sent";
+		return p->state[row] != NULL ? p->state[row] : _("not sent");
 	case 2:
 		return is->subject;
 	default:
-		return is->list_name != NULL ? is->list_name : "(removed)";
+		return is->list_name != NULL ? is->list_name : _("(removed)");
 	}
 }
 
@@ -76,14 +76,14 @@ send_pick_draw(struct ui *ui, void *dlg)
 	if (rows > LINES - 10)
 		rows = LINES - 10;
 	r = ui_centre(rows + 5, SEND_PICK_WIDTH);
-	ui_box(ui, &r, ROLE_DIALOG, "Which issue?");
+	ui_box(ui, &r, ROLE_DIALOG, _("Which issue?"));
 	t.y = r.y + 1;
 	t.x = r.x + 1;
 	t.w = r.w - 2;
 	t.h = r.h - 3;
 	table_draw(ui, &p->table, &t, send_pick_cell, send_pick_role, p);
 	ui_print(ui, r.y + r.h - 2, r.x + 2, r.w - 4, ROLE_DIM,
-	    "Enter: send it, or watch its send   Esc: cancel");
+	    _("Enter: send it, or watch its send   Esc: cancel"));
 }
 
 /* Move, pick or cancel. */
@@ -132,15 +132,16 @@ send_pick_open(struct ui *ui, int64_t current, send_pick_fn done, void *arg)
 	enum send_state		 st;
 	char			*cause = NULL;
 	size_t			 i;
+	static int		 tr;
 
 	if (store_issues(ui_store(ui), &p->v, &p->n, &cause) == -1) {
-		ui_cause(ui, "Cannot read the issues", cause);
+		ui_cause(ui, _("Cannot read the issues"), cause);
 		free(p);
 		return;
 	}
 	if (p->n == 0) {
-		ui_error(ui, "There is no issue yet: write one on the Compose "
-		    "screen (2)");
+		ui_error(ui, "%s", _("There is no issue yet: write one on the "
+		    "Compose screen (2)"));
 		send_pick_free(p);
 		return;
 	}
@@ -155,6 +156,7 @@ send_pick_open(struct ui *ui, int64_t current, send_pick_fn done, void *arg)
 	}
 	p->done = done;
 	p->arg = arg;
+	send_cols_tr(send_pick_cols, nitems(send_pick_cols), &tr);
 	table_init(&p->table, send_pick_cols, (int)nitems(send_pick_cols));
 	table_set_rows(&p->table, (int64_t)p->n);
 	for (i = 0; i < p->n; i++)
@@ -171,5 +173,6 @@ send_confirm_open(struct ui *ui, const char *title, const char *text,
     confirm_done_fn done, void *arg)
 {
 	confirm_open_text(ui, title, text, SEND_CONFIRM_WIDTH,
-	    "y: start the send   n or Esc: do not send (default)", done, arg);
+	    _("y: start the send   n or Esc: do not send (default)"), done,
+	    arg);
 }

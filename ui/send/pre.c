@@ -93,11 +93,11 @@ send_pre_envelope(struct ui *ui, struct send_pre *p, const struct issue *is)
 	}
 	at = strrchr(base, '@');
 	if (set.verp != '\0' && at != NULL)
-		p->envelope = xprintf("%.*s%cTOKEN%s (VERP: each recipient's "
-		    "own, so a bounce names them)", (int)(at - base), base,
-		    set.verp, at);
+		p->envelope = xprintf(_("%.*s%cTOKEN%s (VERP: each "
+		    "recipient's own, so a bounce names them)"),
+		    (int)(at - base), base, set.verp, at);
 	else
-		p->envelope = xprintf("%s (verp off)", base);
+		p->envelope = xprintf(_("%s (verp off)"), base);
 out:
 	free(cause);
 	free(set.unsubscribe_mailto);
@@ -129,9 +129,9 @@ send_pre_load(struct ui *ui, struct send_pre *p, int64_t id)
 	p->policy = send_pre_policy(ui);
 	memset(&is, 0, sizeof is);
 	if ((rc = store_issue_get(ui_store(ui), id, &is, &cause)) != 0) {
-		p->problem = rc == -1 ? xprintf("Cannot read issue %lld: %s",
-		    (long long)id, cause) : xprintf("There is no issue %lld.",
-		    (long long)id);
+		p->problem = rc == -1 ? xprintf(_("Cannot read issue %lld: %s"),
+		    (long long)id, cause) : xprintf(_("There is no issue "
+		    "%lld."), (long long)id);
 		free(cause);
 		p->counted = 1;
 		return;
@@ -140,8 +140,8 @@ send_pre_load(struct ui *ui, struct send_pre *p, int64_t id)
 	p->from = xstrdup(is.from != NULL ? is.from : "");
 	p->list_id = is.list_id;
 	if (is.list_id == 0 || is.list_name == NULL) {
-		p->problem = xstrdup("Its list was removed: there is nobody "
-		    "to send it to.");
+		p->problem = xstrdup(_("Its list was removed: there is nobody "
+		    "to send it to."));
 		p->counted = 1;
 	} else {
 		p->list = xstrdup(is.list_name);
@@ -158,8 +158,9 @@ send_pre_load(struct ui *ui, struct send_pre *p, int64_t id)
 	}
 	if ((p->domain = message_from_domain(&is, &cause)) == NULL) {
 		if (p->problem == NULL)
-			p->problem = xprintf("Its From address does not work: "
-			    "%s", cause != NULL ? cause : "no domain");
+			p->problem = xprintf(_("Its From address does not "
+			    "work: %s"), cause != NULL ? cause :
+			    _("no domain"));
 		free(cause);
 	}
 	send_pre_envelope(ui, p, &is);
@@ -216,7 +217,8 @@ send_pre_count(struct ui *ui, struct send_pre *p)
 	if (store_contacts(ui_store(ui), p->list_id, NULL, p->offset,
 	    SEND_PRE_PAGE, send_pre_member, p, &cause) == -1) {
 		free(p->problem);
-		p->problem = xprintf("Cannot count the recipients: %s", cause);
+		p->problem = xprintf(_("Cannot count the recipients: %s"),
+		    cause);
 		free(cause);
 		p->counted = 1;
 		return 0;
@@ -255,10 +257,12 @@ send_pre_check(struct ui *ui, struct send_pre *p)
 	p->herror = NULL;
 	if (p->domain == NULL)
 		return;
-	argv = subcmd_globals(ui, 9, &n);
+	argv = subcmd_globals(ui, 10, &n);
 	argv[n++] = xstrdup("check");
 	argv[n++] = xstrdup(p->domain);
+	/* The stream in English, as ui/health reads it (health_argv). */
 	argv[n++] = xstrdup("--stream");
+	argv[n++] = xstrdup("--json");
 	send_pre_opt(ui, argv, &n, "source_ip", "--ip");
 	send_pre_opt(ui, argv, &n, "helo", "--helo");
 	send_pre_opt(ui, argv, &n, "bounce", "--envelope-from");
@@ -268,7 +272,7 @@ send_pre_check(struct ui *ui, struct send_pre *p)
 		p->hidle = SEND_PRE_IDLE_MIN_MS;
 	if (child_start(ui, &p->w, SEND_EXE, argv, -1, p->hidle,
 	    &cause) == -1) {
-		p->herror = xprintf("cannot run the check: %s", cause);
+		p->herror = xprintf(_("cannot run the check: %s"), cause);
 		free(cause);
 	} else {
 		hreport_begin(&p->rep);
@@ -304,7 +308,7 @@ send_pre_checked(struct send_pre *p)
 	p->herror = NULL;
 	if (!complete)
 		p->herror = err != NULL ? xstrdup(err) :
-		    xstrdup("the check printed no verdict");
+		    xstrdup(_("the check printed no verdict"));
 	free(err);
 }
 
@@ -318,8 +322,8 @@ send_pre_done(struct ui *ui, void *arg)
 		hreport_end(&p->rep, 0, ui_now());
 		p->hrunning = 0;
 		free(p->herror);
-		p->herror = xprintf("no answer from the resolver for "
-		    "%lld s: the check was stopped",
+		p->herror = xprintf(_("no answer from the resolver for "
+		    "%lld s: the check was stopped"),
 		    (long long)(p->hidle / 1000));
 	} else
 		send_pre_checked(p);
@@ -354,14 +358,19 @@ send_pre_failures(const struct send_pre *p)
 		if (p->rep.v[i].status != HS_FAIL)
 			continue;
 		buf_printf(&b, "%s%s %s: %s", b.len > 0 ? "\n" : "", x,
-		    p->rep.v[i].title != NULL ? p->rep.v[i].title :
+		    p->rep.v[i].title != NULL ? _(p->rep.v[i].title) :
 		    p->rep.v[i].id, p->rep.v[i].observed != NULL ?
 		    p->rep.v[i].observed : "");
 	}
-	if (!p->hdone)
-		buf_printf(&b, "%s%s The health check %s", b.len > 0 ? "\n" :
-		    "", x, p->hrunning ? "has not finished yet" :
-		    p->herror != NULL ? p->herror : "did not run");
+	if (!p->hdone && p->hrunning)
+		buf_printf(&b, _("%s%s The health check has not finished "
+		    "yet"), b.len > 0 ? "\n" : "", x);
+	else if (!p->hdone && p->herror != NULL)
+		buf_printf(&b, _("%s%s The health check failed: %s"),
+		    b.len > 0 ? "\n" : "", x, p->herror);
+	else if (!p->hdone)
+		buf_printf(&b, _("%s%s The health check did not run"),
+		    b.len > 0 ? "\n" : "", x);
 	if (b.len == 0) {
 		buf_free(&b);
 		return NULL;

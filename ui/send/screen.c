@@ -27,7 +27,7 @@ send_watch(struct ui *ui, struct send_screen *s, int64_t id, int picked)
 	char	*cause = NULL;
 
 	if (send_live_attach(ui, &s->live, id, &cause) == -1) {
-		ui_cause(ui, "Cannot watch the send", cause);
+		ui_cause(ui, _("Cannot watch the send"), cause);
 		return;
 	}
 	child_stop(&s->pre.w);
@@ -78,7 +78,7 @@ send_show(struct ui *ui, struct send_screen *s, int64_t id, int picked)
 	} else if (rc == 1)
 		send_show_pre(ui, s, id, picked);
 	else
-		ui_cause(ui, "Cannot read the sends", cause);
+		ui_cause(ui, _("Cannot read the sends"), cause);
 }
 
 /* What to show without being told: a send with work left, the newest
@@ -92,7 +92,7 @@ send_choose(struct ui *ui, struct send_screen *s)
 	char		*cause = NULL;
 
 	if (store_send_ids(ui_store(ui), &ids, &n, &cause) == -1) {
-		send_show_empty(ui, s, xprintf("Cannot read the sends: %s",
+		send_show_empty(ui, s, xprintf(_("Cannot read the sends: %s"),
 		    cause));
 		free(cause);
 		return;
@@ -109,7 +109,7 @@ send_choose(struct ui *ui, struct send_screen *s)
 		if (s->mode != SEND_MODE_PRE || s->pre.issue != pick)
 			send_show_pre(ui, s, pick, 0);
 	} else if (pick == -1) {
-		send_show_empty(ui, s, xprintf("Cannot read the issues: %s",
+		send_show_empty(ui, s, xprintf(_("Cannot read the issues: %s"),
 		    cause));
 		free(cause);
 	} else if (n > 0) {
@@ -117,9 +117,9 @@ send_choose(struct ui *ui, struct send_screen *s)
 			send_watch(ui, s, ids[0], 0);
 	}
 	else
-		send_show_empty(ui, s, xstrdup("There is no issue to send "
+		send_show_empty(ui, s, xstrdup(_("There is no issue to send "
 		    "yet. Write one on the Compose screen (2), or with herald "
-		    "issue new."));
+		    "issue new.")));
 	free(ids);
 }
 
@@ -478,34 +478,34 @@ send_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action send_actions[] = {
-	{ "S", "Start", "start the send (asks first, naming any failing "
-	  "health check)", { 'S' }, send_act_start, send_is_pre },
-	{ "t", "TLS", "TLS policy for this send: none, may, encrypt, verify, "
-	  "dane", { 't' }, send_act_tls, send_is_pre },
-	{ "T", "Test", "send a test to one address first (delivered now, "
-	  "recorded nowhere)", { 'T' }, send_act_test, send_is_pre },
-	{ "h", "Health", "check the From domain's health again",
+	{ "S", N_("Start"), N_("start the send (asks first, naming any "
+	  "failing health check)"), { 'S' }, send_act_start, send_is_pre },
+	{ "t", N_("TLS"), N_("TLS policy for this send: none, may, encrypt, "
+	  "verify, dane"), { 't' }, send_act_tls, send_is_pre },
+	{ "T", N_("Test"), N_("send a test to one address first (delivered "
+	  "now, recorded nowhere)"), { 'T' }, send_act_test, send_is_pre },
+	{ "h", N_("Health"), N_("check the From domain's health again"),
 	  { 'h' }, send_act_health, send_is_pre },
-	{ "p", "Pause", "pause the send (herald pause: what is in flight "
-	  "finishes)", { 'p' }, send_act_pause, send_can_pause },
-	{ "r", "Resume", "resume a paused or interrupted send (herald "
-	  "resume)", { 'r' }, send_act_resume, send_can_resume },
-	{ "F", "Finish", "finish a send that only waits on deferrals: give up "
-	  "on them (herald finish, asks first)",
+	{ "p", N_("Pause"), N_("pause the send (herald pause: what is in "
+	  "flight finishes)"), { 'p' }, send_act_pause, send_can_pause },
+	{ "r", N_("Resume"), N_("resume a paused or interrupted send (herald "
+	  "resume)"), { 'r' }, send_act_resume, send_can_resume },
+	{ "F", N_("Finish"), N_("finish a send that only waits on deferrals: "
+	  "give up on them (herald finish, asks first)"),
 	  { 'F' }, send_act_finish, send_can_finish },
-	{ "d", "Domains", "switch between the recipients and the domains",
-	  { 'd' }, send_act_domains, send_is_live },
-	{ "Enter", "Detail", "the selected recipient in full: reply, MX, IP, "
-	  "TLS, certificate, every attempt",
+	{ "d", N_("Domains"), N_("switch between the recipients and the "
+	  "domains"), { 'd' }, send_act_domains, send_is_live },
+	{ N_("Enter"), N_("Detail"), N_("the selected recipient in full: "
+	  "reply, MX, IP, TLS, certificate, every attempt"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, send_act_detail, send_is_live },
-	{ "/", "Filter", "filter the recipients: a state (deferred, "
+	{ "/", N_("Filter"), N_("filter the recipients: a state (deferred, "
 	  "state:bounced), a domain (example.org, domain:example.org) or "
-	  "part of an address", { '/' }, send_act_filter, send_is_live },
-	{ "o", NULL, "problems first (bounced, unknown, deferred), or in "
-	  "time order", { 'o' }, send_act_order, NULL },
-	{ "i", "Issue", "pick another issue, or a send to watch",
+	  "part of an address"), { '/' }, send_act_filter, send_is_live },
+	{ "o", NULL, N_("problems first (bounced, unknown, deferred), or in "
+	  "time order"), { 'o' }, send_act_order, NULL },
+	{ "i", N_("Issue"), N_("pick another issue, or a send to watch"),
 	  { 'i' }, send_act_pick, NULL },
-	{ "↑↓ j k", NULL, "scroll; End or G follows the newest outcome",
+	{ "↑↓ j k", NULL, N_("scroll; End or G follows the newest outcome"),
 	  { 0 }, send_act_move, NULL },
 	{ NULL, NULL, NULL, { UI_ESC }, send_act_clear, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
@@ -524,7 +524,7 @@ send_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_send_ops = {
-	.name = "Send",
+	.name = N_("Send"),
 	.actions = send_actions,
 	.open = send_open,
 	.close = send_close,

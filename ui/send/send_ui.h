@@ -339,6 +339,8 @@ void		 send_test_done(struct ui *, struct send_screen *, int ok,
 		    const char *msg);
 void		 send_draw(struct ui *, void *state, const struct ui_rect *);
 /* The live parts (panel.c). */
+/* Translate a table's column titles in place, once (*done set). */
+void		 send_cols_tr(struct table_col *, size_t, int *done);
 void		 send_panel_init(struct send_screen *);
 void		 send_panel_sync(struct send_screen *);
 void		 send_panel_draw(struct ui *, struct send_screen *,

@@ -23,7 +23,7 @@ send_busy(struct ui *ui, struct send_screen *s)
 {
 	if (s->cmd.kind == SEND_CMD_NONE)
 		return 0;
-	ui_error(ui, "Wait: herald %s %lld is still running",
+	ui_error(ui, _("Wait: herald %s %lld is still running"),
 	    s->cmd.kind == SEND_CMD_PAUSE ? "pause" : s->cmd.kind ==
 	    SEND_CMD_RESUME ? "resume" : s->cmd.kind == SEND_CMD_TEST ?
 	    "send --test" : s->cmd.kind == SEND_CMD_FINISH ? "finish" :
@@ -53,18 +53,19 @@ send_cmd_done(struct ui *ui, struct send_screen *s, enum send_cmd_kind kind,
 		    s->live.id != id))
 			send_watch(ui, s, id, 1);
 		if (ok)
-			ui_info(ui, "Send %lld started: the engine runs in the "
-			    "background; leaving the console does not stop it",
+			ui_info(ui, _("Send %lld started: the engine runs in "
+			    "the background; leaving the console does not stop "
+			    "it"),
 			    (long long)id);
 		else
-			ui_error(ui, "The send did not start: %s",
-			    msg != NULL ? msg : "failed");
+			ui_error(ui, _("The send did not start: %s"),
+			    msg != NULL ? msg : _("failed"));
 	} else if (ok)
-		ui_info(ui, "%s", msg != NULL ? msg : "done");
+		ui_info(ui, "%s", msg != NULL ? msg : _("done"));
 	else
-		ui_error(ui, "%s failed: %s", kind == SEND_CMD_PAUSE ?
-		    "Pause" : kind == SEND_CMD_FINISH ? "Finish" : "Resume",
-		    msg != NULL ? msg : "failed");
+		ui_error(ui, kind == SEND_CMD_PAUSE ? _("Pause failed: %s") :
+		    kind == SEND_CMD_FINISH ? _("Finish failed: %s") :
+		    _("Resume failed: %s"), msg != NULL ? msg : _("failed"));
 	free(msg);
 	ui_dirty(ui);
 }
@@ -78,12 +79,13 @@ send_run(struct ui *ui, struct send_screen *s, enum send_cmd_kind kind,
 
 	if (send_cmd_start(ui, &s->cmd, kind, id, s->pre.policy, NULL,
 	    password, &cause) == -1) {
-		ui_cause(ui, "Cannot run herald", cause);
+		ui_cause(ui, _("Cannot run herald"), cause);
 		return;
 	}
-	ui_info(ui, "%s send %lld…", kind == SEND_CMD_SEND ? "Starting" :
-	    kind == SEND_CMD_PAUSE ? "Pausing" : kind == SEND_CMD_FINISH ?
-	    "Finishing" : "Resuming", (long long)id);
+	ui_info(ui, kind == SEND_CMD_SEND ? _("Starting send %lld…") :
+	    kind == SEND_CMD_PAUSE ? _("Pausing send %lld…") :
+	    kind == SEND_CMD_FINISH ? _("Finishing send %lld…") :
+	    _("Resuming send %lld…"), (long long)id);
 	ui_tick_in(ui, s, SEND_CMD_MS);
 }
 
@@ -91,8 +93,8 @@ send_run(struct ui *ui, struct send_screen *s, enum send_cmd_kind kind,
 static const char *
 send_password_nothing(enum send_cmd_kind kind)
 {
-	return kind == SEND_CMD_RESUME ? "Nothing resumed" : kind ==
-	    SEND_CMD_TEST ? "No test sent" : "Nothing sent";
+	return kind == SEND_CMD_RESUME ? _("Nothing resumed") : kind ==
+	    SEND_CMD_TEST ? _("No test sent") : _("Nothing sent");
 }
 
 /* The password typed (NULL: Esc): run what waited for it. */
@@ -105,7 +107,7 @@ send_password_done(struct ui *ui, const char *text, void *arg)
 	char			*to = s->pw_to;
 
 	if (text != NULL && *text == '\0') {
-		ui_error(ui, "No password typed (Esc: %s)",
+		ui_error(ui, _("No password typed (Esc: %s)"),
 		    send_password_nothing(kind));
 		return -1;
 	}
@@ -139,8 +141,9 @@ send_password_ask(struct ui *ui, struct send_screen *s,
 	s->pw_kind = kind;
 	s->pw_id = id;
 	s->pw_to = to != NULL ? xstrdup(to) : NULL;
-	label = xprintf("Password for %s at %s:", set->relay_user, set->relay);
-	prompt_open_secret(ui, "Relay password", label, SEND_PASSWORD_MAX,
+	label = xprintf(_("Password for %s at %s:"), set->relay_user,
+	    set->relay);
+	prompt_open_secret(ui, _("Relay password"), label, SEND_PASSWORD_MAX,
 	    send_password_done, s);
 	free(label);
 	return 1;
@@ -173,7 +176,7 @@ send_confirmed(struct ui *ui, int yes, void *arg)
 	struct send_screen	*s = arg;
 
 	if (!yes) {
-		ui_info(ui, "Nothing sent");
+		ui_info(ui, "%s", _("Nothing sent"));
 		return;
 	}
 	if (s->mode != SEND_MODE_PRE)
@@ -193,31 +196,32 @@ send_start(struct ui *ui, struct send_screen *s)
 	if (send_busy(ui, s))
 		return;
 	if (p->problem != NULL) {
-		ui_error(ui, "Issue %lld cannot be sent: %s",
+		ui_error(ui, _("Issue %lld cannot be sent: %s"),
 		    (long long)p->issue, p->problem);
 		return;
 	}
 	rcpts = p->counted ? p->recipients : p->members - p->suppressed;
 	if (rcpts <= 0) {
-		ui_error(ui, "List %s has nobody to send to", p->list);
+		ui_error(ui, _("List %s has nobody to send to"), p->list);
 		return;
 	}
 	fail = send_pre_failures(p);
 	ui_count(n, sizeof n, rcpts);
-	text = xprintf("Issue %lld \"%s\" to %s recipient%s of list %s, "
-	    "TLS policy %s.%s%s%s", (long long)p->issue, p->subject, n,
-	    rcpts == 1 ? "" : "s", p->list, tls_policy_name(p->policy),
-	    fail != NULL ? "\n\nThe health check FAILS for " : "",
-	    fail != NULL ? p->domain : "", fail != NULL ?
-	    ": receivers may reject or junk these messages." : "");
+	text = xprintf(ngettext("Issue %lld \"%s\" to %s recipient of "
+	    "list %s, TLS policy %s.", "Issue %lld \"%s\" to %s recipients "
+	    "of list %s, TLS policy %s.", (unsigned long)rcpts),
+	    (long long)p->issue, p->subject, n, p->list,
+	    tls_policy_name(p->policy));
 	if (fail != NULL) {
-		char *t = xprintf("%s\n%s", text, fail);
+		char *t = xprintf(_("%s\n\nThe health check FAILS for %s: "
+		    "receivers may reject or junk these messages.\n%s"), text,
+		    p->domain, fail);
 
 		free(text);
 		text = t;
 	}
-	send_confirm_open(ui, fail != NULL ? "Send anyway?" :
-	    "Start the send?", text, send_confirmed, s);
+	send_confirm_open(ui, fail != NULL ? _("Send anyway?") :
+	    _("Start the send?"), text, send_confirmed, s);
 	free(text);
 	free(fail);
 }
@@ -231,10 +235,11 @@ send_pause(struct ui *ui, struct send_screen *s)
 	if (send_busy(ui, s))
 		return;
 	if (l->state == SEND_FINISHED || l->state == SEND_PAUSED)
-		ui_error(ui, "Send %lld is %s: nothing to pause",
+		ui_error(ui, _("Send %lld is %s: nothing to pause"),
 		    (long long)l->id, send_state_name(l->state));
 	else if (!l->engine)
-		ui_error(ui, "No engine works on send %lld: nothing to pause",
+		ui_error(ui, _("No engine works on send %lld: nothing to "
+		    "pause"),
 		    (long long)l->id);
 	else
 		send_run(ui, s, SEND_CMD_PAUSE, l->id, NULL);
@@ -251,9 +256,9 @@ send_resume_run(struct ui *ui, struct send_screen *s, int64_t id)
 
 	if ((rc = store_send_get(ui_store(ui), id, &info, &cause)) != 0) {
 		if (rc == -1)
-			ui_cause(ui, "Cannot read the send", cause);
+			ui_cause(ui, _("Cannot read the send"), cause);
 		else
-			ui_error(ui, "No send %lld", (long long)id);
+			ui_error(ui, _("No send %lld"), (long long)id);
 		return;
 	}
 	asked = send_password_ask(ui, s, SEND_CMD_RESUME, id, NULL, &info.set);
@@ -271,13 +276,13 @@ send_resume(struct ui *ui, struct send_screen *s)
 	if (send_busy(ui, s))
 		return;
 	if (l->state == SEND_FINISHED)
-		ui_error(ui, "Send %lld is finished: nothing to resume",
+		ui_error(ui, _("Send %lld is finished: nothing to resume"),
 		    (long long)l->id);
 	else if (l->engine && l->paused)
-		ui_error(ui, "Send %lld is still pausing: resume once the "
-		    "engine has stopped", (long long)l->id);
+		ui_error(ui, _("Send %lld is still pausing: resume once the "
+		    "engine has stopped"), (long long)l->id);
 	else if (l->engine)
-		ui_error(ui, "Send %lld is running", (long long)l->id);
+		ui_error(ui, _("Send %lld is running"), (long long)l->id);
 	else
 		send_resume_run(ui, s, l->id);
 }
@@ -289,7 +294,7 @@ send_finish_confirmed(struct ui *ui, int yes, void *arg)
 	struct send_screen	*s = arg;
 
 	if (!yes) {
-		ui_info(ui, "Nothing given up");
+		ui_info(ui, "%s", _("Nothing given up"));
 		return;
 	}
 	if (s->mode == SEND_MODE_LIVE && !send_busy(ui, s))
@@ -310,21 +315,26 @@ send_finish(struct ui *ui, struct send_screen *s)
 	active = c->n[RCPT_QUEUED] + c->n[RCPT_CONNECTING] +
 	    c->n[RCPT_SENT_DATA];
 	if (l->state == SEND_FINISHED) {
-		ui_error(ui, "Send %lld is finished: nothing to give up",
+		ui_error(ui, _("Send %lld is finished: nothing to give up"),
 		    (long long)l->id);
 		return;
 	}
 	if (active > 0) {
-		ui_error(ui, "Send %lld has %lld recipient%s not yet tried or "
-		    "in flight: F only gives up on a waiting send's deferred "
-		    "ones", (long long)l->id, (long long)active,
-		    active == 1 ? "" : "s");
+		ui_error(ui, ngettext("Send %lld has %lld recipient not yet "
+		    "tried or in flight: F only gives up on a waiting send's "
+		    "deferred ones", "Send %lld has %lld recipients not yet "
+		    "tried or in flight: F only gives up on a waiting send's "
+		    "deferred ones", (unsigned long)active), (long long)l->id,
+		    (long long)active);
 		return;
 	}
-	q = xprintf("Give up on the %lld deferred recipient%s of send %lld? "
-	    "They are bounced for this send (not suppressed) and the send is "
-	    "finished.", (long long)c->n[RCPT_DEFERRED],
-	    c->n[RCPT_DEFERRED] == 1 ? "" : "s", (long long)l->id);
-	confirm_open(ui, "Finish the send", q, send_finish_confirmed, s);
+	q = xprintf(ngettext("Give up on the %lld deferred recipient of "
+	    "send %lld? They are bounced for this send (not suppressed) and "
+	    "the send is finished.", "Give up on the %lld deferred "
+	    "recipients of send %lld? They are bounced for this send (not "
+	    "suppressed) and the send is finished.",
+	    (unsigned long)c->n[RCPT_DEFERRED]),
+	    (long long)c->n[RCPT_DEFERRED], (long long)l->id);
+	confirm_open(ui, _("Finish the send"), q, send_finish_confirmed, s);
 	free(q);
 }

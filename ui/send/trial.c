@@ -111,7 +111,7 @@ send_test_text(const char *line, enum ui_role *role)
 	buf_init(&b);
 	buf_adds(&b, l.state);
 	if (*send_test_str(l.mx) != '\0' || *send_test_str(l.ip) != '\0') {
-		buf_printf(&b, " via %s", *send_test_str(l.mx) != '\0' ?
+		buf_printf(&b, _(" via %s"), *send_test_str(l.mx) != '\0' ?
 		    l.mx : l.ip);
 		if (*send_test_str(l.ip) != '\0')
 			buf_printf(&b, " [%s]", l.ip);
@@ -146,14 +146,14 @@ send_test_run(struct ui *ui, struct send_screen *s, const char *addr,
 		return;
 	if (send_cmd_start(ui, &s->cmd, SEND_CMD_TEST, p->issue, p->policy,
 	    addr, password, &cause) == -1) {
-		ui_cause(ui, "Cannot run herald", cause);
+		ui_cause(ui, _("Cannot run herald"), cause);
 		return;
 	}
 	free(p->test_to);
 	free(p->test_text);
 	p->test_to = xstrdup(addr);
 	p->test_text = NULL;
-	ui_info(ui, "Sending a test of issue %lld to %s…", (long long)p->issue,
+	ui_info(ui, _("Sending a test of issue %lld to %s…"), (long long)p->issue,
 	    addr);
 	ui_tick_in(ui, s, SEND_CMD_MS);
 }
@@ -171,7 +171,7 @@ send_test_to(struct ui *ui, const char *text, void *arg)
 		return 0;
 	if (addr_parse_mailbox(text, strlen(text), name, addr,
 	    &reason) == -1) {
-		ui_error(ui, "Not an address: %s", reason);
+		ui_error(ui, _("Not an address: %s"), reason);
 		return -1;
 	}
 	if (s->mode != SEND_MODE_PRE || send_busy(ui, s))
@@ -193,7 +193,7 @@ send_test_start(struct ui *ui, struct send_screen *s)
 	if (send_busy(ui, s))
 		return;
 	if (p->problem != NULL) {
-		ui_error(ui, "Issue %lld cannot be sent: %s",
+		ui_error(ui, _("Issue %lld cannot be sent: %s"),
 		    (long long)p->issue, p->problem);
 		return;
 	}
@@ -202,9 +202,9 @@ send_test_start(struct ui *ui, struct send_screen *s)
 	else if (p->from != NULL && addr_parse_mailbox(p->from,
 	    strlen(p->from), name, addr, &reason) == 0)
 		initial = addr;
-	label = xprintf("Send issue %lld to (a list member gets their own "
-	    "fields):", (long long)p->issue);
-	prompt_open(ui, "Send a test", label, initial, 0, send_test_to, s);
+	label = xprintf(_("Send issue %lld to (a list member gets their own "
+	    "fields):"), (long long)p->issue);
+	prompt_open(ui, _("Send a test"), label, initial, 0, send_test_to, s);
 	free(label);
 }
 
@@ -220,14 +220,15 @@ send_test_done(struct ui *ui, struct send_screen *s, int ok,
 
 	free(p->test_text);
 	if (text == NULL)
-		text = xprintf("failed: %s", msg != NULL ? msg : "no outcome");
+		text = xprintf(_("failed: %s"), msg != NULL ? msg :
+		    _("no outcome"));
 	p->test_text = text;
 	p->test_role = role;
 	if (role == ROLE_FAIL)
-		ui_error(ui, "Test to %s: %s", p->test_to != NULL ?
+		ui_error(ui, _("Test to %s: %s"), p->test_to != NULL ?
 		    p->test_to : "?", text);
 	else
-		ui_info(ui, "Test to %s: %s", p->test_to != NULL ?
+		ui_info(ui, _("Test to %s: %s"), p->test_to != NULL ?
 		    p->test_to : "?", text);
 	ui_dirty(ui);
 }
