@@ -114,7 +114,7 @@ workers_render(struct worker *t, struct job *j)
 			buf_free(&j->msg);
 			buf_free(&j->msg7);
 			j->error = cause != NULL ? cause :
-			    xstrdup("cannot render");
+			    xstrdup(NT("cannot render"));
 		}
 	}
 }
