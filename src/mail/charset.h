@@ -11,6 +11,12 @@
  * ISO-2022-JP) are written as their full-width JIS X 0208 forms, a voiced
  * mark joining the kana before it (ｶﾞ -> ガ), as Japanese mail readers have
  * always done: the text reads the same and nothing is lost.
+ *
+ * Display names go as ISO-2022-JP words too when they can; a name it
+ * cannot carry stays in UTF-8 words (a header never refuses a recipient).
+ * A merge value in the Subject or body it cannot carry refuses that
+ * recipient alone, named in its recorded error; `herald issue check` finds
+ * such members beforehand by rendering each one's values.
  */
 #ifndef HERALD_CHARSET_H
 #define HERALD_CHARSET_H

@@ -503,16 +503,39 @@ message_check_recipient(const struct recipient *r, char **cause)
 	return 0;
 }
 
-/* Append "Name: " and a mailbox. */
+/*
+ * Append "Name: " and a mailbox. In an ISO-2022-JP message a non-ASCII
+ * display name goes as ISO-2022-JP encoded-words too, for the readers that
+ * expect only that charset; a name it cannot carry (髙橋) stays in UTF-8
+ * words, which RFC 2047 allows beside them: a header is never a reason to
+ * refuse a recipient.
+ */
 static void
-message_mailbox_field(struct buf *b, const char *field, const char *name,
-    const char *addr)
+message_mailbox_field(struct buf *b, const struct issue *is,
+    const char *field, const char *name, const char *addr)
 {
-	size_t	col;
+	struct buf	 w;
+	size_t		 col, len = strlen(name);
+	char		*cause = NULL;
 
 	buf_printf(b, "%s: ", field);
 	col = strlen(field) + 2;
-	mime_mailbox(b, name, addr, &col);
+	buf_init(&w);
+	if (message_charset(is) == CHARSET_ISO2022JP && len != 0 &&
+	    !mime_is_ascii(name, len) &&
+	    charset_jis_words(&w, field, name, len, &col, &cause) == 0) {
+		buf_add(b, w.data, w.len);
+		if (col + 3 + strlen(addr) > MIME_SOFT_MAX) {
+			buf_adds(b, "\r\n");
+			col = 0;
+		}
+		buf_printf(b, " <%s>", addr);
+	} else {
+		free(cause);
+		col = strlen(field) + 2;
+		mime_mailbox(b, name, addr, &col);
+	}
+	buf_free(&w);
 	buf_adds(b, "\r\n");
 }
 
@@ -676,13 +699,13 @@ message_render(const struct issue *is, const struct recipient *r,
 	cte = ch.cte == MIME_8BIT && o->sevenbit ? ch.fallback : ch.cte;
 
 	message_date(out, date);
-	message_mailbox_field(out, "From", from.name, from.addr);
-	message_mailbox_field(out, "To", r->name != NULL ? r->name : "",
+	message_mailbox_field(out, is, "From", from.name, from.addr);
+	message_mailbox_field(out, is, "To", r->name != NULL ? r->name : "",
 	    r->addr);
 	if (is->reply_to != NULL && *is->reply_to != '\0') {
 		if (message_mailbox("Reply-To", is->reply_to, &rt, cause) == -1)
 			goto out;
-		message_mailbox_field(out, "Reply-To", rt.name, rt.addr);
+		message_mailbox_field(out, is, "Reply-To", rt.name, rt.addr);
 	}
 	if (message_subject(out, is, subj.data != NULL ? subj.data : "",
 	    subj.len, cause) == -1)

@@ -365,6 +365,19 @@ test_jis(void)
 	    "会場と日時のご案内です。長い件名の試験");
 	free(raw);
 	free(dec);
+	/* Display names in ISO-2022-JP words as well. */
+	raw = hdr(m, "From");
+	CHECK(raw != NULL && strncmp(raw, "=?ISO-2022-JP?B?", 16) == 0 &&
+	    strstr(raw, "<info@example.org>") != NULL);
+	dec = raw != NULL ? jis_subject(raw, &ok) : NULL;
+	CHECK_STR(dec, "広報");
+	free(raw);
+	free(dec);
+	raw = hdr(m, "To");
+	dec = raw != NULL ? jis_subject(raw, &ok) : NULL;
+	CHECK_STR(dec, "山田 太郎");
+	free(raw);
+	free(dec);
 	/* Every body line starts and ends in ASCII. */
 	{
 		const char	*p = body_of(m), *e, *esc;
@@ -420,6 +433,20 @@ test_jis(void)
 	CHECK(message_recipient_charset(&is, &bad, &cause) == -1);
 	free(cause);
 	CHECK(message_recipient_charset(&is, &r, &cause) == 0);
+	issue_free(&is);
+
+	/* A name ISO-2022-JP cannot carry, used in no text: the To field
+	 * keeps it in UTF-8 words and the recipient is not refused. */
+	is = mk_issue("件名", "本文です。\n", "auto", "iso-2022-jp");
+	m = render(&is, &bad, 0, &cause);
+	raw = m != NULL ? hdr(m, "To") : NULL;
+	CHECK(raw != NULL && strncmp(raw, "=?UTF-8?B?", 10) == 0);
+	free(raw);
+	gmime_read(m != NULL ? m : "", &gs, &gt);
+	CHECK_STR(gs, "件名");
+	free(gs);
+	free(gt);
+	free(m);
 	issue_free(&is);
 
 	/* Positions: line and column in characters, from 1; every
