@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "json.h"
 #include "utf8.h"
 
@@ -107,7 +108,7 @@ json_open(struct json *j, const char *key, char open, char close)
 {
 	json_next(j, key);
 	if (j->depth == JSON_MAX_OPEN)
-		fatal("json: more than %d levels open", JSON_MAX_OPEN);
+		fatal(NT("json: more than %d levels open"), JSON_MAX_OPEN);
 	buf_addc(j->b, open);
 	j->close[j->depth++] = close;
 	j->more[j->depth] = 0;
@@ -130,7 +131,7 @@ void
 json_close(struct json *j)
 {
 	if (j->depth == 0)
-		fatal("json: nothing open to close");
+		fatal(NT("json: nothing open to close"));
 	buf_addc(j->b, j->close[--j->depth]);
 }
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "loop.h"
 #include "util.h"
 
@@ -258,7 +259,7 @@ loop_timer_del(struct loop *l, struct loop_timer *t)
 	if (t == NULL)
 		return;
 	if (t->slot >= l->nheap || l->heap[t->slot] != t)
-		fatal("loop_timer_del: not a pending timer");
+		fatal(NT("loop_timer_del: not a pending timer"));
 	loop_heap_remove(l, t->slot);
 	free(t);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "proc.h"
 #include "util.h"
 
@@ -73,7 +74,8 @@ proc_detach(const char *what, char **cause)
 	while (waitpid(child, &status, 0) == -1 && errno == EINTR)
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return set_cause(cause, "cannot start %s (fork failed)", what);
+		return set_cause(cause, _("cannot start %s (fork failed)"),
+		    what);
 	return 1;
 }
 

@@ -11,15 +11,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "util.h"
 
-/* Print a message and exit: only for broken invariants and out of memory. */
+/*
+ * Print a message and exit: only for broken invariants and out of memory.
+ * Their texts stay English (NT): a bug report for the developers, and at
+ * out of memory nothing may allocate, as a catalogue lookup might.
+ */
 void
 fatal(const char *fmt, ...)
 {
 	va_list	ap;
 
-	fputs("herald: fatal: ", stderr);
+	fputs(NT("herald: fatal: "), stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -34,7 +39,7 @@ xmalloc(size_t n)
 	void	*p;
 
 	if ((p = malloc(n == 0 ? 1 : n)) == NULL)
-		fatal("out of memory (%zu bytes)", n);
+		fatal(NT("out of memory (%zu bytes)"), n);
 	return p;
 }
 
@@ -45,7 +50,7 @@ xcalloc(size_t n, size_t size)
 	void	*p;
 
 	if ((p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size)) == NULL)
-		fatal("out of memory (%zu x %zu bytes)", n, size);
+		fatal(NT("out of memory (%zu x %zu bytes)"), n, size);
 	return p;
 }
 
@@ -54,9 +59,9 @@ void *
 xreallocarray(void *p, size_t n, size_t size)
 {
 	if (size != 0 && n > SIZE_MAX / size)
-		fatal("allocation overflow (%zu x %zu)", n, size);
+		fatal(NT("allocation overflow (%zu x %zu)"), n, size);
 	if ((p = realloc(p, n * size == 0 ? 1 : n * size)) == NULL)
-		fatal("out of memory (%zu x %zu bytes)", n, size);
+		fatal(NT("out of memory (%zu x %zu bytes)"), n, size);
 	return p;
 }
 
@@ -88,7 +93,7 @@ xvprintf(const char *fmt, va_list ap)
 	char	*s;
 
 	if (vasprintf(&s, fmt, ap) == -1)
-		fatal("out of memory formatting a message");
+		fatal(NT("out of memory formatting a message"));
 	return s;
 }
 
@@ -151,7 +156,7 @@ buf_grow(struct buf *b, size_t n)
 	size_t	want;
 
 	if (n > SIZE_MAX - b->len - 1)
-		fatal("buffer overflow");
+		fatal(NT("buffer overflow"));
 	want = b->len + n + 1;
 	if (want <= b->cap)
 		return;
@@ -260,7 +265,8 @@ mkdir_private(const char *dir, char **cause)
 
 	if (stat(dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode))
-			return set_cause(cause, "%s is not a directory", dir);
+			return set_cause(cause, _("%s is not a "
+			    "directory"), dir);
 		return 0;
 	}
 	copy = xstrdup(dir);
@@ -269,7 +275,7 @@ mkdir_private(const char *dir, char **cause)
 			continue;
 		*p = '\0';
 		if (mkdir(copy, 0700) == -1 && errno != EEXIST) {
-			set_cause(cause, "cannot create %s: %s", copy,
+			set_cause(cause, _("cannot create %s: %s"), copy,
 			    strerror(errno));
 			free(copy);
 			return -1;
@@ -278,7 +284,7 @@ mkdir_private(const char *dir, char **cause)
 	}
 	free(copy);
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-		return set_cause(cause, "cannot create %s: %s", dir,
+		return set_cause(cause, _("cannot create %s: %s"), dir,
 		    strerror(errno));
 	return 0;
 }
@@ -356,12 +362,12 @@ secret_file_read(const char *key, const char *path, int max, char **out,
 		    strerror(errno));
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		return set_cause(cause, "%s %s is not a file", key, path);
+		return set_cause(cause, _("%s %s is not a file"), key, path);
 	}
 	if ((sb.st_mode & 077) != 0) {
 		close(fd);
-		return set_cause(cause, "%s %s can be read by others (mode "
-		    "%03o): chmod 600 %s", key, path,
+		return set_cause(cause, _("%s %s can be read by others (mode "
+		    "%03o): chmod 600 %s"), key, path,
 		    (unsigned int)(sb.st_mode & 0777), path);
 	}
 	buf = xmalloc(size);
@@ -379,8 +385,8 @@ secret_file_read(const char *key, const char *path, int max, char **out,
 		if (buf[line] == '\0') {
 			explicit_bzero(buf, size);
 			free(buf);
-			return set_cause(cause, "%s %s: the password holds a "
-			    "NUL byte", key, path);
+			return set_cause(cause, _("%s %s: the password holds a "
+			    "NUL byte"), key, path);
 		}
 		line++;
 	}
@@ -388,8 +394,8 @@ secret_file_read(const char *key, const char *path, int max, char **out,
 	if (*buf == '\0' || strlen(buf) > (size_t)max) {
 		explicit_bzero(buf, size);
 		free(buf);
-		return set_cause(cause, "%s %s: no password on its first line "
-		    "(or one over %d bytes)", key, path, max);
+		return set_cause(cause, _("%s %s: no password on its first "
+		    "line (or one over %d bytes)"), key, path, max);
 	}
 	*out = xstrdup(buf);
 	explicit_bzero(buf, size);

@@ -49,21 +49,22 @@ static int	cmd_check(struct cli_env *, const struct cli_cmd *,
 		    struct cli_args *);
 
 static const struct cli_opt check_opts[] = {
-	{ "ip", "IP", "sending address (default: source_ip, else the "
-	  "kernel's)" },
-	{ "helo", "NAME", "HELO name (default: helo, else the PTR name)" },
-	{ "envelope-from", "ADDR", "MAIL FROM (default: bounce, else From)" },
-	{ "selector", "S[,S...]", "DKIM selectors (default: local keys that "
-	  "sign or wait)" },
-	{ "stream", NULL, "one JSON line per check as it completes, for the "
-	  "console" },
+	{ "ip", "IP", N_("sending address (default: source_ip, else the "
+	  "kernel's)") },
+	{ "helo", "NAME", N_("HELO name (default: helo, else the PTR name)") },
+	{ "envelope-from", "ADDR", N_("MAIL FROM (default: bounce, else "
+	  "From)") },
+	{ "selector", "S[,S...]", N_("DKIM selectors (default: local keys that "
+	  "sign or wait)") },
+	{ "stream", NULL, N_("one JSON line per check as it completes, for the "
+	  "console") },
 	{ NULL, NULL, NULL }
 };
 
 const struct cli_cmd cli_check_cmds[] = {
-	{ "check", "[DOMAIN]", 0, 1, "the domain health report: SPF, PTR, "
-	  "DKIM, DMARC, MX",
-	  "Checks that mail from DOMAIN (default: the configured domain), "
+	{ "check", "[DOMAIN]", 0, 1, N_("the domain health report: SPF, PTR, "
+	  "DKIM, DMARC, MX"),
+	  N_("Checks that mail from DOMAIN (default: the configured domain), "
 	  "sent from IP\nwith HELO NAME and envelope-from ADDR, is what "
 	  "receivers trust: SPF passes,\nthe address has a forward-confirmed "
 	  "PTR name that is the HELO name and lies\nunder DOMAIN, DMARC is "
@@ -89,7 +90,7 @@ const struct cli_cmd cli_check_cmds[] = {
 	  "--stream prints {\"event\":\"start\", ...the same header...}, "
 	  "then one line\n{\"event\":\"check\", \"id\", ...} as each check "
 	  "is decided, then\n{\"event\":\"verdict\", ...the header..., "
-	  "\"verdict\", \"counts\"}.",
+	  "\"verdict\", \"counts\"}."),
 	  check_opts, cmd_check },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
@@ -120,7 +121,7 @@ check_pick_ip(struct check_ctx *c, const char *opt)
 	if (ip != NULL) {
 		if (inet_pton(AF_INET, ip, addr) != 1 &&
 		    inet_pton(AF_INET6, ip, addr) != 1) {
-			cli_err("--ip: '%s' is not an IP address", ip);
+			cli_err(_("--ip: '%s' is not an IP address"), ip);
 			return -1;
 		}
 		inet_ntop(strchr(ip, ':') != NULL ? AF_INET6 : AF_INET, addr,
@@ -129,14 +130,14 @@ check_pick_ip(struct check_ctx *c, const char *opt)
 	}
 	if (health_route_source(c->ip, sizeof c->ip) == 0) {
 		if (health_ip_private(c->ip))
-			check_note(c, "%s is a private address: behind NAT the "
-			    "internet sees another one; give it with --ip",
+			check_note(c, _("%s is a private address: behind NAT "
+			    "the internet sees another one; give it with --ip"),
 			    c->ip);
 		return 0;
 	}
 	snprintf(c->ip, sizeof c->ip, "127.0.0.1");
-	check_note(c, "no route to the internet: checking 127.0.0.1; give "
-	    "the sending address with --ip");
+	check_note(c, _("no route to the internet: checking 127.0.0.1; give "
+	    "the sending address with --ip"));
 	return 0;
 }
 
@@ -153,7 +154,7 @@ check_pick_helo(struct check_ctx *c, const char *opt)
 		h = config_get(c->env->cfg, "helo");
 	if (h != NULL) {
 		if (!health_helo_ok(h)) {
-			cli_err("--helo: '%s' is not a host name", h);
+			cli_err(_("--helo: '%s' is not a host name"), h);
 			return -1;
 		}
 		c->helo = xstrdup(h);
@@ -162,11 +163,11 @@ check_pick_helo(struct check_ctx *c, const char *opt)
 	c->helo = health_helo_default(c->dns, c->ip, &host, &ptr);
 	if (host) {
 		if (ptr == DNS_NXDOMAIN || ptr == DNS_NODATA)
-			check_note(c, "%s has no PTR name: HELO is the host "
-			    "name %s", c->ip, c->helo);
+			check_note(c, _("%s has no PTR name: HELO is the host "
+			    "name %s"), c->ip, c->helo);
 		else
-			check_note(c, "the PTR of %s could not be looked up "
-			    "(%s): HELO is the host name %s", c->ip,
+			check_note(c, _("the PTR of %s could not be looked up "
+			    "(%s): HELO is the host name %s"), c->ip,
 			    dns_status_name(ptr), c->helo);
 	}
 	return 0;
@@ -197,8 +198,9 @@ check_pick_domain(struct check_ctx *c, const char *arg)
 		d = config_get(c->env->cfg, "domain");
 	if (d == NULL) {
 		if (check_from(c, addr) == -1) {
-			cli_err("which domain? give one (herald check DOMAIN) "
-			    "or configure from (herald config set from ...)");
+			cli_err(_("which domain? give one (herald check "
+			    "DOMAIN) or configure from (herald config set from "
+			    "...)"));
 			return -1;
 		}
 		d = addr_domain(addr);
@@ -206,8 +208,8 @@ check_pick_domain(struct check_ctx *c, const char *arg)
 	tmp = xprintf("postmaster@%s", d);
 	if (*d == '[' || addr_normalise(tmp, strlen(tmp), addr, &reason) ==
 	    -1) {
-		cli_err("'%s' is not a domain: %s", d, *d == '[' ?
-		    "an address literal" : reason);
+		cli_err(_("'%s' is not a domain: %s"), d, *d == '[' ?
+		    _("an address literal") : reason);
 		free(tmp);
 		return -1;
 	}
@@ -228,7 +230,7 @@ check_pick_envelope(struct check_ctx *c, const char *opt)
 	if (health_envelope(e, config_get(c->env->cfg, "from"), c->domain,
 	    c->envelope, &reason) == -1) {
 		if (e != NULL)
-			cli_err("--envelope-from: '%s': %s", e, reason);
+			cli_err(_("--envelope-from: '%s': %s"), e, reason);
 		return -1;
 	}
 	return 0;
@@ -255,11 +257,11 @@ check_pick_selectors(struct check_ctx *c, const char *opt)
 			    i != 0 && s[i + 1] != '\0' && s[i + 1] != '.')))
 				break;
 		if (i == 0 || i > 63 || s[i] != '\0') {
-			cli_err("--selector: '%s' is not a selector", s);
+			cli_err(_("--selector: '%s' is not a selector"), s);
 			return -1;
 		}
 		if (n == CHECK_MAX_SELECTORS) {
-			cli_err("--selector: at most %d selectors",
+			cli_err(_("--selector: at most %d selectors"),
 			    CHECK_MAX_SELECTORS);
 			return -1;
 		}
@@ -348,7 +350,7 @@ check_on_check(const struct health_check *hc, void *arg)
 	} else {
 		printf("%s %s: %s\n", sym[hc->status], hc->title, hc->observed);
 		if (hc->fix != NULL)
-			printf("       fix: %s\n", hc->fix);
+			printf(_("       fix: %s\n"), hc->fix);
 		fflush(stdout);
 	}
 }
@@ -372,14 +374,14 @@ check_begin(struct check_ctx *c)
 	if (c->json)
 		return;
 	for (i = 0; i < c->nnotes; i++)
-		cli_err("note: %s", c->notes[i]);
-	printf("herald check %s: sending address %s, HELO %s, envelope-from "
-	    "%s", c->domain, c->ip, c->helo, *c->envelope != '\0' ?
-	    c->envelope : "<> (null sender)");
+		cli_err(_("note: %s"), c->notes[i]);
+	printf(_("herald check %s: sending address %s, HELO %s, envelope-from "
+	    "%s"), c->domain, c->ip, c->helo, *c->envelope != '\0' ?
+	    c->envelope : _("<> (null sender)"));
 	for (i = 0; c->selectors[i] != NULL; i++)
-		printf("%s%s", i == 0 ? ", selectors " : ",", c->selectors[i]);
+		printf(i == 0 ? _(", selectors %s") : ",%s", c->selectors[i]);
 	printf("\n");
-	printf("  organisational domain %s, resolver %s\n\n", c->org,
+	printf(_("  organisational domain %s, resolver %s\n\n"), c->org,
 	    dns_describe(c->dns));
 	fflush(stdout);
 }
@@ -407,11 +409,12 @@ check_end(struct check_ctx *c, enum health_status worst)
 		json_close(&j);
 		cli_json_out(&b);
 	} else
-		printf("\nverdict: %s: %d ok, %d warn, %d fail%s\n",
+		printf(worst == HEALTH_FAIL ? _("\nverdict: %s: %d ok, %d "
+		    "warn, %d fail (publish the fixes above, then check "
+		    "again)\n") : _("\nverdict: %s: %d ok, %d warn, %d fail\n"),
 		    worst == HEALTH_FAIL ? "FAIL" : health_status_name(worst),
 		    c->count[HEALTH_OK], c->count[HEALTH_WARN],
-		    c->count[HEALTH_FAIL], worst == HEALTH_FAIL ?
-		    " (publish the fixes above, then check again)" : "");
+		    c->count[HEALTH_FAIL]);
 	buf_free(&b);
 }
 
@@ -436,11 +439,12 @@ check_alert(const struct fb_alert *a, void *arg)
 	cli_date(when, sizeof when, a->last_at);
 	memset(&hc, 0, sizeof hc);
 	hc.id = "alert";
-	hc.title = xprintf("send %lld: %s refused the sender (%s)",
+	hc.title = xprintf(_("send %lld: %s refused the sender (%s)"),
 	    (long long)a->send_id, a->provider, a->reason);
 	hc.status = HEALTH_WARN;
-	hc.observed = xprintf("%lld time%s, last %s", (long long)a->count,
-	    a->count == 1 ? "" : "s", when);
+	hc.observed = xprintf(ngettext("%lld time, last %s",
+	    "%lld times, last %s", (unsigned long)a->count),
+	    (long long)a->count, when);
 	hc.fix = xstrdup(a->text);
 	check_on_check(&hc, ca->c);
 	free(hc.title);
@@ -499,7 +503,7 @@ cmd_check(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 
 		if (store_fb_alerts(env->store, 0, (int64_t)time(NULL) -
 		    CHECK_ALERT_DAYS * 86400, check_alert, &ca, &cause) == -1) {
-			check_note(&c, "alerts not read: %s", cause);
+			check_note(&c, _("alerts not read: %s"), cause);
 			free(cause);
 		}
 		if (ca.n > 0 && worst == HEALTH_OK)

@@ -29,10 +29,11 @@ static int	cli_tui(struct cli_env *, const struct cli_cmd *,
 static cli_console_fn cli_console;
 
 static const struct cli_cmd cli_root_cmds[] = {
-	{ "tui", "", 0, 0, "open the console (same as herald alone)",
-	  "The full-screen console: lists, compose, keys, health and send.\n"
-	  "Keys: F1 or ? help, Tab or 1-5 switch screens, q or Esc back out of\n"
-	  "a view, q on a screen quits (a running send goes on).",
+	{ "tui", "", 0, 0, N_("open the console (same as herald alone)"),
+	  N_("The full-screen console: lists, compose, keys, health and send.\n"
+	  "Keys: F1 or ? help, Tab or 1-5 switch screens, q or Esc back out "
+	  "of\n"
+	  "a view, q on a screen quits (a running send goes on)."),
 	  NULL, cli_tui },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
@@ -60,7 +61,7 @@ cli_err(const char *fmt, ...)
 int
 cli_fail(int code, char *cause)
 {
-	cli_err("%s", cause != NULL ? cause : "unknown error");
+	cli_err("%s", cause != NULL ? cause : _("unknown error"));
 	free(cause);
 	return code;
 }
@@ -89,6 +90,20 @@ cli_json_print(struct json *j, struct buf *b)
 	json_close(j);
 	cli_json_out(b);
 	buf_free(b);
+}
+
+/* Print s padded to cols display columns, then sep. */
+void
+cli_pad(const char *s, int cols, int right, const char *sep)
+{
+	int	pad = cols - utf8_width(s);
+
+	if (pad < 0)
+		pad = 0;
+	if (right)
+		printf("%*s%s%s", pad, "", s, sep);
+	else
+		printf("%s%*s%s", s, pad, "", sep);
 }
 
 /* A time as YYYY-MM-DD HH:MM in local time. */
@@ -161,8 +176,8 @@ cli_tui(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	(void)cmd;
 	(void)a;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		cli_err("the console needs a terminal; see herald --help for "
-		    "the commands");
+		cli_err(_("the console needs a terminal; see herald --help for "
+		    "the commands"));
 		return EXIT_USAGE;
 	}
 	return cli_console(env);
@@ -220,12 +235,12 @@ cli_list_commands(FILE *f, const char *prefix)
 			    !cli_path_has_prefix(c->path, prefix))
 				continue;
 			left = xprintf("%s %s", c->path, c->args);
-			fprintf(f, "  herald %-38s %s\n", left, c->summary);
+			fprintf(f, "  herald %-38s %s\n", left, _(c->summary));
 			free(left);
 		}
 }
 
-static const char cli_global_help[] =
+static const char cli_global_help[] = N_(
     "global options (before or after the command):\n"
     "  --db PATH          database (env HERALD_DB; default\n"
     "                     $XDG_DATA_HOME/herald/herald.db)\n"
@@ -234,21 +249,23 @@ static const char cli_global_help[] =
     "  --json             JSON output of what a command reports (report:\n"
     "                     JSON Lines); refused by tui, engine, list export\n"
     "                     and dkim sign, which print no report\n"
-    "  --KEY VALUE        any configuration key for this run (herald config ls)\n"
+    "  --KEY VALUE        any configuration key for this run (herald config "
+    "ls)\n"
     "  -h, --help         help for herald or for a command\n"
-    "  --version          print the version\n";
+    "  --version          print the version\n");
 
 /* herald --help. */
 static void
 cli_usage_all(FILE *f)
 {
-	fprintf(f, "usage: herald [global options] [COMMAND [ARGS]]\n\n"
+	fprintf(f, _("usage: herald [global options] [COMMAND [ARGS]]\n\n"
 	    "herald sends one-off announcements from your organisation's own "
 	    "domain,\nauthenticated and encrypted. With no command it opens "
-	    "the console.\n\ncommands:\n");
+	    "the console.\n\ncommands:\n"));
 	cli_list_commands(f, "");
-	fprintf(f, "\n%s\nherald COMMAND --help describes a command; "
-	    "man herald has the whole story.\n", cli_global_help);
+	fprintf(f, "\n%s\n", _(cli_global_help));
+	fputs(_("herald COMMAND --help describes a command; man herald has the "
+	    "whole story.\n"), f);
 }
 
 /* herald COMMAND --help. */
@@ -258,21 +275,24 @@ cli_usage_cmd(FILE *f, const struct cli_cmd *c)
 	const struct cli_opt	*o;
 	char			*left;
 
-	fprintf(f, "usage: herald %s%s%s%s\n\n%s.\n", c->path,
+	/* TRANSLATORS: the command and its arguments stay as they are. */
+	fprintf(f, _("usage: herald %s%s%s%s\n\n"), c->path,
 	    *c->args != '\0' ? " " : "", c->args,
-	    c->opts != NULL ? " [options]" : "", c->summary);
+	    c->opts != NULL ? _(" [options]") : "");
+	/* TRANSLATORS: a command's one-line summary, as a sentence. */
+	fprintf(f, _("%s.\n"), _(c->summary));
 	if (c->help != NULL)
-		fprintf(f, "\n%s\n", c->help);
+		fprintf(f, "\n%s\n", _(c->help));
 	if (c->opts != NULL) {
-		fprintf(f, "\noptions:\n");
+		fprintf(f, "\n%s\n", _("options:"));
 		for (o = c->opts; o->name != NULL; o++) {
 			left = xprintf("--%s%s%s", o->name, o->arg ? " " : "",
 			    o->arg ? o->arg : "");
-			fprintf(f, "  %-22s %s\n", left, o->help);
+			fprintf(f, "  %-22s %s\n", left, _(o->help));
 			free(left);
 		}
 	}
-	fprintf(f, "\n%s", cli_global_help);
+	fprintf(f, "\n%s", _(cli_global_help));
 }
 
 struct cli_parse {
@@ -315,7 +335,7 @@ cli_take_arg(int argc, char **argv, int *i, const char *eq, const char *name,
 		return 0;
 	}
 	if (*i + 1 >= argc) {
-		cli_err("option --%s needs a value", name);
+		cli_err(_("option --%s needs a value"), name);
 		return -1;
 	}
 	*out = argv[++*i];
@@ -356,7 +376,7 @@ cli_parse_option(struct cli_parse *p, int argc, char **argv, int *i)
 				rc = EXIT_USAGE;
 		} else if ((key = cli_config_key(name, strlen(name))) != NULL) {
 			if (p->nover == (int)nitems(p->okey)) {
-				cli_err("too many options");
+				cli_err(_("too many options"));
 				rc = EXIT_USAGE;
 			} else if (cli_take_arg(argc, argv, i, eq, name,
 			    &p->oval[p->nover]) == -1)
@@ -364,9 +384,11 @@ cli_parse_option(struct cli_parse *p, int argc, char **argv, int *i)
 			else
 				p->okey[p->nover++] = key;
 		} else {
-			cli_err("unknown option --%s%s%s", name,
-			    p->cmd != NULL ? " for herald " : "",
-			    p->cmd != NULL ? p->cmd->path : "");
+			if (p->cmd != NULL)
+				cli_err(_("unknown option --%s for herald %s"),
+				    name, p->cmd->path);
+			else
+				cli_err(_("unknown option --%s"), name);
 			rc = EXIT_USAGE;
 		}
 	}
@@ -380,7 +402,8 @@ cli_parse_word(struct cli_parse *p, char *word)
 {
 	if (p->cmd != NULL) {
 		if (p->args.argc == CLI_MAXARGS) {
-			cli_err("too many arguments (at most %d)", CLI_MAXARGS);
+			cli_err(_("too many arguments (at most "
+			    "%d)"), CLI_MAXARGS);
 			return EXIT_USAGE;
 		}
 		p->args.argv[p->args.argc++] = word;
@@ -393,7 +416,7 @@ cli_parse_word(struct cli_parse *p, char *word)
 		return 0;
 	if (cli_is_group(p->path.data))
 		return 0;
-	cli_err("unknown command '%s' (herald --help lists them)",
+	cli_err(_("unknown command '%s' (herald --help lists them)"),
 	    p->path.data);
 	return EXIT_USAGE;
 }
@@ -414,7 +437,7 @@ static int
 cli_no_json(const struct cli_cmd *c)
 {
 	static const char *const paths[] = {
-		"tui", "engine", "list export", "dkim sign",
+		"tui", "engine", NT("list export"), NT("dkim sign"),
 	};
 	size_t	i;
 
@@ -447,7 +470,7 @@ cli_parse_argv(struct cli_parse *p, int argc, char **argv)
 		if (!dashdash && strncmp(argv[i], "--", 2) == 0)
 			rc = cli_parse_option(p, argc, argv, &i);
 		else if (!dashdash && argv[i][0] == '-' && argv[i][1] != '\0') {
-			cli_err("unknown option %s", argv[i]);
+			cli_err(_("unknown option %s"), argv[i]);
 			rc = EXIT_USAGE;
 		} else
 			rc = cli_parse_word(p, argv[i]);
@@ -476,7 +499,7 @@ cli_setup(struct cli_env *env, struct cli_parse *p)
 	if (env->cfg == NULL)
 		return cli_fail(EXIT_CONFIG, cause);
 	for (i = 0; config_warning(env->cfg, (size_t)i) != NULL; i++)
-		cli_err("warning: %s", config_warning(env->cfg, (size_t)i));
+		cli_err(_("warning: %s"), config_warning(env->cfg, (size_t)i));
 	for (i = 0; i < p->nover; i++)
 		if (config_override(env->cfg, p->okey[i], p->oval[i],
 		    &cause) == -1)
@@ -512,12 +535,12 @@ cli_main(int argc, char **argv, cli_console_fn console)
 	if (p.json)
 		i18n_english();
 	if (p.version) {
-		printf("herald %s\n", HERALD_VERSION);
+		printf(_("herald %s\n"), HERALD_VERSION);
 		goto out;
 	}
 	if (p.cmd == NULL && p.path.len != 0) {
 		/* A group such as "herald list": show its commands. */
-		fprintf(p.help ? stdout : stderr, "usage:\n");
+		fprintf(p.help ? stdout : stderr, "%s\n", _("usage:"));
 		cli_list_commands(p.help ? stdout : stderr, p.path.data);
 		rc = p.help ? 0 : EXIT_USAGE;
 		goto out;
@@ -538,7 +561,8 @@ cli_main(int argc, char **argv, cli_console_fn console)
 		goto out;
 	}
 	if (p.args.argc < p.cmd->min || p.args.argc > p.cmd->max) {
-		cli_err("usage: herald %s %s (herald %s --help)", p.cmd->path,
+		cli_err(_("usage: herald %s %s (herald %s "
+		    "--help)"), p.cmd->path,
 		    p.cmd->args, p.cmd->path);
 		rc = EXIT_USAGE;
 		goto out;
@@ -547,7 +571,7 @@ cli_main(int argc, char **argv, cli_console_fn console)
 		goto out;
 	rc = p.cmd->fn(&env, p.cmd, &p.args);
 	if (fflush(stdout) != 0 && rc == 0) {
-		cli_err("write error: %s", strerror(errno));
+		cli_err(_("write error: %s"), strerror(errno));
 		rc = EXIT_IOERR;
 	}
 out:

@@ -57,6 +57,10 @@ void		 cli_json_out(struct buf *);
  * document as cli_json_out does and frees the buffer. */
 void		 cli_json_open(struct json *, struct buf *);
 void		 cli_json_print(struct json *, struct buf *);
+/* Print s padded with spaces to cols display columns, on the right (or
+ * on the left when right is set), then sep: a column heading that may be
+ * Japanese, two columns a character, lines up as ASCII does. */
+void		 cli_pad(const char *s, int cols, int right, const char *sep);
 /* A time as YYYY-MM-DD HH:MM in local time (the number if it has none). */
 void		 cli_date(char *out, size_t len, int64_t t);
 /* Set when SIGINT or SIGTERM arrives during a long command. */

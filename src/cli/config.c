@@ -6,6 +6,7 @@
 #include "cli_int.h"
 #include "config/config.h"
 #include "base/json.h"
+#include "base/utf8.h"
 
 /* The members "value" and "source" of a key (source "unset" without a
  * value), as config get and config ls print them. */
@@ -22,7 +23,7 @@ config_key_arg(const char *key)
 {
 	if (config_key_find(key) != NULL)
 		return 0;
-	cli_err("unknown key '%s' (herald config ls lists them)", key);
+	cli_err(_("unknown key '%s' (herald config ls lists them)"), key);
 	return EXIT_USAGE;
 }
 
@@ -89,7 +90,7 @@ config_change(struct cli_env *env, const char *key, const char *value)
 		return cli_fail(value != NULL ? EXIT_DATAERR : EXIT_IOERR,
 		    cause);
 	if (value == NULL && note == NULL && !env->json)
-		printf("%s was not set in %s: nothing to do\n", key,
+		printf(_("%s was not set in %s: nothing to do\n"), key,
 		    config_file(env->cfg));
 	config_said(env, key, value != NULL ? config_get(env->cfg, key) :
 	    NULL, note);
@@ -122,6 +123,7 @@ cmd_config_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	const char		*source;
 	char			*v, *left;
 	struct buf		 b;
+	int			 pad;
 	struct json		 j;
 
 	(void)cmd;
@@ -140,9 +142,15 @@ cmd_config_ls(struct cli_env *env, const struct cli_cmd *cmd,
 			json_close(&j);
 		} else {
 			left = xprintf("%s = %s", k->name, v != NULL ? v : "");
-			printf("%-40s # %s%s\n", left, strcmp(source, "set") ==
-			    0 ? "" : v == NULL ? "unset: " : "default: ",
-			    k->help);
+			/* Padded by display width: a value may be Japanese. */
+			pad = utf8_width(left) < 40 ? 40 - utf8_width(left) : 0;
+			if (strcmp(source, "set") == 0)
+				printf("%s%*s # %s\n", left, pad, "",
+				    _(k->help));
+			else
+				printf(v == NULL ? _("%s%*s # unset: %s\n") :
+				    _("%s%*s # default: %s\n"), left, pad, "",
+				    _(k->help));
 			free(left);
 		}
 		free(v);
@@ -156,26 +164,32 @@ cmd_config_ls(struct cli_env *env, const struct cli_cmd *cmd,
 }
 
 const struct cli_cmd cli_config_cmds[] = {
-	{ "config get", "KEY", 1, 1, "print a configuration value",
-	  "Prints the value in effect (command line, file or default);\n"
+	{ NT("config get"), "KEY", 1, 1, N_("print a configuration value"),
+	  N_("Prints the value in effect (command line, file or default);\n"
 	  "exits 1 without output when the key has no value (--json: the\n"
-	  "object, with \"value\": null and \"source\": \"unset\", and exit 1).",
+	  "object, with \"value\": null and \"source\": \"unset\", and exit "
+	  "1)."),
 	  NULL, cmd_config_get },
-	{ "config set", "KEY VALUE", 2, 2, "write a value to herald.conf",
-	  "The value is checked first, its outer white space trimmed (as when\n"
+	{ NT("config set"), "KEY VALUE", 2, 2, N_("write a value to "
+	  "herald.conf"),
+	  N_("The value is checked first, its outer white space trimmed (as "
+	  "when\n"
 	  "the file is read); the file keeps its comments and order and is\n"
-	  "created mode 0600 in a 0700 directory. VALUE is taken as it is, even\n"
-	  "when it starts with a dash. A key set on several lines counts by its\n"
+	  "created mode 0600 in a 0700 directory. VALUE is taken as it is, "
+	  "even\n"
+	  "when it starts with a dash. A key set on several lines counts by "
+	  "its\n"
 	  "last one (loading warns, naming the lines): that line is replaced\n"
 	  "and the earlier ones are commented out, which is said. --json:\n"
-	  "{\"key\",\"value\",\"file\",\"note\"}.", NULL, cmd_config_set },
-	{ "config unset", "KEY", 1, 1, "remove a key from herald.conf (back to "
-	  "its default)",
-	  "Every line setting KEY is removed; comments and other lines stay.\n"
+	  "{\"key\",\"value\",\"file\",\"note\"}."), NULL, cmd_config_set },
+	{ NT("config unset"), "KEY", 1, 1, N_("remove a key from herald.conf "
+	  "(back to its default)"),
+	  N_("Every line setting KEY is removed; comments and other lines "
+	  "stay.\n"
 	  "A key that is not set is not an error. --json: {\"key\",\"value\":\n"
-	  "null,\"file\",\"note\"}, note naming the removed lines or null.",
+	  "null,\"file\",\"note\"}, note naming the removed lines or null."),
 	  NULL, cmd_config_unset },
-	{ "config ls", "", 0, 0, "list every key, its value and where it "
-	  "comes from", NULL, NULL, cmd_config_ls },
+	{ NT("config ls"), "", 0, 0, N_("list every key, its value and where "
+	  "it comes from"), NULL, NULL, cmd_config_ls },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

@@ -44,8 +44,9 @@ dkim_cli_key(struct cli_env *env, const char *dom, const char *sel,
 	if (rc == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	if (rc == 1) {
-		cli_err("no DKIM key for %s selector %s (herald dkim ls lists "
-		    "them; herald dkim keygen %s %s makes one)", dom, sel, dom,
+		cli_err(_("no DKIM key for %s selector %s (herald dkim ls "
+		    "lists them; herald dkim keygen %s %s makes "
+		    "one)"), dom, sel, dom,
 		    sel);
 		return EXIT_NOINPUT;
 	}
@@ -88,7 +89,8 @@ cmd_dkim_keygen(struct cli_env *env, const struct cli_cmd *cmd,
 	int		 rc;
 
 	if (s != NULL && dkim_algo_parse(s, &algo) == -1) {
-		cli_err("--algo: '%s': expected rsa-2048, rsa-3072 or ed25519",
+		cli_err(_("--algo: '%s': expected rsa-2048, rsa-3072 or "
+		    "ed25519"),
 		    s);
 		return EXIT_USAGE;
 	}
@@ -99,9 +101,9 @@ cmd_dkim_keygen(struct cli_env *env, const struct cli_cmd *cmd,
 	if ((rc = store_dkim_get(env->store, dom, sel, &old, &cause)) != 1) {
 		if (rc == 0) {
 			dkim_key_free(&old);
-			cli_err("%s has a key with selector %s already; to "
+			cli_err(_("%s has a key with selector %s already; to "
 			    "rotate, generate one with a new selector (herald "
-			    "dkim ls)", dom, sel);
+			    "dkim ls)"), dom, sel);
 			rc = EXIT_DATAERR;
 		} else
 			rc = cli_fail(EXIT_IOERR, cause);
@@ -127,16 +129,16 @@ cmd_dkim_keygen(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_json_print(&j, &b);
 	} else {
 		zone = dkim_record_zone(&k);
-		printf("generated a new %s DKIM key for %s, selector %s\n"
+		printf(_("generated a new %s DKIM key for %s, selector %s\n"
 		    "inactive until its record is published: messages are not "
-		    "signed with it yet\n", dkim_algo_name(k.algo), k.domain,
+		    "signed with it yet\n"), dkim_algo_name(k.algo), k.domain,
 		    k.selector);
-		printf("private key: %s (mode 0600; keep it secret, back it "
-		    "up)\n\npublish this TXT record in the %s zone:\n\n%s\n\n",
+		printf(_("private key: %s (mode 0600; keep it secret, back it "
+		    "up)\n\npublish this TXT record in the %s zone:\n\n%s\n\n"),
 		    k.key_file, k.domain, zone);
-		printf("then: herald dkim check %s %s\n(it activates the key "
+		printf(_("then: herald dkim check %s %s\n(it activates the key "
 		    "once the published record matches)\nherald dkim record "
-		    "%s %s prints the record again, with SPF and DMARC\n",
+		    "%s %s prints the record again, with SPF and DMARC\n"),
 		    k.domain, k.selector, k.domain, k.selector);
 		free(zone);
 	}
@@ -176,7 +178,7 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
 		fmt = env->json ? "json" : "zone";
 	if (strcmp(fmt, "zone") != 0 && strcmp(fmt, "value") != 0 &&
 	    strcmp(fmt, "json") != 0) {
-		cli_err("--format: '%s': expected zone, value or json", fmt);
+		cli_err(_("--format: '%s': expected zone, value or json"), fmt);
 		return EXIT_USAGE;
 	}
 	if (dkim_cli_names(a, &dom, &sel) == -1)
@@ -218,23 +220,32 @@ cmd_dkim_record(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_json_print(&j, &b);
 	} else {
 		s = dkim_record_zone(&k);
-		printf("; DNS records to publish for %s\n;\n; DKIM public key, "
-		    "selector %s (%s%s)\n%s\n;\n", k.domain, k.selector,
-		    dkim_algo_name(k.algo), k.pending ? ", awaiting publication" :
-		    k.active ? "" : ", not active", s);
+		printf(_("; DNS records to publish for %s\n;\n"), k.domain);
+		if (k.pending)
+			printf(_("; DKIM public key, selector %s (%s, awaiting "
+			    "publication)\n"), k.selector,
+			    dkim_algo_name(k.algo));
+		else if (k.active)
+			printf(_("; DKIM public key, selector %s (%s)\n"),
+			    k.selector, dkim_algo_name(k.algo));
+		else
+			printf(_("; DKIM public key, selector %s (%s, not "
+			    "active)\n"), k.selector, dkim_algo_name(k.algo));
+		printf("%s\n;\n", s);
 		free(s);
 		if (x.spf_placeholder)
-			printf("; SPF: PLACEHOLDER: replace YOUR.SENDING.IP "
+			printf(_("; SPF: PLACEHOLDER: replace YOUR.SENDING.IP "
 			    "with the address herald sends from\n; (herald "
-			    "config set source_ip IP fills it in)\n");
+			    "config set source_ip IP fills it in)\n"));
 		else
-			printf("; SPF: the sending address may send for %s\n",
+			printf(_("; SPF: the sending address may send for "
+			    "%s\n"),
 			    k.domain);
 		if (x.spf_note != NULL)
 			printf("; %s\n", x.spf_note);
 		if (x.spf_value != NULL)
 			dkim_print_txt(x.spf_name, x.spf_value);
-		printf(";\n; DMARC: %s\n", x.dmarc_note);
+		printf(_(";\n; DMARC: %s\n"), x.dmarc_note);
 		if (x.dmarc_value != NULL)
 			dkim_print_txt(x.dmarc_name, x.dmarc_value);
 	}
@@ -278,11 +289,15 @@ cmd_dkim_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		}
 		cli_json_print(&j, &b);
 	} else if (n == 0)
-		printf("no DKIM keys yet: herald dkim keygen DOMAIN SELECTOR "
-		    "makes one\n");
+		printf(_("no DKIM keys yet: herald dkim keygen DOMAIN SELECTOR "
+		    "makes one\n"));
 	else {
-		printf("%-30s %-16s %-9s %-16s  %s\n", "DOMAIN", "SELECTOR",
-		    "ALGO", "CREATED", "ACTIVE");
+		/* TRANSLATORS: column headings of herald dkim ls. */
+		cli_pad(_("DOMAIN"), 30, 0, " ");
+		cli_pad(_("SELECTOR"), 16, 0, " ");
+		cli_pad(_("ALGO"), 9, 0, " ");
+		cli_pad(_("CREATED"), 16, 0, "  ");
+		printf("%s\n", _("ACTIVE"));
 		for (i = 0; i < n; i++) {
 			cli_date(date, sizeof date, v[i].created_at);
 			fit = utf8_fit(v[i].domain, 30, 1);
@@ -291,8 +306,8 @@ cmd_dkim_ls(struct cli_env *env, const struct cli_cmd *cmd,
 			fit = utf8_fit(v[i].selector, 16, 1);
 			printf("%s %-9s %-16s  %s\n", fit,
 			    dkim_algo_name(v[i].algo), date, v[i].active ?
-			    "yes" : v[i].pending ? "no (awaiting publication: "
-			    "herald dkim check)" : "no");
+			    _("yes") : v[i].pending ? _("no (awaiting "
+			    "publication: herald dkim check)") : _("no"));
 			free(fit);
 		}
 	}
@@ -310,19 +325,19 @@ dkim_check_fix(enum dkim_published p, const struct dkim_key *k)
 
 	switch (p) {
 	case DKIM_PUB_ABSENT:
-		s = xprintf("publish: %s", zone);
+		s = xprintf(_("publish: %s"), zone);
 		break;
 	case DKIM_PUB_DIFFERENT:
 	case DKIM_PUB_SYNTAX:
-		s = xprintf("replace it with: %s", zone);
+		s = xprintf(_("replace it with: %s"), zone);
 		break;
 	case DKIM_PUB_REVOKED:
-		s = xprintf("the key was revoked; to sign with it again "
-		    "publish: %s (or generate a new selector)", zone);
+		s = xprintf(_("the key was revoked; to sign with it again "
+		    "publish: %s (or generate a new selector)"), zone);
 		break;
 	case DKIM_PUB_DNSFAIL:
-		s = xstrdup("try again later, or check the resolver "
-		    "(--resolver IP[:PORT])");
+		s = xstrdup(_("try again later, or check the resolver "
+		    "(--resolver IP[:PORT])"));
 		break;
 	default:
 		s = NULL;
@@ -383,42 +398,43 @@ cmd_dkim_check(struct cli_env *env, const struct cli_cmd *cmd,
 	} else {
 		switch (p) {
 		case DKIM_PUB_MATCH:
-			printf("ok: the published key for %s selector %s is "
-			    "the local key\n", k.domain, k.selector);
+			printf(_("ok: the published key for %s selector %s is "
+			    "the local key\n"), k.domain, k.selector);
 			break;
 		case DKIM_PUB_ABSENT:
-			printf("not published: no DKIM key for %s selector "
-			    "%s in DNS\n", k.domain, k.selector);
+			printf(_("not published: no DKIM key for %s selector "
+			    "%s in DNS\n"), k.domain, k.selector);
 			break;
 		case DKIM_PUB_DIFFERENT:
-			printf("different key: DNS holds another key for %s "
-			    "selector %s\n", k.domain, k.selector);
+			printf(_("different key: DNS holds another key for %s "
+			    "selector %s\n"), k.domain, k.selector);
 			break;
 		case DKIM_PUB_REVOKED:
-			printf("revoked: the record for %s selector %s has an "
-			    "empty p=\n", k.domain, k.selector);
+			printf(_("revoked: the record for %s selector %s has "
+			    "an empty p=\n"), k.domain, k.selector);
 			break;
 		case DKIM_PUB_SYNTAX:
-			printf("syntax error: the record for %s selector %s "
-			    "is not a usable key record\n", k.domain,
+			printf(_("syntax error: the record for %s selector %s "
+			    "is not a usable key record\n"), k.domain,
 			    k.selector);
 			break;
 		case DKIM_PUB_DNSFAIL:
-			printf("DNS failure: could not look up the key for %s "
-			    "selector %s\n", k.domain, k.selector);
+			printf(_("DNS failure: could not look up the key for "
+			    "%s selector %s\n"), k.domain, k.selector);
 			break;
 		}
 		printf("  %s\n", obs);
 		if (fix != NULL)
 			printf("  %s\n", fix);
 		if (activated)
-			printf("activated: new messages from %s are signed with "
-			    "selector %s\n", k.domain, k.selector);
+			printf(_("activated: new messages from %s are signed "
+			    "with selector %s\n"), k.domain, k.selector);
 		else if (k.pending)
-			printf("inactive: selector %s awaits publication; messages "
-			    "are not signed with it until this check sees the "
-			    "record\n(herald dkim activate %s %s signs at once, "
-			    "knowingly)\n", k.selector, k.domain, k.selector);
+			printf(_("inactive: selector %s awaits publication; "
+			    "messages are not signed with it until this check "
+			    "sees the record\n"
+			    "(herald dkim activate %s %s signs at once, "
+			    "knowingly)\n"), k.selector, k.domain, k.selector);
 	}
 	free(obs);
 	free(fix);
@@ -464,26 +480,27 @@ dkim_set_active(struct cli_env *env, struct cli_args *a, int on)
 		json_put_uint(&j, "active_keys", active);
 		cli_json_print(&j, &b);
 		if (!on && active == 0)
-			cli_err("warning: %s has no active key now: messages "
-			    "from it will not be signed", dom);
+			cli_err(_("warning: %s has no active key now: messages "
+			    "from it will not be signed"), dom);
 	} else if (on) {
-		printf("%s selector %s is active: new messages are signed with "
-		    "it (%zu active key%s for %s)\n", dom, sel, active,
-		    active == 1 ? "" : "s", dom);
+		printf(ngettext("%s selector %s is active: new messages are "
+		    "signed with it (%zu active key for %s)\n", "%s selector "
+		    "%s is active: new messages are signed with it (%zu active "
+		    "keys for %s)\n", active), dom, sel, active, dom);
 	} else {
-		printf("%s selector %s is inactive: new messages are not "
+		printf(_("%s selector %s is inactive: new messages are not "
 		    "signed with it.\nThe key and its record stay: keep the "
 		    "record published for a few days, until\nmail signed with "
-		    "it has been delivered and checked.\n", dom, sel);
+		    "it has been delivered and checked.\n"), dom, sel);
 		if (active == 0)
-			printf("warning: %s has no active key now: messages "
-			    "from it will not be signed\n", dom);
+			printf(_("warning: %s has no active key now: messages "
+			    "from it will not be signed\n"), dom);
 	}
 	/* No lookup here: the operator chose, perhaps without DNS. */
 	if (on && pending)
-		cli_err("warning: the record of %s selector %s has not been "
+		cli_err(_("warning: the record of %s selector %s has not been "
 		    "seen published (herald dkim check %s %s looks): until it "
-		    "is, receivers fail its signatures", dom, sel, dom, sel);
+		    "is, receivers fail its signatures"), dom, sel, dom, sel);
 	rc = 0;
 out:
 	free(dom);
@@ -523,7 +540,7 @@ dkim_read_message(const char *path, struct buf *out)
 
 	if (path != NULL && strcmp(path, "-") != 0 &&
 	    (f = fopen(path, "rb")) == NULL) {
-		cli_err("cannot open %s: %s", path, strerror(errno));
+		cli_err(_("cannot open %s: %s"), path, strerror(errno));
 		return EXIT_NOINPUT;
 	}
 	buf_init(out);
@@ -537,22 +554,23 @@ dkim_read_message(const char *path, struct buf *out)
 			cr = chunk[i] == '\r';
 		}
 		if (out->len > DKIM_MSG_MAX) {
-			cli_err("%s: more than %d MB", path != NULL ? path :
-			    "standard input", DKIM_MSG_MAX / 1024 / 1024);
+			cli_err(_("%s: more than %d MB"), path != NULL ? path :
+			    _("standard input"), DKIM_MSG_MAX / 1024 / 1024);
 			goto fail;
 		}
 	}
 	if (cr)
 		buf_addc(out, '\n');
 	if (ferror(f)) {
-		cli_err("cannot read %s: %s", path != NULL ? path :
-		    "standard input", strerror(errno));
+		cli_err(_("cannot read %s: %s"), path != NULL ? path :
+		    _("standard input"), strerror(errno));
 		goto fail;
 	}
 	if (f != stdin)
 		fclose(f);
 	if (out->len == 0) {
-		cli_err("%s is empty", path != NULL ? path : "standard input");
+		cli_err(_("%s is empty"), path != NULL ? path : _("standard "
+		    "input"));
 		return EXIT_DATAERR;
 	}
 	return 0;
@@ -647,13 +665,17 @@ cmd_dkim_verify(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_json_print(&j, &b);
 	} else {
 		fputs(v.summary, stdout);
-		printf("%d of %d signature%s verif%s\n", v.passed, v.signatures,
-		    v.signatures == 1 ? "" : "s", v.passed == 1 &&
-		    v.signatures == 1 ? "ies" : "y");
+		printf(ngettext("%d of %d signature verifies\n",
+		    "%d of %d signatures "
+		        "verify\n", (unsigned long)v.signatures),
+		    v.passed, v.signatures);
 		if (v.temperror > 0)
-			printf("temperror: %d key lookup%s failed for now (the "
+			printf(ngettext("temperror: %d key lookup failed for "
+			    "now (the resolver did not answer): try again "
+			    "later\n",
+			    "temperror: %d key lookups failed for now (the "
 			    "resolver did not answer): try again later\n",
-			    v.temperror, v.temperror == 1 ? "" : "s");
+			    (unsigned long)v.temperror), v.temperror);
 	}
 	/* Only lookups that failed for now stand between it and a pass:
 	 * a temporary error, not a verdict. */
@@ -668,71 +690,83 @@ cmd_dkim_verify(struct cli_env *env, const struct cli_cmd *cmd,
 }
 
 static const struct cli_opt keygen_opts[] = {
-	{ "algo", "ALGO", "rsa-2048 (default), rsa-3072 or ed25519" },
+	{ "algo", "ALGO", N_("rsa-2048 (default), rsa-3072 or ed25519") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt record_opts[] = {
-	{ "format", "FMT", "zone (default; with SPF and DMARC), value or "
-	  "json" },
+	{ "format", "FMT", N_("zone (default; with SPF and DMARC), value or "
+	  "json") },
 	{ NULL, NULL, NULL }
 };
 
 const struct cli_cmd cli_dkim_cmds[] = {
-	{ "dkim keygen", "DOMAIN SELECTOR", 2, 2, "generate a DKIM key and "
-	  "print the record to publish",
-	  "The private key is written as PKCS#8 PEM, mode 0600, to the keys "
+	{ NT("dkim keygen"), "DOMAIN SELECTOR", 2, 2, N_("generate a DKIM key "
+	  "and print the record to publish"),
+	  N_("The private key is written as PKCS#8 PEM, mode 0600, to the keys "
 	  "directory\nbeside the database (mode 0700), and recorded as "
 	  "inactive, awaiting publication:\nherald dkim check activates it "
 	  "once the published record matches (until\nthen messages are not "
 	  "signed with it: a signature receivers cannot check\nfails). It is "
 	  "never printed. Ed25519 (RFC 8463) keys are small, but not\nevery "
-	  "receiver checks them yet: publish an RSA key too and both sign.",
+	  "receiver checks them yet: publish an RSA key too and both sign."),
 	  keygen_opts, cmd_dkim_keygen },
-	{ "dkim record", "DOMAIN SELECTOR", 2, 2, "the DNS TXT record to "
-	  "publish for a key",
-	  "zone: the zone-file line (strings of at most 255 bytes), with the "
-	  "SPF record\nfor the sending address (source_ip) and, when DOMAIN "
-	  "has none, a starting\nDMARC record. value: the TXT value alone, "
-	  "for a web form. json: {\"name\",\n\"type\", \"value\", \"strings\", "
-	  "\"spf\", \"dmarc\"}.",
+	{ NT("dkim record"), "DOMAIN SELECTOR", 2, 2, N_("the DNS TXT record "
+	  "to publish for a key"),
+	  N_("zone: the zone-file line (strings of at most 255 bytes), with "
+	  "the SPF record\n"
+	  "for the sending address (source_ip) and, when DOMAIN has none, a "
+	  "starting\n"
+	  "DMARC record. value: the TXT value alone, for a web form. json: "
+	  "{\"name\",\n"
+	  "\"type\", \"value\", \"strings\", \"spf\", \"dmarc\"}."),
 	  record_opts, cmd_dkim_record },
-	{ "dkim ls", "", 0, 0, "list the DKIM keys", NULL, NULL, cmd_dkim_ls },
-	{ "dkim check", "DOMAIN SELECTOR", 2, 2, "compare the published key "
-	  "with the local key",
-	  "Looks up SELECTOR._domainkey.DOMAIN and compares it with the local "
-	  "key.\nA new key awaiting publication becomes active when they match "
-	  "(it says\nso; --json: \"activated\": true).\nExit status: 0 when "
-	  "they match; 1 when the key is not published, a\ndifferent key is, "
-	  "the key is revoked (empty p=) or the record does not\nparse; 75 "
-	  "when DNS fails; 66 for an unknown key.", NULL, cmd_dkim_check },
-	{ "dkim activate", "DOMAIN SELECTOR", 2, 2, "sign new messages with "
-	  "this key",
-	  "Rotation: generate a key with a new selector, publish its record, "
-	  "check it\n(herald dkim check activates it), then deactivate the "
-	  "old one. Every\nactive key signs (RSA and Ed25519 together give two "
-	  "signatures).\nActivating a key whose record was never seen "
-	  "published warns: receivers\nfail its signatures until it is. "
-	  "--json:\n{\"domain\",\"selector\",\"active\",\"active_keys\"} (the "
-	  "domain's active\nkeys now); so for deactivate.", NULL,
+	{ NT("dkim ls"), "", 0, 0, N_("list the DKIM "
+	  "keys"), NULL, NULL, cmd_dkim_ls },
+	{ NT("dkim check"), "DOMAIN SELECTOR", 2, 2, N_("compare the published "
+	  "key with the local key"),
+	  N_("Looks up SELECTOR._domainkey.DOMAIN and compares it with the "
+	  "local key.\n"
+	  "A new key awaiting publication becomes active when they match (it "
+	  "says\n"
+	  "so; --json: \"activated\": true).\n"
+	  "Exit status: 0 when they match; 1 when the key is not published, a\n"
+	  "different key is, the key is revoked (empty p=) or the record does "
+	  "not\n"
+	  "parse; 75 when DNS fails; 66 for an unknown "
+	  "key."), NULL, cmd_dkim_check },
+	{ NT("dkim activate"), "DOMAIN SELECTOR", 2, 2, N_("sign new messages "
+	  "with this key"),
+	  N_("Rotation: generate a key with a new selector, publish its "
+	  "record, check it\n"
+	  "(herald dkim check activates it), then deactivate the old one. "
+	  "Every\n"
+	  "active key signs (RSA and Ed25519 together give two signatures).\n"
+	  "Activating a key whose record was never seen published warns: "
+	  "receivers\n"
+	  "fail its signatures until it is. --json:\n"
+	  "{\"domain\",\"selector\",\"active\",\"active_keys\"} (the domain's "
+	  "active\n"
+	  "keys now); so for deactivate."), NULL,
 	  cmd_dkim_activate },
-	{ "dkim deactivate", "DOMAIN SELECTOR", 2, 2, "stop signing with "
-	  "this key (it is kept)",
-	  "The key and its record stay; keep the record published until mail "
-	  "signed\nwith it has been delivered. --json: as dkim activate's.", NULL,
+	{ NT("dkim deactivate"), "DOMAIN SELECTOR", 2, 2, N_("stop signing "
+	  "with this key (it is kept)"),
+	  N_("The key and its record stay; keep the record published until "
+	  "mail signed\n"
+	  "with it has been delivered. --json: as dkim activate's."), NULL,
 	  cmd_dkim_deactivate },
-	{ "dkim sign", "DOMAIN [FILE]", 1, 2, "sign a message with DOMAIN's "
-	  "active keys and print it",
-	  "Reads an RFC 5322 message from FILE or standard input (LF line "
+	{ NT("dkim sign"), "DOMAIN [FILE]", 1, 2, N_("sign a message with "
+	  "DOMAIN's active keys and print it"),
+	  N_("Reads an RFC 5322 message from FILE or standard input (LF line "
 	  "ends become\nCRLF) and prints it with one DKIM-Signature per "
-	  "active key of DOMAIN in\nfront.", NULL, cmd_dkim_sign },
-	{ "dkim verify", "[FILE]", 0, 1, "check the DKIM signatures of a "
-	  "received message",
-	  "Reads a message from FILE or standard input and verifies each "
+	  "active key of DOMAIN in\nfront."), NULL, cmd_dkim_sign },
+	{ NT("dkim verify"), "[FILE]", 0, 1, N_("check the DKIM signatures of "
+	  "a received message"),
+	  N_("Reads a message from FILE or standard input and verifies each "
 	  "DKIM-Signature,\nlooking the keys up in DNS (--resolver). A "
 	  "signature whose key lookup fails\n(timeout, SERVFAIL) is a "
 	  "temperror. Exit status: 0 when there are\nsignatures and all "
 	  "verify; 75 when the only ones that do not are\ntemperrors (try "
-	  "again later); 1 otherwise.",
+	  "again later); 1 otherwise."),
 	  NULL, cmd_dkim_verify },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

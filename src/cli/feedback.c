@@ -48,7 +48,7 @@ cli_feedback_finding(FILE *out, int json, const struct feedback_finding *f,
 
 	if (!json) {
 		snprintf(code, sizeof(code), "%d", f->code);
-		snprintf(sendno, sizeof(sendno), "send %lld", send);
+		snprintf(sendno, sizeof(sendno), _("send %lld"), send);
 		fprintf(out, "%s  %s  %s  %s %s  %s %s  %s%s%s  %s\n", source,
 		    feedback_kind_name(f->kind), f->rcpt[0] ? f->rcpt : "-",
 		    f->status[0] ? f->status : "-", f->code ? code : "-",
@@ -113,7 +113,7 @@ fb_message(struct fb_run *r, const char *buf, size_t len, const char *source)
 	r->messages++;
 	if (feedback_process(r->env->store, &r->opts, buf, len, source, &res,
 	    &cause) == -1) {
-		cli_err("%s: not recorded: %s", source, cause);
+		cli_err(_("%s: not recorded: %s"), source, cause);
 		free(cause);
 		r->dberr = 1;
 		feedback_result_free(&res);
@@ -127,13 +127,13 @@ fb_message(struct fb_run *r, const char *buf, size_t len, const char *source)
 		r->duplicates++;
 		if (r->json) {
 			cli_err("%s: %s", source, res.why[0] != NULL ?
-			    res.why[0] : "read before: nothing done again");
+			    res.why[0] : _("read before: nothing done again"));
 			for (i = 0; i < res.msg.n; i++)
 				fb_print(r, &res.msg.v[i], FEEDBACK_ACT_NONE,
 				    0, NULL, source);
 		} else
 			printf("%s: %s\n", source, res.why[0] != NULL ?
-			    res.why[0] : "read before: nothing done again");
+			    res.why[0] : _("read before: nothing done again"));
 		feedback_result_free(&res);
 		return;
 	}
@@ -189,7 +189,7 @@ fb_mbox(struct fb_run *r, const char *path, const char *t, size_t len)
 
 	if (feedback_mbox_each(t, len, fb_mbox_message, &b, &cause) == 0)
 		return 0;
-	cli_err("%s:%s; stopped there", path, cause);
+	cli_err(_("%s:%s; stopped there"), path, cause);
 	free(cause);
 	return -2;
 }
@@ -244,7 +244,7 @@ fb_maildir(struct fb_run *r, const char *dir)
 		free(p);
 	}
 	if (!any) {
-		cli_err("%s: not a Maildir (it has neither cur/ nor new/)",
+		cli_err(_("%s: not a Maildir (it has neither cur/ nor new/)"),
 		    dir);
 		return -1;
 	}
@@ -290,21 +290,25 @@ cmd_feedback_read(struct cli_env *env, const struct cli_cmd *cmd,
 	else
 		rc = fb_file(&r, src, 1);
 	if (!r.json) {
-		fprintf(stderr, "%d message%s, %d finding%s%s", r.messages,
-		    r.messages == 1 ? "" : "s", r.findings,
-		    r.findings == 1 ? "" : "s", r.unreadable ?
-		    " (some could not be read)" : "");
+		/* One clause per count: each noun takes its own plural. */
+		fprintf(stderr, ngettext("%d message", "%d messages",
+		    (unsigned long)r.messages), r.messages);
+		fprintf(stderr, ngettext(", %d finding", ", %d findings",
+		    (unsigned long)r.findings), r.findings);
+		if (r.unreadable)
+			fputs(_(" (some could not be read)"), stderr);
 		if (r.duplicates)
-			fprintf(stderr, ", %d read before", r.duplicates);
+			fprintf(stderr, _(", %d read before"), r.duplicates);
 		if (r.opts.dry_run)
-			fprintf(stderr, "; dry run: nothing recorded\n");
+			fprintf(stderr, _("; dry run: nothing recorded\n"));
 		else
-			fprintf(stderr, "; %d suppressed, %d counted, %d "
-			    "alert%s, %d ignored\n",
+			fprintf(stderr, ngettext("; %d suppressed, %d counted, "
+			    "%d alert, %d ignored\n", "; %d suppressed, %d "
+			    "counted, %d alerts, %d ignored\n",
+			    (unsigned long)r.acts[FEEDBACK_ACT_ALERT]),
 			    r.acts[FEEDBACK_ACT_SUPPRESSED],
 			    r.acts[FEEDBACK_ACT_COUNTED],
 			    r.acts[FEEDBACK_ACT_ALERT],
-			    r.acts[FEEDBACK_ACT_ALERT] == 1 ? "" : "s",
 			    r.acts[FEEDBACK_ACT_IGNORED]);
 	}
 	if (from_mta)
@@ -396,12 +400,12 @@ cmd_feedback_ls(struct cli_env *env, const struct cli_cmd *cmd,
 
 	if ((v = cli_opt(cmd, a, "send")) != NULL &&
 	    parse_int(v, 1, INT64_MAX, &send) == -1) {
-		cli_err("--send: '%s' is not a send id", v);
+		cli_err(_("--send: '%s' is not a send id"), v);
 		return EXIT_USAGE;
 	}
 	if ((v = cli_opt(cmd, a, "limit")) != NULL &&
 	    parse_int(v, 0, INT64_MAX, &limit) == -1) {
-		cli_err("--limit: '%s' is not a number (0: all)", v);
+		cli_err(_("--limit: '%s' is not a number (0: all)"), v);
 		return EXIT_USAGE;
 	}
 	if (kind != NULL) {
@@ -409,8 +413,8 @@ cmd_feedback_ls(struct cli_env *env, const struct cli_cmd *cmd,
 			if (strcmp(kind, kinds[i]) == 0)
 				break;
 		if (kinds[i] == NULL) {
-			cli_err("--kind: '%s': expected bounce, delay, "
-			    "complaint, unsubscribe, auto-reply or unknown",
+			cli_err(_("--kind: '%s': expected bounce, delay, "
+			    "complaint, unsubscribe, auto-reply or unknown"),
 			    kind);
 			return EXIT_USAGE;
 		}
@@ -423,10 +427,17 @@ cmd_feedback_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		json_init(&j, &b);
 		json_open_array(&j, NULL);
 		l.j = &j;
-	} else
-		printf("%-6s  %-16s  %-11s  %-32s  %-5s  %-10s  %-16s  %s\n",
-		    "ID", "WHEN", "KIND", "RECIPIENT", "SEND", "ACTION",
-		    "REASON", "SOURCE");
+	} else {
+		/* TRANSLATORS: column headings of herald feedback ls. */
+		cli_pad(_("ID"), 6, 0, "  ");
+		cli_pad(_("WHEN"), 16, 0, "  ");
+		cli_pad(_("KIND"), 11, 0, "  ");
+		cli_pad(_("RECIPIENT"), 32, 0, "  ");
+		cli_pad(_("SEND"), 5, 0, "  ");
+		cli_pad(_("ACTION"), 10, 0, "  ");
+		cli_pad(_("REASON"), 16, 0, "  ");
+		printf("%s\n", _("SOURCE"));
+	}
 	rc = store_fb_findings(env->store, send, kind, limit, fb_ls_row, &l,
 	    &cause);
 	if (rc == 0 && env->json) {
@@ -464,14 +475,14 @@ fb_show_msg(const struct fb_message *m, void *arg)
 		return 0;
 	}
 	cli_date(when, sizeof when, m->read_at);
-	printf("message %lld\n", (long long)m->id);
-	printf("  source      %s\n", m->source);
-	printf("  Message-ID  %s\n", *m->message_id ? m->message_id :
+	printf(_("message %lld\n"), (long long)m->id);
+	printf(_("  source      %s\n"), m->source);
+	printf(_("  Message-ID  %s\n"), *m->message_id ? m->message_id :
 	    "(none)");
-	printf("  SHA-256     %s\n", m->sha256);
-	printf("  read        %s\n", when);
+	printf(_("  SHA-256     %s\n"), m->sha256);
+	printf(_("  read        %s\n"), when);
 	if (*m->error)
-		printf("  unreadable  %s\n", m->error);
+		printf(_("  unreadable  %s\n"), m->error);
 	return 0;
 }
 
@@ -487,28 +498,31 @@ fb_show_finding(const struct fb_finding *f, void *arg)
 		return 0;
 	}
 	cli_date(when, sizeof when, f->at);
-	printf("\nfinding %lld: %s%s%s\n", (long long)f->id, f->kind,
-	    *f->rcpt ? " of " : "", f->rcpt);
+	if (*f->rcpt != '\0')
+		printf(_("\nfinding %lld: %s of %s\n"), (long long)f->id,
+		    f->kind, f->rcpt);
+	else
+		printf(_("\nfinding %lld: %s\n"), (long long)f->id, f->kind);
 	if (f->send_id != 0)
-		printf("  send        %lld\n", (long long)f->send_id);
+		printf(_("  send        %lld\n"), (long long)f->send_id);
 	if (*f->cls || *f->reason)
-		printf("  class       %s%s%s\n", f->cls, *f->reason ? " " :
+		printf(_("  class       %s%s%s\n"), f->cls, *f->reason ? " " :
 		    "", f->reason);
 	if (*f->status || f->code)
-		printf("  status      %s%s%.0d\n", f->status, *f->status &&
+		printf(_("  status      %s%s%.0d\n"), f->status, *f->status &&
 		    f->code ? " " : "", f->code);
 	if (*f->diagnostic)
-		printf("  diagnostic  %s\n", f->diagnostic);
+		printf(_("  diagnostic  %s\n"), f->diagnostic);
 	if (*f->reporting_mta)
-		printf("  reported by %s\n", f->reporting_mta);
+		printf(_("  reported by %s\n"), f->reporting_mta);
 	if (*f->message_id)
-		printf("  returned    %s\n", f->message_id);
+		printf(_("  returned    %s\n"), f->message_id);
 	if (f->msg_id == 0) {
-		printf("  source      %s\n", f->source);
-		printf("  when        %s\n", when);
+		printf(_("  source      %s\n"), f->source);
+		printf(_("  when        %s\n"), when);
 	}
-	printf("  action      %s\n", f->action);
-	printf("  why         %s\n", f->why);
+	printf(_("  action      %s\n"), f->action);
+	printf(_("  why         %s\n"), f->why);
 	return 0;
 }
 
@@ -534,7 +548,7 @@ cmd_feedback_show(struct cli_env *env, const struct cli_cmd *cmd,
 
 	(void)cmd;
 	if (parse_int(a->argv[0], 1, INT64_MAX, &id) == -1) {
-		cli_err("'%s' is not a finding id (see herald feedback ls)",
+		cli_err(_("'%s' is not a finding id (see herald feedback ls)"),
 		    a->argv[0]);
 		return EXIT_USAGE;
 	}
@@ -563,7 +577,7 @@ cmd_feedback_show(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (rc == 1) {
 		buf_free(&b);
-		cli_err("no finding %lld (see herald feedback ls)", id);
+		cli_err(_("no finding %lld (see herald feedback ls)"), id);
 		return EXIT_NOINPUT;
 	}
 	if (rc == -1) {
@@ -579,23 +593,23 @@ cmd_feedback_show(struct cli_env *env, const struct cli_cmd *cmd,
 }
 
 static const struct cli_opt feedback_read_opts[] = {
-	{ "dry-run", NULL, "match, classify and print; record and do "
-	  "nothing" },
+	{ "dry-run", NULL, N_("match, classify and print; record and do "
+	  "nothing") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt feedback_ls_opts[] = {
-	{ "send", "ID", "only what came back about send ID" },
-	{ "kind", "KIND", "only bounce, delay, complaint, unsubscribe, "
-	  "auto-reply or unknown" },
-	{ "limit", "N", "at most N findings, newest first (default 50; 0: "
-	  "all)" },
+	{ "send", "ID", N_("only what came back about send ID") },
+	{ "kind", "KIND", N_("only bounce, delay, complaint, unsubscribe, "
+	  "auto-reply or unknown") },
+	{ "limit", "N", N_("at most N findings, newest first (default 50; 0: "
+	  "all)") },
 	{ NULL, NULL, NULL }
 };
 
 const struct cli_cmd cli_feedback_cmds[] = {
-	{ "feedback read", "FILE|DIR|-", 1, 1, "read bounces, complaints, "
-	  "unsubscribe mails and auto-replies, and act on them",
-	  "Reads what came back after a send: one message (FILE), a Maildir "
+	{ NT("feedback read"), "FILE|DIR|-", 1, 1, N_("read bounces, "
+	  "complaints, unsubscribe mails and auto-replies, and act on them"),
+	  N_("Reads what came back after a send: one message (FILE), a Maildir "
 	  "(DIR, its\nnew/ and cur/), an mbox (FILE starting with a From_ "
 	  "line) or one message on\nstdin (-, for a pipe transport or a "
 	  ".forward line). Each message gives\nfindings: RFC 3464 delivery "
@@ -641,23 +655,26 @@ const struct cli_cmd cli_feedback_cmds[] = {
 	  "after it are not recorded: read them again).\nFrom - without "
 	  "--dry-run (a pipe from the MTA): 0 once the message is kept,\n"
 	  "even unreadable; 75 (EX_TEMPFAIL: the MTA keeps it and tries "
-	  "again) when\nthe database cannot take it.",
+	  "again) when\nthe database cannot take it."),
 	  feedback_read_opts, cmd_feedback_read },
-	{ "feedback ls", "", 0, 0, "list what came back and what was done, "
-	  "newest first",
-	  "One line per finding: its id (for herald feedback show), when, "
+	{ NT("feedback ls"), "", 0, 0, N_("list what came back and what was "
+	  "done, newest first"),
+	  N_("One line per finding: its id (for herald feedback show), when, "
 	  "kind,\nrecipient, send, action, reason and where the message was "
 	  "read. An\nunsubscribe by one-click or herald unsubscribe is there "
 	  "too. --json: an\narray of objects with id, message, kind, rcpt, "
 	  "send, reason, class,\nstatus, code, action, diagnostic, "
-	  "reporting_mta, message_id, source, why\nand at (Unix seconds).",
+	  "reporting_mta, message_id, source, why\nand at (Unix seconds)."),
 	  feedback_ls_opts, cmd_feedback_ls },
-	{ "feedback show", "ID", 1, 1, "show a finding's message and what was "
-	  "concluded and why",
-	  "The message finding ID came in (source, Message-ID, SHA-256 of its "
-	  "bytes,\nwhen it was read) and each of its findings: class, status, "
-	  "diagnostic,\nthe action taken and why (how it was matched to its "
-	  "send and recipient).\nExit status 66 when there is no finding ID.",
+	{ NT("feedback show"), "ID", 1, 1, N_("show a finding's message and "
+	  "what was concluded and why"),
+	  N_("The message finding ID came in (source, Message-ID, SHA-256 of "
+	  "its bytes,\n"
+	  "when it was read) and each of its findings: class, status, "
+	  "diagnostic,\n"
+	  "the action taken and why (how it was matched to its send and "
+	  "recipient).\n"
+	  "Exit status 66 when there is no finding ID."),
 	  NULL, cmd_feedback_show },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

@@ -55,7 +55,7 @@ ff_done(const char *source, const struct feedback_result *res, void *arg)
 		    res->msg.error);
 	if (res->duplicate) {
 		why = res->why != NULL && res->why[0] != NULL ? res->why[0] :
-		    "read before: nothing done again";
+		    _("read before: nothing done again");
 		fprintf(r->json ? stderr : r->out, "%s: %s\n", source, why);
 		if (r->json)
 			for (i = 0; i < res->msg.n; i++)
@@ -82,7 +82,8 @@ static void
 ff_summary(struct ff_run *r, const struct feedback_fetch_summary *s,
     int dry_run)
 {
-	struct buf	b;
+	struct buf	 b;
+	FILE		*f;
 
 	if (r->json) {
 		buf_init(&b);
@@ -96,12 +97,18 @@ ff_summary(struct ff_run *r, const struct feedback_fetch_summary *s,
 		buf_free(&b);
 		return;
 	}
-	fprintf(r->out == stdout ? stderr : r->out, "%d message%s read, %d "
-	    "new, %d duplicate%s, %d error%s%s\n", s->messages,
-	    s->messages == 1 ? "" : "s", s->recorded, s->duplicates,
-	    s->duplicates == 1 ? "" : "s", s->errors,
-	    s->errors == 1 ? "" : "s", dry_run ? " (dry run: nothing "
-	    "recorded, nothing marked)" : "");
+	f = r->out == stdout ? stderr : r->out;
+	/* One clause per count: each noun takes its own plural. */
+	fprintf(f, ngettext("%d message read", "%d messages read",
+	    (unsigned long)s->messages), s->messages);
+	fprintf(f, _(", %d new"), s->recorded);
+	fprintf(f, ngettext(", %d duplicate", ", %d duplicates",
+	    (unsigned long)s->duplicates), s->duplicates);
+	fprintf(f, ngettext(", %d error", ", %d errors",
+	    (unsigned long)s->errors), s->errors);
+	if (dry_run)
+		fputs(_(" (dry run: nothing recorded, nothing marked)"), f);
+	fputc('\n', f);
 }
 
 /* The password a remote source needs: --password-fd, the file, or the
@@ -117,7 +124,7 @@ ff_password(struct cli_env *env, const char *source, const char *fdarg,
 	if (!feedback_fetch_remote(source)) {
 		if (fdarg == NULL)
 			return 0;
-		cli_err("--password-fd: %s needs no password", source);
+		cli_err(_("--password-fd: %s needs no password"), source);
 		return EXIT_USAGE;
 	}
 	if (fdarg != NULL)
@@ -128,10 +135,10 @@ ff_password(struct cli_env *env, const char *source, const char *fdarg,
 		return 0;
 	shown = feedback_fetch_display(source);
 	/* 514: a line of up to 512 bytes, its newline and the NUL. */
-	rc = cli_password_prompt(shown, "the feedback mailbox needs a password "
-	    "and there is no terminal to ask for it on: set "
+	rc = cli_password_prompt(shown, _("the feedback mailbox needs a "
+	    "password and there is no terminal to ask for it on: set "
 	    "feedback_password_file (a file of mode 0600) or give "
-	    "--password-fd FD", 514, out);
+	    "--password-fd FD"), 514, out);
 	free(shown);
 	return rc;
 }
@@ -155,9 +162,9 @@ cmd_feedback_fetch(struct cli_env *env, const struct cli_cmd *cmd,
 			return cli_fail(EXIT_USAGE, cause);
 	} else if ((source = config_get(env->cfg, "feedback_source")) ==
 	    NULL) {
-		cli_err("feedback fetch: no feedback_source is set (herald "
+		cli_err(_("feedback fetch: no feedback_source is set (herald "
 		    "config set feedback_source imaps://USER@HOST/INBOX), and "
-		    "no --source given");
+		    "no --source given"));
 		return EXIT_CONFIG;
 	}
 	dry = cli_opt(cmd, a, "dry-run") != NULL;
@@ -199,7 +206,7 @@ ff_log(const char *fmt, ...)
 	va_list		 ap;
 
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", gmtime_r(&now, &tm));
-	printf("%s feedback watch: ", when);
+	printf(_("%s feedback watch: "), when);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -224,12 +231,12 @@ cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
 	(void)cmd;
 	(void)a;
 	if ((source = config_get(env->cfg, "feedback_source")) == NULL) {
-		cli_err("feedback watch: no feedback_source is set");
+		cli_err(_("feedback watch: no feedback_source is set"));
 		return EXIT_CONFIG;
 	}
 	if (parse_int(config_get(env->cfg, "feedback_watch"), 0, 24 * 60,
 	    &hours) == -1 || hours == 0) {
-		cli_err("feedback watch: feedback_watch is 0: no watching");
+		cli_err(_("feedback watch: feedback_watch is 0: no watching"));
 		return 0;
 	}
 	if (parse_int(config_get(env->cfg, "feedback_interval"), 1, 24 * 60,
@@ -244,9 +251,9 @@ cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
 		if (rc == 1) {
 			char *shown = feedback_fetch_display(source);
 
-			cli_err("feedback watch: %s needs a password and the "
+			cli_err(_("feedback watch: %s needs a password and the "
 			    "watch runs without a terminal: set "
-			    "feedback_password_file (a file of mode 0600)",
+			    "feedback_password_file (a file of mode 0600)"),
 			    shown);
 			free(shown);
 			return EXIT_CONFIG;
@@ -266,9 +273,11 @@ cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
 	cli_catch_signals();
 	memset(&r, 0, sizeof r);
 	r.out = stdout;
-	ff_log("pid %ld started: every %lld minute%s, while a send runs or "
-	    "finished less than %lld hour%s ago", (long)getpid(), minutes,
-	    minutes == 1 ? "" : "s", hours, hours == 1 ? "" : "s");
+	ff_log(ngettext("pid %ld started: every %lld minute, while a send "
+	    "runs or finished less than %lld hours ago", "pid %ld started: "
+	    "every %lld minutes, while a send runs or finished less than %lld "
+	    "hours ago", (unsigned long)minutes), (long)getpid(), minutes,
+	    hours);
 	while (!cli_interrupted) {
 		if (store_fetch_watching(env->store, (int64_t)time(NULL) -
 		    hours * 3600, &n, &cause) == -1) {
@@ -276,9 +285,10 @@ cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
 			free(cause);
 			cause = NULL;
 		} else if (n == 0) {
-			ff_log("no send runs or finished in the last %lld "
-			    "hour%s: the watch ends", hours,
-			    hours == 1 ? "" : "s");
+			ff_log(ngettext("no send runs or finished in the last "
+			    "%lld hour: the watch ends", "no send runs or "
+			    "finished in the last %lld hours: the watch ends",
+			    (unsigned long)hours), hours);
 			break;
 		} else {
 			rc = feedback_fetch_once(env->store, env->cfg, source,
@@ -289,11 +299,11 @@ cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
 				free(cause);
 				cause = NULL;
 			}
-			ff_log("%d message%s read, %d new, %d duplicate%s, "
-			    "%d error%s", sum.messages,
-			    sum.messages == 1 ? "" : "s", sum.recorded,
-			    sum.duplicates, sum.duplicates == 1 ? "" : "s",
-			    sum.errors, sum.errors == 1 ? "" : "s");
+			ff_log(ngettext("%d message read, %d new, %d "
+			    "duplicates, %d errors", "%d messages read, %d "
+			    "new, %d duplicates, %d errors",
+			    (unsigned long)sum.messages), sum.messages,
+			    sum.recorded, sum.duplicates, sum.errors);
 		}
 		/* sleep() returns early when SIGTERM arrives. */
 		for (left = (unsigned int)minutes * 60; left > 0 &&
@@ -301,7 +311,7 @@ cmd_feedback_watch(struct cli_env *env, const struct cli_cmd *cmd,
 			left = sleep(left);
 	}
 	if (cli_interrupted)
-		ff_log("stopped by a signal");
+		ff_log(_("stopped by a signal"));
 	rc = 0;
 out:
 	feedback_password_free(password);
@@ -322,31 +332,31 @@ cli_feedback_watch_start(struct cli_env *env)
 	if (feedback_fetch_remote(source) && pwfile == NULL) {
 		char *shown = feedback_fetch_display(source);
 
-		cli_err("feedback is not watched: %s needs a password and the "
-		    "watch has no terminal; set feedback_password_file (a "
-		    "file of mode 0600), or run herald feedback fetch", shown);
+		cli_err(_("feedback is not watched: %s needs a password and "
+		    "the watch has no terminal; set feedback_password_file (a "
+		    "file of mode 0600), or run herald feedback fetch"), shown);
 		free(shown);
 		return;
 	}
 	if (feedback_watch_spawn(env->db_path, config_file(env->cfg),
 	    &cause) == -1) {
-		cli_err("feedback is not watched: %s", cause);
+		cli_err(_("feedback is not watched: %s"), cause);
 		free(cause);
 	}
 }
 
 static const struct cli_opt feedback_fetch_opts[] = {
-	{ "source", "URL", "read this mailbox instead of feedback_source" },
-	{ "password-fd", "FD", "read the mailbox password from the first "
-	  "line of FD" },
-	{ "dry-run", NULL, "read and print, record and mark nothing" },
+	{ "source", "URL", N_("read this mailbox instead of feedback_source") },
+	{ "password-fd", "FD", N_("read the mailbox password from the first "
+	  "line of FD") },
+	{ "dry-run", NULL, N_("read and print, record and mark nothing") },
 	{ NULL, NULL, NULL }
 };
 
 const struct cli_cmd cli_feedback_fetch_cmds[] = {
-	{ "feedback fetch", "", 0, 0, "read the feedback mailbox once: "
-	  "record, act, mark",
-	  "Reads the mailbox bounces, complaints and unsubscribe mails come "
+	{ NT("feedback fetch"), "", 0, 0, N_("read the feedback mailbox once: "
+	  "record, act, mark"),
+	  N_("Reads the mailbox bounces, complaints and unsubscribe mails come "
 	  "to (config\nfeedback_source, or --source URL):\n"
 	  "  imaps://USER@HOST[:PORT]/MAILBOX   IMAP over TLS\n"
 	  "  imap://USER@HOST[:PORT]/MAILBOX    IMAP; STARTTLS required\n"
@@ -370,11 +380,11 @@ const struct cli_cmd cli_feedback_fetch_cmds[] = {
 	  "...}). Exit status 0; 65 when a message could not be\nread; 75 "
 	  "when the fetch stopped (server unreachable, login refused, the\n"
 	  "connection dropped): what was read before stays recorded and "
-	  "marked, and\nthe next fetch goes on from there.",
+	  "marked, and\nthe next fetch goes on from there."),
 	  feedback_fetch_opts, cmd_feedback_fetch },
-	{ "feedback watch", "", 0, 0, "fetch feedback every "
-	  "feedback_interval minutes (detached)",
-	  "Fetches as herald feedback fetch does, every feedback_interval "
+	{ NT("feedback watch"), "", 0, 0, N_("fetch feedback every "
+	  "feedback_interval minutes (detached)"),
+	  N_("Fetches as herald feedback fetch does, every feedback_interval "
 	  "minutes\n(default 10), while a send runs or finished less than "
 	  "feedback_watch hours\nago (default 72; 0: no watch), then exits. "
 	  "Starting a send (herald send,\nresume, the console) starts it "
@@ -382,6 +392,6 @@ const struct cli_cmd cli_feedback_fetch_cmds[] = {
 	  "lock DB.feedback.lock; its log DB.feedback.log,\nbeside the "
 	  "engine's). It runs without a terminal: an IMAP or POP3 source\n"
 	  "needs feedback_password_file (a file of mode 0600). SIGTERM stops "
-	  "it.", NULL, cmd_feedback_watch },
+	  "it."), NULL, cmd_feedback_watch },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

@@ -26,8 +26,8 @@ issue_id_arg(const char *s, int64_t *id)
 	long long	v;
 
 	if (parse_int(s, 1, INT64_MAX, &v) == -1) {
-		cli_err("'%s': an issue id is a number (herald issue ls shows "
-		    "them)", s);
+		cli_err(_("'%s': an issue id is a number (herald issue ls "
+		    "shows them)"), s);
 		return EXIT_USAGE;
 	}
 	*id = (int64_t)v;
@@ -50,7 +50,7 @@ issue_load(struct cli_env *env, const char *arg, int sent, struct issue *is)
 	if (rc == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	if (rc == 1) {
-		cli_err("no issue %lld (herald issue ls shows them)",
+		cli_err(_("no issue %lld (herald issue ls shows them)"),
 		    (long long)id);
 		return EXIT_NOINPUT;
 	}
@@ -67,20 +67,20 @@ issue_read_body(const char *path, char **out)
 	size_t		 n;
 
 	if (strcmp(path, "-") != 0 && (f = fopen(path, "r")) == NULL) {
-		cli_err("cannot read %s: %s", path, strerror(errno));
+		cli_err(_("cannot read %s: %s"), path, strerror(errno));
 		return errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
 	}
 	buf_init(&b);
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		if (b.len + n > MESSAGE_BODY_MAX) {
-			cli_err("%s: a body is at most %d bytes", path,
+			cli_err(_("%s: a body is at most %d bytes"), path,
 			    MESSAGE_BODY_MAX);
 			goto fail;
 		}
 		buf_add(&b, chunk, n);
 	}
 	if (ferror(f)) {
-		cli_err("cannot read %s: %s", path, strerror(errno));
+		cli_err(_("cannot read %s: %s"), path, strerror(errno));
 		goto fail;
 	}
 	if (b.len != 0 && message_check_text(path, b.data, b.len,
@@ -124,13 +124,13 @@ cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
 	if (from == NULL)
 		from = config_get(env->cfg, "from");
 	if (list == NULL || subject == NULL || body == NULL) {
-		cli_err("issue new needs --list, --subject and --body-file "
-		    "(herald issue new --help)");
+		cli_err(_("issue new needs --list, --subject and --body-file "
+		    "(herald issue new --help)"));
 		return EXIT_USAGE;
 	}
 	if (from == NULL) {
-		cli_err("no From address: give --from 'Name <address>' or set "
-		    "one with herald config set from 'Name <address>'");
+		cli_err(_("no From address: give --from 'Name <address>' or "
+		    "set one with herald config set from 'Name <address>'"));
 		return EXIT_USAGE;
 	}
 	memset(&is, 0, sizeof is);
@@ -143,8 +143,8 @@ cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
 		if (rc == -1)
 			rc = cli_fail(EXIT_IOERR, cause);
 		else {
-			cli_err("no list named '%s' (herald list ls shows "
-			    "them)", list);
+			cli_err(_("no list named '%s' (herald list ls shows "
+			    "them)"), list);
 			rc = EXIT_NOINPUT;
 		}
 		goto out;
@@ -266,15 +266,16 @@ cmd_issue_edit(struct cli_env *env, const struct cli_cmd *cmd,
 			json_put_int(&j, "copy_of", id);
 		cli_json_print(&j, &b);
 	} else if (res == MESSAGE_EDIT_COPIED)
-		printf("issue %lld saved: a copy of issue %lld, whose send "
-		    "started while it was edited (herald status %lld)\n",
+		printf(_("issue %lld saved: a copy of issue %lld, whose send "
+		    "started while it was edited (herald status %lld)\n"),
 		    (long long)is.id, (long long)id, (long long)id);
 	else if (res == MESSAGE_EDIT_SAVED)
-		printf("issue %lld saved\n", (long long)is.id);
+		printf(_("issue %lld saved\n"), (long long)is.id);
 	else if (res == MESSAGE_EDIT_UNCHANGED)
-		printf("issue %lld unchanged\n", (long long)is.id);
+		printf(_("issue %lld unchanged\n"), (long long)is.id);
 	if (res == MESSAGE_EDIT_ABORTED)
-		cli_err("aborted: issue %lld is unchanged", (long long)is.id);
+		cli_err(_("aborted: issue %lld is "
+		    "unchanged"), (long long)is.id);
 	issue_free(&is);
 	return res == MESSAGE_EDIT_ABORTED ? 1 : 0;
 }
@@ -298,7 +299,7 @@ cmd_issue_copy(struct cli_env *env, const struct cli_cmd *cmd,
 	if (rc == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	if (rc == 1) {
-		cli_err("no issue %lld (herald issue ls shows them)",
+		cli_err(_("no issue %lld (herald issue ls shows them)"),
 		    (long long)id);
 		return EXIT_NOINPUT;
 	}
@@ -403,18 +404,19 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 			issue_json(&j, &v[i], 0);
 		cli_json_print(&j, &b);
 	} else if (n == 0)
-		printf("no issues yet: herald issue new --list L --subject S "
-		    "--body-file F writes one\n");
+		printf(_("no issues yet: herald issue new --list L --subject S "
+		    "--body-file F writes one\n"));
 	else {
-		printf("%5s ", "ID");
-		issue_cell("LIST", 16);
-		issue_cell("SUBJECT", 40);
-		printf("UPDATED\n");
+		/* TRANSLATORS: column headings of herald issue ls. */
+		cli_pad(_("ID"), 5, 1, " ");
+		issue_cell(_("LIST"), 16);
+		issue_cell(_("SUBJECT"), 40);
+		printf("%s\n", _("UPDATED"));
 		for (i = 0; i < n; i++) {
 			cli_date(date, sizeof date, v[i].updated_at);
 			printf("%5lld ", (long long)v[i].id);
 			issue_cell(v[i].list_name != NULL ? v[i].list_name :
-			    "(removed)", 16);
+			    _("(removed)"), 16);
 			issue_cell(v[i].subject, 40);
 			printf("%s\n", date);
 		}
@@ -443,12 +445,12 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 	int			 rc, any = cli_opt(cmd, a, "any") != NULL;
 
 	if (to == NULL) {
-		cli_err("issue preview needs --to ADDR (a member of the "
-		    "issue's list)");
+		cli_err(_("issue preview needs --to ADDR (a member of the "
+		    "issue's list)"));
 		return EXIT_USAGE;
 	}
 	if (addr_parse_mailbox(to, strlen(to), name, addr, &reason) == -1) {
-		cli_err("--to '%s': %s", to, reason);
+		cli_err(_("--to '%s': %s"), to, reason);
 		return EXIT_DATAERR;
 	}
 	/* What recipients get: an issue with a send, that send's copy. */
@@ -465,11 +467,12 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (m.addr == NULL && !any) {
 		if (is.list_id == 0)
-			cli_err("issue %lld has no list (it was removed); "
-			    "--any previews for any address", (long long)is.id);
+			cli_err(_("issue %lld has no list (it was removed); "
+			    "--any previews for any "
+			    "address"), (long long)is.id);
 		else
-			cli_err("%s is not a member of list %s (--any previews "
-			    "for an address outside the list)", addr,
+			cli_err(_("%s is not a member of list %s (--any "
+			    "previews for an address outside the list)"), addr,
 			    is.list_name);
 		rc = EXIT_NOINPUT;
 		goto out;
@@ -479,13 +482,13 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 	r.name = m.addr != NULL ? m.name : name;
 	r.attrs = m.addr != NULL ? m.attrs : "{}";
 	if (m.suppressed)
-		cli_err("note: %s is suppressed: a send skips it", m.addr);
+		cli_err(_("note: %s is suppressed: a send skips it"), m.addr);
 	rc = message_preview(env->store, env->cfg, &is, &r, &out, &pv,
 	    &cause);
 	/* The keys were read and none is active. */
 	if (pv.domain != NULL && pv.failed != PREVIEW_KEYS && pv.active == 0) {
 		why = dkim_unsigned_why(env->store, pv.domain);
-		cli_err("note: this message is not signed: %s", why);
+		cli_err(_("note: this message is not signed: %s"), why);
 		free(why);
 	}
 	if (rc == -1) {
@@ -682,15 +685,15 @@ cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
 
 	if (cli_opt(cmd, a, "cgi") != NULL) {
 		if (a->argc != 0) {
-			cli_err("unsubscribe --cgi takes no TOKEN: the web "
-			    "server's request carries it");
+			cli_err(_("unsubscribe --cgi takes no TOKEN: the web "
+			    "server's request carries it"));
 			return EXIT_USAGE;
 		}
 		return cli_unsubscribe_cgi(env);
 	}
 	if (a->argc != 1) {
-		cli_err("unsubscribe needs a TOKEN or an address (herald "
-		    "unsubscribe --help)");
+		cli_err(_("unsubscribe needs a TOKEN or an address (herald "
+		    "unsubscribe --help)"));
 		return EXIT_USAGE;
 	}
 	token[0] = '\0';
@@ -702,9 +705,9 @@ cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
 		}
 		addr = xstrdup(norm);
 	} else if (!message_is_token(arg)) {
-		cli_err("'%s' is neither an unsubscribe token (%d letters and "
-		    "digits, from the List-Unsubscribe header) nor an "
-		    "address", arg, MESSAGE_TOKEN_LEN);
+		cli_err(_("'%s' is neither an unsubscribe token (%d letters "
+		    "and digits, from the List-Unsubscribe header) nor an "
+		    "address"), arg, MESSAGE_TOKEN_LEN);
 		return EXIT_DATAERR;
 	}
 	if ((rc = cli_store(env)) != 0) {
@@ -723,12 +726,12 @@ cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
 		if (rc == -1)
 			return cli_fail(EXIT_IOERR, cause);
 		if (rc == 0) {
-			cli_err("no unsubscribe token '%s' in this database",
+			cli_err(_("no unsubscribe token '%s' in this database"),
 			    token);
 			return EXIT_NOINPUT;
 		}
 	} else {
-		detail = xstrdup("herald unsubscribe");
+		detail = xstrdup(NT("herald unsubscribe"));
 		rc = store_suppress_add(env->store, addr, "unsubscribe",
 		    detail, &added, &cause);
 		free(detail);
@@ -743,30 +746,33 @@ cmd_unsubscribe(struct cli_env *env, const struct cli_cmd *cmd,
 		json_put_strnull(&j, "token", *token != '\0' ? token : NULL);
 		json_put_bool(&j, "added", added);
 		cli_json_print(&j, &b);
-	} else if (added)
-		printf("unsubscribed %s%s%s%s: suppressed, never sent to "
-		    "again\n", addr, *token != '\0' ? " (token " : "",
-		    token, *token != '\0' ? ")" : "");
+	} else if (added && *token != '\0')
+		printf(_("unsubscribed %s (token %s): suppressed, never sent "
+		    "to again\n"), addr, token);
+	else if (added)
+		printf(_("unsubscribed %s: suppressed, never sent to again\n"),
+		    addr);
 	else
-		printf("%s was already suppressed: nothing to do\n", addr);
+		printf(_("%s was already suppressed: nothing to do\n"), addr);
 	free(addr);
 	return 0;
 }
 
 static const struct cli_opt unsubscribe_opts[] = {
-	{ "cgi", NULL, "answer one HTTP request as a CGI program (the "
-	  "one-click URL)" },
+	{ "cgi", NULL, N_("answer one HTTP request as a CGI program (the "
+	  "one-click URL)") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt new_opts[] = {
-	{ "list", "LIST", "the list to send to (required)" },
-	{ "from", "MAILBOX", "'Name <address>' (default: config from)" },
-	{ "subject", "TEXT", "the Subject, merge fields allowed (required)" },
-	{ "body-file", "FILE", "the plain-text body, UTF-8 (- for standard "
-	  "input; required)" },
-	{ "reply-to", "MAILBOX", "a Reply-To address" },
-	{ "unsubscribe", "URI", "an https:// one-click URI (default: config "
-	  "unsubscribe_url) or a mailto: address for unsubscribe requests" },
+	{ "list", "LIST", N_("the list to send to (required)") },
+	{ "from", "MAILBOX", N_("'Name <address>' (default: config from)") },
+	{ "subject", "TEXT", N_("the Subject, merge fields allowed "
+	  "(required)") },
+	{ "body-file", "FILE", N_("the plain-text body, UTF-8 (- for standard "
+	  "input; required)") },
+	{ "reply-to", "MAILBOX", N_("a Reply-To address") },
+	{ "unsubscribe", "URI", N_("an https:// one-click URI (default: config "
+	  "unsubscribe_url) or a mailto: address for unsubscribe requests") },
 	{ "encoding", "ENC", N_("auto (by content: 7bit, quoted-printable or "
 	  "base64), base64, quoted-printable or 8bit (default: config "
 	  "transfer_encoding)") },
@@ -782,47 +788,60 @@ static const struct cli_opt edit_opts[] = {
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt preview_opts[] = {
-	{ "to", "ADDR", "the recipient: a member of the issue's list "
-	  "(required)" },
-	{ "any", NULL, "allow an address that is not on the list (no name, "
-	  "no attributes: defaults apply)" },
+	{ "to", "ADDR", N_("the recipient: a member of the issue's list "
+	  "(required)") },
+	{ "any", NULL, N_("allow an address that is not on the list (no name, "
+	  "no attributes: defaults apply)") },
 	{ NULL, NULL, NULL }
 };
 
 const struct cli_cmd cli_issue_cmds[] = {
-	{ "issue new", "", 0, 0, "write an issue (an announcement to a list); "
-	  "prints its id",
-	  "Merge fields in the Subject and body: {{name}}, {{email}} and every "
-	  "column\nimported with the list ({{city}}), {{FIELD|default}} when a "
-	  "member has\nno value, {{{{ for a literal {{. A field no member can "
-	  "fill is an error\nnow rather than in the middle of a send. CR or LF "
-	  "in a header value is\nrefused. Exit status 65 when the issue does "
-	  "not check, 66 for an unknown\nlist or a missing body file.",
+	{ NT("issue new"), "", 0, 0, N_("write an issue (an announcement to a "
+	  "list); prints its id"),
+	  N_("Merge fields in the Subject and body: {{name}}, {{email}} and "
+	  "every column\n"
+	  "imported with the list ({{city}}), {{FIELD|default}} when a member "
+	  "has\n"
+	  "no value, {{{{ for a literal {{. A field no member can fill is an "
+	  "error\n"
+	  "now rather than in the middle of a send. CR or LF in a header value "
+	  "is\n"
+	  "refused. Exit status 65 when the issue does not check, 66 for an "
+	  "unknown\n"
+	  "list or a missing body file."),
 	  new_opts, cmd_issue_new },
-	{ "issue edit", "ID", 1, 1, "edit an issue in $VISUAL or $EDITOR",
-	  "The editor (fallback vi) gets the headers From, Reply-To, Subject, "
-	  "List,\nUnsubscribe and Encoding above a blank line and the body, as "
-	  "mutt does.\nIf the result does not check, the editor opens again "
-	  "with the error on\ntop. Leaving the file unchanged keeps the issue "
-	  "(exit 0); emptying it,\nor leaving it unchanged after an error, "
-	  "aborts (exit 1).\nAn issue whose send is not finished (running, "
-	  "paused, waiting or\ninterrupted) cannot be edited (exit 65): the "
-	  "send keeps the text it\nstarted with. herald issue copy ID makes a "
-	  "new issue to edit instead. If a\nsend starts while the editor is "
-	  "open, the edit is saved as a new issue.\nWith --charset or "
-	  "--encoding the issue is changed and saved at once,\nwithout the "
-	  "editor.", edit_opts, cmd_issue_edit },
-	{ "issue copy", "ID", 1, 1, "a new issue from an old one; prints its "
-	  "id",
-	  "The new issue has the list, headers and body of issue ID as stored, "
-	  "and no\nsend: edit it with herald issue edit NEW and send it with "
-	  "herald send NEW.\nThis is how to change an issue whose send is not "
-	  "finished (which cannot\nbe edited). Exit status 66 when there is no "
-	  "issue ID.", NULL, cmd_issue_copy },
-	{ "issue show", "ID", 1, 1, "print an issue's headers and body as "
-	  "stored", NULL, NULL, cmd_issue_show },
-	{ "issue check", "ID", 1, 1, N_("check that an issue can be sent as "
-	  "written"),
+	{ NT("issue edit"), "ID", 1, 1, N_("edit an issue in $VISUAL or "
+	  "$EDITOR"),
+	  N_("The editor (fallback vi) gets the headers From, Reply-To, "
+	  "Subject, List,\n"
+	  "Unsubscribe and Encoding above a blank line and the body, as mutt "
+	  "does.\n"
+	  "If the result does not check, the editor opens again with the error "
+	  "on\n"
+	  "top. Leaving the file unchanged keeps the issue (exit 0); emptying "
+	  "it,\n"
+	  "or leaving it unchanged after an error, aborts (exit 1).\n"
+	  "An issue whose send is not finished (running, paused, waiting or\n"
+	  "interrupted) cannot be edited (exit 65): the send keeps the text "
+	  "it\n"
+	  "started with. herald issue copy ID makes a new issue to edit "
+	  "instead. If a\n"
+	  "send starts while the editor is open, the edit is saved as a new "
+	  "issue."), edit_opts, cmd_issue_edit },
+	{ NT("issue copy"), "ID", 1, 1, N_("a new issue from an old one; "
+	  "prints its id"),
+	  N_("The new issue has the list, headers and body of issue ID as "
+	  "stored, and no\n"
+	  "send: edit it with herald issue edit NEW and send it with herald "
+	  "send NEW.\n"
+	  "This is how to change an issue whose send is not finished (which "
+	  "cannot\n"
+	  "be edited). Exit status 66 when there is no issue "
+	  "ID."), NULL, cmd_issue_copy },
+	{ NT("issue show"), "ID", 1, 1, N_("print an issue's headers and body "
+	  "as stored"), NULL, NULL, cmd_issue_show },
+	{ NT("issue check"), "ID", 1, 1, N_("check that an issue can be sent "
+	  "as written"),
 	  N_("Checks what saving checks (headers, merge fields) and, for an "
 	  "issue in\niso-2022-jp, every character of the Subject and body: "
 	  "one that\nISO-2022-JP cannot carry (①, ㈱, 髙, emoji, ～) is "
@@ -836,11 +855,12 @@ const struct cli_cmd cli_issue_cmds[] = {
 	  "unencodable (field, line,\ncolumn, char, codepoint), members "
 	  "(addr, error) and problems."), NULL,
 	  cmd_issue_check },
-	{ "issue ls", "", 0, 0, "list the issues, newest first", NULL, NULL,
+	{ NT("issue ls"), "", 0, 0, N_("list the issues, newest "
+	  "first"), NULL, NULL,
 	  cmd_issue_ls },
-	{ "issue preview", "ID", 1, 1, "print exactly the message one member "
-	  "gets, signed",
-	  "The bytes (CRLF line ends) that recipient would receive: merge "
+	{ NT("issue preview"), "ID", 1, 1, N_("print exactly the message one "
+	  "member gets, signed"),
+	  N_("The bytes (CRLF line ends) that recipient would receive: merge "
 	  "fields filled\nwith their name and attributes, their own "
 	  "unsubscribe token (recorded, so\nherald unsubscribe TOKEN works), "
 	  "and DKIM-Signature fields from the From\ndomain's active keys. "
@@ -849,26 +869,36 @@ const struct cli_cmd cli_issue_cmds[] = {
 	  "not. An issue that has a send is previewed from that send's own "
 	  "copy\nof the text, taken when it started. With --json, "
 	  "envelope_from is the MAIL\nFROM it goes out with (with verp = on, "
-	  "bounce+TOKEN@domain).", preview_opts,
+	  "bounce+TOKEN@domain)."), preview_opts,
 	  cmd_issue_preview },
-	{ "unsubscribe", "TOKEN|ADDR", 0, 1, "record an unsubscribe (adds a "
-	  "suppression)",
-	  "TOKEN is the one in a recipient's List-Unsubscribe header (the "
-	  "subject of\nthe mailto: request reads \"unsubscribe TOKEN\"); an "
-	  "address works too.\nThe address is suppressed with reason "
-	  "unsubscribe: no send reaches it again. A token goes the way a "
-	  "one-click or\nmailed unsubscribe goes: it is kept in the feedback "
-	  "trail too (source\n\"cli\"; herald feedback ls).\n\n"
+	{ "unsubscribe", "TOKEN|ADDR", 0, 1, N_("record an unsubscribe (adds a "
+	  "suppression)"),
+	  N_("TOKEN is the one in a recipient's List-Unsubscribe header (the "
+	  "subject of\n"
+	  "the mailto: request reads \"unsubscribe TOKEN\"); an address works "
+	  "too.\n"
+	  "The address is suppressed with reason unsubscribe: no send reaches "
+	  "it again. A token goes the way a one-click or\n"
+	  "mailed unsubscribe goes: it is kept in the feedback trail too "
+	  "(source\n"
+	  "\"cli\"; herald feedback ls).\n"
+	  "\n"
 	  "With --cgi (no TOKEN) it is the one-click unsubscribe URL as a "
-	  "CGI/1.1\nprogram for the web server (RFC 3875 variables: "
-	  "REQUEST_METHOD,\nQUERY_STRING token=TOKEN or PATH_INFO /TOKEN, "
-	  "CONTENT_LENGTH, CONTENT_TYPE,\nHTTP_ACCEPT_LANGUAGE). GET shows a "
-	  "page with one button (Japanese or\nEnglish); POST "
-	  "List-Unsubscribe=One-Click (RFC 8058) suppresses (source\n"
+	  "CGI/1.1\n"
+	  "program for the web server (RFC 3875 variables: REQUEST_METHOD,\n"
+	  "QUERY_STRING token=TOKEN or PATH_INFO /TOKEN, CONTENT_LENGTH, "
+	  "CONTENT_TYPE,\n"
+	  "HTTP_ACCEPT_LANGUAGE). GET shows a page with one button (Japanese "
+	  "or\n"
+	  "English); POST List-Unsubscribe=One-Click (RFC 8058) suppresses "
+	  "(source\n"
 	  "\"one-click\" in the trail) and answers 200; an unknown token gets "
-	  "404 and\na page that names nothing; another method 405, a body over "
-	  "1 KB 413. The\nweb server's user needs write access to the "
-	  "database: see man herald,\nONE-CLICK UNSUBSCRIBE.", unsubscribe_opts,
+	  "404 and\n"
+	  "a page that names nothing; another method 405, a body over 1 KB "
+	  "413. The\n"
+	  "web server's user needs write access to the database: see man "
+	  "herald,\n"
+	  "ONE-CLICK UNSUBSCRIBE."), unsubscribe_opts,
 	  cmd_unsubscribe },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

@@ -30,7 +30,8 @@ list_format(const char *s, enum import_format *f)
 	else if (strcmp(s, "lines") == 0)
 		*f = IMPORT_LINES;
 	else {
-		cli_err("--format: '%s': expected csv, tsv, lines or auto", s);
+		cli_err(_("--format: '%s': expected csv, tsv, lines or "
+		    "auto"), s);
 		return -1;
 	}
 	return 0;
@@ -47,8 +48,8 @@ list_import_opts(const struct cli_cmd *cmd, struct cli_args *a,
 	if (list_format(cli_opt(cmd, a, "format"), &o->format) == -1)
 		return -1;
 	if (enc != NULL && import_encoding_parse(enc, &o->encoding) == -1) {
-		cli_err("--encoding: '%s': expected cp932, euc-jp, "
-		    "iso-2022-jp, latin1, utf-16, utf-8 or auto", enc);
+		cli_err(_("--encoding: '%s': expected cp932, euc-jp, "
+		    "iso-2022-jp, latin1, utf-16, utf-8 or auto"), enc);
 		return -1;
 	}
 	return 0;
@@ -65,11 +66,12 @@ list_progress(struct importer *imp, time_t *last)
 		return;
 	*last = now;
 	import_progress(imp, &done, &total);
+	fputc('\r', stderr);
 	if (total > 0)
-		fprintf(stderr, "\rimporting... %3d%%",
+		fprintf(stderr, _("importing... %3d%%"),
 		    (int)(done * 100 / total));
 	else
-		fprintf(stderr, "\rimporting... %llu rows",
+		fprintf(stderr, _("importing... %llu rows"),
 		    (unsigned long long)import_stats(imp)->rows);
 }
 
@@ -78,7 +80,7 @@ static int
 list_error_text(uint64_t line, const char *reason, void *arg)
 {
 	(void)arg;
-	printf("  line %llu: %s\n", (unsigned long long)line, reason);
+	printf(_("  line %llu: %s\n"), (unsigned long long)line, reason);
 	return 0;
 }
 
@@ -102,10 +104,10 @@ list_dup_text(uint64_t line, uint64_t first, const char *addr,
 {
 	(void)arg;
 	if (strcmp(addr, kept) == 0)
-		printf("  line %llu duplicates line %llu: %s\n",
+		printf(_("  line %llu duplicates line %llu: %s\n"),
 		    (unsigned long long)line, (unsigned long long)first, addr);
 	else
-		printf("  line %llu duplicates line %llu: %s (kept as %s)\n",
+		printf(_("  line %llu duplicates line %llu: %s (kept as %s)\n"),
 		    (unsigned long long)line, (unsigned long long)first, addr,
 		    kept);
 	return 0;
@@ -162,25 +164,25 @@ list_import_report(struct cli_env *env, struct importer *imp,
 		cli_json_print(&j, &b);
 		return;
 	}
-	printf("list %s: %llu rows read from %s (%s, %s)\n", list,
+	printf(_("list %s: %llu rows read from %s (%s, %s)\n"), list,
 	    (unsigned long long)s->rows, strcmp(path, "-") == 0 ?
-	    "standard input" : path, import_format_name(import_format(imp)),
+	    _("standard input") : path, import_format_name(import_format(imp)),
 	    import_encoding_name(import_encoding(imp)));
-	printf("  imported    %llu\n  updated     %llu\n  duplicates  %llu\n"
-	    "  invalid     %llu\n  suppressed  %llu\n",
+	printf(_("  imported    %llu\n  updated     %llu\n  duplicates  %llu\n"
+	    "  invalid     %llu\n  suppressed  %llu\n"),
 	    (unsigned long long)s->imported, (unsigned long long)s->updated,
 	    (unsigned long long)s->duplicates, (unsigned long long)s->invalid,
 	    (unsigned long long)s->suppressed);
 	if (s->duplicates != 0) {
-		printf("duplicate rows (the first row is kept):\n");
+		printf(_("duplicate rows (the first row is kept):\n"));
 		import_duplicates(imp, 0, list_dup_text, NULL);
 	}
 	if (s->invalid != 0) {
-		printf("invalid rows (not imported):\n");
+		printf(_("invalid rows (not imported):\n"));
 		import_errors(imp, 0, list_error_text, NULL);
 	}
 	if ((hint = import_encoding_hint(imp)) != NULL)
-		printf("rows that are not UTF-8 look like %s\n", hint);
+		printf(_("rows that are not UTF-8 look like %s\n"), hint);
 }
 
 /*
@@ -193,7 +195,6 @@ list_run_import(struct cli_env *env, const char *list, const char *path,
 {
 	struct importer	*imp;
 	char		*cause = NULL;
-	const char	*what = list != NULL ? list : "the suppressions";
 	int		 rc, code = 0;
 	time_t		 last = 0;
 
@@ -213,16 +214,24 @@ list_run_import(struct cli_env *env, const char *list, const char *path,
 	if (cli_interrupted) {
 		import_free(imp);
 		free(cause);
-		cli_err("interrupted: nothing was imported, %s %s as it was",
-		    what, list != NULL ? "is" : "are");
+		if (list != NULL)
+			cli_err(_("interrupted: nothing was imported, list %s "
+			    "is as it was"), list);
+		else
+			cli_err(_("interrupted: nothing was imported, the "
+			    "suppressions are as they were"));
 		return 130;
 	}
 	if (rc == -1) {
 		import_free(imp);
 		cli_err("%s", cause);
 		free(cause);
-		cli_err("nothing was imported; %s %s as it was", what,
-		    list != NULL ? "is" : "are");
+		if (list != NULL)
+			cli_err(_("nothing was imported; list %s is as it "
+			    "was"), list);
+		else
+			cli_err(_("nothing was imported; the suppressions are "
+			    "as they were"));
 		return code != 0 ? code : EXIT_DATAERR;
 	}
 	if ((rc = import_commit(imp, &cause)) == -1) {
@@ -232,8 +241,8 @@ list_run_import(struct cli_env *env, const char *list, const char *path,
 	if (rc == 1) {
 		list_import_report(env, imp, list, path);
 		import_free(imp);
-		cli_err("no valid row in %s: list %s was not created",
-		    strcmp(path, "-") == 0 ? "standard input" : path, list);
+		cli_err(_("no valid row in %s: list %s was not created"),
+		    strcmp(path, "-") == 0 ? _("standard input") : path, list);
 		return EXIT_DATAERR;
 	}
 	*out = imp;
@@ -253,7 +262,7 @@ cmd_list_import(struct cli_env *env, const struct cli_cmd *cmd,
 		return EXIT_USAGE;
 	o.strict = cli_opt(cmd, a, "strict") != NULL;
 	if (*a->argv[0] == '\0') {
-		cli_err("a list needs a name");
+		cli_err(_("a list needs a name"));
 		return EXIT_USAGE;
 	}
 	if ((rc = list_run_import(env, a->argv[0], a->argv[1], &o, &imp)) != 0)
@@ -294,14 +303,14 @@ cmd_suppress_import(struct cli_env *env, const struct cli_cmd *cmd,
 		json_close(&j);
 		cli_json_print(&j, &b);
 	} else {
-		printf("%llu rows read from %s\n  suppressed  %llu\n"
-		    "  already     %llu\n  invalid     %llu\n",
+		printf(_("%llu rows read from %s\n  suppressed  %llu\n"
+		    "  already     %llu\n  invalid     %llu\n"),
 		    (unsigned long long)s->rows, a->argv[0],
 		    (unsigned long long)s->imported,
 		    (unsigned long long)s->duplicates,
 		    (unsigned long long)s->invalid);
 		if (s->invalid != 0) {
-			printf("invalid rows (not suppressed):\n");
+			printf(_("invalid rows (not suppressed):\n"));
 			import_errors(imp, 0, list_error_text, NULL);
 		}
 	}
@@ -352,10 +361,14 @@ cmd_list_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		}
 		cli_json_print(&j, &b);
 	} else if (n == 0)
-		printf("no lists yet: herald list import LIST FILE makes one\n");
+		printf(_("no lists yet: herald list import LIST FILE makes "
+		    "one\n"));
 	else {
-		list_cell("LIST", 24);
-		printf("%10s %10s  %s\n", "MEMBERS", "SUPPRESSED", "CREATED");
+		/* TRANSLATORS: column headings of herald list ls. */
+		list_cell(_("LIST"), 24);
+		cli_pad(_("MEMBERS"), 10, 1, " ");
+		cli_pad(_("SUPPRESSED"), 10, 1, "  ");
+		printf("%s\n", _("CREATED"));
 		for (i = 0; i < n; i++) {
 			cli_date(date, sizeof date, v[i].created_at);
 			list_cell(v[i].name, 24);
@@ -425,7 +438,8 @@ list_lookup(struct cli_env *env, const char *name, int64_t *id)
 	if ((rc = store_list_find(env->store, name, id, &cause)) == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	if (rc == 1) {
-		cli_err("no list named '%s' (herald list ls shows them)", name);
+		cli_err(_("no list named '%s' (herald list ls shows "
+		    "them)"), name);
 		return EXIT_NOINPUT;
 	}
 	return 0;
@@ -452,10 +466,11 @@ cmd_list_show(struct cli_env *env, const struct cli_cmd *cmd,
 		json_open_array(&x.j, NULL);
 		fwrite(x.b.data, 1, x.b.len, stdout);
 	} else {
-		list_cell("EMAIL", 36);
-		list_cell("NAME", 24);
-		list_cell("STATUS", 10);
-		printf("ATTRIBUTES\n");
+		/* TRANSLATORS: column headings of herald list show. */
+		list_cell(_("EMAIL"), 36);
+		list_cell(_("NAME"), 24);
+		list_cell(_("STATUS"), 10);
+		printf("%s\n", _("ATTRIBUTES"));
 	}
 	rc = store_contacts(env->store, id, cli_opt(cmd, a, "filter"), 0, 0,
 	    list_show_row, &x, &cause);
@@ -486,17 +501,17 @@ cmd_list_export(struct cli_env *env, const struct cli_cmd *cmd,
 		return rc;
 	if (path != NULL && strcmp(path, "-") != 0 &&
 	    (f = fopen(path, "w")) == NULL) {
-		cli_err("cannot write %s: %s", path, strerror(errno));
+		cli_err(_("cannot write %s: %s"), path, strerror(errno));
 		return EXIT_CANTCREAT;
 	}
 	rc = export_list(env->store, a->argv[0], f, &rows, &cause);
 	if (f != stdout && fclose(f) != 0 && rc == 0)
-		rc = set_cause(&cause, "cannot write %s: %s", path,
+		rc = set_cause(&cause, _("cannot write %s: %s"), path,
 		    strerror(errno));
 	if (rc == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	if (f != stdout)
-		fprintf(stderr, "exported %llu members of %s to %s\n",
+		fprintf(stderr, _("exported %llu members of %s to %s\n"),
 		    (unsigned long long)rows, a->argv[0], path);
 	return 0;
 }
@@ -519,7 +534,7 @@ cmd_list_rm(struct cli_env *env, const struct cli_cmd *cmd,
 	if (rc == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	if (rc == 1) {
-		cli_err("no list named '%s' (herald list ls shows them)",
+		cli_err(_("no list named '%s' (herald list ls shows them)"),
 		    a->argv[0]);
 		return EXIT_NOINPUT;
 	}
@@ -534,7 +549,7 @@ cmd_list_rm(struct cli_env *env, const struct cli_cmd *cmd,
 		json_put_bool(&j, "removed", 1);
 		cli_json_print(&j, &b);
 	} else
-		printf("removed list %s (%lld members)\n", li.name,
+		printf(_("removed list %s (%lld members)\n"), li.name,
 		    (long long)li.members);
 	free(li.name);
 	return 0;
@@ -561,7 +576,7 @@ cmd_suppress_add(struct cli_env *env, const struct cli_cmd *cmd,
 		}
 	if (bad) {
 		free(norm);
-		cli_err("nothing was suppressed");
+		cli_err(_("nothing was suppressed"));
 		return EXIT_DATAERR;
 	}
 	if ((rc = cli_store(env)) != 0 || store_begin(env->store, &cause) == -1) {
@@ -588,8 +603,8 @@ cmd_suppress_add(struct cli_env *env, const struct cli_cmd *cmd,
 			json_put_bool(&j, "added", added);
 			json_close(&j);
 		} else
-			buf_printf(&b, added ? "suppressed %s\n" : "%s was "
-			    "already suppressed\n", norm[i]);
+			buf_printf(&b, added ? _("suppressed %s\n") :
+			    _("%s was already suppressed\n"), norm[i]);
 	}
 	free(norm);
 	if (store_commit(env->store, &cause) == -1) {
@@ -647,9 +662,11 @@ cmd_suppress_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	if (env->json)
 		json_open_array(&j, NULL);
 	else {
-		list_cell("EMAIL", 36);
-		list_cell("REASON", 12);
-		printf("%-16s  DETAIL\n", "ADDED");
+		/* TRANSLATORS: column headings of herald suppress ls. */
+		list_cell(_("EMAIL"), 36);
+		list_cell(_("REASON"), 12);
+		cli_pad(_("ADDED"), 16, 0, "  ");
+		printf("%s\n", _("DETAIL"));
 	}
 	rc = store_suppressions(env->store, suppress_row, env->json ? &j : NULL,
 	    &cause);
@@ -664,38 +681,38 @@ cmd_suppress_ls(struct cli_env *env, const struct cli_cmd *cmd,
 }
 
 #define IMPORT_ENCODING_OPT						\
-	{ "encoding", "ENC", "cp932, euc-jp, iso-2022-jp, latin1, utf-16, "	\
-	  "utf-8 or auto (default)" }
+	{ "encoding", "ENC", N_("cp932, euc-jp, iso-2022-jp, latin1, "	\
+	  "utf-16, utf-8 or auto (default)") }
 static const struct cli_opt import_opts[] = {
-	{ "format", "FMT", "csv, tsv, lines or auto (default: detect)" },
+	{ "format", "FMT", N_("csv, tsv, lines or auto (default: detect)") },
 	IMPORT_ENCODING_OPT,
-	{ "strict", NULL, "any invalid row aborts the import (nothing is "
-	  "stored)" },
+	{ "strict", NULL, N_("any invalid row aborts the import (nothing is "
+	  "stored)") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt suppress_import_opts[] = {
-	{ "format", "FMT", "csv, tsv, lines or auto (default: detect)" },
+	{ "format", "FMT", N_("csv, tsv, lines or auto (default: detect)") },
 	IMPORT_ENCODING_OPT,
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt show_opts[] = {
-	{ "filter", "TEXT", "only members whose address or name contains "
-	  "TEXT" },
+	{ "filter", "TEXT", N_("only members whose address or name contains "
+	  "TEXT") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt export_opts[] = {
-	{ "output", "FILE", "write to FILE instead of standard output" },
+	{ "output", "FILE", N_("write to FILE instead of standard output") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt suppress_opts[] = {
-	{ "reason", "TEXT", "a note kept with the suppression" },
+	{ "reason", "TEXT", N_("a note kept with the suppression") },
 	{ NULL, NULL, NULL }
 };
 
 const struct cli_cmd cli_list_cmds[] = {
-	{ "list import", "LIST FILE", 2, 2, "add or update contacts of LIST "
-	  "from FILE (- for standard input)",
-	  "FILE is CSV (RFC 4180), TSV, or one address a line (\"Name "
+	{ NT("list import"), "LIST FILE", 2, 2, N_("add or update contacts of "
+	  "LIST from FILE (- for standard input)"),
+	  N_("FILE is CSV (RFC 4180), TSV, or one address a line (\"Name "
 	  "<a@b>\" is fine).\nA header row naming an email column (email, "
 	  "e-mail, mail, address) and\noptionally a name column is detected; "
 	  "every other column is kept as an\nattribute for merge fields. "
@@ -711,26 +728,31 @@ const struct cli_cmd cli_list_cmds[] = {
 	  "--encoding to use. Exit "
 	  "status: 0, or 65 when some\nrows were invalid (the valid ones are "
 	  "imported) or none was valid (a new\nlist is then not created), "
-	  "66 for a missing file.",
+	  "66 for a missing file."),
 	  import_opts, cmd_list_import },
-	{ "list ls", "", 0, 0, "list the lists with member counts", NULL,
+	{ NT("list ls"), "", 0, 0, N_("list the lists with member "
+	  "counts"), NULL,
 	  NULL, cmd_list_ls },
-	{ "list show", "LIST", 1, 1, "print a list's members", NULL, show_opts,
+	{ NT("list show"), "LIST", 1, 1, N_("print a list's "
+	  "members"), NULL, show_opts,
 	  cmd_list_show },
-	{ "list export", "LIST", 1, 1, "write a list as CSV that re-imports "
-	  "to the same list", NULL, export_opts, cmd_list_export },
-	{ "list rm", "LIST", 1, 1, "remove a list and its members", NULL, NULL,
+	{ NT("list export"), "LIST", 1, 1, N_("write a list as CSV that "
+	  "re-imports to the same list"), NULL, export_opts, cmd_list_export },
+	{ NT("list rm"), "LIST", 1, 1, N_("remove a list and its "
+	  "members"), NULL, NULL,
 	  cmd_list_rm },
-	{ "suppress add", "ADDR...", 1, CLI_MAXARGS, "never send to these "
-	  "addresses", "Suppressed addresses may stay on lists; they are "
-	  "flagged there and never\nsent to. Matching ignores letter case.",
+	{ NT("suppress add"), "ADDR...", 1, CLI_MAXARGS,
+	  N_("never send to these addresses"), N_("Suppressed addresses may stay on lists; they are "
+	  "flagged there and never\nsent to. Matching ignores letter case."),
 	  suppress_opts, cmd_suppress_add },
-	{ "suppress import", "FILE", 1, 1, "suppress every address in FILE",
-	  "FILE is read as list import reads it (CSV, TSV or one address a "
+	{ NT("suppress import"), "FILE", 1, 1, N_("suppress every address in "
+	  "FILE"),
+	  N_("FILE is read as list import reads it (CSV, TSV or one address a "
 	  "line).\nInvalid rows are reported with their line numbers; the "
 	  "rest is added in\none transaction. Exit status 65 when some rows "
-	  "were invalid.", suppress_import_opts, cmd_suppress_import },
-	{ "suppress ls", "", 0, 0, "list suppressed addresses", NULL, NULL,
+	  "were invalid."), suppress_import_opts, cmd_suppress_import },
+	{ NT("suppress ls"), "", 0, 0, N_("list suppressed "
+	  "addresses"), NULL, NULL,
 	  cmd_suppress_ls },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

@@ -15,6 +15,7 @@
 #include "send/send.h"
 #include "base/json.h"
 #include "mail/message.h"
+#include "smtp/alert.h"
 #include "smtp/reply_class.h"
 #include "store/store.h"
 #include "store/store_feedback.h"
@@ -29,8 +30,8 @@ send_id_arg(const char *s, int64_t *id)
 	long long	v;
 
 	if (parse_int(s, 1, INT64_MAX, &v) == -1) {
-		cli_err("'%s': a send is named by its issue's id (herald issue "
-		    "ls shows them)", s);
+		cli_err(_("'%s': a send is named by its issue's id (herald "
+		    "issue ls shows them)"), s);
 		return EXIT_USAGE;
 	}
 	*id = (int64_t)v;
@@ -50,8 +51,8 @@ send_load(struct cli_env *env, int64_t id, struct send_info *info)
 	if (rc == -1)
 		return cli_fail(EXIT_IOERR, cause);
 	if (rc == 1) {
-		cli_err("issue %lld has not been sent (herald send %lld starts "
-		    "it)", (long long)id, (long long)id);
+		cli_err(_("issue %lld has not been sent (herald send %lld "
+		    "starts it)"), (long long)id, (long long)id);
 		return EXIT_NOINPUT;
 	}
 	return 0;
@@ -101,14 +102,14 @@ static void
 send_in(char *buf, size_t len, int64_t secs)
 {
 	if (secs <= 0)
-		snprintf(buf, len, "now");
+		snprintf(buf, len, "%s", _("now"));
 	else if (secs < 60)
-		snprintf(buf, len, "in %llds", (long long)secs);
+		snprintf(buf, len, _("in %llds"), (long long)secs);
 	else if (secs < 3600)
-		snprintf(buf, len, "in %lldm %llds", (long long)secs / 60,
+		snprintf(buf, len, _("in %lldm %llds"), (long long)secs / 60,
 		    (long long)secs % 60);
 	else
-		snprintf(buf, len, "in %lldh %lldm", (long long)secs / 3600,
+		snprintf(buf, len, _("in %lldh %lldm"), (long long)secs / 3600,
 		    (long long)secs % 3600 / 60);
 }
 
@@ -130,7 +131,7 @@ send_event_text(FILE *f, const struct send_event *e)
 	fprintf(f, "%s %-10s ", at + 11, rcpt_state_name(e->state));
 	send_put(f, e->rcpt);
 	if (*e->mx != '\0' || *e->ip != '\0') {
-		fputs(" via ", f);
+		fputs(_(" via "), f);
 		send_put(f, *e->mx != '\0' ? e->mx : e->ip);
 		if (*e->ip != '\0') {
 			fputs(" [", f);
@@ -144,7 +145,7 @@ send_event_text(FILE *f, const struct send_event *e)
 		fputc(' ', f);
 		send_put(f, e->tls_verify);
 	} else if (*e->tls_verify != '\0')
-		fputs(" plaintext", f);
+		fputs(_(" plaintext"), f);
 	if (e->code > 0)
 		fprintf(f, " %d", e->code);
 	if (*e->enhanced != '\0') {
@@ -164,7 +165,7 @@ send_event_text(FILE *f, const struct send_event *e)
 	}
 	if (e->state == RCPT_DEFERRED && e->next_at != 0) {
 		send_time(next, sizeof next, e->next_at);
-		fprintf(f, " (next try %s)", next + 11);
+		fprintf(f, _(" (next try %s)"), next + 11);
 	}
 	fputc('\n', f);
 }
@@ -221,8 +222,8 @@ send_follow_end(FILE *out, struct cli_env *env, int64_t id,
 
 	switch (state) {
 	case SEND_FINISHED:
-		fprintf(out, "send %lld finished: %lld delivered, %lld "
-		    "bounced, %lld unknown\n", (long long)id,
+		fprintf(out, _("send %lld finished: %lld delivered, %lld "
+		    "bounced, %lld unknown\n"), (long long)id,
 		    (long long)c->n[RCPT_DELIVERED],
 		    (long long)c->n[RCPT_BOUNCED],
 		    (long long)c->n[RCPT_UNKNOWN]);
@@ -230,32 +231,32 @@ send_follow_end(FILE *out, struct cli_env *env, int64_t id,
 	case SEND_WAITING:
 		send_time(at, sizeof at, c->next_at);
 		send_in(in, sizeof in, c->next_at - (int64_t)time(NULL));
-		fprintf(out, "send %lld waiting: %lld deferred; next attempt "
+		fprintf(out, _("send %lld waiting: %lld deferred; next attempt "
 		    "at %s (%s); the engine keeps retrying in the background "
-		    "(herald status %lld)\n", (long long)id,
+		    "(herald status %lld)\n"), (long long)id,
 		    (long long)c->n[RCPT_DEFERRED], at, in, (long long)id);
 		break;
 	case SEND_PAUSED:
-		fprintf(out, "send %lld paused: herald resume %lld continues "
-		    "it\n", (long long)id, (long long)id);
+		fprintf(out, _("send %lld paused: herald resume %lld continues "
+		    "it\n"), (long long)id, (long long)id);
 		break;
 	case SEND_INTERRUPTED:
 		log = send_log_path(env->db_path, id);
-		fprintf(out, "send %lld interrupted: the engine stopped with "
+		fprintf(out, _("send %lld interrupted: the engine stopped with "
 		    "work left (its log: %s); herald resume %lld continues "
-		    "it\n", (long long)id, log, (long long)id);
+		    "it\n"), (long long)id, log, (long long)id);
 		free(log);
 		break;
 	case SEND_RUNNING:
-		fprintf(out, "send %lld goes on in the background (herald "
-		    "status %lld)\n", (long long)id, (long long)id);
+		fprintf(out, _("send %lld goes on in the background (herald "
+		    "status %lld)\n"), (long long)id, (long long)id);
 		break;
 	}
 	if (store_send_classes(env->store, id, &cl, send_classes_add,
 	    &cause) == -1)
 		cli_fail(0, cause);
 	else if (send_classes_warning(&cl, warn, sizeof warn))
-		fprintf(out, "warning: %s\n", warn);
+		fprintf(out, _("warning: %s\n"), warn);
 }
 
 /* Follow a send's events until it no longer runs (or Ctrl-C). */
@@ -380,11 +381,14 @@ send_tls_json(struct json *j, const struct send_tls_count *t)
 static void
 send_tls_text(const char *label, const struct send_tls_count *t)
 {
-	printf("  %-24s %lld verified, %lld trusted, %lld untrusted, %lld "
-	    "plaintext", label, (long long)t->verified, (long long)t->trusted,
+	/* The label is padded by display width: it may be Japanese. */
+	fputs("  ", stdout);
+	cli_pad(label, 24, 0, " ");
+	printf(_("%lld verified, %lld trusted, %lld untrusted, %lld "
+	    "plaintext"), (long long)t->verified, (long long)t->trusted,
 	    (long long)t->untrusted, (long long)t->plain);
 	if (t->dane != 0)
-		printf(" (%lld DANE)", (long long)t->dane);
+		printf(_(" (%lld DANE)"), (long long)t->dane);
 	printf("\n");
 }
 
@@ -557,33 +561,51 @@ static void
 send_fb_text(const struct send_fb *f, const char *indent)
 {
 	double	cr = send_fb_rate(f, f->st.complaints);
-	char	at[32];
+	char	at[32], words[512];
 	size_t	i;
 
-	printf("%s%-11s%lld hard bounce%s (%.2f%%), %lld soft (%.2f%%), "
-	    "%lld complaint%s (%.2f%%), %lld unsubscribe%s (%.2f%%), %lld "
-	    "auto-repl%s, %lld unknown\n", indent, "feedback",
-	    (long long)f->st.hard, f->st.hard == 1 ? "" : "s",
-	    100 * send_fb_rate(f, f->st.hard), (long long)f->st.soft,
-	    100 * send_fb_rate(f, f->st.soft), (long long)f->st.complaints,
-	    f->st.complaints == 1 ? "" : "s", 100 * cr,
-	    (long long)f->st.unsubscribes, f->st.unsubscribes == 1 ? "" : "s",
-	    100 * send_fb_rate(f, f->st.unsubscribes),
-	    (long long)f->st.auto_replies, f->st.auto_replies == 1 ? "y" :
-	    "ies", (long long)f->st.unknown);
-	if (f->st.complaints > 0 && cr >= 0.003)
-		printf("%s%-11s!! complaint rate %.2f%% is at or above 0.3%%: "
-		    "Gmail refuses or files as spam at this rate; stop and "
-		    "clean the list\n", indent, "complaints", 100 * cr);
-	else if (f->st.complaints > 0 && cr >= 0.001)
-		printf("%s%-11s! complaint rate %.2f%% is at or above 0.1%%, "
-		    "Gmail's warning threshold (0.3%% is its limit)\n",
-		    indent, "complaints", 100 * cr);
+	/* One clause per count: each noun takes its own plural. Labels are
+	 * padded by display width, as the translated ones of status are. */
+	fputs(indent, stdout);
+	cli_pad(_("feedback"), 11, 0, "");
+	printf(ngettext("%lld hard bounce (%.2f%%)", "%lld hard bounces "
+	    "(%.2f%%)", (unsigned long)f->st.hard), (long long)f->st.hard,
+	    100 * send_fb_rate(f, f->st.hard));
+	printf(_(", %lld soft (%.2f%%)"), (long long)f->st.soft,
+	    100 * send_fb_rate(f, f->st.soft));
+	printf(ngettext(", %lld complaint (%.2f%%)", ", %lld complaints "
+	    "(%.2f%%)", (unsigned long)f->st.complaints),
+	    (long long)f->st.complaints, 100 * cr);
+	printf(ngettext(", %lld unsubscribe (%.2f%%)", ", %lld unsubscribes "
+	    "(%.2f%%)", (unsigned long)f->st.unsubscribes),
+	    (long long)f->st.unsubscribes,
+	    100 * send_fb_rate(f, f->st.unsubscribes));
+	printf(ngettext(", %lld auto-reply", ", %lld auto-replies",
+	    (unsigned long)f->st.auto_replies), (long long)f->st.auto_replies);
+	printf(_(", %lld unknown\n"), (long long)f->st.unknown);
+	if (f->st.complaints > 0 && cr >= 0.001) {
+		fputs(indent, stdout);
+		cli_pad(_("complaints"), 11, 0, "");
+		if (cr >= 0.003)
+			printf(_("!! complaint rate %.2f%% is at or above "
+			    "0.3%%: Gmail refuses or files as spam at this "
+			    "rate; stop and clean the list\n"), 100 * cr);
+		else
+			printf(_("! complaint rate %.2f%% is at or above "
+			    "0.1%%, Gmail's warning threshold (0.3%% is its "
+			    "limit)\n"), 100 * cr);
+	}
 	for (i = 0; i < f->n; i++) {
 		send_time(at, sizeof at, f->a[i].last_at);
-		printf("%s%-11s%s (%lld time%s, last %s)\n", indent, "alert",
-		    f->a[i].text, (long long)f->a[i].count,
-		    f->a[i].count == 1 ? "" : "s", at);
+		/* Stored in English (JSON shows that); said in the reader's. */
+		alert_display(f->a[i].provider, f->a[i].reason, words,
+		    sizeof words);
+		fputs(indent, stdout);
+		cli_pad(_("alert"), 11, 0, "");
+		printf(ngettext("%s (%lld time, last %s)\n",
+		    "%s (%lld times, last %s)\n",
+		    (unsigned long)f->a[i].count), words,
+		    (long long)f->a[i].count, at);
 	}
 }
 
@@ -663,65 +685,70 @@ send_status_text(struct cli_env *env, const struct send_info *info,
 	const struct send_settings	*s = &info->set;
 	char				 at[32], in[32], *log, warn[256];
 
-	printf("send %lld: %s\n", (long long)info->id,
+	printf(_("send %lld: %s\n"), (long long)info->id,
 	    send_state_name(state));
-	printf("  issue      ");
+	printf(_("  issue      "));
 	send_put(stdout, is->subject);
-	printf("\n  recipients %lld: %lld delivered, %lld in flight, %lld "
-	    "queued, %lld deferred, %lld bounced, %lld unknown\n",
+	printf(_("\n  recipients %lld: %lld delivered, %lld in flight, %lld "
+	    "queued, %lld deferred, %lld bounced, %lld unknown\n"),
 	    (long long)c->total, (long long)c->n[RCPT_DELIVERED],
 	    (long long)(c->n[RCPT_CONNECTING] + c->n[RCPT_SENT_DATA]),
 	    (long long)c->n[RCPT_QUEUED], (long long)c->n[RCPT_DEFERRED],
 	    (long long)c->n[RCPT_BOUNCED], (long long)c->n[RCPT_UNKNOWN]);
 	if (c->n[RCPT_BOUNCED] > 0)
-		printf("  bounced    %lld hard (address unknown or disabled: "
+		printf(_("  bounced    %lld hard (address unknown or disabled: "
 		    "suppressed), %lld soft, %lld refused as the sender, "
-		    "%lld unclassified\n",
+		    "%lld unclassified\n"),
 		    (long long)cl->bounced[REPLY_HARD],
 		    (long long)cl->bounced[REPLY_SOFT],
 		    (long long)cl->bounced[REPLY_SENDER],
 		    (long long)(cl->bounced[REPLY_UNKNOWN] +
 		    cl->bounced[REPLY_NONE]));
 	if (send_classes_warning(cl, warn, sizeof warn))
-		printf("  warning    %s\n", warn);
+		printf(_("  warning    %s\n"), warn);
 	send_fb_text(fb, "  ");
 	if (c->next_at != 0) {
 		send_time(at, sizeof at, c->next_at);
 		send_in(in, sizeof in, c->next_at - (int64_t)time(NULL));
-		printf("  next try   %s (%s)\n", at, in);
+		printf(_("  next try   %s (%s)\n"), at, in);
 	}
-	printf("  TLS        %lld verified, %lld trusted, %lld untrusted, "
-	    "%lld plaintext\n", (long long)tls->all.verified,
+	printf(_("  TLS        %lld verified, %lld trusted, %lld untrusted, "
+	    "%lld plaintext\n"), (long long)tls->all.verified,
 	    (long long)tls->all.trusted, (long long)tls->all.untrusted,
 	    (long long)tls->all.plain);
 	log = send_log_path(env->db_path, info->id);
 	if (engine) {
 		send_time(at, sizeof at, info->engine_at);
-		printf("  engine     pid %lld since %s; log %s\n",
+		printf(_("  engine     pid %lld since %s; log %s\n"),
 		    (long long)info->engine_pid, at, log);
 	} else
-		printf("  engine     not running; log %s\n", log);
+		printf(_("  engine     not running; log %s\n"), log);
 	free(log);
-	printf("  settings   tls %s, %s%s%s port %d, %d sessions, %d per "
-	    "destination, ", tls_policy_name(s->policy), *s->relay != '\0' ?
-	    "relay " : "direct to MX", s->relay, *s->relay != '\0' ? "," : "",
-	    *s->relay != '\0' ? 0 : s->smtp_port, s->limits.concurrency,
-	    s->limits.per_domain);
+	if (*s->relay != '\0')
+		printf(_("  settings   tls %s, relay %s, %d sessions, %d per "
+		    "destination, "), tls_policy_name(s->policy), s->relay,
+		    s->limits.concurrency, s->limits.per_domain);
+	else
+		printf(_("  settings   tls %s, direct to MX port %d, %d "
+		    "sessions, %d per "
+		    "destination, "), tls_policy_name(s->policy),
+		    s->smtp_port, s->limits.concurrency, s->limits.per_domain);
 	if (s->limits.rate > 0)
 		printf("%d/s, ", s->limits.rate);
-	printf("retry after %llds, give up after %llds",
+	printf(_("retry after %llds, give up after %llds"),
 	    (long long)s->limits.retry_first,
 	    (long long)s->limits.retry_giveup);
 	if (*s->smtp_timeouts != '\0')
-		printf(", timeouts %s", s->smtp_timeouts);
+		printf(_(", timeouts %s"), s->smtp_timeouts);
 	printf("\n");
 	if (state == SEND_INTERRUPTED || state == SEND_PAUSED)
-		printf("  herald resume %lld continues it\n",
+		printf(_("  herald resume %lld continues it\n"),
 		    (long long)info->id);
 	if (c->n[RCPT_UNKNOWN] > 0)
-		printf("  %lld unknown: handed to a server that never answered "
-		    "the final dot; herald resume %lld --retry-unknown sends "
-		    "them again\n", (long long)c->n[RCPT_UNKNOWN],
+		printf(_("  %lld unknown: handed to a server that never "
+		    "answered the final dot; herald resume %lld "
+		    "--retry-unknown sends them "
+		    "again\n"), (long long)c->n[RCPT_UNKNOWN],
 		    (long long)info->id);
 }
 
@@ -801,7 +828,7 @@ send_report_cb(const struct send_event *e, void *arg)
 	char		 num[32], at[32], *cell;
 	time_t		 t = (time_t)e->at;
 	struct tm	 tm;
-	int		 csv = env->json == 2;
+	int		 csv = env->json == 2, codew;
 
 	buf_init(&b);
 	if (env->json == 1) {
@@ -841,10 +868,15 @@ send_report_cb(const struct send_event *e, void *arg)
 		printf("%-15.15s %-7.7s %-9.9s ", e->ip, *e->tls_version !=
 		    '\0' ? e->tls_version : "-", *e->tls_verify != '\0' ?
 		    e->tls_verify : "-");
+		/* Under its heading, which may be wider in Japanese: the
+		 * column is 3 wide under the 4 of "CODE". */
+		codew = utf8_width(_("CODE")) - 1;
+		if (codew < 3)
+			codew = 3;
 		if (e->code > 0)
-			printf("%d ", e->code);
+			printf("%*d ", codew, e->code);
 		else
-			printf("  - ");
+			printf("%*s ", codew, "-");
 		if (*e->cls != '\0')
 			buf_printf(&b, "[%s %s] ", e->cls, e->reason);
 		buf_printf(&b, "%s%s%s", e->enhanced, *e->enhanced != '\0' ?
@@ -913,7 +945,8 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 	/* One output form: a second one would be ignored unsaid. */
 	if ((cli_opt(cmd, a, "csv") != NULL) + (cli_opt(cmd, a, "json-doc") !=
 	    NULL) + (json != 0) > 1) {
-		cli_err("report: choose one of --csv, --json and --json-doc");
+		cli_err(_("report: choose one of --csv, --json and "
+		    "--json-doc"));
 		return EXIT_USAGE;
 	}
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
@@ -929,8 +962,15 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 		printf("rcpt,state,mx,ip,tls_version,tls_cipher,tls_verify,"
 		    "tls_dane,code,enhanced,reply,attempts,at,class,reason\n");
 	} else if (!json) {
-		printf("%-30s %-10s %-20s %-15s %-7s %-9s %3s %s\n", "RCPT",
-		    "STATE", "MX", "IP", "TLS", "VERIFY", "CODE", "REPLY");
+		/* TRANSLATORS: column headings of herald report. */
+		cli_pad(_("RCPT"), 30, 0, " ");
+		cli_pad(_("STATE"), 10, 0, " ");
+		cli_pad(_("MX"), 20, 0, " ");
+		cli_pad(_("IP"), 15, 0, " ");
+		cli_pad(_("TLS"), 7, 0, " ");
+		cli_pad(_("VERIFY"), 9, 0, " ");
+		cli_pad(_("CODE"), 3, 1, " ");
+		printf("%s\n", _("REPLY"));
 	}
 	rc = store_send_rcpts(env->store, id, send_report_cb, env, &cause);
 	env->json = json;
@@ -952,11 +992,11 @@ cmd_send_report(struct cli_env *env, const struct cli_cmd *cmd,
 			rc = cli_fail(EXIT_IOERR, cause);
 			goto out;
 		}
-		printf("\nWhat came back:\n");
+		printf(_("\nWhat came back:\n"));
 		send_fb_text(&fb, "  ");
 		send_fb_free(&fb);
-		printf("\nTLS (recipients whose server answered):\n");
-		send_tls_text("all destinations", &tls.all);
+		printf(_("\nTLS (recipients whose server answered):\n"));
+		send_tls_text(_("all destinations"), &tls.all);
 		for (i = 0; i < tls.n; i++)
 			send_tls_text(tls.dom[i].domain, &tls.dom[i]);
 	}

@@ -97,7 +97,7 @@ cli_password_prompt(const char *what, const char *notty, int size,
 	/* Unbuffered: the password is read into buf alone, never into a
 	 * stdio buffer that is freed unwiped. */
 	setvbuf(tty, NULL, _IONBF, 0);
-	fprintf(tty, "password for %s: ", what);
+	fprintf(tty, _("password for %s: "), what);
 	fflush(tty);
 	tcgetattr(fileno(tty), &old);
 	quiet = old;
@@ -110,7 +110,7 @@ cli_password_prompt(const char *what, const char *notty, int size,
 	buf[ok ? strcspn(buf, "\r\n") : 0] = '\0';
 	if (*buf == '\0') {
 		explicit_bzero(buf, sizeof buf);
-		cli_err("no password given");
+		cli_err(_("no password given"));
 		return EXIT_USAGE;
 	}
 	*out = xstrdup(buf);
@@ -125,10 +125,10 @@ send_password_prompt(const struct send_settings *set, char **out)
 	char	*what;
 	int	 rc;
 
-	what = xprintf("%s at %s", set->relay_user, set->relay);
-	rc = cli_password_prompt(what, "the relay needs a password and there "
+	what = xprintf(_("%s at %s"), set->relay_user, set->relay);
+	rc = cli_password_prompt(what, _("the relay needs a password and there "
 	    "is no terminal to ask for it on: set relay_password_file (a file "
-	    "of mode 0600)", SEND_PASSWORD_MAX + 2, out);
+	    "of mode 0600)"), SEND_PASSWORD_MAX + 2, out);
 	free(what);
 	return rc;
 }
@@ -149,17 +149,17 @@ send_password_fd_check(const char *arg)
 	if (arg == NULL)
 		return 0;
 	if (parse_int(arg, 0, 65535, &fd) == -1 || fd == 1 || fd == 2) {
-		cli_err("--password-fd '%s': not a descriptor to read a "
-		    "password from", arg);
+		cli_err(_("--password-fd '%s': not a descriptor to read a "
+		    "password from"), arg);
 		return EXIT_USAGE;
 	}
 	if (fcntl((int)fd, F_GETFD) == -1) {
-		cli_err("--password-fd %lld: not open", fd);
+		cli_err(_("--password-fd %lld: not open"), fd);
 		return EXIT_USAGE;
 	}
 	if (isatty((int)fd)) {
-		cli_err("--password-fd %lld is a terminal: leave it out and "
-		    "herald asks without echo", fd);
+		cli_err(_("--password-fd %lld is a terminal: leave it out and "
+		    "herald asks without echo"), fd);
 		return EXIT_USAGE;
 	}
 	/* Not handed on to the engine or anything else we start. */
@@ -179,7 +179,7 @@ send_password_read(const char *arg, char **out)
 	ssize_t		 n;
 
 	if (parse_int(arg, 0, 65535, &fd) == -1) {
-		cli_err("--password-fd '%s': not a file descriptor", arg);
+		cli_err(_("--password-fd '%s': not a file descriptor"), arg);
 		return EXIT_USAGE;
 	}
 	/* Up to the end of the first line, never past the limit. */
@@ -189,7 +189,8 @@ send_password_read(const char *arg, char **out)
 			continue;
 		if (n == -1) {
 			explicit_bzero(buf, sizeof buf);
-			cli_err("--password-fd %lld: %s", fd, strerror(errno));
+			cli_err(_("--password-fd %lld: "
+			    "%s"), fd, strerror(errno));
 			return EXIT_USAGE;
 		}
 		if (n == 0)
@@ -203,14 +204,15 @@ send_password_read(const char *arg, char **out)
 	nl = memchr(buf, '\n', len);
 	if (memchr(buf, '\0', nl != NULL ? (size_t)(nl - buf) : len) != NULL) {
 		explicit_bzero(buf, sizeof buf);
-		cli_err("--password-fd %lld: a NUL byte in the password", fd);
+		cli_err(_("--password-fd %lld: a NUL byte in the "
+		    "password"), fd);
 		return EXIT_USAGE;
 	}
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (*buf == '\0' || strlen(buf) > SEND_PASSWORD_MAX) {
 		explicit_bzero(buf, sizeof buf);
-		cli_err("--password-fd %lld: no password on its first line (or "
-		    "one over %d bytes)", fd, SEND_PASSWORD_MAX);
+		cli_err(_("--password-fd %lld: no password on its first line "
+		    "(or one over %d bytes)"), fd, SEND_PASSWORD_MAX);
 		return EXIT_USAGE;
 	}
 	*out = xstrdup(buf);
@@ -232,8 +234,8 @@ send_password(const struct send_settings *set, const char *fdarg, char **out)
 	if (from == SEND_PASSWORD_NONE) {
 		if (fdarg == NULL)
 			return 0;
-		cli_err("--password-fd: this send does not authenticate "
-		    "(AUTH needs --relay HOST and --auth USER)");
+		cli_err(_("--password-fd: this send does not authenticate "
+		    "(AUTH needs --relay HOST and --auth USER)"));
 		return EXIT_USAGE;
 	}
 	if (fdarg != NULL)
@@ -261,8 +263,8 @@ static int
 send_not_started(int64_t id, char *cause)
 {
 	cli_err("%s", cause);
-	cli_err("send %lld is recorded: herald resume %lld starts it once "
-	    "that is put right", (long long)id, (long long)id);
+	cli_err(_("send %lld is recorded: herald resume %lld starts it once "
+	    "that is put right"), (long long)id, (long long)id);
 	free(cause);
 	return EXIT_TEMPFAIL;
 }
@@ -287,18 +289,23 @@ send_started(struct cli_env *env, int follow, const char *what, int64_t id,
 		json_put_str(&j, "log", log);
 		cli_json_print(&j, &b);
 	} else {
-		fprintf(out, "send %lld %s", (long long)id, what);
+		fprintf(out, strcmp(what, "started") == 0 ?
+		    _("send %lld started") : _("send %lld resumed"),
+		    (long long)id);
 		if (queued >= 0)
-			fprintf(out, ": %lld recipient%s queued",
-			    (long long)queued, queued == 1 ? "" : "s");
+			fprintf(out, ngettext(": %lld recipient queued",
+			    ": %lld recipients queued", (unsigned long)queued),
+			    (long long)queued);
 		if (skipped > 0)
-			fprintf(out, " (%lld suppressed member%s skipped)",
-			    (long long)skipped, skipped == 1 ? "" : "s");
-		fprintf(out, "; engine pid %lld in the background (log %s)\n",
+			fprintf(out, ngettext(" (%lld suppressed member "
+			    "skipped)", " (%lld suppressed members skipped)",
+			    (unsigned long)skipped), (long long)skipped);
+		fprintf(out, _("; engine pid %lld in the background (log "
+		    "%s)\n"),
 		    (long long)pid, log);
 		if (!follow)
-			fprintf(out, "herald status %lld shows how it goes; "
-			    "herald resume %lld --follow watches it\n",
+			fprintf(out, _("herald status %lld shows how it goes; "
+			    "herald resume %lld --follow watches it\n"),
 			    (long long)id, (long long)id);
 	}
 	fflush(out);
@@ -330,21 +337,25 @@ send_dry(struct cli_env *env, const struct issue *is,
 		cli_json_print(&j, &b);
 		return 0;
 	}
-	printf("dry run: %lld message%s written to %s", (long long)written,
-	    written == 1 ? "" : "s", dir);
+	printf(ngettext("dry run: %lld message written to %s",
+	    "dry run: %lld messages written to %s", (unsigned long)written),
+	    (long long)written, dir);
 	if (skipped != 0)
-		printf(" (%lld suppressed member%s skipped)",
-		    (long long)skipped, skipped == 1 ? "" : "s");
+		printf(ngettext(" (%lld suppressed member skipped)",
+		    " (%lld suppressed members skipped)",
+		    (unsigned long)skipped), (long long)skipped);
 	printf("\n");
 	domain = message_from_domain(is, NULL);
 	if (nsigs != 0)
-		printf("each signed (%zu DKIM signature%s for %s); nothing was "
-		    "sent or recorded\n", nsigs, nsigs == 1 ? "" : "s",
-		    domain != NULL ? domain : "?");
+		printf(ngettext("each signed (%zu DKIM signature for %s); "
+		    "nothing was sent or recorded\n", "each signed (%zu DKIM "
+		    "signatures for %s); nothing was sent or recorded\n",
+		    nsigs), nsigs, domain != NULL ? domain : "?");
 	else {
 		why = domain != NULL ? dkim_unsigned_why(env->store, domain) :
-		    xstrdup("the From domain has no active DKIM key");
-		printf("not signed: %s; nothing was sent or recorded\n", why);
+		    xstrdup(_("the From domain has no active DKIM key"));
+		printf(_("not signed: %s; nothing was sent or "
+		    "recorded\n"), why);
 		free(why);
 	}
 	free(domain);
@@ -356,17 +367,17 @@ static void
 send_test_via(struct buf *b, const struct send_change *c)
 {
 	if (*c->mx != '\0' || *c->ip != '\0') {
-		buf_printf(b, " via %s", *c->mx != '\0' ? c->mx : c->ip);
+		buf_printf(b, _(" via %s"), *c->mx != '\0' ? c->mx : c->ip);
 		if (*c->ip != '\0' && strcmp(c->ip, c->mx) != 0)
 			buf_printf(b, " [%s]", c->ip);
 		if (*c->tls.version != '\0')
 			buf_printf(b, " %s %s %s", c->tls.version,
 			    c->tls.cipher, c->tls.verify);
 		else if (strcmp(c->stage, "connect") != 0)
-			buf_adds(b, " plaintext");
+			buf_adds(b, _(" plaintext"));
 		if (strcmp(c->tls.dane, "validated") == 0 ||
 		    strcmp(c->tls.dane, "failed") == 0)
-			buf_printf(b, " dane %s", c->tls.dane);
+			buf_printf(b, _(" dane %s"), c->tls.dane);
 	}
 }
 
@@ -405,9 +416,9 @@ send_test_print(struct cli_env *env, const char *addr,
 		buf_free(&b);
 		return;
 	}
-	buf_printf(&b, "test to %s: %s", addr, rcpt_state_name(c->state));
+	buf_printf(&b, _("test to %s: %s"), addr, rcpt_state_name(c->state));
 	if (strcmp(c->stage, "dns") == 0)
-		buf_adds(&b, " (no route)");
+		buf_adds(&b, _(" (no route)"));
 	send_test_via(&b, c);
 	buf_addc(&b, ':');
 	if (c->code > 0)
@@ -446,7 +457,7 @@ send_test(struct cli_env *env, const struct issue *is,
 	int			 rc;
 
 	if (addr_parse_mailbox(to, strlen(to), name, addr, &reason) == -1) {
-		cli_err("--test '%s': %s", to, reason);
+		cli_err(_("--test '%s': %s"), to, reason);
 		return EXIT_DATAERR;
 	}
 	memset(&m, 0, sizeof m);
@@ -459,8 +470,8 @@ send_test(struct cli_env *env, const struct issue *is,
 		m.suppressed = rc;
 	}
 	if (m.suppressed)
-		cli_err("note: %s is suppressed: a send skips it; the test "
-		    "goes to it all the same", m.addr != NULL ? m.addr : addr);
+		cli_err(_("note: %s is suppressed: a send skips it; the test "
+		    "goes to it all the same"), m.addr != NULL ? m.addr : addr);
 	memset(&t, 0, sizeof t);
 	t.st = env->store;
 	t.id = is->id;
@@ -479,7 +490,7 @@ send_test(struct cli_env *env, const struct issue *is,
 	if (rc == -1)
 		return cli_fail(EXIT_SOFTWARE, cause);
 	if (rc == 1) {
-		cli_err("interrupted: the test was abandoned");
+		cli_err(_("interrupted: the test was abandoned"));
 		return 130;
 	}
 	if (strcmp(c.stage, "dns") == 0)
@@ -512,12 +523,13 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0)
 		return rc;
 	if (test != NULL && (dry != NULL || follow)) {
-		cli_err("--test sends one message now: not with --%s",
+		cli_err(_("--test sends one message now: not with --%s"),
 		    dry != NULL ? "dry-run" : "follow");
 		return EXIT_USAGE;
 	}
 	if (dry != NULL && follow) {
-		cli_err("--dry-run sends nothing: there is nothing to --follow");
+		cli_err(_("--dry-run sends nothing: there is nothing to "
+		    "--follow"));
 		return EXIT_USAGE;
 	}
 	if ((rc = send_password_fd_check(cli_opt(cmd, a,
@@ -538,7 +550,7 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	}
 	rc = send_ready(&ctx, &is, &set, &warning, &cause);
 	if (warning != NULL) {
-		cli_err("warning: %s", warning);
+		cli_err(_("warning: %s"), warning);
 		free(warning);
 	}
 	if (rc != 0) {
@@ -597,7 +609,7 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 		goto out;
 	}
 	if (finishing)
-		cli_err("send %lld is still finishing what was in flight",
+		cli_err(_("send %lld is still finishing what was in flight"),
 		    (long long)id);
 	if (send_apply(cmd, a, &info.set, &given) == -1) {
 		rc = EXIT_USAGE;
@@ -605,9 +617,9 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (now.engine) {
 		if (given != 0 || retry) {
-			cli_err("send %lld is running (engine pid %lld): "
+			cli_err(_("send %lld is running (engine pid %lld): "
 			    "herald pause %lld first, then resume with new "
-			    "options",
+			    "options"),
 			    (long long)id, (long long)info.engine_pid,
 			    (long long)id);
 			rc = EXIT_TEMPFAIL;
@@ -618,8 +630,8 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 			else
 				rc = send_follow(env, id, last);
 		} else
-			printf("send %lld is running already (engine pid "
-			    "%lld)\n", (long long)id,
+			printf(_("send %lld is running already (engine pid "
+			    "%lld)\n"), (long long)id,
 			    (long long)info.engine_pid);
 		goto out;
 	}
@@ -629,11 +641,11 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 		goto out;
 	}
 	if (finished) {
-		printf("send %lld is finished: nothing to resume",
+		printf(_("send %lld is finished: nothing to resume"),
 		    (long long)id);
 		if (out.counts.n[RCPT_UNKNOWN] > 0)
-			printf(" (%lld unknown: --retry-unknown sends them "
-			    "again)", (long long)out.counts.n[RCPT_UNKNOWN]);
+			printf(_(" (%lld unknown: --retry-unknown sends them "
+			    "again)"), (long long)out.counts.n[RCPT_UNKNOWN]);
 		printf("\n");
 		goto out;
 	}
@@ -647,9 +659,10 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 		goto out;
 	}
 	if (retry && !(env->json && !follow))
-		fprintf(follow && env->json ? stderr : stdout, "%lld unknown "
-		    "recipient%s queued again\n", (long long)out.requeued,
-		    out.requeued == 1 ? "" : "s");
+		fprintf(follow && env->json ? stderr : stdout,
+		    ngettext("%lld unknown recipient queued again\n",
+		    "%lld unknown recipients queued again\n",
+		    (unsigned long)out.requeued), (long long)out.requeued);
 	send_started(env, follow, "resumed", id, -1, 0, out.pid);
 	cli_feedback_watch_start(env);
 	rc = follow ? send_follow(env, id, out.last) : 0;
@@ -684,7 +697,7 @@ cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	if (state == SEND_FINISHED) {
 		said = "finished";
 		if (!env->json)
-			printf("send %lld is finished: nothing to pause\n",
+			printf(_("send %lld is finished: nothing to pause\n"),
 			    (long long)id);
 		goto out;
 	}
@@ -697,13 +710,13 @@ cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	if (engine && send_wait_engine(&ctx, id)) {
 		said = "pausing";
 		if (!env->json)
-			printf("send %lld pausing: the engine is finishing "
-			    "the transactions in flight\n", (long long)id);
+			printf(_("send %lld pausing: the engine is finishing "
+			    "the transactions in flight\n"), (long long)id);
 	} else {
 		said = "paused";
 		if (!env->json)
-			printf("send %lld paused: herald resume %lld "
-			    "continues it\n", (long long)id, (long long)id);
+			printf(_("send %lld paused: herald resume %lld "
+			    "continues it\n"), (long long)id, (long long)id);
 	}
 out:
 	/* --json: {"id","state"}, state finished, pausing or paused. */
@@ -726,13 +739,16 @@ send_finish_print(struct cli_env *env, int64_t id, int64_t n)
 
 	if (!env->json) {
 		if (n == 0)
-			printf("send %lld is finished: nothing to finish\n",
+			printf(_("send %lld is finished: nothing to finish\n"),
 			    (long long)id);
 		else
-			printf("send %lld finished: %lld deferred recipient%s "
-			    "given up (bounced for this send, not "
-			    "suppressed)\n", (long long)id, (long long)n,
-			    n == 1 ? "" : "s");
+			printf(ngettext("send %lld finished: %lld deferred "
+			    "recipient given up (bounced for this send, not "
+			    "suppressed)\n", "send %lld finished: %lld "
+			    "deferred recipients given up (bounced for this "
+			    "send, not "
+			    "suppressed)\n", (unsigned long)n), (long long)id,
+			    (long long)n);
 		return;
 	}
 	cli_json_open(&j, &b);
@@ -783,7 +799,8 @@ cmd_finish(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 		}
 		paused_set = !info.paused;
 		if (send_wait_engine(&ctx, id)) {
-			cli_err("send %lld: its engine did not stop; try again",
+			cli_err(_("send %lld: its engine did not stop; try "
+			    "again"),
 			    (long long)id);
 			rc = EXIT_TEMPFAIL;
 			goto undo;
@@ -794,8 +811,8 @@ cmd_finish(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 			rc = cli_fail(EXIT_IOERR, cause);
 			goto undo;
 		}
-		cli_err("send %lld: an engine started meanwhile (herald "
-		    "resume?); try again", (long long)id);
+		cli_err(_("send %lld: an engine started meanwhile (herald "
+		    "resume?); try again"), (long long)id);
 		rc = EXIT_TEMPFAIL;
 		goto undo;
 	}
@@ -808,8 +825,8 @@ cmd_finish(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	    c.n[RCPT_SENT_DATA];
 	if (active > 0)
 		goto busy;
-	if (store_send_give_up(env->store, id, "given up by the operator "
-	    "(herald finish); the last reply: ", &n, &cause) == -1 ||
+	if (store_send_give_up(env->store, id, NT("given up by the operator "
+	    "(herald finish); the last reply: "), &n, &cause) == -1 ||
 	    store_send_set_paused(env->store, id, 0, &cause) == -1 ||
 	    store_send_set_finished(env->store, id, (int64_t)time(NULL),
 	    &cause) == -1) {
@@ -819,10 +836,13 @@ cmd_finish(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	send_finish_print(env, id, n);
 	goto out;
 busy:
-	cli_err("send %lld has %lld recipient%s not yet tried or in flight: "
-	    "herald finish only gives up on deferred ones, once the send is "
-	    "waiting (herald status %lld)", (long long)id, (long long)active,
-	    active == 1 ? "" : "s", (long long)id);
+	cli_err(ngettext("send %lld has %lld recipient not yet tried or in "
+	    "flight: herald finish only gives up on deferred ones, once the "
+	    "send is waiting (herald status %lld)", "send %lld has %lld "
+	    "recipients not yet tried or in flight: herald finish only gives "
+	    "up on deferred ones, once the send is waiting (herald status "
+	    "%lld)", (unsigned long)active), (long long)id, (long long)active,
+	    (long long)id);
 	rc = EXIT_TEMPFAIL;
 undo:
 	if (paused_set && store_send_set_paused(env->store, id, 0,
@@ -858,11 +878,20 @@ cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
 		run.password_fd = (int)fd;
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
 	    (rc = cli_store(env)) != 0) {
-		if (run.ready_fd != -1)
-			dprintf(run.ready_fd, "error: cannot open the "
-			    "database %s\n", env->db_path);
+		if (run.ready_fd != -1) {
+			/* "error: " is for the waiting parent, not a person. */
+			char *why = xprintf(_("cannot open the database %s"),
+			    env->db_path);
+
+			dprintf(run.ready_fd, "error: %s\n", why);
+			free(why);
+		}
 		return rc != 0 ? rc : EXIT_USAGE;
 	}
+	/* From here the engine writes replies and causes into the store
+	 * (strerror among them), which stays English whatever the language
+	 * of the operator who started it. */
+	i18n_english();
 	run.st = env->store;
 	run.db_path = env->db_path;
 	run.id = id;
@@ -876,123 +905,146 @@ cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
 }
 
 static const struct cli_opt send_opts[] = {
-	{ "tls", "POLICY", "none, may (default), encrypt, verify or dane" },
-	{ "relay", "HOST[:PORT]", "send through a relay (587 STARTTLS, 465 "
-	  "TLS) instead of MX" },
-	{ "auth", "USER", "AUTH at the relay (the password: see above)" },
-	{ "password-fd", "FD", "read the relay password from the first line "
-	  "of FD" },
-	{ "concurrency", "N", "SMTP sessions at once (20)" },
-	{ "per-domain", "N", "sessions per destination (2)" },
-	{ "rate", "N", "messages per second overall (0: no limit)" },
-	{ "dry-run", "DIR", "write each recipient's signed message to DIR; "
-	  "send nothing" },
-	{ "test", "ADDR", "send only a test to ADDR now, in the foreground; "
-	  "record nothing" },
-	{ "follow", NULL, "print each recipient's outcome as it happens" },
-	{ "helo", "NAME", "EHLO name (default: the PTR of --source-ip, or "
-	  "this host's name)" },
-	{ "source-ip", "IP", "address to send from" },
-	{ "smtp-port", "PORT", "port of every MX (25)" },
-	{ "smtp-timeouts", "NAME=S,...", "SMTP timeouts to change (see "
-	  "below)" },
-	{ "ca-file", "FILE", "extra trust anchors (PEM)" },
-	{ "retry-first", "SECONDS", "first retry of a deferred recipient "
-	  "(300; then doubling)" },
-	{ "retry-giveup", "SECONDS", "bounce what is still deferred after "
-	  "this long (172800)" },
-	{ "resolver", "IP[:PORT]", "DNS resolver (default: the system's)" },
+	{ "tls", "POLICY", N_("none, may (default), encrypt, verify or dane") },
+	{ "relay", "HOST[:PORT]", N_("send through a relay (587 STARTTLS, 465 "
+	  "TLS) instead of MX") },
+	{ "auth", "USER", N_("AUTH at the relay (the password: see above)") },
+	{ "password-fd", "FD", N_("read the relay password from the first line "
+	  "of FD") },
+	{ "concurrency", "N", N_("SMTP sessions at once (20)") },
+	{ "per-domain", "N", N_("sessions per destination (2)") },
+	{ "rate", "N", N_("messages per second overall (0: no limit)") },
+	{ "dry-run", "DIR", N_("write each recipient's signed message to DIR; "
+	  "send nothing") },
+	{ "test", "ADDR", N_("send only a test to ADDR now, in the foreground; "
+	  "record nothing") },
+	{ "follow", NULL, N_("print each recipient's outcome as it happens") },
+	{ "helo", "NAME", N_("EHLO name (default: the PTR of --source-ip, or "
+	  "this host's name)") },
+	{ "source-ip", "IP", N_("address to send from") },
+	{ "smtp-port", "PORT", N_("port of every MX (25)") },
+	{ "smtp-timeouts", "NAME=S,...", N_("SMTP timeouts to change (see "
+	  "below)") },
+	{ "ca-file", "FILE", N_("extra trust anchors (PEM)") },
+	{ "retry-first", "SECONDS", N_("first retry of a deferred recipient "
+	  "(300; then doubling)") },
+	{ "retry-giveup", "SECONDS", N_("bounce what is still deferred after "
+	  "this long (172800)") },
+	{ "resolver", "IP[:PORT]", N_("DNS resolver (default: the system's)") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt resume_opts[] = {
-	{ "follow", NULL, "print each recipient's outcome as it happens" },
-	{ "retry-unknown", NULL, "queue again the recipients whose outcome "
-	  "is unknown" },
-	{ "tls", "POLICY", "none, may, encrypt, verify or dane" },
-	{ "relay", "HOST[:PORT]", "send through a relay" },
-	{ "auth", "USER", "AUTH at the relay" },
-	{ "password-fd", "FD", "read the relay password from the first line "
-	  "of FD" },
-	{ "concurrency", "N", "SMTP sessions at once" },
-	{ "per-domain", "N", "sessions per destination" },
-	{ "rate", "N", "messages per second overall" },
-	{ "helo", "NAME", "EHLO name" },
-	{ "source-ip", "IP", "address to send from" },
-	{ "smtp-port", "PORT", "port of every MX" },
-	{ "smtp-timeouts", "NAME=S,...", "SMTP timeouts (see send --help)" },
-	{ "ca-file", "FILE", "extra trust anchors (PEM)" },
-	{ "retry-first", "SECONDS", "first retry of a deferred recipient" },
-	{ "retry-giveup", "SECONDS", "bounce what is still deferred after "
-	  "this long" },
-	{ "resolver", "IP[:PORT]", "DNS resolver" },
+	{ "follow", NULL, N_("print each recipient's outcome as it happens") },
+	{ "retry-unknown", NULL, N_("queue again the recipients whose outcome "
+	  "is unknown") },
+	{ "tls", "POLICY", N_("none, may, encrypt, verify or dane") },
+	{ "relay", "HOST[:PORT]", N_("send through a relay") },
+	{ "auth", "USER", N_("AUTH at the relay") },
+	{ "password-fd", "FD", N_("read the relay password from the first line "
+	  "of FD") },
+	{ "concurrency", "N", N_("SMTP sessions at once") },
+	{ "per-domain", "N", N_("sessions per destination") },
+	{ "rate", "N", N_("messages per second overall") },
+	{ "helo", "NAME", N_("EHLO name") },
+	{ "source-ip", "IP", N_("address to send from") },
+	{ "smtp-port", "PORT", N_("port of every MX") },
+	{ "smtp-timeouts", "NAME=S,...", N_("SMTP timeouts (see send "
+	  "--help)") },
+	{ "ca-file", "FILE", N_("extra trust anchors (PEM)") },
+	{ "retry-first", "SECONDS", N_("first retry of a deferred recipient") },
+	{ "retry-giveup", "SECONDS", N_("bounce what is still deferred after "
+	  "this long") },
+	{ "resolver", "IP[:PORT]", N_("DNS resolver") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt engine_opts[] = {
-	{ "ready-fd", "FD", "say \"ok PID\" or \"error: ...\" here" },
-	{ "password-fd", "FD", "read the relay password here" },
+	{ "ready-fd", "FD", N_("say \"ok PID\" or \"error: ...\" here") },
+	{ "password-fd", "FD", N_("read the relay password here") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt report_opts[] = {
-	{ "csv", NULL, "CSV with a header line instead of the table" },
-	{ "json-doc", NULL, "one JSON document, not JSON Lines (see above)" },
+	{ "csv", NULL, N_("CSV with a header line instead of the table") },
+	{ "json-doc", NULL, N_("one JSON document, not JSON Lines (see "
+	  "above)") },
 	{ NULL, NULL, NULL }
 };
 
 const struct cli_cmd cli_send_cmds[] = {
-	{ "send", "ID", 1, 1, "send issue ID to its list, in the background",
-	  "Every member of the issue's list that is not suppressed is queued "
-	  "(a snapshot),\nwith the settings given here (or the "
-	  "configuration's), and a detached engine\ndelivers: direct to each "
-	  "domain's MX, or through --relay. Closing the\nterminal does not "
-	  "stop it. --follow prints each recipient's outcome (--json:\none "
-	  "JSON line each) until the send is finished or only deferred "
-	  "recipients\nare left. A recipient is \"sent-data\" once the server "
-	  "has answered DATA with\n354, and only then does its message go "
-	  "out: one whose final \".\" went out\nbut was never answered is "
-	  "\"unknown\" and is not sent again unless herald\nresume ID "
-	  "--retry-unknown; one stopped before that (by kill -9 too) is "
-	  "queued\nagain and sent once.\n"
+	{ "send", "ID", 1, 1, N_("send issue ID to its list, in the "
+	  "background"),
+	  N_("Every member of the issue's list that is not suppressed is "
+	  "queued (a snapshot),\n"
+	  "with the settings given here (or the configuration's), and a "
+	  "detached engine\n"
+	  "delivers: direct to each domain's MX, or through --relay. Closing "
+	  "the\n"
+	  "terminal does not stop it. --follow prints each recipient's outcome "
+	  "(--json:\n"
+	  "one JSON line each) until the send is finished or only deferred "
+	  "recipients\n"
+	  "are left. A recipient is \"sent-data\" once the server has answered "
+	  "DATA with\n"
+	  "354, and only then does its message go out: one whose final \".\" "
+	  "went out\n"
+	  "but was never answered is \"unknown\" and is not sent again unless "
+	  "herald\n"
+	  "resume ID --retry-unknown; one stopped before that (by kill -9 too) "
+	  "is queued\n"
+	  "again and sent once.\n"
 	  "--test ADDR sends the issue to ADDR alone, now, in the foreground, "
-	  "as the\nsend would: rendered for ADDR (with its name and fields "
-	  "when a member),\nsigned, with the same routing, TLS policy and "
-	  "relay. It prints one line\n(--json: the JSON line of --follow) and "
-	  "exits 0 delivered, 65 bounced, 75\ndeferred or unknown, 69 no "
-	  "route (DNS: no such domain, null MX, no answer).\nIt records "
-	  "nothing: no send is made, a bounce suppresses nothing.\n"
-	  "--dry-run DIR writes each "
-	  "message, signed, to DIR/NNNN-ADDRESS.eml (mode\n0600) and records "
-	  "nothing: the issue can still be sent. An issue is sent\nonce; "
-	  "herald resume continues it.\n"
+	  "as the\n"
+	  "send would: rendered for ADDR (with its name and fields when a "
+	  "member),\n"
+	  "signed, with the same routing, TLS policy and relay. It prints one "
+	  "line\n"
+	  "(--json: the JSON line of --follow) and exits 0 delivered, 65 "
+	  "bounced, 75\n"
+	  "deferred or unknown, 69 no route (DNS: no such domain, null MX, no "
+	  "answer).\n"
+	  "It records nothing: no send is made, a bounce suppresses nothing.\n"
+	  "--dry-run DIR writes each message, signed, to DIR/NNNN-ADDRESS.eml "
+	  "(mode\n"
+	  "0600) and records nothing: the issue can still be sent. An issue is "
+	  "sent\n"
+	  "once; herald resume continues it.\n"
 	  "--smtp-timeouts changes the RFC 5321 4.5.3.2 timeouts, in seconds: "
-	  "connect\n(30), greeting (300), command: EHLO, MAIL, RCPT, RSET "
-	  "(300), data: the DATA\ncommand (120), block: each body write (180), "
-	  "dot: the reply to \".\" (600);\ne.g. --smtp-timeouts "
-	  "connect=10,greeting=60.\n"
+	  "connect\n"
+	  "(30), greeting (300), command: EHLO, MAIL, RCPT, RSET (300), data: "
+	  "the DATA\n"
+	  "command (120), block: each body write (180), dot: the reply "
+	  "to \".\" (600);\n"
+	  "e.g. --smtp-timeouts connect=10,greeting=60.\n"
 	  "--tls dane validates DNSSEC from the dnssec_anchor key (default\n"
-	  "/usr/share/dns/root.key); signed, usable TLSA records for an MX make "
-	  "TLS with\na matching certificate mandatory; unsigned zones or no TLSA "
-	  "act as may;\nbogus DNSSEC data or a failed TLSA lookup defers.\n"
+	  "/usr/share/dns/root.key); signed, usable TLSA records for an MX "
+	  "make TLS with\n"
+	  "a matching certificate mandatory; unsigned zones or no TLSA act as "
+	  "may;\n"
+	  "bogus DNSSEC data or a failed TLSA lookup defers.\n"
 	  "The relay password (--auth) is the first line read from "
-	  "--password-fd FD, else\nfrom relay_password_file (mode 0600), else "
-	  "asked on the terminal; never taken\nfrom the command line, never "
-	  "stored or logged.",
+	  "--password-fd FD, else\n"
+	  "from relay_password_file (mode 0600), else asked on the terminal; "
+	  "never taken\n"
+	  "from the command line, never stored or logged."),
 	  send_opts, cmd_send },
-	{ "resume", "ID", 1, 1, "continue a paused or interrupted send",
-	  "Starts the engine again with the settings the send was started "
+	{ "resume", "ID", 1, 1, N_("continue a paused or interrupted send"),
+	  N_("Starts the engine again with the settings the send was started "
 	  "with; options\ngiven here replace them. --retry-unknown queues the "
 	  "unknown recipients again\n(they may then arrive twice: that is the "
 	  "operator's decision). A running\nsend with --follow is followed. "
 	  "A relay password is read again as send reads it\n(--password-fd, "
-	  "relay_password_file, or the terminal).",
+	  "relay_password_file, or the terminal)."),
 	  resume_opts, cmd_resume },
-	{ "pause", "ID", 1, 1, "stop a send after the transactions in flight",
-	  "The engine starts no new transaction, lets those in flight finish "
-	  "and exits;\nherald resume ID continues. --json: {\"id\",\"state\"}, "
-	  "state \"paused\",\n\"pausing\" (the engine is finishing) or "
-	  "\"finished\" (nothing to pause).", NULL, cmd_pause },
-	{ "finish", "ID", 1, 1, "give up on a send's deferred recipients; "
-	  "the send is finished",
-	  "For a send that only waits on deferred recipients (one 451 "
+	{ "pause", "ID", 1, 1, N_("stop a send after the transactions in "
+	  "flight"),
+	  N_("The engine starts no new transaction, lets those in flight "
+	  "finish and exits;\n"
+	  "herald resume ID continues. --json: {\"id\",\"state\"}, "
+	  "state \"paused\",\n"
+	  "\"pausing\" (the engine is finishing) or \"finished\" (nothing to "
+	  "pause)."), NULL, cmd_pause },
+	{ "finish", "ID", 1, 1, N_("give up on a send's deferred recipients; "
+	  "the send is finished"),
+	  N_("For a send that only waits on deferred recipients (one 451 "
 	  "keeps it waiting\nfor up to retry_giveup, two days by default): "
 	  "each deferred recipient is\nbounced for this send, its last reply "
 	  "kept after \"given up by the operator\n(herald finish)\", and the "
@@ -1000,11 +1052,11 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "(as herald pause stops it) and finish holds the send's lock\n"
 	  "meanwhile, so no engine retries a recipient being given up. A send "
 	  "with\nrecipients not yet tried or in flight is refused (exit 75): "
-	  "finish is not a\ncancel. --json: {\"id\",\"state\",\"given_up\"}.",
+	  "finish is not a\ncancel. --json: {\"id\",\"state\",\"given_up\"}."),
 	  NULL, cmd_finish },
-	{ "status", "ID", 1, 1, "how a send stands: running, paused, "
-	  "interrupted, waiting or finished",
-	  "ID is the issue's id. Counts per recipient state, what is in "
+	{ "status", "ID", 1, 1, N_("how a send stands: running, paused, "
+	  "interrupted, waiting or finished"),
+	  N_("ID is the issue's id. Counts per recipient state, what is in "
 	  "flight, when the\nnext attempt is due, bounces by class (hard: "
 	  "the address is gone, suppressed;\nsoft; sender: refused because "
 	  "of the sender's configuration, never\nsuppressed, with a warning "
@@ -1015,24 +1067,32 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "answered 354 to DATA and the message is going out: if the\nengine "
 	  "stops, \"unknown\"). \"interrupted\" means the engine stopped with "
 	  "work\nleft: herald resume ID continues it. A test (herald send ID "
-	  "--test ADDR)\nmakes no send.", NULL, cmd_send_status },
-	{ "report", "ID", 1, 1, "every recipient's outcome and a TLS summary",
-	  "One row per recipient: state, MX and address, TLS version and "
-	  "trust word\n(none, untrusted, trusted, verified), the server's "
-	  "reply and attempts; then\nhow many verified, trusted, untrusted "
-	  "and plaintext, overall and per\ndestination domain, and a warning "
-	  "when receivers refused the sender. --json: JSON\nLines, one object "
-	  "per line and recipient (the fields of send --follow\n--json, with "
-	  "\"class\" (hard, soft, sender, unknown) and \"reason\"\n"
+	  "--test ADDR)\nmakes no send."), NULL, cmd_send_status },
+	{ "report", "ID", 1, 1, N_("every recipient's outcome and a TLS "
+	  "summary"),
+	  N_("One row per recipient: state, MX and address, TLS version and "
+	  "trust word\n"
+	  "(none, untrusted, trusted, verified), the server's reply and "
+	  "attempts; then\n"
+	  "how many verified, trusted, untrusted and plaintext, overall and "
+	  "per\n"
+	  "destination domain, and a warning when receivers refused the "
+	  "sender. --json: JSON\n"
+	  "Lines, one object per line and recipient (the fields of send "
+	  "--follow\n"
+	  "--json, with \"class\" (hard, soft, sender, unknown) "
+	  "and \"reason\"\n"
 	  "(user-unknown, mailbox-full, authentication, ...)), not one "
-	  "document: read\nit line by line (python3 -m json.tool --json-lines); "
-	  "--json-doc: a single\ndocument holding the same objects in "
-	  "\"recipients\" and the TLS summary of\nstatus --json in \"tls\"; "
-	  "--csv: the same as CSV.", report_opts,
+	  "document: read\n"
+	  "it line by line (python3 -m json.tool --json-lines); --json-doc: a "
+	  "single\n"
+	  "document holding the same objects in \"recipients\" and the TLS "
+	  "summary of\n"
+	  "status --json in \"tls\"; --csv: the same as CSV."), report_opts,
 	  cmd_send_report },
-	{ "engine", "ID", 1, 1, "(internal) the send engine that send and "
-	  "resume start",
-	  "Not for use by hand: herald send and herald resume start it "
-	  "detached.", engine_opts, cmd_engine },
+	{ "engine", "ID", 1, 1, N_("(internal) the send engine that send and "
+	  "resume start"),
+	  N_("Not for use by hand: herald send and herald resume start it "
+	  "detached."), engine_opts, cmd_engine },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

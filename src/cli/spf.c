@@ -25,7 +25,7 @@ cli_dns(struct cli_env *env)
 
 	config_dns_options(env->cfg, &o);
 	if ((dns = dns_open(&o, &cause)) == NULL) {
-		cli_err("%s", cause != NULL ? cause : "cannot set up DNS");
+		cli_err("%s", cause != NULL ? cause : _("cannot set up DNS"));
 		free(cause);
 	}
 	return dns;
@@ -82,14 +82,15 @@ spf_print_text(const struct spf_request *q, const struct spf_report *r)
 	spf_line("helo", q->helo);
 	spf_line("record", r->record != NULL ? r->record : "(none)");
 	if (r->mechanism != NULL) {
-		s = xprintf("%s (in %s)", r->mechanism, r->matched_in != NULL ?
+		s = xprintf(_("%s (in "
+		    "%s)"), r->mechanism, r->matched_in != NULL ?
 		    r->matched_in : q->domain);
 		spf_line("mechanism", s);
 		free(s);
 	} else if (r->record != NULL && (r->result == SPF_NEUTRAL ||
 	    r->result == SPF_FAIL))
-		spf_line("mechanism", "(none matched: the default result)");
-	s = xprintf("%d of 10 (void %d of 2)", r->lookups, r->void_lookups);
+		spf_line("mechanism", _("(none matched: the default result)"));
+	s = xprintf(_("%d of 10 (void %d of 2)"), r->lookups, r->void_lookups);
 	spf_line("lookups", s);
 	free(s);
 	spf_line("explanation", r->explanation);
@@ -114,7 +115,7 @@ cmd_spf(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 		q.helo = config_get(env->cfg, "helo");
 	if (inet_pton(AF_INET, q.ip, b) != 1 &&
 	    inet_pton(AF_INET6, q.ip, b) != 1) {
-		cli_err("'%s' is not an IP address", q.ip);
+		cli_err(_("'%s' is not an IP address"), q.ip);
 		return EXIT_USAGE;
 	}
 	if ((dns = cli_dns(env)) == NULL)
@@ -130,20 +131,20 @@ cmd_spf(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 }
 
 static const struct cli_opt spf_opts[] = {
-	{ "helo", "NAME", "the client's HELO/EHLO name" },
-	{ "sender", "ADDR", "MAIL FROM (default: postmaster@HELO)" },
+	{ "helo", "NAME", N_("the client's HELO/EHLO name") },
+	{ "sender", "ADDR", N_("MAIL FROM (default: postmaster@HELO)") },
 	{ NULL, NULL, NULL }
 };
 
 const struct cli_cmd cli_spf_cmds[] = {
-	{ "spf", "IP DOMAIN", 2, 2, "the SPF result for a client IP and a "
-	  "domain (RFC 7208)",
-	  "Runs check_host(): prints the result, the record, the mechanism "
+	{ "spf", "IP DOMAIN", 2, 2, N_("the SPF result for a client IP and a "
+	  "domain (RFC 7208)"),
+	  N_("Runs check_host(): prints the result, the record, the mechanism "
 	  "that decided\n(and in which domain's record), the DNS lookups "
 	  "used (10 allowed, 2 void)\nand the explanation a fail "
 	  "publishes. DOMAIN is normally the domain of the\nsender; pass "
 	  "the HELO name to check the HELO identity. Exit status 0 when\n"
 	  "the check ran, whatever its result; 64 for a bad IP; 69 when no "
-	  "resolver\ncan be used.", spf_opts, cmd_spf },
+	  "resolver\ncan be used."), spf_opts, cmd_spf },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

@@ -59,8 +59,8 @@ cli_unsubscribe_cgi(struct cli_env *env)
 
 	memset(&in, 0, sizeof in);
 	if ((in.method = getenv("REQUEST_METHOD")) == NULL) {
-		cli_err("unsubscribe --cgi is run by a web server, which sets "
-		    "REQUEST_METHOD (see herald unsubscribe --help)");
+		cli_err(_("unsubscribe --cgi is run by a web server, which "
+		    "sets REQUEST_METHOD (see herald unsubscribe --help)"));
 		return EXIT_USAGE;
 	}
 	in.accept_language = getenv("HTTP_ACCEPT_LANGUAGE");
@@ -112,8 +112,8 @@ serve_int(const char *opt, const char *v, long long min, long long max,
 	long long	n = def;
 
 	if (v != NULL && parse_int(v, min, max, &n) == -1) {
-		cli_err("--%s: '%s': expected a whole number from %lld to "
-		    "%lld", opt, v, min, max);
+		cli_err(_("--%s: '%s': expected a whole number from %lld to "
+		    "%lld"), opt, v, min, max);
 		return EXIT_USAGE;
 	}
 	*out = (int)n;
@@ -151,15 +151,16 @@ cmd_serve(struct cli_env *env, const struct cli_cmd *cmd,
 	o.key = cli_opt(cmd, a, "tls-key");
 	fg = cli_opt(cmd, a, "foreground") != NULL;
 	if (env->json) {
-		cli_err("serve prints no report: --json is not for it");
+		cli_err(_("serve prints no report: --json is not for it"));
 		return EXIT_USAGE;
 	}
 	if (o.listen == NULL) {
-		cli_err("serve needs --listen ADDR:PORT (herald serve --help)");
+		cli_err(_("serve needs --listen ADDR:PORT (herald serve "
+		    "--help)"));
 		return EXIT_USAGE;
 	}
 	if ((o.cert == NULL) != (o.key == NULL)) {
-		cli_err("--tls-cert and --tls-key go together");
+		cli_err(_("--tls-cert and --tls-key go together"));
 		return EXIT_USAGE;
 	}
 	if ((rc = serve_int("timeout", cli_opt(cmd, a, "timeout"), 1, 3600,
@@ -198,8 +199,8 @@ cmd_serve(struct cli_env *env, const struct cli_cmd *cmd,
 		if (rc == 1) {
 			/* Here: the caller, told how the server started. */
 			if (strncmp(msg, "ok ", 3) == 0) {
-				printf("herald serve: %s on %s, pid %s; "
-				    "log %s\n", o.cert != NULL ? "https" :
+				printf(_("herald serve: %s on %s, pid %s; "
+				    "log %s\n"), o.cert != NULL ? "https" :
 				    "http", web_server_addr(srv),
 				    msg + 3, logf);
 				rc = 0;
@@ -214,13 +215,18 @@ cmd_serve(struct cli_env *env, const struct cli_cmd *cmd,
 	/* The database is opened here, after detaching: an SQLite
 	 * connection never crosses a fork. */
 	if (cli_store(env) != 0) {
-		if (ready != -1)
-			dprintf(ready, "error: cannot open the database %s "
-			    "(see %s)\n", env->db_path, logf);
+		if (ready != -1) {
+			/* "error: " is for the waiting parent, not a person. */
+			char *why = xprintf(_("cannot open the database %s "
+			    "(see %s)"), env->db_path, logf);
+
+			dprintf(ready, "error: %s\n", why);
+			free(why);
+		}
 		rc = EXIT_CANTCREAT;
 		goto out;
 	}
-	fprintf(stderr, "herald serve: %s on %s, path %s, pid %ld\n",
+	fprintf(stderr, _("herald serve: %s on %s, path %s, pid %ld\n"),
 	    o.cert != NULL ? "https" : "http", web_server_addr(srv), path,
 	    (long)getpid());
 	if (ready != -1) {
@@ -232,7 +238,7 @@ cmd_serve(struct cli_env *env, const struct cli_cmd *cmd,
 		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
 	}
-	fprintf(stderr, "herald serve: stopped\n");
+	fprintf(stderr, _("herald serve: stopped\n"));
 	rc = 0;
 out:
 	if (ready != -1)
@@ -248,24 +254,24 @@ out:
 }
 
 static const struct cli_opt serve_opts[] = {
-	{ "listen", "ADDR:PORT", "where: 127.0.0.1:8080, [::1]:443 "
-	  "(required)" },
-	{ "tls-cert", "FILE", "certificate chain, PEM: serve https (with "
-	  "--tls-key)" },
-	{ "tls-key", "FILE", "its private key, PEM" },
-	{ "foreground", NULL, "do not detach; log to standard error (for "
-	  "systemd)" },
-	{ "timeout", "SECONDS", "for the request head, then for the body "
-	  "(default 10)" },
-	{ "max-conns", "N", "connections at once; more get 503 (default 64; "
-	    "lowered to fit the limit of open files)" },
+	{ "listen", "ADDR:PORT", N_("where: 127.0.0.1:8080, [::1]:443 "
+	  "(required)") },
+	{ "tls-cert", "FILE", N_("certificate chain, PEM: serve https (with "
+	  "--tls-key)") },
+	{ "tls-key", "FILE", N_("its private key, PEM") },
+	{ "foreground", NULL, N_("do not detach; log to standard error (for "
+	  "systemd)") },
+	{ "timeout", "SECONDS", N_("for the request head, then for the body "
+	  "(default 10)") },
+	{ "max-conns", "N", N_("connections at once; more get 503 (default 64; "
+	    "lowered to fit the limit of open files)") },
 	{ NULL, NULL, NULL }
 };
 
 const struct cli_cmd cli_web_cmds[] = {
-	{ "serve", "", 0, 0, "serve the one-click unsubscribe URL over "
-	  "HTTP(S)",
-	  "A small HTTP/1.1 listener for an organisation without a web "
+	{ "serve", "", 0, 0, N_("serve the one-click unsubscribe URL over "
+	  "HTTP(S)"),
+	  N_("A small HTTP/1.1 listener for an organisation without a web "
 	  "server: it\nanswers only the unsubscribe URL herald puts in "
 	  "List-Unsubscribe (the\npath of unsubscribe_url, default "
 	  "/unsubscribe, with ?token=TOKEN or\n/TOKEN), exactly as herald "
@@ -280,6 +286,6 @@ const struct cli_cmd cli_web_cmds[] = {
 	  "under systemd (share/systemd/herald-serve.service).\nStop it with "
 	  "kill PID (SIGTERM). Set unsubscribe_url to the https URL that\n"
 	  "reaches it; RFC 8058 wants https, so use --tls-cert and --tls-key "
-	  "or a\nproxy in front.", serve_opts, cmd_serve },
+	  "or a\nproxy in front."), serve_opts, cmd_serve },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

@@ -22,67 +22,70 @@
 #include "base/util.h"
 
 const struct config_key config_keys[] = {
-	{ "from", NULL, "default From, e.g. 'Info <info@example.org>'" },
-	{ "domain", NULL, "sending domain (default: the From address's)" },
-	{ "bounce", NULL, "envelope-from address (default: From)" },
-	{ "helo", NULL, "HELO/EHLO name (default: the PTR name of the "
-	    "sending address)" },
-	{ "source_ip", NULL, "address to send from (default: the kernel's "
-	    "choice)" },
-	{ "resolver", NULL, "DNS resolver IP[:PORT] (default: the system's)" },
-	{ "tls_policy", "may", "none, may, encrypt, verify or dane" },
-	{ "concurrency", "20", "SMTP sessions at once" },
-	{ "per_domain", "2", "SMTP sessions per destination" },
-	{ "rate", "0", "messages per second overall (0: no limit)" },
-	{ "relay", NULL, "send through HOST[:PORT] instead of MX" },
-	{ "relay_user", NULL, "AUTH user for the relay" },
-	{ "relay_password_file", NULL, "file (mode 0600) holding the relay "
-	    "password" },
-	{ "smtp_port", "25", "port for direct-to-MX delivery" },
-	{ "ca_file", NULL, "extra trust anchors (PEM) for TLS verification" },
-	{ "dnssec_anchor", NULL, "DNSKEY or DS records (zone file) DNSSEC is "
-	    "validated from, for tls dane (default: /usr/share/dns/root.key)" },
-	{ "unsubscribe_url", NULL, "https URI for one-click unsubscribe" },
-	{ "health_interval", "30", "seconds between live health checks" },
-	{ "dns_timeout", "3", "seconds to wait for a DNS answer per try" },
-	{ "dns_retries", "2", "tries per DNS server" },
-	{ "local_part_case", "fold", "fold: addresses differing only in "
+	{ "from", NULL, N_("default From, e.g. 'Info <info@example.org>'") },
+	{ "domain", NULL, N_("sending domain (default: the From address's)") },
+	{ "bounce", NULL, N_("envelope-from address (default: From)") },
+	{ "helo", NULL, N_("HELO/EHLO name (default: the PTR name of the "
+	    "sending address)") },
+	{ "source_ip", NULL, N_("address to send from (default: the kernel's "
+	    "choice)") },
+	{ "resolver", NULL, N_("DNS resolver IP[:PORT] (default: the "
+	  "system's)") },
+	{ "tls_policy", "may", N_("none, may, encrypt, verify or dane") },
+	{ "concurrency", "20", N_("SMTP sessions at once") },
+	{ "per_domain", "2", N_("SMTP sessions per destination") },
+	{ "rate", "0", N_("messages per second overall (0: no limit)") },
+	{ "relay", NULL, N_("send through HOST[:PORT] instead of MX") },
+	{ "relay_user", NULL, N_("AUTH user for the relay") },
+	{ "relay_password_file", NULL, N_("file (mode 0600) holding the relay "
+	    "password") },
+	{ "smtp_port", "25", N_("port for direct-to-MX delivery") },
+	{ "ca_file", NULL, N_("extra trust anchors (PEM) for TLS "
+	  "verification") },
+	{ "dnssec_anchor", NULL, N_("DNSKEY or DS records (zone file) DNSSEC "
+	    "is validated from, for tls dane (default: "
+	    "/usr/share/dns/root.key)") },
+	{ "unsubscribe_url", NULL, N_("https URI for one-click unsubscribe") },
+	{ "health_interval", "30", N_("seconds between live health checks") },
+	{ "dns_timeout", "3", N_("seconds to wait for a DNS answer per try") },
+	{ "dns_retries", "2", N_("tries per DNS server") },
+	{ "local_part_case", "fold", N_("fold: addresses differing only in "
 	    "the letter case of the part before @ are one member; strict: "
-	    "they are different members" },
-	{ "smtp_timeouts", NULL, "SMTP timeouts to change, NAME=SECONDS,...: "
-	    "connect 30, greeting 300, command 300, data 120, block 180, "
-	    "dot 600" },
-	{ "verp", "on", "on: each message's envelope-from carries a token "
+	    "they are different members") },
+	{ "smtp_timeouts", NULL, N_("SMTP timeouts to change, "
+	    "NAME=SECONDS,...: connect 30, greeting 300, command 300, data "
+	    "120, block 180, dot 600") },
+	{ "verp", "on", N_("on: each message's envelope-from carries a token "
 	    "naming its send and recipient (bounce+TOKEN@domain), so any "
-	    "bounce finds its recipient; off: the bounce address as it is" },
-	{ "verp_delimiter", "+", "the character between the local part and "
-	    "the token (+, -, = or _), as the mail server splits it" },
-	{ "unsubscribe_mailto", NULL, "address for unsubscribe requests by "
+	    "bounce finds its recipient; off: the bounce address as it is") },
+	{ "verp_delimiter", "+", N_("the character between the local part and "
+	    "the token (+, -, = or _), as the mail server splits it") },
+	{ "unsubscribe_mailto", NULL, N_("address for unsubscribe requests by "
 	    "mail, the token in the subject (default: "
-	    "unsubscribe+TOKEN@domain, or From when verp is off)" },
+	    "unsubscribe+TOKEN@domain, or From when verp is off)") },
 	{ "transfer_encoding", "auto", N_("the Encoding of a new issue: auto "
 	    "(7bit, quoted-printable for mostly ASCII, base64 for mostly "
 	    "non-ASCII), base64, quoted-printable, or 8bit (to servers that "
 	    "offer 8BITMIME; the others get the 7-bit form)") },
 	{ "charset", "utf-8", N_("the Charset of a new issue: utf-8, or "
 	    "iso-2022-jp for Japanese mail readers that expect it") },
-	{ "soft_bounce_limit", "3", "soft bounces (mailbox full, expired, "
-	    "4xx) in distinct sends after which an address is suppressed" },
-	{ "feedback_source", NULL, "where bounces, complaints and "
+	{ "soft_bounce_limit", "3", N_("soft bounces (mailbox full, expired, "
+	    "4xx) in distinct sends after which an address is suppressed") },
+	{ "feedback_source", NULL, N_("where bounces, complaints and "
 	    "unsubscribe mails arrive: imaps://user@host/INBOX, imap://... "
 	    "(STARTTLS), pop3s://user@host, maildir:/path or mbox:/path; "
-	    "a password in it is refused" },
-	{ "feedback_password_file", NULL, "file (mode 0600) holding the "
-	    "feedback mailbox's password" },
-	{ "feedback_processed", "flag", "what is done to a message once "
+	    "a password in it is refused") },
+	{ "feedback_password_file", NULL, N_("file (mode 0600) holding the "
+	    "feedback mailbox's password") },
+	{ "feedback_processed", "flag", N_("what is done to a message once "
 	    "read: flag (IMAP \\Seen and $HeraldDone, Maildir S) or "
-	    "move:FOLDER; never deleted" },
-	{ "feedback_watch", "72", "hours after a send finished during which "
+	    "move:FOLDER; never deleted") },
+	{ "feedback_watch", "72", N_("hours after a send finished during which "
 	    "herald feedback watch (started with the send) keeps fetching "
 	    "feedback; it needs feedback_password_file for IMAP and POP3 "
-	    "(0: no watch)" },
-	{ "feedback_interval", "10", "minutes between fetches while "
-	    "watching" },
+	    "(0: no watch)") },
+	{ "feedback_interval", "10", N_("minutes between fetches while "
+	    "watching") },
 	{ NULL, NULL, NULL }
 };
 
@@ -159,11 +162,11 @@ config_check_hostport(const char *v, int want_ip, char **cause)
 
 	if (v[0] == '[') {
 		if ((end = strchr(v, ']')) == NULL)
-			return set_cause(cause, "missing ']' in '%s'", v);
+			return set_cause(cause, _("missing ']' in '%s'"), v);
 		host = xstrndup(v + 1, (size_t)(end - v - 1));
 		colon = end[1] == ':' ? end + 1 : NULL;
 		if (end[1] != '\0' && colon == NULL)
-			rc = set_cause(cause, "junk after ']' in '%s'", v);
+			rc = set_cause(cause, _("junk after ']' in '%s'"), v);
 	} else if ((colon = strchr(v, ':')) != NULL &&
 	    strchr(colon + 1, ':') == NULL) {
 		host = xstrndup(v, (size_t)(colon - v));
@@ -173,11 +176,11 @@ config_check_hostport(const char *v, int want_ip, char **cause)
 	}
 	if (rc == 0 && colon != NULL &&
 	    parse_int(colon + 1, 1, 65535, &port) == -1)
-		rc = set_cause(cause, "bad port in '%s' (1-65535)", v);
+		rc = set_cause(cause, _("bad port in '%s' (1-65535)"), v);
 	if (rc == 0 && want_ip && !config_is_ip(host))
-		rc = set_cause(cause, "'%s' is not an IP address", host);
+		rc = set_cause(cause, _("'%s' is not an IP address"), host);
 	if (rc == 0 && !want_ip && *host == '\0')
-		rc = set_cause(cause, "missing host name in '%s'", v);
+		rc = set_cause(cause, _("missing host name in '%s'"), v);
 	free(host);
 	return rc;
 }
@@ -192,32 +195,33 @@ config_validate(const char *key, const char *v, char **cause)
 	char		*inner = NULL;
 
 	if (config_key_find(key) == NULL)
-		return set_cause(cause, "unknown key '%s' (see herald config "
-		    "ls)", key);
+		return set_cause(cause, _("unknown key '%s' (see herald config "
+		    "ls)"), key);
 	for (p = v; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return set_cause(cause, "%s: control characters are "
-			    "not allowed in a value", key);
+			return set_cause(cause, _("%s: control characters are "
+			    "not allowed in a value"), key);
 	if (strlen(v) > 1024)
-		return set_cause(cause, "%s: value longer than 1024 bytes",
+		return set_cause(cause, _("%s: value longer than 1024 bytes"),
 		    key);
 	if (strcmp(key, "from") == 0) {
 		if (addr_parse_mailbox(v, strlen(v), name, addr, &reason) == -1)
-			return set_cause(cause, "from: '%s': %s", v, reason);
+			return set_cause(cause, _("from: '%s': %s"), v, reason);
 	} else if (strcmp(key, "bounce") == 0) {
 		if (addr_normalise(v, strlen(v), addr, &reason) == -1)
-			return set_cause(cause, "bounce: '%s': %s", v, reason);
+			return set_cause(cause, _("bounce: '%s': "
+			    "%s"), v, reason);
 	} else if (strcmp(key, "domain") == 0 || strcmp(key, "helo") == 0) {
 		char *a = xprintf("x@%s", v);
 		int bad = addr_normalise(a, strlen(a), addr, &reason) == -1;
 		free(a);
 		if (bad || v[0] == '[')
-			return set_cause(cause, "%s: '%s' is not a domain "
-			    "name", key, v);
+			return set_cause(cause, _("%s: '%s' is not a domain "
+			    "name"), key, v);
 	} else if (strcmp(key, "source_ip") == 0) {
 		if (!config_is_ip(v))
-			return set_cause(cause, "source_ip: '%s' is not an IP "
-			    "address", v);
+			return set_cause(cause, _("source_ip: '%s' is not an "
+			    "IP address"), v);
 	} else if (strcmp(key, "resolver") == 0 || strcmp(key, "relay") == 0) {
 		if (config_check_hostport(v, strcmp(key, "resolver") == 0,
 		    &inner) == -1) {
@@ -229,33 +233,33 @@ config_validate(const char *key, const char *v, char **cause)
 		if (strcmp(v, "none") != 0 && strcmp(v, "may") != 0 &&
 		    strcmp(v, "encrypt") != 0 && strcmp(v, "verify") != 0 &&
 		    strcmp(v, "dane") != 0)
-			return set_cause(cause, "tls_policy: '%s': expected "
-			    "none, may, encrypt, verify or dane", v);
+			return set_cause(cause, _("tls_policy: '%s': expected "
+			    "none, may, encrypt, verify or dane"), v);
 	} else if (strcmp(key, "concurrency") == 0 ||
 	    strcmp(key, "per_domain") == 0) {
 		if (parse_int(v, 1, 1000, &n) == -1)
-			return set_cause(cause, "%s: '%s': expected a number "
-			    "from 1 to 1000", key, v);
+			return set_cause(cause, _("%s: '%s': expected a number "
+			    "from 1 to 1000"), key, v);
 	} else if (strcmp(key, "rate") == 0) {
 		if (parse_int(v, 0, 1000000, &n) == -1)
-			return set_cause(cause, "rate: '%s': expected messages "
-			    "per second, 0 for no limit", v);
+			return set_cause(cause, _("rate: '%s': expected "
+			    "messages per second, 0 for no limit"), v);
 	} else if (strcmp(key, "smtp_port") == 0) {
 		if (parse_int(v, 1, 65535, &n) == -1)
-			return set_cause(cause, "smtp_port: '%s': expected "
-			    "1-65535", v);
+			return set_cause(cause, _("smtp_port: '%s': expected "
+			    "1-65535"), v);
 	} else if (strcmp(key, "health_interval") == 0) {
 		if (parse_int(v, 5, 86400, &n) == -1)
-			return set_cause(cause, "health_interval: '%s': "
-			    "expected seconds from 5 to 86400", v);
+			return set_cause(cause, _("health_interval: '%s': "
+			    "expected seconds from 5 to 86400"), v);
 	} else if (strcmp(key, "dns_timeout") == 0) {
 		if (parse_int(v, 1, 60, &n) == -1)
-			return set_cause(cause, "dns_timeout: '%s': expected "
-			    "seconds from 1 to 60", v);
+			return set_cause(cause, _("dns_timeout: '%s': expected "
+			    "seconds from 1 to 60"), v);
 	} else if (strcmp(key, "dns_retries") == 0) {
 		if (parse_int(v, 1, 10, &n) == -1)
-			return set_cause(cause, "dns_retries: '%s': expected "
-			    "1 to 10", v);
+			return set_cause(cause, _("dns_retries: '%s': expected "
+			    "1 to 10"), v);
 	} else if (strcmp(key, "smtp_timeouts") == 0) {
 		struct smtp_timeouts	 t;
 
@@ -264,29 +268,30 @@ config_validate(const char *key, const char *v, char **cause)
 			return -1;
 	} else if (strcmp(key, "local_part_case") == 0) {
 		if (strcmp(v, "fold") != 0 && strcmp(v, "strict") != 0)
-			return set_cause(cause, "local_part_case: '%s': "
-			    "expected fold or strict", v);
+			return set_cause(cause, _("local_part_case: '%s': "
+			    "expected fold or strict"), v);
 	} else if (strcmp(key, "dnssec_anchor") == 0) {
 		/* The engine reads it from wherever it runs: no relative
 		 * paths. Whether it holds keys is checked when it is used. */
 		if (v[0] != '/')
-			return set_cause(cause, "dnssec_anchor: '%s': expected "
-			    "an absolute path", v);
+			return set_cause(cause, _("dnssec_anchor: '%s': "
+			    "expected an absolute path"), v);
 	} else if (strcmp(key, "unsubscribe_url") == 0) {
 		if (strncmp(v, "https://", 8) != 0 || v[8] == '\0')
-			return set_cause(cause, "unsubscribe_url: '%s': "
-			    "expected an https:// URI", v);
+			return set_cause(cause, _("unsubscribe_url: '%s': "
+			    "expected an https:// URI"), v);
 	} else if (strcmp(key, "verp") == 0) {
 		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
-			return set_cause(cause, "verp: '%s': expected on or "
-			    "off", v);
+			return set_cause(cause, _("verp: '%s': expected on or "
+			    "off"), v);
 	} else if (strcmp(key, "verp_delimiter") == 0) {
 		if (strlen(v) != 1 || strchr("+-=_", v[0]) == NULL)
-			return set_cause(cause, "verp_delimiter: '%s': "
-			    "expected one of + - = _", v);
+			return set_cause(cause, _("verp_delimiter: '%s': "
+			    "expected one of + - = _"), v);
 	} else if (strcmp(key, "unsubscribe_mailto") == 0) {
 		if (addr_normalise(v, strlen(v), addr, &reason) == -1)
-			return set_cause(cause, "unsubscribe_mailto: '%s': %s",
+			return set_cause(cause, _("unsubscribe_mailto: '%s': "
+			    "%s"),
 			    v, reason);
 	} else if (strcmp(key, "transfer_encoding") == 0) {
 		if (message_encoding_parse(v, NULL) == -1 || *v == '\0')
@@ -299,8 +304,8 @@ config_validate(const char *key, const char *v, char **cause)
 			    "utf-8 or iso-2022-jp"), v);
 	} else if (strcmp(key, "soft_bounce_limit") == 0) {
 		if (parse_int(v, 1, 100, &n) == -1)
-			return set_cause(cause, "soft_bounce_limit: '%s': "
-			    "expected a number from 1 to 100", v);
+			return set_cause(cause, _("soft_bounce_limit: '%s': "
+			    "expected a number from 1 to 100"), v);
 	} else if (strcmp(key, "feedback_source") == 0) {
 		const char	*ui;
 		size_t		 uin = url_userinfo(v, &ui);
@@ -308,37 +313,37 @@ config_validate(const char *key, const char *v, char **cause)
 		/* A password here would be shown and stored in clear: the
 		 * message echoes nothing of the userinfo. */
 		if (memchr(ui, ':', uin) != NULL)
-			return set_cause(cause, "feedback_source: a password "
+			return set_cause(cause, _("feedback_source: a password "
 			    "in the URL is refused: give USER@HOST only and "
 			    "put the password in a file of mode 0600 named "
-			    "by feedback_password_file");
+			    "by feedback_password_file"));
 		if (strncmp(v, "imaps://", 8) != 0 &&
 		    strncmp(v, "imap://", 7) != 0 &&
 		    strncmp(v, "pop3s://", 8) != 0 &&
 		    strncmp(v, "maildir:/", 9) != 0 &&
 		    strncmp(v, "mbox:/", 6) != 0)
-			return set_cause(cause, "feedback_source: '%s': "
+			return set_cause(cause, _("feedback_source: '%s': "
 			    "expected imaps://, imap://, pop3s://, "
-			    "maildir:/PATH or mbox:/PATH", v);
+			    "maildir:/PATH or mbox:/PATH"), v);
 	} else if (strcmp(key, "feedback_password_file") == 0) {
 		if (v[0] != '/')
-			return set_cause(cause, "feedback_password_file: "
-			    "'%s': expected an absolute path", v);
+			return set_cause(cause, _("feedback_password_file: "
+			    "'%s': expected an absolute path"), v);
 	} else if (strcmp(key, "feedback_processed") == 0) {
 		if (strcmp(v, "flag") != 0 && (strncmp(v, "move:", 5) != 0 ||
 		    v[5] == '\0'))
-			return set_cause(cause, "feedback_processed: '%s': "
-			    "expected flag or move:FOLDER", v);
+			return set_cause(cause, _("feedback_processed: '%s': "
+			    "expected flag or move:FOLDER"), v);
 	} else if (strcmp(key, "feedback_watch") == 0) {
 		if (parse_int(v, 0, 24 * 60, &n) == -1)
-			return set_cause(cause, "feedback_watch: '%s': "
-			    "expected hours from 0 to 1440", v);
+			return set_cause(cause, _("feedback_watch: '%s': "
+			    "expected hours from 0 to 1440"), v);
 	} else if (strcmp(key, "feedback_interval") == 0) {
 		if (parse_int(v, 1, 24 * 60, &n) == -1)
-			return set_cause(cause, "feedback_interval: '%s': "
-			    "expected minutes from 1 to 1440", v);
+			return set_cause(cause, _("feedback_interval: '%s': "
+			    "expected minutes from 1 to 1440"), v);
 	} else if (*v == '\0' && strcmp(key, "relay_user") != 0)
-		return set_cause(cause, "%s: empty value", key);
+		return set_cause(cause, _("%s: empty value"), key);
 	return 0;
 }
 
@@ -460,7 +465,8 @@ config_load(const char *path, char **cause)
 	if ((f = fopen(path, "r")) == NULL) {
 		if (errno == ENOENT)
 			return cfg;
-		set_cause(cause, "cannot read %s: %s", path, strerror(errno));
+		set_cause(cause, _("cannot read %s: "
+		    "%s"), path, strerror(errno));
 		config_free(cfg);
 		return NULL;
 	}
@@ -471,7 +477,7 @@ config_load(const char *path, char **cause)
 		if (len > 0 && line[len - 1] == '\r')
 			line[--len] = '\0';
 		if ((size_t)len != strlen(line)) {
-			set_cause(cause, "%s:%lu: NUL byte in line", path,
+			set_cause(cause, _("%s:%lu: NUL byte in line"), path,
 			    lineno);
 			goto fail;
 		}
@@ -479,7 +485,7 @@ config_load(const char *path, char **cause)
 		if (rc == 0)
 			continue;
 		if (rc == -1) {
-			set_cause(cause, "%s:%lu: expected 'key = value'",
+			set_cause(cause, _("%s:%lu: expected 'key = value'"),
 			    path, lineno);
 			goto fail;
 		}
@@ -495,14 +501,15 @@ config_load(const char *path, char **cause)
 		if (e->line != 0) {
 			cfg->warn = xreallocarray(cfg->warn, cfg->nwarn + 1,
 			    sizeof *cfg->warn);
-			cfg->warn[cfg->nwarn++] = xprintf("%s:%lu: %s is set "
-			    "again; the setting on line %lu no longer counts",
+			cfg->warn[cfg->nwarn++] = xprintf(_("%s:%lu: %s is set "
+			    "again; the setting on line %lu no longer counts"),
 			    path, lineno, key, e->line);
 		}
 		e->line = lineno;
 	}
 	if (ferror(f)) {
-		set_cause(cause, "cannot read %s: %s", path, strerror(errno));
+		set_cause(cause, _("cannot read %s: "
+		    "%s"), path, strerror(errno));
 		goto fail;
 	}
 	free(line);
@@ -648,7 +655,8 @@ config_write(struct config *cfg, const char *key, const char *value,
 		if (config_validate(key, val, cause) == -1)
 			goto out;
 	} else if (config_key_find(key) == NULL) {
-		set_cause(cause, "unknown key '%s' (see herald config ls)", key);
+		set_cause(cause, _("unknown key '%s' (see herald config "
+		    "ls)"), key);
 		goto out;
 	}
 	/* How many times is key set now? The last one is replaced. A file
@@ -663,7 +671,7 @@ config_write(struct config *cfg, const char *key, const char *value,
 		}
 		fclose(in);
 	} else if (errno != ENOENT) {
-		set_cause(cause, "cannot read %s: %s", cfg->path,
+		set_cause(cause, _("cannot read %s: %s"), cfg->path,
 		    strerror(errno));
 		goto out;
 	}
@@ -682,7 +690,8 @@ config_write(struct config *cfg, const char *key, const char *value,
 	tmp = xprintf("%s.tmp.%ld", cfg->path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd == -1 || (out = fdopen(fd, "w")) == NULL) {
-		set_cause(cause, "cannot write %s: %s", tmp, strerror(errno));
+		set_cause(cause, _("cannot write %s: "
+		    "%s"), tmp, strerror(errno));
 		if (fd != -1)
 			close(fd);
 		free(tmp);
@@ -690,7 +699,7 @@ config_write(struct config *cfg, const char *key, const char *value,
 	}
 	buf_init(&lines);
 	if ((in = fopen(cfg->path, "r")) == NULL && errno != ENOENT) {
-		set_cause(cause, "cannot read %s: %s", cfg->path,
+		set_cause(cause, _("cannot read %s: %s"), cfg->path,
 		    strerror(errno));
 		fclose(out);
 		unlink(tmp);
@@ -711,8 +720,9 @@ config_write(struct config *cfg, const char *key, const char *value,
 				/* Removed by unset; an earlier duplicate is
 				 * kept as a comment by set. */
 				if (value != NULL) {
-					fprintf(out, "# duplicate, commented "
-					    "out by herald config set: %s",
+					fprintf(out, NT("# duplicate, "
+					    "commented out by herald config "
+					    "set: %s"),
 					    line);
 					if (len > 0 && line[len - 1] != '\n')
 						fputc('\n', out);
@@ -727,14 +737,15 @@ config_write(struct config *cfg, const char *key, const char *value,
 	if (value != NULL && nset == 0)
 		fprintf(out, "%s = %s\n", key, val);
 	if (fflush(out) != 0 || fsync(fileno(out)) != 0) {
-		set_cause(cause, "cannot write %s: %s", tmp, strerror(errno));
+		set_cause(cause, _("cannot write %s: "
+		    "%s"), tmp, strerror(errno));
 		fclose(out);
 		unlink(tmp);
 		goto done;
 	}
 	fclose(out);
 	if (rename(tmp, cfg->path) == -1) {
-		set_cause(cause, "cannot replace %s: %s", cfg->path,
+		set_cause(cause, _("cannot replace %s: %s"), cfg->path,
 		    strerror(errno));
 		unlink(tmp);
 		goto done;
@@ -743,11 +754,18 @@ config_write(struct config *cfg, const char *key, const char *value,
 		config_put(&cfg->file, &cfg->nfile, key, val);
 	else
 		config_drop(cfg->file, &cfg->nfile, key);
-	if (note != NULL && lines.len != 0)
-		*note = xprintf("%s: %s%s on line%s %s", cfg->path, value !=
-		    NULL ? "commented out the earlier setting" : "removed",
-		    value != NULL && strchr(lines.data, ',') != NULL ? "s" : "",
-		    strchr(lines.data, ',') != NULL ? "s" : "", lines.data);
+	if (note != NULL && lines.len != 0) {
+		int	several = strchr(lines.data, ',') != NULL;
+
+		if (value != NULL)
+			*note = xprintf(several ? _("%s: commented out the "
+			    "earlier settings on lines %s") : _("%s: commented "
+			    "out the earlier setting on line %s"), cfg->path,
+			    lines.data);
+		else
+			*note = xprintf(several ? _("%s: removed on lines %s") :
+			    _("%s: removed on line %s"), cfg->path, lines.data);
+	}
 	rc = 0;
 done:
 	buf_free(&lines);
