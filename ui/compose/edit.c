@@ -25,6 +25,8 @@ void
 compose_new_issue(struct ui *ui, struct issue *is, const char *list)
 {
 	const char	*from = config_get(ui_config(ui), "from");
+	const char	*enc = config_get(ui_config(ui), "transfer_encoding");
+	const char	*cs = config_get(ui_config(ui), "charset");
 	char		*cause = NULL;
 
 	memset(is, 0, sizeof *is);
@@ -33,8 +35,9 @@ compose_new_issue(struct ui *ui, struct issue *is, const char *list)
 	is->subject = xstrdup("");
 	is->body = xstrdup("");
 	is->unsubscribe = xstrdup("");
-	is->encoding = xstrdup("auto");
+	is->encoding = xstrdup(enc != NULL ? enc : "auto");
 	is->kind = xstrdup("notice");
+	is->charset = xstrdup(cs != NULL ? cs : "utf-8");
 	is->list_name = list != NULL ? xstrdup(list) : NULL;
 	/* With its id the editor names the list's merge fields. */
 	if (list != NULL && store_list_find(ui_store(ui), list, &is->list_id,

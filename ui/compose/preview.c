@@ -42,7 +42,32 @@ preview_clear(struct preview *p)
 	free(p->domain);
 	free(p->envelope);
 	free(p->error);
+	free(p->encoding);
+	p->encoding = NULL;
 	p->sig = p->sigdetail = p->domain = p->envelope = p->error = NULL;
+}
+
+/* Characters of the issue its charset cannot carry: the preview is their
+ * list (-1), as herald issue check and herald send give it. */
+static int
+preview_charset(struct preview *p)
+{
+	struct charset_bad	*v;
+	char			*cause = NULL, *report;
+	size_t			 n;
+
+	if (message_charset_check(&p->is, &v, &n, &cause) == -1) {
+		p->error = cause;
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	report = message_charset_report(&p->is, v, n);
+	free(v);
+	p->error = xprintf(_("This issue cannot be sent as it is: %s\n"
+	    "e edits the text, or its Charset."), report);
+	free(report);
+	return -1;
 }
 
 /* Check the signatures of the message against the local keys. */
@@ -98,6 +123,7 @@ preview_build(struct ui *ui, struct preview *p)
 {
 	struct store		*st = ui_store(ui);
 	struct message_preview	 pv;
+	struct message_encoding	 me;
 	struct recipient	 r;
 	char			*cause = NULL;
 	int			 rc;
@@ -125,6 +151,9 @@ preview_build(struct ui *ui, struct preview *p)
 	r.addr = p->addr;
 	r.name = p->name;
 	r.attrs = p->attrs;
+	/* What the charset cannot carry, as herald issue check says it. */
+	if (preview_charset(p) == -1)
+		goto out;
 	rc = message_preview(st, ui_config(ui), &p->is, &r, &p->msg, &pv,
 	    &cause);
 	p->domain = pv.domain;
@@ -141,6 +170,11 @@ preview_build(struct ui *ui, struct preview *p)
 			p->error = cause;
 		goto out;
 	}
+	if (message_encoding(&p->is, &r, &me, &cause) == 0) {
+		p->encoding = xprintf("%s, %s", me.charset, me.why);
+		free(me.why);
+	} else
+		free(cause);
 	p->raw = ptext_raw(p->msg.data, p->msg.len, &p->nraw);
 	p->dec = ptext_decoded(p->msg.data, p->msg.len, &p->ndec);
 	if (pv.active > 0)

@@ -120,6 +120,12 @@ preview_head(struct ui *ui, struct preview *p, const struct ui_rect *r)
 		ui_printf(ui, y, lc + x + 2, w - lc - x - 3,
 		    ROLE_DIM, "(%s)", p->sigdetail);
 	y++;
+	if (p->encoding != NULL) {
+		/* which charset and transfer encoding, and why */
+		ui_print(ui, y, 1, PV_LABEL - 2, ROLE_DIM, _("Encoding"));
+		ui_print(ui, y++, PV_LABEL, w - PV_LABEL - 1, ROLE_NORMAL,
+		    p->encoding);
+	}
 	if (p->envelope != NULL) {
 		/* where a bounce of this copy goes: VERP names the member */
 		ui_print(ui, y, 1, lc - 2, ROLE_DIM, _(pv_labels[2]));
@@ -180,7 +186,9 @@ preview_draw(struct ui *ui, void *state, const struct ui_rect *r)
 
 	y = r->y + preview_head(ui, p, r);
 	if (p->error != NULL) {
-		ui_wrap(ui, y + 1, 2, r->w - 4, 4, ROLE_FAIL, p->error);
+		/* Room for a charset report: a line per character. */
+		ui_wrap(ui, y + 1, 2, r->w - 4, r->y + r->h - y - 2 > 4 ?
+		    r->y + r->h - y - 2 : 4, ROLE_FAIL, p->error);
 		return;
 	}
 	lines = preview_lines(p, &n);
