@@ -93,6 +93,8 @@ $(B)/%.o: %.c
 # inherited by the prerequisites a target builds on its way.
 $(B)/src/feedback/%.o: private ALL_CFLAGS += $(GMIME_CFLAGS)
 $(B)/tests/test_fuzz_feedback: private ALL_CFLAGS += $(GMIME_CFLAGS)
+# The charset test reads herald's messages back with GMime's parser.
+$(B)/tests/test_charset: private ALL_CFLAGS += $(GMIME_CFLAGS)
 
 # The schema and migrations are compiled into the binary.
 $(B)/dbsql.c: $(SQL) db/embed.sh

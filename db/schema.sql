@@ -81,10 +81,12 @@ CREATE TABLE issues (
 	subject		TEXT NOT NULL,
 	body		TEXT NOT NULL,
 	unsubscribe	TEXT NOT NULL DEFAULT '',	-- extra List-Unsubscribe URI
-	encoding	TEXT NOT NULL DEFAULT 'auto',	-- auto or 8bit
+	encoding	TEXT NOT NULL DEFAULT 'auto',	-- auto, base64,
+						-- quoted-printable or 8bit
 	created_at	INTEGER NOT NULL,
 	updated_at	INTEGER NOT NULL,
-	kind		TEXT NOT NULL DEFAULT 'notice'	-- ad or notice
+	kind		TEXT NOT NULL DEFAULT 'notice',	-- ad or notice
+	charset		TEXT NOT NULL DEFAULT 'utf-8'	-- or iso-2022-jp
 );
 
 -- Settings that belong to the database rather than the configuration,
@@ -148,7 +150,8 @@ CREATE TABLE send_content (
 	subject		TEXT NOT NULL,
 	body		TEXT NOT NULL,
 	unsubscribe	TEXT NOT NULL DEFAULT '',
-	encoding	TEXT NOT NULL DEFAULT 'auto'
+	encoding	TEXT NOT NULL DEFAULT 'auto',
+	charset		TEXT NOT NULL DEFAULT 'utf-8'
 );
 
 -- One recipient of a send: a snapshot of a list member taken when the send

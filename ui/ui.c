@@ -172,7 +172,7 @@ ui_error(struct ui *ui, const char *fmt, ...)
 void
 ui_cause(struct ui *ui, const char *what, char *cause)
 {
-	ui_error(ui, "%s: %s", what, cause != NULL ? cause : "failed");
+	ui_error(ui, "%s: %s", what, cause != NULL ? cause : _("failed"));
 	free(cause);
 }
 
@@ -221,9 +221,9 @@ ui_key_name(int key, char *buf, size_t len)
 	} else if (key < 0x20)
 		snprintf(buf, len, "Ctrl-%c", key + '@');
 	else if (key == 0x7f)
-		snprintf(buf, len, "Backspace");
+		snprintf(buf, len, "%s", _("Backspace"));
 	else if (key == ' ')
-		snprintf(buf, len, "Space");
+		snprintf(buf, len, "%s", _("Space"));
 	else {
 		char	u[5];
 
@@ -314,23 +314,24 @@ ui_act_quit(struct ui *ui, void *state, int key)
  * Ctrl-Z work even over a dialog, so ui_key does them before anything.
  */
 static const struct action ui_keys[] = {
-	{ "F1", "Help", NULL, { 0 }, NULL, NULL },
-	{ "F1 ?", NULL, "this help", { UI_FKEY(KEY_F(1)), '?' }, ui_act_help,
-	  NULL },
+	{ "F1", N_("Help"), NULL, { 0 }, NULL, NULL },
+	{ "F1 ?", NULL, N_("this help"), { UI_FKEY(KEY_F(1)), '?' },
+	  ui_act_help, NULL },
 	ACTION_VIEW_LABELS,
-	{ "Tab", "Next", "next screen (Shift-Tab: previous)",
+	{ N_("Tab"), N_("Next"), N_("next screen (Shift-Tab: previous)"),
 	  { '\t', UI_FKEY(KEY_BTAB) }, ui_act_next, NULL },
-	{ "1-7", NULL, "Lists, Compose, Keys, Health, Send, Settings, "
-	  "Feedback", { 0 },
+	{ "1-7", NULL, N_("Lists, Compose, Keys, Health, Send, Settings, "
+	  "Feedback"), { 0 },
 	  ui_act_tab, NULL },
-	{ "Esc", NULL, "back, or cancel a prompt", { UI_ESC }, ui_act_esc,
+	{ N_("Esc"), NULL, N_("back, or cancel a prompt"), { UI_ESC },
+	    ui_act_esc,
 	  NULL },
-	{ "Ctrl-L", NULL, "redraw the terminal", { 0 }, NULL, NULL },
-	{ "Ctrl-Z", NULL, "suspend (fg to come back)", { 0 }, NULL, NULL },
-	{ "q", "Back", "back out of a view; on a screen, quit herald "
-	  "(a send goes on)", { 'q' }, ui_act_back_quit, ui_can_back },
-	{ "q", "Quit", NULL, { 0 }, NULL, ui_cannot_back },
-	{ "Ctrl-C", NULL, "cancel a prompt; elsewhere quit herald",
+	{ "Ctrl-L", NULL, N_("redraw the terminal"), { 0 }, NULL, NULL },
+	{ "Ctrl-Z", NULL, N_("suspend (fg to come back)"), { 0 }, NULL, NULL },
+	{ "q", N_("Back"), N_("back out of a view; on a screen, quit herald "
+	  "(a send goes on)"), { 'q' }, ui_act_back_quit, ui_can_back },
+	{ "q", N_("Quit"), NULL, { 0 }, NULL, ui_cannot_back },
+	{ "Ctrl-C", NULL, N_("cancel a prompt; elsewhere quit herald"),
 	  { UI_CTRL('c') }, ui_act_quit, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
 };
@@ -347,7 +348,7 @@ ui_key_global(struct ui *ui, int key)
 	/* As neomutt does: a key that does nothing says so, rather than
 	 * leave the operator wondering whether it was read. */
 	ui_key_name(key, name, sizeof name);
-	ui_error(ui, "Key %s is not bound here. Press '?' for help.", name);
+	ui_error(ui, _("Key %s is not bound here. Press '?' for help."), name);
 	return UI_REDRAW;
 }
 
@@ -531,7 +532,7 @@ ui_loop_new(struct ui *ui)
 	ui->loop = loop_new();
 	sigaction(SIGPIPE, &sa, NULL);
 	if (loop_fd_add(ui->loop, STDIN_FILENO, LOOP_READ, ui_stdin, ui) == -1)
-		fatal("watch the terminal: %s", strerror(errno));
+		fatal(_("watch the terminal: %s"), strerror(errno));
 }
 
 /* Close every view and dialog (stopping their children); free the
@@ -570,9 +571,9 @@ ui_say_sends(struct ui *ui)
 			continue;
 		}
 		id = (long long)ids[i];
-		fprintf(stderr, "herald: send %lld goes on in the background; "
-		    "`herald status %lld` follows it, `herald pause %lld` "
-		    "stops it\n", id, id, id);
+		fprintf(stderr, _("herald: send %lld goes on in the "
+		    "background; `herald status %lld` follows it, "
+		    "`herald pause %lld` stops it\n"), id, id, id);
 	}
 	free(ids);
 }
@@ -595,14 +596,14 @@ ui_main(struct config *cfg, const char *db_path)
 	ui.tab = TAB_LISTS;
 	if ((rc = store_open(db_path, &ui.st, &cause)) != 0) {
 		fprintf(stderr, "herald: %s\n", cause != NULL ? cause :
-		    "cannot open the database");
+		    _("cannot open the database"));
 		free(cause);
 		return rc == -2 ? EXIT_DATAERR : EXIT_CANTCREAT;
 	}
 	store_set_case_strict(ui.st, config_local_part_strict(cfg));
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "herald: the console needs a terminal; "
-		    "see `herald help` for the commands\n");
+		fprintf(stderr, "%s", _("herald: the console needs a terminal; "
+		    "see `herald help` for the commands\n"));
 		store_close(ui.st);
 		return EXIT_USAGE;
 	}
@@ -622,7 +623,7 @@ ui_main(struct config *cfg, const char *db_path)
 		ui_error(&ui, _("Locale %s is not UTF-8 and C.UTF-8 is "
 		    "missing: names outside ASCII will be garbled"), codeset);
 	if (ui_start(&ui, &scr) == -1) {
-		fprintf(stderr, "herald: cannot use terminal type '%s'\n",
+		fprintf(stderr, _("herald: cannot use terminal type '%s'\n"),
 		    getenv("TERM") != NULL ? getenv("TERM") : "(unset)");
 		free(ui.status);
 		store_close(ui.st);

@@ -52,7 +52,7 @@ i18n_wanted(void)
 void
 i18n_init(void)
 {
-	const char	*env, *want;
+	const char	*env, *want, *lg;
 	char		 lang[64];
 	size_t		 n;
 
@@ -70,7 +70,9 @@ i18n_init(void)
 		    setlocale(LC_MESSAGES, "C.UTF-8") != NULL) {
 			memcpy(lang, want, n);
 			lang[n] = '\0';
-			setenv("LANGUAGE", lang, 0);
+			/* An empty LANGUAGE is no choice: gettext skips it. */
+			if ((lg = getenv("LANGUAGE")) == NULL || *lg == '\0')
+				setenv("LANGUAGE", lang, 1);
 		}
 	}
 	if ((env = getenv("HERALD_LOCALEDIR")) != NULL && *env != '\0' &&

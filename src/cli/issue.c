@@ -111,11 +111,17 @@ cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
 	const char	*body = cli_opt(cmd, a, "body-file");
 	const char	*enc = cli_opt(cmd, a, "encoding");
 	const char	*kind = cli_opt(cmd, a, "kind");
+	const char	*cs = cli_opt(cmd, a, "charset");
 	char		*cause = NULL;
 	struct buf	 b;
 	struct json	 j;
 	int		 rc;
 
+	/* The configuration gives a new issue its encoding and charset. */
+	if (enc == NULL)
+		enc = config_get(env->cfg, "transfer_encoding");
+	if (cs == NULL)
+		cs = config_get(env->cfg, "charset");
 	if (from == NULL)
 		from = config_get(env->cfg, "from");
 	if (list == NULL || subject == NULL || body == NULL) {
@@ -153,6 +159,7 @@ cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
 	    cli_opt(cmd, a, "unsubscribe") : "");
 	is.encoding = xstrdup(enc != NULL ? enc : "auto");
 	is.kind = xstrdup(kind != NULL ? kind : "notice");
+	is.charset = xstrdup(cs != NULL ? cs : "utf-8");
 	if (message_check_list(env->store, &is, &cause) == -1) {
 		rc = cli_fail(EXIT_DATAERR, cause);
 		goto out;
@@ -173,6 +180,50 @@ out:
 	return rc;
 }
 
+/* herald issue edit ID --charset X | --encoding X: set them without the
+ * editor, checked as the editor's file is. Frees is. */
+static int
+issue_set(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a, struct issue *is)
+{
+	const char	*cs = cli_opt(cmd, a, "charset");
+	const char	*enc = cli_opt(cmd, a, "encoding");
+	struct buf	 b;
+	struct json	 j;
+	char		*cause = NULL;
+	int		 rc;
+
+	if (cs != NULL) {
+		free(is->charset);
+		is->charset = xstrdup(cs);
+	}
+	if (enc != NULL) {
+		free(is->encoding);
+		is->encoding = xstrdup(enc);
+	}
+	if (message_check_list(env->store, is, &cause) == -1) {
+		rc = cli_fail(EXIT_DATAERR, cause);
+		goto out;
+	}
+	/* A send that started since issue edit looked is refused here. */
+	if (store_issue_update(env->store, is, &cause) == -1) {
+		rc = cli_fail(EXIT_DATAERR, cause);
+		goto out;
+	}
+	if (env->json) {
+		cli_json_open(&j, &b);
+		json_put_int(&j, "id", is->id);
+		json_put_str(&j, "result", "saved");
+		cli_json_print(&j, &b);
+	} else
+		printf(_("issue %lld saved (Charset %s, Encoding %s)\n"),
+		    (long long)is->id, is->charset, is->encoding);
+	rc = 0;
+out:
+	issue_free(is);
+	return rc;
+}
+
 /* herald issue edit ID */
 static int
 cmd_issue_edit(struct cli_env *env, const struct cli_cmd *cmd,
@@ -188,7 +239,6 @@ cmd_issue_edit(struct cli_env *env, const struct cli_cmd *cmd,
 	int64_t			 id;
 	int			 rc;
 
-	(void)cmd;
 	if ((rc = issue_load(env, a->argv[0], 0, &is)) != 0)
 		return rc;
 	/* Refused before the editor opens, not when the edit is saved. */
@@ -202,6 +252,9 @@ cmd_issue_edit(struct cli_env *env, const struct cli_cmd *cmd,
 		return EXIT_DATAERR;
 	}
 	id = is.id;
+	if (cli_opt(cmd, a, "charset") != NULL ||
+	    cli_opt(cmd, a, "encoding") != NULL)
+		return issue_set(env, cmd, a, &is);
 	if (message_edit(env->store, &is, message_editor_run, NULL, &res,
 	    &cause) == -1) {
 		issue_free(&is);
@@ -275,6 +328,7 @@ issue_json(struct json *j, const struct issue *is, int body)
 	json_put_str(j, "unsubscribe", is->unsubscribe);
 	json_put_str(j, "encoding", is->encoding);
 	json_put_str(j, "kind", is->kind);
+	json_put_str(j, "charset", is->charset);
 	json_put_int(j, "created", is->created_at);
 	json_put_int(j, "updated", is->updated_at);
 	if (body)
@@ -304,10 +358,10 @@ cmd_issue_show(struct cli_env *env, const struct cli_cmd *cmd,
 		buf_free(&b);
 	} else {
 		printf("From: %s\nReply-To: %s\nSubject: %s\nList: %s\n"
-		    "Unsubscribe: %s\nEncoding: %s\nKind: %s\n\n", is.from,
-		    is.reply_to, is.subject, is.list_name != NULL ?
+		    "Unsubscribe: %s\nEncoding: %s\nKind: %s\nCharset: %s\n\n",
+		    is.from, is.reply_to, is.subject, is.list_name != NULL ?
 		    is.list_name : "(removed)", is.unsubscribe, is.encoding,
-		    is.kind);
+		    is.kind, is.charset);
 		len = strlen(is.body);
 		fwrite(is.body, 1, len, stdout);
 		if (len != 0 && is.body[len - 1] != '\n')
@@ -387,6 +441,7 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 	struct member		 m;
 	struct recipient	 r;
 	struct message_preview	 pv;
+	struct message_encoding	 me;
 	struct buf		 out, b;
 	struct json		 j;
 	const char		*to = cli_opt(cmd, a, "to"), *reason;
@@ -408,6 +463,7 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 		return rc;
 	memset(&m, 0, sizeof m);
 	memset(&pv, 0, sizeof pv);
+	memset(&me, 0, sizeof me);
 	buf_init(&out);
 	if (is.list_id != 0 && store_member_find(env->store, is.list_id, addr,
 	    &m, &cause) == -1) {
@@ -447,9 +503,20 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 		    cause);
 		goto out;
 	}
+	/* Which transfer encoding, and why (as the console says). */
+	if (message_encoding(&is, &r, &me, &cause) == -1) {
+		rc = cli_fail(EXIT_DATAERR, cause);
+		goto out;
+	}
+	if (!env->json)
+		cli_err(_("note: %s, %s"), me.charset, me.why);
 	if (env->json) {
 		cli_json_open(&j, &b);
 		json_put_str(&j, "to", r.addr);
+		json_put_str(&j, "charset", me.charset);
+		json_put_str(&j, "transfer_encoding", me.cte);
+		json_put_strnull(&j, "transfer_encoding_7bit", me.fallback);
+		json_put_str(&j, "transfer_encoding_why", me.why);
 		json_put_bool(&j, "member", m.addr != NULL);
 		json_put_uint(&j, "signatures", pv.signatures);
 		json_put_str(&j, "token", pv.token);
@@ -460,9 +527,149 @@ cmd_issue_preview(struct cli_env *env, const struct cli_cmd *cmd,
 		fwrite(out.data, 1, out.len, stdout);
 	rc = 0;
 out:
+	free(me.why);
 	message_preview_free(&pv);
 	store_member_free(&m);
 	buf_free(&out);
+	issue_free(&is);
+	return rc;
+}
+
+/* A member whose merge values the issue's charset cannot carry. */
+struct issue_check_member {
+	char	*addr;
+	char	*error;
+};
+struct issue_check_ctx {
+	const struct issue		*is;
+	struct issue_check_member	*v;
+	size_t				 n;
+};
+
+/* Render-check one member's values (store_contacts_to_send callback). */
+static int
+issue_check_one(const struct contact *c, void *arg)
+{
+	struct issue_check_ctx	*x = arg;
+	struct recipient	 r;
+	char			*cause = NULL;
+
+	memset(&r, 0, sizeof r);
+	r.addr = c->addr;
+	r.name = c->name;
+	r.attrs = c->attrs;
+	if (c->suppressed ||
+	    message_recipient_charset(x->is, &r, &cause) == 0)
+		return 0;
+	x->v = xreallocarray(x->v, x->n + 1, sizeof *x->v);
+	x->v[x->n].addr = xstrdup(c->addr);
+	x->v[x->n].error = cause;
+	x->n++;
+	return 0;
+}
+
+#define ISSUE_CHECK_SHOWN	20	/* members listed in the text output */
+
+/* herald issue check ID */
+static int
+cmd_issue_check(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct issue		 is;
+	struct issue_check_ctx	 x;
+	struct charset_bad	*v = NULL;
+	struct buf		 b;
+	struct json		 j;
+	char			*cause = NULL, *problem = NULL, *report;
+	char			 cp[16];
+	size_t			 n = 0, i;
+	int			 rc, jis = 0;
+
+	(void)cmd;
+	if ((rc = issue_load(env, a->argv[0], 0, &is)) != 0)
+		return rc;
+	memset(&x, 0, sizeof x);
+	x.is = &is;
+	/* What saving it would refuse (the headers, the merge fields). */
+	if (message_check_list(env->store, &is, &problem) == -1 &&
+	    problem == NULL)
+		problem = xstrdup("?");
+	if (message_charset_check(&is, &v, &n, &cause) == -1) {
+		rc = cli_fail(EXIT_SOFTWARE, cause);
+		goto out;
+	}
+	/* The members' values, as the send would merge them: a member
+	 * refused then is named now. */
+	if (problem == NULL && n == 0 && is.list_id != 0 &&
+	    message_charset_parse(is.charset, &jis) == 0 && jis &&
+	    store_contacts_to_send(env->store, is.list_id, issue_check_one,
+	    &x, &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	rc = problem != NULL || n != 0 || x.n != 0 ? EXIT_DATAERR : 0;
+	if (env->json) {
+		cli_json_open(&j, &b);
+		json_put_int(&j, "id", is.id);
+		json_put_str(&j, "charset", is.charset);
+		json_put_bool(&j, "ok", rc == 0);
+		json_open_array(&j, "unencodable");
+		for (i = 0; i < n; i++) {
+			json_open_object(&j, NULL);
+			json_put_str(&j, "field", v[i].field);
+			json_put_uint(&j, "line", v[i].line);
+			json_put_uint(&j, "column", v[i].column);
+			json_put_str(&j, "char", v[i].ch);
+			snprintf(cp, sizeof cp, "U+%04X", v[i].cp);
+			json_put_str(&j, "codepoint", cp);
+			json_close(&j);
+		}
+		json_close(&j);
+		json_open_array(&j, "members");
+		for (i = 0; i < x.n; i++) {
+			json_open_object(&j, NULL);
+			json_put_str(&j, "addr", x.v[i].addr);
+			json_put_str(&j, "error", x.v[i].error);
+			json_close(&j);
+		}
+		json_close(&j);
+		json_open_array(&j, "problems");
+		if (problem != NULL)
+			json_put_str(&j, NULL, problem);
+		json_close(&j);
+		cli_json_print(&j, &b);
+		goto out;
+	}
+	if (problem != NULL)
+		printf(_("issue %lld does not check: %s\n"), (long long)is.id,
+		    problem);
+	if (n != 0) {
+		report = message_charset_report(&is, v, n);
+		printf("%s\n", report);
+		free(report);
+	}
+	if (x.n != 0)
+		printf(ngettext("%zu member has a merge value that cannot be "
+		    "written in %s (the send refuses that member):\n",
+		    "%zu members have merge values that cannot be written in "
+		    "%s (the send refuses those members):\n", x.n), x.n,
+		    is.charset);
+	for (i = 0; i < x.n && i < ISSUE_CHECK_SHOWN; i++)
+		printf("  %s: %s\n", x.v[i].addr, x.v[i].error);
+	if (x.n > ISSUE_CHECK_SHOWN)
+		printf(_("  and %zu more (--json lists them all)\n"),
+		    x.n - ISSUE_CHECK_SHOWN);
+	if (rc == 0)
+		printf(_("issue %lld checks: every character can be written "
+		    "in %s\n"), (long long)is.id, is.charset);
+out:
+	for (i = 0; i < x.n; i++) {
+		free(x.v[i].addr);
+		free(x.v[i].error);
+	}
+	free(x.v);
+	free(v);
+	free(problem);
 	issue_free(&is);
 	return rc;
 }
@@ -571,9 +778,20 @@ static const struct cli_opt new_opts[] = {
 	{ "reply-to", "MAILBOX", N_("a Reply-To address") },
 	{ "unsubscribe", "URI", N_("an https:// one-click URI (default: config "
 	  "unsubscribe_url) or a mailto: address for unsubscribe requests") },
-	{ "encoding", "ENC", N_("auto (7bit or quoted-printable) or 8bit") },
+	{ "encoding", "ENC", N_("auto (by content: 7bit, quoted-printable or "
+	  "base64), base64, quoted-printable or 8bit (default: config "
+	  "transfer_encoding)") },
 	{ "kind", "KIND", N_("ad (an advertisement: the law's footer and "
 	  "checks before sending) or notice (the default)") },
+	{ "charset", "CS", N_("utf-8 or iso-2022-jp (default: config "
+	  "charset)") },
+	{ NULL, NULL, NULL }
+};
+static const struct cli_opt edit_opts[] = {
+	{ "charset", "CS", N_("set the Charset, utf-8 or iso-2022-jp, without "
+	  "the editor") },
+	{ "encoding", "ENC", N_("set the Encoding, auto, base64, "
+	  "quoted-printable or 8bit, without the editor") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt preview_opts[] = {
@@ -616,7 +834,7 @@ const struct cli_cmd cli_issue_cmds[] = {
 	  "started with. herald issue copy ID makes a new issue to edit "
 	  "instead. If a\n"
 	  "send starts while the editor is open, the edit is saved as a new "
-	  "issue."), NULL, cmd_issue_edit },
+	  "issue."), edit_opts, cmd_issue_edit },
 	{ NT("issue copy"), "ID", 1, 1, N_("a new issue from an old one; "
 	  "prints its id"),
 	  N_("The new issue has the list, headers and body of issue ID as "
@@ -629,6 +847,21 @@ const struct cli_cmd cli_issue_cmds[] = {
 	  "ID."), NULL, cmd_issue_copy },
 	{ NT("issue show"), "ID", 1, 1, N_("print an issue's headers and body "
 	  "as stored"), NULL, NULL, cmd_issue_show },
+	{ NT("issue check"), "ID", 1, 1, N_("check that an issue can be sent "
+	  "as written"),
+	  N_("Checks what saving checks (headers, merge fields) and, for an "
+	  "issue in\niso-2022-jp, every character of the Subject and body: "
+	  "one that\nISO-2022-JP cannot carry (①, ㈱, 髙, emoji, ～) is "
+	  "listed with its line and\ncolumn (in characters, from 1), never "
+	  "replaced by '?'. Half-width katakana\nare sent as their "
+	  "full-width forms (ｶﾞ as ガ) and are not reported. The\nmembers' "
+	  "merge values are checked too: a member whose values cannot be\n"
+	  "written is listed (a send refuses that member alone). herald send "
+	  "refuses\nan issue whose own text cannot be written. Exit status 0 "
+	  "when all is well,\n65 when something cannot be sent. With --json: "
+	  "unencodable (field, line,\ncolumn, char, codepoint), members "
+	  "(addr, error) and problems."), NULL,
+	  cmd_issue_check },
 	{ NT("issue ls"), "", 0, 0, N_("list the issues, newest "
 	  "first"), NULL, NULL,
 	  cmd_issue_ls },

@@ -920,6 +920,9 @@ cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
 	int64_t			 id;
 	int			 rc;
 
+	/* What the engine says is stored (recipients' errors, such as a
+	 * merge value ISO-2022-JP cannot carry), never shown: English. */
+	i18n_english();
 	memset(&run, 0, sizeof run);
 	run.ready_fd = run.password_fd = -1;
 	if ((v = cli_opt(cmd, a, "ready-fd")) != NULL &&

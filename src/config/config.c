@@ -16,6 +16,7 @@
 #include "auth/dns.h"
 #include "mail/addr.h"
 #include "mail/footer.h"
+#include "mail/message.h"
 #include "config.h"
 #include "smtp/smtp.h"
 #include "base/i18n.h"
@@ -63,6 +64,12 @@ const struct config_key config_keys[] = {
 	{ "unsubscribe_mailto", NULL, N_("address for unsubscribe requests by "
 	    "mail, the token in the subject (default: "
 	    "unsubscribe+TOKEN@domain, or From when verp is off)") },
+	{ "transfer_encoding", "auto", N_("the Encoding of a new issue: auto "
+	    "(7bit, quoted-printable for mostly ASCII, base64 for mostly "
+	    "non-ASCII), base64, quoted-printable, or 8bit (to servers that "
+	    "offer 8BITMIME; the others get the 7-bit form)") },
+	{ "charset", "utf-8", N_("the Charset of a new issue: utf-8, or "
+	    "iso-2022-jp for Japanese mail readers that expect it") },
 	{ "soft_bounce_limit", "3", N_("soft bounces (mailbox full, expired, "
 	    "4xx) in distinct sends after which an address is suppressed") },
 	{ "feedback_source", NULL, N_("where bounces, complaints and "
@@ -297,6 +304,15 @@ config_validate(const char *key, const char *v, char **cause)
 			return set_cause(cause, _("unsubscribe_mailto: '%s': "
 			    "%s"),
 			    v, reason);
+	} else if (strcmp(key, "transfer_encoding") == 0) {
+		if (message_encoding_parse(v, NULL) == -1 || *v == '\0')
+			return set_cause(cause, _("transfer_encoding: '%s': "
+			    "expected auto, base64, quoted-printable or 8bit"),
+			    v);
+	} else if (strcmp(key, "charset") == 0) {
+		if (message_charset_parse(v, NULL) == -1 || *v == '\0')
+			return set_cause(cause, _("charset: '%s': expected "
+			    "utf-8 or iso-2022-jp"), v);
 	} else if (strcmp(key, "soft_bounce_limit") == 0) {
 		if (parse_int(v, 1, 100, &n) == -1)
 			return set_cause(cause, _("soft_bounce_limit: '%s': "

@@ -22,10 +22,12 @@ struct issue {
 	char		*subject;
 	char		*body;		/* LF or CRLF line ends, merge fields */
 	char		*unsubscribe;	/* extra List-Unsubscribe URI, or "" */
-	char		*encoding;	/* "auto" or "8bit" */
+	char		*encoding;	/* transfer encoding: "auto", "base64",
+					 * "quoted-printable" or "8bit" */
 	char		*kind;		/* "ad" (advertising: the law's gate
 					 * and footer) or "notice"; NULL:
 					 * notice */
+	char		*charset;	/* "utf-8" or "iso-2022-jp" */
 	int64_t		 created_at;
 	int64_t		 updated_at;
 };
@@ -44,6 +46,7 @@ issue_free(struct issue *i)
 	free(i->unsubscribe);
 	free(i->encoding);
 	free(i->kind);
+	free(i->charset);
 	memset(i, 0, sizeof *i);
 }
 

@@ -10,6 +10,7 @@
 
 #include "base/i18n.h"
 #include "base/json.h"
+#include "datefmt.h"
 #include "merge.h"
 #include "message.h"
 
@@ -158,6 +159,20 @@ merge_is(const struct merge_field *f, const char *s)
 	    strncasecmp(f->name, s, f->namelen) == 0;
 }
 
+/* Is the field the send date, {{date}}, {{date:ja}} or {{date:en}}? Its
+ * form in *f. */
+static int
+merge_date(const struct merge_field *f, enum datefmt *fmt)
+{
+	if (f->namelen < 4 || strncasecmp(f->name, "date", 4) != 0)
+		return 0;
+	if (f->namelen == 4)
+		return datefmt_parse("", 0, fmt) == 0;
+	if (f->name[4] != ':')
+		return 0;
+	return datefmt_parse(f->name + 5, f->namelen - 5, fmt) == 0;
+}
+
 struct merge_check_ctx {
 	char *const		*attrs;
 	size_t			 nattrs;
@@ -173,11 +188,13 @@ merge_check_field(const struct merge_field *f, struct buf *out, void *arg,
 	struct merge_check_ctx	*x = arg;
 	struct merge_where	 w;
 	struct buf		 names;
+	enum datefmt		 fmt;
 	size_t			 i;
 	int			 rc;
 
 	(void)out;
-	if (merge_is(f, "email") || merge_is(f, "name") || f->has_def)
+	if (merge_is(f, "email") || merge_is(f, "name") || f->has_def ||
+	    merge_date(f, &fmt))
 		return 0;
 	for (i = 0; i < x->nattrs; i++)
 		if (strlen(x->attrs[i]) == f->namelen &&
@@ -188,7 +205,7 @@ merge_check_field(const struct merge_field *f, struct buf *out, void *arg,
 		buf_printf(&names, "%s, ", x->attrs[i]);
 	if (x->nattrs > 8)
 		buf_adds(&names, "..., ");
-	buf_adds(&names, NT("email, name"));
+	buf_adds(&names, NT("email, name, date, date:ja, date:en"));
 	w.what = x->what;
 	w.lines = x->lines;
 	rc = merge_error(cause, &w, f->line, _("merge field {{%.*s}} cannot be "
@@ -225,6 +242,8 @@ struct merge_expand_ctx {
 	struct merge_pair	*pairs;
 	size_t			 npairs;
 	int			 header;
+	time_t			 date;
+	struct buf		 datebuf;
 };
 
 /* Keep one attribute of the recipient. */
@@ -242,9 +261,10 @@ merge_add_pair(const char *key, const char *value, void *arg)
 
 /* The recipient's value for a field, or NULL. */
 static const char *
-merge_value(const struct merge_expand_ctx *x, const struct merge_field *f)
+merge_value(struct merge_expand_ctx *x, const struct merge_field *f)
 {
-	size_t	i;
+	enum datefmt	fmt;
+	size_t		i;
 
 	if (merge_is(f, "email"))
 		return x->r->addr;
@@ -258,6 +278,12 @@ merge_value(const struct merge_expand_ctx *x, const struct merge_field *f)
 		if (strlen(x->pairs[i].key) == f->namelen &&
 		    strncasecmp(x->pairs[i].key, f->name, f->namelen) == 0)
 			return x->pairs[i].value;
+	/* After the attributes: a list with a "date" column keeps it. */
+	if (merge_date(f, &fmt)) {
+		buf_reset(&x->datebuf);
+		datefmt_append(&x->datebuf, x->date, fmt);
+		return x->datebuf.data;
+	}
 	return NULL;
 }
 
@@ -290,7 +316,7 @@ merge_fill(const struct merge_field *f, struct buf *out, void *arg,
 /* Fill the fields of text for one recipient. */
 int
 merge_expand(struct buf *out, const char *text, size_t len, const char *what,
-    const struct recipient *r, int header, char **cause)
+    const struct recipient *r, time_t date, int header, char **cause)
 {
 	struct merge_expand_ctx	x;
 	size_t			i;
@@ -299,6 +325,8 @@ merge_expand(struct buf *out, const char *text, size_t len, const char *what,
 	memset(&x, 0, sizeof x);
 	x.r = r;
 	x.header = header;
+	x.date = date;
+	buf_init(&x.datebuf);
 	if (r->attrs != NULL && *r->attrs != '\0' &&
 	    json_each_pair(r->attrs, merge_add_pair, &x) == -1) {
 		rc = set_cause(cause, _("the attributes of %s are not a JSON "
@@ -307,6 +335,7 @@ merge_expand(struct buf *out, const char *text, size_t len, const char *what,
 	}
 	rc = merge_walk(text, len, what, out, merge_fill, &x, cause);
 out:
+	buf_free(&x.datebuf);
 	for (i = 0; i < x.npairs; i++) {
 		free(x.pairs[i].key);
 		free(x.pairs[i].value);
@@ -382,6 +411,7 @@ message_merge_values(const struct issue *is, const struct recipient *r,
 		return -1;
 	memset(&x, 0, sizeof x);
 	x.r = r;
+	buf_init(&x.datebuf);
 	if (r->attrs != NULL && *r->attrs != '\0' &&
 	    json_each_pair(r->attrs, merge_add_pair, &x) == -1) {
 		rc = set_cause(cause, _("the attributes of %s are not a JSON "
@@ -398,6 +428,7 @@ message_merge_values(const struct issue *is, const struct recipient *r,
 		(*values)[i] = v != NULL && *v != '\0' ? xstrdup(v) : NULL;
 	}
 out:
+	buf_free(&x.datebuf);
 	for (i = 0; i < x.npairs; i++) {
 		free(x.pairs[i].key);
 		free(x.pairs[i].value);

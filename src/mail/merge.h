@@ -4,7 +4,11 @@
  *   {{name}}          the recipient's name ("" when the list has none)
  *   {{email}}         the recipient's address
  *   {{ATTR}}          an imported attribute (a column of the list's file)
- *   {{name|there}}    "there" when the value is missing or empty
+ *   {{name|there}}    "there" when the value is missing or empty:
+ *                     {{name|ご担当者}} 様 reads well with no name
+ *   {{date}}          the day it is sent, 2026-12-08 (datefmt.h);
+ *   {{date:ja}}       2026年12月8日(火); {{date:en}} 8 December 2026
+ *                     (a list column named so takes precedence)
  *   {{{{              a literal "{{"
  *
  * Field names match attribute names ignoring ASCII case; white space
@@ -15,6 +19,7 @@
 #define HERALD_MERGE_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "base/util.h"
 
@@ -30,13 +35,14 @@ struct recipient;
 int	merge_check(const char *text, size_t len, const char *what,
 	    char *const *attrs, size_t nattrs, char **cause);
 /*
- * Append text with its fields filled for one recipient. With header set,
+ * Append text with its fields filled for one recipient, {{date}} from
+ * date (0: now). With header set,
  * control characters in filled values become spaces, so a value can never
  * break a header line.
  */
 int	merge_expand(struct buf *, const char *text, size_t len,
-	    const char *what, const struct recipient *, int header,
-	    char **cause);
+	    const char *what, const struct recipient *, time_t date,
+	    int header, char **cause);
 /* The distinct field names text uses, in order (allocated; for the
  * console's "merge values used"). */
 int	merge_fields(const char *text, size_t len, char ***names, size_t *n,

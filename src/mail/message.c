@@ -14,8 +14,8 @@
  *   Subject: News for Jane
  *   Message-ID: <RANDOM@example.org>
  *   MIME-Version: 1.0
- *   Content-Type: text/plain; charset=UTF-8
- *   Content-Transfer-Encoding: 7bit | 8bit | quoted-printable
+ *   Content-Type: text/plain; charset=UTF-8     (or ISO-2022-JP)
+ *   Content-Transfer-Encoding: 7bit | 8bit | quoted-printable | base64
  *   List-Unsubscribe:
  *    <mailto:unsubscribe+TOKEN@example.org?subject=unsubscribe%20TOKEN>,
  *    <https://example.org/unsubscribe?token=TOKEN>       (when configured)
@@ -35,6 +35,7 @@
 #include <openssl/rand.h>
 
 #include "addr.h"
+#include "charset.h"
 #include "footer.h"
 #include "merge.h"
 #include "message.h"
@@ -159,6 +160,62 @@ message_check_uri(const char *what, const char *uri, char **cause)
 	return 0;
 }
 
+/* An issue's Encoding ("" or NULL: auto) as a preference: 0, or -1. */
+static int
+message_pref(const char *enc, enum mime_pref *pref)
+{
+	enum mime_pref	p;
+
+	if (enc == NULL || *enc == '\0' || strcmp(enc, "auto") == 0)
+		p = MIME_PREF_AUTO;
+	else if (strcmp(enc, "base64") == 0)
+		p = MIME_PREF_BASE64;
+	else if (strcmp(enc, "quoted-printable") == 0)
+		p = MIME_PREF_QP;
+	else if (strcmp(enc, "8bit") == 0)
+		p = MIME_PREF_8BIT;
+	else
+		return -1;
+	if (pref != NULL)
+		*pref = p;
+	return 0;
+}
+
+int
+message_encoding_parse(const char *enc, int *eightbit)
+{
+	enum mime_pref	p;
+
+	if (message_pref(enc, &p) == -1)
+		return -1;
+	if (eightbit != NULL)
+		*eightbit = p == MIME_PREF_8BIT;
+	return 0;
+}
+
+int
+message_charset_parse(const char *name, int *jis)
+{
+	enum charset	cs = CHARSET_UTF8;
+
+	if (name != NULL && *name != '\0' && charset_parse(name, &cs) == -1)
+		return -1;
+	if (jis != NULL)
+		*jis = cs == CHARSET_ISO2022JP;
+	return 0;
+}
+
+/* The issue's charset (checked before). */
+static enum charset
+message_charset(const struct issue *is)
+{
+	enum charset	cs = CHARSET_UTF8;
+
+	if (is->charset != NULL && *is->charset != '\0')
+		(void)charset_parse(is->charset, &cs);
+	return cs;
+}
+
 /* Check the header fields of an issue (everything but merge fields). */
 static int
 message_check_headers(const struct issue *is, struct message_mailbox *from,
@@ -187,11 +244,12 @@ message_check_headers(const struct issue *is, struct message_mailbox *from,
 	if (is->unsubscribe != NULL && *is->unsubscribe != '\0' &&
 	    message_check_uri("Unsubscribe", is->unsubscribe, cause) == -1)
 		return -1;
-	if (is->encoding != NULL && *is->encoding != '\0' &&
-	    strcmp(is->encoding, "auto") != 0 &&
-	    strcmp(is->encoding, "8bit") != 0)
-		return set_cause(cause, _("Encoding: '%s': expected auto or "
-		    "8bit"), is->encoding);
+	if (message_encoding_parse(is->encoding, NULL) == -1)
+		return set_cause(cause, _("Encoding: '%s': expected auto, "
+		    "base64, quoted-printable or 8bit"), is->encoding);
+	if (message_charset_parse(is->charset, NULL) == -1)
+		return set_cause(cause, _("Charset: '%s': expected utf-8 or "
+		    "iso-2022-jp"), is->charset);
 	if (is->kind != NULL && *is->kind != '\0' &&
 	    strcmp(is->kind, "ad") != 0 && strcmp(is->kind, "notice") != 0)
 		return set_cause(cause, _("Kind: '%s': expected ad or notice"),
@@ -454,17 +512,177 @@ message_check_recipient(const struct recipient *r, char **cause)
 	return 0;
 }
 
-/* Append "Name: " and a mailbox. */
+/*
+ * Append "Name: " and a mailbox. In an ISO-2022-JP message a non-ASCII
+ * display name goes as ISO-2022-JP encoded-words too, for the readers that
+ * expect only that charset; a name it cannot carry (髙橋) stays in UTF-8
+ * words, which RFC 2047 allows beside them: a header is never a reason to
+ * refuse a recipient.
+ */
 static void
-message_mailbox_field(struct buf *b, const char *field, const char *name,
-    const char *addr)
+message_mailbox_field(struct buf *b, const struct issue *is,
+    const char *field, const char *name, const char *addr)
 {
-	size_t	col;
+	struct buf	 w;
+	size_t		 col, len = strlen(name);
+	char		*cause = NULL;
 
 	buf_printf(b, "%s: ", field);
 	col = strlen(field) + 2;
-	mime_mailbox(b, name, addr, &col);
+	buf_init(&w);
+	if (message_charset(is) == CHARSET_ISO2022JP && len != 0 &&
+	    !mime_is_ascii(name, len) &&
+	    charset_jis_words(&w, field, name, len, &col, &cause) == 0) {
+		buf_add(b, w.data, w.len);
+		if (col + 3 + strlen(addr) > MIME_SOFT_MAX) {
+			buf_adds(b, "\r\n");
+			col = 0;
+		}
+		buf_printf(b, " <%s>", addr);
+	} else {
+		free(cause);
+		col = strlen(field) + 2;
+		mime_mailbox(b, name, addr, &col);
+	}
+	buf_free(&w);
 	buf_adds(b, "\r\n");
+}
+
+/*
+ * The merged body of r's copy in CRLF lines, with the footer (if any, its
+ * opt-out links fweb and fmail), in the issue's charset, and the transfer
+ * encoding it takes (ch). A character the charset cannot
+ * carry (from a merge value: the issue's own text was checked by
+ * message_charset_check) refuses this recipient, naming it.
+ */
+static int
+message_body(const struct issue *is, const struct recipient *r, time_t date,
+    const struct footer *footer, const char *fweb, const char *fmail,
+    struct buf *crlf, struct mime_choice *ch, char **cause)
+{
+	struct buf	 body, utf;
+	enum charset	 cs = message_charset(is);
+	enum mime_pref	 pref = MIME_PREF_AUTO;
+	int		 rc = -1;
+
+	(void)message_pref(is->encoding, &pref);
+	buf_init(&body);
+	buf_init(&utf);
+	if (merge_expand(&body, is->body, strlen(is->body), "body", r, date,
+	    0, cause) == -1)
+		goto out;
+	if (body.len != 0 && message_check_text(_("body (merged)"), body.data,
+	    body.len, cause) == -1)
+		goto out;
+	if (footer != NULL) {
+		if (body.len != 0 && body.data[body.len - 1] != '\n')
+			buf_addc(&body, '\n');
+		footer_render(footer, date, fweb, fmail, &body);
+	}
+	if (body.len != 0)
+		mime_crlf(cs == CHARSET_UTF8 ? crlf : &utf, body.data,
+		    body.len);
+	if (cs == CHARSET_ISO2022JP && utf.len != 0 && charset_jis(crlf,
+	    "body", utf.data, utf.len, cause) == -1)
+		goto out;
+	mime_choose(crlf->data, crlf->len, pref, cs != CHARSET_UTF8, ch);
+	rc = 0;
+out:
+	buf_free(&body);
+	buf_free(&utf);
+	return rc;
+}
+
+/* The sentence that says why ch was chosen (allocated). */
+static char *
+message_why(const struct mime_choice *ch)
+{
+	const char	*cte = mime_cte_name(ch->cte);
+
+	switch (ch->why) {
+	case MIME_WHY_ASCII:
+		return xstrdup(_("7bit: the body is ASCII with lines of at "
+		    "most 78 octets"));
+	case MIME_WHY_ASCII_LONG:
+		return xstrdup(_("7bit: the body is ASCII and no line passes "
+		    "998 octets (8bit was asked for)"));
+	case MIME_WHY_CONTROL:
+		return xstrdup(_("quoted-printable: the body has control "
+		    "characters"));
+	case MIME_WHY_LONG:
+		return xstrdup(_("quoted-printable: a line is longer than 78 "
+		    "octets"));
+	case MIME_WHY_MOSTLY_ASCII:
+		return xprintf(_("quoted-printable: %u%% of the body is "
+		    "non-ASCII (base64 would be larger)"), ch->pct);
+	case MIME_WHY_NON_ASCII:
+		return xprintf(_("base64: %u%% of the body is non-ASCII "
+		    "(quoted-printable would be larger)"), ch->pct);
+	case MIME_WHY_ASKED:
+		return xprintf(_("%s: as the issue's Encoding asks"), cte);
+	case MIME_WHY_8BIT:
+		return xprintf(_("8bit to a server that offers 8BITMIME, "
+		    "else %s (%u%% of the body is non-ASCII)"),
+		    mime_cte_name(ch->fallback), ch->pct);
+	case MIME_WHY_8BIT_LONG:
+		return xprintf(_("%s: 8bit was asked for, but a line is "
+		    "longer than 998 octets"), cte);
+	case MIME_WHY_7BIT_CHARSET:
+		return xstrdup(_("7bit: ISO-2022-JP is a 7-bit charset"));
+	case MIME_WHY_CHARSET_LONG:
+		break;
+	}
+	return xstrdup(_("base64: ISO-2022-JP, but a line is longer than "
+	    "998 octets"));
+}
+
+int
+message_encoding(const struct issue *is, const struct recipient *r,
+    struct message_encoding *me, char **cause)
+{
+	struct mime_choice	ch;
+	struct buf		crlf;
+	struct message_mailbox	from;
+
+	memset(me, 0, sizeof *me);
+	if (message_check_headers(is, &from, cause) == -1)
+		return -1;
+	buf_init(&crlf);
+	if (message_body(is, r, 0, NULL, NULL, NULL, &crlf, &ch,
+	    cause) == -1) {
+		buf_free(&crlf);
+		return -1;
+	}
+	buf_free(&crlf);
+	me->cte = mime_cte_name(ch.cte);
+	me->fallback = ch.cte == MIME_8BIT ? mime_cte_name(ch.fallback) :
+	    NULL;
+	me->charset = charset_mime(message_charset(is));
+	me->pct = ch.pct;
+	me->why = message_why(&ch);
+	return 0;
+}
+
+/* Append the Subject field: in ISO-2022-JP words when the issue's charset
+ * is that and the text is not plain ASCII. */
+static int
+message_subject(struct buf *out, const struct issue *is, const char *s,
+    size_t len, char **cause)
+{
+	size_t	col = 9;
+
+	buf_adds(out, "Subject: ");
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (message_charset(is) == CHARSET_ISO2022JP && len != 0 &&
+	    !mime_is_ascii(s, len)) {
+		if (charset_jis_words(out, "Subject", s, len, &col,
+		    cause) == -1)
+			return -1;
+	} else
+		mime_unstructured(out, s, len, &col);
+	buf_adds(out, "\r\n");
+	return 0;
 }
 
 /* Render one recipient's message. */
@@ -473,78 +691,148 @@ message_render(const struct issue *is, const struct recipient *r,
     const struct render_options *o, struct buf *out, char **cause)
 {
 	struct message_mailbox	 from, rt;
-	struct buf		 subj, body, crlf, unsub, fweb, fmail;
+	struct mime_choice	 ch;
+	struct buf		 subj, crlf, unsub, fweb, fmail;
 	enum mime_cte		 cte;
-	size_t			 col;
-	time_t			 date = o->date != 0 ? o->date : time(NULL);
+	time_t			 date;
 	int			 rc = -1;
 
 	buf_init(&subj);
-	buf_init(&body);
 	buf_init(&crlf);
 	buf_init(&unsub);
 	buf_init(&fweb);
 	buf_init(&fmail);
+	date = o->date != 0 ? o->date : time(NULL);
 	if (message_check_headers(is, &from, cause) == -1 ||
 	    message_check_recipient(r, cause) == -1)
 		goto out;
 	if (merge_expand(&subj, is->subject, strlen(is->subject), "Subject",
-	    r, 1, cause) == -1 || message_header_text(_("Subject (merged)"),
+	    r, date, 1, cause) == -1 ||
+	    message_header_text(_("Subject (merged)"),
 	    subj.data != NULL ? subj.data : "", MESSAGE_MERGED_MAX,
 	    cause) == -1)
 		goto out;
-	if (merge_expand(&body, is->body, strlen(is->body), "body", r, 0,
-	    cause) == -1)
-		goto out;
-	if (body.len != 0 && message_check_text(_("body (merged)"), body.data,
-	    body.len, cause) == -1)
-		goto out;
+	/* The footer carries the same opt-out links as List-Unsubscribe. */
 	if (message_unsubscribe(&unsub, is, &from, o, &fweb, &fmail,
 	    cause) == -1)
 		goto out;
-	if (o->footer != NULL) {
-		if (body.len != 0 && body.data[body.len - 1] != '\n')
-			buf_addc(&body, '\n');
-		footer_render(o->footer, date, fweb.data, fmail.data, &body);
-	}
-	if (body.len != 0)
-		mime_crlf(&crlf, body.data, body.len);
-	cte = mime_choose_cte(crlf.data, crlf.len, is->encoding != NULL &&
-	    strcmp(is->encoding, "8bit") == 0);
+	if (message_body(is, r, date, o->footer, fweb.data, fmail.data, &crlf,
+	    &ch, cause) == -1)
+		goto out;
+	/* The 7-bit form of an 8bit message, for a server without
+	 * 8BITMIME: base64 or quoted-printable as by content. */
+	cte = ch.cte == MIME_8BIT && o->sevenbit ? ch.fallback : ch.cte;
 
 	message_date(out, date);
-	message_mailbox_field(out, "From", from.name, from.addr);
-	message_mailbox_field(out, "To", r->name != NULL ? r->name : "",
+	message_mailbox_field(out, is, "From", from.name, from.addr);
+	message_mailbox_field(out, is, "To", r->name != NULL ? r->name : "",
 	    r->addr);
 	if (is->reply_to != NULL && *is->reply_to != '\0') {
 		if (message_mailbox("Reply-To", is->reply_to, &rt, cause) == -1)
 			goto out;
-		message_mailbox_field(out, "Reply-To", rt.name, rt.addr);
+		message_mailbox_field(out, is, "Reply-To", rt.name, rt.addr);
 	}
-	buf_adds(out, "Subject: ");
-	col = 9;
-	mime_unstructured(out, subj.data, subj.len, &col);
-	buf_adds(out, "\r\n");
+	if (message_subject(out, is, subj.data != NULL ? subj.data : "",
+	    subj.len, cause) == -1)
+		goto out;
 	if (message_msgid(out, o->message_id, addr_domain(from.addr),
 	    cause) == -1)
 		goto out;
-	buf_adds(out, NT("MIME-Version: 1.0\r\n"
-	    "Content-Type: text/plain; charset=UTF-8\r\n"));
+	buf_printf(out, NT("MIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=%s\r\n"),
+	    charset_mime(message_charset(is)));
 	buf_printf(out, "Content-Transfer-Encoding: %s\r\n",
 	    mime_cte_name(cte));
 	buf_add(out, unsub.data, unsub.len);
 	buf_adds(out, "\r\n");
 	if (cte == MIME_QP)
 		mime_qp(out, crlf.data, crlf.len);
+	else if (cte == MIME_BASE64)
+		mime_base64(out, crlf.data, crlf.len);
 	else
 		buf_add(out, crlf.data != NULL ? crlf.data : "", crlf.len);
 	rc = 0;
 out:
 	buf_free(&subj);
-	buf_free(&body);
 	buf_free(&crlf);
 	buf_free(&unsub);
 	buf_free(&fweb);
 	buf_free(&fmail);
+	return rc;
+}
+
+/* The characters of the issue's Subject and body its charset cannot
+ * carry. */
+int
+message_charset_check(const struct issue *is, struct charset_bad **v,
+    size_t *n, char **cause)
+{
+	enum charset	cs = message_charset(is);
+
+	*v = NULL;
+	*n = 0;
+	if (charset_scan(cs, "subject", is->subject, strlen(is->subject), v,
+	    n, cause) == -1 || charset_scan(cs, "body", is->body,
+	    strlen(is->body), v, n, cause) == -1) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* The report of what the issue's charset cannot carry: one line a
+ * character, under a line that says how many. Allocated. */
+char *
+message_charset_report(const struct issue *is, const struct charset_bad *v,
+    size_t n)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b);
+	buf_printf(&b, ngettext("%zu character cannot be written in %s:",
+	    "%zu characters cannot be written in %s:", n), n,
+	    charset_mime(message_charset(is)));
+	for (i = 0; i < n; i++) {
+		buf_adds(&b, "\n  ");
+		if (strcmp(v[i].field, "subject") == 0)
+			buf_printf(&b, _("Subject, column %zu: '%s' (U+%04X)"),
+			    v[i].column, v[i].ch, v[i].cp);
+		else
+			buf_printf(&b, _("body line %zu, column %zu: '%s' "
+			    "(U+%04X)"), v[i].line, v[i].column, v[i].ch,
+			    v[i].cp);
+	}
+	return buf_take(&b);
+}
+
+/* Can r's copy be written in the issue's charset (its merged Subject and
+ * body)? 0, or -1 with *cause naming the first character that cannot. */
+int
+message_recipient_charset(const struct issue *is, const struct recipient *r,
+    char **cause)
+{
+	struct buf	m, out;
+	int		rc = -1;
+
+	if (message_charset(is) == CHARSET_UTF8)
+		return 0;
+	buf_init(&m);
+	buf_init(&out);
+	if (merge_expand(&m, is->subject, strlen(is->subject), "Subject", r,
+	    0, 1, cause) == -1 || (m.len != 0 && charset_jis(&out, "Subject",
+	    m.data, m.len, cause) == -1))
+		goto out;
+	buf_reset(&m);
+	if (merge_expand(&m, is->body, strlen(is->body), "body", r, 0, 0,
+	    cause) == -1 || (m.len != 0 && charset_jis(&out, "body", m.data,
+	    m.len, cause) == -1))
+		goto out;
+	rc = 0;
+out:
+	buf_free(&m);
+	buf_free(&out);
 	return rc;
 }

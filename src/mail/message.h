@@ -7,11 +7,14 @@
  *
  * Rendering one recipient's copy of an issue (RFC 5322, MIME RFC 2045-2047):
  * CRLF line ends, Date, Message-ID under the From domain, MIME-Version,
- * text/plain; charset=UTF-8, a transfer encoding chosen by content (7bit,
- * quoted-printable, or 8bit on request), RFC 2047 encoded-words folded
+ * text/plain; charset=UTF-8 (or ISO-2022-JP, charset.h), a transfer
+ * encoding chosen by content (7bit, quoted-printable for mostly ASCII,
+ * base64 for mostly non-ASCII; or as the issue's Encoding asks: base64,
+ * quoted-printable, or 8bit with a 7-bit form for a server without
+ * 8BITMIME), RFC 2047 encoded-words folded
  * under 78 columns for non-ASCII Subject and display names, no line over
  * 998 octets, To: the one recipient, merge fields ({{name}}, {{email}},
- * {{ATTR}}, {{name|default}}), List-Unsubscribe (RFC 2369/8058): its
+ * {{ATTR}}, {{name|default}}, {{date}}, {{date:ja}}), List-Unsubscribe (RFC 2369/8058): its
  * mailto: is the issue's own, else config unsubscribe_mailto, else
  * unsubscribe+TOKEN@ the From domain with VERP on, else From; the token
  * is in its subject every time.
@@ -28,6 +31,7 @@
 #include <time.h>
 
 #include "base/util.h"
+#include "charset.h"
 #include "issue_types.h"
 
 struct footer;
@@ -58,7 +62,59 @@ struct render_options {
 					 * NULL */
 	const struct footer *footer;	/* appended to the body, or NULL
 					 * (mail/footer.h) */
+	int		 sevenbit;	/* an 8bit message's 7-bit form (base64
+					 * or quoted-printable): for a server
+					 * without 8BITMIME */
 };
+
+/*
+ * An issue's Encoding: "auto" (or "" / NULL), "base64", "quoted-printable"
+ * or "8bit" (*eightbit set for that); config transfer_encoding takes the
+ * same values. 0, or -1 for another.
+ *
+ * Why 8bit is only ever asked for, never chosen by auto: the DKIM signature
+ * covers the body, so the encoding is fixed before the message is signed,
+ * by a worker, before the session that will carry it has said whether it
+ * offers 8BITMIME. An 8bit message is therefore signed twice: as 8bit, and
+ * in its 7-bit form (render_options.sevenbit); the session sends the one
+ * the server can take. auto keeps one signed form per recipient, and
+ * base64 already brings Japanese from three times its size (QP) to 4/3.
+ */
+int	message_encoding_parse(const char *enc, int *eightbit);
+/* An issue's Charset: "utf-8" (or "" / NULL) or "iso-2022-jp" (*jis set).
+ * 0, or -1 for another. */
+int	message_charset_parse(const char *name, int *jis);
+
+/* The transfer encoding a recipient's copy takes, and why. */
+struct message_encoding {
+	const char	*cte;		/* "base64", "8bit", ... */
+	const char	*fallback;	/* with 8bit: the 7-bit form's, else
+					 * NULL */
+	const char	*charset;	/* "UTF-8" or "ISO-2022-JP" */
+	unsigned int	 pct;		/* octets outside ASCII, percent */
+	char		*why;		/* "base64: 83% of the body is
+					 * non-ASCII (...)", translated;
+					 * free it */
+};
+int	message_encoding(const struct issue *, const struct recipient *,
+	    struct message_encoding *, char **cause);
+/*
+ * The characters of the issue's Subject and body (as written, before
+ * merging) that its charset cannot carry, with line and column (*v, *n;
+ * free *v). Values merged in per recipient are checked as each copy is
+ * rendered: such a recipient is refused with the character named.
+ */
+int	message_charset_check(const struct issue *, struct charset_bad **v,
+	    size_t *n, char **cause);
+/* Those characters as a report for a person: how many, then one line
+ * each ("body line 3, column 7: '①' (U+2460)"). Allocated. */
+char	*message_charset_report(const struct issue *,
+	    const struct charset_bad *v, size_t n);
+/* Can r's copy (Subject and body merged with r's values) be written in
+ * the issue's charset? 0, or -1 with *cause naming the first character
+ * that cannot (its line and column in the merged text). */
+int	message_recipient_charset(const struct issue *,
+	    const struct recipient *, char **cause);
 
 /* Check an issue's headers and merge fields before it is saved: CR/LF or
  * bad addresses in headers, unknown merge fields no member can fill

@@ -34,12 +34,13 @@ enum edit_hdr {
 	EDIT_UNSUBSCRIBE,
 	EDIT_ENCODING,
 	EDIT_KIND,
+	EDIT_CHARSET,
 	EDIT_NHDR
 };
 
 static const char *const edit_hdr_names[EDIT_NHDR] = {
 	"From", "Reply-To", "Subject", "List", "Unsubscribe", "Encoding",
-	"Kind"
+	"Kind", "Charset"
 };
 
 /* Append a value for the file; a NULL one is empty. */
@@ -85,12 +86,14 @@ edit_text(const struct issue *is, const char *error, const char *fields)
 	    "{{.\n"), fields != NULL ? fields : _("{{name}} {{email}} and the "
 	    "list's columns"));
 	buf_printf(&b, "From: %s\nReply-To: %s\nSubject: %s\nList: %s\n"
-	    "Unsubscribe: %s\nEncoding: %s\nKind: %s\n\n", edit_str(is->from),
-	    edit_str(is->reply_to), edit_str(is->subject),
-	    edit_str(is->list_name), edit_str(is->unsubscribe),
-	    is->encoding != NULL && *is->encoding != '\0' ? is->encoding :
-	    "auto", is->kind != NULL && *is->kind != '\0' ? is->kind :
-	    "notice");
+	    "Unsubscribe: %s\nEncoding: %s\nKind: %s\nCharset: %s\n\n",
+	    edit_str(is->from), edit_str(is->reply_to),
+	    edit_str(is->subject), edit_str(is->list_name),
+	    edit_str(is->unsubscribe), is->encoding != NULL &&
+	    *is->encoding != '\0' ? is->encoding : "auto",
+	    is->kind != NULL && *is->kind != '\0' ? is->kind : "notice",
+	    is->charset != NULL && *is->charset != '\0' ? is->charset :
+	    "utf-8");
 	buf_adds(&b, edit_str(is->body));
 	len = is->body != NULL ? strlen(is->body) : 0;
 	if (len != 0 && is->body[len - 1] != '\n')
@@ -157,7 +160,8 @@ edit_header(const char *s, size_t len, size_t line, struct buf *vals,
 	if (h == EDIT_NHDR)
 		return set_cause(cause, _("line %zu: unknown header '%.*s' "
 		    "(known: From, Reply-To, Subject, List, Unsubscribe, "
-		    "Encoding)"), line, (int)(nlen > 40 ? 40 : nlen), s);
+		    "Encoding, Charset)"), line, (int)(nlen > 40 ? 40 : nlen),
+		    s);
 	if (seen[h])
 		return set_cause(cause, _("line %zu: %s: given twice"), line,
 		    edit_hdr_names[h]);
@@ -276,8 +280,12 @@ message_edit_parse(struct store *st, const char *text, size_t len,
 	n.unsubscribe = edit_take(&vals[EDIT_UNSUBSCRIBE]);
 	n.encoding = vals[EDIT_ENCODING].len != 0 ?
 	    edit_take(&vals[EDIT_ENCODING]) : xstrdup("auto");
+	/* A file without these lines keeps the issue's kind and charset. */
 	n.kind = vals[EDIT_KIND].len != 0 ? edit_take(&vals[EDIT_KIND]) :
-	    xstrdup("notice");
+	    xstrdup(is->kind != NULL ? is->kind : "notice");
+	n.charset = vals[EDIT_CHARSET].len != 0 ?
+	    edit_take(&vals[EDIT_CHARSET]) : xstrdup(is->charset != NULL ?
+	    is->charset : "utf-8");
 	n.body = body != NULL ? xstrndup(body, (size_t)(limit - body)) :
 	    xstrdup("");
 	if (message_check_list(st, &n, cause) == -1)

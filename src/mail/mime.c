@@ -41,6 +41,8 @@ mime_cte_name(enum mime_cte cte)
 		return "7bit";
 	case MIME_8BIT:
 		return "8bit";
+	case MIME_BASE64:
+		return "base64";
 	case MIME_QP:
 		break;
 	}
@@ -144,7 +146,7 @@ mime_payload_len(const char *s, size_t n, int q)
 void
 mime_encode_words(struct buf *b, const char *s, size_t len, size_t *col)
 {
-	size_t	off = 0, n, clen, room;
+	size_t	off = 0, n, n3, clen, room;
 	int	q, first = 1;
 
 	/* Q unless it is a quarter longer than B: mostly-ASCII text stays
@@ -163,15 +165,22 @@ mime_encode_words(struct buf *b, const char *s, size_t len, size_t *col)
 		if (room > MIME_WORD_MAX)
 			room = MIME_WORD_MAX;
 		room -= MIME_WORD_OVERHEAD;
-		/* Take whole characters while the payload fits. */
-		n = 0;
+		/* Take whole characters while the payload fits; a B word
+		 * that is not the last ends on a multiple of 3 bytes where
+		 * it can (no "=" padding inside: GMime, among others, joins
+		 * adjacent words' base64 before decoding it). */
+		n = n3 = 0;
 		while (off + n < len) {
 			clen = mime_char_len(s + off + n, len - off - n);
 			if (n != 0 && mime_payload_len(s + off, n + clen, q) >
 			    room)
 				break;
 			n += clen;
+			if (n % 3 == 0)
+				n3 = n;
 		}
+		if (!q && off + n < len && n3 != 0)
+			n = n3;
 		buf_adds(b, q ? MIME_WORD_OPEN_Q : MIME_WORD_OPEN_B);
 		if (q) {
 			for (clen = 0; clen < n; clen++)
@@ -511,13 +520,22 @@ mime_crlf(struct buf *b, const char *s, size_t len)
 		buf_adds(b, "\r\n");
 }
 
-/* Pick the transfer encoding for a CRLF body. */
-enum mime_cte
-mime_choose_cte(const char *s, size_t len, int allow_8bit)
+/*
+ * Pick the transfer encoding for a CRLF body. By content (auto):
+ * quoted-printable costs 3 octets for each octet outside ASCII and 1 for
+ * the rest, base64 4/3 for all: base64 is the smaller once more than a
+ * sixth of the octets are outside ASCII (Japanese text: nearly all), QP
+ * below, where it also keeps the text legible. 8bit is never chosen
+ * unasked: it needs the server's 8BITMIME, which is known only once the
+ * session is open, after the message was signed (see MIME_PREF_8BIT).
+ */
+void
+mime_choose(const char *s, size_t len, enum mime_pref pref,
+    int sevenbit_charset, struct mime_choice *ch)
 {
-	size_t		i, line = 0, longest = 0;
+	size_t		i, line = 0, longest = 0, high = 0;
 	unsigned char	c;
-	int		high = 0, ctl = 0;
+	int		ctl = 0;
 
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
@@ -530,19 +548,87 @@ mime_choose_cte(const char *s, size_t len, int allow_8bit)
 		}
 		line++;
 		if (c >= 0x80)
-			high = 1;
-		else if ((c < 0x20 && c != '\t') || c == 0x7f)
+			high++;
+		else if (((c < 0x20 && c != '\t') || c == 0x7f) &&
+		    !(sevenbit_charset && c == 0x1b))
 			ctl = 1;
 	}
 	if (line > longest)
 		longest = line;
-	if (ctl)
-		return MIME_QP;
-	if (!high && longest <= MIME_SOFT_MAX)
-		return MIME_7BIT;
-	if (allow_8bit && longest <= MIME_HARD_MAX)
-		return high ? MIME_8BIT : MIME_7BIT;
-	return MIME_QP;
+	memset(ch, 0, sizeof *ch);
+	ch->pct = len != 0 ? (unsigned int)((high * 100 + len / 2) / len) : 0;
+	ch->fallback = MIME_7BIT;
+	if (sevenbit_charset && high == 0 && !ctl) {
+		/* ISO-2022-JP is 7bit by nature; only a line too long for
+		 * SMTP needs an encoding. */
+		if (longest <= MIME_HARD_MAX) {
+			ch->cte = MIME_7BIT;
+			ch->why = MIME_WHY_7BIT_CHARSET;
+		} else {
+			ch->cte = MIME_BASE64;
+			ch->why = MIME_WHY_CHARSET_LONG;
+		}
+		return;
+	}
+	if (high == 0 && !ctl && longest <= MIME_SOFT_MAX) {
+		ch->cte = MIME_7BIT;
+		ch->why = MIME_WHY_ASCII;
+		return;
+	}
+	switch (pref) {
+	case MIME_PREF_QP:
+		ch->cte = MIME_QP;
+		ch->why = MIME_WHY_ASKED;
+		return;
+	case MIME_PREF_BASE64:
+		ch->cte = MIME_BASE64;
+		ch->why = MIME_WHY_ASKED;
+		return;
+	case MIME_PREF_8BIT:
+		if (!ctl && longest <= MIME_HARD_MAX) {
+			if (high == 0) {
+				ch->cte = MIME_7BIT;
+				ch->why = MIME_WHY_ASCII_LONG;
+				return;
+			}
+			/* The 7-bit form for a server without 8BITMIME. */
+			mime_choose(s, len, MIME_PREF_AUTO, 0, ch);
+			ch->fallback = ch->cte;
+			ch->cte = MIME_8BIT;
+			ch->why = MIME_WHY_8BIT;
+			return;
+		}
+		mime_choose(s, len, MIME_PREF_AUTO, 0, ch);
+		if (!ctl)
+			ch->why = MIME_WHY_8BIT_LONG;
+		return;
+	case MIME_PREF_AUTO:
+		break;
+	}
+	if (ctl) {
+		ch->cte = MIME_QP;
+		ch->why = MIME_WHY_CONTROL;
+	} else if (high * 6 > len) {
+		ch->cte = MIME_BASE64;
+		ch->why = MIME_WHY_NON_ASCII;
+	} else {
+		ch->cte = MIME_QP;
+		ch->why = high == 0 ? MIME_WHY_LONG : MIME_WHY_MOSTLY_ASCII;
+	}
+}
+
+/* Base64 (RFC 2045 6.8) in lines of 76 characters. */
+void
+mime_base64(struct buf *b, const char *s, size_t len)
+{
+	size_t	i, n;
+
+	buf_grow(b, len / 57 * 78 + 82);
+	for (i = 0; i < len; i += n) {
+		n = len - i < 57 ? len - i : 57;
+		mime_b64_add(b, (const unsigned char *)s + i, n);
+		buf_adds(b, "\r\n");
+	}
 }
 
 /*

@@ -25,6 +25,7 @@ enum mime_cte {
 	MIME_7BIT,
 	MIME_8BIT,
 	MIME_QP,
+	MIME_BASE64,
 };
 const char	*mime_cte_name(enum mime_cte);
 
@@ -55,9 +56,42 @@ int		 mime_decode_words(struct buf *, const char *s, size_t len);
 /* Append s[0..len) with every CR, LF and CRLF turned into CRLF, and a
  * final CRLF added when the text does not end with one. */
 void		 mime_crlf(struct buf *, const char *s, size_t len);
-/* The transfer encoding a CRLF body needs: 7bit for ASCII lines of at most
- * 78 octets, 8bit (when allowed) for lines of at most 998, else QP. */
-enum mime_cte	 mime_choose_cte(const char *s, size_t len, int allow_8bit);
+/* What the issue asks for (its Encoding, config transfer_encoding). */
+enum mime_pref {
+	MIME_PREF_AUTO,		/* by content: 7bit, quoted-printable or
+				 * base64 */
+	MIME_PREF_QP,
+	MIME_PREF_BASE64,
+	MIME_PREF_8BIT,		/* 8bit when lines allow, with a 7-bit form
+				 * for servers without 8BITMIME */
+};
+/* Why an encoding was chosen, for the previews. */
+enum mime_why {
+	MIME_WHY_ASCII,		/* 7bit: ASCII, short lines */
+	MIME_WHY_ASCII_LONG,	/* 7bit: ASCII, lines up to 998 (8bit asked) */
+	MIME_WHY_CONTROL,	/* QP: control characters */
+	MIME_WHY_LONG,		/* QP: an ASCII line over 78 octets */
+	MIME_WHY_MOSTLY_ASCII,	/* QP: little non-ASCII */
+	MIME_WHY_NON_ASCII,	/* base64: mostly non-ASCII */
+	MIME_WHY_ASKED,		/* the issue asked for it */
+	MIME_WHY_8BIT,		/* 8bit asked, lines fit */
+	MIME_WHY_8BIT_LONG,	/* 8bit asked, a line over 998: fallback */
+	MIME_WHY_7BIT_CHARSET,	/* 7bit: ISO-2022-JP, lines fit */
+	MIME_WHY_CHARSET_LONG,	/* base64: ISO-2022-JP, a line over 998 */
+};
+struct mime_choice {
+	enum mime_cte	 cte;
+	enum mime_cte	 fallback;	/* with 8bit: the 7-bit form */
+	enum mime_why	 why;
+	unsigned int	 pct;		/* octets outside ASCII, percent */
+};
+/* Choose the transfer encoding for a CRLF body (UTF-8; or 7-bit charset
+ * text when sevenbit_charset, ISO-2022-JP, whose escape sequences are not
+ * control characters here). */
+void		 mime_choose(const char *s, size_t len, enum mime_pref,
+		    int sevenbit_charset, struct mime_choice *);
+/* Append a body in base64, lines of 76 characters, CRLF. */
+void		 mime_base64(struct buf *, const char *s, size_t len);
 /* Append a CRLF body quoted-printable encoded (lines of at most 76). */
 void		 mime_qp(struct buf *, const char *s, size_t len);
 

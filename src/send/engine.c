@@ -254,6 +254,10 @@ engine_rcpt_done(struct engine *e, struct rcpt *r)
 		free(r->msg);
 		e->nmem--;
 	}
+	if (r->msg7 != NULL) {
+		explicit_bzero(r->msg7, r->len7);
+		free(r->msg7);
+	}
 	TAILQ_REMOVE(&e->rcpts, r, all);
 	for (pp = &e->ids[r->id % ENGINE_ID_BUCKETS]; *pp != r;
 	    pp = &(*pp)->idnext)
@@ -519,6 +523,10 @@ engine_rendered(struct engine *e, struct rcpt *r, struct job *j)
 	r->len = j->msg.len;
 	r->msg = buf_take(&j->msg);
 	r->eightbit = j->eightbit;
+	if (j->msg7.len != 0) {
+		r->len7 = j->msg7.len;
+		r->msg7 = buf_take(&j->msg7);
+	}
 	TAILQ_INSERT_TAIL(&d->ready, r, entry);
 	d->nready++;
 	engine_wake(e, d);

@@ -43,6 +43,10 @@ struct rcpt {
 	char			*msg;		/* rendered and signed */
 	size_t			 len;
 	int			 eightbit;
+	char			*msg7;		/* with eightbit: the 7-bit form
+						 * for a server without 8BITMIME,
+						 * or NULL */
+	size_t			 len7;
 	struct smtp_msg		 sm;
 	struct dest		*dest;
 	TAILQ_ENTRY(rcpt)	 entry;		/* dest->wait or dest->ready */

@@ -83,6 +83,31 @@ send_dns(const struct send_settings *set)
 	return dns;
 }
 
+/* Every character of the Subject and body must go into the issue's
+ * charset (ISO-2022-JP) now: nothing is ever replaced by '?' on the way.
+ * A member's merge value that cannot is refused for that member alone, as
+ * its copy is rendered (herald issue check lists them beforehand). */
+static int
+send_check_charset(const struct issue *is, char **cause)
+{
+	struct charset_bad	*v;
+	char			*report;
+	size_t			 n;
+
+	if (message_charset_check(is, &v, &n, cause) == -1)
+		return EXIT_SOFTWARE;
+	if (n == 0)
+		return 0;
+	report = message_charset_report(is, v, n);
+	free(v);
+	*cause = xprintf(_("issue %lld cannot be sent as it is: %s\n"
+	    "(herald issue check %lld lists them; herald issue edit %lld "
+	    "changes the text or the Charset)"), (long long)is->id, report,
+	    (long long)is->id, (long long)is->id);
+	free(report);
+	return EXIT_DATAERR;
+}
+
 /* The From domain's DKIM keys must be usable now, not in the engine;
  * without any, the messages go out unsigned: *warning says so. */
 static int
@@ -131,6 +156,8 @@ send_ready(const struct send_ctx *ctx, const struct issue *is,
 		dns_close(dns);
 	if (rc == -1)
 		return EXIT_DATAERR;
+	if ((rc = send_check_charset(is, cause)) != 0)
+		return rc;
 	/* A trust file OpenSSL cannot load is an error now, not halfway. */
 	if ((tls = tls_ctx_new(*set->ca_file != '\0' ? set->ca_file : NULL,
 	    cause)) == NULL)

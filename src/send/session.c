@@ -103,6 +103,13 @@ sess_submit(struct engine *e, struct sess *sess, struct rcpt *r)
 	r->sm.data = r->msg;
 	r->sm.len = r->len;
 	r->sm.eightbit = r->eightbit;
+	/* The 7-bit form, signed as well, to a server without 8BITMIME. */
+	if (r->eightbit && r->msg7 != NULL &&
+	    !smtp_offers_8bitmime(sess->s)) {
+		r->sm.data = r->msg7;
+		r->sm.len = r->len7;
+		r->sm.eightbit = 0;
+	}
 	r->sm.cookie = r;
 	if (smtp_submit(sess->s, &r->sm) == -1) {
 		/* Not ready after all: another session takes it. */

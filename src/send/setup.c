@@ -480,6 +480,11 @@ send_dry_cb(const struct contact *c, void *arg)
 	buf_init(&msg);
 	if (message_build(NULL, w->is, &r, w->signer, &o, &msg,
 	    &w->cause) == -1) {
+		/* Name the member: a merge value may be what fails (a
+		 * character ISO-2022-JP cannot carry). */
+		path = w->cause;
+		w->cause = xprintf("%s: %s", c->addr, path);
+		free(path);
 		buf_free(&msg);
 		return 1;
 	}

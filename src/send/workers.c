@@ -60,6 +60,7 @@ job_free(struct job *j)
 	free(j->name);
 	route_free(&j->route);
 	buf_free(&j->msg);
+	buf_free(&j->msg7);
 	free(j->error);
 	free(j);
 }
@@ -104,6 +105,20 @@ workers_render(struct worker *t, struct job *j)
 		return;
 	}
 	j->eightbit = workers_eightbit(j->msg.data, j->msg.len);
+	/* 8bit goes only to a server that offers 8BITMIME, known once the
+	 * session is open, after signing: the 7-bit form is signed now too
+	 * and the session sends the one the server takes (message.h). */
+	buf_init(&j->msg7);
+	if (j->eightbit) {
+		o.sevenbit = 1;
+		if (message_build(NULL, t->w->issue, &r, t->signer, &o,
+		    &j->msg7, &cause) == -1) {
+			buf_free(&j->msg);
+			buf_free(&j->msg7);
+			j->error = cause != NULL ? cause :
+			    xstrdup(NT("cannot render"));
+		}
+	}
 }
 
 /* Tell the loop that jobs are done (the pipe is non-blocking: a full pipe

@@ -38,6 +38,8 @@ struct job {
 	char			 msgid[96];
 	struct buf		 msg;
 	int			 eightbit;
+	struct buf		 msg7;		/* an 8bit message's 7-bit form
+						 * (base64 or QP), signed too */
 	char			*error;
 
 	struct job		*next;

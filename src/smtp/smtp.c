@@ -698,6 +698,13 @@ smtp_tls_status(const struct smtp_session *s)
 }
 
 /* The peer as text. */
+/* Did the EHLO reply offer 8BITMIME? */
+int
+smtp_offers_8bitmime(const struct smtp_session *s)
+{
+	return (s->ext.flags & SMTP_EXT_8BITMIME) != 0;
+}
+
 const char *
 smtp_peer(const struct smtp_session *s)
 {

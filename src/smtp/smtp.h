@@ -159,5 +159,7 @@ void		 smtp_body_release(struct smtp_session *);
 const struct tls_status *smtp_tls_status(const struct smtp_session *);
 /* The peer's address as text. */
 const char	*smtp_peer(const struct smtp_session *);
+/* 1 once the server's EHLO reply offered 8BITMIME (RFC 6152), else 0. */
+int		 smtp_offers_8bitmime(const struct smtp_session *);
 
 #endif

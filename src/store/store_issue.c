@@ -19,7 +19,8 @@
 #define ISSUE_SELECT(t)							\
 	"SELECT i.id, coalesce(i.list_id, 0), l.name, " t ".from_hdr,"	\
 	" " t ".reply_to, " t ".subject, " t ".body, " t ".unsubscribe,"	\
-	" " t ".encoding, i.created_at, i.updated_at, i.kind"		\
+	" " t ".encoding, i.created_at, i.updated_at, " t ".charset,"	\
+	" i.kind"							\
 	" FROM issues i LEFT JOIN lists l ON l.id = i.list_id"
 #define ISSUE_COLUMNS	ISSUE_SELECT("i")
 
@@ -48,7 +49,8 @@ store_issue_row(struct store *st, sqlite3_stmt *s, void *arg, char **cause)
 	is->encoding = xstrdup(store_text(s, 8));
 	is->created_at = sqlite3_column_int64(s, 9);
 	is->updated_at = sqlite3_column_int64(s, 10);
-	is->kind = xstrdup(store_text(s, 11));
+	is->charset = xstrdup(store_text(s, 11));
+	is->kind = xstrdup(store_text(s, 12));
 	return 0;
 }
 
@@ -59,7 +61,7 @@ store_issue_str(const char *s)
 	return s != NULL ? s : "";
 }
 
-/* Bind the text a send renders (?3 .. ?8). */
+/* Bind the text a send renders (?3 .. ?8, and ?10 the charset). */
 static void
 store_issue_bind_text(sqlite3_stmt *s, const struct issue *is)
 {
@@ -73,9 +75,11 @@ store_issue_bind_text(sqlite3_stmt *s, const struct issue *is)
 	    SQLITE_STATIC);
 	sqlite3_bind_text(s, 8, is->encoding != NULL && *is->encoding != '\0' ?
 	    is->encoding : "auto", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, is->charset != NULL && *is->charset != '\0' ?
+	    is->charset : "utf-8", -1, SQLITE_STATIC);
 }
 
-/* Bind the columns an insert and an update share (?2 .. ?9). */
+/* Bind the columns an insert and an update share (?2 .. ?11). */
 static void
 store_issue_bind(sqlite3_stmt *s, const struct issue *is)
 {
@@ -85,7 +89,7 @@ store_issue_bind(sqlite3_stmt *s, const struct issue *is)
 		sqlite3_bind_null(s, 2);
 	store_issue_bind_text(s, is);
 	sqlite3_bind_int64(s, 9, is->updated_at);
-	sqlite3_bind_text(s, 10, is->kind != NULL && *is->kind != '\0' ?
+	sqlite3_bind_text(s, 11, is->kind != NULL && *is->kind != '\0' ?
 	    is->kind : "notice", -1, SQLITE_STATIC);
 }
 
@@ -97,8 +101,8 @@ store_issue_add(struct store *st, struct issue *is, char **cause)
 
 	s = store_prepare(st, "INSERT INTO issues (list_id, from_hdr,"
 	    " reply_to, subject, body, unsubscribe, encoding, updated_at,"
-	    " kind, created_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-	    " ?9)", cause);
+	    " created_at, charset, kind) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	    " ?9, ?9, ?10, ?11)", cause);
 	if (s == NULL)
 		return -1;
 	is->created_at = is->updated_at = (int64_t)time(NULL);
@@ -120,7 +124,8 @@ store_issue_update(struct store *st, struct issue *is, char **cause)
 	 * caller looked is still seen. */
 	s = store_prepare(st, "UPDATE issues SET list_id = ?2, from_hdr = ?3,"
 	    " reply_to = ?4, subject = ?5, body = ?6, unsubscribe = ?7,"
-	    " encoding = ?8, updated_at = ?9, kind = ?10 WHERE id = ?1 AND NOT "
+	    " encoding = ?8, updated_at = ?9, charset = ?10, kind = ?11"
+	    " WHERE id = ?1 AND NOT "
 	    ISSUE_BUSY, cause);
 	if (s == NULL)
 		return -1;
@@ -177,10 +182,10 @@ store_issue_copy(struct store *st, int64_t id, int64_t *copy, char **cause)
 	sqlite3_stmt	*s;
 
 	s = store_prepare(st, "INSERT INTO issues (list_id, from_hdr,"
-	    " reply_to, subject, body, unsubscribe, encoding, kind,"
+	    " reply_to, subject, body, unsubscribe, encoding, charset, kind,"
 	    " created_at, updated_at) SELECT list_id, from_hdr, reply_to,"
-	    " subject, body, unsubscribe, encoding, kind, ?2, ?2 FROM issues"
-	    " WHERE id = ?1", cause);
+	    " subject, body, unsubscribe, encoding, charset, kind, ?2, ?2"
+	    " FROM issues WHERE id = ?1", cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
@@ -201,8 +206,8 @@ store_issue_freeze(struct store *st, const struct issue *is, char **cause)
 	sqlite3_stmt	*s;
 
 	s = store_prepare(st, "INSERT INTO send_content (id, from_hdr,"
-	    " reply_to, subject, body, unsubscribe, encoding)"
-	    " VALUES (?1, ?3, ?4, ?5, ?6, ?7, ?8)", cause);
+	    " reply_to, subject, body, unsubscribe, encoding, charset)"
+	    " VALUES (?1, ?3, ?4, ?5, ?6, ?7, ?8, ?10)", cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, is->id);

@@ -173,6 +173,8 @@ class Handler:
         # aiosmtpd always advertises AUTH once TLS is up; the lab does only
         # with --auth-file.
         session.host_name = hostname
+        if self.opts.no_8bitmime:
+            responses = [r for r in responses if r[4:].upper() != "8BITMIME"]
         if self.opts.auth_file:
             return responses
         return [r for r in responses if not r[4:].upper().startswith("AUTH")]
@@ -313,6 +315,7 @@ def parse_args(argv):
     p.add_argument("--ready", help="write our PID here once listening")
     p.add_argument("--size-limit", type=int, default=33554432)
     p.add_argument("--no-smtputf8", action="store_true", help="do not offer SMTPUTF8")
+    p.add_argument("--no-8bitmime", action="store_true", help="do not offer 8BITMIME")
 
     t = p.add_argument_group("TLS")
     t.add_argument("--cert", help="certificate (chain) file for STARTTLS")

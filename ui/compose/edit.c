@@ -25,6 +25,8 @@ void
 compose_new_issue(struct ui *ui, struct issue *is, const char *list)
 {
 	const char	*from = config_get(ui_config(ui), "from");
+	const char	*enc = config_get(ui_config(ui), "transfer_encoding");
+	const char	*cs = config_get(ui_config(ui), "charset");
 	char		*cause = NULL;
 
 	memset(is, 0, sizeof *is);
@@ -33,8 +35,9 @@ compose_new_issue(struct ui *ui, struct issue *is, const char *list)
 	is->subject = xstrdup("");
 	is->body = xstrdup("");
 	is->unsubscribe = xstrdup("");
-	is->encoding = xstrdup("auto");
+	is->encoding = xstrdup(enc != NULL ? enc : "auto");
 	is->kind = xstrdup("notice");
+	is->charset = xstrdup(cs != NULL ? cs : "utf-8");
 	is->list_name = list != NULL ? xstrdup(list) : NULL;
 	/* With its id the editor names the list's merge fields. */
 	if (list != NULL && store_list_find(ui_store(ui), list, &is->list_id,
@@ -54,13 +57,13 @@ compose_copy(struct ui *ui, int64_t id)
 
 	switch (store_issue_copy(ui_store(ui), id, &copy, &cause)) {
 	case -1:
-		ui_cause(ui, "The issue was not copied", cause);
+		ui_cause(ui, _("The issue was not copied"), cause);
 		return 0;
 	case 1:
-		ui_error(ui, "Issue %lld is gone", (long long)id);
+		ui_error(ui, _("Issue %lld is gone"), (long long)id);
 		return 0;
 	}
-	ui_info(ui, "Issue %lld is a copy of issue %lld: e edits it",
+	ui_info(ui, _("Issue %lld is a copy of issue %lld: e edits it"),
 	    (long long)copy, (long long)id);
 	return copy;
 }
@@ -79,47 +82,50 @@ compose_edit(struct ui *ui, struct issue *is)
 	if (!isnew) {
 		switch (store_issue_busy(ui_store(ui), is->id, &cause)) {
 		case -1:
-			ui_cause(ui, "Cannot read the issue", cause);
+			ui_cause(ui, _("Cannot read the issue"), cause);
 			return -1;
 		case 1:
-			ui_error(ui, "Issue %lld cannot be edited: its send is "
-			    "not finished. c copies it (herald issue copy "
-			    "%lld)", (long long)is->id, (long long)is->id);
+			ui_error(ui, _("Issue %lld cannot be edited: its send "
+			    "is not finished. c copies it (herald issue copy "
+			    "%lld)"), (long long)is->id, (long long)is->id);
 			return 0;
 		}
 	}
 	if (message_edit(ui_store(ui), is, compose_editor, ui, &res,
 	    &cause) == -1) {
-		ui_cause(ui, isnew ? "The new issue was not saved" :
-		    "The issue is unchanged", cause);
+		ui_cause(ui, isnew ? _("The new issue was not saved") :
+		    _("The issue is unchanged"), cause);
 		ui_dirty(ui);
 		return -1;
 	}
 	ui_dirty(ui);
 	switch (res) {
 	case MESSAGE_EDIT_SAVED:
-		ui_info(ui, "Issue %lld %s. Enter previews it.",
-		    (long long)is->id, isnew ? "created" : "saved");
+		ui_info(ui, isnew ?
+		    _("Issue %lld created. Enter previews it.") :
+		    _("Issue %lld saved. Enter previews it."),
+		    (long long)is->id);
 		return 1;
 	case MESSAGE_EDIT_COPIED:
-		ui_info(ui, "Issue %lld saved: a copy, as the send of issue "
-		    "%lld started while it was edited", (long long)is->id,
+		ui_info(ui, _("Issue %lld saved: a copy, as the send of issue "
+		    "%lld started while it was edited"), (long long)is->id,
 		    (long long)id);
 		return 1;
 	case MESSAGE_EDIT_UNCHANGED:
 		if (isnew)
-			ui_info(ui, "Nothing saved: the new issue was left "
-			    "as it was");
+			ui_info(ui, _("Nothing saved: the new issue was left "
+			    "as it was"));
 		else
-			ui_info(ui, "Issue %lld unchanged", (long long)is->id);
+			ui_info(ui, _("Issue %lld unchanged"),
+			    (long long)is->id);
 		return 0;
 	default:
 		if (isnew)
-			ui_info(ui, "Nothing saved: the new issue was given "
-			    "up");
+			ui_info(ui, _("Nothing saved: the new issue was given "
+			    "up"));
 		else
-			ui_info(ui, "Issue %lld unchanged: the edit was given "
-			    "up", (long long)is->id);
+			ui_info(ui, _("Issue %lld unchanged: the edit was "
+			    "given up"), (long long)is->id);
 		return 0;
 	}
 }

@@ -42,7 +42,32 @@ preview_clear(struct preview *p)
 	free(p->domain);
 	free(p->envelope);
 	free(p->error);
+	free(p->encoding);
+	p->encoding = NULL;
 	p->sig = p->sigdetail = p->domain = p->envelope = p->error = NULL;
+}
+
+/* Characters of the issue its charset cannot carry: the preview is their
+ * list (-1), as herald issue check and herald send give it. */
+static int
+preview_charset(struct preview *p)
+{
+	struct charset_bad	*v;
+	char			*cause = NULL, *report;
+	size_t			 n;
+
+	if (message_charset_check(&p->is, &v, &n, &cause) == -1) {
+		p->error = cause;
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	report = message_charset_report(&p->is, v, n);
+	free(v);
+	p->error = xprintf(_("This issue cannot be sent as it is: %s\n"
+	    "e edits the text, or its Charset."), report);
+	free(report);
+	return -1;
 }
 
 /* Check the signatures of the message against the local keys. */
@@ -57,21 +82,25 @@ preview_verify(struct ui *ui, struct preview *p)
 
 	if (dkim_verify_local(ui_store(ui), p->msg.data, p->msg.len, &v,
 	    &cause) == -1) {
-		p->sig = xprintf("✗ cannot check the signatures: %s", cause);
+		p->sig = xprintf(_("✗ cannot check the signatures: %s"), cause);
 		p->sigrole = ROLE_FAIL;
 		free(cause);
 		return;
 	}
 	if (v.signatures > 0 && v.passed == v.signatures) {
-		p->sig = xprintf("✓ %d signature%s, %s", v.signatures,
-		    v.signatures == 1 ? "" : "s", v.signatures == 1 ?
-		    "verifies" : v.signatures == 2 ? "both verify" :
-		    "all verify");
+		if (v.signatures == 1)
+			p->sig = xstrdup(_("✓ 1 signature, verifies"));
+		else if (v.signatures == 2)
+			p->sig = xstrdup(_("✓ 2 signatures, both verify"));
+		else
+			p->sig = xprintf(_("✓ %d signatures, all verify"),
+			    v.signatures);
 		p->sigrole = ROLE_OK;
 	} else {
-		p->sig = xprintf("✗ %d signature%s, %d verif%s", v.signatures,
-		    v.signatures == 1 ? "" : "s", v.passed, v.passed == 1 ?
-		    "ies" : "y");
+		p->sig = xprintf(ngettext("✗ %d signature, %d verified",
+		    "✗ %d signatures, %d verified",
+		    (unsigned long)v.signatures),
+		    v.signatures, v.passed);
 		p->sigrole = ROLE_FAIL;
 	}
 	/* One line per signature: joined for one row. */
@@ -94,6 +123,7 @@ preview_build(struct ui *ui, struct preview *p)
 {
 	struct store		*st = ui_store(ui);
 	struct message_preview	 pv;
+	struct message_encoding	 me;
 	struct recipient	 r;
 	char			*cause = NULL;
 	int			 rc;
@@ -105,14 +135,14 @@ preview_build(struct ui *ui, struct preview *p)
 	p->have = 0;
 	rc = store_issue_sent(st, p->id, &p->is, &cause);
 	if (rc != 0) {
-		p->error = rc == 1 ? xprintf("Issue %lld is gone.",
+		p->error = rc == 1 ? xprintf(_("Issue %lld is gone."),
 		    (long long)p->id) : cause;
 		goto out;
 	}
 	p->have = 1;
 	if (p->is.list_id == 0) {
-		p->error = xstrdup("The list of this issue was removed: e "
-		    "edits the issue to choose another.");
+		p->error = xstrdup(_("The list of this issue was removed: e "
+		    "edits the issue to choose another."));
 		goto out;
 	}
 	if (preview_member(ui, p) == -1)
@@ -121,6 +151,9 @@ preview_build(struct ui *ui, struct preview *p)
 	r.addr = p->addr;
 	r.name = p->name;
 	r.attrs = p->attrs;
+	/* What the charset cannot carry, as herald issue check says it. */
+	if (preview_charset(p) == -1)
+		goto out;
 	rc = message_preview(st, ui_config(ui), &p->is, &r, &p->msg, &pv,
 	    &cause);
 	p->domain = pv.domain;
@@ -129,24 +162,32 @@ preview_build(struct ui *ui, struct preview *p)
 	pv.envelope_from = NULL;
 	if (rc == -1) {
 		if (pv.failed == PREVIEW_SIGNER) {
-			p->error = xprintf("Cannot sign for %s: %s", p->domain,
+			p->error = xprintf(_("Cannot sign for %s: %s"),
+			    p->domain,
 			    cause);
 			free(cause);
 		} else
 			p->error = cause;
 		goto out;
 	}
+	if (message_encoding(&p->is, &r, &me, &cause) == 0) {
+		p->encoding = xprintf("%s, %s", me.charset, me.why);
+		free(me.why);
+	} else
+		free(cause);
 	p->raw = ptext_raw(p->msg.data, p->msg.len, &p->nraw);
 	p->dec = ptext_decoded(p->msg.data, p->msg.len, &p->ndec);
 	if (pv.active > 0)
 		preview_verify(ui, p);
 	else if (pv.waiting != NULL) {
-		p->sig = xprintf("! unsigned: key %s of %s awaits publication "
-		    "of its record — see Keys (3)", pv.waiting, p->domain);
+		p->sig = xprintf(_("! unsigned: key %s of %s awaits "
+		    "publication of its record — see Keys (3)"), pv.waiting,
+		    p->domain);
 		p->sigrole = ROLE_WARN;
 	} else {
-		p->sig = xprintf("! unsigned: no %sDKIM key for %s — see Keys "
-		    "(3)", pv.keys > 0 ? "active " : "", p->domain);
+		p->sig = xprintf(pv.keys > 0 ? _("! unsigned: no active DKIM "
+		    "key for %s — see Keys (3)") : _("! unsigned: no DKIM key "
+		    "for %s — see Keys (3)"), p->domain);
 		p->sigrole = ROLE_WARN;
 	}
 	if (message_merge_values(&p->is, &r, &p->mnames, &p->mvalues, &p->nm,
@@ -208,15 +249,15 @@ preview_merge_all(struct ui *ui, struct preview *p)
 	size_t		i;
 
 	if (p->nm == 0) {
-		ui_info(ui, "The issue uses no merge fields");
+		ui_info(ui, "%s", _("The issue uses no merge fields"));
 		return;
 	}
 	buf_init(&b);
 	for (i = 0; i < p->nm; i++)
 		buf_printf(&b, "{{%s}}  %s\n", p->mnames[i], p->mvalues[i] !=
-		    NULL ? p->mvalues[i] : "(none: the default applies)");
+		    NULL ? p->mvalues[i] : _("(none: the default applies)"));
 	b.data[--b.len] = '\0';
-	message_open(ui, "Merge values used", b.data);
+	message_open(ui, _("Merge values used"), b.data);
 	buf_free(&b);
 }
 
@@ -242,9 +283,9 @@ preview_edit(struct ui *ui, struct preview *p)
 	rc = store_issue_get(ui_store(ui), p->id, &is, &cause);
 	if (rc != 0) {
 		if (rc == 1)
-			ui_error(ui, "Issue %lld is gone", (long long)p->id);
+			ui_error(ui, _("Issue %lld is gone"), (long long)p->id);
 		else
-			ui_cause(ui, "Cannot read the issue", cause);
+			ui_cause(ui, _("Cannot read the issue"), cause);
 		return;
 	}
 	if (compose_edit(ui, &is) == 1) {
@@ -314,8 +355,8 @@ preview_act_decoded(struct ui *ui, void *state, int key)
 	(void)key;
 	p->decoded = !p->decoded;
 	p->top = 0;
-	ui_info(ui, p->decoded ? "Decoded: readable text, not the bytes sent "
-	    "(d: back)" : "The exact bytes sent");
+	ui_info(ui, "%s", p->decoded ? _("Decoded: readable text, not the "
+	    "bytes sent (d: back)") : _("The exact bytes sent"));
 	return UI_REDRAW;
 }
 
@@ -328,7 +369,8 @@ preview_act_to(struct ui *ui, void *state, int key)
 	(void)key;
 	if (!p->have || p->is.list_id == 0)
 		return UI_HANDLED;
-	prompt_open(ui, "Preview for", "The address of a member of the list:",
+	prompt_open(ui, _("Preview for"),
+	    _("The address of a member of the list:"),
 	    p->addr != NULL ? p->addr : "", 0, preview_to, p);
 	return UI_REDRAW;
 }
@@ -388,8 +430,8 @@ preview_act_write(struct ui *ui, void *state, int key)
 	if (p->msg.len == 0)
 		return UI_HANDLED;
 	def = xprintf("./issue-%lld-%s.eml", (long long)p->id, p->addr);
-	save_start(ui, "Write message", "Write the message, exactly as sent, "
-	    "to:", def, "Wrote the message to", preview_put, p);
+	save_start(ui, _("Write message"), _("Write the message, exactly as "
+	    "sent, to:"), def, _("Wrote the message to %s"), preview_put, p);
 	free(def);
 	return UI_REDRAW;
 }
@@ -409,7 +451,7 @@ preview_act_render(struct ui *ui, void *state, int key)
 {
 	(void)key;
 	preview_build(ui, state);
-	ui_info(ui, "Rendered again");
+	ui_info(ui, "%s", _("Rendered again"));
 	return UI_REDRAW;
 }
 
@@ -422,27 +464,27 @@ preview_act_scroll(struct ui *ui, void *state, int key)
 }
 
 static const struct action preview_actions[] = {
-	{ "d", "Decoded", "show the message decoded (encoded-words, "
-	  "quoted-printable) or as sent", { 'd' }, preview_act_decoded,
+	{ "d", N_("Decoded"), N_("show the message decoded (encoded-words, "
+	  "quoted-printable) or as sent"), { 'd' }, preview_act_decoded,
 	  NULL },
-	{ "t", "To", "preview for another member: type the address",
+	{ "t", N_("To"), N_("preview for another member: type the address"),
 	  { 't' }, preview_act_to, NULL },
-	{ "]", "Next", "the next member of the list ([: the previous)",
+	{ "]", N_("Next"), N_("the next member of the list ([: the previous)"),
 	  { ']', '[' }, preview_act_next, NULL },
-	{ "e", "Edit", "edit the issue, then render it again",
+	{ "e", N_("Edit"), N_("edit the issue, then render it again"),
 	  { 'e' }, preview_act_edit, NULL },
-	{ "c", NULL, "a new issue from this one, previewed (an issue whose "
-	  "send is not finished cannot be edited)",
+	{ "c", NULL, N_("a new issue from this one, previewed (an issue whose "
+	  "send is not finished cannot be edited)"),
 	  { 'c' }, preview_act_copy, NULL },
-	{ "w", NULL, "write the message, exactly as sent, to a file",
+	{ "w", NULL, N_("write the message, exactly as sent, to a file"),
 	  { 'w' }, preview_act_write, NULL },
-	{ "m", NULL, "every merge value used",
+	{ "m", NULL, N_("every merge value used"),
 	  { 'm' }, preview_act_merge, NULL },
-	{ "r", NULL, "render again (a new Date and Message-ID)",
+	{ "r", NULL, N_("render again (a new Date and Message-ID)"),
 	  { 'r' }, preview_act_render, NULL },
-	{ "Esc", "Back", "back to the issues",
+	{ N_("Esc"), N_("Back"), N_("back to the issues"),
 	  { UI_ESC }, action_pop, NULL },
-	{ "↑↓ ←→", NULL, "scroll; PgUp PgDn Home End",
+	{ "↑↓ ←→", NULL, N_("scroll; PgUp PgDn Home End"),
 	  { 0 }, preview_act_scroll, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
 };
@@ -455,7 +497,7 @@ preview_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_preview_ops = {
-	.name = "Preview",
+	.name = N_("Preview"),
 	.actions = preview_actions,
 	.open = preview_open,
 	.close = preview_close,

@@ -36,6 +36,7 @@ struct preview {
 	char		*sig;		/* signature status */
 	enum ui_role	 sigrole;
 	char		*sigdetail;	/* one result per signature */
+	char		*encoding;	/* charset, transfer encoding and why */
 	char		**mnames, **mvalues;	/* merge values used */
 	size_t		 nm;
 

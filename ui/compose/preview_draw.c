@@ -11,27 +11,46 @@
 #include "preview.h"
 #include "base/utf8.h"
 
-#define PV_LABEL	12	/* columns of the labels on the left */
+#define PV_LABEL	12	/* label columns, at least */
 #define PV_MERGE_ROWS	2
+
+/* The labels on the left, translated where drawn. */
+static const char *const pv_labels[] = {
+	N_("Merge"), N_("Signature"), N_("Bounces to")
+};
+
+/* The column the values start at: past the widest label as the
+ * language writes it, so a translated label is never cut. */
+static int
+preview_label_col(void)
+{
+	size_t	i;
+	int	col = PV_LABEL, w;
+
+	for (i = 0; i < nitems(pv_labels); i++)
+		if ((w = utf8_width(_(pv_labels[i])) + 2) > col)
+			col = w;
+	return col;
+}
 
 /* The "Merge" rows: returns the rows used. */
 static int
-preview_merge(struct ui *ui, struct preview *p, int y, int w)
+preview_merge(struct ui *ui, struct preview *p, int y, int w, int lc)
 {
 	char	**cells, *c;
 	size_t	  i, shown, ncols, rows;
-	int	  cw = 0, x = PV_LABEL, avail = w - PV_LABEL - 1, cwid;
+	int	  cw = 0, x = lc, avail = w - lc - 1, cwid;
 
-	ui_print(ui, y, 1, PV_LABEL - 2, ROLE_DIM, "Merge");
+	ui_print(ui, y, 1, lc - 2, ROLE_DIM, _(pv_labels[0]));
 	if (p->nm == 0) {
-		ui_print(ui, y, x, avail, ROLE_DIM, "none: the issue uses no "
-		    "merge fields");
+		ui_print(ui, y, x, avail, ROLE_DIM, _("none: the issue uses "
+		    "no merge fields"));
 		return 1;
 	}
 	cells = xcalloc(p->nm, sizeof *cells);
 	for (i = 0; i < p->nm; i++) {
 		cells[i] = xprintf("{{%s}} %s", p->mnames[i], p->mvalues[i] !=
-		    NULL ? p->mvalues[i] : "(none: default)");
+		    NULL ? p->mvalues[i] : _("(none: default)"));
 		if ((cwid = utf8_width(cells[i]) + 3) > cw)
 			cw = cwid;
 	}
@@ -51,7 +70,7 @@ preview_merge(struct ui *ui, struct preview *p, int y, int w)
 		    cw - 2, p->mvalues[i] != NULL ? ROLE_NORMAL : ROLE_DIM,
 		    cells[i]);
 	if (shown < p->nm) {
-		c = xprintf("+%zu more (m)", p->nm - shown);
+		c = xprintf(_("+%zu more (m)"), p->nm - shown);
 		ui_fill(ui, y + (int)(i / ncols), x + (int)(i % ncols) * cw,
 		    cw - 2, ROLE_DIM, c);
 		free(c);
@@ -66,47 +85,54 @@ preview_merge(struct ui *ui, struct preview *p, int y, int w)
 static int
 preview_head(struct ui *ui, struct preview *p, const struct ui_rect *r)
 {
-	int	y = r->y, x, w = r->w;
-	char	pos[96];
+	int	y = r->y, x, w = r->w, lc = preview_label_col();
+	char	pos[256];
 
-	x = 1 + ui_printf(ui, y, 1, w - 2, ROLE_EMPH, "Issue %lld",
+	x = 1 + ui_printf(ui, y, 1, w - 2, ROLE_EMPH, _("Issue %lld"),
 	    (long long)p->id);
 	if (p->addr != NULL) {
-		x += ui_print(ui, y, x, w - x - 1, ROLE_NORMAL, " to ");
+		x += ui_print(ui, y, x, w - x - 1, ROLE_NORMAL, _(" to "));
 		if (p->name != NULL && *p->name != '\0')
 			x += ui_printf(ui, y, x, w - x - 1, ROLE_EMPH,
 			    "%s <%s>", p->name, p->addr);
 		else
 			x += ui_print(ui, y, x, w - x - 1, ROLE_EMPH, p->addr);
 		if (p->index >= 0)
-			snprintf(pos, sizeof pos, "member %lld of %lld in %s",
+			snprintf(pos, sizeof pos, 
+			    _("member %lld of %lld in %s"),
 			    (long long)p->index + 1, (long long)p->members,
 			    p->is.list_name);
 		else
-			snprintf(pos, sizeof pos, "a member of %s",
+			snprintf(pos, sizeof pos, _("a member of %s"),
 			    p->is.list_name);
-		x += 3 + ui_printf(ui, y, x + 3, w - x - 4, ROLE_DIM, "%s "
-		    "(] [ t: another)", pos);
+		x += 3 + ui_printf(ui, y, x + 3, w - x - 4, ROLE_DIM,
+		    _("%s (] [ t: another)"), pos);
 		if (p->suppressed)
 			ui_print(ui, y, x + 3, w - x - 4, ROLE_WARN,
-			    "suppressed: a send skips it");
+			    _("suppressed: a send skips it"));
 	}
 	y++;
 	if (p->error != NULL)
 		return y - r->y;
-	ui_print(ui, y, 1, PV_LABEL - 2, ROLE_DIM, "Signature");
-	x = ui_print(ui, y, PV_LABEL, w - PV_LABEL - 1, p->sigrole, p->sig);
+	ui_print(ui, y, 1, lc - 2, ROLE_DIM, _(pv_labels[1]));
+	x = ui_print(ui, y, lc, w - lc - 1, p->sigrole, p->sig);
 	if (p->sigdetail != NULL && *p->sigdetail != '\0')
-		ui_printf(ui, y, PV_LABEL + x + 2, w - PV_LABEL - x - 3,
+		ui_printf(ui, y, lc + x + 2, w - lc - x - 3,
 		    ROLE_DIM, "(%s)", p->sigdetail);
 	y++;
+	if (p->encoding != NULL) {
+		/* which charset and transfer encoding, and why */
+		ui_print(ui, y, 1, PV_LABEL - 2, ROLE_DIM, _("Encoding"));
+		ui_print(ui, y++, PV_LABEL, w - PV_LABEL - 1, ROLE_NORMAL,
+		    p->encoding);
+	}
 	if (p->envelope != NULL) {
 		/* where a bounce of this copy goes: VERP names the member */
-		ui_print(ui, y, 1, PV_LABEL - 2, ROLE_DIM, "Bounces to");
-		ui_print(ui, y++, PV_LABEL, w - PV_LABEL - 1, ROLE_NORMAL,
+		ui_print(ui, y, 1, lc - 2, ROLE_DIM, _(pv_labels[2]));
+		ui_print(ui, y++, lc, w - lc - 1, ROLE_NORMAL,
 		    p->envelope);
 	}
-	y += preview_merge(ui, p, y, w);
+	y += preview_merge(ui, p, y, w, lc);
 	return y - r->y;
 }
 
@@ -115,7 +141,7 @@ static void
 preview_rule(struct ui *ui, struct preview *p, int y, int w, size_t n,
     int rows)
 {
-	char	 left[160], right[64], bytes[32];
+	char	 left[256], right[128], bytes[32];
 	size_t	 last = p->top + (size_t)rows;
 	int	 rw;
 
@@ -123,12 +149,16 @@ preview_rule(struct ui *ui, struct preview *p, int y, int w, size_t n,
 		last = n;
 	ui_count(bytes, sizeof bytes, (int64_t)p->msg.len);
 	if (p->decoded)
-		snprintf(left, sizeof left, "── Decoded for reading, not the "
-		    "bytes sent (d: exact bytes) ");
-	else
-		snprintf(left, sizeof left, "── Exact bytes as sent, %s bytes "
-		    "(d: decoded) ", bytes);
-	snprintf(right, sizeof right, " lines %zu-%zu of %zu%s ──",
+		snprintf(left, sizeof left, "── %s ", _("Decoded for reading, "
+		    "not the bytes sent (d: exact bytes)"));
+	else {
+		char	*s = xprintf(_("Exact bytes as sent, %s bytes "
+			    "(d: decoded)"), bytes);
+
+		snprintf(left, sizeof left, "── %s ", s);
+		free(s);
+	}
+	snprintf(right, sizeof right, _(" lines %zu-%zu of %zu%s ──"),
 	    n > 0 ? p->top + 1 : 0, last, n, p->left > 0 ? " ←" : "");
 	ui_fill(ui, y, 0, w, ROLE_DIM, "");
 	{
@@ -156,7 +186,9 @@ preview_draw(struct ui *ui, void *state, const struct ui_rect *r)
 
 	y = r->y + preview_head(ui, p, r);
 	if (p->error != NULL) {
-		ui_wrap(ui, y + 1, 2, r->w - 4, 4, ROLE_FAIL, p->error);
+		/* Room for a charset report: a line per character. */
+		ui_wrap(ui, y + 1, 2, r->w - 4, r->y + r->h - y - 2 > 4 ?
+		    r->y + r->h - y - 2 : 4, ROLE_FAIL, p->error);
 		return;
 	}
 	lines = preview_lines(p, &n);

@@ -104,8 +104,9 @@ preview_member(struct ui *ui, struct preview *p)
 		return -1;
 	}
 	if (p->members == 0) {
-		p->error = xprintf("The list \"%s\" has no members to preview "
-		    "for: import some on the Lists screen.", p->is.list_name);
+		p->error = xprintf(_("The list \"%s\" has no members to "
+		    "preview for: import some on the Lists screen."),
+		    p->is.list_name);
 		return -1;
 	}
 	if (p->index >= p->members)
@@ -123,8 +124,8 @@ preview_member(struct ui *ui, struct preview *p)
 		p->index = 0;
 		free(p->want);
 		p->want = NULL;
-		p->error = xstrdup("That member is gone from the list: r shows "
-		    "the first member.");
+		p->error = xstrdup(_("That member is gone from the list: r "
+		    "shows the first member."));
 		return -1;
 	}
 	free(p->addr);
@@ -160,13 +161,13 @@ preview_to(struct ui *ui, const char *text, void *arg)
 	m.want = addr;
 	if (store_contacts(ui_store(ui), p->is.list_id, addr, 0, 0,
 	    pv_member_cb, &m, &cause) == -1) {
-		ui_cause(ui, "Cannot search the list", cause);
+		ui_cause(ui, _("Cannot search the list"), cause);
 		return -1;
 	}
 	free(m.name);
 	free(m.attrs);
 	if (m.addr == NULL) {
-		ui_error(ui, "%s is not a member of \"%s\"", addr,
+		ui_error(ui, _("%s is not a member of \"%s\""), addr,
 		    p->is.list_name);
 		return -1;
 	}

@@ -12,6 +12,7 @@
 
 #include "compose_ui.h"
 #include "base/utf8.h"
+#include "mail/charset.h"
 
 #define PTEXT_TAB	8
 
@@ -163,7 +164,7 @@ ptext_word(struct buf *b, const char *s)
 	const char	*cs, *q1, *q2, *end;
 	struct buf	 t;
 	size_t		 cslen;
-	int		 rc;
+	int		 rc, jis;
 
 	if (strncmp(s, "=?", 2) != 0)
 		return 0;
@@ -176,8 +177,9 @@ ptext_word(struct buf *b, const char *s)
 	cslen = (size_t)(q1 - cs);
 	if (memchr(cs, '*', cslen) != NULL)
 		cslen = (size_t)((const char *)memchr(cs, '*', cslen) - cs);
+	jis = cslen == 11 && strncasecmp(cs, "iso-2022-jp", 11) == 0;
 	if (!((cslen == 5 && strncasecmp(cs, "utf-8", 5) == 0) ||
-	    (cslen == 8 && strncasecmp(cs, "us-ascii", 8) == 0)))
+	    (cslen == 8 && strncasecmp(cs, "us-ascii", 8) == 0) || jis))
 		return 0;
 	if (memchr(q2 + 1, ' ', (size_t)(end - q2 - 1)) != NULL)
 		return 0;
@@ -188,7 +190,9 @@ ptext_word(struct buf *b, const char *s)
 		rc = ptext_unq(&t, q2 + 1, (size_t)(end - q2 - 1));
 	else
 		rc = -1;
-	if (rc == 0 && t.len > 0)
+	if (rc == 0 && t.len > 0 && jis)
+		rc = charset_to_utf8(b, "ISO-2022-JP", t.data, t.len);
+	else if (rc == 0 && t.len > 0)
 		buf_add(b, t.data, t.len);
 	buf_free(&t);
 	return rc == 0 ? (size_t)(end + 2 - s) : 0;
@@ -262,6 +266,7 @@ ptext_decoded(const char *msg, size_t len, size_t *n)
 	struct buf	  h, dec;
 	size_t		  l, bad;
 	int		  cte = 0;	/* 1 quoted-printable, 2 base64 */
+	int		  jis = 0;	/* charset=ISO-2022-JP */
 	int		  ok = 0;
 
 	*n = 0;
@@ -284,6 +289,10 @@ ptext_decoded(const char *msg, size_t len, size_t *n)
 		} else {
 			if (h.len > 0) {
 				field = ptext_header(h.data);
+				if (strncasecmp(field, "Content-Type:", 13) ==
+				    0 && strcasestr(field, "iso-2022-jp") !=
+				    NULL)
+					jis = 1;
 				if (strncasecmp(field, "Content-Transfer-"
 				    "Encoding:", 26) == 0) {
 					if (strcasestr(field + 26,
@@ -322,6 +331,20 @@ ptext_decoded(const char *msg, size_t len, size_t *n)
 		ok = 1;
 	} else if (cte == 2)
 		ok = ptext_unbase64(&dec, body, (size_t)(end - body)) == 0;
+	else if (jis) {
+		buf_add(&dec, body, (size_t)(end - body));
+		ok = 1;
+	}
+	if (ok && jis) {
+		/* Shown in UTF-8, as a mail reader would. */
+		struct buf	u;
+
+		buf_init(&u);
+		ok = charset_to_utf8(&u, "ISO-2022-JP", dec.data != NULL ?
+		    dec.data : "", dec.len) == 0;
+		buf_free(&dec);
+		dec = u;
+	}
 	if (ok && dec.len > 0 && utf8_valid(dec.data, dec.len, &bad))
 		ptext_split(&v, n, dec.data, dec.len);
 	else

@@ -16,12 +16,12 @@
 #include "store/store.h"
 
 static const struct table_col compose_cols[] = {
-	{ "ID", 5, 0, 1 },
-	{ "List", 12, 1, 0 },
-	{ "Subject", 24, 4, 0 },
+	{ N_("ID"), 5, 0, 1 },
+	{ N_("List"), 12, 1, 0 },
+	{ N_("Subject"), 24, 4, 0 },
 	{ N_("Kind"), 6, 0, 0 },
-	{ "From", 16, 1, 0 },
-	{ "Updated", 16, 0, 0 },
+	{ N_("From"), 16, 1, 0 },
+	{ N_("Updated"), 16, 0, 0 },
 };
 
 struct compose {
@@ -128,7 +128,7 @@ compose_cell(void *arg, int64_t row, int col)
 		snprintf(c->cell, sizeof c->cell, "%lld", (long long)is->id);
 		return c->cell;
 	case 1:
-		return is->list_name != NULL ? is->list_name : "(removed)";
+		return is->list_name != NULL ? is->list_name : _("(removed)");
 	case 2:
 		return is->subject;
 	case 3:
@@ -168,26 +168,28 @@ compose_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	const char	*empty;
 	int		 x;
 
-	x = ui_print(ui, r->y, 1, r->w - 2, ROLE_EMPH, "Issues");
+	x = ui_print(ui, r->y, 1, r->w - 2, ROLE_EMPH, _("Issues"));
 	if (c->n > 0)
-		ui_printf(ui, r->y, x + 3, r->w - x - 4, ROLE_DIM, "%zu "
-		    "issue%s, newest first", c->n, c->n == 1 ? "" : "s");
+		ui_printf(ui, r->y, x + 3, r->w - x - 4, ROLE_DIM,
+		    ngettext("%zu issue, newest first",
+		    "%zu issues, newest first", c->n), c->n);
 	t.y = r->y + 2;
 	t.h = r->h - 2;
 	if (c->error != NULL) {
 		ui_print(ui, t.y + 1, 2, r->w - 4, ROLE_FAIL,
-		    "Cannot read the issues:");
+		    _("Cannot read the issues:"));
 		ui_print(ui, t.y + 2, 2, r->w - 4, ROLE_FAIL, c->error);
 		return;
 	}
 	if (c->n == 0) {
-		empty = "No issues yet. Press n to write one in your editor.";
+		empty = _("No issues yet. Press n to write one in your "
+		    "editor.");
 		x = ui_centre_col(empty, r->w);
 		ui_print(ui, t.y + t.h / 3, x, r->w - x, ROLE_DIM, empty);
 		ui_wrap(ui, t.y + t.h / 3 + 2, 4, r->w - 8, 4, ROLE_DIM,
-		    "An issue is one announcement to one list: the headers "
+		    _("An issue is one announcement to one list: the headers "
 		    "(From, Subject, List) above a plain-text body, with merge "
-		    "fields such as {{name}} filled in for each member.");
+		    "fields such as {{name}} filled in for each member."));
 		return;
 	}
 	table_draw(ui, &c->table, &t, compose_cell, compose_role, c);
@@ -240,9 +242,9 @@ compose_edit_selected(struct ui *ui, struct compose *c, int64_t id)
 	rc = store_issue_get(ui_store(ui), id, &is, &cause);
 	if (rc != 0) {
 		if (rc == 1)
-			ui_error(ui, "Issue %lld is gone", (long long)id);
+			ui_error(ui, _("Issue %lld is gone"), (long long)id);
 		else
-			ui_cause(ui, "Cannot read the issue", cause);
+			ui_cause(ui, _("Cannot read the issue"), cause);
 		compose_load(ui, c);
 		return;
 	}
@@ -262,7 +264,7 @@ compose_act_preview(struct ui *ui, void *state, int key)
 
 	(void)key;
 	if (sel == NULL) {
-		ui_error(ui, "No issue to preview: n writes one");
+		ui_error(ui, _("No issue to preview: n writes one"));
 		return UI_REDRAW;
 	}
 	id = xmalloc(sizeof *id);
@@ -289,7 +291,7 @@ compose_act_edit(struct ui *ui, void *state, int key)
 
 	(void)key;
 	if (sel == NULL) {
-		ui_error(ui, "No issue to edit: n writes one");
+		ui_error(ui, _("No issue to edit: n writes one"));
 		return UI_REDRAW;
 	}
 	compose_edit_selected(ui, c, sel->id);
@@ -305,7 +307,7 @@ compose_act_copy(struct ui *ui, void *state, int key)
 
 	(void)key;
 	if (sel == NULL) {
-		ui_error(ui, "No issue to copy: n writes one");
+		ui_error(ui, _("No issue to copy: n writes one"));
 		return UI_REDRAW;
 	}
 	c->select = compose_copy(ui, sel->id);
@@ -319,7 +321,7 @@ compose_act_reload(struct ui *ui, void *state, int key)
 {
 	(void)key;
 	compose_load(ui, state);
-	ui_info(ui, "Issues reloaded");
+	ui_info(ui, _("Issues reloaded"));
 	return UI_REDRAW;
 }
 
@@ -334,19 +336,19 @@ compose_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action compose_actions[] = {
-	{ "Enter", "Preview", "the exact message one member gets, signed "
-	  "(also p)", { '\r', '\n', UI_FKEY(KEY_ENTER), 'p' },
+	{ N_("Enter"), N_("Preview"), N_("the exact message one member gets, "
+	    "signed (also p)"), { '\r', '\n', UI_FKEY(KEY_ENTER), 'p' },
 	  compose_act_preview, NULL },
-	{ "n", "New", "write a new issue in $VISUAL or $EDITOR",
+	{ "n", N_("New"), N_("write a new issue in $VISUAL or $EDITOR"),
 	  { 'n' }, compose_act_new, NULL },
-	{ "e", "Edit", "edit the selected issue in $VISUAL or $EDITOR",
+	{ "e", N_("Edit"), N_("edit the selected issue in $VISUAL or $EDITOR"),
 	  { 'e' }, compose_act_edit, NULL },
-	{ "c", "Copy", "a new issue from the selected one (an issue whose "
-	  "send is not finished cannot be edited)",
+	{ "c", N_("Copy"), N_("a new issue from the selected one (an issue "
+	    "whose send is not finished cannot be edited)"),
 	  { 'c' }, compose_act_copy, NULL },
-	{ "r", NULL, "read the issues again",
+	{ "r", NULL, N_("read the issues again"),
 	  { 'r' }, compose_act_reload, NULL },
-	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll",
+	{ "↑↓ j k", NULL, N_("move; PgUp PgDn Home End scroll"),
 	  { 0 }, compose_act_move, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
 };
@@ -359,7 +361,7 @@ compose_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_compose_ops = {
-	.name = "Compose",
+	.name = N_("Compose"),
 	.actions = compose_actions,
 	.open = compose_open,
 	.close = compose_close,

@@ -123,12 +123,13 @@ kcheck_finished(struct kcheck *k)
 		return;
 	}
 	k->state = KC_FAILED;
-	if (j->error != NULL && strstr(j->error, "no answer for") != NULL)
-		k->error = xprintf("the resolver did not answer (%s)",
+	/* Stopped for silence (by the flag: its words are translated). */
+	if (j->error != NULL && j->c.silent)
+		k->error = xprintf(_("the resolver did not answer (%s)"),
 		    j->error);
 	else
 		k->error = xstrdup(j->error != NULL ? j->error :
-		    "the check printed no verdict");
+		    _("the check printed no verdict"));
 }
 
 /* Settle the checks that ended and start queued ones. */
@@ -184,12 +185,12 @@ static const struct {
 	const char	*verdict, *word;
 	enum ui_role	 role;
 } kcheck_words[] = {
-	{ "match", "✓ published", ROLE_OK },
-	{ "absent", "✗ not published", ROLE_FAIL },
-	{ "different", "✗ different key", ROLE_FAIL },
-	{ "revoked", "✗ revoked", ROLE_FAIL },
-	{ "syntax", "✗ syntax error", ROLE_FAIL },
-	{ "dnsfail", "! DNS failure", ROLE_WARN },
+	{ "match", N_("✓ published"), ROLE_OK },
+	{ "absent", N_("✗ not published"), ROLE_FAIL },
+	{ "different", N_("✗ different key"), ROLE_FAIL },
+	{ "revoked", N_("✗ revoked"), ROLE_FAIL },
+	{ "syntax", N_("✗ syntax error"), ROLE_FAIL },
+	{ "dnsfail", N_("! DNS failure"), ROLE_WARN },
 };
 
 /* The word for the table. */
@@ -203,18 +204,18 @@ kcheck_word(const struct kcheck *k, unsigned int frame, enum ui_role *role)
 	if (k == NULL || k->state == KC_NONE)
 		return "-";
 	if ((k->state == KC_QUEUED || k->state == KC_RUNNING) && !k->quiet) {
-		snprintf(buf, sizeof buf, "%s checking…",
+		snprintf(buf, sizeof buf, _("%s checking…"),
 		    subcmd_spinner(frame));
 		return buf;
 	}
 	if (k->state == KC_FAILED || k->verdict == NULL) {
 		*role = ROLE_WARN;
-		return "! check failed";
+		return _("! check failed");
 	}
 	for (i = 0; i < nitems(kcheck_words); i++)
 		if (strcmp(k->verdict, kcheck_words[i].verdict) == 0) {
 			*role = kcheck_words[i].role;
-			return kcheck_words[i].word;
+			return _(kcheck_words[i].word);
 		}
 	*role = ROLE_WARN;
 	return k->verdict;
@@ -227,22 +228,22 @@ kcheck_line(const struct kcheck *k)
 	if (k == NULL)
 		return NULL;
 	if (k->state == KC_FAILED || (k->stale && k->error != NULL))
-		return xprintf("The check failed: %s", k->error != NULL ?
-		    k->error : "no verdict");
+		return xprintf(_("The check failed: %s"), k->error != NULL ?
+		    k->error : _("no verdict"));
 	if (k->verdict == NULL)
 		return NULL;
 	if (strcmp(k->verdict, "match") == 0)
-		return xprintf("The published key is the local key%s%s",
-		    k->observed != NULL ? ": " : "", k->observed != NULL ?
-		    k->observed : "");
+		return k->observed != NULL ? xprintf(_("The published key is "
+		    "the local key: %s"), k->observed) : xstrdup(_("The "
+		    "published key is the local key"));
 	if (strcmp(k->verdict, "dnsfail") == 0)
-		return xprintf("DNS failure: %s", k->observed != NULL ?
-		    k->observed : "the lookup failed");
+		return xprintf(_("DNS failure: %s"), k->observed != NULL ?
+		    k->observed : _("the lookup failed"));
 	if (strcmp(k->verdict, "absent") == 0)
-		return xprintf("Not published: %s", k->observed != NULL ?
-		    k->observed : "no record");
+		return xprintf(_("Not published: %s"), k->observed != NULL ?
+		    k->observed : _("no record"));
 	return xprintf("%s: %s", strcmp(k->verdict, "different") == 0 ?
-	    "A different key is published" : strcmp(k->verdict,
-	    "revoked") == 0 ? "Revoked (empty p=)" : "Syntax error",
+	    _("A different key is published") : strcmp(k->verdict,
+	    "revoked") == 0 ? _("Revoked (empty p=)") : _("Syntax error"),
 	    k->observed != NULL ? k->observed : "");
 }

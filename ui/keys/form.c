@@ -26,12 +26,12 @@ static const struct {
 	const char	*name;
 	const char	*hint;
 } form_algos[] = {
-	{ "rsa-2048", "RSA 2048: checked by every receiver; the usual "
-	  "choice." },
-	{ "rsa-3072", "RSA 3072: stronger; a longer record (some DNS "
-	  "providers limit TXT size)." },
-	{ "ed25519", "Ed25519 (RFC 8463): small and fast, but not every "
-	  "receiver checks it: keep an RSA key active too." },
+	{ "rsa-2048", N_("RSA 2048: checked by every receiver; the usual "
+	  "choice.") },
+	{ "rsa-3072", N_("RSA 3072: stronger; a longer record (some DNS "
+	  "providers limit TXT size).") },
+	{ "ed25519", N_("Ed25519 (RFC 8463): small and fast, but not every "
+	  "receiver checks it: keep an RSA key active too.") },
 };
 
 struct keys_form {
@@ -78,16 +78,16 @@ form_draw(struct ui *ui, void *dlg)
 	int			 fw = r.w - FORM_LABEL - 4, i, ax;
 	char			 opt[32];
 
-	ui_box(ui, &r, ROLE_DIALOG, "Generate a DKIM key");
+	ui_box(ui, &r, ROLE_DIALOG, _("Generate a DKIM key"));
 	ui_print(ui, r.y + 2, x, FORM_LABEL, f->focus == FORM_DOMAIN ?
-	    ROLE_EMPH : ROLE_DIALOG, "Domain");
+	    ROLE_EMPH : ROLE_DIALOG, _("Domain"));
 	field_draw(ui, &f->domain, r.y + 2, fx, fw, f->focus == FORM_DOMAIN);
 	ui_print(ui, r.y + 3, x, FORM_LABEL, f->focus == FORM_SELECTOR ?
-	    ROLE_EMPH : ROLE_DIALOG, "Selector");
+	    ROLE_EMPH : ROLE_DIALOG, _("Selector"));
 	field_draw(ui, &f->selector, r.y + 3, fx, fw,
 	    f->focus == FORM_SELECTOR);
 	ui_print(ui, r.y + 4, x, FORM_LABEL, f->focus == FORM_ALGO ?
-	    ROLE_EMPH : ROLE_DIALOG, "Algorithm");
+	    ROLE_EMPH : ROLE_DIALOG, _("Algorithm"));
 	for (i = 0, ax = fx; i < (int)nitems(form_algos); i++) {
 		snprintf(opt, sizeof opt, "(%s) %s", i == f->algo ? "•" : " ",
 		    form_algos[i].name);
@@ -97,14 +97,15 @@ form_draw(struct ui *ui, void *dlg)
 	}
 	if (f->focus == FORM_ALGO)
 		ui_cursor(ui, -1, -1);
-	ui_wrap(ui, r.y + 6, x, r.w - 4, 2, ROLE_DIM, form_algos[f->algo].hint);
+	ui_wrap(ui, r.y + 6, x, r.w - 4, 2, ROLE_DIM,
+	    _(form_algos[f->algo].hint));
 	if (f->error != NULL)
 		ui_wrap(ui, r.y + 8, x, r.w - 4, 2, ROLE_FAIL, f->error);
 	else
-		ui_print(ui, r.y + 8, x, r.w - 4, ROLE_DIM, "The selector "
-		    "names the key in DNS: SELECTOR._domainkey.DOMAIN");
-	ui_print(ui, r.y + 11, x, r.w - 4, ROLE_DIM, "Enter: generate   "
-	    "Tab ↑↓: next field   ←→: algorithm   Esc: cancel");
+		ui_print(ui, r.y + 8, x, r.w - 4, ROLE_DIM, _("The selector "
+		    "names the key in DNS: SELECTOR._domainkey.DOMAIN"));
+	ui_print(ui, r.y + 11, x, r.w - 4, ROLE_DIM, _("Enter: generate   "
+	    "Tab ↑↓: next field   ←→: algorithm   Esc: cancel"));
 }
 
 /* Free the form. */
@@ -132,8 +133,8 @@ form_generate(struct ui *ui, struct keys_form *f)
 	free(f->error);
 	f->error = NULL;
 	if (k->gen.running) {
-		f->error = xstrdup("A key is being generated already: wait "
-		    "for it");
+		f->error = xstrdup(_("A key is being generated already: wait "
+		    "for it"));
 		return -1;
 	}
 	if (dkim_names(f->domain.text, f->selector.text, &dom, &sel,
@@ -144,8 +145,8 @@ form_generate(struct ui *ui, struct keys_form *f)
 	rc = store_dkim_get(ui_store(ui), dom, sel, &old, &cause);
 	if (rc == 0) {
 		dkim_key_free(&old);
-		f->error = xprintf("%s has a key with selector %s already: "
-		    "choose another selector", dom, sel);
+		f->error = xprintf(_("%s has a key with selector %s already: "
+		    "choose another selector"), dom, sel);
 	} else if (rc == -1)
 		f->error = cause;
 	if (f->error != NULL) {
@@ -163,8 +164,8 @@ form_generate(struct ui *ui, struct keys_form *f)
 	args[7] = NULL;
 	/* Generating is CPU work: no limit on silence. */
 	if (subcmd_start(ui, &k->gen, args, 0, &cause) == -1) {
-		f->error = xprintf("Cannot run herald dkim keygen: %s",
-		    cause != NULL ? cause : "failed");
+		f->error = xprintf(_("Cannot run herald dkim keygen: %s"),
+		    cause != NULL ? cause : _("failed"));
 		free(cause);
 		free(dom);
 		free(sel);
@@ -175,7 +176,7 @@ form_generate(struct ui *ui, struct keys_form *f)
 	free(k->gen_algo);
 	k->gen_domain = dom;
 	k->gen_selector = sel;
-	k->gen_algo = xprintf("an %s", form_algos[f->algo].name);
+	k->gen_algo = xstrdup(form_algos[f->algo].name);
 	ui_tick_in(ui, k, 0);
 	return 0;
 }
@@ -231,7 +232,7 @@ keys_form_open(struct ui *ui, struct keys *k)
 	char			*dom = keys_sending_domain(ui), *sel;
 
 	if (k->gen.running) {
-		ui_error(ui, "A key is being generated: wait for it");
+		ui_error(ui, _("A key is being generated: wait for it"));
 		free(dom);
 		free(f);
 		return;
@@ -261,12 +262,13 @@ keys_gen_settle(struct ui *ui, struct keys *k)
 		keys_load(ui, k);
 		kcheck_queue(kchecks_get(&k->checks, k->gen_domain,
 		    k->gen_selector));
-		ui_info(ui, "Generated %s key for %s, selector %s: inactive "
-		    "until its record is published. Enter shows the record.",
+		ui_info(ui, _("Generated an %s key for %s, selector %s: "
+		    "inactive until its record is published. Enter shows the "
+		    "record."),
 		    k->gen_algo, k->gen_domain, k->gen_selector);
 	} else
-		ui_error(ui, "Key generation failed: %s", k->gen.error !=
-		    NULL ? k->gen.error : "no reason given");
+		ui_error(ui, _("Key generation failed: %s"), k->gen.error !=
+		    NULL ? k->gen.error : _("no reason given"));
 	ui_dirty(ui);
 	return 0;
 }

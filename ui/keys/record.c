@@ -69,36 +69,11 @@ static void
 rl_wrap(struct keyrec *k, enum ui_role role, const char *text, int w)
 {
 	struct buf	 line;
-	const char	*p = text, *end;
-	int		 lw = 0, ww;
 
 	buf_init(&line);
-	for (;;) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		end = p + strcspn(p, " ");
-		{
-			char	*word = xstrndup(p, (size_t)(end - p));
-
-			ww = utf8_width(word);
-			if (lw > 0 && lw + 1 + ww > w) {
-				rl_add(k, RL_TEXT, role, buf_take(&line));
-				lw = 0;
-			}
-			if (lw > 0) {
-				buf_addc(&line, ' ');
-				lw++;
-			}
-			buf_adds(&line, word);
-			lw += ww;
-			free(word);
-		}
-		p = end;
-	}
-	if (line.len > 0)
-		rl_add(k, RL_TEXT, role, buf_take(&line));
+	while (ui_wrap_row(&text, w, &line))
+		rl_add(k, RL_TEXT, role, line.len > 0 ? buf_take(&line) :
+		    xstrdup(""));
 	buf_free(&line);
 }
 
@@ -126,17 +101,17 @@ rl_extra(struct keyrec *k, const char *what, const struct keys_extra *x,
 
 	rl_add(k, RL_TEXT, ROLE_NORMAL, xstrdup(""));
 	if (x->value != NULL) {
-		line = xprintf("%s%s", what, x->placeholder ? " (replace "
-		    "YOUR.SENDING.IP with the address herald sends from)" :
-		    "");
+		line = x->placeholder ? xprintf(_("%s (replace "
+		    "YOUR.SENDING.IP with the address herald sends from)"),
+		    what) : xstrdup(what);
 		rl_wrap(k, ROLE_EMPH, line, cols - 2);
 		free(line);
 		s = keys_zone_split(x->value, &ns);
 		rl_record(k, x->name, s, ns, cols);
 		keys_lines_free(s, ns);
 	} else
-		rl_add(k, RL_TEXT, ROLE_EMPH, xprintf("%s: nothing to "
-		    "publish", what));
+		rl_add(k, RL_TEXT, ROLE_EMPH, xprintf(_("%s: nothing to "
+		    "publish"), what));
 	if (x->note != NULL)
 		rl_wrap(k, ROLE_DIM, x->note, cols - 2);
 }
@@ -165,11 +140,11 @@ keyrec_build(struct keyrec *k, int cols)
 	rl_free(k);
 	if (!k->have) {
 		rl_wrap(k, ROLE_FAIL, k->error != NULL ? k->error :
-		    "No such key", cols - 2);
+		    _("No such key"), cols - 2);
 		return;
 	}
-	line = xprintf("Publish this TXT record in the %s zone. The lines "
-	    "between the rules are plain text: select them and copy.",
+	line = xprintf(_("Publish this TXT record in the %s zone. The lines "
+	    "between the rules are plain text: select them and copy."),
 	    k->key.domain);
 	rl_wrap(k, ROLE_DIM, line, cols - 2);
 	free(line);
@@ -189,26 +164,26 @@ keyrec_build(struct keyrec *k, int cols)
 
 	c = kchecks_get(&k->keys->checks, k->key.domain, k->key.selector);
 	if (c->state == KC_QUEUED || c->state == KC_RUNNING)
-		rl_add(k, RL_TEXT, ROLE_DIM, xprintf("%s Checking DNS…",
+		rl_add(k, RL_TEXT, ROLE_DIM, xprintf(_("%s Checking DNS…"),
 		    subcmd_spinner(k->frame)));
 	else if ((line = kcheck_line(c)) != NULL) {
 		rl_wrap(k, c->verdict != NULL && strcmp(c->verdict,
 		    "match") == 0 ? ROLE_OK : ROLE_WARN, line, cols - 2);
 		free(line);
 	}
-	rl_wrap(k, ROLE_DIM, "A DNS provider's web form wants the value "
+	rl_wrap(k, ROLE_DIM, _("A DNS provider's web form wants the value "
 	    "alone, in one piece: w writes it to a file (or: herald dkim "
-	    "record DOMAIN SELECTOR --format value).", cols - 2);
+	    "record DOMAIN SELECTOR --format value)."), cols - 2);
 
 	if (k->job.running)
-		rl_add(k, RL_TEXT, ROLE_DIM, xprintf("%s Looking up the SPF "
-		    "and DMARC records of %s…", subcmd_spinner(k->frame),
+		rl_add(k, RL_TEXT, ROLE_DIM, xprintf(_("%s Looking up the "
+		    "SPF and DMARC records of %s…"), subcmd_spinner(k->frame),
 		    k->key.domain));
 	else if (k->extra_done) {
-		rl_extra(k, "SPF: the sending address may send for the "
-		    "domain", &k->spf, cols);
-		rl_extra(k, "DMARC: what receivers do with mail that fails, "
-		    "and where they report", &k->dmarc, cols);
+		rl_extra(k, _("SPF: the sending address may send for the "
+		    "domain"), &k->spf, cols);
+		rl_extra(k, _("DMARC: what receivers do with mail that fails, "
+		    "and where they report"), &k->dmarc, cols);
 	} else if (k->extra_error != NULL)
 		rl_wrap(k, ROLE_WARN, k->extra_error, cols - 2);
 }
@@ -275,9 +250,9 @@ keyrec_extra_done(struct keyrec *k)
 		return;
 	}
 	free(k->extra_error);
-	k->extra_error = xprintf("Could not work out the SPF and DMARC "
-	    "records: %s", k->job.error != NULL ? k->job.error :
-	    "no answer");
+	k->extra_error = xprintf(_("Could not work out the SPF and DMARC "
+	    "records: %s"), k->job.error != NULL ? k->job.error :
+	    _("no answer"));
 }
 
 /* ---- the view ---- */
@@ -300,8 +275,8 @@ keyrec_open(struct ui *ui, void *arg)
 	rc = store_dkim_get(ui_store(ui), k->domain, k->selector, &k->key,
 	    &cause);
 	if (rc != 0) {
-		k->error = rc == 1 ? xprintf("No key %s selector %s (removed "
-		    "elsewhere?)", k->domain, k->selector) : cause;
+		k->error = rc == 1 ? xprintf(_("No key %s selector %s (removed "
+		    "elsewhere?)"), k->domain, k->selector) : cause;
 		return k;
 	}
 	k->have = 1;
@@ -314,8 +289,8 @@ keyrec_open(struct ui *ui, void *arg)
 	args[6] = NULL;
 	if (subcmd_start(ui, &k->job, args, subcmd_dns_limit(ui),
 	    &cause) == -1) {
-		k->extra_error = xprintf("Cannot look up SPF and DMARC: %s",
-		    cause != NULL ? cause : "failed");
+		k->extra_error = xprintf(_("Cannot look up SPF and DMARC: %s"),
+		    cause != NULL ? cause : _("failed"));
 		free(cause);
 	}
 	return k;
@@ -379,13 +354,14 @@ keyrec_draw(struct ui *ui, void *state, const struct ui_rect *r)
 
 	keyrec_build(k, r->w);
 	if (k->have)
-		ui_printf(ui, r->y, 1, r->w - 2, ROLE_EMPH, "Keys › %s, "
-		    "selector %s (%s, %s)", k->key.domain, k->key.selector,
-		    dkim_algo_name(k->key.algo), k->key.active ? "active" :
-		    k->key.pending ? "awaiting publication" : "not active");
+		ui_printf(ui, r->y, 1, r->w - 2, ROLE_EMPH, _("Keys › %s, "
+		    "selector %s (%s, %s)"), k->key.domain, k->key.selector,
+		    dkim_algo_name(k->key.algo), k->key.active ? _("active") :
+		    k->key.pending ? _("awaiting publication") :
+		    _("not active"));
 	else
-		ui_printf(ui, r->y, 1, r->w - 2, ROLE_EMPH, "Keys › %s, "
-		    "selector %s", k->domain, k->selector);
+		ui_printf(ui, r->y, 1, r->w - 2, ROLE_EMPH, _("Keys › %s, "
+		    "selector %s"), k->domain, k->selector);
 	k->page = rows;
 	if (k->top + (size_t)rows > k->n)
 		k->top = k->n > (size_t)rows ? k->n - (size_t)rows : 0;
@@ -409,7 +385,7 @@ keyrec_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	}
 	if (k->top > 0 || k->top + (size_t)rows < k->n)
 		ui_printf(ui, r->y + r->h - 1, 1, r->w - 2, ROLE_DIM,
-		    "lines %zu-%zu of %zu (↑↓ PgUp PgDn)", k->top + 1,
+		    _("lines %zu-%zu of %zu (↑↓ PgUp PgDn)"), k->top + 1,
 		    k->top + (size_t)i, k->n);
 }
 
@@ -439,10 +415,10 @@ keyrec_act_write(struct ui *ui, void *state, int key)
 		return UI_HANDLED;
 	def = xprintf("./%s._domainkey.%s.txt", k->key.selector,
 	    k->key.domain);
-	done = xprintf("Wrote the records for %s selector %s to",
-	    k->key.domain, k->key.selector);
-	save_start(ui, "Write records", "Write the records (zone-file lines) "
-	    "to:", def, done, keyrec_put, k);
+	done = xprintf(_("Wrote the records for %s selector %s to %s"),
+	    k->key.domain, k->key.selector, "%s");
+	save_start(ui, _("Write records"), _("Write the records (zone-file "
+	    "lines) to:"), def, done, keyrec_put, k);
 	free(done);
 	free(def);
 	return UI_REDRAW;
@@ -504,13 +480,13 @@ keyrec_act_scroll(struct ui *ui, void *state, int key)
 }
 
 static const struct action keyrec_actions[] = {
-	{ "w", "Write file", "write the records to a file, whole lines in "
-	  "zone-file syntax", { 'w' }, keyrec_act_write, NULL },
-	{ "c", "Check", "check again whether the record is published",
+	{ "w", N_("Write file"), N_("write the records to a file, whole lines "
+	    "in zone-file syntax"), { 'w' }, keyrec_act_write, NULL },
+	{ "c", N_("Check"), N_("check again whether the record is published"),
 	  { 'c' }, keyrec_act_check, NULL },
-	{ "Esc", "Back", "back to the keys", { UI_ESC, '\r', '\n',
+	{ N_("Esc"), N_("Back"), N_("back to the keys"), { UI_ESC, '\r', '\n',
 	  UI_FKEY(KEY_ENTER), UI_FKEY(KEY_LEFT) }, action_pop, NULL },
-	{ "↑↓ j k", NULL, "scroll; PgUp PgDn Home End",
+	{ "↑↓ j k", NULL, N_("scroll; PgUp PgDn Home End"),
 	  { 0 }, keyrec_act_scroll, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
 };
@@ -523,7 +499,7 @@ keyrec_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_keyrec_ops = {
-	.name = "Record",
+	.name = N_("Record"),
 	.actions = keyrec_actions,
 	.open = keyrec_open,
 	.close = keyrec_close,

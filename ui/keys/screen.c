@@ -25,12 +25,12 @@
 #define KEYS_DETAIL	5	/* rows under the table */
 
 static const struct table_col keys_cols[] = {
-	{ "Domain", 12, 2, 0 },
-	{ "Selector", 12, 1, 0 },
-	{ "Algorithm", 9, 0, 0 },
-	{ "Created", 16, 0, 0 },
-	{ "Active", 7, 0, 0 },
-	{ "Published", 17, 1, 0 },
+	{ N_("Domain"), 12, 2, 0 },
+	{ N_("Selector"), 12, 1, 0 },
+	{ N_("Algorithm"), 9, 0, 0 },
+	{ N_("Created"), 16, 0, 0 },
+	{ N_("Active"), 8, 0, 0 },
+	{ N_("Published"), 17, 1, 0 },
 };
 
 /* The sending domain: "domain", else the From address's. */
@@ -55,7 +55,7 @@ keys_resolver(struct ui *ui)
 {
 	const char	*r = config_get(ui_config(ui), "resolver");
 
-	return r != NULL && *r != '\0' ? r : "the system resolver";
+	return r != NULL && *r != '\0' ? r : _("the system resolver");
 }
 
 /* The key under the cursor, or NULL. */
@@ -156,8 +156,8 @@ keys_activated(struct ui *ui, struct keys *k)
 			continue;
 		c->activated = 0;
 		keys_load(ui, k);
-		ui_info(ui, "%s selector %s is published: active now, new "
-		    "messages are signed with it", c->domain, c->selector);
+		ui_info(ui, _("%s selector %s is published: active now, new "
+		    "messages are signed with it"), c->domain, c->selector);
 	}
 }
 
@@ -284,7 +284,8 @@ keys_cell(void *arg, int64_t row, int col)
 		strftime(k->cell, sizeof k->cell, "%Y-%m-%d %H:%M", &tm);
 		return k->cell;
 	case 4:
-		return key->active ? "yes" : key->pending ? "pending" : "no";
+		return key->active ? _("yes") : key->pending ? _("pending") :
+		    _("no");
 	default:
 		snprintf(k->cell, sizeof k->cell, "%s", kcheck_word(
 		    kchecks_get(&k->checks, key->domain, key->selector),
@@ -331,11 +332,11 @@ keys_detail(struct ui *ui, struct keys *k, int y, int w)
 	if (c->state == KC_DONE || c->state == KC_FAILED) {
 		strftime(when, sizeof when, "%H:%M:%S",
 		    localtime_r(&c->when, &tm));
-		ui_printf(ui, y, x + 3, w - x - 4, ROLE_DIM, "checked at %s "
-		    "(c: again)", when);
+		ui_printf(ui, y, x + 3, w - x - 4, ROLE_DIM,
+		    _("checked at %s (c: again)"), when);
 	} else if (c->state != KC_NONE)
-		ui_printf(ui, y, x + 3, w - x - 4, ROLE_DIM, "%s checking in "
-		    "DNS…", subcmd_spinner(k->frame));
+		ui_printf(ui, y, x + 3, w - x - 4, ROLE_DIM,
+		    _("%s checking in DNS…"), subcmd_spinner(k->frame));
 	y++;
 	if ((line = kcheck_line(c)) != NULL) {
 		y += ui_wrap(ui, y, 3, w - 4, 2, c->stale ? ROLE_DIM :
@@ -345,15 +346,17 @@ keys_detail(struct ui *ui, struct keys *k, int y, int w)
 	}
 	/* One row is left: what the key waits for says it all. */
 	if (key->pending)
-		ui_print(ui, y++, 3, w - 4, ROLE_WARN, "Inactive, awaiting "
-		    "publication: it signs once a check (run again by itself) "
-		    "finds its record. Enter shows it; a activates now.");
+		ui_print(ui, y++, 3, w - 4, ROLE_WARN,
+		    _("Inactive, awaiting publication: it signs once a check "
+		    "(run again by itself) finds its record. Enter shows it; "
+		    "a activates now."));
 	else if (c->fix != NULL && c->state == KC_DONE && strcmp(c->verdict,
 	    "absent") != 0)
-		ui_printf(ui, y++, 3, w - 4, ROLE_DIM, "fix: %s", c->fix);
+		ui_printf(ui, y++, 3, w - 4, ROLE_DIM, _("fix: %s"), c->fix);
 	else if (c->verdict != NULL && strcmp(c->verdict, "match") != 0)
-		ui_print(ui, y++, 3, w - 4, ROLE_DIM, "Enter shows the record "
-		    "to publish; w there writes it to a file.");
+		ui_print(ui, y++, 3, w - 4, ROLE_DIM,
+		    _("Enter shows the record to publish; w there writes it "
+		    "to a file."));
 }
 
 /* Head, the table (or why there is none), the selected key. */
@@ -371,41 +374,50 @@ keys_draw(struct ui *ui, void *state, const struct ui_rect *r)
 			active += k->v[i].active != 0;
 			pending += k->v[i].pending != 0;
 		}
-	x = ui_print(ui, y, 1, r->w - 2, ROLE_EMPH, "DKIM signing keys");
+	x = ui_print(ui, y, 1, r->w - 2, ROLE_EMPH, _("DKIM signing keys"));
 	if (dom != NULL)
 		ui_printf(ui, y, x + 3, r->w - x - 4, active > 0 ? ROLE_DIM :
-		    ROLE_WARN, "%zu key%s · %zu active for %s%s", k->n,
-		    k->n == 1 ? "" : "s", active, dom, active == 0 ?
-		    pending > 0 ? ": its mail is not signed until a key's "
-		    "record is published" : ": its mail is not signed" :
-		    active > 1 ? " (one signature each)" : "");
+		    ROLE_WARN, active == 0 && pending > 0 ?
+		    ngettext("%zu key · %zu active for %s: its mail is not "
+		    "signed until a key's record is published",
+		    "%zu keys · %zu active for %s: its mail is not signed "
+		    "until a key's record is published", k->n) :
+		    active == 0 ?
+		    ngettext("%zu key · %zu active for %s: its mail is not "
+		    "signed", "%zu keys · %zu active for %s: its mail is not "
+		    "signed", k->n) : active > 1 ?
+		    ngettext("%zu key · %zu active for %s (one signature "
+		    "each)", "%zu keys · %zu active for %s (one signature "
+		    "each)", k->n) :
+		    ngettext("%zu key · %zu active for %s",
+		    "%zu keys · %zu active for %s", k->n), k->n, active, dom);
 	y++;
 	if (k->gen.running)
-		ui_printf(ui, y, 1, r->w - 2, ROLE_EMPH, "%s Generating %s "
-		    "key for %s, selector %s…", subcmd_spinner(k->frame),
+		ui_printf(ui, y, 1, r->w - 2, ROLE_EMPH, _("%s Generating an "
+		    "%s key for %s, selector %s…"), subcmd_spinner(k->frame),
 		    k->gen_algo, k->gen_domain, k->gen_selector);
 	else if (k->n > 0)
-		ui_printf(ui, y, 1, r->w - 2, ROLE_DIM, "Published: looked up "
-		    "through %s; c checks the selected key again, C every "
-		    "key.", keys_resolver(ui));
+		ui_printf(ui, y, 1, r->w - 2, ROLE_DIM, _("Published: looked "
+		    "up through %s; c checks the selected key again, C every "
+		    "key."), keys_resolver(ui));
 	y++;
 	if (k->error != NULL) {
 		ui_print(ui, y + 1, 2, r->w - 4, ROLE_FAIL,
-		    "Cannot read the keys:");
+		    _("Cannot read the keys:"));
 		ui_print(ui, y + 2, 2, r->w - 4, ROLE_FAIL, k->error);
 	} else if (k->n == 0) {
-		msg = dom != NULL ? xprintf("No DKIM keys yet. Press g to "
-		    "generate one for %s.", dom) : xstrdup("No DKIM keys yet. "
-		    "Press g to generate one.");
+		msg = dom != NULL ? xprintf(_("No DKIM keys yet. Press g to "
+		    "generate one for %s."), dom) : xstrdup(_("No DKIM keys "
+		    "yet. Press g to generate one."));
 		x = ui_centre_col(msg, r->w);
 		ui_print(ui, y + (r->h - 2) / 3, x, r->w - x, ROLE_DIM, msg);
 		free(msg);
 		ui_wrap(ui, y + (r->h - 2) / 3 + 2, 4, r->w - 8, 4, ROLE_DIM,
-		    "A DKIM key signs every message from your domain; "
+		    _("A DKIM key signs every message from your domain; "
 		    "receivers check the signature against the public key "
 		    "you publish in DNS. Ed25519 keys are small, but not "
 		    "every receiver checks them yet: generate an RSA key "
-		    "too, and both sign.");
+		    "too, and both sign."));
 	} else {
 		t.y = y;
 		t.h = r->h - (y - r->y) - KEYS_DETAIL;
@@ -425,7 +437,7 @@ keys_toggle(struct ui *ui, struct keys *k, struct dkim_key *key)
 	size_t	 i, active = 0;
 
 	if (store_dkim_set_active(ui_store(ui), dom, sel, on, &cause) != 0) {
-		ui_cause(ui, "Cannot change the key", cause);
+		ui_cause(ui, _("Cannot change the key"), cause);
 		goto out;
 	}
 	keys_load(ui, k);
@@ -433,19 +445,22 @@ keys_toggle(struct ui *ui, struct keys *k, struct dkim_key *key)
 		if (strcmp(k->v[i].domain, dom) == 0 && k->v[i].active)
 			active++;
 	if (on && unseen)
-		ui_error(ui, "%s selector %s is active, but its record was not "
-		    "seen published: receivers fail its signatures until it "
-		    "is", dom, sel);
+		ui_error(ui, _("%s selector %s is active, but its record was "
+		    "not seen published: receivers fail its signatures until "
+		    "it is"), dom, sel);
 	else if (on)
-		ui_info(ui, "%s selector %s is active: new messages are signed "
-		    "with it (%zu active key%s for %s)", dom, sel, active,
-		    active == 1 ? "" : "s", dom);
+		ui_info(ui, ngettext("%s selector %s is active: new messages "
+		    "are signed with it (%zu active key for %s)",
+		    "%s selector %s is active: new messages are signed with "
+		    "it (%zu active keys for %s)", active), dom, sel, active,
+		    dom);
 	else if (active == 0)
-		ui_error(ui, "%s selector %s is inactive, and %s has no active "
-		    "key now: its messages will not be signed", dom, sel, dom);
+		ui_error(ui, _("%s selector %s is inactive, and %s has no "
+		    "active key now: its messages will not be signed"), dom,
+		    sel, dom);
 	else
-		ui_info(ui, "%s selector %s is inactive; keep its record "
-		    "published until mail signed with it is delivered", dom,
+		ui_info(ui, _("%s selector %s is inactive; keep its record "
+		    "published until mail signed with it is delivered"), dom,
 		    sel);
 out:
 	free(dom);
@@ -489,7 +504,7 @@ keys_act_active(struct ui *ui, void *state, int key)
 
 	(void)key;
 	if (sel == NULL) {
-		ui_error(ui, "No key: g generates one");
+		ui_error(ui, _("No key: g generates one"));
 		return UI_REDRAW;
 	}
 	keys_toggle(ui, k, sel);
@@ -507,7 +522,8 @@ keys_act_check(struct ui *ui, void *state, int key)
 	if (sel == NULL)
 		return UI_HANDLED;
 	kcheck_queue(kchecks_get(&k->checks, sel->domain, sel->selector));
-	ui_info(ui, "Checking %s._domainkey.%s", sel->selector, sel->domain);
+	ui_info(ui, _("Checking %s._domainkey.%s"), sel->selector,
+	    sel->domain);
 	ui_tick_in(ui, k, 0);
 	return UI_REDRAW;
 }
@@ -518,7 +534,7 @@ keys_act_check_all(struct ui *ui, void *state, int key)
 {
 	(void)key;
 	keys_check_all(ui, state);
-	ui_info(ui, "Checking every key");
+	ui_info(ui, _("Checking every key"));
 	return UI_REDRAW;
 }
 
@@ -528,7 +544,7 @@ keys_act_reload(struct ui *ui, void *state, int key)
 {
 	(void)key;
 	keys_load(ui, state);
-	ui_info(ui, "Keys reloaded");
+	ui_info(ui, _("Keys reloaded"));
 	return UI_REDRAW;
 }
 
@@ -544,18 +560,19 @@ keys_act_move(struct ui *ui, void *state, int key)
 
 /* g generates before the table sees it (Home still goes to the top). */
 static const struct action keys_actions[] = {
-	{ "Enter", "Record", "show the DNS records to publish for the key",
+	{ N_("Enter"), N_("Record"), N_("show the DNS records to publish for "
+	    "the key"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, keys_act_record, NULL },
-	{ "g", "Generate", "generate a new key (RSA 2048, RSA 3072 or "
-	  "Ed25519)", { 'g' }, keys_act_generate, NULL },
-	{ "a", "Active", "sign new messages with the key, or stop (the key "
-	  "stays)", { 'a' }, keys_act_active, NULL },
-	{ "c", "Check", "check again whether the record is published (C: "
-	  "every key; also every health_interval seconds while shown)",
+	{ "g", N_("Generate"), N_("generate a new key (RSA 2048, RSA 3072 or "
+	  "Ed25519)"), { 'g' }, keys_act_generate, NULL },
+	{ "a", N_("Active"), N_("sign new messages with the key, or stop (the "
+	    "key stays)"), { 'a' }, keys_act_active, NULL },
+	{ "c", N_("Check"), N_("check again whether the record is published "
+	    "(C: every key; also every health_interval seconds while shown)"),
 	  { 'c' }, keys_act_check, NULL },
-	{ "r", NULL, "read the keys again",
+	{ "r", NULL, N_("read the keys again"),
 	  { 'r' }, keys_act_reload, NULL },
-	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End G scroll",
+	{ "↑↓ j k", NULL, N_("move; PgUp PgDn Home End G scroll"),
 	  { 0 }, keys_act_move, NULL },
 	{ NULL, NULL, NULL, { 'C' }, keys_act_check_all, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
@@ -569,7 +586,7 @@ keys_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_keys_ops = {
-	.name = "Keys",
+	.name = N_("Keys"),
 	.actions = keys_actions,
 	.open = keys_open,
 	.close = keys_close,

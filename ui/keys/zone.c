@@ -146,23 +146,26 @@ keys_zone_write(FILE *f, const struct dkim_key *k,
 
 	strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S %z",
 	    localtime_r(&now, &tm));
-	fprintf(f, "; DNS records to publish for %s, written by herald %s "
-	    "on %s\n;\n", k->domain, HERALD_VERSION, date);
-	fprintf(f, "; DKIM public key, selector %s (%s%s)\n", k->selector,
-	    dkim_algo_name(k->algo), k->active ? "" : k->pending ?
-	    ", awaiting publication" : ", not active");
+	/* The comments are the operator's to read: in their language. */
+	fprintf(f, _("; DNS records to publish for %s, written by herald %s "
+	    "on %s\n;\n"), k->domain, HERALD_VERSION, date);
+	fprintf(f, k->active ? _("; DKIM public key, selector %s (%s)\n") :
+	    k->pending ? _("; DKIM public key, selector %s (%s, awaiting "
+	    "publication)\n") : _("; DKIM public key, selector %s (%s, not "
+	    "active)\n"), k->selector, dkim_algo_name(k->algo));
 	zone = dkim_record_zone(k);
 	fprintf(f, "%s\n", zone);
 	free(zone);
 	value = dkim_record_value(k);
-	fprintf(f, ";\n; The same value in one piece, for a DNS provider's "
-	    "web form\n; (name %s._domainkey, type TXT):\n; %s\n",
+	fprintf(f, _(";\n; The same value in one piece, for a DNS "
+	    "provider's web form\n; (name %s._domainkey, type TXT):\n; %s\n"),
 	    k->selector, value);
 	free(value);
 	if (spf != NULL && dmarc != NULL) {
 		keys_put_extra(f, "SPF", spf);
 		keys_put_extra(f, "DMARC", dmarc);
 	} else
-		fprintf(f, ";\n; SPF and DMARC: not looked up yet; herald dkim "
-		    "record %s %s prints them.\n", k->domain, k->selector);
+		fprintf(f, _(";\n; SPF and DMARC: not looked up yet; herald "
+		    "dkim record %s %s prints them.\n"), k->domain,
+		    k->selector);
 }

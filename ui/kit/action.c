@@ -86,8 +86,8 @@ action_bar_labels(struct ui *ui, int x, const struct action *a, void *state,
 			x = action_bar_labels(ui, x, in, in_state, NULL, NULL);
 		else if (a->key != NULL && a->label != NULL &&
 		    (a->shown == NULL || a->shown(state))) {
-			s = xprintf(" %s", a->label);
-			x = action_bar_item(ui, x, a->key, s);
+			s = xprintf(" %s", ui_tr(a->label));
+			x = action_bar_item(ui, x, ui_tr(a->key), s);
 			free(s);
 		}
 	}
@@ -109,8 +109,10 @@ action_help(struct buf *b, const struct action *a)
 	for (; a != NULL && !action_end(a); a++) {
 		if (a->key == NULL || a->help == NULL)
 			continue;
-		w = utf8_width(a->key);
-		buf_printf(b, "  %s%*s %s\n", a->key, w < 10 ? 10 - w : 0, "",
-		    a->help);
+		/* Key names may be translated too (N_() in the tables). */
+		w = utf8_width(ui_tr(a->key));
+		buf_printf(b, "  %s%*s %s\n", ui_tr(a->key),
+		    w < 10 ? 10 - w : 0, "",
+		    ui_tr(a->help));
 	}
 }

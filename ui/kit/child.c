@@ -93,7 +93,7 @@ child_exec(int out, int err, int fd3, pid_t parent, const char *path,
 		_exit(127);
 	closefrom(fd3 != -1 ? 4 : 3);
 	execv(path, argv);
-	dprintf(2, "herald: cannot run %s: %s\n", path, strerror(errno));
+	dprintf(2, _("herald: cannot run %s: %s\n"), path, strerror(errno));
 	_exit(127);
 }
 
@@ -566,9 +566,9 @@ subcmd_over(struct subcmd *j)
 			j->error = xstrdup(err);
 		free(err);
 	} else if (WIFSIGNALED(st))
-		j->error = xprintf("killed by signal %d", WTERMSIG(st));
+		j->error = xprintf(_("killed by signal %d"), WTERMSIG(st));
 	else if (j->exit != 0 && j->line == NULL)
-		j->error = xprintf("exit status %d", j->exit);
+		j->error = xprintf(_("exit status %d"), j->exit);
 }
 
 /* Over, or stopped for silence: settle the result, wake the owner. */
@@ -581,7 +581,7 @@ subcmd_done(struct ui *ui, void *arg)
 		j->running = 0;
 		j->exit = -1;
 		free(j->error);
-		j->error = xprintf("no answer for %lld s: stopped",
+		j->error = xprintf(_("no answer for %lld s: stopped"),
 		    (long long)(j->c.limit_ms / 1000));
 	} else
 		subcmd_over(j);
@@ -616,7 +616,7 @@ subcmd_password_pipe(const char *password, int max, char **cause)
 	int	fds[2];
 
 	if (len == 0 || len > (size_t)max)
-		return set_cause(cause, "no password, or one over %d bytes",
+		return set_cause(cause, _("no password, or one over %d bytes"),
 		    max);
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return set_cause(cause, "pipe: %s", strerror(errno));
@@ -624,7 +624,7 @@ subcmd_password_pipe(const char *password, int max, char **cause)
 	    write(fds[1], "\n", 1) != 1) {
 		close(fds[0]);
 		close(fds[1]);
-		return set_cause(cause, "cannot hand the password over: %s",
+		return set_cause(cause, _("cannot hand the password over: %s"),
 		    strerror(errno));
 	}
 	close(fds[1]);

@@ -100,7 +100,7 @@ complete_path(struct ui *ui, struct field *f)
 	dir = dirpart[0] == '\0' ? xstrdup(".") : path_expand(dirpart);
 	names = complete_scan(dir, base, &n);
 	if (n == 0)
-		ui_info(ui, "No file name starts with \"%s\"", typed);
+		ui_info(ui, _("No file name starts with \"%s\""), typed);
 	else if (n == 1) {
 		full = xprintf("%s/%s", dir, names[0]);
 		text = xprintf("%s%s%s%s", dirpart, names[0],
@@ -120,7 +120,7 @@ complete_path(struct ui *ui, struct field *f)
 		f->cur = len;
 		free(text);
 		buf_init(&msg);
-		buf_printf(&msg, "%zu matches:", n);
+		buf_printf(&msg, ngettext("%zu match:", "%zu matches:", n), n);
 		for (i = 0; i < n && i < COMPLETE_SHOW; i++)
 			buf_printf(&msg, "  %s", names[i]);
 		if (n > COMPLETE_SHOW)

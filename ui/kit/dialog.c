@@ -34,9 +34,10 @@ prompt_draw(struct ui *ui, void *dlg)
 	ui_print(ui, r.y + 1, r.x + 2, r.w - 4, ROLE_DIALOG, p->label);
 	field_draw(ui, &p->field, r.y + 3, r.x + 2, r.w - 4, 1);
 	ui_print(ui, r.y + 5, r.x + 2, r.w - 4, ROLE_DIM, p->paths ?
-	    "Enter: OK   Esc: cancel   Tab: complete file name" :
-	    p->field.masked ? "Enter: OK   Esc: cancel   (typing shows as *)" :
-	    "Enter: OK   Esc: cancel");
+	    _("Enter: OK   Esc: cancel   Tab: complete file name") :
+	    p->field.masked ?
+	    _("Enter: OK   Esc: cancel   (typing shows as *)") :
+	    _("Enter: OK   Esc: cancel"));
 }
 
 /* Edit; Enter hands the text over, Esc cancels. */
@@ -146,40 +147,21 @@ confirm_draw(struct ui *ui, void *dlg)
 	if (nl != NULL)
 		*nl = '\n';
 	ui_print(ui, r.y + 5, r.x + 2, r.w - 4, ROLE_DIM,
-	    "y: yes   n or Esc: no (default)");
+	    _("y: yes   n or Esc: no (default)"));
 }
 
-/* Rows text takes wrapped at spaces to w columns (as ui_wrap does). */
+/* Rows text takes wrapped to w columns (as ui_wrap does). */
 static int
 confirm_wrap_rows(const char *text, int w)
 {
-	const char	*p = text, *end;
-	int		 rows = 0, lw = 0, ww;
-	char		*word;
+	struct buf	 line;
+	int		 rows = 0;
 
-	for (;;) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0' || *p == '\n') {
-			if (lw > 0 || *p == '\n')
-				rows++;
-			lw = 0;
-			if (*p == '\0')
-				return rows;
-			p++;
-			continue;
-		}
-		end = p + strcspn(p, " \n");
-		word = xstrndup(p, (size_t)(end - p));
-		ww = utf8_width(word);
-		free(word);
-		if (lw > 0 && lw + 1 + ww > w) {
-			rows++;
-			lw = 0;
-		}
-		lw += (lw > 0) + ww;
-		p = end;
-	}
+	buf_init(&line);
+	while (ui_wrap_row(&text, w, &line))
+		rows++;
+	buf_free(&line);
+	return rows;
 }
 
 /* The long form: the text wrapped in a wider box, then the hint. */
@@ -292,8 +274,8 @@ message_draw(struct ui *ui, void *dlg)
 		ui_print(ui, r.y + 1 + i, r.x + 2, r.w - 4, ROLE_DIALOG,
 		    m->lines[m->top + i]);
 	ui_print(ui, r.y + r.h - 2, r.x + 2, r.w - 4, ROLE_DIM,
-	    shown < m->n ? "Enter or Esc: close   ↑↓: scroll" :
-	    "Enter or Esc: close");
+	    shown < m->n ? _("Enter or Esc: close   ↑↓: scroll") :
+	    _("Enter or Esc: close"));
 }
 
 /* Close on Enter, Esc or q; arrows scroll. */
@@ -375,13 +357,13 @@ help_open(struct ui *ui, const struct screen_ops *ops,
 	buf_init(&view);
 	action_help(&view, ops->actions);
 	if (view.len > 0)
-		buf_printf(&b, "%s\n%s\n", ops->name, view.data);
+		buf_printf(&b, "%s\n%s\n", ui_tr(ops->name), view.data);
 	buf_free(&view);
-	buf_adds(&b, "Everywhere\n");
+	buf_printf(&b, "%s\n", _("Everywhere"));
 	action_help(&b, everywhere);
 	if (b.len > 0 && b.data[b.len - 1] == '\n')
 		b.data[--b.len] = '\0';
-	title = xprintf("Help: %s", ops->name);
+	title = xprintf(_("Help: %s"), ui_tr(ops->name));
 	message_open(ui, title, b.data);
 	free(title);
 	buf_free(&b);

@@ -43,6 +43,12 @@ colour_attr(int colour, enum ui_role role)
 	return COLOR_PAIR(role + 1) | colour_roles[role].attr;
 }
 
+const char *
+ui_tr(const char *s)
+{
+	return s == NULL || *s == '\0' ? s : _(s);
+}
+
 /* Write an already fitted string with role's attributes. */
 static void
 draw_put(struct ui *ui, int y, int x, enum ui_role role, const char *s)
@@ -105,50 +111,90 @@ ui_fill(struct ui *ui, int y, int x, int w, enum ui_role role, const char *s)
 	free(fit);
 }
 
+/* 1 if s holds a wide (East Asian) character. */
+static int
+wrap_has_wide(const char *s)
+{
+	unsigned int	cp;
+	size_t		len = strlen(s);
+	int		n;
+
+	while (len > 0) {
+		if ((n = utf8_decode(s, len, &cp)) <= 0)
+			n = 1;
+		else if (utf8_cpwidth(cp) == 2)
+			return 1;
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The next row of text wrapped at spaces to w columns, into line. A run
+ * with wide characters (Japanese writes no spaces between words) breaks
+ * anywhere, at a character boundary, as Japanese text does; an English
+ * word wider than the row stays whole (the caller crops it).
+ */
+int
+ui_wrap_row(const char **pp, int w, struct buf *line)
+{
+	const char	*p = *pp, *end;
+	char		*word;
+	size_t		 n;
+	int		 lw = 0, ww, room;
+
+	buf_reset(line);
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0') {
+			*pp = p;
+			return lw > 0;
+		}
+		if (*p == '\n') {
+			*pp = p + 1;
+			return 1;
+		}
+		end = p + strcspn(p, " \n");
+		word = xstrndup(p, (size_t)(end - p));
+		ww = utf8_width(word);
+		room = w - lw - (lw > 0);
+		if (ww > room && wrap_has_wide(word) &&
+		    (n = utf8_prefix(word, room)) > 0) {
+			end = p + n;
+			word[n] = '\0';
+		} else if (ww > room && lw > 0) {
+			free(word);
+			*pp = p;
+			return 1;
+		}
+		if (lw > 0)
+			buf_addc(line, ' ');
+		buf_adds(line, word);
+		lw += (lw > 0) + utf8_width(word);
+		free(word);
+		p = end;
+		if (lw >= w || ww > room) {
+			*pp = p;
+			return 1;
+		}
+	}
+}
+
 /* Word-wrap text by display width; returns the rows used. */
 int
 ui_wrap(struct ui *ui, int y, int x, int w, int maxrows, enum ui_role role,
     const char *text)
 {
 	struct buf	 line;
-	const char	*p = text, *end;
-	char		*word;
-	int		 rows = 0, lw = 0, ww;
+	const char	*p = text;
+	int		 rows = 0;
 
 	buf_init(&line);
-	while (rows < maxrows) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0' || *p == '\n') {
-			if (line.len > 0 || *p == '\n')
-				ui_print(ui, y + rows++, x, w, role,
-				    line.len > 0 ? line.data : "");
-			buf_reset(&line);
-			lw = 0;
-			if (*p == '\0')
-				break;
-			p++;
-			continue;
-		}
-		end = p + strcspn(p, " \n");
-		word = xstrndup(p, (size_t)(end - p));
-		ww = utf8_width(word);
-		if (lw > 0 && lw + 1 + ww > w) {
-			ui_print(ui, y + rows++, x, w, role, line.data);
-			buf_reset(&line);
-			lw = 0;
-		}
-		if (rows < maxrows) {
-			if (lw > 0) {
-				buf_addc(&line, ' ');
-				lw++;
-			}
-			buf_adds(&line, word);
-			lw += ww;
-		}
-		free(word);
-		p = end;
-	}
+	while (rows < maxrows && ui_wrap_row(&p, w, &line))
+		ui_print(ui, y + rows++, x, w, role,
+		    line.len > 0 ? line.data : "");
 	buf_free(&line);
 	return rows;
 }

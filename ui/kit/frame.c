@@ -35,9 +35,9 @@ ui_draw_top(struct ui *ui)
 	else
 		shown = xstrdup(path);
 	if (ui->domain != NULL)
-		right = xprintf("sending as %s", ui->domain);
+		right = xprintf(_("sending as %s"), ui->domain);
 	else
-		right = xstrdup("sending domain not configured");
+		right = xstrdup(_("sending domain not configured"));
 	if ((rw = utf8_width(right)) > COLS / 2)
 		rw = COLS / 2;
 	w = COLS - x - rw - 4;
@@ -64,7 +64,7 @@ ui_draw_tabs(struct ui *ui)
 
 	for (t = 0; t < ui->ntabs && x < COLS; t++) {
 		snprintf(label, sizeof label, " %d %s ", t + 1,
-		    ui->tabs[t]->name);
+		    ui_tr(ui->tabs[t]->name));
 		x += ui_print(ui, 1, x, COLS - x, t == ui->tab ?
 		    ROLE_TAB_ACTIVE : ROLE_TAB, label) + 1;
 	}
@@ -75,20 +75,20 @@ ui_draw_tabs(struct ui *ui)
 static void
 ui_draw_small(struct ui *ui)
 {
-	char		 need[64], msg[96];
+	char		 need[128], msg[256];
 	const char	*lines[3];
 	int		 i, n = 0, y;
 
-	snprintf(need, sizeof need, "need %dx%d, have %dx%d", UI_MIN_COLS,
+	snprintf(need, sizeof need, _("need %dx%d, have %dx%d"), UI_MIN_COLS,
 	    UI_MIN_LINES, COLS, LINES);
-	snprintf(msg, sizeof msg, "Terminal too small: %s", need);
+	snprintf(msg, sizeof msg, _("Terminal too small: %s"), need);
 	if (utf8_width(msg) <= COLS)
 		lines[n++] = msg;
 	else {
-		lines[n++] = "Terminal too small:";
+		lines[n++] = _("Terminal too small:");
 		lines[n++] = need;
 	}
-	lines[n++] = "q to quit";
+	lines[n++] = _("q to quit");
 	y = LINES > n ? (LINES - n) / 2 : 0;
 	for (i = 0; i < n && y + i < LINES; i++)
 		ui_print(ui, y + i, ui_centre_col(lines[i], COLS), COLS,

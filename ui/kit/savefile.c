@@ -71,13 +71,23 @@ save_file(struct save *s, char **cause)
 static void
 save_now(struct ui *ui, struct save *s)
 {
-	char	*cause = NULL;
+	char		*cause = NULL, *said;
+	const char	*at;
 
 	if (save_file(s, &cause) == -1)
-		ui_error(ui, "Cannot write %s: %s", s->shown, cause != NULL ?
-		    cause : "failed");
-	else
-		ui_info(ui, "%s %s", s->done, s->shown);
+		ui_error(ui, _("Cannot write %s: %s"), s->shown, cause != NULL ?
+		    cause : _("failed"));
+	else {
+		/* done is a translated sentence with the path at its "%s",
+		 * wherever the language puts it. */
+		if ((at = strstr(s->done, "%s")) != NULL)
+			said = xprintf("%.*s%s%s", (int)(at - s->done), s->done,
+			    s->shown, at + 2);
+		else
+			said = xprintf("%s %s", s->done, s->shown);
+		ui_info(ui, "%s", said);
+		free(said);
+	}
 	free(cause);
 	save_free(s);
 }
@@ -91,7 +101,7 @@ save_confirm(struct ui *ui, int yes, void *arg)
 	if (yes)
 		save_now(ui, s);
 	else {
-		ui_info(ui, "Nothing written; %s left as it was", s->shown);
+		ui_info(ui, _("Nothing written; %s left as it was"), s->shown);
 		save_free(s);
 	}
 }
@@ -109,7 +119,7 @@ save_path(struct ui *ui, const char *text, void *arg)
 		return 0;
 	}
 	if (*text == '\0') {
-		ui_error(ui, "Type the file to write");
+		ui_error(ui, "%s", _("Type the file to write"));
 		return -1;
 	}
 	free(s->path);
@@ -121,12 +131,12 @@ save_path(struct ui *ui, const char *text, void *arg)
 		return 0;
 	}
 	if (S_ISDIR(sb.st_mode)) {
-		ui_error(ui, "%s is a directory", text);
+		ui_error(ui, _("%s is a directory"), text);
 		return -1;
 	}
 	free(s->shown);
 	s->shown = xstrdup(text);
-	q = xprintf("%s exists. Replace it?\nIts contents will be lost.",
+	q = xprintf(_("%s exists. Replace it?\nIts contents will be lost."),
 	    text);
 	confirm_open(ui, s->title, q, save_confirm, s);
 	free(q);

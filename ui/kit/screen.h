@@ -170,6 +170,10 @@ int64_t		 ui_now(void);
 
 /* ---- drawing (draw.c); only from draw functions ---- */
 
+/* A table's N_() text translated; "" stays "" (gettext("") is the
+ * catalogue's header). */
+const char	*ui_tr(const char *);
+
 attr_t		 ui_attr(struct ui *, enum ui_role);
 /* Text at y,x cropped to w columns ("…" when cut); returns the columns
  * used. ui_fill also pads to exactly w columns. */
@@ -183,6 +187,10 @@ void		 ui_fill(struct ui *, int y, int x, int w, enum ui_role,
  * line separates paragraphs), at most maxrows rows; returns rows used. */
 int		 ui_wrap(struct ui *, int y, int x, int w, int maxrows,
 		     enum ui_role, const char *text);
+/* The next row of text wrapped to w columns into line (as ui_wrap);
+ * *text moves past it. 0 when the text is over. */
+struct buf;
+int		 ui_wrap_row(const char **text, int w, struct buf *line);
 /* A framed box, interior cleared, with an optional title. */
 void		 ui_box(struct ui *, const struct ui_rect *, enum ui_role,
 		     const char *title);

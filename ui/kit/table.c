@@ -169,7 +169,7 @@ table_draw(struct ui *ui, struct table *t, const struct ui_rect *r,
 	ui_fill(ui, r->y, r->x, r->w, ROLE_HEADER, "");
 	for (c = 0, x = r->x + 1; c < t->ncols; c++) {
 		table_cell(ui, r->y, x, t->widths[c], t->cols[c].right,
-		    ROLE_HEADER, t->cols[c].title);
+		    ROLE_HEADER, ui_tr(t->cols[c].title));
 		x += t->widths[c] + 1;
 	}
 	for (i = 0; i < t->page; i++) {

@@ -59,7 +59,8 @@ void
 ui_push(struct ui *ui, const struct screen_ops *ops, void *arg)
 {
 	if (ui->depth[ui->tab] == UI_DEPTH) {
-		ui_error(ui, "too many views open: press Esc to go back");
+		ui_error(ui, "%s", _("too many views open: press Esc to go "
+		    "back"));
 		return;
 	}
 	ui_view_leave(ui);
@@ -122,7 +123,7 @@ ui_dialog_open(struct ui *ui, const struct dialog_ops *ops, void *dlg)
 
 	if (ui->ndialogs == UI_DIALOGS) {
 		endwin();
-		fatal("more than %d dialogs open", UI_DIALOGS);
+		fatal(_("more than %d dialogs open"), UI_DIALOGS);
 	}
 	d = &ui->dialogs[ui->ndialogs++];
 	d->ops = ops;
@@ -151,9 +152,17 @@ ui_dialog_reap(struct ui *ui)
 	int	i, j = 0;
 
 	for (i = 0; i < ui->ndialogs; i++) {
-		if (ui->dialogs[i].closed)
+		if (ui->dialogs[i].closed) {
 			ui->dialogs[i].ops->free(ui->dialogs[i].dlg);
-		else
+			/*
+			 * A box's edge over half of a wide character
+			 * (Japanese) leaves curses unsure what the terminal
+			 * shows there: repaint the whole screen once the
+			 * box is gone, or text after it stays shifted.
+			 */
+			clearok(curscr, TRUE);
+			ui->dirty = 1;
+		} else
 			ui->dialogs[j++] = ui->dialogs[i];
 	}
 	ui->ndialogs = j;

@@ -15,7 +15,7 @@
 /* ---- table (table.c) ---- */
 
 struct table_col {
-	const char	*title;
+	const char	*title;		/* N_(): translated where drawn */
 	int		 min;		/* columns at least */
 	int		 weight;	/* share of the spare width (0: none) */
 	int		 right;		/* right-aligned (numbers) */

@@ -51,7 +51,7 @@ import_flow_name(struct ui *ui, const char *text, void *arg)
 	name = trim(xstrdup(text));
 	if (*name == '\0') {
 		free(name);
-		ui_error(ui, "A list needs a name");
+		ui_error(ui, "%s", _("A list needs a name"));
 		return -1;
 	}
 	import_run(ui, name, f->path, f->done, f->arg);
@@ -73,7 +73,8 @@ import_flow_path(struct ui *ui, const char *text, void *arg)
 		return 0;
 	}
 	if (*text == '\0') {
-		ui_error(ui, "Type the name of a file to import (Tab completes)");
+		ui_error(ui, "%s",
+		    _("Type the name of a file to import (Tab completes)"));
 		return -1;
 	}
 	full = path_expand(text);
@@ -84,7 +85,7 @@ import_flow_path(struct ui *ui, const char *text, void *arg)
 	}
 	free(full);
 	if (S_ISDIR(sb.st_mode)) {
-		ui_error(ui, "%s is a directory", text);
+		ui_error(ui, _("%s is a directory"), text);
 		return -1;
 	}
 	f->path = xstrdup(text);
@@ -95,8 +96,8 @@ import_flow_path(struct ui *ui, const char *text, void *arg)
 	}
 	def = f->deflist != NULL ? xstrdup(f->deflist) :
 	    import_list_name(f->path);
-	title = xprintf("Import %s", f->path);
-	prompt_open(ui, title, "Into which list? (a new name creates it)",
+	title = xprintf(_("Import %s"), f->path);
+	prompt_open(ui, title, _("Into which list? (a new name creates it)"),
 	    def, 0, import_flow_name, f);
 	free(title);
 	free(def);
@@ -116,12 +117,12 @@ list_import_start(struct ui *ui, const char *list, const char *deflist,
 	f->done = done;
 	f->arg = arg;
 	if (list != NULL)
-		label = xprintf("File to import into \"%s\" (CSV, TSV or one "
-		    "address a line):", list);
+		label = xprintf(_("File to import into \"%s\" (CSV, TSV or "
+		    "one address a line):"), list);
 	else
-		label = xstrdup("File to import (CSV, TSV or one address a "
-		    "line):");
-	prompt_open(ui, "Import", label, "", 1, import_flow_path, f);
+		label = xstrdup(_("File to import (CSV, TSV or one address a "
+		    "line):"));
+	prompt_open(ui, _("Import"), label, "", 1, import_flow_path, f);
 	free(label);
 }
 
@@ -157,7 +158,8 @@ export_flow_write(struct ui *ui, struct export_flow *f)
 	tmp = xprintf("%s/.herald-export-XXXXXX", dir);
 	free(dir);
 	if ((fd = mkstemp(tmp)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
-		ui_error(ui, "Cannot write %s: %s", f->shown, strerror(errno));
+		ui_error(ui, _("Cannot write %s: %s"), f->shown,
+		    strerror(errno));
 		if (fd != -1) {
 			close(fd);
 			unlink(tmp);
@@ -174,11 +176,11 @@ export_flow_write(struct ui *ui, struct export_flow *f)
 		rc = set_cause(&cause, "%s", strerror(errno));
 	if (rc != 0) {
 		unlink(tmp);
-		ui_error(ui, "Export of \"%s\" to %s failed: %s", f->list,
-		    f->shown, cause != NULL ? cause : "error");
+		ui_error(ui, _("Export of \"%s\" to %s failed: %s"), f->list,
+		    f->shown, cause != NULL ? cause : _("error"));
 		free(cause);
 	} else
-		ui_info(ui, "Exported %s members of \"%s\" to %s",
+		ui_info(ui, _("Exported %s members of \"%s\" to %s"),
 		    ui_count(n, sizeof n, (int64_t)rows), f->list, f->shown);
 	free(tmp);
 }
@@ -192,7 +194,7 @@ export_flow_overwrite(struct ui *ui, int yes, void *arg)
 	if (yes)
 		export_flow_write(ui, f);
 	else
-		ui_info(ui, "Export cancelled; %s left as it was", f->shown);
+		ui_info(ui, _("Export cancelled; %s left as it was"), f->shown);
 	export_flow_free(f);
 }
 
@@ -209,22 +211,22 @@ export_flow_path(struct ui *ui, const char *text, void *arg)
 		return 0;
 	}
 	if (*text == '\0') {
-		ui_error(ui, "Type the file to write");
+		ui_error(ui, "%s", _("Type the file to write"));
 		return -1;
 	}
 	f->path = path_expand(text);
 	f->shown = xstrdup(text);
 	if (stat(f->path, &sb) == 0) {
 		if (S_ISDIR(sb.st_mode)) {
-			ui_error(ui, "%s is a directory", text);
+			ui_error(ui, _("%s is a directory"), text);
 			free(f->path);
 			free(f->shown);
 			f->path = f->shown = NULL;
 			return -1;
 		}
-		q = xprintf("%s exists. Replace it?\nIts contents will be "
-		    "lost.", text);
-		confirm_open(ui, "Export", q, export_flow_overwrite, f);
+		q = xprintf(_("%s exists. Replace it?\nIts contents will be "
+		    "lost."), text);
+		confirm_open(ui, _("Export"), q, export_flow_overwrite, f);
 		free(q);
 		return 0;
 	}
@@ -245,8 +247,8 @@ list_export_start(struct ui *ui, const char *list)
 	for (p = def + 2; *p != '\0'; p++)
 		if (*p == '/')
 			*p = '_';
-	label = xprintf("Write \"%s\" as CSV to:", list);
-	prompt_open(ui, "Export", label, def, 1, export_flow_path, f);
+	label = xprintf(_("Write \"%s\" as CSV to:"), list);
+	prompt_open(ui, _("Export"), label, def, 1, export_flow_path, f);
 	free(label);
 	free(def);
 }
@@ -268,14 +270,14 @@ delete_flow_confirm(struct ui *ui, int yes, void *arg)
 	int			 rc;
 
 	if (!yes)
-		ui_info(ui, "Nothing deleted");
+		ui_info(ui, "%s", _("Nothing deleted"));
 	else if ((rc = store_list_remove(ui_store(ui), f->list,
 	    &cause)) == -1)
-		ui_cause(ui, "Delete failed", cause);
+		ui_cause(ui, _("Delete failed"), cause);
 	else if (rc == 1)
-		ui_error(ui, "No list \"%s\" (deleted elsewhere?)", f->list);
+		ui_error(ui, _("No list \"%s\" (deleted elsewhere?)"), f->list);
 	else
-		ui_info(ui, "Deleted list \"%s\"", f->list);
+		ui_info(ui, _("Deleted list \"%s\""), f->list);
 	if (yes)
 		f->done(ui, f->arg);
 	free(f->list);
@@ -293,9 +295,11 @@ list_delete_start(struct ui *ui, const char *list, int64_t members,
 	f->list = xstrdup(list);
 	f->done = done;
 	f->arg = arg;
-	q = xprintf("Delete list \"%s\" and its %s member%s?\nThis cannot be "
-	    "undone: export it first (e) to keep a copy.", list,
-	    ui_count(n, sizeof n, members), members == 1 ? "" : "s");
-	confirm_open(ui, "Delete list", q, delete_flow_confirm, f);
+	q = xprintf(ngettext("Delete list \"%s\" and its %s member?\nThis "
+	    "cannot be undone: export it first (e) to keep a copy.",
+	    "Delete list \"%s\" and its %s members?\nThis cannot be "
+	    "undone: export it first (e) to keep a copy.",
+	    (unsigned long)members), list, ui_count(n, sizeof n, members));
+	confirm_open(ui, _("Delete list"), q, delete_flow_confirm, f);
 	free(q);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "mail/import.h"
 #include "ui/kit/widget.h"
 #include "lists_ui.h"
@@ -54,10 +55,11 @@ import_draw(struct ui *ui, void *dlg)
 	off_t				 done, total;
 
 	import_progress(r->imp, &done, &total);
-	title = xprintf("Importing into \"%s\"", r->list);
+	title = xprintf(_("Importing into \"%s\""), r->list);
 	ui_box(ui, &box, ROLE_DIALOG, title);
 	free(title);
-	ui_printf(ui, box.y + 1, box.x + 2, box.w - 4, ROLE_DIALOG, "from %s",
+	ui_printf(ui, box.y + 1, box.x + 2, box.w - 4, ROLE_DIALOG,
+	    _("from %s"),
 	    r->path);
 	meter_draw(ui, box.y + 3, box.x + 2, box.w - 4, (int64_t)done,
 	    (int64_t)total, r->frame);
@@ -67,21 +69,33 @@ import_draw(struct ui *ui, void *dlg)
 	import_size(t, sizeof t, (int64_t)total);
 	if (total > 0)
 		ui_printf(ui, box.y + 4, box.x + 2, box.w - 4, ROLE_DIALOG,
-		    "%s rows   %s of %s   %s invalid   %llds", rows, d, t, bad,
+		    _("%s rows   %s of %s   %s invalid   %llds"), rows, d, t,
+		    bad,
 		    (long long)(ui_now() - r->started) / 1000);
 	else
 		ui_printf(ui, box.y + 4, box.x + 2, box.w - 4, ROLE_DIALOG,
-		    "%s rows   %s read   %s invalid   %llds", rows, d, bad,
+		    _("%s rows   %s read   %s invalid   %llds"), rows, d, bad,
 		    (long long)(ui_now() - r->started) / 1000);
 	ui_print(ui, box.y + 6, box.x + 2, box.w - 4, ROLE_DIM,
-	    "Esc or Ctrl-C: cancel (the list stays as it was)");
+	    _("Esc or Ctrl-C: cancel (the list stays as it was)"));
+}
+
+/* One count of the summary, its label padded by display width (a
+ * translated label is as wide as it is, not as long). */
+static void
+import_count(struct buf *b, const char *label, const char *count)
+{
+	int	w = utf8_width(label);
+
+	buf_printf(b, "\n  %s%*s %12s", label, w < 11 ? 11 - w : 0, "", count);
 }
 
 /* Collect one invalid row for the summary. */
 static int
 import_error_line(uint64_t line, const char *reason, void *arg)
 {
-	buf_printf(arg, "\n  line %llu: %s", (unsigned long long)line, reason);
+	buf_printf(arg, _("\n  line %llu: %s"), (unsigned long long)line,
+	    reason);
 	return 0;
 }
 
@@ -96,35 +110,36 @@ import_summary(struct ui *ui, struct import_run *r, int empty)
 	char				*title;
 
 	buf_init(&b);
-	buf_printf(&b, "%s rows from %s (%s) in %.1f s\n",
+	buf_printf(&b, _("%s rows from %s (%s) in %.1f s\n"),
 	    ui_count(n[0], sizeof n[0], (int64_t)s->rows), r->path,
 	    import_format_name(import_format(r->imp)),
 	    (double)(ui_now() - r->started) / 1000.0);
-	buf_printf(&b, "\n  imported    %12s", ui_count(n[1], 32,
+	import_count(&b, _("imported"), ui_count(n[1], 32,
 	    (int64_t)s->imported));
-	buf_printf(&b, "\n  updated     %12s", ui_count(n[2], 32,
+	import_count(&b, _("updated"), ui_count(n[2], 32,
 	    (int64_t)s->updated));
-	buf_printf(&b, "\n  duplicates  %12s", ui_count(n[3], 32,
+	import_count(&b, _("duplicates"), ui_count(n[3], 32,
 	    (int64_t)s->duplicates));
-	buf_printf(&b, "\n  invalid     %12s", ui_count(n[4], 32,
+	import_count(&b, _("invalid"), ui_count(n[4], 32,
 	    (int64_t)s->invalid));
-	buf_printf(&b, "\n  suppressed  %12s", ui_count(n[5], 32,
+	import_count(&b, _("suppressed"), ui_count(n[5], 32,
 	    (int64_t)s->suppressed));
 	if (s->invalid > 0) {
 		if (s->invalid > IMPORT_SHOW_ERRORS)
-			buf_printf(&b, "\n\nInvalid rows (the first %d):",
+			buf_printf(&b, _("\n\nInvalid rows (the first %d):"),
 			    IMPORT_SHOW_ERRORS);
 		else
-			buf_adds(&b, "\n\nInvalid rows:");
+			buf_printf(&b, "\n\n%s", _("Invalid rows:"));
 		import_errors(r->imp, IMPORT_SHOW_ERRORS, import_error_line,
 		    &b);
 	}
 	if (empty) {
-		buf_printf(&b, "\n\nNo valid row: the list \"%s\" was not "
-		    "created.", r->list);
-		title = xprintf("Nothing imported");
+		buf_printf(&b, "\n\n");
+		buf_printf(&b, _("No valid row: the list \"%s\" was not "
+		    "created."), r->list);
+		title = xstrdup(_("Nothing imported"));
 	} else
-		title = xprintf("Imported into \"%s\"", r->list);
+		title = xprintf(_("Imported into \"%s\""), r->list);
 	message_open(ui, title, b.data);
 	free(title);
 	buf_free(&b);
@@ -159,12 +174,12 @@ import_tick(struct ui *ui, void *dlg)
 	if (rc == 1)
 		return 0;
 	if (rc == -1) {
-		ui_cause(ui, "Import failed, the list is unchanged", cause);
+		ui_cause(ui, _("Import failed, the list is unchanged"), cause);
 		import_end(ui, r, 0);
 		return -1;
 	}
 	if ((rc = import_commit(r->imp, &cause)) == -1) {
-		ui_cause(ui, "Import failed, the list is unchanged", cause);
+		ui_cause(ui, _("Import failed, the list is unchanged"), cause);
 		import_end(ui, r, 0);
 		return -1;
 	}
@@ -181,7 +196,7 @@ import_key(struct ui *ui, void *dlg, int key)
 
 	if (!UI_IS_CANCEL(key) || r->imp == NULL)
 		return UI_HANDLED;
-	ui_info(ui, "Import cancelled: \"%s\" is as it was", r->list);
+	ui_info(ui, _("Import cancelled: \"%s\" is as it was"), r->list);
 	import_end(ui, r, 0);
 	return UI_REDRAW;
 }
@@ -223,7 +238,8 @@ import_retry_done(struct ui *ui, int yes, void *arg)
 	if (yes)
 		import_run_as(ui, t->list, t->path, t->enc, t->done, t->arg);
 	else {
-		ui_info(ui, "Nothing imported: \"%s\" is as it was", t->list);
+		ui_info(ui, _("Nothing imported: \"%s\" is as it was"),
+		    t->list);
 		t->done(ui, t->list, 0, t->arg);
 	}
 	free(t->list);
@@ -259,17 +275,17 @@ import_run_as(struct ui *ui, const char *list, const char *path,
 		t->enc = suggested;
 		t->done = done;
 		t->arg = arg;
-		text = xprintf("%s.\n\nRead it as %s?", cause,
+		text = xprintf(_("%s.\n\nRead it as %s?"), cause,
 		    import_encoding_name(suggested));
-		confirm_open_text(ui, "Not UTF-8", text, 64,
-		    "y: import it so   n, Esc: import nothing",
+		confirm_open_text(ui, _("Not UTF-8"), text, 64,
+		    _("y: import it so   n, Esc: import nothing"),
 		    import_retry_done, t);
 		free(text);
 		free(cause);
 		return;
 	}
 	if (imp == NULL) {
-		ui_cause(ui, "Import failed", cause);
+		ui_cause(ui, _("Import failed"), cause);
 		free(full);
 		done(ui, list, 0, arg);
 		return;

@@ -17,10 +17,10 @@
 #define MEMBERS_FILTER_MS	250	/* typing pause before filtering */
 
 static const struct table_col members_cols[] = {
-	{ "Address", 24, 4, 0 },
-	{ "Name", 14, 3, 0 },
-	{ "Status", 10, 0, 0 },
-	{ "Attributes", 10, 3, 0 },
+	{ N_("Address"), 24, 4, 0 },
+	{ N_("Name"), 14, 3, 0 },
+	{ N_("Status"), 10, 0, 0 },
+	{ N_("Attributes"), 10, 3, 0 },
 };
 
 struct member_row {
@@ -130,7 +130,7 @@ members_load(struct ui *ui, struct members *m)
 	m->error = NULL;
 	rc = store_list_info(ui_store(ui), m->list, &li, &cause);
 	if (rc == 1)
-		cause = xprintf("there is no list \"%s\" any more", m->list);
+		cause = xprintf(_("there is no list \"%s\" any more"), m->list);
 	if (rc != 0) {
 		m->error = cause;
 		table_set_rows(&m->table, 0);
@@ -252,17 +252,19 @@ members_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	t.y = r->y + 2;
 	t.h = r->h - 2;
 	table_layout(&m->table, &t);
-	x = ui_printf(ui, r->y, 1, r->w - 2, ROLE_EMPH, "Lists › %s", m->list);
+	x = ui_printf(ui, r->y, 1, r->w - 2, ROLE_EMPH, _("Lists › %s"),
+	    m->list);
 	x += 3;
-	ui_printf(ui, r->y, x, r->w - x, ROLE_DIM, "%s member%s, %s "
-	    "suppressed", ui_count(a, sizeof a, m->all), m->all == 1 ? "" :
-	    "s", ui_count(s, sizeof s, m->suppressed));
+	ui_printf(ui, r->y, x, r->w - x, ROLE_DIM,
+	    ngettext("%s member, %s suppressed", "%s members, %s suppressed",
+	    (unsigned long)m->all), ui_count(a, sizeof a, m->all),
+	    ui_count(s, sizeof s, m->suppressed));
 	if (m->table.rows > 0) {
 		int64_t last = m->table.top + m->table.page;
 
 		if (last > m->table.rows)
 			last = m->table.rows;
-		snprintf(range, sizeof range, "rows %s-%s of %s",
+		snprintf(range, sizeof range, _("rows %s-%s of %s"),
 		    ui_count(f, sizeof f, m->table.top + 1),
 		    ui_count(l, sizeof l, last),
 		    ui_count(n, sizeof n, m->table.rows));
@@ -270,23 +272,25 @@ members_draw(struct ui *ui, void *state, const struct ui_rect *r)
 		ui_print(ui, r->y, r->w - x - 1, x, ROLE_DIM, range);
 	}
 	if (m->filtering || m->filter.len > 0 || m->applied != NULL) {
-		x = ui_print(ui, r->y + 1, 1, 10, ROLE_EMPH, "Filter: ");
+		x = ui_print(ui, r->y + 1, 1, 10, ROLE_EMPH, _("Filter: "));
 		field_draw(ui, &m->filter, r->y + 1, 1 + x, 30, m->filtering);
 		ui_printf(ui, r->y + 1, 33 + x, r->w - 35 - x, ROLE_DIM,
-		    "%s match%s   %s", ui_count(n, sizeof n, m->table.rows),
-		    m->table.rows == 1 ? "" : "es", m->filtering ?
-		    "Enter: keep   Esc: clear" : "/: change   Esc: clear");
+		    ngettext("%s match   %s", "%s matches   %s",
+		    (unsigned long)m->table.rows),
+		    ui_count(n, sizeof n, m->table.rows), m->filtering ?
+		    _("Enter: keep   Esc: clear") :
+		    _("/: change   Esc: clear"));
 	}
 	if (m->error != NULL) {
 		ui_print(ui, t.y + 1, 2, r->w - 4, ROLE_FAIL,
-		    "Cannot read the members:");
+		    _("Cannot read the members:"));
 		ui_print(ui, t.y + 2, 2, r->w - 4, ROLE_FAIL, m->error);
 		return;
 	}
 	if (m->table.rows == 0) {
-		empty = m->applied != NULL ? "No member's address or name "
-		    "contains that text. Esc clears the filter." :
-		    "This list is empty. Press i to import a file into it.";
+		empty = m->applied != NULL ? _("No member's address or name "
+		    "contains that text. Esc clears the filter.") :
+		    _("This list is empty. Press i to import a file into it.");
 		x = ui_centre_col(empty, r->w);
 		ui_print(ui, t.y + t.h / 3, x, r->w - x, ROLE_DIM, empty);
 		return;
@@ -370,7 +374,7 @@ members_act_reload(struct ui *ui, void *state, int key)
 {
 	(void)key;
 	members_load(ui, state);
-	ui_info(ui, "Members reloaded");
+	ui_info(ui, "%s", _("Members reloaded"));
 	return UI_REDRAW;
 }
 
@@ -399,17 +403,18 @@ members_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action members_actions[] = {
-	{ "/", "Filter", "show members whose address or name contains text",
+	{ "/", N_("Filter"), N_("show members whose address or name contains "
+	    "text"),
 	  { '/' }, members_act_filter, NULL },
-	{ "i", "Import", "import a file into this list",
+	{ "i", N_("Import"), N_("import a file into this list"),
 	  { 'i' }, members_act_import, NULL },
-	{ "e", "Export", "write this list as CSV",
+	{ "e", N_("Export"), N_("write this list as CSV"),
 	  { 'e' }, members_act_export, NULL },
-	{ "r", "Reload", "read the members again",
+	{ "r", N_("Reload"), N_("read the members again"),
 	  { 'r' }, members_act_reload, NULL },
-	{ "Esc", "Back", "back to the lists",
+	{ N_("Esc"), N_("Back"), N_("back to the lists"),
 	  { UI_ESC }, members_act_esc, NULL },
-	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll",
+	{ "↑↓ j k", NULL, N_("move; PgUp PgDn Home End scroll"),
 	  { 0 }, members_act_move, NULL },
 	{ NULL, NULL, NULL, { UI_FKEY(KEY_LEFT), UI_FKEY(KEY_BACKSPACE),
 	  0x7f, 'h' }, action_pop, NULL },
@@ -428,7 +433,7 @@ members_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_members_ops = {
-	.name = "Members",
+	.name = N_("Members"),
 	.actions = members_actions,
 	.open = members_open,
 	.close = members_close,

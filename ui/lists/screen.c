@@ -14,10 +14,10 @@
 #include "lists_ui.h"
 
 static const struct table_col lists_cols[] = {
-	{ "List", 20, 1, 0 },
-	{ "Members", 12, 0, 1 },
-	{ "Suppressed", 12, 0, 1 },
-	{ "Created", 16, 0, 0 },
+	{ N_("List"), 20, 1, 0 },
+	{ N_("Members"), 12, 0, 1 },
+	{ N_("Suppressed"), 12, 0, 1 },
+	{ N_("Created"), 16, 0, 0 },
 };
 
 struct lists {
@@ -190,30 +190,31 @@ lists_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	char		 n[32];
 	int		 x;
 
-	x = ui_print(ui, r->y, 1, r->w - 2, ROLE_EMPH, "Address lists");
+	x = ui_print(ui, r->y, 1, r->w - 2, ROLE_EMPH, _("Address lists"));
 	if (l->nall > 0)
-		ui_printf(ui, r->y, x + 3, r->w - x - 4, ROLE_DIM, "%s list%s",
-		    ui_count(n, sizeof n, (int64_t)l->nall),
-		    l->nall == 1 ? "" : "s");
+		ui_printf(ui, r->y, x + 3, r->w - x - 4, ROLE_DIM,
+		    ngettext("%s list", "%s lists", l->nall),
+		    ui_count(n, sizeof n, (int64_t)l->nall));
 	if (l->filtering || l->filter.len > 0) {
-		x = ui_print(ui, r->y + 1, 1, 10, ROLE_EMPH, "Filter: ");
+		x = ui_print(ui, r->y + 1, 1, 10, ROLE_EMPH, _("Filter: "));
 		field_draw(ui, &l->filter, r->y + 1, 1 + x, 30, l->filtering);
 		ui_printf(ui, r->y + 1, 33 + x, r->w - 35 - x, ROLE_DIM,
-		    "%zu of %zu   %s", l->nshown, l->nall, l->filtering ?
-		    "Enter: keep   Esc: clear" : "/: change   Esc: clear");
+		    _("%zu of %zu   %s"), l->nshown, l->nall, l->filtering ?
+		    _("Enter: keep   Esc: clear") :
+		    _("/: change   Esc: clear"));
 	}
 	t.y = r->y + 2;
 	t.h = r->h - 2;
 	if (l->error != NULL) {
 		ui_print(ui, t.y + 1, 2, r->w - 4, ROLE_FAIL,
-		    "Cannot read the lists:");
+		    _("Cannot read the lists:"));
 		ui_print(ui, t.y + 2, 2, r->w - 4, ROLE_FAIL, l->error);
 		return;
 	}
 	if (l->nall == 0 || l->nshown == 0) {
-		empty = l->nall == 0 ? "No lists yet. Press i to import a CSV, "
-		    "TSV or one address per line." : "No list name contains "
-		    "that text. Esc clears the filter.";
+		empty = l->nall == 0 ? _("No lists yet. Press i to import a "
+		    "CSV, TSV or one address per line.") : _("No list name "
+		    "contains that text. Esc clears the filter.");
 		x = ui_centre_col(empty, r->w);
 		ui_print(ui, t.y + t.h / 3, x, r->w - x, ROLE_DIM, empty);
 		return;
@@ -304,7 +305,7 @@ lists_act_export(struct ui *ui, void *state, int key)
 
 	(void)key;
 	if (sel == NULL) {
-		ui_error(ui, "No list to export");
+		ui_error(ui, "%s", _("No list to export"));
 		return UI_REDRAW;
 	}
 	list_export_start(ui, sel->name);
@@ -320,7 +321,7 @@ lists_act_delete(struct ui *ui, void *state, int key)
 
 	(void)key;
 	if (sel == NULL) {
-		ui_error(ui, "No list to delete");
+		ui_error(ui, "%s", _("No list to delete"));
 		return UI_REDRAW;
 	}
 	list_delete_start(ui, sel->name, sel->members, lists_deleted, l);
@@ -345,7 +346,7 @@ lists_act_reload(struct ui *ui, void *state, int key)
 {
 	(void)key;
 	lists_load(ui, state);
-	ui_info(ui, "Lists reloaded");
+	ui_info(ui, "%s", _("Lists reloaded"));
 	return UI_REDRAW;
 }
 
@@ -376,20 +377,21 @@ lists_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action lists_actions[] = {
-	{ "Enter", "Open", "show the selected list's members",
+	{ N_("Enter"), N_("Open"), N_("show the selected list's members"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER), UI_FKEY(KEY_RIGHT), 'l' },
 	  lists_act_open, NULL },
-	{ "i", "Import", "import a CSV, TSV or one-address-a-line file",
+	{ "i", N_("Import"), N_("import a CSV, TSV or one-address-a-line file"),
 	  { 'i' }, lists_act_import, NULL },
-	{ "e", "Export", "write the selected list as CSV",
+	{ "e", N_("Export"), N_("write the selected list as CSV"),
 	  { 'e' }, lists_act_export, NULL },
-	{ "d", "Delete", "delete the selected list (asks first)",
+	{ "d", N_("Delete"), N_("delete the selected list (asks first)"),
 	  { 'd', UI_FKEY(KEY_DC) }, lists_act_delete, NULL },
-	{ "/", "Filter", "show only lists whose name contains some text",
+	{ "/", N_("Filter"), N_("show only lists whose name contains some "
+	    "text"),
 	  { '/' }, lists_act_filter, NULL },
-	{ "r", "Reload", "read the lists again",
+	{ "r", N_("Reload"), N_("read the lists again"),
 	  { 'r' }, lists_act_reload, NULL },
-	{ "↑↓ j k", NULL, "move; PgUp PgDn Home End scroll",
+	{ "↑↓ j k", NULL, N_("move; PgUp PgDn Home End scroll"),
 	  { 0 }, lists_act_move, NULL },
 	{ NULL, NULL, NULL, { UI_ESC }, lists_act_clear, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
@@ -407,7 +409,7 @@ lists_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_lists_ops = {
-	.name = "Lists",
+	.name = N_("Lists"),
 	.actions = lists_actions,
 	.open = lists_open,
 	.close = lists_close,

@@ -26,10 +26,10 @@ static const char *const settings_shown[] = {
 };
 
 static const struct table_col settings_cols[] = {
-	{ "Setting", 22, 0, 0 },
-	{ "Value", 20, 3, 0 },
-	{ "From", 8, 0, 0 },
-	{ "Meaning", 20, 4, 0 },
+	{ N_("Setting"), 22, 0, 0 },
+	{ N_("Value"), 20, 3, 0 },
+	{ N_("Source"), 8, 0, 0 },
+	{ N_("Meaning"), 20, 4, 0 },
 };
 
 struct settings {
@@ -98,12 +98,12 @@ settings_cell(void *arg, int64_t row, int col)
 		return v != NULL && *v != '\0' ? v : "-";
 	case 2:
 		if (set)
-			return "file";
-		return settings_default(ui, s, key) != NULL ? "default" :
-		    "unset";
+			return _("file");
+		return settings_default(ui, s, key) != NULL ? _("default") :
+		    _("unset");
 	default:
 		k = config_key_find(key);
-		return k != NULL ? k->help : NULL;
+		return k != NULL ? _(k->help) : NULL;
 	}
 }
 
@@ -153,7 +153,7 @@ settings_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	const char		*key;
 	int			 x;
 
-	x = ui_print(ui, r->y, 1, r->w - 2, ROLE_EMPH, "Settings");
+	x = ui_print(ui, r->y, 1, r->w - 2, ROLE_EMPH, _("Settings"));
 	ui_printf(ui, r->y, x + 3, r->w - x - 4, ROLE_DIM, "%s",
 	    config_file(ui_config(ui)));
 	t.y = r->y + 2;
@@ -163,10 +163,10 @@ settings_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	if ((key = settings_key_at(s->table.sel)) != NULL &&
 	    (k = config_key_find(key)) != NULL)
 		ui_printf(ui, r->y + r->h - 2, 2, r->w - 4, ROLE_NORMAL,
-		    "%s: %s", key, k->help);
-	ui_print(ui, r->y + r->h - 1, 2, r->w - 4, ROLE_DIM, "Enter: change "
-	    "it (checked as by herald config set). A send keeps the "
-	    "settings it started with.");
+		    "%s: %s", key, _(k->help));
+	ui_print(ui, r->y + r->h - 1, 2, r->w - 4, ROLE_DIM, _("Enter: "
+	    "change it (checked as by herald config set). A send keeps the "
+	    "settings it started with."));
 }
 
 /* The value typed for a key: check and write it, or say why not. */
@@ -177,19 +177,19 @@ settings_done(struct ui *ui, const char *text, void *arg)
 	char		*v, *cause = NULL;
 
 	if (text == NULL) {
-		ui_info(ui, "%s not changed", key);
+		ui_info(ui, _("%s not changed"), key);
 		return 0;
 	}
 	v = trim(xstrdup(text));
 	if (config_set(ui_config(ui), key, v, &cause) == -1) {
-		ui_error(ui, "Not saved: %s", cause != NULL ? cause :
-		    "not valid");
+		ui_error(ui, _("Not saved: %s"), cause != NULL ? cause :
+		    _("not valid"));
 		free(cause);
 		free(v);
 		return -1;
 	}
 	ui_config_changed(ui);
-	ui_info(ui, "Saved: %s = %s", key, v);
+	ui_info(ui, _("Saved: %s = %s"), key, v);
 	free(v);
 	return 0;
 }
@@ -209,9 +209,9 @@ settings_act_edit(struct ui *ui, void *state, int key)
 		return UI_HANDLED;
 	v = config_is_set(ui_config(ui), name) ? config_get(ui_config(ui),
 	    name) : NULL;
-	label = xprintf("%s: %s", name, k->help);
+	label = xprintf("%s: %s", name, _(k->help));
 	/* The key name is static: it outlives the prompt. */
-	prompt_open(ui, "Change a setting", label, v != NULL ? v : "",
+	prompt_open(ui, _("Change a setting"), label, v != NULL ? v : "",
 	    strcmp(name, "ca_file") == 0 ||
 	    strcmp(name, "feedback_password_file") == 0, settings_done,
 	    (void *)k->name);
@@ -230,10 +230,10 @@ settings_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action settings_actions[] = {
-	{ "Enter", "Edit", "change the selected setting (checked, then "
-	  "written to the configuration file)",
+	{ N_("Enter"), N_("Edit"), N_("change the selected setting (checked, "
+	    "then written to the configuration file)"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER), 'e' }, settings_act_edit, NULL },
-	{ "↑↓ j k", NULL, "choose a setting",
+	{ "↑↓ j k", NULL, N_("choose a setting"),
 	  { 0 }, settings_act_move, NULL },
 	{ NULL, NULL, NULL, { 0 }, NULL, NULL }
 };
@@ -246,7 +246,7 @@ settings_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_settings_ops = {
-	.name = "Settings",
+	.name = N_("Settings"),
 	.actions = settings_actions,
 	.open = settings_open,
 	.close = settings_close,

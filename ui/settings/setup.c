@@ -67,14 +67,14 @@ setup_draw(struct ui *ui, void *state, const struct ui_rect *r)
 
 	if (w > 96)
 		w = 96;
-	ui_print(ui, y, 2, w, ROLE_EMPH, "Welcome to herald");
+	ui_print(ui, y, 2, w, ROLE_EMPH, _("Welcome to herald"));
 	y += 2;
-	ui_print(ui, y++, 2, w, ROLE_NORMAL, "herald sends announcement mail "
-	    "from your own domain. First it needs the");
-	ui_print(ui, y++, 2, w, ROLE_NORMAL, "From address your issues will "
-	    "carry: a name and an address at that domain.");
+	y += ui_wrap(ui, y, 2, w, 2, ROLE_NORMAL, _("herald sends "
+	    "announcement mail from your own domain. First it needs the From "
+	    "address your issues will carry: a name and an address at that "
+	    "domain."));
 	y++;
-	ui_print(ui, y, 2, 16, ROLE_EMPH, "From address");
+	ui_print(ui, y, 2, 16, ROLE_EMPH, _("From address"));
 	field_draw(ui, &s->f[0], y, 18, w - 16 > 60 ? 60 : w - 16,
 	    s->focus == 0);
 	y++;
@@ -82,22 +82,23 @@ setup_draw(struct ui *ui, void *state, const struct ui_rect *r)
 		ui_print(ui, y, 18, w - 16, ROLE_FAIL, s->error);
 	else
 		ui_print(ui, y, 18, w - 16, ROLE_DIM,
-		    "for example:  Info <info@example.org>");
+		    _("for example:  Info <info@example.org>"));
 	y += 2;
-	ui_print(ui, y++, 2, w, ROLE_NORMAL, "The rest has defaults (Tab to "
-	    "change one here, or later `herald config set KEY VALUE`):");
+	ui_print(ui, y++, 2, w, ROLE_NORMAL, _("The rest has defaults (Tab "
+	    "to change one here, or later `herald config set KEY VALUE`):"));
 	for (i = 1; i < SETUP_FIELDS && y < r->y + r->h - 2; i++) {
 		k = config_key_find(setup_names[i]);
 		ui_print(ui, y, 4, 17, s->focus == i ? ROLE_EMPH : ROLE_NORMAL,
 		    setup_names[i]);
 		field_draw(ui, &s->f[i], y, 22, 24, s->focus == i);
 		ui_print(ui, y++, 48, w - 46, ROLE_DIM,
-		    k != NULL ? k->help : "");
+		    k != NULL ? _(k->help) : "");
 	}
 	y++;
 	if (y < r->y + r->h)
-		ui_printf(ui, y, 2, w, ROLE_DIM, "Enter saves to %s    Tab "
-		    "next field    Esc skips for now", config_file(ui_config(ui)));
+		ui_printf(ui, y, 2, w, ROLE_DIM, _("Enter saves to %s    Tab "
+		    "next field    Esc skips for now"),
+		    config_file(ui_config(ui)));
 }
 
 /* Field i's text, trimmed, allocated; *changed when it differs from
@@ -125,11 +126,12 @@ setup_save(struct ui *ui, struct setup *s)
 	for (i = 0; i < SETUP_FIELDS && s->error == NULL; i++) {
 		v = setup_value(ui, s, i, &changed);
 		if (i == 0 && *v == '\0')
-			s->error = xstrdup("Type the From address, e.g. "
-			    "Info <info@example.org>");
+			s->error = xstrdup(_("Type the From address, e.g. "
+			    "Info <info@example.org>"));
 		else if ((changed || i == 0) &&
 		    config_validate(setup_names[i], v, &cause) == -1)
-			s->error = cause != NULL ? cause : xstrdup("not valid");
+			s->error = cause != NULL ? cause : xstrdup(
+			    _("not valid"));
 		if (s->error != NULL)
 			s->focus = i;
 		free(v);
@@ -138,7 +140,8 @@ setup_save(struct ui *ui, struct setup *s)
 		v = setup_value(ui, s, i, &changed);
 		if ((changed || i == 0) && config_set(ui_config(ui),
 		    setup_names[i], v, &cause) == -1) {
-			s->error = cause != NULL ? cause : xstrdup("not saved");
+			s->error = cause != NULL ? cause : xstrdup(
+			    _("not saved"));
 			s->focus = i;
 		}
 		if (i == 0)
@@ -151,7 +154,7 @@ setup_save(struct ui *ui, struct setup *s)
 		return UI_REDRAW;
 	}
 	ui_config_changed(ui);
-	ui_info(ui, "Saved: from = %s", from);
+	ui_info(ui, _("Saved: from = %s"), from);
 	free(from);
 	return UI_POP;
 }
@@ -194,7 +197,7 @@ setup_act_skip(struct ui *ui, void *state, int key)
 {
 	(void)state;
 	(void)key;
-	ui_info(ui, "Setup skipped: herald will ask again next time");
+	ui_info(ui, _("Setup skipped: herald will ask again next time"));
 	return UI_POP;
 }
 
@@ -217,12 +220,13 @@ setup_act_type(struct ui *ui, void *state, int key)
  * takes them: Ctrl-C and Ctrl-G cancel too); the rest is typing.
  */
 static const struct action setup_actions[] = {
-	{ "Enter", "Save", "save the form to the configuration file",
+	{ N_("Enter"), N_("Save"), N_("save the form to the configuration "
+	    "file"),
 	  { '\r', '\n', UI_FKEY(KEY_ENTER) }, setup_act_save, NULL },
-	{ "Tab", NULL, "next field (Shift-Tab: previous); what was typed "
-	  "stays until Enter saves it",
+	{ N_("Tab"), NULL, N_("next field (Shift-Tab: previous); what was "
+	    "typed stays until Enter saves it"),
 	  { '\t', UI_FKEY(KEY_DOWN) }, setup_act_next, NULL },
-	{ "Esc", "Skip", "skip for now (asked again next time)",
+	{ N_("Esc"), N_("Skip"), N_("skip for now (asked again next time)"),
 	  { UI_ESC, UI_CTRL('c'), UI_CTRL('g') }, setup_act_skip, NULL },
 	{ NULL, NULL, NULL, { UI_FKEY(KEY_BTAB), UI_FKEY(KEY_UP) },
 	  setup_act_prev, NULL },
@@ -238,7 +242,7 @@ setup_key(struct ui *ui, void *state, int key)
 }
 
 const struct screen_ops screen_setup_ops = {
-	.name = "Setup",
+	.name = N_("Setup"),
 	.actions = setup_actions,
 	.open = setup_open,
 	.close = setup_close,

@@ -1,0 +1,31 @@
+/*
+ * A date as a person reads it in a message: the {{date}} merge fields and
+ * the footer. In the host's local time zone (TZ): the day an announcement
+ * is sent is the day where the organisation is.
+ *
+ *   DATEFMT_ISO  2026-12-08
+ *   DATEFMT_JA   2026年12月8日(火)
+ *   DATEFMT_EN   8 December 2026
+ *
+ * Names come from our own tables, never from the locale (strftime's
+ * follow LC_TIME, which a server often has as C).
+ */
+#ifndef HERALD_DATEFMT_H
+#define HERALD_DATEFMT_H
+
+#include <time.h>
+
+#include "base/util.h"
+
+enum datefmt {
+	DATEFMT_ISO,
+	DATEFMT_JA,
+	DATEFMT_EN,
+};
+
+/* "" or "iso", "ja", "en" into *f: 0, or -1 for another name. */
+int	datefmt_parse(const char *lang, size_t len, enum datefmt *f);
+/* Append date t (0: now) in form f. */
+void	datefmt_append(struct buf *, time_t t, enum datefmt f);
+
+#endif
