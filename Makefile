@@ -74,9 +74,9 @@ herald: $(CORE_OBJ) $(UI_OBJ) | $(MO)
 XGETTEXT = xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
            --keyword=ngettext:1,2 --add-comments=TRANSLATORS: \
            --package-name=herald --msgid-bugs-address="(none)" --sort-by-file
-$(B)/locale/ja/LC_MESSAGES/herald.mo: po/ja.po $(wildcard po/ja/*.po)
+$(B)/locale/%/LC_MESSAGES/herald.mo: po/%.po
 	@mkdir -p $(dir $@)
-	msgcat --force-po --use-first $^ | msgfmt --check -o $@ -
+	msgfmt --check -o $@ $<
 $(B)/src/base/i18n.o: private ALL_CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
 
 # The template of every marked message, for translators: make pot.
