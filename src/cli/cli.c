@@ -30,9 +30,9 @@ static cli_console_fn cli_console;
 
 static const struct cli_cmd cli_root_cmds[] = {
 	{ "tui", "", 0, 0, N_("open the console (same as herald alone)"),
-	  N_("The full-screen console: lists, compose, keys, health and send.\n"
-	  "Keys: F1 or ? help, Tab or 1-5 switch screens, q or Esc back out "
-	  "of\n"
+	  N_("The full-screen console: lists, compose, keys, health, send, "
+	  "settings and\nfeedback. Keys: F1 or ? help, Tab or 1-7 switch "
+	  "screens, q or Esc back out of\n"
 	  "a view, q on a screen quits (a running send goes on)."),
 	  NULL, cli_tui },
 	{ NULL, NULL, 0, 0, NULL, NULL, NULL, NULL }
