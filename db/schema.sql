@@ -186,7 +186,8 @@ CREATE TABLE recipients (
 	reply		TEXT NOT NULL DEFAULT '',
 	stage		TEXT NOT NULL DEFAULT '',
 	class		TEXT NOT NULL DEFAULT '',	-- hard, soft, sender, unknown
-	reason		TEXT NOT NULL DEFAULT ''	-- user-unknown, policy, ...
+	reason		TEXT NOT NULL DEFAULT '',	-- user-unknown, policy, ...
+	tls_policy	TEXT NOT NULL DEFAULT ''	-- the policy that applied
 );
 -- A state change moves no entry of recipients_send; only taking up a
 -- queued or deferred recipient touches the partial indexes (the engine
@@ -217,10 +218,32 @@ CREATE TABLE send_events (
 	enhanced	TEXT NOT NULL DEFAULT '',
 	reply		TEXT NOT NULL DEFAULT '',
 	class		TEXT NOT NULL DEFAULT '',
-	reason		TEXT NOT NULL DEFAULT ''
+	reason		TEXT NOT NULL DEFAULT '',
+	tls_policy	TEXT NOT NULL DEFAULT ''
 );
 -- Appended to at its end only: one page a commit.
 CREATE INDEX send_events_send ON send_events (send_id, id);
+
+-- One SMTP session's TLS outcome (or a failed attempt at one) in RFC 8460
+-- terms, for the TLS reports sent to domains that ask (TLS-RPT): the
+-- policy type (tlsa, sts, no-policy-found) and its strings as a JSON
+-- array, the MX, and success or the failure's result type
+-- (starttls-not-supported, certificate-host-mismatch, validation-failure,
+-- sts-policy-fetch-error, tlsa-invalid, ...). Written by the engine.
+CREATE TABLE tls_sessions (
+	id		INTEGER PRIMARY KEY,
+	send_id		INTEGER,			-- kept when the send goes
+	at		INTEGER NOT NULL,
+	domain		TEXT NOT NULL,			-- the policy domain
+	policy_type	TEXT NOT NULL,			-- tlsa, sts, no-policy-found
+	policy_string	TEXT NOT NULL DEFAULT '[]',	-- JSON array of strings
+	mx_host		TEXT NOT NULL DEFAULT '',
+	mx_ip		TEXT NOT NULL DEFAULT '',
+	sending_ip	TEXT NOT NULL DEFAULT '',
+	result		TEXT NOT NULL,			-- success, or a result type
+	detail		TEXT NOT NULL DEFAULT ''	-- additional information
+);
+CREATE INDEX tls_sessions_domain ON tls_sessions (domain, at);
 
 -- A message read from the feedback mailbox, a file or stdin: one row per
 -- Message-ID and content hash, so reading a mailbox again finds the row
