@@ -74,9 +74,11 @@ herald: $(CORE_OBJ) $(UI_OBJ) | $(MO)
 XGETTEXT = xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
            --keyword=ngettext:1,2 --add-comments=TRANSLATORS: \
            --package-name=herald --msgid-bugs-address="(none)" --sort-by-file
-$(B)/locale/%/LC_MESSAGES/herald.mo: po/%.po
+# po/ja/*.po: translations of work in progress, merged into po/ja.po
+# (msgcat) before a release; the first translation of a message wins.
+$(B)/locale/ja/LC_MESSAGES/herald.mo: po/ja.po $(wildcard po/ja/*.po)
 	@mkdir -p $(dir $@)
-	msgfmt --check -o $@ $<
+	msgcat --force-po --use-first $^ | msgfmt --check -o $@ -
 $(B)/src/base/i18n.o: private ALL_CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
 
 # The template of every marked message, for translators: make pot.
