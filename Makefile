@@ -16,7 +16,7 @@ MANDIR_JA = $(PREFIX)/share/man/ja/man1
 LOCALEDIR = $(PREFIX)/share/locale
 DOCDIR   = $(PREFIX)/share/doc/herald
 
-PKGS     = ncursesw openssl ldns sqlite3 opendkim libpsl libidn2 libcurl
+PKGS     = ncursesw openssl ldns sqlite3 opendkim libpsl libidn2 libcurl zlib
 # GMime (and with it glib) serves the feedback reader only: its compile
 # flags go on the objects under src/feedback and the fuzz harness (the
 # target-specific GMIME_CFLAGS below), not on every compile line; its

@@ -14,17 +14,18 @@ esac
 # dns-root-data: the DNSSEC root trust anchor --tls dane uses by default.
 BUILD="gcc make pkg-config libncurses-dev libssl-dev libldns-dev
 libsqlite3-dev libopendkim-dev libpsl-dev libidn2-dev libgmime-3.0-dev publicsuffix
-dns-root-data libcurl4-openssl-dev gettext"
+dns-root-data libcurl4-openssl-dev gettext zlib1g-dev"
 # Test lab: DNS (nsd, drill), SMTP servers (postfix, aiosmtpd), swaks, the
 # console driver (tmux), reference tools (sqlite3, dkimpy, opendkim-tools),
 # the HTTP client that drives herald serve (curl), the feedback mailbox
 # (dovecot: IMAP and POP3), the Japanese locale the console is tested
 # under (locales; ja_JP.UTF-8 is generated below), and what renders the man
-# pages as man does (groff-base, man-db).
+# pages as man does (groff-base, man-db), and the HTTPS server for MTA-STS
+# policies and TLS reports (nginx).
 TEST="nsd ldnsutils postfix python3-aiosmtpd swaks tmux sqlite3 python3-dkim
 opendkim-tools python3-yaml openssl ca-certificates procps iproute2
 libnet-ssleay-perl clang curl dovecot-imapd dovecot-pop3d locales
-groff-base man-db"
+groff-base man-db nginx"
 
 missing=""
 want=$BUILD
