@@ -3,9 +3,13 @@
  * sessions and rate, and the hold after a throttle (pace.h).
  * tests/unit/test_pace.c covers it.
  */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "pace.h"
+#include "base/i18n.h"
+#include "store/store_pacing.h"
 
 void
 pace_init(struct pace_ctl *c, const struct pace *max)
@@ -119,4 +123,32 @@ pace_rate_take(struct pace_ctl *c, uint64_t now)
 	/* Evenly spaced: no credit saved up while idle. */
 	c->next_ms = now + 60000 / (uint64_t)c->per_minute;
 	return 0;
+}
+
+const char *
+pace_label(const char *provider)
+{
+	const struct provider	*p = provider_find(provider);
+
+	return p != NULL ? p->label : provider;
+}
+
+void
+pace_line(char *buf, size_t len, const struct pacing_row *r)
+{
+	char		 at[16];
+	time_t		 t = (time_t)r->next_try;
+	struct tm	 tm;
+
+	if (r->next_try != 0 && localtime_r(&t, &tm) != NULL &&
+	    strftime(at, sizeof at, "%H:%M:%S", &tm) != 0)
+		snprintf(buf, len, ngettext("%s: %s, next try %s, %d session "
+		    "of %d", "%s: %s, next try %s, %d sessions of %d",
+		    (unsigned long)r->sessions), pace_label(r->provider),
+		    r->state, at, r->sessions, r->max_sessions);
+	else
+		snprintf(buf, len, ngettext("%s: %s, %d session of %d",
+		    "%s: %s, %d sessions of %d", (unsigned long)r->sessions),
+		    pace_label(r->provider), r->state, r->sessions,
+		    r->max_sessions);
 }

@@ -9,9 +9,12 @@
 #ifndef HERALD_SEND_PACE_H
 #define HERALD_SEND_PACE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "smtp/provider.h"
+
+struct pacing_row;
 
 #define PACE_HOLD_FIRST	60		/* seconds after a first throttle */
 #define PACE_HOLD_MAX	1800
@@ -50,5 +53,13 @@ int		 pace_can_open(const struct pace_ctl *, int nsessions,
 uint64_t	 pace_rate_take(struct pace_ctl *, uint64_t now);
 /* The ms a message must still wait at now, without taking a slot. */
 uint64_t	 pace_rate_wait(const struct pace_ctl *, uint64_t now);
+
+/* How a provider stands, for a person: "Yahoo: throttled, next try
+ * 12:04, 1 session of 3" (the state word stays English, as in --json;
+ * the time local). */
+void		 pace_line(char *buf, size_t len, const struct pacing_row *);
+/* The name to show for a send_pacing row's provider: its label, or the
+ * MX host. */
+const char	*pace_label(const char *provider);
 
 #endif
