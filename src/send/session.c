@@ -157,6 +157,17 @@ sess_rate_kick(struct engine *e)
 
 static void	sess_send_rate(struct engine *, struct sess *, struct rcpt *);
 
+/* r's provider is held after a throttle: r goes back, queued, and the
+ * session quits (its provider wants fewer). */
+static void
+sess_hold_back(struct engine *e, struct sess *sess, struct rcpt *r)
+{
+	if (r->dbstate == RCPT_CONNECTING)
+		engine_change(e, r, RCPT_QUEUED);
+	engine_unbind(e, r);
+	smtp_quit(sess->s);
+}
+
 /* The pace timer: the sessions whose provider's or domain's rate now
  * allows their message go on to the overall rate. */
 static void
@@ -170,6 +181,14 @@ sess_pace_fire(void *arg)
 	e->pace_timer = NULL;
 	for (sess = TAILQ_FIRST(&e->pacewait); sess != NULL; sess = next) {
 		next = TAILQ_NEXT(sess, entry);
+		if (pacing_held(e, sess->dest)) {
+			TAILQ_REMOVE(&e->pacewait, sess, entry);
+			sess->pacewait = 0;
+			r = sess->first;
+			sess->first = NULL;
+			sess_hold_back(e, sess, r);
+			continue;
+		}
 		if ((wait = pacing_rate_take(e, sess->dest)) > 0) {
 			if (least == 0 || wait < least)
 				least = wait;
@@ -197,10 +216,7 @@ sess_send(struct engine *e, struct sess *sess, struct rcpt *r)
 	uint64_t	wait;
 
 	if (pacing_held(e, sess->dest)) {
-		if (r->dbstate == RCPT_CONNECTING)
-			engine_change(e, r, RCPT_QUEUED);
-		engine_unbind(e, r);
-		smtp_quit(sess->s);
+		sess_hold_back(e, sess, r);
 		return;
 	}
 	if ((wait = pacing_rate_take(e, sess->dest)) == 0) {
@@ -338,6 +354,8 @@ sess_adopt(struct engine *e, struct sess *sess)
 	while ((nd = hashtab_next(&e->dests, &it)) != NULL) {
 		if (nd == d || nd->nready == 0 ||
 		    !dest_ctl_can_open(&nd->ctl, nd->nsessions, now) ||
+		    sess->sent >= (unsigned int)pacing_per_session(e, nd) ||
+		    pacing_held(e, nd) ||
 		    (i = sess_target_same(e, nd, cur)) == -1)
 			continue;
 		/* Another provider's share, when the same host is grouped
