@@ -211,11 +211,14 @@ pacing_reply(struct engine *e, struct sess *sess,
 		return;
 	sess->throttled = 1;
 	if (pace_throttle(&g->ctl, engine_now(e)))
-		engine_log(e, _("%s throttles: %d session(s), %d a minute, "
-		    "no new session for %llus (%d %s)"), g->prov != NULL ?
-		    g->prov->label : g->name, g->ctl.sessions,
-		    g->ctl.per_minute, (unsigned long long)((g->ctl.hold_until -
-		    engine_now(e)) / 1000), reply->code, reply->enhanced);
+		engine_log(e, ngettext("%s throttles (%d %s): %d session, "
+		    "%d messages a minute, no new session for %llu s",
+		    "%s throttles (%d %s): %d sessions, %d messages a minute, "
+		    "no new session for %llu s", (unsigned long)g->ctl.sessions),
+		    g->prov != NULL ? g->prov->label : g->name, reply->code,
+		    reply->enhanced, g->ctl.sessions, g->ctl.per_minute,
+		    (unsigned long long)((g->ctl.hold_until - engine_now(e)) /
+		    1000));
 }
 
 void
