@@ -6,9 +6,15 @@
  * round of deliveries, the rate's spacing).
  */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "test.h"
+#include "base/util.h"
+#include "mail/issue_types.h"
 #include "send/pace.h"
+#include "send/state.h"
+#include "store/store.h"
+#include "store/store_pacing.h"
 #include "smtp/provider.h"
 #include "smtp/reply_class.h"
 
@@ -228,6 +234,92 @@ test_rate(void)
 	CHECK_STR(pace_state_name(pace_state(&c, c.hold_until)), "normal");
 }
 
+struct rows {
+	char	 text[1024];
+	int	 n;
+};
+
+static int
+rows_cb(const struct pacing_row *r, void *arg)
+{
+	struct rows	*rs = arg;
+	size_t		 len = strlen(rs->text);
+
+	snprintf(rs->text + len, sizeof rs->text - len, "%s%s %s %d/%d %d %lld",
+	    rs->n++ > 0 ? "; " : "", r->provider, r->state, r->sessions,
+	    r->max_sessions, r->per_minute, (long long)r->next_try);
+	return 0;
+}
+
+/* send_pacing: kept per send and provider (replaced, not added), listed
+ * throttled first, cleared when an engine starts. */
+static void
+test_store(void)
+{
+	struct store		*st = NULL;
+	struct issue		 is;
+	struct send_settings	 set;
+	struct pacing_row	 r;
+	struct rows		 rs;
+	char			 path[] = "/tmp/herald-pace-XXXXXX", *db;
+	char			*cause = NULL;
+	int			 fd;
+
+	if ((fd = mkstemp(path)) == -1)
+		return;
+	close(fd);
+	unlink(path);
+	db = xprintf("%s.db", path);
+	CHECK(store_open(db, &st, &cause) == 0);
+	if (st == NULL)
+		return;
+	memset(&is, 0, sizeof is);
+	is.from = xstrdup("News <news@example.net>");
+	is.reply_to = xstrdup("");
+	is.subject = xstrdup("News");
+	is.body = xstrdup("Hi\n");
+	is.unsubscribe = xstrdup("");
+	is.encoding = xstrdup("auto");
+	CHECK(store_issue_add(st, &is, &cause) == 0);
+	send_settings_init(&set);
+	CHECK(store_send_create(st, is.id, &set, &cause) == 0);
+	send_settings_free(&set);
+
+	memset(&r, 0, sizeof r);
+	r.provider = "google";
+	r.state = "normal";
+	r.sessions = r.max_sessions = 5;
+	r.per_minute = 600;
+	r.updated_at = 100;
+	CHECK(store_pacing_put(st, is.id, &r, &cause) == 0);
+	r.provider = "yahoo";
+	r.state = "slowed";
+	r.sessions = 2;
+	r.max_sessions = 3;
+	r.per_minute = 60;
+	CHECK(store_pacing_put(st, is.id, &r, &cause) == 0);
+	r.state = "throttled";
+	r.sessions = 1;
+	r.per_minute = 30;
+	r.next_try = 1234;
+	CHECK(store_pacing_put(st, is.id, &r, &cause) == 0);
+	memset(&rs, 0, sizeof rs);
+	CHECK(store_pacing_list(st, is.id, rows_cb, &rs, &cause) == 0);
+	CHECK_STR(rs.text, "yahoo throttled 1/3 30 1234; google normal 5/5 "
+	    "600 0");
+	memset(&rs, 0, sizeof rs);
+	CHECK(store_pacing_list(st, is.id + 1, rows_cb, &rs, &cause) == 0);
+	CHECK_INT(rs.n, 0);
+	CHECK(store_pacing_clear(st, is.id, &cause) == 0);
+	memset(&rs, 0, sizeof rs);
+	CHECK(store_pacing_list(st, is.id, rows_cb, &rs, &cause) == 0);
+	CHECK_INT(rs.n, 0);
+	issue_free(&is);
+	store_close(st);
+	unlink(db);
+	free(db);
+}
+
 int
 main(void)
 {
@@ -236,5 +328,6 @@ main(void)
 	test_throttled();
 	test_aimd();
 	test_rate();
+	test_store();
 	TEST_END();
 }
