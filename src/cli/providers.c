@@ -123,7 +123,7 @@ cmd_providers(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_json_open(&j, &b);
 		json_open_array(&j, "providers");
 	} else {
-		cli_pad(_("PROVIDER"), 10, 0, " ");
+		cli_pad(_("PROVIDER"), 12, 0, " ");
 		cli_pad(_("SESSIONS"), 22, 0, " ");
 		cli_pad(_("PER SESSION"), 22, 0, " ");
 		cli_pad(_("PER MINUTE"), 22, 0, " ");
@@ -142,7 +142,7 @@ cmd_providers(struct cli_env *env, const struct cli_cmd *cmd,
 			pv_json(&j, v);
 			json_close(&j);
 		} else {
-			cli_pad(p->name, 10, 0, " ");
+			cli_pad(p->name, 12, 0, " ");
 			for (i = 0; i < 3; i++)
 				pv_text(&v[i], 22);
 			for (m = 0; p->mx[m] != NULL; m++)
