@@ -191,6 +191,7 @@ struct engine {
 	struct hashtab		 groups;
 	struct sess_list	 pacewait;
 	struct loop_timer	*pace_timer;
+	uint64_t		 pace_written;	/* ms of the last pacing_write */
 
 	struct send_change	*chg;
 	size_t			 nchg, capchg;

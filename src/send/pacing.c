@@ -243,8 +243,12 @@ pacing_write(struct engine *e)
 	int64_t			 wall = (int64_t)time(NULL), next;
 	char			*cause = NULL;
 
-	if (e->test || e->prov_pace == NULL)
+	/* Once a second is enough for a person to read; a send may have
+	 * many groups. */
+	if (e->test || e->prov_pace == NULL || (e->pace_written != 0 &&
+	    now - e->pace_written < 1000))
 		return;
+	e->pace_written = now;
 	hashtab_first(&e->groups, &it);
 	while ((g = hashtab_next(&e->groups, &it)) != NULL) {
 		st = pace_state(&g->ctl, now);
