@@ -29,6 +29,7 @@ void
 pacing_init(struct engine *e, const struct config *cfg)
 {
 	const char	*key, *val;
+	char		*pkey;
 	struct pace	 over, *dp;
 	size_t		 n, i;
 
@@ -42,12 +43,12 @@ pacing_init(struct engine *e, const struct config *cfg)
 		e->prov_pace[i] = providers[i].def;
 		if (cfg == NULL)
 			continue;
-		key = xprintf("provider.%s", providers[i].name);
+		pkey = xprintf("provider.%s", providers[i].name);
 		/* Checked when loaded: a bad one cannot be here. */
-		if ((val = config_get(cfg, key)) != NULL &&
+		if ((val = config_get(cfg, pkey)) != NULL &&
 		    pace_parse(val, &over, NULL) == 0)
 			pace_apply(&e->prov_pace[i], &over);
-		free((char *)key);
+		free(pkey);
 	}
 	for (i = 0; cfg != NULL &&
 	    config_prefixed_at(cfg, "pace.", i, &key, &val); i++) {
