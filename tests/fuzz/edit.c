@@ -174,6 +174,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(text2);
 	issue_free(&again);
 out:
+	free(cause);
 	issue_free(&is);
 	issue_free(&orig);
 	free(copy);
