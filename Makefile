@@ -54,7 +54,8 @@ CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(B)/dbsql.o $(B)/footers.o
 UI_OBJ   = $(UI_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fuzz_feedback \
-           $(B)/tests/test_fuzz_fetch $(B)/tests/test_fuzz_http
+           $(B)/tests/test_fuzz_fetch $(B)/tests/test_fuzz_http \
+           $(B)/tests/test_fuzz_tlsrpt
 LINGUAS  = ja
 MO       = $(LINGUAS:%=$(B)/locale/%/LC_MESSAGES/herald.mo)
 SQL      = db/schema.sql $(sort $(wildcard db/migrations/*.sql))
@@ -132,13 +133,18 @@ $(B)/tests/test_fuzz_http: tests/fuzz/http.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DHTTP_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
 
+# The same for the TLS-RPT record parser (tests/fuzz/tlsrpt.c).
+$(B)/tests/test_fuzz_tlsrpt: tests/fuzz/tlsrpt.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DTLSRPT_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
 unit-bin: $(UNIT_BIN)
 
 # libFuzzer: the reader and what it uses, built with clang, coverage and
 # the sanitizers. Run: build/fuzz/feedback tests/data/bounces/maildir
 FUZZ_SRC = src/feedback/parse.c src/smtp/reply_class.c src/base/util.c \
            src/base/utf8.c src/base/json.c src/mail/verp.c
-fuzz: $(B)/fuzz/feedback $(B)/fuzz/fetch $(B)/fuzz/http
+fuzz: $(B)/fuzz/feedback $(B)/fuzz/fetch $(B)/fuzz/http $(B)/fuzz/tlsrpt
 $(B)/fuzz/fetch: tests/fuzz/fetch.c src/feedback/fetch_reply.c src/base/util.c
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) -g -O1 \
@@ -157,6 +163,13 @@ $(B)/fuzz/http: tests/fuzz/http.c src/web/http.c src/base/util.c
 	clang -std=c11 -D_GNU_SOURCE -Isrc -I. -g -O1 \
 		-fsanitize=fuzzer,address,undefined -o $@ $< src/web/http.c \
 		src/base/util.c
+
+# The TLS-RPT record parser. Run: build/fuzz/tlsrpt tests/data/tlsrpt
+$(B)/fuzz/tlsrpt: tests/fuzz/tlsrpt.c src/auth/tlsrpt.c src/auth/dns.c src/base/util.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $< src/auth/tlsrpt.c \
+		src/auth/dns.c src/base/util.c $(PKG_LIBS) -lm
 
 # deps: what building and running need; test-deps: that and the test lab
 # (Postfix, NSD, Dovecot, ...), which `make run` never installs.
