@@ -1,5 +1,7 @@
 /* Every complete day's TLS reports, delivered and recorded (tlsreport.h). */
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -126,13 +128,71 @@ tlsreport_sink(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/*
+ * The addresses of the URL's host by herald's resolver (the one sends
+ * use), as a CURLOPT_RESOLVE entry "HOST:PORT:ADDR,...", so the POST goes
+ * where herald's DNS says. NULL when the host is an address or has none
+ * (libcurl then says so itself).
+ */
+static struct curl_slist *
+tlsreport_resolve(struct dns *dns, const char *url)
+{
+	CURLU			*u;
+	char			*host = NULL, *port = NULL, ip[64];
+	struct dns_answer	 a;
+	struct buf		 b;
+	struct curl_slist	*l = NULL;
+	enum dns_type		 types[2] = { DNS_A, DNS_AAAA };
+	size_t			 i, j, k;
+
+	if ((u = curl_url()) == NULL)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+	    CURLUE_OK || *host == '[' || !dns_name_valid(host)) {
+		curl_free(host);
+		curl_free(port);
+		curl_url_cleanup(u);
+		return NULL;
+	}
+	buf_init(&b);
+	buf_printf(&b, "%s:%s:", host, port);
+	k = b.len;
+	for (i = 0; i < 2; i++) {
+		memset(&a, 0, sizeof a);
+		if (dns_query(dns, host, types[i], &a) == DNS_OK) {
+			for (j = 0; j < a.n; j++) {
+				if (types[i] == DNS_A)
+					inet_ntop(AF_INET, &a.rr[j].u.a, ip,
+					    sizeof ip);
+				else
+					inet_ntop(AF_INET6, &a.rr[j].u.aaaa,
+					    ip, sizeof ip);
+				buf_printf(&b, "%s%s%s%s", b.len > k ? "," :
+				    "", i == 1 ? "[" : "", ip, i == 1 ? "]" :
+				    "");
+			}
+		}
+		dns_answer_free(&a);
+	}
+	buf_addc(&b, '\0');
+	if (b.len - 1 > k)
+		l = curl_slist_append(NULL, b.data);
+	buf_free(&b);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return l;
+}
+
 /* RFC 8460 5.4: POST the gzip to an https: URI; a 2xx took it. */
 static int
-tlsreport_post(const char *url, const struct buf *gz, const char *ca_file,
-    char **cause)
+tlsreport_post(struct dns *dns, const char *url, const struct buf *gz,
+    const char *ca_file, char **cause)
 {
 	CURL			*c;
-	struct curl_slist	*h = NULL;
+	struct curl_slist	*h = NULL, *res;
 	char			 err[CURL_ERROR_SIZE];
 	long			 code = 0;
 	CURLcode		 rc;
@@ -140,6 +200,8 @@ tlsreport_post(const char *url, const struct buf *gz, const char *ca_file,
 	if ((c = curl_easy_init()) == NULL)
 		return set_cause(cause, _("libcurl cannot start"));
 	err[0] = '\0';
+	if ((res = tlsreport_resolve(dns, url)) != NULL)
+		curl_easy_setopt(c, CURLOPT_RESOLVE, res);
 	h = curl_slist_append(h, "Content-Type: application/tlsrpt+gzip");
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
@@ -164,6 +226,7 @@ tlsreport_post(const char *url, const struct buf *gz, const char *ca_file,
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
+	curl_slist_free_all(res);
 	if (rc != CURLE_OK)
 		return set_cause(cause, "%s", *err != '\0' ? err :
 		    curl_easy_strerror(rc));
@@ -215,7 +278,8 @@ tlsreport_uri(struct tlsreport_run *run, const struct tlsreport *r,
 		if (run->dry_dir != NULL)
 			return tlsreport_write(run->dry_dir, file, gz->data,
 			    gz->len, written, cause);
-		return tlsreport_post(uri, gz, run->set.ca_file, cause);
+		return tlsreport_post(run->dns, uri, gz, run->set.ca_file,
+		    cause);
 	}
 	if ((addr = tlsrpt_mailto_addr(uri)) == NULL)
 		return set_cause(cause, _("'%s' is not a mailto: URI of one "
