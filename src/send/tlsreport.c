@@ -413,18 +413,20 @@ tlsreport_mail(struct store *st, const struct config *cfg,
 	    " Report-ID: <%s>\r\n", r->domain, r->submitter, r->report_id);
 	buf_printf(&m, "TLS-Report-Domain: %s\r\nTLS-Report-Submitter: %s\r\n",
 	    r->domain, r->submitter);
-	buf_printf(&m, "MIME-Version: 1.0\r\nContent-Type: multipart/report;"
-	    " report-type=\"tlsrpt\";\r\n boundary=\"%s\"\r\n\r\n", boundary);
-	buf_printf(&m, "This is a multi-part message in MIME format.\r\n\r\n"
-	    "--%s\r\nContent-Type: text/plain; charset=us-ascii\r\n"
+	buf_printf(&m, NT("MIME-Version: 1.0\r\nContent-Type: multipart/report;"
+	    " report-type=\"tlsrpt\";\r\n boundary=\"%s\"\r\n\r\n"), boundary);
+	/* the report goes to programs in English, whoever runs herald */
+	buf_printf(&m, NT("This is a multi-part message in MIME format.\r\n"
+	    "\r\n--%s\r\nContent-Type: text/plain; charset=us-ascii\r\n"
 	    "Content-Transfer-Encoding: 7bit\r\n\r\n"
 	    "This is an aggregate TLS report (RFC 8460) from %s\r\n"
-	    "for %s, %s (UTC): %lld successful sessions, %lld failed.\r\n\r\n",
+	    "for %s, %s (UTC): %lld successful sessions, %lld failed.\r\n"
+	    "\r\n"),
 	    boundary, r->submitter, r->domain, r->day,
 	    (long long)r->success, (long long)r->failure);
-	buf_printf(&m, "--%s\r\nContent-Type: application/tlsrpt+gzip;\r\n"
-	    " name=\"%s\"\r\nContent-Disposition: attachment;\r\n"
-	    " filename=\"%s\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+	buf_printf(&m, NT("--%s\r\nContent-Type: application/tlsrpt+gzip;"
+	    "\r\n name=\"%s\"\r\nContent-Disposition: attachment;\r\n"
+	    " filename=\"%s\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"),
 	    boundary, file, file);
 	/* base64 in lines of 76 (57 bytes in) */
 	b64 = xmalloc(77);

@@ -76,7 +76,7 @@ store_tls_days(struct store *st, const char *domain, tls_day_fn fn,
 		stop = fn(&d, arg);
 	}
 	if (!stop && rc != SQLITE_DONE) {
-		store_error(st, cause, "tls days");
+		store_error(st, cause, "tls_sessions");
 		sqlite3_finalize(s);
 		return -1;
 	}
@@ -115,7 +115,7 @@ store_tls_groups(struct store *st, const char *domain, int64_t from,
 		stop = fn(&g, arg);
 	}
 	if (!stop && rc != SQLITE_DONE) {
-		store_error(st, cause, "tls sessions");
+		store_error(st, cause, "tls_sessions");
 		sqlite3_finalize(s);
 		return -1;
 	}
@@ -156,7 +156,7 @@ store_tlsrpt_get(struct store *st, const char *domain, const char *day,
 		return -1;
 	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
-	return store_one(st, s, store_tlsrpt_row, &r, "tls report", cause);
+	return store_one(st, s, store_tlsrpt_row, &r, "tlsrpt_reports", cause);
 }
 
 int
@@ -191,7 +191,7 @@ store_tlsrpt_uri_sent(struct store *st, const char *domain, const char *day,
 	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, uri, -1, SQLITE_STATIC);
-	if (store_one_int(st, s, &n, "tls report", cause) == -1)
+	if (store_one_int(st, s, &n, "tlsrpt_reports", cause) == -1)
 		return -1;
 	return n > 0;
 }
