@@ -275,9 +275,11 @@ tlsreport_uri(struct tlsreport_run *run, const struct tlsreport *r,
 
 	*written = NULL;
 	if (strncasecmp(uri, "https://", 8) == 0) {
-		if (run->dry_dir != NULL)
-			return tlsreport_write(run->dry_dir, file, gz->data,
-			    gz->len, written, cause);
+		/* dry run: what would be POSTed is the .json.gz written */
+		if (run->dry_dir != NULL) {
+			*written = xprintf("%s/%s", run->dry_dir, file);
+			return 0;
+		}
 		return tlsreport_post(run->dns, uri, gz, run->set.ca_file,
 		    cause);
 	}
@@ -358,6 +360,11 @@ tlsreport_day_run(struct tlsreport_run *run, const struct tlsreport_due *d,
 		return -1;
 	}
 	file = tlsreport_filename(&r);
+	if (run->dry_dir != NULL && tlsreport_write(run->dry_dir, file,
+	    gz.data, gz.len, &written, cause) == -1)
+		goto fail;
+	free(written);
+	written = NULL;
 	for (i = 0; i < run->rec.n; i++) {
 		const char *uri = run->rec.uri[i];
 
