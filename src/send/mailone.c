@@ -9,7 +9,6 @@
 
 #include "mailone.h"
 #include "route.h"
-#include "run.h"
 #include "setup.h"
 #include "state.h"
 #include "types.h"
@@ -167,8 +166,8 @@ mailone_try(const struct send_settings *set, const char *password,
 
 int
 mailone_send(const struct send_settings *set, const char *password,
-    const char *mail_from, const char *rcpt, const char *data, size_t len,
-    char **cause)
+    const char *dnssec_anchor, const char *mail_from, const char *rcpt,
+    const char *data, size_t len, char **cause)
 {
 	struct dns_options	 o;
 	struct dns		*dns;
@@ -187,6 +186,8 @@ mailone_send(const struct send_settings *set, const char *password,
 	if (smtp_timeouts_parse(set->smtp_timeouts, &to, cause) == -1)
 		return -1;
 	send_settings_dns(set, &o);
+	if (set->policy == TLS_POLICY_DANE)
+		o.dnssec_anchor = dnssec_anchor;
 	if ((dns = dns_open(&o, cause)) == NULL)
 		return -1;
 	memset(&r, 0, sizeof r);

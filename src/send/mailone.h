@@ -15,11 +15,13 @@ struct send_settings;
 
 /*
  * Send data (CRLF line ends, signed as it is to go) from mail_from to
- * rcpt. password: the relay's, or NULL. 0 once a server took it; -1
- * with *cause (the last server's reply or why none was reached).
+ * rcpt. password: the relay's, or NULL. dnssec_anchor: under tls dane,
+ * the trust anchor DNSSEC is validated from (as the engine's), so MX
+ * hosts with secure TLSA records are held to them. 0 once a server took
+ * it; -1 with *cause (the last server's reply or why none was reached).
  */
 int	mailone_send(const struct send_settings *, const char *password,
-	    const char *mail_from, const char *rcpt, const char *data,
-	    size_t len, char **cause);
+	    const char *dnssec_anchor, const char *mail_from,
+	    const char *rcpt, const char *data, size_t len, char **cause);
 
 #endif

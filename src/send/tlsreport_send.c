@@ -15,6 +15,7 @@
 #include <openssl/ssl.h>
 
 #include "mailone.h"
+#include "run.h"
 #include "setup.h"
 #include "state.h"
 #include "tlsreport.h"
@@ -57,12 +58,25 @@ tlsreport_due_add(const struct tls_day *d, void *arg)
 	return 0;
 }
 
+/* By domain, then day: each domain's record is looked up once a run. */
+static int
+tlsreport_due_cmp(const void *a, const void *b)
+{
+	const struct tlsreport_due	*x = a, *y = b;
+	int				 c;
+
+	if ((c = strcmp(x->domain, y->domain)) != 0)
+		return c;
+	return strcmp(x->day, y->day);
+}
+
 /* The run's state. */
 struct tlsreport_run {
 	struct store		*st;
 	const struct config	*cfg;
 	struct send_settings	 set;
 	const char		*password;
+	const char		*dnssec_anchor;	/* for tls dane */
 	const char		*dry_dir;
 	int64_t			 now;
 	struct dns		*dns;
@@ -297,7 +311,8 @@ tlsreport_uri(struct tlsreport_run *run, const struct tlsreport *r,
 		free(name);
 	} else if (rc == 0)
 		rc = mailone_send(&run->set, run->password,
-		    run->set.envelope_from, addr, mail.data, mail.len, cause);
+		    run->dnssec_anchor, run->set.envelope_from, addr,
+		    mail.data, mail.len, cause);
 	buf_free(&mail);
 	free(addr);
 	return rc;
@@ -460,6 +475,9 @@ tlsreport_run(struct store *st, const struct config *cfg,
 	run.arg = arg;
 	run.tot = tot;
 	run.password = password;
+	run.dnssec_anchor = config_get(cfg, "dnssec_anchor");
+	if (run.dnssec_anchor == NULL || *run.dnssec_anchor == '\0')
+		run.dnssec_anchor = ENGINE_DNSSEC_ANCHOR;
 	send_settings_init(&run.set);
 	config_dns_options(cfg, &o);
 	if ((run.dns = dns_open(&o, cause)) == NULL) {
@@ -489,6 +507,8 @@ tlsreport_run(struct store *st, const struct config *cfg,
 		rc = -1;
 		goto out;
 	}
+	if (ds.n > 1)
+		qsort(ds.d, ds.n, sizeof *ds.d, tlsreport_due_cmp);
 	for (i = 0; i < ds.n; i++) {
 		if ((one = tlsreport_day_run(&run, &ds.d[i], cause)) == -1) {
 			rc = -1;
