@@ -1114,7 +1114,6 @@ test_edit_parse(struct store *st)
 	const char	*bad[][2] = {
 		{ "From: Info <info@example.org>\nSubject: s\nList: members\n"
 		  "Frm: x\n\nb\n", "unknown header 'Frm'" },
-		{ "Kinds: ad\n\nb\n", "Encoding, Kind, Charset" },
 		{ "From: Info <info@example.org>\nList: members\n\nb\n",
 		  "Subject: missing" },
 		{ "From: Info <info@example.org>\nSubject: a\rb\nList: "
