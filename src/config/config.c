@@ -98,6 +98,9 @@ const struct config_key config_keys[] = {
 	    "(built in), off, the path of a template file, or auto (ja or "
 	    "en by the issue's text for an advertisement, none for a "
 	    "notice)") },
+	{ "tlsrpt", "on", N_("on: herald tlsrpt send sends the TLS reports "
+	    "(RFC 8460) of the sessions herald had to the domains that ask "
+	    "for them; off: none") },
 	/* Keys named by a pattern: the part after the dot is the
 	 * operator's (config_key_find). */
 	{ "provider.NAME", NULL, N_("a provider's pace over its built-in "
@@ -372,6 +375,10 @@ config_validate(const char *key, const char *v, char **cause)
 		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
 			return set_cause(cause, _("verp: '%s': expected on or "
 			    "off"), v);
+	} else if (strcmp(key, "tlsrpt") == 0) {
+		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+			return set_cause(cause, _("tlsrpt: '%s': expected on "
+			    "or off"), v);
 	} else if (strcmp(key, "verp_delimiter") == 0) {
 		if (strlen(v) != 1 || strchr("+-=_", v[0]) == NULL)
 			return set_cause(cause, _("verp_delimiter: '%s': "
