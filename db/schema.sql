@@ -89,6 +89,18 @@ CREATE TABLE issues (
 	charset		TEXT NOT NULL DEFAULT 'utf-8'	-- or iso-2022-jp
 );
 
+-- An issue's audience: the lists and segments it goes to ('to') and those
+-- whose members it leaves out ('exclude'), in the order given. The first
+-- list of its To is also issues.list_id. No rows: its list alone.
+CREATE TABLE issue_audience (
+	issue_id	INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+	pos		INTEGER NOT NULL,
+	kind		TEXT NOT NULL CHECK (kind IN ('to', 'exclude')),
+	name		TEXT NOT NULL,		-- a list's or a segment's
+	segment		INTEGER NOT NULL DEFAULT 0,	-- 1: a segment
+	PRIMARY KEY (issue_id, pos)
+);
+
 -- Settings that belong to the database rather than the configuration,
 -- such as the secret unsubscribe tokens are derived from.
 CREATE TABLE meta (

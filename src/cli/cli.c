@@ -152,6 +152,22 @@ cli_opt(const struct cli_cmd *cmd, const struct cli_args *a, const char *name)
 	return NULL;
 }
 
+const char *
+cli_opt_each(const struct cli_cmd *cmd, const struct cli_args *a,
+    const char *name, int i)
+{
+	int	k, r;
+
+	for (k = 0; cmd->opts != NULL && cmd->opts[k].name != NULL; k++)
+		if (strcmp(cmd->opts[k].name, name) == 0)
+			break;
+	for (r = 0; cmd->opts != NULL && cmd->opts[k].name != NULL &&
+	    r < a->nrep; r++)
+		if (a->repk[r] == k && i-- == 0)
+			return a->rep[r];
+	return NULL;
+}
+
 /* Open the database once per run. */
 int
 cli_store(struct cli_env *env)
@@ -375,6 +391,13 @@ cli_parse_option(struct cli_parse *p, int argc, char **argv, int *i)
 			else if (cli_take_arg(argc, argv, i, eq, name,
 			    &p->args.val[k]) == -1)
 				rc = EXIT_USAGE;
+			else if (p->args.nrep == CLI_MAXARGS) {
+				cli_err(_("too many options"));
+				rc = EXIT_USAGE;
+			} else {
+				p->args.repk[p->args.nrep] = k;
+				p->args.rep[p->args.nrep++] = p->args.val[k];
+			}
 		} else if ((key = cli_config_key(name, strlen(name))) != NULL) {
 			if (p->nover == (int)nitems(p->okey)) {
 				cli_err(_("too many options"));

@@ -27,6 +27,11 @@ struct cli_args {
 	int		 argc;
 	char		*argv[CLI_MAXARGS];
 	const char	*val[CLI_MAXOPTS];	/* per cli_cmd.opts index */
+	/* Every value given, in order, for options given more than once
+	 * (--to A --to B): the option's index and the value. */
+	int		 nrep;
+	int		 repk[CLI_MAXARGS];
+	const char	*rep[CLI_MAXARGS];
 };
 
 struct cli_cmd {
@@ -43,6 +48,10 @@ struct cli_cmd {
 /* The value of option name, or NULL when not given. */
 const char	*cli_opt(const struct cli_cmd *, const struct cli_args *,
 		    const char *name);
+/* The i-th value of option name (0 first) given on the command line, or
+ * NULL past the last: for options that may be given more than once. */
+const char	*cli_opt_each(const struct cli_cmd *, const struct cli_args *,
+		    const char *name, int i);
 /* Open the database (once); prints the error and returns an exit code
  * other than 0 on failure. */
 int		 cli_store(struct cli_env *);

@@ -15,7 +15,9 @@
 #include "base/json.h"
 #include "mail/message.h"
 #include "feedback/record.h"
+#include "send/audience.h"
 #include "send/build.h"
+#include "smtp/provider.h"
 #include "store/store.h"
 #include "base/utf8.h"
 
@@ -99,6 +101,39 @@ fail:
 	return EXIT_DATAERR;
 }
 
+/* The audience of issue new's options: --list and each --to in the order
+ * given, then each --exclude; looked up and settled. 0 or an exit status. */
+static int
+issue_audience_opts(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a, struct issue *is)
+{
+	const char	*v;
+	char		*cause = NULL;
+	size_t		 i;
+	int		 k, seg, rc;
+
+	for (k = 0; k < a->nrep; k++) {
+		if (strcmp(cmd->opts[a->repk[k]].name, "list") == 0 ||
+		    strcmp(cmd->opts[a->repk[k]].name, "to") == 0)
+			message_audience_add(is, a->rep[k], 0);
+	}
+	for (k = 0; (v = cli_opt_each(cmd, a, "exclude", k)) != NULL; k++)
+		message_audience_add(is, v, 1);
+	/* An unknown name is exit status 66, as an unknown list always was. */
+	for (i = 0; i < is->naud; i++) {
+		if ((rc = store_audience_lookup(env->store, is->aud[i].name,
+		    &seg, &cause)) == 1) {
+			cli_fail(0, cause);
+			return EXIT_NOINPUT;
+		}
+		if (rc == -1)
+			return cli_fail(EXIT_DATAERR, cause);
+	}
+	if (message_audience_settle(env->store, is, &cause) == -1)
+		return cli_fail(EXIT_DATAERR, cause);
+	return 0;
+}
+
 /* herald issue new */
 static int
 cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
@@ -124,9 +159,10 @@ cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
 		cs = config_get(env->cfg, "charset");
 	if (from == NULL)
 		from = config_get(env->cfg, "from");
-	if (list == NULL || subject == NULL || body == NULL) {
-		cli_err(_("issue new needs --list, --subject and --body-file "
-		    "(herald issue new --help)"));
+	if ((list == NULL && cli_opt(cmd, a, "to") == NULL) ||
+	    subject == NULL || body == NULL) {
+		cli_err(_("issue new needs --to (or --list), --subject and "
+		    "--body-file (herald issue new --help)"));
 		return EXIT_USAGE;
 	}
 	if (from == NULL) {
@@ -139,18 +175,8 @@ cmd_issue_new(struct cli_env *env, const struct cli_cmd *cmd,
 		return rc;
 	if ((rc = cli_store(env)) != 0)
 		goto out;
-	if ((rc = store_list_find(env->store, list, &is.list_id,
-	    &cause)) != 0) {
-		if (rc == -1)
-			rc = cli_fail(EXIT_IOERR, cause);
-		else {
-			cli_err(_("no list named '%s' (herald list ls shows "
-			    "them)"), list);
-			rc = EXIT_NOINPUT;
-		}
+	if ((rc = issue_audience_opts(env, cmd, a, &is)) != 0)
 		goto out;
-	}
-	is.list_name = xstrdup(list);
 	is.from = xstrdup(from);
 	is.reply_to = xstrdup(cli_opt(cmd, a, "reply-to") != NULL ?
 	    cli_opt(cmd, a, "reply-to") : "");
@@ -319,9 +345,21 @@ cmd_issue_copy(struct cli_env *env, const struct cli_cmd *cmd,
 static void
 issue_json(struct json *j, const struct issue *is, int body)
 {
+	size_t	i;
+
 	json_open_object(j, NULL);
 	json_put_int(j, "id", is->id);
 	json_put_strnull(j, "list", is->list_name);
+	json_open_array(j, "to");
+	for (i = 0; i < is->naud; i++)
+		if (!is->aud[i].exclude)
+			json_put_str(j, NULL, is->aud[i].name);
+	json_close(j);
+	json_open_array(j, "exclude");
+	for (i = 0; i < is->naud; i++)
+		if (is->aud[i].exclude)
+			json_put_str(j, NULL, is->aud[i].name);
+	json_close(j);
 	json_put_str(j, "from", is->from);
 	json_put_str(j, "reply_to", is->reply_to);
 	json_put_str(j, "subject", is->subject);
@@ -341,11 +379,12 @@ static int
 cmd_issue_show(struct cli_env *env, const struct cli_cmd *cmd,
     struct cli_args *a)
 {
-	struct issue	is;
-	struct buf	b;
-	struct json	j;
-	size_t		len;
-	int		rc;
+	struct issue	 is;
+	struct buf	 b;
+	struct json	 j;
+	size_t		 len;
+	char		*to, *exclude;
+	int		 rc;
 
 	(void)cmd;
 	if ((rc = issue_load(env, a->argv[0], 0, &is)) != 0)
@@ -357,16 +396,138 @@ cmd_issue_show(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_json_out(&b);
 		buf_free(&b);
 	} else {
+		to = message_audience_text(&is, 0);
+		exclude = message_audience_text(&is, 1);
 		printf("From: %s\nReply-To: %s\nSubject: %s\nList: %s\n"
+		    "To: %s\nExclude: %s\n"
 		    "Unsubscribe: %s\nEncoding: %s\nKind: %s\nCharset: %s\n\n",
 		    is.from, is.reply_to, is.subject, is.list_name != NULL ?
-		    is.list_name : "(removed)", is.unsubscribe, is.encoding,
-		    is.kind, is.charset);
+		    is.list_name : "(removed)", to, exclude, is.unsubscribe,
+		    is.encoding, is.kind, is.charset);
+		free(to);
+		free(exclude);
 		len = strlen(is.body);
 		fwrite(is.body, 1, len, stdout);
 		if (len != 0 && is.body[len - 1] != '\n')
 			putchar('\n');
 	}
+	issue_free(&is);
+	return 0;
+}
+
+/* A provider's name as shown ("other" for none known). */
+static const char *
+issue_provider_label(const char *name)
+{
+	const struct provider	*p = provider_find(name);
+
+	return p != NULL ? p->label : _("other");
+}
+
+/* The audience's counts as JSON. */
+static void
+issue_audience_json(const struct issue *is, const struct audience_counts *c)
+{
+	struct buf	b;
+	struct json	j;
+	size_t		i;
+
+	cli_json_open(&j, &b);
+	json_put_int(&j, "id", is->id);
+	json_open_array(&j, "sources");
+	for (i = 0; i < c->nsrc; i++) {
+		json_open_object(&j, NULL);
+		json_put_str(&j, "name", c->src[i].name);
+		json_put_str(&j, "kind", c->src[i].exclude ? "exclude" : "to");
+		json_put_str(&j, "type", c->src[i].segment ? "segment" :
+		    "list");
+		json_put_int(&j, "members", c->src[i].members);
+		json_close(&j);
+	}
+	json_close(&j);
+	json_put_int(&j, "duplicates", c->duplicates);
+	json_put_int(&j, "excluded", c->excluded);
+	json_put_int(&j, "suppressed", c->suppressed);
+	json_put_int(&j, "total", c->total);
+	json_open_array(&j, "providers");
+	for (i = 0; i < c->nproviders; i++) {
+		json_open_object(&j, NULL);
+		json_put_str(&j, "provider", c->providers[i].key);
+		json_put_int(&j, "recipients", c->providers[i].n);
+		json_close(&j);
+	}
+	json_close(&j);
+	json_open_array(&j, "domains");
+	for (i = 0; i < c->ndomains; i++) {
+		json_open_object(&j, NULL);
+		json_put_str(&j, "domain", c->domains[i].key);
+		json_put_int(&j, "recipients", c->domains[i].n);
+		json_close(&j);
+	}
+	json_close(&j);
+	cli_json_print(&j, &b);
+}
+
+/* One line of the counts: a label padded, then the number. */
+static void
+issue_audience_line(const char *label, int64_t n)
+{
+	printf("  ");
+	cli_pad(label, 24, 0, " ");
+	printf("%8lld\n", (long long)n);
+}
+
+/* herald issue audience ID [--count] */
+static int
+cmd_issue_audience(struct cli_env *env, const struct cli_cmd *cmd,
+    struct cli_args *a)
+{
+	struct audience_counts	 c;
+	struct issue		 is;
+	char			*cause = NULL, *label;
+	size_t			 i;
+	int			 rc;
+
+	if ((rc = issue_load(env, a->argv[0], 0, &is)) != 0)
+		return rc;
+	if (audience_count(env->store, &is, &c, &cause) == -1) {
+		audience_free(&c);
+		issue_free(&is);
+		return cli_fail(EXIT_DATAERR, cause);
+	}
+	if (env->json)
+		issue_audience_json(&is, &c);
+	else if (cli_opt(cmd, a, "count") != NULL)
+		printf("%lld\n", (long long)c.total);
+	else {
+		printf(_("issue %lld: %lld recipients\n"), (long long)is.id,
+		    (long long)c.total);
+		for (i = 0; i < c.nsrc; i++) {
+			/* TRANSLATORS: To: list NAME, Exclude: segment NAME. */
+			if (c.src[i].exclude)
+				label = xprintf(c.src[i].segment ?
+				    _("Exclude: segment %s") :
+				    _("Exclude: list %s"), c.src[i].name);
+			else
+				label = xprintf(c.src[i].segment ?
+				    _("To: segment %s") : _("To: list %s"),
+				    c.src[i].name);
+			issue_audience_line(label, c.src[i].members);
+			free(label);
+		}
+		issue_audience_line(_("in more than one To"), c.duplicates);
+		issue_audience_line(_("excluded"), c.excluded);
+		issue_audience_line(_("suppressed"), c.suppressed);
+		issue_audience_line(_("recipients"), c.total);
+		printf("%s\n", _("by provider (known by the domain):"));
+		for (i = 0; i < c.nproviders; i++)
+			issue_audience_line(issue_provider_label(
+			    c.providers[i].key), c.providers[i].n);
+		printf("%s\n", _("by domain:"));
+		for (i = 0; i < c.ndomains; i++)
+			issue_audience_line(c.domains[i].key, c.domains[i].n);
+	}
+	audience_free(&c);
 	issue_free(&is);
 	return 0;
 }
@@ -390,7 +551,7 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	struct buf	 b;
 	struct json	 j;
 	size_t		 n, i;
-	char		*cause = NULL, date[32];
+	char		*cause = NULL, date[32], *to;
 	int		 rc;
 
 	(void)cmd;
@@ -419,8 +580,11 @@ cmd_issue_ls(struct cli_env *env, const struct cli_cmd *cmd,
 		for (i = 0; i < n; i++) {
 			cli_date(date, sizeof date, v[i].updated_at);
 			printf("%5lld ", (long long)v[i].id);
-			issue_cell(v[i].list_name != NULL ? v[i].list_name :
-			    _("(removed)"), 16);
+			/* The To names: the list, or the lists and
+			 * segments an issue goes to. */
+			to = message_audience_text(&v[i], 0);
+			issue_cell(*to != '\0' ? to : _("(removed)"), 16);
+			free(to);
 			issue_cell(v[i].subject, 40);
 			issue_cell(v[i].kind, 6);
 			printf("%s\n", date);
@@ -602,8 +766,8 @@ cmd_issue_check(struct cli_env *env, const struct cli_cmd *cmd,
 	 * refused then is named now. */
 	if (problem == NULL && n == 0 && is.list_id != 0 &&
 	    message_charset_parse(is.charset, &jis) == 0 && jis &&
-	    store_contacts_to_send(env->store, is.list_id, issue_check_one,
-	    &x, &cause) == -1) {
+	    audience_walk(env->store, &is, issue_check_one, &x, NULL,
+	    &cause) == -1) {
 		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
 	}
@@ -769,7 +933,11 @@ static const struct cli_opt unsubscribe_opts[] = {
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt new_opts[] = {
-	{ "list", "LIST", N_("the list to send to (required)") },
+	{ "to", "NAME", N_("a list or segment to send to (give --to once a "
+	  "name; one at least)") },
+	{ "exclude", "NAME", N_("a list or segment whose members are left out "
+	  "(give --exclude once a name)") },
+	{ "list", "LIST", N_("the same as --to LIST") },
 	{ "from", "MAILBOX", N_("'Name <address>' (default: config from)") },
 	{ "subject", "TEXT", N_("the Subject, merge fields allowed "
 	  "(required)") },
@@ -785,6 +953,10 @@ static const struct cli_opt new_opts[] = {
 	  "checks before sending) or notice (the default)") },
 	{ "charset", "CS", N_("utf-8 or iso-2022-jp (default: config "
 	  "charset)") },
+	{ NULL, NULL, NULL }
+};
+static const struct cli_opt audience_opts[] = {
+	{ "count", NULL, N_("print the number of recipients alone") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt edit_opts[] = {
@@ -845,6 +1017,28 @@ const struct cli_cmd cli_issue_cmds[] = {
 	  "cannot\n"
 	  "be edited). Exit status 66 when there is no issue "
 	  "ID."), NULL, cmd_issue_copy },
+	{ NT("issue audience"), "ID", 1, 1, N_("count an issue's recipients "
+	  "before it is sent"),
+	  N_("The members of each list and segment of the issue's To and "
+	  "Exclude, then\n"
+	  "those in more than one To (sent to once), those left out by "
+	  "Exclude, the\n"
+	  "suppressed (never sent to) and the recipients a send would start "
+	  "with now,\n"
+	  "by provider and by domain. An address is the same recipient "
+	  "whatever the\n"
+	  "letter case of its domain and, unless local_part_case is strict, "
+	  "of its\n"
+	  "local part. The provider is known from the domain alone, without "
+	  "DNS\n"
+	  "(gmail.com, docomo.ne.jp, ...): a domain of one's own hosted at a "
+	  "provider\n"
+	  "counts as other. --count prints the number of recipients alone. "
+	  "With --json:\n"
+	  "sources (name, kind, type, members), duplicates, excluded, "
+	  "suppressed,\n"
+	  "total, providers and domains (with recipients)."), audience_opts,
+	  cmd_issue_audience },
 	{ NT("issue show"), "ID", 1, 1, N_("print an issue's headers and body "
 	  "as stored"), NULL, NULL, cmd_issue_show },
 	{ NT("issue check"), "ID", 1, 1, N_("check that an issue can be sent "

@@ -13,6 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One name of an issue's audience: a list or a segment it goes to, or
+ * whose members it leaves out. */
+struct issue_aud {
+	char		*name;
+	int		 exclude;	/* 0: To, 1: Exclude */
+	int		 segment;	/* 0: a list, 1: a segment */
+};
+
 struct issue {
 	int64_t		 id;
 	int64_t		 list_id;	/* 0 when the list was removed */
@@ -30,6 +38,10 @@ struct issue {
 	char		*charset;	/* "utf-8" or "iso-2022-jp" */
 	int64_t		 created_at;
 	int64_t		 updated_at;
+	/* The audience in the order given (To and Exclude mixed); none:
+	 * the list alone. The first list of the To is list_id. */
+	struct issue_aud *aud;
+	size_t		 naud;
 };
 
 /* Free what an issue holds (not the struct itself). */
@@ -47,6 +59,9 @@ issue_free(struct issue *i)
 	free(i->encoding);
 	free(i->kind);
 	free(i->charset);
+	while (i->naud > 0)
+		free(i->aud[--i->naud].name);
+	free(i->aud);
 	memset(i, 0, sizeof *i);
 }
 

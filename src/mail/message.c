@@ -278,6 +278,99 @@ message_check(const struct issue *is, char *const *attrs, size_t nattrs,
 	    cause);
 }
 
+/* Add one name to the audience unless it is there. */
+static void
+message_audience_one(struct issue *is, const char *name, size_t len,
+    int exclude)
+{
+	size_t	i;
+
+	for (i = 0; i < is->naud; i++)
+		if (is->aud[i].exclude == exclude &&
+		    strlen(is->aud[i].name) == len &&
+		    memcmp(is->aud[i].name, name, len) == 0)
+			return;
+	is->aud = xreallocarray(is->aud, is->naud + 1, sizeof *is->aud);
+	is->aud[is->naud].name = xstrndup(name, len);
+	is->aud[is->naud].exclude = exclude;
+	is->aud[is->naud].segment = 0;
+	is->naud++;
+}
+
+void
+message_audience_add(struct issue *is, const char *names, int exclude)
+{
+	const char	*p = names, *e, *end;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if ((e = strchr(p, ',')) == NULL)
+			e = p + strlen(p);
+		end = e;
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (end > p)
+			message_audience_one(is, p, (size_t)(end - p),
+			    exclude);
+		p = *e == ',' ? e + 1 : e;
+	}
+}
+
+char *
+message_audience_text(const struct issue *is, int exclude)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b);
+	for (i = 0; i < is->naud; i++) {
+		if (is->aud[i].exclude != exclude)
+			continue;
+		if (b.len != 0)
+			buf_adds(&b, ", ");
+		buf_adds(&b, is->aud[i].name);
+	}
+	return b.data != NULL ? buf_take(&b) : xstrdup("");
+}
+
+int
+message_audience_settle(struct store *st, struct issue *is, char **cause)
+{
+	size_t	i, k;
+	int64_t	id;
+	int	rc, nto = 0, first = 1;
+
+	for (i = 0; i < is->naud; i++) {
+		for (k = 0; k < i; k++)
+			if (strcmp(is->aud[k].name, is->aud[i].name) == 0 &&
+			    is->aud[k].exclude != is->aud[i].exclude)
+				return set_cause(cause, _("'%s' is both in To "
+				    "and in Exclude"), is->aud[i].name);
+		if (store_audience_lookup(st, is->aud[i].name,
+		    &is->aud[i].segment, cause) != 0)
+			return -1;
+		if (is->aud[i].exclude)
+			continue;
+		nto++;
+		if (is->aud[i].segment || !first)
+			continue;
+		if ((rc = store_list_find(st, is->aud[i].name, &id,
+		    cause)) == 1)
+			set_cause(cause, _("no list named '%s' (herald list ls "
+			    "shows them)"), is->aud[i].name);
+		if (rc != 0)
+			return -1;
+		is->list_id = id;
+		free(is->list_name);
+		is->list_name = xstrdup(is->aud[i].name);
+		first = 0;
+	}
+	if (nto == 0)
+		return set_cause(cause, _("To: no list to send to"));
+	return 0;
+}
+
 /* Check an issue against its list's attribute names. */
 int
 message_check_list(struct store *st, const struct issue *is, char **cause)

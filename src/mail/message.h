@@ -126,6 +126,22 @@ int	message_check(const struct issue *, char *const *attrs, size_t nattrs,
 int	message_render(const struct issue *, const struct recipient *,
 	    const struct render_options *, struct buf *out, char **cause);
 
+/*
+ * An issue's audience (issue_types.h): add the names of a comma-separated
+ * text (white space around each trimmed; a name given twice kept once) to
+ * its To (exclude 0) or its Exclude (1).
+ */
+void	message_audience_add(struct issue *, const char *names, int exclude);
+/* Its To (exclude 0) or Exclude names as "a, b" (allocated; "" none). */
+char   *message_audience_text(const struct issue *, int exclude);
+/*
+ * Look each name up (a list, else a segment: store_audience_lookup), set
+ * list_id and list_name to the first list of the To (merge fields and the
+ * preview read its members), and refuse an empty To, an unknown or
+ * ambiguous name, and one both in To and in Exclude.
+ */
+int	message_audience_settle(struct store *, struct issue *, char **cause);
+
 /* message_check against the attribute names of the issue's list (an
  * issue whose list is gone, list_id 0, is refused). */
 int	message_check_list(struct store *, const struct issue *, char **cause);

@@ -35,12 +35,14 @@ enum edit_hdr {
 	EDIT_ENCODING,
 	EDIT_KIND,
 	EDIT_CHARSET,
+	EDIT_TO,
+	EDIT_EXCLUDE,
 	EDIT_NHDR
 };
 
 static const char *const edit_hdr_names[EDIT_NHDR] = {
 	"From", "Reply-To", "Subject", "List", "Unsubscribe", "Encoding",
-	"Kind", "Charset"
+	"Kind", "Charset", "To", "Exclude"
 };
 
 /* Append a value for the file; a NULL one is empty. */
@@ -64,12 +66,36 @@ edit_error_line(struct buf *b, const char *error)
 	    "empty it to give up.\n"));
 }
 
+/* The names of the To but the list on the List: line ("a, b"). */
+static char *
+edit_to_rest(const struct issue *is)
+{
+	struct buf	b;
+	size_t		i;
+	int		skip = is->list_name != NULL;
+
+	buf_init(&b);
+	for (i = 0; i < is->naud; i++) {
+		if (is->aud[i].exclude)
+			continue;
+		if (skip && strcmp(is->aud[i].name, is->list_name) == 0) {
+			skip = 0;
+			continue;
+		}
+		if (b.len != 0)
+			buf_adds(&b, ", ");
+		buf_adds(&b, is->aud[i].name);
+	}
+	return b.data != NULL ? buf_take(&b) : xstrdup("");
+}
+
 /* The edit file's text, with a line naming the merge fields. */
 static char *
 edit_text(const struct issue *is, const char *error, const char *fields)
 {
-	struct buf	b;
-	size_t		len;
+	struct buf	 b;
+	size_t		 len;
+	char		*to, *exclude;
 
 	buf_init(&b);
 	if (error != NULL)
@@ -85,15 +111,21 @@ edit_text(const struct issue *is, const char *error, const char *fields)
 	buf_printf(&b, _("# Merge fields: %s; {{FIELD|default}}; {{{{ writes "
 	    "{{.\n"), fields != NULL ? fields : _("{{name}} {{email}} and the "
 	    "list's columns"));
+	/* List: is the first list of the To, To: the other names. */
+	to = edit_to_rest(is);
+	exclude = message_audience_text(is, 1);
 	buf_printf(&b, "From: %s\nReply-To: %s\nSubject: %s\nList: %s\n"
+	    "To: %s\nExclude: %s\n"
 	    "Unsubscribe: %s\nEncoding: %s\nKind: %s\nCharset: %s\n\n",
 	    edit_str(is->from), edit_str(is->reply_to),
-	    edit_str(is->subject), edit_str(is->list_name),
+	    edit_str(is->subject), edit_str(is->list_name), to, exclude,
 	    edit_str(is->unsubscribe), is->encoding != NULL &&
 	    *is->encoding != '\0' ? is->encoding : "auto",
 	    is->kind != NULL && *is->kind != '\0' ? is->kind : "notice",
 	    is->charset != NULL && *is->charset != '\0' ? is->charset :
 	    "utf-8");
+	free(to);
+	free(exclude);
 	buf_adds(&b, edit_str(is->body));
 	len = is->body != NULL ? strlen(is->body) : 0;
 	if (len != 0 && is->body[len - 1] != '\n')
@@ -159,9 +191,9 @@ edit_header(const char *s, size_t len, size_t line, struct buf *vals,
 			break;
 	if (h == EDIT_NHDR)
 		return set_cause(cause, _("line %zu: unknown header '%.*s' "
-		    "(known: From, Reply-To, Subject, List, Unsubscribe, "
-		    "Encoding, Kind, Charset)"), line, (int)(nlen > 40 ? 40 : nlen),
-		    s);
+		    "(known: From, Reply-To, Subject, List, To, Exclude, "
+		    "Unsubscribe, Encoding, Kind, Charset)"), line,
+		    (int)(nlen > 40 ? 40 : nlen), s);
 	if (seen[h])
 		return set_cause(cause, _("line %zu: %s: given twice"), line,
 		    edit_hdr_names[h]);
@@ -256,12 +288,12 @@ message_edit_parse(struct store *st, const char *text, size_t len,
 		set_cause(cause, _("Subject: missing"));
 		goto out;
 	}
-	if (!seen[EDIT_LIST] || vals[EDIT_LIST].len == 0) {
+	if (vals[EDIT_LIST].len == 0 && vals[EDIT_TO].len == 0) {
 		set_cause(cause, _("List: missing (the list to send to)"));
 		goto out;
 	}
-	rc = store_list_find(st, vals[EDIT_LIST].data, &list_id, cause);
-	if (rc != 0) {
+	if (vals[EDIT_LIST].len != 0 && (rc = store_list_find(st,
+	    vals[EDIT_LIST].data, &list_id, cause)) != 0) {
 		if (rc == 1)
 			set_cause(cause, _("List: no list named '%s' (herald "
 			    "list ls shows them)"), vals[EDIT_LIST].data);
@@ -269,11 +301,18 @@ message_edit_parse(struct store *st, const char *text, size_t len,
 		goto out;
 	}
 	rc = -1;
+	/* The audience: the List first, then To, less Exclude. */
+	if (vals[EDIT_LIST].len != 0)
+		message_audience_add(&n, vals[EDIT_LIST].data, 0);
+	if (vals[EDIT_TO].len != 0)
+		message_audience_add(&n, vals[EDIT_TO].data, 0);
+	if (vals[EDIT_EXCLUDE].len != 0)
+		message_audience_add(&n, vals[EDIT_EXCLUDE].data, 1);
+	if (message_audience_settle(st, &n, cause) == -1)
+		goto out;
 	n.id = is->id;
 	n.created_at = is->created_at;
 	n.updated_at = is->updated_at;
-	n.list_id = list_id;
-	n.list_name = edit_take(&vals[EDIT_LIST]);
 	n.from = edit_take(&vals[EDIT_FROM]);
 	n.reply_to = edit_take(&vals[EDIT_REPLY_TO]);
 	n.subject = edit_take(&vals[EDIT_SUBJECT]);

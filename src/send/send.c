@@ -205,9 +205,15 @@ send_begin(const struct send_ctx *ctx, const struct issue *is,
 		    (long long)is->id, (long long)is->id, (long long)is->id);
 		return EXIT_DATAERR;
 	case 2:
-		*cause = xprintf(_("nothing to send: list %s has no member "
-		    "that is not suppressed"), is->list_name != NULL ?
-		    is->list_name : "?");
+		if (is->naud > 1)
+			*cause = xprintf(_("nothing to send: the issue's "
+			    "audience has no member that is not suppressed "
+			    "or excluded (herald issue audience %lld)"),
+			    (long long)is->id);
+		else
+			*cause = xprintf(_("nothing to send: list %s has no "
+			    "member that is not suppressed"),
+			    is->list_name != NULL ? is->list_name : "?");
 		return EXIT_DATAERR;
 	}
 	return send_engine_start(ctx, is->id, password, &out->pid, cause);

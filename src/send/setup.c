@@ -2,8 +2,9 @@
  * Getting a send ready, for the command line and the console alike: its
  * settings (configuration keys, then options, each checked), what it must
  * know before it starts (envelope-from, HELO name), the relay password
- * from a mode 0600 file, the snapshot of the list into recipients, and a
- * dry run that writes every message to a directory instead.
+ * from a mode 0600 file, the snapshot of the audience (audience.c) into
+ * recipients, and a dry run that writes every message to a directory
+ * instead.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -21,6 +22,7 @@
 #include "base/i18n.h"
 #include "mail/addr.h"
 #include "config/config.h"
+#include "audience.h"
 #include "setup.h"
 #include "state.h"
 #include "build.h"
@@ -376,7 +378,7 @@ send_queue_cb(const struct contact *c, void *arg)
 	return 0;
 }
 
-/* Snapshot the issue's list into a new send, in one transaction. */
+/* Snapshot the issue's audience into a new send, in one transaction. */
 int
 send_queue(struct store *st, const struct issue *is,
     const struct send_settings *set, int64_t *queued, int64_t *skipped,
@@ -386,9 +388,6 @@ send_queue(struct store *st, const struct issue *is,
 	int			rc;
 
 	*queued = *skipped = 0;
-	if (is->list_id == 0)
-		return set_cause(cause, _("issue %lld has no list (it was "
-		    "removed)"), (long long)is->id);
 	memset(&w, 0, sizeof w);
 	w.st = st;
 	w.is = is;
@@ -405,8 +404,9 @@ send_queue(struct store *st, const struct issue *is,
 		store_rollback(st);
 		return -1;
 	}
-	rc = store_contacts_to_send(st, is->list_id, send_queue_cb, &w,
-	    cause);
+	/* The audience as it is now, copied: an import or an edit of a
+	 * list later changes nothing in this send. */
+	rc = audience_walk(st, is, send_queue_cb, &w, NULL, cause);
 	message_tokens_free(w.tokens);
 	if (rc == -1 || w.cause != NULL) {
 		store_rollback(st);
@@ -514,9 +514,6 @@ send_dry_run(struct store *st, const struct issue *is,
 
 	*written = *skipped = 0;
 	*nsigs = 0;
-	if (is->list_id == 0)
-		return set_cause(cause, _("issue %lld has no list (it was "
-		    "removed)"), (long long)is->id);
 	if (mkdir_private(dir, cause) == -1)
 		return -1;
 	if ((domain = message_from_domain(is, cause)) == NULL)
@@ -544,8 +541,8 @@ send_dry_run(struct store *st, const struct issue *is,
 		store_rollback(st);
 		goto out;
 	}
-	if (store_contacts_to_send(st, is->list_id, send_dry_cb, &w,
-	    cause) == -1 || w.cause != NULL) {
+	if (audience_walk(st, is, send_dry_cb, &w, NULL, cause) == -1 ||
+	    w.cause != NULL) {
 		store_rollback(st);
 		if (w.cause != NULL) {
 			free(*cause);

@@ -114,6 +114,7 @@ int	 store_contact_put_kept(struct store *, int64_t list,
 /* Compare local parts exactly (1) or ignoring ASCII letter case (0, the
  * default): for imports and for the members a send queues. */
 void	 store_set_case_strict(struct store *, int strict);
+int	 store_case_strict(const struct store *);
 
 struct contact {
 	const char	*addr;
@@ -219,6 +220,13 @@ int	 store_issue_copy(struct store *, int64_t id, int64_t *copy,
 	    char **cause);
 /* Every issue, newest first; free each with issue_free, then the array. */
 int	 store_issues(struct store *, struct issue **, size_t *,
+	    char **cause);
+/*
+ * An audience name (herald issue new --to): lists and segments share one
+ * namespace. 0 found (*segment 0 for a list, 1 for a segment), 1 neither
+ * (*cause says so), -1 error or a name that is both (*cause).
+ */
+int	 store_audience_lookup(struct store *, const char *name, int *segment,
 	    char **cause);
 /* A database setting: 0 found (*value allocated), 1 not found, -1 error. */
 int	 store_meta_get(struct store *, const char *key, char **value,

@@ -93,6 +93,95 @@ store_issue_bind(sqlite3_stmt *s, const struct issue *is)
 	    is->kind : "notice", -1, SQLITE_STATIC);
 }
 
+/* Read issue is's audience rows; none: its list alone. */
+static int
+store_issue_aud_get(struct store *st, struct issue *is, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = store_prepare(st, "SELECT kind, name, segment FROM issue_audience"
+	    " WHERE issue_id = ?1 ORDER BY pos", cause);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, is->id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		is->aud = xreallocarray(is->aud, is->naud + 1,
+		    sizeof *is->aud);
+		is->aud[is->naud].exclude = strcmp(store_text(s, 0),
+		    "exclude") == 0;
+		is->aud[is->naud].name = xstrdup(store_text(s, 1));
+		is->aud[is->naud].segment = sqlite3_column_int(s, 2) != 0;
+		is->naud++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_error(st, cause, "issue_audience");
+	if (is->naud == 0 && is->list_name != NULL) {
+		is->aud = xcalloc(1, sizeof *is->aud);
+		is->aud[0].name = xstrdup(is->list_name);
+		is->naud = 1;
+	}
+	return 0;
+}
+
+/* Replace issue is's audience rows with is->aud (in a savepoint, so a
+ * caller's transaction or none both work). */
+static int
+store_issue_aud_put(struct store *st, const struct issue *is, char **cause)
+{
+	sqlite3_stmt	*s;
+	size_t		 i;
+
+	if ((s = store_prepare(st, "DELETE FROM issue_audience"
+	    " WHERE issue_id = ?1", cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, is->id);
+	if (store_run(st, s, cause) == -1)
+		return -1;
+	for (i = 0; i < is->naud; i++) {
+		if ((s = store_prepare(st, "INSERT INTO issue_audience"
+		    " (issue_id, pos, kind, name, segment)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5)", cause)) == NULL)
+			return -1;
+		sqlite3_bind_int64(s, 1, is->id);
+		sqlite3_bind_int64(s, 2, (int64_t)i);
+		sqlite3_bind_text(s, 3, is->aud[i].exclude ? "exclude" : "to",
+		    -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, is->aud[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 5, is->aud[i].segment);
+		if (store_run(st, s, cause) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Run the issue's statement s and then its audience rows, as one. */
+static int
+store_issue_write(struct store *st, sqlite3_stmt *s, struct issue *is,
+    int add, char **cause)
+{
+	if (store_exec(st, "SAVEPOINT issue_write", cause) == -1) {
+		sqlite3_finalize(s);
+		return -1;
+	}
+	if (store_run(st, s, cause) == -1)
+		goto fail;
+	if (add)
+		is->id = sqlite3_last_insert_rowid(store_db(st));
+	else if (sqlite3_changes(store_db(st)) == 0) {
+		/* Refused (busy or no such issue): the caller says why. */
+		return store_exec(st, "RELEASE issue_write", cause) == -1 ?
+		    -1 : 1;
+	}
+	if (store_issue_aud_put(st, is, cause) == -1)
+		goto fail;
+	return store_exec(st, "RELEASE issue_write", cause);
+fail:
+	store_exec(st, "ROLLBACK TO issue_write; RELEASE issue_write", NULL);
+	return -1;
+}
+
 /* Save a new issue; sets its id and times. */
 int
 store_issue_add(struct store *st, struct issue *is, char **cause)
@@ -107,10 +196,7 @@ store_issue_add(struct store *st, struct issue *is, char **cause)
 		return -1;
 	is->created_at = is->updated_at = (int64_t)time(NULL);
 	store_issue_bind(s, is);
-	if (store_run(st, s, cause) == -1)
-		return -1;
-	is->id = sqlite3_last_insert_rowid(store_db(st));
-	return 0;
+	return store_issue_write(st, s, is, 1, cause);
 }
 
 /* Save an issue's fields; updates its time. Refused while the issue has
@@ -132,10 +218,12 @@ store_issue_update(struct store *st, struct issue *is, char **cause)
 	is->updated_at = (int64_t)time(NULL);
 	sqlite3_bind_int64(s, 1, is->id);
 	store_issue_bind(s, is);
-	if (store_run(st, s, cause) == -1)
+	switch (store_issue_write(st, s, is, 0, cause)) {
+	case -1:
 		return -1;
-	if (sqlite3_changes(store_db(st)) != 0)
+	case 0:
 		return 0;
+	}
 	switch (store_issue_busy(st, is->id, cause)) {
 	case -1:
 		return -1;
@@ -195,7 +283,13 @@ store_issue_copy(struct store *st, int64_t id, int64_t *copy, char **cause)
 	if (sqlite3_changes(store_db(st)) == 0)
 		return 1;
 	*copy = sqlite3_last_insert_rowid(store_db(st));
-	return 0;
+	if ((s = store_prepare(st, "INSERT INTO issue_audience (issue_id,"
+	    " pos, kind, name, segment) SELECT ?2, pos, kind, name, segment"
+	    " FROM issue_audience WHERE issue_id = ?1", cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, *copy);
+	return store_run(st, s, cause);
 }
 
 /* Keep the text of issue is as its send's own copy (in the transaction
@@ -222,11 +316,17 @@ store_issue_one(struct store *st, const char *sql, int64_t id,
     struct issue *is, char **cause)
 {
 	sqlite3_stmt	*s;
+	int		 rc;
 
 	if ((s = store_prepare(st, sql, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	return store_one(st, s, store_issue_row, is, "issue", cause);
+	rc = store_one(st, s, store_issue_row, is, "issue", cause);
+	if (rc == 0 && store_issue_aud_get(st, is, cause) == -1) {
+		issue_free(is);
+		return -1;
+	}
+	return rc;
 }
 
 int
@@ -267,14 +367,44 @@ store_issues(struct store *st, struct issue **out, size_t *n, char **cause)
 		store_issue_row(st, s, &v[len++], NULL);
 	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE)
+		rc = store_error(st, cause, "issues");
+	else
+		for (i = 0, rc = 0; i < len && rc == 0; i++)
+			rc = store_issue_aud_get(st, &v[i], cause);
+	if (rc == -1) {
 		for (i = 0; i < len; i++)
 			issue_free(&v[i]);
 		free(v);
-		return store_error(st, cause, "issues");
+		return -1;
 	}
 	*out = v;
 	*n = len;
+	return 0;
+}
+
+/* Is name a list, a segment, neither or (refused) both? */
+int
+store_audience_lookup(struct store *st, const char *name, int *segment,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+	int64_t		 n = 0;
+
+	/* Segments join this query when the build has them (a second
+	 * EXISTS, both found: refused below). */
+	if ((s = store_prepare(st, "SELECT EXISTS (SELECT 1 FROM lists"
+	    " WHERE name = ?1)", cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (store_one_int(st, s, &n, "lists", cause) == -1)
+		return -1;
+	if (n == 0) {
+		set_cause(cause, _("no list or segment named '%s' (herald "
+		    "list ls shows them)"), name);
+		return 1;
+	}
+	*segment = 0;
 	return 0;
 }
 

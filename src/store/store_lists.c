@@ -282,6 +282,12 @@ store_set_case_strict(struct store *st, int strict)
 	st->case_strict = strict;
 }
 
+int
+store_case_strict(const struct store *st)
+{
+	return st->case_strict;
+}
+
 /*
  * Unless case is strict, the address as the list already spells it, into
  * kept: 1 if there is one, 0 if addr is new to the list, -1 on error.
