@@ -396,14 +396,18 @@ cmd_issue_show(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_json_out(&b);
 		buf_free(&b);
 	} else {
-		to = message_audience_text(&is, 0);
+		/* As the editor's file has them; To and Exclude only when
+		 * the issue goes to more than its list. */
+		to = message_audience_rest(&is);
 		exclude = message_audience_text(&is, 1);
-		printf("From: %s\nReply-To: %s\nSubject: %s\nList: %s\n"
-		    "To: %s\nExclude: %s\n"
-		    "Unsubscribe: %s\nEncoding: %s\nKind: %s\nCharset: %s\n\n",
+		printf("From: %s\nReply-To: %s\nSubject: %s\nList: %s\n",
 		    is.from, is.reply_to, is.subject, is.list_name != NULL ?
-		    is.list_name : "(removed)", to, exclude, is.unsubscribe,
-		    is.encoding, is.kind, is.charset);
+		    is.list_name : "(removed)");
+		if (*to != '\0' || *exclude != '\0')
+			printf("To: %s\nExclude: %s\n", to, exclude);
+		printf("Unsubscribe: %s\nEncoding: %s\nKind: %s\n"
+		    "Charset: %s\n\n", is.unsubscribe, is.encoding, is.kind,
+		    is.charset);
 		free(to);
 		free(exclude);
 		len = strlen(is.body);

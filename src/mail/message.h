@@ -134,6 +134,9 @@ int	message_render(const struct issue *, const struct recipient *,
 void	message_audience_add(struct issue *, const char *names, int exclude);
 /* Its To (exclude 0) or Exclude names as "a, b" (allocated; "" none). */
 char   *message_audience_text(const struct issue *, int exclude);
+/* The To names but the first list (the List: line): the To: line of the
+ * editor's file and of herald issue show (allocated; "" none). */
+char   *message_audience_rest(const struct issue *);
 /*
  * Look each name up (a list, else a segment: store_audience_lookup), set
  * list_id and list_name to the first list of the To (merge fields and the

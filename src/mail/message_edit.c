@@ -67,8 +67,8 @@ edit_error_line(struct buf *b, const char *error)
 }
 
 /* The names of the To but the list on the List: line ("a, b"). */
-static char *
-edit_to_rest(const struct issue *is)
+char *
+message_audience_rest(const struct issue *is)
 {
 	struct buf	b;
 	size_t		i;
@@ -112,7 +112,7 @@ edit_text(const struct issue *is, const char *error, const char *fields)
 	    "{{.\n"), fields != NULL ? fields : _("{{name}} {{email}} and the "
 	    "list's columns"));
 	/* List: is the first list of the To, To: the other names. */
-	to = edit_to_rest(is);
+	to = message_audience_rest(is);
 	exclude = message_audience_text(is, 1);
 	buf_printf(&b, "From: %s\nReply-To: %s\nSubject: %s\nList: %s\n"
 	    "To: %s\nExclude: %s\n"
