@@ -31,6 +31,7 @@ struct compose {
 	char		*error;
 	int64_t		 select;	/* select this issue next load */
 	char		 cell[64];
+	char		 aud[256];	/* the audience cell */
 };
 
 /* The issue under the cursor, or NULL. */
@@ -114,6 +115,26 @@ compose_enter(struct ui *ui, void *state)
 	compose_load(ui, state);
 }
 
+/* The audience as the row shows it: "members, volunteers -board" (the
+ * To names, then each Exclude name after a minus). */
+static const char *
+compose_audience(struct compose *c, const struct issue *is)
+{
+	size_t	i, len = 0;
+	int	n;
+
+	c->aud[0] = '\0';
+	for (i = 0; i < is->naud && len < sizeof c->aud; i++) {
+		n = snprintf(c->aud + len, sizeof c->aud - len, "%s%s%s",
+		    len == 0 ? "" : is->aud[i].exclude ? " " : ", ",
+		    is->aud[i].exclude ? "-" : "", is->aud[i].name);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	return c->aud[0] != '\0' ? c->aud : _("(removed)");
+}
+
 /* One cell. */
 static const char *
 compose_cell(void *arg, int64_t row, int col)
@@ -128,7 +149,7 @@ compose_cell(void *arg, int64_t row, int col)
 		snprintf(c->cell, sizeof c->cell, "%lld", (long long)is->id);
 		return c->cell;
 	case 1:
-		return is->list_name != NULL ? is->list_name : _("(removed)");
+		return compose_audience(c, is);
 	case 2:
 		return is->subject;
 	case 3:

@@ -75,7 +75,8 @@ send_span(char *buf, size_t len, int64_t secs)
 /* The labels before a send, as shown (translated). */
 static const char *const send_labels[] = {
 	N_("Issue"), N_("From"), N_("Bounces to"), N_("Recipients"),
-	N_("Domains"), N_("Health"), N_("TLS policy"), N_("Test")
+	N_("Domains"), N_("Health"), N_("TLS policy"), N_("Test"),
+	N_("Audience"), N_("Providers")
 };
 
 /* The column of the values before a send: past the widest label as
@@ -218,6 +219,15 @@ send_draw_pre(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
 		    "counting domains… %s so far"), ui_count(a, sizeof a,
 		    rcpts), p->list, ui_count(b, sizeof b,
 		    (int64_t)p->doms.n));
+	else if (p->multi)
+		ui_printf(ui, y++, vx, vw, rcpts > 0 ? ROLE_NORMAL : ROLE_FAIL,
+		    ngettext("%s in %s domain (%lld duplicates, %lld "
+		    "excluded, %lld suppressed skipped)", "%s in %s domains "
+		    "(%lld duplicates, %lld excluded, %lld suppressed "
+		    "skipped)", p->doms.n), ui_count(a, sizeof a, rcpts),
+		    ui_count(b, sizeof b, (int64_t)p->doms.n),
+		    (long long)p->duplicates, (long long)p->excluded,
+		    (long long)p->suppressed);
 	else {
 		ui_printf(ui, y++, vx, vw, rcpts > 0 ? ROLE_NORMAL : ROLE_FAIL,
 		    ngettext("%s in %s domain (list %s, %lld suppressed "
@@ -225,6 +235,17 @@ send_draw_pre(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
 		    "skipped)", p->doms.n), ui_count(a, sizeof a, rcpts),
 		    ui_count(b, sizeof b, (int64_t)p->doms.n), p->list,
 		    (long long)p->suppressed);
+	}
+	if (p->counted && p->list != NULL) {
+		if (p->multi && p->sources != NULL) {
+			/* Each To name's members, less each Exclude's. */
+			vx = send_label(ui, y, x, w, N_("Audience"));
+			ui_print(ui, y++, vx, vw, ROLE_NORMAL, p->sources);
+		}
+		if (p->providers != NULL) {
+			vx = send_label(ui, y, x, w, N_("Providers"));
+			ui_print(ui, y++, vx, vw, ROLE_NORMAL, p->providers);
+		}
 		if (p->ntop > 0)
 			send_draw_domains(ui, p, y++, x, w);
 	}

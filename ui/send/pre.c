@@ -1,10 +1,12 @@
 /*
  * Before a send: the issue, how many recipients (members of its list that
- * are not suppressed) in how many domains, the health verdict for its
- * From domain, and the TLS policy the send will use.
+ * are not suppressed) in how many domains and providers, the health
+ * verdict for its From domain, and the TLS policy the send will use.
  *
  * Domains are counted a page of members per tick, so a list of a million
- * never stalls the console. The health verdict comes from a child
+ * never stalls the console. An issue that goes to more than its list
+ * (lists and segments less exclusions) is counted at once by
+ * audience_count, as herald issue audience counts it. The health verdict comes from a child
  * `herald check DOMAIN --stream` (ui/kit/child.h, and the Health screen's
  * report parser): DNS can hang, the console must not.
  */
@@ -16,8 +18,10 @@
 #include "config/config.h"
 #include "mail/message.h"
 #include "send_ui.h"
+#include "send/audience.h"
 #include "send/law.h"
 #include "send/setup.h"
+#include "smtp/provider.h"
 #include "store/store.h"
 
 #define SEND_PRE_PAGE		5000	/* members counted per tick */
@@ -55,6 +59,11 @@ send_pre_clear(struct send_pre *p)
 	free(p->law);
 	p->law = NULL;
 	free(p->herror);
+	free(p->sources);
+	free(p->providers);
+	p->sources = p->providers = NULL;
+	p->multi = 0;
+	p->duplicates = p->excluded = 0;
 	free(p->test_to);
 	free(p->test_text);
 	p->subject = p->list = p->from = p->domain = p->problem = NULL;
@@ -143,7 +152,11 @@ send_pre_load(struct ui *ui, struct send_pre *p, int64_t id)
 	p->subject = xstrdup(is.subject != NULL ? is.subject : "");
 	p->from = xstrdup(is.from != NULL ? is.from : "");
 	p->list_id = is.list_id;
-	if (is.list_id == 0 || is.list_name == NULL) {
+	p->multi = is.naud > 1 || (is.naud == 1 && is.aud[0].segment);
+	if (p->multi) {
+		/* The To names stand where the list's name stood. */
+		p->list = message_audience_text(&is, 0);
+	} else if (is.list_id == 0 || is.list_name == NULL) {
 		p->problem = xstrdup(_("Its list was removed: there is nobody "
 		    "to send it to."));
 		p->counted = 1;
@@ -216,6 +229,103 @@ send_pre_top(struct send_pre *p)
 	}
 }
 
+/* "Google 3, docomo 1, other 2": the recipients by provider, known by
+ * their domains (audience_provider), the largest first. */
+static void
+send_pre_providers(struct send_pre *p)
+{
+	struct {
+		const char	*name;
+		int64_t		 n;
+	}			 v[16], t;
+	const struct provider	*pr;
+	const char		*name;
+	struct buf		 b;
+	char			 num[32];
+	size_t			 i, j, n = 0;
+
+	for (i = 0; i < p->doms.n; i++) {
+		if ((name = audience_provider(p->doms.v[i].name)) == NULL)
+			name = "other";
+		for (j = 0; j < n; j++)
+			if (strcmp(v[j].name, name) == 0)
+				break;
+		if (j == n) {
+			if (n == nitems(v))
+				continue;
+			v[n].name = name;
+			v[n++].n = 0;
+		}
+		v[j].n += p->doms.v[i].total;
+	}
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && v[j].n > v[j - 1].n; j--) {
+			t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		pr = provider_find(v[i].name);
+		buf_printf(&b, "%s%s %s", i > 0 ? ", " : "",
+		    pr != NULL ? pr->label : _("other"),
+		    ui_count(num, sizeof num, v[i].n));
+	}
+	free(p->providers);
+	p->providers = b.data != NULL ? buf_take(&b) : NULL;
+}
+
+/* An audience of more than its list, counted at once. */
+static void
+send_pre_count_audience(struct ui *ui, struct send_pre *p)
+{
+	struct audience_counts	 c;
+	struct issue		 is;
+	struct buf		 b;
+	char			*cause = NULL, num[32];
+	size_t			 i, k;
+	int			 rc;
+
+	p->counted = 1;
+	memset(&is, 0, sizeof is);
+	if ((rc = store_issue_get(ui_store(ui), p->issue, &is, &cause)) != 0 ||
+	    audience_count(ui_store(ui), &is, &c, &cause) == -1) {
+		free(p->problem);
+		p->problem = xprintf(_("Cannot count the recipients: %s"),
+		    cause != NULL ? cause : _("the issue is gone"));
+		free(cause);
+		if (rc == 0)
+			audience_free(&c);
+		issue_free(&is);
+		return;
+	}
+	p->recipients = c.total;
+	p->suppressed = c.suppressed;
+	p->duplicates = c.duplicates;
+	p->excluded = c.excluded;
+	for (i = 0; i < c.ndomains; i++) {
+		/* The index first: adding may move the array. */
+		k = send_doms_add(&p->doms, c.domains[i].key);
+		p->doms.v[k].total = c.domains[i].n;
+	}
+	buf_init(&b);
+	for (i = 0; i < c.nsrc; i++)
+		if (!c.src[i].exclude)
+			buf_printf(&b, "%s%s %s", b.len != 0 ? ", " : "",
+			    c.src[i].name, ui_count(num, sizeof num,
+			    c.src[i].members));
+	for (i = 0; i < c.nsrc; i++)
+		if (c.src[i].exclude)
+			buf_printf(&b, " - %s %s", c.src[i].name,
+			    ui_count(num, sizeof num, c.src[i].members));
+	p->sources = b.data != NULL ? buf_take(&b) : NULL;
+	audience_free(&c);
+	issue_free(&is);
+	send_pre_top(p);
+	send_pre_providers(p);
+	ui_dirty(ui);
+}
+
 /* Count the next page of members; 1 while there are more. */
 static int
 send_pre_count(struct ui *ui, struct send_pre *p)
@@ -225,6 +335,10 @@ send_pre_count(struct ui *ui, struct send_pre *p)
 
 	if (p->counted)
 		return 0;
+	if (p->multi) {
+		send_pre_count_audience(ui, p);
+		return 0;
+	}
 	if (store_contacts(ui_store(ui), p->list_id, NULL, p->offset,
 	    SEND_PRE_PAGE, send_pre_member, p, &cause) == -1) {
 		free(p->problem);
@@ -237,6 +351,7 @@ send_pre_count(struct ui *ui, struct send_pre *p)
 	if (p->offset - before < SEND_PRE_PAGE) {
 		p->counted = 1;
 		send_pre_top(p);
+		send_pre_providers(p);
 	}
 	ui_dirty(ui);
 	return !p->counted;

@@ -183,6 +183,12 @@ struct send_pre {
 					 * for an advertisement, or NULL */
 	int64_t		 list_id;
 	int64_t		 members, suppressed;
+	/* an audience of more than its list (issue #13): counted at once
+	 * by audience_count, the names with their members in text */
+	int		 multi;
+	char		*sources;	/* "members 4, volunteers 4 - board 1" */
+	int64_t		 duplicates, excluded;
+	char		*providers;	/* "Google 3, docomo 1, other 2" */
 	/* counting recipients and their domains, a page per tick */
 	struct send_doms doms;
 	int64_t		 offset, recipients;
