@@ -186,7 +186,9 @@ compose_draw(struct ui *ui, void *state, const struct ui_rect *r)
 {
 	struct compose	*c = state;
 	struct ui_rect	 t = *r;
+	struct issue	*sel;
 	const char	*empty;
+	char		*to, *exclude;
 	int		 x;
 
 	x = ui_print(ui, r->y, 1, r->w - 2, ROLE_EMPH, _("Issues"));
@@ -212,6 +214,21 @@ compose_draw(struct ui *ui, void *state, const struct ui_rect *r)
 		    "(From, Subject, List) above a plain-text body, with merge "
 		    "fields such as {{name}} filled in for each member."));
 		return;
+	}
+	/* The selected issue's whole audience on the last row: the List
+	 * column has room for the first names only. */
+	if ((sel = compose_selected(c)) != NULL && t.h > 3) {
+		t.h -= 2;
+		to = message_audience_text(sel, 0);
+		exclude = message_audience_text(sel, 1);
+		if (*exclude != '\0')
+			ui_printf(ui, r->y + r->h - 1, 2, r->w - 4, ROLE_DIM,
+			    _("To: %s   Exclude: %s"), to, exclude);
+		else
+			ui_printf(ui, r->y + r->h - 1, 2, r->w - 4, ROLE_DIM,
+			    _("To: %s"), *to != '\0' ? to : _("(removed)"));
+		free(to);
+		free(exclude);
 	}
 	table_draw(ui, &c->table, &t, compose_cell, compose_role, c);
 }

@@ -230,7 +230,7 @@ send_pre_top(struct send_pre *p)
 }
 
 /* "Google 3, docomo 1, other 2": the recipients by provider, known by
- * their domains (audience_provider), the largest first. */
+ * their domains (audience_provider), the largest first, then by name. */
 static void
 send_pre_providers(struct send_pre *p)
 {
@@ -259,7 +259,9 @@ send_pre_providers(struct send_pre *p)
 		v[j].n += p->doms.v[i].total;
 	}
 	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && v[j].n > v[j - 1].n; j--) {
+		for (j = i; j > 0 && (v[j].n > v[j - 1].n ||
+		    (v[j].n == v[j - 1].n &&
+		    strcmp(v[j].name, v[j - 1].name) < 0)); j--) {
 			t = v[j];
 			v[j] = v[j - 1];
 			v[j - 1] = t;
