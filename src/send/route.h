@@ -33,6 +33,10 @@ struct target {
 	int			 tls_required;	/* DANE: secure TLSA records,
 						 * none usable: TLS, no
 						 * plaintext (RFC 7672 2.2) */
+	enum tls_policy		 policy;	/* the session's (tlspol.c):
+						 * dane, mta-sts, may, ... */
+	int			 sts_miss;	/* MTA-STS testing: the host
+						 * is not in the policy */
 };
 
 enum route_status {
@@ -46,6 +50,8 @@ struct route {
 	int			 code;		/* for BOUNCE and DEFER */
 	char			 enhanced[16];
 	char			 reply[300];
+	char			 policy[12];	/* for DEFER: the policy that
+						 * deferred ("mta-sts"), "" */
 	struct target		*t;
 	size_t			 n;
 };

@@ -169,7 +169,7 @@ test_settings(void)
 	int			 port;
 
 	send_settings_init(&s);
-	CHECK_INT(s.policy, TLS_POLICY_MAY);
+	CHECK_INT(s.policy, TLS_POLICY_AUTO);
 	CHECK_INT(s.smtp_port, 25);
 	CHECK_INT(s.limits.concurrency, 20);
 	CHECK_INT(s.limits.per_domain, 2);

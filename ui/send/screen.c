@@ -324,7 +324,7 @@ send_act_tls(struct ui *ui, void *state, int key)
 	if (!send_is_pre(s))
 		return UI_IGNORED;
 	s->pre.policy = (enum tls_policy)((s->pre.policy + 1) %
-	    (TLS_POLICY_DANE + 1));
+	    TLS_NPOLICIES);
 	return UI_REDRAW;
 }
 
