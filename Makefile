@@ -54,7 +54,8 @@ CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(B)/dbsql.o $(B)/footers.o
 UI_OBJ   = $(UI_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fuzz_feedback \
-           $(B)/tests/test_fuzz_fetch $(B)/tests/test_fuzz_http
+           $(B)/tests/test_fuzz_fetch $(B)/tests/test_fuzz_http \
+           $(B)/tests/test_fuzz_sts
 LINGUAS  = ja
 MO       = $(LINGUAS:%=$(B)/locale/%/LC_MESSAGES/herald.mo)
 SQL      = db/schema.sql $(sort $(wildcard db/migrations/*.sql))
@@ -132,13 +133,17 @@ $(B)/tests/test_fuzz_http: tests/fuzz/http.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DHTTP_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
 
+$(B)/tests/test_fuzz_sts: tests/fuzz/sts.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DSTS_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
 unit-bin: $(UNIT_BIN)
 
 # libFuzzer: the reader and what it uses, built with clang, coverage and
 # the sanitizers. Run: build/fuzz/feedback tests/data/bounces/maildir
 FUZZ_SRC = src/feedback/parse.c src/smtp/reply_class.c src/base/util.c \
            src/base/utf8.c src/base/json.c src/mail/verp.c
-fuzz: $(B)/fuzz/feedback $(B)/fuzz/fetch $(B)/fuzz/http
+fuzz: $(B)/fuzz/feedback $(B)/fuzz/fetch $(B)/fuzz/http $(B)/fuzz/sts
 $(B)/fuzz/fetch: tests/fuzz/fetch.c src/feedback/fetch_reply.c src/base/util.c
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) -g -O1 \
@@ -157,6 +162,14 @@ $(B)/fuzz/http: tests/fuzz/http.c src/web/http.c src/base/util.c
 	clang -std=c11 -D_GNU_SOURCE -Isrc -I. -g -O1 \
 		-fsanitize=fuzzer,address,undefined -o $@ $< src/web/http.c \
 		src/base/util.c
+
+# The MTA-STS policy and record readers. Run: build/fuzz/sts tests/data/sts
+$(B)/fuzz/sts: tests/fuzz/sts.c src/sts/policy.c src/base/util.c \
+    src/base/json.c src/base/utf8.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -Isrc -I. -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $< src/sts/policy.c \
+		src/base/util.c src/base/json.c src/base/utf8.c
 
 # deps: what building and running need; test-deps: that and the test lab
 # (Postfix, NSD, Dovecot, ...), which `make run` never installs.
