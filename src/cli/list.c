@@ -674,13 +674,14 @@ cmd_list_consent(struct cli_env *env, const struct cli_cmd *cmd,
 		printf("address,name,consent_at,consent_source,last_mailed_at,"
 		    "opted_out_at,opt_out_channel\n");
 	else {
-		list_cell("ADDRESS", 28);
-		list_cell("NAME", 14);
-		list_cell("CONSENT_AT", 25);
-		list_cell("SOURCE", 12);
-		list_cell("LAST_MAILED", 20);
-		list_cell("OPTED_OUT", 20);
-		printf("CHANNEL\n");
+		/* TRANSLATORS: column headings of herald list consent. */
+		list_cell(_("ADDRESS"), 28);
+		list_cell(_("NAME"), 14);
+		list_cell(_("CONSENT_AT"), 25);
+		list_cell(_("SOURCE"), 12);
+		list_cell(_("LAST_MAILED"), 20);
+		list_cell(_("OPTED_OUT"), 20);
+		printf("%s\n", _("CHANNEL"));
 	}
 	rc = store_consent_rows(env->store, a->argv[0], list_consent_row, &o,
 	    &cause);

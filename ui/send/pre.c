@@ -271,9 +271,9 @@ send_pre_check(struct ui *ui, struct send_pre *p)
 	argv = subcmd_globals(ui, 10, &n);
 	argv[n++] = xstrdup("check");
 	argv[n++] = xstrdup(p->domain);
-	/* The stream in English, as ui/health reads it (health_argv). */
+	/* The stream in the console's language, as ui/health reads it
+	 * (health_argv): its findings are formatted in the child. */
 	argv[n++] = xstrdup("--stream");
-	argv[n++] = xstrdup("--json");
 	send_pre_opt(ui, argv, &n, "source_ip", "--ip");
 	send_pre_opt(ui, argv, &n, "helo", "--helo");
 	send_pre_opt(ui, argv, &n, "bounce", "--envelope-from");
