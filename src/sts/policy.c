@@ -142,6 +142,8 @@ sts_host_norm(const char *s, size_t len)
 			goto bad;
 		out[i] = (char)tolower(c);
 	}
+	if (label == 0)
+		goto bad;		/* an empty last label: "a.." */
 	out[len] = '\0';
 	return out;
 bad:

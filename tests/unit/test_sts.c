@@ -121,6 +121,10 @@ test_policy(void)
 	    &p, &cause) == -1);
 	CHECK(parse("version: STSv1\nmode: enforce\nmx: *\nmax_age: 1\n",
 	    &p, &cause) == -1);
+	CHECK(parse("version: STSv1\nmode: enforce\nmx: mx1..\nmax_age: 1\n",
+	    &p, &cause) == -1);
+	CHECK(parse("version: STSv1\nmode: enforce\nmx: .a.org\nmax_age: 1\n",
+	    &p, &cause) == -1);
 	CHECK(parse("version: STSv1\nmode enforce\nmax_age: 1\n", &p,
 	    &cause) == -1);
 	CHECK(sts_policy_parse("version: STSv1\0", 15, &p, &cause) == -1);
