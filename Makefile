@@ -53,8 +53,12 @@ UI_SRC   = $(wildcard ui/*.c ui/*/*.c)
 CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(B)/dbsql.o $(B)/footers.o
 UI_OBJ   = $(UI_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
+# The harnesses in tests/fuzz that take FUZZ_REPLAY: each also a unit
+# binary replaying its corpus tests/data/NAME.
+FUZZ_REPLAY = charset footer isodate edit
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fuzz_feedback \
            $(B)/tests/test_fuzz_fetch $(B)/tests/test_fuzz_http \
+           $(B)/tests/test_fuzz_tlsrpt $(FUZZ_REPLAY:%=$(B)/tests/test_fuzz_%) \
            $(B)/tests/test_fuzz_sts
 LINGUAS  = ja
 MO       = $(LINGUAS:%=$(B)/locale/%/LC_MESSAGES/herald.mo)
@@ -137,13 +141,25 @@ $(B)/tests/test_fuzz_sts: tests/fuzz/sts.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DSTS_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
 
+# The harnesses with FUZZ_REPLAY (charset, footer, isodate, edit).
+$(FUZZ_REPLAY:%=$(B)/tests/test_fuzz_%): $(B)/tests/test_fuzz_%: \
+    tests/fuzz/%.c tests/fuzz/replay.h $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DFUZZ_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
+# The same for the TLS-RPT record parser (tests/fuzz/tlsrpt.c).
+$(B)/tests/test_fuzz_tlsrpt: tests/fuzz/tlsrpt.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DTLSRPT_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
 unit-bin: $(UNIT_BIN)
 
 # libFuzzer: the reader and what it uses, built with clang, coverage and
 # the sanitizers. Run: build/fuzz/feedback tests/data/bounces/maildir
 FUZZ_SRC = src/feedback/parse.c src/smtp/reply_class.c src/base/util.c \
            src/base/utf8.c src/base/json.c src/mail/verp.c
-fuzz: $(B)/fuzz/feedback $(B)/fuzz/fetch $(B)/fuzz/http $(B)/fuzz/sts
+fuzz: $(B)/fuzz/feedback $(B)/fuzz/fetch $(B)/fuzz/http $(B)/fuzz/tlsrpt \
+      $(FUZZ_REPLAY:%=$(B)/fuzz/%) $(B)/fuzz/sts
 $(B)/fuzz/fetch: tests/fuzz/fetch.c src/feedback/fetch_reply.c src/base/util.c
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) -g -O1 \
@@ -162,6 +178,34 @@ $(B)/fuzz/http: tests/fuzz/http.c src/web/http.c src/base/util.c
 	clang -std=c11 -D_GNU_SOURCE -Isrc -I. -g -O1 \
 		-fsanitize=fuzzer,address,undefined -o $@ $< src/web/http.c \
 		src/base/util.c
+
+# The harnesses of FUZZ_REPLAY link the whole core built the same way
+# (the editor's needs the store; the linker takes what each uses).
+# Run: build/fuzz/charset tests/data/charset (footer, isodate, edit alike)
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 -Isrc -I. -Ibuild \
+              $(PKG_CFLAGS) -g -O1 -fsanitize=address,undefined
+FUZZ_OBJ = $(CORE_OBJ:$(B)/%.o=$(B)/fuzz/obj/%.o)
+$(B)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(B)/fuzz/obj/%.o: $(B)/%.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(B)/fuzz/obj/src/feedback/%.o: private FUZZ_CFLAGS += $(GMIME_CFLAGS)
+$(B)/fuzz/core.a: $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $(FUZZ_OBJ)
+$(FUZZ_REPLAY:%=$(B)/fuzz/%): $(B)/fuzz/%: tests/fuzz/%.c $(B)/fuzz/core.a
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(B)/fuzz/core.a \
+		$(PKG_LIBS) -lm
+
+# The TLS-RPT record parser. Run: build/fuzz/tlsrpt tests/data/tlsrpt
+$(B)/fuzz/tlsrpt: tests/fuzz/tlsrpt.c src/auth/tlsrpt.c src/auth/dns.c src/base/util.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $< src/auth/tlsrpt.c \
+		src/auth/dns.c src/base/util.c $(PKG_LIBS) -lm
 
 # The MTA-STS policy and record readers. Run: build/fuzz/sts tests/data/sts
 $(B)/fuzz/sts: tests/fuzz/sts.c src/sts/policy.c src/base/util.c \

@@ -257,6 +257,28 @@ CREATE TABLE sts_policies (
 	expires_at	INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+-- The TLS reports (RFC 8460) sent: one per policy domain and UTC day, its
+-- report id kept through retries; sent_at once every URI took it. Each
+-- URI's last try is kept, so only a failed one is tried again.
+CREATE TABLE tlsrpt_reports (
+	id		INTEGER PRIMARY KEY,
+	domain		TEXT NOT NULL,			-- the policy domain
+	day		TEXT NOT NULL,			-- YYYY-MM-DD, UTC
+	report_id	TEXT NOT NULL,
+	created_at	INTEGER NOT NULL,
+	sent_at		INTEGER,			-- NULL: not yet
+	UNIQUE (domain, day)
+);
+CREATE TABLE tlsrpt_deliveries (
+	report_id	INTEGER NOT NULL REFERENCES tlsrpt_reports (id)
+			ON DELETE CASCADE,
+	uri		TEXT NOT NULL,			-- mailto:... or https://...
+	status		TEXT NOT NULL,			-- sent, failed
+	detail		TEXT NOT NULL DEFAULT '',	-- why it failed
+	at		INTEGER NOT NULL,
+	PRIMARY KEY (report_id, uri)
+);
+
 -- A message read from the feedback mailbox, a file or stdin: one row per
 -- Message-ID and content hash, so reading a mailbox again finds the row
 -- and counts nothing twice.

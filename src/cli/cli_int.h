@@ -100,6 +100,7 @@ void		 cli_feedback_finding(FILE *out, int json,
 		    const struct feedback_finding *, const char *action,
 		    long long send, const char *why, const char *source);
 extern const struct cli_cmd cli_web_cmds[];
+extern const struct cli_cmd cli_tlsrpt_cmds[];
 /* herald unsubscribe --cgi (web.c): one CGI/1.1 request. */
 int		 cli_unsubscribe_cgi(struct cli_env *);
 

@@ -101,6 +101,9 @@ const struct config_key config_keys[] = {
 	    "(built in), off, the path of a template file, or auto (ja or "
 	    "en by the issue's text for an advertisement, none for a "
 	    "notice)") },
+	{ "tlsrpt", "on", N_("on: herald tlsrpt send sends the TLS reports "
+	    "(RFC 8460) of the sessions herald had to the domains that ask "
+	    "for them; off: none") },
 	{ NULL, NULL, NULL }
 };
 
@@ -305,6 +308,10 @@ config_validate(const char *key, const char *v, char **cause)
 		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
 			return set_cause(cause, _("verp: '%s': expected on or "
 			    "off"), v);
+	} else if (strcmp(key, "tlsrpt") == 0) {
+		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+			return set_cause(cause, _("tlsrpt: '%s': expected on "
+			    "or off"), v);
 	} else if (strcmp(key, "verp_delimiter") == 0) {
 		if (strlen(v) != 1 || strchr("+-=_", v[0]) == NULL)
 			return set_cause(cause, _("verp_delimiter: '%s': "

@@ -205,7 +205,7 @@ charset_scan(enum charset cs, const char *field, const char *s, size_t len,
 			col = 1;
 			continue;
 		}
-		if ((unsigned char)s[i] < 0x80) {
+		if ((unsigned char)s[i] < 0x80 && s[i] != '\033') {
 			i++;
 			col++;
 			continue;
@@ -217,9 +217,19 @@ charset_scan(enum charset cs, const char *field, const char *s, size_t len,
 			i += used;
 			continue;
 		}
-		if ((k = utf8_decode(s + i, len - i, &cp)) <= 0)
+		if (s[i] == '\033') {
+			/* iconv passes ESC on, and a reader takes it for
+			 * a shift of ISO-2022-JP's own: refused. */
 			k = 1;
-		if (!charset_carries(cd, &tmp, s + i, (size_t)k)) {
+			cp = 0x1b;
+		} else if ((k = utf8_decode(s + i, len - i, &cp)) <= 0) {
+			/* Not UTF-8: one byte, reported as U+FFFD so that
+			 * the report itself stays UTF-8. */
+			k = 1;
+			cp = 0xfffd;
+		}
+		if (cp == 0xfffd || cp == 0x1b ||
+		    !charset_carries(cd, &tmp, s + i, (size_t)k)) {
 			*v = xreallocarray(*v, *n + 1, sizeof **v);
 			bad = &(*v)[(*n)++];
 			memset(bad, 0, sizeof *bad);
@@ -227,7 +237,7 @@ charset_scan(enum charset cs, const char *field, const char *s, size_t len,
 			bad->line = line;
 			bad->column = col;
 			bad->cp = cp;
-			memcpy(bad->ch, s + i, (size_t)k < 4 ? (size_t)k : 4);
+			utf8_encode(cp, bad->ch);
 		}
 		i += (size_t)k;
 		col++;
@@ -273,6 +283,8 @@ charset_jis(struct buf *b, const char *what, const char *s, size_t len,
 	const char	*p, *end, *eol;
 	int		 rc = -1;
 
+	if (memchr(s, '\033', len) != NULL)
+		return charset_refuse(what, s, len, cause);
 	if ((cd = charset_open(cause)) == (iconv_t)-1)
 		return -1;
 	buf_init(&fw);
@@ -336,6 +348,8 @@ charset_jis_words(struct buf *b, const char *what, const char *s,
 	unsigned int	 cp;
 	int		 k, first = 1, rc = -1;
 
+	if (memchr(s, '\033', len) != NULL)
+		return charset_refuse(what, s, len, cause);
 	if ((cd = charset_open(cause)) == (iconv_t)-1)
 		return -1;
 	buf_init(&fw);

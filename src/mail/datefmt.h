@@ -28,4 +28,18 @@ int	datefmt_parse(const char *lang, size_t len, enum datefmt *f);
 /* Append date t (0: now) in form f. */
 void	datefmt_append(struct buf *, time_t t, enum datefmt f);
 
+/* What datefmt_iso_check found. */
+enum datefmt_iso {
+	DATEFMT_ISO_OK,
+	DATEFMT_ISO_SYNTAX,		/* not the form below */
+	DATEFMT_ISO_RANGE,		/* the form, but no such day or time */
+};
+/*
+ * Is s[0..len) an ISO 8601 date, or date and time, as a consent record
+ * keeps it: YYYY-MM-DD, then optionally T or a space, HH:MM[:SS[.fff]]
+ * and Z or +HH:MM / -HH:MM; a real day of its month, a time up to
+ * 23:59:60 (a leap second), an offset up to 23:59?
+ */
+enum datefmt_iso datefmt_iso_check(const char *s, size_t len);
+
 #endif

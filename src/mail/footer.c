@@ -208,7 +208,12 @@ footer_render(const struct footer *f, time_t date, const char *url,
 				placeholders++;
 				if (*v != '\0')
 					filled++;
-				buf_adds(&line, v);
+				/* A value is one line: a CR or LF in it
+				 * (config, a hand-edited file) would start
+				 * a line of its own in the message. */
+				for (; *v != '\0'; v++)
+					buf_addc(&line, *v == '\r' ||
+					    *v == '\n' ? ' ' : *v);
 				p = end + 2;
 			} else
 				buf_addc(&line, *p++);

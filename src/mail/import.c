@@ -11,7 +11,6 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "datefmt.h"
 #include "import.h"
 #include "import_enc.h"
 #include "base/i18n.h"
@@ -620,49 +620,6 @@ import_law_value(struct importer *imp, int k, size_t *len)
 	return (import_col(imp, (size_t)c, len));
 }
 
-/*
- * Is s[0..len) an ISO 8601 date or date and time: YYYY-MM-DD, then
- * optionally T or a space, HH:MM[:SS[.fff]], and Z or +HH:MM / -HH:MM?
- */
-static int
-import_iso_time(const char *s, size_t len)
-{
-	static const char	date[] = "dddd-dd-dd", tm[] = "dd:dd";
-	size_t			i, p;
-
-	if (len < 10)
-		return (0);
-	for (i = 0; i < 10; i++)
-		if (date[i] == 'd' ? !isdigit((unsigned char)s[i]) :
-		    s[i] != date[i])
-			return (0);
-	if (len == 10)
-		return (1);
-	if (s[10] != 'T' && s[10] != ' ')
-		return (0);
-	for (p = 11, i = 0; i < 5; i++, p++)
-		if (p >= len || (tm[i] == 'd' ?
-		    !isdigit((unsigned char)s[p]) : s[p] != tm[i]))
-			return (0);
-	if (p + 3 <= len && s[p] == ':' && isdigit((unsigned char)s[p + 1]) &&
-	    isdigit((unsigned char)s[p + 2])) {
-		p += 3;
-		if (p < len && s[p] == '.')
-			for (p++; p < len && isdigit((unsigned char)s[p]); p++)
-				;
-	}
-	if (p == len)
-		return (1);
-	if (s[p] == 'Z')
-		return (p + 1 == len);
-	if ((s[p] == '+' || s[p] == '-') && p + 6 == len)
-		for (p++, i = 0; i < 5; i++, p++)
-			if (tm[i] == 'd' ? !isdigit((unsigned char)s[p]) :
-			    s[p] != tm[i])
-				return (0);
-	return (p == len);
-}
-
 /* Build the attributes of the row: every column but address and name. */
 static void
 import_attrs(struct importer *imp, int ecol, int ncol)
@@ -754,9 +711,19 @@ import_parse_row(struct importer *imp, const char **name)
 	}
 	import_attrs(imp, ecol, ncol);
 	s = import_law_value(imp, IMPORT_LAW_AT, &len);
-	if (len != 0 && !import_iso_time(s, len))
-		return (_("consent_at: not an ISO 8601 date or time "
-		    "(2025-06-03 or 2025-06-03T10:00:00+09:00)"));
+	if (len != 0) {
+		switch (datefmt_iso_check(s, len)) {
+		case DATEFMT_ISO_OK:
+			break;
+		case DATEFMT_ISO_SYNTAX:
+			return (_("consent_at: not an ISO 8601 date or time "
+			    "(2025-06-03 or 2025-06-03T10:00:00+09:00)"));
+		case DATEFMT_ISO_RANGE:
+			return (_("consent_at: no such date or time (a month "
+			    "has 28 to 31 days, an hour 0 to 23, a minute 0 "
+			    "to 59)"));
+		}
+	}
 	return (NULL);
 }
 

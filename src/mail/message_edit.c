@@ -160,7 +160,7 @@ edit_header(const char *s, size_t len, size_t line, struct buf *vals,
 	if (h == EDIT_NHDR)
 		return set_cause(cause, _("line %zu: unknown header '%.*s' "
 		    "(known: From, Reply-To, Subject, List, Unsubscribe, "
-		    "Encoding, Charset)"), line, (int)(nlen > 40 ? 40 : nlen),
+		    "Encoding, Kind, Charset)"), line, (int)(nlen > 40 ? 40 : nlen),
 		    s);
 	if (seen[h])
 		return set_cause(cause, _("line %zu: %s: given twice"), line,

@@ -608,9 +608,74 @@ test_dates(void)
 	issue_free(&is);
 }
 
+/* Found by tests/fuzz/charset: an ESC in the text went through iconv as
+ * it was and a reader took it for a shift; bytes that are not UTF-8 were
+ * reported with an unset code point and themselves as the character. */
+static void
+test_jis_refused(void)
+{
+	struct charset_bad	*v = NULL;
+	struct buf		 b;
+	size_t			 n = 0;
+	char			*cause = NULL;
+
+	CHECK(charset_scan(CHARSET_ISO2022JP, "body", "a\n b\033$Bc", 9,
+	    &v, &n, &cause) == 0);
+	CHECK(n == 1 && v[0].line == 2 && v[0].column == 3 &&
+	    v[0].cp == 0x1b);
+	free(v);
+	v = NULL;
+	n = 0;
+	buf_init(&b);
+	CHECK(charset_jis(&b, "body", "a\033$Bb", 5, &cause) == -1);
+	CHECK(cause != NULL && strstr(cause, "U+001B") != NULL);
+	free(cause);
+	cause = NULL;
+	CHECK(charset_jis_words(&b, "Subject", "\033(Jx", 4, &(size_t){ 9 },
+	    &cause) == -1 && cause != NULL);
+	free(cause);
+	CHECK(charset_scan(CHARSET_ISO2022JP, "body", "x\xff\xe3\x81", 4,
+	    &v, &n, &cause) == 0);
+	CHECK(n == 3 && v[0].column == 2 && v[0].cp == 0xfffd &&
+	    strcmp(v[0].ch, "\xef\xbf\xbd") == 0 && v[1].column == 3 &&
+	    v[1].cp == 0xfffd && v[2].column == 4);
+	free(v);
+	buf_free(&b);
+}
+
+/* Found by tests/fuzz/isodate: consent_at took 2025-13-45 and 25:99. */
+static void
+test_iso_check(void)
+{
+	static const char *const ok[] = { "2025-06-03",
+	    "2025-06-03T10:00:00+09:00", "2025-06-03 10:00", "2024-02-29",
+	    "2025-06-03T23:59:60.5Z", "2000-02-29T00:00-00:30" };
+	static const char *const form[] = { "2025-6-3", "2025-06-03T10",
+	    "2025-06-03T10:00:00.", "2025-06-03T10:00+0900", "03/06/2025",
+	    "2025-06-03Z", "" };
+	static const char *const range[] = { "2025-13-01", "2025-00-10",
+	    "2025-06-31", "2025-02-29", "1900-02-29", "2025-06-03T24:00",
+	    "2025-06-03T10:60", "2025-06-03T10:00:61", "2025-06-03T10:00+24:00" };
+	size_t	i;
+
+	for (i = 0; i < nitems(ok); i++)
+		CHECK(datefmt_iso_check(ok[i], strlen(ok[i])) ==
+		    DATEFMT_ISO_OK);
+	for (i = 0; i < nitems(form); i++)
+		CHECK(datefmt_iso_check(form[i], strlen(form[i])) ==
+		    DATEFMT_ISO_SYNTAX);
+	for (i = 0; i < nitems(range); i++)
+		CHECK(datefmt_iso_check(range[i], strlen(range[i])) ==
+		    DATEFMT_ISO_RANGE);
+	/* Only len bytes are read. */
+	CHECK(datefmt_iso_check("2025-06-03T10:00", 10) == DATEFMT_ISO_OK);
+}
+
 int
 main(void)
 {
+	test_jis_refused();
+	test_iso_check();
 	test_choose();
 	test_jis();
 	test_utf8_forms();

@@ -56,6 +56,14 @@ test_render(void)
 	footer_render(&f, t, NULL, "mailto:u@x", &b);
 	CHECK_STR(b.data, "By Shop, \nMail: mailto:u@x\nOn 1 December 2025\n"
 	    "plain\n");
+	/* Found by tests/fuzz/footer: a value's line break made a line of
+	 * its own; a value stays on its template line. */
+	free(f.sender_name);
+	f.sender_name = xstrdup("Shop\r\nBcc: x@example.net");
+	buf_reset(&b);
+	footer_render(&f, t, "https://x/u\n", NULL, &b);
+	CHECK_STR(b.data, "By Shop  Bcc: x@example.net, \nWeb: https://x/u \n"
+	    "On 1 December 2025\nplain\n");
 	footer_free(&f);
 	buf_free(&b);
 }
