@@ -39,6 +39,14 @@ struct target {
 						 * is not in the policy */
 };
 
+#define ROUTE_MAX_DROPS		4	/* hosts DANE left out, kept */
+
+/* A host left out because its DNSSEC data failed (for TLS reports). */
+struct route_drop {
+	char			 host[256];
+	char			 why[300];
+};
+
 enum route_status {
 	ROUTE_OK,
 	ROUTE_BOUNCE,		/* null MX, NXDOMAIN, no mail host */
@@ -54,6 +62,8 @@ struct route {
 						 * deferred ("mta-sts"), "" */
 	struct target		*t;
 	size_t			 n;
+	struct route_drop	 drops[ROUTE_MAX_DROPS];
+	size_t			 ndrops;
 };
 
 /* A random number source (tests pass their own). */

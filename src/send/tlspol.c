@@ -123,6 +123,11 @@ tlspol_route(struct engine *e, struct dest *d, struct sts_result *sr)
 		tlspol_row(e, d->name, d->sts != NULL ? "sts" :
 		    "no-policy-found", d->sts_strings, "", "", "",
 		    sr->fail_type, sr->error);
+	/* Hosts DANE left out: their TLSA or addresses did not validate
+	 * (RFC 8460: no valid records from the resolver). */
+	for (i = 0; i < r->ndrops; i++)
+		tlspol_row(e, d->name, "tlsa", "[]", r->drops[i].host, "", "",
+		    "dnssec-invalid", r->drops[i].why);
 	if (r->status != ROUTE_OK)
 		return;
 	sts_ok = send == TLS_POLICY_AUTO || send == TLS_POLICY_STS;
