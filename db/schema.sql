@@ -365,3 +365,18 @@ CREATE TABLE consent (
 	updated_at	INTEGER NOT NULL,
 	PRIMARY KEY (list, addr_lc)
 ) WITHOUT ROWID;
+
+-- Each provider's pace as a send's engine last wrote it (version 18): its
+-- state (normal, slowed, throttled), the sessions it may have now and at
+-- most, the messages a minute now (0: no limit), the next try (0: now).
+CREATE TABLE send_pacing (
+	send_id		INTEGER NOT NULL REFERENCES sends(id) ON DELETE CASCADE,
+	provider	TEXT NOT NULL,		-- "yahoo", or an MX host
+	state		TEXT NOT NULL,
+	sessions	INTEGER NOT NULL,
+	max_sessions	INTEGER NOT NULL,
+	per_minute	INTEGER NOT NULL DEFAULT 0,
+	next_try	INTEGER NOT NULL DEFAULT 0,
+	updated_at	INTEGER NOT NULL,
+	PRIMARY KEY (send_id, provider)
+);

@@ -101,6 +101,7 @@ void		 cli_feedback_finding(FILE *out, int json,
 		    long long send, const char *why, const char *source);
 extern const struct cli_cmd cli_web_cmds[];
 extern const struct cli_cmd cli_tlsrpt_cmds[];
+extern const struct cli_cmd cli_providers_cmds[];
 /* herald unsubscribe --cgi (web.c): one CGI/1.1 request. */
 int		 cli_unsubscribe_cgi(struct cli_env *);
 

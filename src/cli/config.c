@@ -115,16 +115,45 @@ cmd_config_unset(struct cli_env *env, const struct cli_cmd *cmd,
 }
 
 /* herald config ls */
+/* One line (or member) of config ls: name, its value and help. */
+static void
+config_ls_one(struct cli_env *env, struct json *j, const char *name,
+    const char *help)
+{
+	const char	*source;
+	char		*v, *left;
+	int		 pad;
+
+	v = config_effective(env->cfg, name, &source);
+	if (env->json) {
+		json_open_object(j, name);
+		config_value_json(j, v, source);
+		json_close(j);
+	} else {
+		left = xprintf("%s = %s", name, v != NULL ? v : "");
+		/* Padded by display width: a value may be Japanese. */
+		pad = utf8_width(left) < 40 ? 40 - utf8_width(left) : 0;
+		if (strcmp(source, "set") == 0)
+			printf("%s%*s # %s\n", left, pad, "", _(help));
+		else
+			printf(v == NULL ? _("%s%*s # unset: %s\n") :
+			    _("%s%*s # default: %s\n"), left, pad, "",
+			    _(help));
+		free(left);
+	}
+	free(v);
+}
+
 static int
 cmd_config_ls(struct cli_env *env, const struct cli_cmd *cmd,
     struct cli_args *a)
 {
 	const struct config_key	*k;
-	const char		*source;
-	char			*v, *left;
+	const char		*key, *val, *dot;
+	char			*prefix;
 	struct buf		 b;
-	int			 pad;
 	struct json		 j;
+	size_t			 i;
 
 	(void)cmd;
 	(void)a;
@@ -135,25 +164,16 @@ cmd_config_ls(struct cli_env *env, const struct cli_cmd *cmd,
 	else
 		printf("# %s\n", config_file(env->cfg));
 	for (k = config_keys; k->name != NULL; k++) {
-		v = config_effective(env->cfg, k->name, &source);
-		if (env->json) {
-			json_open_object(&j, k->name);
-			config_value_json(&j, v, source);
-			json_close(&j);
-		} else {
-			left = xprintf("%s = %s", k->name, v != NULL ? v : "");
-			/* Padded by display width: a value may be Japanese. */
-			pad = utf8_width(left) < 40 ? 40 - utf8_width(left) : 0;
-			if (strcmp(source, "set") == 0)
-				printf("%s%*s # %s\n", left, pad, "",
-				    _(k->help));
-			else
-				printf(v == NULL ? _("%s%*s # unset: %s\n") :
-				    _("%s%*s # default: %s\n"), left, pad, "",
-				    _(k->help));
-			free(left);
-		}
-		free(v);
+		config_ls_one(env, &j, k->name, k->help);
+		/* A key named by a pattern ("provider.NAME"): the ones set
+		 * follow it. */
+		if ((dot = strchr(k->name, '.')) == NULL)
+			continue;
+		prefix = xstrndup(k->name, (size_t)(dot - k->name) + 1);
+		for (i = 0; config_prefixed_at(env->cfg, prefix, i, &key, &val);
+		    i++)
+			config_ls_one(env, &j, key, k->help);
+		free(prefix);
 	}
 	if (env->json) {
 		json_close(&j);

@@ -20,6 +20,8 @@
 #include "store/store.h"
 #include "store/store_consent.h"
 #include "store/store_feedback.h"
+#include "store/store_pacing.h"
+#include "send/pace.h"
 #include "base/utf8.h"
 
 #define FOLLOW_POLL_MS	150	/* how often --follow looks for events */
@@ -625,13 +627,100 @@ send_law_print(const char *law, const char *indent)
 	}
 }
 
+/* Each provider's pace as the running engine last wrote it. */
+struct send_paces {
+	struct send_pace {
+		char	*provider, *state;
+		int	 sessions, max_sessions, per_minute;
+		int64_t	 next_try;
+	}		*p;
+	size_t		 n;
+};
+
+static int
+send_pace_cb(const struct pacing_row *r, void *arg)
+{
+	struct send_paces	*ps = arg;
+	struct send_pace	*x;
+
+	ps->p = xreallocarray(ps->p, ps->n + 1, sizeof *ps->p);
+	x = &ps->p[ps->n++];
+	x->provider = xstrdup(r->provider);
+	x->state = xstrdup(r->state);
+	x->sessions = r->sessions;
+	x->max_sessions = r->max_sessions;
+	x->per_minute = r->per_minute;
+	x->next_try = r->next_try;
+	return 0;
+}
+
+static void
+send_paces_free(struct send_paces *ps)
+{
+	size_t	i;
+
+	for (i = 0; i < ps->n; i++) {
+		free(ps->p[i].provider);
+		free(ps->p[i].state);
+	}
+	free(ps->p);
+}
+
+/* "providers": each provider's pace while the engine runs. */
+static void
+send_paces_json(struct json *j, const struct send_paces *ps)
+{
+	char		 at[32];
+	time_t		 t;
+	struct tm	 tm;
+	size_t		 i;
+
+	json_open_array(j, "providers");
+	for (i = 0; i < ps->n; i++) {
+		json_open_object(j, NULL);
+		json_put_str(j, "name", ps->p[i].provider);
+		json_put_str(j, "label", pace_label(ps->p[i].provider));
+		json_put_str(j, "state", ps->p[i].state);
+		json_put_int(j, "sessions", ps->p[i].sessions);
+		json_put_int(j, "max_sessions", ps->p[i].max_sessions);
+		json_put_int(j, "per_minute", ps->p[i].per_minute);
+		t = (time_t)ps->p[i].next_try;
+		if (t != 0 && gmtime_r(&t, &tm) != NULL &&
+		    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm) != 0)
+			json_put_str(j, "next_try", at);
+		else
+			json_put_null(j, "next_try");
+		json_close(j);
+	}
+	json_close(j);
+}
+
+static void
+send_paces_text(const struct send_paces *ps)
+{
+	struct pacing_row	r;
+	char			line[512];
+	size_t			i;
+
+	for (i = 0; i < ps->n; i++) {
+		memset(&r, 0, sizeof r);
+		r.provider = ps->p[i].provider;
+		r.state = ps->p[i].state;
+		r.sessions = ps->p[i].sessions;
+		r.max_sessions = ps->p[i].max_sessions;
+		r.next_try = ps->p[i].next_try;
+		pace_line(line, sizeof line, &r);
+		printf(_("  provider   %s\n"), line);
+	}
+}
+
 /* herald status ID as JSON. */
 static void
 send_status_json(struct cli_env *env, const struct send_info *info,
     const struct issue *is, const struct send_counts *c, int engine,
     enum send_state state, const struct send_tls *tls,
     const struct send_classes *cl, const struct send_fb *fb,
-    const char *law)
+    const char *law, const struct send_paces *ps)
 {
 	struct buf	 b;
 	struct json	 j;
@@ -673,6 +762,7 @@ send_status_json(struct cli_env *env, const struct send_info *info,
 		json_put_null(&j, "pid");
 	json_close(&j);
 	send_tls_doc(&j, "tls", tls);
+	send_paces_json(&j, ps);
 	send_settings_json(&j, "settings", &info->set);
 	/* Bounced recipients by class, and the sender's refusals. */
 	json_open_object(&j, "bounced");
@@ -703,7 +793,7 @@ send_status_text(struct cli_env *env, const struct send_info *info,
     const struct issue *is, const struct send_counts *c, int engine,
     enum send_state state, const struct send_tls *tls,
     const struct send_classes *cl, const struct send_fb *fb,
-    const char *law)
+    const char *law, const struct send_paces *ps)
 {
 	const struct send_settings	*s = &info->set;
 	char				 at[32], in[32], *log, warn[256];
@@ -737,6 +827,7 @@ send_status_text(struct cli_env *env, const struct send_info *info,
 		send_in(in, sizeof in, c->next_at - (int64_t)time(NULL));
 		printf(_("  next try   %s (%s)\n"), at, in);
 	}
+	send_paces_text(ps);
 	printf(_("  TLS        %lld verified, %lld trusted, %lld untrusted, "
 	    "%lld plaintext\n"), (long long)tls->all.verified,
 	    (long long)tls->all.trusted, (long long)tls->all.untrusted,
@@ -787,6 +878,7 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 	struct send_classes	 cl;
 	struct send_tls		 tls;
 	struct send_fb		 fb;
+	struct send_paces	 ps;
 	struct issue		 is;
 	enum send_state		 state;
 	char			*cause = NULL, *law = NULL;
@@ -800,8 +892,16 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 		return rc;
 	memset(&tls, 0, sizeof tls);
 	memset(&is, 0, sizeof is);
+	memset(&ps, 0, sizeof ps);
 	if ((rc = send_state_now(env, id, &c, &engine, &state)) != 0)
 		goto out;
+	/* A stopped engine's rows say how it left things, not how they
+	 * are. */
+	if (engine && store_pacing_list(env->store, id, send_pace_cb, &ps,
+	    &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
 	if (store_send_tls(env->store, id, send_tls_cb, &tls, &cause) == -1 ||
 	    store_send_classes(env->store, id, &cl, send_classes_add,
 	    &cause) == -1 ||
@@ -815,11 +915,12 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 		is.subject = xstrdup("");
 	if (env->json)
 		send_status_json(env, &info, &is, &c, engine, state, &tls,
-		    &cl, &fb, law);
+		    &cl, &fb, law, &ps);
 	else
 		send_status_text(env, &info, &is, &c, engine, state, &tls,
-		    &cl, &fb, law);
+		    &cl, &fb, law, &ps);
 out:
+	send_paces_free(&ps);
 	free(law);
 	send_fb_free(&fb);
 	issue_free(&is);

@@ -18,6 +18,7 @@
 #include "mail/footer.h"
 #include "mail/message.h"
 #include "config.h"
+#include "smtp/provider.h"
 #include "smtp/smtp.h"
 #include "base/i18n.h"
 #include "base/util.h"
@@ -104,6 +105,13 @@ const struct config_key config_keys[] = {
 	{ "tlsrpt", "on", N_("on: herald tlsrpt send sends the TLS reports "
 	    "(RFC 8460) of the sessions herald had to the domains that ask "
 	    "for them; off: none") },
+	/* Keys named by a pattern: the part after the dot is the
+	 * operator's (config_key_find). */
+	{ "provider.NAME", NULL, N_("a provider's pace over its built-in "
+	    "one (herald providers lists them): sessions=N per_session=N "
+	    "per_minute=N, any of the three") },
+	{ "pace.DOMAIN", NULL, N_("a recipient domain's own pace, over its "
+	    "provider's: sessions=N per_session=N per_minute=N") },
 	{ NULL, NULL, NULL }
 };
 
@@ -112,6 +120,9 @@ struct config_entry {
 	char		*value;
 	unsigned long	 line;		/* in the file; 0 for an override */
 };
+
+static struct config_entry *config_find(struct config_entry *, size_t,
+		    const char *);
 
 struct config {
 	char			*path;
@@ -123,16 +134,60 @@ struct config {
 	size_t			 nwarn;
 };
 
-/* Look up a key's description. */
+/* Is k a pattern key ("provider.NAME"): the length of its fixed part
+ * ("provider."), else 0. */
+static size_t
+config_pattern(const struct config_key *k)
+{
+	const char	*dot = strchr(k->name, '.');
+
+	if (dot == NULL || dot[1] < 'A' || dot[1] > 'Z')
+		return 0;
+	return (size_t)(dot - k->name) + 1;
+}
+
+/* Look up a key's description; "provider.yahoo" finds "provider.NAME". */
 const struct config_key *
 config_key_find(const char *name)
 {
 	const struct config_key	*k;
+	size_t			 n;
 
 	for (k = config_keys; k->name != NULL; k++)
 		if (strcmp(k->name, name) == 0)
 			return k;
+	for (k = config_keys; k->name != NULL; k++)
+		if ((n = config_pattern(k)) != 0 &&
+		    strncmp(k->name, name, n) == 0 && name[n] != '\0')
+			return k;
 	return NULL;
+}
+
+/* The i-th key set (in the file or on the command line) that starts with
+ * prefix, each once, with the value in effect: 1, or 0 past the last. */
+int
+config_prefixed_at(const struct config *cfg, const char *prefix, size_t i,
+    const char **key, const char **value)
+{
+	size_t	k, plen = strlen(prefix);
+
+	for (k = 0; k < cfg->nfile + cfg->nover; k++) {
+		const struct config_entry *e = k < cfg->nfile ?
+		    &cfg->file[k] : &cfg->over[k - cfg->nfile];
+
+		if (strncmp(e->key, prefix, plen) != 0)
+			continue;
+		/* Set in both: counted once, from the file. */
+		if (k >= cfg->nfile && config_find(cfg->file, cfg->nfile,
+		    e->key) != NULL)
+			continue;
+		if (i-- == 0) {
+			*key = e->key;
+			*value = config_get(cfg, e->key);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* $VAR/herald/leaf, or $HOME/fallback/herald/leaf when VAR is unset. */
@@ -222,7 +277,29 @@ config_validate(const char *key, const char *v, char **cause)
 	if (strlen(v) > 1024)
 		return set_cause(cause, _("%s: value longer than 1024 bytes"),
 		    key);
-	if (strcmp(key, "from") == 0) {
+	if (strncmp(key, "provider.", 9) == 0 || strncmp(key, "pace.", 5) == 0) {
+		struct pace	 pc;
+		const char	*what = strchr(key, '.') + 1;
+
+		if (strncmp(key, "provider.", 9) == 0 &&
+		    provider_find(what) == NULL)
+			return set_cause(cause, _("%s: no provider called '%s' "
+			    "(herald providers lists them)"), key, what);
+		if (strncmp(key, "pace.", 5) == 0) {
+			char *a = xprintf("x@%s", what);
+			int bad = addr_normalise(a, strlen(a), addr,
+			    &reason) == -1;
+			free(a);
+			if (bad || *what == '[')
+				return set_cause(cause, _("%s: '%s' is not a "
+				    "domain name"), key, what);
+		}
+		if (pace_parse(v, &pc, &inner) == -1) {
+			set_cause(cause, "%s: %s", key, inner);
+			free(inner);
+			return -1;
+		}
+	} else if (strcmp(key, "from") == 0) {
 		if (addr_parse_mailbox(v, strlen(v), name, addr, &reason) == -1)
 			return set_cause(cause, _("from: '%s': %s"), v, reason);
 	} else if (strcmp(key, "bounce") == 0) {

@@ -36,6 +36,11 @@ void	 config_free(struct config *);
 const char *config_file(const struct config *);
 /* Value from override, file, or default (NULL when none). */
 const char *config_get(const struct config *, const char *key);
+/* The i-th key set in the file or on the command line that starts with
+ * prefix ("pace."), each once, with its value in effect: 1 with *key and
+ * *value, 0 past the last. */
+int	 config_prefixed_at(const struct config *, const char *prefix,
+	    size_t i, const char **key, const char **value);
 /* 1 if the value comes from the file or an override, 0 if default. */
 int	 config_is_set(const struct config *, const char *key);
 /* The value key takes in effect, allocated (NULL: none), the defaults

@@ -64,6 +64,7 @@ dest_get(struct engine *e, const char *name)
 	d->name = xstrdup(name);
 	dest_ctl_init(&d->ctl, e->relay_host[0] != '\0' ?
 	    e->lim->concurrency : e->lim->per_domain);
+	pacing_dest(e, d);
 	TAILQ_INIT(&d->wait);
 	TAILQ_INIT(&d->ready);
 	TAILQ_INIT(&d->idle);
@@ -450,7 +451,7 @@ engine_render(struct engine *e, struct rcpt *r)
 static void
 engine_schedule(struct engine *e, struct dest *d)
 {
-	uint64_t	 now = engine_now(e);
+	uint64_t	 now = engine_now(e), until;
 	struct rcpt	*r;
 	int		 ahead, rc;
 
@@ -513,6 +514,19 @@ engine_schedule(struct engine *e, struct dest *d)
 				d->hold_timer = loop_timer_add(e->loop,
 				    d->ctl.hold_until - now, engine_hold_done,
 				    d);
+			break;
+		}
+		/* Its provider's share: held after a throttle (look again
+		 * when the hold ends), or every session in use (one closing
+		 * wakes the blocked destinations). */
+		if (!pacing_can_open(e, d, &until)) {
+			if (until > now && d->hold_timer == NULL)
+				d->hold_timer = loop_timer_add(e->loop,
+				    until - now, engine_hold_done, d);
+			else if (until == 0 && !d->slotwait) {
+				d->slotwait = 1;
+				TAILQ_INSERT_TAIL(&e->slotq, d, slot);
+			}
 			break;
 		}
 		if (e->nsessions >= e->lim->concurrency)
@@ -593,6 +607,7 @@ engine_jobs(int fd, int events, void *arg)
 			d->rgen++;
 			d->route_at = engine_now(e);
 			d->cursor = 0;
+			pacing_route(e, d);
 			engine_wake(e, d);
 		}
 		job_free(j);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pace.h"
 #include "route.h"
 #include "state.h"
 #include "types.h"
@@ -26,10 +27,27 @@ struct loop_timer;
 struct store;
 struct workers;
 
+struct config;
 struct dest;
 struct sess;
 struct sts_policy;
 struct sts_result;
+
+/*
+ * A provider (or, for a domain at no provider the table knows, its MX
+ * host): every destination it hosts shares its pace (pacing.c).
+ */
+struct pgroup {
+	char			*name;		/* "yahoo", or the MX host */
+	const struct provider	*prov;		/* NULL: by MX host */
+	struct pace_ctl		 ctl;
+	int			 nsessions;
+	/* What its send_pacing row says, so only changes are written. */
+	int			 written;
+	enum pace_state		 w_state;
+	int			 w_sessions, w_per_minute;
+	int64_t			 w_next;
+};
 
 #define ENGINE_ID_BUCKETS	4096
 
@@ -95,6 +113,9 @@ struct dest {
 	TAILQ_ENTRY(dest)	 run;
 	int			 slotwait;	/* waits for a session slot */
 	TAILQ_ENTRY(dest)	 slot;
+	struct pgroup		*grp;		/* once routed; NULL: relay */
+	struct pace		 dpace;		/* pace.DOMAIN; 0: unset */
+	struct pace_ctl		 drate;		/* its own per_minute */
 };
 
 /* One SMTP session. */
@@ -118,13 +139,17 @@ struct sess {
 	int			 was_ready;
 	int			 idle;		/* on dest->idle */
 	int			 ratewait;	/* on e->ratewait */
+	int			 pacewait;	/* on e->pacewait */
+	int			 throttled;	/* its provider was told */
+	struct pgroup		*grp;		/* counted in its nsessions */
 	struct loop_timer	*idle_timer;
 	unsigned int		 sent;
 	int			 body_waits;	/* on e->bodyq */
 	uint64_t		 body_batch;	/* its 354's batch, 0: not
 						 * handed to the committer */
 	TAILQ_ENTRY(sess)	 bodyq;
-	TAILQ_ENTRY(sess)	 entry;		/* dest->idle or e->ratewait */
+	TAILQ_ENTRY(sess)	 entry;		/* dest->idle, e->ratewait or
+						 * e->pacewait */
 	TAILQ_ENTRY(sess)	 all;		/* e->sessions */
 };
 TAILQ_HEAD(sess_list, sess);
@@ -174,6 +199,16 @@ struct engine {
 	struct sess_list	 ratewait;
 	struct loop_timer	*rate_timer;
 
+	/* Pacing (pacing.c): the providers' limits with the config's
+	 * over them, pace.DOMAIN by domain, the groups by name, the
+	 * sessions waiting for their provider's or domain's rate. */
+	struct pace		*prov_pace;	/* parallel to providers[] */
+	struct hashtab		 dom_pace;
+	struct hashtab		 groups;
+	struct sess_list	 pacewait;
+	struct loop_timer	*pace_timer;
+	uint64_t		 pace_written;	/* ms of the last pacing_write */
+
 	struct send_change	*chg;
 	size_t			 nchg, capchg;
 	struct committer	*cm;		/* NULL: write in the loop */
@@ -194,6 +229,10 @@ struct engine {
 	char			*error;		/* why the engine stops */
 	uint64_t		 delivered, deferred, bounced, unknown;
 };
+
+/* run.c: a line in the engine's log. */
+void		 engine_log(struct engine *, const char *, ...)
+		    PRINTFLIKE(2, 3);
 
 /* engine.c */
 uint64_t	 engine_now(struct engine *);
@@ -225,5 +264,30 @@ void		 tlspol_sess_open(struct sess *, const struct dest *,
 void		 tlspol_session(struct engine *, struct sess *,
 		    const struct smtp_reply *, int tls_failed);
 const char	*tlspol_word(const struct tls_status *);
+
+/* pacing.c */
+void		 pacing_init(struct engine *, const struct config *);
+void		 pacing_free(struct engine *);
+/* A new destination: its pace.DOMAIN. */
+void		 pacing_dest(struct engine *, struct dest *);
+/* d is routed: join its provider's group. */
+void		 pacing_route(struct engine *, struct dest *);
+/* Messages a session to d may carry. */
+int		 pacing_per_session(struct engine *, const struct dest *);
+/* May d open a session now (its provider's share)? 1, or 0 with *until
+ * set when a hold is the reason (else 0: wait for a slot). */
+int		 pacing_can_open(struct engine *, const struct dest *,
+		    uint64_t *until);
+/* Is d's provider held now? */
+int		 pacing_held(struct engine *, const struct dest *);
+/* The ms a message to d must wait for the rates; 0: take it now. */
+uint64_t	 pacing_rate_take(struct engine *, struct dest *);
+/* A reply on sess: slow its provider down if it says so. */
+void		 pacing_reply(struct engine *, struct sess *,
+		    const struct smtp_reply *);
+/* A delivery on sess. */
+void		 pacing_ok(struct engine *, struct sess *);
+/* Write the groups whose state changed (send_pacing). */
+void		 pacing_write(struct engine *);
 
 #endif

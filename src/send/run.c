@@ -33,6 +33,7 @@
 #include "base/loop.h"
 #include "mail/message.h"
 #include "store/store.h"
+#include "store/store_pacing.h"
 #include "smtp/tls.h"
 
 #define ENGINE_WINDOW		1000	/* recipients held at once */
@@ -43,7 +44,7 @@ static volatile sig_atomic_t engine_signalled;
 
 /* A line in the engine's log (its standard error, the file beside the
  * database): the time, the send, the message. Never a password. */
-static void PRINTFLIKE(2, 3)
+void
 engine_log(struct engine *e, const char *fmt, ...)
 {
 	char		 at[32];
@@ -187,6 +188,7 @@ engine_tick(void *arg)
 		return;
 	}
 	engine_gc(e);
+	pacing_write(e);
 	e->tick = loop_timer_add(e->loop, ENGINE_TICK_MS, engine_tick, e);
 }
 
@@ -409,6 +411,7 @@ engine_free(struct engine *e)
 		loop_timer_del(e->loop, e->tick);
 	if (e->rate_timer != NULL)
 		loop_timer_del(e->loop, e->rate_timer);
+	pacing_free(e);
 	if (e->loop != NULL)
 		loop_free(e->loop);
 	tls_ctx_free(e->tls);
@@ -471,8 +474,9 @@ engine_run(const struct engine_run *run, char **cause)
 		goto fail;
 	if (engine_setup(&e, cause) == -1)
 		goto fail;
+	pacing_init(&e, run->cfg);
 	if (store_send_set_engine(e.st, e.id, (int64_t)getpid(),
-	    cause) == -1 ||
+	    cause) == -1 || store_pacing_clear(e.st, e.id, cause) == -1 ||
 	    store_send_recover(e.st, e.id, &requeued, &unknown, cause) == -1 ||
 	    engine_next_due(&e, cause) == -1)
 		goto fail;
@@ -616,6 +620,7 @@ engine_test_run(const struct engine_test *t, struct send_change *out,
 	if (engine_setup(&e, cause) == -1 ||
 	    message_token(e.st, t->id, t->addr, token, cause) == -1)
 		goto out;
+	pacing_init(&e, NULL);
 	if ((e.loop = loop_new()) == NULL) {
 		set_cause(cause, _("cannot make the event loop"));
 		goto out;

@@ -155,9 +155,86 @@ sess_rate_kick(struct engine *e)
 	}
 }
 
-/* Send r on a ready session, or wait for the rate with it bound. */
+static void	sess_send_rate(struct engine *, struct sess *, struct rcpt *);
+
+/* r's provider is held after a throttle: r goes back, queued, and the
+ * session quits (its provider wants fewer). */
+static void
+sess_hold_back(struct engine *e, struct sess *sess, struct rcpt *r)
+{
+	if (r->dbstate == RCPT_CONNECTING)
+		engine_change(e, r, RCPT_QUEUED);
+	engine_unbind(e, r);
+	smtp_quit(sess->s);
+}
+
+/* The pace timer: the sessions whose provider's or domain's rate now
+ * allows their message go on to the overall rate. */
+static void
+sess_pace_fire(void *arg)
+{
+	struct engine	*e = arg;
+	struct sess	*sess, *next;
+	struct rcpt	*r;
+	uint64_t	 wait, least = 0;
+
+	e->pace_timer = NULL;
+	for (sess = TAILQ_FIRST(&e->pacewait); sess != NULL; sess = next) {
+		next = TAILQ_NEXT(sess, entry);
+		if (pacing_held(e, sess->dest)) {
+			TAILQ_REMOVE(&e->pacewait, sess, entry);
+			sess->pacewait = 0;
+			r = sess->first;
+			sess->first = NULL;
+			sess_hold_back(e, sess, r);
+			continue;
+		}
+		if ((wait = pacing_rate_take(e, sess->dest)) > 0) {
+			if (least == 0 || wait < least)
+				least = wait;
+			continue;
+		}
+		TAILQ_REMOVE(&e->pacewait, sess, entry);
+		sess->pacewait = 0;
+		r = sess->first;
+		sess->first = NULL;
+		sess_send_rate(e, sess, r);
+	}
+	if (least > 0)
+		e->pace_timer = loop_timer_add(e->loop, least, sess_pace_fire,
+		    e);
+}
+
+/*
+ * Send r on a ready session: not while its provider is held after a
+ * throttle (r goes back, queued, and the session quits), else after its
+ * provider's and domain's rates, then the overall rate.
+ */
 static void
 sess_send(struct engine *e, struct sess *sess, struct rcpt *r)
+{
+	uint64_t	wait;
+
+	if (pacing_held(e, sess->dest)) {
+		sess_hold_back(e, sess, r);
+		return;
+	}
+	if ((wait = pacing_rate_take(e, sess->dest)) == 0) {
+		sess_send_rate(e, sess, r);
+		return;
+	}
+	sess_connecting(e, r, sess->host, sess->ip);
+	sess->first = r;
+	sess->pacewait = 1;
+	TAILQ_INSERT_TAIL(&e->pacewait, sess, entry);
+	if (e->pace_timer == NULL)
+		e->pace_timer = loop_timer_add(e->loop, wait, sess_pace_fire, e);
+}
+
+/* Send r on a ready session, or wait for the overall rate with it
+ * bound. */
+static void
+sess_send_rate(struct engine *e, struct sess *sess, struct rcpt *r)
 {
 	if (TAILQ_EMPTY(&e->ratewait) &&
 	    rate_ctl_take(&e->rate, sess_now_us()) == 0) {
@@ -278,8 +355,21 @@ sess_adopt(struct engine *e, struct sess *sess)
 	while ((nd = hashtab_next(&e->dests, &it)) != NULL) {
 		if (nd == d || nd->nready == 0 ||
 		    !dest_ctl_can_open(&nd->ctl, nd->nsessions, now) ||
+		    sess->sent >= (unsigned int)pacing_per_session(e, nd) ||
+		    pacing_held(e, nd) ||
 		    (i = sess_target_same(e, nd, cur)) == -1)
 			continue;
+		/* Another provider's share, when the same host is grouped
+		 * apart (another preferred MX named it). */
+		if (nd->grp != sess->grp && nd->grp != NULL &&
+		    !pace_can_open(&nd->grp->ctl, nd->grp->nsessions, now))
+			continue;
+		if (sess->grp != nd->grp) {
+			if (sess->grp != NULL)
+				sess->grp->nsessions--;
+			if ((sess->grp = nd->grp) != NULL)
+				sess->grp->nsessions++;
+		}
 		d->nsessions--;
 		nd->nsessions++;
 		sess->dest = nd;
@@ -300,7 +390,11 @@ sess_next(struct engine *e, struct sess *sess)
 	struct dest	*d = sess->dest;
 	struct rcpt	*r;
 
-	if (e->draining || sess->sent >= (unsigned int)e->lim->per_connection) {
+	/* Its provider's messages per session, or the provider held or
+	 * down to fewer sessions than it has open. */
+	if (e->draining || sess->sent >= (unsigned int)pacing_per_session(e,
+	    d) || pacing_held(e, d) || (sess->grp != NULL &&
+	    sess->grp->nsessions > sess->grp->ctl.sessions)) {
 		smtp_quit(sess->s);
 		return;
 	}
@@ -443,7 +537,7 @@ sess_open(struct engine *e, struct dest *d)
 	p.auth_user = *e->info.set.relay_user != '\0' && e->password != NULL ?
 	    e->info.set.relay_user : NULL;
 	p.auth_pass = p.auth_user != NULL ? e->password : NULL;
-	p.max_messages = (unsigned int)e->lim->per_connection;
+	p.max_messages = (unsigned int)pacing_per_session(e, d);
 	smtp_timeouts_apply(&e->timeouts, &p);
 	if (t->ss.ss_family == AF_INET && e->src4len != 0) {
 		src = (const struct sockaddr *)&e->src4;
@@ -469,6 +563,8 @@ sess_open(struct engine *e, struct dest *d)
 	sess->first = sess_pop(d);
 	sess_connecting(e, sess->first, sess->host, sess->ip);
 	TAILQ_INSERT_TAIL(&e->sessions, sess, all);
+	if ((sess->grp = d->grp) != NULL)
+		sess->grp->nsessions++;
 	d->nsessions++;
 	d->nopening++;
 	e->nsessions++;
@@ -546,6 +642,7 @@ sess_done(struct smtp_session *s, struct smtp_msg *msg,
 	case SMTP_DELIVERED:
 		state = RCPT_DELIVERED;
 		dest_ctl_ok(&d->ctl);
+		pacing_ok(e, sess);
 		break;
 	case SMTP_BOUNCED:
 		state = RCPT_BOUNCED;
@@ -559,6 +656,9 @@ sess_done(struct smtp_session *s, struct smtp_msg *msg,
 		 * anything else, and a 421 anywhere, is about the server. */
 		if (reply->code == 421 || strcmp(reply->stage, "rcpt") != 0)
 			dest_ctl_fail(&d->ctl, e->lim, engine_now(e));
+		/* The provider's words for "too fast", at any stage, slow
+		 * every domain it hosts. */
+		pacing_reply(e, sess, reply);
 		break;
 	}
 	engine_outcome(e, r, state, reply, smtp_tls_status(s), sess->host,
@@ -584,6 +684,14 @@ sess_closed(struct smtp_session *s, enum smtp_outcome outcome,
 		TAILQ_REMOVE(&e->ratewait, sess, entry);
 		sess->ratewait = 0;
 	}
+	if (sess->pacewait) {
+		TAILQ_REMOVE(&e->pacewait, sess, entry);
+		sess->pacewait = 0;
+	}
+	if (outcome != SMTP_DELIVERED)
+		pacing_reply(e, sess, reply);
+	if (sess->grp != NULL)
+		sess->grp->nsessions--;
 	if (sess->body_waits) {
 		TAILQ_REMOVE(&e->bodyq, sess, bodyq);
 		sess->body_waits = 0;
@@ -656,9 +764,12 @@ sess_drain(struct engine *e)
 		if (sess->idle) {
 			sess_unpark(e, sess);
 			smtp_quit(sess->s);
-		} else if (sess->ratewait) {
-			TAILQ_REMOVE(&e->ratewait, sess, entry);
-			sess->ratewait = 0;
+		} else if (sess->ratewait || sess->pacewait) {
+			if (sess->ratewait)
+				TAILQ_REMOVE(&e->ratewait, sess, entry);
+			else
+				TAILQ_REMOVE(&e->pacewait, sess, entry);
+			sess->ratewait = sess->pacewait = 0;
 			r = sess->first;
 			sess->first = NULL;
 			engine_unbind(e, r);

@@ -845,3 +845,33 @@ found:
 		return;
 	}
 }
+
+/* A provider's own words for "slow down". */
+/* NT: words servers write, matched and never shown */
+static const char *const throttle_words[] = {
+	"[ts0", "[tss0", "unusual rate", "temporarily deferred",
+	"throttl", "unexpected volume", "try again later", "server busy",
+	"too many concurrent", "exceeded the rate", "sending rate",
+};
+
+int
+reply_throttled(int code, const char *enhanced, const char *text)
+{
+	const char	*t = text != NULL ? text : "";
+	const char	*x = enhanced != NULL ? enhanced : "";
+
+	if (code < 400 || code > 499 || has_any(t, greylist_words,
+	    nwords(greylist_words)))
+		return 0;
+	/* Gmail's rate limit; Microsoft's "server busy" and its
+	 * deferral of a sender over its limits. */
+	if (strcmp(x, "4.7.28") == 0 || strcmp(x, "4.7.650") == 0 ||
+	    strcmp(x, "4.7.500") == 0)
+		return 1;
+	if (has_any(t, rate_words, nwords(rate_words)))
+		return 1;
+	/* "Try again later" alone is what a greylisting server says at
+	 * RCPT too; with a policy code or a 421 it is the provider's. */
+	return has_any(t, throttle_words, nwords(throttle_words)) &&
+	    (code == 421 || strncmp(x, "4.7.", 4) == 0);
+}

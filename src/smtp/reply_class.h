@@ -76,4 +76,15 @@ void		 reply_classify_bounce(int code, const char *enhanced,
  * 0 when s is not one. */
 int		 reply_enhanced_class(const char *s);
 
+/*
+ * Does a reply in a session say the sender goes too fast for the
+ * provider (so all its domains should be slowed, not this recipient
+ * retried)? Only a 4xx: Gmail's 4.7.28 and its 421 4.7.0 "unusual rate",
+ * Yahoo's [TSS04] and other [TSxx] deferrals, Microsoft's 4.7.650 and
+ * 4.7.500, and any 4xx speaking of rates, volume, too many messages or
+ * connections, or throttling. Greylisting is not throttling.
+ */
+int		 reply_throttled(int code, const char *enhanced,
+		    const char *text);
+
 #endif

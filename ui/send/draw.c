@@ -504,6 +504,24 @@ send_draw_fb(struct ui *ui, struct send_live *l, int y, int x, int w)
 	return rows;
 }
 
+/* The providers slowed down or held after a throttle, two lines at
+ * most (herald status has them all); the rows used. */
+static int
+send_draw_paces(struct ui *ui, const struct send_live *l, int y, int x,
+    int w)
+{
+	size_t	i, shown = l->npaces > 2 ? 1 : l->npaces;
+
+	for (i = 0; i < shown; i++)
+		ui_print(ui, y + (int)i, x, w, ROLE_WARN, l->paces[i]);
+	if (shown < l->npaces)
+		ui_printf(ui, y + (int)i++, x, w, ROLE_WARN, ngettext("and %zu "
+		    "more provider slowed down (herald status)", "and %zu more "
+		    "providers slowed down (herald status)",
+		    (unsigned long)(l->npaces - shown)), l->npaces - shown);
+	return (int)i;
+}
+
 /* Watching a send. */
 static void
 send_draw_live(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
@@ -575,6 +593,7 @@ send_draw_live(struct ui *ui, struct send_screen *s, const struct ui_rect *r)
 	send_draw_state(ui, s, y++, x, w);
 	if (send_classes_warning(&l->classes, warn, sizeof warn))
 		ui_print(ui, y++, x, w, ROLE_FAIL, warn);
+	y += send_draw_paces(ui, l, y, x, w);
 	y += send_draw_fb(ui, l, y, x, w);
 	/* The panel keeps at least two thirds of what is left. */
 	domrows = (int)(l->doms.n < SEND_DOMROWS ? l->doms.n : SEND_DOMROWS);

@@ -18,7 +18,9 @@
 #include "mail/message.h"
 #include "send_ui.h"
 #include "smtp/alert.h"
+#include "send/pace.h"
 #include "store/store.h"
+#include "store/store_pacing.h"
 
 #define SEND_IDLE_MS	1000	/* polling a send no engine works on */
 #define SEND_INFO_MS	3000	/* re-reading the send's row */
@@ -42,10 +44,21 @@ send_fb_alerts_free(struct send_fb_alert *v, size_t n)
 	free(v);
 }
 
+static void
+send_paces_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 /* Detach and free. */
 void
 send_live_free(struct send_live *l)
 {
+	send_paces_free(l->paces, l->npaces);
 	send_fb_alerts_free(l->alerts, l->nalerts);
 	free(l->subject);
 	free(l->list);
@@ -189,6 +202,59 @@ send_live_fb(struct ui *ui, struct send_live *l, int *changed)
 	*changed = 1;
 }
 
+/* What one read of the providers' pace collects. */
+struct send_pace_read {
+	char	**v;
+	size_t	  n;
+};
+
+static int
+send_pace_row(const struct pacing_row *r, void *arg)
+{
+	struct send_pace_read	*rd = arg;
+	char			 line[512];
+
+	/* A provider at its full pace needs no line on the screen. */
+	if (strcmp(r->state, "normal") == 0)
+		return 0;
+	pace_line(line, sizeof line, r);
+	rd->v = xreallocarray(rd->v, rd->n + 1, sizeof *rd->v);
+	rd->v[rd->n++] = xstrdup(line);
+	return 0;
+}
+
+/* The providers' pace while an engine runs (its rows say nothing once
+ * it is gone); *changed when the lines did. A failed read keeps what
+ * was shown. */
+static void
+send_live_paces(struct ui *ui, struct send_live *l, int engine,
+    int *changed)
+{
+	struct send_pace_read	 rd = { NULL, 0 };
+	char			*cause = NULL;
+	size_t			 i;
+	int			 same;
+
+	l->pace_at = ui_now();
+	if (engine && store_pacing_list(ui_store(ui), l->id, send_pace_row,
+	    &rd, &cause) == -1) {
+		free(cause);
+		send_paces_free(rd.v, rd.n);
+		return;
+	}
+	same = rd.n == l->npaces;
+	for (i = 0; same && i < rd.n; i++)
+		same = strcmp(rd.v[i], l->paces[i]) == 0;
+	if (same) {
+		send_paces_free(rd.v, rd.n);
+		return;
+	}
+	send_paces_free(l->paces, l->npaces);
+	l->paces = rd.v;
+	l->npaces = rd.n;
+	*changed = 1;
+}
+
 /* Counts, pause flag, engine and the state word. */
 static int
 send_live_counts(struct ui *ui, struct send_live *l, int *changed)
@@ -254,6 +320,9 @@ send_live_counts(struct ui *ui, struct send_live *l, int *changed)
 		l->spark_end = 0;
 	if (l->fb_at == 0 || ui_now() - l->fb_at >= SEND_INFO_MS)
 		send_live_fb(ui, l, changed);
+	if (l->pace_at == 0 || ui_now() - l->pace_at >= SEND_IDLE_MS ||
+	    engine != l->engine)
+		send_live_paces(ui, l, engine, changed);
 	l->counts = c;
 	l->state = state;
 	l->engine = engine;

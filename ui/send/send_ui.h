@@ -252,6 +252,11 @@ struct send_live {
 	struct send_fb_alert *alerts;
 	size_t		 nalerts;
 	int64_t		 fb_at;		/* ui_now() of the last read */
+	/* the providers not at their full pace, as the engine last wrote
+	 * them ("Yahoo: throttled, next try 12:04:00, 1 session of 3") */
+	char		**paces;
+	size_t		 npaces;
+	int64_t		 pace_at;	/* ui_now() of the last read */
 };
 
 void		 send_live_init(struct send_live *);
