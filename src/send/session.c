@@ -370,6 +370,8 @@ sess_adopt(struct engine *e, struct sess *sess)
 			if ((sess->grp = nd->grp) != NULL)
 				sess->grp->nsessions++;
 		}
+		/* d's mail went over it: its TLS report has the session. */
+		tlspol_session(e, sess, NULL, 0);
 		d->nsessions--;
 		nd->nsessions++;
 		sess->dest = nd;

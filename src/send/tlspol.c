@@ -195,7 +195,8 @@ tlspol_sess_open(struct sess *sess, const struct dest *d,
 }
 
 /*
- * A session ended: its TLS outcome as a TLS report row. Nothing for a
+ * A session ended, or goes on for another domain (reply NULL): its TLS
+ * outcome as a TLS report row of the domain it served. Nothing for a
  * session that never got to offer STARTTLS (no TLS was tried), one under
  * policy none, or a plaintext retry (its failed handshake was the row).
  */
@@ -205,6 +206,7 @@ tlspol_session(struct engine *e, struct sess *sess,
 {
 	const struct tls_status	*tls = smtp_tls_status(sess->s);
 	const char		*result = "success", *detail = NULL;
+	const char		*text = reply != NULL ? reply->text : NULL;
 	char			*why = NULL;
 	int			 offered = smtp_starttls_offered(sess->s);
 
@@ -228,13 +230,13 @@ tlspol_session(struct engine *e, struct sess *sess,
 			detail = why = xprintf(NT("the MX host %s is not in "
 			    "the MTA-STS policy"), sess->host);
 		else if (strcmp(result, "success") != 0)
-			detail = reply->text;
+			detail = text;
 	} else if (tls_failed) {
 		result = "validation-failure";
-		detail = reply->text;
+		detail = text;
 	} else if (offered == 0) {
 		result = "starttls-not-supported";
-		detail = reply->text;
+		detail = text;
 	} else
 		return;
 	tlspol_row(e, sess->dest->name, sess->rpt_type, sess->rpt_strings,
