@@ -200,12 +200,19 @@ audience_walk(struct store *st, const struct issue *is, store_contact_cb cb,
 		counts->src[i].exclude = is->aud[i].exclude;
 		counts->src[i].segment = is->aud[i].segment;
 	}
-	if (is->naud == 0 || (is->naud == 1 && is->list_id == 0 &&
-	    !is->aud[0].segment && is->list_name == NULL))
+	/* An issue without names (one made in code, not read from the
+	 * store) goes to its list by id. */
+	if (is->naud == 0 && is->list_id != 0) {
+		w.src = counts->src;
+		w.src->name = is->list_name != NULL ? is->list_name : "";
+		counts->nsrc = 1;
+		rc = store_contacts_to_send(st, is->list_id, audience_to_cb,
+		    &w, cause);
+	} else if (is->naud == 0)
 		rc = set_cause(cause, _("issue %lld has no list (it was "
 		    "removed)"), (long long)is->id);
 	/* The exclusions first: a member is left out wherever it is. */
-	for (pass = 0; pass < 2 && rc == 0; pass++)
+	for (pass = 0; pass < 2 && rc == 0 && is->naud > 0; pass++)
 		for (i = 0; i < is->naud && rc == 0; i++) {
 			if (is->aud[i].exclude != (pass == 0))
 				continue;
