@@ -49,6 +49,32 @@ int		 store_run(struct store *, sqlite3_stmt *, char **cause);
 /* A column as a string, "" for NULL. */
 const char	*store_text(sqlite3_stmt *, int col);
 
+/*
+ * A parsed audience filter (src/audience/filter_types.h) as an SQL
+ * condition over the contacts row aliased c (store_filter.c): sql uses
+ * the placeholders ?first, ?first+1, ...; every value and attribute name
+ * is one of them, never part of the text. store_filter_bind binds them to
+ * a statement prepared from SQL holding sql.
+ */
+struct filter;
+struct filter_param {
+	char	*text;		/* bound as text, unless is_num */
+	double	 num;
+	int	 is_num;
+};
+struct filter_sql {
+	char			*sql;
+	struct filter_param	*params;
+	size_t			 nparams;
+	int			 first;
+};
+void		 store_filter_sql(const struct filter *, int first,
+		    struct filter_sql *);
+void		 store_filter_bind(sqlite3_stmt *, const struct filter_sql *);
+void		 store_filter_sql_free(struct filter_sql *);
+/* Register the SQL functions the filters use (store_open). */
+int		 store_filter_functions(sqlite3 *);
+
 /* The statements of the import path (store_lists.c), prepared when the
  * store opens. */
 /* Statements on the import path, prepared once. */
