@@ -75,6 +75,34 @@ void		 store_filter_sql_free(struct filter_sql *);
 /* Register the SQL functions the filters use (store_open). */
 int		 store_filter_functions(sqlite3 *);
 
+/* Give each row of a members query (addr, name, attrs, suppressed) to
+ * cb, then finalize it (store_lists.c). */
+struct contact;
+int		 store_contacts_walk(struct store *, sqlite3_stmt *,
+		    int (*cb)(const struct contact *, void *), void *arg,
+		    char **cause);
+/*
+ * The members a send goes to (store_contacts_to_send): ?1 the list, ?2
+ * case_strict; more conditions may follow with AND. "Written first":
+ * added earlier, else by an earlier import line. The index is named, as
+ * for ST_CONTACT_LOOKUP_LC.
+ */
+#define CONTACTS_TO_SEND_SQL						\
+	"SELECT c.addr, c.name, c.attrs,"				\
+	" EXISTS (SELECT 1 FROM suppressions s"				\
+	"  WHERE s.addr_lc = lower(c.addr))"				\
+	" FROM contacts c WHERE c.list_id = ?1 AND (?2"			\
+	" OR (NOT EXISTS (SELECT 1 FROM contacts d"			\
+	"  INDEXED BY contacts_addr_lc"					\
+	"  WHERE d.list_id = ?1 AND lower(d.addr) = lower(c.addr)"	\
+	"  AND d.caps = 1"						\
+	"  AND (d.added_at, d.import_id, d.line, d.addr) <"		\
+	"  (c.added_at, c.import_id, c.line, c.addr))"			\
+	" AND NOT EXISTS (SELECT 1 FROM contacts d"			\
+	"  WHERE d.list_id = ?1 AND d.addr = lower(c.addr)"		\
+	"  AND (d.added_at, d.import_id, d.line, d.addr) <"		\
+	"  (c.added_at, c.import_id, c.line, c.addr))))"
+
 /* The statements of the import path (store_lists.c), prepared when the
  * store opens. */
 /* Statements on the import path, prepared once. */
