@@ -792,6 +792,7 @@ print_node(struct buf *b, const struct filter *f)
 		buf_addc(b, ')');
 		break;
 	default:
+		/* NT: the language's own words */
 		buf_adds(b, f->negated ? " is not empty" : " is empty");
 		break;
 	}

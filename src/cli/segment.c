@@ -340,7 +340,7 @@ cmd_segment_rm(struct cli_env *env, const struct cli_cmd *cmd,
 static const struct cli_opt add_opts[] = {
 	{ "list", "LIST", N_("the list whose members the segment picks") },
 	{ "where", "EXPR", N_("the filter members must match (see herald "
-	  "help segment add)") },
+	  "segment add --help)") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt show_opts[] = {

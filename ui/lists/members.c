@@ -390,6 +390,7 @@ members_filter_text(struct members *m)
 		return NULL;
 	buf_init(&b);
 	for (i = 0; i < 2; i++) {
+		/* NT: the filter language */
 		buf_adds(&b, i == 0 ? "email ~ '" : " or name ~ '");
 		for (p = m->applied; *p != '\0'; p++) {
 			if (*p == '\'')
