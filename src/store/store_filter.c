@@ -59,8 +59,8 @@ field(struct compile *c, const struct filter *f)
 		break;
 	case FILTER_DOMAIN:
 		/* After the last '@': rtrim drops every character but '@'
-		 * from the end, leaving the address up to that '@'.
-		 * NT: SQL */
+		 * from the end, leaving the address up to that '@'. */
+		/* NT: SQL */
 		buf_adds(&c->b, "substr(c.addr, length(rtrim(c.addr,"
 		    " replace(c.addr, '@', ''))) + 1)");
 		break;
