@@ -336,21 +336,21 @@ members_draw(struct ui *ui, void *state, const struct ui_rect *r)
 	}
 	if (shown) {
 		x = ui_print(ui, r->y + 1, 1, 12, ROLE_EMPH, _("Filter: "));
-		m->fieldw = r->w - x - 20;
+		m->fieldw = r->w - x - 32;
 		if (m->fieldw > MEMBERS_FIELD_MAX)
 			m->fieldw = MEMBERS_FIELD_MAX;
 		if (m->perr != NULL)
 			members_draw_error(ui, m, r, 1 + x);
 		else
 			ui_print(ui, r->y + 2, 1 + x, r->w - 2 - x, ROLE_DIM,
-			    m->filtering ?
-			    _("Enter: keep   Ctrl-S: save   Esc: clear") :
-			    _("/: change   s: save   Esc: clear"));
+			    m->filtering ? _("Enter: keep   Esc: clear") :
+			    _("/: change   Esc: clear"));
 		ui_printf(ui, r->y + 1, 3 + x + m->fieldw,
 		    r->w - 4 - x - m->fieldw, ROLE_DIM,
-		    ngettext("%s match", "%s matches",
+		    ngettext("%s match   %s", "%s matches   %s",
 		    (unsigned long)m->table.rows),
-		    ui_count(n, sizeof n, m->table.rows));
+		    ui_count(n, sizeof n, m->table.rows), m->filtering ?
+		    _("Ctrl-S: save") : _("s: save"));
 		/* Last: with focus it places the terminal's cursor. */
 		field_draw(ui, &m->filter, r->y + 1, 1 + x, m->fieldw,
 		    m->filtering);
@@ -587,10 +587,13 @@ members_act_move(struct ui *ui, void *state, int key)
 }
 
 static const struct action members_actions[] = {
-	{ "/", N_("Filter"), N_("show members matching a filter (city = "
-	    "'Tokyo' and joined < 2025-01-01) or whose address or name "
-	    "contains text"),
+	{ "/", N_("Filter"), N_("show members whose address or name contains "
+	    "text"),
 	  { '/' }, members_act_filter, NULL },
+	/* Help only: the same key, for the filter language. */
+	{ "/", NULL, N_("or those matching a filter, such as city = 'Tokyo' "
+	    "and joined < 2025-01-01"),
+	  { 0 }, NULL, NULL },
 	{ "s", N_("Save"), N_("save the filter in force as a segment"),
 	  { 's' }, members_act_save, NULL },
 	{ "i", N_("Import"), N_("import a file into this list"),
