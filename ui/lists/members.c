@@ -447,7 +447,7 @@ members_save_done(struct ui *ui, const char *name, void *arg)
 static void
 members_save(struct ui *ui, struct members *m)
 {
-	char	*text, *label;
+	char	*text;
 
 	if (m->pending || m->perr != NULL)
 		members_apply(ui, m);
@@ -461,12 +461,9 @@ members_save(struct ui *ui, struct members *m)
 		    "one."));
 		return;
 	}
-	label = xprintf(_("Save the members matching %s as the segment:"),
-	    text);
-	prompt_open(ui, _("Save segment"), label, "", 0, members_save_done,
-	    m);
-	free(label);
 	free(text);
+	prompt_open(ui, _("Save segment"), _("Name of the new segment:"), "",
+	    0, members_save_done, m);
 }
 
 /* Keys while the filter field has focus. */
@@ -591,8 +588,8 @@ static const struct action members_actions[] = {
 	    "text"),
 	  { '/' }, members_act_filter, NULL },
 	/* Help only: the same key, for the filter language. */
-	{ "/", NULL, N_("or those matching a filter, such as city = 'Tokyo' "
-	    "and joined < 2025-01-01"),
+	{ "/", NULL, N_("or those matching a filter: city = 'Tokyo' and "
+	    "age > 20"),
 	  { 0 }, NULL, NULL },
 	{ "s", N_("Save"), N_("save the filter in force as a segment"),
 	  { 's' }, members_act_save, NULL },
