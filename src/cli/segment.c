@@ -82,6 +82,10 @@ cmd_segment_add(struct cli_env *env, const struct cli_cmd *cmd,
 		cli_err(_("segment add needs --list LIST and --where EXPR"));
 		return EXIT_USAGE;
 	}
+	if (*name == '\0') {
+		cli_err(_("a segment needs a name"));
+		return EXIT_USAGE;
+	}
 	if (cli_filter_parse("--where", where, &f) == -1)
 		return EXIT_USAGE;
 	if ((rc = cli_store(env)) != 0)
