@@ -489,7 +489,7 @@ parse_cond(struct parser *p)
 	if (t->type == T_WORD && !is_keyword(t->text)) {
 		for (i = 0; i < nitems(field_text); i++)
 			if (strcasecmp(t->text, field_text[i]) == 0)
-				f->field = i;
+				f->field = (enum filter_field)i;
 	} else if (t->type != T_QNAME) {
 		perr(p, t->off, _("column %zu: expected a field name, '(' or "
 		    "'not'"), column(p->s, t->off));

@@ -10,6 +10,7 @@
 #include "audience/segment.h"
 #include "base/util.h"
 #include "store/store.h"
+#include "store/store_int.h"
 #include "store/store_segment.h"
 #include "test.h"
 
@@ -273,6 +274,52 @@ test_depth(void)
 	buf_free(&b);
 }
 
+/* Longer text is refused, at column 1. */
+static void
+test_length(void)
+{
+	struct filter	*f;
+	char		*s, *cause = NULL;
+	size_t		 col = 0;
+
+	s = xmalloc(9000);
+	memset(s, ' ', 8999);
+	memcpy(s, "a = 1", 5);
+	s[8999] = '\0';
+	CHECK_INT(filter_parse(s, &f, &col, &cause), -1);
+	CHECK_INT(col, 1);
+	CHECK(cause != NULL && strstr(cause, "longer than 8192 bytes") != NULL);
+	free(cause);
+	free(s);
+}
+
+/* The SQL holds placeholders, never what was typed: the values and the
+ * attribute's name are parameters. */
+static void
+test_bound(void)
+{
+	struct filter		*f;
+	struct filter_sql	 q;
+	size_t			 i;
+	int			 found = 0;
+
+	CHECK(filter_parse("\"x') or 1=1 --\" = 'y'' or 2=2 --' or "
+	    "name in ('z'';DROP TABLE contacts')", &f, NULL, NULL) == 0);
+	store_filter_sql(f, 5, &q);
+	CHECK(strstr(q.sql, "1=1") == NULL);
+	CHECK(strstr(q.sql, "2=2") == NULL);
+	CHECK(strstr(q.sql, "DROP") == NULL);
+	CHECK(strstr(q.sql, "?5") != NULL);
+	CHECK_INT(q.nparams, 3);
+	for (i = 0; i < q.nparams; i++)
+		found += strcmp(q.params[i].text, "x') or 1=1 --") == 0 ||
+		    strcmp(q.params[i].text, "y' or 2=2 --") == 0 ||
+		    strcmp(q.params[i].text, "z';DROP TABLE contacts") == 0;
+	CHECK_INT(found, 3);
+	store_filter_sql_free(&q);
+	filter_free(f);
+}
+
 /* Which text the members view takes as a filter. */
 static void
 test_intended(void)
@@ -378,6 +425,8 @@ main(void)
 	test_table();
 	test_errors();
 	test_depth();
+	test_length();
+	test_bound();
 	test_intended();
 	test_suppressed();
 	test_segments();
