@@ -401,8 +401,10 @@ cmd_issue_show(struct cli_env *env, const struct cli_cmd *cmd,
 		to = message_audience_rest(&is);
 		exclude = message_audience_text(&is, 1);
 		printf("From: %s\nReply-To: %s\nSubject: %s\nList: %s\n",
-		    is.from, is.reply_to, is.subject, is.list_name != NULL ?
-		    is.list_name : "(removed)");
+		    is.from, is.reply_to, is.subject,
+		    message_audience_list(&is) != NULL ?
+		    message_audience_list(&is) : *to != '\0' ? "" :
+		    "(removed)");
 		if (*to != '\0' || *exclude != '\0')
 			printf("To: %s\nExclude: %s\n", to, exclude);
 		printf("Unsubscribe: %s\nEncoding: %s\nKind: %s\n"

@@ -42,6 +42,7 @@
 #include "mime.h"
 #include "verp.h"
 #include "store/store.h"
+#include "store/store_segment.h"
 #include "base/i18n.h"
 #include "base/utf8.h"
 
@@ -334,6 +335,34 @@ message_audience_text(const struct issue *is, int exclude)
 	return b.data != NULL ? buf_take(&b) : xstrdup("");
 }
 
+/* A To of segments alone: the first one's list gives the merge fields
+ * (list_id and list_name), though the issue does not go to all of it. */
+static int
+message_audience_segment_list(struct store *st, struct issue *is,
+    char **cause)
+{
+	struct segment_row	r;
+	size_t			i;
+	int			rc;
+
+	for (i = 0; i < is->naud; i++)
+		if (!is->aud[i].exclude && is->aud[i].segment)
+			break;
+	if (i == is->naud)
+		return 0;
+	if ((rc = store_segment_get(st, is->aud[i].name, &r, cause)) == 1)
+		set_cause(cause, _("no list or segment named '%s' (herald "
+		    "list ls shows them)"), is->aud[i].name);
+	if (rc != 0)
+		return -1;
+	is->list_id = r.list_id;
+	free(is->list_name);
+	is->list_name = r.list;
+	r.list = NULL;
+	store_segment_row_free(&r);
+	return 0;
+}
+
 int
 message_audience_settle(struct store *st, struct issue *is, char **cause)
 {
@@ -368,7 +397,21 @@ message_audience_settle(struct store *st, struct issue *is, char **cause)
 	}
 	if (nto == 0)
 		return set_cause(cause, _("To: no list to send to"));
+	if (first)
+		return message_audience_segment_list(st, is, cause);
 	return 0;
+}
+
+const char *
+message_audience_list(const struct issue *is)
+{
+	size_t	i;
+
+	for (i = 0; is->list_name != NULL && i < is->naud; i++)
+		if (!is->aud[i].exclude && !is->aud[i].segment)
+			return strcmp(is->aud[i].name, is->list_name) == 0 ?
+			    is->list_name : NULL;
+	return NULL;
 }
 
 /* Check an issue against its list's attribute names. */

@@ -134,14 +134,18 @@ int	message_render(const struct issue *, const struct recipient *,
 void	message_audience_add(struct issue *, const char *names, int exclude);
 /* Its To (exclude 0) or Exclude names as "a, b" (allocated; "" none). */
 char   *message_audience_text(const struct issue *, int exclude);
-/* The To names but the first list (the List: line): the To: line of the
- * editor's file and of herald issue show (allocated; "" none). */
+/* The List: line of the editor's file and of herald issue show: the
+ * first list of the To (list_name), or NULL when the To starts with a
+ * segment (then list_name is that segment's list, for merge fields). */
+const char *message_audience_list(const struct issue *);
+/* The To names but that list: the To: line (allocated; "" none). */
 char   *message_audience_rest(const struct issue *);
 /*
  * Look each name up (a list, else a segment: store_audience_lookup), set
- * list_id and list_name to the first list of the To (merge fields and the
- * preview read its members), and refuse an empty To, an unknown or
- * ambiguous name, and one both in To and in Exclude.
+ * list_id and list_name to the first list of the To, or with segments
+ * alone to the first segment's list (merge fields and the preview read
+ * its members), and refuse an empty To, an unknown or ambiguous name, and
+ * one both in To and in Exclude.
  */
 int	message_audience_settle(struct store *, struct issue *, char **cause);
 

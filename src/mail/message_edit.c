@@ -70,15 +70,16 @@ edit_error_line(struct buf *b, const char *error)
 char *
 message_audience_rest(const struct issue *is)
 {
-	struct buf	b;
-	size_t		i;
-	int		skip = is->list_name != NULL;
+	struct buf	 b;
+	const char	*list = message_audience_list(is);
+	size_t		 i;
+	int		 skip = list != NULL;
 
 	buf_init(&b);
 	for (i = 0; i < is->naud; i++) {
 		if (is->aud[i].exclude)
 			continue;
-		if (skip && strcmp(is->aud[i].name, is->list_name) == 0) {
+		if (skip && strcmp(is->aud[i].name, list) == 0) {
 			skip = 0;
 			continue;
 		}
@@ -118,7 +119,8 @@ edit_text(const struct issue *is, const char *error, const char *fields)
 	    "To: %s\nExclude: %s\n"
 	    "Unsubscribe: %s\nEncoding: %s\nKind: %s\nCharset: %s\n\n",
 	    edit_str(is->from), edit_str(is->reply_to),
-	    edit_str(is->subject), edit_str(is->list_name), to, exclude,
+	    edit_str(is->subject), edit_str(is->naud != 0 ?
+	    message_audience_list(is) : is->list_name), to, exclude,
 	    edit_str(is->unsubscribe), is->encoding != NULL &&
 	    *is->encoding != '\0' ? is->encoding : "auto",
 	    is->kind != NULL && *is->kind != '\0' ? is->kind : "notice",

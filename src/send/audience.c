@@ -8,27 +8,31 @@
 #include <strings.h>
 
 #include "audience.h"
+#include "audience/filter.h"
+#include "audience/segment.h"
 #include "base/hashtab.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "mail/addr.h"
 #include "mail/issue_types.h"
 #include "smtp/provider.h"
+#include "store/store_segment.h"
 
-/*
- * The seam for segments: a segment's members are walked as a list's are.
- * Segments are saved by herald segment (src/audience); until this build
- * has them no name is one (store_audience_lookup never says segment).
- */
+/* A segment's members (src/audience/segment.h): its list's members that
+ * match its filter, walked as a list's are. */
 static int
 audience_segment_walk(struct store *st, const char *name,
     store_contact_cb cb, void *arg, char **cause)
 {
-	(void)st;
-	(void)cb;
-	(void)arg;
-	return set_cause(cause, _("no list or segment named '%s' (herald "
-	    "list ls shows them)"), name);
+	struct filter	*f = NULL;
+	int64_t		 list;
+	int		 rc;
+
+	if ((rc = segment_resolve(st, name, &list, NULL, &f, cause)) != 0)
+		return -1;
+	rc = store_contacts_to_send_filter(st, list, f, cb, arg, cause);
+	filter_free(f);
+	return rc;
 }
 
 /* What a walk keeps. */

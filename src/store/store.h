@@ -222,9 +222,10 @@ int	 store_issue_copy(struct store *, int64_t id, int64_t *copy,
 int	 store_issues(struct store *, struct issue **, size_t *,
 	    char **cause);
 /*
- * An audience name (herald issue new --to): lists and segments share one
- * namespace. 0 found (*segment 0 for a list, 1 for a segment), 1 neither
- * (*cause says so), -1 error or a name that is both (*cause).
+ * An audience name (herald issue new --to): lists and segments (table
+ * segments) share one namespace. 0 found (*segment 0 for a list, 1 for a
+ * segment), 1 neither (*cause says so), -1 error or a name that is both
+ * (*cause).
  */
 int	 store_audience_lookup(struct store *, const char *name, int *segment,
 	    char **cause);

@@ -389,22 +389,31 @@ store_audience_lookup(struct store *st, const char *name, int *segment,
     char **cause)
 {
 	sqlite3_stmt	*s;
-	int64_t		 n = 0;
+	int64_t		 list = 0, seg = 0;
 
-	/* Segments join this query when the build has them (a second
-	 * EXISTS, both found: refused below). */
 	if ((s = store_prepare(st, "SELECT EXISTS (SELECT 1 FROM lists"
 	    " WHERE name = ?1)", cause)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	if (store_one_int(st, s, &n, "lists", cause) == -1)
+	if (store_one_int(st, s, &list, "lists", cause) == -1)
 		return -1;
-	if (n == 0) {
+	if ((s = store_prepare(st, "SELECT EXISTS (SELECT 1 FROM segments"
+	    " WHERE name = ?1)", cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (store_one_int(st, s, &seg, "segments", cause) == -1)
+		return -1;
+	/* One namespace: a name that is both would send to one of them
+	 * by a rule nobody remembers. */
+	if (list != 0 && seg != 0)
+		return set_cause(cause, _("'%s' is both a list and a segment: "
+		    "rename one of them"), name);
+	if (list == 0 && seg == 0) {
 		set_cause(cause, _("no list or segment named '%s' (herald "
 		    "list ls shows them)"), name);
 		return 1;
 	}
-	*segment = 0;
+	*segment = seg != 0;
 	return 0;
 }
 

@@ -1,4 +1,5 @@
-/* An issue's audience (src/send/audience.c): names settled as lists,
+/* An issue's audience (src/send/audience.c): names settled as lists or
+ * segments (one namespace, a name that is both refused),
  * members of overlapping lists met once whatever the letter case of the
  * address (or, with local_part_case strict, of its domain alone), an
  * excluded member counted once however many lists have it, the counts by
@@ -11,6 +12,7 @@
 #include "mail/message.h"
 #include "send/audience.h"
 #include "store/store.h"
+#include "store/store_segment.h"
 #include "test.h"
 #include "base/util.h"
 
@@ -71,6 +73,7 @@ test_walk(void)
 	struct issue		 is;
 	struct buf		 b;
 	char			*path, *cause = NULL;
+	int64_t			 vol;
 	int			 added;
 
 	path = xprintf("%s/a.db", dir);
@@ -123,6 +126,41 @@ test_walk(void)
 	CHECK_INT(c.excluded, 0);
 	audience_free(&c);
 	store_set_case_strict(st, 0);
+
+	/* A segment: volunteers at gmail.com; excluded, BOB@/bob@ goes. */
+	CHECK(store_list_find(st, "volunteers", &vol, &cause) == 0);
+	CHECK(store_segment_add(st, "gm", vol, "domain = 'gmail.com'",
+	    &cause) == 0);
+	issue_free(&is);
+	message_audience_add(&is, "members", 0);
+	message_audience_add(&is, "gm", 1);
+	CHECK(message_audience_settle(st, &is, &cause) == 0);
+	CHECK(is.aud[1].segment == 1);
+	CHECK(audience_count(st, &is, &c, &cause) == 0);
+	CHECK_INT(c.total, 3);
+	CHECK_INT(c.excluded, 1);
+	CHECK_INT(c.src[1].members, 1);
+	audience_free(&c);
+	/* Segments alone: the first one's list gives the merge fields. */
+	issue_free(&is);
+	message_audience_add(&is, "gm", 0);
+	CHECK(message_audience_settle(st, &is, &cause) == 0);
+	CHECK_STR(is.list_name, "volunteers");
+	CHECK(message_audience_list(&is) == NULL);
+	CHECK(audience_count(st, &is, &c, &cause) == 0);
+	CHECK_INT(c.total, 1);
+	audience_free(&c);
+	/* A name both a list's and a segment's is refused. */
+	CHECK(store_segment_add(st, "board", vol, "domain = 'gmail.com'",
+	    &cause) == 0);
+	issue_free(&is);
+	message_audience_add(&is, "members", 0);
+	message_audience_add(&is, "board", 1);
+	CHECK(message_audience_settle(st, &is, &cause) == -1);
+	CHECK(cause != NULL && strstr(cause, "both a list and a segment") !=
+	    NULL);
+	free(cause);
+	cause = NULL;
 
 	/* Refused: unknown names, one both in To and Exclude, no To. */
 	issue_free(&is);
