@@ -42,6 +42,8 @@ struct own_run {
 	int				 mx_state;	/* 0 ok (or implicit),
 							 * -1 DNS trouble, 1 no
 							 * usable MX */
+	int				 dead;		/* the MX lookup timed
+							 * out: ask no more */
 };
 
 /* Hand a check to the caller; title, observed and fix are consumed. */
@@ -102,7 +104,22 @@ own_mx_list(struct own_run *r)
 		r->mx[r->nmx++] = xstrdup(r->domain);
 	} else
 		r->mx_state = a.status == DNS_NXDOMAIN ? 1 : -1;
+	/* The report before gave up on a resolver that stopped answering;
+	 * three more lookups to wait for would only say the same. */
+	r->dead = a.status == DNS_TIMEOUT;
 	dns_answer_free(&a);
+}
+
+/* A check not asked because the resolver stopped answering: 1. */
+static int
+own_dead(struct own_run *r, const char *id, char *title)
+{
+	if (!r->dead)
+		return 0;
+	own_emit(r, id, HEALTH_WARN, title, xprintf(_("not asked: the "
+	    "resolver %s timed out on the MX of %s"), dns_describe(r->dns),
+	    r->domain), xstrdup(_("check again once DNS answers")), 1);
+	return 1;
 }
 
 /* ---- own.mx_tls ---- */
@@ -493,6 +510,8 @@ own_mta_sts(struct own_run *r)
 
 	title = xprintf(_("MTA-STS of %s (senders require TLS to it)"),
 	    r->domain);
+	if (own_dead(r, "own.mta_sts", title))
+		return;
 	sts_lookup(r->dns, r->domain, &r->o->sts, NULL, (int64_t)time(NULL),
 	    &s);
 	buf_init(&obs);
@@ -577,6 +596,8 @@ own_tlsrpt(struct own_run *r)
 
 	title = xprintf(_("TLS-RPT of %s (reports of TLS failures to it)"),
 	    r->domain);
+	if (own_dead(r, "own.tlsrpt", title))
+		return;
 	memset(&t, 0, sizeof t);
 	rc = tlsrpt_lookup(r->dns, r->domain, &t, &why, &cause);
 	owner = xprintf("_smtp._tls.%s", r->domain);
@@ -630,6 +651,8 @@ own_bimi(struct own_run *r)
 	size_t			 i, which = 0, found = 0;
 
 	title = xprintf(_("BIMI of %s (a brand logo, optional)"), r->domain);
+	if (own_dead(r, "own.bimi", title))
+		return;
 	owner = xprintf("default._bimi.%s", r->domain);
 	v = xprintf("v=BIMI1; l=https://%s/logo.svg; a=", r->domain);
 	memset(&a, 0, sizeof a);
