@@ -218,7 +218,7 @@ own_addr(struct own_run *r, const char *host, int port,
 		dns_answer_free(&a);
 		return 0;
 	}
-	*why = xprintf(_("%s: no address (%s)"), host,
+	*why = xprintf(_("%s has no address (%s)"), host,
 	    dns_status_name(a.status));
 	dns_answer_free(&a);
 	return -1;
@@ -275,8 +275,9 @@ own_probe_host(struct own_run *r, struct tls_ctx *tls, const char *host,
 	p.loop = loop_new();
 	if ((p.s = smtp_connect(p.loop, (struct sockaddr *)&ss, sslen, NULL,
 	    0, &sp, &ev, &p, &why)) == NULL) {
-		buf_printf(obs, _("%s%s: cannot connect (%s)"),
-		    obs->len ? "; " : "", h, why);
+		if (obs->len)
+			buf_adds(obs, "; ");
+		buf_printf(obs, _("%s: cannot connect (%s)"), h, why);
 		free(why);
 		loop_free(p.loop);
 		free(h);
@@ -386,7 +387,8 @@ own_mx_tls(struct own_run *r)
 	}
 	tls_ctx_free(tls);
 	if (r->nmx > n)
-		buf_printf(&obs, _("; %zu more not tested"), r->nmx - n);
+		buf_printf(&obs, "; %s", _("the other MX hosts were not "
+		    "tested"));
 	h = bad != NULL ? health_cleans(bad) : NULL;
 	switch (badk) {
 	case OWN_MX_PLAIN:
@@ -506,6 +508,7 @@ own_mta_sts(struct own_run *r)
 	struct buf		 obs;
 	const char		*miss;
 	char			*title, *x, *y;
+	long long		 age;
 	size_t			 i;
 
 	title = xprintf(_("MTA-STS of %s (senders require TLS to it)"),
@@ -543,39 +546,42 @@ own_mta_sts(struct own_run *r)
 		    s.fail_type, x), own_sts_fix(r, "testing", 0), 0);
 		free(x);
 	} else {
-		buf_printf(&obs, _("record id=%s; policy mode %s, max_age %lld, "
-		    "mx"), s.id, sts_mode_name(s.policy.mode),
-		    (long long)s.policy.max_age);
 		for (i = 0; i < s.policy.nmx; i++) {
 			x = health_cleans(s.policy.mx[i]);
-			buf_printf(&obs, "%s%s", i == 0 ? " " : ", ", x);
+			buf_printf(&obs, "%s%s", i == 0 ? "" : ", ", x);
 			free(x);
 		}
+		if (obs.len == 0)
+			buf_adds(&obs, "-");
 		if (r->nmx == 0 && r->mx_state == -1)
 			miss = NULL;
 		else
 			miss = own_sts_uncovered(r, &s.policy);
+		age = (long long)s.policy.max_age;
 		if (miss != NULL) {
 			x = health_cleans(miss);
-			buf_printf(&obs, _(": the MX host %s matches no mx: line,"
-			    " so senders that apply the policy refuse it"), x);
+			own_emit(r, "own.mta_sts", HEALTH_FAIL, title, xprintf(
+			    _("record id=%s; policy mode %s, max_age %lld, mx "
+			    "%s: the MX host %s matches no mx: line, so senders "
+			    "that apply the policy refuse it"), s.id,
+			    sts_mode_name(s.policy.mode), age, obs.data, x),
+			    own_sts_fix(r, sts_mode_name(s.policy.mode), 1), 0);
 			free(x);
-			own_emit(r, "own.mta_sts", HEALTH_FAIL, title,
-			    buf_take(&obs), own_sts_fix(r, sts_mode_name(
-			    s.policy.mode), 1), 0);
-		} else if (s.policy.mode == STS_MODE_NONE) {
-			buf_adds(&obs, _(": mode none withdraws the policy"));
-			own_emit(r, "own.mta_sts", HEALTH_WARN, title,
-			    buf_take(&obs), own_sts_fix(r, "testing", 1), 0);
-		} else if (s.policy.mode == STS_MODE_TESTING) {
-			buf_adds(&obs, _(": testing, so failures are only "
-			    "reported (TLS-RPT); switch to mode enforce once the "
-			    "reports are clean"));
-			own_emit(r, "own.mta_sts", HEALTH_OK, title,
-			    buf_take(&obs), NULL, 0);
-		} else
-			own_emit(r, "own.mta_sts", HEALTH_OK, title,
-			    buf_take(&obs), NULL, 0);
+		} else if (s.policy.mode == STS_MODE_NONE)
+			own_emit(r, "own.mta_sts", HEALTH_WARN, title, xprintf(
+			    _("record id=%s; policy mode none, which withdraws "
+			    "the policy; max_age %lld, mx %s"), s.id, age,
+			    obs.data), own_sts_fix(r, "testing", 1), 0);
+		else if (s.policy.mode == STS_MODE_TESTING)
+			own_emit(r, "own.mta_sts", HEALTH_OK, title, xprintf(
+			    _("record id=%s; policy mode testing, max_age %lld, "
+			    "mx %s: failures are only reported (TLS-RPT); "
+			    "switch to mode enforce once the reports are "
+			    "clean"), s.id, age, obs.data), NULL, 0);
+		else
+			own_emit(r, "own.mta_sts", HEALTH_OK, title, xprintf(
+			    _("record id=%s; policy mode enforce, max_age %lld, "
+			    "mx %s"), s.id, age, obs.data), NULL, 0);
 	}
 	buf_free(&obs);
 	sts_result_free(&s);
@@ -604,14 +610,13 @@ own_tlsrpt(struct own_run *r)
 	v = xprintf("v=TLSRPTv1; rua=mailto:tlsrpt@%s", r->domain);
 	buf_init(&obs);
 	if (rc == 0) {
-		buf_adds(&obs, _("reports go to"));
 		for (i = 0; i < t.n; i++) {
 			x = health_cleans(t.uri[i]);
-			buf_printf(&obs, "%s%s", i == 0 ? " " : ", ", x);
+			buf_printf(&obs, "%s%s", i == 0 ? "" : ", ", x);
 			free(x);
 		}
-		own_emit(r, "own.tlsrpt", HEALTH_OK, title, buf_take(&obs),
-		    NULL, 0);
+		own_emit(r, "own.tlsrpt", HEALTH_OK, title, xprintf(
+		    _("reports go to %s"), obs.data), NULL, 0);
 	} else if (rc == -1) {
 		x = health_cleans(cause);
 		own_emit(r, "own.tlsrpt", HEALTH_WARN, title, xprintf(
