@@ -293,22 +293,22 @@ own_probe_host(struct own_run *r, struct tls_ctx *tls, const char *host,
 
 	if (obs->len)
 		buf_adds(obs, "; ");
+	/* Without a reply code the text is the client's own cause, in the
+	 * reader's language; a server's words are shown escaped. */
+	x = p.reply.code == 0 ? xstrdup(p.reply.text) :
+	    health_cleans(p.reply.text);
 	if (!p.ready && p.tls_failed) {
 		k = OWN_MX_TLSFAIL;
-		x = health_cleans(p.reply.text);
 		buf_printf(obs, _("%s: STARTTLS offered, but the TLS handshake "
 		    "failed (%s)"), h, x);
-		free(x);
 	} else if (!p.ready) {
 		k = OWN_MX_DOWN;
-		x = health_cleans(p.reply.text);
 		if (p.reply.code != 0)
 			buf_printf(obs, _("%s port %d: no session (%s: %d %s)"),
 			    h, port, p.reply.stage, p.reply.code, x);
 		else
 			buf_printf(obs, _("%s port %d: no session (%s: %s)"),
 			    h, port, p.reply.stage, x);
-		free(x);
 	} else if (!p.tls.active) {
 		k = OWN_MX_PLAIN;
 		buf_printf(obs, _("%s: no STARTTLS: mail to it travels in "
@@ -320,6 +320,7 @@ own_probe_host(struct own_run *r, struct tls_ctx *tls, const char *host,
 	} else {
 		k = strcmp(p.tls.verify, "trusted") == 0 ? OWN_MX_NAME :
 		    OWN_MX_UNTRUSTED;
+		free(x);
 		x = health_cleans(p.tls.peer_subject);
 		if (k == OWN_MX_NAME)
 			buf_printf(obs, _("%s: STARTTLS, %s, but the certificate "
@@ -330,8 +331,8 @@ own_probe_host(struct own_run *r, struct tls_ctx *tls, const char *host,
 			    "does not verify (%s; subject %s)"), h,
 			    p.tls.version, *p.tls.fail != '\0' ? p.tls.fail :
 			    NT("untrusted"), x);
-		free(x);
 	}
+	free(x);
 	free(h);
 	return k;
 }
