@@ -69,6 +69,19 @@ int		 health_key_checked(const struct dkim_key *);
 /* The organisational domain of name by the Public Suffix List, allocated. */
 char		*health_org_domain(const char *name);
 
+/* For the checks run beside this report (src/sts/own.h), which must show
+ * DNS text and propose records as it does: */
+#define HEALTH_TTL		3600	/* of every record a fix proposes */
+/* s[0..len) made printable (\DDD escapes) and bounded, allocated. */
+char		*health_clean(const char *s, size_t len);
+char		*health_cleans(const char *s);
+/* "OWNER. 3600 IN TXT "..."" for the value s, allocated. */
+char		*health_txt_record(const char *owner, const char *s);
+/* Is name a host name we can look up (LDH labels, '_' allowed)? */
+int		 health_is_hostname(const char *name);
+/* Lower-case copy without a trailing dot. */
+char		*health_lower(const char *);
+
 /* ---- the inputs when none is given (health_input.c) ---- */
 
 /* The address the kernel sends from towards the internet (IPv4, else

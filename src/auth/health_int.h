@@ -12,7 +12,6 @@
 #include "spf.h"
 #include "base/util.h"
 
-#define HEALTH_TTL		3600	/* of every record a fix proposes */
 #define HEALTH_SHOW_MAX		400	/* bytes of a DNS string shown */
 #define HEALTH_PTR_MAX		10	/* PTR names looked at (RFC 7208 5.5) */
 #define HEALTH_DEAD		2	/* timeouts in a row: stop asking */
@@ -81,17 +80,8 @@ enum dns_status health_query(struct health_run *, const char *name,
 /* Why a lookup of name gave no answer, one line, allocated. */
 char	*health_dns_trouble(struct health_run *, const char *name,
 	    const struct dns_answer *);
-/* s[0..len) made printable (\DDD escapes) and bounded, allocated. */
-char	*health_clean(const char *s, size_t len);
-char	*health_cleans(const char *s);
 /* Append s[0..len) as zone-file character-strings (255 bytes each). */
 void	 health_zone_txt(struct buf *, const char *s, size_t len);
-/* "OWNER. 3600 IN TXT "..."" for the value s, allocated. */
-char	*health_txt_record(const char *owner, const char *s);
-/* Is name a host name we can look up (LDH labels, '_' allowed)? */
-int	 health_is_hostname(const char *name);
-/* Lower-case copy without a trailing dot. */
-char	*health_lower(const char *);
 
 /* health_rdns.c */
 void	 health_ptr(struct health_run *);

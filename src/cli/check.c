@@ -20,6 +20,7 @@
 #include "base/json.h"
 #include "store/store.h"
 #include "store/store_feedback.h"
+#include "sts/own.h"
 
 #define CHECK_MAX_SELECTORS	32
 #define CHECK_MAX_NOTES		4
@@ -44,6 +45,7 @@ struct check_ctx {
 	struct json	 checksj;	/* writing it */
 	int		 count[3];	/* by enum health_status */
 	int		 jp_head;	/* the providers' heading printed */
+	int		 own_head;	/* the inbound side's heading printed */
 };
 
 static int	cmd_check(struct cli_env *, const struct cli_cmd *,
@@ -64,7 +66,7 @@ static const struct cli_opt check_opts[] = {
 
 const struct cli_cmd cli_check_cmds[] = {
 	{ "check", "[DOMAIN]", 0, 1, N_("the domain health report: SPF, PTR, "
-	  "DKIM, DMARC, MX"),
+	  "DKIM, DMARC, MX, inbound TLS"),
 	  N_("Checks that mail from DOMAIN (default: the configured domain), "
 	  "sent from IP\nwith HELO NAME and envelope-from ADDR, is what "
 	  "receivers trust: SPF passes,\nthe address has a forward-confirmed "
@@ -77,6 +79,16 @@ const struct cli_cmd cli_check_cmds[] = {
 	  "--helo: the helo key, else the PTR name of\nthat address, else the "
 	  "host name; without --envelope-from: the bounce key,\nelse the From "
 	  "address, else postmaster@DOMAIN.\n\n"
+	  "The domain's own inbound side follows (ids own.*): each MX host "
+	  "(the first\nthree) is asked for STARTTLS on smtp_port and its "
+	  "certificate verified for\nits name with the system's CAs and "
+	  "ca_file (own.mx_tls: warn without\nSTARTTLS, with a certificate "
+	  "that does not verify or does not name it, or\nwhen no MX answers "
+	  "from here); the MTA-STS record and policy are fetched as\na send "
+	  "would (own.mta_sts: warn when there is none, FAIL when the record "
+	  "is\ninvalid, the policy cannot be fetched or does not cover every "
+	  "MX); the\nTLS-RPT record (own.tlsrpt: warn when there is none); "
+	  "and the BIMI record's\nsyntax when there is one (own.bimi).\n\n"
 	  "Alerts of the last 14 days are listed after the checks, one warn "
 	  "line each\n(id \"alert\"): a provider that refused the sender "
 	  "during a send or in a\nbounce read later (policy, authentication, "
@@ -364,6 +376,13 @@ check_on_check(const struct health_check *hc, void *arg)
 			    "au, SoftBank, Yahoo! JAPAN): rules mail from this "
 			    "domain fails"));
 		}
+		/* So do the inbound side's, after them. */
+		if (strncmp(hc->id, "own.", 4) == 0 && !c->own_head) {
+			c->own_head = 1;
+			printf("\n%s\n", _("The domain's own inbound side "
+			    "(bounces and replies come here): TLS, MTA-STS, "
+			    "TLS-RPT, BIMI"));
+		}
 		printf("%s %s: %s\n", sym[hc->status], hc->title, hc->observed);
 		if (hc->fix != NULL)
 			printf(_("       fix: %s\n"), hc->fix);
@@ -469,13 +488,32 @@ check_alert(const struct fb_alert *a, void *arg)
 	return 0;
 }
 
+/* The domain's own inbound side (sts/own.h), with the send's SMTP port,
+ * trust anchors and policy fetch, so the report sees what a send sees. */
+static enum health_status
+check_own(struct check_ctx *c)
+{
+	struct own_options	 o;
+	const char		*v;
+
+	memset(&o, 0, sizeof o);
+	if ((v = config_get(c->env->cfg, "smtp_port")) != NULL)
+		o.smtp_port = atoi(v);
+	if ((v = config_get(c->env->cfg, "ca_file")) != NULL && *v != '\0')
+		o.ca_file = o.sts.ca_file = v;
+	if ((v = config_get(c->env->cfg, "mta_sts_port")) != NULL)
+		o.sts.port = atoi(v);
+	o.helo = c->helo;
+	return own_run(c->dns, c->domain, &o, check_on_check, c);
+}
+
 /* herald check [DOMAIN] */
 static int
 cmd_check(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 {
 	struct check_ctx	 c;
 	struct health_input	 in;
-	enum health_status	 worst;
+	enum health_status	 worst, own;
 	int			 rc = EXIT_USAGE, i;
 
 	memset(&c, 0, sizeof c);
@@ -512,6 +550,8 @@ cmd_check(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	in.selectors = c.selectors;
 	check_begin(&c);
 	worst = health_run(c.dns, env->store, &in, check_on_check, &c);
+	if ((own = check_own(&c)) > worst)
+		worst = own;
 	/* The alerts live in the store: the DNS checks cannot see them. */
 	if (env->store != NULL) {
 		struct check_alerts	 ca = { &c, 0 };
