@@ -251,8 +251,22 @@ send_follow_end(FILE *out, struct cli_env *env, int64_t id,
 		free(log);
 		break;
 	case SEND_RUNNING:
+	case SEND_OUTSIDE:
 		fprintf(out, _("send %lld goes on in the background (herald "
 		    "status %lld)\n"), (long long)id, (long long)id);
+		break;
+	case SEND_SCHEDULED:
+		fprintf(out, _("send %lld is scheduled (herald status %lld)\n"),
+		    (long long)id, (long long)id);
+		break;
+	case SEND_HELD:
+		fprintf(out, _("send %lld is held: a pre-send check failed at "
+		    "its time (herald status %lld says which)\n"),
+		    (long long)id, (long long)id);
+		break;
+	case SEND_CANCELLED:
+		fprintf(out, _("send %lld was cancelled before its time\n"),
+		    (long long)id);
 		break;
 	}
 	if (store_send_classes(env->store, id, &cl, send_classes_add,
@@ -299,8 +313,9 @@ send_follow(struct cli_env *env, int64_t id, int64_t after)
 		/* A paused send is followed until its engine has finished
 		 * what was in flight. */
 		if (state == SEND_FINISHED || state == SEND_WAITING ||
-		    state == SEND_INTERRUPTED || (state == SEND_PAUSED &&
-		    !engine))
+		    state == SEND_INTERRUPTED || state == SEND_SCHEDULED ||
+		    state == SEND_HELD || state == SEND_CANCELLED ||
+		    (state == SEND_PAUSED && !engine))
 			break;
 		if (cli_interrupted) {
 			state = SEND_RUNNING;

@@ -7,6 +7,7 @@
  * Each step returns 0, or the exit status the command ends with (EXIT_*,
  * base/util.h) and in *cause the message to show.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,18 +22,47 @@
 #include "mail/message.h"
 #include "smtp/tls.h"
 #include "store/store.h"
+#include "store/store_timing.h"
 
 /* A send's state now: its counts, the pause flag and its engine. */
 int
 send_state_read(const struct send_ctx *ctx, int64_t id, struct send_now *now,
     char **cause)
 {
+	struct send_timing	 t;
+	struct send_window	 w;
+	int64_t			 at = (int64_t)time(NULL);
+
+	memset(now, 0, sizeof *now);
 	if (store_send_counts(ctx->st, id, &now->counts, cause) == -1 ||
 	    store_send_paused(ctx->st, id, &now->paused, cause) == -1 ||
-	    (now->engine = send_lock_held(ctx->db_path, id, cause)) == -1)
+	    (now->engine = send_lock_held(ctx->db_path, id, cause)) == -1 ||
+	    store_timing_get(ctx->st, id, &t, cause) == -1)
 		return -1;
 	now->state = send_state_derive(&now->counts, now->engine,
 	    now->paused);
+	now->scheduled_at = t.scheduled_at;
+	snprintf(now->schedule, sizeof now->schedule, "%s", t.schedule);
+	snprintf(now->held_reason, sizeof now->held_reason, "%s",
+	    t.held_reason != NULL ? t.held_reason : "");
+	snprintf(now->window, sizeof now->window, "%s",
+	    t.window != NULL ? t.window : "");
+	store_timing_free(&t);
+	/* Before its time, nothing of a send has started: its schedule
+	 * says all. */
+	if (strcmp(now->schedule, "scheduled") == 0)
+		now->state = SEND_SCHEDULED;
+	else if (strcmp(now->schedule, "held") == 0)
+		now->state = SEND_HELD;
+	else if (strcmp(now->schedule, "cancelled") == 0)
+		now->state = SEND_CANCELLED;
+	else if ((now->state == SEND_RUNNING || now->state == SEND_WAITING) &&
+	    *now->window != '\0' &&
+	    timing_window_parse(now->window, &w, NULL) == 0 &&
+	    !timing_window_open(&w, at)) {
+		now->state = SEND_OUTSIDE;
+		now->window_opens = timing_window_next(&w, at);
+	}
 	return 0;
 }
 

@@ -27,6 +27,9 @@
  *   send.c     starting and resuming a send, a send's state (this header)
  *   types.h    the send's row and enum types (the store's too)
  *   state.c    pure pieces: states, retry schedule, back-off, rate
+ *   timing.c   pure pieces: start times (--at) and send windows
+ *   schedule.c a scheduled send's wait, its checks at its time, and
+ *              resuming every send after a reboot
  *   setup.c    settings, the recipients' snapshot, the dry run
  *   law.c      the law on advertising mail: the footer, the gate
  *   lock.c     one engine per send; starting it detached
@@ -49,6 +52,7 @@
 #include "run.h"
 #include "setup.h"
 #include "state.h"
+#include "timing.h"
 #include "types.h"
 
 struct config;
@@ -66,12 +70,20 @@ struct send_ctx {
 struct send_now {
 	struct send_counts	 counts;
 	int			 paused;	/* a pause was asked for */
-	int			 engine;	/* an engine holds the lock */
-	enum send_state		 state;		/* from the three */
+	int			 engine;	/* an engine holds the lock (a
+						 * scheduled send's: waiting) */
+	enum send_state		 state;		/* from all of these */
+	/* Its timing (timing.h, store_timing.h). */
+	int64_t			 scheduled_at;	/* 0: started at once */
+	char			 schedule[16];	/* "", scheduled, held,
+						 * cancelled */
+	char			 held_reason[512]; /* English, as stored */
+	char			 window[48];	/* "": any time */
+	int64_t			 window_opens;	/* SEND_OUTSIDE: when */
 };
-/* A send's state now: its counts, its pause flag and whether an engine
- * holds its lock, as `herald status` and the Send screen show it. 0, or
- * -1 with *cause. */
+/* A send's state now: its counts, its pause flag, whether an engine
+ * holds its lock, its schedule and its window, as `herald status` and
+ * the Send screen show it. 0, or -1 with *cause. */
 int		 send_state_read(const struct send_ctx *, int64_t id,
 		    struct send_now *, char **cause);
 
