@@ -22,6 +22,7 @@
 #include "mail/message.h"
 #include "smtp/tls.h"
 #include "store/store.h"
+#include "store/store_consent.h"
 #include "store/store_timing.h"
 
 /* A send's state now: its counts, the pause flag and its engine. */
@@ -220,8 +221,8 @@ send_engine_start(const struct send_ctx *ctx, int64_t id, const char *password,
 /* Record the send and its recipients, then start its engine. */
 int
 send_begin(const struct send_ctx *ctx, const struct issue *is,
-    const struct send_settings *set, const char *password,
-    struct send_begun *out, char **cause)
+    const struct send_settings *set, const struct send_when *when,
+    const char *password, struct send_begun *out, char **cause)
 {
 	memset(out, 0, sizeof *out);
 	switch (send_queue(ctx->st, is, set, &out->queued, &out->skipped,
@@ -240,6 +241,13 @@ send_begin(const struct send_ctx *ctx, const struct issue *is,
 		    is->list_name : "?");
 		return EXIT_DATAERR;
 	}
+	/* Before the engine: it reads them as it starts. */
+	if (when != NULL && (((when->at != 0 || (when->window != NULL &&
+	    *when->window != '\0')) && store_timing_set(ctx->st, is->id,
+	    when->at, when->window, cause) == -1) ||
+	    (when->law_override != NULL && store_send_set_law_override(ctx->st,
+	    is->id, when->law_override, cause) == -1)))
+		return EXIT_IOERR;
 	return send_engine_start(ctx, is->id, password, &out->pid, cause);
 }
 

@@ -118,12 +118,22 @@ int		 send_prepare(const struct send_ctx *, int64_t id,
  * allocated, the messages go out unsigned. */
 int		 send_ready(const struct send_ctx *, const struct issue *,
 		    struct send_settings *, char **warning, char **cause);
-/* Record the send and snapshot its recipients, then start its engine.
- * EXIT_TEMPFAIL: recorded, but the engine did not start (resume starts
- * it once that is put right). */
+/* When a send starts, and what it was let through with: kept with the
+ * send before its engine starts. */
+struct send_when {
+	int64_t		 at;		/* --at: it waits until then; 0: now */
+	const char	*window;	/* as timing_window_format writes it;
+					 * NULL or "": any time */
+	const char	*law_override;	/* --i-know: what the law gate found
+					 * missing (English); NULL: nothing */
+};
+/* Record the send and snapshot its recipients, then start its engine
+ * (which, for a send with a time, waits for it: a waiter that holds the
+ * send's lock). EXIT_TEMPFAIL: recorded, but the engine did not start
+ * (resume starts it once that is put right). */
 int		 send_begin(const struct send_ctx *, const struct issue *,
-		    const struct send_settings *, const char *password,
-		    struct send_begun *, char **cause);
+		    const struct send_settings *, const struct send_when *,
+		    const char *password, struct send_begun *, char **cause);
 /* Wait up to 15 s for a paused send's engine to finish what it had in
  * flight. 1 if it is still running. */
 int		 send_wait_engine(const struct send_ctx *, int64_t id);

@@ -209,8 +209,9 @@ timing_window_format(const struct send_window *w, char *buf, size_t len)
 	size_t	n;
 	int	i, j;
 
+	/* An end at midnight reads 24:00: "00:00-00:00" would be empty. */
 	snprintf(buf, len, "%02d:%02d-%02d:%02d", w->start / 60, w->start % 60,
-	    w->end / 60, w->end % 60);
+	    w->end == 0 ? 24 : w->end / 60, w->end % 60);
 	if (w->days == TIMING_EVERY_DAY)
 		return;
 	/* From Monday, so that "mon-fri" reads as people write it. */
