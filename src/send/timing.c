@@ -126,18 +126,32 @@ bad:
 	    "e.g. 2026-12-24T09:00+09:00"), s);
 }
 
-/* "HH:MM" at *p into minutes. */
+/* "HH:MM[:SS]" at *p into seconds. */
 static int
-timing_hhmm(const char **p, int *min)
+timing_hhmm(const char **p, int *sec)
 {
-	int	h, m;
+	int	h, m, s = 0;
 
 	if (timing_digits(p, 2, &h) == -1 || *(*p)++ != ':' ||
-	    timing_digits(p, 2, &m) == -1 || h > 24 || m > 59 ||
-	    (h == 24 && m != 0))
+	    timing_digits(p, 2, &m) == -1)
 		return -1;
-	*min = h * 60 + m;
+	if (**p == ':' && ((*p)++, timing_digits(p, 2, &s)) == -1)
+		return -1;
+	if (h > 24 || m > 59 || s > 59 || (h == 24 && (m != 0 || s != 0)))
+		return -1;
+	*sec = h * 3600 + m * 60 + s;
 	return 0;
+}
+
+/* "HH:MM", or "HH:MM:SS" when it has seconds. */
+static void
+timing_hhmm_format(char *buf, size_t len, int sec)
+{
+	if (sec % 60 != 0)
+		snprintf(buf, len, "%02d:%02d:%02d", sec / 3600, sec / 60 % 60,
+		    sec % 60);
+	else
+		snprintf(buf, len, "%02d:%02d", sec / 3600, sec / 60 % 60);
 }
 
 /* A day's number from its three letters at p, or -1. */
@@ -167,7 +181,7 @@ timing_window_parse(const char *s, struct send_window *w, char **cause)
 	if (w->start == w->end)
 		return set_cause(cause, _("window '%s' is empty: it must open "
 		    "and close at different times"), s);
-	if (w->end == 24 * 60)
+	if (w->end == 86400)
 		w->end = 0;
 	if (*p == '\0') {
 		w->days = TIMING_EVERY_DAY;
@@ -206,12 +220,17 @@ bad:
 void
 timing_window_format(const struct send_window *w, char *buf, size_t len)
 {
+	char	a[16], b[16];
 	size_t	n;
 	int	i, j;
 
+	timing_hhmm_format(a, sizeof a, w->start);
 	/* An end at midnight reads 24:00: "00:00-00:00" would be empty. */
-	snprintf(buf, len, "%02d:%02d-%02d:%02d", w->start / 60, w->start % 60,
-	    w->end == 0 ? 24 : w->end / 60, w->end % 60);
+	if (w->end == 0)
+		snprintf(b, sizeof b, "24:00");
+	else
+		timing_hhmm_format(b, sizeof b, w->end);
+	snprintf(buf, len, "%s-%s", a, b);
 	if (w->days == TIMING_EVERY_DAY)
 		return;
 	/* From Monday, so that "mon-fri" reads as people write it. */
@@ -252,7 +271,7 @@ timing_window_open(const struct send_window *w, int64_t t)
 	int		min, day;
 
 	timing_local(t, &tm);
-	min = tm.tm_hour * 60 + tm.tm_min;
+	min = tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
 	day = tm.tm_wday;
 	if (w->start < w->end)
 		return (w->days & (1 << day)) && min >= w->start &&
@@ -264,18 +283,18 @@ timing_window_open(const struct send_window *w, int64_t t)
 	return min < w->end && (w->days & (1 << ((day + 6) % 7))) != 0;
 }
 
-/* Local midnight d days after the day of t, plus min minutes. */
+/* Local midnight d days after the day of t, plus sec seconds. */
 static int64_t
-timing_at(int64_t t, int d, int min)
+timing_at(int64_t t, int d, int sec)
 {
 	struct tm	tm;
 	time_t		r;
 
 	timing_local(t, &tm);
 	tm.tm_mday += d;
-	tm.tm_hour = min / 60;
-	tm.tm_min = min % 60;
-	tm.tm_sec = 0;
+	tm.tm_hour = sec / 3600;
+	tm.tm_min = sec / 60 % 60;
+	tm.tm_sec = sec % 60;
 	tm.tm_isdst = -1;
 	r = mktime(&tm);
 	return (int64_t)r;

@@ -16,7 +16,7 @@
  */
 int		 timing_parse_at(const char *s, int64_t *at, char **cause);
 
-/* A send window: from start to end (minutes after midnight, local; end <
+/* A send window: from start to end (seconds after midnight, local; end <
  * start spans midnight), on the days in days (bit 0 Sunday .. bit 6
  * Saturday; a window that spans midnight belongs to the day it opens). */
 struct send_window {
@@ -26,8 +26,9 @@ struct send_window {
 #define TIMING_EVERY_DAY	0x7f
 #define TIMING_WEEKDAYS		0x3e	/* Monday to Friday */
 
-/* Parse "HH:MM-HH:MM[,DAYS]", DAYS comma-separated days or ranges of
- * days ("mon-fri", "sat,sun", "mon,wed-fri"). 0, or -1 with *cause. */
+/* Parse "HH:MM-HH:MM[,DAYS]" (HH:MM:SS too), DAYS comma-separated days
+ * or ranges of days ("mon-fri", "sat,sun", "mon,wed-fri"). 0, or -1 with
+ * *cause. */
 int		 timing_window_parse(const char *s, struct send_window *,
 		    char **cause);
 /* The window as text, in the form parse reads ("09:00-18:00,mon-fri";
