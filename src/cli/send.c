@@ -1348,7 +1348,7 @@ static const struct cli_opt send_opts[] = {
 };
 static const struct cli_opt resume_opts[] = {
 	{ "all", NULL, N_("every interrupted send, and every scheduled one "
-	  "nothing waits for (at boot)") },
+	  "nothing waits for (at boot; see herald(1))") },
 	{ "follow", NULL, N_("print each recipient's outcome as it happens") },
 	{ "retry-unknown", NULL, N_("queue again the recipients whose outcome "
 	  "is unknown") },
@@ -1448,17 +1448,7 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "unknown recipients again\n(they may then arrive twice: that is the "
 	  "operator's decision). A running\nsend with --follow is followed. "
 	  "A relay password is read again as send reads it\n(--password-fd, "
-	  "relay_password_file, or the terminal).\n"
-	  "A send held at its time, or cancelled, is sent now. --all, for "
-	  "a boot unit:\n"
-	  "every interrupted send continues and every scheduled send whose "
-	  "waiter is gone\n"
-	  "(a reboot) waits for its time again; paused, held and cancelled "
-	  "sends are\n"
-	  "left alone, and a relay password comes from relay_password_file "
-	  "only.\n"
-	  "--json: {\"sends\":[{\"id\",\"did\",\"pid\",\"error\"}]}, "
-	  "did resumed, rearmed or failed."),
+	  "relay_password_file, or the terminal)."),
 	  resume_opts, cmd_resume },
 	{ "cancel", "ID", 1, 1, N_("unschedule a send before its time"),
 	  N_("A send scheduled with herald send ID --at (or held at its time "
