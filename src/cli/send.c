@@ -1018,6 +1018,15 @@ cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 			    (long long)id);
 		goto out;
 	}
+	/* Nothing runs before its time: a pause would only be found by
+	 * the engine once it had started. */
+	if (state == SEND_SCHEDULED) {
+		cli_err(_("send %lld has not started: it is scheduled "
+		    "(herald status %lld); herald cancel %lld unschedules it"),
+		    (long long)id, (long long)id, (long long)id);
+		rc = EXIT_TEMPFAIL;
+		goto out;
+	}
 	if (store_send_set_paused(env->store, id, 1, &cause) == -1) {
 		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
