@@ -60,7 +60,8 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 FUZZ_REPLAY = charset footer isodate edit
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fuzz_feedback \
            $(B)/tests/test_fuzz_fetch $(B)/tests/test_fuzz_http \
-           $(B)/tests/test_fuzz_tlsrpt $(FUZZ_REPLAY:%=$(B)/tests/test_fuzz_%)
+           $(B)/tests/test_fuzz_tlsrpt $(FUZZ_REPLAY:%=$(B)/tests/test_fuzz_%) \
+           $(B)/tests/test_fuzz_sts
 LINGUAS  = ja
 MO       = $(LINGUAS:%=$(B)/locale/%/LC_MESSAGES/herald.mo)
 SQL      = db/schema.sql $(sort $(wildcard db/migrations/*.sql))
@@ -138,6 +139,10 @@ $(B)/tests/test_fuzz_http: tests/fuzz/http.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DHTTP_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
 
+$(B)/tests/test_fuzz_sts: tests/fuzz/sts.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DSTS_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
 # The harnesses with FUZZ_REPLAY (charset, footer, isodate, edit).
 $(FUZZ_REPLAY:%=$(B)/tests/test_fuzz_%): $(B)/tests/test_fuzz_%: \
     tests/fuzz/%.c tests/fuzz/replay.h $(CORE_OBJ)
@@ -156,7 +161,7 @@ unit-bin: $(UNIT_BIN)
 FUZZ_SRC = src/feedback/parse.c src/smtp/reply_class.c src/base/util.c \
            src/base/utf8.c src/base/json.c src/mail/verp.c
 fuzz: $(B)/fuzz/feedback $(B)/fuzz/fetch $(B)/fuzz/http $(B)/fuzz/tlsrpt \
-      $(FUZZ_REPLAY:%=$(B)/fuzz/%)
+      $(FUZZ_REPLAY:%=$(B)/fuzz/%) $(B)/fuzz/sts
 $(B)/fuzz/fetch: tests/fuzz/fetch.c src/feedback/fetch_reply.c src/base/util.c
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) -g -O1 \
@@ -203,6 +208,14 @@ $(B)/fuzz/tlsrpt: tests/fuzz/tlsrpt.c src/auth/tlsrpt.c src/auth/dns.c src/base/
 	clang -std=c11 -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) -g -O1 \
 		-fsanitize=fuzzer,address,undefined -o $@ $< src/auth/tlsrpt.c \
 		src/auth/dns.c src/base/util.c $(PKG_LIBS) -lm
+
+# The MTA-STS policy and record readers. Run: build/fuzz/sts tests/data/sts
+$(B)/fuzz/sts: tests/fuzz/sts.c src/sts/policy.c src/base/util.c \
+    src/base/json.c src/base/utf8.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -Isrc -I. -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $< src/sts/policy.c \
+		src/base/util.c src/base/json.c src/base/utf8.c
 
 # deps: what building and running need; test-deps: that and the test lab
 # (Postfix, NSD, Dovecot, ...), which `make run` never installs.

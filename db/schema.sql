@@ -252,6 +252,18 @@ CREATE TABLE tls_sessions (
 	detail		TEXT NOT NULL DEFAULT ''	-- additional information
 );
 CREATE INDEX tls_sessions_domain ON tls_sessions (domain, at);
+-- The MTA-STS policies fetched (RFC 8461 5), by policy domain: the id of
+-- the _mta-sts TXT record it was fetched for, its text, and when it
+-- expires (fetched_at + max_age). A policy is fetched again when the id
+-- changes or it nears expiry; until it expires it is applied even when a
+-- later fetch fails (that is what keeps an attacker from removing it).
+CREATE TABLE sts_policies (
+	domain		TEXT PRIMARY KEY,
+	id		TEXT NOT NULL,
+	policy		TEXT NOT NULL,
+	fetched_at	INTEGER NOT NULL,
+	expires_at	INTEGER NOT NULL
+) WITHOUT ROWID;
 
 -- The TLS reports (RFC 8460) sent: one per policy domain and UTC day, its
 -- report id kept through retries; sent_at once every URI took it. Each

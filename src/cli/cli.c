@@ -40,6 +40,7 @@ static const struct cli_cmd cli_root_cmds[] = {
 
 static const struct cli_cmd *const cli_tables[] = {
 	cli_root_cmds, cli_list_cmds, cli_config_cmds, cli_spf_cmds,
+	cli_sts_cmds,
 	cli_check_cmds, cli_dkim_cmds, cli_issue_cmds, cli_send_cmds,
 	cli_feedback_cmds, cli_feedback_fetch_cmds, cli_web_cmds, cli_tlsrpt_cmds,
 	cli_providers_cmds, NULL

@@ -71,6 +71,7 @@ void		 cli_catch_signals(void);
 extern const struct cli_cmd cli_list_cmds[];
 extern const struct cli_cmd cli_config_cmds[];
 extern const struct cli_cmd cli_spf_cmds[];
+extern const struct cli_cmd cli_sts_cmds[];
 extern const struct cli_cmd cli_check_cmds[];
 extern const struct cli_cmd cli_dkim_cmds[];
 extern const struct cli_cmd cli_issue_cmds[];

@@ -495,6 +495,7 @@ send_test_print(struct cli_env *env, const char *addr,
 		ev.tls_cipher = c->tls.cipher;
 		ev.tls_verify = c->tls.verify;
 		ev.tls_dane = c->tls.dane;
+		ev.tls_policy = c->tls.policy;
 		ev.code = c->code;
 		ev.enhanced = c->enhanced;
 		ev.reply = c->reply;
@@ -574,6 +575,8 @@ send_test(struct cli_env *env, const struct issue *is,
 	t.password = password;
 	t.stop = (volatile int *)&cli_interrupted;
 	t.dnssec_anchor = config_get(env->cfg, "dnssec_anchor");
+	if (config_get(env->cfg, "mta_sts_port") != NULL)
+		t.mta_sts_port = atoi(config_get(env->cfg, "mta_sts_port"));
 	cli_catch_signals();
 	rc = engine_test_run(&t, &c, &cause);
 	if (rc == 0)
@@ -1311,6 +1314,8 @@ cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
 	run.db_path = env->db_path;
 	run.id = id;
 	run.dnssec_anchor = config_get(env->cfg, "dnssec_anchor");
+	if ((v = config_get(env->cfg, "mta_sts_port")) != NULL)
+		run.mta_sts_port = atoi(v);
 	run.cfg = env->cfg;
 	if ((v = config_get(env->cfg, "soft_bounce_limit")) != NULL)
 		run.soft_limit = atoi(v);
@@ -1320,7 +1325,8 @@ cmd_engine(struct cli_env *env, const struct cli_cmd *cmd,
 }
 
 static const struct cli_opt send_opts[] = {
-	{ "tls", "POLICY", N_("none, may (default), encrypt, verify or dane") },
+	{ "tls", "POLICY", N_("auto (default), none, may, encrypt, verify, "
+	  "dane or mta-sts") },
 	{ "relay", "HOST[:PORT]", N_("send through a relay (587 STARTTLS, 465 "
 	  "TLS) instead of MX") },
 	{ "auth", "USER", N_("AUTH at the relay (the password: see above)") },
@@ -1361,7 +1367,8 @@ static const struct cli_opt resume_opts[] = {
 	{ "follow", NULL, N_("print each recipient's outcome as it happens") },
 	{ "retry-unknown", NULL, N_("queue again the recipients whose outcome "
 	  "is unknown") },
-	{ "tls", "POLICY", N_("none, may, encrypt, verify or dane") },
+	{ "tls", "POLICY", N_("auto, none, may, encrypt, verify, dane or "
+	  "mta-sts") },
 	{ "relay", "HOST[:PORT]", N_("send through a relay") },
 	{ "auth", "USER", N_("AUTH at the relay") },
 	{ "password-fd", "FD", N_("read the relay password from the first line "

@@ -33,7 +33,9 @@ const struct config_key config_keys[] = {
 	    "choice)") },
 	{ "resolver", NULL, N_("DNS resolver IP[:PORT] (default: the "
 	  "system's)") },
-	{ "tls_policy", "may", N_("none, may, encrypt, verify or dane") },
+	{ "tls_policy", "auto", N_("auto (DANE where TLSA records validate, "
+	    "else MTA-STS where the domain has a policy, else may), none, "
+	    "may, encrypt, verify, dane or mta-sts") },
 	{ "concurrency", "20", N_("SMTP sessions at once") },
 	{ "per_domain", "2", N_("SMTP sessions per destination") },
 	{ "rate", "0", N_("messages per second overall (0: no limit)") },
@@ -44,6 +46,8 @@ const struct config_key config_keys[] = {
 	{ "smtp_port", "25", N_("port for direct-to-MX delivery") },
 	{ "ca_file", NULL, N_("extra trust anchors (PEM) for TLS "
 	  "verification") },
+	{ "mta_sts_port", "443", N_("the HTTPS port MTA-STS policies are "
+	    "fetched from (a test or lab setting: RFC 8461 says 443)") },
 	{ "dnssec_anchor", NULL, N_("DNSKEY or DS records (zone file) DNSSEC "
 	    "is validated from, for tls dane (default: "
 	    "/usr/share/dns/root.key)") },
@@ -323,9 +327,11 @@ config_validate(const char *key, const char *v, char **cause)
 	} else if (strcmp(key, "tls_policy") == 0) {
 		if (strcmp(v, "none") != 0 && strcmp(v, "may") != 0 &&
 		    strcmp(v, "encrypt") != 0 && strcmp(v, "verify") != 0 &&
-		    strcmp(v, "dane") != 0)
+		    strcmp(v, "dane") != 0 && strcmp(v, "auto") != 0 &&
+		    strcmp(v, "mta-sts") != 0)
 			return set_cause(cause, _("tls_policy: '%s': expected "
-			    "none, may, encrypt, verify or dane"), v);
+			    "auto, none, may, encrypt, verify, dane or mta-sts"),
+			    v);
 	} else if (strcmp(key, "concurrency") == 0 ||
 	    strcmp(key, "per_domain") == 0) {
 		if (parse_int(v, 1, 1000, &n) == -1)
@@ -335,6 +341,10 @@ config_validate(const char *key, const char *v, char **cause)
 		if (parse_int(v, 0, 1000000, &n) == -1)
 			return set_cause(cause, _("rate: '%s': expected "
 			    "messages per second, 0 for no limit"), v);
+	} else if (strcmp(key, "mta_sts_port") == 0) {
+		if (parse_int(v, 1, 65535, &n) == -1)
+			return set_cause(cause, _("mta_sts_port: '%s': expected "
+			    "a port from 1 to 65535"), v);
 	} else if (strcmp(key, "smtp_port") == 0) {
 		if (parse_int(v, 1, 65535, &n) == -1)
 			return set_cause(cause, _("smtp_port: '%s': expected "

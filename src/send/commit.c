@@ -19,6 +19,17 @@
 #include "base/i18n.h"
 #include "commit.h"
 #include "store/store.h"
+#include "store/store_sts.h"
+#include "store/store_tls.h"
+
+/* A row beside the recipients' changes: a session's TLS outcome or an
+ * MTA-STS policy for the cache, written after the batch it came with. */
+struct side {
+	int			 is_sts;
+	struct tls_session_rec	 tls;		/* strings owned */
+	struct sts_cache_row	 sts;
+	struct side		*next;
+};
 
 struct committer {
 	pthread_t		 thread;
@@ -33,9 +44,52 @@ struct committer {
 	size_t			 npend, cappend;
 	uint64_t		 submitted;	/* batches handed over */
 	uint64_t		 done;		/* batches on disk */
+	struct side		*side, **side_tail;	/* handed over */
 	char			*error;		/* the first failure */
 	int			 quit;
 };
+
+/* Free side rows. */
+static void
+committer_side_free(struct side *sd)
+{
+	struct side	*next;
+
+	for (; sd != NULL; sd = next) {
+		next = sd->next;
+		if (sd->is_sts)
+			sts_cache_row_free(&sd->sts);
+		else {
+			free((char *)sd->tls.domain);
+			free((char *)sd->tls.policy_type);
+			free((char *)sd->tls.policy_string);
+			free((char *)sd->tls.mx_host);
+			free((char *)sd->tls.mx_ip);
+			free((char *)sd->tls.sending_ip);
+			free((char *)sd->tls.result);
+			free((char *)sd->tls.detail);
+		}
+		free(sd);
+	}
+}
+
+/* Write side rows. A row that cannot be written is dropped: a TLS report
+ * short of a session, or a policy fetched again, is no reason to stop
+ * the send. */
+static void
+committer_side_write(struct committer *c, struct side *sd)
+{
+	char	*cause;
+
+	for (; sd != NULL; sd = sd->next) {
+		cause = NULL;
+		if (sd->is_sts)
+			(void)store_sts_put(c->st, &sd->sts, &cause);
+		else
+			(void)store_tls_session_add(c->st, &sd->tls, &cause);
+		free(cause);
+	}
+}
 
 /* Write one gathered batch, as engine turns did: retried a few times when
  * the database is busy or locked. */
@@ -62,6 +116,7 @@ committer_main(void *arg)
 {
 	struct committer	*c = arg;
 	struct send_change	*work = NULL, *t;
+	struct side		*side;
 	size_t			 n, capwork = 0, tc;
 	uint64_t		 seq, one = 1;
 	char			*cause;
@@ -69,9 +124,9 @@ committer_main(void *arg)
 
 	pthread_mutex_lock(&c->mtx);
 	for (;;) {
-		while (c->npend == 0 && !c->quit)
+		while (c->npend == 0 && c->side == NULL && !c->quit)
 			pthread_cond_wait(&c->work, &c->mtx);
-		if (c->npend == 0)
+		if (c->npend == 0 && c->side == NULL)
 			break;
 		/* Take everything handed over so far: one transaction. The
 		 * buffers change places; the loop fills the other meanwhile. */
@@ -84,12 +139,18 @@ committer_main(void *arg)
 		capwork = c->cappend;
 		c->cappend = tc;
 		c->npend = 0;
+		side = c->side;
+		c->side = NULL;
+		c->side_tail = &c->side;
 		rc = c->error != NULL ? -1 : 0;
 		pthread_mutex_unlock(&c->mtx);
 
 		cause = NULL;
-		if (rc == 0)
+		if (rc == 0 && n > 0)
 			rc = committer_write(c, work, n, &cause);
+		if (rc == 0)
+			committer_side_write(c, side);
+		committer_side_free(side);
 
 		pthread_mutex_lock(&c->mtx);
 		if (rc == 0)
@@ -119,6 +180,7 @@ committer_new(const char *path, int64_t send_id, char **cause)
 	c = xcalloc(1, sizeof *c);
 	c->send_id = send_id;
 	c->efd = -1;
+	c->side_tail = &c->side;
 	if (store_open(path, &c->st, cause) != 0) {
 		free(c);
 		return NULL;
@@ -179,6 +241,60 @@ committer_submit(struct committer *c, const struct send_change *chg,
 	pthread_cond_signal(&c->work);
 	pthread_mutex_unlock(&c->mtx);
 	return seq;
+}
+
+/* Hand over a side row (taken over: the caller's strings are copied). */
+static uint64_t
+committer_side(struct committer *c, struct side *sd)
+{
+	uint64_t	seq;
+
+	pthread_mutex_lock(&c->mtx);
+	*c->side_tail = sd;
+	c->side_tail = &sd->next;
+	seq = ++c->submitted;
+	pthread_cond_signal(&c->work);
+	pthread_mutex_unlock(&c->mtx);
+	return seq;
+}
+
+/* A copy of s, "" for NULL. */
+static char *
+committer_dup(const char *s)
+{
+	return xstrdup(s != NULL ? s : "");
+}
+
+void
+committer_tls(struct committer *c, const struct tls_session_rec *r)
+{
+	struct side	*sd = xcalloc(1, sizeof *sd);
+
+	sd->tls = *r;
+	sd->tls.domain = committer_dup(r->domain);
+	sd->tls.policy_type = committer_dup(r->policy_type);
+	sd->tls.policy_string = committer_dup(r->policy_string != NULL ?
+	    r->policy_string : "[]");
+	sd->tls.mx_host = committer_dup(r->mx_host);
+	sd->tls.mx_ip = committer_dup(r->mx_ip);
+	sd->tls.sending_ip = committer_dup(r->sending_ip);
+	sd->tls.result = committer_dup(r->result);
+	sd->tls.detail = committer_dup(r->detail);
+	committer_side(c, sd);
+}
+
+void
+committer_sts(struct committer *c, const struct sts_cache_row *r)
+{
+	struct side	*sd = xcalloc(1, sizeof *sd);
+
+	sd->is_sts = 1;
+	sd->sts.domain = committer_dup(r->domain);
+	sd->sts.id = committer_dup(r->id);
+	sd->sts.policy = committer_dup(r->policy);
+	sd->sts.fetched_at = r->fetched_at;
+	sd->sts.expires_at = r->expires_at;
+	committer_side(c, sd);
 }
 
 /*
@@ -251,6 +367,7 @@ committer_free(struct committer *c)
 	close(c->efd);
 	store_close(c->st);
 	free(c->pend);
+	committer_side_free(c->side);
 	free(c->error);
 	free(c);
 }

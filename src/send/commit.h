@@ -12,12 +12,20 @@
 #include "types.h"
 
 struct committer;
+struct sts_cache_row;
+struct tls_session_rec;
 
 struct committer *committer_new(const char *path, int64_t send_id,
 		    char **cause);
 int		 committer_fd(struct committer *);
 uint64_t	 committer_submit(struct committer *,
 		    const struct send_change *, size_t);
+/* A session's TLS outcome (tls_sessions) and an MTA-STS policy for the
+ * cache, written after the changes handed over before them; copied. */
+void		 committer_tls(struct committer *,
+		    const struct tls_session_rec *);
+void		 committer_sts(struct committer *,
+		    const struct sts_cache_row *);
 int		 committer_poll(struct committer *, uint64_t *done,
 		    char **cause);
 int		 committer_idle(struct committer *);

@@ -39,6 +39,8 @@
 #include "smtp/reply_class.h"
 #include "store/store.h"
 #include "smtp/tls.h"
+#include "store/store_sts.h"
+#include "sts/policy.h"
 
 #define ENGINE_ROUTE_TTL_MS	(3600 * 1000)
 
@@ -82,6 +84,11 @@ dest_free(struct engine *e, struct dest *d)
 	if (d->hold_timer != NULL)
 		loop_timer_del(e->loop, d->hold_timer);
 	route_free(&d->route);
+	if (d->sts != NULL) {
+		sts_policy_free(d->sts);
+		free(d->sts);
+	}
+	free(d->sts_strings);
 	free(d->name);
 	free(d);
 }
@@ -180,8 +187,11 @@ engine_outcome(struct engine *e, struct rcpt *r, enum rcpt_state state,
 	c->next_at = next;
 	snprintf(c->mx, sizeof c->mx, "%s", mx != NULL ? mx : "");
 	snprintf(c->ip, sizeof c->ip, "%s", ip != NULL ? ip : "");
-	if (tls != NULL)
+	if (tls != NULL) {
 		c->tls = *tls;
+		snprintf(c->tls.policy, sizeof c->tls.policy, "%s",
+		    tlspol_word(tls));
+	}
 	if (reply != NULL) {
 		c->code = reply->code;
 		snprintf(c->enhanced, sizeof c->enhanced, "%s",
@@ -336,7 +346,11 @@ static void
 engine_route_fail(struct engine *e, struct dest *d)
 {
 	struct smtp_reply	 reply;
+	struct tls_status	 tls;
 
+	/* A route MTA-STS deferred names the policy that did. */
+	memset(&tls, 0, sizeof tls);
+	snprintf(tls.policy, sizeof tls.policy, "%s", d->route.policy);
 	memset(&reply, 0, sizeof reply);
 	reply.code = d->route.code;
 	snprintf(reply.enhanced, sizeof reply.enhanced, "%s",
@@ -344,7 +358,8 @@ engine_route_fail(struct engine *e, struct dest *d)
 	snprintf(reply.text, sizeof reply.text, "%s", d->route.reply);
 	snprintf(reply.stage, sizeof reply.stage, "dns");
 	engine_settle_dest(e, d, d->route.status == ROUTE_BOUNCE ?
-	    RCPT_BOUNCED : RCPT_DEFERRED, &reply, NULL, NULL, NULL);
+	    RCPT_BOUNCED : RCPT_DEFERRED, &reply, *tls.policy != '\0' ? &tls :
+	    NULL, NULL, NULL);
 }
 
 /* How long a failed address (or a destination none of whose addresses
@@ -359,6 +374,23 @@ engine_dead_ms(struct engine *e)
 	if (s > 60)
 		s = 60;
 	return (uint64_t)s * 1000;
+}
+
+/* The cached MTA-STS policy of a job's domain, for the worker to judge
+ * (a read of one row; a failed one counts as none cached). */
+static void
+engine_sts_cached(struct engine *e, struct job *j)
+{
+	struct sts_cache_row	*row;
+	char			*cause = NULL;
+
+	row = xcalloc(1, sizeof *row);
+	if (store_sts_get(e->st, j->name, row, &cause) == 1) {
+		j->sts_cached = row;
+		return;
+	}
+	free(cause);
+	free(row);
 }
 
 /* Ask a worker for a destination's route. */
@@ -377,6 +409,10 @@ engine_route(struct engine *e, struct dest *d)
 	} else {
 		j->name = xstrdup(d->name);
 		j->port = e->info.set.smtp_port;
+		if (e->sts_on) {
+			engine_sts_cached(e, j);
+			j->sts_on = 1;
+		}
 	}
 	d->rstate = DEST_ROUTING;
 	e->njobs++;
@@ -566,6 +602,7 @@ engine_jobs(int fd, int events, void *arg)
 			route_free(&d->route);
 			d->route = j->route;
 			memset(&j->route, 0, sizeof j->route);
+			tlspol_route(e, d, &j->sts);
 			d->rstate = DEST_ROUTED;
 			d->rgen++;
 			d->route_at = engine_now(e);

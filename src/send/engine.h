@@ -31,6 +31,8 @@ struct workers;
 struct config;
 struct dest;
 struct sess;
+struct sts_policy;
+struct sts_result;
 
 /*
  * A provider (or, for a domain at no provider the table knows, its MX
@@ -103,6 +105,10 @@ struct dest {
 	char			 last_mx[256], last_ip[64];
 	int			 has_last;
 	struct loop_timer	*hold_timer;
+	/* Its MTA-STS policy in force (tlspol.c), NULL: none; and the
+	 * policy's lines as a JSON array, for TLS reports. */
+	struct sts_policy	*sts;
+	char			*sts_strings;
 	uint64_t		 empty_since;	/* for freeing idle dests */
 	int			 queued;	/* on the run queue */
 	TAILQ_ENTRY(dest)	 run;
@@ -122,6 +128,13 @@ struct sess {
 	size_t			 tgt;
 	char			 host[256];
 	char			 ip[64];
+	enum tls_policy		 policy;	/* the target's, as opened */
+	int			 sts_miss;	/* testing: MX not in it */
+	int			 plain_retry;	/* "may" after a failed
+						 * handshake */
+	int			 dane_auth;	/* DANE with usable TLSA */
+	const char		*rpt_type;	/* RFC 8460 policy type */
+	char			*rpt_strings;	/* its strings, JSON array */
 	struct rcpt		*first;		/* bound when opened */
 	struct rcpt		*cur;		/* in a transaction */
 	int			 was_ready;
@@ -159,6 +172,9 @@ struct engine {
 	int			 relay_port;
 	struct smtp_timeouts	 timeouts;	/* --smtp-timeouts */
 	const char		*dnssec_anchor;	/* config; NULL: the default */
+	int			 sts_on;	/* policy auto or mta-sts: look
+						 * MTA-STS up per domain */
+	int			 sts_port;	/* config mta_sts_port; 0: 443 */
 	int			 soft_limit;	/* config soft_bounce_limit */
 
 	struct hashtab		 dests;		/* by name */
@@ -247,6 +263,15 @@ void		 engine_outcome(struct engine *, struct rcpt *, enum rcpt_state,
 void		 engine_defer_dest(struct engine *, struct dest *);
 void		 engine_rcpt_done(struct engine *, struct rcpt *);
 void		 engine_unbind(struct engine *, struct rcpt *);
+
+/* tlspol.c: the TLS policy of each MX host and the TLS report rows. */
+void		 tlspol_route(struct engine *, struct dest *,
+		    struct sts_result *);
+void		 tlspol_sess_open(struct sess *, const struct dest *,
+		    const struct target *);
+void		 tlspol_session(struct engine *, struct sess *,
+		    const struct smtp_reply *, int tls_failed);
+const char	*tlspol_word(const struct tls_status *);
 
 /* pacing.c */
 void		 pacing_init(struct engine *, const struct config *);

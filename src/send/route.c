@@ -191,6 +191,18 @@ route_set_tlsa(struct route *r, size_t from, const struct tls_tlsa *t,
 	}
 }
 
+/* Note a host DANE left out, and why. */
+static void
+route_dropped(struct route *r, const char *host, const char *why)
+{
+	if (r->ndrops == ROUTE_MAX_DROPS)
+		return;
+	snprintf(r->drops[r->ndrops].host, sizeof r->drops[0].host, "%s",
+	    host);
+	snprintf(r->drops[r->ndrops].why, sizeof r->drops[0].why, "%s", why);
+	r->ndrops++;
+}
+
 /* Drop targets [from, r->n). */
 static void
 route_drop(struct route *r, size_t from)
@@ -315,6 +327,7 @@ route_host(struct dns *dns, struct route *r, const char *host,
 	if (bogus) {
 		/* Forged addresses could lead anywhere: not this host. */
 		route_drop(r, before);
+		route_dropped(r, host, dn->why);
 		dn->skipped = 1;
 		return -2;
 	}
@@ -323,6 +336,7 @@ route_host(struct dns *dns, struct route *r, const char *host,
 	if (dn->on && secure && route_tlsa(dns, r, before, host, port,
 	    dn) == -1) {
 		route_drop(r, before);
+		route_dropped(r, host, dn->why);
 		dn->skipped = 1;
 		return -2;
 	}

@@ -33,6 +33,18 @@ struct target {
 	int			 tls_required;	/* DANE: secure TLSA records,
 						 * none usable: TLS, no
 						 * plaintext (RFC 7672 2.2) */
+	enum tls_policy		 policy;	/* the session's (tlspol.c):
+						 * dane, mta-sts, may, ... */
+	int			 sts_miss;	/* MTA-STS testing: the host
+						 * is not in the policy */
+};
+
+#define ROUTE_MAX_DROPS		4	/* hosts DANE left out, kept */
+
+/* A host left out because its DNSSEC data failed (for TLS reports). */
+struct route_drop {
+	char			 host[256];
+	char			 why[300];
 };
 
 enum route_status {
@@ -46,8 +58,12 @@ struct route {
 	int			 code;		/* for BOUNCE and DEFER */
 	char			 enhanced[16];
 	char			 reply[300];
+	char			 policy[12];	/* for DEFER: the policy that
+						 * deferred ("mta-sts"), "" */
 	struct target		*t;
 	size_t			 n;
+	struct route_drop	 drops[ROUTE_MAX_DROPS];
+	size_t			 ndrops;
 };
 
 /* A random number source (tests pass their own). */

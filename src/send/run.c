@@ -29,6 +29,7 @@
 #include "setup.h"
 #include "workers.h"
 #include "auth/dkim.h"
+#include "auth/dnssec.h"
 #include "base/i18n.h"
 #include "base/loop.h"
 #include "mail/message.h"
@@ -304,6 +305,53 @@ engine_source(struct engine *e, char **cause)
 	return 0;
 }
 
+/*
+ * auto: the anchor DANE validates from. A configured one is used as it
+ * is; the default root key only when the resolver proves a signed
+ * delegation from it ("arpa" DS), since a resolver that cannot (a lab's,
+ * or one that strips signatures) would make every lookup bogus and defer
+ * everything. Without an anchor DANE is off and MTA-STS or may apply.
+ */
+static void
+engine_auto_anchor(struct engine *e, struct dns_options *o)
+{
+	struct dns_options	 probe = *o;
+	struct dns_answer	 a;
+	struct dns		*dns;
+	enum dnssec_state	 sec = DNSSEC_FAILED;
+	char			*why = NULL;
+
+	if (e->dnssec_anchor != NULL && *e->dnssec_anchor != '\0') {
+		if (access(e->dnssec_anchor, R_OK) == 0) {
+			o->dnssec_anchor = e->dnssec_anchor;
+			return;
+		}
+		engine_log(e, _("tls auto: the DNSSEC trust anchor %s cannot "
+		    "be read (%s): DANE is off"), e->dnssec_anchor,
+		    strerror(errno));
+		return;
+	}
+	if (access(ENGINE_DNSSEC_ANCHOR, R_OK) == -1)
+		return;
+	probe.dnssec_anchor = ENGINE_DNSSEC_ANCHOR;
+	if ((dns = dns_open(&probe, &why)) != NULL) {
+		memset(&a, 0, sizeof a);
+		sec = dnssec_query(dns, "arpa", DNS_DS, &a, &why);
+		dns_answer_free(&a);
+		dns_close(dns);
+	}
+	if (sec == DNSSEC_SECURE) {
+		o->dnssec_anchor = ENGINE_DNSSEC_ANCHOR;
+		engine_log(e, _("tls auto: TLSA records validated from the "
+		    "DNSSEC trust anchor %s"), ENGINE_DNSSEC_ANCHOR);
+	} else
+		engine_log(e, _("tls auto: the resolver cannot validate DNSSEC "
+		    "from %s (%s): DANE is off, MTA-STS and may apply"),
+		    ENGINE_DNSSEC_ANCHOR, why != NULL ? why :
+		    dnssec_state_name(sec));
+	free(why);
+}
+
 /* Set the engine up from its settings (e->info): issue, TLS, workers,
  * relay, source. */
 static int
@@ -348,7 +396,14 @@ engine_setup(struct engine *e, char **cause)
 	ws.sign_domain = domain;
 	ws.store = e->st;
 	send_settings_dns(set, &ws.dns);
-	if (set->policy == TLS_POLICY_DANE) {
+	/* MTA-STS per domain, never through a relay (it is one host). */
+	e->sts_on = (set->policy == TLS_POLICY_AUTO ||
+	    set->policy == TLS_POLICY_STS) && *set->relay == '\0';
+	ws.sts.port = e->sts_port;
+	ws.sts.ca_file = *set->ca_file != '\0' ? set->ca_file : NULL;
+	if (set->policy == TLS_POLICY_AUTO)
+		engine_auto_anchor(e, &ws.dns);
+	else if (set->policy == TLS_POLICY_DANE) {
 		/* Each worker's resolver loads and validates from it. */
 		ws.dns.dnssec_anchor = e->dnssec_anchor != NULL &&
 		    *e->dnssec_anchor != '\0' ? e->dnssec_anchor :
@@ -532,6 +587,7 @@ engine_run(const struct engine_run *run, char **cause)
 	e.id = run->id;
 	e.dnssec_anchor = run->dnssec_anchor;
 	e.soft_limit = run->soft_limit > 0 ? run->soft_limit : 3;
+	e.sts_port = run->mta_sts_port;
 	hashtab_init(&e.dests, 0);
 	TAILQ_INIT(&e.runq);
 	TAILQ_INIT(&e.slotq);
@@ -706,6 +762,7 @@ engine_test_run(const struct engine_test *t, struct send_change *out,
 	e.test = 1;
 	e.test_stop = t->stop;
 	e.dnssec_anchor = t->dnssec_anchor;
+	e.sts_port = t->mta_sts_port;
 	hashtab_init(&e.dests, 0);
 	TAILQ_INIT(&e.runq);
 	TAILQ_INIT(&e.slotq);

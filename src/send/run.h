@@ -30,10 +30,14 @@ struct engine_run {
 	const struct config *cfg;	/* verp, verp_delimiter,
 					 * unsubscribe_mailto; NULL: VERP off */
 	int		 soft_limit;	/* config soft_bounce_limit; 0: 3 */
+	int		 mta_sts_port;	/* config mta_sts_port; 0: 443 */
 };
 /* Run a send's engine until the send is finished or paused (or SIGTERM).
  * 0, or -1 with *cause. With the policy dane, DNSSEC is validated from
  * dnssec_anchor, else ENGINE_DNSSEC_ANCHOR; neither existing is an error.
+ * With auto, from dnssec_anchor when set, else from ENGINE_DNSSEC_ANCHOR
+ * when the resolver proves a signed delegation from it; otherwise DANE is
+ * off for the send (logged) and MTA-STS or may apply.
  * The anchor is the machine's (like its CA store), not kept with a send. */
 int		 engine_run(const struct engine_run *, char **cause);
 
@@ -57,6 +61,7 @@ struct engine_test {
 	volatile int			*stop;		/* set: give up now
 							 * (may be NULL) */
 	const char			*dnssec_anchor;	/* config, or NULL */
+	int				 mta_sts_port;	/* config; 0: 443 */
 };
 /*
  * Run a test until its message has an outcome and its session is closed.

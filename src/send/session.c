@@ -288,7 +288,8 @@ sess_target_alike(const struct target *a, const struct target *b)
 	size_t	i;
 
 	if (a->no_tls != b->no_tls || a->tls_required != b->tls_required ||
-	    a->ntlsa != b->ntlsa)
+	    a->ntlsa != b->ntlsa || a->policy != b->policy ||
+	    a->sts_miss != b->sts_miss)
 		return 0;
 	for (i = 0; i < a->ntlsa; i++)
 		if (a->tlsa[i].usage != b->tlsa[i].usage ||
@@ -369,11 +370,14 @@ sess_adopt(struct engine *e, struct sess *sess)
 			if ((sess->grp = nd->grp) != NULL)
 				sess->grp->nsessions++;
 		}
+		/* d's mail went over it: its TLS report has the session. */
+		tlspol_session(e, sess, NULL, 0);
 		d->nsessions--;
 		nd->nsessions++;
 		sess->dest = nd;
 		sess->rgen = nd->rgen;
 		sess->tgt = (size_t)i;
+		tlspol_sess_open(sess, nd, &nd->route.t[i]);
 		engine_wake(e, d);
 		sess_send(e, sess, sess_pop(nd));
 		return 1;
@@ -521,11 +525,12 @@ sess_open(struct engine *e, struct dest *d)
 	sess->tgt = idx;
 	snprintf(sess->host, sizeof sess->host, "%s", t->host);
 	snprintf(sess->ip, sizeof sess->ip, "%s", t->ip);
+	tlspol_sess_open(sess, d, t);
 
 	memset(&p, 0, sizeof p);
 	p.helo = e->info.set.helo;
 	p.host = t->host;
-	p.policy = e->info.set.policy;
+	p.policy = t->policy;
 	p.no_starttls = t->no_tls;
 	p.tlsa = t->tlsa;		/* DANE: validated in routing */
 	p.ntlsa = t->ntlsa;
@@ -554,6 +559,7 @@ sess_open(struct engine *e, struct dest *d)
 		free(cause);
 		sess_last(d, &reply, NULL, sess->host, sess->ip);
 		sess_target_failed(e, d, d->rgen, idx);
+		free(sess->rpt_strings);
 		free(sess);
 		return 0;
 	}
@@ -714,11 +720,12 @@ sess_closed(struct smtp_session *s, enum smtp_outcome outcome,
 	if ((r = sess->first) != NULL) {
 		sess->first = NULL;
 		if (!e->draining && !sess->was_ready) {
-			/* dane without TLSA for the host acts as may. */
+			/* dane without TLSA for the host acts as may;
+			 * mta-sts never falls back. */
 			plain = tls_failed && sess->rgen == d->rgen &&
 			    sess->tgt < d->route.n &&
-			    (e->info.set.policy == TLS_POLICY_MAY ||
-			    (e->info.set.policy == TLS_POLICY_DANE &&
+			    (d->route.t[sess->tgt].policy == TLS_POLICY_MAY ||
+			    (d->route.t[sess->tgt].policy == TLS_POLICY_DANE &&
 			    d->route.t[sess->tgt].ntlsa == 0 &&
 			    !d->route.t[sess->tgt].tls_required)) &&
 			    !d->route.t[sess->tgt].no_tls;
@@ -736,6 +743,8 @@ sess_closed(struct smtp_session *s, enum smtp_outcome outcome,
 	if (outcome != SMTP_DELIVERED && reply->code >= 400 &&
 	    reply->code <= 499)
 		dest_ctl_fail(&d->ctl, e->lim, engine_now(e));
+	tlspol_session(e, sess, reply, tls_failed);
+	free(sess->rpt_strings);
 	free(sess);
 	engine_wake(e, d);
 	sess_rate_kick(e);

@@ -130,8 +130,9 @@ send_setting(struct send_settings *set, const char *name,
 	switch (s->type) {
 	case SET_POLICY:
 		if (tls_policy_parse(value, &set->policy) == -1)
-			return set_cause(cause, _("--%s: '%s': expected none, "
-			    "may, encrypt, verify or dane"), s->name, value);
+			return set_cause(cause, _("--%s: '%s': expected auto, "
+			    "none, may, encrypt, verify, dane or mta-sts"),
+			    s->name, value);
 		return 0;
 	case SET_INT:
 	case SET_INT64:

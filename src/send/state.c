@@ -261,7 +261,7 @@ void
 send_settings_init(struct send_settings *s)
 {
 	memset(s, 0, sizeof *s);
-	s->policy = TLS_POLICY_MAY;
+	s->policy = TLS_POLICY_AUTO;
 	s->relay = xstrdup("");
 	s->relay_user = xstrdup("");
 	s->relay_password_file = xstrdup("");
@@ -380,6 +380,7 @@ send_event_json(struct json *j, const struct send_event *e)
 	event_str(j, "verify", *e->tls_verify != '\0' ? e->tls_verify :
 	    "none");
 	event_str(j, "dane", *e->tls_dane != '\0' ? e->tls_dane : "none");
+	event_str(j, "policy", e->tls_policy);
 	json_close(j);
 	if (e->code > 0)
 		json_put_int(j, "code", e->code);

@@ -135,6 +135,7 @@ struct send_event {
 	enum rcpt_state	 state;
 	const char	*mx, *ip;
 	const char	*tls_version, *tls_cipher, *tls_verify, *tls_dane;
+	const char	*tls_policy;	/* the policy that applied, "" */
 	int		 code;
 	const char	*enhanced, *reply;
 	int		 attempts;

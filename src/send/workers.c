@@ -46,6 +46,7 @@ struct workers {
 	char			 verp;
 	const char		*unsubscribe_mailto;
 	const struct footer	*footer;
+	struct sts_options	 sts;
 	size_t			 nsigs;
 	struct worker		 t[WORKERS_MAX];
 	int			 n;
@@ -59,6 +60,11 @@ job_free(struct job *j)
 		return;
 	free(j->name);
 	route_free(&j->route);
+	if (j->sts_cached != NULL) {
+		sts_cache_row_free(j->sts_cached);
+		free(j->sts_cached);
+	}
+	sts_result_free(&j->sts);
 	buf_free(&j->msg);
 	buf_free(&j->msg7);
 	free(j->error);
@@ -162,6 +168,13 @@ workers_main(void *arg)
 				    &j->route);
 			else
 				route_mx(t->dns, j->name, j->port, &j->route);
+			/* The policy fetch blocks too: here, never in the
+			 * loop. A domain that cannot take mail needs none. */
+			if (j->sts_on && !j->relay &&
+			    j->route.status == ROUTE_OK)
+				sts_lookup(t->dns, j->name, &w->sts,
+				    j->sts_cached, (int64_t)time(NULL),
+				    &j->sts);
 		} else
 			workers_render(t, j);
 
@@ -206,6 +219,7 @@ workers_new(const struct workers_setup *setup, char **cause)
 	w->verp = setup->verp;
 	w->unsubscribe_mailto = setup->unsubscribe_mailto;
 	w->footer = setup->footer;
+	w->sts = setup->sts;
 	w->n = setup->n < 1 ? 1 : setup->n > WORKERS_MAX ? WORKERS_MAX :
 	    setup->n;
 	if (pipe2(w->pipe, O_CLOEXEC | O_NONBLOCK) == -1) {

@@ -12,6 +12,8 @@
 #include "route.h"
 #include "auth/dns.h"
 #include "base/util.h"
+#include "sts/sts.h"
+#include "store/store_sts.h"
 
 struct issue;
 struct store;
@@ -32,6 +34,11 @@ struct job {
 	int			 port;
 	int			 relay;
 	struct route		 route;
+	/* Under auto or mta-sts: the domain's MTA-STS policy is looked up
+	 * too, from its cached row (read by the engine; NULL: none). */
+	int			 sts_on;
+	struct sts_cache_row	*sts_cached;
+	struct sts_result	 sts;
 
 	/* JOB_RENDER: read only while the job runs. */
 	const char		*addr, *rname, *attrs, *token;
@@ -56,6 +63,7 @@ struct workers_setup {
 	struct store		*store;		/* keys are read here, before
 						 * the threads start */
 	struct dns_options	 dns;
+	struct sts_options	 sts;		/* the policy fetch */
 };
 /* Start n threads, each with its own resolver and signer. */
 struct workers	*workers_new(const struct workers_setup *, char **cause);

@@ -40,6 +40,7 @@ struct conn {
 	struct sockaddr_storage	 addr;
 	socklen_t		 addrlen;
 	char			 peer[64];
+	char			 local[64];	/* our address, once up */
 	conn_cb			 cb;
 	void			*arg;
 	char			 error[512];
@@ -107,6 +108,26 @@ conn_peer_text(char *out, size_t size, const struct sockaddr *sa)
 		snprintf(out, size, "%s:%u", ip, ntohs(s4->sin_port));
 	} else
 		snprintf(out, size, "?");
+}
+
+/* Our end's address, without the port (TLS reports name it). */
+static void
+conn_local_text(struct conn *c)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	const void		*a;
+
+	c->local[0] = '\0';
+	if (getsockname(c->fd, (struct sockaddr *)&ss, &len) == -1)
+		return;
+	if (ss.ss_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)&ss)->sin6_addr;
+	else if (ss.ss_family == AF_INET)
+		a = &((const struct sockaddr_in *)&ss)->sin_addr;
+	else
+		return;
+	inet_ntop(ss.ss_family, a, c->local, sizeof c->local);
 }
 
 /* A connection to sa, not made yet. */
@@ -243,6 +264,12 @@ const char *
 conn_peer(const struct conn *c)
 {
 	return c->peer;
+}
+
+const char *
+conn_local(const struct conn *c)
+{
+	return c->local;
 }
 
 const char *
@@ -386,6 +413,7 @@ conn_connected(struct conn *c)
 		return;
 	}
 	c->state = CONN_OPEN;
+	conn_local_text(c);
 	conn_event(c, CONN_CONNECTED);
 }
 

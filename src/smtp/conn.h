@@ -77,6 +77,8 @@ void		 conn_free(struct conn *);
 
 /* The peer's address as "ip:port" or "[ip6]:port". */
 const char	*conn_peer(const struct conn *);
+/* Our address once connected ("" before). */
+const char	*conn_local(const struct conn *);
 /* Why the last CONN_ERROR came. */
 const char	*conn_error(const struct conn *);
 /* In CONN_DATAIN: the bytes read, valid until the callback returns. */

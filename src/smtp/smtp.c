@@ -108,6 +108,8 @@ struct smtp_session {
 	enum smtp_outcome	 close_outcome;
 	struct smtp_reply	 close_reply;
 	int			 tls_failed;
+	int			 ehlo_seen;	/* a reply to EHLO/HELO came */
+	int			 starttls_offered; /* before TLS */
 };
 
 static const char *strstate[] = {
@@ -206,7 +208,7 @@ static int
 smtp_tls_required(const struct smtp_session *s)
 {
 	return s->policy == TLS_POLICY_ENCRYPT ||
-	    s->policy == TLS_POLICY_VERIFY ||
+	    s->policy == TLS_POLICY_VERIFY || s->policy == TLS_POLICY_STS ||
 	    (s->policy == TLS_POLICY_DANE && (s->ntlsa > 0 ||
 	    s->tls_required));
 }
@@ -705,6 +707,20 @@ smtp_offers_8bitmime(const struct smtp_session *s)
 	return (s->ext.flags & SMTP_EXT_8BITMIME) != 0;
 }
 
+int
+smtp_starttls_offered(const struct smtp_session *s)
+{
+	if (smtp_tls_on(s))
+		return 1;
+	return !s->ehlo_seen ? -1 : s->starttls_offered;
+}
+
+const char *
+smtp_local(const struct smtp_session *s)
+{
+	return s->conn != NULL ? conn_local(s->conn) : "";
+}
+
 const char *
 smtp_peer(const struct smtp_session *s)
 {
@@ -737,6 +753,10 @@ smtp_tls_up(struct smtp_session *s)
 static void
 smtp_after_ehlo(struct smtp_session *s)
 {
+	if (!smtp_tls_on(s)) {
+		s->ehlo_seen = 1;
+		s->starttls_offered = (s->ext.flags & SMTP_EXT_STARTTLS) != 0;
+	}
 	if (!smtp_tls_on(s) && (smtp_tls_wanted(s) || smtp_tls_required(s)))
 		smtp_enter(s, SMTP_STARTTLS);
 	else if (s->auth_user != NULL)

@@ -161,5 +161,10 @@ const struct tls_status *smtp_tls_status(const struct smtp_session *);
 const char	*smtp_peer(const struct smtp_session *);
 /* 1 once the server's EHLO reply offered 8BITMIME (RFC 6152), else 0. */
 int		 smtp_offers_8bitmime(const struct smtp_session *);
+/* Did the server offer STARTTLS (1), not (0), or has it not said yet
+ * (-1: no EHLO reply)? For the TLS report of a session. */
+int		 smtp_starttls_offered(const struct smtp_session *);
+/* Our address on the connection ("" before it is up). */
+const char	*smtp_local(const struct smtp_session *);
 
 #endif

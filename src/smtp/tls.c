@@ -57,6 +57,7 @@ tls_status_plain(struct tls_status *st, enum tls_policy policy)
 	snprintf(st->dane, sizeof st->dane, "none");
 	snprintf(st->summary, sizeof st->summary, "%s:none",
 	    tls_policy_name(policy));
+	snprintf(st->policy, sizeof st->policy, "%s", tls_policy_name(policy));
 }
 
 /* Copy text into dst with every byte outside printable ASCII as '?'. */
@@ -441,6 +442,20 @@ tls_conn_status(struct tls_conn *c, enum tls_policy policy,
 		    validated ? "validated" : "failed");
 	snprintf(st->summary, sizeof st->summary, "%s:%s",
 	    tls_policy_name(policy), st->verify);
+	snprintf(st->policy, sizeof st->policy, "%s", tls_policy_name(policy));
+	/* What a TLS report would say failed, whatever the policy asked:
+	 * MTA-STS in testing mode records it and delivers. */
+	if (chain_err == X509_V_ERR_CERT_HAS_EXPIRED)
+		snprintf(st->fail, sizeof st->fail, "certificate-expired");
+	else if (c->ndane > 0) {
+		if (!validated)
+			snprintf(st->fail, sizeof st->fail,
+			    "validation-failure");
+	} else if (!havecert || chain_err != X509_V_OK)
+		snprintf(st->fail, sizeof st->fail, "certificate-not-trusted");
+	else if (name_bad)
+		snprintf(st->fail, sizeof st->fail,
+		    "certificate-host-mismatch");
 
 	if (policy == TLS_POLICY_DANE && c->ndane > 0 && !validated) {
 		if (chain_err != X509_V_OK &&
@@ -453,7 +468,7 @@ tls_conn_status(struct tls_conn *c, enum tls_policy policy,
 		return set_cause(cause, NT("TLS: DANE: no TLSA record matches "
 		    "the certificate of %s"), c->host);
 	}
-	if (policy != TLS_POLICY_VERIFY)
+	if (policy != TLS_POLICY_VERIFY && policy != TLS_POLICY_STS)
 		return 0;
 	if (!havecert)
 		return set_cause(cause, NT("TLS: no peer certificate"));

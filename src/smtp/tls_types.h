@@ -22,10 +22,16 @@ enum tls_policy {
 	TLS_POLICY_VERIFY,	/* defer unless the chain is trusted and names
 				 * the MX host */
 	TLS_POLICY_DANE,	/* DNSSEC-validated TLSA when present, else may */
+	TLS_POLICY_AUTO,	/* dane where TLSA validates, else mta-sts
+				 * where the domain has a policy, else may */
+	TLS_POLICY_STS,		/* a send: MTA-STS where a policy exists, else
+				 * may; a session: TLS verified against the
+				 * MX name an enforced policy allows */
 };
-#define TLS_NPOLICIES	5
+#define TLS_NPOLICIES	7
 
-/* The name of a policy: "none", "may", "encrypt", "verify", "dane". */
+/* The name of a policy: "none", "may", "encrypt", "verify", "dane",
+ * "auto", "mta-sts". */
 static inline const char *
 tls_policy_name(enum tls_policy p)
 {
@@ -35,6 +41,8 @@ tls_policy_name(enum tls_policy p)
 		[TLS_POLICY_ENCRYPT] = "encrypt",
 		[TLS_POLICY_VERIFY] = "verify",
 		[TLS_POLICY_DANE] = "dane",
+		[TLS_POLICY_AUTO] = "auto",
+		[TLS_POLICY_STS] = "mta-sts",
 	};
 
 	if ((size_t)p >= TLS_NPOLICIES)
@@ -66,6 +74,12 @@ struct tls_status {
 	char	 peer_subject[256];
 	char	 peer_issuer[256];
 	char	 summary[32];		/* "may:verified", "may:none", ... */
+	char	 policy[12];		/* the policy that applied: dane,
+					 * mta-sts, may, encrypt, verify,
+					 * none ("" when unknown) */
+	char	 fail[32];		/* what the certificate failed, as
+					 * an RFC 8460 result type
+					 * (certificate-expired, ...), "" */
 };
 
 #endif

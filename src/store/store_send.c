@@ -27,13 +27,14 @@
 #define SEND_EVENTS_SELECT /* NT(): SQL */ \
 	"SELECT e.id, e.rcpt_id, r.addr, r.domain, e.at, e.state, e.mx, e.ip,"	\
 	" e.tls_version, e.tls_cipher, e.tls_verify, e.tls_dane, e.code,"	\
-	" e.enhanced, e.reply, e.attempts, e.next_at, e.class, e.reason"	\
-	" FROM send_events e JOIN recipients r ON r.id = e.rcpt_id"
+	" e.enhanced, e.reply, e.attempts, e.next_at, e.class, e.reason,"	\
+	" e.tls_policy FROM send_events e JOIN recipients r ON r.id = e.rcpt_id"
 
 /* The columns an event or report row is read from, in this order. */
 #define SEND_EVENT_COLUMNS /* NT(): SQL */ \
 	"state, mx, ip, tls_version, tls_cipher, tls_verify, tls_dane,"	\
-	" code, enhanced, reply, attempts, next_at, class, reason"
+	" code, enhanced, reply, attempts, next_at, class, reason,"	\
+	" tls_policy"
 
 /*
  * The words of the recipient states. They are the store's: the
@@ -544,19 +545,20 @@ static const char *const store_send_record_sql[SR_COUNT] = {
 	    " tls_cipher = ?10, tls_bits = ?11, tls_verify = ?12, tls_dane ="
 	    " ?13, tls_summary = ?14, peer_subject = ?15, peer_issuer = ?16,"
 	    " code = ?17, enhanced = ?18, reply = ?19, stage = ?20,"
-	    " class = ?21, reason = ?22 WHERE id = ?1",
+	    " class = ?21, reason = ?22, tls_policy = ?23 WHERE id = ?1",
 	[SR_EVENT] =
 	    "INSERT INTO send_events (send_id, rcpt_id, at, state, attempts,"
 	    " next_at, mx, ip, tls_version, tls_cipher, tls_verify, tls_dane,"
-	    " code, enhanced, reply, class, reason) SELECT send_id, id,"
-	    " updated_at, state, attempts, next_at, mx, ip, tls_version,"
-	    " tls_cipher, tls_verify, tls_dane, code, enhanced, reply, class,"
-	    " reason FROM recipients WHERE id = ?1",
+	    " code, enhanced, reply, class, reason, tls_policy) SELECT"
+	    " send_id, id, updated_at, state, attempts, next_at, mx, ip,"
+	    " tls_version, tls_cipher, tls_verify, tls_dane, code, enhanced,"
+	    " reply, class, reason, tls_policy FROM recipients WHERE id = ?1",
 	[SR_EVENT_ATTEMPT] =
 	    "INSERT INTO send_events (send_id, rcpt_id, at, state, attempts,"
 	    " next_at, mx, ip, tls_version, tls_cipher, tls_verify, tls_dane,"
-	    " code, enhanced, reply, class, reason) VALUES (?1, ?2, ?3, ?4, ?5,"
-	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+	    " code, enhanced, reply, class, reason, tls_policy) VALUES (?1, ?2,"
+	    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+	    " ?17, ?18)",
 	/* A hard failure (reply_class.h): the address is suppressed, the
 	 * reply kept as the detail. */
 	[SR_SUPPRESS] =
@@ -631,6 +633,7 @@ store_send_change(struct store *st, sqlite3_stmt **stmt, int64_t id,
 		sqlite3_bind_text(s, 20, c->stage, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 21, c->cls, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 22, c->reason, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 23, c->tls.policy, -1, SQLITE_STATIC);
 	}
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return store_error(st, cause, "recipients");
@@ -657,6 +660,7 @@ store_send_change(struct store *st, sqlite3_stmt **stmt, int64_t id,
 		sqlite3_bind_text(s, 15, c->reply, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 16, c->cls, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 17, c->reason, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 18, c->tls.policy, -1, SQLITE_STATIC);
 	} else
 		sqlite3_bind_int64(s, 1, c->rcpt_id);
 	if (sqlite3_step(s) != SQLITE_DONE)
@@ -734,6 +738,7 @@ store_send_event_row(sqlite3_stmt *s, int col, struct send_event *e)
 	e->next_at = sqlite3_column_int64(s, col + 11);
 	e->cls = store_text(s, col + 12);
 	e->reason = store_text(s, col + 13);
+	e->tls_policy = store_text(s, col + 14);
 }
 
 /* Run a query of event rows (id, rcpt_id, rcpt, domain, at, then
@@ -754,10 +759,10 @@ store_send_event_rows(struct store *st, sqlite3_stmt *s, store_event_cb cb,
 		e.at = sqlite3_column_int64(s, 4);
 		store_send_event_row(s, 5, &e);
 		/* store_send_rcpt's recipient row adds the certificate
-		 * after SEND_EVENT_COLUMNS (14 from column 5). */
-		if (sqlite3_column_count(s) > 20) {
-			e.peer_subject = store_text(s, 19);
-			e.peer_issuer = store_text(s, 20);
+		 * after SEND_EVENT_COLUMNS (15 from column 5). */
+		if (sqlite3_column_count(s) > 21) {
+			e.peer_subject = store_text(s, 20);
+			e.peer_issuer = store_text(s, 21);
 		}
 		if (cb(&e, arg) != 0) {
 			rc = SQLITE_DONE;

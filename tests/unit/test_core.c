@@ -107,7 +107,7 @@ test_config(void)
 	path = xprintf("%s/sub/herald.conf", dir);
 	cfg = config_load(path, &cause);
 	CHECK(cfg != NULL);
-	CHECK_STR(config_get(cfg, "tls_policy"), "may");
+	CHECK_STR(config_get(cfg, "tls_policy"), "auto");
 	CHECK(config_get(cfg, "from") == NULL);
 	CHECK(config_set(cfg, "from", "Info <info@example.org>", &cause) == 0);
 	CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600);

@@ -169,7 +169,7 @@ test_settings(void)
 	int			 port;
 
 	send_settings_init(&s);
-	CHECK_INT(s.policy, TLS_POLICY_MAY);
+	CHECK_INT(s.policy, TLS_POLICY_AUTO);
 	CHECK_INT(s.smtp_port, 25);
 	CHECK_INT(s.limits.concurrency, 20);
 	CHECK_INT(s.limits.per_domain, 2);
@@ -326,6 +326,7 @@ test_json(void)
 	e.tls_cipher = "TLS_AES_256_GCM_SHA384";
 	e.tls_verify = "verified";
 	e.tls_dane = "";
+	e.tls_policy = "mta-sts";
 	e.code = 451;
 	e.enhanced = "4.3.0";
 	e.reply = "try \"later\"";
@@ -339,13 +340,15 @@ test_json(void)
 	CHECK_STR(b.data, "{\"rcpt\":\"ann@example.org\",\"state\":\"deferred\","
 	    "\"mx\":\"mx.example.org\",\"ip\":\"192.0.2.1\",\"tls\":{\"version\":"
 	    "\"TLSv1.3\",\"cipher\":\"TLS_AES_256_GCM_SHA384\",\"verify\":"
-	    "\"verified\",\"dane\":\"none\"},\"code\":451,\"enhanced\":\"4.3.0\","
+	    "\"verified\",\"dane\":\"none\",\"policy\":\"mta-sts\"},"
+	    "\"code\":451,\"enhanced\":\"4.3.0\","
 	    "\"reply\":\"try \\\"later\\\"\",\"attempts\":2,"
 	    "\"at\":\"2026-11-18T11:06:40Z\",\"class\":\"soft\","
 	    "\"reason\":\"system\"}");
 	buf_reset(&b);
 	e.state = RCPT_BOUNCED;
 	e.mx = e.ip = e.tls_version = e.tls_cipher = e.tls_verify = "";
+	e.tls_policy = "";
 	e.enhanced = "";
 	e.code = 0;
 	e.cls = e.reason = NULL;
@@ -353,7 +356,8 @@ test_json(void)
 	send_event_json(&j, &e);
 	CHECK(strstr(b.data, "\"class\":null,\"reason\":null}") != NULL);
 	CHECK(strstr(b.data, "\"mx\":null,\"ip\":null,\"tls\":{\"version\":"
-	    "null,\"cipher\":null,\"verify\":\"none\",\"dane\":\"none\"},"
+	    "null,\"cipher\":null,\"verify\":\"none\",\"dane\":\"none\","
+	    "\"policy\":null},"
 	    "\"code\":null,\"enhanced\":null") != NULL);
 	buf_free(&b);
 }

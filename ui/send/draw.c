@@ -37,6 +37,10 @@ send_policy_text(enum tls_policy p)
 		return _("TLS with a certificate naming the MX, else deferred");
 	case TLS_POLICY_DANE:
 		return _("DANE (DNSSEC-signed TLSA) where published, else may");
+	case TLS_POLICY_AUTO:
+		return _("DANE where published, else MTA-STS, else may");
+	case TLS_POLICY_STS:
+		return _("MTA-STS where the domain has a policy, else may");
 	}
 	return "";
 }

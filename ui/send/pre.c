@@ -106,7 +106,7 @@ out:
 	free(set.unsubscribe_mailto);
 }
 
-/* The configured TLS policy (may when unset or unknown). */
+/* The configured TLS policy (auto when unset or unknown). */
 static enum tls_policy
 send_pre_policy(struct ui *ui)
 {
@@ -114,7 +114,7 @@ send_pre_policy(struct ui *ui)
 	enum tls_policy	 pol;
 
 	if (v == NULL || tls_policy_parse(v, &pol) == -1)
-		return TLS_POLICY_MAY;
+		return TLS_POLICY_AUTO;
 	return pol;
 }
 

@@ -324,7 +324,7 @@ send_act_tls(struct ui *ui, void *state, int key)
 	if (!send_is_pre(s))
 		return UI_IGNORED;
 	s->pre.policy = (enum tls_policy)((s->pre.policy + 1) %
-	    (TLS_POLICY_DANE + 1));
+	    TLS_NPOLICIES);
 	return UI_REDRAW;
 }
 
@@ -481,7 +481,7 @@ static const struct action send_actions[] = {
 	{ "S", N_("Start"), N_("start the send (asks first, naming any "
 	  "failing health check)"), { 'S' }, send_act_start, send_is_pre },
 	{ "t", N_("TLS"), N_("TLS policy for this send: none, may, encrypt, "
-	  "verify, dane"), { 't' }, send_act_tls, send_is_pre },
+	  "verify, dane, auto, mta-sts"), { 't' }, send_act_tls, send_is_pre },
 	{ "T", N_("Test"), N_("send a test to one address first (delivered "
 	  "now, recorded nowhere)"), { 'T' }, send_act_test, send_is_pre },
 	{ "h", N_("Health"), N_("check the From domain's health again"),
