@@ -77,7 +77,7 @@ struct send_now {
 	int64_t			 scheduled_at;	/* 0: started at once */
 	char			 schedule[16];	/* "", scheduled, held,
 						 * cancelled */
-	char			 held_reason[512]; /* English, as stored */
+	char			 held_reason[1024]; /* English, as stored */
 	char			 window[48];	/* "": any time */
 	int64_t			 window_opens;	/* SEND_OUTSIDE: when */
 };

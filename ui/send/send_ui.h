@@ -238,7 +238,7 @@ struct send_live {
 	 * when its window opens (outside it), and the second the countdown
 	 * was last drawn for */
 	int64_t		 scheduled_at, window_opens, ticked;
-	char		 held_reason[512];
+	char		 held_reason[1024];
 	char		 window[48];
 	int64_t		 last;		/* last event read */
 	int64_t		 got;		/* events read by this poll */
