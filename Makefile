@@ -57,7 +57,7 @@ UI_OBJ   = $(UI_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 # The harnesses in tests/fuzz that take FUZZ_REPLAY: each also a unit
 # binary replaying its corpus tests/data/NAME.
-FUZZ_REPLAY = charset footer isodate edit
+FUZZ_REPLAY = charset footer isodate edit filter
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fuzz_feedback \
            $(B)/tests/test_fuzz_fetch $(B)/tests/test_fuzz_http \
            $(B)/tests/test_fuzz_tlsrpt $(FUZZ_REPLAY:%=$(B)/tests/test_fuzz_%) \
@@ -143,7 +143,7 @@ $(B)/tests/test_fuzz_sts: tests/fuzz/sts.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DSTS_REPLAY $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
 
-# The harnesses with FUZZ_REPLAY (charset, footer, isodate, edit).
+# The harnesses with FUZZ_REPLAY (charset, footer, isodate, edit, filter).
 $(FUZZ_REPLAY:%=$(B)/tests/test_fuzz_%): $(B)/tests/test_fuzz_%: \
     tests/fuzz/%.c tests/fuzz/replay.h $(CORE_OBJ)
 	@mkdir -p $(dir $@)

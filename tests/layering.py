@@ -10,7 +10,7 @@ a lower rank, and type headers from anywhere below the front ends):
     4  src/send, src/feedback, src/web
     3  src/config           herald.conf: keys, defaults, validation
     3  src/sts              MTA-STS: records, policies, fetch (DNS, HTTPS)
-    2  src/smtp, src/auth, src/mail
+    2  src/smtp, src/auth, src/mail, src/audience
     1  src/store
     0  src/base             no herald knowledge: includes nothing of herald
 
@@ -34,7 +34,7 @@ import sys
 ROOT = os.path.normpath(sys.argv[1] if len(sys.argv) > 1 else
                         os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 RANK = {"base": 0, "store": 1, "smtp": 2, "auth": 2, "mail": 2,
-        "config": 3, "sts": 3, "send": 4, "feedback": 4,
+        "audience": 2, "config": 3, "sts": 3, "send": 4, "feedback": 4,
         "web": 4, "cli": 5}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 CURSES = re.compile(r'^(n?curses|ncursesw/|panel|form|menu)')

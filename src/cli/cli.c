@@ -43,7 +43,7 @@ static const struct cli_cmd *const cli_tables[] = {
 	cli_sts_cmds,
 	cli_check_cmds, cli_dkim_cmds, cli_issue_cmds, cli_send_cmds,
 	cli_feedback_cmds, cli_feedback_fetch_cmds, cli_web_cmds, cli_tlsrpt_cmds,
-	cli_providers_cmds, NULL
+	cli_providers_cmds, cli_segment_cmds, NULL
 };
 
 /* Print "herald: message" to stderr. */

@@ -102,6 +102,13 @@ void		 cli_feedback_finding(FILE *out, int json,
 extern const struct cli_cmd cli_web_cmds[];
 extern const struct cli_cmd cli_tlsrpt_cmds[];
 extern const struct cli_cmd cli_providers_cmds[];
+extern const struct cli_cmd cli_segment_cmds[];
+
+/* Parse a filter given with option opt (src/audience/filter.h); on an
+ * error print it with the text and a caret under its column, return -1. */
+struct filter;
+int		 cli_filter_parse(const char *opt, const char *text,
+		    struct filter **);
 /* herald unsubscribe --cgi (web.c): one CGI/1.1 request. */
 int		 cli_unsubscribe_cgi(struct cli_env *);
 

@@ -14,6 +14,8 @@
 #include "base/json.h"
 #include "store/store.h"
 #include "store/store_consent.h"
+#include "store/store_segment.h"
+#include "audience/filter.h"
 #include "base/utf8.h"
 
 /* Rows per import step: small enough to notice Ctrl-C promptly. */
@@ -453,12 +455,20 @@ cmd_list_show(struct cli_env *env, const struct cli_cmd *cmd,
     struct cli_args *a)
 {
 	struct show_ctx	 x;
+	struct filter	*f = NULL;
+	const char	*where = cli_opt(cmd, a, "where");
 	int64_t		 id;
 	char		*cause = NULL;
 	int		 rc;
 
-	if ((rc = list_lookup(env, a->argv[0], &id)) != 0)
+	/* Before the database: a filter that does not parse is a usage
+	 * error whatever the list. */
+	if (where != NULL && cli_filter_parse("--where", where, &f) == -1)
+		return EXIT_USAGE;
+	if ((rc = list_lookup(env, a->argv[0], &id)) != 0) {
+		filter_free(f);
 		return rc;
+	}
 	memset(&x, 0, sizeof x);
 	x.env = env;
 	buf_init(&x.b);
@@ -474,8 +484,13 @@ cmd_list_show(struct cli_env *env, const struct cli_cmd *cmd,
 		list_cell(_("STATUS"), 10);
 		printf("%s\n", _("ATTRIBUTES"));
 	}
-	rc = store_contacts(env->store, id, cli_opt(cmd, a, "filter"), 0, 0,
-	    list_show_row, &x, &cause);
+	if (f != NULL) {
+		rc = store_contacts_filter(env->store, id, f, 0, 0,
+		    list_show_row, &x, &cause);
+		filter_free(f);
+	} else
+		rc = store_contacts(env->store, id, cli_opt(cmd, a, "filter"),
+		    0, 0, list_show_row, &x, &cause);
 	if (env->json) {
 		buf_reset(&x.b);
 		json_close(&x.j);
@@ -894,6 +909,8 @@ static const struct cli_opt suppress_import_opts[] = {
 static const struct cli_opt show_opts[] = {
 	{ "filter", "TEXT", N_("only members whose address or name contains "
 	  "TEXT") },
+	{ "where", "EXPR", N_("only members matching the filter EXPR (as "
+	  "herald segment add takes)") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt export_opts[] = {

@@ -306,6 +306,10 @@ store_open(const char *path, struct store **out, char **cause)
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 5000);
+	if (store_filter_functions(st->db) == -1) {
+		store_error(st, cause, "functions");
+		goto fail;
+	}
 	/* A file that is not SQLite fails here, with SQLite's own words. */
 	if (store_int(st, "PRAGMA user_version", &v, cause) == -1) {
 		if (sqlite3_errcode(st->db) == SQLITE_NOTADB)

@@ -49,6 +49,60 @@ int		 store_run(struct store *, sqlite3_stmt *, char **cause);
 /* A column as a string, "" for NULL. */
 const char	*store_text(sqlite3_stmt *, int col);
 
+/*
+ * A parsed audience filter (src/audience/filter_types.h) as an SQL
+ * condition over the contacts row aliased c (store_filter.c): sql uses
+ * the placeholders ?first, ?first+1, ...; every value and attribute name
+ * is one of them, never part of the text. store_filter_bind binds them to
+ * a statement prepared from SQL holding sql.
+ */
+struct filter;
+struct filter_param {
+	char	*text;		/* bound as text, unless is_num */
+	double	 num;
+	int	 is_num;
+};
+struct filter_sql {
+	char			*sql;
+	struct filter_param	*params;
+	size_t			 nparams;
+	int			 first;
+};
+void		 store_filter_sql(const struct filter *, int first,
+		    struct filter_sql *);
+void		 store_filter_bind(sqlite3_stmt *, const struct filter_sql *);
+void		 store_filter_sql_free(struct filter_sql *);
+/* Register the SQL functions the filters use (store_open). */
+int		 store_filter_functions(sqlite3 *);
+
+/* Give each row of a members query (addr, name, attrs, suppressed) to
+ * cb, then finalize it (store_lists.c). */
+struct contact;
+int		 store_contacts_walk(struct store *, sqlite3_stmt *,
+		    int (*cb)(const struct contact *, void *), void *arg,
+		    char **cause);
+/*
+ * The members a send goes to (store_contacts_to_send): ?1 the list, ?2
+ * case_strict; more conditions may follow with AND. "Written first":
+ * added earlier, else by an earlier import line. The index is named, as
+ * for ST_CONTACT_LOOKUP_LC.
+ */
+#define CONTACTS_TO_SEND_SQL						\
+	"SELECT c.addr, c.name, c.attrs,"				\
+	" EXISTS (SELECT 1 FROM suppressions s"				\
+	"  WHERE s.addr_lc = lower(c.addr))"				\
+	" FROM contacts c WHERE c.list_id = ?1 AND (?2"			\
+	" OR (NOT EXISTS (SELECT 1 FROM contacts d"			\
+	"  INDEXED BY contacts_addr_lc"					\
+	"  WHERE d.list_id = ?1 AND lower(d.addr) = lower(c.addr)"	\
+	"  AND d.caps = 1"						\
+	"  AND (d.added_at, d.import_id, d.line, d.addr) <"		\
+	"  (c.added_at, c.import_id, c.line, c.addr))"			\
+	" AND NOT EXISTS (SELECT 1 FROM contacts d"			\
+	"  WHERE d.list_id = ?1 AND d.addr = lower(c.addr)"		\
+	"  AND (d.added_at, d.import_id, d.line, d.addr) <"		\
+	"  (c.added_at, c.import_id, c.line, c.addr))))"
+
 /* The statements of the import path (store_lists.c), prepared when the
  * store opens. */
 /* Statements on the import path, prepared once. */

@@ -421,7 +421,7 @@ store_bind_filter(sqlite3_stmt *s, int idx, const char *filter)
 	" OR instr(lower(c.name), lower(?2)) > 0)"
 
 /* Call cb for each row of a members query, then finalize it. */
-static int
+int
 store_contacts_walk(struct store *st, sqlite3_stmt *s, store_contact_cb cb,
     void *arg, char **cause)
 {
@@ -473,23 +473,7 @@ store_contacts_to_send(struct store *st, int64_t list, store_contact_cb cb,
 {
 	sqlite3_stmt	*s;
 
-	/* "Written first": added earlier, else by an earlier import line.
-	 * The index is named, as for ST_CONTACT_LOOKUP_LC. */
-	s = store_prepare(st, "SELECT c.addr, c.name, c.attrs,"
-	    " EXISTS (SELECT 1 FROM suppressions s"
-	    "  WHERE s.addr_lc = lower(c.addr))"
-	    " FROM contacts c WHERE c.list_id = ?1 AND (?2"
-	    " OR (NOT EXISTS (SELECT 1 FROM contacts d"
-	    "  INDEXED BY contacts_addr_lc"
-	    "  WHERE d.list_id = ?1 AND lower(d.addr) = lower(c.addr)"
-	    "  AND d.caps = 1"
-	    "  AND (d.added_at, d.import_id, d.line, d.addr) <"
-	    "  (c.added_at, c.import_id, c.line, c.addr))"
-	    " AND NOT EXISTS (SELECT 1 FROM contacts d"
-	    "  WHERE d.list_id = ?1 AND d.addr = lower(c.addr)"
-	    "  AND (d.added_at, d.import_id, d.line, d.addr) <"
-	    "  (c.added_at, c.import_id, c.line, c.addr))))"
-	    " ORDER BY c.addr", cause);
+	s = store_prepare(st, CONTACTS_TO_SEND_SQL " ORDER BY c.addr", cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, list);
