@@ -15,6 +15,8 @@ MANDIR   = $(PREFIX)/share/man/man1
 MANDIR_JA = $(PREFIX)/share/man/ja/man1
 LOCALEDIR = $(PREFIX)/share/locale
 DOCDIR   = $(PREFIX)/share/doc/herald
+UNITDIR  = $(PREFIX)/lib/systemd/system
+USERUNITDIR = $(PREFIX)/lib/systemd/user
 
 PKGS     = ncursesw openssl ldns sqlite3 opendkim libpsl libidn2 libcurl zlib
 # GMime (and with it glib) serves the feedback reader only: its compile
@@ -250,6 +252,8 @@ bench: test-deps
 	@$(MAKE) --no-print-directory herald
 	@sh tests/bench/run
 
+# The boot units (share/systemd) run the herald installed here, wherever
+# that is.
 install: herald
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR)
 	install -m 0755 herald $(DESTDIR)$(BINDIR)/herald
@@ -257,6 +261,16 @@ install: herald
 	install -m 0644 share/herald.conf.example $(DESTDIR)$(DOCDIR)/herald.conf.example
 	install -m 0644 share/footer/ja.txt $(DESTDIR)$(DOCDIR)/footer-ja.txt
 	install -m 0644 share/footer/en.txt $(DESTDIR)$(DOCDIR)/footer-en.txt
+	install -m 0644 share/cron/herald $(DESTDIR)$(DOCDIR)/cron.herald
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(USERUNITDIR)
+	sed 's|/usr/local/bin/herald|$(BINDIR)/herald|' \
+		share/systemd/herald-resume.service \
+		>$(DESTDIR)$(UNITDIR)/herald-resume.service
+	sed 's|/usr/local/bin/herald|$(BINDIR)/herald|' \
+		share/systemd/user/herald-resume.service \
+		>$(DESTDIR)$(USERUNITDIR)/herald-resume.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/herald-resume.service \
+		$(DESTDIR)$(USERUNITDIR)/herald-resume.service
 	for l in $(LINGUAS); do \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 		install -m 0644 $(B)/locale/$$l/LC_MESSAGES/herald.mo \
@@ -270,6 +284,8 @@ install: herald
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/herald $(DESTDIR)$(MANDIR)/herald.1
 	rm -f $(DESTDIR)$(MANDIR_JA)/herald.1
+	rm -f $(DESTDIR)$(UNITDIR)/herald-resume.service \
+		$(DESTDIR)$(USERUNITDIR)/herald-resume.service
 	for l in $(LINGUAS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/herald.mo; done
 	rm -rf $(DESTDIR)$(DOCDIR)
 

@@ -148,7 +148,15 @@ CREATE TABLE sends (
 	retry_giveup	INTEGER NOT NULL DEFAULT 172800,
 	smtp_timeouts	TEXT NOT NULL DEFAULT '',	-- NAME=SECS,...; '': defaults
 	-- what the law gate found missing when the operator sent anyway
-	law_override	TEXT NOT NULL DEFAULT ''
+	law_override	TEXT NOT NULL DEFAULT '',
+	-- when it starts (0: at once) and whether it waits for that time:
+	-- '' (started or never scheduled), 'scheduled', 'held' (a pre-send
+	-- check failed at its time: held_reason) or 'cancelled'
+	scheduled_at	INTEGER NOT NULL DEFAULT 0,
+	schedule	TEXT NOT NULL DEFAULT '',
+	held_reason	TEXT NOT NULL DEFAULT '',
+	-- the hours (and days) transactions may start in; '': any time
+	send_window	TEXT NOT NULL DEFAULT ''
 );
 
 -- What a send sends: the issue's headers and body as they were when the

@@ -100,6 +100,31 @@ send_time(char *buf, size_t len, int64_t t)
 		snprintf(buf, len, "%lld", (long long)t);
 }
 
+/* Local time with its offset, for a time the operator typed. */
+void
+send_time_zone(char *buf, size_t len, int64_t t)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	if (localtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M:%S %z", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+}
+
+/* A time in JSON: UTC, ISO 8601. */
+void
+send_json_time(struct json *j, const char *key, int64_t t)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+	char		at[32];
+
+	gmtime_r(&tt, &tm);
+	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_put_str(j, key, at);
+}
+
 /* "in 4m 59s" */
 static void
 send_in(char *buf, size_t len, int64_t secs)
@@ -251,8 +276,22 @@ send_follow_end(FILE *out, struct cli_env *env, int64_t id,
 		free(log);
 		break;
 	case SEND_RUNNING:
+	case SEND_OUTSIDE:
 		fprintf(out, _("send %lld goes on in the background (herald "
 		    "status %lld)\n"), (long long)id, (long long)id);
+		break;
+	case SEND_SCHEDULED:
+		fprintf(out, _("send %lld is scheduled (herald status %lld)\n"),
+		    (long long)id, (long long)id);
+		break;
+	case SEND_HELD:
+		fprintf(out, _("send %lld is held: a pre-send check failed at "
+		    "its time (herald status %lld says which)\n"),
+		    (long long)id, (long long)id);
+		break;
+	case SEND_CANCELLED:
+		fprintf(out, _("send %lld was cancelled before its time\n"),
+		    (long long)id);
 		break;
 	}
 	if (store_send_classes(env->store, id, &cl, send_classes_add,
@@ -299,8 +338,9 @@ send_follow(struct cli_env *env, int64_t id, int64_t after)
 		/* A paused send is followed until its engine has finished
 		 * what was in flight. */
 		if (state == SEND_FINISHED || state == SEND_WAITING ||
-		    state == SEND_INTERRUPTED || (state == SEND_PAUSED &&
-		    !engine))
+		    state == SEND_INTERRUPTED || state == SEND_SCHEDULED ||
+		    state == SEND_HELD || state == SEND_CANCELLED ||
+		    (state == SEND_PAUSED && !engine))
 			break;
 		if (cli_interrupted) {
 			state = SEND_RUNNING;
@@ -714,13 +754,82 @@ send_paces_text(const struct send_paces *ps)
 	}
 }
 
+/* A send's timing in status --json: null where it has none. */
+static void
+send_timing_json(struct json *j, const struct send_now *now)
+{
+	int64_t	t = (int64_t)time(NULL);
+
+	json_put_str(j, "schedule", *now->schedule != '\0' ? now->schedule :
+	    now->scheduled_at != 0 ? "started" : "none");
+	if (now->scheduled_at != 0)
+		send_json_time(j, "scheduled_at", now->scheduled_at);
+	else
+		json_put_null(j, "scheduled_at");
+	if (now->state == SEND_SCHEDULED)
+		json_put_int(j, "starts_in", now->scheduled_at > t ?
+		    now->scheduled_at - t : 0);
+	else
+		json_put_null(j, "starts_in");
+	if (*now->held_reason != '\0')
+		json_put_str(j, "held_reason", now->held_reason);
+	else
+		json_put_null(j, "held_reason");
+	if (*now->window != '\0')
+		json_put_str(j, "window", now->window);
+	else
+		json_put_null(j, "window");
+	if (now->state == SEND_OUTSIDE)
+		send_json_time(j, "window_opens", now->window_opens);
+	else
+		json_put_null(j, "window_opens");
+}
+
+/* A send's timing in status: the countdown, why it is held, its window. */
+static void
+send_timing_text(const struct send_now *now, int engine,
+    const struct send_info *info)
+{
+	char	at[64], in[32];
+	int64_t	t = (int64_t)time(NULL);
+
+	if (now->scheduled_at != 0) {
+		send_time_zone(at, sizeof at, now->scheduled_at);
+		timing_countdown(t, now->scheduled_at, in, sizeof in);
+		if (now->state == SEND_SCHEDULED && engine)
+			printf(_("  starts     %s (in %s); pid %lld waits for "
+			    "it; herald cancel %lld unschedules it\n"), at, in,
+			    (long long)info->engine_pid, (long long)info->id);
+		else if (now->state == SEND_SCHEDULED)
+			printf(_("  starts     %s (in %s), but nothing waits "
+			    "for it: herald resume --all re-arms it\n"), at,
+			    in);
+		else
+			printf(_("  scheduled  for %s\n"), at);
+	}
+	if (now->state == SEND_HELD)
+		printf(_("  held       %s\n  herald resume %lld sends it once "
+		    "that is put right; herald cancel %lld gives it up\n"),
+		    now->held_reason, (long long)info->id,
+		    (long long)info->id);
+	if (*now->window == '\0')
+		return;
+	if (now->state == SEND_OUTSIDE) {
+		send_time_zone(at, sizeof at, now->window_opens);
+		timing_countdown(t, now->window_opens, in, sizeof in);
+		printf(_("  window     %s: outside it now; the engine waits "
+		    "and sends again at %s (in %s)\n"), now->window, at, in);
+	} else
+		printf(_("  window     %s\n"), now->window);
+}
+
 /* herald status ID as JSON. */
 static void
 send_status_json(struct cli_env *env, const struct send_info *info,
     const struct issue *is, const struct send_counts *c, int engine,
     enum send_state state, const struct send_tls *tls,
     const struct send_classes *cl, const struct send_fb *fb,
-    const char *law, const struct send_paces *ps)
+    const char *law, const struct send_paces *ps, const struct send_now *now)
 {
 	struct buf	 b;
 	struct json	 j;
@@ -732,6 +841,7 @@ send_status_json(struct cli_env *env, const struct send_info *info,
 	cli_json_open(&j, &b);
 	json_put_int(&j, "id", info->id);
 	json_put_str(&j, "state", send_state_name(state));
+	send_timing_json(&j, now);
 	json_put_str(&j, "subject", is->subject);
 	json_put_str(&j, "kind", is->kind != NULL ? is->kind : "notice");
 	if (*law != '\0')
@@ -793,13 +903,14 @@ send_status_text(struct cli_env *env, const struct send_info *info,
     const struct issue *is, const struct send_counts *c, int engine,
     enum send_state state, const struct send_tls *tls,
     const struct send_classes *cl, const struct send_fb *fb,
-    const char *law, const struct send_paces *ps)
+    const char *law, const struct send_paces *ps, const struct send_now *now)
 {
 	const struct send_settings	*s = &info->set;
 	char				 at[32], in[32], *log, warn[256];
 
 	printf(_("send %lld: %s\n"), (long long)info->id,
 	    send_state_name(state));
+	send_timing_text(now, engine, info);
 	printf(_("  issue      "));
 	send_put(stdout, is->subject);
 	printf(_("\n  recipients %lld: %lld delivered, %lld in flight, %lld "
@@ -879,6 +990,8 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 	struct send_tls		 tls;
 	struct send_fb		 fb;
 	struct send_paces	 ps;
+	struct send_ctx		 ctx;
+	struct send_now		 now;
 	struct issue		 is;
 	enum send_state		 state;
 	char			*cause = NULL, *law = NULL;
@@ -893,8 +1006,14 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 	memset(&tls, 0, sizeof tls);
 	memset(&is, 0, sizeof is);
 	memset(&ps, 0, sizeof ps);
-	if ((rc = send_state_now(env, id, &c, &engine, &state)) != 0)
+	send_ctx_cli(env, &ctx);
+	if (send_state_read(&ctx, id, &now, &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
+	}
+	c = now.counts;
+	engine = now.engine;
+	state = now.state;
 	/* A stopped engine's rows say how it left things, not how they
 	 * are. */
 	if (engine && store_pacing_list(env->store, id, send_pace_cb, &ps,
@@ -915,10 +1034,10 @@ cmd_send_status(struct cli_env *env, const struct cli_cmd *cmd,
 		is.subject = xstrdup("");
 	if (env->json)
 		send_status_json(env, &info, &is, &c, engine, state, &tls,
-		    &cl, &fb, law, &ps);
+		    &cl, &fb, law, &ps, &now);
 	else
 		send_status_text(env, &info, &is, &c, engine, state, &tls,
-		    &cl, &fb, law, &ps);
+		    &cl, &fb, law, &ps, &now);
 out:
 	send_paces_free(&ps);
 	free(law);

@@ -23,6 +23,11 @@ int	send_state_now(struct cli_env *, int64_t id, struct send_counts *,
 	    int *engine, enum send_state *);
 /* "2026-11-23 10:00:01" in local time. */
 void	send_time(char *, size_t, int64_t);
+/* Local time with its offset ("2026-12-24 09:00:00 +0900"). */
+void	send_time_zone(char *, size_t, int64_t);
+struct json;
+/* A time as JSON: "2026-12-24T00:00:00Z". */
+void	send_json_time(struct json *, const char *key, int64_t);
 /*
  * Print the send's events after event id after (a line each, or JSON
  * lines with --json) until it is finished, waiting, paused or interrupted,

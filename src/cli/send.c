@@ -32,6 +32,7 @@
 #include "mail/message.h"
 #include "store/store.h"
 #include "store/store_consent.h"
+#include "store/store_timing.h"
 
 /* Options of send and resume that are not settings. */
 static int
@@ -39,7 +40,56 @@ send_not_setting(const char *name)
 {
 	return strcmp(name, "follow") == 0 || strcmp(name, "dry-run") == 0 ||
 	    strcmp(name, "retry-unknown") == 0 || strcmp(name, "test") == 0 ||
-	    strcmp(name, "password-fd") == 0 || strcmp(name, "i-know") == 0;
+	    strcmp(name, "password-fd") == 0 || strcmp(name, "i-know") == 0 ||
+	    strcmp(name, "at") == 0 || strcmp(name, "window") == 0 ||
+	    strcmp(name, "weekdays") == 0 || strcmp(name, "all") == 0;
+}
+
+/*
+ * --at TIME, --window HH:MM-HH:MM[,DAYS] and --weekdays into *when (its
+ * window in win, the normal form). 0 or an exit status.
+ */
+static int
+send_when_opts(const struct cli_cmd *cmd, const struct cli_args *a,
+    struct send_when *when, char *win, size_t winlen)
+{
+	struct send_window	 w;
+	const char		*at = cli_opt(cmd, a, "at");
+	const char		*wv = cli_opt(cmd, a, "window");
+	char			*cause = NULL, *full = NULL;
+	int64_t			 now = (int64_t)time(NULL);
+	int			 weekdays = cli_opt(cmd, a, "weekdays") != NULL;
+
+	memset(when, 0, sizeof *when);
+	*win = '\0';
+	if (at != NULL) {
+		if (timing_parse_at(at, &when->at, &cause) == -1)
+			return cli_fail(EXIT_USAGE, cause);
+		/* A minute's grace: "now" typed a moment ago. */
+		if (when->at < now - 60) {
+			cli_err(_("--at %s is in the past"), at);
+			return EXIT_USAGE;
+		}
+		if (when->at <= now)
+			when->at = now;
+	}
+	if (wv == NULL && !weekdays)
+		return 0;
+	/* --weekdays alone: any hour, Monday to Friday. */
+	if (wv != NULL && weekdays && strchr(wv, ',') != NULL) {
+		cli_err(_("--weekdays and days in --window: give one of them"));
+		return EXIT_USAGE;
+	}
+	full = xprintf("%s%s", wv != NULL ? wv : "00:00-24:00",
+	    weekdays ? ",mon-fri" : "");
+	if (timing_window_parse(full, &w, &cause) == -1) {
+		free(full);
+		return cli_fail(EXIT_USAGE, cause);
+	}
+	free(full);
+	timing_window_format(&w, win, winlen);
+	when->window = win;
+	return 0;
 }
 
 /* Apply the settings given as options; *given counts them. 0 or -1. */
@@ -313,6 +363,47 @@ send_started(struct cli_env *env, int follow, const char *what, int64_t id,
 	free(log);
 }
 
+/* Say that a send was scheduled. */
+static void
+send_scheduled(struct cli_env *env, int64_t id, int64_t at, const char *win,
+    int64_t queued, int64_t skipped, int64_t pid)
+{
+	char		 when[64], in[32];
+	struct buf	 b;
+	struct json	 j;
+
+	if (env->json) {
+		cli_json_open(&j, &b);
+		json_put_int(&j, "id", id);
+		json_put_str(&j, "state", "scheduled");
+		send_json_time(&j, "scheduled_at", at);
+		json_put_int(&j, "queued", queued);
+		json_put_int(&j, "skipped", skipped);
+		json_put_int(&j, "pid", pid);
+		if (*win != '\0')
+			json_put_str(&j, "window", win);
+		else
+			json_put_null(&j, "window");
+		cli_json_print(&j, &b);
+		return;
+	}
+	send_time_zone(when, sizeof when, at);
+	timing_countdown((int64_t)time(NULL), at, in, sizeof in);
+	printf(ngettext("send %lld scheduled for %s (in %s): %lld recipient "
+	    "queued", "send %lld scheduled for %s (in %s): %lld recipients "
+	    "queued", (unsigned long)queued), (long long)id, when, in,
+	    (long long)queued);
+	if (skipped > 0)
+		printf(ngettext(" (%lld suppressed member skipped)",
+		    " (%lld suppressed members skipped)",
+		    (unsigned long)skipped), (long long)skipped);
+	printf(_("; pid %lld waits for it\n"), (long long)pid);
+	if (*win != '\0')
+		printf(_("it sends only within the window %s\n"), win);
+	printf(_("herald status %lld counts down; herald cancel %lld "
+	    "unschedules it\n"), (long long)id, (long long)id);
+}
+
 /* herald send ID --dry-run DIR */
 static int
 send_dry(struct cli_env *env, const struct issue *is,
@@ -555,16 +646,29 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 	struct issue		 is;
 	struct send_settings	 set;
 	struct send_begun	 out;
+	struct send_when	 when;
 	const char		*dry = cli_opt(cmd, a, "dry-run");
 	const char		*test = cli_opt(cmd, a, "test");
 	char			*cause = NULL, *warning, *password = NULL;
-	char			*override = NULL;
+	char			*override = NULL, win[48];
 	int			 follow = cli_opt(cmd, a, "follow") != NULL;
 	int64_t			 id;
 	int			 rc, given;
 
-	if ((rc = send_id_arg(a->argv[0], &id)) != 0)
+	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
+	    (rc = send_when_opts(cmd, a, &when, win, sizeof win)) != 0)
 		return rc;
+	if ((when.at != 0 || when.window != NULL) && (test != NULL ||
+	    dry != NULL)) {
+		cli_err(_("--at, --window and --weekdays are for the send: not "
+		    "with --%s"), test != NULL ? "test" : "dry-run");
+		return EXIT_USAGE;
+	}
+	if (when.at != 0 && follow) {
+		cli_err(_("--at: the send starts later; herald resume %lld "
+		    "--follow watches it once it has started"), (long long)id);
+		return EXIT_USAGE;
+	}
 	if (test != NULL && (dry != NULL || follow)) {
 		cli_err(_("--test sends one message now: not with --%s"),
 		    dry != NULL ? "dry-run" : "follow");
@@ -611,24 +715,22 @@ cmd_send(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 		rc = send_test(env, &is, &set, test, password);
 		goto out;
 	}
-	if ((rc = send_begin(&ctx, &is, &set, password, &out,
+	when.law_override = override;
+	if ((rc = send_begin(&ctx, &is, &set, &when, password, &out,
 	    &cause)) != 0) {
 		rc = rc == EXIT_TEMPFAIL ? send_not_started(id, cause) :
 		    cli_fail(rc, cause);
 		goto out;
 	}
-	if (override != NULL) {
-		if (store_send_set_law_override(env->store, id, override,
-		    &cause) == -1) {
-			cli_err("%s", cause);
-			free(cause);
-			cause = NULL;
-		}
+	if (override != NULL)
 		cli_err(_("warning: sent although the law gate found this "
 		    "missing:\n%s"), override);
-	}
-	send_started(env, follow, "started", id, out.queued, out.skipped,
-	    out.pid);
+	if (when.at != 0)
+		send_scheduled(env, id, when.at, win, out.queued, out.skipped,
+		    out.pid);
+	else
+		send_started(env, follow, "started", id, out.queued,
+		    out.skipped, out.pid);
 	cli_feedback_watch_start(env);
 	rc = follow ? send_follow(env, id, 0) : 0;
 out:
@@ -639,7 +741,142 @@ out:
 	return rc;
 }
 
-/* herald resume ID */
+/* What resume --all did with one send. */
+enum resume_did {
+	RESUME_SKIPPED,		/* nothing to do, or not for --all */
+	RESUME_RESUMED,		/* an interrupted send's engine started */
+	RESUME_REARMED,		/* a scheduled send's waiter started */
+	RESUME_FAILED,
+};
+
+/* resume --all: one send. Nobody is at a terminal (a boot), so a relay
+ * password comes from relay_password_file or not at all. */
+static enum resume_did
+resume_one(struct cli_env *env, int64_t id, char **said, int64_t *pid)
+{
+	struct send_ctx		 ctx;
+	struct send_info	 info;
+	struct send_now		 now;
+	struct send_begun	 out;
+	char			*cause = NULL, *password = NULL;
+	enum resume_did		 did = RESUME_FAILED;
+	int			 finishing, finished, scheduled;
+
+	*said = NULL;
+	*pid = 0;
+	send_ctx_cli(env, &ctx);
+	if (store_send_get(env->store, id, &info, &cause) != 0) {
+		*said = cause != NULL ? cause : xstrdup("?");
+		return RESUME_FAILED;
+	}
+	if (send_state_read(&ctx, id, &now, &cause) == -1) {
+		*said = cause;
+		goto out;
+	}
+	scheduled = now.state == SEND_SCHEDULED;
+	/* Paused, held and cancelled sends wait for the operator; an
+	 * engine (or a waiter) that holds the lock is at it already. */
+	if (now.engine || (!scheduled && now.state != SEND_INTERRUPTED)) {
+		did = RESUME_SKIPPED;
+		goto out;
+	}
+	if (send_password_from(&info.set) == SEND_PASSWORD_ASK) {
+		*said = xstrdup(_("the relay needs a password and nobody is "
+		    "asked at boot: set relay_password_file (a file of mode "
+		    "0600), or herald resume it by hand"));
+		goto out;
+	}
+	if (send_password_from(&info.set) == SEND_PASSWORD_FILE &&
+	    send_password_file(info.set.relay_password_file, &password,
+	    &cause) == -1) {
+		*said = cause;
+		goto out;
+	}
+	if (send_resume_check(&ctx, &info, &now, &finishing, &cause) != 0 ||
+	    send_resume_record(&ctx, &info, 0, &out, &finished,
+	    &cause) != 0) {
+		*said = cause;
+		goto out;
+	}
+	if (finished) {
+		did = RESUME_SKIPPED;
+		goto out;
+	}
+	if (send_resume_start(&ctx, id, password, &out, &cause) != 0) {
+		*said = cause;
+		goto out;
+	}
+	*pid = out.pid;
+	did = scheduled ? RESUME_REARMED : RESUME_RESUMED;
+out:
+	send_password_free(password);
+	send_info_free(&info);
+	return did;
+}
+
+/* herald resume --all: every interrupted send continues, every scheduled
+ * one waits for its time again (after a reboot, from a boot unit). */
+static int
+resume_all(struct cli_env *env)
+{
+	struct buf		 b;
+	struct json		 j;
+	enum resume_did		 did;
+	int64_t			*ids = NULL, pid;
+	size_t			 n = 0, i;
+	char			*cause = NULL, *said;
+	int			 rc = 0, done = 0;
+
+	if ((rc = cli_store(env)) != 0)
+		return rc;
+	if (store_send_ids(env->store, &ids, &n, &cause) == -1)
+		return cli_fail(EXIT_IOERR, cause);
+	if (env->json) {
+		cli_json_open(&j, &b);
+		json_open_array(&j, "sends");
+	}
+	/* Oldest first: the order they were started in. */
+	for (i = n; i-- > 0;) {
+		did = resume_one(env, ids[i], &said, &pid);
+		if (did == RESUME_SKIPPED)
+			continue;
+		done++;
+		if (did == RESUME_FAILED)
+			rc = EXIT_TEMPFAIL;
+		if (env->json) {
+			json_open_object(&j, NULL);
+			json_put_int(&j, "id", ids[i]);
+			json_put_str(&j, "did", did == RESUME_RESUMED ?
+			    "resumed" : did == RESUME_REARMED ? "rearmed" :
+			    "failed");
+			if (pid != 0)
+				json_put_int(&j, "pid", pid);
+			if (said != NULL)
+				json_put_str(&j, "error", said);
+			json_close(&j);
+		} else if (did == RESUME_RESUMED)
+			printf(_("send %lld resumed: engine pid %lld\n"),
+			    (long long)ids[i], (long long)pid);
+		else if (did == RESUME_REARMED)
+			printf(_("send %lld scheduled again: pid %lld waits "
+			    "for its time\n"), (long long)ids[i],
+			    (long long)pid);
+		else
+			cli_err(_("send %lld not resumed: %s"),
+			    (long long)ids[i], said);
+		free(said);
+	}
+	free(ids);
+	if (env->json) {
+		json_close(&j);
+		cli_json_print(&j, &b);
+	} else if (done == 0)
+		printf(_("nothing to resume: no send is interrupted or "
+		    "waiting for its time without a waiter\n"));
+	return rc;
+}
+
+/* herald resume ID, herald resume --all */
 static int
 cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
     struct cli_args *a)
@@ -655,6 +892,18 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 	int64_t			 id, last;
 
 	retry = cli_opt(cmd, a, "retry-unknown") != NULL;
+	if (cli_opt(cmd, a, "all") != NULL) {
+		if (a->argc != 0 || follow || retry) {
+			cli_err(_("--all resumes every send as it was started: "
+			    "no ID, --follow or --retry-unknown with it"));
+			return EXIT_USAGE;
+		}
+		return resume_all(env);
+	}
+	if (a->argc != 1) {
+		cli_err(_("resume: give the send's ID, or --all"));
+		return EXIT_USAGE;
+	}
 	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
 	    (rc = send_password_fd_check(cli_opt(cmd, a,
 	    "password-fd"))) != 0 ||
@@ -671,6 +920,12 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 		    (long long)id);
 	if (send_apply(cmd, a, &info.set, &given) == -1) {
 		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (now.engine && now.state == SEND_SCHEDULED) {
+		printf(_("send %lld is scheduled and waits for its time (pid "
+		    "%lld); herald cancel %lld unschedules it\n"),
+		    (long long)id, (long long)info.engine_pid, (long long)id);
 		goto out;
 	}
 	if (now.engine) {
@@ -691,6 +946,13 @@ cmd_resume(struct cli_env *env, const struct cli_cmd *cmd,
 			printf(_("send %lld is running already (engine pid "
 			    "%lld)\n"), (long long)id,
 			    (long long)info.engine_pid);
+		goto out;
+	}
+	/* Held or cancelled before its time: resume is the operator
+	 * saying "send it now". */
+	if ((now.state == SEND_HELD || now.state == SEND_CANCELLED) &&
+	    store_timing_state(env->store, id, "", "", &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
 	}
 	if ((rc = send_resume_record(&ctx, &info, retry, &out, &finished,
@@ -759,6 +1021,15 @@ cmd_pause(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
 			    (long long)id);
 		goto out;
 	}
+	/* Nothing runs before its time: a pause would only be found by
+	 * the engine once it had started. */
+	if (state == SEND_SCHEDULED) {
+		cli_err(_("send %lld has not started: it is scheduled "
+		    "(herald status %lld); herald cancel %lld unschedules it"),
+		    (long long)id, (long long)id, (long long)id);
+		rc = EXIT_TEMPFAIL;
+		goto out;
+	}
 	if (store_send_set_paused(env->store, id, 1, &cause) == -1) {
 		rc = cli_fail(EXIT_IOERR, cause);
 		goto out;
@@ -784,6 +1055,95 @@ out:
 		json_put_str(&j, "state", said);
 		cli_json_print(&j, &b);
 	}
+	send_info_free(&info);
+	return rc;
+}
+
+/*
+ * herald cancel ID: a scheduled send is not started. Its waiter sees the
+ * word within a second and exits; a cancel and the start racing are
+ * settled by the schedule's word in the database (store_timing_move): the
+ * first to move it wins. A started send is refused: pause and finish are
+ * the verbs for it.
+ */
+static int
+cmd_cancel(struct cli_env *env, const struct cli_cmd *cmd, struct cli_args *a)
+{
+	struct send_ctx		 ctx;
+	struct send_info	 info;
+	struct send_now		 now;
+	struct buf		 b;
+	struct json		 j;
+	char			*cause = NULL, when[64];
+	const char		*from;
+	int64_t			 id;
+	int			 rc, moved;
+
+	(void)cmd;
+	if ((rc = send_id_arg(a->argv[0], &id)) != 0 ||
+	    (rc = send_load(env, id, &info)) != 0)
+		return rc;
+	send_ctx_cli(env, &ctx);
+	if (send_state_read(&ctx, id, &now, &cause) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	if (now.state == SEND_CANCELLED) {
+		if (!env->json)
+			printf(_("send %lld was cancelled already\n"),
+			    (long long)id);
+		goto said;
+	}
+	if (now.state != SEND_SCHEDULED && now.state != SEND_HELD) {
+		if (now.state == SEND_FINISHED)
+			cli_err(_("send %lld is finished: nothing to cancel"),
+			    (long long)id);
+		else
+			cli_err(_("send %lld has started (%s): herald cancel "
+			    "only unschedules a send before its time; herald "
+			    "pause %lld stops it after the transactions in "
+			    "flight, herald finish %lld gives up on its "
+			    "deferred recipients"), (long long)id,
+			    send_state_name(now.state), (long long)id,
+			    (long long)id);
+		rc = EXIT_TEMPFAIL;
+		goto out;
+	}
+	from = now.state == SEND_HELD ? "held" : "scheduled";
+	if ((moved = store_timing_move(env->store, id, from, "cancelled",
+	    &cause)) == -1) {
+		rc = cli_fail(EXIT_IOERR, cause);
+		goto out;
+	}
+	if (moved == 0) {
+		cli_err(_("send %lld started just now: herald pause %lld stops "
+		    "it after the transactions in flight"), (long long)id,
+		    (long long)id);
+		rc = EXIT_TEMPFAIL;
+		goto out;
+	}
+	/* The waiter lets go of the lock within a second. */
+	if (now.engine)
+		(void)send_wait_engine(&ctx, id);
+	if (!env->json) {
+		send_time_zone(when, sizeof when, now.scheduled_at);
+		if (now.state == SEND_HELD)
+			printf(_("send %lld cancelled: it was held at its time "
+			    "(%s); nothing was sent\n"), (long long)id, when);
+		else
+			printf(_("send %lld cancelled: it was scheduled for %s; "
+			    "nothing was sent\n"), (long long)id, when);
+		printf(_("its recipients stay recorded; herald resume %lld "
+		    "sends it now after all\n"), (long long)id);
+	}
+said:
+	if (env->json) {
+		cli_json_open(&j, &b);
+		json_put_int(&j, "id", id);
+		json_put_str(&j, "state", "cancelled");
+		cli_json_print(&j, &b);
+	}
+out:
 	send_info_free(&info);
 	return rc;
 }
@@ -994,9 +1354,16 @@ static const struct cli_opt send_opts[] = {
 	{ "resolver", "IP[:PORT]", N_("DNS resolver (default: the system's)") },
 	{ "i-know", NULL, N_("send an advertisement although the law gate "
 	  "finds something missing (recorded with the send)") },
+	{ "at", "TIME", N_("start at TIME (YYYY-MM-DD HH:MM local, or ISO "
+	  "8601 with an offset)") },
+	{ "window", "HH:MM-HH:MM[,DAYS]", N_("send only within these hours "
+	  "(and days, e.g. mon-fri)") },
+	{ "weekdays", NULL, N_("send only Monday to Friday") },
 	{ NULL, NULL, NULL }
 };
 static const struct cli_opt resume_opts[] = {
+	{ "all", NULL, N_("every interrupted send, and every scheduled one "
+	  "nothing waits for (at boot; see herald(1))") },
 	{ "follow", NULL, N_("print each recipient's outcome as it happens") },
 	{ "retry-unknown", NULL, N_("queue again the recipients whose outcome "
 	  "is unknown") },
@@ -1090,7 +1457,8 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "never taken\n"
 	  "from the command line, never stored or logged."),
 	  send_opts, cmd_send },
-	{ "resume", "ID", 1, 1, N_("continue a paused or interrupted send"),
+	{ "resume", "ID|--all", 0, 1, N_("continue a paused or interrupted "
+	  "send"),
 	  N_("Starts the engine again with the settings the send was started "
 	  "with; options\ngiven here replace them. --retry-unknown queues the "
 	  "unknown recipients again\n(they may then arrive twice: that is the "
@@ -1098,6 +1466,17 @@ const struct cli_cmd cli_send_cmds[] = {
 	  "A relay password is read again as send reads it\n(--password-fd, "
 	  "relay_password_file, or the terminal)."),
 	  resume_opts, cmd_resume },
+	{ "cancel", "ID", 1, 1, N_("unschedule a send before its time"),
+	  N_("A send scheduled with herald send ID --at (or held at its time "
+	  "because a\n"
+	  "check failed) is not started; its waiter exits. Its recipients "
+	  "stay recorded:\n"
+	  "herald resume ID sends it now after all. A send that has started "
+	  "is refused\n"
+	  "(exit 75): herald pause stops it, herald finish gives up on its "
+	  "deferred\n"
+	  "recipients. --json: {\"id\",\"state\"}, state \"cancelled\"."),
+	  NULL, cmd_cancel },
 	{ "pause", "ID", 1, 1, N_("stop a send after the transactions in "
 	  "flight"),
 	  N_("The engine starts no new transaction, lets those in flight "

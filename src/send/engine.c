@@ -294,7 +294,7 @@ engine_unbind(struct engine *e, struct rcpt *r)
 
 	TAILQ_INSERT_HEAD(&d->ready, r, entry);
 	d->nready++;
-	if (e->draining && r->dbstate == RCPT_CONNECTING)
+	if ((e->draining || e->closed) && r->dbstate == RCPT_CONNECTING)
 		engine_change(e, r, RCPT_QUEUED);
 	engine_wake(e, d);
 }
@@ -460,7 +460,7 @@ engine_schedule(struct engine *e, struct dest *d)
 	if (d->nwait + d->nready + d->nrendering == 0 && e->at_end &&
 	    !TAILQ_EMPTY(&d->idle))
 		sess_release(e, d);
-	if (d->nwait + d->nready == 0 || e->draining)
+	if (d->nwait + d->nready == 0 || e->draining || e->closed)
 		return;
 	if (d->dead_until > now) {
 		engine_defer_dest(e, d);
@@ -659,7 +659,8 @@ engine_fill(struct engine *e, char **cause)
 	int	room = e->window_max - e->nwindow;
 
 	e->want_fill = 0;
-	if (e->at_end || e->draining || room < e->window_max / 4)
+	if (e->at_end || e->draining || e->closed ||
+	    room < e->window_max / 4)
 		return 0;
 	e->seen = 0;
 	if (store_send_due(e->st, e->id, e->cursor, 0, 0, room, engine_take,

@@ -16,6 +16,7 @@
 #include "pace.h"
 #include "route.h"
 #include "state.h"
+#include "timing.h"
 #include "types.h"
 #include "base/hashtab.h"
 #include "smtp/smtp.h"
@@ -224,6 +225,13 @@ struct engine {
 
 	struct loop_timer	*tick;
 	int			 draining;	/* pause or SIGTERM */
+	/* The send window (timing.h): outside it (closed) the engine
+	 * starts no transaction and takes no recipient up, and waits. */
+	struct send_window	 win;
+	int			 has_win;
+	int			 closed;
+	int			 scheduled;	/* waits for its time first */
+	int			 waiting_said;
 	int			 stopping;
 	int			 finished;
 	char			*error;		/* why the engine stops */

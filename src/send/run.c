@@ -24,6 +24,7 @@
 #include "law.h"
 #include "mail/footer.h"
 #include "run.h"
+#include "schedule.h"
 #include "session.h"
 #include "setup.h"
 #include "workers.h"
@@ -34,6 +35,7 @@
 #include "mail/message.h"
 #include "store/store.h"
 #include "store/store_pacing.h"
+#include "store/store_timing.h"
 #include "smtp/tls.h"
 
 #define ENGINE_WINDOW		1000	/* recipients held at once */
@@ -100,7 +102,7 @@ engine_retry(struct engine *e, char **cause)
 	/* A deferral still waiting for the committer would be taken up
 	 * again from its old row: wait for the next tick. */
 	if (e->next_due == 0 || (int64_t)time(NULL) < e->next_due ||
-	    e->draining || room <= 0 ||
+	    e->draining || e->closed || room <= 0 ||
 	    (e->cm != NULL && !committer_idle(e->cm)))
 		return 0;
 	if (store_send_due(e->st, e->id, 0, (int64_t)time(NULL), 1, room,
@@ -132,6 +134,47 @@ engine_gc(struct engine *e)
 		    d->dead_until <= now)
 			dest_free(e, d);
 	}
+}
+
+/*
+ * Outside the send window no transaction starts and no recipient is
+ * taken up (deferred ones neither: their time waits for the window);
+ * those in flight finish, and the engine stays, to go on as it opens.
+ */
+static void
+engine_window(struct engine *e)
+{
+	struct hashtab_iter	 it;
+	struct dest		*d;
+	char			 at[32], text[48];
+	int64_t			 now = (int64_t)time(NULL), next;
+	time_t			 t;
+	struct tm		 tm;
+
+	if (!e->has_win || e->test)
+		return;
+	if (!timing_window_open(&e->win, now)) {
+		if (e->closed)
+			return;
+		e->closed = 1;
+		timing_window_format(&e->win, text, sizeof text);
+		next = timing_window_next(&e->win, now);
+		t = (time_t)next;
+		if (localtime_r(&t, &tm) == NULL ||
+		    strftime(at, sizeof at, "%Y-%m-%d %H:%M", &tm) == 0)
+			at[0] = '\0';
+		engine_log(e, _("outside the send window %s: no new "
+		    "transactions until %s"), text, at);
+		return;
+	}
+	if (!e->closed)
+		return;
+	e->closed = 0;
+	engine_log(e, _("the send window is open: sending"));
+	e->want_fill = 1;
+	hashtab_first(&e->dests, &it);
+	while ((d = hashtab_next(&e->dests, &it)) != NULL)
+		engine_wake(e, d);
 }
 
 /* Begin to stop: no new transactions; those in flight finish. */
@@ -181,6 +224,7 @@ engine_tick(void *arg)
 		cause = NULL;
 	} else if (paused)
 		engine_drain(e, _("paused"));
+	engine_window(e);
 	if (engine_retry(e, &cause) == -1) {
 		free(e->error);
 		e->error = cause;
@@ -428,6 +472,106 @@ engine_free(struct engine *e)
 	free(e->error);
 }
 
+/* Sleep up to ms, or less when signalled. */
+static void
+engine_nap(int64_t ms)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * A scheduled send: wait, holding its lock, until its time (a cancel, a
+ * SIGTERM or a new schedule is seen within a second), then check again
+ * what `herald send` checked. 0: go on and send; 1: stop here (cancelled,
+ * held, signalled); -1 with *cause.
+ */
+static int
+engine_wait_start(struct engine *e, const struct config *cfg, char **cause)
+{
+	struct send_timing	 t;
+	char			*reason = NULL, *why = NULL, at[32];
+	int64_t			 now, left;
+	time_t			 tt;
+	struct tm		 tm;
+	int			 rc;
+
+	for (;;) {
+		if (store_timing_get(e->st, e->id, &t, cause) != 0)
+			return -1;
+		rc = strcmp(t.schedule, "scheduled") == 0;
+		left = t.scheduled_at - (int64_t)time(NULL);
+		tt = (time_t)t.scheduled_at;
+		store_timing_free(&t);
+		if (!rc) {
+			engine_log(e, _("no longer scheduled (herald cancel?): "
+			    "not sending"));
+			return 1;
+		}
+		if (engine_signalled) {
+			engine_log(e, _("signalled while waiting for its time; "
+			    "herald resume --all waits again"));
+			return 1;
+		}
+		if (left <= 0)
+			break;
+		if (!e->waiting_said) {
+			e->waiting_said = 1;
+			if (localtime_r(&tt, &tm) == NULL ||
+			    strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S %z",
+			    &tm) == 0)
+				at[0] = '\0';
+			engine_log(e, _("pid %ld waiting until %s"),
+			    (long)getpid(), at);
+		}
+		engine_nap(left > 1 ? 1000 : left * 1000);
+	}
+	rc = send_start_checks(e->st, cfg, e->id, &e->info.set, &reason,
+	    &why);
+	if (rc == -1) {
+		/* A check that cannot be made is not a pass. */
+		reason = xprintf(_("the pre-send checks could not run: %s"),
+		    why);
+		free(why);
+		rc = 1;
+	}
+	if (rc == 1) {
+		engine_log(e, _("held: %s"), reason);
+		rc = store_timing_state(e->st, e->id, "held", reason, cause);
+		free(reason);
+		return rc == -1 ? -1 : 1;
+	}
+	/* A cancel that came with the checks wins. */
+	if ((rc = store_timing_move(e->st, e->id, "scheduled", "",
+	    cause)) != 1)
+		return rc == -1 ? -1 : 1;
+	now = (int64_t)time(NULL);
+	engine_log(e, _("its time has come (%llds late): the checks pass; "
+	    "sending"), (long long)(now - (int64_t)tt));
+	return 0;
+}
+
+/* Read the send's window; the engine starts closed outside it. */
+static int
+engine_window_init(struct engine *e, char **cause)
+{
+	struct send_timing	t;
+	int			rc = 0;
+
+	if (store_timing_get(e->st, e->id, &t, cause) != 0)
+		return -1;
+	if (*t.window != '\0') {
+		rc = timing_window_parse(t.window, &e->win, cause);
+		e->has_win = rc == 0;
+	}
+	e->scheduled = strcmp(t.schedule, "scheduled") == 0;
+	store_timing_free(&t);
+	return rc;
+}
+
 /* Run a send until it is finished, paused or told to stop. */
 int
 engine_run(const struct engine_run *run, char **cause)
@@ -470,8 +614,31 @@ engine_run(const struct engine_run *run, char **cause)
 		    &e.info.set, cause) == -1)
 			goto fail;
 	}
-	if (send_settings_verp_check(&e.info.set, cause) == -1)
+	if (send_settings_verp_check(&e.info.set, cause) == -1 ||
+	    engine_window_init(&e, cause) == -1)
 		goto fail;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = engine_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGHUP, SIG_IGN);
+	if (e.scheduled) {
+		/* The one who scheduled it hears now that it waits. */
+		if (store_send_set_engine(e.st, e.id, (int64_t)getpid(),
+		    cause) == -1)
+			goto fail;
+		okmsg = xprintf("ok %ld\n", (long)getpid());
+		engine_ready(ready_fd, okmsg);
+		free(okmsg);
+		ready_fd = -1;
+		if ((rc = engine_wait_start(&e, run->cfg, cause)) != 0) {
+			if (rc == -1)
+				goto fail;
+			engine_free(&e);
+			return 0;
+		}
+	}
 	if (engine_setup(&e, cause) == -1)
 		goto fail;
 	pacing_init(&e, run->cfg);
@@ -480,12 +647,6 @@ engine_run(const struct engine_run *run, char **cause)
 	    store_send_recover(e.st, e.id, &requeued, &unknown, cause) == -1 ||
 	    engine_next_due(&e, cause) == -1)
 		goto fail;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = engine_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGHUP, SIG_IGN);
 	if ((e.loop = loop_new()) == NULL) {
 		set_cause(cause, _("cannot make the event loop"));
 		goto fail;
@@ -508,6 +669,7 @@ engine_run(const struct engine_run *run, char **cause)
 	engine_log(&e, _("pid %ld started (%lld queued again, %lld unknown "
 	    "after the last engine)"), (long)getpid(), (long long)requeued,
 	    (long long)unknown);
+	engine_window(&e);
 	okmsg = xprintf("ok %ld\n", (long)getpid());
 	engine_ready(ready_fd, okmsg);
 	free(okmsg);

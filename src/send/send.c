@@ -7,6 +7,7 @@
  * Each step returns 0, or the exit status the command ends with (EXIT_*,
  * base/util.h) and in *cause the message to show.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,18 +22,48 @@
 #include "mail/message.h"
 #include "smtp/tls.h"
 #include "store/store.h"
+#include "store/store_consent.h"
+#include "store/store_timing.h"
 
 /* A send's state now: its counts, the pause flag and its engine. */
 int
 send_state_read(const struct send_ctx *ctx, int64_t id, struct send_now *now,
     char **cause)
 {
+	struct send_timing	 t;
+	struct send_window	 w;
+	int64_t			 at = (int64_t)time(NULL);
+
+	memset(now, 0, sizeof *now);
 	if (store_send_counts(ctx->st, id, &now->counts, cause) == -1 ||
 	    store_send_paused(ctx->st, id, &now->paused, cause) == -1 ||
-	    (now->engine = send_lock_held(ctx->db_path, id, cause)) == -1)
+	    (now->engine = send_lock_held(ctx->db_path, id, cause)) == -1 ||
+	    store_timing_get(ctx->st, id, &t, cause) == -1)
 		return -1;
 	now->state = send_state_derive(&now->counts, now->engine,
 	    now->paused);
+	now->scheduled_at = t.scheduled_at;
+	snprintf(now->schedule, sizeof now->schedule, "%s", t.schedule);
+	snprintf(now->held_reason, sizeof now->held_reason, "%s",
+	    t.held_reason != NULL ? t.held_reason : "");
+	snprintf(now->window, sizeof now->window, "%s",
+	    t.window != NULL ? t.window : "");
+	store_timing_free(&t);
+	/* Before its time, nothing of a send has started: its schedule
+	 * says all. */
+	if (strcmp(now->schedule, "scheduled") == 0)
+		now->state = SEND_SCHEDULED;
+	else if (strcmp(now->schedule, "held") == 0)
+		now->state = SEND_HELD;
+	else if (strcmp(now->schedule, "cancelled") == 0)
+		now->state = SEND_CANCELLED;
+	else if ((now->state == SEND_RUNNING || now->state == SEND_WAITING) &&
+	    *now->window != '\0' &&
+	    timing_window_parse(now->window, &w, NULL) == 0 &&
+	    !timing_window_open(&w, at)) {
+		now->state = SEND_OUTSIDE;
+		now->window_opens = timing_window_next(&w, at);
+	}
 	return 0;
 }
 
@@ -190,8 +221,8 @@ send_engine_start(const struct send_ctx *ctx, int64_t id, const char *password,
 /* Record the send and its recipients, then start its engine. */
 int
 send_begin(const struct send_ctx *ctx, const struct issue *is,
-    const struct send_settings *set, const char *password,
-    struct send_begun *out, char **cause)
+    const struct send_settings *set, const struct send_when *when,
+    const char *password, struct send_begun *out, char **cause)
 {
 	memset(out, 0, sizeof *out);
 	switch (send_queue(ctx->st, is, set, &out->queued, &out->skipped,
@@ -216,6 +247,13 @@ send_begin(const struct send_ctx *ctx, const struct issue *is,
 			    is->list_name != NULL ? is->list_name : "?");
 		return EXIT_DATAERR;
 	}
+	/* Before the engine: it reads them as it starts. */
+	if (when != NULL && (((when->at != 0 || (when->window != NULL &&
+	    *when->window != '\0')) && store_timing_set(ctx->st, is->id,
+	    when->at, when->window, cause) == -1) ||
+	    (when->law_override != NULL && store_send_set_law_override(ctx->st,
+	    is->id, when->law_override, cause) == -1)))
+		return EXIT_IOERR;
 	return send_engine_start(ctx, is->id, password, &out->pid, cause);
 }
 

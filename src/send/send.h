@@ -27,6 +27,9 @@
  *   send.c     starting and resuming a send, a send's state (this header)
  *   types.h    the send's row and enum types (the store's too)
  *   state.c    pure pieces: states, retry schedule, back-off, rate
+ *   timing.c   pure pieces: start times (--at) and send windows
+ *   schedule.c a scheduled send's wait, its checks at its time, and
+ *              resuming every send after a reboot
  *   setup.c    settings, the recipients' snapshot, the dry run
  *   law.c      the law on advertising mail: the footer, the gate
  *   lock.c     one engine per send; starting it detached
@@ -49,6 +52,7 @@
 #include "run.h"
 #include "setup.h"
 #include "state.h"
+#include "timing.h"
 #include "types.h"
 
 struct config;
@@ -66,12 +70,20 @@ struct send_ctx {
 struct send_now {
 	struct send_counts	 counts;
 	int			 paused;	/* a pause was asked for */
-	int			 engine;	/* an engine holds the lock */
-	enum send_state		 state;		/* from the three */
+	int			 engine;	/* an engine holds the lock (a
+						 * scheduled send's: waiting) */
+	enum send_state		 state;		/* from all of these */
+	/* Its timing (timing.h, store_timing.h). */
+	int64_t			 scheduled_at;	/* 0: started at once */
+	char			 schedule[16];	/* "", scheduled, held,
+						 * cancelled */
+	char			 held_reason[1024]; /* English, as stored */
+	char			 window[48];	/* "": any time */
+	int64_t			 window_opens;	/* SEND_OUTSIDE: when */
 };
-/* A send's state now: its counts, its pause flag and whether an engine
- * holds its lock, as `herald status` and the Send screen show it. 0, or
- * -1 with *cause. */
+/* A send's state now: its counts, its pause flag, whether an engine
+ * holds its lock, its schedule and its window, as `herald status` and
+ * the Send screen show it. 0, or -1 with *cause. */
 int		 send_state_read(const struct send_ctx *, int64_t id,
 		    struct send_now *, char **cause);
 
@@ -106,12 +118,22 @@ int		 send_prepare(const struct send_ctx *, int64_t id,
  * allocated, the messages go out unsigned. */
 int		 send_ready(const struct send_ctx *, const struct issue *,
 		    struct send_settings *, char **warning, char **cause);
-/* Record the send and snapshot its recipients, then start its engine.
- * EXIT_TEMPFAIL: recorded, but the engine did not start (resume starts
- * it once that is put right). */
+/* When a send starts, and what it was let through with: kept with the
+ * send before its engine starts. */
+struct send_when {
+	int64_t		 at;		/* --at: it waits until then; 0: now */
+	const char	*window;	/* as timing_window_format writes it;
+					 * NULL or "": any time */
+	const char	*law_override;	/* --i-know: what the law gate found
+					 * missing (English); NULL: nothing */
+};
+/* Record the send and snapshot its recipients, then start its engine
+ * (which, for a send with a time, waits for it: a waiter that holds the
+ * send's lock). EXIT_TEMPFAIL: recorded, but the engine did not start
+ * (resume starts it once that is put right). */
 int		 send_begin(const struct send_ctx *, const struct issue *,
-		    const struct send_settings *, const char *password,
-		    struct send_begun *, char **cause);
+		    const struct send_settings *, const struct send_when *,
+		    const char *password, struct send_begun *, char **cause);
 /* Wait up to 15 s for a paused send's engine to finish what it had in
  * flight. 1 if it is still running. */
 int		 send_wait_engine(const struct send_ctx *, int64_t id);

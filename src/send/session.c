@@ -394,7 +394,8 @@ sess_next(struct engine *e, struct sess *sess)
 
 	/* Its provider's messages per session, or the provider held or
 	 * down to fewer sessions than it has open. */
-	if (e->draining || sess->sent >= (unsigned int)pacing_per_session(e,
+	if (e->draining || e->closed ||
+	    sess->sent >= (unsigned int)pacing_per_session(e,
 	    d) || pacing_held(e, d) || (sess->grp != NULL &&
 	    sess->grp->nsessions > sess->grp->ctl.sessions)) {
 		smtp_quit(sess->s);
@@ -588,7 +589,7 @@ sess_ready(struct smtp_session *s, void *arg)
 	}
 	if ((r = sess->first) != NULL) {
 		sess->first = NULL;
-		if (e->draining) {
+		if (e->draining || e->closed) {
 			engine_unbind(e, r);
 			smtp_quit(sess->s);
 			return;

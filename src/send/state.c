@@ -73,6 +73,14 @@ send_state_name(enum send_state s)
 		return "waiting";
 	case SEND_FINISHED:
 		return "finished";
+	case SEND_SCHEDULED:
+		return "scheduled";
+	case SEND_HELD:
+		return "held";
+	case SEND_CANCELLED:
+		return "cancelled";
+	case SEND_OUTSIDE:
+		return "outside-window";
 	}
 	return "?";
 }

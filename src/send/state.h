@@ -19,7 +19,8 @@ int		 rcpt_state_move_ok(enum rcpt_state from, enum rcpt_state to);
 /* 1 for delivered, deferred, bounced and unknown: an attempt's outcome. */
 int		 rcpt_state_is_outcome(enum rcpt_state);
 
-/* "running", "paused", "interrupted", "waiting", "finished". */
+/* "running", "paused", "interrupted", "waiting", "finished",
+ * "scheduled", "held", "cancelled", "outside-window". */
 const char	*send_state_name(enum send_state);
 
 /* Add n recipients in state with class cls and reason. */

@@ -31,6 +31,10 @@ enum send_state {
 	SEND_INTERRUPTED,	/* work remains and no engine runs */
 	SEND_WAITING,		/* only deferred recipients are left */
 	SEND_FINISHED,		/* nothing queued, in flight or deferred */
+	SEND_SCHEDULED,		/* `herald send --at`: waiting for its time */
+	SEND_HELD,		/* a pre-send check failed at its time */
+	SEND_CANCELLED,		/* `herald cancel` before its time */
+	SEND_OUTSIDE,		/* its engine waits for its window to open */
 };
 
 /* Recipients of a send by state, and the earliest next attempt. */

@@ -13,6 +13,7 @@
 #include "auth/dkim.h"
 #include "mail/message.h"
 #include "store/store.h"
+#include "store/store_timing.h"
 #include "store/store_feedback.h"
 #include "test.h"
 #include "base/util.h"
@@ -153,6 +154,7 @@ test_migrate_send(void)
 	const struct db_migration	*m;
 	struct store			*st;
 	struct issue			 is;
+	struct send_timing		 tm;
 	char				*path, *v1, *cause = NULL;
 	int				 ok = 1;
 
@@ -197,6 +199,28 @@ test_migrate_send(void)
 	CHECK_STR(is.subject, "Changed");
 	issue_free(&is);
 	CHECK_INT(store_issue_sent(st, 3, &is, &cause), 1);
+	/* Migration 21: a send from before has no schedule and no window;
+	 * a cancel and a start racing are settled by the schedule's word. */
+	CHECK(store_timing_get(st, 1, &tm, &cause) == 0);
+	CHECK_INT(tm.scheduled_at, 0);
+	CHECK_STR(tm.schedule, "");
+	CHECK_STR(tm.window, "");
+	store_timing_free(&tm);
+	CHECK(store_timing_set(st, 1, 1798070400, "09:00-18:00,mon-fri",
+	    &cause) == 0);
+	CHECK(store_timing_get(st, 1, &tm, &cause) == 0);
+	CHECK_INT(tm.scheduled_at, 1798070400);
+	CHECK_STR(tm.schedule, "scheduled");
+	CHECK_STR(tm.window, "09:00-18:00,mon-fri");
+	store_timing_free(&tm);
+	CHECK_INT(store_timing_move(st, 1, "scheduled", "cancelled", &cause), 1);
+	CHECK_INT(store_timing_move(st, 1, "scheduled", "", &cause), 0);
+	CHECK(store_timing_state(st, 1, "held", "the reason", &cause) == 0);
+	CHECK(store_timing_get(st, 1, &tm, &cause) == 0);
+	CHECK_STR(tm.schedule, "held");
+	CHECK_STR(tm.held_reason, "the reason");
+	store_timing_free(&tm);
+	CHECK_INT(store_timing_get(st, 9, &tm, &cause), 1);
 	store_close(st);
 	free(path);
 }

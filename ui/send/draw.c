@@ -394,6 +394,35 @@ send_draw_state(struct ui *ui, struct send_screen *s, int y, int x, int w)
 		return;
 	}
 	switch (l->state) {
+	case SEND_SCHEDULED:
+		timing_countdown((int64_t)time(NULL), l->scheduled_at, in,
+		    sizeof in);
+		if (l->engine)
+			ui_printf(ui, y, x, w, ROLE_INFO, _("Scheduled: starts "
+			    "in %s, at %s. herald cancel %lld unschedules it."),
+			    in, send_clock(at, sizeof at, l->scheduled_at, 0),
+			    (long long)l->id);
+		else
+			ui_printf(ui, y, x, w, ROLE_WARN, _("Scheduled for %s, "
+			    "but nothing waits for it: herald resume --all "
+			    "re-arms it."), send_clock(at, sizeof at,
+			    l->scheduled_at, 0));
+		break;
+	case SEND_HELD:
+		ui_printf(ui, y, x, w, ROLE_FAIL, _("Held at its time: %s"),
+		    l->held_reason);
+		break;
+	case SEND_CANCELLED:
+		ui_print(ui, y, x, w, ROLE_DIM, _("Cancelled before its time: "
+		    "nothing was sent."));
+		break;
+	case SEND_OUTSIDE:
+		timing_countdown((int64_t)time(NULL), l->window_opens, in,
+		    sizeof in);
+		ui_printf(ui, y, x, w, ROLE_WARN, _("Outside its send window "
+		    "%s: sending again in %s, at %s."), l->window, in,
+		    send_clock(at, sizeof at, l->window_opens, 0));
+		break;
 	case SEND_RUNNING:
 		ui_printf(ui, y, x, w, ROLE_DIM, _("Engine pid %lld since %s. "
 		    "p pauses; leaving the console does not stop the send."),

@@ -280,8 +280,19 @@ send_live_counts(struct ui *ui, struct send_live *l, int *changed)
 	engine = now.engine;
 	state = now.state;
 	if (memcmp(&c, &l->counts, sizeof c) != 0 || state != l->state ||
-	    engine != l->engine || paused != l->paused || l->error != NULL)
+	    engine != l->engine || paused != l->paused || l->error != NULL ||
+	    strcmp(now.held_reason, l->held_reason) != 0)
 		*changed = 1;
+	/* A countdown is drawn again each second. */
+	if ((state == SEND_SCHEDULED || state == SEND_OUTSIDE) &&
+	    l->ticked != (int64_t)time(NULL)) {
+		l->ticked = (int64_t)time(NULL);
+		*changed = 1;
+	}
+	l->scheduled_at = now.scheduled_at;
+	l->window_opens = now.window_opens;
+	snprintf(l->held_reason, sizeof l->held_reason, "%s", now.held_reason);
+	snprintf(l->window, sizeof l->window, "%s", now.window);
 	/* Failures by class, for the warning: when bounces or deferrals
 	 * change, and with the send's row. */
 	if ((c.n[RCPT_BOUNCED] != l->counts.n[RCPT_BOUNCED] ||

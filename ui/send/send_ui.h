@@ -240,6 +240,12 @@ struct send_live {
 	struct send_classes classes;	/* failures by class: the warning */
 	enum send_state	 state;
 	int		 engine, paused;
+	/* its timing: the time it starts (scheduled), why it is held,
+	 * when its window opens (outside it), and the second the countdown
+	 * was last drawn for */
+	int64_t		 scheduled_at, window_opens, ticked;
+	char		 held_reason[1024];
+	char		 window[48];
 	int64_t		 last;		/* last event read */
 	int64_t		 got;		/* events read by this poll */
 	int64_t		 base;		/* events up to here are in doms */
