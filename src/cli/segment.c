@@ -100,6 +100,24 @@ cmd_segment_add(struct cli_env *env, const struct cli_cmd *cmd,
 		rc = EXIT_NOINPUT;
 		goto out;
 	}
+	/* Lists and segments share one namespace in an issue's audience
+	 * (To, Exclude): a segment may not take a list's name. */
+	{
+		int64_t	other;
+
+		if ((rc = store_list_find(env->store, name, &other,
+		    &cause)) == -1) {
+			rc = cli_fail(EXIT_IOERR, cause);
+			goto out;
+		}
+		if (rc == 0) {
+			cli_err(_("'%s' is the name of a list: a segment needs "
+			    "a name of its own (lists and segments share one "
+			    "namespace in an issue's audience)"), name);
+			rc = EXIT_DATAERR;
+			goto out;
+		}
+	}
 	/* Kept as printed back: one spelling of each filter. */
 	text = filter_print(f);
 	rc = store_segment_add(env->store, name, list, text, &cause);
