@@ -254,22 +254,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 static int
 replay(const char *path, int *files)
 {
-	FILE	*fp;
-	char	*b;
-	size_t	 len, cut;
-
-	if ((fp = fopen(path, "rb")) == NULL)
-		return -1;
-	if ((b = malloc(8192)) == NULL)
-		abort();
-	len = fread(b, 1, 8192, fp);
-	fclose(fp);
-	/* whole, and cut at every length (mid-character too) */
-	for (cut = 0; cut <= len; cut++)
-		LLVMFuzzerTestOneInput((const uint8_t *)b, cut);
-	free(b);
-	(*files)++;
-	return 0;
+	return replay_every_cut(path, files, 8192);
 }
 
 int

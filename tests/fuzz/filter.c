@@ -112,18 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 static int
 replay(const char *path, int *files)
 {
-	FILE	*fp;
-	char	 b[4096];
-	size_t	 len, cut;
-
-	if ((fp = fopen(path, "rb")) == NULL)
-		return -1;
-	len = fread(b, 1, sizeof b, fp);
-	fclose(fp);
-	for (cut = 0; cut <= len; cut++)
-		LLVMFuzzerTestOneInput((const uint8_t *)b, cut);
-	(*files)++;
-	return 0;
+	return replay_every_cut(path, files, 4096);
 }
 
 int

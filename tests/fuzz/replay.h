@@ -9,7 +9,35 @@
 #define HERALD_FUZZ_REPLAY_H
 
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/*
+ * The usual replay(): the file's first max bytes go to the harness whole
+ * and cut at every length (a transfer cut short, a character cut in half).
+ */
+static inline int
+replay_every_cut(const char *path, int *files, size_t max)
+{
+	FILE	*fp;
+	char	*b;
+	size_t	 len, cut;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return -1;
+	if ((b = malloc(max)) == NULL)
+		abort();
+	len = fread(b, 1, max, fp);
+	fclose(fp);
+	for (cut = 0; cut <= len; cut++)
+		LLVMFuzzerTestOneInput((const uint8_t *)b, cut);
+	free(b);
+	(*files)++;
+	return 0;
+}
 
 /* Exit status: 1 when a file failed, or (need_files) when dir had none. */
 static int
