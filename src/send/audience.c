@@ -235,10 +235,13 @@ audience_walk(struct store *st, const struct issue *is, store_contact_cb cb,
 	for (i = 0; i < w.nkeys; i++)
 		free(w.keys[i]);
 	free(w.keys);
-	qsort(counts->domains, counts->ndomains, sizeof *counts->domains,
-	    audience_group_cmp);
-	qsort(counts->providers, counts->nproviders,
-	    sizeof *counts->providers, audience_group_cmp);
+	/* qsort's base may not be NULL, even for no elements. */
+	if (counts->ndomains > 1)
+		qsort(counts->domains, counts->ndomains,
+		    sizeof *counts->domains, audience_group_cmp);
+	if (counts->nproviders > 1)
+		qsort(counts->providers, counts->nproviders,
+		    sizeof *counts->providers, audience_group_cmp);
 	if (counts == &local)
 		audience_free(&local);
 	return rc == 0 ? 0 : -1;

@@ -91,7 +91,8 @@ own_mx_list(struct own_run *r)
 	memset(&a, 0, sizeof a);
 	dns_query(r->dns, r->domain, DNS_MX, &a);
 	if (a.status == DNS_OK) {
-		qsort(a.rr, a.n, sizeof a.rr[0], own_mx_cmp);
+		if (a.n > 1)
+			qsort(a.rr, a.n, sizeof a.rr[0], own_mx_cmp);
 		for (i = 0; i < a.n && r->nmx < OWN_MX_KEEP; i++) {
 			h = a.rr[i].u.mx.host;
 			if (*h == '\0' || strcmp(h, ".") == 0 ||
