@@ -127,6 +127,8 @@ test_policy(void)
 	    &p, &cause) == -1);
 	CHECK(parse("version: STSv1\nmode enforce\nmax_age: 1\n", &p,
 	    &cause) == -1);
+	free(cause);
+	cause = NULL;
 	CHECK(sts_policy_parse("version: STSv1\0", 15, &p, &cause) == -1);
 	free(cause);
 }
