@@ -498,7 +498,10 @@ engine_schedule(struct engine *e, struct dest *d)
 		return;
 	}
 
-	ahead = d->ctl.limit * 2 + 2;
+	/* A destination whose provider is held renders one ahead at most:
+	 * its rendered messages would hold the memory other providers'
+	 * destinations need to go on (the held one must not stall them). */
+	ahead = pacing_held(e, d) ? 1 : d->ctl.limit * 2 + 2;
 	while (d->nwait > 0 && d->nready + d->nrendering < ahead &&
 	    e->nmem < e->mem_max) {
 		r = TAILQ_FIRST(&d->wait);
