@@ -55,6 +55,9 @@ const char	*cli_opt_each(const struct cli_cmd *, const struct cli_args *,
 /* Open the database (once); prints the error and returns an exit code
  * other than 0 on failure. */
 int		 cli_store(struct cli_env *);
+/* The list named name (*id), or 0 after saying there is none: the exit
+ * status to return when not 0. */
+int		 cli_list_lookup(struct cli_env *, const char *name, int64_t *id);
 /* Print "herald: message" on stderr. */
 void		 cli_err(const char *, ...) PRINTFLIKE(1, 2);
 /* Print a cause, free it, return code. */

@@ -430,9 +430,9 @@ list_show_row(const struct contact *c, void *arg)
 	return ferror(stdout) ? 1 : 0;
 }
 
-/* Find a list or report that it does not exist. */
-static int
-list_lookup(struct cli_env *env, const char *name, int64_t *id)
+/* Find a list or report that it does not exist (cli_int.h). */
+int
+cli_list_lookup(struct cli_env *env, const char *name, int64_t *id)
 {
 	char	*cause = NULL;
 	int	 rc;
@@ -465,7 +465,7 @@ cmd_list_show(struct cli_env *env, const struct cli_cmd *cmd,
 	 * error whatever the list. */
 	if (where != NULL && cli_filter_parse("--where", where, &f) == -1)
 		return EXIT_USAGE;
-	if ((rc = list_lookup(env, a->argv[0], &id)) != 0) {
+	if ((rc = cli_list_lookup(env, a->argv[0], &id)) != 0) {
 		filter_free(f);
 		return rc;
 	}
@@ -514,7 +514,7 @@ cmd_list_export(struct cli_env *env, const struct cli_cmd *cmd,
 	int64_t		 id;
 	int		 rc;
 
-	if ((rc = list_lookup(env, a->argv[0], &id)) != 0)
+	if ((rc = cli_list_lookup(env, a->argv[0], &id)) != 0)
 		return rc;
 	if (path != NULL && strcmp(path, "-") != 0 &&
 	    (f = fopen(path, "w")) == NULL) {

@@ -88,18 +88,8 @@ cmd_segment_add(struct cli_env *env, const struct cli_cmd *cmd,
 	}
 	if (cli_filter_parse("--where", where, &f) == -1)
 		return EXIT_USAGE;
-	if ((rc = cli_store(env)) != 0)
+	if ((rc = cli_list_lookup(env, lname, &list)) != 0)
 		goto out;
-	if ((rc = store_list_find(env->store, lname, &list, &cause)) == -1) {
-		rc = cli_fail(EXIT_IOERR, cause);
-		goto out;
-	}
-	if (rc == 1) {
-		cli_err(_("no list named '%s' (herald list ls shows them)"),
-		    lname);
-		rc = EXIT_NOINPUT;
-		goto out;
-	}
 	/* Lists and segments share one namespace in an issue's audience
 	 * (To, Exclude): a segment may not take a list's name. */
 	{
